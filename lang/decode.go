@@ -1,0 +1,399 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/exdr/exdr/org"
+)
+
+// link is a reference by name from one resource to another, resolved to an
+// Exchange identity once every block has been decoded.
+type link struct {
+	from   org.Address
+	attr   *hcl.Attribute
+	value  string
+	target org.Kind
+	labels []string // blocks of the target kind the expression refers to
+	set    func(org.Identity)
+}
+
+// ref reads an attribute that names another resource and queues it for
+// linking.
+func (ev *evaluator) ref(d *decoder, from org.Address, name string, target org.Kind, set func(org.Identity)) {
+	v, a, ok := d.raw(name, tRef)
+	if !ok {
+		return
+	}
+	l := &link{from: from, attr: a, value: v.AsString(), target: target, set: set}
+	for _, t := range a.Expr.Variables() {
+		if t.RootName() == target.String() && len(t) > 1 {
+			if step, ok := t[1].(hcl.TraverseAttr); ok {
+				l.labels = append(l.labels, step.Name)
+			}
+		}
+	}
+	set(org.Identity(l.value)) // provisional, until linked
+	ev.links = append(ev.links, l)
+}
+
+// decodeInstance decodes one instance of a resource block into the Org
+// and returns its reference object.
+func (ev *evaluator) decodeInstance(rb *resourceBlock, addr org.Address, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	decl := org.Decl{Range: rb.block.DefRange}
+	d := newDecoder(ctx, rb.content.Attributes, &decl)
+	def := addr.Name
+	if addr.Keyed {
+		def = addr.Key
+	}
+	if a, ok := rb.content.Attributes["depends_on"]; ok {
+		decl.DependsOn = dependsOn(a)
+	}
+	for _, t := range referencedBlocks(rb) {
+		decl.DependsOn = appendUnique(decl.DependsOn, t)
+	}
+	switch addr.Kind {
+	case org.KindServer:
+		ev.decodeServer(d, rb, addr, def)
+	case org.KindStorageGroup:
+		ev.decodeStorageGroup(d, rb, addr, def)
+	case org.KindMailboxDatabase, org.KindPublicFolderDatabase:
+		ev.decodeDatabase(d, rb, addr, def)
+	case org.KindRecoveryStorageGroup:
+		ev.decodeRecoveryStorageGroup(d, rb, addr, def)
+	case org.KindMailbox:
+		ev.decodeMailbox(d, rb, addr, def)
+	case org.KindQueueDatabase:
+		ev.decodeQueueDatabase(d, rb, addr)
+	}
+	// The reference object has every attribute of the kind, null when
+	// unset, so that every instance of a kind has the same shape.
+	for _, a := range kindSpecs[addr.Kind].attrs {
+		if _, ok := d.obj[a.name]; !ok {
+			d.obj[a.name] = cty.NullVal(ctyType(a.typ))
+		}
+	}
+	return cty.ObjectVal(d.obj), d.diags
+}
+
+// identityVal is the identity of a resource directly on a server, as its
+// reference object's identity attribute; unknown when the server is.
+func identityVal(server, name string) cty.Value {
+	if server == "" {
+		return cty.UnknownVal(cty.String)
+	}
+	return cty.StringVal(string(org.Identity(server).Join(name)))
+}
+
+func dependsOn(a *hcl.Attribute) []org.Address {
+	exprs, _ := hcl.ExprList(a.Expr)
+	var out []org.Address
+	for _, e := range exprs {
+		if t, ds := hcl.AbsTraversalForExpr(e); !ds.HasErrors() && len(t) == 2 {
+			kind, _ := org.ParseKind(t.RootName())
+			out = appendUnique(out, org.Address{Kind: kind, Name: t[1].(hcl.TraverseAttr).Name})
+		}
+	}
+	return out
+}
+
+// referencedBlocks lists the resource blocks a block's expressions refer to.
+func referencedBlocks(rb *resourceBlock) []org.Address {
+	var out []org.Address
+	add := func(expr hcl.Expression) {
+		for _, t := range expr.Variables() {
+			kind, ok := org.ParseKind(t.RootName())
+			if !ok || len(t) < 2 {
+				continue
+			}
+			if step, ok := t[1].(hcl.TraverseAttr); ok {
+				out = appendUnique(out, org.Address{Kind: kind, Name: step.Name})
+			}
+		}
+	}
+	for _, name := range sortedKeys(rb.content.Attributes) {
+		if name != "depends_on" {
+			add(rb.content.Attributes[name].Expr)
+		}
+	}
+	for _, nb := range rb.content.Blocks {
+		for _, a := range nestedAttrs(nb) {
+			add(a.Expr)
+		}
+	}
+	return out
+}
+
+func appendUnique(list []org.Address, a org.Address) []org.Address {
+	for _, x := range list {
+		if x == a {
+			return list
+		}
+	}
+	return append(list, a)
+}
+
+func (ev *evaluator) decodeServer(d *decoder, rb *resourceBlock, addr org.Address, def string) {
+	s := &org.Server{Addr: addr, Edition: org.EditionStandard}
+	s.Name = d.serverName(def)
+	if roles, a := d.strList("roles"); a != nil {
+		for _, r := range roles {
+			role, ok := org.ParseRole(r)
+			if !ok {
+				d.errorf(a, "Unknown server role", "%q is not an Exchange 2007 role. The roles are %s.%s",
+					r, quoteList(org.RoleNames()), suggest(r, org.RoleNames()))
+				continue
+			}
+			if s.Roles.Has(role) {
+				d.errorf(a, "Duplicate server role", "%q is listed twice; list each role once.", r)
+			}
+			s.Roles = s.Roles.With(role)
+		}
+		if len(roles) == 0 {
+			d.errorf(a, "No server roles", "A server needs at least one role: %s.", quoteList(org.RoleNames()))
+		}
+	}
+	s.Site, _ = d.str("site")
+	if e, ok := d.str("edition"); ok {
+		ed, valid := org.ParseEdition(e)
+		if !valid {
+			d.errorf(d.attrs["edition"], "Unknown edition", "edition is \"standard\" or \"enterprise\", not %q.%s", e, suggest(e, []string{"standard", "enterprise"}))
+		} else {
+			s.Edition = ed
+		}
+	}
+	for _, b := range rb.content.Blocks {
+		if b.Type != "edge" {
+			continue
+		}
+		nd := d.nested(b, bodySchema(nestedSpec(org.KindServer, "edge").attrs, nil))
+		s.Edge = &org.EdgeSettings{Range: b.DefRange}
+		s.Edge.ClonedConfig, _ = nd.str("cloned_config")
+		d.merge(nd)
+	}
+	d.obj["identity"] = cty.StringVal(string(s.Identity()))
+	s.Decl = *d.decl
+	ev.org.Servers = append(ev.org.Servers, s)
+}
+
+// serverName reads a computer name: Exchange servers keep their NetBIOS
+// name, 1 to 15 letters, digits and hyphens, not all digits.
+func (d *decoder) serverName(def string) string {
+	name := def
+	var a *hcl.Attribute
+	if v, attr, ok := d.raw("name", tName); ok {
+		name, a = v.AsString(), attr
+	} else {
+		d.obj["name"] = cty.StringVal(def)
+	}
+	if err := checkComputerName(name); err != nil {
+		diag := &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid server name",
+			Detail:   fmt.Sprintf("%q %s. A server keeps its computer name through a recovery (Setup /m:RecoverServer needs the same name), so write the name the server has.", name, err),
+			Subject:  d.decl.Range.Ptr(),
+		}
+		if a != nil {
+			diag.Subject = a.Expr.Range().Ptr()
+		}
+		d.diags = append(d.diags, diag)
+	}
+	return name
+}
+
+func checkComputerName(name string) error {
+	if name == "" || len(name) > 15 {
+		return fmt.Errorf("is not a computer name: it must have 1 to 15 characters")
+	}
+	digits := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case isLetter(c) || c == '-':
+			digits = false
+		default:
+			return fmt.Errorf("is not a computer name: only letters, digits and hyphens are allowed")
+		}
+	}
+	if digits {
+		return fmt.Errorf("is not a computer name: it cannot be all digits")
+	}
+	return nil
+}
+
+func (ev *evaluator) decodeStorageGroup(d *decoder, rb *resourceBlock, addr org.Address, def string) {
+	sg := &org.StorageGroup{Addr: addr}
+	sg.Name = d.exchangeName(def, "storage group")
+	ev.ref(d, addr, "server", org.KindServer, func(id org.Identity) { sg.Server = string(id) })
+	sg.LogFolderPath = d.path("log_folder_path")
+	sg.SystemFolderPath = d.path("system_folder_path")
+	if sg.SystemFolderPath == "" {
+		sg.SystemFolderPath = sg.LogFolderPath
+	}
+	sg.CircularLogging = d.boolean("circular_logging", false)
+	if d.boolean("recovery", false) {
+		d.errorf(d.attrs["recovery"], "Recovery storage group declared as a storage group",
+			"Declare a recovery storage group with its own block, recovery_storage_group %q { server = ..., database = ... }, "+
+				"so that exdr creates it with New-StorageGroup -Recovery and removes it when done.", addr.Name)
+	}
+	d.obj["identity"] = identityVal(sg.Server, sg.Name)
+	sg.Decl = *d.decl
+	ev.org.StorageGroups = append(ev.org.StorageGroups, sg)
+}
+
+func (ev *evaluator) decodeDatabase(d *decoder, rb *resourceBlock, addr org.Address, def string) {
+	db := &org.Database{Addr: addr, Kind: org.MailboxDB, Mounted: true}
+	if addr.Kind == org.KindPublicFolderDatabase {
+		db.Kind = org.PublicFolderDB
+	}
+	db.Name = d.exchangeName(def, "database")
+	ev.ref(d, addr, "storage_group", org.KindStorageGroup, func(id org.Identity) { db.StorageGroup = id })
+	db.EdbFilePath = d.path("edb_file_path")
+	if a := d.attrs["edb_file_path"]; a != nil && db.EdbFilePath != "" && !hasSuffixFold(db.EdbFilePath, ".edb") {
+		d.errorf(a, "Invalid database file name", "edb_file_path must name the database file itself, ending in .edb, such as %q.", db.EdbFilePath+`\`+db.Name+".edb")
+	}
+	db.Mounted = d.boolean("mounted", true)
+	db.AllowFileRestore = d.optBool("allow_file_restore")
+	db.DeletedItemRetention = d.retention("deleted_item_retention")
+	db.RetainDeletedItemsUntilBackup = d.optBool("retain_deleted_items_until_backup")
+	if addr.Kind == org.KindMailboxDatabase {
+		db.MailboxRetention = d.retention("mailbox_retention")
+	}
+	for _, b := range rb.content.Blocks {
+		nd := d.nested(b, bodySchema(recoveryBlock.attrs, nil))
+		db.Recovery.Range = b.DefRange
+		db.Recovery.RestoreFrom = nd.timestamp("restore_from")
+		db.Recovery.DialTone = nd.boolean("dial_tone", false)
+		db.Recovery.AllowDataLoss = nd.boolean("allow_data_loss", false)
+		if db.Recovery.DialTone && db.Kind == org.PublicFolderDB {
+			nd.errorf(nd.attrs["dial_tone"], "Dial tone is for mailbox databases",
+				"Dial-tone recovery gives users an empty mailbox database; public folder databases are recovered by restore or replication. Remove dial_tone.")
+		}
+		d.merge(nd)
+	}
+	db.Decl = *d.decl
+	ev.org.Databases = append(ev.org.Databases, db)
+}
+
+// retention reads a retention period: Exchange accepts 0 to 24855 days.
+func (d *decoder) retention(name string) *org.Duration {
+	dur := d.duration(name)
+	if dur != nil && (*dur < 0 || *dur > org.MaxRetention) {
+		d.errorf(d.attrs[name], "Retention out of range", "%s is %s; Exchange accepts 0 to 24855 days (24855.00:00:00).", name, dur.Short())
+		return nil
+	}
+	return dur
+}
+
+func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, addr org.Address, def string) {
+	r := &org.RecoveryStorageGroup{Addr: addr}
+	r.Name = d.exchangeName(def, "recovery storage group")
+	ev.ref(d, addr, "server", org.KindServer, func(id org.Identity) { r.Server = string(id) })
+	ev.ref(d, addr, "database", org.KindMailboxDatabase, func(id org.Identity) { r.Database = id })
+	r.LogFolderPath = d.path("log_folder_path")
+	r.SystemFolderPath = d.path("system_folder_path")
+	if r.SystemFolderPath == "" {
+		r.SystemFolderPath = r.LogFolderPath
+	}
+	r.EdbFilePath = d.path("edb_file_path")
+	r.RestoreFrom = d.timestamp("restore_from")
+	r.RemoveWhenDone = d.boolean("remove_when_done", false)
+	spec := nestedSpec(org.KindRecoveryStorageGroup, "restore_mailbox")
+	seen := map[string]hcl.Range{}
+	for _, b := range rb.content.Blocks {
+		nd := d.nested(b, bodySchema(spec.attrs, nil))
+		rm := org.RestoreMailbox{Range: b.DefRange, Mailbox: b.Labels[0]}
+		rm.Target, _ = nd.str("target")
+		if rm.Target == "" {
+			rm.Target = rm.Mailbox
+		}
+		rm.TargetFolder, _ = nd.str("target_folder")
+		rm.StartDate = nd.timestamp("start_date")
+		rm.EndDate = nd.timestamp("end_date")
+		rm.SubjectKeywords, _ = nd.strList("subject_keywords")
+		rm.SenderKeywords, _ = nd.strList("sender_keywords")
+		rm.IncludeFolders, _ = nd.strList("include_folders")
+		rm.ExcludeFolders, _ = nd.strList("exclude_folders")
+		if !rm.StartDate.IsZero() && !rm.EndDate.IsZero() && rm.EndDate.Before(rm.StartDate) {
+			nd.errorf(nd.attrs["end_date"], "End date before start date", "end_date %s is before start_date %s; Restore-Mailbox would find nothing.",
+				rm.EndDate.Format("2006-01-02T15:04:05Z07:00"), rm.StartDate.Format("2006-01-02T15:04:05Z07:00"))
+		}
+		if rm.Target != rm.Mailbox && rm.TargetFolder == "" {
+			nd.diags = append(nd.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing target_folder",
+				Detail:   "Restoring one mailbox into another (Restore-Mailbox -RSGMailbox) needs a target_folder to put the items in, such as target_folder = \"Recovered Items\".",
+				Subject:  b.DefRange.Ptr(),
+			})
+		}
+		key := rm.Mailbox + "\x00" + rm.Target
+		if prev, dup := seen[key]; dup {
+			nd.diags = append(nd.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate restore_mailbox block",
+				Detail:   fmt.Sprintf("Mailbox %q is already restored into %q at %s.", rm.Mailbox, rm.Target, prev),
+				Subject:  b.DefRange.Ptr(),
+			})
+		}
+		seen[key] = b.DefRange
+		d.merge(nd)
+		r.RestoreMailboxes = append(r.RestoreMailboxes, rm)
+	}
+	d.obj["identity"] = identityVal(r.Server, r.Name)
+	r.Decl = *d.decl
+	ev.org.RecoveryStorageGroups = append(ev.org.RecoveryStorageGroups, r)
+}
+
+func (ev *evaluator) decodeMailbox(d *decoder, rb *resourceBlock, addr org.Address, def string) {
+	mb := &org.Mailbox{Addr: addr}
+	mb.Name = d.exchangeName(def, "mailbox")
+	ev.ref(d, addr, "database", org.KindMailboxDatabase, func(id org.Identity) { mb.Database = id })
+	mb.DisplayName, _ = d.str("display_name")
+	mb.Owner, _ = d.str("owner")
+	mb.UseDatabaseRetentionDefaults = d.optBool("use_database_retention_defaults")
+	mb.RetainDeletedItemsFor = d.retention("retain_deleted_items_for")
+	mb.RetainDeletedItemsUntilBackup = d.optBool("retain_deleted_items_until_backup")
+	usesDefaults := mb.UseDatabaseRetentionDefaults == nil || *mb.UseDatabaseRetentionDefaults
+	for _, name := range []string{"retain_deleted_items_for", "retain_deleted_items_until_backup"} {
+		if a, set := d.attrs[name]; set && usesDefaults {
+			d.errorf(a, "Retention override without opting out of defaults",
+				"Exchange ignores %s while the mailbox uses its database's retention. Add use_database_retention_defaults = false to this mailbox.", name)
+		}
+	}
+	mb.Decl = *d.decl
+	ev.org.Mailboxes = append(ev.org.Mailboxes, mb)
+}
+
+func (ev *evaluator) decodeQueueDatabase(d *decoder, rb *resourceBlock, addr org.Address) {
+	q := &org.QueueDatabase{Addr: addr, State: "healthy"}
+	if _, a, ok := d.raw("name", tName); ok {
+		d.errorf(a, "Queue databases have no name", "A queue database is named by its server (mail.que on that server). Remove name.")
+	}
+	d.obj["name"] = cty.StringVal(addr.Name)
+	ev.ref(d, addr, "server", org.KindServer, func(id org.Identity) { q.Server = string(id) })
+	q.Path = d.path("path")
+	if q.Path == "" {
+		q.Path = org.DefaultQueuePath
+	}
+	q.LoggingPath = d.path("logging_path")
+	if q.LoggingPath == "" {
+		q.LoggingPath = q.Path
+	}
+	q.MaxSize = d.size("max_size")
+	q.MaxWhitespace = d.percent("max_whitespace")
+	if st, ok := d.str("state"); ok {
+		valid := false
+		for _, s := range org.QueueStates {
+			valid = valid || s == st
+		}
+		if !valid {
+			d.errorf(d.attrs["state"], "Unknown queue database state", "state is %s, not %q.", quoteList(org.QueueStates), st)
+		}
+		q.State = st
+	}
+	q.Decl = *d.decl
+	ev.org.QueueDatabases = append(ev.org.QueueDatabases, q)
+}

@@ -1,0 +1,319 @@
+package lang
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/exdr/exdr/org"
+)
+
+// decoder reads the attributes of one block (or one for_each instance of
+// it) into Go values, collecting diagnostics and the block's reference
+// object as it goes.
+type decoder struct {
+	ctx   *hcl.EvalContext
+	attrs hcl.Attributes
+	decl  *org.Decl
+	// prefix names a nested block's attributes in decl.Attrs, such as
+	// "recovery." for recovery.allow_data_loss.
+	prefix string
+	obj    map[string]cty.Value
+	diags hcl.Diagnostics
+	// incomplete is set when a value is unknown because of an error
+	// reported elsewhere; checks that would only repeat it are skipped.
+	incomplete bool
+}
+
+func newDecoder(ctx *hcl.EvalContext, attrs hcl.Attributes, decl *org.Decl) *decoder {
+	return &decoder{ctx: ctx, attrs: attrs, decl: decl, obj: map[string]cty.Value{}}
+}
+
+// nested returns a decoder for a nested block's attributes, whose
+// diagnostics and Decl entries join this one's.
+func (d *decoder) nested(b *hcl.Block, schema *hcl.BodySchema) *decoder {
+	content, diags := b.Body.Content(schema)
+	d.diags = append(d.diags, diags...)
+	return &decoder{ctx: d.ctx, attrs: content.Attributes, decl: d.decl, prefix: b.Type + ".", obj: map[string]cty.Value{}}
+}
+
+// merge takes back a nested decoder's diagnostics.
+func (d *decoder) merge(n *decoder) {
+	d.diags = append(d.diags, n.diags...)
+	d.incomplete = d.incomplete || n.incomplete
+}
+
+func ctyType(t attrType) cty.Type {
+	switch t {
+	case tBool:
+		return cty.Bool
+	case tStringList:
+		return cty.List(cty.String)
+	}
+	return cty.String
+}
+
+func typeDetail(t attrType) string {
+	switch t {
+	case tBool:
+		return "true or false"
+	case tStringList:
+		return `a list of strings, such as ["mailbox", "client_access"]`
+	case tDuration:
+		return `a duration such as "14d", "12h" or "14.00:00:00"`
+	case tSize:
+		return `a size such as "512MB" or "4GB"`
+	case tPercent:
+		return `a percentage such as "30%"`
+	case tTime:
+		return `"latest" or a time such as "2026-11-20T22:00:00Z"`
+	case tPath:
+		return `an absolute Windows path such as "E:\\Exchange\\SG1"`
+	}
+	return "a string"
+}
+
+// raw evaluates an attribute and converts it to its type's cty type. It
+// returns false when the attribute is unset or null.
+func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool) {
+	a, ok := d.attrs[name]
+	if !ok {
+		d.obj[name] = cty.NullVal(ctyType(t))
+		return cty.NilVal, nil, false
+	}
+	val, diags := a.Expr.Value(d.ctx)
+	d.diags = append(d.diags, diags...)
+	if diags.HasErrors() || !val.IsWhollyKnown() {
+		d.incomplete = true
+		d.obj[name] = cty.UnknownVal(ctyType(t))
+		return cty.NilVal, nil, false
+	}
+	if val.ContainsMarked() {
+		if d.decl.Sensitive == nil {
+			d.decl.Sensitive = map[string]bool{}
+		}
+		d.decl.Sensitive[d.prefix+name] = true
+		val, _ = val.UnmarkDeep()
+	}
+	conv, err := convert.Convert(val, ctyType(t))
+	if err != nil {
+		d.errorf(a, "Incorrect attribute value type", "%s must be %s: %s.", name, typeDetail(t), err)
+		d.obj[name] = cty.UnknownVal(ctyType(t))
+		return cty.NilVal, nil, false
+	}
+	if conv.IsNull() {
+		d.obj[name] = conv
+		return cty.NilVal, nil, false
+	}
+	if t == tStringList {
+		for it := conv.ElementIterator(); it.Next(); {
+			if _, v := it.Element(); v.IsNull() {
+				d.errorf(a, "Incorrect attribute value type", "%s must be %s, without nulls.", name, typeDetail(t))
+				return cty.NilVal, nil, false
+			}
+		}
+	}
+	d.obj[name] = conv
+	if d.decl.Attrs == nil {
+		d.decl.Attrs = map[string]hcl.Range{}
+	}
+	d.decl.Attrs[d.prefix+name] = a.Expr.Range()
+	return conv, a, true
+}
+
+func (d *decoder) errorf(a *hcl.Attribute, summary, format string, args ...any) {
+	d.diags = append(d.diags, &hcl.Diagnostic{
+		Severity:    hcl.DiagError,
+		Summary:     summary,
+		Detail:      fmt.Sprintf(format, args...),
+		Subject:     a.Expr.Range().Ptr(),
+		Expression:  a.Expr,
+		EvalContext: d.ctx,
+	})
+}
+
+func (d *decoder) str(name string) (string, bool) {
+	v, _, ok := d.raw(name, tString)
+	if !ok {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+func (d *decoder) boolean(name string, def bool) bool {
+	v, _, ok := d.raw(name, tBool)
+	if !ok {
+		return def
+	}
+	return v.True()
+}
+
+// optBool is a setting the configuration may leave to Exchange.
+func (d *decoder) optBool(name string) *bool {
+	v, _, ok := d.raw(name, tBool)
+	if !ok {
+		return nil
+	}
+	b := v.True()
+	return &b
+}
+
+func (d *decoder) strList(name string) ([]string, *hcl.Attribute) {
+	v, a, ok := d.raw(name, tStringList)
+	if !ok {
+		return nil, nil
+	}
+	out := make([]string, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		out = append(out, e.AsString())
+	}
+	return out, a
+}
+
+func (d *decoder) duration(name string) *org.Duration {
+	v, a, ok := d.raw(name, tDuration)
+	if !ok {
+		return nil
+	}
+	dur, err := org.ParseDuration(v.AsString())
+	if err != nil {
+		d.errorf(a, "Invalid duration", "%s: %s. Write %s.", name, err, typeDetail(tDuration))
+		return nil
+	}
+	return &dur
+}
+
+func (d *decoder) size(name string) org.Size {
+	v, a, ok := d.raw(name, tSize)
+	if !ok {
+		return 0
+	}
+	s, err := org.ParseSize(v.AsString())
+	if err != nil {
+		d.errorf(a, "Invalid size", "%s: %s.", name, err)
+	}
+	return s
+}
+
+func (d *decoder) percent(name string) org.Percent {
+	v, a, ok := d.raw(name, tPercent)
+	if !ok {
+		return 0
+	}
+	p, err := org.ParsePercent(v.AsString())
+	if err != nil {
+		d.errorf(a, "Invalid percentage", "%s: %s.", name, err)
+	}
+	return p
+}
+
+// timestamp reads "latest" (the zero time) or an RFC 3339 time.
+func (d *decoder) timestamp(name string) time.Time {
+	v, a, ok := d.raw(name, tTime)
+	if !ok || v.AsString() == "latest" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, v.AsString())
+	if err != nil {
+		d.errorf(a, "Invalid time", "%s must be %s, with its time zone; %q is neither.", name, typeDetail(tTime), v.AsString())
+	}
+	return t
+}
+
+// exchangeName reads an Exchange object name and checks that Exchange
+// would accept it.
+func (d *decoder) exchangeName(def string, noun string) string {
+	v, a, ok := d.raw("name", tName)
+	if !ok {
+		if err := checkExchangeName(def); err != nil {
+			d.diags = append(d.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid " + noun + " name",
+				Detail:   fmt.Sprintf("%q %s. Set name = \"...\" in the block to give it a name Exchange accepts.", def, err),
+				Subject:  d.decl.Range.Ptr(),
+			})
+		}
+		d.obj["name"] = cty.StringVal(def)
+		return def
+	}
+	name := v.AsString()
+	if err := checkExchangeName(name); err != nil {
+		d.errorf(a, "Invalid "+noun+" name", "%q %s.", name, err)
+	}
+	return name
+}
+
+// invalidNameChars are the characters Exchange refuses in the names of
+// storage groups and databases; the backslash also separates identities.
+const invalidNameChars = `\/"*?<>|:;,=[]`
+
+// checkExchangeName applies the rules of the Management Shell's name
+// validation for storage groups and databases: 1 to 64 characters, none
+// of invalidNameChars, no control characters, no leading or trailing
+// space.
+func checkExchangeName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("is empty")
+	case len([]rune(name)) > 64:
+		return fmt.Errorf("is longer than the 64 characters Exchange allows")
+	case strings.TrimSpace(name) != name:
+		return fmt.Errorf("starts or ends with a space, which Exchange trims away")
+	case strings.ContainsAny(name, invalidNameChars):
+		return fmt.Errorf("contains one of %s, which Exchange does not accept in a name", invalidNameChars)
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("contains a control character")
+		}
+	}
+	return nil
+}
+
+// path reads an absolute Windows path, where Exchange keeps its files.
+func (d *decoder) path(name string) string {
+	v, a, ok := d.raw(name, tPath)
+	if !ok {
+		return ""
+	}
+	p := v.AsString()
+	if err := checkWindowsPath(p); err != nil {
+		d.errorf(a, "Invalid Windows path", "%s %q %s. Exchange keeps its files on a local drive: write %s.", name, p, err, typeDetail(tPath))
+	}
+	return p
+}
+
+// checkWindowsPath accepts a local absolute path: a drive letter, a colon,
+// a backslash and path components Windows allows.
+func checkWindowsPath(p string) error {
+	if len(p) < 3 || !isLetter(p[0]) || p[1] != ':' || p[2] != '\\' {
+		if strings.HasPrefix(p, `\\`) {
+			return fmt.Errorf("is a network path; Exchange databases and logs must be on a local drive")
+		}
+		return fmt.Errorf("is not absolute (it must start with a drive, such as E:\\)")
+	}
+	for _, part := range strings.Split(p[3:], `\`) {
+		if part == "" {
+			continue // a trailing or doubled backslash is harmless
+		}
+		if strings.ContainsAny(part, `<>:"/|?*`) {
+			return fmt.Errorf(`contains one of < > : " / | ? *, which Windows does not allow in a path`)
+		}
+		if part == "." || part == ".." {
+			return fmt.Errorf("contains %q; write the path without it", part)
+		}
+		for _, r := range part {
+			if r < 0x20 {
+				return fmt.Errorf("contains a control character")
+			}
+		}
+	}
+	return nil
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }

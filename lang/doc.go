@@ -1,0 +1,12 @@
+// Package lang turns a directory of *.exdr.hcl files into an org.Org: it
+// parses the files, resolves variables, locals and references between
+// blocks, expands for_each, evaluates functions, checks the result against
+// Exchange 2007's rules and formats files in the canonical style.
+//
+// Every problem with a configuration comes back as hcl.Diagnostics with the
+// source range it concerns, never as a flattened error string, so the CLI
+// can print it with its snippet.
+//
+// lang imports org and nothing else of exdr: it must never import planner,
+// executor or providers.
+package lang

@@ -1,0 +1,205 @@
+package lang
+
+import (
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Options are what a load takes besides the files.
+type Options struct {
+	Vars []VarArg // -var and -var-file, in command-line order
+	Env  []string // the environment, for EXDR_VAR_*; nil reads none
+}
+
+// Config is a loaded configuration.
+type Config struct {
+	Dir string
+	Org *org.Org
+	// Files are the parsed files by name, for hcl's diagnostic writer;
+	// values given on the command line are there too, under names such as
+	// "<value for var.x from -var>".
+	Files map[string]*hcl.File
+}
+
+// LoadDir loads every *.exdr.hcl file in dir. The Config is returned even
+// with errors, so that its Files can render the diagnostics.
+func LoadDir(dir string, opts Options) (*Config, hcl.Diagnostics) {
+	srcs, diags := ReadDir(dir)
+	if diags.HasErrors() {
+		return &Config{Dir: dir, Files: map[string]*hcl.File{}}, diags
+	}
+	return Load(dir, srcs, opts)
+}
+
+// Load loads a configuration from sources already read; dir is where
+// file() and csvdecode(file()) look for their files.
+func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
+	m, diags := parseSources(srcs)
+	cfg := &Config{Dir: dir, Files: m.files}
+	if diags.HasErrors() {
+		return cfg, diags
+	}
+	diags = append(diags, m.resolveVariables(opts.Vars, opts.Env)...)
+	g, ds := m.buildGraph()
+	diags = append(diags, ds...)
+	if diags.HasErrors() {
+		return cfg, diags
+	}
+	nodes, ds := g.sort()
+	diags = append(diags, ds...)
+	if ds.HasErrors() {
+		return cfg, diags
+	}
+	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir)), org: &org.Org{}}
+	diags = append(diags, ev.settings()...)
+	for _, n := range nodes {
+		diags = append(diags, ev.evalNode(n)...)
+	}
+	if diags.HasErrors() {
+		return cfg, diags
+	}
+	ev.org.Sort()
+	diags = append(diags, ev.link()...)
+	if !diags.HasErrors() {
+		diags = append(diags, validate(ev.org)...)
+	}
+	cfg.Org = ev.org
+	return cfg, diags
+}
+
+type evaluator struct {
+	m     *module
+	funcs map[string]function.Function
+	org   *org.Org
+	links []*link
+}
+
+// evalContext holds only what the node refers to, so building it costs
+// the node's references and not the size of the configuration.
+func (ev *evaluator) evalContext(n *node) *hcl.EvalContext {
+	vars := map[string]cty.Value{}
+	if len(n.refVars) > 0 {
+		vs := make(map[string]cty.Value, len(n.refVars))
+		for _, name := range n.refVars {
+			vs[name] = ev.m.variables[name].value
+		}
+		vars["var"] = cty.ObjectVal(vs)
+	}
+	groups := map[string]map[string]cty.Value{}
+	for _, e := range n.deps {
+		root, label := "local", ""
+		if e.to.local != nil {
+			label = e.to.local.Name
+		} else {
+			root, label = e.to.resource.addr.Kind.String(), e.to.resource.addr.Name
+		}
+		if groups[root] == nil {
+			groups[root] = map[string]cty.Value{}
+		}
+		groups[root][label] = e.to.value
+	}
+	for root, objs := range groups {
+		vars[root] = cty.ObjectVal(objs)
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
+}
+
+func (ev *evaluator) evalNode(n *node) hcl.Diagnostics {
+	ctx := ev.evalContext(n)
+	if n.local != nil {
+		val, diags := n.local.Expr.Value(ctx)
+		if diags.HasErrors() {
+			val = cty.DynamicVal
+		}
+		n.value = val
+		return diags
+	}
+	rb := n.resource
+	if rb.forEach == nil {
+		obj, diags := ev.decodeInstance(rb, rb.addr, ctx)
+		n.value = obj
+		return diags
+	}
+	keys, vals, diags := ev.forEach(rb, ctx)
+	if diags.HasErrors() {
+		n.value = cty.DynamicVal
+		return diags
+	}
+	objs := make(map[string]cty.Value, len(keys))
+	for i, key := range keys {
+		ictx := ctx.NewChild()
+		ictx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{
+			"key":   cty.StringVal(key),
+			"value": vals[i],
+		})}
+		addr := rb.addr
+		addr.Key, addr.Keyed = key, true
+		obj, ds := ev.decodeInstance(rb, addr, ictx)
+		diags = append(diags, ds...)
+		objs[key] = obj
+	}
+	n.value = cty.ObjectVal(objs)
+	return diags
+}
+
+// forEach evaluates a for_each argument: a map, or a set of strings, as in
+// Terraform. Keys come back sorted.
+func (ev *evaluator) forEach(rb *resourceBlock, ctx *hcl.EvalContext) ([]string, []cty.Value, hcl.Diagnostics) {
+	val, diags := rb.forEach.Value(ctx)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	bad := func(detail string) ([]string, []cty.Value, hcl.Diagnostics) {
+		return nil, nil, append(diags, &hcl.Diagnostic{
+			Severity:    hcl.DiagError,
+			Summary:     "Invalid for_each argument",
+			Detail:      detail,
+			Subject:     rb.forEach.Range().Ptr(),
+			Expression:  rb.forEach,
+			EvalContext: ctx,
+		})
+	}
+	if val.IsMarked() {
+		return bad("for_each cannot use a sensitive value: the keys become resource addresses, which are printed.")
+	}
+	if val.IsNull() {
+		return bad("for_each is null. Give it a map, or a set of strings such as toset([\"DB1\", \"DB2\"]).")
+	}
+	if !val.IsWhollyKnown() {
+		return nil, nil, diags // an error upstream has been reported already
+	}
+	ty := val.Type()
+	switch {
+	case ty.IsMapType() || ty.IsObjectType():
+		var keys []string
+		var vals []cty.Value
+		for it := val.ElementIterator(); it.Next(); {
+			k, v := it.Element()
+			keys = append(keys, k.AsString())
+			vals = append(vals, v)
+		}
+		return keys, vals, diags // cty iterates maps and objects in key order
+	case ty.IsSetType() && ty.ElementType() == cty.String:
+		var keys []string
+		var vals []cty.Value
+		for it := val.ElementIterator(); it.Next(); {
+			_, v := it.Element()
+			if v.IsNull() {
+				return bad("for_each's set holds a null; every element must be a string.")
+			}
+			keys = append(keys, v.AsString())
+			vals = append(vals, v)
+		}
+		return keys, vals, diags
+	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
+		return bad("for_each takes a map, or a set of strings, so that every instance has a stable key. " +
+			"Convert a list of strings with toset(...), or a list of objects with a for expression: " +
+			"{ for row in LIST : row.alias => row }.")
+	}
+	return bad("for_each takes a map, or a set of strings; this is " + ty.FriendlyName() + ".")
+}

@@ -1,0 +1,224 @@
+package lang
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Source is one configuration file's name and bytes.
+type Source struct {
+	Filename string
+	Bytes    []byte
+}
+
+// ReadDir reads every *.exdr.hcl file of dir, in name order.
+func ReadDir(dir string) ([]Source, hcl.Diagnostics) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("%s. Give the directory that holds the *%s files.", err, FileSuffix),
+		}}
+	}
+	var srcs []Source
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), FileSuffix) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   err.Error(),
+			}}
+		}
+		srcs = append(srcs, Source{Filename: path, Bytes: b})
+	}
+	if len(srcs) == 0 {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail:   fmt.Sprintf("The directory %s holds no *%s files. Give the directory of your configuration, or create main%s in it.", dir, FileSuffix, FileSuffix),
+		}}
+	}
+	return srcs, nil
+}
+
+// module is every top-level block of a configuration, gathered from all of
+// its files before anything is evaluated.
+type module struct {
+	files     map[string]*hcl.File
+	exdr      *hcl.Block
+	providers []*hcl.Block
+	variables map[string]*variable
+	varOrder  []string
+	locals    map[string]*hcl.Attribute
+	resources []*resourceBlock
+	byAddr    map[org.Address]*resourceBlock
+}
+
+// resourceBlock is one resource block as written, before for_each is
+// expanded.
+type resourceBlock struct {
+	addr    org.Address // without key
+	block   *hcl.Block
+	content *hcl.BodyContent
+	forEach hcl.Expression // nil without for_each
+}
+
+func parseSources(srcs []Source) (*module, hcl.Diagnostics) {
+	m := &module{
+		files:     make(map[string]*hcl.File, len(srcs)),
+		variables: map[string]*variable{},
+		locals:    map[string]*hcl.Attribute{},
+		byAddr:    map[org.Address]*resourceBlock{},
+	}
+	var diags hcl.Diagnostics
+	for _, src := range srcs {
+		f, ds := hclsyntax.ParseConfig(src.Bytes, src.Filename, hcl.InitialPos)
+		diags = append(diags, ds...)
+		if f == nil {
+			continue
+		}
+		m.files[src.Filename] = f
+		if ds.HasErrors() {
+			continue // a file that does not parse yields nothing trustworthy
+		}
+		content, ds := f.Body.Content(rootSchema)
+		diags = append(diags, ds...)
+		for _, b := range content.Blocks {
+			diags = append(diags, m.addBlock(b)...)
+		}
+	}
+	return m, diags
+}
+
+func (m *module) addBlock(b *hcl.Block) hcl.Diagnostics {
+	switch b.Type {
+	case "exdr":
+		if m.exdr != nil {
+			return duplicateBlock("exdr block", b, m.exdr, "Keep one exdr block for the whole configuration.")
+		}
+		m.exdr = b
+	case "provider":
+		for _, p := range m.providers {
+			if p.Labels[0] == b.Labels[0] {
+				return duplicateBlock(fmt.Sprintf("provider %q", b.Labels[0]), b, p, "A configuration has one block per provider.")
+			}
+		}
+		m.providers = append(m.providers, b)
+	case "variable":
+		return m.addVariable(b)
+	case "locals":
+		attrs, diags := b.Body.JustAttributes()
+		for _, name := range sortedKeys(attrs) {
+			a := attrs[name]
+			if prev, ok := m.locals[name]; ok {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate local value",
+					Detail:   fmt.Sprintf("local.%s is already defined at %s. Give each local value a name of its own.", name, prev.NameRange),
+					Subject:  a.NameRange.Ptr(),
+				})
+				continue
+			}
+			diags = append(diags, checkIdentifier("local value", name, a.NameRange)...)
+			m.locals[name] = a
+		}
+		return diags
+	default:
+		return m.addResource(b)
+	}
+	return nil
+}
+
+func (m *module) addResource(b *hcl.Block) hcl.Diagnostics {
+	kind, _ := org.ParseKind(b.Type)
+	addr := org.Address{Kind: kind, Name: b.Labels[0]}
+	diags := checkIdentifier(kind.Noun()+" label", addr.Name, b.LabelRanges[0])
+	if prev, ok := m.byAddr[addr]; ok {
+		return append(diags, duplicateBlock(addr.String(), b, prev.block,
+			"Each block of a kind needs its own label. To declare two objects with the same Exchange name, give them different labels and set name = \"...\" in each.")...)
+	}
+	content, ds := b.Body.Content(kindSchemas[kind])
+	diags = append(diags, ds...)
+	rb := &resourceBlock{addr: addr, block: b, content: content}
+	if a, ok := content.Attributes["for_each"]; ok {
+		rb.forEach = a.Expr
+	}
+	seen := map[string]*hcl.Block{}
+	for _, nb := range content.Blocks {
+		if nestedSpec(kind, nb.Type).many {
+			continue
+		}
+		if prev, ok := seen[nb.Type]; ok {
+			diags = append(diags, duplicateBlock(nb.Type+" block", nb, prev,
+				fmt.Sprintf("A %s has at most one %s block.", kind.Noun(), nb.Type))...)
+			continue
+		}
+		seen[nb.Type] = nb
+	}
+	m.byAddr[addr] = rb
+	m.resources = append(m.resources, rb)
+	return diags
+}
+
+func nestedSpec(kind org.Kind, typ string) blockSpec {
+	for _, b := range kindSpecs[kind].blocks {
+		if b.typ == typ {
+			return b
+		}
+	}
+	panic(fmt.Sprintf("lang: %s has no nested block %q in its spec", kind, typ))
+}
+
+func duplicateBlock(what string, b, prev *hcl.Block, advice string) hcl.Diagnostics {
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + blockNoun(b),
+		Detail:   fmt.Sprintf("%s is already declared at %s. %s", what, prev.DefRange, advice),
+		Subject:  b.DefRange.Ptr(),
+	}}
+}
+
+func blockNoun(b *hcl.Block) string {
+	if k, ok := org.ParseKind(b.Type); ok {
+		return k.Noun() + " block"
+	}
+	return b.Type + " block"
+}
+
+// checkIdentifier refuses labels that a reference could not name: a label
+// is used as kind.LABEL, so it must be an HCL identifier.
+func checkIdentifier(what, name string, rng hcl.Range) hcl.Diagnostics {
+	if hclsyntax.ValidIdentifier(name) {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid name",
+		Detail: fmt.Sprintf("The %s %q cannot be referred to: use letters, digits, underscores and dashes, starting with a letter. "+
+			"To give an Exchange object a name with other characters, set name = %q inside the block.", what, name, name),
+		Subject: rng.Ptr(),
+	}}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

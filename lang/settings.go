@@ -1,0 +1,115 @@
+package lang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/exdr/exdr/org"
+)
+
+// DefaultLabPath is where the lab provider keeps its organization when the
+// configuration does not say, relative to the configuration directory.
+const DefaultLabPath = ".exdr/lab"
+
+// settings decodes the exdr and provider blocks. They may use variables
+// and functions, but not resources.
+func (ev *evaluator) settings() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	ctx := ev.variablesContext()
+	o := ev.org
+	if b := ev.m.exdr; b != nil {
+		o.DeclRange = b.DefRange
+		content, ds := b.Body.Content(exdrSchema)
+		diags = append(diags, ds...)
+		var decl org.Decl
+		d := newDecoder(ctx, content.Attributes, &decl)
+		o.Name, _ = d.str("organization")
+		for _, ob := range content.Blocks {
+			if ob == content.Blocks[0] {
+				o.ObjectRange = ob.DefRange
+				nd := d.nested(ob, objectivesSchema)
+				if v := nd.duration("rto"); v != nil {
+					o.Objectives.RTO = *v
+				}
+				if v := nd.duration("rpo"); v != nil {
+					o.Objectives.RPO = *v
+				}
+				d.merge(nd)
+				continue
+			}
+			diags = append(diags, duplicateBlock("objectives block", ob, content.Blocks[0], "Keep one objectives block.")...)
+		}
+		diags = append(diags, d.diags...)
+	}
+
+	o.Provider = org.ProviderConfig{Type: "lab", Path: DefaultLabPath}
+	for _, b := range ev.m.providers {
+		typ := b.Labels[0]
+		schema, ok := providerSchemas[typ]
+		if !ok {
+			types := sortedKeys(providerSchemas)
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown provider type",
+				Detail:   fmt.Sprintf("exdr has no provider %q. The providers are %s.%s", typ, quoteList(types), suggest(typ, types)),
+				Subject:  b.LabelRanges[0].Ptr(),
+			})
+			continue
+		}
+		if len(ev.m.providers) > 1 && b != ev.m.providers[0] {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "More than one provider",
+				Detail:   fmt.Sprintf("A configuration is applied through one provider; provider %q is already declared at %s.", ev.m.providers[0].Labels[0], ev.m.providers[0].DefRange),
+				Subject:  b.DefRange.Ptr(),
+			})
+			continue
+		}
+		content, ds := b.Body.Content(schema)
+		diags = append(diags, ds...)
+		var decl org.Decl
+		d := newDecoder(ctx, content.Attributes, &decl)
+		o.Provider = org.ProviderConfig{Range: b.DefRange, Type: typ, Path: DefaultLabPath}
+		if p, ok := d.str("path"); ok {
+			if strings.TrimSpace(p) == "" {
+				d.errorf(content.Attributes["path"], "Empty lab path", "path names the directory of the lab, such as %q.", DefaultLabPath)
+			}
+			o.Provider.Path = p
+		}
+		diags = append(diags, d.diags...)
+	}
+	return diags
+}
+
+// variablesContext gives the exdr and provider blocks every variable.
+func (ev *evaluator) variablesContext() *hcl.EvalContext {
+	vars := make(map[string]cty.Value, len(ev.m.variables))
+	for name, v := range ev.m.variables {
+		vars[name] = v.value
+	}
+	return &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
+		Functions: ev.funcs,
+	}
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}

@@ -1,0 +1,23 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/agext/levenshtein"
+)
+
+// suggest returns " Did you mean "x"?" when one of the candidates is close
+// to given, or "" when none is. hcl uses the same distance (3) for its own
+// suggestions of attribute and block names.
+func suggest(given string, candidates []string) string {
+	best, bestDist := "", 4
+	for _, c := range candidates {
+		if d := levenshtein.Distance(given, c, nil); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %q?", best)
+}

@@ -1,0 +1,92 @@
+package org
+
+import (
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Org is an Exchange organization: what a configuration declares, or what a
+// provider found. Resources are kept sorted by address.
+type Org struct {
+	Name       string // the Exchange organization name
+	Objectives Objectives
+	Provider   ProviderConfig
+
+	Servers                []*Server
+	StorageGroups          []*StorageGroup
+	Databases              []*Database // mailbox and public folder databases
+	RecoveryStorageGroups  []*RecoveryStorageGroup
+	Mailboxes              []*Mailbox
+	QueueDatabases         []*QueueDatabase
+	DeclRange, ObjectRange hcl.Range // where the exdr block and its objectives are
+}
+
+// Objectives are what a recovery is measured against.
+type Objectives struct {
+	RTO Duration // recovery time objective: disaster to service restored
+	RPO Duration // recovery point objective: the newest data that may be lost
+}
+
+// ProviderConfig selects and configures the provider that reads and changes
+// the live organization.
+type ProviderConfig struct {
+	Range hcl.Range
+	Type  string // "lab"
+	Path  string // lab: the directory of the simulated organization
+}
+
+// Index looks resources up by Exchange identity, ignoring case as
+// Exchange does. Build it once with NewIndex after the Org is complete; it
+// does not see later changes.
+type Index struct {
+	servers       map[string]*Server
+	storageGroups map[string]*StorageGroup
+	databases     map[string]*Database
+}
+
+// NewIndex indexes the organization's servers, storage groups and
+// databases. Where two resources share an identity the first one wins;
+// package lang reports such duplicates.
+func NewIndex(o *Org) *Index {
+	ix := &Index{
+		servers:       make(map[string]*Server, len(o.Servers)),
+		storageGroups: make(map[string]*StorageGroup, len(o.StorageGroups)),
+		databases:     make(map[string]*Database, len(o.Databases)),
+	}
+	for _, s := range o.Servers {
+		putFirst(ix.servers, s.Identity().Key(), s)
+	}
+	for _, sg := range o.StorageGroups {
+		putFirst(ix.storageGroups, sg.Identity().Key(), sg)
+	}
+	for _, db := range o.Databases {
+		putFirst(ix.databases, db.Identity().Key(), db)
+	}
+	return ix
+}
+
+func putFirst[T any](m map[string]T, key string, v T) {
+	if _, dup := m[key]; !dup {
+		m[key] = v
+	}
+}
+
+// Server returns the server named name, or nil.
+func (ix *Index) Server(name string) *Server { return ix.servers[Identity(name).Key()] }
+
+// StorageGroup returns the storage group with the identity, or nil.
+func (ix *Index) StorageGroup(id Identity) *StorageGroup { return ix.storageGroups[id.Key()] }
+
+// Database returns the database with the identity, or nil.
+func (ix *Index) Database(id Identity) *Database { return ix.databases[id.Key()] }
+
+// Sort puts every resource list in address order.
+func (o *Org) Sort() {
+	slices.SortFunc(o.Servers, func(a, b *Server) int { return a.Addr.Compare(b.Addr) })
+	slices.SortFunc(o.StorageGroups, func(a, b *StorageGroup) int { return a.Addr.Compare(b.Addr) })
+	slices.SortFunc(o.Databases, func(a, b *Database) int { return a.Addr.Compare(b.Addr) })
+	slices.SortFunc(o.RecoveryStorageGroups, func(a, b *RecoveryStorageGroup) int { return a.Addr.Compare(b.Addr) })
+	slices.SortFunc(o.Mailboxes, func(a, b *Mailbox) int { return a.Addr.Compare(b.Addr) })
+	slices.SortFunc(o.QueueDatabases, func(a, b *QueueDatabase) int { return a.Addr.Compare(b.Addr) })
+}

@@ -1,0 +1,177 @@
+package org
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Decl records where a resource was declared, so that every later stage can
+// cite the configuration. A live resource read from a provider has a zero
+// Decl.
+type Decl struct {
+	Range     hcl.Range            // the block's header
+	Attrs     map[string]hcl.Range // each attribute that was set, by name
+	Sensitive map[string]bool      // attributes whose value came from a sensitive variable
+	DependsOn []Address            // depends_on and the resources its expressions refer to
+}
+
+// Set reports whether the configuration set the attribute.
+func (d *Decl) Set(attr string) bool {
+	_, ok := d.Attrs[attr]
+	return ok
+}
+
+// AttrRange is the range of an attribute's value, or the block's header if
+// the attribute was not set.
+func (d *Decl) AttrRange(attr string) hcl.Range {
+	if r, ok := d.Attrs[attr]; ok {
+		return r
+	}
+	return d.Range
+}
+
+// Server is an Exchange server.
+type Server struct {
+	Addr    Address
+	Decl    Decl
+	Name    string // the computer name, 1-15 characters
+	Roles   Roles
+	Site    string // the Active Directory site; empty when not managed
+	Edition Edition
+	Edge    *EdgeSettings // only on a server with the edge_transport role
+}
+
+func (s *Server) Identity() Identity { return Identity(s.Name) }
+
+// EdgeSettings is what a server with the Edge Transport role keeps outside
+// Active Directory: its cloned configuration (ExportEdgeConfig.ps1).
+type EdgeSettings struct {
+	Range        hcl.Range
+	ClonedConfig string // path of the export, relative to the configuration
+}
+
+// StorageGroup is a storage group: databases sharing one log stream.
+type StorageGroup struct {
+	Addr             Address
+	Decl             Decl
+	Name             string
+	Server           string
+	LogFolderPath    string
+	SystemFolderPath string
+	CircularLogging  bool
+	// Recovery is true for a recovery storage group as the live system
+	// reports it; configurations declare those with RecoveryStorageGroup.
+	Recovery bool
+}
+
+func (sg *StorageGroup) Identity() Identity { return Identity(sg.Server).Join(sg.Name) }
+
+// DatabaseKind tells a mailbox database from a public folder database.
+type DatabaseKind uint8
+
+const (
+	MailboxDB DatabaseKind = iota + 1
+	PublicFolderDB
+)
+
+// Database is a mailbox or public folder database.
+type Database struct {
+	Addr         Address
+	Decl         Decl
+	Kind         DatabaseKind
+	Name         string
+	StorageGroup Identity // Server\SG
+	EdbFilePath  string
+	Mounted      bool
+	// The settings below are nil when the configuration leaves them to
+	// Exchange; the planner then leaves the live value alone.
+	AllowFileRestore              *bool
+	DeletedItemRetention          *Duration
+	MailboxRetention              *Duration // mailbox databases only
+	RetainDeletedItemsUntilBackup *bool
+	Recovery                      RecoveryPolicy
+}
+
+func (db *Database) Identity() Identity { return db.StorageGroup.Join(db.Name) }
+
+// Server is the server that holds the database.
+func (db *Database) Server() string { return db.StorageGroup.Parts()[0] }
+
+// RecoveryPolicy says how a database may be brought back.
+type RecoveryPolicy struct {
+	Range hcl.Range
+	// RestoreFrom is the newest backup time to restore from; zero means
+	// the latest backup, rolled forward with every surviving log.
+	RestoreFrom time.Time
+	// DialTone gives users an empty database at once while the old data
+	// is restored and merged back.
+	DialTone bool
+	// AllowDataLoss permits steps that discard data (eseutil /p, an empty
+	// database over lost files). Never assumed.
+	AllowDataLoss bool
+}
+
+// RecoveryStorageGroup is the recovery storage group of a server, with the
+// recovery database restored into it and the mailboxes merged out of it.
+type RecoveryStorageGroup struct {
+	Addr             Address
+	Decl             Decl
+	Name             string
+	Server           string
+	Database         Identity // the production mailbox database to recover
+	LogFolderPath    string
+	SystemFolderPath string
+	EdbFilePath      string
+	RestoreFrom      time.Time // zero: the latest backup
+	RestoreMailboxes []RestoreMailbox
+	RemoveWhenDone   bool
+}
+
+func (r *RecoveryStorageGroup) Identity() Identity { return Identity(r.Server).Join(r.Name) }
+
+// RestoreMailbox is one Restore-Mailbox run out of a recovery database.
+type RestoreMailbox struct {
+	Range           hcl.Range
+	Mailbox         string // the mailbox in the recovery database
+	Target          string // the production mailbox; defaults to Mailbox
+	TargetFolder    string // empty: merge into the matching folders
+	StartDate       time.Time
+	EndDate         time.Time
+	SubjectKeywords []string
+	SenderKeywords  []string
+	IncludeFolders  []string
+	ExcludeFolders  []string
+}
+
+// Mailbox is a user's mailbox and the database it must be connected in.
+type Mailbox struct {
+	Addr        Address
+	Decl        Decl
+	Name        string // the alias
+	DisplayName string
+	Owner       string // the AD account, DOMAIN\user
+	Database    Identity
+	// Per-mailbox retention; nil leaves the mailbox as it is.
+	UseDatabaseRetentionDefaults  *bool
+	RetainDeletedItemsFor         *Duration
+	RetainDeletedItemsUntilBackup *bool
+}
+
+// QueueDatabase is a transport server's queue database (mail.que).
+type QueueDatabase struct {
+	Addr          Address
+	Decl          Decl
+	Server        string
+	Path          string // QueueDatabasePath
+	LoggingPath   string // QueueDatabaseLoggingPath
+	MaxSize       Size   // zero: no limit
+	MaxWhitespace Percent
+	State         string // "healthy"
+}
+
+// DefaultQueuePath is where Setup puts mail.que.
+const DefaultQueuePath = `C:\Program Files\Microsoft\Exchange Server\TransportRoles\data\Queue`
+
+// QueueStates are the values QueueDatabase.State accepts.
+var QueueStates = []string{"healthy"}
