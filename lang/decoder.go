@@ -23,7 +23,7 @@ type decoder struct {
 	// "recovery." for recovery.allow_data_loss.
 	prefix string
 	obj    map[string]cty.Value
-	diags hcl.Diagnostics
+	diags  hcl.Diagnostics
 	// incomplete is set when a value is unknown because of an error
 	// reported elsewhere; checks that would only repeat it are skipped.
 	incomplete bool

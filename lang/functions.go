@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
@@ -69,6 +70,9 @@ var literalFunctions = map[string]function.Function{
 	"trimspace":       stdlib.TrimSpaceFunc,
 	"trimsuffix":      stdlib.TrimSuffixFunc,
 	"try":             tryfunc.TryFunc,
+	"startswith":      stringTestFunc(strings.HasPrefix),
+	"endswith":        stringTestFunc(strings.HasSuffix),
+	"strcontains":     stringTestFunc(strings.Contains),
 	"upper":           stdlib.UpperFunc,
 	"values":          stdlib.ValuesFunc,
 	"zipmap":          stdlib.ZipmapFunc,
@@ -126,4 +130,16 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// stringTestFunc makes startswith, endswith and strcontains, which
+// Terraform users expect and go-cty's stdlib lacks.
+func stringTestFunc(test func(s, sub string) bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}, {Name: "substr", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.BoolVal(test(args[0].AsString(), args[1].AsString())), nil
+		},
+	})
 }

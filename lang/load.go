@@ -41,13 +41,15 @@ func LoadDir(dir string, opts Options) (*Config, hcl.Diagnostics) {
 func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 	m, diags := parseSources(srcs)
 	cfg := &Config{Dir: dir, Files: m.files}
-	if diags.HasErrors() {
+	if m.syntaxErrors {
 		return cfg, diags
 	}
 	diags = append(diags, m.resolveVariables(opts.Vars, opts.Env)...)
 	g, ds := m.buildGraph()
 	diags = append(diags, ds...)
-	if diags.HasErrors() {
+	if ds.HasErrors() {
+		// Evaluating around a dangling reference would only add
+		// "Unknown variable" errors that repeat these.
 		return cfg, diags
 	}
 	nodes, ds := g.sort()
@@ -60,12 +62,10 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 	for _, n := range nodes {
 		diags = append(diags, ev.evalNode(n)...)
 	}
-	if diags.HasErrors() {
-		return cfg, diags
-	}
 	ev.org.Sort()
-	diags = append(diags, ev.link()...)
-	if !diags.HasErrors() {
+	linkDiags := ev.link()
+	diags = append(diags, linkDiags...)
+	if !linkDiags.HasErrors() {
 		diags = append(diags, validate(ev.org)...)
 	}
 	cfg.Org = ev.org

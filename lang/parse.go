@@ -66,6 +66,10 @@ type module struct {
 	locals    map[string]*hcl.Attribute
 	resources []*resourceBlock
 	byAddr    map[org.Address]*resourceBlock
+	// syntaxErrors is set when a file did not parse: nothing after
+	// parsing can be trusted then. Schema errors (an unknown attribute, a
+	// duplicate block) still let evaluation find the other mistakes.
+	syntaxErrors bool
 }
 
 // resourceBlock is one resource block as written, before for_each is
@@ -93,7 +97,8 @@ func parseSources(srcs []Source) (*module, hcl.Diagnostics) {
 		}
 		m.files[src.Filename] = f
 		if ds.HasErrors() {
-			continue // a file that does not parse yields nothing trustworthy
+			m.syntaxErrors = true
+			continue
 		}
 		content, ds := f.Body.Content(rootSchema)
 		diags = append(diags, ds...)

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/agext/levenshtein"
 )
@@ -10,6 +11,14 @@ import (
 // to given, or "" when none is. hcl uses the same distance (3) for its own
 // suggestions of attribute and block names.
 func suggest(given string, candidates []string) string {
+	// An abbreviation ("hub" for "hub_transport") is the likeliest slip.
+	if len(given) >= 2 {
+		for _, c := range candidates {
+			if strings.HasPrefix(c, given) {
+				return fmt.Sprintf(" Did you mean %q?", c)
+			}
+		}
+	}
 	best, bestDist := "", 4
 	for _, c := range candidates {
 		if d := levenshtein.Distance(given, c, nil); d < bestDist {

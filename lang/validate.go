@@ -95,8 +95,8 @@ func (v *validator) storageGroups() {
 		perServer[srv.Name]++
 		if lim := srv.Edition.Limits(); perServer[srv.Name] == lim.StorageGroups+1 {
 			v.errorf(sg.Decl.Range, "Too many storage groups on server",
-				"%s runs Exchange %s edition, which allows at most %d storage groups on a server; this is number %d. %s",
-				srv.Name, titleCase(srv.Edition.String()), lim.StorageGroups, perServer[srv.Name], editionAdvice(srv))
+				"%s runs Exchange %s edition, which allows at most %d storage groups on a server; %s is number %d. %s",
+				srv.Name, titleCase(srv.Edition.String()), lim.StorageGroups, sg.Addr, perServer[srv.Name], editionAdvice(srv))
 		}
 	}
 }
@@ -134,8 +134,8 @@ func (v *validator) databases() {
 		perServer[srv.Name]++
 		if lim := srv.Edition.Limits(); perServer[srv.Name] == lim.Databases+1 {
 			v.errorf(db.Decl.Range, "Too many databases on server",
-				"%s runs Exchange %s edition, which allows at most %d databases on a server; this is number %d. %s",
-				srv.Name, titleCase(srv.Edition.String()), lim.Databases, perServer[srv.Name], editionAdvice(srv))
+				"%s runs Exchange %s edition, which allows at most %d databases on a server; %s is number %d. %s",
+				srv.Name, titleCase(srv.Edition.String()), lim.Databases, db.Addr, perServer[srv.Name], editionAdvice(srv))
 		}
 		if db.Kind == org.PublicFolderDB {
 			if prev, dup := publicFolders[org.Identity(srv.Name).Key()]; dup {

@@ -49,21 +49,26 @@ func ParseDuration(s string) (Duration, error) {
 		if rest == "" {
 			return 0, fmt.Errorf("%q has no unit: write %sd, %sh, %sm or %ss", s, s, s, s, s)
 		}
+		rest = strings.TrimLeft(rest, " ")
+		j := 0
+		for j < len(rest) && (rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z') {
+			j++
+		}
 		var unit time.Duration
-		switch rest[0] {
-		case 'd':
+		switch rest[:j] {
+		case "d":
 			unit = Day
-		case 'h':
+		case "h":
 			unit = time.Hour
-		case 'm':
+		case "m":
 			unit = time.Minute
-		case 's':
+		case "s":
 			unit = time.Second
 		default:
-			return 0, fmt.Errorf("%q has unknown unit %q: use d, h, m or s", s, rest[:1])
+			return 0, fmt.Errorf("%q has unknown unit %q: use d, h, m or s, as in %sd", s, rest[:max(j, 1)], strings.TrimSpace(s[:len(s)-len(rest)]))
 		}
+		rest = rest[j:]
 		total += n * float64(unit)
-		rest = rest[1:]
 	}
 	if total > math.MaxInt64 {
 		return 0, fmt.Errorf("%q is too long", s)

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/exdr/exdr/lang"
+)
+
+// streams are a command's standard files, and whether each is a terminal.
+type streams struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	stdinTTY       bool
+	stdoutTTY      bool
+	stderrTTY      bool
+	noColor        bool // -no-color was given, or NO_COLOR is set
+	env            []string
+}
+
+func systemStreams() *streams {
+	return &streams{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		stdinTTY:  isTerminal(os.Stdin),
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+		noColor:   os.Getenv("NO_COLOR") != "",
+		env:       os.Environ(),
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// color reports whether output to stdout (or stderr) may be coloured:
+// only on a terminal, and never with -no-color.
+func (s *streams) color(stderr bool) bool {
+	if s.noColor {
+		return false
+	}
+	if stderr {
+		return s.stderrTTY
+	}
+	return s.stdoutTTY
+}
+
+func (s *streams) errColor(text string) string {
+	if !s.color(true) {
+		return text
+	}
+	return "\x1b[1;31m" + text + "\x1b[0m"
+}
+
+func (s *streams) okColor(text string) string {
+	if !s.color(false) {
+		return text
+	}
+	return "\x1b[1;32m" + text + "\x1b[0m"
+}
+
+// newFlags makes a command's flag set with the flags every command has.
+func newFlags(s *streams, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(s.stderr)
+	fs.BoolFunc("no-color", "never colour the output", func(string) error {
+		s.noColor = true
+		return nil
+	})
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: exdr %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and turns a flag error into errReported, since
+// package flag has printed it with the usage already.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errReported
+	}
+	return nil
+}
+
+// varFlags collects -var and -var-file in command-line order.
+type varFlags struct{ args []lang.VarArg }
+
+func (v *varFlags) register(fs *flag.FlagSet) {
+	fs.Func("var", "set a variable: -var 'NAME=VALUE' (repeatable)", func(s string) error {
+		a, err := lang.ParseVarArg(s)
+		if err != nil {
+			return err
+		}
+		v.args = append(v.args, a)
+		return nil
+	})
+	fs.Func("var-file", "read variables from an HCL file of NAME = VALUE lines (repeatable; later wins)", func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("-var-file needs a file name")
+		}
+		v.args = append(v.args, lang.VarArg{File: s})
+		return nil
+	})
+}
+
+// dirArg returns the one optional DIR argument, "." when absent.
+func dirArg(fs *flag.FlagSet) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return ".", nil
+	case 1:
+		return fs.Arg(0), nil
+	}
+	return "", fmt.Errorf("%s takes one directory, got %d arguments: %s", fs.Name(), fs.NArg(), strings.Join(fs.Args(), " "))
+}

@@ -1,0 +1,117 @@
+// Command exdr is disaster recovery as code for Microsoft Exchange Server
+// 2007: HCL files declare the state an organization must be in after a
+// recovery, and exdr checks, plans and carries out the way back.
+//
+// Package main holds the CLI only: flags, commands, exit codes and
+// terminal detection. Recovery logic lives in the packages it calls.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	os.Exit(exdrMain())
+}
+
+// exdrMain is main without os.Exit, so that testscript can run it in-process.
+func exdrMain() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return run(ctx, os.Args[1:], systemStreams())
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, s *streams) error
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "Check that a configuration is valid", cmdValidate},
+		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
+		{"version", "Print the exdr version", cmdVersion},
+		{"help", "Show help for a command", cmdHelp},
+	}
+}
+
+func run(ctx context.Context, args []string, s *streams) int {
+	if len(args) == 0 {
+		printUsage(s.stderr)
+		return 1
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		printUsage(s.stdout)
+		return 0
+	case "-v", "-version", "--version":
+		name = "version"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return exitCode(c.run(ctx, args[1:], s), s)
+		}
+	}
+	fmt.Fprintf(s.stderr, "exdr: unknown command %q.\n\n", name)
+	printUsage(s.stderr)
+	return 1
+}
+
+// Exit codes. 2 means "changes present" for plan -detailed-exitcode; 3
+// means "needs formatting" for fmt -check, as in terraform fmt.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2
+	exitFormat  = 3
+)
+
+// exitStatus ends a command with a code other than 1 without printing
+// anything more: the command has said what there was to say.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// errReported is an error whose details (diagnostics, usually) have been
+// printed already.
+var errReported = errors.New("reported")
+
+// exitCode is the one place where errors become exit codes.
+func exitCode(err error, s *streams) int {
+	var status exitStatus
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &status):
+		return int(status)
+	case errors.Is(err, errReported):
+		return exitError
+	}
+	fmt.Fprintf(s.stderr, "%s %s\n", s.errColor("Error:"), err)
+	return exitError
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage: exdr <command> [flags] [args]
+
+exdr keeps an Exchange Server 2007 organization's recovery plan as code.
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run "exdr help <command>" or "exdr <command> -h" for a command's flags.
+`)
+}

@@ -1,0 +1,7 @@
+server "MBX01" {
+  roles = ["mailbox"]
+}
+
+server "MBX01" { # ERROR: Duplicate server block
+  roles = ["hub_transport"]
+}

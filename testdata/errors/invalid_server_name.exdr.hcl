@@ -1,0 +1,4 @@
+server "mbx" {
+  name  = "MAILBOX-SERVER-01" # ERROR: Invalid server name
+  roles = ["mailbox"]
+}

@@ -1,0 +1,8 @@
+server "MBX01" {
+  roles = ["mailbox"]
+}
+
+storage_group "SG1" {
+  server          = server.MBX01.name
+  log_folder_path = "\\\\filer\\exchange\\SG1" # ERROR: Invalid Windows path
+}

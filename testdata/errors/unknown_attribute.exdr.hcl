@@ -1,0 +1,4 @@
+server "MBX01" {
+  roles = ["mailbox"]
+  sight = "HQ" # ERROR: Unsupported argument
+}

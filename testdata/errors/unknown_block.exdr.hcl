@@ -1,0 +1,3 @@
+sever "MBX01" { # ERROR: Unsupported block type
+  roles = ["mailbox"]
+}

@@ -1,0 +1,3 @@
+provider "exchange" { # ERROR: Unknown provider type
+  path = "x"
+}

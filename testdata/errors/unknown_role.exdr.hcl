@@ -1,0 +1,3 @@
+server "HUB01" {
+  roles = ["hub", "client_access"] # ERROR: Unknown server role
+}

@@ -1,0 +1,4 @@
+variable "count" {
+  type    = number
+  default = "five" # ERROR: Invalid value for variable
+}

@@ -1,0 +1,3 @@
+server "MBX01" {
+  roles = { mailbox = true } # ERROR: Incorrect attribute value type
+}
