@@ -18,6 +18,8 @@ type link struct {
 	target org.Kind
 	labels []string // blocks of the target kind the expression refers to
 	set    func(org.Identity)
+	// sensitive values are not quoted in diagnostics.
+	sensitive bool
 }
 
 // ref reads an attribute that names another resource and queues it for
@@ -27,8 +29,8 @@ func (ev *evaluator) ref(d *decoder, from org.Address, name string, target org.K
 	if !ok {
 		return
 	}
-	l := &link{from: from, attr: a, value: v.AsString(), target: target, set: set}
-	for _, t := range a.Expr.Variables() {
+	l := &link{from: from, attr: a, value: v.AsString(), target: target, set: set, sensitive: d.decl.Sensitive[d.prefix+name]}
+	for _, t := range d.vars[name] {
 		if t.RootName() == target.String() && len(t) > 1 {
 			if step, ok := t[1].(hcl.TraverseAttr); ok {
 				l.labels = append(l.labels, step.Name)
@@ -44,6 +46,7 @@ func (ev *evaluator) ref(d *decoder, from org.Address, name string, target org.K
 func (ev *evaluator) decodeInstance(rb *resourceBlock, addr org.Address, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	decl := org.Decl{Range: rb.block.DefRange}
 	d := newDecoder(ctx, rb.content.Attributes, &decl)
+	d.vars = rb.vars
 	def := addr.Name
 	if addr.Keyed {
 		def = addr.Key
@@ -51,7 +54,7 @@ func (ev *evaluator) decodeInstance(rb *resourceBlock, addr org.Address, ctx *hc
 	if a, ok := rb.content.Attributes["depends_on"]; ok {
 		decl.DependsOn = dependsOn(a)
 	}
-	for _, t := range referencedBlocks(rb) {
+	for _, t := range rb.referenced {
 		decl.DependsOn = appendUnique(decl.DependsOn, t)
 	}
 	switch addr.Kind {
@@ -94,33 +97,6 @@ func dependsOn(a *hcl.Attribute) []org.Address {
 		if t, ds := hcl.AbsTraversalForExpr(e); !ds.HasErrors() && len(t) == 2 {
 			kind, _ := org.ParseKind(t.RootName())
 			out = appendUnique(out, org.Address{Kind: kind, Name: t[1].(hcl.TraverseAttr).Name})
-		}
-	}
-	return out
-}
-
-// referencedBlocks lists the resource blocks a block's expressions refer to.
-func referencedBlocks(rb *resourceBlock) []org.Address {
-	var out []org.Address
-	add := func(expr hcl.Expression) {
-		for _, t := range expr.Variables() {
-			kind, ok := org.ParseKind(t.RootName())
-			if !ok || len(t) < 2 {
-				continue
-			}
-			if step, ok := t[1].(hcl.TraverseAttr); ok {
-				out = appendUnique(out, org.Address{Kind: kind, Name: step.Name})
-			}
-		}
-	}
-	for _, name := range sortedKeys(rb.content.Attributes) {
-		if name != "depends_on" {
-			add(rb.content.Attributes[name].Expr)
-		}
-	}
-	for _, nb := range rb.content.Blocks {
-		for _, a := range nestedAttrs(nb) {
-			add(a.Expr)
 		}
 	}
 	return out

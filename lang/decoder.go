@@ -23,6 +23,7 @@ type decoder struct {
 	// "recovery." for recovery.allow_data_loss.
 	prefix string
 	obj    map[string]cty.Value
+	vars   map[string][]hcl.Traversal // each attribute's references, from buildGraph
 	diags  hcl.Diagnostics
 	// incomplete is set when a value is unknown because of an error
 	// reported elsewhere; checks that would only repeat it are skipped.
@@ -126,10 +127,16 @@ func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool)
 }
 
 func (d *decoder) errorf(a *hcl.Attribute, summary, format string, args ...any) {
+	detail := fmt.Sprintf(format, args...)
+	if d.decl.Sensitive[d.prefix+a.Name] {
+		// The detail quotes the value; a secret must not reach the screen.
+		detail = fmt.Sprintf("The value of %s comes from a sensitive variable, so it is not shown here. "+
+			"Check the variable's value: %s is not valid.", a.Name, a.Name)
+	}
 	d.diags = append(d.diags, &hcl.Diagnostic{
 		Severity:    hcl.DiagError,
 		Summary:     summary,
-		Detail:      fmt.Sprintf(format, args...),
+		Detail:      detail,
 		Subject:     a.Expr.Range().Ptr(),
 		Expression:  a.Expr,
 		EvalContext: d.ctx,

@@ -57,24 +57,27 @@ func (m *module) buildGraph() (*graph, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	for _, n := range g.order {
 		if n.local != nil {
-			diags = append(diags, m.addRefs(g, n, n.local.Expr, false)...)
+			diags = append(diags, m.addRefs(g, n, n.local.Expr.Variables(), false)...)
 			continue
 		}
 		rb := n.resource
+		rb.vars = make(map[string][]hcl.Traversal, len(rb.content.Attributes))
 		for _, name := range sortedKeys(rb.content.Attributes) {
 			a := rb.content.Attributes[name]
 			switch name {
 			case "depends_on":
 				diags = append(diags, m.addDependsOn(g, n, a)...)
 			case "for_each":
-				diags = append(diags, m.addRefs(g, n, a.Expr, false)...)
+				rb.vars[name] = a.Expr.Variables()
+				diags = append(diags, m.addRefs(g, n, rb.vars[name], false)...)
 			default:
-				diags = append(diags, m.addRefs(g, n, a.Expr, rb.forEach != nil)...)
+				rb.vars[name] = a.Expr.Variables()
+				diags = append(diags, m.addRefs(g, n, rb.vars[name], rb.forEach != nil)...)
 			}
 		}
 		for _, nb := range rb.content.Blocks {
 			for _, a := range nestedAttrs(nb) {
-				diags = append(diags, m.addRefs(g, n, a.Expr, rb.forEach != nil)...)
+				diags = append(diags, m.addRefs(g, n, a.Expr.Variables(), rb.forEach != nil)...)
 			}
 		}
 	}
@@ -105,9 +108,9 @@ func refRoots() []string {
 	return roots
 }
 
-func (m *module) addRefs(g *graph, n *node, expr hcl.Expression, eachAllowed bool) hcl.Diagnostics {
+func (m *module) addRefs(g *graph, n *node, vars []hcl.Traversal, eachAllowed bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, t := range expr.Variables() {
+	for _, t := range vars {
 		to, ds := m.resolveRef(g, t, eachAllowed)
 		diags = append(diags, ds...)
 		if ds.HasErrors() {
@@ -116,6 +119,9 @@ func (m *module) addRefs(g *graph, n *node, expr hcl.Expression, eachAllowed boo
 		switch {
 		case to != nil:
 			n.deps = append(n.deps, edge{to: to, rng: t.SourceRange()})
+			if to.resource != nil && n.resource != nil {
+				n.resource.referenced = appendUnique(n.resource.referenced, to.resource.addr)
+			}
 		case t.RootName() == "var":
 			n.refVars = append(n.refVars, t[1].(hcl.TraverseAttr).Name)
 		}

@@ -22,44 +22,67 @@ type named struct {
 // identity of the one resource it names. A name that two resources share
 // is resolved by the block the expression refers to, or refused.
 func (ev *evaluator) link() hcl.Diagnostics {
-	targets := map[org.Kind][]named{}
-	for _, s := range ev.org.Servers {
-		targets[org.KindServer] = append(targets[org.KindServer], named{s.Addr, s.Name, s.Identity(), org.KindServer})
-	}
-	for _, sg := range ev.org.StorageGroups {
-		targets[org.KindStorageGroup] = append(targets[org.KindStorageGroup], named{sg.Addr, sg.Name, sg.Identity(), org.KindStorageGroup})
-	}
 	var diags hcl.Diagnostics
-	// Databases are linked after storage groups, since their identities
-	// contain their storage group's.
-	var later []*link
-	for _, l := range ev.links {
-		if l.target == org.KindMailboxDatabase {
-			later = append(later, l)
-			continue
+	// In stages: a storage group's identity contains its server's name as
+	// resolved, and a database's contains its storage group's.
+	for _, target := range []org.Kind{org.KindServer, org.KindStorageGroup, org.KindMailboxDatabase} {
+		ix := newTargetIndex(ev.targets(target))
+		for _, l := range ev.links {
+			if l.target == target {
+				diags = append(diags, l.resolve(ix)...)
+			}
 		}
-		diags = append(diags, l.resolve(targets[l.target])...)
-	}
-	for _, db := range ev.org.Databases {
-		targets[org.KindMailboxDatabase] = append(targets[org.KindMailboxDatabase], named{db.Addr, db.Name, db.Identity(), db.Addr.Kind})
-	}
-	for _, l := range later {
-		diags = append(diags, l.resolve(targets[l.target])...)
 	}
 	return diags
 }
 
-func (l *link) resolve(all []named) hcl.Diagnostics {
+// targetIndex finds link targets by folded name and by folded identity.
+type targetIndex struct {
+	all    []named
+	byName map[string][]named
+	byID   map[string][]named
+}
+
+func newTargetIndex(all []named) *targetIndex {
+	ix := &targetIndex{all: all, byName: make(map[string][]named, len(all)), byID: make(map[string][]named, len(all))}
+	for _, n := range all {
+		k := strings.ToLower(n.name)
+		ix.byName[k] = append(ix.byName[k], n)
+		ix.byID[n.id.Key()] = append(ix.byID[n.id.Key()], n)
+	}
+	return ix
+}
+
+func (ev *evaluator) targets(kind org.Kind) []named {
+	var all []named
+	switch kind {
+	case org.KindServer:
+		for _, s := range ev.org.Servers {
+			all = append(all, named{s.Addr, s.Name, s.Identity(), org.KindServer})
+		}
+	case org.KindStorageGroup:
+		for _, sg := range ev.org.StorageGroups {
+			all = append(all, named{sg.Addr, sg.Name, sg.Identity(), org.KindStorageGroup})
+		}
+	case org.KindMailboxDatabase:
+		for _, db := range ev.org.Databases {
+			all = append(all, named{db.Addr, db.Name, db.Identity(), db.Addr.Kind})
+		}
+	}
+	return all
+}
+
+func (l *link) resolve(ix *targetIndex) hcl.Diagnostics {
 	noun := l.target.Noun()
 	if l.target == org.KindMailboxDatabase {
 		noun = "database"
 	}
 	byIdentity := strings.Contains(l.value, `\`)
 	var found []named
-	for _, n := range all {
-		if byIdentity && n.id.Key() == org.Identity(l.value).Key() || !byIdentity && strings.EqualFold(n.name, l.value) {
-			found = append(found, n)
-		}
+	if byIdentity {
+		found = ix.byID[org.Identity(l.value).Key()]
+	} else {
+		found = ix.byName[strings.ToLower(l.value)]
 	}
 	if len(found) > 1 && len(l.labels) > 0 {
 		var viaRef []named
@@ -73,12 +96,16 @@ func (l *link) resolve(all []named) hcl.Diagnostics {
 		}
 	}
 	diag := func(summary, detail string) hcl.Diagnostics {
+		if l.sensitive {
+			detail = fmt.Sprintf("%s comes from a sensitive variable, so its value is not shown here; it does not name exactly one %s. "+
+				"Check the variable's value.", l.attr.Name, noun)
+		}
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: l.attr.Expr.Range().Ptr()}}
 	}
 	switch len(found) {
 	case 0:
-		names := make([]string, 0, len(all))
-		for _, n := range all {
+		names := make([]string, 0, len(ix.all))
+		for _, n := range ix.all {
 			if byIdentity {
 				names = append(names, string(n.id))
 			} else {

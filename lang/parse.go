@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -79,6 +81,10 @@ type resourceBlock struct {
 	block   *hcl.Block
 	content *hcl.BodyContent
 	forEach hcl.Expression // nil without for_each
+	// Filled by buildGraph, which walks every expression once: the
+	// traversals of each top-level attribute, and every block referred to.
+	vars       map[string][]hcl.Traversal
+	referenced []org.Address
 }
 
 func parseSources(srcs []Source) (*module, hcl.Diagnostics) {
@@ -89,24 +95,52 @@ func parseSources(srcs []Source) (*module, hcl.Diagnostics) {
 		byAddr:    map[org.Address]*resourceBlock{},
 	}
 	var diags hcl.Diagnostics
-	for _, src := range srcs {
-		f, ds := hclsyntax.ParseConfig(src.Bytes, src.Filename, hcl.InitialPos)
-		diags = append(diags, ds...)
-		if f == nil {
+	for i, p := range parseAll(srcs) {
+		diags = append(diags, p.diags...)
+		if p.file == nil {
 			continue
 		}
-		m.files[src.Filename] = f
-		if ds.HasErrors() {
+		m.files[srcs[i].Filename] = p.file
+		if p.diags.HasErrors() {
 			m.syntaxErrors = true
 			continue
 		}
-		content, ds := f.Body.Content(rootSchema)
+		content, ds := p.file.Body.Content(rootSchema)
 		diags = append(diags, ds...)
 		for _, b := range content.Blocks {
 			diags = append(diags, m.addBlock(b)...)
 		}
 	}
 	return m, diags
+}
+
+type parsed struct {
+	file  *hcl.File
+	diags hcl.Diagnostics
+}
+
+// parseAll parses the files on every core: parsing is most of the cost of
+// loading a large configuration, and each file parses on its own. Results
+// keep the order of srcs, so everything after is deterministic.
+func parseAll(srcs []Source) []parsed {
+	out := make([]parsed, len(srcs))
+	workers := min(runtime.GOMAXPROCS(0), len(srcs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f, diags := hclsyntax.ParseConfig(srcs[i].Bytes, srcs[i].Filename, hcl.InitialPos)
+				out[i] = parsed{f, diags}
+			}
+		})
+	}
+	for i := range srcs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 func (m *module) addBlock(b *hcl.Block) hcl.Diagnostics {
@@ -207,7 +241,7 @@ func blockNoun(b *hcl.Block) string {
 // checkIdentifier refuses labels that a reference could not name: a label
 // is used as kind.LABEL, so it must be an HCL identifier.
 func checkIdentifier(what, name string, rng hcl.Range) hcl.Diagnostics {
-	if hclsyntax.ValidIdentifier(name) {
+	if asciiIdentifier(name) || hclsyntax.ValidIdentifier(name) {
 		return nil
 	}
 	return hcl.Diagnostics{{
@@ -226,4 +260,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// asciiIdentifier is the common case of hclsyntax.ValidIdentifier without
+// its Unicode segmentation, which costs more than the rest of a load.
+func asciiIdentifier(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && (c < '0' || c > '9') && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
