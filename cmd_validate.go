@@ -16,7 +16,7 @@ type validateOptions struct {
 }
 
 func cmdValidate(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "validate", "validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "validate", "validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [DIR|FILE]")
 	var opts validateOptions
 	fs.BoolVar(&opts.json, "json", false, "print the result as JSON, diagnostics with their ranges")
 	var vars varFlags
@@ -33,7 +33,7 @@ func cmdValidate(ctx context.Context, args []string, s *streams) error {
 }
 
 func runValidate(_ context.Context, opts validateOptions, s *streams) error {
-	cfg, diags := lang.LoadDir(opts.dir, lang.Options{Vars: opts.vars, Env: s.env})
+	cfg, diags := lang.LoadPath(opts.dir, lang.Options{Vars: opts.vars, Env: s.env})
 	if opts.json {
 		out := jsonValidation{
 			FormatVersion: diagnosticsFormatVersion,

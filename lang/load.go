@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -24,6 +25,24 @@ type Config struct {
 	// values given on the command line are there too, under names such as
 	// "<value for var.x from -var>".
 	Files map[string]*hcl.File
+}
+
+// LoadPath loads a directory with LoadDir, or a single file on its own
+// (file() then reads beside it).
+func LoadPath(path string, opts Options) (*Config, hcl.Diagnostics) {
+	st, err := os.Stat(path)
+	if err != nil || st.IsDir() {
+		return LoadDir(path, opts)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return &Config{Dir: filepath.Dir(path), Files: map[string]*hcl.File{}}, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration file",
+			Detail:   err.Error(),
+		}}
+	}
+	return Load(filepath.Dir(path), []Source{{Filename: path, Bytes: b}}, opts)
 }
 
 // LoadDir loads every *.exdr.hcl file in dir. The Config is returned even
@@ -63,9 +82,10 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 		diags = append(diags, ev.evalNode(n)...)
 	}
 	ev.org.Sort()
-	linkDiags := ev.link()
-	diags = append(diags, linkDiags...)
-	if !linkDiags.HasErrors() {
+	diags = append(diags, ev.link()...)
+	if !diags.HasErrors() {
+		// The Exchange rules assume a complete model: every required
+		// attribute set, every reference resolved.
 		diags = append(diags, validate(ev.org)...)
 	}
 	cfg.Org = ev.org

@@ -224,3 +224,8 @@ func ParsePercent(s string) (Percent, error) {
 func (p Percent) String() string {
 	return strconv.FormatFloat(float64(p), 'f', -1, 64) + "%"
 }
+
+// Truncate drops what Exchange's form cannot show: fractions of a second.
+func (d Duration) Truncate() Duration {
+	return Duration(time.Duration(d).Truncate(time.Second))
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+)
+
+// runIn runs exdr in-process with the given arguments and returns its
+// exit code and outputs.
+func runIn(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	s := &streams{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errOut}
+	code := run(context.Background(), args, s)
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	unformatted := filepath.Join(t.TempDir(), "u.exdr.hcl")
+	if err := os.WriteFile(unformatted, []byte("a=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"valid", []string{"validate", "examples/quickstart"}, exitOK},
+		{"invalid", []string{"validate", "testdata/errors/unknown_role.exdr.hcl"}, exitError},
+		{"fmt -check on a formatted file", []string{"fmt", "-check", "examples/quickstart"}, exitOK},
+		{"fmt -check on an unformatted file", []string{"fmt", "-check", unformatted}, exitFormat},
+		{"help flag", []string{"validate", "-h"}, exitOK},
+		{"bad flag", []string{"validate", "-nope"}, exitError},
+		{"unknown command", []string{"nope"}, exitError},
+		{"no command", nil, exitError},
+		{"version", []string{"-version"}, exitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, stderr := runIn(t, tt.args...); code != tt.want {
+				t.Errorf("exdr %v exited %d, want %d; stderr:\n%s", tt.args, code, tt.want, stderr)
+			}
+		})
+	}
+}
+
+func TestGoldenRenderings(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata/cli"))
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"usage", []string{"help"}},
+		{"validate_json_many_errors", []string{"validate", "-json", "testdata/errors/many_errors.exdr.hcl"}},
+		{"validate_json_valid", []string{"validate", "-json", "examples/quickstart"}},
+		{"validate_text_many_errors", []string{"validate", "-no-color", "testdata/errors/many_errors.exdr.hcl"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stdout, stderr := runIn(t, tt.args...)
+			g.Assert(t, tt.name, []byte(stdout+stderr))
+		})
+	}
+}
