@@ -52,7 +52,7 @@ func TestParseDuration(t *testing.T) {
 
 func TestDurationString(t *testing.T) {
 	tests := []struct {
-		d            time.Duration
+		d           time.Duration
 		exch, short string
 	}{
 		{14 * Day, "14.00:00:00", "14d"},
