@@ -40,6 +40,7 @@ type Server struct {
 	Site    string // the Active Directory site; empty when not managed
 	Edition Edition
 	Edge    *EdgeSettings // only on a server with the edge_transport role
+	Health  *ServerHealth // live only
 }
 
 func (s *Server) Identity() Identity { return Identity(s.Name) }
@@ -63,6 +64,7 @@ type StorageGroup struct {
 	// Recovery is true for a recovery storage group as the live system
 	// reports it; configurations declare those with RecoveryStorageGroup.
 	Recovery bool
+	Health   *LogHealth // live only
 }
 
 func (sg *StorageGroup) Identity() Identity { return Identity(sg.Server).Join(sg.Name) }
@@ -91,6 +93,7 @@ type Database struct {
 	MailboxRetention              *Duration // mailbox databases only
 	RetainDeletedItemsUntilBackup *bool
 	Recovery                      RecoveryPolicy
+	Health                        *DatabaseHealth // live only
 }
 
 func (db *Database) Identity() Identity { return db.StorageGroup.Join(db.Name) }

@@ -1,0 +1,173 @@
+package org
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The types below are what a provider finds by inspecting a live
+// organization: the facts the planner decides from. They are nil on a
+// desired Org. A provider fills them from what the system shows (files,
+// headers, checksums), never from a flag it keeps for itself.
+
+// ServerHealth is what the server itself shows.
+type ServerHealth struct {
+	// Up is true when the server answers: in the lab, its disks exist.
+	Up bool
+}
+
+// ShutdownState is the State line of eseutil /mh.
+//
+//	clean  Clean Shutdown: consistent, every logged change is in the file
+//	dirty  Dirty Shutdown: attached, or crashed with logged changes not yet
+//	       written to the file; needs the logs in LogRequired to recover
+type ShutdownState uint8
+
+const (
+	StateUnknown ShutdownState = iota
+	StateClean
+	StateDirty
+)
+
+func (s ShutdownState) String() string {
+	switch s {
+	case StateClean:
+		return "clean"
+	case StateDirty:
+		return "dirty"
+	}
+	return "unknown"
+}
+
+// LogRange is a range of log generations, inclusive; zero when empty.
+type LogRange struct{ Low, High uint32 }
+
+func (r LogRange) Empty() bool { return r.Low == 0 && r.High == 0 }
+
+func (r LogRange) String() string {
+	if r.Empty() {
+		return "none"
+	}
+	return fmt.Sprintf("%d-%d", r.Low, r.High)
+}
+
+// DatabaseHealth is what inspecting a database's file shows, as eseutil
+// /mh and /k would, plus whether the store has it mounted.
+type DatabaseHealth struct {
+	FileExists  bool
+	State       ShutdownState
+	LogRequired LogRange // generations needed to reach a clean state
+	Pages       int      // data pages, header excluded
+	BadPages    []uint32 // pages whose checksum fails
+	RepairCount int      // times eseutil /p has been run on it
+	Mounted     bool     // the Information Store has it mounted
+	Size        Size
+}
+
+// LogHealth is what a storage group's log folder shows.
+type LogHealth struct {
+	FolderExists bool
+	Prefix       string   // E00, E01, ...
+	Checkpoint   uint32   // the oldest generation recovery would start from
+	OnDisk       LogRange // the generations present
+	Missing      []uint32 // generations absent between the lowest and the current
+	Corrupt      []uint32 // generations whose checksums fail
+}
+
+// Usable reports whether every generation in r is present and intact.
+func (h *LogHealth) Usable(r LogRange) bool {
+	if r.Empty() {
+		return true
+	}
+	if h == nil || !h.FolderExists || r.Low < h.OnDisk.Low || r.High > h.OnDisk.High {
+		return false
+	}
+	for _, g := range append(append([]uint32{}, h.Missing...), h.Corrupt...) {
+		if g >= r.Low && g <= r.High {
+			return false
+		}
+	}
+	return true
+}
+
+// Facts flattens what is known about one resource into named strings, so
+// that a saved plan can say which facts moved since it was made.
+type Facts map[string]string
+
+// String renders facts as "key=value" pairs in key order.
+func (f Facts) String() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + f[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+
+func uints(v []uint32) string {
+	if len(v) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(v))
+	for i, n := range v {
+		parts[i] = strconv.FormatUint(uint64(n), 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// Facts of a live server.
+func (s *Server) Facts() Facts {
+	f := Facts{"roles": s.Roles.String(), "edition": s.Edition.String(), "site": s.Site}
+	if s.Health != nil {
+		f["up"] = strconv.FormatBool(s.Health.Up)
+	}
+	return f
+}
+
+// Facts of a live storage group.
+func (sg *StorageGroup) Facts() Facts {
+	f := Facts{"log_folder_path": sg.LogFolderPath, "system_folder_path": sg.SystemFolderPath, "circular_logging": strconv.FormatBool(sg.CircularLogging)}
+	if h := sg.Health; h != nil {
+		f["log_folder"] = strconv.FormatBool(h.FolderExists)
+		f["checkpoint"] = strconv.FormatUint(uint64(h.Checkpoint), 10)
+		f["logs_on_disk"] = h.OnDisk.String()
+		f["logs_missing"] = uints(h.Missing)
+		f["logs_corrupt"] = uints(h.Corrupt)
+	}
+	return f
+}
+
+// Facts of a live database.
+func (db *Database) Facts() Facts {
+	f := Facts{"edb_file_path": db.EdbFilePath}
+	optDur := func(k string, d *Duration) {
+		if d != nil {
+			f[k] = d.String()
+		}
+	}
+	optBool := func(k string, b *bool) {
+		if b != nil {
+			f[k] = strconv.FormatBool(*b)
+		}
+	}
+	optBool("allow_file_restore", db.AllowFileRestore)
+	optDur("deleted_item_retention", db.DeletedItemRetention)
+	optDur("mailbox_retention", db.MailboxRetention)
+	optBool("retain_deleted_items_until_backup", db.RetainDeletedItemsUntilBackup)
+	if h := db.Health; h != nil {
+		f["file"] = map[bool]string{true: "present", false: "missing"}[h.FileExists]
+		f["state"] = h.State.String()
+		f["log_required"] = h.LogRequired.String()
+		f["bad_pages"] = uints(h.BadPages)
+		f["repair_count"] = strconv.Itoa(h.RepairCount)
+		f["mounted"] = strconv.FormatBool(h.Mounted)
+	}
+	return f
+}

@@ -1,0 +1,187 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// Apply carries out one step on the lab. Every verb checks whether its
+// effect is already in place first, so applying a step twice is harmless.
+func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress providers.Progress) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var err error
+	switch step.Verb {
+	case providers.VerbCreateServer:
+		err = l.createServer(step)
+	case providers.VerbCreateStorageGroup:
+		err = l.createStorageGroup(step)
+	case providers.VerbSetStorageGroup:
+		err = l.setStorageGroup(step)
+	case providers.VerbCreateDatabase, providers.VerbCreateEmptyDatabase:
+		err = l.createDatabase(step)
+	case providers.VerbSetDatabase:
+		err = l.setDatabase(step)
+	case providers.VerbMount:
+		err = l.mount(step.Identity)
+	case providers.VerbDismount:
+		err = l.dismount(step.Identity)
+	case providers.VerbReplayLogs:
+		err = l.replayLogs(ctx, step.Identity, progress)
+	case providers.VerbRepairDatabase:
+		err = l.repair(ctx, step.Identity, progress)
+	default:
+		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", step.Verb, step.Identity, err)
+	}
+	return nil
+}
+
+func (l *Lab) createServer(step *providers.Step) error {
+	name := step.Args["server"]
+	var roles org.Roles
+	for _, r := range strings.Split(step.Args["roles"], ",") {
+		if role, ok := org.ParseRole(strings.TrimSpace(r)); ok {
+			roles = roles.With(role)
+		}
+	}
+	err := l.updateDirectory(func(d *directory) error {
+		if d.server(name) == nil {
+			d.addServer(&dirServer{Name: name, Roles: roles, Site: step.Args["site"], Edition: orDefault(step.Args["edition"], "standard")})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// The server's machine: Setup puts Exchange on C:.
+	return os.MkdirAll(l.disksDir(name)+string(os.PathSeparator)+"C", 0o755)
+}
+
+func (l *Lab) createStorageGroup(step *providers.Step) error {
+	server, name := step.Args["server"], step.Args["name"]
+	var sg *dirStoreGroup
+	err := l.updateDirectory(func(d *directory) error {
+		if d.server(server) == nil {
+			return fmt.Errorf("server %s does not exist", server)
+		}
+		id := org.Identity(server).Join(name)
+		if sg = d.storageGroup(id); sg != nil {
+			return nil
+		}
+		sg = &dirStoreGroup{
+			Server: d.server(server).Name, Name: name,
+			LogFolderPath:    step.Args["log_folder_path"],
+			SystemFolderPath: orDefault(step.Args["system_folder_path"], step.Args["log_folder_path"]),
+			CircularLogging:  step.Args["circular_logging"] == "true",
+			Prefix:           nextPrefix(d, server),
+			Signature:        newSignature(),
+		}
+		d.addStorageGroup(sg)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
+		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
+	}
+	s, err := l.stream(sg)
+	if err != nil {
+		return err
+	}
+	mu := l.streamLock(s.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	return s.create()
+}
+
+// nextPrefix gives a server's next storage group the next free log prefix:
+// E00 for the first, E01 for the second, and so on.
+func nextPrefix(d *directory, server string) string {
+	used := map[string]bool{}
+	for _, sg := range d.StorageGroups {
+		if strings.EqualFold(sg.Server, server) {
+			used[sg.Prefix] = true
+		}
+	}
+	for i := 0; ; i++ {
+		p := fmt.Sprintf("E%02X", i)
+		if !used[p] {
+			return p
+		}
+	}
+}
+
+func (l *Lab) setStorageGroup(step *providers.Step) error {
+	return l.updateDirectory(func(d *directory) error {
+		sg := d.storageGroup(step.Identity)
+		if sg == nil {
+			return fmt.Errorf("storage group does not exist")
+		}
+		if v, ok := step.Args["circular_logging"]; ok {
+			sg.CircularLogging = v == "true"
+		}
+		return nil
+	})
+}
+
+// Exchange's defaults for a new database.
+const (
+	defaultDeletedItemRetention = "14.00:00:00"
+	defaultMailboxRetention     = "30.00:00:00"
+)
+
+func (l *Lab) setDatabase(step *providers.Step) error {
+	return l.updateDirectory(func(d *directory) error {
+		db := d.database(step.Identity)
+		if db == nil {
+			return fmt.Errorf("database does not exist")
+		}
+		return applySettings(db, step.Args)
+	})
+}
+
+// applySettings sets the database settings present in args.
+func applySettings(db *dirDatabase, args map[string]string) error {
+	for key, val := range args {
+		switch key {
+		case "allow_file_restore":
+			db.AllowFileRestore = val == "true"
+		case "retain_deleted_items_until_backup":
+			db.RetainDeletedItemsUntilBackup = val == "true"
+		case "deleted_item_retention", "mailbox_retention":
+			dur, err := org.ParseDuration(val)
+			if err != nil {
+				return err
+			}
+			if key == "deleted_item_retention" {
+				db.DeletedItemRetention = dur.String()
+			} else {
+				db.MailboxRetention = dur.String()
+			}
+		}
+	}
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func parseBool(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
+}

@@ -1,0 +1,65 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/exdr/exdr/org"
+)
+
+// The operations below are what happens to a lab from outside exdr's
+// plans: an administrator's hand, a power cut. They exist for drills,
+// tests and the walkthrough.
+
+// Crash stops a server's Information Store abruptly, as a power cut
+// would: the store forgets what it had mounted, and every database it had
+// mounted keeps a dirty header, its latest changes only in the logs.
+func (l *Lab) Crash(server string) error {
+	var name string
+	if err := l.viewDirectory(func(d *directory) error {
+		s := d.server(server)
+		if s == nil {
+			return fmt.Errorf("no server %s in the lab", server)
+		}
+		name = s.Name
+		return nil
+	}); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := os.Remove(l.storePath(name)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
+
+// Catalog returns what a database's first page says: how often it has
+// been mounted, as the pages hold it (changes still only in the logs are
+// not counted).
+func (l *Lab) Catalog(id org.Identity) (mounts int, err error) {
+	c, err := l.database(id)
+	if err != nil {
+		return 0, err
+	}
+	e, err := openEDB(c.path, false)
+	if err != nil {
+		return 0, err
+	}
+	defer e.Close()
+	cat, err := readCatalog(e)
+	if err != nil {
+		return 0, err
+	}
+	return cat.Mounts, nil
+}
+
+// DatabaseFile is the lab file that holds a database, for tests and
+// drills that damage it by hand.
+func (l *Lab) DatabaseFile(id org.Identity) (string, error) {
+	c, err := l.database(id)
+	if err != nil {
+		return "", err
+	}
+	return c.path, nil
+}

@@ -1,0 +1,409 @@
+package lab
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// dbContext gathers what an operation on one database needs.
+type dbContext struct {
+	db     *dirDatabase
+	sg     *dirStoreGroup
+	server string
+	path   string
+	stream *logStream
+}
+
+func (l *Lab) database(id org.Identity) (*dbContext, error) {
+	c := &dbContext{}
+	err := l.viewDirectory(func(d *directory) error {
+		c.db = d.database(id)
+		if c.db == nil {
+			return fmt.Errorf("database does not exist")
+		}
+		c.sg = d.storageGroup(org.Identity(c.db.StorageGroup))
+		if c.sg == nil {
+			return fmt.Errorf("its storage group %s does not exist", c.db.StorageGroup)
+		}
+		c.server = c.sg.Server
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(l.disksDir(c.server)); err != nil {
+		return nil, fmt.Errorf("server %s is down: its disks are gone", c.server)
+	}
+	if c.path, err = l.HostPath(c.server, c.db.EdbFilePath); err != nil {
+		return nil, err
+	}
+	if c.stream, err = l.stream(c.sg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// catalog is what a database's first page holds about the database.
+type catalog struct {
+	Identity  string    `json:"identity"`
+	Created   time.Time `json:"created"`
+	Mounts    int       `json:"mounts"`
+	LastMount time.Time `json:"last_mount,omitzero"`
+}
+
+// createDatabase adds the database to the directory if it is not there,
+// then makes its file if there is none. A file that exists is kept: if it
+// is this database's and readable, the step is done; if it is unusable it
+// is moved aside first; it is never overwritten.
+func (l *Lab) createDatabase(step *providers.Step) error {
+	id := step.Identity
+	err := l.updateDirectory(func(d *directory) error {
+		if d.database(id) != nil {
+			return nil
+		}
+		sg := d.storageGroup(org.Identity(step.Args["storage_group"]))
+		if sg == nil {
+			return fmt.Errorf("storage group %s does not exist", step.Args["storage_group"])
+		}
+		db := &dirDatabase{
+			StorageGroup: string(org.Identity(sg.Server).Join(sg.Name)), Name: step.Args["name"],
+			Kind: orDefault(step.Args["kind"], "mailbox"), EdbFilePath: step.Args["edb_file_path"],
+			DeletedItemRetention: defaultDeletedItemRetention,
+		}
+		if db.Kind == "mailbox" {
+			db.MailboxRetention = defaultMailboxRetention
+		}
+		if err := applySettings(db, step.Args); err != nil {
+			return err
+		}
+		d.addDatabase(db)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	if e, err := openEDB(c.path, false); err == nil {
+		ok := strings.EqualFold(e.hdr.Identity, string(c.db.identity())) && e.hdr.LogStream == c.sg.Signature
+		e.Close()
+		if ok {
+			return nil
+		}
+		if step.Verb != providers.VerbCreateEmptyDatabase {
+			return fmt.Errorf("a file that is not this database's stands at %s; exdr does not overwrite it", c.db.EdbFilePath)
+		}
+	}
+	if _, err := os.Stat(c.path); err == nil {
+		if _, err := moveAside(c.path, l.now()); err != nil {
+			return err
+		}
+	}
+	kind := org.MailboxDB
+	if c.db.Kind == "public_folder" {
+		kind = org.PublicFolderDB
+	}
+	hdr := &edbHeader{Kind: kind, Signature: newSignature(), LogStream: c.sg.Signature, Created: l.now().UnixNano(), Identity: string(c.db.identity())}
+	if err := createEDB(c.path, hdr); err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	b, _ := json.Marshal(catalog{Identity: hdr.Identity, Created: l.now().UTC()})
+	return e.writePage(&page{Number: 1, Signature: hdr.Signature, Payload: b})
+}
+
+// moveAside renames a file into an exdr-aside folder beside it, stamped
+// with the time, and returns the new path. Nothing exdr replaces is lost.
+func moveAside(path string, now time.Time) (string, error) {
+	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	dst := filepath.Join(dir, filepath.Base(path))
+	return dst, os.Rename(path, dst)
+}
+
+// copyAside copies a file into an exdr-aside folder beside it before a
+// step changes it in place.
+func copyAside(path string, now time.Time) (string, error) {
+	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	dst := filepath.Join(dir, filepath.Base(path))
+	src, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(out, src); err != nil {
+		out.Close()
+		return "", err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return "", err
+	}
+	return dst, out.Close()
+}
+
+// Log record payload for a page image:
+//
+//	0      type (1: page image)
+//	1:9    database signature
+//	9:13   page number
+//	13:    the page's payload
+const recPageImage = 1
+
+func pageRecord(sig uint64, number uint32, payload []byte) []byte {
+	b := make([]byte, 13+len(payload))
+	b[0] = recPageImage
+	binary.LittleEndian.PutUint64(b[1:], sig)
+	binary.LittleEndian.PutUint32(b[9:], number)
+	copy(b[13:], payload)
+	return b
+}
+
+func (l *Lab) mount(id org.Identity) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, true)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("the database file %s is missing (event 9547)", c.db.EdbFilePath)
+	}
+	if err != nil {
+		return fmt.Errorf("the database file %s cannot be attached: %w", c.db.EdbFilePath, err)
+	}
+	defer e.Close()
+	if e.hdr.State == org.StateDirty {
+		if st.Mounted[mountKey(id)] == e.hdr.Signature {
+			return nil // mounted already
+		}
+		return fmt.Errorf("the database is in dirty shutdown (logs %d and later required): run soft recovery (eseutil /r) first", e.hdr.LogRequired.Low)
+	}
+	if bad, err := e.scan(); err != nil {
+		return err
+	} else if len(bad) > 0 {
+		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
+	}
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	cur, err := c.stream.current()
+	if err != nil {
+		return err
+	}
+	// Attaching marks the header dirty from the current generation on;
+	// the catalog change below reaches the page only at the next
+	// checkpoint, so until then it lives only in the log.
+	e.hdr.State, e.hdr.LogRequired = org.StateDirty, org.LogRange{Low: cur, High: cur}
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	cat, err := readCatalog(e)
+	if err != nil {
+		return err
+	}
+	cat.Mounts++
+	cat.LastMount = l.now().UTC()
+	b, _ := json.Marshal(cat)
+	if _, err := c.stream.append(pageRecord(e.hdr.Signature, 1, b)); err != nil {
+		return err
+	}
+	return l.updateStore(c.server, func(s *store) { s.Mounted[mountKey(id)] = e.hdr.Signature })
+}
+
+func readCatalog(e *edbFile) (*catalog, error) {
+	pg, ok, err := e.readPage(1)
+	if err != nil {
+		return nil, err
+	}
+	cat := &catalog{Identity: e.hdr.Identity}
+	if ok && len(pg.Payload) > 0 {
+		if err := json.Unmarshal(pg.Payload, cat); err != nil {
+			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
+		}
+	}
+	return cat, nil
+}
+
+// dismount flushes the logged changes into the pages, marks the header
+// clean and detaches the database, then moves the checkpoint on.
+func (l *Lab) dismount(id org.Identity) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		if _, mounted := st.Mounted[mountKey(id)]; mounted {
+			// The file went from under a mounted database: the store
+			// lets go of it, as it would after event 9519.
+			return l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) })
+		}
+		return nil
+	}
+	defer e.Close()
+	if st.Mounted[mountKey(id)] != e.hdr.Signature || e.hdr.State != org.StateDirty {
+		if e.hdr.State == org.StateDirty {
+			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
+		}
+		return l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) })
+	}
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
+		return err
+	}
+	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		return err
+	}
+	if err := l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) }); err != nil {
+		return err
+	}
+	return l.advanceCheckpoint(c)
+}
+
+// advanceCheckpoint moves the storage group's checkpoint to the oldest
+// generation a still-attached database needs, or the current one.
+func (l *Lab) advanceCheckpoint(c *dbContext) error {
+	cur, err := c.stream.current()
+	if err != nil {
+		return err
+	}
+	low := cur
+	var dbs []*dirDatabase
+	l.viewDirectory(func(d *directory) error {
+		for _, db := range d.Databases {
+			if strings.EqualFold(db.StorageGroup, c.db.StorageGroup) {
+				dbs = append(dbs, db)
+			}
+		}
+		return nil
+	})
+	for _, db := range dbs {
+		path, err := l.HostPath(c.server, db.EdbFilePath)
+		if err != nil {
+			continue
+		}
+		if e, err := openEDB(path, false); err == nil {
+			if e.hdr.State == org.StateDirty && e.hdr.LogRequired.Low < low {
+				low = e.hdr.LogRequired.Low
+			}
+			e.Close()
+		}
+	}
+	return c.stream.setCheckpoint(low)
+}
+
+// replayInto applies to e every logged page image of e's database from
+// the header's required generation on, where the page is older than the
+// record. It returns how many records it applied.
+func replayInto(ctx context.Context, e *edbFile, s *logStream, progress providers.Progress) (int, error) {
+	from := e.hdr.LogRequired.Low
+	if from == 0 {
+		return 0, nil
+	}
+	cur, err := s.current()
+	if err != nil {
+		return 0, err
+	}
+	applied := 0
+	err = s.replay(from, func(r record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress.Update(int64(lsnGeneration(r.LSN)-from), int64(cur-from+1), "logs")
+		}
+		p := r.Payload
+		if len(p) < 13 || p[0] != recPageImage || binary.LittleEndian.Uint64(p[1:]) != e.hdr.Signature {
+			return nil
+		}
+		n := binary.LittleEndian.Uint32(p[9:])
+		if n == 0 || n > e.hdr.Pages {
+			return fmt.Errorf("log record at %d:%d names page %d of a %d-page database", lsnGeneration(r.LSN), uint32(r.LSN), n, e.hdr.Pages)
+		}
+		pg, ok, err := e.readPage(n)
+		if err != nil {
+			return err
+		}
+		if ok && pg.LSN >= r.LSN {
+			return nil // the page has this change already
+		}
+		applied++
+		return e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: r.LSN, Payload: p[13:]})
+	})
+	return applied, err
+}
+
+// replayLogs is soft recovery: replay every log from the one the header
+// requires, then mark the database clean. A missing or damaged log stops
+// it, leaving the database dirty.
+func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress providers.Progress) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", c.db.EdbFilePath, err)
+	}
+	defer e.Close()
+	if e.hdr.State == org.StateClean {
+		return nil
+	}
+	if st, err := l.loadStore(c.server); err == nil && st.Mounted[mountKey(id)] == e.hdr.Signature {
+		return fmt.Errorf("the database is mounted; soft recovery is for a database that is not")
+	}
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	if _, err := replayInto(ctx, e, c.stream, progress); err != nil {
+		return fmt.Errorf("soft recovery failed, the database stays in dirty shutdown: %w", err)
+	}
+	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		return err
+	}
+	return l.advanceCheckpoint(c)
+}

@@ -1,0 +1,250 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+
+	"github.com/exdr/exdr/org"
+)
+
+// PageSize is the size of every page, as in Exchange 2007's ESE.
+const PageSize = 8192
+
+// initialPages is how many data pages a new database starts with: its
+// catalog and room for its first folders.
+const initialPages = 7
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+const edbMagic = "EXDREDB1"
+
+// Header page layout, little-endian:
+//
+//	0:8    magic "EXDREDB1"
+//	8:12   CRC-32C of bytes 12:PageSize
+//	12     state (1 clean, 2 dirty)
+//	13     kind (1 mailbox, 2 public folder)
+//	16:24  database signature: this file's lineage
+//	24:28  data page count
+//	28:32  log required, low generation
+//	32:36  log required, high generation
+//	36:40  repair count
+//	40:48  log stream signature of the storage group it belongs to
+//	48:56  created, Unix nanoseconds
+//	56:58  identity length, then the identity
+type edbHeader struct {
+	State       org.ShutdownState
+	Kind        org.DatabaseKind
+	Signature   uint64
+	Pages       uint32
+	LogRequired org.LogRange
+	RepairCount uint32
+	LogStream   uint64
+	Created     int64
+	Identity    string
+}
+
+func (h *edbHeader) encode() []byte {
+	p := make([]byte, PageSize)
+	copy(p, edbMagic)
+	p[12] = byte(h.State)
+	p[13] = byte(h.Kind)
+	binary.LittleEndian.PutUint64(p[16:], h.Signature)
+	binary.LittleEndian.PutUint32(p[24:], h.Pages)
+	binary.LittleEndian.PutUint32(p[28:], h.LogRequired.Low)
+	binary.LittleEndian.PutUint32(p[32:], h.LogRequired.High)
+	binary.LittleEndian.PutUint32(p[36:], h.RepairCount)
+	binary.LittleEndian.PutUint64(p[40:], h.LogStream)
+	binary.LittleEndian.PutUint64(p[48:], uint64(h.Created))
+	binary.LittleEndian.PutUint16(p[56:], uint16(len(h.Identity)))
+	copy(p[58:], h.Identity)
+	binary.LittleEndian.PutUint32(p[8:], crc32.Checksum(p[12:], castagnoli))
+	return p
+}
+
+var errBadHeader = errors.New("database header is damaged")
+
+func decodeHeader(p []byte) (*edbHeader, error) {
+	if len(p) < PageSize || string(p[:8]) != edbMagic {
+		return nil, fmt.Errorf("%w: not an exdr lab database", errBadHeader)
+	}
+	if crc32.Checksum(p[12:PageSize], castagnoli) != binary.LittleEndian.Uint32(p[8:]) {
+		return nil, fmt.Errorf("%w: its checksum fails", errBadHeader)
+	}
+	n := int(binary.LittleEndian.Uint16(p[56:]))
+	if 58+n > PageSize {
+		return nil, fmt.Errorf("%w: identity overruns the page", errBadHeader)
+	}
+	return &edbHeader{
+		State:       org.ShutdownState(p[12]),
+		Kind:        org.DatabaseKind(p[13]),
+		Signature:   binary.LittleEndian.Uint64(p[16:]),
+		Pages:       binary.LittleEndian.Uint32(p[24:]),
+		LogRequired: org.LogRange{Low: binary.LittleEndian.Uint32(p[28:]), High: binary.LittleEndian.Uint32(p[32:])},
+		RepairCount: binary.LittleEndian.Uint32(p[36:]),
+		LogStream:   binary.LittleEndian.Uint64(p[40:]),
+		Created:     int64(binary.LittleEndian.Uint64(p[48:])),
+		Identity:    string(p[58 : 58+n]),
+	}, nil
+}
+
+// Data page layout:
+//
+//	0:4    CRC-32C of bytes 4:PageSize
+//	4:8    page number
+//	8:16   database signature
+//	16:24  LSN of the last change applied (generation<<32 | offset)
+//	24:26  payload length
+//	26:    payload
+const pageHeader = 26
+
+// MaxPayload is the most a page can hold.
+const MaxPayload = PageSize - pageHeader
+
+type page struct {
+	Number    uint32
+	Signature uint64
+	LSN       uint64
+	Payload   []byte
+}
+
+func (pg *page) encode() []byte {
+	p := make([]byte, PageSize)
+	binary.LittleEndian.PutUint32(p[4:], pg.Number)
+	binary.LittleEndian.PutUint64(p[8:], pg.Signature)
+	binary.LittleEndian.PutUint64(p[16:], pg.LSN)
+	binary.LittleEndian.PutUint16(p[24:], uint16(len(pg.Payload)))
+	copy(p[pageHeader:], pg.Payload)
+	binary.LittleEndian.PutUint32(p[0:], crc32.Checksum(p[4:], castagnoli))
+	return p
+}
+
+// decodePage checks a page's checksum and returns it; ok is false when the
+// checksum fails or the page belongs to another database.
+func decodePage(p []byte, number uint32, sig uint64) (pg *page, ok bool) {
+	if crc32.Checksum(p[4:PageSize], castagnoli) != binary.LittleEndian.Uint32(p[0:]) {
+		return nil, false
+	}
+	pg = &page{
+		Number:    binary.LittleEndian.Uint32(p[4:]),
+		Signature: binary.LittleEndian.Uint64(p[8:]),
+		LSN:       binary.LittleEndian.Uint64(p[16:]),
+	}
+	n := int(binary.LittleEndian.Uint16(p[24:]))
+	if pg.Number != number || pg.Signature != sig || pageHeader+n > PageSize {
+		return nil, false
+	}
+	pg.Payload = bytes.Clone(p[pageHeader : pageHeader+n])
+	return pg, true
+}
+
+// edbFile is an open database file.
+type edbFile struct {
+	f   *os.File
+	hdr *edbHeader
+}
+
+func openEDB(path string, write bool) (*edbFile, error) {
+	flag := os.O_RDONLY
+	if write {
+		flag = os.O_RDWR
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return nil, err
+	}
+	p := make([]byte, PageSize)
+	if _, err := io.ReadFull(f, p); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %v", errBadHeader, err)
+	}
+	hdr, err := decodeHeader(p)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &edbFile{f: f, hdr: hdr}, nil
+}
+
+func (e *edbFile) Close() error { return e.f.Close() }
+
+func (e *edbFile) writeHeader() error {
+	_, err := e.f.WriteAt(e.hdr.encode(), 0)
+	return err
+}
+
+func (e *edbFile) readPage(n uint32) (*page, bool, error) {
+	p := make([]byte, PageSize)
+	if _, err := e.f.ReadAt(p, int64(n)*PageSize); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, false, nil // a truncated file: the page is as good as corrupt
+		}
+		return nil, false, err
+	}
+	pg, ok := decodePage(p, n, e.hdr.Signature)
+	return pg, ok, nil
+}
+
+func (e *edbFile) writePage(pg *page) error {
+	_, err := e.f.WriteAt(pg.encode(), int64(pg.Number)*PageSize)
+	return err
+}
+
+// scan verifies every data page's checksum, as eseutil /k does, reading
+// the file in large chunks.
+func (e *edbFile) scan() (bad []uint32, err error) {
+	const chunkPages = 64
+	buf := make([]byte, chunkPages*PageSize)
+	for first := uint32(1); first <= e.hdr.Pages; first += chunkPages {
+		n := min(chunkPages, e.hdr.Pages-first+1)
+		got, err := e.f.ReadAt(buf[:int(n)*PageSize], int64(first)*PageSize)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		for i := uint32(0); i < n; i++ {
+			off := int(i) * PageSize
+			if off+PageSize > got {
+				bad = append(bad, first+i)
+				continue
+			}
+			if _, ok := decodePage(buf[off:off+PageSize], first+i, e.hdr.Signature); !ok {
+				bad = append(bad, first+i)
+			}
+		}
+	}
+	return bad, nil
+}
+
+// createEDB writes a new, clean database file with empty pages. It refuses
+// to replace a file that exists.
+func createEDB(path string, hdr *edbHeader) error {
+	if err := os.MkdirAll(parentDir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	hdr.Pages = initialPages
+	hdr.State = org.StateClean
+	var b bytes.Buffer
+	b.Write(hdr.encode())
+	for n := uint32(1); n <= hdr.Pages; n++ {
+		b.Write((&page{Number: n, Signature: hdr.Signature}).encode())
+	}
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,326 @@
+package lab
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/exdr/exdr/internal/atomicfile"
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+var (
+	_ providers.Provider  = (*Lab)(nil)
+	_ providers.Locker    = (*Lab)(nil)
+	_ providers.Journaled = (*Lab)(nil)
+)
+
+// directoryFile is the lab's Active Directory.
+const directoryFile = "directory.json"
+
+// Lab is a simulated organization rooted at a directory. Its methods are
+// safe for concurrent use within one process; across processes, the
+// organization's lock (Lock) keeps one apply at a time.
+type Lab struct {
+	root string
+	mu   sync.Mutex // directory.json, the cache below, and the stores' files
+
+	// cached is directory.json as last read or written, with the file's
+	// modification time and size then: a change on disk reloads it.
+	cached      *directory
+	cachedMod   time.Time
+	cachedSize  int64
+	deferSaves  bool // within Batch
+	unsavedDirs bool
+
+	streamMu sync.Mutex
+	streams  map[string]*sync.Mutex // per log folder: appends and replays
+
+	now func() time.Time
+}
+
+// Open opens the lab at root, which must exist.
+func Open(root string) (*Lab, error) {
+	if _, err := os.Stat(filepath.Join(root, directoryFile)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no lab at %s: create it with \"exdr lab init\" or by running exdr apply", root)
+		}
+		return nil, err
+	}
+	return &Lab{root: root, streams: map[string]*sync.Mutex{}, now: time.Now}, nil
+}
+
+// Init creates an empty lab organization at root, or opens the one there.
+func Init(root, organization string) (*Lab, error) {
+	if l, err := Open(root); err == nil {
+		return l, nil
+	}
+	if err := os.MkdirAll(filepath.Join(root, "servers"), 0o755); err != nil {
+		return nil, err
+	}
+	l := &Lab{root: root, streams: map[string]*sync.Mutex{}, now: time.Now}
+	if err := l.saveDirectory(&directory{FormatVersion: 1, Organization: organization}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Root is the lab's directory.
+func (l *Lab) Root() string { return l.root }
+
+// directory is what Active Directory holds about the organization.
+type directory struct {
+	FormatVersion int              `json:"format_version"`
+	Organization  string           `json:"organization"`
+	Servers       []*dirServer     `json:"servers"`
+	StorageGroups []*dirStoreGroup `json:"storage_groups"`
+	Databases     []*dirDatabase   `json:"databases"`
+
+	index *dirIndex
+}
+
+type dirServer struct {
+	Name    string    `json:"name"`
+	Roles   org.Roles `json:"roles"` // msExchCurrentServerRoles
+	Site    string    `json:"site,omitempty"`
+	Edition string    `json:"edition"`
+}
+
+type dirStoreGroup struct {
+	Server           string `json:"server"`
+	Name             string `json:"name"`
+	LogFolderPath    string `json:"log_folder_path"`
+	SystemFolderPath string `json:"system_folder_path"`
+	CircularLogging  bool   `json:"circular_logging"`
+	Prefix           string `json:"log_file_prefix"`
+	Signature        uint64 `json:"log_signature"`
+}
+
+type dirDatabase struct {
+	StorageGroup                  string `json:"storage_group"`
+	Name                          string `json:"name"`
+	Kind                          string `json:"kind"` // mailbox or public_folder
+	EdbFilePath                   string `json:"edb_file_path"`
+	AllowFileRestore              bool   `json:"allow_file_restore"`
+	DeletedItemRetention          string `json:"deleted_item_retention"`
+	MailboxRetention              string `json:"mailbox_retention,omitempty"`
+	RetainDeletedItemsUntilBackup bool   `json:"retain_deleted_items_until_backup"`
+}
+
+func (d *dirDatabase) identity() org.Identity { return org.Identity(d.StorageGroup).Join(d.Name) }
+
+// The lookups below ignore case, as Active Directory does. The index is
+// built on first use and kept up to date by the add methods.
+type dirIndex struct {
+	servers map[string]*dirServer
+	groups  map[string]*dirStoreGroup
+	dbs     map[string]*dirDatabase
+}
+
+func (d *directory) ix() *dirIndex {
+	if d.index != nil {
+		return d.index
+	}
+	ix := &dirIndex{servers: map[string]*dirServer{}, groups: map[string]*dirStoreGroup{}, dbs: map[string]*dirDatabase{}}
+	for _, s := range d.Servers {
+		ix.servers[org.Identity(s.Name).Key()] = s
+	}
+	for _, sg := range d.StorageGroups {
+		ix.groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
+	}
+	for _, db := range d.Databases {
+		ix.dbs[db.identity().Key()] = db
+	}
+	d.index = ix
+	return ix
+}
+
+func (d *directory) server(name string) *dirServer { return d.ix().servers[org.Identity(name).Key()] }
+
+func (d *directory) storageGroup(id org.Identity) *dirStoreGroup { return d.ix().groups[id.Key()] }
+
+func (d *directory) database(id org.Identity) *dirDatabase { return d.ix().dbs[id.Key()] }
+
+func (d *directory) addServer(s *dirServer) {
+	d.Servers = append(d.Servers, s)
+	d.ix().servers[org.Identity(s.Name).Key()] = s
+}
+
+func (d *directory) addStorageGroup(sg *dirStoreGroup) {
+	d.StorageGroups = append(d.StorageGroups, sg)
+	d.ix().groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
+}
+
+func (d *directory) addDatabase(db *dirDatabase) {
+	d.Databases = append(d.Databases, db)
+	d.ix().dbs[db.identity().Key()] = db
+}
+
+func (l *Lab) loadDirectory() (*directory, error) {
+	b, err := os.ReadFile(filepath.Join(l.root, directoryFile))
+	if err != nil {
+		return nil, err
+	}
+	var d directory
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, directoryFile), err)
+	}
+	return &d, nil
+}
+
+func (l *Lab) saveDirectory(d *directory) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(l.root, directoryFile)
+	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+		return err
+	}
+	if st, err := os.Stat(path); err == nil {
+		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
+	}
+	return nil
+}
+
+// current returns the directory, from the cache unless the file changed.
+// The caller holds l.mu.
+func (l *Lab) current() (*directory, error) {
+	if l.cached != nil && (l.deferSaves || l.unchanged()) {
+		return l.cached, nil
+	}
+	d, err := l.loadDirectory()
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(filepath.Join(l.root, directoryFile)); err == nil {
+		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
+	}
+	return d, nil
+}
+
+func (l *Lab) unchanged() bool {
+	st, err := os.Stat(filepath.Join(l.root, directoryFile))
+	return err == nil && st.ModTime().Equal(l.cachedMod) && st.Size() == l.cachedSize
+}
+
+// updateDirectory runs fn on the directory and saves it, under the lock
+// that serialises directory changes within the process. If fn fails, the
+// cache is dropped so that its partial change is not kept.
+func (l *Lab) updateDirectory(fn func(*directory) error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, err := l.current()
+	if err != nil {
+		return err
+	}
+	if err := fn(d); err != nil {
+		l.cached = nil
+		return err
+	}
+	if l.deferSaves {
+		l.unsavedDirs = true
+		return nil
+	}
+	return l.saveDirectory(d)
+}
+
+// viewDirectory runs fn on the current directory without changing it.
+func (l *Lab) viewDirectory(fn func(*directory) error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, err := l.current()
+	if err != nil {
+		return err
+	}
+	return fn(d)
+}
+
+// Batch runs fn with directory saves deferred to its end: building a
+// large organization step by step would otherwise rewrite the whole
+// directory once per step. A crash inside fn loses the directory changes
+// fn made; use it for building labs, not for recoveries.
+func (l *Lab) Batch(fn func() error) error {
+	l.mu.Lock()
+	l.deferSaves = true
+	l.mu.Unlock()
+	err := fn()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.deferSaves = false
+	if l.unsavedDirs && l.cached != nil {
+		l.unsavedDirs = false
+		if serr := l.saveDirectory(l.cached); err == nil {
+			err = serr
+		}
+	}
+	return err
+}
+
+// serverDir is a server's machine: its disks and its services' state.
+func (l *Lab) serverDir(server string) string {
+	return filepath.Join(l.root, "servers", server)
+}
+
+// HostPath maps a Windows path on a server to the lab file that holds it:
+// E:\Exchange\DB1.edb on MBX01 is servers/MBX01/disks/E/Exchange/DB1.edb.
+func (l *Lab) HostPath(server, winPath string) (string, error) {
+	if len(winPath) < 3 || winPath[1] != ':' || winPath[2] != '\\' {
+		return "", fmt.Errorf("%q is not an absolute Windows path", winPath)
+	}
+	parts := []string{l.serverDir(server), "disks", strings.ToUpper(winPath[:1])}
+	for _, p := range strings.Split(winPath[3:], `\`) {
+		if p == "" || p == "." || p == ".." || strings.ContainsRune(p, '/') {
+			if p == "" {
+				continue
+			}
+			return "", fmt.Errorf("%q has a path component the lab cannot map: %q", winPath, p)
+		}
+		parts = append(parts, p)
+	}
+	return filepath.Join(parts...), nil
+}
+
+func (l *Lab) streamLock(dir string) *sync.Mutex {
+	l.streamMu.Lock()
+	defer l.streamMu.Unlock()
+	m, ok := l.streams[dir]
+	if !ok {
+		m = &sync.Mutex{}
+		l.streams[dir] = m
+	}
+	return m
+}
+
+func (l *Lab) stream(sg *dirStoreGroup) (*logStream, error) {
+	dir, err := l.HostPath(sg.Server, sg.LogFolderPath)
+	if err != nil {
+		return nil, err
+	}
+	return &logStream{dir: dir, prefix: sg.Prefix, sig: sg.Signature}, nil
+}
+
+func newSignature() uint64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return binary.LittleEndian.Uint64(b[:]) | 1
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, data, 0o644)
+}
+
+func parentDir(path string) string { return filepath.Dir(path) }

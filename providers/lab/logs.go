@@ -1,0 +1,296 @@
+package lab
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+)
+
+// LogSize is the size of one log generation, as in Exchange 2007.
+const LogSize = 1 << 20
+
+const (
+	logMagic      = "EXDRLOG1"
+	chkMagic      = "EXDRCHK1"
+	logHeaderSize = 4096
+	recordHeader  = 8 // length, CRC-32C
+)
+
+// logStream is a storage group's transaction log: generations
+// <prefix><8 hex digits>.log and the checkpoint <prefix>.chk in dir.
+type logStream struct {
+	dir    string
+	prefix string
+	sig    uint64 // the stream's signature, shared by its files and databases
+}
+
+func (s *logStream) logPath(gen uint32) string {
+	return filepath.Join(s.dir, fmt.Sprintf("%s%08X.log", s.prefix, gen))
+}
+
+func (s *logStream) chkPath() string { return filepath.Join(s.dir, s.prefix+".chk") }
+
+// Log header layout: magic, CRC-32C of 12:logHeaderSize, generation,
+// stream signature.
+func (s *logStream) header(gen uint32) []byte {
+	h := make([]byte, logHeaderSize)
+	copy(h, logMagic)
+	binary.LittleEndian.PutUint32(h[12:], gen)
+	binary.LittleEndian.PutUint64(h[16:], s.sig)
+	binary.LittleEndian.PutUint32(h[8:], crc32.Checksum(h[12:], castagnoli))
+	return h
+}
+
+// create makes the log folder with generation 1 and a checkpoint at 1.
+// An existing stream with the same signature is left as it is.
+func (s *logStream) create() error {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	if cp, err := s.checkpoint(); err == nil && cp > 0 {
+		return nil
+	}
+	if err := s.newGeneration(1); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return s.setCheckpoint(1)
+}
+
+func (s *logStream) newGeneration(gen uint32) error {
+	f, err := os.OpenFile(s.logPath(gen), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(s.header(gen)); err != nil {
+		f.Close()
+		return err
+	}
+	// Exchange preallocates each generation to its full size; a sparse
+	// file keeps the size without the disk use.
+	if err := f.Truncate(LogSize); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Checkpoint layout: magic, CRC-32C of 12:32, generation, stream signature.
+func (s *logStream) setCheckpoint(gen uint32) error {
+	b := make([]byte, 32)
+	copy(b, chkMagic)
+	binary.LittleEndian.PutUint32(b[12:], gen)
+	binary.LittleEndian.PutUint64(b[16:], s.sig)
+	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b[12:], castagnoli))
+	return writeFileAtomic(s.chkPath(), b)
+}
+
+func (s *logStream) checkpoint() (uint32, error) {
+	b, err := os.ReadFile(s.chkPath())
+	if err != nil {
+		return 0, err
+	}
+	if len(b) != 32 || string(b[:8]) != chkMagic || crc32.Checksum(b[12:], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
+		binary.LittleEndian.Uint64(b[16:]) != s.sig {
+		return 0, fmt.Errorf("checkpoint %s is damaged", s.chkPath())
+	}
+	return binary.LittleEndian.Uint32(b[12:]), nil
+}
+
+// generations lists the generation numbers whose files are in the folder.
+func (s *logStream) generations() ([]uint32, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	var gens []uint32
+	for _, e := range entries {
+		name := e.Name()
+		hex, ok := strings.CutPrefix(name, s.prefix)
+		if !ok || !strings.HasSuffix(hex, ".log") || len(hex) != 12 {
+			continue
+		}
+		n, err := strconv.ParseUint(hex[:8], 16, 32)
+		if err == nil && n > 0 {
+			gens = append(gens, uint32(n))
+		}
+	}
+	slices.Sort(gens)
+	return gens, nil
+}
+
+// record is one logged change and its position in the stream.
+type record struct {
+	LSN     uint64 // generation<<32 | byte offset
+	Payload []byte
+}
+
+func lsn(gen uint32, off int) uint64 { return uint64(gen)<<32 | uint64(off) }
+
+func lsnGeneration(l uint64) uint32 { return uint32(l >> 32) }
+
+var errCorruptLog = errors.New("log generation is damaged")
+
+// readGeneration returns a generation's records and the offset where the
+// next record would go. A generation whose header or records fail their
+// checksums is reported with errCorruptLog.
+func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
+	b, err := os.ReadFile(s.logPath(gen))
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(b) < logHeaderSize || string(b[:8]) != logMagic ||
+		crc32.Checksum(b[12:logHeaderSize], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
+		binary.LittleEndian.Uint32(b[12:]) != gen || binary.LittleEndian.Uint64(b[16:]) != s.sig {
+		return nil, 0, fmt.Errorf("%w: %s has a bad header", errCorruptLog, filepath.Base(s.logPath(gen)))
+	}
+	var recs []record
+	off := logHeaderSize
+	for off+recordHeader <= len(b) {
+		n := int(binary.LittleEndian.Uint32(b[off:]))
+		if n == 0 {
+			break
+		}
+		end := off + recordHeader + n
+		if end > len(b) || crc32.Checksum(b[off+recordHeader:end], castagnoli) != binary.LittleEndian.Uint32(b[off+4:]) {
+			return nil, 0, fmt.Errorf("%w: %s fails its checksum at offset %d", errCorruptLog, filepath.Base(s.logPath(gen)), off)
+		}
+		recs = append(recs, record{LSN: lsn(gen, off), Payload: b[off+recordHeader : end]})
+		off = end
+	}
+	return recs, off, nil
+}
+
+// append writes payloads to the current generation, starting a new one
+// when it is full, and returns each record's LSN.
+func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
+	gens, err := s.generations()
+	if err != nil {
+		return nil, err
+	}
+	if len(gens) == 0 {
+		return nil, fmt.Errorf("log folder %s holds no log generation", s.dir)
+	}
+	gen := gens[len(gens)-1]
+	_, off, err := s.readGeneration(gen)
+	if err != nil {
+		return nil, err
+	}
+	var f *os.File
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+	}()
+	lsns := make([]uint64, 0, len(payloads))
+	for _, p := range payloads {
+		if recordHeader+len(p) > LogSize-logHeaderSize {
+			return nil, fmt.Errorf("a log record of %d bytes does not fit a generation", len(p))
+		}
+		if off+recordHeader+len(p) > LogSize {
+			if f != nil {
+				f.Close()
+				f = nil
+			}
+			gen++
+			if err := s.newGeneration(gen); err != nil {
+				return nil, err
+			}
+			off = logHeaderSize
+		}
+		if f == nil {
+			if f, err = os.OpenFile(s.logPath(gen), os.O_WRONLY, 0); err != nil {
+				return nil, err
+			}
+		}
+		rec := make([]byte, recordHeader+len(p))
+		binary.LittleEndian.PutUint32(rec, uint32(len(p)))
+		binary.LittleEndian.PutUint32(rec[4:], crc32.Checksum(p, castagnoli))
+		copy(rec[recordHeader:], p)
+		if _, err := f.WriteAt(rec, int64(off)); err != nil {
+			return nil, err
+		}
+		lsns = append(lsns, lsn(gen, off))
+		off += len(rec)
+	}
+	return lsns, nil
+}
+
+// current is the newest generation on disk.
+func (s *logStream) current() (uint32, error) {
+	gens, err := s.generations()
+	if err != nil || len(gens) == 0 {
+		return 0, fmt.Errorf("log folder %s holds no log generation", s.dir)
+	}
+	return gens[len(gens)-1], nil
+}
+
+// replay calls fn for every record from generation from through the
+// newest, in order. A missing or damaged generation stops it with an
+// error that names the generation: soft recovery cannot skip a log.
+func (s *logStream) replay(from uint32, fn func(record) error) error {
+	cur, err := s.current()
+	if err != nil {
+		return err
+	}
+	for gen := from; gen <= cur; gen++ {
+		recs, _, err := s.readGeneration(gen)
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("log generation %d (%s) is missing", gen, filepath.Base(s.logPath(gen)))
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// inspect reports the stream's health, verifying every generation.
+func (s *logStream) inspect() *org.LogHealth {
+	h := &org.LogHealth{Prefix: s.prefix}
+	if st, err := os.Stat(s.dir); err != nil || !st.IsDir() {
+		return h
+	}
+	h.FolderExists = true
+	h.Checkpoint, _ = s.checkpoint()
+	gens, err := s.generations()
+	if err != nil || len(gens) == 0 {
+		if h.Checkpoint > 0 {
+			h.Missing = []uint32{h.Checkpoint} // the stream must at least hold its checkpoint's generation
+		}
+		return h
+	}
+	h.OnDisk = org.LogRange{Low: gens[0], High: gens[len(gens)-1]}
+	present := make(map[uint32]bool, len(gens))
+	for _, g := range gens {
+		present[g] = true
+		if _, _, err := s.readGeneration(g); err != nil {
+			h.Corrupt = append(h.Corrupt, g)
+		}
+	}
+	// Generations between the checkpoint (or the oldest on disk) and the
+	// newest must all be there.
+	low := h.OnDisk.Low
+	if h.Checkpoint > 0 && h.Checkpoint < low {
+		low = h.Checkpoint
+	}
+	for g := low; g <= h.OnDisk.High; g++ {
+		if !present[g] {
+			h.Missing = append(h.Missing, g)
+		}
+	}
+	return h
+}
+

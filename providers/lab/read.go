@@ -1,0 +1,166 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Read inspects the lab: the directory for configuration, the disks for
+// everything else. Databases and log streams are inspected in parallel.
+func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
+	var d *directory
+	if err := l.viewDirectory(func(cur *directory) error { d = cur; return nil }); err != nil {
+		return nil, err
+	}
+	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}}
+	stores := map[string]*store{}
+	for _, s := range d.Servers {
+		edition, _ := org.ParseEdition(s.Edition)
+		_, err := os.Stat(l.disksDir(s.Name))
+		o.Servers = append(o.Servers, &org.Server{
+			Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition,
+			Health: &org.ServerHealth{Up: err == nil},
+		})
+		st, err := l.loadStore(s.Name)
+		if err != nil {
+			return nil, err
+		}
+		stores[org.Identity(s.Name).Key()] = st
+	}
+
+	var jobs []func()
+	for _, sg := range d.StorageGroups {
+		live := &org.StorageGroup{
+			Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath,
+			SystemFolderPath: sg.SystemFolderPath, CircularLogging: sg.CircularLogging,
+		}
+		o.StorageGroups = append(o.StorageGroups, live)
+		jobs = append(jobs, func() {
+			if s, err := l.stream(sg); err == nil {
+				live.Health = s.inspect()
+			} else {
+				live.Health = &org.LogHealth{Prefix: sg.Prefix}
+			}
+		})
+	}
+	for _, db := range d.Databases {
+		live := liveDatabase(db)
+		o.Databases = append(o.Databases, live)
+		sg := d.storageGroup(org.Identity(db.StorageGroup))
+		st := stores[org.Identity(live.Server()).Key()]
+		jobs = append(jobs, func() { live.Health = l.inspectDatabase(db, sg, st) })
+	}
+	if err := runParallel(ctx, jobs); err != nil {
+		return nil, err
+	}
+	sortLive(o)
+	return o, nil
+}
+
+func liveDatabase(db *dirDatabase) *org.Database {
+	live := &org.Database{
+		Kind: org.MailboxDB, Name: db.Name, StorageGroup: org.Identity(db.StorageGroup),
+		EdbFilePath: db.EdbFilePath, AllowFileRestore: &db.AllowFileRestore,
+		RetainDeletedItemsUntilBackup: &db.RetainDeletedItemsUntilBackup,
+	}
+	if db.Kind == "public_folder" {
+		live.Kind = org.PublicFolderDB
+	}
+	if d, err := org.ParseDuration(db.DeletedItemRetention); err == nil {
+		live.DeletedItemRetention = &d
+	}
+	if d, err := org.ParseDuration(db.MailboxRetention); err == nil && live.Kind == org.MailboxDB {
+		live.MailboxRetention = &d
+	}
+	return live
+}
+
+// inspectDatabase reads a database's header and verifies every page, as
+// eseutil /mh and /k would. A database counts as mounted only if the store
+// attached this very file and its header says it is attached.
+func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store) *org.DatabaseHealth {
+	h := &org.DatabaseHealth{}
+	server := strings.SplitN(db.StorageGroup, `\`, 2)[0]
+	path, err := l.HostPath(server, db.EdbFilePath)
+	if err != nil {
+		return h
+	}
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return h
+	}
+	h.FileExists = true
+	if err != nil {
+		return h
+	}
+	h.Size = org.Size(fi.Size())
+	e, err := openEDB(path, false)
+	if err != nil {
+		// An unreadable header makes the whole file unusable: report
+		// page 0 as failing, as eseutil reports a damaged header.
+		h.BadPages = []uint32{0}
+		return h
+	}
+	defer e.Close()
+	hdr := e.hdr
+	if !strings.EqualFold(hdr.Identity, string(db.identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
+		h.BadPages = []uint32{0} // another database's file stands at this path
+		return h
+	}
+	h.State, h.Pages, h.RepairCount = hdr.State, int(hdr.Pages), int(hdr.RepairCount)
+	if hdr.State == org.StateDirty {
+		h.LogRequired = hdr.LogRequired
+		if sg != nil {
+			if s, err := l.stream(sg); err == nil {
+				if cur, err := s.current(); err == nil && cur > h.LogRequired.High {
+					h.LogRequired.High = cur
+				}
+			}
+		}
+	}
+	h.BadPages, _ = e.scan()
+	h.Mounted = st != nil && st.Mounted[mountKey(db.identity())] == hdr.Signature && hdr.State == org.StateDirty
+	return h
+}
+
+// runParallel runs independent inspection jobs on a few goroutines, all of
+// which finish before it returns.
+func runParallel(ctx context.Context, jobs []func()) error {
+	workers := min(len(jobs), 2*runtime.GOMAXPROCS(0))
+	next := make(chan func())
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for job := range next {
+				job()
+			}
+		})
+	}
+	var err error
+	for _, job := range jobs {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		next <- job
+	}
+	close(next)
+	wg.Wait()
+	return err
+}
+
+func sortLive(o *org.Org) {
+	slices.SortFunc(o.Servers, func(a, b *org.Server) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
+	slices.SortFunc(o.StorageGroups, func(a, b *org.StorageGroup) int {
+		return strings.Compare(a.Identity().Key(), b.Identity().Key())
+	})
+	slices.SortFunc(o.Databases, func(a, b *org.Database) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
+}
+
+func (l *Lab) disksDir(server string) string { return l.serverDir(server) + string(os.PathSeparator) + "disks" }

@@ -1,0 +1,127 @@
+package lab
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// repair is eseutil /p: every page that fails its checksum is replaced by
+// an empty one, the header is made consistent without the logs, and the
+// database gets a new signature, so that no old log can be replayed into
+// it. The file is copied aside first. A clean, intact database is left
+// alone.
+func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Progress) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	if st, err := l.loadStore(c.server); err == nil {
+		if _, mounted := st.Mounted[mountKey(id)]; mounted {
+			if e, err := openEDB(c.path, false); err == nil {
+				attached := st.Mounted[mountKey(id)] == e.hdr.Signature && e.hdr.State == org.StateDirty
+				e.Close()
+				if attached {
+					return fmt.Errorf("the database is mounted: dismount it before eseutil /p")
+				}
+			}
+		}
+	}
+	f, err := os.OpenFile(c.path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", c.db.EdbFilePath, err)
+	}
+	defer f.Close()
+	hdr, pages, err := repairHeader(f, c)
+	if err != nil {
+		return err
+	}
+	e := &edbFile{f: f, hdr: hdr}
+	bad, err := e.scan()
+	if err != nil {
+		return err
+	}
+	if hdr.State == org.StateClean && len(bad) == 0 && pages == nil {
+		return nil // nothing to repair
+	}
+	if _, err := copyAside(c.path, l.now()); err != nil {
+		return fmt.Errorf("copy the database aside before repair: %w", err)
+	}
+	newSig := newSignature()
+	isBad := make(map[uint32]bool, len(bad))
+	for _, n := range bad {
+		isBad[n] = true
+	}
+	for n := uint32(1); n <= hdr.Pages; n++ {
+		if err := ctx.Err(); err != nil {
+			return err // the file is copied aside and half-repaired; rerunning finishes it
+		}
+		if progress != nil {
+			progress.Update(int64(n), int64(hdr.Pages), "pages")
+		}
+		pg := &page{Number: n, Signature: newSig}
+		if !isBad[n] {
+			old, ok, err := e.readPage(n)
+			if err != nil {
+				return err
+			}
+			if ok {
+				pg.Payload = old.Payload
+			}
+		}
+		if err := e.writePage(pg); err != nil {
+			return err
+		}
+	}
+	hdr.Signature = newSig
+	hdr.State, hdr.LogRequired = org.StateClean, org.LogRange{}
+	hdr.RepairCount++
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// repairHeader reads the header, or rebuilds it from the directory and the
+// pages when it is damaged; pages is non-nil when it was rebuilt.
+func repairHeader(f *os.File, c *dbContext) (*edbHeader, []byte, error) {
+	p := make([]byte, PageSize)
+	if _, err := io.ReadFull(f, p); err == nil {
+		if hdr, err := decodeHeader(p); err == nil && hdr.LogStream == c.sg.Signature {
+			return hdr, nil, nil
+		}
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	n := st.Size()/PageSize - 1
+	if n < 1 {
+		return nil, nil, fmt.Errorf("%s is too short to hold a database (%d bytes): restore it from a backup", c.db.EdbFilePath, st.Size())
+	}
+	// The signature the most pages carry is the database's.
+	count := map[uint64]int{}
+	buf := make([]byte, PageSize)
+	for i := int64(1); i <= n; i++ {
+		if _, err := f.ReadAt(buf, i*PageSize); err == nil {
+			count[binary.LittleEndian.Uint64(buf[8:])]++
+		}
+	}
+	var sig uint64
+	for s, k := range count {
+		if k > count[sig] || k == count[sig] && s < sig {
+			sig = s
+		}
+	}
+	kind := org.MailboxDB
+	if c.db.Kind == "public_folder" {
+		kind = org.PublicFolderDB
+	}
+	hdr := &edbHeader{State: org.StateDirty, Kind: kind, Signature: sig, Pages: uint32(n), LogStream: c.sg.Signature, Identity: string(c.db.identity())}
+	return hdr, p, nil
+}

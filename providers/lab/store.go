@@ -1,0 +1,59 @@
+package lab
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/exdr/exdr/org"
+)
+
+// store is a server's Information Store service: which databases it has
+// mounted, and the signature of the file it attached for each. It is the
+// state a running service holds; a crash or a lost server loses it.
+type store struct {
+	Mounted map[string]uint64 `json:"mounted"` // identity key -> database signature
+}
+
+func (l *Lab) storePath(server string) string {
+	return filepath.Join(l.serverDir(server), "store.json")
+}
+
+func (l *Lab) loadStore(server string) (*store, error) {
+	s := &store{Mounted: map[string]uint64{}}
+	b, err := os.ReadFile(l.storePath(server))
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, s); err != nil {
+		// The service state is rebuilt as empty, as a restarted service
+		// would: nothing is mounted.
+		return &store{Mounted: map[string]uint64{}}, nil
+	}
+	if s.Mounted == nil {
+		s.Mounted = map[string]uint64{}
+	}
+	return s, nil
+}
+
+// updateStore changes a server's store state under the process lock.
+func (l *Lab) updateStore(server string, fn func(*store)) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s, err := l.loadStore(server)
+	if err != nil {
+		return err
+	}
+	fn(s)
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(l.storePath(server), append(b, '\n'))
+}
+
+func mountKey(id org.Identity) string { return id.Key() }

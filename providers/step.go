@@ -1,0 +1,117 @@
+package providers
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Verb is one primitive operation on one resource, named as an
+// administrator would say it.
+//
+//	create_server          install a server with its roles (lab: bring it up)
+//	create_storage_group   New-StorageGroup
+//	create_database        New-MailboxDatabase / New-PublicFolderDatabase
+//	create_empty_database  an empty file for a database whose file is lost
+//	mount                  Mount-Database
+//	dismount               Dismount-Database
+//	set_database           Set-MailboxDatabase: retention and other settings
+//	set_storage_group      Set-StorageGroup: circular logging
+//	replay_logs            soft recovery: eseutil /r replays the logs
+//	repair_database        eseutil /p: discards pages that fail checksums
+type Verb string
+
+const (
+	VerbCreateServer        Verb = "create_server"
+	VerbCreateStorageGroup  Verb = "create_storage_group"
+	VerbCreateDatabase      Verb = "create_database"
+	VerbCreateEmptyDatabase Verb = "create_empty_database"
+	VerbMount               Verb = "mount"
+	VerbDismount            Verb = "dismount"
+	VerbSetDatabase         Verb = "set_database"
+	VerbSetStorageGroup     Verb = "set_storage_group"
+	VerbReplayLogs          Verb = "replay_logs"
+	VerbRepairDatabase      Verb = "repair_database"
+)
+
+// Effect classes a step by what it risks, from mild to grave.
+//
+//	read_only     inspects or verifies; changes nothing
+//	reversible    can be undone: create, mount, set a value, replay logs
+//	downtime      takes something out of service: dismount, stop transport
+//	irreversible  cannot be undone, but keeps the old files aside
+//	data_loss     loses data: repair that discards pages, an empty database
+//	              in place of lost data
+type Effect uint8
+
+const (
+	ReadOnly Effect = iota + 1
+	Reversible
+	Downtime
+	Irreversible
+	DataLoss
+)
+
+// Effects lists the classes from mild to grave.
+var Effects = []Effect{ReadOnly, Reversible, Downtime, Irreversible, DataLoss}
+
+func (e Effect) String() string {
+	switch e {
+	case ReadOnly:
+		return "read_only"
+	case Reversible:
+		return "reversible"
+	case Downtime:
+		return "downtime"
+	case Irreversible:
+		return "irreversible"
+	case DataLoss:
+		return "data_loss"
+	}
+	return fmt.Sprintf("Effect(%d)", uint8(e))
+}
+
+// ParseEffect is the inverse of String.
+func ParseEffect(s string) (Effect, bool) {
+	for _, e := range Effects {
+		if e.String() == s {
+			return e, true
+		}
+	}
+	return 0, false
+}
+
+func (e Effect) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+func (e *Effect) UnmarshalText(b []byte) error {
+	v, ok := ParseEffect(string(b))
+	if !ok {
+		return fmt.Errorf("unknown effect %q", b)
+	}
+	*e = v
+	return nil
+}
+
+// Step is one operation of a plan.
+type Step struct {
+	// ID is unique in its plan: the resource address and the verb.
+	ID       string       `json:"id"`
+	Verb     Verb         `json:"verb"`
+	Address  string       `json:"address"`  // the configuration's name for the resource
+	Identity org.Identity `json:"identity"` // Exchange's
+	// Args are the verb's inputs, by the snake_case name of the Exchange
+	// parameter they feed (server, storage_group, edb_file_path, ...).
+	Args      map[string]string `json:"args,omitempty"`
+	Reason    string            `json:"reason"`
+	Effect    Effect            `json:"effect"`
+	DependsOn []string          `json:"depends_on,omitempty"` // IDs of steps that must succeed first
+	Estimate  time.Duration     `json:"estimate_ns"`
+	// Command is what an administrator would type to do the step by hand.
+	Command string `json:"command"`
+	// Loss describes what a data_loss step loses, where it can be counted.
+	Loss string `json:"loss,omitempty"`
+}
+
+// StepID makes a step's ID from its resource address and verb.
+func StepID(address string, v Verb) string { return address + ":" + string(v) }
