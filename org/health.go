@@ -110,7 +110,6 @@ func (f Facts) String() string {
 	return strings.Join(parts, " ")
 }
 
-
 func uints(v []uint32) string {
 	if len(v) == 0 {
 		return "none"

@@ -135,7 +135,9 @@ func createExclusive(path string, data []byte) error {
 }
 
 // Journal is the lab's journal: journal.jsonl in the lab's directory.
-func (l *Lab) Journal() providers.Journal { return &fileJournal{path: filepath.Join(l.root, journalFile)} }
+func (l *Lab) Journal() providers.Journal {
+	return &fileJournal{path: filepath.Join(l.root, journalFile)}
+}
 
 type fileJournal struct {
 	mu   sync.Mutex

@@ -293,4 +293,3 @@ func (s *logStream) inspect() *org.LogHealth {
 	}
 	return h
 }
-

@@ -163,4 +163,6 @@ func sortLive(o *org.Org) {
 	slices.SortFunc(o.Databases, func(a, b *org.Database) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
 }
 
-func (l *Lab) disksDir(server string) string { return l.serverDir(server) + string(os.PathSeparator) + "disks" }
+func (l *Lab) disksDir(server string) string {
+	return l.serverDir(server) + string(os.PathSeparator) + "disks"
+}
