@@ -1,0 +1,40 @@
+package planner
+
+import (
+	"time"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// Estimates for real Exchange 2007 hardware, before drills have measured
+// anything better. Per-unit figures scale with the work: log generations
+// replayed, bytes repaired.
+var (
+	fixedEstimate = map[providers.Verb]time.Duration{
+		providers.VerbCreateServer:        45 * time.Minute, // Setup /m:RecoverServer or a fresh install
+		providers.VerbCreateStorageGroup:  5 * time.Second,
+		providers.VerbCreateDatabase:      10 * time.Second,
+		providers.VerbCreateEmptyDatabase: 30 * time.Second,
+		providers.VerbMount:               15 * time.Second,
+		providers.VerbDismount:            10 * time.Second,
+		providers.VerbSetDatabase:         2 * time.Second,
+		providers.VerbSetStorageGroup:     2 * time.Second,
+		providers.VerbReplayLogs:          10 * time.Second,
+		providers.VerbRepairDatabase:      time.Minute,
+	}
+	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
+	repairPerGB      = 20 * time.Minute
+)
+
+// estimate returns a step's expected duration; units is the step's work
+// (log generations for replay_logs, bytes for repair_database).
+func estimate(v providers.Verb, units int64) time.Duration {
+	d := fixedEstimate[v]
+	switch v {
+	case providers.VerbReplayLogs:
+		d += time.Duration(units) * perLogGeneration
+	case providers.VerbRepairDatabase:
+		d += time.Duration(float64(repairPerGB) * float64(units) / (1 << 30))
+	}
+	return d
+}

@@ -1,0 +1,265 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/internal/atomicfile"
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// FormatVersion versions the JSON form of plans and plan files. A change
+// that removes or renames a field bumps the major number.
+const FormatVersion = "1.0"
+
+type jsonPlan struct {
+	FormatVersion string          `json:"format_version"`
+	Organization  string          `json:"organization"`
+	Changes       bool            `json:"changes"`
+	Summary       jsonSummary     `json:"summary"`
+	Steps         []jsonStep      `json:"steps"`
+	Unmanaged     []jsonUnmanaged `json:"unmanaged"`
+	Notes         []string        `json:"notes"`
+}
+
+type jsonSummary struct {
+	Steps           int            `json:"steps"`
+	ByEffect        map[string]int `json:"by_effect"`
+	EstimateSeconds float64        `json:"estimate_seconds"`
+}
+
+type jsonStep struct {
+	ID              string            `json:"id"`
+	Verb            string            `json:"verb"`
+	Address         string            `json:"address"`
+	Identity        string            `json:"identity"`
+	Effect          string            `json:"effect"`
+	Reason          string            `json:"reason"`
+	Loss            string            `json:"loss,omitempty"`
+	DependsOn       []string          `json:"depends_on"`
+	EstimateSeconds float64           `json:"estimate_seconds"`
+	Command         string            `json:"command"`
+	Args            map[string]string `json:"args,omitempty"`
+}
+
+type jsonUnmanaged struct {
+	Kind     string `json:"kind"`
+	Identity string `json:"identity"`
+}
+
+func toJSON(p *Plan) jsonPlan {
+	out := jsonPlan{
+		FormatVersion: FormatVersion, Organization: p.Organization, Changes: p.Changes(),
+		Summary:   jsonSummary{Steps: len(p.Steps), ByEffect: map[string]int{}, EstimateSeconds: p.Estimate().Seconds()},
+		Steps:     make([]jsonStep, 0, len(p.Steps)),
+		Unmanaged: make([]jsonUnmanaged, 0, len(p.Unmanaged)),
+		Notes:     append([]string{}, p.Notes...),
+	}
+	for e, n := range p.Count() {
+		out.Summary.ByEffect[e.String()] = n
+	}
+	for _, s := range p.Steps {
+		out.Steps = append(out.Steps, jsonStep{
+			ID: s.ID, Verb: string(s.Verb), Address: s.Address, Identity: string(s.Identity), Effect: s.Effect.String(),
+			Reason: s.Reason, Loss: s.Loss, DependsOn: append([]string{}, s.DependsOn...),
+			EstimateSeconds: s.Estimate.Seconds(), Command: s.Command, Args: s.Args,
+		})
+	}
+	for _, u := range p.Unmanaged {
+		out.Unmanaged = append(out.Unmanaged, jsonUnmanaged{Kind: u.Kind.String(), Identity: string(u.Identity)})
+	}
+	return out
+}
+
+func fromJSON(jp jsonPlan) (*Plan, error) {
+	p := &Plan{Organization: jp.Organization, Notes: jp.Notes}
+	for _, js := range jp.Steps {
+		e, ok := providers.ParseEffect(js.Effect)
+		if !ok {
+			return nil, fmt.Errorf("step %s has unknown effect %q", js.ID, js.Effect)
+		}
+		p.Steps = append(p.Steps, &providers.Step{
+			ID: js.ID, Verb: providers.Verb(js.Verb), Address: js.Address, Identity: org.Identity(js.Identity), Effect: e,
+			Reason: js.Reason, Loss: js.Loss, DependsOn: js.DependsOn, Estimate: time.Duration(js.EstimateSeconds * float64(time.Second)),
+			Command: js.Command, Args: js.Args,
+		})
+	}
+	for _, u := range jp.Unmanaged {
+		k, _ := org.ParseKind(u.Kind)
+		p.Unmanaged = append(p.Unmanaged, Unmanaged{Kind: k, Identity: org.Identity(u.Identity)})
+	}
+	return p, nil
+}
+
+// WriteJSON renders the plan for tools.
+func WriteJSON(w io.Writer, p *Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(toJSON(p))
+}
+
+// File is a saved plan: the plan, where it applies, and the facts it was
+// planned from with a fingerprint per resource.
+type File struct {
+	FormatVersion string                       `json:"format_version"`
+	Created       time.Time                    `json:"created"`
+	ConfigDir     string                       `json:"config_dir"`
+	Provider      FileProvider                 `json:"provider"`
+	AllowDataLoss bool                         `json:"allow_data_loss"`
+	Plan          jsonPlan                     `json:"plan"`
+	Fingerprints  map[string]string            `json:"fingerprints"`
+	Facts         map[string]map[string]string `json:"facts"`
+}
+
+// FileProvider is where a saved plan applies.
+type FileProvider struct {
+	Type string `json:"type"`
+	Path string `json:"path"`
+}
+
+// NewFile wraps a plan for saving.
+func NewFile(p *Plan, configDir string, prov FileProvider, allowDataLoss bool, now time.Time) *File {
+	f := &File{
+		FormatVersion: FormatVersion, Created: now.UTC(), ConfigDir: configDir, Provider: prov,
+		AllowDataLoss: allowDataLoss, Plan: toJSON(p),
+		Fingerprints: map[string]string{}, Facts: map[string]map[string]string{},
+	}
+	for id, facts := range p.Facts {
+		f.Facts[id] = facts
+		f.Fingerprints[id] = fingerprint(facts)
+	}
+	return f
+}
+
+func fingerprint(f org.Facts) string {
+	sum := sha256.Sum256([]byte(f.String()))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Save writes the plan file through a temporary file and a rename.
+func (f *File) Save(path string) error {
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o600)
+}
+
+// LoadFile reads a saved plan.
+func LoadFile(path string) (*File, *Plan, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var f File
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, nil, fmt.Errorf("%s is not an exdr plan file: %w", path, err)
+	}
+	if major(f.FormatVersion) != major(FormatVersion) {
+		return nil, nil, fmt.Errorf("%s has plan format %q; this exdr reads %s.x: make the plan again with this exdr", path, f.FormatVersion, major(FormatVersion))
+	}
+	p, err := fromJSON(f.Plan)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	p.Facts = map[string]org.Facts{}
+	for id, facts := range f.Facts {
+		p.Facts[id] = facts
+	}
+	return &f, p, nil
+}
+
+func major(v string) string {
+	m, _, _ := strings.Cut(v, ".")
+	return m
+}
+
+// Moved is a fact that changed since a plan was made.
+type Moved struct {
+	Identity string
+	Fact     string
+	Was, Now string // "" when absent
+}
+
+func (m Moved) String() string {
+	was, now := orAbsent(m.Was), orAbsent(m.Now)
+	if m.Fact == "" {
+		return fmt.Sprintf("%s: %s → %s", m.Identity, was, now)
+	}
+	return fmt.Sprintf("%s: %s %s → %s", m.Identity, m.Fact, was, now)
+}
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	return s
+}
+
+// ErrStale is wrapped by the error Stale returns.
+var ErrStale = errors.New("the saved plan is stale")
+
+// Stale compares the facts a saved plan was made from with the live
+// organization now, and lists every fact that moved.
+func (f *File) Stale(live *org.Org) []Moved {
+	now := map[string]org.Facts{}
+	for _, s := range live.Servers {
+		now[string(s.Identity())] = s.Facts()
+	}
+	for _, sg := range live.StorageGroups {
+		now[string(sg.Identity())] = sg.Facts()
+	}
+	for _, db := range live.Databases {
+		now[string(db.Identity())] = db.Facts()
+	}
+	var moved []Moved
+	ids := map[string]bool{}
+	for id := range f.Facts {
+		ids[id] = true
+	}
+	for id := range now {
+		ids[id] = true
+	}
+	for _, id := range sortedIDs(ids) {
+		was, had := f.Facts[id]
+		cur, has := now[id]
+		switch {
+		case !had:
+			moved = append(moved, Moved{Identity: id, Was: "", Now: "present"})
+		case !has:
+			moved = append(moved, Moved{Identity: id, Was: "present", Now: ""})
+		case fingerprint(was) != fingerprint(cur):
+			keys := map[string]bool{}
+			for k := range was {
+				keys[k] = true
+			}
+			for k := range cur {
+				keys[k] = true
+			}
+			for _, k := range sortedIDs(keys) {
+				if was[k] != cur[k] {
+					moved = append(moved, Moved{Identity: id, Fact: k, Was: was[k], Now: cur[k]})
+				}
+			}
+		}
+	}
+	return moved
+}
+
+func sortedIDs(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

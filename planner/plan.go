@@ -1,0 +1,246 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// Plan is the ordered recovery: steps in an order every DependsOn edge
+// respects, ties broken by address, so the same inputs give the same plan.
+type Plan struct {
+	Organization string
+	Steps        []*providers.Step
+	// Unmanaged lists live resources the configuration does not name.
+	// exdr never removes them; the plan reports them.
+	Unmanaged []Unmanaged
+	// Notes are differences the plan sees but does not act on.
+	Notes []string
+	// Facts are what the plan was made from, per live resource identity:
+	// a saved plan is refused if they have moved.
+	Facts map[string]org.Facts
+}
+
+// Unmanaged is a live resource outside the configuration.
+type Unmanaged struct {
+	Kind     org.Kind     `json:"kind"`
+	Identity org.Identity `json:"identity"`
+}
+
+// Options change what the planner may do.
+type Options struct {
+	// AllowDataLoss permits data_loss steps for every resource, as if
+	// each had recovery { allow_data_loss = true }.
+	AllowDataLoss bool
+	// Targets limits the plan to these addresses (and what they depend
+	// on). mailbox_database.DB1 also names its for_each instances.
+	Targets []string
+}
+
+// Changes reports whether the plan has anything to do.
+func (p *Plan) Changes() bool { return len(p.Steps) > 0 }
+
+// Count returns how many steps have each effect.
+func (p *Plan) Count() map[providers.Effect]int {
+	n := map[providers.Effect]int{}
+	for _, s := range p.Steps {
+		n[s.Effect]++
+	}
+	return n
+}
+
+// Estimate is the sum of the steps' estimates: what the plan takes run
+// one step at a time.
+func (p *Plan) Estimate() time.Duration {
+	var d time.Duration
+	for _, s := range p.Steps {
+		d += s.Estimate
+	}
+	return d
+}
+
+// Step returns the step with the ID, or nil.
+func (p *Plan) Step(id string) *providers.Step {
+	for _, s := range p.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// New plans the way from live to desired. A refusal (a step that would
+// lose data without permission, a procedure that cannot be done) is an
+// error diagnostic pointing at the configuration.
+func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
+	b := &builder{
+		desired: desired,
+		live:    live,
+		liveIx:  org.NewIndex(live),
+		wantIx:  org.NewIndex(desired),
+		opts:    opts,
+		byID:    map[string]*providers.Step{},
+		last:    map[string]*providers.Step{},
+		plan:    &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}},
+	}
+	for _, s := range live.Servers {
+		b.plan.Facts[string(s.Identity())] = s.Facts()
+	}
+	for _, sg := range live.StorageGroups {
+		b.plan.Facts[string(sg.Identity())] = sg.Facts()
+	}
+	for _, db := range live.Databases {
+		b.plan.Facts[string(db.Identity())] = db.Facts()
+	}
+	for _, s := range desired.Servers {
+		b.server(s)
+	}
+	for _, sg := range desired.StorageGroups {
+		b.storageGroup(sg)
+	}
+	for _, db := range desired.Databases {
+		b.database(db)
+	}
+	b.unmanaged()
+	if len(opts.Targets) > 0 {
+		b.target(opts.Targets)
+	}
+	b.plan.Steps = order(b.steps)
+	return b.plan, b.diags
+}
+
+type builder struct {
+	desired, live *org.Org
+	liveIx        *org.Index
+	wantIx        *org.Index
+	opts          Options
+	steps         []*providers.Step
+	byID          map[string]*providers.Step
+	last          map[string]*providers.Step // the last step planned per address
+	plan          *Plan
+	diags         hcl.Diagnostics
+}
+
+// add puts a step in the plan and returns it.
+func (b *builder) add(s *providers.Step) *providers.Step {
+	s.ID = providers.StepID(s.Address, s.Verb)
+	if _, dup := b.byID[s.ID]; dup {
+		panic("planner: two " + s.ID + " steps") // a procedure bug, not an input problem
+	}
+	if s.Estimate == 0 {
+		s.Estimate = estimate(s.Verb, 0)
+	}
+	b.byID[s.ID] = s
+	b.last[s.Address] = s
+	b.steps = append(b.steps, s)
+	return s
+}
+
+// after makes s depend on every non-nil step in deps.
+func after(s *providers.Step, deps ...*providers.Step) *providers.Step {
+	for _, d := range deps {
+		if d != nil && !slices.Contains(s.DependsOn, d.ID) {
+			s.DependsOn = append(s.DependsOn, d.ID)
+		}
+	}
+	return s
+}
+
+// lastStepOf returns the last step planned for an address, for others to
+// wait on, or nil.
+func (b *builder) lastStepOf(addr string) *providers.Step { return b.last[addr] }
+
+func (b *builder) note(format string, args ...any) {
+	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf(format, args...))
+}
+
+func (b *builder) unmanaged() {
+	want := b.wantIx
+	for _, s := range b.live.Servers {
+		if want.Server(s.Name) == nil {
+			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindServer, s.Identity()})
+		}
+	}
+	for _, sg := range b.live.StorageGroups {
+		if want.StorageGroup(sg.Identity()) == nil {
+			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindStorageGroup, sg.Identity()})
+		}
+	}
+	for _, db := range b.live.Databases {
+		if want.Database(db.Identity()) == nil {
+			kind := org.KindMailboxDatabase
+			if db.Kind == org.PublicFolderDB {
+				kind = org.KindPublicFolderDatabase
+			}
+			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{kind, db.Identity()})
+		}
+	}
+}
+
+// target keeps the steps of the targeted addresses and every step they
+// depend on, transitively.
+func (b *builder) target(targets []string) {
+	keep := map[string]bool{}
+	var visit func(s *providers.Step)
+	visit = func(s *providers.Step) {
+		if keep[s.ID] {
+			return
+		}
+		keep[s.ID] = true
+		for _, d := range s.DependsOn {
+			visit(b.byID[d])
+		}
+	}
+	for _, s := range b.steps {
+		for _, t := range targets {
+			if s.Address == t || strings.HasPrefix(s.Address, t+"[") {
+				visit(s)
+			}
+		}
+	}
+	kept := b.steps[:0]
+	for _, s := range b.steps {
+		if keep[s.ID] {
+			kept = append(kept, s)
+		}
+	}
+	b.steps = kept
+}
+
+// order sorts steps so that each comes after what it depends on, and
+// otherwise by address and then by the order the procedure added them.
+func order(steps []*providers.Step) []*providers.Step {
+	pos := make(map[string]int, len(steps))
+	for i, s := range steps {
+		pos[s.ID] = i
+	}
+	sorted := slices.Clone(steps)
+	slices.SortStableFunc(sorted, func(a, b *providers.Step) int { return strings.Compare(a.Address, b.Address) })
+	done := make(map[string]bool, len(steps))
+	out := make([]*providers.Step, 0, len(steps))
+	var visit func(s *providers.Step)
+	visit = func(s *providers.Step) {
+		if done[s.ID] {
+			return
+		}
+		done[s.ID] = true
+		deps := slices.Clone(s.DependsOn)
+		slices.SortFunc(deps, func(a, b string) int { return pos[a] - pos[b] })
+		for _, d := range deps {
+			if i, ok := pos[d]; ok {
+				visit(steps[i])
+			}
+		}
+		out = append(out, s)
+	}
+	for _, s := range sorted {
+		visit(s)
+	}
+	return out
+}

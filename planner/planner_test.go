@@ -1,0 +1,257 @@
+package planner
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// desiredOrg is MBX01 with SG1 holding DB1 and DB2, and PF1 in SG2.
+func desiredOrg() *org.Org {
+	day := org.Duration(org.Day)
+	o := &org.Org{
+		Name:    "Contoso",
+		Servers: []*org.Server{{Addr: addr(org.KindServer, "MBX01"), Name: "MBX01", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise}},
+		StorageGroups: []*org.StorageGroup{
+			{Addr: addr(org.KindStorageGroup, "SG1"), Name: "SG1", Server: "MBX01", LogFolderPath: `D:\Exchange\SG1`, SystemFolderPath: `D:\Exchange\SG1`},
+			{Addr: addr(org.KindStorageGroup, "SG2"), Name: "SG2", Server: "MBX01", LogFolderPath: `D:\Exchange\SG2`, SystemFolderPath: `D:\Exchange\SG2`},
+		},
+		Databases: []*org.Database{
+			{Addr: addr(org.KindMailboxDatabase, "DB1"), Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\Exchange\SG1\DB1.edb`, Mounted: true,
+				DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day)},
+			{Addr: addr(org.KindMailboxDatabase, "DB2"), Kind: org.MailboxDB, Name: "DB2", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\Exchange\SG1\DB2.edb`, Mounted: true},
+			{Addr: addr(org.KindPublicFolderDatabase, "PF1"), Kind: org.PublicFolderDB, Name: "PF1", StorageGroup: `MBX01\SG2`, EdbFilePath: `E:\Exchange\SG2\PF1.edb`, Mounted: true},
+		},
+	}
+	for _, db := range o.Databases {
+		db.Decl.Range = hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 10, Column: 1}, End: hcl.Pos{Line: 10, Column: 24}}
+	}
+	return o
+}
+
+func addr(k org.Kind, name string) org.Address { return org.Address{Kind: k, Name: name} }
+
+// healthyLive is what a provider reads from the desired organization,
+// fully built and mounted.
+func healthyLive() *org.Org {
+	d := desiredOrg()
+	live := &org.Org{Name: d.Name}
+	for _, s := range d.Servers {
+		c := *s
+		c.Addr, c.Decl, c.Health = org.Address{}, org.Decl{}, &org.ServerHealth{Up: true}
+		live.Servers = append(live.Servers, &c)
+	}
+	for i, sg := range d.StorageGroups {
+		c := *sg
+		c.Addr, c.Decl = org.Address{}, org.Decl{}
+		c.Health = &org.LogHealth{FolderExists: true, Prefix: fmt.Sprintf("E%02X", i), Checkpoint: 3, OnDisk: org.LogRange{Low: 1, High: 5}}
+		live.StorageGroups = append(live.StorageGroups, &c)
+	}
+	for _, db := range d.Databases {
+		c := *db
+		c.Addr, c.Decl = org.Address{}, org.Decl{}
+		c.AllowFileRestore, c.RetainDeletedItemsUntilBackup = ptr(false), ptr(false)
+		c.DeletedItemRetention = ptr(org.Duration(14 * org.Day))
+		if c.Kind == org.MailboxDB {
+			c.MailboxRetention = ptr(org.Duration(30 * org.Day))
+		}
+		c.Health = &org.DatabaseHealth{FileExists: true, State: org.StateDirty, LogRequired: org.LogRange{Low: 3, High: 5}, Pages: 7, Mounted: true, Size: 64 * org.KiloByte}
+		live.Databases = append(live.Databases, &c)
+	}
+	return live
+}
+
+func liveDB(o *org.Org, name string) *org.Database {
+	for _, db := range o.Databases {
+		if db.Name == name {
+			return db
+		}
+	}
+	panic(name)
+}
+
+// procedures are the damage a live organization can show and what the
+// planner must do about it.
+var procedures = []struct {
+	name    string
+	damage  func(live *org.Org)
+	desired func(d *org.Org)
+	opts    Options
+	steps   string // the step IDs in order, space separated
+	refused []string
+}{
+	{name: "converged", steps: ""},
+	{name: "build_from_nothing", damage: func(l *org.Org) { *l = org.Org{} },
+		steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB1:create_database mailbox_database.DB1:mount " +
+			"mailbox_database.DB2:create_database mailbox_database.DB2:mount storage_group.SG2:create_storage_group " +
+			"public_folder_database.PF1:create_database public_folder_database.PF1:mount"},
+	{name: "dismounted", damage: func(l *org.Org) {
+		h := liveDB(l, "DB2").Health
+		h.Mounted, h.State, h.LogRequired = false, org.StateClean, org.LogRange{}
+	}, steps: "mailbox_database.DB2:mount"},
+	{name: "unwanted_mount", desired: func(d *org.Org) { d.Databases[1].Mounted = false }, steps: "mailbox_database.DB2:dismount"},
+	{name: "soft_recovery", damage: func(l *org.Org) { liveDB(l, "DB1").Health.Mounted = false },
+		steps: "mailbox_database.DB1:replay_logs mailbox_database.DB1:mount"},
+	{name: "missing_log_refused", damage: func(l *org.Org) {
+		liveDB(l, "DB1").Health.Mounted = false
+		l.StorageGroups[0].Health.Missing = []uint32{4}
+	}, refused: []string{"mailbox_database.DB1 (MBX01\\SG1\\DB1): it is in dirty shutdown and needs log generations 3-5, but generation 4 is missing"}},
+	{name: "missing_log_repair", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) {
+		liveDB(l, "DB1").Health.Mounted = false
+		l.StorageGroups[0].Health.Corrupt = []uint32{5}
+	}, steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:mount"},
+	{name: "lost_file_refused", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
+		refused: []string{"mailbox_database.DB1 (MBX01\\SG1\\DB1): its file E:\\Exchange\\SG1\\DB1.edb is missing"}},
+	{name: "lost_file_allowed_in_config", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
+		desired: func(d *org.Org) { d.Databases[0].Recovery.AllowDataLoss = true },
+		steps:   "mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount"},
+	{name: "bad_pages", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) { liveDB(l, "DB2").Health.BadPages = []uint32{3, 4} },
+		steps: "mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:mount"},
+	{name: "bad_pages_refused", damage: func(l *org.Org) { liveDB(l, "PF1").Health.BadPages = []uint32{0} },
+		refused: []string{"public_folder_database.PF1 (MBX01\\SG2\\PF1): the header page (page 0) fails"}},
+	{name: "settings_drift", damage: func(l *org.Org) {
+		liveDB(l, "DB1").DeletedItemRetention = ptr(org.Duration(7 * org.Day))
+	}, desired: func(d *org.Org) { d.Databases[1].RetainDeletedItemsUntilBackup = ptr(true) },
+		steps: "mailbox_database.DB1:set_database mailbox_database.DB2:set_database"},
+	{name: "unmanaged_left_alone", damage: func(l *org.Org) {
+		extra := *liveDB(l, "DB2")
+		extra.Name = "Old"
+		l.Databases = append(l.Databases, &extra)
+	}, steps: ""},
+	{name: "server_lost", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) {
+		l.Servers[0].Health.Up = false
+		for _, sg := range l.StorageGroups {
+			sg.Health = &org.LogHealth{Prefix: sg.Health.Prefix}
+		}
+		for _, db := range l.Databases {
+			db.Health = &org.DatabaseHealth{}
+		}
+	}, steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount " +
+		"mailbox_database.DB2:create_empty_database mailbox_database.DB2:mount storage_group.SG2:create_storage_group " +
+		"public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount"},
+	{name: "targeted", opts: Options{Targets: []string{"mailbox_database.DB2"}}, damage: func(l *org.Org) { *l = org.Org{} },
+		steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB2:create_database mailbox_database.DB2:mount"},
+}
+
+func TestProcedures(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
+	for _, tt := range procedures {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			if tt.damage != nil {
+				tt.damage(live)
+			}
+			if tt.desired != nil {
+				tt.desired(desired)
+			}
+			p, diags := New(desired, live, tt.opts)
+			if len(tt.refused) > 0 {
+				if !diags.HasErrors() {
+					t.Fatalf("planned %q, want a refusal", ids(p))
+				}
+				for i, want := range tt.refused {
+					if i >= len(diags) || diags[i].Summary != "Recovery would lose data" || !strings.Contains(diags[i].Detail, want) ||
+						diags[i].Subject == nil || diags[i].Subject.Start.Line != 10 {
+						t.Errorf("refusal %d = %v, want a 'Recovery would lose data' at line 10 containing %q", i, diags, want)
+					}
+					if !strings.Contains(diags[i].Detail, "allow_data_loss = true") {
+						t.Errorf("the refusal does not say what would allow it: %s", diags[i].Detail)
+					}
+				}
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatalf("unexpected refusal: %s", diags)
+			}
+			if got := ids(p); got != tt.steps {
+				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
+			}
+			assertDependenciesFirst(t, p)
+			var text, md, js, dot bytes.Buffer
+			WriteText(&text, p, TextOptions{})
+			WriteMarkdown(&md, p)
+			WriteJSON(&js, p)
+			WriteDOT(&dot, p)
+			g.Assert(t, tt.name+".txt", text.Bytes())
+			g.Assert(t, tt.name+".md", md.Bytes())
+			g.Assert(t, tt.name+".json", js.Bytes())
+			g.Assert(t, tt.name+".graph", []byte(p.String()))
+			g.Assert(t, tt.name+".dot", dot.Bytes())
+		})
+	}
+}
+
+func ids(p *Plan) string {
+	var out []string
+	for _, s := range p.Steps {
+		out = append(out, s.ID)
+	}
+	return strings.Join(out, " ")
+}
+
+func assertDependenciesFirst(t *testing.T, p *Plan) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, s := range p.Steps {
+		for _, d := range s.DependsOn {
+			if !seen[d] {
+				t.Errorf("%s comes before %s, which it depends on", s.ID, d)
+			}
+		}
+		seen[s.ID] = true
+	}
+}
+
+func TestColorOnlyWhenAsked(t *testing.T) {
+	live := healthyLive()
+	live.Databases[0].Health.BadPages = []uint32{1}
+	p, _ := New(desiredOrg(), live, Options{AllowDataLoss: true})
+	var plain, color bytes.Buffer
+	WriteText(&plain, p, TextOptions{})
+	WriteText(&color, p, TextOptions{Color: true})
+	if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(color.String(), "\x1b[1;31m") {
+		t.Errorf("colour: plain has escapes %v, colour has red %v", strings.Contains(plain.String(), "\x1b["), strings.Contains(color.String(), "\x1b[1;31m"))
+	}
+}
+
+func TestPSQuote(t *testing.T) {
+	tests := map[string]string{
+		`MBX01\SG1`:         `'MBX01\SG1'`,
+		`O'Brien's DB`:      `'O''Brien''s DB'`,
+		`$(Remove-Item C:)`: `'$(Remove-Item C:)'`,
+		"":                  `''`,
+	}
+	for in, want := range tests {
+		if got := psQuote(in); got != want {
+			t.Errorf("psQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestEffectsOrdered(t *testing.T) {
+	if providers.ReadOnly >= providers.Reversible || providers.Irreversible >= providers.DataLoss {
+		t.Error("effects are not ordered from mild to grave")
+	}
+}
+
+func TestRoundEstimate(t *testing.T) {
+	tests := map[time.Duration]string{
+		0: "0s", 10 * time.Second: "10s", 90 * time.Second: "1m30s", 45 * time.Minute: "45m",
+		time.Hour: "1h", 65*time.Minute + 40*time.Second: "1h5m", 1500 * time.Millisecond: "2s",
+	}
+	for d, want := range tests {
+		if got := roundEstimate(d); got != want {
+			t.Errorf("roundEstimate(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,359 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+func (b *builder) server(s *org.Server) {
+	addr := s.Addr.String()
+	live := b.liveIx.Server(s.Name)
+	args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "site": s.Site, "edition": s.Edition.String()}
+	switch {
+	case live == nil:
+		b.add(&providers.Step{
+			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
+			Reason: fmt.Sprintf("server %s does not exist", s.Name), Effect: providers.Reversible,
+			Command: fmt.Sprintf("Setup.com /mode:Install /roles:%s  # on a machine named %s", setupRoles(s.Roles), s.Name),
+		})
+		return
+	case live.Health != nil && !live.Health.Up:
+		b.add(&providers.Step{
+			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
+			Reason:  fmt.Sprintf("server %s does not answer: its disks are gone; its Active Directory object remains, so it is rebuilt with the same name", s.Name),
+			Effect:  providers.Reversible,
+			Command: fmt.Sprintf("Setup.com /m:RecoverServer  # on a new machine named %s with the same drive letters, after resetting its computer account", s.Name),
+		})
+		return
+	}
+	if live.Roles != s.Roles {
+		b.note("%s: the roles differ (live %s, configuration %s); exdr does not add or remove roles.", addr, live.Roles, s.Roles)
+	}
+}
+
+func (b *builder) storageGroup(sg *org.StorageGroup) {
+	addr := sg.Addr.String()
+	srvStep := b.lastStepOf(b.serverAddr(sg.Server))
+	live := b.liveIx.StorageGroup(sg.Identity())
+	create := func(reason string) {
+		after(b.add(&providers.Step{
+			Verb: providers.VerbCreateStorageGroup, Address: addr, Identity: sg.Identity(),
+			Args: map[string]string{
+				"server": sg.Server, "name": sg.Name, "log_folder_path": sg.LogFolderPath,
+				"system_folder_path": sg.SystemFolderPath, "circular_logging": strconv.FormatBool(sg.CircularLogging),
+			},
+			Reason: reason, Effect: providers.Reversible,
+			Command: fmt.Sprintf("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s",
+				psQuote(sg.Server), psQuote(sg.Name), psQuote(sg.LogFolderPath), psQuote(sg.SystemFolderPath)),
+		}), srvStep)
+	}
+	switch {
+	case live == nil:
+		create(fmt.Sprintf("storage group %s does not exist", sg.Identity()))
+		return
+	case live.Health != nil && !live.Health.FolderExists:
+		create(fmt.Sprintf("the log folder %s is gone; a new log stream is started there", sg.LogFolderPath))
+		return
+	}
+	if !strings.EqualFold(live.LogFolderPath, sg.LogFolderPath) || !strings.EqualFold(live.SystemFolderPath, sg.SystemFolderPath) {
+		b.note("%s: the paths differ (live %s, configuration %s); moving them is Move-StorageGroupPath, which exdr does not do.",
+			addr, live.LogFolderPath, sg.LogFolderPath)
+	}
+	if live.CircularLogging != sg.CircularLogging {
+		after(b.add(&providers.Step{
+			Verb: providers.VerbSetStorageGroup, Address: addr, Identity: sg.Identity(),
+			Args:   map[string]string{"circular_logging": strconv.FormatBool(sg.CircularLogging)},
+			Reason: fmt.Sprintf("circular logging is %s, the configuration says %s", onOff(live.CircularLogging), onOff(sg.CircularLogging)),
+			Effect: providers.Reversible,
+			Command: fmt.Sprintf("Set-StorageGroup -Identity %s -CircularLoggingEnabled %s",
+				psQuote(string(sg.Identity())), psBool(sg.CircularLogging)),
+		}), srvStep)
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// serverAddr finds the configuration address of a server by name.
+func (b *builder) serverAddr(name string) string {
+	if s := b.wantIx.Server(name); s != nil {
+		return s.Addr.String()
+	}
+	return ""
+}
+
+func (b *builder) database(db *org.Database) {
+	addr := db.Addr.String()
+	id := db.Identity()
+	parent := b.lastStepOf(b.storageGroupAddr(db.StorageGroup))
+	if parent == nil {
+		parent = b.lastStepOf(b.serverAddr(db.Server()))
+	}
+	live := b.liveIx.Database(id)
+	kind := "mailbox"
+	if db.Kind == org.PublicFolderDB {
+		kind = "public_folder"
+	}
+	mount := func(reason string, deps ...*providers.Step) *providers.Step {
+		return after(b.add(&providers.Step{
+			Verb: providers.VerbMount, Address: addr, Identity: id, Reason: reason, Effect: providers.Reversible,
+			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(id))),
+		}), append(deps, parent)...)
+	}
+
+	if live == nil {
+		args, params := databaseSettings(db, nil)
+		args["storage_group"], args["name"], args["kind"], args["edb_file_path"] = string(db.StorageGroup), db.Name, kind, db.EdbFilePath
+		cmd := fmt.Sprintf("New-%s -StorageGroup %s -Name %s -EdbFilePath %s", dbNoun(db), psQuote(string(db.StorageGroup)), psQuote(db.Name), psQuote(db.EdbFilePath))
+		if len(params) > 0 {
+			cmd += fmt.Sprintf("; Set-%s -Identity %s %s", dbNoun(db), psQuote(string(id)), strings.Join(params, " "))
+		}
+		create := after(b.add(&providers.Step{
+			Verb: providers.VerbCreateDatabase, Address: addr, Identity: id, Args: args,
+			Reason: fmt.Sprintf("database %s does not exist", id), Effect: providers.Reversible, Command: cmd,
+		}), parent)
+		if db.Mounted {
+			mount("a new database is mounted to serve its users", create)
+		}
+		return
+	}
+
+	if args, params := databaseSettings(db, live); len(params) > 0 {
+		after(b.add(&providers.Step{
+			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: args,
+			Reason: "settings differ from the configuration: " + settingNames(args), Effect: providers.Reversible,
+			Command: fmt.Sprintf("Set-%s -Identity %s %s", dbNoun(db), psQuote(string(id)), strings.Join(params, " ")),
+		}), parent)
+	}
+
+	h := live.Health
+	if h == nil {
+		return
+	}
+	sgHealth := (*org.LogHealth)(nil)
+	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil {
+		sgHealth = sg.Health
+	}
+	switch {
+	case !h.FileExists:
+		b.lostFile(db, parent, mount)
+	case len(h.BadPages) > 0:
+		b.badPages(db, h, parent, mount)
+	case h.State == org.StateDirty && !h.Mounted:
+		b.dirty(db, h, sgHealth, parent, mount)
+	case !h.Mounted && db.Mounted:
+		mount(fmt.Sprintf("the database is dismounted (clean shutdown); the configuration says mounted = true"))
+	case h.Mounted && !db.Mounted:
+		after(b.add(&providers.Step{
+			Verb: providers.VerbDismount, Address: addr, Identity: id,
+			Reason: "the database is mounted; the configuration says mounted = false", Effect: providers.Downtime,
+			Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(id))),
+		}), parent)
+	}
+}
+
+func settingNames(args map[string]string) string {
+	var names []string
+	for _, k := range []string{"allow_file_restore", "deleted_item_retention", "mailbox_retention", "retain_deleted_items_until_backup"} {
+		if v, ok := args[k]; ok {
+			names = append(names, k+" → "+v)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func (b *builder) storageGroupAddr(id org.Identity) string {
+	if sg := b.wantIx.StorageGroup(id); sg != nil {
+		return sg.Addr.String()
+	}
+	return ""
+}
+
+// allowed reports whether a data_loss step may be planned for db, and
+// otherwise adds the refusal, naming what would allow it.
+func (b *builder) allowed(db *org.Database, what, safer string) bool {
+	if db.Recovery.AllowDataLoss || b.opts.AllowDataLoss {
+		return true
+	}
+	subject := db.Decl.Range
+	b.diags = append(b.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Recovery would lose data",
+		Detail: fmt.Sprintf("%s (%s): %s. %s "+
+			"To accept the loss, add recovery { allow_data_loss = true } to this block, or run with -allow-data-loss.",
+			db.Addr, db.Identity(), what, safer),
+		Subject: &subject,
+	})
+	return false
+}
+
+// lostFile: the .edb is gone and there is no backup to restore (backups
+// arrive with a later procedure), so the only way to serve the users is an
+// empty database in its place.
+func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
+	what := fmt.Sprintf("its file %s is missing and no backup exists to restore it from; the way back is an empty database, which loses every item it held", db.EdbFilePath)
+	if !b.allowed(db, what, "If the file was moved, put it back at its path; if a copy exists elsewhere, copy it there.") {
+		return
+	}
+	id := db.Identity()
+	create := after(b.add(&providers.Step{
+		Verb: providers.VerbCreateEmptyDatabase, Address: db.Addr.String(), Identity: id,
+		Args:   map[string]string{"edb_file_path": db.EdbFilePath},
+		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no backup exists", db.EdbFilePath),
+		Effect: providers.DataLoss,
+		Loss:   "every item the database held: no backup exists",
+		Command: fmt.Sprintf("Mount-Database -Identity %s -Force; Dismount-Database -Identity %s -Confirm:$false  # Exchange creates an empty database",
+			psQuote(string(id)), psQuote(string(id))),
+	}), parent)
+	if db.Mounted {
+		mount("the empty database is mounted so users can work again", create)
+	}
+}
+
+// badPages: pages fail their checksums (JET -1018). Without a backup the
+// way back is eseutil /p, which discards them.
+func (b *builder) badPages(db *org.Database, h *org.DatabaseHealth, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
+	pages := pageList(h.BadPages)
+	fail := pages + " fail their checksums"
+	if len(h.BadPages) == 1 {
+		fail = pages + " fails its checksum"
+	}
+	what := fmt.Sprintf("%s (JET -1018) and no backup exists; eseutil /p discards what they hold", fail)
+	if !b.allowed(db, what, "Restoring from a backup would lose nothing; exdr plans restores once backups exist.") {
+		return
+	}
+	var deps []*providers.Step
+	if h.Mounted {
+		deps = append(deps, b.dismountFirst(db, parent, "eseutil /p works on a dismounted database"))
+	}
+	b.repair(db, h, fmt.Sprintf("%s (JET -1018) and no backup exists", fail),
+		fmt.Sprintf("%s and what they hold", pages), parent, mount, deps...)
+}
+
+func (b *builder) dismountFirst(db *org.Database, parent *providers.Step, why string) *providers.Step {
+	return after(b.add(&providers.Step{
+		Verb: providers.VerbDismount, Address: db.Addr.String(), Identity: db.Identity(),
+		Reason: why, Effect: providers.Downtime,
+		Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(db.Identity()))),
+	}), parent)
+}
+
+func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss string, parent *providers.Step,
+	mount func(string, ...*providers.Step) *providers.Step, deps ...*providers.Step) {
+	s := after(b.add(&providers.Step{
+		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(),
+		Reason: reason, Effect: providers.DataLoss, Loss: loss,
+		Estimate: estimate(providers.VerbRepairDatabase, int64(h.Size)),
+		Command:  fmt.Sprintf(`eseutil /p "%s"  # the file is copied to an exdr-aside folder beside it first`, db.EdbFilePath),
+	}), append(deps, parent)...)
+	if db.Mounted {
+		mount("the repaired database is mounted", s)
+	}
+}
+
+// dirty: a dirty shutdown. With every required log present, soft recovery
+// replays them and loses nothing; without, only a repair remains.
+func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHealth, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
+	sg := b.liveIx.StorageGroup(db.StorageGroup)
+	if logs.Usable(h.LogRequired) {
+		prefix := logs.Prefix
+		s := after(b.add(&providers.Step{
+			Verb: providers.VerbReplayLogs, Address: db.Addr.String(), Identity: db.Identity(),
+			Args: map[string]string{"log_file_prefix": prefix},
+			Reason: fmt.Sprintf("dirty shutdown with every required log present (generations %s): soft recovery replays them, losing nothing",
+				h.LogRequired),
+			Effect:   providers.Reversible,
+			Estimate: estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
+			Command: fmt.Sprintf("eseutil /r %s %s %s %s", prefix, eseutilPath("/l", sg.LogFolderPath),
+				eseutilPath("/s", sg.SystemFolderPath), eseutilPath("/d", parentPath(db.EdbFilePath))),
+		}), parent)
+		if db.Mounted {
+			mount("the recovered database is mounted", s)
+		}
+		return
+	}
+	gone := missingIn(logs, h.LogRequired)
+	what := fmt.Sprintf("it is in dirty shutdown and needs log generations %s, but %s; soft recovery cannot run and no backup exists, so eseutil /p would discard the changes in those logs",
+		h.LogRequired, gone)
+	if !b.allowed(db, what, "If the logs were moved, put them back in the log folder; then soft recovery loses nothing.") {
+		return
+	}
+	b.repair(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run and no backup exists", gone),
+		fmt.Sprintf("the changes in log generations %s not yet written to the database", h.LogRequired), parent, mount)
+}
+
+func missingIn(h *org.LogHealth, r org.LogRange) string {
+	if h == nil || !h.FolderExists {
+		return "the log folder is gone"
+	}
+	var missing, corrupt []uint32
+	for _, g := range h.Missing {
+		if g >= r.Low && g <= r.High {
+			missing = append(missing, g)
+		}
+	}
+	for _, g := range h.Corrupt {
+		if g >= r.Low && g <= r.High {
+			corrupt = append(corrupt, g)
+		}
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "generation "+genList(missing)+" is missing")
+	}
+	if len(corrupt) > 0 {
+		parts = append(parts, "generation "+genList(corrupt)+" fails its checksums")
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("the logs on disk (%s) do not cover them", h.OnDisk)
+	}
+	return strings.Join(parts, " and ")
+}
+
+func genList(gs []uint32) string {
+	parts := make([]string, len(gs))
+	for i, g := range gs {
+		parts[i] = strconv.FormatUint(uint64(g), 10)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func pageList(pages []uint32) string {
+	const show = 5
+	parts := make([]string, 0, show)
+	for i, p := range pages {
+		if i == show {
+			break
+		}
+		parts = append(parts, strconv.FormatUint(uint64(p), 10))
+	}
+	s := strings.Join(parts, ", ")
+	if len(pages) > show {
+		s += fmt.Sprintf(" and %d more", len(pages)-show)
+	}
+	if len(pages) == 1 {
+		if pages[0] == 0 {
+			return "the header page (page 0)"
+		}
+		return "page " + s
+	}
+	return fmt.Sprintf("%d pages (%s)", len(pages), s)
+}
+
+// parentPath is the folder of a Windows path.
+func parentPath(p string) string {
+	if i := strings.LastIndexByte(p, '\\'); i > 2 {
+		return p[:i]
+	}
+	return p
+}

@@ -1,0 +1,178 @@
+package planner
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// TextOptions control the text rendering.
+type TextOptions struct {
+	Color bool // ANSI colour, for a terminal
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiRed    = "\x1b[31m"
+	ansiBoldRd = "\x1b[1;31m"
+)
+
+// symbol marks a step by what it does to its resource.
+func symbol(s *providers.Step) (string, string) {
+	switch {
+	case s.Effect == providers.DataLoss:
+		return "!", ansiBoldRd
+	case strings.HasPrefix(string(s.Verb), "create_"):
+		return "+", ansiGreen
+	case s.Verb == providers.VerbDismount:
+		return "-", ansiRed
+	}
+	return "~", ansiYellow
+}
+
+// WriteText renders the plan for people: steps grouped by resource in
+// the order they will run, each with its reason and command, then what is
+// left alone and a summary line.
+func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
+	c := func(code, s string) string {
+		if !opts.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	var b strings.Builder
+	if !p.Changes() {
+		b.WriteString(c(ansiGreen, "No changes.") + " The organization matches the configuration.\n")
+	} else {
+		fmt.Fprintf(&b, "exdr will carry out %s on %s:\n", plural(len(p.Steps), "step"), orgName(p))
+		for _, g := range groups(p) {
+			fmt.Fprintf(&b, "\n  %s\n", c(ansiBold, fmt.Sprintf("# %s (%s)", g.address, g.identity)))
+			for _, s := range g.steps {
+				sym, code := symbol(s)
+				head := fmt.Sprintf("%s %s", sym, s.Verb)
+				fmt.Fprintf(&b, "  %s%s%s  ~%s\n", c(code, head), strings.Repeat(" ", max(1, 28-len(head))), effectLabel(s.Effect, c), roundEstimate(s.Estimate))
+				fmt.Fprintf(&b, "      %s\n", s.Reason)
+				if s.Loss != "" {
+					fmt.Fprintf(&b, "      %s %s\n", c(ansiBoldRd, "loses:"), s.Loss)
+				}
+				if deps := externalDeps(s); len(deps) > 0 {
+					fmt.Fprintf(&b, "      after: %s\n", strings.Join(deps, ", "))
+				}
+				fmt.Fprintf(&b, "      %s\n", c("\x1b[2m", "> "+s.Command))
+			}
+		}
+	}
+	if len(p.Unmanaged) > 0 {
+		b.WriteString("\nNot in the configuration (exdr leaves these alone):\n")
+		for _, u := range p.Unmanaged {
+			fmt.Fprintf(&b, "  %s %s\n", u.Kind.Noun(), u.Identity)
+		}
+	}
+	if len(p.Notes) > 0 {
+		b.WriteString("\nNotes:\n")
+		for _, n := range p.Notes {
+			fmt.Fprintf(&b, "  - %s\n", n)
+		}
+	}
+	if p.Changes() {
+		fmt.Fprintf(&b, "\n%s\n", c(ansiBold, summary(p)))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orgName(p *Plan) string {
+	if p.Organization == "" {
+		return "the organization"
+	}
+	return p.Organization
+}
+
+func effectLabel(e providers.Effect, c func(string, string) string) string {
+	label := fmt.Sprintf("%-12s", e)
+	switch e {
+	case providers.DataLoss:
+		return c(ansiBoldRd, label)
+	case providers.Downtime, providers.Irreversible:
+		return c(ansiYellow, label)
+	}
+	return label
+}
+
+// summary is the plan's last line: the steps per effect class and the
+// time they take one after another.
+func summary(p *Plan) string {
+	counts := p.Count()
+	var parts []string
+	for _, e := range providers.Effects {
+		if n := counts[e]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, e))
+		}
+	}
+	return fmt.Sprintf("Plan: %s (%s), about %s one after another.", plural(len(p.Steps), "step"), strings.Join(parts, ", "), roundEstimate(p.Estimate()))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// roundEstimate keeps an estimate's two leading units: 12s, 1m25s, 45m,
+// 1h5m.
+func roundEstimate(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	switch {
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	case m > 0 && sec > 0:
+		return fmt.Sprintf("%dm%ds", m, sec)
+	case m > 0:
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%ds", sec)
+}
+
+type group struct {
+	address  string
+	identity string
+	steps    []*providers.Step
+}
+
+// groups gathers steps by resource, in the order each resource's first
+// step runs.
+func groups(p *Plan) []*group {
+	var out []*group
+	by := map[string]*group{}
+	for _, s := range p.Steps {
+		g, ok := by[s.Address]
+		if !ok {
+			g = &group{address: s.Address, identity: string(s.Identity)}
+			by[s.Address] = g
+			out = append(out, g)
+		}
+		g.steps = append(g.steps, s)
+	}
+	return out
+}
+
+// externalDeps lists the steps of other resources a step waits for.
+func externalDeps(s *providers.Step) []string {
+	var out []string
+	for _, d := range s.DependsOn {
+		if !strings.HasPrefix(d, s.Address+":") {
+			out = append(out, d)
+		}
+	}
+	return out
+}
