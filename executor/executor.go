@@ -1,0 +1,224 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers"
+)
+
+// ApplyFunc carries out one step. It is called concurrently for steps
+// that do not depend on each other.
+type ApplyFunc func(ctx context.Context, step *providers.Step) error
+
+// Observer hears about steps as they run. Its methods are called from
+// the goroutines running the steps, so they must be safe for concurrent
+// use; they should return quickly.
+type Observer interface {
+	Started(step *providers.Step)
+	Finished(step *providers.Step, err error, elapsed time.Duration)
+	Skipped(step *providers.Step, reason string)
+}
+
+// Options tune a run.
+type Options struct {
+	// Parallelism is how many steps may run at once; 0 means 10.
+	Parallelism int
+	// Journal, if set, records every step's start and end.
+	Journal providers.Journal
+	// ApplyID names this run in the journal (the lock's ID).
+	ApplyID string
+	// Stop, when closed, stops steps from starting; running ones go on
+	// (cancel ctx to stop them too). Nil never closes.
+	Stop <-chan struct{}
+	// Observer, if set, hears each step start and end.
+	Observer Observer
+}
+
+// Status is what became of a step.
+//
+//	pending    never reached: the run stopped first
+//	done       succeeded
+//	failed     returned an error
+//	skipped    a step it depends on failed or was skipped
+//	stopped    the run was stopped (Ctrl-C) before it started
+type Status string
+
+const (
+	Pending Status = "pending"
+	Done    Status = "done"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+	Stopped Status = "stopped"
+)
+
+// Result says what became of every step.
+type Result struct {
+	Status map[string]Status // by step ID
+	// Err holds every failure, each naming its step (a *multierror.Error),
+	// or nil when every step succeeded.
+	Err error
+}
+
+// Count returns how many steps ended in each status.
+func (r *Result) Count() map[Status]int {
+	n := map[Status]int{}
+	for _, s := range r.Status {
+		n[s]++
+	}
+	return n
+}
+
+// ErrJournal wraps a failure to write the journal, which stops the step:
+// a step that cannot be journaled must not run.
+var ErrJournal = errors.New("journal")
+
+// Run carries out the plan's steps in dependency order.
+func Run(ctx context.Context, p *planner.Plan, apply ApplyFunc, opts Options) *Result {
+	n := opts.Parallelism
+	if n <= 0 {
+		n = 10
+	}
+	w := &walker{
+		ctx: ctx, apply: apply, opts: opts,
+		sem:    make(chan struct{}, n),
+		done:   make(map[string]chan struct{}, len(p.Steps)),
+		status: make(map[string]Status, len(p.Steps)),
+	}
+	for _, s := range p.Steps {
+		w.done[s.ID] = make(chan struct{})
+		w.status[s.ID] = Pending
+	}
+	var wg sync.WaitGroup
+	for _, s := range p.Steps {
+		wg.Go(func() { w.run(s) })
+	}
+	wg.Wait()
+	return &Result{Status: w.status, Err: w.errs.ErrorOrNil()}
+}
+
+type walker struct {
+	ctx   context.Context
+	apply ApplyFunc
+	opts  Options
+	sem   chan struct{}
+	done  map[string]chan struct{}
+
+	mu     sync.Mutex
+	status map[string]Status
+	errs   multierror.Error
+}
+
+func (w *walker) set(id string, st Status) {
+	w.mu.Lock()
+	w.status[id] = st
+	w.mu.Unlock()
+}
+
+func (w *walker) get(id string) Status {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.status[id]
+}
+
+func (w *walker) fail(s *providers.Step, err error) {
+	w.mu.Lock()
+	w.status[s.ID] = Failed
+	w.errs.Errors = append(w.errs.Errors, fmt.Errorf("%s: %w", s.ID, err))
+	w.mu.Unlock()
+}
+
+func (w *walker) stopped() bool {
+	if w.ctx.Err() != nil {
+		return true
+	}
+	select {
+	case <-w.opts.Stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// run waits for the step's dependencies, then runs it unless one of them
+// did not succeed or the run is stopping.
+func (w *walker) run(s *providers.Step) {
+	defer close(w.done[s.ID])
+	for _, d := range s.DependsOn {
+		ch, ok := w.done[d]
+		if !ok {
+			continue // a dependency outside the plan (a -target run) is taken as done
+		}
+		<-ch
+		if st := w.get(d); st != Done {
+			w.skip(s, fmt.Sprintf("%s was %s", d, st))
+			return
+		}
+	}
+	select {
+	case w.sem <- struct{}{}:
+	case <-w.ctx.Done():
+	case <-w.opts.Stop:
+	}
+	if w.stopped() {
+		select {
+		case <-w.sem: // release a slot taken in the same instant as the stop
+		default:
+		}
+		w.set(s.ID, Stopped)
+		w.journal(s, providers.JournalSkipped, "the apply was stopped before this step started")
+		return
+	}
+	defer func() { <-w.sem }()
+
+	if err := w.journal(s, providers.JournalStart, ""); err != nil {
+		w.fail(s, err)
+		return
+	}
+	if w.opts.Observer != nil {
+		w.opts.Observer.Started(s)
+	}
+	start := time.Now()
+	err := w.apply(w.ctx, s)
+	elapsed := time.Since(start)
+	if err != nil {
+		w.fail(s, err)
+		w.journal(s, providers.JournalFailed, err.Error())
+	} else {
+		w.set(s.ID, Done)
+		if jerr := w.journal(s, providers.JournalDone, ""); jerr != nil {
+			// The step is done but its end is not on record: a rerun
+			// plans afresh and the step, being idempotent, converges.
+			w.fail(s, jerr)
+			err = jerr
+		}
+	}
+	if w.opts.Observer != nil {
+		w.opts.Observer.Finished(s, err, elapsed)
+	}
+}
+
+func (w *walker) skip(s *providers.Step, reason string) {
+	w.set(s.ID, Skipped)
+	w.journal(s, providers.JournalSkipped, reason)
+	if w.opts.Observer != nil {
+		w.opts.Observer.Skipped(s, reason)
+	}
+}
+
+func (w *walker) journal(s *providers.Step, ev providers.JournalEvent, msg string) error {
+	if w.opts.Journal == nil {
+		return nil
+	}
+	err := w.opts.Journal.Append(providers.JournalEntry{Time: time.Now().UTC(), Apply: w.opts.ApplyID, Step: s.ID, Event: ev, Error: msg})
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrJournal, err)
+	}
+	return nil
+}
