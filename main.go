@@ -13,18 +13,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 )
 
 func main() {
 	os.Exit(exdrMain())
 }
 
-// exdrMain is main without os.Exit, so that testscript can run it in-process.
+// exdrMain is main without os.Exit, so that testscript can run it
+// in-process. Commands that run long handle Ctrl-C themselves.
 func exdrMain() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	return run(ctx, os.Args[1:], systemStreams())
+	return run(context.Background(), os.Args[1:], systemStreams())
 }
 
 type command struct {
@@ -35,8 +33,14 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"plan", "Show the recovery steps that would bring the organization to the configuration", cmdPlan},
+		{"apply", "Carry out the recovery steps", cmdApply},
+		{"show", "Show a saved plan", cmdShow},
+		{"graph", "Print the plan's graph of steps in DOT", cmdGraph},
 		{"validate", "Check that a configuration is valid", cmdValidate},
 		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
+		{"lab", "Set up and damage the embedded lab organization", cmdLab},
+		{"force-unlock", "Remove a stale lock left by an apply", cmdForceUnlock},
 		{"version", "Print the exdr version", cmdVersion},
 		{"help", "Show help for a command", cmdHelp},
 	}
@@ -109,7 +113,7 @@ exdr keeps an Exchange Server 2007 organization's recovery plan as code.
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run "exdr help <command>" or "exdr <command> -h" for a command's flags.

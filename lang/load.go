@@ -25,6 +25,9 @@ type Config struct {
 	// values given on the command line are there too, under names such as
 	// "<value for var.x from -var>".
 	Files map[string]*hcl.File
+	// Sensitive names the variables declared sensitive, so that callers
+	// that keep variable values (plan files) can leave these out.
+	Sensitive map[string]bool
 }
 
 // LoadPath loads a directory with LoadDir, or a single file on its own
@@ -59,7 +62,12 @@ func LoadDir(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // file() and csvdecode(file()) look for their files.
 func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 	m, diags := parseSources(srcs)
-	cfg := &Config{Dir: dir, Files: m.files}
+	cfg := &Config{Dir: dir, Files: m.files, Sensitive: map[string]bool{}}
+	for name, v := range m.variables {
+		if v.sensitive {
+			cfg.Sensitive[name] = true
+		}
+	}
 	if m.syntaxErrors {
 		return cfg, diags
 	}

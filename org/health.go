@@ -135,8 +135,8 @@ func (sg *StorageGroup) Facts() Facts {
 	f := Facts{"log_folder_path": sg.LogFolderPath, "system_folder_path": sg.SystemFolderPath, "circular_logging": strconv.FormatBool(sg.CircularLogging)}
 	if h := sg.Health; h != nil {
 		f["log_folder"] = strconv.FormatBool(h.FolderExists)
-		f["checkpoint"] = strconv.FormatUint(uint64(h.Checkpoint), 10)
-		f["logs_on_disk"] = h.OnDisk.String()
+		// The checkpoint and the newest generation move with every change,
+		// so a plan does not depend on them; gaps and damage it does.
 		f["logs_missing"] = uints(h.Missing)
 		f["logs_corrupt"] = uints(h.Corrupt)
 	}
@@ -162,8 +162,12 @@ func (db *Database) Facts() Facts {
 	optBool("retain_deleted_items_until_backup", db.RetainDeletedItemsUntilBackup)
 	if h := db.Health; h != nil {
 		f["file"] = map[bool]string{true: "present", false: "missing"}[h.FileExists]
-		f["state"] = h.State.String()
-		f["log_required"] = h.LogRequired.String()
+		// A mounted database's header is dirty and its required logs grow
+		// with traffic: they are facts only when it is not mounted.
+		if !h.Mounted {
+			f["state"] = h.State.String()
+			f["log_required"] = h.LogRequired.String()
+		}
 		f["bad_pages"] = uints(h.BadPages)
 		f["repair_count"] = strconv.Itoa(h.RepairCount)
 		f["mounted"] = strconv.FormatBool(h.Mounted)

@@ -110,14 +110,19 @@ func WriteJSON(w io.Writer, p *Plan) error {
 // File is a saved plan: the plan, where it applies, and the facts it was
 // planned from with a fingerprint per resource.
 type File struct {
-	FormatVersion string                       `json:"format_version"`
-	Created       time.Time                    `json:"created"`
-	ConfigDir     string                       `json:"config_dir"`
-	Provider      FileProvider                 `json:"provider"`
-	AllowDataLoss bool                         `json:"allow_data_loss"`
-	Plan          jsonPlan                     `json:"plan"`
-	Fingerprints  map[string]string            `json:"fingerprints"`
-	Facts         map[string]map[string]string `json:"facts"`
+	FormatVersion string       `json:"format_version"`
+	Created       time.Time    `json:"created"`
+	ConfigDir     string       `json:"config_dir"`
+	Provider      FileProvider `json:"provider"`
+	AllowDataLoss bool         `json:"allow_data_loss"`
+	Targets       []string     `json:"targets,omitempty"`
+	// Vars are the -var and -var-file arguments the plan was made with,
+	// less the values of sensitive variables, so that apply can check
+	// convergence against the same configuration.
+	Vars         []FileVar                    `json:"vars,omitempty"`
+	Plan         jsonPlan                     `json:"plan"`
+	Fingerprints map[string]string            `json:"fingerprints"`
+	Facts        map[string]map[string]string `json:"facts"`
 }
 
 // FileProvider is where a saved plan applies.
@@ -126,11 +131,18 @@ type FileProvider struct {
 	Path string `json:"path"`
 }
 
+// FileVar is one -var or -var-file argument.
+type FileVar struct {
+	File  string `json:"file,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
 // NewFile wraps a plan for saving.
-func NewFile(p *Plan, configDir string, prov FileProvider, allowDataLoss bool, now time.Time) *File {
+func NewFile(p *Plan, configDir string, prov FileProvider, now time.Time) *File {
 	f := &File{
 		FormatVersion: FormatVersion, Created: now.UTC(), ConfigDir: configDir, Provider: prov,
-		AllowDataLoss: allowDataLoss, Plan: toJSON(p),
+		Plan:         toJSON(p),
 		Fingerprints: map[string]string{}, Facts: map[string]map[string]string{},
 	}
 	for id, facts := range p.Facts {

@@ -224,11 +224,11 @@ func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(
 // way back is eseutil /p, which discards them.
 func (b *builder) badPages(db *org.Database, h *org.DatabaseHealth, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
 	pages := pageList(h.BadPages)
-	fail := pages + " fail their checksums"
+	fail, discards := pages+" fail their checksums", "eseutil /p discards them and what they hold"
 	if len(h.BadPages) == 1 {
-		fail = pages + " fails its checksum"
+		fail, discards = pages+" fails its checksum", "eseutil /p discards it and what it holds"
 	}
-	what := fmt.Sprintf("%s (JET -1018) and no backup exists; eseutil /p discards what they hold", fail)
+	what := fmt.Sprintf("%s (JET -1018) and no backup exists; %s", fail, discards)
 	if !b.allowed(db, what, "Restoring from a backup would lose nothing; exdr plans restores once backups exist.") {
 		return
 	}
@@ -236,8 +236,11 @@ func (b *builder) badPages(db *org.Database, h *org.DatabaseHealth, parent *prov
 	if h.Mounted {
 		deps = append(deps, b.dismountFirst(db, parent, "eseutil /p works on a dismounted database"))
 	}
-	b.repair(db, h, fmt.Sprintf("%s (JET -1018) and no backup exists", fail),
-		fmt.Sprintf("%s and what they hold", pages), parent, mount, deps...)
+	loss := pages + " and what they held"
+	if len(h.BadPages) == 1 {
+		loss = pages + " and what it held"
+	}
+	b.repair(db, h, fmt.Sprintf("%s (JET -1018) and no backup exists", fail), loss, parent, mount, deps...)
 }
 
 func (b *builder) dismountFirst(db *org.Database, parent *providers.Step, why string) *providers.Step {

@@ -17,6 +17,9 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := l.ensure(); err != nil {
+		return err
+	}
 	var err error
 	switch step.Verb {
 	case providers.VerbCreateServer:

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,8 +29,9 @@ const directoryFile = "directory.json"
 // safe for concurrent use within one process; across processes, the
 // organization's lock (Lock) keeps one apply at a time.
 type Lab struct {
-	root string
-	mu   sync.Mutex // directory.json, the cache below, and the stores' files
+	root         string
+	organization string     // for a lab created on first use
+	mu           sync.Mutex // directory.json, the cache below, and the stores' files
 
 	// cached is directory.json as last read or written, with the file's
 	// modification time and size then: a change on disk reloads it.
@@ -47,30 +47,44 @@ type Lab struct {
 	now func() time.Time
 }
 
+// New returns the lab at root without touching the disk: a lab that does
+// not exist yet reads as an empty organization, and is created by the
+// first step applied or lock taken (or by Init).
+func New(root, organization string) *Lab {
+	return &Lab{root: root, organization: organization, streams: map[string]*sync.Mutex{}, now: time.Now}
+}
+
 // Open opens the lab at root, which must exist.
 func Open(root string) (*Lab, error) {
-	if _, err := os.Stat(filepath.Join(root, directoryFile)); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("no lab at %s: create it with \"exdr lab init\" or by running exdr apply", root)
-		}
-		return nil, err
+	if !Exists(root) {
+		return nil, fmt.Errorf("no lab at %s: create it with \"exdr lab init\" or by running exdr apply", root)
 	}
-	return &Lab{root: root, streams: map[string]*sync.Mutex{}, now: time.Now}, nil
+	return New(root, ""), nil
+}
+
+// Exists reports whether a lab has been created at root.
+func Exists(root string) bool {
+	_, err := os.Stat(filepath.Join(root, directoryFile))
+	return err == nil
 }
 
 // Init creates an empty lab organization at root, or opens the one there.
 func Init(root, organization string) (*Lab, error) {
-	if l, err := Open(root); err == nil {
-		return l, nil
+	l := New(root, organization)
+	return l, l.ensure()
+}
+
+// ensure creates the lab on first use.
+func (l *Lab) ensure() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if Exists(l.root) {
+		return nil
 	}
-	if err := os.MkdirAll(filepath.Join(root, "servers"), 0o755); err != nil {
-		return nil, err
+	if err := os.MkdirAll(filepath.Join(l.root, "servers"), 0o755); err != nil {
+		return err
 	}
-	l := &Lab{root: root, streams: map[string]*sync.Mutex{}, now: time.Now}
-	if err := l.saveDirectory(&directory{FormatVersion: 1, Organization: organization}); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return l.saveDirectory(&directory{FormatVersion: 1, Organization: l.organization})
 }
 
 // Root is the lab's directory.

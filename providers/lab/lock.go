@@ -26,6 +26,9 @@ var lockCheckInterval = time.Second
 // Lock takes the organization's lock: a file created exclusively, holding
 // who took it, for what and when.
 func (l *Lab) Lock(ctx context.Context, info providers.LockInfo, wait time.Duration) (context.Context, func() error, error) {
+	if err := l.ensure(); err != nil {
+		return nil, nil, err
+	}
 	path := filepath.Join(l.root, lockFile)
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

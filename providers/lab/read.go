@@ -15,6 +15,9 @@ import (
 // Read inspects the lab: the directory for configuration, the disks for
 // everything else. Databases and log streams are inspected in parallel.
 func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
+	if !Exists(l.root) {
+		return &org.Org{Name: l.organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}}, nil
+	}
 	var d *directory
 	if err := l.viewDirectory(func(cur *directory) error { d = cur; return nil }); err != nil {
 		return nil, err

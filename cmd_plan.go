@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/exdr/exdr/lang"
+	"github.com/exdr/exdr/planner"
+)
+
+type planOptions struct {
+	dir           string
+	out           string
+	json          bool
+	detailed      bool
+	targets       []string
+	vars          []lang.VarArg
+	allowDataLoss bool
+}
+
+func cmdPlan(ctx context.Context, args []string, s *streams) error {
+	fs := newFlags(s, "plan", "plan [-out FILE] [-json] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	var opts planOptions
+	var targets targetFlags
+	fs.StringVar(&opts.out, "out", "", "save the plan to FILE, for exdr apply FILE")
+	fs.BoolVar(&opts.json, "json", false, "print the plan as JSON")
+	fs.BoolVar(&opts.detailed, "detailed-exitcode", false, "exit 2 when the plan has steps, 0 when it has none")
+	fs.Var(&targets, "target", "plan only this resource and what it depends on (repeatable)")
+	fs.BoolVar(&opts.allowDataLoss, "allow-data-loss", false, "permit steps that lose data for every resource")
+	var vars varFlags
+	vars.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	dir, err := dirArg(fs)
+	if err != nil {
+		return err
+	}
+	opts.dir, opts.vars, opts.targets = dir, vars.args, targets
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	return runPlan(ctx, opts, s)
+}
+
+func runPlan(ctx context.Context, opts planOptions, s *streams) error {
+	ws, err := openWorkspace(opts.dir, opts.vars, s)
+	if err != nil {
+		return err
+	}
+	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets}
+	p, err := ws.makePlan(ctx, popts, s)
+	if err != nil {
+		return err
+	}
+	if opts.json {
+		err = planner.WriteJSON(s.stdout, p)
+	} else {
+		err = planner.WriteText(s.stdout, p, planner.TextOptions{Color: s.color(false)})
+	}
+	if err != nil {
+		return err
+	}
+	if opts.out != "" {
+		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath}, time.Now())
+		f.AllowDataLoss, f.Targets = opts.allowDataLoss, opts.targets
+		f.Vars = toFileVars(varArgsToKeep(opts.vars, ws.cfg.Sensitive))
+		if err := f.Save(opts.out); err != nil {
+			return fmt.Errorf("save the plan: %w", err)
+		}
+		if !opts.json {
+			fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
+		}
+	}
+	if opts.detailed && p.Changes() {
+		return exitStatus(exitChanges)
+	}
+	return nil
+}
+
+func toFileVars(args []lang.VarArg) []planner.FileVar {
+	out := make([]planner.FileVar, len(args))
+	for i, a := range args {
+		out[i] = planner.FileVar{File: a.File, Name: a.Name, Value: a.Value}
+	}
+	return out
+}
+
+func fromFileVars(vars []planner.FileVar) []lang.VarArg {
+	out := make([]lang.VarArg, len(vars))
+	for i, v := range vars {
+		out[i] = lang.VarArg{File: v.File, Name: v.Name, Value: v.Value}
+	}
+	return out
+}

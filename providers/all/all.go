@@ -1,0 +1,53 @@
+// Package all is the one place where provider implementations are
+// registered: explicitly, by name, with no init() side effects.
+//
+// all imports providers, org and every implementation; only package main
+// imports it.
+package all
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab"
+)
+
+// opener makes a provider from its configuration; baseDir resolves
+// relative paths (the configuration's directory).
+type opener func(cfg org.ProviderConfig, baseDir, organization string) (providers.Provider, error)
+
+var registry = map[string]opener{
+	"lab": func(cfg org.ProviderConfig, baseDir, organization string) (providers.Provider, error) {
+		return lab.New(Resolve(cfg, baseDir), organization), nil
+	},
+}
+
+// Open returns the provider the configuration names.
+func Open(cfg org.ProviderConfig, baseDir, organization string) (providers.Provider, error) {
+	open, ok := registry[cfg.Type]
+	if !ok {
+		return nil, fmt.Errorf("no provider %q; exdr has %v", cfg.Type, Names())
+	}
+	return open(cfg, baseDir, organization)
+}
+
+// Resolve is the provider's path, absolute or relative to baseDir.
+func Resolve(cfg org.ProviderConfig, baseDir string) string {
+	if cfg.Path == "" || filepath.IsAbs(cfg.Path) {
+		return cfg.Path
+	}
+	return filepath.Join(baseDir, cfg.Path)
+}
+
+// Names lists the registered providers.
+func Names() []string {
+	var names []string
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

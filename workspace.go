@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/exdr/exdr/lang"
+	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/all"
+)
+
+// workspace is a loaded configuration with the provider it names.
+type workspace struct {
+	dir      string // absolute
+	cfg      *lang.Config
+	provider providers.Provider
+	provPath string // absolute, for providers with a path
+}
+
+// openWorkspace loads the configuration in dir, printing its diagnostics,
+// and opens its provider.
+func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, diags := lang.LoadDir(dir, lang.Options{Vars: vars, Env: s.env})
+	printDiagnostics(s.stderr, cfg.Files, diags, s.color(true))
+	if diags.HasErrors() {
+		return nil, errReported
+	}
+	prov, err := all.Open(cfg.Org.Provider, abs, cfg.Org.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &workspace{dir: abs, cfg: cfg, provider: prov, provPath: all.Resolve(cfg.Org.Provider, abs)}, nil
+}
+
+// makePlan reads the live organization and plans, printing refusals.
+func (ws *workspace) makePlan(ctx context.Context, opts planner.Options, s *streams) (*planner.Plan, error) {
+	live, err := ws.provider.Read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the live organization: %w", err)
+	}
+	if err := checkTargets(ws, opts.Targets); err != nil {
+		return nil, err
+	}
+	p, diags := planner.New(ws.cfg.Org, live, opts)
+	printDiagnostics(s.stderr, ws.cfg.Files, diags, s.color(true))
+	if diags.HasErrors() {
+		return nil, errReported
+	}
+	return p, nil
+}
+
+// checkTargets refuses a -target that names no resource of the
+// configuration, which would otherwise plan nothing without a word.
+func checkTargets(ws *workspace, targets []string) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	var addrs []string
+	o := ws.cfg.Org
+	for _, s := range o.Servers {
+		addrs = append(addrs, s.Addr.String(), s.Addr.Block().String())
+	}
+	for _, sg := range o.StorageGroups {
+		addrs = append(addrs, sg.Addr.String(), sg.Addr.Block().String())
+	}
+	for _, db := range o.Databases {
+		addrs = append(addrs, db.Addr.String(), db.Addr.Block().String())
+	}
+	for _, t := range targets {
+		found := false
+		for _, a := range addrs {
+			found = found || a == t
+		}
+		if !found {
+			return fmt.Errorf("-target %s names no resource of the configuration; give an address such as mailbox_database.DB1", t)
+		}
+	}
+	return nil
+}
+
+// varArgsToKeep are the -var and -var-file arguments a plan file keeps:
+// all but the values of sensitive variables, which are never written
+// down.
+func varArgsToKeep(args []lang.VarArg, sensitive map[string]bool) []lang.VarArg {
+	var keep []lang.VarArg
+	for _, a := range args {
+		if a.File != "" {
+			if abs, err := filepath.Abs(a.File); err == nil {
+				a.File = abs
+			}
+			keep = append(keep, a)
+			continue
+		}
+		if !sensitive[a.Name] {
+			keep = append(keep, a)
+		}
+	}
+	return keep
+}
+
+// interruptible returns a context cancelled by Ctrl-C.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt)
+}
+
+// targetFlags collects repeated -target flags.
+type targetFlags []string
+
+func (t *targetFlags) String() string     { return fmt.Sprint(*t) }
+func (t *targetFlags) Set(v string) error { *t = append(*t, v); return nil }
