@@ -64,6 +64,10 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 }
 
 func runApply(ctx context.Context, opts applyOptions, s *streams) error {
+	if !opts.autoApprove && !s.stdinTTY {
+		// Refuse before the lock (and the lab) is touched.
+		return errNoTerminal
+	}
 	ws, err := openWorkspace(opts.target, opts.vars, s)
 	if err != nil {
 		return err
@@ -151,11 +155,13 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+var errNoTerminal = errors.New("apply asks before it changes anything, and there is no terminal to ask on: " +
+	"review the plan with exdr plan and run apply -auto-approve, or save it with plan -out FILE and run apply FILE")
+
 // confirm asks for "yes" on a terminal, and refuses without one.
 func confirm(s *streams, question string) error {
 	if !s.stdinTTY {
-		return fmt.Errorf("apply asks before it changes anything, and there is no terminal to ask on: " +
-			"review the plan and run apply -auto-approve, or save it with plan -out FILE and run apply FILE")
+		return errNoTerminal
 	}
 	fmt.Fprintf(s.stdout, "\n%s\n  Only 'yes' will be accepted.\n\n  Enter a value: ", question)
 	line, _ := bufio.NewReader(s.stdin).ReadString('\n')
