@@ -1,27 +1,15 @@
 package lang
 
 import (
-	"fmt"
-	"strings"
 	"testing"
+
+	"github.com/exdr/exdr/internal/benchgen"
 )
 
-// generatedOrg writes a configuration of servers × groups × databases, as
-// an administrator would: one block per object, each referring to its
-// parent, one file per server.
 func generatedOrg(servers, groups, databases int) []Source {
-	srcs := []Source{{Filename: "main.exdr.hcl", Bytes: []byte("exdr {\n  organization = \"Bench\"\n}\n\n" +
-		"variable \"retention\" {\n  default = \"14d\"\n}\n")}}
-	for s := 1; s <= servers; s++ {
-		var b strings.Builder
-		fmt.Fprintf(&b, "server \"MBX%03d\" {\n  roles   = [\"mailbox\"]\n  edition = \"enterprise\"\n}\n\n", s)
-		for g := 1; g <= groups; g++ {
-			fmt.Fprintf(&b, "storage_group \"MBX%03d_SG%02d\" {\n  name            = \"SG%02d\"\n  server          = server.MBX%03d.name\n  log_folder_path = \"D:\\\\Exchange\\\\SG%02d\"\n}\n\n", s, g, g, s, g)
-			for d := 1; d <= databases; d++ {
-				fmt.Fprintf(&b, "mailbox_database \"MBX%03d_SG%02d_DB%d\" {\n  name                   = \"DB%02d%d\"\n  storage_group          = storage_group.MBX%03d_SG%02d.name\n  edb_file_path          = \"E:\\\\Exchange\\\\SG%02d\\\\DB%d.edb\"\n  deleted_item_retention = var.retention\n  mailbox_retention      = \"30d\"\n}\n\n", s, g, d, g, d, s, g, g, d)
-			}
-		}
-		srcs = append(srcs, Source{Filename: fmt.Sprintf("MBX%03d.exdr.hcl", s), Bytes: []byte(b.String())})
+	var srcs []Source
+	for _, f := range benchgen.Files(servers, groups, databases) {
+		srcs = append(srcs, Source{Filename: f.Name, Bytes: f.Bytes})
 	}
 	return srcs
 }

@@ -2,8 +2,9 @@ package lang
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/exdr/exdr/internal/benchgen"
 )
 
 // TestWriteGenerated writes the benchmark's configuration to the directory
@@ -16,12 +17,7 @@ func TestWriteGenerated(t *testing.T) {
 	if dir == "" {
 		t.Skip("set EXDR_GENERATE to a directory to write the generated configuration")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := benchgen.Write(dir, benchgen.Files(200, 10, 5)); err != nil {
 		t.Fatal(err)
-	}
-	for _, s := range generatedOrg(200, 10, 5) {
-		if err := os.WriteFile(filepath.Join(dir, s.Filename), s.Bytes, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/exdr/exdr/org"
 )
@@ -143,6 +144,13 @@ func decodePage(p []byte, number uint32, sig uint64) (pg *page, ok bool) {
 	return pg, true
 }
 
+// pageValid is decodePage's check without the copy, for scans.
+func pageValid(p []byte, number uint32, sig uint64) bool {
+	return crc32.Checksum(p[4:PageSize], castagnoli) == binary.LittleEndian.Uint32(p[0:]) &&
+		binary.LittleEndian.Uint32(p[4:]) == number && binary.LittleEndian.Uint64(p[8:]) == sig &&
+		pageHeader+int(binary.LittleEndian.Uint16(p[24:])) <= PageSize
+}
+
 // edbFile is an open database file.
 type edbFile struct {
 	f   *os.File
@@ -199,7 +207,9 @@ func (e *edbFile) writePage(pg *page) error {
 // the file in large chunks.
 func (e *edbFile) scan() (bad []uint32, err error) {
 	const chunkPages = 64
-	buf := make([]byte, chunkPages*PageSize)
+	bp := scanBuffers.Get().(*[]byte)
+	defer scanBuffers.Put(bp)
+	buf := *bp
 	for first := uint32(1); first <= e.hdr.Pages; first += chunkPages {
 		n := min(chunkPages, e.hdr.Pages-first+1)
 		got, err := e.f.ReadAt(buf[:int(n)*PageSize], int64(first)*PageSize)
@@ -212,13 +222,18 @@ func (e *edbFile) scan() (bad []uint32, err error) {
 				bad = append(bad, first+i)
 				continue
 			}
-			if _, ok := decodePage(buf[off:off+PageSize], first+i, e.hdr.Signature); !ok {
+			if !pageValid(buf[off:off+PageSize], first+i, e.hdr.Signature) {
 				bad = append(bad, first+i)
 			}
 		}
 	}
 	return bad, nil
 }
+
+var scanBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 64*PageSize)
+	return &b
+}}
 
 // createEDB writes a new, clean database file with empty pages. It refuses
 // to replace a file that exists.

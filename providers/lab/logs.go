@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -142,7 +143,7 @@ var errCorruptLog = errors.New("log generation is damaged")
 // next record would go. A generation whose header or records fail their
 // checksums is reported with errCorruptLog.
 func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
-	b, err := os.ReadFile(s.logPath(gen))
+	b, err := readUsed(s.logPath(gen))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -166,6 +167,50 @@ func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
 		off = end
 	}
 	return recs, off, nil
+}
+
+// readUsed reads a log generation up to the end of its records: the rest
+// of the preallocated megabyte is zeros, and reading it would make every
+// inspection read a megabyte per generation.
+func readUsed(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const chunk = 64 << 10
+	b := make([]byte, 0, chunk)
+	off := 0 // where the next record header starts, once past the file header
+	for {
+		n, err := f.ReadAt(b[len(b):cap(b)], int64(len(b)))
+		b = b[:len(b)+n]
+		if off == 0 && len(b) >= logHeaderSize {
+			off = logHeaderSize
+		}
+		// Walk the records now complete; stop at the terminator.
+		for off > 0 && off+recordHeader <= len(b) {
+			size := int(binary.LittleEndian.Uint32(b[off:]))
+			if size == 0 {
+				return b, nil
+			}
+			if off+recordHeader+size > len(b) {
+				break
+			}
+			off += recordHeader + size
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return b, nil
+			}
+			return nil, err
+		}
+		if len(b) >= LogSize {
+			return b, nil
+		}
+		grown := make([]byte, len(b), min(2*cap(b), LogSize))
+		copy(grown, b)
+		b = grown
+	}
 }
 
 // append writes payloads to the current generation, starting a new one

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/exdr/exdr/executor"
+	"github.com/exdr/exdr/internal/benchgen"
+	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab"
+)
+
+// buildBenchLab writes the generated 10,000-database configuration to dir,
+// builds its lab through the lab's own steps, and damages one database in
+// ten: a third lose their file, a third get a page of garbage, a third are
+// dismounted.
+func buildBenchLab(tb testing.TB, dir string) {
+	tb.Helper()
+	if err := benchgen.Write(dir, benchgen.Files(200, 10, 5)); err != nil {
+		tb.Fatal(err)
+	}
+	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
+	ws, err := openWorkspace(dir, nil, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := ws.makePlan(ctx, planner.Options{}, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	l := lab.New(ws.provPath, ws.cfg.Org.Name)
+	err = l.Batch(func() error {
+		return executor.Run(ctx, p, func(ctx context.Context, st *providers.Step) error { return l.Apply(ctx, st, nil) },
+			executor.Options{Parallelism: 4}).Err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i, db := range ws.cfg.Org.Databases {
+		if i%10 != 0 {
+			continue
+		}
+		path, err := l.DatabaseFile(db.Identity())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		switch (i / 10) % 3 {
+		case 0:
+			err = os.Remove(path)
+		case 1:
+			err = flip(path, 4*lab.PageSize+64)
+		case 2:
+			err = l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: db.Identity()}, nil)
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func flip(path string, off int64) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteAt([]byte{0xba, 0xdb, 0xad}, off)
+	return err
+}
+
+// BenchmarkPlanCLI10k runs exdr plan in-process on the damaged
+// 10,000-database lab: loading the configuration, reading the lab (every
+// page of every database checksummed) and planning.
+func BenchmarkPlanCLI10k(b *testing.B) {
+	dir := b.TempDir()
+	buildBenchLab(b, dir)
+	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := run(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
+			b.Fatalf("plan exited %d, want %d (changes)", code, exitChanges)
+		}
+	}
+}
+
+// TestWriteBenchLab writes the damaged 10,000-database lab to the
+// directory in EXDR_BENCH_LAB, to measure the CLI there:
+//
+//	EXDR_BENCH_LAB=/tmp/biglab go test . -run WriteBenchLab
+//	/usr/bin/time -v exdr plan -allow-data-loss /tmp/biglab
+func TestWriteBenchLab(t *testing.T) {
+	dir := os.Getenv("EXDR_BENCH_LAB")
+	if dir == "" {
+		t.Skip("set EXDR_BENCH_LAB to a directory to write the benchmark lab")
+	}
+	buildBenchLab(t, filepath.Clean(dir))
+}
