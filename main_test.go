@@ -2,9 +2,11 @@ package main
 
 import (
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -32,11 +34,34 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
-			return os.CopyFS(filepath.Join(env.WorkDir, "quickstart"), os.DirFS(filepath.Join(examples, "quickstart")))
+			return copyConfig(filepath.Join(examples, "quickstart"), filepath.Join(env.WorkDir, "quickstart"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"flipbytes": flipBytes,
 		},
+	})
+}
+
+// copyConfig copies a configuration directory without its hidden
+// folders: a lab someone built in the example (.exdr) must not leak into
+// a script's fresh copy.
+func copyConfig(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			if rel != "." && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
 	})
 }
 
