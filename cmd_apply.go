@@ -72,11 +72,12 @@ func runApply(ctx context.Context, opts applyOptions, s *streams) error {
 	if err != nil {
 		return err
 	}
-	lockCtx, unlock, err := lockOrg(ctx, ws.provider, "apply", opts.lockTimeout)
+	lockCtx, applyID, unlock, err := lockOrg(ctx, ws.provider, "apply", opts.lockTimeout)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	reportInterrupted(ws.provider, s)
 	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets}
 	p, err := ws.makePlan(lockCtx, popts, s)
 	if err != nil {
@@ -93,7 +94,7 @@ func runApply(ctx context.Context, opts applyOptions, s *streams) error {
 			return err
 		}
 	}
-	return executeAndVerify(lockCtx, ws.provider, p, opts, s, func(live *org.Org) (*planner.Plan, error) {
+	return executeAndVerify(lockCtx, applyID, ws.provider, p, opts, s, func(live *org.Org) (*planner.Plan, error) {
 		p2, diags := planner.New(ws.cfg.Org, live, popts)
 		if diags.HasErrors() {
 			return nil, diags
@@ -111,11 +112,12 @@ func runApplySaved(ctx context.Context, opts applyOptions, s *streams) error {
 	if err != nil {
 		return err
 	}
-	lockCtx, unlock, err := lockOrg(ctx, prov, "apply "+opts.target, opts.lockTimeout)
+	lockCtx, applyID, unlock, err := lockOrg(ctx, prov, "apply "+opts.target, opts.lockTimeout)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	reportInterrupted(prov, s)
 	live, err := prov.Read(lockCtx)
 	if err != nil {
 		return fmt.Errorf("read the live organization: %w", err)
@@ -135,7 +137,7 @@ func runApplySaved(ctx context.Context, opts applyOptions, s *streams) error {
 	if !p.Changes() {
 		return nil
 	}
-	return executeAndVerify(lockCtx, prov, p, opts, s, func(live *org.Org) (*planner.Plan, error) {
+	return executeAndVerify(lockCtx, applyID, prov, p, opts, s, func(live *org.Org) (*planner.Plan, error) {
 		cfg, diags := lang.LoadDir(f.ConfigDir, lang.Options{Vars: fromFileVars(f.Vars), Env: s.env})
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("the configuration in %s no longer loads: %w", f.ConfigDir, diags)
@@ -173,23 +175,25 @@ func confirm(s *streams, question string) error {
 	return nil
 }
 
-// lockOrg takes the organization's lock, if the provider has one.
-func lockOrg(ctx context.Context, prov providers.Provider, op string, wait time.Duration) (context.Context, func(), error) {
+// lockOrg takes the organization's lock, if the provider has one. The
+// lock's ID also names the apply in the journal.
+func lockOrg(ctx context.Context, prov providers.Provider, op string, wait time.Duration) (context.Context, string, func(), error) {
+	id := newID()
 	locker, ok := prov.(providers.Locker)
 	if !ok {
-		return ctx, func() {}, nil
+		return ctx, id, func() {}, nil
 	}
-	info := providers.LockInfo{ID: newID(), Holder: holder(), Operation: op, Created: time.Now().UTC()}
+	info := providers.LockInfo{ID: id, Holder: holder(), Operation: op, Created: time.Now().UTC()}
 	lockCtx, unlock, err := locker.Lock(ctx, info, wait)
 	if err != nil {
 		var locked *providers.LockedError
 		if errors.As(err, &locked) {
-			return nil, nil, fmt.Errorf("%w\nWait for it to finish (or give -lock-timeout); if no apply is running, remove the lock with: exdr force-unlock %s",
+			return nil, "", nil, fmt.Errorf("%w\nWait for it to finish (or give -lock-timeout); if no apply is running, remove the lock with: exdr force-unlock %s",
 				err, locked.Info.ID)
 		}
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return lockCtx, func() { unlock() }, nil
+	return lockCtx, id, func() { unlock() }, nil
 }
 
 func newID() string {
@@ -209,7 +213,7 @@ func holder() string {
 
 // executeAndVerify runs the plan, then reads the organization again and
 // says whether it now matches the configuration.
-func executeAndVerify(ctx context.Context, prov providers.Provider, p *planner.Plan, opts applyOptions, s *streams,
+func executeAndVerify(ctx context.Context, applyID string, prov providers.Provider, p *planner.Plan, opts applyOptions, s *streams,
 	replan func(*org.Org) (*planner.Plan, error)) error {
 	stop := make(chan struct{})
 	runCtx, cancel := context.WithCancel(ctx)
@@ -243,7 +247,7 @@ func executeAndVerify(ctx context.Context, prov providers.Provider, p *planner.P
 	start := time.Now()
 	res := executor.Run(runCtx, p, func(ctx context.Context, step *providers.Step) error {
 		return prov.Apply(ctx, step, out.progress(step))
-	}, executor.Options{Parallelism: opts.parallelism, Journal: journal, ApplyID: newID(), Stop: stop, Observer: out})
+	}, executor.Options{Parallelism: opts.parallelism, Journal: journal, ApplyID: applyID, Stop: stop, Observer: out})
 	out.clear()
 	counts := res.Count()
 	elapsed := time.Since(start).Round(time.Millisecond)
