@@ -132,22 +132,30 @@ func (l *Lab) createDatabase(step *providers.Step) error {
 // moveAside renames a file into an exdr-aside folder beside it, stamped
 // with the time, and returns the new path. Nothing exdr replaces is lost.
 func moveAside(path string, now time.Time) (string, error) {
+	dst, err := asidePath(path, now)
+	if err != nil {
+		return "", err
+	}
+	return dst, os.Rename(path, dst)
+}
+
+// asidePath makes the exdr-aside folder for a file set aside at now and
+// returns the path the file takes there.
+func asidePath(path string, now time.Time) (string, error) {
 	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	dst := filepath.Join(dir, filepath.Base(path))
-	return dst, os.Rename(path, dst)
+	return filepath.Join(dir, filepath.Base(path)), nil
 }
 
 // copyAside copies a file into an exdr-aside folder beside it before a
 // step changes it in place.
 func copyAside(path string, now time.Time) (string, error) {
-	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dst, err := asidePath(path, now)
+	if err != nil {
 		return "", err
 	}
-	dst := filepath.Join(dir, filepath.Base(path))
 	src, err := os.Open(path)
 	if err != nil {
 		return "", err
