@@ -2,41 +2,55 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
 )
 
-// labCommands are what happens to a lab from outside a plan: setting it
-// up, and the damage drills and the walkthrough inflict.
-var labCommands = []struct {
+// labCommand is one "exdr lab" subcommand: what happens to a lab from
+// outside a plan — setting it up, mail, inspection, and the damage that
+// drills and the walkthrough inflict.
+type labCommand struct {
 	name, usage, summary string
-	run                  func(ctx context.Context, l *lab.Lab, args []string, s *streams) error
-	nargs                int
-}{
-	{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", labInit, 0},
-	{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", labCrash, 1},
-	{"dismount", "lab dismount [DIR] IDENTITY", "dismount a database cleanly, as Dismount-Database would", labDismount, 1},
+	nargs                int // positional arguments after the optional DIR
+	flags                func(fs *flag.FlagSet) func(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error
+}
+
+func labCommands() []labCommand {
+	return []labCommand{
+		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit)},
+		{"traffic", "lab traffic [-mailboxes N] [-items N] [-seed S] [DIR]", "deliver deterministic mail to every mounted mailbox database", 0, trafficFlags},
+		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items", 1, inspectFlags},
+		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash)},
+		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount)},
+	}
+}
+
+func noFlags(run func(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error) func(*flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	return func(*flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error { return run }
 }
 
 func cmdLab(ctx context.Context, args []string, s *streams) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" {
 		fmt.Fprintln(s.stderr, "Usage: exdr lab <command> [args]\n\nThe embedded lab organization of a configuration (its provider \"lab\").\n\nCommands:")
-		for _, c := range labCommands {
-			fmt.Fprintf(s.stderr, "  %-28s %s\n", c.usage, c.summary)
+		for _, c := range labCommands() {
+			fmt.Fprintf(s.stderr, "  %-54s %s\n", c.usage, c.summary)
 		}
 		if len(args) == 0 {
 			return errReported
 		}
 		return nil
 	}
-	for _, c := range labCommands {
+	for _, c := range labCommands() {
 		if c.name != args[0] {
 			continue
 		}
 		fs := newFlags(s, "lab "+c.name, c.usage)
+		run := c.flags(fs)
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
@@ -56,12 +70,16 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		if ws.cfg.Org.Provider.Type != "lab" {
 			return fmt.Errorf("the configuration in %s uses provider %q, not the lab", dir, ws.cfg.Org.Provider.Type)
 		}
-		return c.run(ctx, lab.New(ws.provPath, ws.cfg.Org.Name), rest, s)
+		l := lab.New(ws.provPath, ws.cfg.Org.Name)
+		if c.name != "init" && !lab.Exists(l.Root()) {
+			return fmt.Errorf("no lab at %s yet: run exdr apply (or exdr lab init) first", l.Root())
+		}
+		return run(ctx, l, ws, rest, s)
 	}
 	return fmt.Errorf("no lab command %q: run exdr lab -h", args[0])
 }
 
-func labInit(_ context.Context, l *lab.Lab, _ []string, s *streams) error {
+func labInit(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
 	existed := lab.Exists(l.Root())
 	if _, err := lab.Init(l.Root(), ""); err != nil {
 		return err
@@ -74,10 +92,7 @@ func labInit(_ context.Context, l *lab.Lab, _ []string, s *streams) error {
 	return nil
 }
 
-func labCrash(_ context.Context, l *lab.Lab, args []string, s *streams) error {
-	if !lab.Exists(l.Root()) {
-		return fmt.Errorf("no lab at %s yet", l.Root())
-	}
+func labCrash(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
 	if err := l.Crash(args[0]); err != nil {
 		return err
 	}
@@ -85,14 +100,113 @@ func labCrash(_ context.Context, l *lab.Lab, args []string, s *streams) error {
 	return nil
 }
 
-func labDismount(ctx context.Context, l *lab.Lab, args []string, s *streams) error {
-	if !lab.Exists(l.Root()) {
-		return fmt.Errorf("no lab at %s yet", l.Root())
+func labDismount(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+	id, err := databaseIdentity(ws, args[0])
+	if err != nil {
+		return err
 	}
-	id := org.Identity(args[0])
 	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: id}, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.stdout, "%s dismounted.\n", id)
 	return nil
+}
+
+// databaseIdentity resolves a configuration address (mailbox_database.DB1)
+// or takes an Exchange identity (MBX01\SG1\DB1) as it is.
+func databaseIdentity(ws *workspace, arg string) (org.Identity, error) {
+	if strings.Contains(arg, `\`) {
+		return org.Identity(arg), nil
+	}
+	var known []string
+	for _, db := range ws.cfg.Org.Databases {
+		if db.Addr.String() == arg {
+			return db.Identity(), nil
+		}
+		known = append(known, db.Addr.String())
+	}
+	return "", fmt.Errorf("%s names no database of the configuration; give an address such as %s, or an identity such as MBX01\\SG1\\DB1",
+		arg, strings.Join(known[:min(2, len(known))], " or "))
+}
+
+func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	opts := lab.TrafficOptions{}
+	fs.IntVar(&opts.Mailboxes, "mailboxes", 3, "mailboxes per mounted mailbox database (created if missing)")
+	fs.IntVar(&opts.Items, "items", 10, "messages delivered to each mailbox")
+	fs.Uint64Var(&opts.Seed, "seed", 1, "the same seed and history deliver the same mail")
+	return func(ctx context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
+		if opts.Mailboxes < 0 || opts.Items < 0 {
+			return fmt.Errorf("-mailboxes and -items cannot be negative")
+		}
+		rep, err := l.Traffic(ctx, opts)
+		if err != nil {
+			return err
+		}
+		total := 0
+		for id, n := range rep.Delivered {
+			total += n
+			_ = id
+		}
+		fmt.Fprintf(s.stdout, "Delivered %d messages to %d databases.\n", total, len(rep.Delivered))
+		for _, sk := range rep.Skipped {
+			fmt.Fprintf(s.stdout, "  no mail for %s\n", sk)
+		}
+		return nil
+	}
+}
+
+func inspectFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	items := fs.Bool("items", false, "list every item: mailbox, folder and subject, one a line")
+	return func(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+		id, err := databaseIdentity(ws, args[0])
+		if err != nil {
+			return err
+		}
+		in, err := l.Inspect(id)
+		if err != nil {
+			return err
+		}
+		writeInspection(s, in, *items)
+		return nil
+	}
+}
+
+func writeInspection(s *streams, in *lab.Inspection, items bool) {
+	w := s.stdout
+	fmt.Fprintf(w, "Database: %s\nFile:     %s\n", in.Identity, in.EdbFilePath)
+	if !in.FileExists {
+		fmt.Fprintln(w, "State:    the file is missing")
+		return
+	}
+	if in.HeaderError != "" {
+		fmt.Fprintf(w, "State:    unreadable: %s\n", in.HeaderError)
+		return
+	}
+	state := map[org.ShutdownState]string{org.StateClean: "Clean Shutdown", org.StateDirty: "Dirty Shutdown"}[in.State]
+	fmt.Fprintf(w, "State:    %s\n", state)
+	if in.State == org.StateDirty {
+		fmt.Fprintf(w, "Log Required: %s\n", in.LogRequired)
+	}
+	fmt.Fprintf(w, "Repair Count: %d\n", in.RepairCount)
+	fmt.Fprintf(w, "Pages:    %d (%s), %d failing their checksums\n", in.Pages, in.Size, len(in.BadPages))
+	fmt.Fprintf(w, "Mounted:  %s\n", map[bool]string{true: "yes", false: "no"}[in.Mounted])
+	if in.ContentError != "" {
+		fmt.Fprintf(w, "Items:    cannot be read: %s\n", in.ContentError)
+		return
+	}
+	fmt.Fprintf(w, "Items:    %d in %d mailboxes", in.Items(), len(in.Mailboxes))
+	if in.Pending > 0 {
+		fmt.Fprintf(w, " (in the pages; %d page changes in the logs await soft recovery)", in.Pending)
+	}
+	fmt.Fprintln(w)
+	for _, mb := range in.MailboxNames() {
+		fmt.Fprintf(w, "  %-20s %d items\n", mb, len(in.Mailboxes[mb]))
+	}
+	if items {
+		for _, mb := range in.MailboxNames() {
+			for _, it := range in.Mailboxes[mb] {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", it.Mailbox, it.Folder, it.Subject)
+			}
+		}
+	}
 }

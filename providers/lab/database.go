@@ -60,6 +60,8 @@ type catalog struct {
 	Created   time.Time `json:"created"`
 	Mounts    int       `json:"mounts"`
 	LastMount time.Time `json:"last_mount,omitzero"`
+	NextItem  uint64    `json:"next_item,omitempty"`
+	Mailboxes []string  `json:"mailboxes,omitempty"`
 }
 
 // createDatabase adds the database to the directory if it is not there,
@@ -340,6 +342,10 @@ func (l *Lab) advanceCheckpoint(c *dbContext) error {
 	return c.stream.setCheckpoint(low)
 }
 
+// maxGrowth bounds how far one log record may grow a database, so that a
+// damaged record cannot make a huge sparse file.
+const maxGrowth = 1 << 20
+
 // replayInto applies to e every logged page image of e's database from
 // the header's required generation on, where the page is older than the
 // record. It returns how many records it applied.
@@ -365,15 +371,20 @@ func replayInto(ctx context.Context, e *edbFile, s *logStream, progress provider
 			return nil
 		}
 		n := binary.LittleEndian.Uint32(p[9:])
-		if n == 0 || n > e.hdr.Pages {
+		if n == 0 || n > e.hdr.Pages+maxGrowth {
 			return fmt.Errorf("log record at %d:%d names page %d of a %d-page database", lsnGeneration(r.LSN), uint32(r.LSN), n, e.hdr.Pages)
 		}
-		pg, ok, err := e.readPage(n)
-		if err != nil {
-			return err
-		}
-		if ok && pg.LSN >= r.LSN {
-			return nil // the page has this change already
+		if n <= e.hdr.Pages {
+			pg, ok, err := e.readPage(n)
+			if err != nil {
+				return err
+			}
+			if ok && pg.LSN >= r.LSN {
+				return nil // the page has this change already
+			}
+		} else {
+			// A page the database grew by while mounted.
+			e.hdr.Pages = n
 		}
 		applied++
 		return e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: r.LSN, Payload: p[13:]})

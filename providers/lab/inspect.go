@@ -1,0 +1,119 @@
+package lab
+
+import (
+	"errors"
+	"os"
+	"slices"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Inspection is what eseutil /mh shows of a database, with what its pages
+// hold: mailboxes and their items.
+type Inspection struct {
+	Identity    org.Identity
+	EdbFilePath string
+	FileExists  bool
+	HeaderError string // set when the header cannot be read
+	State       org.ShutdownState
+	LogRequired org.LogRange
+	RepairCount int
+	Pages       int
+	BadPages    []uint32
+	Mounted     bool
+	Size        org.Size
+	// Items by mailbox, as users see them: for a mounted database, the
+	// pages with the logged changes; otherwise, the pages alone.
+	Mailboxes map[string][]Item
+	// Pending counts logged page changes a soft recovery would apply.
+	Pending int
+	// ContentError is set when the pages cannot be read for items.
+	ContentError string
+}
+
+// Items counts every item.
+func (in *Inspection) Items() int {
+	n := 0
+	for _, items := range in.Mailboxes {
+		n += len(items)
+	}
+	return n
+}
+
+// MailboxNames returns the mailboxes in name order.
+func (in *Inspection) MailboxNames() []string {
+	names := make([]string, 0, len(in.Mailboxes))
+	for n := range in.Mailboxes {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Inspect reads a database's header and pages.
+func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
+	c, err := l.database(id)
+	if err != nil {
+		return nil, err
+	}
+	in := &Inspection{Identity: c.db.identity(), EdbFilePath: c.db.EdbFilePath, Mailboxes: map[string][]Item{}}
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(c.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return in, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	in.FileExists, in.Size = true, org.Size(fi.Size())
+	e, err := openEDB(c.path, false)
+	if err != nil {
+		in.HeaderError = err.Error()
+		return in, nil
+	}
+	defer e.Close()
+	in.State, in.LogRequired, in.RepairCount, in.Pages = e.hdr.State, e.hdr.LogRequired, int(e.hdr.RepairCount), int(e.hdr.Pages)
+	in.Mounted = st.Mounted[mountKey(id)] == e.hdr.Signature && e.hdr.State == org.StateDirty
+	if in.BadPages, err = e.scan(); err != nil {
+		return nil, err
+	}
+	if len(in.BadPages) > 0 {
+		in.ContentError = "pages fail their checksums; items cannot be listed"
+		return in, nil
+	}
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	overlay, err := loadView(e, c.stream, true)
+	if err != nil {
+		in.ContentError = err.Error()
+	}
+	view := overlay
+	if !in.Mounted {
+		if view, err = loadView(e, c.stream, false); err != nil {
+			in.ContentError = err.Error()
+			return in, nil
+		}
+	}
+	if overlay != nil {
+		in.Pending = overlay.pending
+	}
+	if in.Mounted {
+		in.Pending = 0 // a mounted database's logged changes are its content
+	}
+	items, err := view.items()
+	if err != nil {
+		in.ContentError = err.Error()
+		return in, nil
+	}
+	for _, mb := range view.cat.Mailboxes {
+		in.Mailboxes[mb] = nil
+	}
+	for _, it := range items {
+		in.Mailboxes[it.Mailbox] = append(in.Mailboxes[it.Mailbox], it)
+	}
+	return in, nil
+}

@@ -1,0 +1,154 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Item is one message in a mailbox, as a database page holds it.
+type Item struct {
+	ID      uint64    `json:"id"`
+	Mailbox string    `json:"mb"`
+	Folder  string    `json:"f"`
+	Subject string    `json:"s"`
+	From    string    `json:"from"`
+	Time    time.Time `json:"t"`
+	Body    string    `json:"b"`
+}
+
+// dbView is a database's content as the Information Store sees it: the
+// pages, with the logged changes not yet written to them applied in
+// memory. Pages 2 and up hold items, one JSON object a line.
+type dbView struct {
+	sig     uint64
+	count   uint32            // data pages
+	pages   map[uint32][]byte // payloads
+	lsns    map[uint32]uint64
+	cat     *catalog
+	changed map[uint32]bool
+	pending int // logged changes not yet in the pages
+}
+
+// loadView reads every page of e and, if withLog, overlays the logged
+// changes from the header's required generation on. A page failing its
+// checksum stops it: the store would fail on it too (JET -1018).
+func loadView(e *edbFile, s *logStream, withLog bool) (*dbView, error) {
+	v := &dbView{sig: e.hdr.Signature, count: e.hdr.Pages, pages: map[uint32][]byte{}, lsns: map[uint32]uint64{}, changed: map[uint32]bool{}}
+	for n := uint32(1); n <= e.hdr.Pages; n++ {
+		pg, ok, err := e.readPage(n)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("page %d fails its checksum (JET -1018)", n)
+		}
+		v.pages[n], v.lsns[n] = pg.Payload, pg.LSN
+	}
+	if withLog && e.hdr.State == org.StateDirty && e.hdr.LogRequired.Low > 0 {
+		err := s.replay(e.hdr.LogRequired.Low, func(r record) error {
+			p := r.Payload
+			if len(p) < 13 || p[0] != recPageImage || binary.LittleEndian.Uint64(p[1:]) != v.sig {
+				return nil
+			}
+			n := binary.LittleEndian.Uint32(p[9:])
+			if n == 0 || v.lsns[n] >= r.LSN && n <= e.hdr.Pages {
+				return nil
+			}
+			v.pages[n], v.lsns[n] = bytes.Clone(p[13:]), r.LSN
+			v.count = max(v.count, n)
+			v.pending++
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	v.cat = &catalog{Identity: e.hdr.Identity}
+	if b := v.pages[1]; len(b) > 0 {
+		if err := json.Unmarshal(b, v.cat); err != nil {
+			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
+		}
+	}
+	return v, nil
+}
+
+// items returns every item, in page order.
+func (v *dbView) items() ([]Item, error) {
+	var out []Item
+	for n := uint32(2); n <= v.count; n++ {
+		for _, line := range bytes.Split(v.pages[n], []byte{'\n'}) {
+			if len(line) == 0 {
+				continue
+			}
+			var it Item
+			if err := json.Unmarshal(line, &it); err != nil {
+				return nil, fmt.Errorf("page %d holds an unreadable item: %w", n, err)
+			}
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (v *dbView) addMailbox(name string) {
+	if !slices.Contains(v.cat.Mailboxes, name) {
+		v.cat.Mailboxes = append(v.cat.Mailboxes, name)
+		v.changed[1] = true
+	}
+}
+
+// deliver puts an item on the last page with room, or on a new page.
+func (v *dbView) deliver(it Item) error {
+	if it.ID == 0 {
+		v.cat.NextItem++
+		it.ID = v.cat.NextItem
+		v.changed[1] = true
+	}
+	b, err := json.Marshal(it)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if len(b) > MaxPayload {
+		return fmt.Errorf("item %d is %d bytes, more than a page holds", it.ID, len(b))
+	}
+	n := v.count
+	if n < 2 || len(v.pages[n])+len(b) > MaxPayload {
+		n = v.count + 1
+		v.count = n
+	}
+	v.pages[n] = append(v.pages[n], b...)
+	v.changed[n] = true
+	return nil
+}
+
+// commit writes every changed page to the log as a page image: the pages
+// themselves get them at the next checkpoint.
+func (v *dbView) commit(s *logStream) error {
+	if len(v.changed) == 0 {
+		return nil
+	}
+	cat, err := json.Marshal(v.cat)
+	if err != nil {
+		return err
+	}
+	v.pages[1] = cat
+	nums := make([]uint32, 0, len(v.changed))
+	for n := range v.changed {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	recs := make([][]byte, 0, len(nums))
+	for _, n := range nums {
+		recs = append(recs, pageRecord(v.sig, n, v.pages[n]))
+	}
+	_, err = s.append(recs...)
+	clear(v.changed)
+	return err
+}

@@ -1,0 +1,163 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// checkpointDepth is how many log generations a mounted database may run
+// ahead of its pages before the store writes them out, as ESE's checkpoint
+// depth bounds the log that crash recovery must replay.
+const checkpointDepth = 4
+
+// TrafficOptions shape a burst of mail.
+type TrafficOptions struct {
+	Mailboxes int    // per mailbox database; those missing are created
+	Items     int    // delivered to each mailbox
+	Seed      uint64 // the same seed and history give the same mail
+}
+
+// TrafficReport says what was delivered where.
+type TrafficReport struct {
+	Delivered map[org.Identity]int
+	Skipped   []string // databases that took no mail, and why
+}
+
+// Traffic delivers deterministic mail to every mounted mailbox database:
+// each change goes to the log first, and reaches the pages at the next
+// checkpoint. Databases that are not mounted take no mail.
+func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
+	if !Exists(l.root) {
+		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
+	}
+	var dbs []*dirDatabase
+	l.viewDirectory(func(d *directory) error {
+		dbs = append(dbs, d.Databases...)
+		return nil
+	})
+	rep := &TrafficReport{Delivered: map[org.Identity]int{}}
+	for _, db := range dbs {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if db.Kind != "mailbox" {
+			continue
+		}
+		n, why, err := l.deliverTo(db.identity(), opts)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", db.identity(), err)
+		}
+		if why != "" {
+			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", db.identity(), why))
+			continue
+		}
+		rep.Delivered[db.identity()] = n
+	}
+	return rep, nil
+}
+
+func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
+	c, err := l.database(id)
+	if err != nil {
+		return 0, err.Error(), nil
+	}
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return 0, "", err
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return 0, "not mounted (its file cannot be opened)", nil
+	}
+	defer e.Close()
+	if st.Mounted[mountKey(id)] != e.hdr.Signature || e.hdr.State != org.StateDirty {
+		return 0, "not mounted", nil
+	}
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	v, err := loadView(e, c.stream, true)
+	if err != nil {
+		return 0, "", err
+	}
+	items, err := v.items()
+	if err != nil {
+		return 0, "", err
+	}
+	have := map[string]int{}
+	for _, it := range items {
+		have[it.Mailbox]++
+	}
+	delivered := 0
+	for i := 1; i <= opts.Mailboxes; i++ {
+		mb := MailboxName(c.db.Name, i)
+		v.addMailbox(mb)
+		for k := 0; k < opts.Items; k++ {
+			seq := have[mb] + 1
+			have[mb] = seq
+			if err := v.deliver(message(opts.Seed, id, mb, seq, l.now())); err != nil {
+				return 0, "", err
+			}
+			delivered++
+		}
+	}
+	if err := v.commit(c.stream); err != nil {
+		return 0, "", err
+	}
+	return delivered, "", l.checkpointIfDeep(c, e)
+}
+
+// MailboxName is the alias traffic gives a database's i-th mailbox.
+func MailboxName(database string, i int) string {
+	return fmt.Sprintf("%s-user%03d", strings.ToLower(database), i)
+}
+
+// checkpointIfDeep writes a mounted database's logged changes to its
+// pages once the log has run checkpointDepth generations ahead.
+func (l *Lab) checkpointIfDeep(c *dbContext, e *edbFile) error {
+	cur, err := c.stream.current()
+	if err != nil || cur-e.hdr.LogRequired.Low < checkpointDepth {
+		return err
+	}
+	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
+		return err
+	}
+	e.hdr.LogRequired = org.LogRange{Low: cur, High: cur}
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		return err
+	}
+	return l.advanceCheckpoint(c)
+}
+
+var words = strings.Fields(`budget meeting quarterly report review draft contract invoice schedule
+project update customer order shipment forecast approval travel agenda minutes proposal
+deadline payroll audit inventory renewal license support ticket release plan`)
+
+// message makes the seq-th message to a mailbox: the same arguments give
+// the same message, so a test can name every item that must come back.
+func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Time) Item {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%s|%d", db.Key(), mailbox, seq)
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	body := make([]string, 30+rng.IntN(30))
+	for i := range body {
+		body[i] = words[rng.IntN(len(words))]
+	}
+	return Item{
+		Mailbox: mailbox,
+		Folder:  "Inbox",
+		Subject: fmt.Sprintf("Message %d to %s", seq, mailbox),
+		From:    fmt.Sprintf("sender%02d@fabrikam.example", rng.IntN(20)),
+		Time:    now.UTC(),
+		Body:    strings.Join(body, " "),
+	}
+}
