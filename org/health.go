@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The types below are what a provider finds by inspecting a live
@@ -74,6 +75,9 @@ type LogHealth struct {
 	OnDisk       LogRange // the generations present
 	Missing      []uint32 // generations absent between the lowest and the current
 	Corrupt      []uint32 // generations whose checksums fail
+	// Created is when each generation on disk was started, for the
+	// recovery point a roll-forward reaches.
+	Created map[uint32]time.Time
 }
 
 // Usable reports whether every generation in r is present and intact.

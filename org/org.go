@@ -20,6 +20,9 @@ type Org struct {
 	Mailboxes              []*Mailbox
 	QueueDatabases         []*QueueDatabase
 	DeclRange, ObjectRange hcl.Range // where the exdr block and its objectives are
+
+	// Backups is the provider's backup catalog, oldest first: live only.
+	Backups []*BackupSet
 }
 
 // Objectives are what a recovery is measured against.

@@ -20,6 +20,9 @@ import (
 //	set_storage_group      Set-StorageGroup: circular logging
 //	replay_logs            soft recovery: eseutil /r replays the logs
 //	repair_database        eseutil /p: discards pages that fail checksums
+//	allow_file_restore     Set-MailboxDatabase -AllowFileRestore
+//	restore_backup         restore a backup chain's files (old ones set aside)
+//	hard_recovery          eseutil /cc: replay the restored logs, roll forward
 type Verb string
 
 const (
@@ -33,6 +36,9 @@ const (
 	VerbSetStorageGroup     Verb = "set_storage_group"
 	VerbReplayLogs          Verb = "replay_logs"
 	VerbRepairDatabase      Verb = "repair_database"
+	VerbAllowFileRestore    Verb = "allow_file_restore"
+	VerbRestoreBackup       Verb = "restore_backup"
+	VerbHardRecovery        Verb = "hard_recovery"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -40,6 +40,19 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.replayLogs(ctx, step.Identity, progress)
 	case providers.VerbRepairDatabase:
 		err = l.repair(ctx, step.Identity, progress)
+	case providers.VerbAllowFileRestore:
+		err = l.updateDirectory(func(d *directory) error {
+			db := d.database(step.Identity)
+			if db == nil {
+				return fmt.Errorf("database does not exist")
+			}
+			db.AllowFileRestore = step.Args["value"] != "false"
+			return nil
+		})
+	case providers.VerbRestoreBackup:
+		err = l.restoreBackup(ctx, step, progress)
+	case providers.VerbHardRecovery:
+		err = l.hardRecovery(ctx, step, progress)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

@@ -230,10 +230,17 @@ func (l *Lab) mount(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	// Attaching marks the header dirty from the current generation on;
-	// the catalog change below reaches the page only at the next
-	// checkpoint, so until then it lives only in the log.
+	_, end, err := c.stream.readGeneration(cur)
+	if err != nil {
+		return err
+	}
+	// Attaching marks the header dirty from the current end of the log
+	// on: records written before it (by an earlier life of a restored
+	// copy, say) are never replayed into it. The catalog change below
+	// reaches the page only at the next checkpoint; until then it lives
+	// only in the log.
 	e.hdr.State, e.hdr.LogRequired = org.StateDirty, org.LogRange{Low: cur, High: cur}
+	e.hdr.AttachLSN = lsn(cur, end)
 	if err := e.writeHeader(); err != nil {
 		return err
 	}
@@ -366,30 +373,38 @@ func replayInto(ctx context.Context, e *edbFile, s *logStream, progress provider
 		if progress != nil {
 			progress.Update(int64(lsnGeneration(r.LSN)-from), int64(cur-from+1), "logs")
 		}
-		p := r.Payload
-		if len(p) < 13 || p[0] != recPageImage || binary.LittleEndian.Uint64(p[1:]) != e.hdr.Signature {
-			return nil
+		ok, err := applyRecord(e, r)
+		if ok {
+			applied++
 		}
-		n := binary.LittleEndian.Uint32(p[9:])
-		if n == 0 || n > e.hdr.Pages+maxGrowth {
-			return fmt.Errorf("log record at %d:%d names page %d of a %d-page database", lsnGeneration(r.LSN), uint32(r.LSN), n, e.hdr.Pages)
-		}
-		if n <= e.hdr.Pages {
-			pg, ok, err := e.readPage(n)
-			if err != nil {
-				return err
-			}
-			if ok && pg.LSN >= r.LSN {
-				return nil // the page has this change already
-			}
-		} else {
-			// A page the database grew by while mounted.
-			e.hdr.Pages = n
-		}
-		applied++
-		return e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: r.LSN, Payload: p[13:]})
+		return err
 	})
 	return applied, err
+}
+
+// applyRecord writes one logged page image into e if it is e's and newer
+// than the page, growing the file for a page it did not have.
+func applyRecord(e *edbFile, r record) (bool, error) {
+	p := r.Payload
+	if len(p) < 13 || p[0] != recPageImage || binary.LittleEndian.Uint64(p[1:]) != e.hdr.Signature || r.LSN < e.hdr.AttachLSN {
+		return false, nil
+	}
+	n := binary.LittleEndian.Uint32(p[9:])
+	if n == 0 || n > e.hdr.Pages+maxGrowth {
+		return false, fmt.Errorf("log record at %d:%d names page %d of a %d-page database", lsnGeneration(r.LSN), uint32(r.LSN), n, e.hdr.Pages)
+	}
+	if n <= e.hdr.Pages {
+		pg, ok, err := e.readPage(n)
+		if err != nil {
+			return false, err
+		}
+		if ok && pg.LSN >= r.LSN {
+			return false, nil // the page has this change already
+		}
+	} else {
+		e.hdr.Pages = n // a page the database grew by while mounted
+	}
+	return true, e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: r.LSN, Payload: p[13:]})
 }
 
 // replayLogs is soft recovery: replay every log from the one the header

@@ -37,7 +37,12 @@ const edbMagic = "EXDREDB1"
 //	36:40  repair count
 //	40:48  log stream signature of the storage group it belongs to
 //	48:56  created, Unix nanoseconds
-//	56:58  identity length, then the identity
+//	56:64  last full backup, Unix nanoseconds (0: never)
+//	64:72  last incremental backup
+//	72:80  last differential backup
+//	80:88  attach position: the LSN the database was last attached at;
+//	       recovery never applies a record older than it
+//	88:90  identity length, then the identity
 type edbHeader struct {
 	State       org.ShutdownState
 	Kind        org.DatabaseKind
@@ -47,6 +52,10 @@ type edbHeader struct {
 	RepairCount uint32
 	LogStream   uint64
 	Created     int64
+	LastFull    int64
+	LastIncr    int64
+	LastDiff    int64
+	AttachLSN   uint64
 	Identity    string
 }
 
@@ -62,8 +71,12 @@ func (h *edbHeader) encode() []byte {
 	binary.LittleEndian.PutUint32(p[36:], h.RepairCount)
 	binary.LittleEndian.PutUint64(p[40:], h.LogStream)
 	binary.LittleEndian.PutUint64(p[48:], uint64(h.Created))
-	binary.LittleEndian.PutUint16(p[56:], uint16(len(h.Identity)))
-	copy(p[58:], h.Identity)
+	binary.LittleEndian.PutUint64(p[56:], uint64(h.LastFull))
+	binary.LittleEndian.PutUint64(p[64:], uint64(h.LastIncr))
+	binary.LittleEndian.PutUint64(p[72:], uint64(h.LastDiff))
+	binary.LittleEndian.PutUint64(p[80:], h.AttachLSN)
+	binary.LittleEndian.PutUint16(p[88:], uint16(len(h.Identity)))
+	copy(p[90:], h.Identity)
 	binary.LittleEndian.PutUint32(p[8:], crc32.Checksum(p[12:], castagnoli))
 	return p
 }
@@ -77,8 +90,8 @@ func decodeHeader(p []byte) (*edbHeader, error) {
 	if crc32.Checksum(p[12:PageSize], castagnoli) != binary.LittleEndian.Uint32(p[8:]) {
 		return nil, fmt.Errorf("%w: its checksum fails", errBadHeader)
 	}
-	n := int(binary.LittleEndian.Uint16(p[56:]))
-	if 58+n > PageSize {
+	n := int(binary.LittleEndian.Uint16(p[88:]))
+	if 90+n > PageSize {
 		return nil, fmt.Errorf("%w: identity overruns the page", errBadHeader)
 	}
 	return &edbHeader{
@@ -90,7 +103,11 @@ func decodeHeader(p []byte) (*edbHeader, error) {
 		RepairCount: binary.LittleEndian.Uint32(p[36:]),
 		LogStream:   binary.LittleEndian.Uint64(p[40:]),
 		Created:     int64(binary.LittleEndian.Uint64(p[48:])),
-		Identity:    string(p[58 : 58+n]),
+		LastFull:    int64(binary.LittleEndian.Uint64(p[56:])),
+		LastIncr:    int64(binary.LittleEndian.Uint64(p[64:])),
+		LastDiff:    int64(binary.LittleEndian.Uint64(p[72:])),
+		AttachLSN:   binary.LittleEndian.Uint64(p[80:]),
+		Identity:    string(p[90 : 90+n]),
 	}, nil
 }
 

@@ -319,7 +319,7 @@ func (l *Lab) stream(sg *dirStoreGroup) (*logStream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &logStream{dir: dir, prefix: sg.Prefix, sig: sg.Signature}, nil
+	return &logStream{dir: dir, prefix: sg.Prefix, sig: sg.Signature, clock: l.now}, nil
 }
 
 func newSignature() uint64 {

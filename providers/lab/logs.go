@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 )
@@ -31,6 +32,28 @@ type logStream struct {
 	dir    string
 	prefix string
 	sig    uint64 // the stream's signature, shared by its files and databases
+	clock  func() time.Time
+}
+
+func (s *logStream) now() time.Time {
+	if s.clock == nil {
+		return time.Now()
+	}
+	return s.clock()
+}
+
+// created reads a generation's creation time from its header.
+func (s *logStream) created(gen uint32) (time.Time, error) {
+	f, err := os.Open(s.logPath(gen))
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer f.Close()
+	h := make([]byte, 32)
+	if _, err := io.ReadFull(f, h); err != nil {
+		return time.Time{}, err
+	}
+	return time.Unix(0, int64(binary.LittleEndian.Uint64(h[24:]))).UTC(), nil
 }
 
 func (s *logStream) logPath(gen uint32) string {
@@ -40,12 +63,13 @@ func (s *logStream) logPath(gen uint32) string {
 func (s *logStream) chkPath() string { return filepath.Join(s.dir, s.prefix+".chk") }
 
 // Log header layout: magic, CRC-32C of 12:logHeaderSize, generation,
-// stream signature.
+// stream signature, creation time (Unix nanoseconds).
 func (s *logStream) header(gen uint32) []byte {
 	h := make([]byte, logHeaderSize)
 	copy(h, logMagic)
 	binary.LittleEndian.PutUint32(h[12:], gen)
 	binary.LittleEndian.PutUint64(h[16:], s.sig)
+	binary.LittleEndian.PutUint64(h[24:], uint64(s.now().UnixNano()))
 	binary.LittleEndian.PutUint32(h[8:], crc32.Checksum(h[12:], castagnoli))
 	return h
 }
@@ -319,10 +343,15 @@ func (s *logStream) inspect() *org.LogHealth {
 	}
 	h.OnDisk = org.LogRange{Low: gens[0], High: gens[len(gens)-1]}
 	present := make(map[uint32]bool, len(gens))
+	h.Created = make(map[uint32]time.Time, len(gens))
 	for _, g := range gens {
 		present[g] = true
 		if _, _, err := s.readGeneration(g); err != nil {
 			h.Corrupt = append(h.Corrupt, g)
+			continue
+		}
+		if t, err := s.created(g); err == nil {
+			h.Created[g] = t
 		}
 	}
 	// Generations between the checkpoint (or the oldest on disk) and the

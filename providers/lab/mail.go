@@ -57,7 +57,7 @@ func loadView(e *edbFile, s *logStream, withLog bool) (*dbView, error) {
 				return nil
 			}
 			n := binary.LittleEndian.Uint32(p[9:])
-			if n == 0 || v.lsns[n] >= r.LSN && n <= e.hdr.Pages {
+			if n == 0 || r.LSN < e.hdr.AttachLSN || v.lsns[n] >= r.LSN && n <= e.hdr.Pages {
 				return nil
 			}
 			v.pages[n], v.lsns[n] = bytes.Clone(p[13:]), r.LSN

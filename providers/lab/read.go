@@ -76,6 +76,13 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	sortLive(o)
+	sets, err := l.Backups()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range sets {
+		o.Backups = append(o.Backups, m.live(l.Verify(m)))
+	}
 	return o, nil
 }
 

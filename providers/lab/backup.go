@@ -1,0 +1,395 @@
+package lab
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// The backup store: backups/<set ID>/manifest.json, with the database
+// files under db/ and the log generations under logs/. A set without a
+// manifest was interrupted and is not in the catalog.
+const backupsDir = "backups"
+
+// Manifest describes a backup set and every file in it.
+type Manifest struct {
+	FormatVersion int            `json:"format_version"`
+	ID            string         `json:"id"`
+	Type          org.BackupType `json:"type"`
+	Time          time.Time      `json:"time"`
+	StorageGroup  string         `json:"storage_group"`
+	LogPrefix     string         `json:"log_prefix"`
+	LogSignature  uint64         `json:"log_signature"`
+	Logs          org.LogRange   `json:"logs"`
+	Covers        uint32         `json:"covers"`
+	Base          string         `json:"base,omitempty"`
+	Databases     []BackupFile   `json:"databases,omitempty"`
+	LogFiles      []BackupFile   `json:"log_files,omitempty"`
+}
+
+// BackupFile is one file of a set, with what verifies it.
+type BackupFile struct {
+	Identity string `json:"identity,omitempty"` // for a database file
+	Name     string `json:"name"`               // relative to the set
+	Size     int64  `json:"size"`
+	SHA256   string `json:"sha256"`
+}
+
+func (l *Lab) setDir(id string) string { return filepath.Join(l.root, backupsDir, id) }
+
+// Backup takes a backup of one storage group, or of every one when sg is
+// empty. It returns the sets written.
+func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*Manifest, error) {
+	if !Exists(l.root) {
+		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
+	}
+	var groups []*dirStoreGroup
+	if err := l.viewDirectory(func(d *directory) error {
+		if sg != "" {
+			g := d.storageGroup(sg)
+			if g == nil {
+				return fmt.Errorf("no storage group %s in the lab", sg)
+			}
+			groups = append(groups, g)
+			return nil
+		}
+		groups = append(groups, d.StorageGroups...)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var sets []*Manifest
+	for _, g := range groups {
+		if err := ctx.Err(); err != nil {
+			return sets, err
+		}
+		m, err := l.backupGroup(ctx, g, typ)
+		if err != nil {
+			return sets, fmt.Errorf("%s backup of %s\\%s: %w", typ, g.Server, g.Name, err)
+		}
+		if m != nil {
+			sets = append(sets, m)
+		}
+	}
+	return sets, nil
+}
+
+func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupType) (*Manifest, error) {
+	id := org.Identity(g.Server).Join(g.Name)
+	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {
+		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
+	}
+	var dbs []*dirDatabase
+	l.viewDirectory(func(d *directory) error {
+		for _, db := range d.Databases {
+			if strings.EqualFold(db.StorageGroup, string(id)) {
+				dbs = append(dbs, db)
+			}
+		}
+		return nil
+	})
+	if len(dbs) == 0 {
+		return nil, nil // nothing to back up
+	}
+	catalog, err := l.Backups()
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{FormatVersion: 1, Type: typ, Time: l.now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
+	if typ == org.BackupIncremental || typ == org.BackupDifferential {
+		base := chainBase(catalog, string(id), typ)
+		if base == nil {
+			return nil, fmt.Errorf("there is no full backup of this storage group to follow: take a full backup first")
+		}
+		m.Base = base.ID
+	}
+	s, err := l.stream(g)
+	if err != nil {
+		return nil, err
+	}
+	mu := l.streamLock(s.dir)
+	mu.Lock()
+	defer mu.Unlock()
+
+	// End the current generation, as a backup does, so every log the set
+	// takes is closed.
+	cur, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.newGeneration(cur + 1); err != nil {
+		return nil, err
+	}
+	m.Covers = cur
+	m.ID = setID(m.Time, id, typ)
+	dir := l.setDir(m.ID)
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		return nil, err
+	}
+
+	low := uint32(0)
+	switch typ {
+	case org.BackupFull, org.BackupCopy:
+		if err := os.MkdirAll(filepath.Join(dir, "db"), 0o755); err != nil {
+			return nil, err
+		}
+		for _, db := range dbs {
+			f, lowNeeded, err := l.backupDatabase(db, g, dir)
+			if err != nil {
+				return nil, err
+			}
+			m.Databases = append(m.Databases, f)
+			if lowNeeded > 0 && (low == 0 || lowNeeded < low) {
+				low = lowNeeded
+			}
+		}
+	case org.BackupIncremental, org.BackupDifferential:
+		base := findSet(catalog, m.Base)
+		low = base.Covers + 1
+	}
+	if low > 0 && low <= cur {
+		m.Logs = org.LogRange{Low: low, High: cur}
+		for gen := low; gen <= cur; gen++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			f, err := copyVerified(s.logPath(gen), filepath.Join(dir, "logs", filepath.Base(s.logPath(gen))))
+			if err != nil {
+				return nil, fmt.Errorf("log generation %d: %w", gen, err)
+			}
+			f.Name = "logs/" + f.Name
+			m.LogFiles = append(m.LogFiles, f)
+		}
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	// The manifest last: a set is in the catalog only once it is whole.
+	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), append(b, '\n')); err != nil {
+		return nil, err
+	}
+	if err := l.stampBackup(dbs, g, typ, m.Time); err != nil {
+		return nil, err
+	}
+	if typ == org.BackupFull || typ == org.BackupIncremental {
+		return m, l.truncate(s, g)
+	}
+	return m, nil
+}
+
+// backupDatabase copies a database file into the set, refusing one whose
+// pages fail their checksums, as Exchange's backup does. It returns the
+// oldest generation the copy needs to become consistent (0: none).
+func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (BackupFile, uint32, error) {
+	path, err := l.HostPath(g.Server, db.EdbFilePath)
+	if err != nil {
+		return BackupFile{}, 0, err
+	}
+	e, err := openEDB(path, false)
+	if err != nil {
+		return BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.identity(), err)
+	}
+	bad, err := e.scan()
+	hdr := *e.hdr
+	e.Close()
+	if err != nil {
+		return BackupFile{}, 0, err
+	}
+	if len(bad) > 0 {
+		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.identity(), len(bad), bad[0])
+	}
+	f, err := copyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
+	if err != nil {
+		return BackupFile{}, 0, err
+	}
+	f.Name, f.Identity = "db/"+f.Name, string(db.identity())
+	if hdr.State == org.StateDirty {
+		return f, hdr.LogRequired.Low, nil
+	}
+	return f, 0, nil
+}
+
+// stampBackup records the backup in each database's header, where
+// eseutil /mh shows it. A copy backup leaves the headers alone.
+func (l *Lab) stampBackup(dbs []*dirDatabase, g *dirStoreGroup, typ org.BackupType, at time.Time) error {
+	if typ == org.BackupCopy {
+		return nil
+	}
+	for _, db := range dbs {
+		path, err := l.HostPath(g.Server, db.EdbFilePath)
+		if err != nil {
+			return err
+		}
+		e, err := openEDB(path, true)
+		if err != nil {
+			return err
+		}
+		switch typ {
+		case org.BackupFull:
+			e.hdr.LastFull = at.UnixNano()
+		case org.BackupIncremental:
+			e.hdr.LastIncr = at.UnixNano()
+		case org.BackupDifferential:
+			e.hdr.LastDiff = at.UnixNano()
+		}
+		err = e.writeHeader()
+		e.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// truncate deletes the log generations below the checkpoint, which the
+// backup has made unnecessary: what full and incremental backups do.
+func (l *Lab) truncate(s *logStream, g *dirStoreGroup) error {
+	cp, err := s.checkpoint()
+	if err != nil {
+		return err
+	}
+	gens, err := s.generations()
+	if err != nil {
+		return err
+	}
+	for _, gen := range gens {
+		if gen < cp {
+			if err := os.Remove(s.logPath(gen)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// chainBase is the set a new incremental (the newest full or incremental)
+// or differential (the newest full) follows.
+func chainBase(catalog []*Manifest, sg string, typ org.BackupType) *Manifest {
+	for i := len(catalog) - 1; i >= 0; i-- {
+		m := catalog[i]
+		if !strings.EqualFold(m.StorageGroup, sg) {
+			continue
+		}
+		if m.Type == org.BackupFull || typ == org.BackupIncremental && m.Type == org.BackupIncremental {
+			return m
+		}
+	}
+	return nil
+}
+
+func findSet(catalog []*Manifest, id string) *Manifest {
+	for _, m := range catalog {
+		if m.ID == id {
+			return m
+		}
+	}
+	return nil
+}
+
+func setID(t time.Time, sg org.Identity, typ org.BackupType) string {
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, string(sg))
+	return fmt.Sprintf("%s-%s-%s", t.UTC().Format("20060102T150405.000000Z"), clean, typ)
+}
+
+// Backups returns the catalog: every complete set, oldest first.
+func (l *Lab) Backups() ([]*Manifest, error) {
+	entries, err := os.ReadDir(filepath.Join(l.root, backupsDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*Manifest
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(l.root, backupsDir, e.Name(), "manifest.json"))
+		if err != nil {
+			continue // an interrupted set
+		}
+		var m Manifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			continue
+		}
+		out = append(out, &m)
+	}
+	slices.SortFunc(out, func(a, b *Manifest) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// Verify checks every file of a set against its manifest and returns why
+// the set cannot be used, or "".
+func (l *Lab) Verify(m *Manifest) string {
+	dir := l.setDir(m.ID)
+	for _, f := range append(append([]BackupFile{}, m.Databases...), m.LogFiles...) {
+		sum, size, err := hashFile(filepath.Join(dir, f.Name))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Sprintf("%s is missing from the set", f.Name)
+		case err != nil:
+			return fmt.Sprintf("%s cannot be read: %v", f.Name, err)
+		case size != f.Size || sum != f.SHA256:
+			return fmt.Sprintf("%s fails its checksum", f.Name)
+		}
+	}
+	return ""
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	return hex.EncodeToString(h.Sum(nil)), n, err
+}
+
+// copyVerified copies src to dst (which must not exist), streaming it
+// through a SHA-256, syncs it, and returns its name, size and checksum.
+func copyVerified(src, dst string) (BackupFile, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return BackupFile{}, err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return BackupFile{}, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+		return BackupFile{}, err
+	}
+	return BackupFile{Name: filepath.Base(dst), Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}

@@ -1,0 +1,180 @@
+package lab
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+const sg1 = org.Identity(`MBX01\SG1`)
+
+func backup(t *testing.T, l *Lab, typ org.BackupType) *Manifest {
+	t.Helper()
+	sets, err := l.Backup(context.Background(), sg1, typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 1 {
+		t.Fatalf("%s backup wrote %d sets", typ, len(sets))
+	}
+	return sets[0]
+}
+
+func traffic(t *testing.T, l *Lab, items int) {
+	t.Helper()
+	if _, err := l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: items, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func restore(t *testing.T, l *Lab, rollForward bool, sets ...*Manifest) {
+	t.Helper()
+	var ids []string
+	for _, m := range sets {
+		ids = append(ids, m.ID)
+	}
+	steps := []*providers.Step{
+		{Verb: providers.VerbAllowFileRestore, Identity: db1, Args: map[string]string{"value": "true"}},
+		{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": strings.Join(ids, ",")}},
+		{Verb: providers.VerbHardRecovery, Identity: db1, Args: map[string]string{"roll_forward": map[bool]string{true: "true", false: "false"}[rollForward]}},
+		{Verb: providers.VerbMount, Identity: db1},
+	}
+	for _, s := range steps {
+		for range 2 { // every step may be applied twice
+			if err := l.Apply(context.Background(), s, nil); err != nil {
+				t.Fatalf("%s: %v", s.Verb, err)
+			}
+		}
+	}
+}
+
+// chainLab: 10 items, full backup, 10 more, incremental, 10 more (in the
+// live logs only), then DB1's file is lost.
+func chainLab(t *testing.T) (*Lab, *Manifest, *Manifest) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	full := backup(t, l, org.BackupFull)
+	traffic(t, l, 5)
+	incr := backup(t, l, org.BackupIncremental)
+	traffic(t, l, 5)
+	if incr.Base != full.ID || incr.Logs.Low != full.Covers+1 || len(full.Databases) != 1 {
+		t.Fatalf("chain: full %+v, incremental %+v", full, incr)
+	}
+	path, _ := l.DatabaseFile(db1)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	return l, full, incr
+}
+
+func TestRestoreChainAndRollForward(t *testing.T) {
+	l, full, incr := chainLab(t)
+	restore(t, l, true, full, incr)
+	in := inspect(t, l)
+	if in.Items() != 30 || !in.Mounted {
+		t.Fatalf("after restore and roll-forward: %d items, mounted %v; want all 30", in.Items(), in.Mounted)
+	}
+	if got := subjects(in, "db1-user002"); got[len(got)-1] != "Message 15 to db1-user002" {
+		t.Fatalf("the newest message is %q", got[len(got)-1])
+	}
+}
+
+func TestRestoreWithoutRollForwardStopsAtTheChain(t *testing.T) {
+	l, full, incr := chainLab(t)
+	restore(t, l, false, full, incr)
+	if in := inspect(t, l); in.Items() != 20 {
+		t.Fatalf("point-in-time restore: %d items, want the 20 the chain holds", in.Items())
+	}
+}
+
+func TestRollForwardStopsAtAMissingLog(t *testing.T) {
+	l, full, incr := chainLab(t)
+	// The generations after the incremental are lost too.
+	c, _ := l.database(db1)
+	gens, _ := c.stream.generations()
+	for _, g := range gens {
+		if g > incr.Covers {
+			os.Remove(c.stream.logPath(g))
+		}
+	}
+	c.stream.newGeneration(gens[len(gens)-1] + 1) // the server wrote on after the loss
+	restore(t, l, true, full, incr)
+	if in := inspect(t, l); in.Items() != 20 {
+		t.Fatalf("with the logs after the backup lost: %d items, want the 20 the backups hold", in.Items())
+	}
+}
+
+func TestDamagedSetIsFoundAndRefused(t *testing.T) {
+	l, full, incr := chainLab(t)
+	f := filepath.Join(l.setDir(incr.ID), incr.LogFiles[0].Name)
+	b, _ := os.ReadFile(f)
+	b[5000] ^= 0xff
+	os.WriteFile(f, b, 0o644)
+	o, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Backups) != 2 || o.Backups[0].Damaged != "" || !strings.Contains(o.Backups[1].Damaged, "fails its checksum") {
+		t.Fatalf("catalog: %+v %+v", o.Backups[0], o.Backups[1])
+	}
+	l.Apply(context.Background(), &providers.Step{Verb: providers.VerbAllowFileRestore, Identity: db1, Args: map[string]string{"value": "true"}}, nil)
+	err = l.Apply(context.Background(), &providers.Step{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": full.ID + "," + incr.ID}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot be used") {
+		t.Fatalf("restoring through a damaged set: %v", err)
+	}
+}
+
+func TestRestoreNeedsAllowFileRestore(t *testing.T) {
+	l, full, _ := chainLab(t)
+	err := l.Apply(context.Background(), &providers.Step{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": full.ID}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "AllowFileRestore") {
+		t.Fatalf("restore without AllowFileRestore: %v", err)
+	}
+}
+
+func TestBackupRules(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	if _, err := l.Backup(context.Background(), sg1, org.BackupIncremental); err == nil {
+		t.Fatal("an incremental without a full backup succeeded")
+	}
+	traffic(t, l, 200)
+	full := backup(t, l, org.BackupFull)
+	c, _ := l.database(db1)
+	cp, _ := c.stream.checkpoint()
+	gens, _ := c.stream.generations()
+	if gens[0] < cp {
+		t.Fatalf("after a full backup generation %d below the checkpoint %d is still there", gens[0], cp)
+	}
+	before := len(gens)
+	traffic(t, l, 200)
+	diff := backup(t, l, org.BackupDifferential)
+	gens, _ = c.stream.generations()
+	if diff.Base != full.ID || len(gens) < before {
+		t.Fatalf("differential: base %s, %d generations (had %d): a differential must not truncate", diff.Base, len(gens), before)
+	}
+	in, _ := l.Inspect(db1)
+	_ = in
+	e, _ := openEDB(c.path, false)
+	defer e.Close()
+	if e.hdr.LastFull == 0 || e.hdr.LastDiff == 0 || e.hdr.LastIncr != 0 {
+		t.Fatalf("header stamps: full %d, incremental %d, differential %d", e.hdr.LastFull, e.hdr.LastIncr, e.hdr.LastDiff)
+	}
+}
+
+func TestBackupRefusesCorruptDatabase(t *testing.T) {
+	l := newLab(t)
+	path, _ := l.DatabaseFile(db1)
+	f, _ := os.OpenFile(path, os.O_RDWR, 0)
+	f.WriteAt([]byte("garbage"), 2*PageSize+50)
+	f.Close()
+	if _, err := l.Backup(context.Background(), sg1, org.BackupFull); err == nil || !strings.Contains(err.Error(), "JET -1018") {
+		t.Fatalf("backup of a corrupt database: %v", err)
+	}
+}

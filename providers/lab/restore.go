@@ -1,0 +1,292 @@
+package lab
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// live turns a manifest into the catalog fact the planner reads.
+func (m *Manifest) live(damaged string) *org.BackupSet {
+	b := &org.BackupSet{ID: m.ID, Type: m.Type, Time: m.Time, StorageGroup: org.Identity(m.StorageGroup),
+		Logs: m.Logs, Covers: m.Covers, Base: m.Base, Damaged: damaged}
+	for _, f := range m.Databases {
+		b.Databases = append(b.Databases, org.Identity(f.Identity))
+	}
+	return b
+}
+
+// restoreMarker is what restore_backup leaves for hard_recovery, as a
+// streaming restore leaves restore.env: the chain restored, the
+// generations it brings, and the restored file's signature.
+type restoreMarker struct {
+	Sets      []string `json:"sets"`
+	Signature uint64   `json:"signature"`
+	Covers    uint32   `json:"covers"` // the newest generation the chain holds
+	Completed bool     `json:"completed"`
+}
+
+func restorePaths(c *dbContext) (marker, logs string) {
+	dir := filepath.Dir(c.path)
+	return filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name)
+}
+
+// restoreBackup puts a backup chain's copy of the database in place of
+// the live file (which is moved aside, never deleted) and the chain's
+// logs in a restore folder for hard recovery. Every byte copied is
+// verified against the manifest.
+func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) error {
+	c, err := l.database(step.Identity)
+	if err != nil {
+		return err
+	}
+	ids := strings.Split(step.Args["sets"], ",")
+	markerPath, logsDir := restorePaths(c)
+	if mk, err := readMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
+		if e, err := openEDB(c.path, false); err == nil {
+			same := e.hdr.Signature == mk.Signature
+			e.Close()
+			if same {
+				return nil // restored already
+			}
+		}
+	}
+	if !c.db.AllowFileRestore {
+		return fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
+	}
+	if st, err := l.loadStore(c.server); err == nil {
+		if _, mounted := st.Mounted[mountKey(step.Identity)]; mounted {
+			if e, err := openEDB(c.path, false); err == nil {
+				attached := st.Mounted[mountKey(step.Identity)] == e.hdr.Signature && e.hdr.State == org.StateDirty
+				e.Close()
+				if attached {
+					return fmt.Errorf("the database is mounted: dismount it before restoring over it")
+				}
+			}
+		}
+	}
+	catalog, err := l.Backups()
+	if err != nil {
+		return err
+	}
+	var chain []*Manifest
+	for _, id := range ids {
+		m := findSet(catalog, id)
+		if m == nil {
+			return fmt.Errorf("backup set %s is not in the catalog", id)
+		}
+		if why := l.Verify(m); why != "" {
+			return fmt.Errorf("backup set %s cannot be used: %s", id, why)
+		}
+		chain = append(chain, m)
+	}
+	var dbFile *BackupFile
+	for i := range chain[0].Databases {
+		if strings.EqualFold(chain[0].Databases[i].Identity, string(c.db.identity())) {
+			dbFile = &chain[0].Databases[i]
+		}
+	}
+	if dbFile == nil {
+		return fmt.Errorf("backup set %s holds no copy of the database", chain[0].ID)
+	}
+
+	if _, err := os.Stat(c.path); err == nil {
+		if _, err := moveAside(c.path, l.now()); err != nil {
+			return fmt.Errorf("move the damaged file aside: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	if err := restoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.path, *dbFile, progress); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(logsDir); err != nil { // copies from an earlier, unfinished restore
+		return err
+	}
+	if err := os.MkdirAll(logsDir, 0o755); err != nil {
+		return err
+	}
+	covers := chain[0].Covers
+	for _, m := range chain {
+		for _, f := range m.LogFiles {
+			if err := restoreFile(ctx, filepath.Join(l.setDir(m.ID), f.Name), filepath.Join(logsDir, filepath.Base(f.Name)), f, nil); err != nil {
+				return err
+			}
+		}
+		covers = max(covers, m.Covers)
+	}
+	// The restored copy is made to need recovery from the oldest
+	// generation it lacks, as restore.env makes it.
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if e.hdr.State != org.StateDirty || e.hdr.LogRequired.Low == 0 {
+		e.hdr.LogRequired.Low = chain[0].Covers + 1
+	}
+	e.hdr.State = org.StateDirty
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers})
+	return writeFileAtomic(markerPath, b)
+}
+
+// restoreFile streams a backup file to dst through a SHA-256 and keeps it
+// only if it matches the manifest.
+func restoreFile(ctx context.Context, src, dst string, want BackupFile, progress providers.Progress) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := dst + ".exdr-restoring"
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	var done int64
+	for {
+		if err := ctx.Err(); err != nil {
+			out.Close()
+			os.Remove(tmp)
+			return err
+		}
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			h.Write(buf[:n])
+			if _, err := out.Write(buf[:n]); err != nil {
+				out.Close()
+				os.Remove(tmp)
+				return err
+			}
+			done += int64(n)
+			if progress != nil {
+				progress.Update(done, want.Size, "bytes")
+			}
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			out.Close()
+			os.Remove(tmp)
+			return rerr
+		}
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		os.Remove(tmp)
+		return err
+	}
+	out.Close()
+	if sum := hex.EncodeToString(h.Sum(nil)); sum != want.SHA256 || done != want.Size {
+		os.Remove(tmp)
+		return fmt.Errorf("%s fails its checksum while restoring: the backup set is damaged", want.Name)
+	}
+	return os.Rename(tmp, dst)
+}
+
+func readMarker(path string) (*restoreMarker, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var mk restoreMarker
+	return &mk, json.Unmarshal(b, &mk)
+}
+
+// hardRecovery is eseutil /cc: it replays the restored logs into the
+// restored file and then, with roll_forward, every later generation in
+// the live log folder, stopping at the first one missing.
+func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) error {
+	c, err := l.database(step.Identity)
+	if err != nil {
+		return err
+	}
+	markerPath, logsDir := restorePaths(c)
+	mk, err := readMarker(markerPath)
+	if err != nil {
+		return fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if mk.Completed || e.hdr.State == org.StateClean {
+		return nil
+	}
+	restored := &logStream{dir: logsDir, prefix: c.stream.prefix, sig: c.stream.sig}
+	rollForward := step.Args["roll_forward"] != "false"
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	for gen := e.hdr.LogRequired.Low; ; gen++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if gen > mk.Covers && !rollForward {
+			break
+		}
+		recs, _, err := restored.readGeneration(gen)
+		if errors.Is(err, os.ErrNotExist) {
+			recs, _, err = c.stream.readGeneration(gen)
+		}
+		if err != nil {
+			if gen <= mk.Covers {
+				return fmt.Errorf("hard recovery needs log generation %d of the restored chain: %w", gen, err)
+			}
+			break // the roll-forward ends at the first generation missing or damaged
+		}
+		if progress != nil {
+			progress.Update(int64(gen-e.hdr.LogRequired.Low+1), 0, "logs")
+		}
+		if err := applyRecords(e, recs); err != nil {
+			return err
+		}
+	}
+	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		return err
+	}
+	mk.Completed, mk.Signature = true, e.hdr.Signature
+	b, _ := json.Marshal(mk)
+	if err := writeFileAtomic(markerPath, b); err != nil {
+		return err
+	}
+	// The restored logs were copies of the backup's; the set keeps them.
+	return os.RemoveAll(logsDir)
+}
+
+// applyRecords writes a generation's page images of e's database where
+// the page is older than the record.
+func applyRecords(e *edbFile, recs []record) error {
+	for _, r := range recs {
+		if _, err := applyRecord(e, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
