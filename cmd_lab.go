@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -25,6 +26,8 @@ func labCommands() []labCommand {
 		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit)},
 		{"traffic", "lab traffic [-mailboxes N] [-items N] [-seed S] [DIR]", "deliver deterministic mail to every mounted mailbox database", 0, trafficFlags},
 		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items", 1, inspectFlags},
+		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags},
+		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups)},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash)},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount)},
 	}
@@ -129,6 +132,60 @@ func databaseIdentity(ws *workspace, arg string) (org.Identity, error) {
 		arg, strings.Join(known[:min(2, len(known))], " or "))
 }
 
+func backupFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	typ := fs.String("type", "full", "full, incremental, differential or copy")
+	group := fs.String("storage-group", "", "back up only this storage group (address or identity)")
+	return func(ctx context.Context, l *lab.Lab, ws *workspace, _ []string, s *streams) error {
+		t, ok := org.ParseBackupType(*typ)
+		if !ok {
+			return fmt.Errorf("-type %q: give full, incremental, differential or copy", *typ)
+		}
+		var id org.Identity
+		if *group != "" {
+			var err error
+			if id, err = storageGroupIdentity(ws, *group); err != nil {
+				return err
+			}
+		}
+		sets, err := l.Backup(ctx, id, t)
+		for _, m := range sets {
+			fmt.Fprintf(s.stdout, "%s backup of %s: set %s, logs %s\n", m.Type, m.StorageGroup, m.ID, m.Logs)
+		}
+		return err
+	}
+}
+
+func storageGroupIdentity(ws *workspace, arg string) (org.Identity, error) {
+	if strings.Contains(arg, `\`) {
+		return org.Identity(arg), nil
+	}
+	for _, sg := range ws.cfg.Org.StorageGroups {
+		if sg.Addr.String() == arg {
+			return sg.Identity(), nil
+		}
+	}
+	return "", fmt.Errorf("%s names no storage group of the configuration; give an address such as storage_group.SG1, or an identity such as MBX01\\SG1", arg)
+}
+
+func labBackups(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
+	sets, err := l.Backups()
+	if err != nil {
+		return err
+	}
+	if len(sets) == 0 {
+		fmt.Fprintln(s.stdout, "No backups. Take one with exdr lab backup.")
+		return nil
+	}
+	for _, m := range sets {
+		status := "verified"
+		if why := l.Verify(m); why != "" {
+			status = "DAMAGED: " + why
+		}
+		fmt.Fprintf(s.stdout, "%s  %-12s %-24s logs %-8s %s\n", m.Time.Format("2006-01-02 15:04:05Z"), m.Type, m.StorageGroup, m.Logs, status)
+	}
+	return nil
+}
+
 func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
 	opts := lab.TrafficOptions{}
 	fs.IntVar(&opts.Mailboxes, "mailboxes", 3, "mailboxes per mounted mailbox database (created if missing)")
@@ -188,6 +245,14 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 		fmt.Fprintf(w, "Log Required: %s\n", in.LogRequired)
 	}
 	fmt.Fprintf(w, "Repair Count: %d\n", in.RepairCount)
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return "none"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05Z")
+	}
+	fmt.Fprintf(w, "Last full backup: %s\nLast incremental backup: %s\nLast differential backup: %s\n",
+		stamp(in.LastFull), stamp(in.LastIncremental), stamp(in.LastDifferential))
 	fmt.Fprintf(w, "Pages:    %d (%s), %d failing their checksums\n", in.Pages, in.Size, len(in.BadPages))
 	fmt.Fprintf(w, "Mounted:  %s\n", map[bool]string{true: "yes", false: "no"}[in.Mounted])
 	if in.ContentError != "" {

@@ -21,9 +21,13 @@ var (
 		providers.VerbSetStorageGroup:     2 * time.Second,
 		providers.VerbReplayLogs:          10 * time.Second,
 		providers.VerbRepairDatabase:      time.Minute,
+		providers.VerbAllowFileRestore:    2 * time.Second,
+		providers.VerbRestoreBackup:       time.Minute,
+		providers.VerbHardRecovery:        10 * time.Second,
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute
+	restorePerGB     = 10 * time.Minute // streaming restore from disk or tape
 )
 
 // estimate returns a step's expected duration; units is the step's work
@@ -35,6 +39,10 @@ func estimate(v providers.Verb, units int64) time.Duration {
 		d += time.Duration(units) * perLogGeneration
 	case providers.VerbRepairDatabase:
 		d += time.Duration(float64(repairPerGB) * float64(units) / (1 << 30))
+	case providers.VerbRestoreBackup:
+		d += time.Duration(float64(restorePerGB) * float64(units) / (1 << 30))
+	case providers.VerbHardRecovery:
+		d += time.Duration(units) * perLogGeneration
 	}
 	return d
 }

@@ -223,16 +223,7 @@ var ErrStale = errors.New("the saved plan is stale")
 // Stale compares the facts a saved plan was made from with the live
 // organization now, and lists every fact that moved.
 func (f *File) Stale(live *org.Org) []Moved {
-	now := map[string]org.Facts{}
-	for _, s := range live.Servers {
-		now[string(s.Identity())] = s.Facts()
-	}
-	for _, sg := range live.StorageGroups {
-		now[string(sg.Identity())] = sg.Facts()
-	}
-	for _, db := range live.Databases {
-		now[string(db.Identity())] = db.Facts()
-	}
+	now := liveFacts(live)
 	var moved []Moved
 	ids := map[string]bool{}
 	for id := range f.Facts {

@@ -89,15 +89,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		last:    map[string]*providers.Step{},
 		plan:    &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}},
 	}
-	for _, s := range live.Servers {
-		b.plan.Facts[string(s.Identity())] = s.Facts()
-	}
-	for _, sg := range live.StorageGroups {
-		b.plan.Facts[string(sg.Identity())] = sg.Facts()
-	}
-	for _, db := range live.Databases {
-		b.plan.Facts[string(db.Identity())] = db.Facts()
-	}
+	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {
 		b.server(s)
 	}
@@ -113,6 +105,25 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	b.plan.Steps = order(b.steps)
 	return b.plan, b.diags
+}
+
+// liveFacts are the facts of every live resource and backup set, by
+// identity (backup sets by "backup ID").
+func liveFacts(live *org.Org) map[string]org.Facts {
+	facts := make(map[string]org.Facts, len(live.Servers)+len(live.StorageGroups)+len(live.Databases)+len(live.Backups))
+	for _, s := range live.Servers {
+		facts[string(s.Identity())] = s.Facts()
+	}
+	for _, sg := range live.StorageGroups {
+		facts[string(sg.Identity())] = sg.Facts()
+	}
+	for _, db := range live.Databases {
+		facts[string(db.Identity())] = db.Facts()
+	}
+	for _, bs := range live.Backups {
+		facts["backup "+bs.ID] = bs.Facts()
+	}
+	return facts
 }
 
 type builder struct {

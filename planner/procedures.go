@@ -146,9 +146,17 @@ func (b *builder) database(db *org.Database) {
 	}
 	switch {
 	case !h.FileExists:
-		b.lostFile(db, parent, mount)
+		if !b.restore(db, h, fmt.Sprintf("the database file %s is missing (event 9547)", db.EdbFilePath), parent, mount) {
+			b.lostFile(db, parent, mount)
+		}
 	case len(h.BadPages) > 0:
-		b.badPages(db, h, parent, mount)
+		if !b.restore(db, h, pagesFail(h.BadPages)+" (JET -1018)", parent, mount) {
+			b.badPages(db, h, parent, mount)
+		}
+	case h.State == org.StateDirty && !h.Mounted && !sgHealth.Usable(h.LogRequired):
+		if !b.restore(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run", missingIn(sgHealth, h.LogRequired)), parent, mount) {
+			b.dirty(db, h, sgHealth, parent, mount)
+		}
 	case h.State == org.StateDirty && !h.Mounted:
 		b.dirty(db, h, sgHealth, parent, mount)
 	case !h.Mounted && db.Mounted:
@@ -201,17 +209,17 @@ func (b *builder) allowed(db *org.Database, what, safer string) bool {
 // arrive with a later procedure), so the only way to serve the users is an
 // empty database in its place.
 func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
-	what := fmt.Sprintf("its file %s is missing and no backup exists to restore it from; the way back is an empty database, which loses every item it held", db.EdbFilePath)
-	if !b.allowed(db, what, "If the file was moved, put it back at its path; if a copy exists elsewhere, copy it there.") {
+	what := fmt.Sprintf("its file %s is missing and no usable backup exists to restore it from; the way back is an empty database, which loses every item it held", db.EdbFilePath)
+	if !b.allowed(db, what, "If the file was moved, put it back at its path. "+noBackupAdvice) {
 		return
 	}
 	id := db.Identity()
 	create := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateEmptyDatabase, Address: db.Addr.String(), Identity: id,
 		Args:   map[string]string{"edb_file_path": db.EdbFilePath},
-		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no backup exists", db.EdbFilePath),
+		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no usable backup exists", db.EdbFilePath),
 		Effect: providers.DataLoss,
-		Loss:   "every item the database held: no backup exists",
+		Loss:   "every item the database held: no usable backup exists",
 		Command: fmt.Sprintf("Mount-Database -Identity %s -Force; Dismount-Database -Identity %s -Confirm:$false  # Exchange creates an empty database",
 			psQuote(string(id)), psQuote(string(id))),
 	}), parent)
@@ -224,12 +232,12 @@ func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(
 // way back is eseutil /p, which discards them.
 func (b *builder) badPages(db *org.Database, h *org.DatabaseHealth, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
 	pages := pageList(h.BadPages)
-	fail, discards := pages+" fail their checksums", "eseutil /p discards them and what they hold"
+	fail, discards := pagesFail(h.BadPages), "eseutil /p discards them and what they hold"
 	if len(h.BadPages) == 1 {
-		fail, discards = pages+" fails its checksum", "eseutil /p discards it and what it holds"
+		discards = "eseutil /p discards it and what it holds"
 	}
-	what := fmt.Sprintf("%s (JET -1018) and no backup exists; %s", fail, discards)
-	if !b.allowed(db, what, "Restoring from a backup would lose nothing; exdr plans restores once backups exist.") {
+	what := fmt.Sprintf("%s (JET -1018) and no usable backup exists; %s", fail, discards)
+	if !b.allowed(db, what, noBackupAdvice) {
 		return
 	}
 	var deps []*providers.Step
@@ -240,7 +248,7 @@ func (b *builder) badPages(db *org.Database, h *org.DatabaseHealth, parent *prov
 	if len(h.BadPages) == 1 {
 		loss = pages + " and what it held"
 	}
-	b.repair(db, h, fmt.Sprintf("%s (JET -1018) and no backup exists", fail), loss, parent, mount, deps...)
+	b.repair(db, h, fmt.Sprintf("%s (JET -1018) and no usable backup exists", fail), loss, parent, mount, deps...)
 }
 
 func (b *builder) dismountFirst(db *org.Database, parent *providers.Step, why string) *providers.Step {
@@ -286,12 +294,12 @@ func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHe
 		return
 	}
 	gone := missingIn(logs, h.LogRequired)
-	what := fmt.Sprintf("it is in dirty shutdown and needs log generations %s, but %s; soft recovery cannot run and no backup exists, so eseutil /p would discard the changes in those logs",
+	what := fmt.Sprintf("it is in dirty shutdown and needs log generations %s, but %s; soft recovery cannot run and no usable backup exists, so eseutil /p would discard the changes in those logs",
 		h.LogRequired, gone)
-	if !b.allowed(db, what, "If the logs were moved, put them back in the log folder; then soft recovery loses nothing.") {
+	if !b.allowed(db, what, "If the logs were moved, put them back in the log folder; then soft recovery loses nothing. "+noBackupAdvice) {
 		return
 	}
-	b.repair(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run and no backup exists", gone),
+	b.repair(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run and no usable backup exists", gone),
 		fmt.Sprintf("the changes in log generations %s not yet written to the database", h.LogRequired), parent, mount)
 }
 
@@ -329,6 +337,17 @@ func genList(gs []uint32) string {
 		parts[i] = strconv.FormatUint(uint64(g), 10)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// noBackupAdvice names the lossless way a refusal points to.
+const noBackupAdvice = "A restore from a backup would lose nothing: with a full backup of the storage group in the catalog, exdr plans the restore instead."
+
+// pagesFail says which pages fail their checksums, with the verb agreeing.
+func pagesFail(pages []uint32) string {
+	if len(pages) == 1 {
+		return pageList(pages) + " fails its checksum"
+	}
+	return pageList(pages) + " fail their checksums"
 }
 
 func pageList(pages []uint32) string {

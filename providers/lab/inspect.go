@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/exdr/exdr/org"
 )
@@ -22,6 +23,8 @@ type Inspection struct {
 	BadPages    []uint32
 	Mounted     bool
 	Size        org.Size
+	// The backups stamped in the header; zero when none.
+	LastFull, LastIncremental, LastDifferential time.Time
 	// Items by mailbox, as users see them: for a mounted database, the
 	// pages with the logged changes; otherwise, the pages alone.
 	Mailboxes map[string][]Item
@@ -50,6 +53,13 @@ func (in *Inspection) MailboxNames() []string {
 	return names
 }
 
+func stampTime(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
 // Inspect reads a database's header and pages.
 func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	c, err := l.database(id)
@@ -76,6 +86,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	}
 	defer e.Close()
 	in.State, in.LogRequired, in.RepairCount, in.Pages = e.hdr.State, e.hdr.LogRequired, int(e.hdr.RepairCount), int(e.hdr.Pages)
+	in.LastFull, in.LastIncremental, in.LastDifferential = stampTime(e.hdr.LastFull), stampTime(e.hdr.LastIncr), stampTime(e.hdr.LastDiff)
 	in.Mounted = st.Mounted[mountKey(id)] == e.hdr.Signature && e.hdr.State == org.StateDirty
 	if in.BadPages, err = e.scan(); err != nil {
 		return nil, err

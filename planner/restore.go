@@ -1,0 +1,121 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// restore plans the way back from a backup: dismount if mounted, allow
+// the file restore, restore the chain (the damaged files set aside),
+// hard recovery with the roll-forward, mount, and put allow_file_restore
+// back. It reports false when no usable chain exists.
+func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
+	mount func(string, ...*providers.Step) *providers.Step) bool {
+	pit := !db.Recovery.RestoreFrom.IsZero()
+	c := findChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
+	if c == nil || len(c.sets) == 0 {
+		if c != nil {
+			b.note("%s: no usable backup: %s.", db.Addr, strings.Join(c.skipped, "; "))
+		}
+		return false
+	}
+	for _, s := range c.skipped {
+		b.note("%s: passed over %s.", db.Addr, s)
+	}
+	id := db.Identity()
+	addr := db.Addr.String()
+	q := psQuote(string(id))
+	var deps []*providers.Step
+	if h.Mounted {
+		deps = append(deps, b.dismountFirst(db, parent, "a restore replaces the file of a dismounted database"))
+	}
+	liveDB := b.liveIx.Database(id)
+	allowed := liveDB != nil && liveDB.AllowFileRestore != nil && *liveDB.AllowFileRestore
+	if !allowed {
+		deps = append(deps, after(b.add(&providers.Step{
+			Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
+			Reason:  "a restore may overwrite the database only once \"This database can be overwritten by a restore\" is set",
+			Effect:  providers.Reversible,
+			Command: fmt.Sprintf("Set-%s -Identity %s -AllowFileRestore $true", dbNoun(db), q),
+		}), parent))
+	}
+
+	sg := b.liveIx.StorageGroup(db.StorageGroup)
+	var logs *org.LogHealth
+	if sg != nil {
+		logs = sg.Health
+	}
+	reach, gap := c.covers, uint32(0)
+	if !pit {
+		reach, gap = rollForward(logs, c.covers)
+	}
+	rpo, loss := b.recoveryPoint(c, logs, reach, gap, pit)
+	var bytes int64
+	restoreStep := after(b.add(&providers.Step{
+		Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.ids()},
+		Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.describe(), c.covers),
+		Effect: providers.Irreversible, Loss: loss,
+		Estimate: estimate(providers.VerbRestoreBackup, bytes+int64(h.Size)),
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
+			c.describe(), db.StorageGroup),
+	}), append(deps, parent)...)
+
+	rf := "true"
+	what := fmt.Sprintf("replays the restored logs, then rolls forward through the live log folder to generation %d", reach)
+	if pit {
+		rf = "false"
+		what = fmt.Sprintf("replays the restored logs up to generation %d and stops there (point in time %s)", c.covers,
+			db.Recovery.RestoreFrom.UTC().Format("2006-01-02 15:04Z"))
+	} else if reach == c.covers {
+		what = "replays the restored logs; no later live log can be rolled forward"
+	}
+	hard := after(b.add(&providers.Step{
+		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf},
+		Reason:   fmt.Sprintf("hard recovery %s; %s", what, rpo),
+		Effect:   providers.Reversible,
+		Estimate: estimate(providers.VerbHardRecovery, int64(reach-c.sets[0].Logs.Low+1)),
+		Command:  fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, parentPath(db.EdbFilePath), db.Name),
+	}), restoreStep)
+	last := hard
+	if db.Mounted {
+		last = mount("the restored database is mounted", hard)
+	}
+	if !allowed && (db.AllowFileRestore == nil || !*db.AllowFileRestore) {
+		after(b.add(&providers.Step{
+			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false"},
+			Reason: "put \"This database can be overwritten by a restore\" back as it was", Effect: providers.Reversible,
+			Command: fmt.Sprintf("Set-%s -Identity %s -AllowFileRestore $false", dbNoun(db), q),
+		}), last)
+	}
+	b.note("%s: take a full backup of %s once it is restored: its log chain starts again from the restore.", db.Addr, db.StorageGroup)
+	return true
+}
+
+// recoveryPoint says what a restore brings back and what it cannot.
+func (b *builder) recoveryPoint(c *chain, logs *org.LogHealth, reach, gap uint32, pit bool) (rpo, loss string) {
+	created := func(g uint32) string {
+		if logs != nil {
+			if t, ok := logs.Created[g]; ok {
+				return t.UTC().Format("2006-01-02 15:04:05Z")
+			}
+		}
+		return ""
+	}
+	newest := c.sets[len(c.sets)-1].Time.UTC().Format("2006-01-02 15:04:05Z")
+	switch {
+	case pit:
+		return fmt.Sprintf("recovery point: the backup of %s", newest),
+			fmt.Sprintf("every change after the backup of %s, as restore_from asks", newest)
+	case gap == 0:
+		return "recovery point: the last change logged (nothing is lost)", ""
+	}
+	started := ""
+	if t := created(reach); t != "" {
+		started = fmt.Sprintf(" (started %s)", t)
+	}
+	return fmt.Sprintf("recovery point: the end of log generation %d; generation %d is missing", reach, gap),
+		fmt.Sprintf("the changes logged after generation %d%s: generation %d is missing", reach, started, gap)
+}

@@ -1,0 +1,126 @@
+package planner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+var t0 = time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
+
+// withBackups gives SG1 a full backup (logs 1-3) and an incremental after
+// it (logs 4-5), and live logs 6 to 8 (the incremental truncated those
+// below its checkpoint) with their creation times.
+func withBackups(l *org.Org) {
+	sg1 := org.Identity(`MBX01\SG1`)
+	l.Backups = []*org.BackupSet{
+		{ID: "F1", Type: org.BackupFull, Time: t0, StorageGroup: sg1, Databases: []org.Identity{`MBX01\SG1\DB1`, `MBX01\SG1\DB2`}, Logs: org.LogRange{Low: 1, High: 3}, Covers: 3},
+		{ID: "I1", Type: org.BackupIncremental, Time: t0.Add(6 * time.Hour), StorageGroup: sg1, Logs: org.LogRange{Low: 4, High: 5}, Covers: 5, Base: "F1"},
+	}
+	h := l.StorageGroups[0].Health
+	h.OnDisk, h.Checkpoint, h.Created = org.LogRange{Low: 6, High: 8}, 6, map[uint32]time.Time{}
+	for g := uint32(6); g <= 8; g++ {
+		h.Created[g] = t0.Add(time.Duration(g) * 2 * time.Hour)
+	}
+}
+
+var restores = []struct {
+	name    string
+	damage  func(l *org.Org)
+	desired func(d *org.Org)
+	steps   string
+	want    []string // phrases the text rendering must hold
+}{
+	{name: "restore_lost_file", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
+		steps: "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want:  []string{"restore full F1 (2026-11-20 22:00Z) + incremental I1", "rolls forward through the live log folder to generation 8", "nothing is lost", "take a full backup"}},
+	{name: "restore_bad_pages_mounted", damage: func(l *org.Org) { liveDB(l, "DB2").Health.BadPages = []uint32{9} },
+		steps: "mailbox_database.DB2:dismount mailbox_database.DB2:allow_file_restore mailbox_database.DB2:restore_backup mailbox_database.DB2:hard_recovery mailbox_database.DB2:mount mailbox_database.DB2:set_database",
+		want:  []string{"page 9 fails its checksum (JET -1018); restore"}},
+	{name: "restore_skips_damaged_incremental", damage: func(l *org.Org) {
+		liveDB(l, "DB1").Health = &org.DatabaseHealth{}
+		l.Backups[1].Damaged = "logs/E0000000004.log fails its checksum"
+	}, steps: "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want: []string{"passed over incremental backup I1: logs/E0000000004.log fails its checksum; the chain ends before it", "restore full F1 (2026-11-20 22:00Z) (log generations up to 3)",
+			"generation 4 is missing", "loses: the changes logged after generation 3: generation 4 is missing"}},
+	{name: "restore_logs_lost_after_backup", damage: func(l *org.Org) {
+		liveDB(l, "DB1").Health = &org.DatabaseHealth{}
+		h := l.StorageGroups[0].Health
+		h.Missing = []uint32{7}
+		delete(h.Created, 7)
+	}, steps: "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want: []string{"rolls forward through the live log folder to generation 6", "loses: the changes logged after generation 6 (started 2026-11-21 10:00:00Z): generation 7 is missing"}},
+	{name: "restore_point_in_time", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
+		desired: func(d *org.Org) { d.Databases[0].Recovery.RestoreFrom = t0.Add(time.Hour) },
+		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want:    []string{"up to generation 3 and stops there (point in time 2026-11-20 23:00Z)", "as restore_from asks"}},
+	{name: "restore_dirty_without_logs", damage: func(l *org.Org) {
+		h := liveDB(l, "DB1").Health
+		h.Mounted, h.LogRequired = false, org.LogRange{Low: 6, High: 7}
+		l.StorageGroups[0].Health.Corrupt = []uint32{6}
+	}, steps: "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want: []string{"dirty shutdown, but generation 6 fails its checksums, so soft recovery cannot run", "recovery point: the end of log generation 5"}},
+	{name: "restore_allowed_already", damage: func(l *org.Org) {
+		db := liveDB(l, "DB1")
+		db.Health, db.AllowFileRestore = &org.DatabaseHealth{}, ptr(true)
+	}, steps: "mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount"},
+	{name: "public_folder_no_backup", damage: func(l *org.Org) { liveDB(l, "PF1").Health = &org.DatabaseHealth{} },
+		desired: func(d *org.Org) { d.Databases[2].Recovery.AllowDataLoss = true },
+		steps:   "public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount"},
+}
+
+func TestRestoreProcedures(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
+	for _, tt := range restores {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			withBackups(live)
+			tt.damage(live)
+			if tt.desired != nil {
+				tt.desired(desired)
+			}
+			p, diags := New(desired, live, Options{})
+			if diags.HasErrors() {
+				t.Fatalf("refused: %s", diags)
+			}
+			if got := ids(p); got != tt.steps {
+				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
+			}
+			assertDependenciesFirst(t, p)
+			var text bytes.Buffer
+			WriteText(&text, p, TextOptions{})
+			for _, w := range tt.want {
+				if !strings.Contains(text.String(), w) {
+					t.Errorf("the plan does not say %q:\n%s", w, text.String())
+				}
+			}
+			for _, s := range p.Steps {
+				if s.Effect.String() == "data_loss" && tt.name != "public_folder_no_backup" {
+					t.Errorf("%s is data_loss; a restore discards nothing", s.ID)
+				}
+			}
+			g.Assert(t, tt.name+".txt", text.Bytes())
+			g.Assert(t, tt.name+".graph", []byte(p.String()))
+		})
+	}
+}
+
+func TestNoChainWhenTheOnlyFullIsDamaged(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	live.Backups[0].Damaged = "db/DB1.edb is missing from the set"
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags[0].Detail, "no usable backup exists") {
+		t.Fatalf("diagnostics = %v, want the refusal: no usable backup", diags)
+	}
+	p, _ := New(desired, live, Options{AllowDataLoss: true})
+	if !strings.Contains(strings.Join(p.Notes, "\n"), "no usable backup: full backup F1: db/DB1.edb is missing from the set") {
+		t.Fatalf("notes do not name the damaged set: %v", p.Notes)
+	}
+}
