@@ -110,7 +110,11 @@ func rollForward(h *org.LogHealth, covers uint32) (reach uint32, gap uint32) {
 	for _, g := range append(append([]uint32{}, h.Missing...), h.Corrupt...) {
 		bad[g] = true
 	}
-	for g := covers + 1; g <= h.OnDisk.High; g++ {
+	top := h.OnDisk.High
+	for _, g := range h.Missing {
+		top = max(top, g) // a generation known to exist once, now gone
+	}
+	for g := covers + 1; g <= top; g++ {
 		if g < h.OnDisk.Low || bad[g] {
 			return reach, g
 		}

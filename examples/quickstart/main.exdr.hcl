@@ -26,6 +26,12 @@ variable "item_retention" {
   }
 }
 
+variable "restore_from" {
+  type        = string
+  default     = "latest"
+  description = "The newest backup DB1 may come back from: \"latest\", or a time, for a point-in-time drill."
+}
+
 variable "site" {
   type    = string
   default = "HQ"

@@ -18,6 +18,10 @@ mailbox_database "DB1" {
   edb_file_path          = "E:\\Exchange\\SG1\\DB1.edb"
   deleted_item_retention = var.item_retention
   mailbox_retention      = "30d"
+
+  recovery {
+    restore_from = var.restore_from
+  }
 }
 
 mailbox_database "DB2" {

@@ -83,13 +83,24 @@ func (s *logStream) create() error {
 	if cp, err := s.checkpoint(); err == nil && cp > 0 {
 		return nil
 	}
+	if err := s.writeChk(1, 1); err != nil {
+		return err
+	}
 	if err := s.newGeneration(1); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
-	return s.setCheckpoint(1)
+	return nil
 }
 
+// newGeneration starts a generation, recording it in the checkpoint file
+// first, so that a lost newest generation is known to be missing, as ESE
+// knows its current log is.
 func (s *logStream) newGeneration(gen uint32) error {
+	if cp, newest, err := s.readChk(); err == nil && gen > newest {
+		if err := s.writeChk(cp, gen); err != nil {
+			return err
+		}
+	}
 	f, err := os.OpenFile(s.logPath(gen), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
@@ -107,26 +118,41 @@ func (s *logStream) newGeneration(gen uint32) error {
 	return f.Close()
 }
 
-// Checkpoint layout: magic, CRC-32C of 12:32, generation, stream signature.
-func (s *logStream) setCheckpoint(gen uint32) error {
+// Checkpoint layout: magic, CRC-32C of 12:32, the checkpoint generation,
+// the stream signature, the newest generation started.
+func (s *logStream) writeChk(cp, newest uint32) error {
 	b := make([]byte, 32)
 	copy(b, chkMagic)
-	binary.LittleEndian.PutUint32(b[12:], gen)
+	binary.LittleEndian.PutUint32(b[12:], cp)
 	binary.LittleEndian.PutUint64(b[16:], s.sig)
+	binary.LittleEndian.PutUint32(b[24:], newest)
 	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b[12:], castagnoli))
 	return writeFileAtomic(s.chkPath(), b)
 }
 
-func (s *logStream) checkpoint() (uint32, error) {
+func (s *logStream) readChk() (cp, newest uint32, err error) {
 	b, err := os.ReadFile(s.chkPath())
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if len(b) != 32 || string(b[:8]) != chkMagic || crc32.Checksum(b[12:], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
 		binary.LittleEndian.Uint64(b[16:]) != s.sig {
-		return 0, fmt.Errorf("checkpoint %s is damaged", s.chkPath())
+		return 0, 0, fmt.Errorf("checkpoint %s is damaged", s.chkPath())
 	}
-	return binary.LittleEndian.Uint32(b[12:]), nil
+	return binary.LittleEndian.Uint32(b[12:]), binary.LittleEndian.Uint32(b[24:]), nil
+}
+
+func (s *logStream) setCheckpoint(gen uint32) error {
+	_, newest, err := s.readChk()
+	if err != nil {
+		newest = gen
+	}
+	return s.writeChk(gen, max(newest, gen))
+}
+
+func (s *logStream) checkpoint() (uint32, error) {
+	cp, _, err := s.readChk()
+	return cp, err
 }
 
 // generations lists the generation numbers whose files are in the folder.
@@ -333,11 +359,12 @@ func (s *logStream) inspect() *org.LogHealth {
 		return h
 	}
 	h.FolderExists = true
-	h.Checkpoint, _ = s.checkpoint()
+	var newest uint32
+	h.Checkpoint, newest, _ = s.readChk()
 	gens, err := s.generations()
 	if err != nil || len(gens) == 0 {
-		if h.Checkpoint > 0 {
-			h.Missing = []uint32{h.Checkpoint} // the stream must at least hold its checkpoint's generation
+		for g := h.Checkpoint; g > 0 && g <= max(newest, h.Checkpoint); g++ {
+			h.Missing = append(h.Missing, g) // the stream must hold its checkpoint's generation and every later one
 		}
 		return h
 	}
@@ -360,7 +387,7 @@ func (s *logStream) inspect() *org.LogHealth {
 	if h.Checkpoint > 0 && h.Checkpoint < low {
 		low = h.Checkpoint
 	}
-	for g := low; g <= h.OnDisk.High; g++ {
+	for g := low; g <= max(h.OnDisk.High, newest); g++ {
 		if !present[g] {
 			h.Missing = append(h.Missing, g)
 		}
