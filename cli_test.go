@@ -5,9 +5,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/providers"
 )
 
 // runIn runs exdr in-process with the given arguments and returns its
@@ -65,5 +69,31 @@ func TestGoldenRenderings(t *testing.T) {
 			_, stdout, stderr := runIn(t, tt.args...)
 			g.Assert(t, tt.name, []byte(stdout+stderr))
 		})
+	}
+}
+
+func TestProgressLines(t *testing.T) {
+	tests := []struct {
+		done, total int64
+		unit        string
+		want        string
+	}{
+		{512 << 20, 2 << 30, "bytes", "512MB of 2GB (25%, 256MB/s)"},
+		{3, 12, "logs", "3 of 12 logs"},
+		{3, 0, "logs", "3 logs"},
+	}
+	for _, tt := range tests {
+		if got := amount(tt.done, tt.total, tt.unit, 2*time.Second); got != tt.want {
+			t.Errorf("amount(%d, %d, %s) = %q, want %q", tt.done, tt.total, tt.unit, got, tt.want)
+		}
+	}
+	var out bytes.Buffer
+	old := progressInterval
+	progressInterval = 0
+	defer func() { progressInterval = old }()
+	v := newProgressView(&streams{stdout: &out}, 1)
+	v.progress(&providers.Step{Address: "mailbox_database.DB1", Verb: providers.VerbRestoreBackup}).Update(1<<20, 2<<20, "bytes")
+	if !strings.HasPrefix(out.String(), "mailbox_database.DB1: restore_backup 1MB of 2MB (50%") || strings.Contains(out.String(), "\x1b[") {
+		t.Errorf("progress line off a terminal = %q", out.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 )
 
@@ -65,23 +66,54 @@ func (v *progressView) Skipped(st *providers.Step, reason string) {
 	v.line("%s: %s skipped: %s", st.Address, st.Verb, reason)
 }
 
-// progress gives a step's provider a Progress that updates the status
-// line, on a terminal only.
+// progressInterval is how often a long step prints a progress line when
+// the output is not a terminal (a log, CI).
+var progressInterval = 5 * time.Second
+
+// progress gives a step's provider a Progress: a status line on a
+// terminal, a line every progressInterval otherwise.
 func (v *progressView) progress(st *providers.Step) providers.Progress {
-	if !v.s.stdoutTTY {
-		return nil
-	}
-	return stepProgress{v: v, step: st}
+	return &stepProgress{v: v, step: st, start: time.Now(), last: time.Now()}
 }
 
 type stepProgress struct {
-	v    *progressView
-	step *providers.Step
+	v           *progressView
+	step        *providers.Step
+	start, last time.Time
 }
 
-func (p stepProgress) Update(done, total int64, unit string) {
+func (p *stepProgress) Update(done, total int64, unit string) {
 	p.v.mu.Lock()
 	defer p.v.mu.Unlock()
-	p.v.status = fmt.Sprintf("  %s: %s %d/%d %s", p.step.Address, p.step.Verb, done, total, unit)
-	fmt.Fprint(p.v.s.stdout, "\r\x1b[K"+p.v.status)
+	text := fmt.Sprintf("%s: %s %s", p.step.Address, p.step.Verb, amount(done, total, unit, time.Since(p.start)))
+	if p.v.s.stdoutTTY {
+		p.v.status = "  " + text
+		fmt.Fprint(p.v.s.stdout, "\r\x1b[K"+p.v.status)
+		return
+	}
+	if time.Since(p.last) >= progressInterval {
+		p.last = time.Now()
+		fmt.Fprintln(p.v.s.stdout, text)
+	}
+}
+
+// amount renders progress: "1.2 GB of 4 GB (31%, 180 MB/s)" for bytes,
+// "3 of 12 logs" otherwise.
+func amount(done, total int64, unit string, elapsed time.Duration) string {
+	if unit != "bytes" {
+		if total > 0 {
+			return fmt.Sprintf("%d of %d %s", done, total, unit)
+		}
+		return fmt.Sprintf("%d %s", done, unit)
+	}
+	s := org.Size(done).String()
+	if total > 0 {
+		s += fmt.Sprintf(" of %s (%d%%", org.Size(total), done*100/total)
+	} else {
+		s += " ("
+	}
+	if secs := elapsed.Seconds(); secs > 0 {
+		s += fmt.Sprintf(", %s/s", org.Size(float64(done)/secs))
+	}
+	return s + ")"
 }
