@@ -62,8 +62,11 @@ type DatabaseHealth struct {
 	LogRequired LogRange // generations needed to reach a clean state
 	Pages       int      // data pages, header excluded
 	BadPages    []uint32 // pages whose checksum fails
-	RepairCount int      // times eseutil /p has been run on it
-	Mounted     bool     // the Information Store has it mounted
+	// ItemsAtRisk estimates the items in the failing pages, from what is
+	// still recognisable in their bytes.
+	ItemsAtRisk int
+	RepairCount int  // times eseutil /p has been run on it
+	Mounted     bool // the Information Store has it mounted
 	Size        Size
 }
 

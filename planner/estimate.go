@@ -24,10 +24,13 @@ var (
 		providers.VerbAllowFileRestore:    2 * time.Second,
 		providers.VerbRestoreBackup:       time.Minute,
 		providers.VerbHardRecovery:        10 * time.Second,
+		providers.VerbIntegrityCheck:      5 * time.Minute,
+		providers.VerbDefragment:          time.Minute,
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute
 	restorePerGB     = 10 * time.Minute // streaming restore from disk or tape
+	defragPerGB      = 15 * time.Minute // eseutil /d, 4-9 GB an hour
 )
 
 // estimate returns a step's expected duration; units is the step's work
@@ -39,6 +42,8 @@ func estimate(v providers.Verb, units int64) time.Duration {
 		d += time.Duration(units) * perLogGeneration
 	case providers.VerbRepairDatabase:
 		d += time.Duration(float64(repairPerGB) * float64(units) / (1 << 30))
+	case providers.VerbDefragment:
+		d += time.Duration(float64(defragPerGB) * float64(units) / (1 << 30))
 	case providers.VerbRestoreBackup:
 		d += time.Duration(float64(restorePerGB) * float64(units) / (1 << 30))
 	case providers.VerbHardRecovery:

@@ -109,14 +109,14 @@ var procedures = []struct {
 	{name: "missing_log_repair", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) {
 		liveDB(l, "DB1").Health.Mounted = false
 		l.StorageGroups[0].Health.Corrupt = []uint32{5}
-	}, steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:mount"},
+	}, steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:integrity_check mailbox_database.DB1:defragment mailbox_database.DB1:mount"},
 	{name: "lost_file_refused", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		refused: []string{"mailbox_database.DB1 (MBX01\\SG1\\DB1): its file E:\\Exchange\\SG1\\DB1.edb is missing"}},
 	{name: "lost_file_allowed_in_config", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[0].Recovery.AllowDataLoss = true },
 		steps:   "mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount"},
 	{name: "bad_pages", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) { liveDB(l, "DB2").Health.BadPages = []uint32{3, 4} },
-		steps: "mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:mount"},
+		steps: "mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:integrity_check mailbox_database.DB2:defragment mailbox_database.DB2:mount"},
 	{name: "bad_pages_refused", damage: func(l *org.Org) { liveDB(l, "PF1").Health.BadPages = []uint32{0} },
 		refused: []string{"public_folder_database.PF1 (MBX01\\SG2\\PF1): the header page (page 0) fails"}},
 	{name: "settings_drift", damage: func(l *org.Org) {

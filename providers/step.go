@@ -23,6 +23,8 @@ import (
 //	allow_file_restore     Set-MailboxDatabase -AllowFileRestore
 //	restore_backup         restore a backup chain's files (old ones set aside)
 //	hard_recovery          eseutil /cc: replay the restored logs, roll forward
+//	integrity_check        isinteg -fix after a repair
+//	defragment             eseutil /d: compact into a new file (old one set aside)
 type Verb string
 
 const (
@@ -39,6 +41,8 @@ const (
 	VerbAllowFileRestore    Verb = "allow_file_restore"
 	VerbRestoreBackup       Verb = "restore_backup"
 	VerbHardRecovery        Verb = "hard_recovery"
+	VerbIntegrityCheck      Verb = "integrity_check"
+	VerbDefragment          Verb = "defragment"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -53,6 +53,10 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.restoreBackup(ctx, step, progress)
 	case providers.VerbHardRecovery:
 		err = l.hardRecovery(ctx, step, progress)
+	case providers.VerbIntegrityCheck:
+		err = l.integrity(step.Identity)
+	case providers.VerbDefragment:
+		err = l.defragment(ctx, step.Identity, progress)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

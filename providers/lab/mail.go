@@ -33,6 +33,9 @@ type dbView struct {
 	cat     *catalog
 	changed map[uint32]bool
 	pending int // logged changes not yet in the pages
+	// fill is the page new items go to: the last page holding items (1
+	// when none does). Pages fill in order, so items keep theirs.
+	fill uint32
 }
 
 // loadView reads every page of e and, if withLog, overlays the logged
@@ -67,6 +70,12 @@ func loadView(e *edbFile, s *logStream, withLog bool) (*dbView, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+	}
+	v.fill = 1
+	for n := uint32(2); n <= v.count; n++ {
+		if len(v.pages[n]) > 0 {
+			v.fill = n
 		}
 	}
 	v.cat = &catalog{Identity: e.hdr.Identity}
@@ -118,11 +127,12 @@ func (v *dbView) deliver(it Item) error {
 	if len(b) > MaxPayload {
 		return fmt.Errorf("item %d is %d bytes, more than a page holds", it.ID, len(b))
 	}
-	n := v.count
+	n := v.fill
 	if n < 2 || len(v.pages[n])+len(b) > MaxPayload {
-		n = v.count + 1
-		v.count = n
+		n = max(v.fill+1, 2)
+		v.count = max(v.count, n)
 	}
+	v.fill = n
 	v.pages[n] = append(v.pages[n], b...)
 	v.changed[n] = true
 	return nil

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -124,5 +125,38 @@ func TestLongTrafficCheckpointsAndGrowsTheFile(t *testing.T) {
 	in := inspect(t, l)
 	if in.Items() != 12000 || in.Pages <= initialPages {
 		t.Fatalf("after crash and replay: %d items in %d pages, want 12000 in a grown file", in.Items(), in.Pages)
+	}
+}
+
+func TestRepairLosesExactlyTheItemsAtRisk(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 100) // 200 items over a few pages
+	apply(t, l, providers.VerbDismount, db1)
+	before := inspect(t, l)
+	path, _ := l.DatabaseFile(db1)
+	f, _ := os.OpenFile(path, os.O_RDWR, 0)
+	f.WriteAt([]byte("XXXX"), 4*PageSize+40)
+	f.Close()
+	o, _ := l.Read(context.Background())
+	h := o.Databases[0].Health
+	if len(h.BadPages) != 1 || h.ItemsAtRisk == 0 {
+		t.Fatalf("bad pages %v, items at risk %d", h.BadPages, h.ItemsAtRisk)
+	}
+	for _, v := range []providers.Verb{providers.VerbRepairDatabase, providers.VerbIntegrityCheck, providers.VerbDefragment, providers.VerbMount} {
+		apply(t, l, v, db1)
+		apply(t, l, v, db1) // each harmless twice
+	}
+	after := inspect(t, l)
+	if lost := before.Items() - after.Items(); lost != h.ItemsAtRisk {
+		t.Fatalf("repair lost %d items; the plan said about %d", lost, h.ItemsAtRisk)
+	}
+	if after.Pages > before.Pages || after.RepairCount != 1 {
+		t.Fatalf("after defragmentation: %d pages (had %d), repair count %d", after.Pages, before.Pages, after.RepairCount)
+	}
+	// The items that survived are intact and still deliverable to.
+	traffic(t, l, 1)
+	if in := inspect(t, l); in.Items() != after.Items()+2 {
+		t.Fatalf("after repair, delivery gives %d items, want %d", in.Items(), after.Items()+2)
 	}
 }

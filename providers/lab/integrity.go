@@ -1,0 +1,161 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// itemsAtRisk estimates how many items the failing pages held, from the
+// records still recognisable in their bytes: what a repair that discards
+// them would lose.
+func itemsAtRisk(e *edbFile, bad []uint32) int {
+	n := 0
+	p := make([]byte, PageSize)
+	for _, pg := range bad {
+		if pg == 0 {
+			continue
+		}
+		if _, err := e.f.ReadAt(p, int64(pg)*PageSize); err != nil {
+			continue
+		}
+		size := min(int(binary.LittleEndian.Uint16(p[24:])), MaxPayload)
+		n += bytes.Count(p[pageHeader:pageHeader+size], []byte(`{"id":`))
+	}
+	return n
+}
+
+// integrity is isinteg -fix after a repair: items that no longer parse
+// are dropped, and the catalog (its mailboxes, its next item number) is
+// rebuilt from the items that remain. A database that needs no fix is
+// left alone.
+func (l *Lab) integrity(id org.Identity) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if e.hdr.State != org.StateClean {
+		return fmt.Errorf("the database is not in clean shutdown: recover or repair it before isinteg")
+	}
+	v, err := loadView(e, c.stream, false)
+	if err != nil {
+		return err
+	}
+	fixed := false
+	var keep []Item
+	for n := uint32(2); n <= v.count; n++ {
+		var good [][]byte
+		for _, line := range bytes.Split(v.pages[n], []byte{'\n'}) {
+			if len(line) == 0 {
+				continue
+			}
+			var it Item
+			if json.Unmarshal(line, &it) != nil {
+				fixed = true
+				continue
+			}
+			keep = append(keep, it)
+			good = append(good, line)
+		}
+		if fixed {
+			payload := append(bytes.Join(good, []byte{'\n'}), '\n')
+			if len(good) == 0 {
+				payload = nil
+			}
+			if err := e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: v.lsns[n], Payload: payload}); err != nil {
+				return err
+			}
+		}
+	}
+	mailboxes := slices.Clone(v.cat.Mailboxes)
+	var next uint64
+	for _, it := range keep {
+		if !slices.Contains(mailboxes, it.Mailbox) {
+			mailboxes = append(mailboxes, it.Mailbox)
+		}
+		next = max(next, it.ID)
+	}
+	if fixed || !slices.Equal(mailboxes, v.cat.Mailboxes) || next > v.cat.NextItem {
+		v.cat.Mailboxes, v.cat.NextItem = mailboxes, max(next, v.cat.NextItem)
+		b, _ := json.Marshal(v.cat)
+		if err := e.writePage(&page{Number: 1, Signature: e.hdr.Signature, LSN: v.lsns[1], Payload: b}); err != nil {
+			return err
+		}
+	}
+	return e.f.Sync()
+}
+
+// defragment is eseutil /d: the items are packed into as few pages as
+// they need, in a new file that replaces the old one, which is kept
+// aside. A database with no slack is left alone.
+func (l *Lab) defragment(ctx context.Context, id org.Identity, progress providers.Progress) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, false)
+	if err != nil {
+		return err
+	}
+	if e.hdr.State != org.StateClean {
+		e.Close()
+		return fmt.Errorf("the database is not in clean shutdown: eseutil /d needs a consistent database")
+	}
+	v, err := loadView(e, c.stream, false)
+	if err != nil {
+		e.Close()
+		return err
+	}
+	items, err := v.items()
+	hdr := *e.hdr
+	e.Close()
+	if err != nil {
+		return err
+	}
+	packed := &dbView{sig: hdr.Signature, count: 1, fill: 1, pages: map[uint32][]byte{}, lsns: map[uint32]uint64{}, cat: v.cat, changed: map[uint32]bool{}}
+	for _, it := range items {
+		if err := packed.deliver(it); err != nil {
+			return err
+		}
+	}
+	if packed.count >= hdr.Pages {
+		return nil // nothing to reclaim
+	}
+	tmp := c.path + ".exdr-defrag"
+	os.Remove(tmp)
+	newHdr := hdr
+	newHdr.Pages = packed.count
+	var buf bytes.Buffer
+	buf.Write(newHdr.encode())
+	cat, _ := json.Marshal(packed.cat)
+	buf.Write((&page{Number: 1, Signature: hdr.Signature, Payload: cat}).encode())
+	for n := uint32(2); n <= packed.count; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		buf.Write((&page{Number: n, Signature: hdr.Signature, Payload: packed.pages[n]}).encode())
+		if progress != nil {
+			progress.Update(int64(n), int64(packed.count), "pages")
+		}
+	}
+	if err := writeFileAtomic(tmp, buf.Bytes()); err != nil {
+		return err
+	}
+	if _, err := moveAside(c.path, l.now()); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, c.path)
+}
