@@ -44,6 +44,7 @@ type BackupSet struct {
 	// base) contains: an incremental after it starts at Covers+1.
 	Covers uint32
 	Base   string // the set an incremental or differential follows
+	Bytes  int64  // the size of its files
 	// Damaged says why the set cannot be used (a file missing or failing
 	// its checksum); empty when every file verified.
 	Damaged string

@@ -23,6 +23,10 @@ type Org struct {
 
 	// Backups is the provider's backup catalog, oldest first: live only.
 	Backups []*BackupSet
+	// Throughput is what the provider measured its long steps doing, in
+	// units a second by verb (bytes; log generations for replays): live
+	// only, empty until measured.
+	Throughput map[string]float64
 }
 
 // Objectives are what a recovery is measured against.

@@ -33,8 +33,18 @@ var (
 	defragPerGB      = 15 * time.Minute // eseutil /d, 4-9 GB an hour
 )
 
-// estimate returns a step's expected duration; units is the step's work
-// (log generations for replay_logs, bytes for repair_database).
+// estimate is a step's expected duration: from the rate the provider
+// measured for its verb on earlier runs when it has one, from the
+// defaults otherwise. units is the step's work (bytes, or log
+// generations for replays).
+func (b *builder) estimate(v providers.Verb, units int64) time.Duration {
+	if rate := b.live.Throughput[string(v)]; rate > 0 && units > 0 {
+		return max(time.Second, time.Duration(float64(units)/rate*float64(time.Second)))
+	}
+	return estimate(v, units)
+}
+
+// estimate is the default for a verb and its work.
 func estimate(v providers.Verb, units int64) time.Duration {
 	d := fixedEstimate[v]
 	switch v {

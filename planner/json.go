@@ -29,12 +29,27 @@ type jsonPlan struct {
 	Steps         []jsonStep      `json:"steps"`
 	Unmanaged     []jsonUnmanaged `json:"unmanaged"`
 	Notes         []string        `json:"notes"`
+	Objectives    jsonObjectives  `json:"objectives"`
+	Losses        []jsonLoss      `json:"losses"`
+}
+
+type jsonObjectives struct {
+	RTOSeconds float64 `json:"rto_seconds,omitempty"`
+	RPOSeconds float64 `json:"rpo_seconds,omitempty"`
+}
+
+type jsonLoss struct {
+	Address string     `json:"address"`
+	Since   *time.Time `json:"since,omitempty"`
+	What    string     `json:"what"`
 }
 
 type jsonSummary struct {
 	Steps           int            `json:"steps"`
 	ByEffect        map[string]int `json:"by_effect"`
 	EstimateSeconds float64        `json:"estimate_seconds"`
+	// RecoveryTimeSeconds is the critical path, steps run at once.
+	RecoveryTimeSeconds float64 `json:"recovery_time_seconds"`
 }
 
 type jsonStep struct {
@@ -59,10 +74,21 @@ type jsonUnmanaged struct {
 func toJSON(p *Plan) jsonPlan {
 	out := jsonPlan{
 		FormatVersion: FormatVersion, Organization: p.Organization, Changes: p.Changes(),
-		Summary:   jsonSummary{Steps: len(p.Steps), ByEffect: map[string]int{}, EstimateSeconds: p.Estimate().Seconds()},
-		Steps:     make([]jsonStep, 0, len(p.Steps)),
-		Unmanaged: make([]jsonUnmanaged, 0, len(p.Unmanaged)),
-		Notes:     append([]string{}, p.Notes...),
+		Summary: jsonSummary{Steps: len(p.Steps), ByEffect: map[string]int{}, EstimateSeconds: p.Estimate().Seconds(),
+			RecoveryTimeSeconds: p.RecoveryTime().Seconds()},
+		Steps:      make([]jsonStep, 0, len(p.Steps)),
+		Unmanaged:  make([]jsonUnmanaged, 0, len(p.Unmanaged)),
+		Notes:      append([]string{}, p.Notes...),
+		Objectives: jsonObjectives{RTOSeconds: time.Duration(p.Objectives.RTO).Seconds(), RPOSeconds: time.Duration(p.Objectives.RPO).Seconds()},
+		Losses:     make([]jsonLoss, 0, len(p.Losses)),
+	}
+	for _, l := range p.Losses {
+		jl := jsonLoss{Address: l.Address, What: l.What}
+		if !l.Since.IsZero() {
+			since := l.Since.UTC()
+			jl.Since = &since
+		}
+		out.Losses = append(out.Losses, jl)
 	}
 	for e, n := range p.Count() {
 		out.Summary.ByEffect[e.String()] = n
@@ -81,7 +107,17 @@ func toJSON(p *Plan) jsonPlan {
 }
 
 func fromJSON(jp jsonPlan) (*Plan, error) {
-	p := &Plan{Organization: jp.Organization, Notes: jp.Notes}
+	p := &Plan{Organization: jp.Organization, Notes: jp.Notes, Objectives: org.Objectives{
+		RTO: org.Duration(jp.Objectives.RTOSeconds * float64(time.Second)),
+		RPO: org.Duration(jp.Objectives.RPOSeconds * float64(time.Second)),
+	}}
+	for _, l := range jp.Losses {
+		loss := Loss{Address: l.Address, What: l.What}
+		if l.Since != nil {
+			loss.Since = *l.Since
+		}
+		p.Losses = append(p.Losses, loss)
+	}
 	for _, js := range jp.Steps {
 		e, ok := providers.ParseEffect(js.Effect)
 		if !ok {

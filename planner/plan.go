@@ -25,6 +25,37 @@ type Plan struct {
 	// Facts are what the plan was made from, per live resource identity:
 	// a saved plan is refused if they have moved.
 	Facts map[string]org.Facts
+	// Objectives are the configuration's RTO and RPO, for the summary.
+	Objectives org.Objectives
+	// Losses are the recovery points the plan settles for, one a
+	// database that cannot come back whole.
+	Losses []Loss
+}
+
+// Loss is a database's recovery point when it is not "everything".
+type Loss struct {
+	Address string
+	// Since is when the lost changes start; zero when unknown (a repair
+	// or an empty database, which lose what they discard).
+	Since time.Time
+	What  string
+}
+
+// RecoveryTime is the plan's critical path: the longest chain of steps
+// that wait for each other, which bounds the time to recover when
+// independent steps run at once.
+func (p *Plan) RecoveryTime() time.Duration {
+	finish := make(map[string]time.Duration, len(p.Steps))
+	var longest time.Duration
+	for _, s := range p.Steps { // in dependency order
+		var start time.Duration
+		for _, d := range s.DependsOn {
+			start = max(start, finish[d])
+		}
+		finish[s.ID] = start + s.Estimate
+		longest = max(longest, finish[s.ID])
+	}
+	return longest
 }
 
 // Unmanaged is a live resource outside the configuration.
@@ -87,7 +118,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		opts:    opts,
 		byID:    map[string]*providers.Step{},
 		last:    map[string]*providers.Step{},
-		plan:    &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}},
+		plan:    &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {
@@ -145,7 +176,7 @@ func (b *builder) add(s *providers.Step) *providers.Step {
 		panic("planner: two " + s.ID + " steps") // a procedure bug, not an input problem
 	}
 	if s.Estimate == 0 {
-		s.Estimate = estimate(s.Verb, 0)
+		s.Estimate = b.estimate(s.Verb, 0)
 	}
 	b.byID[s.ID] = s
 	b.last[s.Address] = s

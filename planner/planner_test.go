@@ -20,8 +20,9 @@ func ptr[T any](v T) *T { return &v }
 func desiredOrg() *org.Org {
 	day := org.Duration(org.Day)
 	o := &org.Org{
-		Name:    "Contoso",
-		Servers: []*org.Server{{Addr: addr(org.KindServer, "MBX01"), Name: "MBX01", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise}},
+		Name:       "Contoso",
+		Objectives: org.Objectives{RTO: org.Duration(30 * time.Minute), RPO: org.Duration(15 * time.Minute)},
+		Servers:    []*org.Server{{Addr: addr(org.KindServer, "MBX01"), Name: "MBX01", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise}},
 		StorageGroups: []*org.StorageGroup{
 			{Addr: addr(org.KindStorageGroup, "SG1"), Name: "SG1", Server: "MBX01", LogFolderPath: `D:\Exchange\SG1`, SystemFolderPath: `D:\Exchange\SG1`},
 			{Addr: addr(org.KindStorageGroup, "SG2"), Name: "SG2", Server: "MBX01", LogFolderPath: `D:\Exchange\SG2`, SystemFolderPath: `D:\Exchange\SG2`},

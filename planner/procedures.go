@@ -214,6 +214,7 @@ func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(
 		return
 	}
 	id := db.Identity()
+	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: "every item the database held"})
 	create := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateEmptyDatabase, Address: db.Addr.String(), Identity: id,
 		Args:   map[string]string{"edb_file_path": db.EdbFilePath},
@@ -264,10 +265,11 @@ func (b *builder) dismountFirst(db *org.Database, parent *providers.Step, why st
 
 func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step, deps ...*providers.Step) {
+	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: loss})
 	s := after(b.add(&providers.Step{
 		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(),
 		Reason: reason, Effect: providers.DataLoss, Loss: loss,
-		Estimate: estimate(providers.VerbRepairDatabase, int64(h.Size)),
+		Estimate: b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
 		Command:  fmt.Sprintf(`eseutil /p "%s"  # the file is copied to an exdr-aside folder beside it first`, db.EdbFilePath),
 	}), append(deps, parent)...)
 	// After eseutil /p, Exchange's procedure: isinteg until it reports no
@@ -282,7 +284,7 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 	defrag := after(b.add(&providers.Step{
 		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(),
 		Reason: "an offline defragmentation rebuilds the repaired database into a new file (the old one is kept aside); it needs free space of 110% of the result",
-		Effect: providers.Downtime, Estimate: estimate(providers.VerbDefragment, int64(h.Size)),
+		Effect: providers.Downtime, Estimate: b.estimate(providers.VerbDefragment, int64(h.Size)),
 		Command: fmt.Sprintf(`eseutil /d "%s"`, db.EdbFilePath),
 	}), check)
 	b.note("%s: after a repair, take a full backup, and consider moving its mailboxes to a new database (Move-Mailbox).", db.Addr)
@@ -303,7 +305,7 @@ func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHe
 			Reason: fmt.Sprintf("dirty shutdown with every required log present (generations %s): soft recovery replays them, losing nothing",
 				h.LogRequired),
 			Effect:   providers.Reversible,
-			Estimate: estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
+			Estimate: b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
 			Command: fmt.Sprintf("eseutil /r %s %s %s %s", prefix, eseutilPath("/l", sg.LogFolderPath),
 				eseutilPath("/s", sg.SystemFolderPath), eseutilPath("/d", parentPath(db.EdbFilePath))),
 		}), parent)

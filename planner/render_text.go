@@ -82,6 +82,9 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 	}
 	if p.Changes() {
 		fmt.Fprintf(&b, "\n%s\n", c(ansiBold, summary(p)))
+		for _, line := range objectives(p) {
+			fmt.Fprintln(&b, line)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -116,6 +119,33 @@ func summary(p *Plan) string {
 		}
 	}
 	return fmt.Sprintf("Plan: %s (%s), about %s one after another.", plural(len(p.Steps), "step"), strings.Join(parts, ", "), roundEstimate(p.Estimate()))
+}
+
+// objectives sets the plan against the configuration's RTO and RPO: the
+// critical path of the steps against the first, what is lost against the
+// second.
+func objectives(p *Plan) []string {
+	rt := p.RecoveryTime()
+	line := fmt.Sprintf("Recovery time: about %s with independent steps run at once", roundEstimate(rt))
+	if o := time.Duration(p.Objectives.RTO); o > 0 {
+		verdict := "within"
+		if rt > o {
+			verdict = "OVER"
+		}
+		line += fmt.Sprintf("; objective %s: %s", roundEstimate(o), verdict)
+	}
+	lines := []string{line + "."}
+	if len(p.Losses) == 0 {
+		return append(lines, "Recovery point: nothing is lost.")
+	}
+	for _, l := range p.Losses {
+		line := fmt.Sprintf("Recovery point: %s loses %s", l.Address, l.What)
+		if o := time.Duration(p.Objectives.RPO); o > 0 {
+			line += fmt.Sprintf(" (objective: at most %s lost)", roundEstimate(o))
+		}
+		lines = append(lines, line+".")
+	}
+	return lines
 }
 
 func plural(n int, word string) string {

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -52,13 +53,19 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if !pit {
 		reach, gap = rollForward(logs, c.covers)
 	}
-	rpo, loss := b.recoveryPoint(c, logs, reach, gap, pit)
+	rpo, loss, since := b.recoveryPoint(c, logs, reach, gap, pit)
+	if loss != "" {
+		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, Since: since, What: loss})
+	}
 	var bytes int64
+	for _, s := range c.sets {
+		bytes += s.Bytes
+	}
 	restoreStep := after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.ids()},
 		Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.describe(), c.covers),
 		Effect: providers.Irreversible, Loss: loss,
-		Estimate: estimate(providers.VerbRestoreBackup, bytes+int64(h.Size)),
+		Estimate: b.estimate(providers.VerbRestoreBackup, bytes),
 		Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
 			c.describe(), db.StorageGroup),
 	}), append(deps, parent)...)
@@ -76,7 +83,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf},
 		Reason:   fmt.Sprintf("hard recovery %s; %s", what, rpo),
 		Effect:   providers.Reversible,
-		Estimate: estimate(providers.VerbHardRecovery, int64(reach-c.sets[0].Logs.Low+1)),
+		Estimate: b.estimate(providers.VerbHardRecovery, int64(reach-c.sets[0].Logs.Low+1)),
 		Command:  fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, parentPath(db.EdbFilePath), db.Name),
 	}), restoreStep)
 	last := hard
@@ -94,8 +101,9 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	return true
 }
 
-// recoveryPoint says what a restore brings back and what it cannot.
-func (b *builder) recoveryPoint(c *chain, logs *org.LogHealth, reach, gap uint32, pit bool) (rpo, loss string) {
+// recoveryPoint says what a restore brings back and what it cannot, and
+// from when the lost changes date where that is known.
+func (b *builder) recoveryPoint(c *chain, logs *org.LogHealth, reach, gap uint32, pit bool) (rpo, loss string, since time.Time) {
 	created := func(g uint32) string {
 		if logs != nil {
 			if t, ok := logs.Created[g]; ok {
@@ -104,18 +112,25 @@ func (b *builder) recoveryPoint(c *chain, logs *org.LogHealth, reach, gap uint32
 		}
 		return ""
 	}
-	newest := c.sets[len(c.sets)-1].Time.UTC().Format("2006-01-02 15:04:05Z")
+	newestSet := c.sets[len(c.sets)-1].Time
+	newest := newestSet.UTC().Format("2006-01-02 15:04:05Z")
 	switch {
 	case pit:
 		return fmt.Sprintf("recovery point: the backup of %s", newest),
-			fmt.Sprintf("every change after the backup of %s, as restore_from asks", newest)
+			fmt.Sprintf("every change after the backup of %s, as restore_from asks", newest), newestSet
 	case gap == 0:
-		return "recovery point: the last change logged (nothing is lost)", ""
+		return "recovery point: the last change logged (nothing is lost)", "", time.Time{}
+	}
+	if logs != nil {
+		since = logs.Created[gap] // when the first lost generation began, if it is known
+		if since.IsZero() {
+			since = logs.Created[reach]
+		}
 	}
 	started := ""
 	if t := created(reach); t != "" {
 		started = fmt.Sprintf(" (started %s)", t)
 	}
 	return fmt.Sprintf("recovery point: the end of log generation %d; generation %d is missing", reach, gap),
-		fmt.Sprintf("the changes logged after generation %d%s: generation %d is missing", reach, started, gap)
+		fmt.Sprintf("the changes logged after generation %d%s: generation %d is missing", reach, started, gap), since
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -50,9 +51,17 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 			return nil
 		})
 	case providers.VerbRestoreBackup:
-		err = l.restoreBackup(ctx, step, progress)
+		start := time.Now()
+		var n int64
+		if n, err = l.restoreBackup(ctx, step, progress); err == nil {
+			l.measure(string(step.Verb), n, time.Since(start))
+		}
 	case providers.VerbHardRecovery:
-		err = l.hardRecovery(ctx, step, progress)
+		start := time.Now()
+		var gens int64
+		if gens, err = l.hardRecovery(ctx, step, progress); err == nil {
+			l.measure(string(step.Verb), gens, time.Since(start))
+		}
 	case providers.VerbIntegrityCheck:
 		err = l.integrity(step.Identity)
 	case providers.VerbDefragment:

@@ -83,6 +83,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	for _, m := range sets {
 		o.Backups = append(o.Backups, m.live(l.Verify(m)))
 	}
+	o.Throughput = l.Throughput()
 	return o, nil
 }
 

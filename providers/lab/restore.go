@@ -24,6 +24,10 @@ func (m *Manifest) live(damaged string) *org.BackupSet {
 		Logs: m.Logs, Covers: m.Covers, Base: m.Base, Damaged: damaged}
 	for _, f := range m.Databases {
 		b.Databases = append(b.Databases, org.Identity(f.Identity))
+		b.Bytes += f.Size
+	}
+	for _, f := range m.LogFiles {
+		b.Bytes += f.Size
 	}
 	return b
 }
@@ -47,10 +51,10 @@ func restorePaths(c *dbContext) (marker, logs string) {
 // the live file (which is moved aside, never deleted) and the chain's
 // logs in a restore folder for hard recovery. Every byte copied is
 // verified against the manifest.
-func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) error {
+func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
 	c, err := l.database(step.Identity)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	ids := strings.Split(step.Args["sets"], ",")
 	markerPath, logsDir := restorePaths(c)
@@ -59,12 +63,12 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 			same := e.hdr.Signature == mk.Signature
 			e.Close()
 			if same {
-				return nil // restored already
+				return copied, nil // restored already
 			}
 		}
 	}
 	if !c.db.AllowFileRestore {
-		return fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
+		return copied, fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
 	}
 	if st, err := l.loadStore(c.server); err == nil {
 		if _, mounted := st.Mounted[mountKey(step.Identity)]; mounted {
@@ -72,23 +76,23 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 				attached := st.Mounted[mountKey(step.Identity)] == e.hdr.Signature && e.hdr.State == org.StateDirty
 				e.Close()
 				if attached {
-					return fmt.Errorf("the database is mounted: dismount it before restoring over it")
+					return copied, fmt.Errorf("the database is mounted: dismount it before restoring over it")
 				}
 			}
 		}
 	}
 	catalog, err := l.Backups()
 	if err != nil {
-		return err
+		return copied, err
 	}
 	var chain []*Manifest
 	for _, id := range ids {
 		m := findSet(catalog, id)
 		if m == nil {
-			return fmt.Errorf("backup set %s is not in the catalog", id)
+			return copied, fmt.Errorf("backup set %s is not in the catalog", id)
 		}
 		if why := l.Verify(m); why != "" {
-			return fmt.Errorf("backup set %s cannot be used: %s", id, why)
+			return copied, fmt.Errorf("backup set %s cannot be used: %s", id, why)
 		}
 		chain = append(chain, m)
 	}
@@ -99,32 +103,34 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		}
 	}
 	if dbFile == nil {
-		return fmt.Errorf("backup set %s holds no copy of the database", chain[0].ID)
+		return copied, fmt.Errorf("backup set %s holds no copy of the database", chain[0].ID)
 	}
 
 	if _, err := os.Stat(c.path); err == nil {
 		if _, err := moveAside(c.path, l.now()); err != nil {
-			return fmt.Errorf("move the damaged file aside: %w", err)
+			return copied, fmt.Errorf("move the damaged file aside: %w", err)
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
+		return copied, err
 	}
 	if err := restoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.path, *dbFile, progress); err != nil {
-		return err
+		return copied, err
 	}
+	copied += dbFile.Size
 	if err := os.RemoveAll(logsDir); err != nil { // copies from an earlier, unfinished restore
-		return err
+		return copied, err
 	}
 	if err := os.MkdirAll(logsDir, 0o755); err != nil {
-		return err
+		return copied, err
 	}
 	covers := chain[0].Covers
 	for _, m := range chain {
 		for _, f := range m.LogFiles {
 			if err := restoreFile(ctx, filepath.Join(l.setDir(m.ID), f.Name), filepath.Join(logsDir, filepath.Base(f.Name)), f, nil); err != nil {
-				return err
+				return copied, err
 			}
+			copied += f.Size
 		}
 		covers = max(covers, m.Covers)
 	}
@@ -132,7 +138,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	// generation it lacks, as restore.env makes it.
 	e, err := openEDB(c.path, true)
 	if err != nil {
-		return err
+		return copied, err
 	}
 	defer e.Close()
 	if e.hdr.State != org.StateDirty || e.hdr.LogRequired.Low == 0 {
@@ -140,13 +146,13 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	}
 	e.hdr.State = org.StateDirty
 	if err := e.writeHeader(); err != nil {
-		return err
+		return copied, err
 	}
 	if err := e.f.Sync(); err != nil {
-		return err
+		return copied, err
 	}
 	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers})
-	return writeFileAtomic(markerPath, b)
+	return copied, writeFileAtomic(markerPath, b)
 }
 
 // restoreFile copies a backup file to dst and keeps it only if the bytes
@@ -251,23 +257,23 @@ func readMarker(path string) (*restoreMarker, error) {
 // hardRecovery is eseutil /cc: it replays the restored logs into the
 // restored file and then, with roll_forward, every later generation in
 // the live log folder, stopping at the first one missing.
-func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) error {
+func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
 	c, err := l.database(step.Identity)
 	if err != nil {
-		return err
+		return replayed, err
 	}
 	markerPath, logsDir := restorePaths(c)
 	mk, err := readMarker(markerPath)
 	if err != nil {
-		return fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")
+		return replayed, fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")
 	}
 	e, err := openEDB(c.path, true)
 	if err != nil {
-		return err
+		return replayed, err
 	}
 	defer e.Close()
 	if mk.Completed || e.hdr.State == org.StateClean {
-		return nil
+		return replayed, nil
 	}
 	restored := &logStream{dir: logsDir, prefix: c.stream.prefix, sig: c.stream.sig}
 	rollForward := step.Args["roll_forward"] != "false"
@@ -276,7 +282,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	defer mu.Unlock()
 	for gen := e.hdr.LogRequired.Low; ; gen++ {
 		if err := ctx.Err(); err != nil {
-			return err
+			return replayed, err
 		}
 		if gen > mk.Covers && !rollForward {
 			break
@@ -287,7 +293,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		}
 		if err != nil {
 			if gen <= mk.Covers {
-				return fmt.Errorf("hard recovery needs log generation %d of the restored chain: %w", gen, err)
+				return replayed, fmt.Errorf("hard recovery needs log generation %d of the restored chain: %w", gen, err)
 			}
 			break // the roll-forward ends at the first generation missing or damaged
 		}
@@ -295,23 +301,24 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 			progress.Update(int64(gen-e.hdr.LogRequired.Low+1), 0, "logs")
 		}
 		if err := applyRecords(e, recs); err != nil {
-			return err
+			return replayed, err
 		}
+		replayed++
 	}
 	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
 	if err := e.writeHeader(); err != nil {
-		return err
+		return replayed, err
 	}
 	if err := e.f.Sync(); err != nil {
-		return err
+		return replayed, err
 	}
 	mk.Completed, mk.Signature = true, e.hdr.Signature
 	b, _ := json.Marshal(mk)
 	if err := writeFileAtomic(markerPath, b); err != nil {
-		return err
+		return replayed, err
 	}
 	// The restored logs were copies of the backup's; the set keeps them.
-	return os.RemoveAll(logsDir)
+	return replayed, os.RemoveAll(logsDir)
 }
 
 // applyRecords writes a generation's page images of e's database where

@@ -1,0 +1,59 @@
+package lab
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The lab measures how fast its long steps go, so that the next plan
+// estimates from this organization's own figures rather than defaults.
+// Each verb keeps a running average, weighted towards recent runs.
+const throughputFile = "throughput.json"
+
+type measured struct {
+	PerSecond float64 `json:"per_second"` // units a second: bytes, or log generations
+	Runs      int     `json:"runs"`
+}
+
+// measure records that a step moved units in elapsed time.
+func (l *Lab) measure(verb string, units int64, elapsed time.Duration) {
+	if units <= 0 || elapsed <= 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	all := l.loadThroughput()
+	rate := float64(units) / elapsed.Seconds()
+	m := all[verb]
+	if m.Runs == 0 {
+		m.PerSecond = rate
+	} else {
+		m.PerSecond = 0.7*rate + 0.3*m.PerSecond
+	}
+	m.Runs++
+	all[verb] = m
+	if b, err := json.MarshalIndent(all, "", "  "); err == nil {
+		writeFileAtomic(filepath.Join(l.root, throughputFile), append(b, '\n'))
+	}
+}
+
+func (l *Lab) loadThroughput() map[string]measured {
+	all := map[string]measured{}
+	if b, err := os.ReadFile(filepath.Join(l.root, throughputFile)); err == nil {
+		json.Unmarshal(b, &all)
+	}
+	return all
+}
+
+// Throughput returns the measured rates by verb, in units a second.
+func (l *Lab) Throughput() map[string]float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]float64{}
+	for verb, m := range l.loadThroughput() {
+		out[verb] = m.PerSecond
+	}
+	return out
+}
