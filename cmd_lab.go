@@ -28,6 +28,7 @@ func labCommands() []labCommand {
 		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items", 1, inspectFlags},
 		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups)},
+		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk)},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash)},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount)},
 	}
@@ -92,6 +93,22 @@ func labInit(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams
 		return nil
 	}
 	fmt.Fprintf(s.stdout, "Created an empty lab at %s. Run exdr apply to build the organization in it.\n", l.Root())
+	return nil
+}
+
+func labDisk(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
+	size, err := org.ParseSize(args[2])
+	if err != nil {
+		return err
+	}
+	drive := strings.TrimSuffix(args[1], ":")
+	if len(drive) != 1 {
+		return fmt.Errorf("drive %q: give a drive letter, such as E", args[1])
+	}
+	if err := l.SetCapacity(args[0], drive, size); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.stdout, "%s: of %s is now %s.\n", strings.ToUpper(drive), args[0], size)
 	return nil
 }
 

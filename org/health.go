@@ -17,6 +17,8 @@ import (
 type ServerHealth struct {
 	// Up is true when the server answers: in the lab, its disks exist.
 	Up bool
+	// Free is the free space on each drive, by letter ("E").
+	Free map[string]Size
 }
 
 // ShutdownState is the State line of eseutil /mh.

@@ -265,6 +265,11 @@ func (b *builder) dismountFirst(db *org.Database, parent *providers.Step, why st
 
 func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step, deps ...*providers.Step) {
+	// The copy set aside (100%), eseutil /p's working space (20%), then
+	// the defragmented file (110% of the result) while the copy remains.
+	if !b.roomFor(db, int64(h.Size)*23/10, "eseutil /p with its copy set aside, then eseutil /d") {
+		return
+	}
 	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: loss})
 	s := after(b.add(&providers.Step{
 		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(),

@@ -26,6 +26,13 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	for _, s := range c.skipped {
 		b.note("%s: passed over %s.", db.Addr, s)
 	}
+	var need int64
+	for _, s := range c.sets {
+		need += s.Bytes
+	}
+	if !b.roomFor(db, need, "the restore (the database file and the chain's logs)") {
+		return true // refused with its diagnostic; no other path would fit either
+	}
 	id := db.Identity()
 	addr := db.Addr.String()
 	q := psQuote(string(id))

@@ -124,3 +124,26 @@ func TestNoChainWhenTheOnlyFullIsDamaged(t *testing.T) {
 		t.Fatalf("notes do not name the damaged set: %v", p.Notes)
 	}
 }
+
+func TestSpaceGuards(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	live.Backups[0].Bytes, live.Backups[1].Bytes = 600<<20, 40<<20
+	live.Servers[0].Health.Free = map[string]org.Size{"E": 100 * org.MegaByte}
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || diags[0].Summary != "Not enough free space" ||
+		!strings.Contains(diags[0].Detail, "the restore (the database file and the chain's logs) needs 640MB on E: of MBX01, and 100MB is free") {
+		t.Fatalf("restore with too little room: %v", diags)
+	}
+	live.Backups = nil
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{FileExists: true, State: org.StateClean, BadPages: []uint32{2}, Size: 80 * org.MegaByte}
+	_, diags = New(desired, live, Options{AllowDataLoss: true})
+	if !diags.HasErrors() || !strings.Contains(diags[0].Detail, "needs 184MB on E: of MBX01, and 100MB is free") {
+		t.Fatalf("repair with too little room: %v", diags)
+	}
+	live.Servers[0].Health.Free["E"] = org.GigaByte
+	if _, diags = New(desired, live, Options{AllowDataLoss: true}); diags.HasErrors() {
+		t.Fatalf("with room: %v", diags)
+	}
+}

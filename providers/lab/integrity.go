@@ -133,6 +133,9 @@ func (l *Lab) defragment(ctx context.Context, id org.Identity, progress provider
 	if packed.count >= hdr.Pages {
 		return nil // nothing to reclaim
 	}
+	if err := l.ensureFree(c.server, c.db.EdbFilePath, int64(packed.count+1)*PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
+		return err
+	}
 	tmp := c.path + ".exdr-defrag"
 	os.Remove(tmp)
 	newHdr := hdr

@@ -27,10 +27,13 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)
 		_, err := os.Stat(l.disksDir(s.Name))
-		o.Servers = append(o.Servers, &org.Server{
-			Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition,
-			Health: &org.ServerHealth{Up: err == nil},
-		})
+		h := &org.ServerHealth{Up: err == nil, Free: map[string]org.Size{}}
+		for _, d := range l.drives(s.Name) {
+			if free, err := l.free(s.Name, d); err == nil {
+				h.Free[d] = free
+			}
+		}
+		o.Servers = append(o.Servers, &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h})
 		st, err := l.loadStore(s.Name)
 		if err != nil {
 			return nil, err

@@ -49,6 +49,12 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 	if hdr.State == org.StateClean && len(bad) == 0 && pages == nil {
 		return nil // nothing to repair
 	}
+	if st, err := f.Stat(); err == nil {
+		// The copy set aside, and eseutil /p's own working space (20%).
+		if err := l.ensureFree(c.server, c.db.EdbFilePath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
+			return err
+		}
+	}
 	if _, err := copyAside(c.path, l.now()); err != nil {
 		return fmt.Errorf("copy the database aside before repair: %w", err)
 	}

@@ -106,6 +106,15 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		return copied, fmt.Errorf("backup set %s holds no copy of the database", chain[0].ID)
 	}
 
+	need := dbFile.Size
+	for _, m := range chain {
+		for _, f := range m.LogFiles {
+			need += f.Size
+		}
+	}
+	if err := l.ensureFree(c.server, c.db.EdbFilePath, need, "the restore"); err != nil {
+		return 0, err
+	}
 	if _, err := os.Stat(c.path); err == nil {
 		if _, err := moveAside(c.path, l.now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)

@@ -1,0 +1,88 @@
+package lab
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+)
+
+// DefaultCapacity is the size of a lab drive that has not been given one.
+const DefaultCapacity = 2 * org.TeraByte
+
+// A drive's capacity is set with "exdr lab disk" and kept in a file
+// beside its contents; what it holds is the logical size of its files (a
+// log generation counts its full megabyte, as Exchange preallocates it).
+const capacityFile = ".exdr-capacity"
+
+func (l *Lab) driveDir(server, drive string) string {
+	return filepath.Join(l.disksDir(server), strings.ToUpper(drive))
+}
+
+// SetCapacity gives a server's drive a size.
+func (l *Lab) SetCapacity(server, drive string, size org.Size) error {
+	dir := l.driveDir(server, drive)
+	if _, err := os.Stat(l.disksDir(server)); err != nil {
+		return fmt.Errorf("server %s has no disks in the lab", server)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, capacityFile), []byte(size.String()+"\n"))
+}
+
+// free returns a drive's capacity less what its files take.
+func (l *Lab) free(server, drive string) (org.Size, error) {
+	dir := l.driveDir(server, drive)
+	capacity := DefaultCapacity
+	if b, err := os.ReadFile(filepath.Join(dir, capacityFile)); err == nil {
+		if c, err := org.ParseSize(strings.TrimSpace(string(b))); err == nil {
+			capacity = c
+		}
+	}
+	var used int64
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil
+			}
+			return err
+		}
+		if d.Type().IsRegular() && d.Name() != capacityFile {
+			if info, err := d.Info(); err == nil {
+				used += info.Size()
+			}
+		}
+		return nil
+	})
+	return capacity - org.Size(used), err
+}
+
+// drives lists the drives of a server that hold anything.
+func (l *Lab) drives(server string) []string {
+	entries, _ := os.ReadDir(l.disksDir(server))
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && len(e.Name()) == 1 {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// ensureFree refuses an operation that would write more to the drive of
+// winPath than it has room for, as a full disk would.
+func (l *Lab) ensureFree(server, winPath string, need int64, what string) error {
+	drive := winPath[:1]
+	free, err := l.free(server, drive)
+	if err != nil {
+		return err
+	}
+	if org.Size(need) > free {
+		return fmt.Errorf("%s needs %s on %s: of %s, but %s is free", what, org.Size(need), server, strings.ToUpper(drive)+":", free)
+	}
+	return nil
+}
