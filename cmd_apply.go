@@ -277,7 +277,11 @@ func verify(ctx context.Context, prov providers.Provider, replan func(*org.Org) 
 		fmt.Fprintf(s.stdout, "Could not check the organization against the configuration: %s\n", err)
 		return errReported
 	case p2.Changes():
-		fmt.Fprintf(s.stdout, "The organization does not match the configuration yet: %s remain. Run exdr plan to see them.\n", plural(len(p2.Steps), "step"))
+		remain := "remain"
+		if len(p2.Steps) == 1 {
+			remain = "remains"
+		}
+		fmt.Fprintf(s.stdout, "The organization does not match the configuration yet: %s %s. Run exdr plan to see them.\n", plural(len(p2.Steps), "step"), remain)
 		return errReported
 	}
 	fmt.Fprintln(s.stdout, "The organization matches the configuration.")

@@ -226,7 +226,7 @@ func (l *Lab) mount(id org.Identity) error {
 	mu := l.streamLock(c.stream.dir)
 	mu.Lock()
 	defer mu.Unlock()
-	cur, err := c.stream.current()
+	cur, err := c.stream.ensureCurrent()
 	if err != nil {
 		return err
 	}

@@ -327,6 +327,28 @@ func (s *logStream) current() (uint32, error) {
 	return gens[len(gens)-1], nil
 }
 
+// ensureCurrent returns the newest generation, starting one when none is
+// left (after a repair of a database whose logs were lost, as ESE starts
+// a new log): it follows the newest the checkpoint file knows, so no
+// generation number is used twice.
+func (s *logStream) ensureCurrent() (uint32, error) {
+	if cur, err := s.current(); err == nil {
+		return cur, nil
+	}
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return 0, err
+	}
+	_, newest, err := s.readChk()
+	if err != nil {
+		return 0, fmt.Errorf("the log folder %s holds no log generation and no checkpoint: %w", s.dir, err)
+	}
+	next := newest + 1
+	if err := s.newGeneration(next); err != nil {
+		return 0, err
+	}
+	return next, s.setCheckpoint(next)
+}
+
 // replay calls fn for every record from generation from through the
 // newest, in order. A missing or damaged generation stops it with an
 // error that names the generation: soft recovery cannot skip a log.
