@@ -26,6 +26,8 @@ var (
 		providers.VerbHardRecovery:        10 * time.Second,
 		providers.VerbIntegrityCheck:      5 * time.Minute,
 		providers.VerbDefragment:          time.Minute,
+		providers.VerbPlaceDatabase:       time.Minute,
+		providers.VerbRehomeMailboxes:     30 * time.Second, // Move-Mailbox -ConfigurationOnly, then AD replication
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute

@@ -112,6 +112,10 @@ func (b *builder) database(db *org.Database) {
 	}
 
 	if live == nil {
+		if src := b.moveSource(db); src != nil {
+			b.move(db, src, parent, mount)
+			return
+		}
 		args, params := databaseSettings(db, nil)
 		args["storage_group"], args["name"], args["kind"], args["edb_file_path"] = string(db.StorageGroup), db.Name, kind, db.EdbFilePath
 		cmd := fmt.Sprintf("New-%s -StorageGroup %s -Name %s -EdbFilePath %s", dbNoun(db), psQuote(string(db.StorageGroup)), psQuote(db.Name), psQuote(db.EdbFilePath))

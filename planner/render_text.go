@@ -192,6 +192,9 @@ func groups(p *Plan) []*group {
 			out = append(out, g)
 		}
 		g.steps = append(g.steps, s)
+		// The last step's identity names the resource as the
+		// configuration has it (a move starts on its old identity).
+		g.identity = string(s.Identity)
 	}
 	return out
 }

@@ -147,3 +147,46 @@ func TestSpaceGuards(t *testing.T) {
 		t.Fatalf("with room: %v", diags)
 	}
 }
+
+func TestPortability(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	// DB1 now belongs on MBX02's SG9; it still lives on MBX01.
+	desired.Servers = append(desired.Servers, &org.Server{Addr: addr(org.KindServer, "MBX02"), Name: "MBX02", Roles: org.Roles(org.RoleMailbox)})
+	desired.StorageGroups = append(desired.StorageGroups, &org.StorageGroup{Addr: addr(org.KindStorageGroup, "SG9"), Name: "SG9", Server: "MBX02", LogFolderPath: `D:\SG9`, SystemFolderPath: `D:\SG9`})
+	desired.Databases[0].StorageGroup = `MBX02\SG9`
+	live.Servers = append(live.Servers, &org.Server{Name: "MBX02", Roles: org.Roles(org.RoleMailbox), Health: &org.ServerHealth{Up: true}})
+	live.StorageGroups = append(live.StorageGroups, &org.StorageGroup{Name: "SG9", Server: "MBX02", LogFolderPath: `D:\SG9`, SystemFolderPath: `D:\SG9`,
+		Health: &org.LogHealth{FolderExists: true, Prefix: "E00", OnDisk: org.LogRange{Low: 1, High: 1}}})
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := "mailbox_database.DB1:dismount mailbox_database.DB1:create_database mailbox_database.DB1:allow_file_restore mailbox_database.DB1:place_database " +
+		"mailbox_database.DB1:mount mailbox_database.DB1:rehome_mailboxes mailbox_database.DB1:set_database"
+	if got := ids(p); got != want {
+		t.Fatalf("steps:\n got %s\nwant %s", got, want)
+	}
+	if s := p.Step("mailbox_database.DB1:dismount"); s.Identity != `MBX01\SG1\DB1` {
+		t.Errorf("the dismount is of %s, want the source", s.Identity)
+	}
+	if s := p.Step("mailbox_database.DB1:rehome_mailboxes"); !strings.Contains(s.Command, `Get-Mailbox -Database 'MBX01\SG1\DB1' | Move-Mailbox -ConfigurationOnly -TargetDatabase 'MBX02\SG9\DB1'`) {
+		t.Errorf("rehome command: %s", s.Command)
+	}
+	var text bytes.Buffer
+	WriteText(&text, p, TextOptions{})
+	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, "move_database.txt", text.Bytes())
+
+	// The source's server is gone: no files to move.
+	live.Servers[0].Health.Up = false
+	if _, diags := New(desired, live, Options{}); !diags.HasErrors() || diags[0].Summary != "Database cannot be moved" {
+		t.Fatalf("moving from a lost server: %v", diags)
+	}
+
+	// Public folder databases are not portable.
+	desired, live = desiredOrg(), healthyLive()
+	desired.Databases[2].StorageGroup = `MBX01\SG1`
+	_, diags = New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags[0].Detail, "public folder databases are not portable") {
+		t.Fatalf("moving a public folder database: %v", diags)
+	}
+}

@@ -25,6 +25,8 @@ import (
 //	hard_recovery          eseutil /cc: replay the restored logs, roll forward
 //	integrity_check        isinteg -fix after a repair
 //	defragment             eseutil /d: compact into a new file (old one set aside)
+//	place_database         put a moved database's files at its new path
+//	rehome_mailboxes       Move-Mailbox -ConfigurationOnly to the moved database
 type Verb string
 
 const (
@@ -43,6 +45,8 @@ const (
 	VerbHardRecovery        Verb = "hard_recovery"
 	VerbIntegrityCheck      Verb = "integrity_check"
 	VerbDefragment          Verb = "defragment"
+	VerbPlaceDatabase       Verb = "place_database"
+	VerbRehomeMailboxes     Verb = "rehome_mailboxes"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -66,6 +66,10 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.integrity(step.Identity)
 	case providers.VerbDefragment:
 		err = l.defragment(ctx, step.Identity, progress)
+	case providers.VerbPlaceDatabase:
+		err = l.placeDatabase(step)
+	case providers.VerbRehomeMailboxes:
+		err = l.rehomeMailboxes(step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

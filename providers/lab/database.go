@@ -95,6 +95,9 @@ func (l *Lab) createDatabase(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
+	if step.Args["object_only"] == "true" {
+		return nil // New-MailboxDatabase without a mount: the files come later
+	}
 	c, err := l.database(id)
 	if err != nil {
 		return err

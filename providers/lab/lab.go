@@ -97,8 +97,16 @@ type directory struct {
 	Servers       []*dirServer     `json:"servers"`
 	StorageGroups []*dirStoreGroup `json:"storage_groups"`
 	Databases     []*dirDatabase   `json:"databases"`
+	// Mailboxes are the users' AD objects and the database each is homed
+	// in (homeMDB); their items live in that database's pages.
+	Mailboxes []*dirMailbox `json:"mailboxes,omitempty"`
 
 	index *dirIndex
+}
+
+type dirMailbox struct {
+	Alias    string `json:"alias"`
+	Database string `json:"database"`
 }
 
 type dirServer struct {

@@ -87,6 +87,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		o.Backups = append(o.Backups, m.live(l.Verify(m)))
 	}
 	o.Throughput = l.Throughput()
+	for _, m := range d.Mailboxes {
+		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: m.Alias, Database: org.Identity(m.Database)})
+	}
 	return o, nil
 }
 

@@ -110,7 +110,27 @@ func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, erro
 	if err := v.commit(c.stream); err != nil {
 		return 0, "", err
 	}
+	if err := l.homeMailboxes(v.cat.Mailboxes, c.db.identity()); err != nil {
+		return 0, "", err
+	}
 	return delivered, "", l.checkpointIfDeep(c, e)
+}
+
+// homeMailboxes gives the directory a mailbox object for each alias that
+// has none, homed in db.
+func (l *Lab) homeMailboxes(aliases []string, db org.Identity) error {
+	return l.updateDirectory(func(d *directory) error {
+		have := map[string]bool{}
+		for _, m := range d.Mailboxes {
+			have[strings.ToLower(m.Alias)] = true
+		}
+		for _, a := range aliases {
+			if !have[strings.ToLower(a)] {
+				d.Mailboxes = append(d.Mailboxes, &dirMailbox{Alias: a, Database: string(db)})
+			}
+		}
+		return nil
+	})
 }
 
 // MailboxName is the alias traffic gives a database's i-th mailbox.
