@@ -81,16 +81,32 @@ func newFlags(s *streams, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and turns a flag error into errReported, since
-// package flag has printed it with the usage already.
+// parseFlags parses args, flags before or after the positional arguments
+// (exdr plan . -out x as well as exdr plan -out x .), and turns a flag
+// error into errReported, since package flag has printed it with the
+// usage already. After "--" everything is positional.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return err
+			}
+			return errReported
 		}
-		return errReported
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	// Parse once more so that fs.Args() returns the positional arguments.
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 // varFlags collects -var and -var-file in command-line order.

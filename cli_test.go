@@ -97,3 +97,24 @@ func TestProgressLines(t *testing.T) {
 		t.Errorf("progress line off a terminal = %q", out.String())
 	}
 }
+
+func TestFlagsAnywhere(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"validate", "examples/quickstart", "-json"}, exitOK},
+		{[]string{"validate", "-json", "examples/quickstart"}, exitOK},
+		{[]string{"validate", "examples/quickstart", "-var", "site=Lab"}, exitOK},
+		{[]string{"validate", "--", "-json"}, exitError}, // a directory named -json
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runIn(t, tt.args...)
+		if code != tt.want {
+			t.Errorf("exdr %v exited %d, want %d\n%s%s", tt.args, code, tt.want, stdout, stderr)
+		}
+	}
+	if _, stdout, _ := runIn(t, "validate", "examples/quickstart", "-json"); !strings.Contains(stdout, `"valid": true`) {
+		t.Errorf("-json after the directory was not taken as a flag: %s", stdout)
+	}
+}
