@@ -295,7 +295,7 @@ func (l *Lab) dismount(id org.Identity) error {
 		return nil
 	}
 	defer e.Close()
-	if st.Mounted[mountKey(id)] != e.hdr.Signature || e.hdr.State != org.StateDirty {
+	if !st.isMounted(id, e.hdr) {
 		if e.hdr.State == org.StateDirty {
 			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
 		}
@@ -426,7 +426,7 @@ func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress provider
 	if e.hdr.State == org.StateClean {
 		return nil
 	}
-	if st, err := l.loadStore(c.server); err == nil && st.Mounted[mountKey(id)] == e.hdr.Signature {
+	if st, err := l.loadStore(c.server); err == nil && st.isMounted(id, e.hdr) {
 		return fmt.Errorf("the database is mounted; soft recovery is for a database that is not")
 	}
 	mu := l.streamLock(c.stream.dir)

@@ -87,7 +87,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	defer e.Close()
 	in.State, in.LogRequired, in.RepairCount, in.Pages = e.hdr.State, e.hdr.LogRequired, int(e.hdr.RepairCount), int(e.hdr.Pages)
 	in.LastFull, in.LastIncremental, in.LastDifferential = stampTime(e.hdr.LastFull), stampTime(e.hdr.LastIncr), stampTime(e.hdr.LastDiff)
-	in.Mounted = st.Mounted[mountKey(id)] == e.hdr.Signature && e.hdr.State == org.StateDirty
+	in.Mounted = st.isMounted(id, e.hdr)
 	if in.BadPages, err = e.scan(); err != nil {
 		return nil, err
 	}

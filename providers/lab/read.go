@@ -154,7 +154,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	}
 	h.BadPages, _ = e.scan()
 	h.ItemsAtRisk = itemsAtRisk(e, h.BadPages)
-	h.Mounted = st != nil && st.Mounted[mountKey(db.identity())] == hdr.Signature && hdr.State == org.StateDirty
+	h.Mounted = st.isMounted(db.identity(), hdr)
 	return h
 }
 

@@ -21,16 +21,8 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 	if err != nil {
 		return err
 	}
-	if st, err := l.loadStore(c.server); err == nil {
-		if _, mounted := st.Mounted[mountKey(id)]; mounted {
-			if e, err := openEDB(c.path, false); err == nil {
-				attached := st.Mounted[mountKey(id)] == e.hdr.Signature && e.hdr.State == org.StateDirty
-				e.Close()
-				if attached {
-					return fmt.Errorf("the database is mounted: dismount it before eseutil /p")
-				}
-			}
-		}
+	if l.mounted(c) {
+		return fmt.Errorf("the database is mounted: dismount it before eseutil /p")
 	}
 	f, err := os.OpenFile(c.path, os.O_RDWR, 0)
 	if err != nil {

@@ -70,16 +70,8 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if !c.db.AllowFileRestore {
 		return copied, fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
 	}
-	if st, err := l.loadStore(c.server); err == nil {
-		if _, mounted := st.Mounted[mountKey(step.Identity)]; mounted {
-			if e, err := openEDB(c.path, false); err == nil {
-				attached := st.Mounted[mountKey(step.Identity)] == e.hdr.Signature && e.hdr.State == org.StateDirty
-				e.Close()
-				if attached {
-					return copied, fmt.Errorf("the database is mounted: dismount it before restoring over it")
-				}
-			}
-		}
+	if l.mounted(c) {
+		return copied, fmt.Errorf("the database is mounted: dismount it before restoring over it")
 	}
 	catalog, err := l.Backups()
 	if err != nil {

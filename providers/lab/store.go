@@ -57,3 +57,23 @@ func (l *Lab) updateStore(server string, fn func(*store)) error {
 }
 
 func mountKey(id org.Identity) string { return id.Key() }
+
+// isMounted is the one rule for "mounted": the store attached this very
+// file (its signature) and the file's header says it is attached.
+func (s *store) isMounted(id org.Identity, hdr *edbHeader) bool {
+	return s != nil && s.Mounted[mountKey(id)] == hdr.Signature && hdr.State == org.StateDirty
+}
+
+// mounted reports whether the store has a database's file attached now.
+func (l *Lab) mounted(c *dbContext) bool {
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return false
+	}
+	e, err := openEDB(c.path, false)
+	if err != nil {
+		return false
+	}
+	defer e.Close()
+	return st.isMounted(c.db.identity(), e.hdr)
+}

@@ -76,7 +76,7 @@ func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, erro
 		return 0, "not mounted (its file cannot be opened)", nil
 	}
 	defer e.Close()
-	if st.Mounted[mountKey(id)] != e.hdr.Signature || e.hdr.State != org.StateDirty {
+	if !st.isMounted(id, e.hdr) {
 		return 0, "not mounted", nil
 	}
 	mu := l.streamLock(c.stream.dir)
