@@ -19,18 +19,23 @@ type labCommand struct {
 	name, usage, summary string
 	nargs                int // positional arguments after the optional DIR
 	flags                func(fs *flag.FlagSet) func(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error
+	// optional, if set, is the prefix of an optional last argument that
+	// cannot be taken for the directory ("+" for lab clock +14d).
+	optional string
 }
 
 func labCommands() []labCommand {
 	return []labCommand{
-		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit)},
-		{"traffic", "lab traffic [-mailboxes N] [-items N] [-seed S] [DIR]", "deliver deterministic mail to every mounted mailbox database", 0, trafficFlags},
-		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items", 1, inspectFlags},
-		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags},
-		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups)},
-		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk)},
-		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash)},
-		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount)},
+		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit), ""},
+		{"traffic", "lab traffic [-mailboxes N] [-items N] [-seed S] [DIR]", "deliver deterministic mail to every mounted mailbox database", 0, trafficFlags, ""},
+		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items", 1, inspectFlags, ""},
+		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
+		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
+		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
+		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|disable|remove-account ALIAS", "delete a mailbox's oldest items, disable it, or delete its account out of band", 2, mailboxFlags, ""},
+		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
+		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash), ""},
+		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
 	}
 }
 
@@ -59,6 +64,10 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 			return err
 		}
 		rest := fs.Args()
+		var opt []string
+		if c.optional != "" && len(rest) > 0 && strings.HasPrefix(rest[len(rest)-1], c.optional) {
+			opt, rest = rest[len(rest)-1:], rest[:len(rest)-1]
+		}
 		dir := "."
 		switch len(rest) {
 		case c.nargs:
@@ -78,7 +87,7 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		if c.name != "init" && !lab.Exists(l.Root()) {
 			return fmt.Errorf("no lab at %s yet: run exdr apply (or exdr lab init) first", l.Root())
 		}
-		return run(ctx, l, ws, rest, s)
+		return run(ctx, l, ws, append(rest, opt...), s)
 	}
 	return fmt.Errorf("no lab command %q: run exdr lab -h", args[0])
 }
@@ -110,6 +119,59 @@ func labDisk(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *stre
 	}
 	fmt.Fprintf(s.stdout, "%s: of %s is now %s.\n", strings.ToUpper(drive), args[0], size)
 	return nil
+}
+
+func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	return func(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
+		if len(args) == 1 {
+			d, err := org.ParseDuration(strings.TrimPrefix(args[0], "+"))
+			if err != nil || d <= 0 {
+				return fmt.Errorf("lab clock %s: give how far to move the clock forward, such as +14d or +6h", args[0])
+			}
+			rep, err := l.Advance(time.Duration(d))
+			if err != nil {
+				return err
+			}
+			for db, n := range rep.Items {
+				if n > 0 {
+					fmt.Fprintf(s.stdout, "%s: %d deleted items past retention purged.\n", db, n)
+				}
+			}
+			for db, mbs := range rep.Mailboxes {
+				fmt.Fprintf(s.stdout, "%s: disconnected mailboxes past retention purged: %s.\n", db, strings.Join(mbs, ", "))
+			}
+		}
+		fmt.Fprintf(s.stdout, "Lab time: %s\n", l.Now().UTC().Format("2006-01-02 15:04:05Z"))
+		return nil
+	}
+}
+
+func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	count := fs.Int("count", 1, "delete-items: how many of the oldest items")
+	return func(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
+		action, alias := args[0], args[1]
+		switch action {
+		case "delete-items":
+			n, err := l.DeleteItems(alias, *count)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "%d items of %s moved to the dumpster.\n", n, alias)
+		case "disable":
+			if err := l.DisableMailbox(alias); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "%s disabled: disconnected in its database, kept for the mailbox retention.\n", alias)
+		case "remove-account":
+			if err := l.RemoveAccount(alias); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "The account of %s is gone from the directory; its store has not noticed.\n", alias)
+		default:
+			return fmt.Errorf("lab mailbox %s: give delete-items, disable or remove-account", action)
+		}
+		return nil
+	}
 }
 
 func labCrash(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
@@ -280,14 +342,36 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 	if in.Pending > 0 {
 		fmt.Fprintf(w, " (in the pages; %d page changes in the logs await soft recovery)", in.Pending)
 	}
+	if n := in.Dumpster(); n > 0 {
+		fmt.Fprintf(w, "; %d deleted, kept in the dumpster", n)
+	}
 	fmt.Fprintln(w)
 	for _, mb := range in.MailboxNames() {
-		fmt.Fprintf(w, "  %-20s %d items\n", mb, len(in.Mailboxes[mb]))
+		visible, deleted := 0, 0
+		for _, it := range in.Mailboxes[mb] {
+			if it.Deleted.IsZero() {
+				visible++
+			} else {
+				deleted++
+			}
+		}
+		line := fmt.Sprintf("  %-20s %d items", mb, visible)
+		if deleted > 0 {
+			line += fmt.Sprintf(", %d in the dumpster", deleted)
+		}
+		if at, ok := in.Disconnected[mb]; ok {
+			line += fmt.Sprintf(", disconnected %s", at.UTC().Format("2006-01-02 15:04Z"))
+		}
+		fmt.Fprintln(w, line)
 	}
 	if items {
 		for _, mb := range in.MailboxNames() {
 			for _, it := range in.Mailboxes[mb] {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", it.Mailbox, it.Folder, it.Subject)
+				del := ""
+				if !it.Deleted.IsZero() {
+					del = "\t(deleted)"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s%s\n", it.Mailbox, it.Folder, it.Subject, del)
 			}
 		}
 	}

@@ -159,6 +159,17 @@ type Mailbox struct {
 	UseDatabaseRetentionDefaults  *bool
 	RetainDeletedItemsFor         *Duration
 	RetainDeletedItemsUntilBackup *bool
+	Health                        *MailboxHealth // live only
+}
+
+// MailboxHealth is what the directory and the store show of a mailbox.
+type MailboxHealth struct {
+	InDirectory bool // its object (and owner) is in Active Directory
+	InStore     bool // the database's store holds it
+	// Disconnected is when the store disconnected it (Disable-Mailbox,
+	// or Clean-MailboxDatabase after its account went); zero while
+	// connected. It stays for the mailbox retention, then is purged.
+	Disconnected time.Time
 }
 
 // QueueDatabase is a transport server's queue database (mail.que).

@@ -27,6 +27,10 @@ import (
 //	defragment             eseutil /d: compact into a new file (old one set aside)
 //	place_database         put a moved database's files at its new path
 //	rehome_mailboxes       Move-Mailbox -ConfigurationOnly to the moved database
+//	create_mailbox         Enable-Mailbox: a new, empty mailbox
+//	connect_mailbox        Connect-Mailbox: a disconnected mailbox joined again
+//	clean_mailbox_database Clean-MailboxDatabase: the store notices disconnections
+//	set_mailbox            Set-Mailbox: per-mailbox retention
 type Verb string
 
 const (
@@ -47,6 +51,10 @@ const (
 	VerbDefragment          Verb = "defragment"
 	VerbPlaceDatabase       Verb = "place_database"
 	VerbRehomeMailboxes     Verb = "rehome_mailboxes"
+	VerbCreateMailbox       Verb = "create_mailbox"
+	VerbConnectMailbox      Verb = "connect_mailbox"
+	VerbCleanMailboxDB      Verb = "clean_mailbox_database"
+	VerbSetMailbox          Verb = "set_mailbox"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -70,6 +70,14 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.placeDatabase(step)
 	case providers.VerbRehomeMailboxes:
 		err = l.rehomeMailboxes(step)
+	case providers.VerbCreateMailbox:
+		err = l.createMailbox(step)
+	case providers.VerbConnectMailbox:
+		err = l.connectMailbox(step)
+	case providers.VerbCleanMailboxDB:
+		err = l.cleanMailboxDatabase(step)
+	case providers.VerbSetMailbox:
+		err = l.setMailbox(step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

@@ -62,6 +62,9 @@ type catalog struct {
 	LastMount time.Time `json:"last_mount,omitzero"`
 	NextItem  uint64    `json:"next_item,omitempty"`
 	Mailboxes []string  `json:"mailboxes,omitempty"`
+	// Disconnected are the store's disconnected mailboxes and when each
+	// was disconnected; they stay for the mailbox retention.
+	Disconnected map[string]time.Time `json:"disconnected,omitempty"`
 }
 
 // createDatabase adds the database to the directory if it is not there,

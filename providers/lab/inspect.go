@@ -30,15 +30,34 @@ type Inspection struct {
 	Mailboxes map[string][]Item
 	// Pending counts logged page changes a soft recovery would apply.
 	Pending int
+	// Disconnected mailboxes, and when each was disconnected.
+	Disconnected map[string]time.Time
 	// ContentError is set when the pages cannot be read for items.
 	ContentError string
 }
 
-// Items counts every item.
+// Items counts the items users see: those not in the dumpster.
 func (in *Inspection) Items() int {
 	n := 0
 	for _, items := range in.Mailboxes {
-		n += len(items)
+		for _, it := range items {
+			if it.Deleted.IsZero() {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Dumpster counts the deleted items retention still keeps.
+func (in *Inspection) Dumpster() int {
+	n := 0
+	for _, items := range in.Mailboxes {
+		for _, it := range items {
+			if !it.Deleted.IsZero() {
+				n++
+			}
+		}
 	}
 	return n
 }
@@ -123,6 +142,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	for _, mb := range view.cat.Mailboxes {
 		in.Mailboxes[mb] = nil
 	}
+	in.Disconnected = view.cat.Disconnected
 	for _, it := range items {
 		in.Mailboxes[it.Mailbox] = append(in.Mailboxes[it.Mailbox], it)
 	}

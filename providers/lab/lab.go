@@ -44,14 +44,18 @@ type Lab struct {
 	streamMu sync.Mutex
 	streams  map[string]*sync.Mutex // per log folder: appends and replays
 
-	now func() time.Time
+	now    func() time.Time
+	offset time.Duration // the lab clock's lead over real time
 }
 
 // New returns the lab at root without touching the disk: a lab that does
 // not exist yet reads as an empty organization, and is created by the
 // first step applied or lock taken (or by Init).
 func New(root, organization string) *Lab {
-	return &Lab{root: root, organization: organization, streams: map[string]*sync.Mutex{}, now: time.Now}
+	l := &Lab{root: root, organization: organization, streams: map[string]*sync.Mutex{}}
+	l.offset = l.loadOffset()
+	l.now = func() time.Time { return time.Now().Add(l.offset) }
+	return l
 }
 
 // Open opens the lab at root, which must exist.
@@ -107,7 +111,17 @@ type directory struct {
 type dirMailbox struct {
 	Alias    string `json:"alias"`
 	Database string `json:"database"`
+	Owner    string `json:"owner,omitempty"` // the AD account, DOMAIN\user
+	// Per-mailbox retention (Set-Mailbox); UseDatabaseRetentionDefaults
+	// is true when nil.
+	UseDefaults           *bool  `json:"use_database_retention_defaults,omitempty"`
+	RetainDeletedItemsFor string `json:"retain_deleted_items_for,omitempty"`
+	RetainUntilBackup     bool   `json:"retain_deleted_items_until_backup,omitempty"`
 }
+
+// UseDatabaseDefaults reports whether the mailbox keeps its database's
+// retention.
+func (m *dirMailbox) UseDatabaseDefaults() bool { return m.UseDefaults == nil || *m.UseDefaults }
 
 type dirServer struct {
 	Name    string    `json:"name"`

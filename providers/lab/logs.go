@@ -374,6 +374,33 @@ func (s *logStream) replay(from uint32, fn func(record) error) error {
 	return nil
 }
 
+// latestCatalogs returns, for each database signature, the newest logged
+// image of its catalog page, from the checkpoint on.
+func (s *logStream) latestCatalogs() map[uint64]record {
+	out := map[uint64]record{}
+	cp, err := s.checkpoint()
+	if err != nil {
+		return out
+	}
+	gens, _ := s.generations()
+	for _, g := range gens {
+		if g < cp {
+			continue
+		}
+		recs, _, err := s.readGeneration(g)
+		if err != nil {
+			continue
+		}
+		for _, r := range recs {
+			p := r.Payload
+			if len(p) >= 13 && p[0] == recPageImage && binary.LittleEndian.Uint32(p[9:]) == 1 {
+				out[binary.LittleEndian.Uint64(p[1:])] = r
+			}
+		}
+	}
+	return out
+}
+
 // inspect reports the stream's health, verifying every generation.
 func (s *logStream) inspect() *org.LogHealth {
 	h := &org.LogHealth{Prefix: s.prefix}

@@ -20,6 +20,9 @@ type Item struct {
 	From    string    `json:"from"`
 	Time    time.Time `json:"t"`
 	Body    string    `json:"b"`
+	// Deleted is when the user deleted it: it is in the dumpster, which
+	// keeps it for the deleted item retention. Zero for a visible item.
+	Deleted time.Time `json:"del,omitzero"`
 }
 
 // dbView is a database's content as the Information Store sees it: the
@@ -136,6 +139,43 @@ func (v *dbView) deliver(it Item) error {
 	v.pages[n] = append(v.pages[n], b...)
 	v.changed[n] = true
 	return nil
+}
+
+// rewrite runs keep on every item, dropping those it returns false for
+// and rewriting the pages where it dropped or changed anything. It
+// returns how many items it dropped.
+func (v *dbView) rewrite(keep func(it *Item) bool) int {
+	dropped := 0
+	for n := uint32(2); n <= v.count; n++ {
+		var out []byte
+		changed := false
+		for _, line := range bytes.Split(v.pages[n], []byte{'\n'}) {
+			if len(line) == 0 {
+				continue
+			}
+			var it Item
+			if json.Unmarshal(line, &it) != nil {
+				out = append(append(out, line...), '\n')
+				continue
+			}
+			before := it
+			if !keep(&it) {
+				dropped++
+				changed = true
+				continue
+			}
+			if it != before {
+				changed = true
+				line, _ = json.Marshal(it)
+			}
+			out = append(append(out, line...), '\n')
+		}
+		if changed {
+			v.pages[n] = out
+			v.changed[n] = true
+		}
+	}
+	return dropped
 }
 
 // commit writes every changed page to the log as a page image: the pages

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"runtime"
@@ -42,7 +43,12 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 
 	var jobs []func()
-	for _, sg := range d.StorageGroups {
+	catalogs := make([]map[uint64]record, len(d.StorageGroups))
+	sgIndex := map[string]int{}
+	for i, sg := range d.StorageGroups {
+		sgIndex[org.Identity(sg.Server).Join(sg.Name).Key()] = i
+	}
+	for i, sg := range d.StorageGroups {
 		live := &org.StorageGroup{
 			Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath,
 			SystemFolderPath: sg.SystemFolderPath, CircularLogging: sg.CircularLogging,
@@ -51,6 +57,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		jobs = append(jobs, func() {
 			if s, err := l.stream(sg); err == nil {
 				live.Health = s.inspect()
+				catalogs[i] = s.latestCatalogs()
 			} else {
 				live.Health = &org.LogHealth{Prefix: sg.Prefix}
 			}
@@ -67,17 +74,23 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		newest[sg.Identity().Key()] = sg.Health.OnDisk.High
 	}
 	jobs = jobs[:0]
-	for _, db := range d.Databases {
+	cats := make([]*catalog, len(d.Databases))
+	for i, db := range d.Databases {
 		live := liveDatabase(db)
 		o.Databases = append(o.Databases, live)
 		sg := d.storageGroup(org.Identity(db.StorageGroup))
 		st := stores[org.Identity(live.Server()).Key()]
 		cur := newest[org.Identity(db.StorageGroup).Key()]
-		jobs = append(jobs, func() { live.Health = l.inspectDatabase(db, sg, st, cur) })
+		var logged map[uint64]record
+		if j, ok := sgIndex[org.Identity(db.StorageGroup).Key()]; ok {
+			logged = catalogs[j]
+		}
+		jobs = append(jobs, func() { live.Health, cats[i] = l.inspectDatabase(db, sg, st, cur, logged) })
 	}
 	if err := runParallel(ctx, jobs); err != nil {
 		return nil, err
 	}
+	o.Mailboxes = liveMailboxes(d, cats)
 	sortLive(o)
 	sets, err := l.Backups()
 	if err != nil {
@@ -87,9 +100,6 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		o.Backups = append(o.Backups, m.live(l.Verify(m)))
 	}
 	o.Throughput = l.Throughput()
-	for _, m := range d.Mailboxes {
-		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: m.Alias, Database: org.Identity(m.Database)})
-	}
 	return o, nil
 }
 
@@ -114,20 +124,20 @@ func liveDatabase(db *dirDatabase) *org.Database {
 // inspectDatabase reads a database's header and verifies every page, as
 // eseutil /mh and /k would. A database counts as mounted only if the store
 // attached this very file and its header says it is attached.
-func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, newestLog uint32) *org.DatabaseHealth {
+func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, newestLog uint32, logged map[uint64]record) (*org.DatabaseHealth, *catalog) {
 	h := &org.DatabaseHealth{}
 	server := strings.SplitN(db.StorageGroup, `\`, 2)[0]
 	path, err := l.HostPath(server, db.EdbFilePath)
 	if err != nil {
-		return h
+		return h, nil
 	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return h
+		return h, nil
 	}
 	h.FileExists = true
 	if err != nil {
-		return h
+		return h, nil
 	}
 	h.Size = org.Size(fi.Size())
 	e, err := openEDB(path, false) // the header alone, as eseutil /mh reads it
@@ -135,13 +145,13 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 		// An unreadable header makes the whole file unusable: report
 		// page 0 as failing, as eseutil reports a damaged header.
 		h.BadPages = []uint32{0}
-		return h
+		return h, nil
 	}
 	defer e.Close()
 	hdr := e.hdr
 	if !strings.EqualFold(hdr.Identity, string(db.identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
 		h.BadPages = []uint32{0} // another database's file stands at this path
-		return h
+		return h, nil
 	}
 	h.State, h.Pages, h.RepairCount = hdr.State, int(hdr.Pages), int(hdr.RepairCount)
 	if hdr.State == org.StateDirty {
@@ -155,7 +165,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	h.BadPages, _ = e.scan()
 	h.ItemsAtRisk = itemsAtRisk(e, h.BadPages)
 	h.Mounted = st.isMounted(db.identity(), hdr)
-	return h
+	return h, storeCatalog(e, logged[hdr.Signature], h.Mounted)
 }
 
 // runParallel runs independent inspection jobs on a few goroutines, all of
@@ -193,4 +203,74 @@ func sortLive(o *org.Org) {
 
 func (l *Lab) disksDir(server string) string {
 	return l.serverDir(server) + string(os.PathSeparator) + "disks"
+}
+
+// storeCatalog is a mailbox database's catalog as its store sees it: the
+// page, or for a mounted database the newer logged image of it.
+func storeCatalog(e *edbFile, logged record, mounted bool) *catalog {
+	if e.hdr.Kind != org.MailboxDB || len(e.hdr.Identity) == 0 {
+		return nil
+	}
+	cat, err := readCatalog(e)
+	if err != nil {
+		return nil
+	}
+	if mounted && logged.Payload != nil && logged.LSN >= e.hdr.AttachLSN {
+		var newer catalog
+		if json.Unmarshal(logged.Payload[13:], &newer) == nil {
+			cat = &newer
+		}
+	}
+	return cat
+}
+
+// liveMailboxes joins the directory's mailbox objects with what each
+// database's store holds.
+func liveMailboxes(d *directory, cats []*catalog) []*org.Mailbox {
+	var out []*org.Mailbox
+	inStore := map[string]*catalog{} // db key + "|" + alias key
+	for i, db := range d.Databases {
+		if cats[i] == nil {
+			continue
+		}
+		for _, mb := range cats[i].Mailboxes {
+			inStore[db.identity().Key()+"|"+strings.ToLower(mb)] = cats[i]
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range d.Mailboxes {
+		key := org.Identity(m.Database).Key() + "|" + strings.ToLower(m.Alias)
+		seen[key] = true
+		h := &org.MailboxHealth{InDirectory: true}
+		if cat := inStore[key]; cat != nil {
+			h.InStore, h.Disconnected = true, cat.Disconnected[m.Alias]
+		}
+		out = append(out, &org.Mailbox{Name: m.Alias, Owner: m.Owner, Database: org.Identity(m.Database), Health: h,
+			UseDatabaseRetentionDefaults: m.UseDefaults, RetainDeletedItemsUntilBackup: boolPtr(m.RetainUntilBackup),
+			RetainDeletedItemsFor: durationPtr(m.RetainDeletedItemsFor)})
+	}
+	for i, db := range d.Databases {
+		if cats[i] == nil {
+			continue
+		}
+		for _, mb := range cats[i].Mailboxes {
+			key := db.identity().Key() + "|" + strings.ToLower(mb)
+			if seen[key] {
+				continue
+			}
+			out = append(out, &org.Mailbox{Name: mb, Database: db.identity(),
+				Health: &org.MailboxHealth{InStore: true, Disconnected: cats[i].Disconnected[mb]}})
+		}
+	}
+	slices.SortFunc(out, func(a, b *org.Mailbox) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+func durationPtr(s string) *org.Duration {
+	if d, err := org.ParseDuration(s); err == nil {
+		return &d
+	}
+	return nil
 }

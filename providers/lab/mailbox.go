@@ -1,0 +1,248 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+var errNotMounted = errors.New("the database is not mounted: the store can change only a mounted database")
+
+// withMountedView runs fn on a mounted database's content and logs what
+// it changed, as the store does. fn also gets the time of the database's
+// last full or incremental backup.
+func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup time.Time) error) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(c.path, true)
+	if err != nil {
+		return errNotMounted
+	}
+	defer e.Close()
+	if !st.isMounted(id, e.hdr) {
+		return errNotMounted
+	}
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	v, err := loadView(e, c.stream, true)
+	if err != nil {
+		return err
+	}
+	if err := fn(v, stampTime(max(e.hdr.LastFull, e.hdr.LastIncr))); err != nil {
+		return err
+	}
+	return v.commit(c.stream)
+}
+
+// homeOf finds the database a mailbox lives in: its directory object's
+// home, or else the store that holds it.
+func (l *Lab) homeOf(alias string) (org.Identity, error) {
+	var home org.Identity
+	var dbs []org.Identity
+	l.viewDirectory(func(d *directory) error {
+		for _, m := range d.Mailboxes {
+			if strings.EqualFold(m.Alias, alias) {
+				home = org.Identity(m.Database)
+			}
+		}
+		for _, db := range d.Databases {
+			dbs = append(dbs, db.identity())
+		}
+		return nil
+	})
+	if home != "" {
+		return home, nil
+	}
+	for _, id := range dbs {
+		found := false
+		l.withMountedView(id, func(v *dbView, _ time.Time) error {
+			found = slices.ContainsFunc(v.cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
+			return nil
+		})
+		if found {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("no mailbox %s in the lab", alias)
+}
+
+// DeleteItems moves a mailbox's n oldest visible items to the dumpster,
+// as a user deleting them would, and returns how many it moved.
+func (l *Lab) DeleteItems(alias string, n int) (int, error) {
+	db, err := l.homeOf(alias)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	now := l.now().UTC()
+	err = l.withMountedView(db, func(v *dbView, _ time.Time) error {
+		v.rewrite(func(it *Item) bool {
+			if moved < n && strings.EqualFold(it.Mailbox, alias) && it.Deleted.IsZero() {
+				it.Deleted = now
+				moved++
+			}
+			return true
+		})
+		return nil
+	})
+	return moved, err
+}
+
+// DisableMailbox is Disable-Mailbox: the directory object goes and the
+// store marks the mailbox disconnected now; it stays, with its items, for
+// the mailbox retention.
+func (l *Lab) DisableMailbox(alias string) error {
+	db, err := l.homeOf(alias)
+	if err != nil {
+		return err
+	}
+	if err := l.withMountedView(db, func(v *dbView, _ time.Time) error {
+		return v.disconnect(alias, l.now().UTC())
+	}); err != nil {
+		return err
+	}
+	return l.dropMailboxObject(alias)
+}
+
+// RemoveAccount deletes a mailbox's owner account from the directory out
+// of band: the store does not notice until Clean-MailboxDatabase.
+func (l *Lab) RemoveAccount(alias string) error {
+	if _, err := l.homeOf(alias); err != nil {
+		return err
+	}
+	return l.dropMailboxObject(alias)
+}
+
+func (l *Lab) dropMailboxObject(alias string) error {
+	return l.updateDirectory(func(d *directory) error {
+		d.Mailboxes = slices.DeleteFunc(d.Mailboxes, func(m *dirMailbox) bool { return strings.EqualFold(m.Alias, alias) })
+		return nil
+	})
+}
+
+func (v *dbView) disconnect(alias string, at time.Time) error {
+	i := slices.IndexFunc(v.cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
+	if i < 0 {
+		return fmt.Errorf("the store holds no mailbox %s", alias)
+	}
+	if v.cat.Disconnected == nil {
+		v.cat.Disconnected = map[string]time.Time{}
+	}
+	if _, done := v.cat.Disconnected[v.cat.Mailboxes[i]]; !done {
+		v.cat.Disconnected[v.cat.Mailboxes[i]] = at
+		v.changed[1] = true
+	}
+	return nil
+}
+
+// Step verbs on mailboxes. Args: "mailbox" (the alias), "owner".
+
+// createMailbox is Enable-Mailbox: a directory object homed in the
+// database, and an empty mailbox in its store.
+func (l *Lab) createMailbox(step *providers.Step) error {
+	alias := step.Args["mailbox"]
+	if err := l.withMountedView(step.Identity, func(v *dbView, _ time.Time) error {
+		v.addMailbox(alias)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return l.setMailboxObject(alias, step.Identity, step.Args)
+}
+
+// connectMailbox is Connect-Mailbox: a disconnected mailbox in the store
+// is joined to its owner's directory object again, its items intact.
+func (l *Lab) connectMailbox(step *providers.Step) error {
+	alias := step.Args["mailbox"]
+	err := l.withMountedView(step.Identity, func(v *dbView, _ time.Time) error {
+		i := slices.IndexFunc(v.cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
+		if i < 0 {
+			return fmt.Errorf("the store holds no mailbox %s to connect: it was purged, or never lived here", alias)
+		}
+		if _, disconnected := v.cat.Disconnected[v.cat.Mailboxes[i]]; disconnected {
+			delete(v.cat.Disconnected, v.cat.Mailboxes[i])
+			v.changed[1] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return l.setMailboxObject(alias, step.Identity, step.Args)
+}
+
+// cleanMailboxDatabase is Clean-MailboxDatabase: mailboxes the store
+// holds as connected whose directory object is gone are marked
+// disconnected now.
+func (l *Lab) cleanMailboxDatabase(step *providers.Step) error {
+	objects := map[string]bool{}
+	l.viewDirectory(func(d *directory) error {
+		for _, m := range d.Mailboxes {
+			if org.Identity(m.Database).Key() == step.Identity.Key() {
+				objects[strings.ToLower(m.Alias)] = true
+			}
+		}
+		return nil
+	})
+	now := l.now().UTC()
+	return l.withMountedView(step.Identity, func(v *dbView, _ time.Time) error {
+		for _, mb := range v.cat.Mailboxes {
+			if _, gone := v.cat.Disconnected[mb]; !gone && !objects[strings.ToLower(mb)] {
+				if err := v.disconnect(mb, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// setMailbox is Set-Mailbox for the retention overrides.
+func (l *Lab) setMailbox(step *providers.Step) error {
+	return l.setMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
+}
+
+// setMailboxObject creates or updates a mailbox's directory object with
+// the owner and retention settings present in args.
+func (l *Lab) setMailboxObject(alias string, db org.Identity, args map[string]string) error {
+	return l.updateDirectory(func(d *directory) error {
+		var m *dirMailbox
+		for _, x := range d.Mailboxes {
+			if strings.EqualFold(x.Alias, alias) {
+				m = x
+			}
+		}
+		if m == nil {
+			m = &dirMailbox{Alias: alias}
+			d.Mailboxes = append(d.Mailboxes, m)
+		}
+		m.Database = string(db)
+		if o, ok := args["owner"]; ok && o != "" {
+			m.Owner = o
+		}
+		if v, ok := args["use_database_retention_defaults"]; ok {
+			b, _ := strconv.ParseBool(v)
+			m.UseDefaults = &b
+		}
+		if v, ok := args["retain_deleted_items_for"]; ok {
+			m.RetainDeletedItemsFor = v
+		}
+		if v, ok := args["retain_deleted_items_until_backup"]; ok {
+			m.RetainUntilBackup = v == "true"
+		}
+		return nil
+	})
+}
