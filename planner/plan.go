@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,6 +131,9 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	for _, db := range desired.Databases {
 		b.database(db)
 	}
+	for _, m := range desired.Mailboxes {
+		b.mailbox(m)
+	}
 	b.unmanaged()
 	if len(opts.Targets) > 0 {
 		b.target(opts.Targets)
@@ -153,6 +157,15 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 	}
 	for _, bs := range live.Backups {
 		facts["backup "+bs.ID] = bs.Facts()
+	}
+	for _, m := range live.Mailboxes {
+		if m.Health != nil {
+			facts["mailbox "+m.Name+" in "+string(m.Database)] = org.Facts{
+				"in_directory": strconv.FormatBool(m.Health.InDirectory),
+				"in_store":     strconv.FormatBool(m.Health.InStore),
+				"connected":    strconv.FormatBool(m.Health.Disconnected.IsZero()),
+			}
+		}
 	}
 	return facts
 }

@@ -151,16 +151,13 @@ func (v *dbView) disconnect(alias string, at time.Time) error {
 // Step verbs on mailboxes. Args: "mailbox" (the alias), "owner".
 
 // createMailbox is Enable-Mailbox: a directory object homed in the
-// database, and an empty mailbox in its store.
+// database. The store makes the mailbox itself at first logon or
+// delivery, as Exchange's does.
 func (l *Lab) createMailbox(step *providers.Step) error {
-	alias := step.Args["mailbox"]
-	if err := l.withMountedView(step.Identity, func(v *dbView, _ time.Time) error {
-		v.addMailbox(alias)
-		return nil
-	}); err != nil {
+	if _, err := l.database(step.Identity); err != nil {
 		return err
 	}
-	return l.setMailboxObject(alias, step.Identity, step.Args)
+	return l.setMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
 }
 
 // connectMailbox is Connect-Mailbox: a disconnected mailbox in the store

@@ -206,8 +206,9 @@ func (l *Lab) disksDir(server string) string {
 }
 
 // storeCatalog is a mailbox database's catalog as its store sees it: the
-// page, or for a mounted database the newer logged image of it.
-func storeCatalog(e *edbFile, logged record, mounted bool) *catalog {
+// page, or the newer logged image of it for a database in dirty shutdown
+// (mounted, or crashed with the change awaiting soft recovery).
+func storeCatalog(e *edbFile, logged record, _ bool) *catalog {
 	if e.hdr.Kind != org.MailboxDB || len(e.hdr.Identity) == 0 {
 		return nil
 	}
@@ -215,7 +216,7 @@ func storeCatalog(e *edbFile, logged record, mounted bool) *catalog {
 	if err != nil {
 		return nil
 	}
-	if mounted && logged.Payload != nil && logged.LSN >= e.hdr.AttachLSN {
+	if e.hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.hdr.AttachLSN {
 		var newer catalog
 		if json.Unmarshal(logged.Payload[13:], &newer) == nil {
 			cat = &newer

@@ -1,0 +1,152 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// mailbox plans what a configured mailbox needs to exist, connected, in
+// its database: the least lossy way back from whatever the directory and
+// the store show.
+func (b *builder) mailbox(m *org.Mailbox) {
+	addr := m.Addr.String()
+	dbAddr := ""
+	if db := b.wantIx.Database(m.Database); db != nil {
+		dbAddr = db.Addr.String()
+	}
+	parent := b.lastStepOf(dbAddr) // the database's own recovery comes first
+	owner := m.Owner
+	if owner == "" {
+		owner = m.Name
+	}
+	// here: the store of its database holds it; homed: its directory
+	// object points at that database (Exchange makes the store mailbox
+	// at first logon or delivery, so that is enough to exist).
+	var here, homed, elsewhere *org.Mailbox
+	for _, l := range b.live.Mailboxes {
+		if !strings.EqualFold(l.Name, m.Name) || l.Health == nil {
+			continue
+		}
+		switch {
+		case l.Database.Key() == m.Database.Key() && l.Health.InStore:
+			here = l
+		case l.Database.Key() == m.Database.Key() && l.Health.InDirectory:
+			homed = l
+		case l.Health.InStore && l.Health.Disconnected.IsZero():
+			elsewhere = l
+		}
+	}
+	if here == nil && homed != nil {
+		here = homed // no store mailbox yet; nothing to reconnect
+	}
+	args := func(extra map[string]string) map[string]string {
+		a := map[string]string{"mailbox": m.Name, "owner": m.Owner}
+		for k, v := range mailboxSettings(m, nil) {
+			a[k] = v
+		}
+		for k, v := range extra {
+			a[k] = v
+		}
+		return a
+	}
+	switch {
+	case here == nil && elsewhere != nil:
+		b.note("%s: the mailbox %s lives in %s, not %s; moving mailboxes (Move-Mailbox) is not something exdr plans.", addr, m.Name, elsewhere.Database, m.Database)
+	case here == nil:
+		after(b.add(&providers.Step{
+			Verb: providers.VerbCreateMailbox, Address: addr, Identity: m.Database, Args: args(nil),
+			Reason: fmt.Sprintf("the mailbox %s does not exist in %s", m.Name, m.Database), Effect: providers.Reversible,
+			Estimate: 10 * time.Second,
+			Command:  fmt.Sprintf("Enable-Mailbox -Identity %s -Alias %s -Database %s", psQuote(owner), psQuote(m.Name), psQuote(string(m.Database))),
+		}), parent)
+	case here.Health.InStore && (!here.Health.Disconnected.IsZero() || !here.Health.InDirectory):
+		var deps []*providers.Step
+		why := fmt.Sprintf("the mailbox was disconnected at %s and is within the mailbox retention: Connect-Mailbox brings it back with every item",
+			here.Health.Disconnected.UTC().Format("2006-01-02 15:04Z"))
+		if here.Health.Disconnected.IsZero() {
+			// The account went out of band: the store still counts the
+			// mailbox as connected until it is cleaned.
+			deps = append(deps, b.cleanDatabase(m.Database, dbAddr, parent))
+			why = "its directory object is gone, but the store has not noticed; once Clean-MailboxDatabase marks it disconnected, Connect-Mailbox brings it back with every item"
+		}
+		after(b.add(&providers.Step{
+			Verb: providers.VerbConnectMailbox, Address: addr, Identity: m.Database, Args: args(nil),
+			Reason: why, Effect: providers.Reversible, Estimate: 10 * time.Second,
+			Command: fmt.Sprintf("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s",
+				psQuote(m.Name), psQuote(string(m.Database)), psQuote(owner), psQuote(m.Name)),
+		}), append(deps, parent)...)
+	default:
+		if s := mailboxSettings(m, here); len(s) > 0 {
+			after(b.add(&providers.Step{
+				Verb: providers.VerbSetMailbox, Address: addr, Identity: m.Database, Args: args(s),
+				Reason: "retention settings differ from the configuration: " + strings.Join(settingList(s), ", "),
+				Effect: providers.Reversible, Estimate: 2 * time.Second,
+				Command: fmt.Sprintf("Set-Mailbox -Identity %s %s", psQuote(m.Name), setMailboxParams(s)),
+			}), parent)
+		}
+	}
+}
+
+// cleanDatabase plans Clean-MailboxDatabase once per database.
+func (b *builder) cleanDatabase(db org.Identity, dbAddr string, parent *providers.Step) *providers.Step {
+	if s := b.byID[providers.StepID(dbAddr, providers.VerbCleanMailboxDB)]; s != nil {
+		return s
+	}
+	return after(b.add(&providers.Step{
+		Verb: providers.VerbCleanMailboxDB, Address: dbAddr, Identity: db,
+		Reason: "the store counts as connected a mailbox whose directory object is gone; Clean-MailboxDatabase makes it notice",
+		Effect: providers.ReadOnly, Estimate: 30 * time.Second,
+		Command: fmt.Sprintf("Clean-MailboxDatabase -Identity %s", psQuote(string(db))),
+	}), parent)
+}
+
+// mailboxSettings are the per-mailbox retention settings the
+// configuration manages and the live mailbox (nil: all) differs in.
+func mailboxSettings(want, live *org.Mailbox) map[string]string {
+	out := map[string]string{}
+	if want.UseDatabaseRetentionDefaults != nil {
+		liveUse := live == nil || live.UseDatabaseRetentionDefaults == nil || *live.UseDatabaseRetentionDefaults
+		if live == nil || liveUse != *want.UseDatabaseRetentionDefaults {
+			out["use_database_retention_defaults"] = strconv.FormatBool(*want.UseDatabaseRetentionDefaults)
+		}
+	}
+	if want.RetainDeletedItemsFor != nil && (live == nil || live.RetainDeletedItemsFor == nil || *live.RetainDeletedItemsFor != *want.RetainDeletedItemsFor) {
+		out["retain_deleted_items_for"] = want.RetainDeletedItemsFor.String()
+	}
+	if want.RetainDeletedItemsUntilBackup != nil {
+		liveVal := live != nil && live.RetainDeletedItemsUntilBackup != nil && *live.RetainDeletedItemsUntilBackup
+		if live == nil || liveVal != *want.RetainDeletedItemsUntilBackup {
+			out["retain_deleted_items_until_backup"] = strconv.FormatBool(*want.RetainDeletedItemsUntilBackup)
+		}
+	}
+	return out
+}
+
+func settingList(s map[string]string) []string {
+	var out []string
+	for _, k := range []string{"use_database_retention_defaults", "retain_deleted_items_for", "retain_deleted_items_until_backup"} {
+		if v, ok := s[k]; ok {
+			out = append(out, k+" → "+v)
+		}
+	}
+	return out
+}
+
+func setMailboxParams(s map[string]string) string {
+	var out []string
+	if v, ok := s["use_database_retention_defaults"]; ok {
+		out = append(out, "-UseDatabaseRetentionDefaults "+psBool(v == "true"))
+	}
+	if v, ok := s["retain_deleted_items_for"]; ok {
+		out = append(out, "-RetainDeletedItemsFor "+v)
+	}
+	if v, ok := s["retain_deleted_items_until_backup"]; ok {
+		out = append(out, "-RetainDeletedItemsUntilBackup "+psBool(v == "true"))
+	}
+	return strings.Join(out, " ")
+}
