@@ -27,6 +27,8 @@ type Org struct {
 	// units a second by verb (bytes; log generations for replays): live
 	// only, empty until measured.
 	Throughput map[string]float64
+	// Merges are the Restore-Mailbox runs done so far: live only.
+	Merges []*Merge
 }
 
 // Objectives are what a recovery is measured against.

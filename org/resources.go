@@ -129,6 +129,25 @@ type RecoveryStorageGroup struct {
 	RestoreFrom      time.Time // zero: the latest backup
 	RestoreMailboxes []RestoreMailbox
 	RemoveWhenDone   bool
+	Health           *RecoveryHealth // live only
+}
+
+// RecoveryHealth is what a live recovery storage group's database shows.
+type RecoveryHealth struct {
+	DatabaseExists bool // the recovery database object exists
+	FileExists     bool
+	State          ShutdownState
+	Mounted        bool
+}
+
+// Merge records a Restore-Mailbox done out of a recovery storage group:
+// a live fact, so a finished recovery is not done again.
+type Merge struct {
+	RecoveryGroup Identity
+	Mailbox       string
+	Target        string
+	TargetFolder  string
+	Items         int
 }
 
 func (r *RecoveryStorageGroup) Identity() Identity { return Identity(r.Server).Join(r.Name) }

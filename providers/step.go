@@ -31,6 +31,10 @@ import (
 //	connect_mailbox        Connect-Mailbox: a disconnected mailbox joined again
 //	clean_mailbox_database Clean-MailboxDatabase: the store notices disconnections
 //	set_mailbox            Set-Mailbox: per-mailbox retention
+//	create_recovery_storage_group   New-StorageGroup -Recovery
+//	create_recovery_database        New-MailboxDatabase -MailboxDatabaseToRecover
+//	restore_mailbox                 Restore-Mailbox out of a recovery database
+//	remove_recovery_storage_group   dismount and remove it; its files set aside
 type Verb string
 
 const (
@@ -55,6 +59,10 @@ const (
 	VerbConnectMailbox      Verb = "connect_mailbox"
 	VerbCleanMailboxDB      Verb = "clean_mailbox_database"
 	VerbSetMailbox          Verb = "set_mailbox"
+	VerbCreateRecoveryGroup Verb = "create_recovery_storage_group"
+	VerbCreateRecoveryDB    Verb = "create_recovery_database"
+	VerbRestoreMailbox      Verb = "restore_mailbox"
+	VerbRemoveRecoveryGroup Verb = "remove_recovery_storage_group"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

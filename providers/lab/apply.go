@@ -78,6 +78,14 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.cleanMailboxDatabase(step)
 	case providers.VerbSetMailbox:
 		err = l.setMailbox(step)
+	case providers.VerbCreateRecoveryGroup:
+		err = l.createRecoveryGroup(step)
+	case providers.VerbCreateRecoveryDB:
+		err = l.createRecoveryDatabase(step)
+	case providers.VerbRestoreMailbox:
+		err = l.restoreMailbox(step)
+	case providers.VerbRemoveRecoveryGroup:
+		err = l.removeRecoveryGroup(step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

@@ -104,8 +104,21 @@ type directory struct {
 	// Mailboxes are the users' AD objects and the database each is homed
 	// in (homeMDB); their items live in that database's pages.
 	Mailboxes []*dirMailbox `json:"mailboxes,omitempty"`
+	// Merges records each Restore-Mailbox done out of a recovery storage
+	// group, as an administrator's change log would: a recovery is a
+	// one-time act, and the record is what says it happened.
+	Merges []*dirMerge `json:"merges,omitempty"`
 
 	index *dirIndex
+}
+
+type dirMerge struct {
+	RecoveryGroup string    `json:"recovery_storage_group"`
+	Mailbox       string    `json:"mailbox"`
+	Target        string    `json:"target"`
+	TargetFolder  string    `json:"target_folder,omitempty"`
+	Items         int       `json:"items"`
+	Time          time.Time `json:"time"`
 }
 
 type dirMailbox struct {
@@ -138,6 +151,7 @@ type dirStoreGroup struct {
 	CircularLogging  bool   `json:"circular_logging"`
 	Prefix           string `json:"log_file_prefix"`
 	Signature        uint64 `json:"log_signature"`
+	Recovery         bool   `json:"recovery,omitempty"` // New-StorageGroup -Recovery
 }
 
 type dirDatabase struct {
@@ -149,6 +163,9 @@ type dirDatabase struct {
 	DeletedItemRetention          string `json:"deleted_item_retention"`
 	MailboxRetention              string `json:"mailbox_retention,omitempty"`
 	RetainDeletedItemsUntilBackup bool   `json:"retain_deleted_items_until_backup"`
+	// RecoveryOf is the production database a recovery database recovers
+	// (New-MailboxDatabase -MailboxDatabaseToRecover).
+	RecoveryOf string `json:"mailbox_database_to_recover,omitempty"`
 }
 
 func (d *dirDatabase) identity() org.Identity { return org.Identity(d.StorageGroup).Join(d.Name) }

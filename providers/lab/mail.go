@@ -23,6 +23,9 @@ type Item struct {
 	// Deleted is when the user deleted it: it is in the dumpster, which
 	// keeps it for the deleted item retention. Zero for a visible item.
 	Deleted time.Time `json:"del,omitzero"`
+	// Orig is the item a Restore-Mailbox copied this one from, so that a
+	// second run copies nothing twice.
+	Orig uint64 `json:"orig,omitempty"`
 }
 
 // dbView is a database's content as the Information Store sees it: the

@@ -49,6 +49,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		sgIndex[org.Identity(sg.Server).Join(sg.Name).Key()] = i
 	}
 	for i, sg := range d.StorageGroups {
+		if sg.Recovery {
+			continue // reported as a recovery storage group below
+		}
 		live := &org.StorageGroup{
 			Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath,
 			SystemFolderPath: sg.SystemFolderPath, CircularLogging: sg.CircularLogging,
@@ -77,6 +80,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	cats := make([]*catalog, len(d.Databases))
 	for i, db := range d.Databases {
 		live := liveDatabase(db)
+		if db.RecoveryOf != "" {
+			continue // a recovery database: part of its group's report
+		}
 		o.Databases = append(o.Databases, live)
 		sg := d.storageGroup(org.Identity(db.StorageGroup))
 		st := stores[org.Identity(live.Server()).Key()]
@@ -91,6 +97,11 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	o.Mailboxes = liveMailboxes(d, cats)
+	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
+	for _, m := range d.Merges {
+		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
+			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items})
+	}
 	sortLive(o)
 	sets, err := l.Backups()
 	if err != nil {
@@ -274,4 +285,34 @@ func durationPtr(s string) *org.Duration {
 		return &d
 	}
 	return nil
+}
+
+// liveRecoveryGroups reports each recovery storage group with its
+// recovery database's state.
+func (l *Lab) liveRecoveryGroups(d *directory, stores map[string]*store) []*org.RecoveryStorageGroup {
+	var out []*org.RecoveryStorageGroup
+	for _, sg := range d.StorageGroups {
+		if !sg.Recovery {
+			continue
+		}
+		r := &org.RecoveryStorageGroup{Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath,
+			SystemFolderPath: sg.SystemFolderPath, Health: &org.RecoveryHealth{}}
+		for _, db := range d.Databases {
+			if db.RecoveryOf == "" || !strings.EqualFold(db.StorageGroup, string(r.Identity())) {
+				continue
+			}
+			r.Database, r.EdbFilePath, r.Health.DatabaseExists = org.Identity(db.RecoveryOf), db.EdbFilePath, true
+			path, err := l.HostPath(sg.Server, db.EdbFilePath)
+			if err != nil {
+				continue
+			}
+			if e, err := openEDB(path, false); err == nil {
+				r.Health.FileExists, r.Health.State = true, e.hdr.State
+				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.identity(), e.hdr)
+				e.Close()
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }

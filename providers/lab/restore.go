@@ -40,6 +40,10 @@ type restoreMarker struct {
 	Signature uint64   `json:"signature"`
 	Covers    uint32   `json:"covers"` // the newest generation the chain holds
 	Completed bool     `json:"completed"`
+	// The log stream the restored logs belong to: the backed-up storage
+	// group's, which for a recovery database is not its own.
+	LogPrefix    string `json:"log_prefix"`
+	LogSignature uint64 `json:"log_signature"`
 }
 
 func restorePaths(c *dbContext) (marker, logs string) {
@@ -88,9 +92,14 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		}
 		chain = append(chain, m)
 	}
+	// A recovery database is restored from its production database's sets.
+	source := string(c.db.identity())
+	if c.db.RecoveryOf != "" {
+		source = c.db.RecoveryOf
+	}
 	var dbFile *BackupFile
 	for i := range chain[0].Databases {
-		if strings.EqualFold(chain[0].Databases[i].Identity, string(c.db.identity())) {
+		if strings.EqualFold(chain[0].Databases[i].Identity, source) {
 			dbFile = &chain[0].Databases[i]
 		}
 	}
@@ -146,13 +155,16 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		e.hdr.LogRequired.Low = chain[0].Covers + 1
 	}
 	e.hdr.State = org.StateDirty
+	// The copy takes this database's name and storage group (the same for
+	// a restore in place; the recovery database's for an RSG).
+	e.hdr.Identity, e.hdr.LogStream = string(c.db.identity()), c.sg.Signature
 	if err := e.writeHeader(); err != nil {
 		return copied, err
 	}
 	if err := e.f.Sync(); err != nil {
 		return copied, err
 	}
-	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers})
+	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature})
 	return copied, writeFileAtomic(markerPath, b)
 }
 
@@ -276,7 +288,10 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	if mk.Completed || e.hdr.State == org.StateClean {
 		return replayed, nil
 	}
-	restored := &logStream{dir: logsDir, prefix: c.stream.prefix, sig: c.stream.sig}
+	restored := &logStream{dir: logsDir, prefix: mk.LogPrefix, sig: mk.LogSignature}
+	if restored.prefix == "" {
+		restored.prefix, restored.sig = c.stream.prefix, c.stream.sig
+	}
 	rollForward := step.Args["roll_forward"] != "false"
 	mu := l.streamLock(c.stream.dir)
 	mu.Lock()

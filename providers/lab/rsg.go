@@ -1,0 +1,222 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// createRecoveryGroup is New-StorageGroup -Recovery: a storage group
+// with its own log stream, at most one per server.
+func (l *Lab) createRecoveryGroup(step *providers.Step) error {
+	server := step.Args["server"]
+	var other string
+	l.viewDirectory(func(d *directory) error {
+		for _, sg := range d.StorageGroups {
+			if sg.Recovery && strings.EqualFold(sg.Server, server) && !strings.EqualFold(sg.Name, step.Args["name"]) {
+				other = sg.Name
+			}
+		}
+		return nil
+	})
+	if other != "" {
+		return fmt.Errorf("%s already has recovery storage group %s; Exchange 2007 allows one per server", server, other)
+	}
+	if err := l.createStorageGroup(step); err != nil {
+		return err
+	}
+	return l.updateDirectory(func(d *directory) error {
+		d.storageGroup(step.Identity).Recovery = true
+		return nil
+	})
+}
+
+// createRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:
+// the object only; the files come from a restore.
+func (l *Lab) createRecoveryDatabase(step *providers.Step) error {
+	return l.updateDirectory(func(d *directory) error {
+		if d.database(step.Identity) != nil {
+			return nil
+		}
+		sg := d.storageGroup(org.Identity(step.Args["storage_group"]))
+		if sg == nil || !sg.Recovery {
+			return fmt.Errorf("%s is not a recovery storage group", step.Args["storage_group"])
+		}
+		prod := d.database(org.Identity(step.Args["recovery_of"]))
+		if prod == nil || prod.Kind != "mailbox" {
+			return fmt.Errorf("%s is not a mailbox database to recover", step.Args["recovery_of"])
+		}
+		d.addDatabase(&dirDatabase{
+			StorageGroup: string(org.Identity(sg.Server).Join(sg.Name)), Name: step.Args["name"], Kind: "mailbox",
+			EdbFilePath: step.Args["edb_file_path"], RecoveryOf: string(prod.identity()),
+			DeletedItemRetention: prod.DeletedItemRetention, MailboxRetention: prod.MailboxRetention,
+		})
+		return nil
+	})
+}
+
+// restoreMailbox is Restore-Mailbox: the items of a mailbox in a mounted
+// recovery database that pass the filters are copied into a production
+// mailbox, into target_folder or their own folders. An item already there
+// (by its identity, or as an earlier copy) is not copied again, so a
+// second run is harmless. The merge is recorded in the directory.
+func (l *Lab) restoreMailbox(step *providers.Step) error {
+	a := step.Args
+	source, target := a["mailbox"], a["target"]
+	var items []Item
+	err := l.withMountedView(org.Identity(a["rsg_database"]), func(v *dbView, _ time.Time) error {
+		all, err := v.items()
+		if err != nil {
+			return err
+		}
+		for _, it := range all {
+			if strings.EqualFold(it.Mailbox, source) && it.Deleted.IsZero() && passes(it, a) {
+				items = append(items, it)
+			}
+		}
+		return nil
+	})
+	if err == errNotMounted {
+		return fmt.Errorf("the recovery database %s is not mounted: Restore-Mailbox reads a mounted recovery database", a["rsg_database"])
+	}
+	if err != nil {
+		return err
+	}
+	home, err := l.homeOf(target)
+	if err != nil {
+		return fmt.Errorf("the target mailbox %s: %w", target, err)
+	}
+	copied := 0
+	err = l.withMountedView(home, func(v *dbView, _ time.Time) error {
+		have, err := v.items()
+		if err != nil {
+			return err
+		}
+		seen := map[uint64]bool{}
+		for _, it := range have {
+			if strings.EqualFold(it.Mailbox, target) {
+				seen[it.ID], seen[it.Orig] = true, true
+			}
+		}
+		v.addMailbox(target)
+		for _, it := range items {
+			if seen[it.ID] {
+				continue
+			}
+			c := it
+			c.Orig, c.ID, c.Mailbox = it.ID, 0, target
+			if f := a["target_folder"]; f != "" {
+				c.Folder = f + "/" + it.Folder
+			}
+			if err := v.deliver(c); err != nil {
+				return err
+			}
+			copied++
+		}
+		return nil
+	})
+	if err == errNotMounted {
+		return fmt.Errorf("the target's database %s is not mounted", home)
+	}
+	if err != nil {
+		return err
+	}
+	return l.updateDirectory(func(d *directory) error {
+		rsg := string(step.Identity)
+		for _, m := range d.Merges {
+			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] {
+				m.Items += copied
+				return nil
+			}
+		}
+		d.Merges = append(d.Merges, &dirMerge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.now().UTC()})
+		return nil
+	})
+}
+
+// passes applies Restore-Mailbox's filters.
+func passes(it Item, a map[string]string) bool {
+	if t, err := time.Parse(time.RFC3339, a["start_date"]); err == nil && it.Time.Before(t) {
+		return false
+	}
+	if t, err := time.Parse(time.RFC3339, a["end_date"]); err == nil && it.Time.After(t) {
+		return false
+	}
+	anyIn := func(list, s string) bool {
+		if list == "" {
+			return true
+		}
+		for _, k := range strings.Split(list, ",") {
+			if strings.Contains(strings.ToLower(s), strings.ToLower(strings.TrimSpace(k))) {
+				return true
+			}
+		}
+		return false
+	}
+	folders := func(list string) []string {
+		if list == "" {
+			return nil
+		}
+		return strings.Split(list, ",")
+	}
+	if !anyIn(a["subject_keywords"], it.Subject) || !anyIn(a["sender_keywords"], it.From) {
+		return false
+	}
+	if inc := folders(a["include_folders"]); inc != nil && !slices.ContainsFunc(inc, func(f string) bool { return strings.EqualFold(f, it.Folder) }) {
+		return false
+	}
+	return !slices.ContainsFunc(folders(a["exclude_folders"]), func(f string) bool { return strings.EqualFold(f, it.Folder) })
+}
+
+// removeRecoveryGroup dismounts the recovery database, removes it and its
+// group from the directory, and moves their files aside (the cmdlets
+// leave files; exdr keeps them out of the way, never deletes them).
+func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
+	var sg *dirStoreGroup
+	var dbs []*dirDatabase
+	l.viewDirectory(func(d *directory) error {
+		sg = d.storageGroup(step.Identity)
+		for _, db := range d.Databases {
+			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
+				dbs = append(dbs, db)
+			}
+		}
+		return nil
+	})
+	if sg == nil {
+		return nil // removed already
+	}
+	if !sg.Recovery {
+		return fmt.Errorf("%s is not a recovery storage group; exdr removes only those", step.Identity)
+	}
+	for _, db := range dbs {
+		if err := l.dismount(db.identity()); err != nil {
+			return err
+		}
+		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
+			if _, err := os.Stat(path); err == nil {
+				if _, err := moveAside(path, l.now()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
+		if _, err := os.Stat(dir); err == nil {
+			if _, err := moveAside(dir, l.now()); err != nil {
+				return err
+			}
+		}
+	}
+	return l.updateDirectory(func(d *directory) error {
+		d.Databases = slices.DeleteFunc(d.Databases, func(db *dirDatabase) bool { return strings.EqualFold(db.StorageGroup, string(step.Identity)) })
+		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *dirStoreGroup) bool { return g == sg })
+		d.index = nil
+		return nil
+	})
+}
