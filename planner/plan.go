@@ -134,6 +134,9 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	for _, m := range desired.Mailboxes {
 		b.mailbox(m)
 	}
+	for _, r := range desired.RecoveryStorageGroups {
+		b.recoveryGroup(r)
+	}
 	b.unmanaged()
 	if len(opts.Targets) > 0 {
 		b.target(opts.Targets)
@@ -157,6 +160,14 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 	}
 	for _, bs := range live.Backups {
 		facts["backup "+bs.ID] = bs.Facts()
+	}
+	for _, r := range live.RecoveryStorageGroups {
+		facts["recovery_storage_group "+string(r.Identity())] = org.Facts{
+			"database": strconv.FormatBool(r.Health.DatabaseExists), "file": strconv.FormatBool(r.Health.FileExists),
+			"state": r.Health.State.String(), "mounted": strconv.FormatBool(r.Health.Mounted)}
+	}
+	for _, m := range live.Merges {
+		facts["merge "+string(m.RecoveryGroup)+" "+m.Mailbox+" to "+m.Target+" "+m.TargetFolder] = org.Facts{"done": "true"}
 	}
 	for _, m := range live.Mailboxes {
 		if m.Health != nil {
@@ -225,6 +236,15 @@ func (b *builder) unmanaged() {
 	for _, sg := range b.live.StorageGroups {
 		if want.StorageGroup(sg.Identity()) == nil {
 			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindStorageGroup, sg.Identity()})
+		}
+	}
+	for _, r := range b.live.RecoveryStorageGroups {
+		found := false
+		for _, w := range b.desired.RecoveryStorageGroups {
+			found = found || w.Identity().Key() == r.Identity().Key()
+		}
+		if !found {
+			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindRecoveryStorageGroup, r.Identity()})
 		}
 	}
 	for _, db := range b.live.Databases {

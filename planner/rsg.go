@@ -1,0 +1,198 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// recoveryGroup plans a recovery storage group's lifecycle in Exchange's
+// order: the group, the recovery database for the production one, the
+// file restore allowed, a backup chain at or before restore_from restored
+// and brought to clean shutdown, mounted, each restore_mailbox merged, and
+// with remove_when_done the group removed (its files set aside). Merges
+// already recorded are not done again, so a finished recovery plans
+// nothing.
+func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
+	addr, rid := r.Addr.String(), r.Identity()
+	var live *org.RecoveryStorageGroup
+	for _, l := range b.live.RecoveryStorageGroups {
+		if l.Identity().Key() == rid.Key() {
+			live = l
+		}
+	}
+	var pending []org.RestoreMailbox
+	for _, rm := range r.RestoreMailboxes {
+		if !b.merged(rid, rm) {
+			pending = append(pending, rm)
+		}
+	}
+	if len(r.RestoreMailboxes) > 0 && len(pending) == 0 {
+		if r.RemoveWhenDone && live != nil {
+			b.removeRecoveryGroup(r, live, nil)
+		}
+		return
+	}
+	prod := b.wantIx.Database(r.Database)
+	if prod == nil {
+		return // lang has refused this already
+	}
+	rdb := rid.Join(prod.Name)
+	edb := r.EdbFilePath
+	if edb == "" {
+		edb = r.LogFolderPath + `\` + prod.Name + ".edb"
+	}
+	parent := b.lastStepOf(b.serverAddr(r.Server))
+	var last *providers.Step
+	if live == nil {
+		last = after(b.add(&providers.Step{
+			Verb: providers.VerbCreateRecoveryGroup, Address: addr, Identity: rid,
+			Args:   map[string]string{"server": r.Server, "name": r.Name, "log_folder_path": r.LogFolderPath, "system_folder_path": r.SystemFolderPath},
+			Reason: fmt.Sprintf("a recovery storage group on %s to recover %s into", r.Server, r.Database), Effect: providers.Reversible,
+			Command: fmt.Sprintf("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s -Recovery",
+				psQuote(r.Server), psQuote(r.Name), psQuote(r.LogFolderPath), psQuote(r.SystemFolderPath)),
+		}), parent)
+	}
+	if live == nil || !live.Health.DatabaseExists {
+		last = after(b.add(&providers.Step{
+			Verb: providers.VerbCreateRecoveryDB, Address: addr, Identity: rdb,
+			Args:   map[string]string{"storage_group": string(rid), "name": prod.Name, "edb_file_path": edb, "recovery_of": string(r.Database)},
+			Reason: fmt.Sprintf("the recovery database for %s (the object; its files come from the restore)", r.Database), Effect: providers.Reversible,
+			Command: fmt.Sprintf("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s",
+				psQuote(prod.Name), psQuote(string(rid)), psQuote(edb)),
+		}), last, parent)
+	}
+	mounted := live != nil && live.Health.Mounted
+	if !mounted {
+		if live == nil || !live.Health.FileExists || live.Health.State != org.StateClean {
+			last = b.restoreIntoGroup(r, prod, rdb, last)
+			if last == nil {
+				return
+			}
+		}
+		last = after(b.add(&providers.Step{
+			Verb: providers.VerbMount, Address: addr, Identity: rdb,
+			Reason: "the recovery database is mounted for Restore-Mailbox (no client access, no mail flow)", Effect: providers.Reversible,
+			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(rdb))),
+		}), last)
+	}
+	var merges []*providers.Step
+	for _, rm := range pending {
+		merges = append(merges, b.restoreMailbox(r, rm, rdb, last))
+	}
+	if r.RemoveWhenDone {
+		b.removeRecoveryGroup(r, live, merges)
+	}
+}
+
+// merged reports whether a restore_mailbox is recorded as done.
+func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
+	for _, m := range b.live.Merges {
+		if m.RecoveryGroup.Key() == rid.Key() && strings.EqualFold(m.Mailbox, rm.Mailbox) && strings.EqualFold(m.Target, rm.Target) && m.TargetFolder == rm.TargetFolder {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step) *providers.Step {
+	addr := r.Addr.String()
+	c := findChain(b.live.Backups, r.Database, prod.StorageGroup, r.RestoreFrom)
+	if c == nil || len(c.sets) == 0 {
+		when := "in the catalog"
+		if !r.RestoreFrom.IsZero() {
+			when = "taken at or before " + r.RestoreFrom.UTC().Format(time.RFC3339)
+		}
+		detail := fmt.Sprintf("%s recovers %s from a backup, but no usable backup of %s is %s.", r.Addr, r.Database, prod.StorageGroup, when)
+		if c != nil {
+			detail += " Passed over: " + strings.Join(c.skipped, "; ") + "."
+		}
+		subject := r.Decl.Range
+		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No backup to recover from",
+			Detail: detail + " Give a restore_from that a backup covers, or take a backup.", Subject: &subject})
+		return nil
+	}
+	allow := after(b.add(&providers.Step{
+		Verb: providers.VerbAllowFileRestore, Address: addr, Identity: rdb, Args: map[string]string{"value": "true"},
+		Reason: "the restore may write the recovery database only once it allows a file restore", Effect: providers.Reversible,
+		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
+	}), last)
+	restore := after(b.add(&providers.Step{
+		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb, Args: map[string]string{"sets": c.ids()},
+		Reason: fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.describe(), r.Database),
+		Effect: providers.Reversible,
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it",
+			c.describe(), prod.StorageGroup),
+	}), allow)
+	return after(b.add(&providers.Step{
+		Verb: providers.VerbHardRecovery, Address: addr, Identity: rdb, Args: map[string]string{"roll_forward": "false"},
+		Reason: "hard recovery replays the restored logs to bring the recovery database to clean shutdown", Effect: providers.Reversible,
+		Command: fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, r.LogFolderPath, prod.Name),
+	}), restore)
+}
+
+func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMailbox, rdb org.Identity, last *providers.Step) *providers.Step {
+	name := rm.Mailbox
+	if !strings.EqualFold(rm.Target, rm.Mailbox) {
+		name += " to " + rm.Target
+	}
+	args := map[string]string{"rsg_database": string(rdb), "mailbox": rm.Mailbox, "target": rm.Target, "target_folder": rm.TargetFolder,
+		"subject_keywords": strings.Join(rm.SubjectKeywords, ","), "sender_keywords": strings.Join(rm.SenderKeywords, ","),
+		"include_folders": strings.Join(rm.IncludeFolders, ","), "exclude_folders": strings.Join(rm.ExcludeFolders, ",")}
+	cmd := fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", psQuote(rm.Target), psQuote(string(rdb)))
+	if rm.TargetFolder != "" {
+		cmd += fmt.Sprintf(" -RSGMailbox %s -TargetFolder %s", psQuote(rm.Mailbox), psQuote(rm.TargetFolder))
+	}
+	for _, f := range []struct {
+		t     time.Time
+		arg   string
+		param string
+	}{{rm.StartDate, "start_date", "-StartDate"}, {rm.EndDate, "end_date", "-EndDate"}} {
+		if !f.t.IsZero() {
+			args[f.arg] = f.t.UTC().Format(time.RFC3339)
+			cmd += fmt.Sprintf(" %s %s", f.param, psQuote(f.t.UTC().Format("2006-01-02 15:04:05")))
+		}
+	}
+	for _, f := range []struct {
+		list  []string
+		param string
+	}{{rm.SubjectKeywords, "-SubjectKeywords"}, {rm.SenderKeywords, "-SenderKeywords"}, {rm.IncludeFolders, "-IncludeFolders"}, {rm.ExcludeFolders, "-ExcludeFolders"}} {
+		if len(f.list) > 0 {
+			q := make([]string, len(f.list))
+			for i, s := range f.list {
+				q[i] = psQuote(s)
+			}
+			cmd += fmt.Sprintf(" %s %s", f.param, strings.Join(q, ","))
+		}
+	}
+	// The target's own database comes back first.
+	var targetDB *providers.Step
+	for _, m := range b.desired.Mailboxes {
+		if strings.EqualFold(m.Name, rm.Target) {
+			if db := b.wantIx.Database(m.Database); db != nil {
+				targetDB = b.lastStepOf(db.Addr.String())
+			}
+		}
+	}
+	return after(b.add(&providers.Step{
+		Verb: providers.VerbRestoreMailbox, Address: fmt.Sprintf("%s.restore_mailbox[%q]", r.Addr, name), Identity: r.Identity(), Args: args,
+		Reason: fmt.Sprintf("merge the items of %s in the recovery database into %s%s; an item already there is not copied again",
+			rm.Mailbox, rm.Target, map[bool]string{true: ", folder " + rm.TargetFolder, false: ""}[rm.TargetFolder != ""]),
+		Effect: providers.Reversible, Estimate: time.Minute, Command: cmd,
+	}), last, targetDB)
+}
+
+func (b *builder) removeRecoveryGroup(r *org.RecoveryStorageGroup, live *org.RecoveryStorageGroup, after_ []*providers.Step) {
+	rid := r.Identity()
+	cmd := fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase of its database; the files are set aside", psQuote(string(rid)))
+	after(b.add(&providers.Step{
+		Verb: providers.VerbRemoveRecoveryGroup, Address: r.Addr.String(), Identity: rid,
+		Reason: "remove_when_done: every restore_mailbox is merged, so the recovery storage group goes; its files are kept aside",
+		Effect: providers.Irreversible, Command: cmd,
+	}), after_...)
+}
