@@ -28,6 +28,14 @@ var (
 		providers.VerbDefragment:          time.Minute,
 		providers.VerbPlaceDatabase:       time.Minute,
 		providers.VerbRehomeMailboxes:     30 * time.Second, // Move-Mailbox -ConfigurationOnly, then AD replication
+		providers.VerbCreateRecoveryGroup: 5 * time.Second,
+		providers.VerbCreateRecoveryDB:    10 * time.Second,
+		providers.VerbRestoreMailbox:      time.Minute,
+		providers.VerbRemoveRecoveryGroup: 30 * time.Second,
+		providers.VerbCreateMailbox:       10 * time.Second,
+		providers.VerbConnectMailbox:      10 * time.Second,
+		providers.VerbCleanMailboxDB:      30 * time.Second,
+		providers.VerbSetMailbox:          2 * time.Second,
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute

@@ -61,3 +61,41 @@ func TestMailboxProcedures(t *testing.T) {
 		})
 	}
 }
+
+func TestRecoveryGroupProcedure(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	rsg := &org.RecoveryStorageGroup{Addr: org.Address{Kind: org.KindRecoveryStorageGroup, Name: "RSG"}, Name: "RSG", Server: "MBX01",
+		Database: `MBX01\SG1\DB1`, LogFolderPath: `R:\RSG`, SystemFolderPath: `R:\RSG`, RemoveWhenDone: true,
+		RestoreFrom:      t0.Add(time.Hour),
+		RestoreMailboxes: []org.RestoreMailbox{{Mailbox: "alice", Target: "alice", TargetFolder: "Recovered Items", SubjectKeywords: []string{"budget"}}}}
+	desired.RecoveryStorageGroups = []*org.RecoveryStorageGroup{rsg}
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := `recovery_storage_group.RSG:create_recovery_storage_group recovery_storage_group.RSG:create_recovery_database ` +
+		`recovery_storage_group.RSG:allow_file_restore recovery_storage_group.RSG:restore_backup recovery_storage_group.RSG:hard_recovery ` +
+		`recovery_storage_group.RSG:mount recovery_storage_group.RSG.restore_mailbox["alice"]:restore_mailbox recovery_storage_group.RSG:remove_recovery_storage_group`
+	if got := ids(p); got != want {
+		t.Fatalf("steps:\n got %s\nwant %s", got, want)
+	}
+	if s := p.Step("recovery_storage_group.RSG:restore_backup"); s.Args["sets"] != "F1" {
+		t.Errorf("restore_from one hour after F1 chose %q, want F1 alone", s.Args["sets"])
+	}
+	var text bytes.Buffer
+	WriteText(&text, p, TextOptions{})
+	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, "recovery_storage_group.txt", text.Bytes())
+
+	// Done once: the merge is recorded and the group gone.
+	live.Merges = []*org.Merge{{RecoveryGroup: `MBX01\RSG`, Mailbox: "alice", Target: "alice", TargetFolder: "Recovered Items"}}
+	if p, _ := New(desired, live, Options{}); p.Changes() {
+		t.Fatalf("a finished recovery planned %s", ids(p))
+	}
+	// With no backup before restore_from: refused at the block.
+	live.Merges = nil
+	rsg.RestoreFrom = t0.Add(-time.Hour)
+	if _, diags := New(desired, live, Options{}); !diags.HasErrors() || diags[0].Summary != "No backup to recover from" {
+		t.Fatalf("restore_from before every backup: %v", diags)
+	}
+}
