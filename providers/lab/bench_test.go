@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 )
 
 // bigDatabase writes a database file of n pages of items.
@@ -151,4 +153,52 @@ func BenchmarkLogReplay(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(gens*b.N)/b.Elapsed().Seconds(), "generations/s")
+}
+
+// BenchmarkRestoreMailbox10k merges 10,000 items from a mounted recovery
+// database into a fresh production mailbox, each item checked against
+// those already there.
+func BenchmarkRestoreMailbox10k(b *testing.B) {
+	l, err := Init(b.TempDir(), "Bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, s := range buildSteps() {
+		if err := l.Apply(ctx, s, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(l.Apply(ctx, &providers.Step{Verb: providers.VerbMount, Identity: db1}, nil))
+	for range 10 {
+		_, err := l.Traffic(ctx, TrafficOptions{Mailboxes: 1, Items: 1000, Seed: 1})
+		must(err)
+	}
+	sets, err := l.Backup(ctx, `MBX01\SG1`, org.BackupFull)
+	must(err)
+	const rsg, rdb = org.Identity(`MBX01\RSG`), org.Identity(`MBX01\RSG\DB1`)
+	for _, s := range []*providers.Step{
+		{Verb: providers.VerbCreateRecoveryGroup, Identity: rsg, Args: map[string]string{"server": "MBX01", "name": "RSG", "log_folder_path": `R:\RSG`}},
+		{Verb: providers.VerbCreateRecoveryDB, Identity: rdb, Args: map[string]string{"storage_group": string(rsg), "name": "DB1", "edb_file_path": `R:\RSG\DB1.edb`, "recovery_of": string(db1)}},
+		{Verb: providers.VerbAllowFileRestore, Identity: rdb, Args: map[string]string{"value": "true"}},
+		{Verb: providers.VerbRestoreBackup, Identity: rdb, Args: map[string]string{"sets": sets[0].ID}},
+		{Verb: providers.VerbHardRecovery, Identity: rdb, Args: map[string]string{"roll_forward": "false"}},
+		{Verb: providers.VerbMount, Identity: rdb},
+	} {
+		must(l.Apply(ctx, s, nil))
+	}
+	i := 0
+	for b.Loop() {
+		target := fmt.Sprintf("target%03d", i)
+		i++
+		must(l.setMailboxObject(target, db1, nil))
+		must(l.Apply(ctx, &providers.Step{Verb: providers.VerbRestoreMailbox, Identity: rsg, Args: map[string]string{
+			"rsg_database": string(rdb), "mailbox": "db1-user001", "target": target, "target_folder": "Recovered"}}, nil))
+	}
+	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "items/s")
 }
