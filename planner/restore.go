@@ -26,6 +26,10 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	for _, s := range c.skipped {
 		b.note("%s: passed over %s.", db.Addr, s)
 	}
+	if b.dialToneWanted(db, c) {
+		b.dialTone(db, h, c, damage, parent, mount)
+		return true
+	}
 	var need int64
 	for _, s := range c.sets {
 		need += s.Bytes

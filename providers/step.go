@@ -35,6 +35,7 @@ import (
 //	create_recovery_database        New-MailboxDatabase -MailboxDatabaseToRecover
 //	restore_mailbox                 Restore-Mailbox out of a recovery database
 //	remove_recovery_storage_group   dismount and remove it; its files set aside
+//	swap_databases                  dial tone: exchange the dial-tone and restored files
 type Verb string
 
 const (
@@ -63,6 +64,7 @@ const (
 	VerbCreateRecoveryDB    Verb = "create_recovery_database"
 	VerbRestoreMailbox      Verb = "restore_mailbox"
 	VerbRemoveRecoveryGroup Verb = "remove_recovery_storage_group"
+	VerbSwapDatabases       Verb = "swap_databases"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -86,6 +86,8 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.restoreMailbox(step)
 	case providers.VerbRemoveRecoveryGroup:
 		err = l.removeRecoveryGroup(step)
+	case providers.VerbSwapDatabases:
+		err = l.swapDatabases(step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

@@ -121,6 +121,12 @@ func (v *dbView) addMailbox(name string) {
 // deliver puts an item on the last page with room, or on a new page.
 func (v *dbView) deliver(it Item) error {
 	if it.ID == 0 {
+		if v.cat.NextItem == 0 {
+			// Each database numbers its items in a range of its own, so
+			// items from two databases (a dial-tone one and the restored
+			// one, say) never share an ID when merged.
+			v.cat.NextItem = (v.sig & 0xffffff) << 24
+		}
 		v.cat.NextItem++
 		it.ID = v.cat.NextItem
 		v.changed[1] = true

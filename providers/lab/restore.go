@@ -44,6 +44,9 @@ type restoreMarker struct {
 	// group's, which for a recovery database is not its own.
 	LogPrefix    string `json:"log_prefix"`
 	LogSignature uint64 `json:"log_signature"`
+	// LogDir is that storage group's live log folder, which a roll-forward
+	// reads after the restored logs.
+	LogDir string `json:"log_dir"`
 }
 
 func restorePaths(c *dbContext) (marker, logs string) {
@@ -164,7 +167,16 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if err := e.f.Sync(); err != nil {
 		return copied, err
 	}
-	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature})
+	logDir := c.stream.dir
+	l.viewDirectory(func(d *directory) error {
+		if sg := d.storageGroup(org.Identity(chain[0].StorageGroup)); sg != nil {
+			if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
+				logDir = dir
+			}
+		}
+		return nil
+	})
+	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
 	return copied, writeFileAtomic(markerPath, b)
 }
 
@@ -289,8 +301,9 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		return replayed, nil
 	}
 	restored := &logStream{dir: logsDir, prefix: mk.LogPrefix, sig: mk.LogSignature}
-	if restored.prefix == "" {
-		restored.prefix, restored.sig = c.stream.prefix, c.stream.sig
+	liveLogs := &logStream{dir: mk.LogDir, prefix: mk.LogPrefix, sig: mk.LogSignature}
+	if restored.prefix == "" || mk.LogDir == "" {
+		restored.prefix, restored.sig, liveLogs = c.stream.prefix, c.stream.sig, c.stream
 	}
 	rollForward := step.Args["roll_forward"] != "false"
 	mu := l.streamLock(c.stream.dir)
@@ -305,7 +318,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		}
 		recs, _, err := restored.readGeneration(gen)
 		if errors.Is(err, os.ErrNotExist) {
-			recs, _, err = c.stream.readGeneration(gen)
+			recs, _, err = liveLogs.readGeneration(gen)
 		}
 		if err != nil {
 			if gen <= mk.Covers {

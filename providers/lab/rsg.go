@@ -66,8 +66,28 @@ func (l *Lab) createRecoveryDatabase(step *providers.Step) error {
 // (by its identity, or as an earlier copy) is not copied again, so a
 // second run is harmless. The merge is recorded in the directory.
 func (l *Lab) restoreMailbox(step *providers.Step) error {
+	if step.Args["mailbox"] != "*" {
+		return l.restoreOneMailbox(step, step.Args["mailbox"], step.Args["target"])
+	}
+	// Every mailbox, each into the production mailbox of its alias: how
+	// dial-tone mail is merged back.
+	var all []string
+	if err := l.withMountedView(org.Identity(step.Args["rsg_database"]), func(v *dbView, _ time.Time) error {
+		all = append(all, v.cat.Mailboxes...)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("the recovery database %s: %w", step.Args["rsg_database"], err)
+	}
+	for _, mb := range all {
+		if err := l.restoreOneMailbox(step, mb, mb); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) error {
 	a := step.Args
-	source, target := a["mailbox"], a["target"]
 	var items []Item
 	err := l.withMountedView(org.Identity(a["rsg_database"]), func(v *dbView, _ time.Time) error {
 		all, err := v.items()
