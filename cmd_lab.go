@@ -32,7 +32,7 @@ func labCommands() []labCommand {
 		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
-		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|disable|remove-account ALIAS", "delete a mailbox's oldest items, disable it, or delete its account out of band", 2, mailboxFlags, ""},
+		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash), ""},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
@@ -157,6 +157,12 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 				return err
 			}
 			fmt.Fprintf(s.stdout, "%d items of %s moved to the dumpster.\n", n, alias)
+		case "recover-deleted":
+			n, err := l.RecoverDeleted(alias)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "%d items of %s recovered from the dumpster (Recover Deleted Items).\n", n, alias)
 		case "disable":
 			if err := l.DisableMailbox(alias); err != nil {
 				return err
@@ -168,7 +174,7 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			}
 			fmt.Fprintf(s.stdout, "The account of %s is gone from the directory; its store has not noticed.\n", alias)
 		default:
-			return fmt.Errorf("lab mailbox %s: give delete-items, disable or remove-account", action)
+			return fmt.Errorf("lab mailbox %s: give delete-items, recover-deleted, disable or remove-account", action)
 		}
 		return nil
 	}

@@ -170,13 +170,15 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 			cmd += fmt.Sprintf(" %s %s", f.param, strings.Join(q, ","))
 		}
 	}
-	// The target's own database comes back first.
-	var targetDB *providers.Step
+	// The target's own database comes back first, and the target
+	// mailbox is made if the plan makes it (a purged mailbox refilled).
+	var targetDB, targetMailbox *providers.Step
 	for _, m := range b.desired.Mailboxes {
 		if strings.EqualFold(m.Name, rm.Target) {
 			if db := b.wantIx.Database(m.Database); db != nil {
 				targetDB = b.lastStepOf(db.Addr.String())
 			}
+			targetMailbox = b.lastStepOf(m.Addr.String())
 		}
 	}
 	return after(b.add(&providers.Step{
@@ -184,7 +186,7 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 		Reason: fmt.Sprintf("merge the items of %s in the recovery database into %s%s; an item already there is not copied again",
 			rm.Mailbox, rm.Target, map[bool]string{true: ", folder " + rm.TargetFolder, false: ""}[rm.TargetFolder != ""]),
 		Effect: providers.Reversible, Estimate: time.Minute, Command: cmd,
-	}), last, targetDB)
+	}), last, targetDB, targetMailbox)
 }
 
 func (b *builder) removeRecoveryGroup(r *org.RecoveryStorageGroup, live *org.RecoveryStorageGroup, after_ []*providers.Step) {

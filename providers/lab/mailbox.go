@@ -101,6 +101,28 @@ func (l *Lab) DeleteItems(alias string, n int) (int, error) {
 	return moved, err
 }
 
+// RecoverDeleted is what a user does with Outlook's Recover Deleted
+// Items: every item of the mailbox still in the dumpster comes back. It
+// returns how many.
+func (l *Lab) RecoverDeleted(alias string) (int, error) {
+	db, err := l.homeOf(alias)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = l.withMountedView(db, func(v *dbView, _ time.Time) error {
+		v.rewrite(func(it *Item) bool {
+			if strings.EqualFold(it.Mailbox, alias) && !it.Deleted.IsZero() {
+				it.Deleted = time.Time{}
+				n++
+			}
+			return true
+		})
+		return nil
+	})
+	return n, err
+}
+
 // DisableMailbox is Disable-Mailbox: the directory object goes and the
 // store marks the mailbox disconnected now; it stays, with its items, for
 // the mailbox retention.
