@@ -45,6 +45,8 @@ type BackupSet struct {
 	Covers uint32
 	Base   string // the set an incremental or differential follows
 	Bytes  int64  // the size of its files
+	// Mailboxes each database held when the set was taken.
+	Mailboxes map[Identity][]string
 	// Damaged says why the set cannot be used (a file missing or failing
 	// its checksum); empty when every file verified.
 	Damaged string

@@ -58,12 +58,23 @@ func (b *builder) mailbox(m *org.Mailbox) {
 	case here == nil && elsewhere != nil:
 		b.note("%s: the mailbox %s lives in %s, not %s; moving mailboxes (Move-Mailbox) is not something exdr plans.", addr, m.Name, elsewhere.Database, m.Database)
 	case here == nil:
-		after(b.add(&providers.Step{
+		db := b.wantIx.Database(m.Database)
+		var c *chain
+		if db != nil {
+			c = b.backupHolding(db, m.Name)
+		}
+		reason := fmt.Sprintf("the mailbox %s does not exist in %s", m.Name, m.Database)
+		if c != nil {
+			reason += "; it was purged, and a backup holds it"
+		}
+		created := after(b.add(&providers.Step{
 			Verb: providers.VerbCreateMailbox, Address: addr, Identity: m.Database, Args: args(nil),
-			Reason: fmt.Sprintf("the mailbox %s does not exist in %s", m.Name, m.Database), Effect: providers.Reversible,
-			Estimate: 10 * time.Second,
-			Command:  fmt.Sprintf("Enable-Mailbox -Identity %s -Alias %s -Database %s", psQuote(owner), psQuote(m.Name), psQuote(string(m.Database))),
+			Reason: reason, Effect: providers.Reversible, Estimate: 10 * time.Second,
+			Command: fmt.Sprintf("Enable-Mailbox -Identity %s -Alias %s -Database %s", psQuote(owner), psQuote(m.Name), psQuote(string(m.Database))),
 		}), parent)
+		if c != nil {
+			b.refill(m, db, c, created)
+		}
 	case here.Health.InStore && (!here.Health.Disconnected.IsZero() || !here.Health.InDirectory):
 		var deps []*providers.Step
 		why := fmt.Sprintf("the mailbox was disconnected at %s and is within the mailbox retention: Connect-Mailbox brings it back with every item",

@@ -112,14 +112,15 @@ func (p *Plan) Step(id string) *providers.Step {
 // error diagnostic pointing at the configuration.
 func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	b := &builder{
-		desired: desired,
-		live:    live,
-		liveIx:  org.NewIndex(live),
-		wantIx:  org.NewIndex(desired),
-		opts:    opts,
-		byID:    map[string]*providers.Step{},
-		last:    map[string]*providers.Step{},
-		plan:    &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
+		desired:    desired,
+		live:       live,
+		liveIx:     org.NewIndex(live),
+		wantIx:     org.NewIndex(desired),
+		opts:       opts,
+		byID:       map[string]*providers.Step{},
+		last:       map[string]*providers.Step{},
+		recoveries: map[string]*mailboxRecovery{},
+		plan:       &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {
@@ -134,6 +135,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	for _, m := range desired.Mailboxes {
 		b.mailbox(m)
 	}
+	b.finishRecoveries()
 	for _, r := range desired.RecoveryStorageGroups {
 		b.recoveryGroup(r)
 	}
@@ -188,7 +190,8 @@ type builder struct {
 	opts          Options
 	steps         []*providers.Step
 	byID          map[string]*providers.Step
-	last          map[string]*providers.Step // the last step planned per address
+	last          map[string]*providers.Step  // the last step planned per address
+	recoveries    map[string]*mailboxRecovery // by database identity key
 	plan          *Plan
 	diags         hcl.Diagnostics
 }

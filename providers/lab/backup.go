@@ -36,6 +36,9 @@ type Manifest struct {
 	Base          string         `json:"base,omitempty"`
 	Databases     []BackupFile   `json:"databases,omitempty"`
 	LogFiles      []BackupFile   `json:"log_files,omitempty"`
+	// Mailboxes are the mailboxes each database held when the set was
+	// taken, so a plan knows which backup can bring a purged one back.
+	Mailboxes map[string][]string `json:"mailboxes,omitempty"`
 }
 
 // BackupFile is one file of a set, with what verifies it.
@@ -170,6 +173,20 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 			}
 			f.Name = "logs/" + f.Name
 			m.LogFiles = append(m.LogFiles, f)
+		}
+	}
+	m.Mailboxes = map[string][]string{}
+	for _, db := range dbs {
+		if db.Kind != "mailbox" {
+			continue
+		}
+		if path, err := l.HostPath(g.Server, db.EdbFilePath); err == nil {
+			if e, err := openEDB(path, false); err == nil {
+				if v, err := loadView(e, s, true); err == nil {
+					m.Mailboxes[string(db.identity())] = slices.Clone(v.cat.Mailboxes)
+				}
+				e.Close()
+			}
 		}
 	}
 	b, err := json.MarshalIndent(m, "", "  ")

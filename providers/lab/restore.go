@@ -29,6 +29,10 @@ func (m *Manifest) live(damaged string) *org.BackupSet {
 	for _, f := range m.LogFiles {
 		b.Bytes += f.Size
 	}
+	b.Mailboxes = map[org.Identity][]string{}
+	for db, mbs := range m.Mailboxes {
+		b.Mailboxes[org.Identity(db)] = mbs
+	}
 	return b
 }
 

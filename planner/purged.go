@@ -1,0 +1,120 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// mailboxRecovery is the recovery storage group a plan makes on its own
+// to refill purged mailboxes of one database: created, restored and
+// mounted once, one merge per mailbox, removed after the last.
+type mailboxRecovery struct {
+	group   string // the steps' address
+	rid     org.Identity
+	rdb     org.Identity
+	mounted *providers.Step
+	merges  []*providers.Step
+}
+
+// backupHolding returns the chain for db whose sets held the mailbox when
+// taken, or nil.
+func (b *builder) backupHolding(db *org.Database, alias string) *chain {
+	c := findChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
+	if c == nil || len(c.sets) == 0 {
+		return nil
+	}
+	for _, s := range c.sets {
+		if slices.ContainsFunc(s.Mailboxes[db.Identity()], func(m string) bool { return strings.EqualFold(m, alias) }) {
+			return c
+		}
+	}
+	return nil
+}
+
+// refill merges a purged mailbox's items back from the backup into its
+// recreated mailbox, through the database's mailbox recovery group.
+func (b *builder) refill(m *org.Mailbox, db *org.Database, c *chain, created *providers.Step) {
+	for _, r := range b.desired.RecoveryStorageGroups {
+		if strings.EqualFold(r.Server, db.Server()) {
+			b.note("%s: the backup holds the purged mailbox, but %s already declares the recovery storage group of %s: add restore_mailbox %q to it to bring the items back.",
+				m.Addr, r.Addr, db.Server(), m.Name)
+			return
+		}
+	}
+	rec := b.recoveries[db.Identity().Key()]
+	if rec == nil {
+		rec = b.newMailboxRecovery(db, c)
+		b.recoveries[db.Identity().Key()] = rec
+	}
+	rec.merges = append(rec.merges, after(b.add(&providers.Step{
+		Verb: providers.VerbRestoreMailbox, Address: m.Addr.String(), Identity: rec.rid,
+		Args:   map[string]string{"rsg_database": string(rec.rdb), "mailbox": m.Name, "target": m.Name},
+		Reason: fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.describe()),
+		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreMailbox, 0),
+		Command: fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", psQuote(m.Name), psQuote(string(rec.rdb))),
+	}), rec.mounted, created))
+}
+
+func (b *builder) newMailboxRecovery(db *org.Database, c *chain) *mailboxRecovery {
+	server := db.Server()
+	rec := &mailboxRecovery{group: db.Addr.String() + ".mailbox_recovery", rid: org.Identity(server).Join("Recovery Storage Group")}
+	rec.rdb = rec.rid.Join(db.Name)
+	folder := parentPath(db.EdbFilePath) + `\exdr-recovery`
+	parent := b.lastStepOf(db.Addr.String())
+	rsg := after(b.add(&providers.Step{
+		Verb: providers.VerbCreateRecoveryGroup, Address: rec.group, Identity: rec.rid,
+		Args:   map[string]string{"server": server, "name": "Recovery Storage Group", "log_folder_path": folder, "system_folder_path": folder},
+		Reason: fmt.Sprintf("a recovery storage group to bring purged mailboxes of %s back from a backup", db.Identity()), Effect: providers.Reversible,
+		Command: fmt.Sprintf("New-StorageGroup -Server %s -Name 'Recovery Storage Group' -LogFolderPath %s -SystemFolderPath %s -Recovery",
+			psQuote(server), psQuote(folder), psQuote(folder)),
+	}), parent)
+	rdb := after(b.add(&providers.Step{
+		Verb: providers.VerbCreateRecoveryDB, Address: rec.group, Identity: rec.rdb,
+		Args:   map[string]string{"storage_group": string(rec.rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(db.Identity())},
+		Reason: "the recovery database", Effect: providers.Reversible,
+		Command: fmt.Sprintf("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s",
+			psQuote(db.Name), psQuote(string(rec.rid)), psQuote(folder+`\`+db.Name+".edb")),
+	}), rsg)
+	allow := after(b.add(&providers.Step{
+		Verb: providers.VerbAllowFileRestore, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"value": "true"},
+		Reason: "the restore may write the recovery database", Effect: providers.Reversible,
+		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rec.rdb))),
+	}), rdb)
+	restore := after(b.add(&providers.Step{
+		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"sets": c.ids()},
+		Reason: fmt.Sprintf("restore %s into the recovery storage group; production is not touched", c.describe()), Effect: providers.Reversible,
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it", c.describe(), db.StorageGroup),
+	}), allow)
+	hard := after(b.add(&providers.Step{
+		Verb: providers.VerbHardRecovery, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"roll_forward": "false"},
+		Reason: "hard recovery stops at the backup: rolling forward would replay the purge", Effect: providers.Reversible,
+		Command: fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"`, folder, db.Name),
+	}), restore)
+	rec.mounted = after(b.add(&providers.Step{
+		Verb: providers.VerbMount, Address: rec.group, Identity: rec.rdb,
+		Reason: "the recovery database is mounted for Restore-Mailbox", Effect: providers.Reversible,
+		Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(rec.rdb))),
+	}), hard)
+	return rec
+}
+
+// finishRecoveries removes each mailbox recovery group after its merges.
+func (b *builder) finishRecoveries() {
+	keys := make([]string, 0, len(b.recoveries))
+	for k := range b.recoveries {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		rec := b.recoveries[k]
+		after(b.add(&providers.Step{
+			Verb: providers.VerbRemoveRecoveryGroup, Address: rec.group, Identity: rec.rid,
+			Reason: "every purged mailbox is refilled: the recovery storage group goes, its files kept aside", Effect: providers.Irreversible,
+			Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase; the files are set aside", psQuote(string(rec.rid))),
+		}), rec.merges...)
+	}
+}
