@@ -28,6 +28,7 @@ type applyOptions struct {
 	parallelism   int
 	lockTimeout   time.Duration
 	allowDataLoss bool
+	removeRSG     bool
 	targets       []string
 	vars          []lang.VarArg
 }
@@ -40,6 +41,7 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 	fs.IntVar(&opts.parallelism, "parallelism", 10, "run at most N independent steps at once")
 	fs.DurationVar(&opts.lockTimeout, "lock-timeout", 0, "wait this long for another apply's lock, such as 30s")
 	fs.BoolVar(&opts.allowDataLoss, "allow-data-loss", false, "permit steps that lose data for every resource")
+	fs.BoolVar(&opts.removeRSG, "remove-recovery-groups", false, "remove recovery storage groups the configuration does not name (files set aside)")
 	fs.Var(&targets, "target", "apply only this resource and what it depends on (repeatable)")
 	var vars varFlags
 	vars.register(fs)
@@ -55,8 +57,8 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 	}
 	opts.target, opts.vars, opts.targets = target, vars.args, targets
 	if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() {
-		if len(opts.vars) > 0 || len(opts.targets) > 0 || opts.allowDataLoss {
-			return fmt.Errorf("a saved plan is applied as it was made: -var, -var-file, -target and -allow-data-loss belong to the plan command")
+		if len(opts.vars) > 0 || len(opts.targets) > 0 || opts.allowDataLoss || opts.removeRSG {
+			return fmt.Errorf("a saved plan is applied as it was made: -var, -var-file, -target, -allow-data-loss and -remove-recovery-groups belong to the plan command")
 		}
 		return runApplySaved(ctx, opts, s)
 	}
@@ -78,7 +80,7 @@ func runApply(ctx context.Context, opts applyOptions, s *streams) error {
 	}
 	defer unlock()
 	reportInterrupted(ws.provider, s)
-	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets}
+	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
 	p, err := ws.makePlan(lockCtx, popts, s)
 	if err != nil {
 		return err

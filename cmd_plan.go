@@ -17,6 +17,7 @@ type planOptions struct {
 	targets       []string
 	vars          []lang.VarArg
 	allowDataLoss bool
+	removeRSG     bool
 }
 
 func cmdPlan(ctx context.Context, args []string, s *streams) error {
@@ -28,6 +29,7 @@ func cmdPlan(ctx context.Context, args []string, s *streams) error {
 	fs.BoolVar(&opts.detailed, "detailed-exitcode", false, "exit 2 when the plan has steps, 0 when it has none")
 	fs.Var(&targets, "target", "plan only this resource and what it depends on (repeatable)")
 	fs.BoolVar(&opts.allowDataLoss, "allow-data-loss", false, "permit steps that lose data for every resource")
+	fs.BoolVar(&opts.removeRSG, "remove-recovery-groups", false, "remove recovery storage groups the configuration does not name (files set aside)")
 	var vars varFlags
 	vars.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -48,7 +50,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	if err != nil {
 		return err
 	}
-	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets}
+	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
 	p, err := ws.makePlan(ctx, popts, s)
 	if err != nil {
 		return err

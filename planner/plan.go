@@ -73,6 +73,10 @@ type Options struct {
 	// Targets limits the plan to these addresses (and what they depend
 	// on). mailbox_database.DB1 also names its for_each instances.
 	Targets []string
+	// RemoveLeftoverRecoveryGroups asks for the live recovery storage
+	// groups the configuration does not name to be removed (files set
+	// aside); without it they are only reported.
+	RemoveLeftoverRecoveryGroups bool
 }
 
 // Changes reports whether the plan has anything to do.
@@ -246,7 +250,14 @@ func (b *builder) unmanaged() {
 		for _, w := range b.desired.RecoveryStorageGroups {
 			found = found || w.Identity().Key() == r.Identity().Key()
 		}
-		if !found {
+		if !found && b.opts.RemoveLeftoverRecoveryGroups {
+			b.add(&providers.Step{
+				Verb: providers.VerbRemoveRecoveryGroup, Address: "recovery_storage_group " + string(r.Identity()), Identity: r.Identity(),
+				Reason:  "a recovery storage group left over, not in the configuration; removed as -remove-recovery-groups asks (its files kept aside)",
+				Effect:  providers.Irreversible,
+				Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase", psQuote(string(r.Identity()))),
+			})
+		} else if !found {
 			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindRecoveryStorageGroup, r.Identity()})
 		}
 	}

@@ -71,7 +71,11 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 	if len(p.Unmanaged) > 0 {
 		b.WriteString("\nNot in the configuration (exdr leaves these alone):\n")
 		for _, u := range p.Unmanaged {
-			fmt.Fprintf(&b, "  %s %s\n", u.Kind.Noun(), u.Identity)
+			hint := ""
+			if u.Kind.String() == "recovery_storage_group" {
+				hint = " (remove it with -remove-recovery-groups)"
+			}
+			fmt.Fprintf(&b, "  %s %s%s\n", u.Kind.Noun(), u.Identity, hint)
 		}
 	}
 	if len(p.Notes) > 0 {
