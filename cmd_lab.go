@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,7 @@ func labCommands() []labCommand {
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
+		{"break", "lab break [DIR] lose-server SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash), ""},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
 	}
@@ -69,9 +72,17 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 			opt, rest = rest[len(rest)-1:], rest[:len(rest)-1]
 		}
 		dir := "."
-		switch len(rest) {
-		case c.nargs:
-		case c.nargs + 1:
+		switch {
+		case c.nargs < 0:
+			// A variable number of arguments after an optional DIR: DIR
+			// is taken when it names a directory.
+			if len(rest) > 0 {
+				if st, err := os.Stat(rest[0]); err == nil && st.IsDir() {
+					dir, rest = rest[0], rest[1:]
+				}
+			}
+		case len(rest) == c.nargs:
+		case len(rest) == c.nargs+1:
 			dir, rest = rest[0], rest[1:]
 		default:
 			return fmt.Errorf("usage: exdr %s", c.usage)
@@ -178,6 +189,84 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 		}
 		return nil
 	}
+}
+
+func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+	need := func(n int) error {
+		if len(args) != n+1 {
+			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
+		}
+		return nil
+	}
+	if len(args) == 0 {
+		return need(0)
+	}
+	switch args[0] {
+	case "lose-server":
+		if err := need(1); err != nil {
+			return err
+		}
+		if err := l.LoseServer(args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "%s is lost: its disks and services are gone; its directory entry remains.\n", args[1])
+	case "delete-database":
+		if err := need(1); err != nil {
+			return err
+		}
+		id, err := databaseIdentity(ws, args[1])
+		if err != nil {
+			return err
+		}
+		if err := l.DeleteDatabaseFile(id); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "The file of %s is deleted.\n", id)
+	case "corrupt-page":
+		if err := need(2); err != nil {
+			return err
+		}
+		id, err := databaseIdentity(ws, args[1])
+		if err != nil {
+			return err
+		}
+		page, err := strconv.ParseUint(args[2], 10, 32)
+		if err != nil {
+			return fmt.Errorf("page %q: give a page number", args[2])
+		}
+		if err := l.CorruptPage(id, uint32(page)); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Page %d of %s is corrupted.\n", page, id)
+	case "delete-logs":
+		if err := need(2); err != nil {
+			return err
+		}
+		sg, err := storageGroupIdentity(ws, args[1])
+		if err != nil {
+			return err
+		}
+		from, err := strconv.ParseUint(args[2], 10, 32)
+		if err != nil {
+			return fmt.Errorf("generation %q: give a log generation number", args[2])
+		}
+		n, err := l.DeleteLogs(sg, uint32(from))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "%d log generations of %s deleted, from %d on.\n", n, sg, from)
+	case "corrupt-backup":
+		if err := need(1); err != nil {
+			return err
+		}
+		if err := l.CorruptBackup(args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Backup set %s is corrupted.\n", args[1])
+	default:
+		return fmt.Errorf("lab break %s: give lose-server, delete-database, corrupt-page, delete-logs or corrupt-backup", args[0])
+	}
+	return nil
 }
 
 func labCrash(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {

@@ -196,6 +196,7 @@ type builder struct {
 	byID          map[string]*providers.Step
 	last          map[string]*providers.Step  // the last step planned per address
 	recoveries    map[string]*mailboxRecovery // by database identity key
+	hubs          []*providers.Step           // Hub Transport rebuilds, which mounts wait for
 	plan          *Plan
 	diags         hcl.Diagnostics
 }

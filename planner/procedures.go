@@ -17,23 +17,51 @@ func (b *builder) server(s *org.Server) {
 	args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "site": s.Site, "edition": s.Edition.String()}
 	switch {
 	case live == nil:
-		b.add(&providers.Step{
+		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("server %s does not exist", s.Name), Effect: providers.Reversible,
 			Command: fmt.Sprintf("Setup.com /mode:Install /roles:%s  # on a machine named %s", setupRoles(s.Roles), s.Name),
-		})
+		}))
+		return
+	case live.Health != nil && !live.Health.Up && s.Roles.Has(org.RoleEdgeTransport):
+		// Edge keeps its configuration in ADAM, not AD: RecoverServer
+		// does not apply.
+		b.trackHub(s, b.add(&providers.Step{
+			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
+			Reason:  fmt.Sprintf("Edge server %s does not answer; Edge is not recovered with /m:RecoverServer: the role is installed again with the same name", s.Name),
+			Effect:  providers.Reversible,
+			Command: fmt.Sprintf("Setup.com /mode:Install /roles:EdgeTransport  # on a machine named %s", s.Name),
+		}))
+		b.note("%s: import its cloned configuration (ImportEdgeConfig.ps1) and recreate its Edge subscription; exdr does not plan these yet.", addr)
 		return
 	case live.Health != nil && !live.Health.Up:
-		b.add(&providers.Step{
+		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
-			Reason:  fmt.Sprintf("server %s does not answer: its disks are gone; its Active Directory object remains, so it is rebuilt with the same name", s.Name),
+			Reason:  fmt.Sprintf("server %s does not answer: its disks are gone; its Active Directory object remains, so it is rebuilt with the same name and roles (%s)", s.Name, s.Roles),
 			Effect:  providers.Reversible,
-			Command: fmt.Sprintf("Setup.com /m:RecoverServer  # on a new machine named %s with the same drive letters, after resetting its computer account", s.Name),
-		})
+			Command: fmt.Sprintf("Setup.com /m:RecoverServer  # on a new machine named %s with the same drive letters and service pack, after resetting (not deleting) its computer account", s.Name),
+		}))
+		if s.Roles.Has(org.RoleClientAccess) {
+			b.note("%s: RecoverServer brings Client Access back with default virtual directories; re-apply OWA, ActiveSync and certificate customizations from your change log (do not restore an old IIS metabase).", addr)
+		}
+		if s.Roles.Has(org.RoleUnifiedMessaging) {
+			b.note("%s: if it published Unified Messaging prompts, restore UnifiedMessaging\\Prompts from a file backup.", addr)
+		}
+		if s.Roles.Has(org.RoleHubTransport) {
+			b.note("%s: its queue database starts empty; exdr does not plan draining a surviving mail.que yet.", addr)
+		}
 		return
 	}
 	if live.Roles != s.Roles {
 		b.note("%s: the roles differ (live %s, configuration %s); exdr does not add or remove roles.", addr, live.Roles, s.Roles)
+	}
+}
+
+// trackHub remembers the rebuild of a Hub Transport server: databases
+// mount after it, so that mail flows as users come back.
+func (b *builder) trackHub(s *org.Server, step *providers.Step) {
+	if s.Roles.Has(org.RoleHubTransport) {
+		b.hubs = append(b.hubs, step)
 	}
 }
 
@@ -105,10 +133,11 @@ func (b *builder) database(db *org.Database) {
 		kind = "public_folder"
 	}
 	mount := func(reason string, deps ...*providers.Step) *providers.Step {
+		// After any Hub Transport rebuild, so mail flows once users are back.
 		return after(b.add(&providers.Step{
 			Verb: providers.VerbMount, Address: addr, Identity: id, Reason: reason, Effect: providers.Reversible,
 			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(id))),
-		}), append(deps, parent)...)
+		}), append(append(deps, parent), b.hubs...)...)
 	}
 
 	if live == nil {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +203,27 @@ func TestPortability(t *testing.T) {
 	_, diags = New(desired, live, Options{})
 	if !diags.HasErrors() || !strings.Contains(diags[0].Detail, "public folder databases are not portable") {
 		t.Fatalf("moving a public folder database: %v", diags)
+	}
+}
+
+func TestHubComesBackBeforeMailboxesMount(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	desired.Servers = append(desired.Servers, &org.Server{Addr: addr(org.KindServer, "HUB01"), Name: "HUB01",
+		Roles: org.Roles(org.RoleHubTransport).With(org.RoleClientAccess)})
+	live.Servers = append(live.Servers, &org.Server{Name: "HUB01", Roles: org.Roles(org.RoleHubTransport).With(org.RoleClientAccess),
+		Health: &org.ServerHealth{Up: false}})
+	liveDB(live, "DB1").Health.Mounted = false
+	liveDB(live, "DB1").Health.State = org.StateClean
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	mount := p.Step("mailbox_database.DB1:mount")
+	if mount == nil || !slices.Contains(mount.DependsOn, "server.HUB01:create_server") {
+		t.Fatalf("the mount does not wait for the hub's rebuild: %+v", mount)
+	}
+	notes := strings.Join(p.Notes, "\n")
+	if !strings.Contains(notes, "default virtual directories") || !strings.Contains(notes, "queue database starts empty") {
+		t.Fatalf("notes for the rebuilt hub/client access server: %s", notes)
 	}
 }

@@ -1,0 +1,110 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/exdr/exdr/org"
+)
+
+// The disasters below are what drills inflict. Each really damages bytes;
+// none touches what it does not name.
+
+// LoseServer removes a server's machine (its disks and its services'
+// state); its directory entry remains, as after a hardware loss.
+func (l *Lab) LoseServer(name string) error {
+	var server string
+	l.viewDirectory(func(d *directory) error {
+		if s := d.server(name); s != nil {
+			server = s.Name
+		}
+		return nil
+	})
+	if server == "" {
+		return fmt.Errorf("no server %s in the lab", name)
+	}
+	return os.RemoveAll(l.serverDir(server))
+}
+
+// DeleteDatabaseFile deletes a database's .edb file.
+func (l *Lab) DeleteDatabaseFile(id org.Identity) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	return os.Remove(c.path)
+}
+
+// CorruptPage overwrites bytes in the middle of one page of a database,
+// so that its checksum fails.
+func (l *Lab) CorruptPage(id org.Identity, page uint32) error {
+	c, err := l.database(id)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(c.path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if int64(page+1)*PageSize > st.Size() {
+		return fmt.Errorf("%s has no page %d", id, page)
+	}
+	_, err = f.WriteAt([]byte("exdr-lab-break"), int64(page)*PageSize+PageSize/2)
+	return err
+}
+
+// DeleteLogs deletes a storage group's log generations from gen on.
+func (l *Lab) DeleteLogs(sg org.Identity, from uint32) (int, error) {
+	var g *dirStoreGroup
+	l.viewDirectory(func(d *directory) error {
+		g = d.storageGroup(sg)
+		return nil
+	})
+	if g == nil {
+		return 0, fmt.Errorf("no storage group %s in the lab", sg)
+	}
+	s, err := l.stream(g)
+	if err != nil {
+		return 0, err
+	}
+	gens, err := s.generations()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, gen := range gens {
+		if gen >= from {
+			if err := os.Remove(s.logPath(gen)); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// CorruptBackup flips bytes in every file of a backup set.
+func (l *Lab) CorruptBackup(id string) error {
+	dir := l.setDir(id)
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		return fmt.Errorf("no backup set %s", id)
+	}
+	return filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Name() == "manifest.json" || info.Size() < 100 {
+			return err
+		}
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = f.WriteAt([]byte("exdr-lab-break"), info.Size()/2)
+		return err
+	})
+}
