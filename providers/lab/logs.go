@@ -228,8 +228,8 @@ func readUsed(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	const chunk = 64 << 10
-	b := make([]byte, 0, chunk)
+	// Most generations hold little: start small and grow.
+	b := make([]byte, 0, 2*logHeaderSize)
 	off := 0 // where the next record header starts, once past the file header
 	for {
 		n, err := f.ReadAt(b[len(b):cap(b)], int64(len(b)))
@@ -374,38 +374,15 @@ func (s *logStream) replay(from uint32, fn func(record) error) error {
 	return nil
 }
 
-// latestCatalogs returns, for each database signature, the newest logged
-// image of its catalog page, from the checkpoint on.
-func (s *logStream) latestCatalogs() map[uint64]record {
-	out := map[uint64]record{}
-	cp, err := s.checkpoint()
-	if err != nil {
-		return out
-	}
-	gens, _ := s.generations()
-	for _, g := range gens {
-		if g < cp {
-			continue
-		}
-		recs, _, err := s.readGeneration(g)
-		if err != nil {
-			continue
-		}
-		for _, r := range recs {
-			p := r.Payload
-			if len(p) >= 13 && p[0] == recPageImage && binary.LittleEndian.Uint32(p[9:]) == 1 {
-				out[binary.LittleEndian.Uint64(p[1:])] = r
-			}
-		}
-	}
-	return out
-}
-
-// inspect reports the stream's health, verifying every generation.
-func (s *logStream) inspect() *org.LogHealth {
+// inspect reports the stream's health, verifying every generation, and
+// collects, for each database signature, the newest logged image of its
+// catalog page from the checkpoint on (what the store shows of a database
+// whose catalog change has not reached its page).
+func (s *logStream) inspect() (*org.LogHealth, map[uint64]record) {
+	catalogs := map[uint64]record{}
 	h := &org.LogHealth{Prefix: s.prefix}
 	if st, err := os.Stat(s.dir); err != nil || !st.IsDir() {
-		return h
+		return h, catalogs
 	}
 	h.FolderExists = true
 	var newest uint32
@@ -415,16 +392,24 @@ func (s *logStream) inspect() *org.LogHealth {
 		for g := h.Checkpoint; g > 0 && g <= max(newest, h.Checkpoint); g++ {
 			h.Missing = append(h.Missing, g) // the stream must hold its checkpoint's generation and every later one
 		}
-		return h
+		return h, catalogs
 	}
 	h.OnDisk = org.LogRange{Low: gens[0], High: gens[len(gens)-1]}
 	present := make(map[uint32]bool, len(gens))
 	h.Created = make(map[uint32]time.Time, len(gens))
 	for _, g := range gens {
 		present[g] = true
-		if _, _, err := s.readGeneration(g); err != nil {
+		recs, _, err := s.readGeneration(g)
+		if err != nil {
 			h.Corrupt = append(h.Corrupt, g)
 			continue
+		}
+		if g >= h.Checkpoint {
+			for _, r := range recs {
+				if p := r.Payload; len(p) >= 13 && p[0] == recPageImage && binary.LittleEndian.Uint32(p[9:]) == 1 {
+					catalogs[binary.LittleEndian.Uint64(p[1:])] = r
+				}
+			}
 		}
 		if t, err := s.created(g); err == nil {
 			h.Created[g] = t
@@ -441,5 +426,5 @@ func (s *logStream) inspect() *org.LogHealth {
 			h.Missing = append(h.Missing, g)
 		}
 	}
-	return h
+	return h, catalogs
 }

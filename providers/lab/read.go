@@ -59,8 +59,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		o.StorageGroups = append(o.StorageGroups, live)
 		jobs = append(jobs, func() {
 			if s, err := l.stream(sg); err == nil {
-				live.Health = s.inspect()
-				catalogs[i] = s.latestCatalogs()
+				live.Health, catalogs[i] = s.inspect()
 			} else {
 				live.Health = &org.LogHealth{Prefix: sg.Prefix}
 			}
