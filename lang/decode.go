@@ -147,6 +147,9 @@ func (ev *evaluator) decodeServer(d *decoder, rb *resourceBlock, addr org.Addres
 		nd := d.nested(b, bodySchema(nestedSpec(org.KindServer, "edge").attrs, nil))
 		s.Edge = &org.EdgeSettings{Range: b.DefRange}
 		s.Edge.ClonedConfig, _ = nd.str("cloned_config")
+		if a := nd.attrs["cloned_config"]; a != nil && s.Edge.ClonedConfig != "" {
+			ev.readClonedConfig(nd, a, s.Edge)
+		}
 		d.merge(nd)
 	}
 	d.obj["identity"] = cty.StringVal(string(s.Identity()))

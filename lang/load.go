@@ -84,7 +84,7 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 	if ds.HasErrors() {
 		return cfg, diags
 	}
-	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir)), org: &org.Org{}}
+	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir)), org: &org.Org{}, dir: dir}
 	diags = append(diags, ev.settings()...)
 	for _, n := range nodes {
 		diags = append(diags, ev.evalNode(n)...)
@@ -105,6 +105,7 @@ type evaluator struct {
 	funcs map[string]function.Function
 	org   *org.Org
 	links []*link
+	dir   string // the configuration's directory
 }
 
 // evalContext holds only what the node refers to, so building it costs

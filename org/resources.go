@@ -50,6 +50,14 @@ func (s *Server) Identity() Identity { return Identity(s.Name) }
 type EdgeSettings struct {
 	Range        hcl.Range
 	ClonedConfig string // path of the export, relative to the configuration
+	// File is the export's absolute path; Missing is set when it is not
+	// there (desired only).
+	File    string
+	Missing bool
+	// ConfigHash is the SHA-256 of the export (desired) or of the Edge
+	// server's configuration as it would export it (live).
+	ConfigHash string
+	Subscribed bool // live: an Edge subscription exists
 }
 
 // StorageGroup is a storage group: databases sharing one log stream.

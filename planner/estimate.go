@@ -36,6 +36,9 @@ var (
 		providers.VerbConnectMailbox:      10 * time.Second,
 		providers.VerbCleanMailboxDB:      30 * time.Second,
 		providers.VerbSetMailbox:          2 * time.Second,
+		providers.VerbValidateEdgeConfig:  time.Minute,
+		providers.VerbImportEdgeConfig:    5 * time.Minute,
+		providers.VerbSubscribeEdge:       15 * time.Minute, // the subscription file, then EdgeSync
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute

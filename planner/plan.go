@@ -130,6 +130,11 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	for _, s := range desired.Servers {
 		b.server(s)
 	}
+	for _, s := range desired.Servers {
+		if s.Edge != nil {
+			b.edge(s) // after every server, so subscriptions wait for rebuilt hubs
+		}
+	}
 	for _, sg := range desired.StorageGroups {
 		b.storageGroup(sg)
 	}

@@ -32,7 +32,9 @@ func (b *builder) server(s *org.Server) {
 			Effect:  providers.Reversible,
 			Command: fmt.Sprintf("Setup.com /mode:Install /roles:EdgeTransport  # on a machine named %s", s.Name),
 		}))
-		b.note("%s: import its cloned configuration (ImportEdgeConfig.ps1) and recreate its Edge subscription; exdr does not plan these yet.", addr)
+		if s.Edge == nil || s.Edge.ClonedConfig == "" {
+			b.note("%s: it comes back with the default Edge configuration: declare edge { cloned_config = \"...\" } with its export so that a rebuild restores its connectors, agents and settings.", addr)
+		}
 		return
 	case live.Health != nil && !live.Health.Up:
 		b.trackHub(s, b.add(&providers.Step{

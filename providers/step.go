@@ -36,6 +36,9 @@ import (
 //	restore_mailbox                 Restore-Mailbox out of a recovery database
 //	remove_recovery_storage_group   dismount and remove it; its files set aside
 //	swap_databases                  dial tone: exchange the dial-tone and restored files
+//	validate_edge_config            ImportEdgeConfig.ps1 -IsImport $false: the answer file
+//	import_edge_config              ImportEdgeConfig.ps1 -IsImport $true
+//	subscribe_edge                  Remove- and New-EdgeSubscription
 type Verb string
 
 const (
@@ -65,6 +68,9 @@ const (
 	VerbRestoreMailbox      Verb = "restore_mailbox"
 	VerbRemoveRecoveryGroup Verb = "remove_recovery_storage_group"
 	VerbSwapDatabases       Verb = "swap_databases"
+	VerbValidateEdgeConfig  Verb = "validate_edge_config"
+	VerbImportEdgeConfig    Verb = "import_edge_config"
+	VerbSubscribeEdge       Verb = "subscribe_edge"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -88,6 +88,12 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.removeRecoveryGroup(step)
 	case providers.VerbSwapDatabases:
 		err = l.swapDatabases(step)
+	case providers.VerbValidateEdgeConfig:
+		err = l.validateEdge(step)
+	case providers.VerbImportEdgeConfig:
+		err = l.importEdge(step)
+	case providers.VerbSubscribeEdge:
+		err = l.subscribeEdge(step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}
@@ -115,7 +121,15 @@ func (l *Lab) createServer(step *providers.Step) error {
 		return err
 	}
 	// The server's machine: Setup puts Exchange on C:.
-	return os.MkdirAll(l.disksDir(name)+string(os.PathSeparator)+"C", 0o755)
+	if err := os.MkdirAll(l.disksDir(name)+string(os.PathSeparator)+"C", 0o755); err != nil {
+		return err
+	}
+	if roles.Has(org.RoleEdgeTransport) {
+		if _, err := os.Stat(l.adamPath(name)); err != nil {
+			return l.writeEdgeConfig(name, defaultEdgeConfig(name))
+		}
+	}
+	return nil
 }
 
 func (l *Lab) createStorageGroup(step *providers.Step) error {

@@ -108,8 +108,16 @@ type directory struct {
 	// group, as an administrator's change log would: a recovery is a
 	// one-time act, and the record is what says it happened.
 	Merges []*dirMerge `json:"merges,omitempty"`
+	// EdgeSubscriptions are the Edge servers subscribed to a site's hubs.
+	EdgeSubscriptions []*dirSubscription `json:"edge_subscriptions,omitempty"`
 
 	index *dirIndex
+}
+
+type dirSubscription struct {
+	Edge    string    `json:"edge"`
+	Site    string    `json:"site,omitempty"`
+	Created time.Time `json:"created"`
 }
 
 type dirMerge struct {

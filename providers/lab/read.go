@@ -34,7 +34,17 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 				h.Free[d] = free
 			}
 		}
-		o.Servers = append(o.Servers, &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h})
+		live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
+		if s.Roles.Has(org.RoleEdgeTransport) {
+			live.Edge = &org.EdgeSettings{}
+			if c, err := l.EdgeConfigOf(s.Name); err == nil && h.Up {
+				live.Edge.ConfigHash = EdgeConfigHash(c)
+			}
+			for _, sub := range d.EdgeSubscriptions {
+				live.Edge.Subscribed = live.Edge.Subscribed || strings.EqualFold(sub.Edge, s.Name)
+			}
+		}
+		o.Servers = append(o.Servers, live)
 		st, err := l.loadStore(s.Name)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,42 @@
+package lang
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+// readClonedConfig finds an Edge server's cloned configuration beside the
+// configuration, fingerprints it, and checks it is an Edge export. A
+// missing file is not an error here: the plan refuses only if it needs it.
+func (ev *evaluator) readClonedConfig(d *decoder, a *hcl.Attribute, e *org.EdgeSettings) {
+	e.File = filepath.Join(ev.dir, filepath.FromSlash(e.ClonedConfig))
+	if abs, err := filepath.Abs(e.File); err == nil {
+		e.File = abs
+	}
+	b, err := os.ReadFile(e.File)
+	if errors.Is(err, os.ErrNotExist) {
+		e.Missing = true
+		return
+	}
+	if err != nil {
+		d.errorf(a, "Cannot read the cloned configuration", "%s: %s.", e.ClonedConfig, err)
+		return
+	}
+	var root struct {
+		XMLName xml.Name
+	}
+	if err := xml.Unmarshal(b, &root); err != nil || root.XMLName.Local != "EdgeConfiguration" {
+		d.errorf(a, "Invalid cloned configuration", "%s is not an Edge configuration export (ExportEdgeConfig.ps1 writes an EdgeConfiguration document): export it again with ExportEdgeConfig.ps1 -CloneConfigData (in the lab: exdr lab edge export).", e.ClonedConfig)
+		return
+	}
+	sum := sha256.Sum256(b)
+	e.ConfigHash = hex.EncodeToString(sum[:])
+}

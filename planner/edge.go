@@ -1,0 +1,69 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// edge brings an Edge server's configuration back from its cloned
+// configuration when the server was rebuilt (validate, for the answer
+// file; import), and subscribes it to the hubs again; drift only gets a
+// note. The plan
+// refuses when the export it needs is missing.
+func (b *builder) edge(s *org.Server) {
+	live := b.liveIx.Server(s.Name)
+	// A server that existed and is being rebuilt needs its clone; a new
+	// one starts from the defaults, and is exported once configured.
+	var rebuilt *providers.Step
+	if live != nil {
+		rebuilt = b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
+	}
+	drifted := !s.Edge.Missing && live != nil && live.Edge != nil && live.Edge.ConfigHash != "" && live.Edge.ConfigHash != s.Edge.ConfigHash
+	if s.Edge.Missing && rebuilt == nil {
+		b.note("%s: its cloned configuration %s does not exist yet; export it on the Edge server with ExportEdgeConfig.ps1 -CloneConfigData:\"%s\" (in the lab: exdr lab edge export %s), so that the server can be rebuilt from it.", s.Addr, s.Edge.ClonedConfig, s.Edge.ClonedConfig, s.Name)
+	}
+	unsubscribed := rebuilt != nil || live == nil || live.Edge == nil || !live.Edge.Subscribed
+	addr := s.Addr.String()
+	last := b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
+	if drifted && rebuilt == nil {
+		// A running Edge whose configuration moved on is more likely right
+		// than an old export: importing over it would discard the change.
+		b.note("%s: its configuration differs from the cloned configuration %s; if the change is meant, export it again (ExportEdgeConfig.ps1 -CloneConfigData, in the lab: exdr lab edge export %s), or a rebuild would bring back the old one.", s.Addr, s.Edge.ClonedConfig, s.Name)
+	}
+	if rebuilt != nil {
+		if s.Edge.Missing {
+			subject := s.Edge.Range
+			b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cloned configuration missing",
+				Detail: fmt.Sprintf("%s needs its cloned configuration %s to be rebuilt, and the file is not there. Bring the export back (from version control or a backup); if there is none, remove the edge block and the server is rebuilt with the default Edge configuration, its connectors and agent settings made again by hand.",
+					addr, s.Edge.ClonedConfig),
+				Subject: &subject})
+			return
+		}
+		why := "the server was rebuilt"
+		args := map[string]string{"server": s.Name, "cloned_config": s.Edge.File}
+		validate := after(b.add(&providers.Step{
+			Verb: providers.VerbValidateEdgeConfig, Address: addr, Identity: s.Identity(), Args: args,
+			Reason: fmt.Sprintf("%s: the cloned configuration %s is validated against it; the answer file lists the settings it cannot take (paths on drives it lacks) and what the import uses instead", why, s.Edge.ClonedConfig),
+			Effect: providers.ReadOnly, Estimate: b.estimate(providers.VerbValidateEdgeConfig, 0),
+			Command: fmt.Sprintf(`./ImportEdgeConfig.ps1 -CloneConfigData:%s -IsImport $false -CloneConfigAnswer:'C:\CloneConfigAnswer.xml'`, psQuote(s.Edge.ClonedConfig)),
+		}), last)
+		last = after(b.add(&providers.Step{
+			Verb: providers.VerbImportEdgeConfig, Address: addr, Identity: s.Identity(), Args: args,
+			Reason: "the cloned configuration is imported with the answer file", Effect: providers.Reversible,
+			Estimate: b.estimate(providers.VerbImportEdgeConfig, 0),
+			Command:  fmt.Sprintf(`./ImportEdgeConfig.ps1 -CloneConfigData:%s -IsImport $true -CloneConfigAnswer:'C:\CloneConfigAnswer.xml'`, psQuote(s.Edge.ClonedConfig)),
+		}), validate)
+	}
+	if unsubscribed || last != nil {
+		after(b.add(&providers.Step{
+			Verb: providers.VerbSubscribeEdge, Address: addr, Identity: s.Identity(), Args: map[string]string{"server": s.Name, "site": s.Site},
+			Reason: "the Edge subscription is made again so EdgeSync repopulates recipients and configuration (it is not part of the clone)",
+			Effect: providers.Reversible, Estimate: b.estimate(providers.VerbSubscribeEdge, 0),
+			Command: fmt.Sprintf("Remove-EdgeSubscription %s  # on the Edge and on a hub; then New-EdgeSubscription -FileName on the Edge, New-EdgeSubscription -FileData on a hub, Start-EdgeSynchronization", psQuote(s.Name)),
+		}), append([]*providers.Step{last}, b.hubs...)...)
+	}
+}

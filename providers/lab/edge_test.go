@@ -1,0 +1,67 @@
+package lab
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// A cloned configuration from an Edge server with a log drive the
+// rebuilt one lacks: validate writes the answer file naming the setting,
+// import takes the default path for it and everything else as exported.
+func TestEdgeCloneOntoServerWithoutTheDrive(t *testing.T) {
+	l, err := Init(t.TempDir(), "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	create := &providers.Step{Verb: providers.VerbCreateServer, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "roles": "edge_transport"}}
+	if err := l.Apply(ctx, create, nil); err != nil {
+		t.Fatal(err)
+	}
+	exported := defaultEdgeConfig("EDGE01")
+	exported.MessageTracking = `F:\Logs\MessageTracking`
+	exported.SendConnectors = []EdgeConnector{{Name: "To Internet", AddressSpace: "*", SmartHost: "smtp.isp.example"}}
+	exported.Agents[3].Enabled = false
+	b, err := EncodeEdgeConfig(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := filepath.Join(t.TempDir(), "EDGE01.xml")
+	if err := os.WriteFile(clone, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := map[string]string{"server": "EDGE01", "cloned_config": clone}
+	imp := &providers.Step{Verb: providers.VerbImportEdgeConfig, Identity: "EDGE01", Args: args}
+	if err := l.Apply(ctx, imp, nil); err == nil || !strings.Contains(err.Error(), "no answer file") {
+		t.Fatalf("import before validate: got %v, want an error asking for the answer file", err)
+	}
+	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: args}, nil); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := os.ReadFile(filepath.Join(l.serverDir("EDGE01"), "CloneConfigAnswer.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(answer), `Name="MessageTrackingLogPath" Exported="F:\Logs\MessageTracking"`) || strings.Contains(string(answer), "PickupDirectoryPath") {
+		t.Errorf("answer file:\n%s\nwant only MessageTrackingLogPath, which is on a drive EDGE01 lacks", answer)
+	}
+	if err := l.Apply(ctx, imp, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.EdgeConfigOf("EDGE01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.MessageTracking != defaultEdgeConfig("EDGE01").MessageTracking {
+		t.Errorf("message tracking path %q, want the default: F: does not exist on EDGE01", got.MessageTracking)
+	}
+	if !slices.Equal(got.SendConnectors, exported.SendConnectors) || got.Agents[3].Enabled {
+		t.Errorf("imported %+v, want the exported connectors and agents", got)
+	}
+}
