@@ -43,6 +43,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"nope"}, exitError},
 		{"no command", nil, exitError},
 		{"version", []string{"-version"}, exitOK},
+		{"edge without export", []string{"edge"}, exitError},
+		{"edge export of a server with no edge block", []string{"edge", "export", "examples/quickstart", "MBX01"}, exitError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,7 +37,7 @@ func labCommands() []labCommand {
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
 		{"break", "lab break [DIR] lose-server SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
-		{"edge", "lab edge [DIR] export SERVER | add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "export an Edge server's cloned configuration, or customise it", -1, noFlags(labEdge), ""},
+		{"edge", "lab edge [DIR] add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "customise an Edge server, for a drill to bring back", -1, noFlags(labEdge), ""},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash), ""},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
 	}

@@ -39,6 +39,7 @@ func commands() []command {
 		{"graph", "Print the plan's graph of steps in DOT", cmdGraph},
 		{"validate", "Check that a configuration is valid", cmdValidate},
 		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
+		{"edge", "Export Edge Transport servers' cloned configurations", cmdEdge},
 		{"lab", "Set up and damage the embedded lab organization", cmdLab},
 		{"force-unlock", "Remove a stale lock left by an apply", cmdForceUnlock},
 		{"version", "Print the exdr version", cmdVersion},

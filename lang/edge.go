@@ -34,7 +34,7 @@ func (ev *evaluator) readClonedConfig(d *decoder, a *hcl.Attribute, e *org.EdgeS
 		XMLName xml.Name
 	}
 	if err := xml.Unmarshal(b, &root); err != nil || root.XMLName.Local != "EdgeConfiguration" {
-		d.errorf(a, "Invalid cloned configuration", "%s is not an Edge configuration export (ExportEdgeConfig.ps1 writes an EdgeConfiguration document): export it again with ExportEdgeConfig.ps1 -CloneConfigData (in the lab: exdr lab edge export).", e.ClonedConfig)
+		d.errorf(a, "Invalid cloned configuration", "%s is not an Edge configuration export (ExportEdgeConfig.ps1 writes an EdgeConfiguration document): export it again with exdr edge export (ExportEdgeConfig.ps1 -CloneConfigData on the server).", e.ClonedConfig)
 		return
 	}
 	sum := sha256.Sum256(b)

@@ -24,7 +24,7 @@ func (b *builder) edge(s *org.Server) {
 	}
 	drifted := !s.Edge.Missing && live != nil && live.Edge != nil && live.Edge.ConfigHash != "" && live.Edge.ConfigHash != s.Edge.ConfigHash
 	if s.Edge.Missing && rebuilt == nil {
-		b.note("%s: its cloned configuration %s does not exist yet; export it on the Edge server with ExportEdgeConfig.ps1 -CloneConfigData:\"%s\" (in the lab: exdr lab edge export %s), so that the server can be rebuilt from it.", s.Addr, s.Edge.ClonedConfig, s.Edge.ClonedConfig, s.Name)
+		b.note("%s: its cloned configuration %s does not exist yet; export it with exdr edge export %s (ExportEdgeConfig.ps1 -CloneConfigData on the server), so that the server can be rebuilt from it.", s.Addr, s.Edge.ClonedConfig, s.Name)
 	}
 	unsubscribed := rebuilt != nil || live == nil || live.Edge == nil || !live.Edge.Subscribed
 	addr := s.Addr.String()
@@ -32,7 +32,7 @@ func (b *builder) edge(s *org.Server) {
 	if drifted && rebuilt == nil {
 		// A running Edge whose configuration moved on is more likely right
 		// than an old export: importing over it would discard the change.
-		b.note("%s: its configuration differs from the cloned configuration %s; if the change is meant, export it again (ExportEdgeConfig.ps1 -CloneConfigData, in the lab: exdr lab edge export %s), or a rebuild would bring back the old one.", s.Addr, s.Edge.ClonedConfig, s.Name)
+		b.note("%s: its configuration differs from the cloned configuration %s; if the change is meant, export it again with exdr edge export %s, or a rebuild would bring back the old one.", s.Addr, s.Edge.ClonedConfig, s.Name)
 	}
 	if rebuilt != nil {
 		if s.Edge.Missing {

@@ -35,6 +35,13 @@ type Progress interface {
 	Update(done, total int64, unit string)
 }
 
+// EdgeExporter is implemented by providers that can export an Edge
+// Transport server's configuration as ExportEdgeConfig.ps1
+// -CloneConfigData does: the file an edge block's cloned_config names.
+type EdgeExporter interface {
+	ExportEdgeConfig(ctx context.Context, server string) ([]byte, error)
+}
+
 // Locker is implemented by providers that can hold the organization's
 // lock, so that one apply at a time changes it.
 type Locker interface {

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -82,6 +83,16 @@ func (l *Lab) writeEdgeConfig(server string, c *EdgeConfig) error {
 		return err
 	}
 	return writeFileAtomic(l.adamPath(server), b)
+}
+
+// ExportEdgeConfig is ExportEdgeConfig.ps1 -CloneConfigData on a lab Edge
+// server.
+func (l *Lab) ExportEdgeConfig(_ context.Context, server string) ([]byte, error) {
+	c, err := l.EdgeConfigOf(server)
+	if err != nil {
+		return nil, err
+	}
+	return EncodeEdgeConfig(c)
 }
 
 // EncodeEdgeConfig writes a configuration as ExportEdgeConfig.ps1 would.
