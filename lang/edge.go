@@ -31,11 +31,23 @@ func (ev *evaluator) readClonedConfig(d *decoder, a *hcl.Attribute, e *org.EdgeS
 		return
 	}
 	var root struct {
-		XMLName xml.Name
+		XMLName   xml.Name
+		Transport struct {
+			Settings []struct {
+				XMLName xml.Name
+				Value   string `xml:",chardata"`
+			} `xml:",any"`
+		} `xml:"TransportServer"`
 	}
 	if err := xml.Unmarshal(b, &root); err != nil || root.XMLName.Local != "EdgeConfiguration" {
 		d.errorf(a, "Invalid cloned configuration", "%s is not an Edge configuration export (ExportEdgeConfig.ps1 writes an EdgeConfiguration document): export it again with exdr edge export (ExportEdgeConfig.ps1 -CloneConfigData on the server).", e.ClonedConfig)
 		return
+	}
+	for _, s := range root.Transport.Settings {
+		if e.Paths == nil {
+			e.Paths = map[string]string{}
+		}
+		e.Paths[s.XMLName.Local] = s.Value
 	}
 	sum := sha256.Sum256(b)
 	e.ConfigHash = hex.EncodeToString(sum[:])

@@ -57,6 +57,10 @@ type EdgeSettings struct {
 	// ConfigHash is the SHA-256 of the export (desired) or of the Edge
 	// server's configuration as it would export it (live).
 	ConfigHash string
+	// Paths are the export's transport paths by setting name
+	// (MessageTrackingLogPath, ...), which the target server must be able
+	// to take (desired only).
+	Paths      map[string]string
 	Subscribed bool // live: an Edge subscription exists
 }
 

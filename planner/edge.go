@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -47,7 +49,7 @@ func (b *builder) edge(s *org.Server) {
 		args := map[string]string{"server": s.Name, "cloned_config": s.Edge.File}
 		validate := after(b.add(&providers.Step{
 			Verb: providers.VerbValidateEdgeConfig, Address: addr, Identity: s.Identity(), Args: args,
-			Reason: fmt.Sprintf("%s: the cloned configuration %s is validated against it; the answer file lists the settings it cannot take (paths on drives it lacks) and what the import uses instead", why, s.Edge.ClonedConfig),
+			Reason: fmt.Sprintf("%s: the cloned configuration %s is validated against it; the answer file lists the settings it cannot take (paths on drives it lacks) and what the import uses instead%s", why, s.Edge.ClonedConfig, offSetupDrive(s.Edge.Paths)),
 			Effect: providers.ReadOnly, Estimate: b.estimate(providers.VerbValidateEdgeConfig, 0),
 			Command: fmt.Sprintf(`./ImportEdgeConfig.ps1 -CloneConfigData:%s -IsImport $false -CloneConfigAnswer:'C:\CloneConfigAnswer.xml'`, psQuote(s.Edge.ClonedConfig)),
 		}), last)
@@ -66,4 +68,22 @@ func (b *builder) edge(s *org.Server) {
 			Command: fmt.Sprintf("Remove-EdgeSubscription %s  # on the Edge and on a hub; then New-EdgeSubscription -FileName on the Edge, New-EdgeSubscription -FileData on a hub, Start-EdgeSynchronization", psQuote(s.Name)),
 		}), append([]*providers.Step{last}, b.hubs...)...)
 	}
+}
+
+// offSetupDrive names the exported paths outside C:, the one drive a fresh
+// install is sure to have: the answer file gives the default for each of
+// them whose drive the rebuilt server lacks, so the reviewer sees them
+// before the import decides.
+func offSetupDrive(paths map[string]string) string {
+	var out []string
+	for name, p := range paths {
+		if len(p) > 1 && p[1] == ':' && !strings.EqualFold(p[:1], "C") {
+			out = append(out, name+" "+p)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	slices.Sort(out)
+	return "; outside C: the export has " + strings.Join(out, ", ") + ", each set to its default if the server has no such drive"
 }

@@ -1,0 +1,70 @@
+package planner
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+func TestOffSetupDrive(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths map[string]string
+		want  string
+	}{
+		{"none", nil, ""},
+		{"all on C:", map[string]string{"PickupDirectoryPath": `C:\Pickup`, "MessageTrackingLogPath": `c:\Logs`}, ""},
+		{"relative or UNC paths are not drives", map[string]string{"PickupDirectoryPath": `\\fs\share`}, ""},
+		{"sorted by setting", map[string]string{"SendProtocolLogPath": `E:\Send`, "MessageTrackingLogPath": `F:\Logs`, "PickupDirectoryPath": `C:\Pickup`},
+			`; outside C: the export has MessageTrackingLogPath F:\Logs, SendProtocolLogPath E:\Send, each set to its default if the server has no such drive`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := offSetupDrive(tt.paths); got != tt.want {
+				t.Errorf("offSetupDrive(%v) = %q, want %q", tt.paths, got, tt.want)
+			}
+		})
+	}
+}
+
+// withEdge adds EDGE01 to a desired organization, its export on F: for
+// message tracking; lost says whether the live one is gone.
+func withEdge(d *org.Org, live *org.Org, missing bool) {
+	s := &org.Server{Addr: addr(org.KindServer, "EDGE01"), Name: "EDGE01", Roles: org.Roles(org.RoleEdgeTransport), Edition: org.EditionStandard,
+		Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", File: "/cfg/edge/EDGE01.xml", Missing: missing, ConfigHash: "abc",
+			Paths: map[string]string{"MessageTrackingLogPath": `F:\Logs`, "PickupDirectoryPath": `C:\Pickup`},
+			Range: hcl.Range{Filename: "main.exdr.hcl", Start: hcl.Pos{Line: 20, Column: 3}}}}
+	d.Servers = append(d.Servers, s)
+	live.Servers = append(live.Servers, &org.Server{Name: "EDGE01", Roles: s.Roles, Edition: s.Edition, Health: &org.ServerHealth{},
+		Edge: &org.EdgeSettings{Subscribed: true}})
+}
+
+func TestEdgeServerLost(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withEdge(desired, live, false)
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := "server.EDGE01:create_server server.EDGE01:validate_edge_config server.EDGE01:import_edge_config server.EDGE01:subscribe_edge"
+	if got := ids(p); got != want {
+		t.Errorf("steps:\n got %s\nwant %s", got, want)
+	}
+	assertDependenciesFirst(t, p)
+	var text bytes.Buffer
+	WriteText(&text, p, TextOptions{})
+	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, "edge_lost.txt", text.Bytes())
+}
+
+func TestEdgeServerLostWithoutItsExport(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withEdge(desired, live, true)
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || diags[0].Summary != "Cloned configuration missing" || diags[0].Subject == nil || diags[0].Subject.Start.Line != 20 {
+		t.Fatalf("got %v, want a refusal on the edge block (line 20) for the missing export", diags)
+	}
+}
