@@ -46,7 +46,9 @@ func (b *builder) edge(s *org.Server) {
 			return
 		}
 		why := "the server was rebuilt"
-		args := map[string]string{"server": s.Name, "cloned_config": s.Edge.File}
+		// The hash pins the export the plan was reviewed with: a saved plan
+		// must not import a file that changed since.
+		args := map[string]string{"server": s.Name, "cloned_config": s.Edge.File, "cloned_config_sha256": s.Edge.ConfigHash}
 		validate := after(b.add(&providers.Step{
 			Verb: providers.VerbValidateEdgeConfig, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("%s: the cloned configuration %s is validated against it; the answer file lists the settings it cannot take (paths on drives it lacks) and what the import uses instead%s", why, s.Edge.ClonedConfig, offSetupDrive(s.Edge.Paths)),

@@ -122,7 +122,17 @@ func (l *Lab) AddSendConnector(server, name, addressSpace, smartHost string) err
 	return l.writeEdgeConfig(server, c)
 }
 
-func readCloned(path string) (*EdgeConfig, error) {
+func readCloned(step *providers.Step) (*EdgeConfig, error) {
+	path := step.Args["cloned_config"]
+	if want := step.Args["cloned_config_sha256"]; want != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("the cloned configuration %s cannot be read: %w", path, err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != want {
+			return nil, fmt.Errorf("the cloned configuration %s changed since the plan was made: plan again to review the new export", path)
+		}
+	}
 	return decodeEdge(path, "the cloned configuration "+path+" cannot be read", "the cloned configuration "+path+" is not an Edge export")
 }
 
@@ -151,7 +161,7 @@ func (l *Lab) answers(server string, c *EdgeConfig) map[string][2]string {
 // cloned configuration against the target and writes the answer file.
 func (l *Lab) validateEdge(step *providers.Step) error {
 	server := step.Args["server"]
-	c, err := readCloned(step.Args["cloned_config"])
+	c, err := readCloned(step)
 	if err != nil {
 		return err
 	}
@@ -178,7 +188,7 @@ func (l *Lab) validateEdge(step *providers.Step) error {
 // importEdge is ImportEdgeConfig.ps1 -IsImport $true with the answer file.
 func (l *Lab) importEdge(step *providers.Step) error {
 	server := step.Args["server"]
-	c, err := readCloned(step.Args["cloned_config"])
+	c, err := readCloned(step)
 	if err != nil {
 		return err
 	}

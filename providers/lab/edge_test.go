@@ -65,3 +65,35 @@ func TestEdgeCloneOntoServerWithoutTheDrive(t *testing.T) {
 		t.Errorf("imported %+v, want the exported connectors and agents", got)
 	}
 }
+
+// A saved plan names the export by its hash: a file changed since is not
+// imported.
+func TestEdgeImportRefusesAChangedExport(t *testing.T) {
+	l, err := Init(t.TempDir(), "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbCreateServer, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "roles": "edge_transport"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.ExportEdgeConfig(ctx, "EDGE01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := filepath.Join(t.TempDir(), "EDGE01.xml")
+	if err := os.WriteFile(clone, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step := &providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01",
+		Args: map[string]string{"server": "EDGE01", "cloned_config": clone, "cloned_config_sha256": EdgeConfigHash(defaultEdgeConfig("EDGE01"))}}
+	if err := l.Apply(ctx, step, nil); err != nil {
+		t.Fatalf("the export as planned: %v", err)
+	}
+	if err := os.WriteFile(clone, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Apply(ctx, step, nil); err == nil || !strings.Contains(err.Error(), "changed since the plan was made") {
+		t.Fatalf("a changed export: got %v, want a refusal", err)
+	}
+}
