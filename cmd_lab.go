@@ -30,7 +30,7 @@ func labCommands() []labCommand {
 	return []labCommand{
 		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit), ""},
 		{"traffic", "lab traffic [-mailboxes N] [-items N] [-seed S] [DIR]", "deliver deterministic mail to every mounted mailbox database", 0, trafficFlags, ""},
-		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items", 1, inspectFlags, ""},
+		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items, or an Edge server's configuration", 1, inspectFlags, ""},
 		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
@@ -389,7 +389,10 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 
 func inspectFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
 	items := fs.Bool("items", false, "list every item: mailbox, folder and subject, one a line")
-	return func(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+	return func(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+		if srv := edgeServerNamed(ws, args[0]); srv != nil {
+			return inspectEdge(ctx, l, srv, s)
+		}
 		id, err := databaseIdentity(ws, args[0])
 		if err != nil {
 			return err
