@@ -61,7 +61,10 @@ type EdgeSettings struct {
 	// (MessageTrackingLogPath, ...), which the target server must be able
 	// to take (desired only).
 	Paths      map[string]string
-	Subscribed bool // live: an Edge subscription exists
+	Subscribed bool // live: an Edge subscription exists, on both sides
+	// Fresh (live) is set when the server runs the configuration of a
+	// fresh install: rebuilt, and its export not imported yet.
+	Fresh bool
 }
 
 // StorageGroup is a storage group: databases sharing one log stream.

@@ -25,18 +25,24 @@ func (b *builder) edge(s *org.Server) {
 		rebuilt = b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
 	}
 	drifted := !s.Edge.Missing && live != nil && live.Edge != nil && live.Edge.ConfigHash != "" && live.Edge.ConfigHash != s.Edge.ConfigHash
-	if s.Edge.Missing && rebuilt == nil {
+	restore, why := rebuilt != nil, "the server was rebuilt"
+	// A rebuilt server whose import did not happen (an apply that stopped
+	// half way) runs the defaults: importing over them loses nothing.
+	if drifted && !restore && live.Edge.Fresh {
+		restore, drifted, why = true, false, "the server runs the configuration of a fresh install"
+	}
+	if s.Edge.Missing && !restore {
 		b.note("%s: its cloned configuration %s does not exist yet; export it with exdr edge export %s (ExportEdgeConfig.ps1 -CloneConfigData on the server), so that the server can be rebuilt from it.", s.Addr, s.Edge.ClonedConfig, s.Name)
 	}
-	unsubscribed := rebuilt != nil || live == nil || live.Edge == nil || !live.Edge.Subscribed
+	unsubscribed := restore || live == nil || live.Edge == nil || !live.Edge.Subscribed
 	addr := s.Addr.String()
 	last := b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
-	if drifted && rebuilt == nil {
+	if drifted {
 		// A running Edge whose configuration moved on is more likely right
 		// than an old export: importing over it would discard the change.
 		b.note("%s: its configuration differs from the cloned configuration %s; if the change is meant, export it again with exdr edge export %s, or a rebuild would bring back the old one.", s.Addr, s.Edge.ClonedConfig, s.Name)
 	}
-	if rebuilt != nil {
+	if restore {
 		if s.Edge.Missing {
 			subject := s.Edge.Range
 			b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cloned configuration missing",
@@ -45,7 +51,6 @@ func (b *builder) edge(s *org.Server) {
 				Subject: &subject})
 			return
 		}
-		why := "the server was rebuilt"
 		// The hash pins the export the plan was reviewed with: a saved plan
 		// must not import a file that changed since.
 		args := map[string]string{"server": s.Name, "cloned_config": s.Edge.File, "cloned_config_sha256": s.Edge.ConfigHash}

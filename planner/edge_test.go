@@ -2,6 +2,7 @@ package planner
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -66,5 +67,38 @@ func TestEdgeServerLostWithoutItsExport(t *testing.T) {
 	_, diags := New(desired, live, Options{})
 	if !diags.HasErrors() || diags[0].Summary != "Cloned configuration missing" || diags[0].Subject == nil || diags[0].Subject.Start.Line != 20 {
 		t.Fatalf("got %v, want a refusal on the edge block (line 20) for the missing export", diags)
+	}
+}
+
+// A running Edge server that differs from its export is left alone (a
+// note) unless it runs a fresh install's defaults, which an import
+// replaces without losing anything.
+func TestEdgeDrift(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		fresh bool
+		steps string
+		note  string
+	}{
+		{"customised since the export", false, "", "differs from the cloned configuration"},
+		{"fresh install", true, "server.EDGE01:validate_edge_config server.EDGE01:import_edge_config server.EDGE01:subscribe_edge", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			withEdge(desired, live, false)
+			edge := live.Servers[len(live.Servers)-1]
+			edge.Health.Up = true
+			edge.Edge.ConfigHash, edge.Edge.Fresh = "def", tt.fresh
+			p, diags := New(desired, live, Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if got := ids(p); got != tt.steps {
+				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
+			}
+			if got := strings.Join(p.Notes, "\n"); tt.note != "" && !strings.Contains(got, tt.note) {
+				t.Errorf("notes %q, want one containing %q", got, tt.note)
+			}
+		})
 	}
 }

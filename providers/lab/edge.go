@@ -27,6 +27,14 @@ type EdgeConfig struct {
 	Agents            []EdgeAgent     `xml:"TransportAgents>Agent"`
 	SendConnectors    []EdgeConnector `xml:"SendConnectors>Connector"`
 	ReceiveConnectors []EdgeConnector `xml:"ReceiveConnectors>Connector"`
+	// Subscription is the Edge side of an Edge subscription (EdgeSync's
+	// credentials). It is not part of a cloned configuration: a rebuilt
+	// server has none until it is subscribed again.
+	Subscription *EdgeSubscription `xml:"EdgeSubscription,omitempty"`
+}
+
+type EdgeSubscription struct {
+	Site string `xml:"Site,attr"`
 }
 
 type EdgeAgent struct {
@@ -92,7 +100,15 @@ func (l *Lab) ExportEdgeConfig(_ context.Context, server string) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	return EncodeEdgeConfig(c)
+	return EncodeEdgeConfig(cloned(c))
+}
+
+// cloned is what ExportEdgeConfig.ps1 takes of a configuration: all but
+// the subscription.
+func cloned(c *EdgeConfig) *EdgeConfig {
+	x := *c
+	x.Subscription = nil
+	return &x
 }
 
 // EncodeEdgeConfig writes a configuration as ExportEdgeConfig.ps1 would.
@@ -104,9 +120,9 @@ func EncodeEdgeConfig(c *EdgeConfig) ([]byte, error) {
 	return append([]byte(xml.Header), append(b, '\n')...), nil
 }
 
-// EdgeConfigHash fingerprints a configuration's content.
+// EdgeConfigHash fingerprints a configuration as its export would be.
 func EdgeConfigHash(c *EdgeConfig) string {
-	b, _ := EncodeEdgeConfig(c)
+	b, _ := EncodeEdgeConfig(cloned(c))
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -208,12 +224,23 @@ func (l *Lab) importEdge(step *providers.Step) error {
 		}
 	}
 	c.Server = server
+	if cur, err := l.EdgeConfigOf(server); err == nil {
+		c.Subscription = cur.Subscription
+	}
 	return l.writeEdgeConfig(server, c)
 }
 
 // subscribeEdge is Remove-EdgeSubscription on both sides, then
 // New-EdgeSubscription: the Edge is subscribed to the hubs' site again.
 func (l *Lab) subscribeEdge(step *providers.Step) error {
+	c, err := l.EdgeConfigOf(step.Args["server"])
+	if err != nil {
+		return err
+	}
+	c.Subscription = &EdgeSubscription{Site: step.Args["site"]}
+	if err := l.writeEdgeConfig(step.Args["server"], c); err != nil {
+		return err
+	}
 	return l.updateDirectory(func(d *directory) error {
 		d.EdgeSubscriptions = slices.DeleteFunc(d.EdgeSubscriptions, func(s *dirSubscription) bool { return strings.EqualFold(s.Edge, step.Args["server"]) })
 		d.EdgeSubscriptions = append(d.EdgeSubscriptions, &dirSubscription{Edge: step.Args["server"], Site: step.Args["site"], Created: l.now().UTC()})

@@ -37,11 +37,15 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
 		if s.Roles.Has(org.RoleEdgeTransport) {
 			live.Edge = &org.EdgeSettings{}
-			if c, err := l.EdgeConfigOf(s.Name); err == nil && h.Up {
+			c, err := l.EdgeConfigOf(s.Name)
+			if err == nil && h.Up {
 				live.Edge.ConfigHash = EdgeConfigHash(c)
+				live.Edge.Fresh = live.Edge.ConfigHash == EdgeConfigHash(defaultEdgeConfig(s.Name))
 			}
+			// A subscription has two sides: the hub's, in the directory,
+			// and the Edge's EdgeSync credentials, lost with the server.
 			for _, sub := range d.EdgeSubscriptions {
-				live.Edge.Subscribed = live.Edge.Subscribed || strings.EqualFold(sub.Edge, s.Name)
+				live.Edge.Subscribed = live.Edge.Subscribed || (strings.EqualFold(sub.Edge, s.Name) && err == nil && c.Subscription != nil)
 			}
 		}
 		o.Servers = append(o.Servers, live)
