@@ -36,7 +36,7 @@ func labCommands() []labCommand {
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
-		{"break", "lab break [DIR] lose-server SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
+		{"break", "lab break [DIR] lose-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
 		{"edge", "lab edge [DIR] add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "customise an Edge server, for a drill to bring back", -1, noFlags(labEdge), ""},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash), ""},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
@@ -195,7 +195,7 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
 	need := func(n int) error {
 		if len(args) != n+1 {
-			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
+			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
 		}
 		return nil
 	}
@@ -211,6 +211,14 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 			return err
 		}
 		fmt.Fprintf(s.stdout, "%s is lost: its disks and services are gone; its directory entry remains.\n", args[1])
+	case "delete-server-object":
+		if err := need(1); err != nil {
+			return err
+		}
+		if err := l.DeleteServerObject(args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "The Active Directory object of %s is deleted, with its storage groups and databases; its machine and the mailboxes homed on it remain.\n", args[1])
 	case "delete-database":
 		if err := need(1); err != nil {
 			return err

@@ -16,6 +16,16 @@ func (b *builder) server(s *org.Server) {
 	live := b.liveIx.Server(s.Name)
 	args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "site": s.Site, "edition": s.Edition.String()}
 	switch {
+	case live == nil && b.priorLife(s.Name) != "":
+		// RecoverServer needs the directory entry; a fresh install would
+		// give the databases new identities under the same names.
+		subject := s.Decl.Range
+		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Server missing from Active Directory",
+			Detail: fmt.Sprintf("%s: server %s has no object in Active Directory, yet %s: it existed, and its directory entry is gone. "+
+				"Setup /m:RecoverServer needs that entry, and a fresh install would give its storage groups and databases new objects, stranding those mailboxes and backups. "+
+				"Restore the server's object from an Active Directory backup (an authoritative restore of the configuration partition), then plan again.", addr, s.Name, b.priorLife(s.Name)),
+			Subject: &subject})
+		return
 	case live == nil:
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
@@ -439,4 +449,34 @@ func parentPath(p string) string {
 		return p[:i]
 	}
 	return p
+}
+
+// priorLife says what in the live organization shows that a server absent
+// from the directory existed: mailboxes homed on its databases, backups
+// of its storage groups. Empty when nothing does (a server never built).
+func (b *builder) priorLife(server string) string {
+	prefix := strings.ToLower(server) + `\`
+	mailboxes, sets := 0, 0
+	for _, m := range b.live.Mailboxes {
+		if m.Health != nil && m.Health.InDirectory && strings.HasPrefix(strings.ToLower(string(m.Database)), prefix) {
+			mailboxes++
+		}
+	}
+	for _, set := range b.live.Backups {
+		if strings.HasPrefix(strings.ToLower(string(set.StorageGroup)), prefix) {
+			sets++
+		}
+	}
+	var out []string
+	if mailboxes > 0 {
+		verb := "are"
+		if mailboxes == 1 {
+			verb = "is"
+		}
+		out = append(out, fmt.Sprintf("%s %s homed on its databases", plural(mailboxes, "mailbox"), verb))
+	}
+	if sets > 0 {
+		out = append(out, fmt.Sprintf("the backup catalog holds %s of its storage groups", plural(sets, "set")))
+	}
+	return strings.Join(out, " and ")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/exdr/exdr/org"
 )
@@ -25,6 +27,27 @@ func (l *Lab) LoseServer(name string) error {
 		return fmt.Errorf("no server %s in the lab", name)
 	}
 	return os.RemoveAll(l.serverDir(server))
+}
+
+// DeleteServerObject deletes a server's object from the directory with
+// everything under it (its storage groups and databases), as a deleted
+// subtree in the configuration partition would be. Its machine and the
+// mailbox objects homed on it are left.
+func (l *Lab) DeleteServerObject(name string) error {
+	return l.updateDirectory(func(d *directory) error {
+		s := d.server(name)
+		if s == nil {
+			return fmt.Errorf("no server %s in the lab", name)
+		}
+		prefix := strings.ToLower(s.Name) + `\`
+		d.Servers = slices.DeleteFunc(d.Servers, func(x *dirServer) bool { return x == s })
+		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(sg *dirStoreGroup) bool { return strings.EqualFold(sg.Server, s.Name) })
+		d.Databases = slices.DeleteFunc(d.Databases, func(db *dirDatabase) bool {
+			return strings.HasPrefix(strings.ToLower(string(db.identity())), prefix)
+		})
+		d.index = nil
+		return nil
+	})
 }
 
 // DeleteDatabaseFile deletes a database's .edb file.
