@@ -44,6 +44,8 @@ func TestExitCodes(t *testing.T) {
 		{"no command", nil, exitError},
 		{"version", []string{"-version"}, exitOK},
 		{"edge without export", []string{"edge"}, exitError},
+		{"edge help", []string{"help", "edge"}, exitOK},
+		{"edge unknown subcommand", []string{"edge", "import"}, exitError},
 		{"edge export of a server with no edge block", []string{"edge", "export", "examples/quickstart", "MBX01"}, exitError},
 	}
 	for _, tt := range tests {
