@@ -17,7 +17,10 @@ import (
 // configuration, fingerprints it, and checks it is an Edge export. A
 // missing file is not an error here: the plan refuses only if it needs it.
 func (ev *evaluator) readClonedConfig(d *decoder, a *hcl.Attribute, e *org.EdgeSettings) {
-	e.File = filepath.Join(ev.dir, filepath.FromSlash(e.ClonedConfig))
+	e.File = filepath.FromSlash(e.ClonedConfig)
+	if !filepath.IsAbs(e.File) {
+		e.File = filepath.Join(ev.dir, e.File)
+	}
 	if abs, err := filepath.Abs(e.File); err == nil {
 		e.File = abs
 	}
