@@ -14,8 +14,7 @@ import (
 // edge brings an Edge server's configuration back from its cloned
 // configuration when the server was rebuilt (validate, for the answer
 // file; import), and subscribes it to the hubs again; drift only gets a
-// note. The plan
-// refuses when the export it needs is missing.
+// note. The plan refuses when the export it needs is missing.
 func (b *builder) edge(s *org.Server) {
 	live := b.liveIx.Server(s.Name)
 	// A server that existed and is being rebuilt needs its clone; a new
@@ -68,9 +67,13 @@ func (b *builder) edge(s *org.Server) {
 		}), validate)
 	}
 	if unsubscribed || last != nil {
+		reason := "the Edge subscription is made again so EdgeSync repopulates recipients and configuration (it is not part of the clone)"
+		if live == nil {
+			reason = "the new Edge server is subscribed to its site's hubs so EdgeSync gives it recipients and configuration"
+		}
 		after(b.add(&providers.Step{
 			Verb: providers.VerbSubscribeEdge, Address: addr, Identity: s.Identity(), Args: map[string]string{"server": s.Name, "site": s.Site},
-			Reason: "the Edge subscription is made again so EdgeSync repopulates recipients and configuration (it is not part of the clone)",
+			Reason: reason,
 			Effect: providers.Reversible, Estimate: b.estimate(providers.VerbSubscribeEdge, 0),
 			Command: fmt.Sprintf("Remove-EdgeSubscription %s  # on the Edge and on a hub; then New-EdgeSubscription -FileName on the Edge, New-EdgeSubscription -FileData on a hub, Start-EdgeSynchronization", psQuote(s.Name)),
 		}), append([]*providers.Step{last}, b.hubs...)...)
