@@ -38,14 +38,7 @@ func cmdGraph(ctx context.Context, args []string, s *streams) error {
 	allowDataLoss := fs.Bool("allow-data-loss", false, "permit steps that lose data, as plan does")
 	var vars varFlags
 	vars.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	dir, err := dirArg(fs)
-	if err != nil {
-		return err
-	}
-	ws, err := openWorkspace(dir, vars.args, s)
+	ws, err := parseWorkspace(fs, &vars, args, s)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -41,6 +42,19 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 }
 
 // makePlan reads the live organization and plans, printing refusals.
+// parseWorkspace parses a command's flags (vars registered on fs) and
+// opens the workspace in its one optional DIR argument.
+func parseWorkspace(fs *flag.FlagSet, vars *varFlags, args []string, s *streams) (*workspace, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	dir, err := dirArg(fs)
+	if err != nil {
+		return nil, err
+	}
+	return openWorkspace(dir, vars.args, s)
+}
+
 func (ws *workspace) makePlan(ctx context.Context, opts planner.Options, s *streams) (*planner.Plan, error) {
 	live, err := ws.provider.Read(ctx)
 	if err != nil {

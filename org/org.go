@@ -2,6 +2,7 @@ package org
 
 import (
 	"slices"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -29,6 +30,9 @@ type Org struct {
 	Throughput map[string]float64
 	// Merges are the Restore-Mailbox runs done so far: live only.
 	Merges []*Merge
+	// Now is the live system's time when it was read (the lab keeps its
+	// own clock): live only, zero when unknown.
+	Now time.Time
 }
 
 // Objectives are what a recovery is measured against.

@@ -23,7 +23,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	if err := l.viewDirectory(func(cur *directory) error { d = cur; return nil }); err != nil {
 		return nil, err
 	}
-	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}}
+	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}, Now: l.now()}
 	stores := map[string]*store{}
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)

@@ -1,0 +1,173 @@
+package readiness
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Finding is one thing that stands between the organization and a
+// recovery within its objectives.
+type Finding struct {
+	Rule     string    `json:"rule"`              // stable name, for monitoring
+	Address  string    `json:"address,omitempty"` // the configuration block it concerns, if any
+	Identity string    `json:"identity"`          // the Exchange object
+	Range    hcl.Range `json:"-"`
+	Message  string    `json:"message"` // what is wrong
+	Fix      string    `json:"fix"`     // what to do
+}
+
+// Rules are the checks, by name, in the order they run.
+var Rules = []string{"backup_missing", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export"}
+
+// Check compares the live organization with the configuration. It never
+// changes either.
+func Check(desired, live *org.Org) []Finding {
+	c := &checker{desired: desired, live: live, ix: org.NewIndex(live)}
+	c.backups()
+	c.retention()
+	c.leftovers()
+	c.space()
+	c.edge()
+	return c.out
+}
+
+type checker struct {
+	desired, live *org.Org
+	ix            *org.Index
+	out           []Finding
+}
+
+func (c *checker) add(rule string, addr string, id org.Identity, rng hcl.Range, fix, format string, args ...any) {
+	c.out = append(c.out, Finding{Rule: rule, Address: addr, Identity: string(id), Range: rng, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// backups: every storage group with databases needs a usable backup chain
+// recent enough for the RPO, and its logs kept (no circular logging) so
+// that a restore rolls forward to the failure.
+func (c *checker) backups() {
+	rpo := time.Duration(c.desired.Objectives.RPO)
+	for _, sg := range c.desired.StorageGroups {
+		if !c.holdsDatabases(sg.Identity()) {
+			continue
+		}
+		var newest *org.BackupSet
+		for _, set := range c.live.Backups {
+			if set.Damaged == "" && set.StorageGroup.Key() == sg.Identity().Key() && (newest == nil || set.Time.After(newest.Time)) {
+				newest = set
+			}
+		}
+		switch {
+		case newest == nil:
+			c.add("backup_missing", sg.Addr.String(), sg.Identity(), sg.Decl.Range, "take a full backup of the storage group",
+				"no usable backup: a lost database comes back empty or not at all")
+		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(newest.Time) > rpo:
+			// The logs roll a restore forward past the backup only while
+			// they survive: with the server (or circular logging) they do
+			// not, and the backup is as far as recovery goes.
+			c.add("backup_too_old", sg.Addr.String(), sg.Identity(), sg.Decl.Range, "back it up at least as often as the recovery point objective, or keep its logs on another server (standby copy)",
+				"the newest usable backup is %s old; if the server is lost with its logs, that much mail is lost, and the recovery point objective is %s",
+				org.Duration(c.live.Now.Sub(newest.Time).Round(time.Minute)), org.Duration(rpo))
+		}
+		if c.circular(sg) {
+			c.add("circular_logging", sg.Addr.String(), sg.Identity(), sg.Decl.Range, "set circular_logging = false and take a full backup",
+				"circular logging is on: only full backups are possible and a restore cannot roll forward to the failure")
+		}
+	}
+}
+
+func (c *checker) holdsDatabases(sg org.Identity) bool {
+	return slices.ContainsFunc(c.desired.Databases, func(db *org.Database) bool { return db.StorageGroup.Key() == sg.Key() })
+}
+
+// circular is what the live group does, or, before it exists, what the
+// configuration asks for.
+func (c *checker) circular(sg *org.StorageGroup) bool {
+	if l := c.ix.StorageGroup(sg.Identity()); l != nil {
+		return l.CircularLogging
+	}
+	return sg.CircularLogging
+}
+
+// retention: a value that differs from the configuration means deleted
+// items or mailboxes are kept for a time nobody agreed to.
+func (c *checker) retention() {
+	for _, db := range c.desired.Databases {
+		l := c.ix.Database(db.Identity())
+		if l == nil {
+			continue
+		}
+		for _, r := range []struct {
+			name       string
+			want, have *org.Duration
+		}{
+			{"deleted_item_retention", db.DeletedItemRetention, l.DeletedItemRetention},
+			{"mailbox_retention", db.MailboxRetention, l.MailboxRetention},
+		} {
+			if r.want != nil && r.have != nil && *r.want != *r.have {
+				c.add("retention_drift", db.Addr.String(), db.Identity(), attrRange(db.Decl, r.name), "run exdr apply to set it back, or change the configuration",
+					"%s is %s, the configuration says %s", r.name, *r.have, *r.want)
+			}
+		}
+	}
+}
+
+func attrRange(d org.Decl, name string) hcl.Range {
+	if r, ok := d.Attrs[name]; ok {
+		return r
+	}
+	return d.Range
+}
+
+// leftovers: a recovery storage group nobody declared holds a copy of
+// mailbox data and a server's only recovery slot.
+func (c *checker) leftovers() {
+	for _, r := range c.live.RecoveryStorageGroups {
+		if !slices.ContainsFunc(c.desired.RecoveryStorageGroups, func(w *org.RecoveryStorageGroup) bool { return w.Identity().Key() == r.Identity().Key() }) {
+			c.add("leftover_recovery_group", "", r.Identity(), hcl.Range{},
+				"remove it (exdr plan -remove-recovery-groups), or declare it if a recovery is under way",
+				"a recovery storage group the configuration does not name is left over: it takes %s's one recovery slot", r.Server)
+		}
+	}
+}
+
+// space: restoring the largest database on a drive needs its size free
+// there (the damaged file is set aside, not deleted).
+func (c *checker) space() {
+	for _, db := range c.desired.Databases {
+		l := c.ix.Database(db.Identity())
+		srv := c.ix.Server(db.Server())
+		if l == nil || l.Health == nil || srv == nil || srv.Health == nil || len(db.EdbFilePath) < 2 {
+			continue
+		}
+		drive := strings.ToUpper(db.EdbFilePath[:1])
+		free, known := srv.Health.Free[drive]
+		if known && free < l.Health.Size {
+			c.add("restore_space", db.Addr.String(), db.Identity(), attrRange(db.Decl, "edb_file_path"), fmt.Sprintf("free at least %s more on %s: of %s", l.Health.Size-free, drive, srv.Name),
+				"the database is %s and %s: has %s free: a restore, which sets the old file aside, would not fit", l.Health.Size, drive, free)
+		}
+	}
+}
+
+// edge: an Edge server can be rebuilt only as its export was taken.
+func (c *checker) edge() {
+	for _, s := range c.desired.Servers {
+		if s.Edge == nil {
+			continue
+		}
+		l := c.ix.Server(s.Name)
+		switch {
+		case s.Edge.Missing:
+			c.add("edge_export", s.Addr.String(), s.Identity(), s.Edge.Range, "run exdr edge export "+s.Name,
+				"its cloned configuration %s does not exist: the server could not be rebuilt", s.Edge.ClonedConfig)
+		case l != nil && l.Edge != nil && l.Edge.ConfigHash != "" && l.Edge.ConfigHash != s.Edge.ConfigHash:
+			c.add("edge_export", s.Addr.String(), s.Identity(), s.Edge.Range, "run exdr edge export "+s.Name+" and commit the file",
+				"the server's configuration changed since %s was exported: a rebuild would bring back the old one", s.Edge.ClonedConfig)
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package readiness
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func ptr[T any](v T) *T { return &v }
+
+// ready is an organization that passes every check: backed up an hour
+// ago (RPO 2h), logs kept, retention as declared, room to restore.
+func ready() (desired, live *org.Org) {
+	day := org.Duration(org.Day)
+	desired = &org.Org{
+		Name:       "Contoso",
+		Objectives: org.Objectives{RPO: org.Duration(2 * time.Hour)},
+		Servers:    []*org.Server{{Addr: org.Address{Kind: org.KindServer, Name: "MBX01"}, Name: "MBX01", Roles: org.Roles(org.RoleMailbox)}},
+		StorageGroups: []*org.StorageGroup{
+			{Addr: org.Address{Kind: org.KindStorageGroup, Name: "SG1"}, Name: "SG1", Server: "MBX01"},
+			{Addr: org.Address{Kind: org.KindStorageGroup, Name: "EMPTY"}, Name: "EMPTY", Server: "MBX01", CircularLogging: true},
+		},
+		Databases: []*org.Database{{Addr: org.Address{Kind: org.KindMailboxDatabase, Name: "DB1"}, Kind: org.MailboxDB, Name: "DB1",
+			StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\SG1\DB1.edb`, DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day)}},
+	}
+	live = &org.Org{
+		Name: "Contoso", Now: now,
+		Servers:       []*org.Server{{Name: "MBX01", Roles: org.Roles(org.RoleMailbox), Health: &org.ServerHealth{Up: true, Free: map[string]org.Size{"E": 10 * org.GigaByte}}}},
+		StorageGroups: []*org.StorageGroup{{Name: "SG1", Server: "MBX01"}, {Name: "EMPTY", Server: "MBX01", CircularLogging: true}},
+		Databases: []*org.Database{{Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\SG1\DB1.edb`,
+			DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day), Health: &org.DatabaseHealth{FileExists: true, Size: 2 * org.GigaByte}}},
+		Backups: []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: now.Add(-time.Hour), StorageGroup: `MBX01\SG1`}},
+	}
+	return desired, live
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(desired, live *org.Org)
+		rules  []string
+		says   string
+	}{
+		{"ready", func(_, _ *org.Org) {}, nil, ""},
+		{"no backup", func(_, l *org.Org) { l.Backups = nil }, []string{"backup_missing"}, "no usable backup"},
+		{"only a damaged backup", func(_, l *org.Org) { l.Backups[0].Damaged = "a file fails its SHA-256" }, []string{"backup_missing"}, ""},
+		{"backup older than the RPO", func(_, l *org.Org) { l.Backups[0].Time = now.Add(-26 * time.Hour) }, []string{"backup_too_old"}, "1.02:00:00 old"},
+		{"a newer incremental counts", func(_, l *org.Org) {
+			l.Backups[0].Time = now.Add(-26 * time.Hour)
+			l.Backups = append(l.Backups, &org.BackupSet{ID: "inc", Type: org.BackupIncremental, Time: now.Add(-30 * time.Minute), StorageGroup: `MBX01\SG1`, Base: "full"})
+		}, nil, ""},
+		{"circular logging", func(_, l *org.Org) { l.StorageGroups[0].CircularLogging = true }, []string{"circular_logging"}, "cannot roll forward"},
+		{"retention drift", func(_, l *org.Org) { l.Databases[0].DeletedItemRetention = ptr(org.Duration(7 * org.Day)) }, []string{"retention_drift"}, "deleted_item_retention is 7.00:00:00, the configuration says 14.00:00:00"},
+		{"retention left to Exchange", func(d, l *org.Org) {
+			d.Databases[0].MailboxRetention = nil
+			l.Databases[0].MailboxRetention = ptr(org.Duration(org.Day))
+		}, nil, ""},
+		{"leftover recovery group", func(_, l *org.Org) {
+			l.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Recovery Storage Group", Server: "MBX01"}}
+		}, []string{"leftover_recovery_group"}, "MBX01's one recovery slot"},
+		{"declared recovery group", func(d, l *org.Org) {
+			l.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "RSG", Server: "MBX01"}}
+			d.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "RSG", Server: "MBX01"}}
+		}, nil, ""},
+		{"no room to restore", func(_, l *org.Org) { l.Servers[0].Health.Free["E"] = org.GigaByte }, []string{"restore_space"}, "free at least"},
+		{"edge export missing", func(d, _ *org.Org) {
+			d.Servers = append(d.Servers, &org.Server{Addr: org.Address{Kind: org.KindServer, Name: "EDGE01"}, Name: "EDGE01",
+				Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", Missing: true}})
+		}, []string{"edge_export"}, "does not exist"},
+		{"edge changed since its export", func(d, l *org.Org) {
+			d.Servers = append(d.Servers, &org.Server{Addr: org.Address{Kind: org.KindServer, Name: "EDGE01"}, Name: "EDGE01", Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", ConfigHash: "a"}})
+			l.Servers = append(l.Servers, &org.Server{Name: "EDGE01", Edge: &org.EdgeSettings{ConfigHash: "b"}})
+		}, []string{"edge_export"}, "changed since"},
+		{"edge as exported", func(d, l *org.Org) {
+			d.Servers = append(d.Servers, &org.Server{Addr: org.Address{Kind: org.KindServer, Name: "EDGE01"}, Name: "EDGE01", Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", ConfigHash: "a"}})
+			l.Servers = append(l.Servers, &org.Server{Name: "EDGE01", Edge: &org.EdgeSettings{ConfigHash: "a"}})
+		}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, l := ready()
+			tt.change(d, l)
+			got := Check(d, l)
+			var rules []string
+			for _, f := range got {
+				rules = append(rules, f.Rule)
+				if !slices.Contains(Rules, f.Rule) {
+					t.Errorf("rule %q is not listed in Rules", f.Rule)
+				}
+				if f.Fix == "" {
+					t.Errorf("%s: no fix given", f.Rule)
+				}
+			}
+			if !slices.Equal(rules, tt.rules) {
+				t.Fatalf("rules %v, want %v; findings: %+v", rules, tt.rules, got)
+			}
+			if tt.says != "" && !strings.Contains(got[0].Message+" "+got[0].Fix, tt.says) {
+				t.Errorf("%q does not say %q", got[0].Message+" "+got[0].Fix, tt.says)
+			}
+		})
+	}
+}
+
+func TestRenderings(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
+	d, l := ready()
+	d.StorageGroups[0].Decl.Range = hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 3, Column: 1}}
+	l.Backups[0].Time = now.Add(-26 * time.Hour)
+	l.StorageGroups[0].CircularLogging = true
+	l.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Recovery Storage Group", Server: "MBX01"}}
+	for name, findings := range map[string][]Finding{"ready": nil, "not_ready": Check(d, l)} {
+		var text, js bytes.Buffer
+		if err := WriteText(&text, findings); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteJSON(&js, findings); err != nil {
+			t.Fatal(err)
+		}
+		g.Assert(t, name+".txt", text.Bytes())
+		g.Assert(t, name+".json", js.Bytes())
+	}
+}
