@@ -11,12 +11,12 @@ import (
 // dialToneWanted reports whether a lost database should come back by
 // dial tone: the configuration allows it and restoring in place would not
 // fit the RTO (or no RTO is declared). Otherwise it notes why not.
-func (b *builder) dialToneWanted(db *org.Database, c *chain) bool {
-	if !db.Recovery.DialTone || c == nil || len(c.sets) == 0 {
+func (b *builder) dialToneWanted(db *org.Database, c *org.BackupChain) bool {
+	if !db.Recovery.DialTone || c == nil || len(c.Sets) == 0 {
 		return false
 	}
 	var bytes int64
-	for _, s := range c.sets {
+	for _, s := range c.Sets {
 		bytes += s.Bytes
 	}
 	restore := b.estimate(providers.VerbRestoreBackup, bytes) + b.estimate(providers.VerbHardRecovery, 1)
@@ -32,7 +32,7 @@ func (b *builder) dialToneWanted(db *org.Database, c *chain) bool {
 // old database restored into a recovery storage group and rolled forward
 // through the production logs, the two swapped, the dial-tone mail merged
 // back into the restored history, and the group removed.
-func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *chain, damage string, parent *providers.Step,
+func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *org.BackupChain, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) {
 	addr, id := db.Addr.String(), db.Identity()
 	group := addr + ".dial_tone"
@@ -74,11 +74,11 @@ func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *chain, da
 		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
 	}), recDB)
 	restore := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: group, Identity: rdb, Args: map[string]string{"sets": c.ids()},
-		Reason: fmt.Sprintf("restore %s into the recovery storage group while users work in the dial-tone database", c.describe()),
+		Verb: providers.VerbRestoreBackup, Address: group, Identity: rdb, Args: map[string]string{"sets": c.IDs()},
+		Reason: fmt.Sprintf("restore %s into the recovery storage group while users work in the dial-tone database", c.Describe()),
 		Effect: providers.Reversible,
 		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it",
-			c.describe(), db.StorageGroup),
+			c.Describe(), db.StorageGroup),
 	}), allow)
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: group, Identity: rdb, Args: map[string]string{"roll_forward": "true"},

@@ -59,7 +59,7 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		b.note("%s: the mailbox %s lives in %s, not %s; moving mailboxes (Move-Mailbox) is not something exdr plans.", addr, m.Name, elsewhere.Database, m.Database)
 	case here == nil:
 		db := b.wantIx.Database(m.Database)
-		var c *chain
+		var c *org.BackupChain
 		if db != nil {
 			c = b.backupHolding(db, m.Name)
 		}

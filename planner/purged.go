@@ -22,12 +22,12 @@ type mailboxRecovery struct {
 
 // backupHolding returns the chain for db whose sets held the mailbox when
 // taken, or nil.
-func (b *builder) backupHolding(db *org.Database, alias string) *chain {
-	c := findChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
-	if c == nil || len(c.sets) == 0 {
+func (b *builder) backupHolding(db *org.Database, alias string) *org.BackupChain {
+	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
+	if c == nil || len(c.Sets) == 0 {
 		return nil
 	}
-	for _, s := range c.sets {
+	for _, s := range c.Sets {
 		if slices.ContainsFunc(s.Mailboxes[db.Identity()], func(m string) bool { return strings.EqualFold(m, alias) }) {
 			return c
 		}
@@ -37,7 +37,7 @@ func (b *builder) backupHolding(db *org.Database, alias string) *chain {
 
 // refill merges a purged mailbox's items back from the backup into its
 // recreated mailbox, through the database's mailbox recovery group.
-func (b *builder) refill(m *org.Mailbox, db *org.Database, c *chain, created *providers.Step) {
+func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, created *providers.Step) {
 	for _, r := range b.desired.RecoveryStorageGroups {
 		if strings.EqualFold(r.Server, db.Server()) {
 			b.note("%s: the backup holds the purged mailbox, but %s already declares the recovery storage group of %s: add restore_mailbox %q to it to bring the items back.",
@@ -53,13 +53,13 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *chain, created *pr
 	rec.merges = append(rec.merges, after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreMailbox, Address: m.Addr.String(), Identity: rec.rid,
 		Args:   map[string]string{"rsg_database": string(rec.rdb), "mailbox": m.Name, "target": m.Name},
-		Reason: fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.describe()),
+		Reason: fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.Describe()),
 		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreMailbox, 0),
 		Command: fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", psQuote(m.Name), psQuote(string(rec.rdb))),
 	}), rec.mounted, created))
 }
 
-func (b *builder) newMailboxRecovery(db *org.Database, c *chain) *mailboxRecovery {
+func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain) *mailboxRecovery {
 	server := db.Server()
 	rec := &mailboxRecovery{group: db.Addr.String() + ".mailbox_recovery", rid: org.Identity(server).Join("Recovery Storage Group")}
 	rec.rdb = rec.rid.Join(db.Name)
@@ -85,9 +85,9 @@ func (b *builder) newMailboxRecovery(db *org.Database, c *chain) *mailboxRecover
 		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rec.rdb))),
 	}), rdb)
 	restore := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"sets": c.ids()},
-		Reason: fmt.Sprintf("restore %s into the recovery storage group; production is not touched", c.describe()), Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it", c.describe(), db.StorageGroup),
+		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"sets": c.IDs()},
+		Reason: fmt.Sprintf("restore %s into the recovery storage group; production is not touched", c.Describe()), Effect: providers.Reversible,
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it", c.Describe(), db.StorageGroup),
 	}), allow)
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"roll_forward": "false"},

@@ -16,14 +16,14 @@ import (
 func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	pit := !db.Recovery.RestoreFrom.IsZero()
-	c := findChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
-	if c == nil || len(c.sets) == 0 {
+	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
+	if c == nil || len(c.Sets) == 0 {
 		if c != nil {
-			b.note("%s: no usable backup: %s.", db.Addr, strings.Join(c.skipped, "; "))
+			b.note("%s: no usable backup: %s.", db.Addr, strings.Join(c.Skipped, "; "))
 		}
 		return false
 	}
-	for _, s := range c.skipped {
+	for _, s := range c.Skipped {
 		b.note("%s: passed over %s.", db.Addr, s)
 	}
 	if b.dialToneWanted(db, c) {
@@ -31,7 +31,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		return true
 	}
 	var need int64
-	for _, s := range c.sets {
+	for _, s := range c.Sets {
 		need += s.Bytes
 	}
 	if !b.roomFor(db, need, "the restore (the database file and the chain's logs)") {
@@ -60,41 +60,41 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if sg != nil {
 		logs = sg.Health
 	}
-	reach, gap := c.covers, uint32(0)
+	reach, gap := c.Covers, uint32(0)
 	if !pit {
-		reach, gap = rollForward(logs, c.covers)
+		reach, gap = rollForward(logs, c.Covers)
 	}
 	rpo, loss, since := b.recoveryPoint(c, logs, reach, gap, pit)
 	if loss != "" {
 		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, Since: since, What: loss})
 	}
 	var bytes int64
-	for _, s := range c.sets {
+	for _, s := range c.Sets {
 		bytes += s.Bytes
 	}
 	restoreStep := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.ids()},
-		Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.describe(), c.covers),
+		Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.IDs()},
+		Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.Describe(), c.Covers),
 		Effect: providers.Irreversible, Loss: loss,
 		Estimate: b.estimate(providers.VerbRestoreBackup, bytes),
 		Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
-			c.describe(), db.StorageGroup),
+			c.Describe(), db.StorageGroup),
 	}), append(deps, parent)...)
 
 	rf := "true"
 	what := fmt.Sprintf("replays the restored logs, then rolls forward through the live log folder to generation %d", reach)
 	if pit {
 		rf = "false"
-		what = fmt.Sprintf("replays the restored logs up to generation %d and stops there (point in time %s)", c.covers,
+		what = fmt.Sprintf("replays the restored logs up to generation %d and stops there (point in time %s)", c.Covers,
 			db.Recovery.RestoreFrom.UTC().Format("2006-01-02 15:04Z"))
-	} else if reach == c.covers {
+	} else if reach == c.Covers {
 		what = "replays the restored logs; no later live log can be rolled forward"
 	}
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf},
 		Reason:   fmt.Sprintf("hard recovery %s; %s", what, rpo),
 		Effect:   providers.Reversible,
-		Estimate: b.estimate(providers.VerbHardRecovery, int64(reach-c.sets[0].Logs.Low+1)),
+		Estimate: b.estimate(providers.VerbHardRecovery, int64(reach-c.Sets[0].Logs.Low+1)),
 		Command:  fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, parentPath(db.EdbFilePath), db.Name),
 	}), restoreStep)
 	last := hard
@@ -114,7 +114,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 
 // recoveryPoint says what a restore brings back and what it cannot, and
 // from when the lost changes date where that is known.
-func (b *builder) recoveryPoint(c *chain, logs *org.LogHealth, reach, gap uint32, pit bool) (rpo, loss string, since time.Time) {
+func (b *builder) recoveryPoint(c *org.BackupChain, logs *org.LogHealth, reach, gap uint32, pit bool) (rpo, loss string, since time.Time) {
 	created := func(g uint32) string {
 		if logs != nil {
 			if t, ok := logs.Created[g]; ok {
@@ -123,7 +123,7 @@ func (b *builder) recoveryPoint(c *chain, logs *org.LogHealth, reach, gap uint32
 		}
 		return ""
 	}
-	newestSet := c.sets[len(c.sets)-1].Time
+	newestSet := c.Sets[len(c.Sets)-1].Time
 	newest := newestSet.UTC().Format("2006-01-02 15:04:05Z")
 	switch {
 	case pit:

@@ -102,15 +102,15 @@ func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
 
 func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step) *providers.Step {
 	addr := r.Addr.String()
-	c := findChain(b.live.Backups, r.Database, prod.StorageGroup, r.RestoreFrom)
-	if c == nil || len(c.sets) == 0 {
+	c := org.FindChain(b.live.Backups, r.Database, prod.StorageGroup, r.RestoreFrom)
+	if c == nil || len(c.Sets) == 0 {
 		when := "in the catalog"
 		if !r.RestoreFrom.IsZero() {
 			when = "taken at or before " + r.RestoreFrom.UTC().Format(time.RFC3339)
 		}
 		detail := fmt.Sprintf("%s recovers %s from a backup, but no usable backup of %s is %s.", r.Addr, r.Database, prod.StorageGroup, when)
 		if c != nil {
-			detail += " Passed over: " + strings.Join(c.skipped, "; ") + "."
+			detail += " Passed over: " + strings.Join(c.Skipped, "; ") + "."
 		}
 		subject := r.Decl.Range
 		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No backup to recover from",
@@ -123,11 +123,11 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
 	}), last)
 	restore := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb, Args: map[string]string{"sets": c.ids()},
-		Reason: fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.describe(), r.Database),
+		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb, Args: map[string]string{"sets": c.IDs()},
+		Reason: fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.Describe(), r.Database),
 		Effect: providers.Reversible,
 		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it",
-			c.describe(), prod.StorageGroup),
+			c.Describe(), prod.StorageGroup),
 	}), allow)
 	return after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: rdb, Args: map[string]string{"roll_forward": "false"},

@@ -47,32 +47,34 @@ func (c *checker) add(rule string, addr string, id org.Identity, rng hcl.Range, 
 	c.out = append(c.out, Finding{Rule: rule, Address: addr, Identity: string(id), Range: rng, Message: fmt.Sprintf(format, args...), Fix: fix})
 }
 
-// backups: every storage group with databases needs a usable backup chain
-// recent enough for the RPO, and its logs kept (no circular logging) so
-// that a restore rolls forward to the failure.
+// backups: every database needs a backup chain a restore could use (the
+// same one the planner would pick), recent enough for the RPO, and its
+// storage group's logs kept (no circular logging) so that a restore rolls
+// forward to the failure.
 func (c *checker) backups() {
 	rpo := time.Duration(c.desired.Objectives.RPO)
-	for _, sg := range c.desired.StorageGroups {
-		if !c.holdsDatabases(sg.Identity()) {
-			continue
-		}
-		var newest *org.BackupSet
-		for _, set := range c.live.Backups {
-			if set.Damaged == "" && set.StorageGroup.Key() == sg.Identity().Key() && (newest == nil || set.Time.After(newest.Time)) {
-				newest = set
-			}
-		}
+	for _, db := range c.desired.Databases {
+		chain := org.FindChain(c.live.Backups, db.Identity(), db.StorageGroup, time.Time{})
 		switch {
-		case newest == nil:
-			c.add("backup_missing", sg.Addr.String(), sg.Identity(), sg.Decl.Range, "take a full backup of the storage group",
-				"no usable backup: a lost database comes back empty or not at all")
-		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(newest.Time) > rpo:
+		case chain == nil || len(chain.Sets) == 0:
+			why := ""
+			if chain != nil {
+				why = " (passed over: " + strings.Join(chain.Skipped, "; ") + ")"
+			}
+			c.add("backup_missing", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
+				"no usable backup holds it%s: lost, it comes back empty or not at all", why)
+		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time) > rpo:
 			// The logs roll a restore forward past the backup only while
 			// they survive: with the server (or circular logging) they do
 			// not, and the backup is as far as recovery goes.
-			c.add("backup_too_old", sg.Addr.String(), sg.Identity(), sg.Decl.Range, "back it up at least as often as the recovery point objective, or keep its logs on another server (standby copy)",
-				"the newest usable backup is %s old; if the server is lost with its logs, that much mail is lost, and the recovery point objective is %s",
-				org.Duration(c.live.Now.Sub(newest.Time).Round(time.Minute)), org.Duration(rpo))
+			c.add("backup_too_old", db.Addr.String(), db.Identity(), db.Decl.Range, "back it up at least as often as the recovery point objective, or keep its logs on another server (standby copy)",
+				"its newest usable backup (%s) is %s old; if the server is lost with its logs, that much mail is lost, and the recovery point objective is %s",
+				chain.IDs(), org.Duration(c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time).Round(time.Minute)), org.Duration(rpo))
+		}
+	}
+	for _, sg := range c.desired.StorageGroups {
+		if !c.holdsDatabases(sg.Identity()) {
+			continue
 		}
 		if c.circular(sg) {
 			c.add("circular_logging", sg.Addr.String(), sg.Identity(), sg.Decl.Range, "set circular_logging = false and take a full backup",

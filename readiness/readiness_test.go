@@ -38,7 +38,7 @@ func ready() (desired, live *org.Org) {
 		StorageGroups: []*org.StorageGroup{{Name: "SG1", Server: "MBX01"}, {Name: "EMPTY", Server: "MBX01", CircularLogging: true}},
 		Databases: []*org.Database{{Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\SG1\DB1.edb`,
 			DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day), Health: &org.DatabaseHealth{FileExists: true, Size: 2 * org.GigaByte}}},
-		Backups: []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: now.Add(-time.Hour), StorageGroup: `MBX01\SG1`}},
+		Backups: []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: now.Add(-time.Hour), StorageGroup: `MBX01\SG1`, Databases: []org.Identity{`MBX01\SG1\DB1`}, Covers: 3}},
 	}
 	return desired, live
 }
@@ -52,11 +52,16 @@ func TestCheck(t *testing.T) {
 	}{
 		{"ready", func(_, _ *org.Org) {}, nil, ""},
 		{"no backup", func(_, l *org.Org) { l.Backups = nil }, []string{"backup_missing"}, "no usable backup"},
-		{"only a damaged backup", func(_, l *org.Org) { l.Backups[0].Damaged = "a file fails its SHA-256" }, []string{"backup_missing"}, ""},
-		{"backup older than the RPO", func(_, l *org.Org) { l.Backups[0].Time = now.Add(-26 * time.Hour) }, []string{"backup_too_old"}, "1.02:00:00 old"},
+		{"only a damaged backup", func(_, l *org.Org) { l.Backups[0].Damaged = "a file fails its SHA-256" }, []string{"backup_missing"}, "passed over: full backup full: a file fails its SHA-256"},
+		{"a backup taken before the database existed", func(_, l *org.Org) { l.Backups[0].Databases = nil }, []string{"backup_missing"}, "no usable backup holds it"},
+		{"an incremental whose full is damaged", func(_, l *org.Org) {
+			l.Backups[0].Damaged = "missing"
+			l.Backups = append(l.Backups, &org.BackupSet{ID: "inc", Type: org.BackupIncremental, Time: now.Add(-30 * time.Minute), StorageGroup: `MBX01\SG1`, Base: "full", Covers: 5})
+		}, []string{"backup_missing"}, ""},
+		{"backup older than the RPO", func(_, l *org.Org) { l.Backups[0].Time = now.Add(-26 * time.Hour) }, []string{"backup_too_old"}, "(full) is 1.02:00:00 old"},
 		{"a newer incremental counts", func(_, l *org.Org) {
 			l.Backups[0].Time = now.Add(-26 * time.Hour)
-			l.Backups = append(l.Backups, &org.BackupSet{ID: "inc", Type: org.BackupIncremental, Time: now.Add(-30 * time.Minute), StorageGroup: `MBX01\SG1`, Base: "full"})
+			l.Backups = append(l.Backups, &org.BackupSet{ID: "inc", Type: org.BackupIncremental, Time: now.Add(-30 * time.Minute), StorageGroup: `MBX01\SG1`, Base: "full", Covers: 5})
 		}, nil, ""},
 		{"circular logging", func(_, l *org.Org) { l.StorageGroups[0].CircularLogging = true }, []string{"circular_logging"}, "cannot roll forward"},
 		{"retention drift", func(_, l *org.Org) { l.Databases[0].DeletedItemRetention = ptr(org.Duration(7 * org.Day)) }, []string{"retention_drift"}, "deleted_item_retention is 7.00:00:00, the configuration says 14.00:00:00"},
@@ -114,6 +119,7 @@ func TestRenderings(t *testing.T) {
 	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
 	d, l := ready()
 	d.StorageGroups[0].Decl.Range = hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 3, Column: 1}}
+	d.Databases[0].Decl.Range = hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 9, Column: 1}}
 	l.Backups[0].Time = now.Add(-26 * time.Hour)
 	l.StorageGroups[0].CircularLogging = true
 	l.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Recovery Storage Group", Server: "MBX01"}}
