@@ -38,6 +38,7 @@ func commands() []command {
 		{"show", "Show a saved plan", cmdShow},
 		{"graph", "Print the plan's graph of steps in DOT", cmdGraph},
 		{"validate", "Check that a configuration is valid", cmdValidate},
+		{"drill", "Run the configuration's disaster drills on a copy of the lab", cmdDrill},
 		{"check", "Check that the organization could be recovered as configured, today", cmdCheck},
 		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
 		{"edge", "Export Edge Transport servers' cloned configurations", cmdEdge},

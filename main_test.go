@@ -52,7 +52,9 @@ func copyConfig(src, dst string) error {
 		}
 		rel, _ := filepath.Rel(src, path)
 		if d.IsDir() {
-			if rel != "." && strings.HasPrefix(d.Name(), ".") {
+			// What running the walkthrough leaves in examples/ (the lab,
+			// Edge exports, drill reports) is not part of the example.
+			if rel != "." && (strings.HasPrefix(d.Name(), ".") || rel == "edge" || rel == "drills") {
 				return filepath.SkipDir
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)

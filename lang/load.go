@@ -28,6 +28,8 @@ type Config struct {
 	// Sensitive names the variables declared sensitive, so that callers
 	// that keep variable values (plan files) can leave these out.
 	Sensitive map[string]bool
+	// Drills are the drill blocks, in the order written.
+	Drills []*org.Drill
 }
 
 // LoadPath loads a directory with LoadDir, or a single file on its own
@@ -97,6 +99,9 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 		diags = append(diags, validate(ev.org)...)
 	}
 	cfg.Org = ev.org
+	drills, drillDiags := ev.drills()
+	cfg.Drills = drills
+	diags = append(diags, drillDiags...)
 	return cfg, diags
 }
 

@@ -63,6 +63,7 @@ type module struct {
 	files     map[string]*hcl.File
 	exdr      *hcl.Block
 	providers []*hcl.Block
+	drills    []*hcl.Block
 	variables map[string]*variable
 	varOrder  []string
 	locals    map[string]*hcl.Attribute
@@ -157,6 +158,13 @@ func (m *module) addBlock(b *hcl.Block) hcl.Diagnostics {
 			}
 		}
 		m.providers = append(m.providers, b)
+	case "drill":
+		for _, d := range m.drills {
+			if d.Labels[0] == b.Labels[0] {
+				return duplicateBlock(fmt.Sprintf("drill %q", b.Labels[0]), b, d, "Give each drill a name of its own.")
+			}
+		}
+		m.drills = append(m.drills, b)
 	case "variable":
 		return m.addVariable(b)
 	case "locals":

@@ -15,6 +15,7 @@ var rootSchema = func() *hcl.BodySchema {
 		{Type: "provider", LabelNames: []string{"type"}},
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
+		{Type: "drill", LabelNames: []string{"name"}},
 	}}
 	for _, k := range org.Kinds {
 		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: k.String(), LabelNames: []string{"name"}})

@@ -21,7 +21,7 @@ func (b *builder) dialToneWanted(db *org.Database, c *org.BackupChain) bool {
 	}
 	restore := b.estimate(providers.VerbRestoreBackup, bytes) + b.estimate(providers.VerbHardRecovery, 1)
 	if rto := time.Duration(b.plan.Objectives.RTO); rto > 0 && restore <= rto {
-		b.note("%s: dial tone is not needed: restoring in place (about %s) fits the RTO of %s.", db.Addr, roundEstimate(restore), roundEstimate(rto))
+		b.note("%s: dial tone is not needed: restoring in place (about %s) fits the RTO of %s.", db.Addr, RoundEstimate(restore), RoundEstimate(rto))
 		return false
 	}
 	return true

@@ -251,8 +251,8 @@ func TestRoundEstimate(t *testing.T) {
 		time.Hour: "1h", 65*time.Minute + 40*time.Second: "1h5m", 1500 * time.Millisecond: "2s",
 	}
 	for d, want := range tests {
-		if got := roundEstimate(d); got != want {
-			t.Errorf("roundEstimate(%v) = %q, want %q", d, got, want)
+		if got := RoundEstimate(d); got != want {
+			t.Errorf("RoundEstimate(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 			for _, s := range g.steps {
 				sym, code := symbol(s)
 				head := fmt.Sprintf("%s %s", sym, s.Verb)
-				fmt.Fprintf(&b, "  %s%s%s  ~%s\n", c(code, head), strings.Repeat(" ", max(1, 28-len(head))), effectLabel(s.Effect, c), roundEstimate(s.Estimate))
+				fmt.Fprintf(&b, "  %s%s%s  ~%s\n", c(code, head), strings.Repeat(" ", max(1, 28-len(head))), effectLabel(s.Effect, c), RoundEstimate(s.Estimate))
 				fmt.Fprintf(&b, "      %s\n", s.Reason)
 				if s.Loss != "" {
 					fmt.Fprintf(&b, "      %s %s\n", c(ansiBoldRd, "loses:"), s.Loss)
@@ -122,7 +122,7 @@ func summary(p *Plan) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, e))
 		}
 	}
-	return fmt.Sprintf("Plan: %s (%s), about %s one after another.", plural(len(p.Steps), "step"), strings.Join(parts, ", "), roundEstimate(p.Estimate()))
+	return fmt.Sprintf("Plan: %s (%s), about %s one after another.", plural(len(p.Steps), "step"), strings.Join(parts, ", "), RoundEstimate(p.Estimate()))
 }
 
 // objectives sets the plan against the configuration's RTO and RPO: the
@@ -130,13 +130,13 @@ func summary(p *Plan) string {
 // second.
 func objectives(p *Plan) []string {
 	rt := p.RecoveryTime()
-	line := fmt.Sprintf("Recovery time: about %s with independent steps run at once", roundEstimate(rt))
+	line := fmt.Sprintf("Recovery time: about %s with independent steps run at once", RoundEstimate(rt))
 	if o := time.Duration(p.Objectives.RTO); o > 0 {
 		verdict := "within"
 		if rt > o {
 			verdict = "OVER"
 		}
-		line += fmt.Sprintf("; objective %s: %s", roundEstimate(o), verdict)
+		line += fmt.Sprintf("; objective %s: %s", RoundEstimate(o), verdict)
 	}
 	lines := []string{line + "."}
 	if len(p.Losses) == 0 {
@@ -145,7 +145,7 @@ func objectives(p *Plan) []string {
 	for _, l := range p.Losses {
 		line := fmt.Sprintf("Recovery point: %s loses %s", l.Address, l.What)
 		if o := time.Duration(p.Objectives.RPO); o > 0 {
-			line += fmt.Sprintf(" (objective: at most %s lost)", roundEstimate(o))
+			line += fmt.Sprintf(" (objective: at most %s lost)", RoundEstimate(o))
 		}
 		lines = append(lines, line+".")
 	}
@@ -162,9 +162,9 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// roundEstimate keeps an estimate's two leading units: 12s, 1m25s, 45m,
+// RoundEstimate keeps an estimate's two leading units: 12s, 1m25s, 45m,
 // 1h5m.
-func roundEstimate(d time.Duration) string {
+func RoundEstimate(d time.Duration) string {
 	d = d.Round(time.Second)
 	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
 	switch {

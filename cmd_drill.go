@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/drill"
+	"github.com/exdr/exdr/internal/atomicfile"
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/planner"
+)
+
+// cmdDrill is "exdr drill": each drill of the configuration run on a copy
+// of its lab, judged, and reported next to the configuration.
+func cmdDrill(ctx context.Context, args []string, s *streams) error {
+	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	scenario := fs.String("scenario", "", "run only this drill")
+	keep := fs.Bool("keep", false, "keep the lab copy each drill ran on, and say where")
+	var vars varFlags
+	vars.register(fs)
+	ws, err := parseWorkspace(fs, &vars, args, s)
+	if err != nil {
+		return err
+	}
+	if ws.cfg.Org.Provider.Type != "lab" {
+		return fmt.Errorf("drills run on the embedded lab; the configuration in %s uses provider %q", ws.dir, ws.cfg.Org.Provider.Type)
+	}
+	drills := ws.cfg.Drills
+	if *scenario != "" {
+		drills = slices.DeleteFunc(slices.Clone(drills), func(d *org.Drill) bool { return d.Name != *scenario })
+		if len(drills) == 0 {
+			var names []string
+			for _, d := range ws.cfg.Drills {
+				names = append(names, d.Name)
+			}
+			return fmt.Errorf("no drill %q in the configuration; its drills are: %s", *scenario, strings.Join(names, ", "))
+		}
+	}
+	if len(drills) == 0 {
+		return errors.New("the configuration declares no drill: add a drill block, such as drill \"lose_mbx01\" { disaster \"lose_server\" { server = \"MBX01\" } }")
+	}
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	failed := 0
+	for _, dr := range drills {
+		work, err := os.MkdirTemp("", "exdr-drill-"+dr.Name+"-")
+		if err != nil {
+			return err
+		}
+		lab := filepath.Join(work, "lab")
+		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: lab})
+		if !*keep {
+			os.RemoveAll(work)
+		}
+		if err != nil {
+			return fmt.Errorf("drill %s: %w", dr.Name, err)
+		}
+		md, err := writeReports(ws.dir, rep)
+		if err != nil {
+			return fmt.Errorf("drill %s: write the report: %w", dr.Name, err)
+		}
+		verdict := s.okColor("PASS")
+		if rep.Verdict != "pass" {
+			verdict, failed = "FAIL", failed+1
+		}
+		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %d items back.\n",
+			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), rep.ItemsBefore)
+		for _, why := range rep.Reasons {
+			fmt.Fprintf(s.stdout, "  - %s\n", why)
+		}
+		rel, _ := filepath.Rel(ws.dir, md)
+		fmt.Fprintf(s.stdout, "  Report: %s\n", filepath.ToSlash(rel))
+		if *keep {
+			fmt.Fprintf(s.stdout, "  The lab it ran on is kept at %s\n", lab)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d drills failed", failed, len(drills))
+	}
+	return nil
+}
+
+// writeReports writes drills/NAME/TIME.md and .json beside the
+// configuration, never over an earlier report, and returns the Markdown's
+// path.
+func writeReports(dir string, rep *drill.Report) (string, error) {
+	base := filepath.Join(dir, "drills", rep.Drill, rep.Started.Format("20060102T150405Z"))
+	for i := 2; fileExists(base+".md") || fileExists(base+".json"); i++ {
+		base = filepath.Join(dir, "drills", rep.Drill, fmt.Sprintf("%s-%d", rep.Started.Format("20060102T150405Z"), i))
+	}
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		return "", err
+	}
+	var md, js bytes.Buffer
+	if err := drill.WriteMarkdown(&md, rep); err != nil {
+		return "", err
+	}
+	if err := drill.WriteJSON(&js, rep); err != nil {
+		return "", err
+	}
+	if err := atomicfile.WriteFile(base+".json", js.Bytes(), 0o644); err != nil {
+		return "", err
+	}
+	return base + ".md", atomicfile.WriteFile(base+".md", md.Bytes(), 0o644)
+}

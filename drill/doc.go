@@ -1,0 +1,10 @@
+// Package drill runs a configuration's disaster drills on a copy of its
+// lab: it prepares the copy (mail, backups, time), takes an inventory of
+// every mailbox's items, inflicts the disaster, plans and applies the
+// recovery as exdr apply would, takes the inventory again, and judges the
+// result against the drill's objectives: recovery time, recovery point,
+// items back. The lab the drill was pointed at is never touched.
+//
+// drill imports org, lang, planner, executor and the lab provider; only
+// the CLI imports it.
+package drill

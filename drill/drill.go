@@ -1,0 +1,247 @@
+package drill
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/executor"
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab"
+)
+
+// Options tune a run.
+type Options struct {
+	// Work is an empty directory the lab is copied into; the caller
+	// removes it, or keeps it to look at.
+	Work string
+	// Clock times the run; nil uses the wall clock. Tests fix it.
+	Clock func() time.Time
+}
+
+// Run carries out one drill on a copy of the lab at labRoot.
+func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, opts Options) (*Report, error) {
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	if !lab.Exists(labRoot) {
+		return nil, fmt.Errorf("no lab at %s: run exdr apply first, so that the drill has an organization to copy", labRoot)
+	}
+	if err := copyTree(labRoot, opts.Work); err != nil {
+		return nil, fmt.Errorf("copy the lab: %w", err)
+	}
+	l := lab.New(opts.Work, desired.Name)
+	rep := &Report{Drill: dr.Name, Organization: desired.Name, Started: clock().UTC(), Objectives: objectives(desired, dr)}
+
+	for _, a := range dr.Before {
+		if err := prepare(ctx, l, desired, a); err != nil {
+			return nil, fmt.Errorf("%s: before %q: %w", a.Range, a.Kind, err)
+		}
+	}
+	before, err := inventory(l, desired)
+	if err != nil {
+		return nil, fmt.Errorf("inventory before the disaster: %w", err)
+	}
+	rep.ItemsBefore = before.count()
+	rep.DisasterAt = l.Now().UTC()
+	for _, a := range dr.Disaster {
+		if err := inflict(ctx, l, desired, a); err != nil {
+			return nil, fmt.Errorf("%s: disaster %q: %w", a.Range, a.Kind, err)
+		}
+		rep.Disaster = append(rep.Disaster, describe(a))
+	}
+
+	live, err := l.Read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the lab after the disaster: %w", err)
+	}
+	p, diags := planner.New(desired, live, planner.Options{AllowDataLoss: dr.AllowDataLoss})
+	if diags.HasErrors() {
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				rep.fail("the plan was refused: %s: %s", d.Summary, d.Detail)
+			}
+		}
+		rep.judge()
+		return rep, nil
+	}
+	rep.EstimatedRTO = p.RecoveryTime()
+	for _, l := range p.Losses {
+		rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", l.Address, l.What))
+	}
+
+	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
+	for _, s := range p.Steps {
+		sr := &StepReport{ID: s.ID, Verb: string(s.Verb), Effect: s.Effect.String(), Estimate: s.Estimate, Status: "not started"}
+		rep.Steps = append(rep.Steps, sr)
+		rec.byID[s.ID] = sr
+	}
+	t0 := clock()
+	rec.t0 = t0
+	res := executor.Run(ctx, p, func(ctx context.Context, step *providers.Step) error {
+		return l.Apply(ctx, step, nil)
+	}, executor.Options{Observer: rec})
+	rep.ApplyTook = clock().Sub(t0)
+	if res.Err != nil {
+		rep.fail("the recovery failed: %s", oneLine(res.Err))
+	}
+
+	live, err = l.Read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the lab after the recovery: %w", err)
+	}
+	if again, diags := planner.New(desired, live, planner.Options{AllowDataLoss: dr.AllowDataLoss}); diags.HasErrors() || again.Changes() {
+		rep.fail("the organization does not match the configuration after the recovery")
+	} else {
+		rep.Converged = true
+	}
+	after, err := inventory(l, desired)
+	if err != nil {
+		return nil, fmt.Errorf("inventory after the recovery: %w", err)
+	}
+	rep.ItemsAfter = after.count()
+	rep.Lost = before.missingFrom(after)
+	rep.judgeRecovery(dr)
+	rep.judge()
+	return rep, nil
+}
+
+func objectives(o *org.Org, dr *org.Drill) org.Objectives {
+	obj := o.Objectives
+	if dr.Expect.RTO != nil {
+		obj.RTO = *dr.Expect.RTO
+	}
+	if dr.Expect.RPO != nil {
+		obj.RPO = *dr.Expect.RPO
+	}
+	return obj
+}
+
+// recorder hears the executor and times each step.
+type recorder struct {
+	mu    sync.Mutex
+	clock func() time.Time
+	t0    time.Time
+	byID  map[string]*StepReport
+}
+
+func (r *recorder) Started(s *providers.Step) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.byID[s.ID].Start, r.byID[s.ID].Status = r.clock().Sub(r.t0), "running"
+}
+
+func (r *recorder) Finished(s *providers.Step, err error, elapsed time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sr := r.byID[s.ID]
+	sr.Took, sr.Status = elapsed, "done"
+	if err != nil {
+		sr.Status, sr.Error = "failed", oneLine(err)
+	}
+}
+
+func (r *recorder) Skipped(s *providers.Step, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.byID[s.ID].Status, r.byID[s.ID].Error = "skipped", reason
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// prepare does one before action on the copy.
+func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) error {
+	switch a.Kind {
+	case "traffic":
+		opts := lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Items: num(a, "items", 5), Seed: uint64(num(a, "seed", 1))}
+		_, err := l.Traffic(ctx, opts)
+		return err
+	case "backup":
+		typ, ok := org.ParseBackupType(a.Args["type"])
+		if !ok {
+			typ = org.BackupFull
+		}
+		var sg org.Identity
+		if v := a.Args["storage_group"]; v != "" {
+			sg = storageGroup(o, v)
+		}
+		_, err := l.Backup(ctx, sg, typ)
+		return err
+	case "clock":
+		d, err := org.ParseDuration(a.Args["advance"])
+		if err != nil {
+			return err
+		}
+		_, err = l.Advance(time.Duration(d))
+		return err
+	}
+	return fmt.Errorf("no such action")
+}
+
+// inflict does one disaster on the copy: bytes really lost or damaged.
+func inflict(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) error {
+	switch a.Kind {
+	case "lose_server":
+		return l.LoseServer(a.Args["server"])
+	case "delete_database":
+		return l.DeleteDatabaseFile(database(o, a.Args["database"]))
+	case "corrupt_page":
+		return l.CorruptPage(database(o, a.Args["database"]), uint32(num(a, "page", 0)))
+	case "delete_logs":
+		_, err := l.DeleteLogs(storageGroup(o, a.Args["storage_group"]), uint32(num(a, "from", 1)))
+		return err
+	case "crash":
+		return l.Crash(a.Args["server"])
+	case "dismount":
+		return l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: database(o, a.Args["database"])}, nil)
+	}
+	return errors.New("no such disaster")
+}
+
+func describe(a org.DrillAction) string {
+	var parts []string
+	for _, k := range org.DrillDisasters[a.Kind] {
+		if v, ok := a.Args[k]; ok {
+			parts = append(parts, k+" "+v)
+		}
+	}
+	return strings.TrimSpace(a.Kind + " " + strings.Join(parts, ", "))
+}
+
+func num(a org.DrillAction, name string, def int) int {
+	if v, err := strconv.Atoi(a.Args[name]); err == nil {
+		return v
+	}
+	return def
+}
+
+// database and storageGroup take an address or an identity; lang has
+// checked that one of the configuration's resources answers to it.
+func database(o *org.Org, v string) org.Identity {
+	for _, db := range o.Databases {
+		if db.Addr.String() == v {
+			return db.Identity()
+		}
+	}
+	return org.Identity(v)
+}
+
+func storageGroup(o *org.Org, v string) org.Identity {
+	for _, sg := range o.StorageGroups {
+		if sg.Addr.String() == v {
+			return sg.Identity()
+		}
+	}
+	return org.Identity(v)
+}

@@ -1,0 +1,190 @@
+package drill
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/planner"
+)
+
+// FormatVersion is the version of the JSON report.
+const FormatVersion = "1"
+
+// Report is what a drill found.
+type Report struct {
+	FormatVersion string         `json:"format_version"`
+	Drill         string         `json:"drill"`
+	Organization  string         `json:"organization"`
+	Started       time.Time      `json:"started"`
+	Verdict       string         `json:"verdict"` // pass or fail
+	Reasons       []string       `json:"reasons,omitempty"`
+	Objectives    org.Objectives `json:"-"`
+	// DisasterAt is the lab's time when the disaster struck: the items'
+	// times are in the same clock.
+	DisasterAt time.Time `json:"disaster_at"`
+	Disaster   []string  `json:"disaster"`
+	// EstimatedRTO is the plan's critical path from the estimates (the
+	// lab itself recovers in moments); ApplyTook is the wall time.
+	EstimatedRTO  time.Duration `json:"-"`
+	ApplyTook     time.Duration `json:"-"`
+	PlannedLosses []string      `json:"planned_losses,omitempty"`
+	Steps         []*StepReport `json:"steps"`
+	Converged     bool          `json:"converged"`
+	ItemsBefore   int           `json:"items_before"`
+	ItemsAfter    int           `json:"items_after"`
+	Lost          []LostItem    `json:"lost"`
+	// MeasuredRPO is how far before the disaster the oldest lost item
+	// was written: zero when nothing was lost.
+	MeasuredRPO time.Duration `json:"-"`
+}
+
+// StepReport is one step of the recovery, estimated and measured.
+type StepReport struct {
+	ID       string        `json:"id"`
+	Verb     string        `json:"verb"`
+	Effect   string        `json:"effect"`
+	Estimate time.Duration `json:"-"`
+	Start    time.Duration `json:"-"` // from the start of the apply
+	Took     time.Duration `json:"-"`
+	Status   string        `json:"status"`
+	Error    string        `json:"error,omitempty"`
+}
+
+// LostItem is an item a mailbox held before the disaster and not after.
+type LostItem struct {
+	Mailbox string    `json:"mailbox"`
+	Subject string    `json:"subject"`
+	Time    time.Time `json:"time"`
+}
+
+func (r *Report) fail(format string, args ...any) {
+	r.Reasons = append(r.Reasons, fmt.Sprintf(format, args...))
+}
+
+// judgeRecovery holds the result against the drill's objectives.
+func (r *Report) judgeRecovery(dr *org.Drill) {
+	if rto := time.Duration(r.Objectives.RTO); rto > 0 && r.EstimatedRTO > rto {
+		r.fail("the recovery takes about %s, over the recovery time objective of %s", short(r.EstimatedRTO), short(rto))
+	}
+	for _, it := range r.Lost {
+		if d := r.DisasterAt.Sub(it.Time); d > r.MeasuredRPO {
+			r.MeasuredRPO = d
+		}
+	}
+	if len(r.Lost) > 0 && r.MeasuredRPO == 0 {
+		r.MeasuredRPO = time.Nanosecond // lost, though written at the very moment of the disaster
+	}
+	if rpo := time.Duration(r.Objectives.RPO); len(r.Lost) > 0 && r.MeasuredRPO > rpo {
+		r.fail("%d items lost, the oldest written %s before the disaster, over the recovery point objective of %s",
+			len(r.Lost), short(r.MeasuredRPO), short(rpo))
+	}
+	if dr.Expect.ItemsBack && len(r.Lost) > 0 {
+		r.fail("items_back: %d of %d items did not come back", len(r.Lost), r.ItemsBefore)
+	}
+}
+
+func (r *Report) judge() {
+	r.FormatVersion = FormatVersion
+	r.Verdict = "pass"
+	if len(r.Reasons) > 0 {
+		r.Verdict = "fail"
+	}
+}
+
+// short writes a planned or objective duration as plans do (1h6m, 45s);
+// measured lab times, far shorter, keep their milliseconds.
+func short(d time.Duration) string {
+	if d > 0 && d < time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return planner.RoundEstimate(d)
+}
+
+// WriteMarkdown writes the report for a pull request.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	verdict := "PASS"
+	if r.Verdict != "pass" {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(&b, "# Drill %s: %s\n\n", r.Drill, verdict)
+	fmt.Fprintf(&b, "Organization %s, drill started %s.\n\n", r.Organization, r.Started.Format(time.RFC3339))
+	for _, why := range r.Reasons {
+		fmt.Fprintf(&b, "- %s\n", why)
+	}
+	if len(r.Reasons) > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "## Disaster\n\nAt %s (lab time):\n\n", r.DisasterAt.Format(time.RFC3339))
+	for _, d := range r.Disaster {
+		fmt.Fprintf(&b, "- %s\n", d)
+	}
+	b.WriteString("\n## Objectives\n\n| | objective | measured |\n|---|---|---|\n")
+	fmt.Fprintf(&b, "| recovery time | %s | %s estimated (%s in the lab) |\n", short(time.Duration(r.Objectives.RTO)), short(r.EstimatedRTO), short(r.ApplyTook))
+	rpo := "nothing lost"
+	if len(r.Lost) > 0 {
+		rpo = short(r.MeasuredRPO) + " of mail lost"
+	}
+	fmt.Fprintf(&b, "| recovery point | %s | %s |\n", short(time.Duration(r.Objectives.RPO)), rpo)
+	fmt.Fprintf(&b, "| items | %d before | %d after, %d lost |\n", r.ItemsBefore, r.ItemsAfter, len(r.Lost))
+	fmt.Fprintf(&b, "| converged | | %s |\n\n", map[bool]string{true: "yes", false: "no"}[r.Converged])
+	if len(r.Steps) > 0 {
+		b.WriteString("## Steps\n\n| step | effect | estimate | took | status |\n|---|---|---|---|---|\n")
+		for _, s := range r.Steps {
+			status := s.Status
+			if s.Error != "" {
+				status += ": " + s.Error
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.ID, s.Effect, short(s.Estimate), short(s.Took), status)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.PlannedLosses) > 0 {
+		b.WriteString("## Losses the plan stated\n\n")
+		for _, l := range r.PlannedLosses {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Lost) > 0 {
+		b.WriteString("## Items lost\n\n| mailbox | subject | written |\n|---|---|---|\n")
+		for _, it := range r.Lost {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", it.Mailbox, it.Subject, it.Time.Format(time.RFC3339))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteJSON writes the report for tools; durations are in seconds.
+func WriteJSON(w io.Writer, r *Report) error {
+	type step struct {
+		*StepReport
+		EstimateSeconds float64 `json:"estimate_seconds"`
+		StartSeconds    float64 `json:"start_seconds"`
+		TookSeconds     float64 `json:"took_seconds"`
+	}
+	doc := struct {
+		*Report
+		RTOObjectiveSeconds float64 `json:"rto_objective_seconds"`
+		RPOObjectiveSeconds float64 `json:"rpo_objective_seconds"`
+		EstimatedRTOSeconds float64 `json:"estimated_rto_seconds"`
+		ApplySeconds        float64 `json:"apply_seconds"`
+		MeasuredRPOSeconds  float64 `json:"measured_rpo_seconds"`
+		Steps               []step  `json:"steps"`
+	}{Report: r, RTOObjectiveSeconds: time.Duration(r.Objectives.RTO).Seconds(), RPOObjectiveSeconds: time.Duration(r.Objectives.RPO).Seconds(),
+		EstimatedRTOSeconds: r.EstimatedRTO.Seconds(), ApplySeconds: r.ApplyTook.Seconds(), MeasuredRPOSeconds: r.MeasuredRPO.Seconds(), Steps: []step{}}
+	for _, s := range r.Steps {
+		doc.Steps = append(doc.Steps, step{s, s.Estimate.Seconds(), s.Start.Seconds(), s.Took.Seconds()})
+	}
+	if doc.Lost == nil {
+		doc.Lost = []LostItem{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
