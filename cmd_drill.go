@@ -15,6 +15,7 @@ import (
 	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers/lab"
 )
 
 // cmdDrill is "exdr drill": each drill of the configuration run on a copy
@@ -54,8 +55,11 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if err != nil {
 			return err
 		}
-		lab := filepath.Join(work, "lab")
-		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: lab})
+		labDir := filepath.Join(work, "lab")
+		if dr == drills[0] && !lab.Exists(ws.provPath) {
+			fmt.Fprintf(s.stdout, "There is no lab at %s yet: each drill builds the organization in a fresh one first.\n", ws.provPath)
+		}
+		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir})
 		if !*keep {
 			os.RemoveAll(work)
 		}
@@ -78,7 +82,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		rel, _ := filepath.Rel(ws.dir, md)
 		fmt.Fprintf(s.stdout, "  Report: %s\n", filepath.ToSlash(rel))
 		if *keep {
-			fmt.Fprintf(s.stdout, "  The lab it ran on is kept at %s\n", lab)
+			fmt.Fprintf(s.stdout, "  The lab it ran on is kept at %s\n", labDir)
 		}
 	}
 	if failed > 0 {

@@ -33,14 +33,24 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	if clock == nil {
 		clock = time.Now
 	}
-	if !lab.Exists(labRoot) {
-		return nil, fmt.Errorf("no lab at %s: run exdr apply first, so that the drill has an organization to copy", labRoot)
-	}
-	if err := copyTree(labRoot, opts.Work); err != nil {
-		return nil, fmt.Errorf("copy the lab: %w", err)
-	}
-	l := lab.New(opts.Work, desired.Name)
 	rep := &Report{Drill: dr.Name, Organization: desired.Name, Started: clock().UTC(), Objectives: objectives(desired, dr)}
+	var l *lab.Lab
+	if lab.Exists(labRoot) {
+		if err := copyTree(labRoot, opts.Work); err != nil {
+			return nil, fmt.Errorf("copy the lab: %w", err)
+		}
+		l = lab.New(opts.Work, desired.Name)
+	} else {
+		// No lab yet: the drill builds the organization in a fresh one,
+		// so that a newcomer sees the whole job in one command.
+		var err error
+		if l, err = lab.Init(opts.Work, desired.Name); err != nil {
+			return nil, err
+		}
+		if rep.BuiltSteps, err = build(ctx, l, desired); err != nil {
+			return nil, fmt.Errorf("build the organization in a fresh lab: %w", err)
+		}
+	}
 
 	for _, a := range dr.Before {
 		if err := prepare(ctx, l, desired, a); err != nil {
@@ -113,6 +123,20 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	rep.judgeRecovery(dr)
 	rep.judge()
 	return rep, nil
+}
+
+// build applies the configuration to an empty lab.
+func build(ctx context.Context, l *lab.Lab, desired *org.Org) (int, error) {
+	live, err := l.Read(ctx)
+	if err != nil {
+		return 0, err
+	}
+	p, diags := planner.New(desired, live, planner.Options{})
+	if diags.HasErrors() {
+		return 0, diags
+	}
+	res := executor.Run(ctx, p, func(ctx context.Context, step *providers.Step) error { return l.Apply(ctx, step, nil) }, executor.Options{})
+	return len(p.Steps), res.Err
 }
 
 func objectives(o *org.Org, dr *org.Drill) org.Objectives {

@@ -16,13 +16,16 @@ const FormatVersion = "1"
 
 // Report is what a drill found.
 type Report struct {
-	FormatVersion string         `json:"format_version"`
-	Drill         string         `json:"drill"`
-	Organization  string         `json:"organization"`
-	Started       time.Time      `json:"started"`
-	Verdict       string         `json:"verdict"` // pass or fail
-	Reasons       []string       `json:"reasons,omitempty"`
-	Objectives    org.Objectives `json:"-"`
+	FormatVersion string `json:"format_version"`
+	Drill         string `json:"drill"`
+	Organization  string `json:"organization"`
+	// BuiltSteps is set when there was no lab: the drill built the
+	// organization in a fresh one first, in this many steps.
+	BuiltSteps int            `json:"built_steps,omitempty"`
+	Started    time.Time      `json:"started"`
+	Verdict    string         `json:"verdict"` // pass or fail
+	Reasons    []string       `json:"reasons,omitempty"`
+	Objectives org.Objectives `json:"-"`
 	// DisasterAt is the lab's time when the disaster struck: the items'
 	// times are in the same clock.
 	DisasterAt time.Time `json:"disaster_at"`
@@ -112,7 +115,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		verdict = "FAIL"
 	}
 	fmt.Fprintf(&b, "# Drill %s: %s\n\n", r.Drill, verdict)
-	fmt.Fprintf(&b, "Organization %s, drill started %s.\n\n", r.Organization, r.Started.Format(time.RFC3339))
+	fmt.Fprintf(&b, "Organization %s, drill started %s.", r.Organization, r.Started.Format(time.RFC3339))
+	if r.BuiltSteps > 0 {
+		fmt.Fprintf(&b, " There was no lab: the drill built the organization in a fresh one (%d steps).", r.BuiltSteps)
+	}
+	b.WriteString("\n\n")
 	for _, why := range r.Reasons {
 		fmt.Fprintf(&b, "- %s\n", why)
 	}
