@@ -91,19 +91,25 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	return nil
 }
 
-// writeReports writes drills/NAME/TIME.md and .json beside the
+// writeReports writes drills/NAME/TIME.md, .json and .html beside the
 // configuration, never over an earlier report, and returns the Markdown's
 // path.
 func writeReports(dir string, rep *drill.Report) (string, error) {
 	base := filepath.Join(dir, "drills", rep.Drill, rep.Started.Format("20060102T150405Z"))
-	for i := 2; fileExists(base+".md") || fileExists(base+".json"); i++ {
+	for i := 2; fileExists(base+".md") || fileExists(base+".json") || fileExists(base+".html"); i++ {
 		base = filepath.Join(dir, "drills", rep.Drill, fmt.Sprintf("%s-%d", rep.Started.Format("20060102T150405Z"), i))
 	}
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 		return "", err
 	}
-	var md, js bytes.Buffer
+	var md, js, page bytes.Buffer
 	if err := drill.WriteMarkdown(&md, rep); err != nil {
+		return "", err
+	}
+	if err := drill.WriteHTML(&page, rep); err != nil {
+		return "", err
+	}
+	if err := atomicfile.WriteFile(base+".html", page.Bytes(), 0o644); err != nil {
 		return "", err
 	}
 	if err := drill.WriteJSON(&js, rep); err != nil {

@@ -91,7 +91,14 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 
 	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
 	for _, s := range p.Steps {
+		// Steps come in dependency order, so each one's dependencies are
+		// scheduled already: it starts when the last of them ends.
 		sr := &StepReport{ID: s.ID, Verb: string(s.Verb), Effect: s.Effect.String(), Estimate: s.Estimate, Status: "not started"}
+		for _, dep := range s.DependsOn {
+			if d := rec.byID[dep]; d != nil {
+				sr.EstStart = max(sr.EstStart, d.EstStart+d.Estimate)
+			}
+		}
 		rep.Steps = append(rep.Steps, sr)
 		rec.byID[s.ID] = sr
 	}

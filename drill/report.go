@@ -51,7 +51,11 @@ type StepReport struct {
 	Verb     string        `json:"verb"`
 	Effect   string        `json:"effect"`
 	Estimate time.Duration `json:"-"`
-	Start    time.Duration `json:"-"` // from the start of the apply
+	// EstStart is when the step would start in a real recovery, each
+	// running once what it depends on is done; Start is when it started
+	// in the lab, from the start of the apply.
+	EstStart time.Duration `json:"-"`
+	Start    time.Duration `json:"-"`
 	Took     time.Duration `json:"-"`
 	Status   string        `json:"status"`
 	Error    string        `json:"error,omitempty"`
@@ -172,6 +176,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	type step struct {
 		*StepReport
 		EstimateSeconds float64 `json:"estimate_seconds"`
+		EstStartSeconds float64 `json:"estimated_start_seconds"`
 		StartSeconds    float64 `json:"start_seconds"`
 		TookSeconds     float64 `json:"took_seconds"`
 	}
@@ -186,7 +191,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}{Report: r, RTOObjectiveSeconds: time.Duration(r.Objectives.RTO).Seconds(), RPOObjectiveSeconds: time.Duration(r.Objectives.RPO).Seconds(),
 		EstimatedRTOSeconds: r.EstimatedRTO.Seconds(), ApplySeconds: r.ApplyTook.Seconds(), MeasuredRPOSeconds: r.MeasuredRPO.Seconds(), Steps: []step{}}
 	for _, s := range r.Steps {
-		doc.Steps = append(doc.Steps, step{s, s.Estimate.Seconds(), s.Start.Seconds(), s.Took.Seconds()})
+		doc.Steps = append(doc.Steps, step{s, s.Estimate.Seconds(), s.EstStart.Seconds(), s.Start.Seconds(), s.Took.Seconds()})
 	}
 	if doc.Lost == nil {
 		doc.Lost = []LostItem{}

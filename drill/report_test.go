@@ -20,7 +20,7 @@ func sample() *Report {
 		EstimatedRTO: 46*time.Minute + 37*time.Second, ApplyTook: 21 * time.Millisecond,
 		Steps: []*StepReport{
 			{ID: "server.MBX01:create_server", Verb: "create_server", Effect: "reversible", Estimate: 45 * time.Minute, Took: time.Millisecond, Status: "done"},
-			{ID: "mailbox_database.DB1:restore_backup", Verb: "restore_backup", Effect: "irreversible", Estimate: time.Minute, Start: time.Millisecond, Took: 10 * time.Millisecond, Status: "done"},
+			{ID: "mailbox_database.DB1:restore_backup", Verb: "restore_backup", Effect: "irreversible", Estimate: time.Minute, EstStart: 45 * time.Minute, Start: time.Millisecond, Took: 10 * time.Millisecond, Status: "done"},
 		},
 		Converged: true, ItemsBefore: 12, ItemsAfter: 10,
 		PlannedLosses: []string{"mailbox_database.DB1: the changes logged after generation 1: generation 2 is missing"},
@@ -82,4 +82,9 @@ func TestRenderings(t *testing.T) {
 	}
 	g.Assert(t, "report.md", md.Bytes())
 	g.Assert(t, "report.json", js.Bytes())
+	var page bytes.Buffer
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	g.Assert(t, "report.html", page.Bytes())
 }

@@ -1,0 +1,65 @@
+package drill
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// The HTML report is opened in headless Chromium and its screenshot must
+// show the timeline: bars in the reversible and irreversible colours and
+// the red RTO line. Without Chromium (Debian's chromium package) the test
+// says so and skips.
+func TestHTMLTimelineScreenshot(t *testing.T) {
+	var browser string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			browser = p
+			break
+		}
+	}
+	if browser == "" {
+		t.Skip("no Chromium on PATH (apt-get install chromium): the HTML report's screenshot is not checked")
+	}
+	dir := t.TempDir()
+	r := sample()
+	r.judge()
+	var page bytes.Buffer
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	html, shot := filepath.Join(dir, "report.html"), filepath.Join(dir, "shot.png")
+	if err := os.WriteFile(html, page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1100,900", "--screenshot="+shot, "file://"+html).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", browser, err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[3]uint8]string{{0x82, 0xb3, 0x66}: "reversible bar", {0xd6, 0xb6, 0x56}: "irreversible bar", {0xd3, 0x2f, 0x2f}: "RTO line"}
+	seen := map[[3]uint8]bool{}
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			seen[[3]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)}] = true
+		}
+	}
+	for c, what := range want {
+		if !seen[c] {
+			t.Errorf("the screenshot shows no %s (#%02x%02x%02x)", what, c[0], c[1], c[2])
+		}
+	}
+}
