@@ -92,7 +92,7 @@ func timeline(b *strings.Builder, r *Report) {
 	}
 	if rto > 0 {
 		x := label + rto.Seconds()*scale
-		fmt.Fprintf(b, `<line class="rto" x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" stroke="#d32f2f" stroke-width="2"/><text x="%.1f" y="%.0f" fill="#d32f2f" text-anchor="end">RTO %s</text>`+"\n",
+		fmt.Fprintf(b, `<line class="rto" x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" stroke="#d32f2f" stroke-width="2"/><text x="%.1f" y="%.0f" fill="#b71c1c" text-anchor="end">RTO %s</text>`+"\n",
 			x, top-6, x, height, x-4, top-8, short(rto))
 	}
 	b.WriteString("</svg>\n")
