@@ -21,7 +21,8 @@ import (
 // cmdDrill is "exdr drill": each drill of the configuration run on a copy
 // of its lab, judged, and reported next to the configuration.
 func cmdDrill(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	history := fs.Bool("history", false, "list the drills run so far, from their reports, with verdicts and recovery-time trends")
 	scenario := fs.String("scenario", "", "run only this drill")
 	keep := fs.Bool("keep", false, "keep the lab copy each drill ran on, and say where")
 	var vars varFlags
@@ -29,6 +30,13 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	ws, err := parseWorkspace(fs, &vars, args, s)
 	if err != nil {
 		return err
+	}
+	if *history {
+		runs, err := drill.History(ws.dir)
+		if err != nil {
+			return err
+		}
+		return drill.WriteHistory(s.stdout, runs)
 	}
 	if ws.cfg.Org.Provider.Type != "lab" {
 		return fmt.Errorf("drills run on the embedded lab; the configuration in %s uses provider %q", ws.dir, ws.cfg.Org.Provider.Type)

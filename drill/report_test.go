@@ -2,6 +2,9 @@ package drill
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +90,49 @@ func TestRenderings(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.Assert(t, "report.html", page.Bytes())
+}
+
+func TestHistory(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, r *Report) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, "drills", r.Drill), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := WriteJSON(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "drills", r.Drill, name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, rto := range []time.Duration{time.Hour, 50 * time.Minute, 50 * time.Minute} {
+		r := sample()
+		r.Started, r.EstimatedRTO = disaster.Add(time.Duration(i)*24*time.Hour), rto
+		r.judgeRecovery(&org.Drill{Expect: org.DrillExpect{ItemsBack: true}})
+		r.judge()
+		write(r.Started.Format("20060102T150405Z")+".json", r)
+	}
+	other := sample()
+	other.Drill, other.Lost, other.Started = "delete_db1", nil, disaster.Add(time.Hour)
+	other.judge()
+	write("a.json", other)
+
+	runs, err := History(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := WriteHistory(&out, runs); err != nil {
+		t.Fatal(err)
+	}
+	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, "history.txt", out.Bytes())
+
+	if err := os.WriteFile(filepath.Join(dir, "drills", "delete_db1", "notes.json"), []byte(`{"x": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := History(dir); err == nil || !strings.Contains(err.Error(), "notes.json is not a drill report") {
+		t.Errorf("a stray file: got %v, want an error naming it", err)
+	}
 }

@@ -1,0 +1,83 @@
+package drill
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Past is one earlier drill, as its JSON report recorded it.
+type Past struct {
+	Drill        string
+	Started      time.Time
+	Verdict      string
+	EstimatedRTO time.Duration
+	Lost         int
+	Report       string // the report's path
+}
+
+// History reads the JSON reports under dir/drills, oldest first. A report
+// that cannot be read is an error naming it: history must not quietly
+// leave a run out.
+func History(dir string) ([]Past, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "drills", "*", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Past
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			FormatVersion string    `json:"format_version"`
+			Drill         string    `json:"drill"`
+			Started       time.Time `json:"started"`
+			Verdict       string    `json:"verdict"`
+			EstimatedRTO  float64   `json:"estimated_rto_seconds"`
+			Lost          []any     `json:"lost"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || doc.FormatVersion == "" || doc.Drill == "" {
+			return nil, fmt.Errorf("%s is not a drill report (move it out of drills/ or delete it): %v", p, err)
+		}
+		out = append(out, Past{Drill: doc.Drill, Started: doc.Started, Verdict: doc.Verdict,
+			EstimatedRTO: time.Duration(doc.EstimatedRTO * float64(time.Second)), Lost: len(doc.Lost), Report: p})
+	}
+	slices.SortStableFunc(out, func(a, b Past) int { return a.Started.Compare(b.Started) })
+	return out, nil
+}
+
+// WriteHistory lists past drills, each with how its recovery time moved
+// since the previous run of the same drill.
+func WriteHistory(w io.Writer, runs []Past) error {
+	if len(runs) == 0 {
+		_, err := fmt.Fprintln(w, "No drill has run yet: exdr drill writes its reports under drills/.")
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s  %-24s  %-7s  %-9s  %-12s  %s\n", "started", "drill", "verdict", "recovery", "trend", "lost")
+	last := map[string]time.Duration{}
+	for _, r := range runs {
+		trend := "first run"
+		if prev, ok := last[r.Drill]; ok {
+			switch {
+			case r.EstimatedRTO > prev:
+				trend = "slower +" + short(r.EstimatedRTO-prev)
+			case r.EstimatedRTO < prev:
+				trend = "faster -" + short(prev-r.EstimatedRTO)
+			default:
+				trend = "same"
+			}
+		}
+		last[r.Drill] = r.EstimatedRTO
+		fmt.Fprintf(&b, "%-20s  %-24s  %-7s  %-9s  %-12s  %d\n", r.Started.UTC().Format("2006-01-02 15:04:05Z"), r.Drill, strings.ToUpper(r.Verdict), short(r.EstimatedRTO), trend, r.Lost)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
