@@ -236,8 +236,36 @@ func inflict(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 		return l.Crash(a.Args["server"])
 	case "dismount":
 		return l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: database(o, a.Args["database"])}, nil)
+	case "corrupt_backup":
+		return corruptNewestBackup(l, storageGroup(o, a.Args["storage_group"]))
+	case "disable_mailbox":
+		return l.DisableMailbox(a.Args["mailbox"])
+	case "remove_account":
+		return l.RemoveAccount(a.Args["mailbox"])
+	case "clock":
+		d, err := org.ParseDuration(a.Args["advance"])
+		if err != nil {
+			return err
+		}
+		_, err = l.Advance(time.Duration(d))
+		return err
 	}
 	return errors.New("no such disaster")
+}
+
+// corruptNewestBackup damages the newest backup set of a storage group:
+// set IDs carry the time they were taken, so a drill cannot name one.
+func corruptNewestBackup(l *lab.Lab, sg org.Identity) error {
+	sets, err := l.Backups()
+	if err != nil {
+		return err
+	}
+	for i := len(sets) - 1; i >= 0; i-- {
+		if org.Identity(sets[i].StorageGroup).Key() == sg.Key() {
+			return l.CorruptBackup(sets[i].ID)
+		}
+	}
+	return fmt.Errorf("%s has no backup to corrupt: add a before \"backup\" block", sg)
 }
 
 func describe(a org.DrillAction) string {

@@ -51,10 +51,15 @@ var (
 		"delete_logs":     {"storage_group", "from"},
 		"crash":           {"server"},
 		"dismount":        {"database"},
+		"corrupt_backup":  {"storage_group"},
+		"disable_mailbox": {"mailbox"},
+		"remove_account":  {"mailbox"},
+		"clock":           {"advance"},
 	}
 	// DrillRequired counts each kind's required arguments.
 	DrillRequired = map[string]int{
 		"traffic": 0, "backup": 0, "clock": 1,
 		"lose_server": 1, "delete_database": 1, "corrupt_page": 2, "delete_logs": 2, "crash": 1, "dismount": 1,
+		"corrupt_backup": 1, "disable_mailbox": 1, "remove_account": 1,
 	}
 )
