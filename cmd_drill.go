@@ -21,7 +21,9 @@ import (
 // cmdDrill is "exdr drill": each drill of the configuration run on a copy
 // of its lab, judged, and reported next to the configuration.
 func cmdDrill(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-in-place [-auto-approve]] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	inPlace := fs.Bool("in-place", false, "run on the configuration's lab itself, not a copy: its data is really damaged (asks first)")
+	autoApprove := fs.Bool("auto-approve", false, "with -in-place, do not ask")
 	history := fs.Bool("history", false, "list the drills run so far, from their reports, with verdicts and recovery-time trends")
 	scenario := fs.String("scenario", "", "run only this drill")
 	keep := fs.Bool("keep", false, "keep the lab copy each drill ran on, and say where")
@@ -55,6 +57,11 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	if len(drills) == 0 {
 		return errors.New("the configuration declares no drill: add a drill block, such as drill \"lose_mbx01\" { disaster \"lose_server\" { server = \"MBX01\" } }")
 	}
+	if *inPlace && !*autoApprove {
+		if err := confirm(s, fmt.Sprintf("Run %d drill(s) on the lab at %s itself? Its databases, logs and servers are really damaged, then recovered as the plan can.", len(drills), ws.provPath)); err != nil {
+			return err
+		}
+	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	failed := 0
@@ -67,7 +74,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if dr == drills[0] && !lab.Exists(ws.provPath) {
 			fmt.Fprintf(s.stdout, "There is no lab at %s yet: each drill builds the organization in a fresh one first.\n", ws.provPath)
 		}
-		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir})
+		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace})
 		if !*keep {
 			os.RemoveAll(work)
 		}

@@ -23,6 +23,9 @@ type Options struct {
 	// Work is an empty directory the lab is copied into; the caller
 	// removes it, or keeps it to look at.
 	Work string
+	// InPlace runs the drill on the lab at labRoot itself: its bytes are
+	// really damaged and recovered. The caller has asked the user.
+	InPlace bool
 	// Clock times the run; nil uses the wall clock. Tests fix it.
 	Clock func() time.Time
 }
@@ -35,7 +38,12 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	}
 	rep := &Report{Drill: dr.Name, Organization: desired.Name, Started: clock().UTC(), Objectives: objectives(desired, dr)}
 	var l *lab.Lab
-	if lab.Exists(labRoot) {
+	if opts.InPlace {
+		if !lab.Exists(labRoot) {
+			return nil, fmt.Errorf("no lab at %s to run the drill in: run exdr apply first", labRoot)
+		}
+		l = lab.New(labRoot, desired.Name)
+	} else if lab.Exists(labRoot) {
 		if err := copyTree(labRoot, opts.Work); err != nil {
 			return nil, fmt.Errorf("copy the lab: %w", err)
 		}
