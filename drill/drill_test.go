@@ -1,0 +1,52 @@
+package drill
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/exdr/exdr/lang"
+	"github.com/exdr/exdr/org"
+)
+
+// Run, end to end on the quickstart, with no lab: each drill builds the
+// organization first. The verdicts come from counting items.
+func TestRunQuickstartDrills(t *testing.T) {
+	cfg, diags := lang.LoadDir(filepath.Join("..", "examples", "quickstart"), lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	extra := &org.Drill{Name: "logs_and_server", Expect: org.DrillExpect{ItemsBack: true},
+		Before: []org.DrillAction{
+			{Kind: "traffic", Args: map[string]string{"mailboxes": "1", "items": "4"}},
+			{Kind: "backup", Args: map[string]string{}},
+			{Kind: "traffic", Args: map[string]string{"mailboxes": "1", "items": "2"}},
+		},
+		Disaster: []org.DrillAction{{Kind: "lose_server", Args: map[string]string{"server": "MBX02"}}},
+	}
+	tests := []struct {
+		drill         *org.Drill
+		verdict       string
+		before, after int
+	}{
+		{cfg.Drills[0], "pass", 40, 40},
+		{cfg.Drills[1], "pass", 64, 64},
+		// MBX02's two mailbox databases lose the mail after the backup
+		// with the server's logs: 2 items in each.
+		{extra, "fail", 24, 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.drill.Name, func(t *testing.T) {
+			rep, err := Run(context.Background(), cfg.Org, filepath.Join(t.TempDir(), "none"), tt.drill, Options{Work: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verdict != tt.verdict || rep.ItemsBefore != tt.before || rep.ItemsAfter != tt.after || len(rep.Lost) != tt.before-tt.after {
+				t.Errorf("verdict %s, items %d -> %d, %d lost (%v); want %s, %d -> %d", rep.Verdict, rep.ItemsBefore, rep.ItemsAfter, len(rep.Lost), rep.Reasons, tt.verdict, tt.before, tt.after)
+			}
+			if !rep.Converged || rep.BuiltSteps != 24 {
+				t.Errorf("converged %v, built in %d steps; want true, 24", rep.Converged, rep.BuiltSteps)
+			}
+		})
+	}
+}
