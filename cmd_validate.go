@@ -59,7 +59,11 @@ func runValidate(_ context.Context, opts validateOptions, s *streams) error {
 	if diags.HasErrors() {
 		return errReported
 	}
-	fmt.Fprintf(s.stdout, "%s The configuration is valid: %s.\n", s.okColor("Success!"), inventory(cfg.Org))
+	drills := ""
+	if n := len(cfg.Drills); n > 0 {
+		drills = "; " + plural(n, "drill")
+	}
+	fmt.Fprintf(s.stdout, "%s The configuration is valid: %s%s.\n", s.okColor("Success!"), inventory(cfg.Org), drills)
 	return nil
 }
 
