@@ -78,7 +78,11 @@ func timeline(b *strings.Builder, r *Report) {
 	scale := width / span.Seconds()
 	height := top + row*float64(len(r.Steps)) + 10
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" role="img" aria-label="recovery timeline">`+"\n", label+width+20, height)
-	fmt.Fprintf(b, `<text x="%.0f" y="14">0</text><text x="%.0f" y="14" text-anchor="end">%s</text>`+"\n", label, label+width, short(span))
+	fmt.Fprintf(b, `<text x="%.0f" y="14">0</text>`, label)
+	if span != rto {
+		fmt.Fprintf(b, `<text x="%.0f" y="14" text-anchor="end">%s</text>`, label+width, short(span))
+	}
+	b.WriteString("\n")
 	for i, s := range r.Steps {
 		y := top + row*float64(i)
 		colour := effectColours[s.Effect]
@@ -95,5 +99,14 @@ func timeline(b *strings.Builder, r *Report) {
 		fmt.Fprintf(b, `<line class="rto" x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" stroke="#d32f2f" stroke-width="2"/><text x="%.1f" y="%.0f" fill="#b71c1c" text-anchor="end">RTO %s</text>`+"\n",
 			x, top-6, x, height, x-4, top-8, short(rto))
 	}
-	b.WriteString("</svg>\n")
+	// The legend's swatches are paler than the bars, so that a screenshot
+	// can tell a bar from its legend.
+	b.WriteString("</svg>\n<p>")
+	for i, effect := range []string{"read_only", "reversible", "irreversible", "data_loss"} {
+		if i > 0 {
+			b.WriteString(" &nbsp; ")
+		}
+		fmt.Fprintf(b, `<span style="display:inline-block;width:1em;height:.8em;background:%s;opacity:.7"></span> %s`, effectColours[effect], effect)
+	}
+	b.WriteString("</p>\n")
 }
