@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/exdr/exdr/internal/atomicfile"
@@ -91,13 +90,9 @@ func edgeServers(o *org.Org, names []string) ([]*org.Server, error) {
 		}
 		return out, nil
 	}
+	ix := org.NewIndex(o)
 	for _, name := range names {
-		var srv *org.Server
-		for _, x := range o.Servers {
-			if strings.EqualFold(x.Name, name) {
-				srv = x
-			}
-		}
+		srv := ix.Server(name)
 		switch {
 		case srv == nil:
 			return nil, fmt.Errorf("no server %q in the configuration", name)

@@ -27,11 +27,8 @@ func labEdge(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *stre
 // edgeServerNamed is the Edge Transport server an inspect argument names
 // (server.EDGE01 or EDGE01), or nil.
 func edgeServerNamed(ws *workspace, arg string) *org.Server {
-	name := strings.TrimPrefix(arg, "server.")
-	for _, srv := range ws.cfg.Org.Servers {
-		if strings.EqualFold(srv.Name, name) && srv.Roles.Has(org.RoleEdgeTransport) {
-			return srv
-		}
+	if srv := org.NewIndex(ws.cfg.Org).Server(strings.TrimPrefix(arg, "server.")); srv != nil && srv.Roles.Has(org.RoleEdgeTransport) {
+		return srv
 	}
 	return nil
 }
@@ -49,10 +46,8 @@ func inspectEdge(ctx context.Context, l *lab.Lab, srv *org.Server, s *streams) e
 		return err
 	}
 	subscribed := "no"
-	for _, x := range live.Servers {
-		if strings.EqualFold(x.Name, srv.Name) && x.Edge != nil && x.Edge.Subscribed {
-			subscribed = "yes"
-		}
+	if x := org.NewIndex(live).Server(srv.Name); x != nil && x.Edge != nil && x.Edge.Subscribed {
+		subscribed = "yes"
 	}
 	w := s.stdout
 	enabled := 0

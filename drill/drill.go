@@ -93,8 +93,8 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		return rep, nil
 	}
 	rep.EstimatedRTO = p.RecoveryTime()
-	for _, l := range p.Losses {
-		rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", l.Address, l.What))
+	for _, loss := range p.Losses {
+		rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", loss.Address, loss.What))
 	}
 
 	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
@@ -278,7 +278,7 @@ func corruptNewestBackup(l *lab.Lab, sg org.Identity) error {
 
 func describe(a org.DrillAction) string {
 	var parts []string
-	for _, k := range org.DrillDisasters[a.Kind] {
+	for _, k := range org.DrillDisasters[a.Kind].Args {
 		if v, ok := a.Args[k]; ok {
 			parts = append(parts, k+" "+v)
 		}

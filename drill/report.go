@@ -193,8 +193,12 @@ func WriteJSON(w io.Writer, r *Report) error {
 	for _, s := range r.Steps {
 		doc.Steps = append(doc.Steps, step{s, s.Estimate.Seconds(), s.EstStart.Seconds(), s.Start.Seconds(), s.Took.Seconds()})
 	}
-	if doc.Lost == nil {
-		doc.Lost = []LostItem{}
+	if r.Lost == nil {
+		// An empty list, not null, for tools; on a copy, so that writing
+		// the report does not change it.
+		c := *r
+		c.Lost = []LostItem{}
+		doc.Report = &c
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -81,9 +81,9 @@ func (ev *evaluator) drills() ([]*org.Drill, hcl.Diagnostics) {
 
 // drillAction decodes one before or disaster block: its kind, its
 // arguments, and that what it names exists.
-func (ev *evaluator) drillAction(d *decoder, b *hcl.Block, kinds map[string][]string) (org.DrillAction, bool) {
+func (ev *evaluator) drillAction(d *decoder, b *hcl.Block, kinds map[string]org.DrillKind) (org.DrillAction, bool) {
 	kind := b.Labels[0]
-	args, ok := kinds[kind]
+	spec, ok := kinds[kind]
 	if !ok {
 		names := sortedKeys(kinds)
 		d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown " + b.Type + " kind",
@@ -92,13 +92,13 @@ func (ev *evaluator) drillAction(d *decoder, b *hcl.Block, kinds map[string][]st
 		return org.DrillAction{}, false
 	}
 	schema := &hcl.BodySchema{}
-	for i, name := range args {
-		schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: name, Required: i < org.DrillRequired[kind]})
+	for i, name := range spec.Args {
+		schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: name, Required: i < spec.Required})
 	}
 	nd := d.nested(b, schema)
 	defer d.merge(nd)
 	a := org.DrillAction{Kind: kind, Range: b.DefRange, Args: map[string]string{}, ArgRanges: map[string]hcl.Range{}}
-	for _, name := range args {
+	for _, name := range spec.Args {
 		attr, present := nd.attrs[name]
 		if !present {
 			continue

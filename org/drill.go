@@ -36,30 +36,30 @@ type DrillExpect struct {
 	ItemsBack bool
 }
 
-// DrillBefore and DrillDisasters are the action kinds and the arguments
-// each takes, required ones first.
+// DrillKind is what a before or disaster block of one kind takes: its
+// arguments, the first Required of them required.
+type DrillKind struct {
+	Args     []string
+	Required int
+}
+
+// DrillBefore and DrillDisasters are the action kinds, by block label.
 var (
-	DrillBefore = map[string][]string{
-		"traffic": {"mailboxes", "items", "seed"},
-		"backup":  {"type", "storage_group"},
-		"clock":   {"advance"},
+	DrillBefore = map[string]DrillKind{
+		"traffic": {Args: []string{"mailboxes", "items", "seed"}},
+		"backup":  {Args: []string{"type", "storage_group"}},
+		"clock":   {Args: []string{"advance"}, Required: 1},
 	}
-	DrillDisasters = map[string][]string{
-		"lose_server":     {"server"},
-		"delete_database": {"database"},
-		"corrupt_page":    {"database", "page"},
-		"delete_logs":     {"storage_group", "from"},
-		"crash":           {"server"},
-		"dismount":        {"database"},
-		"corrupt_backup":  {"storage_group"},
-		"disable_mailbox": {"mailbox"},
-		"remove_account":  {"mailbox"},
-		"clock":           {"advance"},
-	}
-	// DrillRequired counts each kind's required arguments.
-	DrillRequired = map[string]int{
-		"traffic": 0, "backup": 0, "clock": 1,
-		"lose_server": 1, "delete_database": 1, "corrupt_page": 2, "delete_logs": 2, "crash": 1, "dismount": 1,
-		"corrupt_backup": 1, "disable_mailbox": 1, "remove_account": 1,
+	DrillDisasters = map[string]DrillKind{
+		"lose_server":     {Args: []string{"server"}, Required: 1},
+		"delete_database": {Args: []string{"database"}, Required: 1},
+		"corrupt_page":    {Args: []string{"database", "page"}, Required: 2},
+		"delete_logs":     {Args: []string{"storage_group", "from"}, Required: 2},
+		"crash":           {Args: []string{"server"}, Required: 1},
+		"dismount":        {Args: []string{"database"}, Required: 1},
+		"corrupt_backup":  {Args: []string{"storage_group"}, Required: 1},
+		"disable_mailbox": {Args: []string{"mailbox"}, Required: 1},
+		"remove_account":  {Args: []string{"mailbox"}, Required: 1},
+		"clock":           {Args: []string{"advance"}, Required: 1},
 	}
 )

@@ -19,12 +19,9 @@ func (b *builder) edge(s *org.Server) {
 	live := b.liveIx.Server(s.Name)
 	// A server that existed and is being rebuilt needs its clone; a new
 	// one starts from the defaults, and is exported once configured.
-	var rebuilt *providers.Step
-	if live != nil {
-		rebuilt = b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
-	}
+	last := b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
 	drifted := !s.Edge.Missing && live != nil && live.Edge != nil && live.Edge.ConfigHash != "" && live.Edge.ConfigHash != s.Edge.ConfigHash
-	restore, why := rebuilt != nil, "the server was rebuilt"
+	restore, why := live != nil && last != nil, "the server was rebuilt"
 	// A rebuilt server whose import did not happen (an apply that stopped
 	// half way) runs the defaults: importing over them loses nothing.
 	if drifted && !restore && live.Edge.Fresh {
@@ -35,7 +32,6 @@ func (b *builder) edge(s *org.Server) {
 	}
 	unsubscribed := restore || live == nil || live.Edge == nil || !live.Edge.Subscribed
 	addr := s.Addr.String()
-	last := b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
 	if drifted {
 		// A running Edge whose configuration moved on is more likely right
 		// than an old export: importing over it would discard the change.
