@@ -15,8 +15,13 @@ import (
 
 // ServerHealth is what the server itself shows.
 type ServerHealth struct {
-	// Up is true when the server answers: in the lab, its disks exist.
+	// Up is true when the server answers: in the lab, its disks exist
+	// and its machine has not failed.
 	Up bool
+	// DisksSurvive is true for a server that does not answer whose disks
+	// are intact (a failed machine, not a lost one): a rebuild with the
+	// same drive letters finds its files where they were.
+	DisksSurvive bool
 	// Free is the free space on each drive, by letter ("E").
 	Free map[string]Size
 }
@@ -180,6 +185,23 @@ func (db *Database) Facts() Facts {
 		f["bad_pages"] = uints(h.BadPages)
 		f["repair_count"] = strconv.Itoa(h.RepairCount)
 		f["mounted"] = strconv.FormatBool(h.Mounted)
+	}
+	return f
+}
+
+// Facts are what a plan for a queue database stands on. Message counts
+// change with traffic and are left out; the file, its state and the
+// service are in.
+func (q *QueueDatabase) Facts() Facts {
+	f := Facts{"path": q.Path, "logging_path": q.LoggingPath}
+	if h := q.Health; h != nil {
+		f["file"] = map[bool]string{true: "present", false: "missing"}[h.FileExists]
+		f["running"] = strconv.FormatBool(h.Running)
+		if !h.Running {
+			f["state"] = h.State.String()
+		}
+		f["bad_pages"] = uints(h.BadPages)
+		f["draining_from"] = h.DrainingFrom
 	}
 	return f
 }

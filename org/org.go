@@ -56,6 +56,7 @@ type Index struct {
 	servers       map[string]*Server
 	storageGroups map[string]*StorageGroup
 	databases     map[string]*Database
+	queues        map[string]*QueueDatabase
 }
 
 // NewIndex indexes the organization's servers, storage groups and
@@ -66,6 +67,10 @@ func NewIndex(o *Org) *Index {
 		servers:       make(map[string]*Server, len(o.Servers)),
 		storageGroups: make(map[string]*StorageGroup, len(o.StorageGroups)),
 		databases:     make(map[string]*Database, len(o.Databases)),
+		queues:        make(map[string]*QueueDatabase, len(o.QueueDatabases)),
+	}
+	for _, q := range o.QueueDatabases {
+		putFirst(ix.queues, Identity(q.Server).Key(), q)
 	}
 	for _, s := range o.Servers {
 		putFirst(ix.servers, s.Identity().Key(), s)
@@ -93,6 +98,11 @@ func (ix *Index) StorageGroup(id Identity) *StorageGroup { return ix.storageGrou
 
 // Database returns the database with the identity, or nil.
 func (ix *Index) Database(id Identity) *Database { return ix.databases[id.Key()] }
+
+// QueueDatabase returns the queue database of a server, or nil.
+func (ix *Index) QueueDatabase(server string) *QueueDatabase {
+	return ix.queues[Identity(server).Key()]
+}
 
 // Sort puts every resource list in address order.
 func (o *Org) Sort() {

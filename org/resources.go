@@ -215,7 +215,46 @@ type QueueDatabase struct {
 	LoggingPath   string // QueueDatabaseLoggingPath
 	MaxSize       Size   // zero: no limit
 	MaxWhitespace Percent
-	State         string // "healthy"
+	State         string       // "healthy"
+	Health        *QueueHealth // live only
+}
+
+// QueueHealth is what a transport server's queue database shows: the
+// file's header and pages, as eseutil /mh and /k read them, whether
+// MSExchangeTransport runs, and its queues, as Get-Queue lists them.
+type QueueHealth struct {
+	Running     bool // MSExchangeTransport
+	FileExists  bool
+	State       ShutdownState
+	LogRequired LogRange
+	Logs        *LogHealth // the trn log stream
+	BadPages    []uint32
+	Size        Size
+	Pages       int
+	// Whitespace is the share of the file's pages that hold nothing: what
+	// an offline defragmentation would give back.
+	Whitespace Percent
+	Queues     []*Queue
+	// Messages is how many messages the database holds, in every queue;
+	// MessagesAtRisk how many of them sit on pages that fail.
+	Messages       int
+	MessagesAtRisk int
+	// OwnAside is true while the server drains another's queue database,
+	// its own set aside until the drain ends.
+	OwnAside     bool
+	DrainingFrom string // the server whose queue database it holds now
+}
+
+// Queue is one queue of a transport server, as Get-Queue shows it.
+type Queue struct {
+	Identity      string // Server\NextHop, as exdr names it
+	DeliveryType  string // MapiDelivery, DnsConnectorDelivery, Undefined, Unreachable
+	NextHopDomain string
+	Status        string // Active, Ready, Retry, Suspended
+	MessageCount  int
+	LastError     string
+	// Databases are the mailbox databases its messages are for.
+	Databases []Identity
 }
 
 // DefaultQueuePath is where Setup puts mail.que.

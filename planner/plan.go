@@ -172,6 +172,9 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 	for _, bs := range live.Backups {
 		facts["backup "+bs.ID] = bs.Facts()
 	}
+	for _, q := range live.QueueDatabases {
+		facts["queue_database "+q.Server] = q.Facts()
+	}
 	for _, r := range live.RecoveryStorageGroups {
 		facts["recovery_storage_group "+string(r.Identity())] = org.Facts{
 			"database": strconv.FormatBool(r.Health.DatabaseExists), "file": strconv.FormatBool(r.Health.FileExists),

@@ -39,6 +39,17 @@ import (
 //	validate_edge_config            ImportEdgeConfig.ps1 -IsImport $false: the answer file
 //	import_edge_config              ImportEdgeConfig.ps1 -IsImport $true
 //	subscribe_edge                  Remove- and New-EdgeSubscription
+//	stop_transport                  Stop-Service MSExchangeTransport
+//	start_transport                 Start-Service MSExchangeTransport (a new mail.que if none)
+//	move_queue_database             EdgeTransport.exe.config paths; files moved while stopped
+//	import_queue_database           portability: another server's mail.que in place of the target's
+//	drain_queue                     Get-Queue until the imported messages are delivered
+//	restore_queue_database          the target's own mail.que back; the drained one set aside
+//	rotate_queue_database           stop accepting, deliver all, start a new mail.que
+//	retry_queue                     Retry-Queue (-Resubmit $true for Unreachable)
+//
+// replay_logs, repair_database and defragment also apply to a queue
+// database: such steps carry the queue's server in Args["queue_server"].
 type Verb string
 
 const (
@@ -71,6 +82,14 @@ const (
 	VerbValidateEdgeConfig  Verb = "validate_edge_config"
 	VerbImportEdgeConfig    Verb = "import_edge_config"
 	VerbSubscribeEdge       Verb = "subscribe_edge"
+	VerbStopTransport       Verb = "stop_transport"
+	VerbStartTransport      Verb = "start_transport"
+	VerbMoveQueueDatabase   Verb = "move_queue_database"
+	VerbImportQueue         Verb = "import_queue_database"
+	VerbDrainQueue          Verb = "drain_queue"
+	VerbRestoreQueue        Verb = "restore_queue_database"
+	VerbRotateQueue         Verb = "rotate_queue_database"
+	VerbRetryQueue          Verb = "retry_queue"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

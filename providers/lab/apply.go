@@ -21,6 +21,9 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 	if err := l.ensure(); err != nil {
 		return err
 	}
+	if q := step.Args["queue_server"]; q != "" {
+		return l.applyQueue(ctx, q, step, progress)
+	}
 	var err error
 	switch step.Verb {
 	case providers.VerbCreateServer:
@@ -120,14 +123,34 @@ func (l *Lab) createServer(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
+	if l.failed(name) {
+		// A new machine with the failed one's disks, as RecoverServer is
+		// run on: its services start from nothing.
+		for _, p := range []string{l.storePath(name), l.failedPath(name)} {
+			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+		if t, err := l.loadTransport(name); err == nil && t != nil {
+			t.Running, t.NotAccepting = false, false
+			if err := l.saveTransport(name, t); err != nil {
+				return err
+			}
+		}
+	}
 	// The server's machine: Setup puts Exchange on C:.
 	if err := os.MkdirAll(l.disksDir(name)+string(os.PathSeparator)+"C", 0o755); err != nil {
 		return err
 	}
 	if roles.Has(org.RoleEdgeTransport) {
 		if _, err := os.Stat(l.adamPath(name)); err != nil {
-			return l.writeEdgeConfig(name, defaultEdgeConfig(name))
+			if err := l.writeEdgeConfig(name, defaultEdgeConfig(name)); err != nil {
+				return err
+			}
 		}
+	}
+	if roles.Has(org.RoleHubTransport) || roles.Has(org.RoleEdgeTransport) {
+		return l.installTransport(name)
 	}
 	return nil
 }

@@ -66,7 +66,11 @@ func (l *Lab) CorruptPage(id org.Identity, page uint32) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(c.path, os.O_RDWR, 0)
+	return corruptPage(c.path, string(id), page)
+}
+
+func corruptPage(path, name string, page uint32) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
@@ -76,7 +80,7 @@ func (l *Lab) CorruptPage(id org.Identity, page uint32) error {
 		return err
 	}
 	if int64(page+1)*PageSize > st.Size() {
-		return fmt.Errorf("%s has no page %d", id, page)
+		return fmt.Errorf("%s has no page %d", name, page)
 	}
 	_, err = f.WriteAt([]byte("exdr-lab-break"), int64(page)*PageSize+PageSize/2)
 	return err
@@ -130,4 +134,33 @@ func (l *Lab) CorruptBackup(id string) error {
 		_, err = f.WriteAt([]byte("exdr-lab-break"), info.Size()/2)
 		return err
 	})
+}
+
+// FailServer fails a server's machine while its disks survive, as a dead
+// motherboard or power supply would: everything running on it stops
+// abruptly (mounted databases and mail.que keep dirty headers), and it
+// answers nothing until it is rebuilt on a machine its disks move to.
+func (l *Lab) FailServer(name string) error {
+	if err := l.Crash(name); err != nil {
+		return err
+	}
+	var server string
+	l.viewDirectory(func(d *directory) error {
+		server = d.server(name).Name
+		return nil
+	})
+	if _, err := os.Stat(l.disksDir(server)); err != nil {
+		return fmt.Errorf("server %s is lost already: its disks are gone", server)
+	}
+	return writeFileAtomic(l.failedPath(server), []byte(l.now().UTC().Format("2006-01-02T15:04:05Z")+"\n"))
+}
+
+// CorruptQueuePage overwrites bytes in the middle of one page of a
+// server's mail.que, so that its checksum fails.
+func (l *Lab) CorruptQueuePage(server string, page uint32) error {
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	return corruptPage(q.path, q.winPath, page)
 }

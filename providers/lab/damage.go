@@ -26,6 +26,14 @@ func (l *Lab) Crash(server string) error {
 	}); err != nil {
 		return err
 	}
+	if t, err := l.loadTransport(name); err == nil && t != nil && t.Running {
+		// MSExchangeTransport dies with the machine: mail.que keeps a
+		// dirty header, its latest changes only in the trn logs.
+		t.Running = false
+		if err := l.saveTransport(name, t); err != nil {
+			return err
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := os.Remove(l.storePath(name)); err != nil && !os.IsNotExist(err) {

@@ -25,6 +25,25 @@ type dbContext struct {
 	stream *logStream
 }
 
+// edbTarget is a database file as the offline tools (eseutil) see it:
+// where it is, the log stream it belongs to, and what it is.
+type edbTarget struct {
+	server   string
+	winPath  string // as the administrator names it
+	path     string // on the host
+	stream   *logStream
+	kind     org.DatabaseKind
+	identity string
+}
+
+func (c *dbContext) target() *edbTarget {
+	kind := org.MailboxDB
+	if c.db.Kind == "public_folder" {
+		kind = org.PublicFolderDB
+	}
+	return &edbTarget{server: c.server, winPath: c.db.EdbFilePath, path: c.path, stream: c.stream, kind: kind, identity: string(c.db.identity())}
+}
+
 func (l *Lab) database(id org.Identity) (*dbContext, error) {
 	c := &dbContext{}
 	err := l.viewDirectory(func(d *directory) error {
@@ -44,6 +63,9 @@ func (l *Lab) database(id org.Identity) (*dbContext, error) {
 	}
 	if _, err := os.Stat(l.disksDir(c.server)); err != nil {
 		return nil, fmt.Errorf("server %s is down: its disks are gone", c.server)
+	}
+	if l.failed(c.server) {
+		return nil, fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", c.server)
 	}
 	if c.path, err = l.HostPath(c.server, c.db.EdbFilePath); err != nil {
 		return nil, err
@@ -65,6 +87,9 @@ type catalog struct {
 	// Disconnected are the store's disconnected mailboxes and when each
 	// was disconnected; they stay for the mailbox retention.
 	Disconnected map[string]time.Time `json:"disconnected,omitempty"`
+	// Queues are a queue database's queues that hold mail or have
+	// failed, by name.
+	Queues map[string]*queueState `json:"queues,omitempty"`
 }
 
 // createDatabase adds the database to the directory if it is not there,

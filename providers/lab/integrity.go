@@ -105,6 +105,12 @@ func (l *Lab) defragment(ctx context.Context, id org.Identity, progress provider
 	if err != nil {
 		return err
 	}
+	return l.defragmentFile(ctx, c.target(), progress)
+}
+
+// defragmentFile is eseutil /d on any database file, a queue database's
+// too.
+func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
 	e, err := openEDB(c.path, false)
 	if err != nil {
 		return err
@@ -133,7 +139,7 @@ func (l *Lab) defragment(ctx context.Context, id org.Identity, progress provider
 	if packed.count >= hdr.Pages {
 		return nil // nothing to reclaim
 	}
-	if err := l.ensureFree(c.server, c.db.EdbFilePath, int64(packed.count+1)*PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
+	if err := l.ensureFree(c.server, c.winPath, int64(packed.count+1)*PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
 		return err
 	}
 	tmp := c.path + ".exdr-defrag"

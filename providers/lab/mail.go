@@ -26,6 +26,10 @@ type Item struct {
 	// Orig is the item a Restore-Mailbox copied this one from, so that a
 	// second run copies nothing twice.
 	Orig uint64 `json:"orig,omitempty"`
+	// Queue and Dest place a message in a transport queue database: the
+	// queue it waits in and the mailbox database it is for.
+	Queue string `json:"q,omitempty"`
+	Dest  string `json:"dest,omitempty"`
 }
 
 // dbView is a database's content as the Information Store sees it: the
@@ -155,6 +159,9 @@ func (v *dbView) deliver(it Item) error {
 // returns how many items it dropped.
 func (v *dbView) rewrite(keep func(it *Item) bool) int {
 	dropped := 0
+	// Items that grew past their page's room move to the end, as a
+	// page split would move them.
+	var spilled []Item
 	for n := uint32(2); n <= v.count; n++ {
 		var out []byte
 		changed := false
@@ -177,12 +184,20 @@ func (v *dbView) rewrite(keep func(it *Item) bool) int {
 				changed = true
 				line, _ = json.Marshal(it)
 			}
+			if len(out)+len(line)+1 > MaxPayload {
+				spilled = append(spilled, it)
+				changed = true
+				continue
+			}
 			out = append(append(out, line...), '\n')
 		}
 		if changed {
 			v.pages[n] = out
 			v.changed[n] = true
 		}
+	}
+	for _, it := range spilled {
+		v.deliver(it) // an item fits an empty page: deliver checked it when it came
 	}
 	return dropped
 }

@@ -44,7 +44,10 @@ func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup tim
 	if err := fn(v, stampTime(max(e.hdr.LastFull, e.hdr.LastIncr))); err != nil {
 		return err
 	}
-	return v.commit(c.stream)
+	if err := v.commit(c.stream); err != nil {
+		return err
+	}
+	return l.checkpointIfDeep(c, e)
 }
 
 // homeOf finds the database a mailbox lives in: its directory object's

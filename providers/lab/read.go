@@ -28,7 +28,8 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)
 		_, err := os.Stat(l.disksDir(s.Name))
-		h := &org.ServerHealth{Up: err == nil, Free: map[string]org.Size{}}
+		failed := err == nil && l.failed(s.Name)
+		h := &org.ServerHealth{Up: err == nil && !failed, DisksSurvive: failed, Free: map[string]org.Size{}}
 		for _, d := range l.drives(s.Name) {
 			if free, err := l.free(s.Name, d); err == nil {
 				h.Free[d] = free
@@ -111,6 +112,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 	o.Mailboxes = liveMailboxes(d, cats)
 	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
+	o.QueueDatabases = l.liveQueues(d)
 	for _, m := range d.Merges {
 		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
 			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items})

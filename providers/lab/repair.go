@@ -24,9 +24,14 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 	if l.mounted(c) {
 		return fmt.Errorf("the database is mounted: dismount it before eseutil /p")
 	}
+	return l.repairFile(ctx, c.target(), progress)
+}
+
+// repairFile is eseutil /p on any database file, a queue database's too.
+func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
 	f, err := os.OpenFile(c.path, os.O_RDWR, 0)
 	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", c.db.EdbFilePath, err)
+		return fmt.Errorf("cannot open %s: %w", c.winPath, err)
 	}
 	defer f.Close()
 	hdr, pages, err := repairHeader(f, c)
@@ -43,7 +48,7 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 	}
 	if st, err := f.Stat(); err == nil {
 		// The copy set aside, and eseutil /p's own working space (20%).
-		if err := l.ensureFree(c.server, c.db.EdbFilePath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
+		if err := l.ensureFree(c.server, c.winPath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
 			return err
 		}
 	}
@@ -87,10 +92,10 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 
 // repairHeader reads the header, or rebuilds it from the directory and the
 // pages when it is damaged; pages is non-nil when it was rebuilt.
-func repairHeader(f *os.File, c *dbContext) (*edbHeader, []byte, error) {
+func repairHeader(f *os.File, c *edbTarget) (*edbHeader, []byte, error) {
 	p := make([]byte, PageSize)
 	if _, err := io.ReadFull(f, p); err == nil {
-		if hdr, err := decodeHeader(p); err == nil && hdr.LogStream == c.sg.Signature {
+		if hdr, err := decodeHeader(p); err == nil && hdr.LogStream == c.stream.sig {
 			return hdr, nil, nil
 		}
 	}
@@ -100,7 +105,7 @@ func repairHeader(f *os.File, c *dbContext) (*edbHeader, []byte, error) {
 	}
 	n := st.Size()/PageSize - 1
 	if n < 1 {
-		return nil, nil, fmt.Errorf("%s is too short to hold a database (%d bytes): restore it from a backup", c.db.EdbFilePath, st.Size())
+		return nil, nil, fmt.Errorf("%s is too short to hold a database (%d bytes): restore it from a backup", c.winPath, st.Size())
 	}
 	// The signature the most pages carry is the database's.
 	count := map[uint64]int{}
@@ -116,10 +121,6 @@ func repairHeader(f *os.File, c *dbContext) (*edbHeader, []byte, error) {
 			sig = s
 		}
 	}
-	kind := org.MailboxDB
-	if c.db.Kind == "public_folder" {
-		kind = org.PublicFolderDB
-	}
-	hdr := &edbHeader{State: org.StateDirty, Kind: kind, Signature: sig, Pages: uint32(n), LogStream: c.sg.Signature, Identity: string(c.db.identity())}
+	hdr := &edbHeader{State: org.StateDirty, Kind: c.kind, Signature: sig, Pages: uint32(n), LogStream: c.stream.sig, Identity: c.identity}
 	return hdr, p, nil
 }

@@ -22,6 +22,9 @@ func (l *Lab) storePath(server string) string {
 
 func (l *Lab) loadStore(server string) (*store, error) {
 	s := &store{Mounted: map[string]uint64{}}
+	if l.failed(server) {
+		return s, nil // a failed machine has nothing mounted
+	}
 	b, err := os.ReadFile(l.storePath(server))
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil

@@ -26,27 +26,45 @@ type TrafficOptions struct {
 // TrafficReport says what was delivered where.
 type TrafficReport struct {
 	Delivered map[org.Identity]int
-	Skipped   []string // databases that took no mail, and why
+	// Queued are the messages a hub accepted but could not deliver yet
+	// (their database is not mounted): they wait in its queue database.
+	Queued  map[org.Identity]int
+	Via     map[org.Identity]string // the hub each database's mail went through
+	Skipped []string                // databases that took no mail, and why
 }
 
-// Traffic delivers deterministic mail to every mounted mailbox database:
-// each change goes to the log first, and reaches the pages at the next
-// checkpoint. Databases that are not mounted take no mail.
+// Traffic sends deterministic mail to every mailbox database. In an
+// organization with Hub Transport servers, each database's mail is
+// submitted to a running hub in its server's site, which queues it in
+// mail.que and delivers it when the database is mounted. Without hubs
+// the lab hands it straight to mounted databases. In the database each
+// change goes to the log first, and reaches the pages at the next
+// checkpoint.
 func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
 	if !Exists(l.root) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
 	}
 	var dbs []*dirDatabase
+	hubs := false
 	l.viewDirectory(func(d *directory) error {
 		dbs = append(dbs, d.Databases...)
+		for _, s := range d.Servers {
+			hubs = hubs || s.Roles.Has(org.RoleHubTransport)
+		}
 		return nil
 	})
-	rep := &TrafficReport{Delivered: map[org.Identity]int{}}
+	rep := &TrafficReport{Delivered: map[org.Identity]int{}, Queued: map[org.Identity]int{}, Via: map[org.Identity]string{}}
 	for _, db := range dbs {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		if db.Kind != "mailbox" {
+		if db.Kind != "mailbox" || db.RecoveryOf != "" {
+			continue
+		}
+		if hubs {
+			if err := l.sendVia(db.identity(), opts, rep); err != nil {
+				return rep, fmt.Errorf("%s: %w", db.identity(), err)
+			}
 			continue
 		}
 		n, why, err := l.deliverTo(db.identity(), opts)

@@ -1,0 +1,110 @@
+package lab
+
+import (
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+)
+
+// liveQueues inspects the queue database of every Hub and Edge Transport
+// server whose machine exists, failed or not: the disks of a failed one
+// can still be read.
+func (l *Lab) liveQueues(d *directory) []*org.QueueDatabase {
+	var out []*org.QueueDatabase
+	for _, s := range d.Servers {
+		if !s.Roles.Has(org.RoleHubTransport) && !s.Roles.Has(org.RoleEdgeTransport) {
+			continue
+		}
+		if _, err := os.Stat(l.disksDir(s.Name)); err != nil {
+			continue // lost with its machine
+		}
+		live := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath, Health: &org.QueueHealth{}}
+		out = append(out, live)
+		q, err := l.queue(s.Name)
+		if err != nil {
+			continue // no transport service: never installed by this lab
+		}
+		live.Path, live.LoggingPath = q.svc.QueuePath, q.svc.LoggingPath
+		l.inspectQueue(q, live.Health)
+	}
+	return out
+}
+
+// inspectQueue reads mail.que as eseutil /mh and /k would, and its queues
+// as Get-Queue lists them.
+func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
+	h.Running = q.svc.Running
+	h.OwnAside, h.DrainingFrom = q.svc.OwnAside != "", q.svc.DrainingFrom
+	mu := l.streamLock(q.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	h.Logs, _ = q.stream.inspect()
+	fi, err := os.Stat(q.path)
+	if err != nil {
+		return
+	}
+	h.FileExists, h.Size = true, org.Size(fi.Size())
+	e, err := openEDB(q.path, false)
+	if err != nil {
+		h.BadPages = []uint32{0}
+		return
+	}
+	defer e.Close()
+	h.State, h.Pages = e.hdr.State, int(e.hdr.Pages)
+	if e.hdr.State == org.StateDirty {
+		h.LogRequired = e.hdr.LogRequired
+		h.LogRequired.High = max(h.LogRequired.High, h.Logs.OnDisk.High)
+	}
+	h.BadPages, _ = e.scan()
+	h.MessagesAtRisk = itemsAtRisk(e, h.BadPages)
+	if len(h.BadPages) > 0 {
+		return
+	}
+	// A running or crashed database's latest changes are in its logs.
+	v, err := loadView(e, q.stream, e.hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
+	if err != nil {
+		return
+	}
+	empty := 0
+	for n := uint32(2); n <= v.count; n++ {
+		if len(v.pages[n]) == 0 {
+			empty++
+		}
+	}
+	if v.count > 0 {
+		h.Whitespace = org.Percent(float64(empty) * 100 / float64(v.count))
+	}
+	items, err := v.items()
+	if err != nil {
+		return
+	}
+	h.Messages = len(items)
+	queues := map[string]*org.Queue{}
+	dests := map[string]map[string]bool{}
+	for _, it := range items {
+		qu := queues[queueKey(it.Queue)]
+		if qu == nil {
+			qu = &org.Queue{Identity: q.server + `\` + it.Queue, DeliveryType: deliveryType(it.Queue), NextHopDomain: it.Queue, Status: "Ready"}
+			queues[queueKey(it.Queue)] = qu
+			dests[queueKey(it.Queue)] = map[string]bool{}
+		}
+		qu.MessageCount++
+		if it.Dest != "" && !dests[queueKey(it.Queue)][strings.ToLower(it.Dest)] {
+			dests[queueKey(it.Queue)][strings.ToLower(it.Dest)] = true
+			qu.Databases = append(qu.Databases, org.Identity(it.Dest))
+		}
+	}
+	for key, st := range v.cat.Queues {
+		qu := queues[key]
+		if qu == nil {
+			continue // an empty queue is removed
+		}
+		qu.Status, qu.LastError = st.Status, st.LastError
+	}
+	for _, qu := range queues {
+		h.Queues = append(h.Queues, qu)
+	}
+	slices.SortFunc(h.Queues, func(a, b *org.Queue) int { return strings.Compare(a.Identity, b.Identity) })
+}

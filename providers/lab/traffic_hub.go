@@ -1,0 +1,183 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+)
+
+// sendVia sends a database's share of a traffic burst through a hub in
+// its server's site. New messages are numbered after those the database
+// holds and those still queued for it on any hub, so no subject repeats.
+func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) error {
+	c, err := l.database(id)
+	if err != nil {
+		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, err))
+		return nil
+	}
+	hub, why := l.acceptingHub(c.server)
+	if hub == "" {
+		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, why))
+		return nil
+	}
+	have, err := l.itemCounts(c)
+	if err != nil {
+		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: its database cannot be read, so the lab cannot number new mail (%v)", id, err))
+		return nil
+	}
+	queued, err := l.queuedFor(id)
+	if err != nil {
+		return err
+	}
+	homes := map[string]string{}
+	l.viewDirectory(func(d *directory) error {
+		for _, m := range d.Mailboxes {
+			homes[strings.ToLower(m.Alias)] = m.Database
+		}
+		return nil
+	})
+	var msgs []Item
+	var aliases []string
+	for i := 1; i <= opts.Mailboxes; i++ {
+		mb := MailboxName(c.db.Name, i)
+		if home, ok := homes[mb]; ok && !strings.EqualFold(home, string(id)) {
+			continue // moved to another database: its mail follows it there
+		}
+		aliases = append(aliases, mb)
+		for k := 0; k < opts.Items; k++ {
+			seq := have[mb] + queued[mb] + 1
+			have[mb]++
+			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.now()))
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	// The recipients exist before their mail arrives, so the categorizer
+	// can route it.
+	if err := l.homeMailboxes(aliases, id); err != nil {
+		return err
+	}
+	q, err := l.queue(hub)
+	if err != nil {
+		return err
+	}
+	n, err := l.submit(q.server, msgs)
+	if err != nil {
+		return err
+	}
+	rep.Via[id] = hub
+	rep.Delivered[id] += n
+	if n < len(msgs) {
+		rep.Queued[id] += len(msgs) - n
+	}
+	return nil
+}
+
+// acceptingHub picks, by name, the first Hub Transport server in a
+// server's site whose transport runs and accepts mail.
+func (l *Lab) acceptingHub(server string) (hub, why string) {
+	var site string
+	var candidates []string
+	l.viewDirectory(func(d *directory) error {
+		if s := d.server(server); s != nil {
+			site = s.Site
+		}
+		for _, s := range d.Servers {
+			if s.Roles.Has(org.RoleHubTransport) && strings.EqualFold(s.Site, site) {
+				candidates = append(candidates, s.Name)
+			}
+		}
+		return nil
+	})
+	for _, name := range candidates {
+		if l.failed(name) {
+			continue
+		}
+		if t, err := l.loadTransport(name); err == nil && t != nil && t.Running && !t.NotAccepting {
+			return name, ""
+		}
+	}
+	return "", fmt.Sprintf("no Hub Transport server in site %q accepts mail", site)
+}
+
+// itemCounts counts a database's items per mailbox, mounted or not.
+func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
+	mu := l.streamLock(c.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	e, err := openEDB(c.path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+	v, err := loadView(e, c.stream, true)
+	if err != nil {
+		return nil, err
+	}
+	items, err := v.items()
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]int{}
+	for _, it := range items {
+		have[it.Mailbox]++
+	}
+	return have, nil
+}
+
+// queuedFor counts, per mailbox, the messages for a database still in any
+// transport server's queue database, whether it runs or not.
+func (l *Lab) queuedFor(id org.Identity) (map[string]int, error) {
+	out := map[string]int{}
+	for _, srv := range l.transportServers() {
+		msgs, err := l.queuedMessages(srv)
+		if err != nil {
+			continue // an unreadable queue database holds nothing to count
+		}
+		for _, m := range msgs {
+			if strings.EqualFold(m.Dest, string(id)) || m.Dest == "" {
+				out[m.Mailbox]++
+			}
+		}
+	}
+	return out, nil
+}
+
+// transportServers are the Hub and Edge Transport servers in the
+// directory.
+func (l *Lab) transportServers() []string {
+	var out []string
+	l.viewDirectory(func(d *directory) error {
+		for _, s := range d.Servers {
+			if s.Roles.Has(org.RoleHubTransport) || s.Roles.Has(org.RoleEdgeTransport) {
+				out = append(out, s.Name)
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// queuedMessages reads every message in a server's queue database, with
+// the logged changes not yet in its pages.
+func (l *Lab) queuedMessages(server string) ([]Item, error) {
+	q, err := l.queue(server)
+	if err != nil {
+		return nil, err
+	}
+	mu := l.streamLock(q.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	e, err := openEDB(q.path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+	v, err := loadView(e, q.stream, true)
+	if err != nil {
+		return nil, err
+	}
+	return v.items()
+}

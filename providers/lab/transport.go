@@ -1,0 +1,262 @@
+package lab
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// A Hub or Edge Transport server keeps its queues in one ESE database,
+// mail.que, with a trn log stream and checkpoint, in the folders that
+// EdgeTransport.exe.config names. The lab keeps those keys, and whether
+// MSExchangeTransport runs, in the server's transport.json: local state,
+// lost with the server, as the config file on C: would be.
+
+// kindQueue marks a queue database's header.
+const kindQueue org.DatabaseKind = 3
+
+const (
+	queueFile   = "mail.que"
+	queuePrefix = "trn"
+	// retryInterval is how long a queue in Retry waits before transport
+	// tries it again by itself; Retry-Queue tries it at once.
+	retryInterval = 10 * time.Minute
+	// storeOffline is the error a mailbox delivery queue shows while its
+	// database is not mounted.
+	storeOffline = "432 4.3.2 STOREDRV; mailbox database is offline"
+)
+
+// Queues every transport server has, by next hop. Mailbox delivery
+// queues are named by the Mailbox server they deliver to.
+const (
+	queueSubmission  = "Submission"
+	queueUnreachable = "Unreachable"
+	queuePoison      = "Poison"
+)
+
+// queueState is what the queue database's catalog keeps of a queue.
+type queueState struct {
+	Status    string    `json:"status"` // Ready, Active, Retry, Suspended
+	LastError string    `json:"last_error,omitempty"`
+	NextRetry time.Time `json:"next_retry,omitzero"`
+}
+
+// transportService is MSExchangeTransport on one server.
+type transportService struct {
+	Running     bool   `json:"running"`
+	QueuePath   string `json:"queue_database_path"`
+	LoggingPath string `json:"queue_database_logging_path"`
+	// NotAccepting is set while the server drains its queues: its
+	// Receive connectors are disabled.
+	NotAccepting bool `json:"not_accepting,omitempty"`
+	// OwnAside is the folder its own queue database waits in while it
+	// delivers another server's (host path); DrainingFrom names that
+	// server.
+	OwnAside     string `json:"own_aside,omitempty"`
+	DrainingFrom string `json:"draining_from,omitempty"`
+}
+
+func (l *Lab) transportPath(server string) string {
+	return filepath.Join(l.serverDir(server), "transport.json")
+}
+
+// failedPath marks a server whose machine has failed while its disks
+// survive.
+func (l *Lab) failedPath(server string) string { return filepath.Join(l.serverDir(server), "failed") }
+
+// failed reports whether a server's machine has failed.
+func (l *Lab) failed(server string) bool {
+	_, err := os.Stat(l.failedPath(server))
+	return err == nil
+}
+
+// loadTransport reads a server's transport service; nil when it has none
+// (not a transport server, or lost).
+func (l *Lab) loadTransport(server string) (*transportService, error) {
+	b, err := os.ReadFile(l.transportPath(server))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := &transportService{}
+	if err := json.Unmarshal(b, t); err != nil {
+		return nil, fmt.Errorf("%s: %w", l.transportPath(server), err)
+	}
+	if l.failed(server) {
+		t.Running = false // a failed machine runs nothing
+	}
+	return t, nil
+}
+
+func (l *Lab) saveTransport(server string, t *transportService) error {
+	b, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return writeFileAtomic(l.transportPath(server), append(b, '\n'))
+}
+
+// queueContext gathers what an operation on one server's queue database
+// needs.
+type queueContext struct {
+	server  string
+	svc     *transportService
+	winPath string // QueueDatabasePath\mail.que
+	path    string
+	stream  *logStream
+}
+
+func (q *queueContext) target() *edbTarget {
+	return &edbTarget{server: q.server, winPath: q.winPath, path: q.path, stream: q.stream, kind: kindQueue, identity: queueIdentity(q.server)}
+}
+
+func queueIdentity(server string) string { return server + `\` + queueFile }
+
+// queue opens a server's queue database context. The trn stream's
+// signature is read from mail.que's header, or from trn.chk when the
+// database is unreadable.
+func (l *Lab) queue(server string) (*queueContext, error) {
+	name := ""
+	l.viewDirectory(func(d *directory) error {
+		if s := d.server(server); s != nil {
+			name = s.Name
+		}
+		return nil
+	})
+	if name == "" {
+		return nil, fmt.Errorf("no server %s in the lab", server)
+	}
+	svc, err := l.loadTransport(name)
+	if err != nil {
+		return nil, err
+	}
+	if svc == nil {
+		return nil, fmt.Errorf("server %s has no transport service: it is not a Hub or Edge Transport server, or its machine is gone", name)
+	}
+	q := &queueContext{server: name, svc: svc, winPath: svc.QueuePath + `\` + queueFile}
+	if q.path, err = l.HostPath(name, q.winPath); err != nil {
+		return nil, err
+	}
+	dir, err := l.HostPath(name, svc.LoggingPath)
+	if err != nil {
+		return nil, err
+	}
+	q.stream = &logStream{dir: dir, prefix: queuePrefix, clock: l.now}
+	q.stream.sig = streamSignature(q.path, q.stream)
+	return q, nil
+}
+
+// streamSignature is the signature of the log stream a database file
+// belongs to, from its header, or else from the checkpoint file.
+func streamSignature(path string, s *logStream) uint64 {
+	if e, err := openEDB(path, false); err == nil {
+		defer e.Close()
+		return e.hdr.LogStream
+	}
+	if b, err := os.ReadFile(s.chkPath()); err == nil && len(b) == 32 {
+		return binary.LittleEndian.Uint64(b[16:])
+	}
+	return 0
+}
+
+// createQueueDatabase makes an empty mail.que with a new trn stream, as
+// MSExchangeTransport does when it starts and finds none. Log files left
+// in the folder from an earlier database are set aside first.
+func (l *Lab) createQueueDatabase(q *queueContext) error {
+	if gens, err := q.stream.generations(); err == nil && len(gens) > 0 {
+		if err := setAsideStream(q.stream, l.now()); err != nil {
+			return err
+		}
+	} else if _, err := os.Stat(q.stream.chkPath()); err == nil {
+		if _, err := moveAside(q.stream.chkPath(), l.now()); err != nil {
+			return err
+		}
+	}
+	q.stream.sig = newSignature()
+	if err := q.stream.create(); err != nil {
+		return err
+	}
+	hdr := &edbHeader{Kind: kindQueue, Signature: newSignature(), LogStream: q.stream.sig,
+		Created: l.now().UnixNano(), Identity: queueIdentity(q.server)}
+	return createEDB(q.path, hdr)
+}
+
+// setAsideStream moves a log stream's generations and checkpoint into one
+// exdr-aside folder.
+func setAsideStream(s *logStream, now time.Time) error {
+	gens, err := s.generations()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(s.dir, "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	paths := []string{s.chkPath()}
+	for _, g := range gens {
+		paths = append(paths, s.logPath(g))
+	}
+	for _, p := range paths {
+		if err := os.Rename(p, filepath.Join(dir, filepath.Base(p))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// installTransport gives a new Hub or Edge Transport server its service
+// with the default paths and starts it, as Setup does.
+func (l *Lab) installTransport(server string) error {
+	svc, err := l.loadTransport(server)
+	if err != nil {
+		return err
+	}
+	if svc == nil {
+		svc = &transportService{QueuePath: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath}
+		if err := l.saveTransport(server, svc); err != nil {
+			return err
+		}
+	}
+	if err := l.startTransport(server); err != nil {
+		q, qerr := l.queue(server)
+		if qerr == nil {
+			if _, serr := os.Stat(q.path); serr == nil {
+				// A surviving mail.que that cannot be attached as it is
+				// keeps the service stopped; the queue database's own
+				// recovery follows.
+				return nil
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// isQueue reports whether a queue name is a mailbox delivery queue.
+func isDeliveryQueue(name string) bool {
+	return name != queueSubmission && name != queueUnreachable && name != queuePoison
+}
+
+// deliveryType is Get-Queue's DeliveryType for a queue.
+func deliveryType(name string) string {
+	switch name {
+	case queueSubmission, queuePoison:
+		return "Undefined"
+	case queueUnreachable:
+		return "Unreachable"
+	}
+	return "MapiDelivery"
+}
+
+func queueKey(name string) string { return strings.ToLower(name) }

@@ -1,0 +1,404 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// applyQueue carries out a step on a server's queue database. Every file
+// operation needs MSExchangeTransport stopped, and sets the old files
+// aside first.
+func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Step, progress providers.Progress) error {
+	var err error
+	switch step.Verb {
+	case providers.VerbStopTransport:
+		err = l.stopTransport(server)
+	case providers.VerbStartTransport:
+		err = l.startTransport(server)
+	case providers.VerbReplayLogs:
+		err = l.offlineQueue(server, func(q *queueContext) error { return l.recoverQueue(q) })
+	case providers.VerbRepairDatabase:
+		err = l.offlineQueue(server, func(q *queueContext) error { return l.repairFile(ctx, q.target(), progress) })
+	case providers.VerbDefragment:
+		err = l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(ctx, q.target(), progress) })
+	case providers.VerbMoveQueueDatabase:
+		err = l.moveQueueDatabase(server, step.Args["path"], step.Args["logging_path"])
+	case providers.VerbImportQueue:
+		err = l.importQueue(server, step.Args["source"])
+	case providers.VerbDrainQueue:
+		err = l.drainQueue(server)
+	case providers.VerbRestoreQueue:
+		err = l.restoreOwnQueue(server)
+	case providers.VerbRotateQueue:
+		err = l.rotateQueue(server)
+	case providers.VerbRetryQueue:
+		err = l.retryQueues(server, strings.Split(step.Args["queues"], ","))
+	default:
+		return fmt.Errorf("the lab cannot carry out %s on a queue database", step.Verb)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", step.Verb, queueIdentity(server), err)
+	}
+	return nil
+}
+
+// offlineQueue runs an eseutil operation on a stopped server's mail.que.
+func (l *Lab) offlineQueue(server string, fn func(q *queueContext) error) error {
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	if q.svc.Running {
+		return fmt.Errorf("MSExchangeTransport is running on %s: stop it before working on %s", q.server, q.winPath)
+	}
+	mu := l.streamLock(q.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	return fn(q)
+}
+
+// recoverQueue is soft recovery (eseutil /r trn): the trn logs replayed
+// into mail.que, which turns clean. A missing log stops it.
+func (l *Lab) recoverQueue(q *queueContext) error {
+	e, err := openEDB(q.path, true)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", q.winPath, err)
+	}
+	defer e.Close()
+	if e.hdr.State == org.StateClean {
+		return nil
+	}
+	if err := l.flushQueue(q, e, org.StateClean); err != nil {
+		return fmt.Errorf("soft recovery failed, %s stays in dirty shutdown: %w", queueFile, err)
+	}
+	return nil
+}
+
+// queueFiles are the files of a queue database: mail.que, then trn.chk
+// and the trn generations.
+func queueFiles(q *queueContext) []string {
+	files := []string{q.path, q.stream.chkPath()}
+	if gens, err := q.stream.generations(); err == nil {
+		for _, g := range gens {
+			files = append(files, q.stream.logPath(g))
+		}
+	}
+	return files
+}
+
+// moveFiles renames each file that exists into dir, refusing to replace
+// any file there.
+func moveFiles(files []string, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		dst := filepath.Join(dir, filepath.Base(f))
+		if _, err := os.Stat(dst); err == nil {
+			return fmt.Errorf("%s exists already: it is never replaced", dst)
+		}
+		if err := os.Rename(f, dst); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// asideDir is a new exdr-aside folder in a queue folder.
+func (l *Lab) asideDir(q *queueContext, what string) string {
+	return filepath.Join(filepath.Dir(q.path), "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
+}
+
+// moveQueueDatabase sets the paths in EdgeTransport.exe.config, moving
+// the files there with the service stopped, as Move-TransportDatabase.ps1
+// does, then starts the service.
+func (l *Lab) moveQueueDatabase(server, path, logging string) error {
+	if path == "" {
+		return fmt.Errorf("no path given")
+	}
+	if logging == "" {
+		logging = path
+	}
+	if err := l.stopTransport(server); err != nil {
+		return err
+	}
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	dbDir, err := l.HostPath(q.server, path)
+	if err != nil {
+		return err
+	}
+	logDir, err := l.HostPath(q.server, logging)
+	if err != nil {
+		return err
+	}
+	if err := moveFiles([]string{q.path}, dbDir); err != nil {
+		return err
+	}
+	if err := moveFiles(queueFiles(q)[1:], logDir); err != nil {
+		return err
+	}
+	q.svc.QueuePath, q.svc.LoggingPath = path, logging
+	if err := l.saveTransport(q.server, q.svc); err != nil {
+		return err
+	}
+	return l.startTransport(server)
+}
+
+// importQueue is queue database portability onto target: its transport
+// stopped, its own queue database set aside, the source's mail.que and
+// trn files moved into its queue folders (soft recovery if they are
+// dirty), and its transport started to deliver them.
+func (l *Lab) importQueue(target, source string) error {
+	if source == "" {
+		return fmt.Errorf("no source server given")
+	}
+	src, err := l.queue(source)
+	if err != nil {
+		return err
+	}
+	if src.svc.Running {
+		return fmt.Errorf("MSExchangeTransport runs on %s: its queue database is in use", src.server)
+	}
+	t, err := l.queue(target)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(t.svc.DrainingFrom, src.server) {
+		return l.startTransport(target) // imported already
+	}
+	if t.svc.DrainingFrom != "" {
+		return fmt.Errorf("%s is draining %s's queue database already", t.server, t.svc.DrainingFrom)
+	}
+	if _, err := os.Stat(src.path); err != nil {
+		return fmt.Errorf("%s's %s: %w", src.server, src.winPath, err)
+	}
+	if err := l.stopTransport(target); err != nil {
+		return err
+	}
+	if t, err = l.queue(target); err != nil {
+		return err
+	}
+	own := l.asideDir(t, "own")
+	if err := moveFiles(queueFiles(t), own); err != nil {
+		return err
+	}
+	t.svc.OwnAside, t.svc.DrainingFrom = own, src.server
+	if err := l.saveTransport(t.server, t.svc); err != nil {
+		return err
+	}
+	logDir := t.stream.dir
+	if err := moveFiles([]string{src.path}, filepath.Dir(t.path)); err != nil {
+		return err
+	}
+	if err := moveFiles(queueFiles(src)[2:], logDir); err != nil {
+		return err
+	}
+	if err := moveFiles([]string{src.stream.chkPath()}, logDir); err != nil {
+		return err
+	}
+	if t, err = l.queue(target); err != nil {
+		return err
+	}
+	if err := l.offlineQueue(target, func(q *queueContext) error { return l.recoverQueue(q) }); err != nil {
+		return err
+	}
+	return l.startTransport(target)
+}
+
+// queued counts the messages left in a running server's queue database
+// and names the first queue still holding some, with its last error.
+func (l *Lab) queued(server string) (int, string, error) {
+	q, err := l.queue(server)
+	if err != nil {
+		return 0, "", err
+	}
+	n, first := 0, ""
+	err = l.withQueue(q, func(v *dbView) error {
+		items, err := v.items()
+		if err != nil {
+			return err
+		}
+		n = len(items)
+		if n > 0 {
+			name := items[0].Queue
+			first = q.server + `\` + name
+			if st := v.cat.Queues[queueKey(name)]; st != nil && st.LastError != "" {
+				first += " (" + st.LastError + ")"
+			}
+		}
+		return nil
+	})
+	return n, first, err
+}
+
+// deliverAll retries every queue of a running server and reports what
+// stays undelivered.
+func (l *Lab) deliverAll(server string) error {
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	all := map[string]bool{}
+	if err := l.withQueue(q, func(v *dbView) error {
+		items, err := v.items()
+		for _, it := range items {
+			all[queueKey(it.Queue)] = true
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	if _, err := l.runQueues(q, all); err != nil {
+		return err
+	}
+	n, first, err := l.queued(server)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%d messages are still queued on %s, first in %s: make their databases mountable, then run again", n, q.server, first)
+	}
+	return nil
+}
+
+// drainQueue waits for an imported queue database to empty.
+func (l *Lab) drainQueue(target string) error {
+	t, err := l.queue(target)
+	if err != nil {
+		return err
+	}
+	if t.svc.DrainingFrom == "" {
+		return nil // drained and restored already
+	}
+	if err := l.startTransport(target); err != nil {
+		return err
+	}
+	return l.deliverAll(target)
+}
+
+// restoreOwnQueue ends a drain: the drained queue database is set aside,
+// the target's own put back and its transport started. It refuses while
+// the drained one holds mail.
+func (l *Lab) restoreOwnQueue(target string) error {
+	t, err := l.queue(target)
+	if err != nil {
+		return err
+	}
+	if t.svc.DrainingFrom == "" {
+		return nil
+	}
+	if t.svc.Running {
+		if n, first, err := l.queued(target); err != nil {
+			return err
+		} else if n > 0 {
+			return fmt.Errorf("the queue database from %s still holds %d messages, first in %s: drain it first", t.svc.DrainingFrom, n, first)
+		}
+	}
+	if err := l.stopTransport(target); err != nil {
+		return err
+	}
+	if t, err = l.queue(target); err != nil {
+		return err
+	}
+	if err := moveFiles(queueFiles(t), l.asideDir(t, "drained-from-"+t.svc.DrainingFrom)); err != nil {
+		return err
+	}
+	own := t.svc.OwnAside
+	entries, err := os.ReadDir(own)
+	if err != nil {
+		return fmt.Errorf("its own queue database, set aside in %s: %w", own, err)
+	}
+	for _, e := range entries {
+		dst := t.stream.dir
+		if e.Name() == queueFile {
+			dst = filepath.Dir(t.path)
+		}
+		if err := moveFiles([]string{filepath.Join(own, e.Name())}, dst); err != nil {
+			return err
+		}
+	}
+	t.svc.OwnAside, t.svc.DrainingFrom = "", ""
+	if err := l.saveTransport(t.server, t.svc); err != nil {
+		return err
+	}
+	return l.startTransport(target)
+}
+
+// rotateQueue drains a server's queues with its Receive connectors
+// disabled, then sets the emptied mail.que aside and starts with a new
+// one. It refuses, accepting mail again, when something stays queued.
+func (l *Lab) rotateQueue(server string) error {
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	q.svc.NotAccepting = true
+	if err := l.saveTransport(q.server, q.svc); err != nil {
+		return err
+	}
+	if err := l.deliverAll(server); err != nil {
+		q.svc.NotAccepting = false
+		l.saveTransport(q.server, q.svc)
+		return err
+	}
+	if err := l.stopTransport(server); err != nil {
+		return err
+	}
+	if q, err = l.queue(server); err != nil {
+		return err
+	}
+	if err := moveFiles(queueFiles(q), l.asideDir(q, "rotated")); err != nil {
+		return err
+	}
+	q.svc.NotAccepting = false
+	if err := l.saveTransport(q.server, q.svc); err != nil {
+		return err
+	}
+	return l.startTransport(server)
+}
+
+// retryQueues is Retry-Queue on each named queue (-Resubmit $true for
+// Unreachable). The step fails when a queue still holds mail after it:
+// the cause has not gone.
+func (l *Lab) retryQueues(server string, names []string) error {
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	force := map[string]bool{}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			force[queueKey(n)] = true
+		}
+	}
+	if _, err := l.runQueues(q, force); err != nil {
+		return err
+	}
+	var stuck []string
+	err = l.withQueue(q, func(v *dbView) error {
+		items, err := v.items()
+		for _, it := range items {
+			if force[queueKey(it.Queue)] {
+				stuck = append(stuck, it.Queue)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(stuck) > 0 {
+		return fmt.Errorf("%d messages are still queued after the retry, first in %s\\%s", len(stuck), q.server, stuck[0])
+	}
+	return nil
+}

@@ -1,0 +1,319 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// startTransport starts MSExchangeTransport: it attaches mail.que,
+// creating an empty one when there is none, and delivers what is queued.
+// A dirty or damaged mail.que stops it, as the service would fail to
+// start: soft recovery or repair comes first.
+func (l *Lab) startTransport(server string) error {
+	if l.failed(server) {
+		return fmt.Errorf("server %s has failed: nothing on it starts until it is rebuilt", server)
+	}
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	if err := l.attachQueue(q); err != nil {
+		return err
+	}
+	_, err = l.runQueues(q, nil)
+	return err
+}
+
+func (l *Lab) attachQueue(q *queueContext) error {
+	mu := l.streamLock(q.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	e, err := openEDB(q.path, true)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := l.createQueueDatabase(q); err != nil {
+			return fmt.Errorf("create %s: %w", q.winPath, err)
+		}
+		e, err = openEDB(q.path, true)
+	}
+	if err != nil {
+		return fmt.Errorf("%s cannot be attached: %w: repair it (eseutil /p) or set it aside", q.winPath, err)
+	}
+	defer e.Close()
+	if q.svc.Running && e.hdr.State == org.StateDirty {
+		return nil // running already
+	}
+	if e.hdr.State == org.StateDirty {
+		return fmt.Errorf("%s is in dirty shutdown (trn logs %d and later required): run soft recovery (eseutil /r trn) first", q.winPath, e.hdr.LogRequired.Low)
+	}
+	if bad, err := e.scan(); err != nil {
+		return err
+	} else if len(bad) > 0 {
+		return fmt.Errorf("%s: %d pages fail their checksums (JET -1018, first page %d): repair it (eseutil /p) first", q.winPath, len(bad), bad[0])
+	}
+	cur, err := q.stream.ensureCurrent()
+	if err != nil {
+		return err
+	}
+	_, end, err := q.stream.readGeneration(cur)
+	if err != nil {
+		return err
+	}
+	e.hdr.State, e.hdr.LogRequired, e.hdr.AttachLSN = org.StateDirty, org.LogRange{Low: cur, High: cur}, lsn(cur, end)
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	q.svc.Running = true
+	return l.saveTransport(q.server, q.svc)
+}
+
+// stopTransport stops MSExchangeTransport cleanly: the logged changes
+// reach mail.que, whose header turns clean, and the queue database's
+// circular logging lets the older generations go.
+func (l *Lab) stopTransport(server string) error {
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	if !q.svc.Running {
+		return nil
+	}
+	mu := l.streamLock(q.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	if e, err := openEDB(q.path, true); err == nil {
+		err := l.flushQueue(q, e, org.StateClean)
+		e.Close()
+		if err != nil {
+			return err
+		}
+	}
+	q.svc.Running = false
+	return l.saveTransport(q.server, q.svc)
+}
+
+// flushQueue writes the logged changes into mail.que, sets its state and
+// moves the checkpoint to the current generation, deleting the older ones
+// (the queue database always logs circularly).
+func (l *Lab) flushQueue(q *queueContext, e *edbFile, state org.ShutdownState) error {
+	if _, err := replayInto(context.Background(), e, q.stream, nil); err != nil {
+		return err
+	}
+	cur, err := q.stream.current()
+	if err != nil {
+		return err
+	}
+	e.hdr.State, e.hdr.LogRequired = state, org.LogRange{}
+	if state == org.StateDirty {
+		e.hdr.LogRequired = org.LogRange{Low: cur, High: cur}
+	}
+	if err := e.writeHeader(); err != nil {
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		return err
+	}
+	if err := q.stream.setCheckpoint(cur); err != nil {
+		return err
+	}
+	gens, err := q.stream.generations()
+	if err != nil {
+		return err
+	}
+	for _, g := range gens {
+		if g < cur {
+			if err := os.Remove(q.stream.logPath(g)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// withQueue runs fn on a running server's queue database, with the
+// logged changes overlaid, and logs what fn changed.
+func (l *Lab) withQueue(q *queueContext, fn func(v *dbView) error) error {
+	if !q.svc.Running {
+		return fmt.Errorf("MSExchangeTransport is not running on %s", q.server)
+	}
+	mu := l.streamLock(q.stream.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	e, err := openEDB(q.path, true)
+	if err != nil {
+		return fmt.Errorf("%s: %w", q.winPath, err)
+	}
+	defer e.Close()
+	v, err := loadView(e, q.stream, true)
+	if err != nil {
+		return fmt.Errorf("%s: %w", q.winPath, err)
+	}
+	if v.cat.Queues == nil {
+		v.cat.Queues = map[string]*queueState{}
+	}
+	if err := fn(v); err != nil {
+		return err
+	}
+	if err := v.commit(q.stream); err != nil {
+		return err
+	}
+	if cur, err := q.stream.current(); err == nil && cur-e.hdr.LogRequired.Low >= checkpointDepth {
+		return l.flushQueue(q, e, org.StateDirty)
+	}
+	return nil
+}
+
+// submit puts messages in a server's Submission queue and lets transport
+// route and deliver them.
+func (l *Lab) submit(server string, msgs []Item) (delivered int, err error) {
+	q, err := l.queue(server)
+	if err != nil {
+		return 0, err
+	}
+	if q.svc.NotAccepting {
+		return 0, fmt.Errorf("%s does not accept mail: its queues are draining", server)
+	}
+	err = l.withQueue(q, func(v *dbView) error {
+		for _, m := range msgs {
+			m.ID, m.Queue = 0, queueSubmission
+			if err := v.deliver(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return l.runQueues(q, nil)
+}
+
+// runQueues is transport at work: the categorizer routes what waits in
+// Submission (and, when resubmit is asked, in Unreachable) to the
+// delivery queue of the recipient's Mailbox server, and each delivery
+// queue not suspended, nor waiting out a retry, delivers into the
+// mailbox databases. A database that is not mounted puts its queue in
+// Retry, the messages kept. retry names the queues Retry-Queue forces.
+func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
+	if !q.svc.Running {
+		return 0, nil
+	}
+	homes := map[string]org.Identity{} // alias -> database
+	servers := map[string]string{}     // database -> its server
+	l.viewDirectory(func(d *directory) error {
+		for _, db := range d.Databases {
+			if db.RecoveryOf == "" {
+				if sg := d.storageGroup(org.Identity(db.StorageGroup)); sg != nil {
+					servers[db.identity().Key()] = sg.Server
+				}
+			}
+		}
+		for _, m := range d.Mailboxes {
+			homes[strings.ToLower(m.Alias)] = org.Identity(m.Database)
+		}
+		return nil
+	})
+	now := l.now()
+	err = l.withQueue(q, func(v *dbView) error {
+		resubmit := retry[queueKey(queueUnreachable)]
+		v.rewrite(func(it *Item) bool {
+			if it.Queue != queueSubmission && (it.Queue != queueUnreachable || !resubmit) {
+				return true
+			}
+			db := homes[strings.ToLower(it.Mailbox)]
+			if srv := servers[db.Key()]; srv != "" {
+				it.Queue, it.Dest = srv, string(db)
+			} else {
+				it.Queue, it.Dest = queueUnreachable, ""
+			}
+			return true
+		})
+		items, err := v.items()
+		if err != nil {
+			return err
+		}
+		byQueue := map[string]map[string][]Item{}
+		for _, it := range items {
+			if !isDeliveryQueue(it.Queue) {
+				continue
+			}
+			if byQueue[it.Queue] == nil {
+				byQueue[it.Queue] = map[string][]Item{}
+			}
+			byQueue[it.Queue][it.Dest] = append(byQueue[it.Queue][it.Dest], it)
+		}
+		done := map[uint64]bool{}
+		for _, name := range sortedKeys(byQueue) {
+			st := v.cat.Queues[queueKey(name)]
+			if st != nil && (st.Status == "Suspended" || st.Status == "Retry" && now.Before(st.NextRetry) && !retry[queueKey(name)]) {
+				continue
+			}
+			failed := ""
+			for _, dest := range sortedKeys(byQueue[name]) {
+				msgs := byQueue[name][dest]
+				err := l.deliverItems(org.Identity(dest), msgs)
+				if err != nil {
+					failed = storeOffline
+					if !errors.Is(err, errNotMounted) {
+						failed = "451 4.4.0 " + err.Error()
+					}
+					continue
+				}
+				for _, m := range msgs {
+					done[m.ID] = true
+				}
+				delivered += len(msgs)
+			}
+			if failed != "" {
+				v.cat.Queues[queueKey(name)] = &queueState{Status: "Retry", LastError: failed, NextRetry: now.Add(retryInterval).UTC()}
+			} else {
+				delete(v.cat.Queues, queueKey(name))
+			}
+			v.changed[1] = true
+		}
+		unreachable := false
+		v.rewrite(func(it *Item) bool {
+			unreachable = unreachable || it.Queue == queueUnreachable && !done[it.ID]
+			return !done[it.ID]
+		})
+		if unreachable {
+			v.cat.Queues[queueKey(queueUnreachable)] = &queueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(retryInterval).UTC()}
+			v.changed[1] = true
+		} else if _, ok := v.cat.Queues[queueKey(queueUnreachable)]; ok {
+			delete(v.cat.Queues, queueKey(queueUnreachable))
+			v.changed[1] = true
+		}
+		return nil
+	})
+	return delivered, err
+}
+
+// deliverItems is the store driver handing messages to a mounted mailbox
+// database: each becomes an item in its recipient's Inbox, logged first.
+func (l *Lab) deliverItems(id org.Identity, msgs []Item) error {
+	return l.withMountedView(id, func(v *dbView, _ time.Time) error {
+		for _, m := range msgs {
+			m.ID, m.Queue, m.Dest = 0, "", ""
+			v.addMailbox(m.Mailbox)
+			if err := v.deliver(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
