@@ -363,6 +363,7 @@ func (ev *evaluator) decodeQueueDatabase(d *decoder, rb *resourceBlock, addr org
 	}
 	q.MaxSize = d.size("max_size")
 	q.MaxWhitespace = d.percent("max_whitespace")
+	q.AllowDataLoss = d.boolean("allow_data_loss", false)
 	if st, ok := d.str("state"); ok {
 		valid := false
 		for _, s := range org.QueueStates {

@@ -174,6 +174,7 @@ var kindSpecs = map[org.Kind]*kindSpec{
 			{name: "max_size", typ: tSize},
 			{name: "max_whitespace", typ: tPercent},
 			{name: "state", typ: tString},
+			{name: "allow_data_loss", typ: tBool},
 		},
 	},
 }

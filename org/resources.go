@@ -215,7 +215,9 @@ type QueueDatabase struct {
 	LoggingPath   string // QueueDatabaseLoggingPath
 	MaxSize       Size   // zero: no limit
 	MaxWhitespace Percent
-	State         string       // "healthy"
+	State         string // "healthy"
+	// AllowDataLoss permits a repair that discards messages.
+	AllowDataLoss bool
 	Health        *QueueHealth // live only
 }
 

@@ -39,6 +39,14 @@ var (
 		providers.VerbValidateEdgeConfig:  time.Minute,
 		providers.VerbImportEdgeConfig:    5 * time.Minute,
 		providers.VerbSubscribeEdge:       15 * time.Minute, // the subscription file, then EdgeSync
+		providers.VerbStopTransport:       30 * time.Second,
+		providers.VerbStartTransport:      time.Minute, // the service, then the queues' first delivery
+		providers.VerbMoveQueueDatabase:   2 * time.Minute,
+		providers.VerbImportQueue:         5 * time.Minute, // copy the files, soft recovery, start
+		providers.VerbDrainQueue:          15 * time.Minute,
+		providers.VerbRestoreQueue:        2 * time.Minute,
+		providers.VerbRotateQueue:         20 * time.Minute, // most of it waiting for the queues to empty
+		providers.VerbRetryQueue:          time.Minute,
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute

@@ -141,6 +141,9 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	for _, db := range desired.Databases {
 		b.database(db)
 	}
+	for _, q := range desired.QueueDatabases {
+		b.queueDatabase(q) // after the databases, whose mounts retries wait for
+	}
 	for _, m := range desired.Mailboxes {
 		b.mailbox(m)
 	}

@@ -47,9 +47,13 @@ func (b *builder) server(s *org.Server) {
 		}
 		return
 	case live.Health != nil && !live.Health.Up:
+		why := "its disks are gone"
+		if live.Health.DisksSurvive {
+			why = "its machine has failed and its disks survive, to be moved to the new machine"
+		}
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
-			Reason:  fmt.Sprintf("server %s does not answer: its disks are gone; its Active Directory object remains, so it is rebuilt with the same name and roles (%s)", s.Name, s.Roles),
+			Reason:  fmt.Sprintf("server %s does not answer: %s; its Active Directory object remains, so it is rebuilt with the same name and roles (%s)", s.Name, why, s.Roles),
 			Effect:  providers.Reversible,
 			Command: fmt.Sprintf("Setup.com /m:RecoverServer  # on a new machine named %s with the same drive letters and service pack, after resetting (not deleting) its computer account", s.Name),
 		}))
@@ -59,8 +63,8 @@ func (b *builder) server(s *org.Server) {
 		if s.Roles.Has(org.RoleUnifiedMessaging) {
 			b.note("%s: if it published Unified Messaging prompts, restore UnifiedMessaging\\Prompts from a file backup.", addr)
 		}
-		if s.Roles.Has(org.RoleHubTransport) {
-			b.note("%s: its queue database starts empty; exdr does not plan draining a surviving mail.que yet.", addr)
+		if s.Roles.Has(org.RoleHubTransport) && !live.Health.DisksSurvive {
+			b.note("%s: its queue database, and any mail it held, went with its disks; it starts with a new one.", addr)
 		}
 		return
 	}

@@ -223,7 +223,7 @@ func TestHubComesBackBeforeMailboxesMount(t *testing.T) {
 		t.Fatalf("the mount does not wait for the hub's rebuild: %+v", mount)
 	}
 	notes := strings.Join(p.Notes, "\n")
-	if !strings.Contains(notes, "default virtual directories") || !strings.Contains(notes, "queue database starts empty") {
+	if !strings.Contains(notes, "default virtual directories") || !strings.Contains(notes, "went with its disks; it starts with a new one") {
 		t.Fatalf("notes for the rebuilt hub/client access server: %s", notes)
 	}
 }

@@ -13,21 +13,26 @@ import (
 // otherwise adds a refusal that names the drive and both figures. A drive
 // the provider reports nothing about is not checked.
 func (b *builder) roomFor(db *org.Database, need int64, what string) bool {
-	srv := b.liveIx.Server(db.Server())
-	if srv == nil || srv.Health == nil || len(db.EdbFilePath) < 2 {
+	return b.roomOn(db.Server(), db.EdbFilePath, need, what, fmt.Sprintf("%s (%s)", db.Addr, db.Identity()), db.Decl.Range)
+}
+
+// roomOn is roomFor for any file on a server: who names the resource in
+// the refusal, subject is where it is declared.
+func (b *builder) roomOn(server, path string, need int64, what, who string, subject hcl.Range) bool {
+	srv := b.liveIx.Server(server)
+	if srv == nil || srv.Health == nil || len(path) < 2 {
 		return true
 	}
-	drive := strings.ToUpper(db.EdbFilePath[:1])
+	drive := strings.ToUpper(path[:1])
 	free, known := srv.Health.Free[drive]
 	if !known || org.Size(need) <= free {
 		return true
 	}
-	subject := db.Decl.Range
 	b.diags = append(b.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Not enough free space",
-		Detail: fmt.Sprintf("%s (%s): %s needs %s on %s: of %s, and %s is free. Make room on %s: (move other files off it), then plan again.",
-			db.Addr, db.Identity(), what, org.Size(need), drive, srv.Name, free, drive),
+		Detail: fmt.Sprintf("%s: %s needs %s on %s: of %s, and %s is free. Make room on %s: (move other files off it), then plan again.",
+			who, what, org.Size(need), drive, srv.Name, free, drive),
 		Subject: &subject,
 	})
 	return false

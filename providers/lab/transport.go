@@ -218,15 +218,8 @@ func setAsideStream(s *logStream, now time.Time) error {
 // installTransport gives a new Hub or Edge Transport server its service
 // with the default paths and starts it, as Setup does.
 func (l *Lab) installTransport(server string) error {
-	svc, err := l.loadTransport(server)
-	if err != nil {
+	if err := l.ensureTransport(server); err != nil {
 		return err
-	}
-	if svc == nil {
-		svc = &transportService{QueuePath: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath}
-		if err := l.saveTransport(server, svc); err != nil {
-			return err
-		}
 	}
 	if err := l.startTransport(server); err != nil {
 		q, qerr := l.queue(server)
@@ -243,7 +236,21 @@ func (l *Lab) installTransport(server string) error {
 	return nil
 }
 
-// isQueue reports whether a queue name is a mailbox delivery queue.
+// ensureTransport gives a transport server whose machine has none (a lab
+// built before exdr simulated transport) the service at the default
+// paths, stopped.
+func (l *Lab) ensureTransport(server string) error {
+	svc, err := l.loadTransport(server)
+	if err != nil || svc != nil {
+		return err
+	}
+	if _, err := os.Stat(l.disksDir(server)); err != nil {
+		return fmt.Errorf("server %s is down: its disks are gone", server)
+	}
+	return l.saveTransport(server, &transportService{QueuePath: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath})
+}
+
+// isDeliveryQueue reports whether a queue name is a mailbox delivery queue.
 func isDeliveryQueue(name string) bool {
 	return name != queueSubmission && name != queueUnreachable && name != queuePoison
 }

@@ -20,6 +20,9 @@ func (l *Lab) startTransport(server string) error {
 	if l.failed(server) {
 		return fmt.Errorf("server %s has failed: nothing on it starts until it is rebuilt", server)
 	}
+	if err := l.ensureTransport(server); err != nil {
+		return err
+	}
 	q, err := l.queue(server)
 	if err != nil {
 		return err

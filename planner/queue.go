@@ -1,0 +1,297 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// queuePlan plans one server's queue database (Exchange's sequence 11):
+// MSExchangeTransport stopped around every file operation, the files set
+// aside first, the service started after, and the queues retried once the
+// databases they deliver to are mounted.
+type queuePlan struct {
+	b    *builder
+	q    *org.QueueDatabase
+	live *org.QueueDatabase
+	addr string
+	id   org.Identity
+	last *providers.Step // the step the next one waits for
+}
+
+func (b *builder) queueDatabase(q *org.QueueDatabase) {
+	p := &queuePlan{b: b, q: q, live: b.liveIx.QueueDatabase(q.Server), addr: q.Addr.String(),
+		id: org.Identity(q.Server).Join("mail.que"), last: b.lastStepOf(b.serverAddr(q.Server))}
+	srv := b.liveIx.Server(q.Server)
+	switch {
+	case srv == nil || srv.Health == nil:
+		// A server still to be installed: Setup creates its queue
+		// database at the default paths.
+		p.paths(org.DefaultQueuePath, org.DefaultQueuePath, "Setup puts the queue database at the default path")
+		return
+	case !srv.Health.Up && !srv.Health.DisksSurvive:
+		p.paths(org.DefaultQueuePath, org.DefaultQueuePath, fmt.Sprintf("the rebuilt %s starts a new queue database at the default path", q.Server))
+		return
+	case !srv.Health.Up:
+		if p.portability(srv) {
+			return
+		}
+	}
+	h := p.live.Health
+	if h == nil {
+		return
+	}
+	if h.DrainingFrom != "" {
+		p.finishDrain(h.DrainingFrom)
+		return
+	}
+	damaged := p.damage(h)
+	if !damaged && bloated(h, q.MaxWhitespace) {
+		p.defragment(h)
+	}
+	if !damaged && q.MaxSize > 0 && h.Size > q.MaxSize {
+		p.rotate(h)
+	}
+	if !h.Running || !h.FileExists || p.stopped() {
+		p.start(h)
+	}
+	p.paths(p.live.Path, p.live.LoggingPath, "")
+	if !damaged {
+		p.retry(h)
+	}
+}
+
+// minWhitespacePages is the least whitespace worth a defragmentation: a
+// new queue database is nearly all whitespace, and tiny.
+const minWhitespacePages = 16
+
+func bloated(h *org.QueueHealth, limit org.Percent) bool {
+	return limit > 0 && h.FileExists && h.Whitespace > limit && float64(h.Pages)*float64(h.Whitespace)/100 >= minWhitespacePages
+}
+
+func (p *queuePlan) args(extra ...string) map[string]string {
+	a := map[string]string{"queue_server": p.q.Server}
+	for i := 0; i+1 < len(extra); i += 2 {
+		a[extra[i]] = extra[i+1]
+	}
+	return a
+}
+
+// add plans a step on the queue database after the previous one.
+func (p *queuePlan) add(s *providers.Step, deps ...*providers.Step) *providers.Step {
+	s.Address, s.Identity = p.addr, p.id
+	if s.Args == nil {
+		s.Args = p.args()
+	}
+	p.last = after(p.b.add(s), append(deps, p.last)...)
+	return p.last
+}
+
+func (p *queuePlan) stopped() bool {
+	return p.b.byID[providers.StepID(p.addr, providers.VerbStopTransport)] != nil
+}
+
+func (p *queuePlan) stop(why string) {
+	if p.live.Health.Running && !p.stopped() {
+		p.add(&providers.Step{Verb: providers.VerbStopTransport, Reason: why, Effect: providers.Downtime,
+			Command: fmt.Sprintf("Stop-Service MSExchangeTransport  # on %s: mail waits in the other hubs' queues", p.q.Server)})
+	}
+}
+
+func (p *queuePlan) start(h *org.QueueHealth) {
+	reason := "MSExchangeTransport is stopped; starting it delivers what its queues hold"
+	switch {
+	case !h.FileExists:
+		reason = fmt.Sprintf("%s\\mail.que is missing: MSExchangeTransport creates an empty queue database when it starts", p.live.Path)
+	case p.stopped():
+		reason = "MSExchangeTransport starts again once the queue database's files are done with"
+	}
+	p.add(&providers.Step{Verb: providers.VerbStartTransport, Reason: reason, Effect: providers.Reversible,
+		Command: fmt.Sprintf("Start-Service MSExchangeTransport; Get-Queue -Server %s  # on %s", psQuote(p.q.Server), p.q.Server)})
+}
+
+// damage plans soft recovery or repair; it reports whether the database
+// is damaged (whether or not a repair was allowed).
+func (p *queuePlan) damage(h *org.QueueHealth) bool {
+	file := p.live.Path + `\mail.que`
+	switch {
+	case !h.FileExists:
+		if h.Running {
+			p.stop("mail.que is gone from under the running service")
+		}
+		return false
+	case len(h.BadPages) > 0:
+		loss := pageList(h.BadPages) + " and the messages on them"
+		if h.MessagesAtRisk > 0 {
+			loss = fmt.Sprintf("%s (%s)", pageList(h.BadPages), plural(h.MessagesAtRisk, "message"))
+		}
+		p.repair(h, pagesFail(h.BadPages)+" (JET -1018)", loss)
+		return true
+	case h.State == org.StateDirty && !h.Running && h.Logs.Usable(h.LogRequired):
+		p.add(&providers.Step{Verb: providers.VerbReplayLogs, Args: p.args("log_file_prefix", "trn"),
+			Reason: fmt.Sprintf("mail.que is in dirty shutdown with every required trn log present (generations %s): soft recovery replays them, losing no message", h.LogRequired),
+			Effect: providers.Reversible, Estimate: p.b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
+			Command: fmt.Sprintf("eseutil /r trn %s %s %s  # on %s, MSExchangeTransport stopped",
+				eseutilPath("/l", p.live.LoggingPath), eseutilPath("/s", p.live.LoggingPath), eseutilPath("/d", p.live.Path), p.q.Server)})
+		return true
+	case h.State == org.StateDirty && !h.Running:
+		gone := missingIn(h.Logs, h.LogRequired)
+		p.repair(h, fmt.Sprintf("mail.que is in dirty shutdown, but %s, so soft recovery cannot run", gone),
+			fmt.Sprintf("the messages logged in trn generations %s and not yet written to %s", h.LogRequired, file))
+		return true
+	}
+	return false
+}
+
+// repair is eseutil /p on mail.que: data_loss, planned only when allowed.
+func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
+	if !p.q.AllowDataLoss && !p.b.opts.AllowDataLoss {
+		subject := p.q.Decl.Range
+		p.b.diags = append(p.b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery would lose messages",
+			Detail: fmt.Sprintf("%s (%s): %s; the queue database is never backed up, so the way back is eseutil /p, which discards %s. "+
+				"To accept the loss, add allow_data_loss = true to this block, or run with -allow-data-loss.", p.addr, p.id, reason, loss),
+			Subject: &subject})
+		return
+	}
+	if !p.b.roomOn(p.q.Server, p.live.Path, int64(h.Size)*12/10, "eseutil /p with its copy set aside", fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
+		return
+	}
+	p.stop("eseutil works on a queue database whose service is stopped")
+	p.b.plan.Losses = append(p.b.plan.Losses, Loss{Address: p.addr, What: loss})
+	p.add(&providers.Step{Verb: providers.VerbRepairDatabase, Args: p.args(), Reason: reason + ", and the queue database has no backup",
+		Effect: providers.DataLoss, Loss: loss, Estimate: p.b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
+		Command: fmt.Sprintf(`eseutil /p "%s\mail.que"  # on %s; the file is copied to an exdr-aside folder beside it first`, p.live.Path, p.q.Server)})
+}
+
+func (p *queuePlan) defragment(h *org.QueueHealth) {
+	used := int64(float64(h.Size) * (100 - float64(h.Whitespace)) / 100)
+	if !p.b.roomOn(p.q.Server, p.live.Path, used*11/10, "eseutil /d (110% of the new file)", fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
+		return
+	}
+	p.stop("eseutil /d works on a queue database whose service is stopped")
+	p.add(&providers.Step{Verb: providers.VerbDefragment, Args: p.args(),
+		Reason: fmt.Sprintf("%s of mail.que is whitespace, more than max_whitespace (%s): an offline defragmentation gives it back (the old file is kept aside)", org.Percent(math.Round(float64(h.Whitespace))), p.q.MaxWhitespace),
+		Effect: providers.Downtime, Estimate: p.b.estimate(providers.VerbDefragment, int64(h.Size)),
+		Command: fmt.Sprintf(`eseutil /d "%s\mail.que"  # on %s, MSExchangeTransport stopped`, p.live.Path, p.q.Server)})
+}
+
+// rotate drains a queue database grown past max_size and starts a new
+// one: nothing is lost, so every message must be deliverable first.
+func (p *queuePlan) rotate(h *org.QueueHealth) {
+	deps, why := p.deliverable(h)
+	if why != "" {
+		p.b.note("%s: mail.que is %s, over max_size (%s), but it cannot be drained now: %s.", p.addr, h.Size, p.q.MaxSize, why)
+		return
+	}
+	p.add(&providers.Step{Verb: providers.VerbRotateQueue, Args: p.args(),
+		Reason: fmt.Sprintf("mail.que is %s, over max_size (%s): its queues are drained with its Receive connectors disabled, and a new queue database started (the old one kept aside)", h.Size, p.q.MaxSize),
+		Effect: providers.Downtime,
+		Command: fmt.Sprintf("Get-ReceiveConnector -Server %[1]s | Set-ReceiveConnector -Enabled $false; Get-Queue -Server %[1]s  # until empty; then Stop-Service MSExchangeTransport, move mail.que and the trn files aside, Start-Service MSExchangeTransport and enable the connectors again",
+			psQuote(p.q.Server))}, deps...)
+}
+
+// deliverable finds the steps that make every database the queues
+// deliver to mounted, or says which will not be.
+func (p *queuePlan) deliverable(h *org.QueueHealth) ([]*providers.Step, string) {
+	var deps []*providers.Step
+	for _, qu := range h.Queues {
+		if qu.DeliveryType == "Unreachable" && qu.MessageCount > 0 {
+			return nil, fmt.Sprintf("%s holds %s no database routes to", qu.Identity, plural(qu.MessageCount, "message"))
+		}
+		for _, db := range qu.Databases {
+			step, why := p.b.mountedBy(db)
+			if why != "" {
+				return nil, fmt.Sprintf("%s holds mail for %s, which %s", qu.Identity, db, why)
+			}
+			if step != nil {
+				deps = append(deps, step)
+			}
+		}
+	}
+	return deps, ""
+}
+
+// mountedBy says how a database will be mounted when the plan has run:
+// already (nil, ""), by a planned step, or not (the reason).
+func (b *builder) mountedBy(id org.Identity) (*providers.Step, string) {
+	want := b.wantIx.Database(id)
+	if want == nil {
+		return nil, "the configuration does not declare"
+	}
+	if !want.Mounted {
+		return nil, "the configuration keeps dismounted"
+	}
+	if s := b.byID[providers.StepID(want.Addr.String(), providers.VerbMount)]; s != nil {
+		return s, ""
+	}
+	if live := b.liveIx.Database(id); live != nil && live.Health != nil && live.Health.Mounted {
+		return b.lastStepOf(want.Addr.String()), ""
+	}
+	return nil, "this plan cannot mount"
+}
+
+// retry plans Retry-Queue for the queues in Retry whose databases will be
+// mounted, after the mounts: transport would wait out its retry interval.
+func (p *queuePlan) retry(h *org.QueueHealth) {
+	var names, cmds []string
+	var deps []*providers.Step
+	for _, qu := range h.Queues {
+		if qu.Status != "Retry" || qu.MessageCount == 0 {
+			continue
+		}
+		if qu.DeliveryType == "Unreachable" {
+			p.b.note("%s: %s holds %s no database routes to; once their mailboxes are homed again, run Retry-Queue -Identity %s -Resubmit $true.",
+				p.addr, qu.Identity, plural(qu.MessageCount, "message"), psQuote(qu.Identity))
+			continue
+		}
+		var qdeps []*providers.Step
+		blocked := ""
+		for _, db := range qu.Databases {
+			step, why := p.b.mountedBy(db)
+			if why != "" {
+				blocked = fmt.Sprintf("%s, which %s", db, why)
+				break
+			}
+			if step != nil {
+				qdeps = append(qdeps, step)
+			}
+		}
+		if blocked != "" {
+			p.b.note("%s: %s holds %s for %s; they stay queued.", p.addr, qu.Identity, plural(qu.MessageCount, "message"), blocked)
+			continue
+		}
+		deps = append(deps, qdeps...)
+		name := qu.NextHopDomain
+		names = append(names, name)
+		cmds = append(cmds, fmt.Sprintf("Retry-Queue -Identity %s", psQuote(qu.Identity)))
+	}
+	if len(names) == 0 {
+		return
+	}
+	slices.Sort(names)
+	reason := fmt.Sprintf("%s in Retry (%s) for databases mounted by now: transport would wait out its retry interval",
+		plural(len(names), "queue"), strings.Join(names, ", "))
+	p.add(&providers.Step{Verb: providers.VerbRetryQueue, Args: p.args("queues", strings.Join(names, ",")),
+		Reason: reason, Effect: providers.Reversible, Command: strings.Join(cmds, "; ")}, deps...)
+}
+
+// paths moves the queue database where the configuration wants it.
+func (p *queuePlan) paths(livePath, liveLogging, why string) {
+	if strings.EqualFold(livePath, p.q.Path) && strings.EqualFold(liveLogging, p.q.LoggingPath) {
+		return
+	}
+	reason := fmt.Sprintf("the queue database is in %s (logs %s); the configuration puts it in %s (logs %s)", livePath, liveLogging, p.q.Path, p.q.LoggingPath)
+	if why != "" {
+		reason = why + "; the configuration puts it in " + p.q.Path
+	}
+	p.add(&providers.Step{Verb: providers.VerbMoveQueueDatabase, Args: p.args("path", p.q.Path, "logging_path", p.q.LoggingPath),
+		Reason: reason, Effect: providers.Downtime,
+		Command: fmt.Sprintf("set QueueDatabasePath=%s and QueueDatabaseLoggingPath=%s in EdgeTransport.exe.config on %s; Stop-Service MSExchangeTransport, move mail.que and the trn files there, Start-Service MSExchangeTransport",
+			psQuote(p.q.Path), psQuote(p.q.LoggingPath), p.q.Server)})
+}

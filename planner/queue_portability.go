@@ -1,0 +1,116 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// portability carries the queue database of a failed transport server,
+// whose disks survive, to another server of the same role, which delivers
+// its messages before its own queue database is put back. It reports
+// whether it planned that; if not, the messages wait for the rebuild.
+func (p *queuePlan) portability(srv *org.Server) bool {
+	h := p.live.Health
+	if h == nil || !h.FileExists || h.Messages == 0 && h.MessagesAtRisk == 0 {
+		return false
+	}
+	carry := fmt.Sprintf("%s's mail.que holds %s", srv.Name, plural(h.Messages, "message"))
+	if len(h.BadPages) > 0 || h.State == org.StateDirty && !h.Logs.Usable(h.LogRequired) {
+		p.b.note("%s: %s but is damaged; it is recovered in place once %s is rebuilt.", p.addr, carry, srv.Name)
+		return false
+	}
+	target := p.b.drainTarget(srv)
+	if target == "" {
+		p.b.note("%s: %s; no other running %s server can deliver them, so they wait for %s's rebuild.", p.addr, carry, roleNoun(srv.Roles), srv.Name)
+		return false
+	}
+	deps, why := p.deliverable(h)
+	if why != "" {
+		p.b.note("%s: %s, but %s; they wait for %s's rebuild.", p.addr, carry, why, srv.Name)
+		return false
+	}
+	rebuild := p.last
+	p.last = nil
+	targetArgs := map[string]string{"queue_server": target, "source": srv.Name}
+	imp := p.add(&providers.Step{Verb: providers.VerbImportQueue, Args: targetArgs,
+		Reason: fmt.Sprintf("%s's machine has failed with %s queued; its disks survive, so queue database portability carries them to %s, a %s server that runs (same role)",
+			srv.Name, plural(h.Messages, "message"), target, roleNoun(srv.Roles)),
+		Effect: providers.Downtime,
+		Command: fmt.Sprintf("on %[1]s: Stop-Service MSExchangeTransport; move its mail.que and trn files aside; copy %[2]s's mail.que, trn*.log and trn.chk from %[3]s into its queue folders; eseutil /r trn if they are dirty; Start-Service MSExchangeTransport",
+			target, srv.Name, p.live.Path)})
+	p.drainOn(target, srv.Name, deps)
+	if rebuild != nil {
+		// The rebuild takes the disks; their mail.que must be gone by
+		// then, or it would be delivered twice.
+		after(rebuild, imp)
+	}
+	p.last = rebuild
+	return true
+}
+
+// drainOn plans the wait for target to deliver source's messages, then
+// the return of target's own queue database.
+func (p *queuePlan) drainOn(target, source string, deps []*providers.Step) {
+	p.add(&providers.Step{Verb: providers.VerbDrainQueue, Args: map[string]string{"queue_server": target},
+		Reason:  fmt.Sprintf("%s delivers the messages from %s's queue database (their databases mounted first)", target, source),
+		Effect:  providers.Reversible,
+		Command: fmt.Sprintf("Get-Queue -Server %s  # until empty; Retry-Queue on any queue in Retry", psQuote(target))}, deps...)
+	p.add(&providers.Step{Verb: providers.VerbRestoreQueue, Args: map[string]string{"queue_server": target},
+		Reason:  fmt.Sprintf("%s's queue database is back in service once %s's is drained (the drained one is kept aside)", target, source),
+		Effect:  providers.Downtime,
+		Command: fmt.Sprintf("on %s: Stop-Service MSExchangeTransport; move the drained mail.que and trn files aside; put its own back; Start-Service MSExchangeTransport", target)})
+}
+
+// finishDrain completes a drain an earlier apply started on this server.
+func (p *queuePlan) finishDrain(source string) {
+	deps, why := p.deliverable(p.live.Health)
+	if why != "" {
+		p.b.note("%s: %s holds the queue database of %s, not yet drained: %s.", p.addr, p.q.Server, source, why)
+		return
+	}
+	p.drainOn(p.q.Server, source, deps)
+}
+
+// drainTarget picks another running server with the failed one's
+// transport role, in its site when one is, by name.
+func (b *builder) drainTarget(failed *org.Server) string {
+	role := org.RoleHubTransport
+	if failed.Roles.Has(org.RoleEdgeTransport) {
+		role = org.RoleEdgeTransport
+	}
+	var same, other []string
+	for _, s := range b.live.Servers {
+		if strings.EqualFold(s.Name, failed.Name) || !s.Roles.Has(role) || s.Health == nil || !s.Health.Up {
+			continue
+		}
+		q := b.liveIx.QueueDatabase(s.Name)
+		if q == nil || q.Health == nil || !q.Health.Running || q.Health.DrainingFrom != "" {
+			continue
+		}
+		if strings.EqualFold(s.Site, failed.Site) {
+			same = append(same, s.Name)
+		} else {
+			other = append(other, s.Name)
+		}
+	}
+	slices.Sort(same)
+	slices.Sort(other)
+	if len(same) > 0 {
+		return same[0]
+	}
+	if len(other) > 0 {
+		return other[0]
+	}
+	return ""
+}
+
+func roleNoun(r org.Roles) string {
+	if r.Has(org.RoleEdgeTransport) {
+		return "Edge Transport"
+	}
+	return "Hub Transport"
+}
