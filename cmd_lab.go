@@ -36,9 +36,11 @@ func labCommands() []labCommand {
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
-		{"break", "lab break [DIR] lose-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
+		{"break", "lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
 		{"edge", "lab edge [DIR] add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "customise an Edge server, for a drill to bring back", -1, noFlags(labEdge), ""},
-		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store abruptly, as a power cut would", 1, noFlags(labCrash), ""},
+		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store and transport abruptly, as a power cut would", 1, noFlags(labCrash), ""},
+		{"queues", "lab queues [DIR] [SERVER]", "list each transport server's queues, as Get-Queue would, with its mail.que", -1, noFlags(labQueues), ""},
+		{"transport", "lab transport [DIR] stop|start SERVER", "stop or start a server's MSExchangeTransport", -1, noFlags(labTransport), ""},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
 	}
 }
@@ -195,7 +197,7 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
 	need := func(n int) error {
 		if len(args) != n+1 {
-			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
+			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
 		}
 		return nil
 	}
@@ -211,6 +213,26 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 			return err
 		}
 		fmt.Fprintf(s.stdout, "%s is lost: its disks and services are gone; its directory entry remains.\n", args[1])
+	case "fail-server":
+		if err := need(1); err != nil {
+			return err
+		}
+		if err := l.FailServer(args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "%s has failed: nothing on it runs; its disks survive; its directory entry remains.\n", args[1])
+	case "corrupt-queue":
+		if err := need(2); err != nil {
+			return err
+		}
+		page, err := strconv.ParseUint(args[2], 10, 32)
+		if err != nil {
+			return fmt.Errorf("page %q: give a page number", args[2])
+		}
+		if err := l.CorruptQueuePage(args[1], uint32(page)); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Page %d of %s's mail.que is corrupted.\n", page, args[1])
 	case "delete-server-object":
 		if err := need(1); err != nil {
 			return err
@@ -273,7 +295,7 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 		}
 		fmt.Fprintf(s.stdout, "Backup set %s is corrupted.\n", args[1])
 	default:
-		return fmt.Errorf("lab break %s: give lose-server, delete-database, corrupt-page, delete-logs or corrupt-backup", args[0])
+		return fmt.Errorf("lab break %s: give lose-server, fail-server, delete-server-object, delete-database, corrupt-page, corrupt-queue, delete-logs or corrupt-backup", args[0])
 	}
 	return nil
 }
@@ -282,7 +304,7 @@ func labCrash(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *str
 	if err := l.Crash(args[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.stdout, "%s crashed: its mounted databases are left in dirty shutdown.\n", args[0])
+	fmt.Fprintf(s.stdout, "%s crashed: its mounted databases (and a transport server's mail.que) are left in dirty shutdown.\n", args[0])
 	return nil
 }
 
@@ -388,6 +410,9 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			_ = id
 		}
 		fmt.Fprintf(s.stdout, "Delivered %d messages to %d databases.\n", total, len(rep.Delivered))
+		for _, id := range sortedIdentities(rep.Queued) {
+			fmt.Fprintf(s.stdout, "  %d messages for %s wait in %s's queues: the database is not mounted\n", rep.Queued[id], id, rep.Via[id])
+		}
 		for _, sk := range rep.Skipped {
 			fmt.Fprintf(s.stdout, "  no mail for %s\n", sk)
 		}

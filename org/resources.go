@@ -232,7 +232,7 @@ type QueueHealth struct {
 	Logs        *LogHealth // the trn log stream
 	BadPages    []uint32
 	Size        Size
-	Pages       int
+	Pages       int // with any growth still only in the logs
 	// Whitespace is the share of the file's pages that hold nothing: what
 	// an offline defragmentation would give back.
 	Whitespace Percent
@@ -255,8 +255,10 @@ type Queue struct {
 	Status        string // Active, Ready, Retry, Suspended
 	MessageCount  int
 	LastError     string
-	// Databases are the mailbox databases its messages are for.
-	Databases []Identity
+	// Databases are the mailbox databases its messages are for, in
+	// order; PerDatabase counts the messages for each.
+	Databases   []Identity
+	PerDatabase []int
 }
 
 // DefaultQueuePath is where Setup puts mail.que.

@@ -76,9 +76,15 @@ func (b *builder) server(s *org.Server) {
 // trackHub remembers the rebuild of a Hub Transport server: databases
 // mount after it, so that mail flows as users come back.
 func (b *builder) trackHub(s *org.Server, step *providers.Step) {
-	if s.Roles.Has(org.RoleHubTransport) {
-		b.hubs = append(b.hubs, step)
+	if !s.Roles.Has(org.RoleHubTransport) {
+		return
 	}
+	for _, o := range b.live.Servers {
+		if !strings.EqualFold(o.Name, s.Name) && o.Roles.Has(org.RoleHubTransport) && strings.EqualFold(o.Site, s.Site) && o.Health != nil && o.Health.Up {
+			return // another hub in the site carries the mail meanwhile
+		}
+	}
+	b.hubs = append(b.hubs, step)
 }
 
 func (b *builder) storageGroup(sg *org.StorageGroup) {

@@ -52,27 +52,38 @@ func (b *builder) queueDatabase(q *org.QueueDatabase) {
 		return
 	}
 	damaged := p.damage(h)
-	if !damaged && bloated(h, q.MaxWhitespace) {
+	delivered := 0
+	if !damaged && h.Running && h.FileExists {
+		delivered = p.retry(h) // first, so what it delivers is not defragmented
+	}
+	if !damaged && bloated(h, q.MaxWhitespace, delivered) {
 		p.defragment(h)
 	}
 	if !damaged && q.MaxSize > 0 && h.Size > q.MaxSize {
 		p.rotate(h)
 	}
 	if !h.Running || !h.FileExists || p.stopped() {
-		p.start(h)
+		p.start(h, damaged)
 	}
 	p.paths(p.live.Path, p.live.LoggingPath, "")
-	if !damaged {
-		p.retry(h)
-	}
 }
 
 // minWhitespacePages is the least whitespace worth a defragmentation: a
 // new queue database is nearly all whitespace, and tiny.
 const minWhitespacePages = 16
 
-func bloated(h *org.QueueHealth, limit org.Percent) bool {
-	return limit > 0 && h.FileExists && h.Whitespace > limit && float64(h.Pages)*float64(h.Whitespace)/100 >= minWhitespacePages
+// bloated reports whether the queue database has more whitespace than the
+// limit, once delivered of its messages have gone: their pages empty.
+func bloated(h *org.QueueHealth, limit org.Percent, delivered int) bool {
+	if limit <= 0 || !h.FileExists || h.Messages == 0 && h.Whitespace == 0 {
+		return false
+	}
+	white := float64(h.Whitespace)
+	if h.Messages > 0 && delivered > 0 {
+		used := (100 - white) * float64(h.Messages-delivered) / float64(h.Messages)
+		white = 100 - used
+	}
+	return white > float64(limit) && float64(h.Pages)*white/100 >= minWhitespacePages
 }
 
 func (p *queuePlan) args(extra ...string) map[string]string {
@@ -104,7 +115,10 @@ func (p *queuePlan) stop(why string) {
 	}
 }
 
-func (p *queuePlan) start(h *org.QueueHealth) {
+// start starts the service, which tries every queue afresh: after the
+// mounts of the databases its queues deliver to (all of this plan's
+// mounts when the queues cannot be read before a repair).
+func (p *queuePlan) start(h *org.QueueHealth, damaged bool) {
 	reason := "MSExchangeTransport is stopped; starting it delivers what its queues hold"
 	switch {
 	case !h.FileExists:
@@ -112,8 +126,18 @@ func (p *queuePlan) start(h *org.QueueHealth) {
 	case p.stopped():
 		reason = "MSExchangeTransport starts again once the queue database's files are done with"
 	}
+	var deps []*providers.Step
+	if damaged || len(h.BadPages) > 0 {
+		for _, s := range p.b.steps {
+			if s.Verb == providers.VerbMount {
+				deps = append(deps, s)
+			}
+		}
+	} else {
+		deps, _ = p.deliverable(h)
+	}
 	p.add(&providers.Step{Verb: providers.VerbStartTransport, Reason: reason, Effect: providers.Reversible,
-		Command: fmt.Sprintf("Start-Service MSExchangeTransport; Get-Queue -Server %s  # on %s", psQuote(p.q.Server), p.q.Server)})
+		Command: fmt.Sprintf("Start-Service MSExchangeTransport; Get-Queue -Server %s  # on %s", psQuote(p.q.Server), p.q.Server)}, deps...)
 }
 
 // damage plans soft recovery or repair; it reports whether the database
@@ -236,9 +260,10 @@ func (b *builder) mountedBy(id org.Identity) (*providers.Step, string) {
 	return nil, "this plan cannot mount"
 }
 
-// retry plans Retry-Queue for the queues in Retry whose databases will be
-// mounted, after the mounts: transport would wait out its retry interval.
-func (p *queuePlan) retry(h *org.QueueHealth) {
+// retry plans Retry-Queue, after the mounts, for the queues in Retry with
+// mail for a database mounted by then: transport would wait out its retry
+// interval. Mail for a database that stays dismounted stays queued.
+func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 	var names, cmds []string
 	var deps []*providers.Step
 	for _, qu := range h.Queues {
@@ -250,35 +275,35 @@ func (p *queuePlan) retry(h *org.QueueHealth) {
 				p.addr, qu.Identity, plural(qu.MessageCount, "message"), psQuote(qu.Identity))
 			continue
 		}
-		var qdeps []*providers.Step
-		blocked := ""
-		for _, db := range qu.Databases {
+		mounts := 0
+		for i, db := range qu.Databases {
 			step, why := p.b.mountedBy(db)
 			if why != "" {
-				blocked = fmt.Sprintf("%s, which %s", db, why)
-				break
+				p.b.note("%s: %s holds mail for %s, which %s; it stays queued.", p.addr, qu.Identity, db, why)
+				continue
 			}
+			mounts++
+			delivered += qu.PerDatabase[i]
 			if step != nil {
-				qdeps = append(qdeps, step)
+				deps = append(deps, step)
 			}
 		}
-		if blocked != "" {
-			p.b.note("%s: %s holds %s for %s; they stay queued.", p.addr, qu.Identity, plural(qu.MessageCount, "message"), blocked)
+		if mounts == 0 {
 			continue
 		}
-		deps = append(deps, qdeps...)
 		name := qu.NextHopDomain
 		names = append(names, name)
 		cmds = append(cmds, fmt.Sprintf("Retry-Queue -Identity %s", psQuote(qu.Identity)))
 	}
 	if len(names) == 0 {
-		return
+		return 0
 	}
 	slices.Sort(names)
 	reason := fmt.Sprintf("%s in Retry (%s) for databases mounted by now: transport would wait out its retry interval",
 		plural(len(names), "queue"), strings.Join(names, ", "))
 	p.add(&providers.Step{Verb: providers.VerbRetryQueue, Args: p.args("queues", strings.Join(names, ",")),
 		Reason: reason, Effect: providers.Reversible, Command: strings.Join(cmds, "; ")}, deps...)
+	return delivered
 }
 
 // paths moves the queue database where the configuration wants it.

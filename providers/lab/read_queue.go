@@ -73,6 +73,7 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 			empty++
 		}
 	}
+	h.Pages = int(v.count) // with the growth still only in the logs
 	if v.count > 0 {
 		h.Whitespace = org.Percent(float64(empty) * 100 / float64(v.count))
 	}
@@ -82,19 +83,26 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 	}
 	h.Messages = len(items)
 	queues := map[string]*org.Queue{}
-	dests := map[string]map[string]bool{}
+	dests := map[string]map[string]int{}
 	for _, it := range items {
 		qu := queues[queueKey(it.Queue)]
 		if qu == nil {
 			qu = &org.Queue{Identity: q.server + `\` + it.Queue, DeliveryType: deliveryType(it.Queue), NextHopDomain: it.Queue, Status: "Ready"}
 			queues[queueKey(it.Queue)] = qu
-			dests[queueKey(it.Queue)] = map[string]bool{}
+			dests[queueKey(it.Queue)] = map[string]int{}
 		}
 		qu.MessageCount++
-		if it.Dest != "" && !dests[queueKey(it.Queue)][strings.ToLower(it.Dest)] {
-			dests[queueKey(it.Queue)][strings.ToLower(it.Dest)] = true
-			qu.Databases = append(qu.Databases, org.Identity(it.Dest))
+		if it.Dest == "" {
+			continue
 		}
+		i, seen := dests[queueKey(it.Queue)][strings.ToLower(it.Dest)]
+		if !seen {
+			i = len(qu.Databases)
+			dests[queueKey(it.Queue)][strings.ToLower(it.Dest)] = i
+			qu.Databases = append(qu.Databases, org.Identity(it.Dest))
+			qu.PerDatabase = append(qu.PerDatabase, 0)
+		}
+		qu.PerDatabase[i]++
 	}
 	for key, st := range v.cat.Queues {
 		qu := queues[key]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,8 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 		}
 		return nil
 	})
+	// In identity order, so that the same burst leaves the same pages.
+	slices.SortFunc(dbs, func(a, b *dirDatabase) int { return strings.Compare(a.identity().Key(), b.identity().Key()) })
 	rep := &TrafficReport{Delivered: map[org.Identity]int{}, Queued: map[org.Identity]int{}, Via: map[org.Identity]string{}}
 	for _, db := range dbs {
 		if err := ctx.Err(); err != nil {

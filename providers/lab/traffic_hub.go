@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exdr/exdr/org"
@@ -68,7 +69,9 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) 
 		return err
 	}
 	rep.Via[id] = hub
-	rep.Delivered[id] += n
+	if n > 0 {
+		rep.Delivered[id] += n
+	}
 	if n < len(msgs) {
 		rep.Queued[id] += len(msgs) - n
 	}
@@ -91,6 +94,7 @@ func (l *Lab) acceptingHub(server string) (hub, why string) {
 		}
 		return nil
 	})
+	slices.Sort(candidates)
 	for _, name := range candidates {
 		if l.failed(name) {
 			continue

@@ -368,8 +368,9 @@ func (l *Lab) rotateQueue(server string) error {
 }
 
 // retryQueues is Retry-Queue on each named queue (-Resubmit $true for
-// Unreachable). The step fails when a queue still holds mail after it:
-// the cause has not gone.
+// Unreachable). The step fails when a queue still holds mail for a
+// mounted database after it: the cause has not gone. Mail for a database
+// that is not mounted waits, as it would.
 func (l *Lab) retryQueues(server string, names []string) error {
 	q, err := l.queue(server)
 	if err != nil {
@@ -388,7 +389,7 @@ func (l *Lab) retryQueues(server string, names []string) error {
 	err = l.withQueue(q, func(v *dbView) error {
 		items, err := v.items()
 		for _, it := range items {
-			if force[queueKey(it.Queue)] {
+			if force[queueKey(it.Queue)] && (it.Dest == "" || l.isMounted(org.Identity(it.Dest))) {
 				stuck = append(stuck, it.Queue)
 			}
 		}
@@ -401,4 +402,10 @@ func (l *Lab) retryQueues(server string, names []string) error {
 		return fmt.Errorf("%d messages are still queued after the retry, first in %s\\%s", len(stuck), q.server, stuck[0])
 	}
 	return nil
+}
+
+// isMounted reports whether the store has a database mounted now.
+func (l *Lab) isMounted(id org.Identity) bool {
+	c, err := l.database(id)
+	return err == nil && l.mounted(c)
 }

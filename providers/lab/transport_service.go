@@ -30,7 +30,9 @@ func (l *Lab) startTransport(server string) error {
 	if err := l.attachQueue(q); err != nil {
 		return err
 	}
-	_, err = l.runQueues(q, nil)
+	// Retry times live in the service's memory: a service that starts
+	// tries every queue at once.
+	_, err = l.runQueues(q, allQueues)
 	return err
 }
 
@@ -204,6 +206,7 @@ func (l *Lab) submit(server string, msgs []Item) (delivered int, err error) {
 // mailbox databases. A database that is not mounted puts its queue in
 // Retry, the messages kept. retry names the queues Retry-Queue forces.
 func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
+	force := func(name string) bool { return retry != nil && (retry[queueKey(name)] || retry[allQueuesKey]) }
 	if !q.svc.Running {
 		return 0, nil
 	}
@@ -224,7 +227,7 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 	})
 	now := l.now()
 	err = l.withQueue(q, func(v *dbView) error {
-		resubmit := retry[queueKey(queueUnreachable)]
+		resubmit := retry != nil && retry[queueKey(queueUnreachable)]
 		v.rewrite(func(it *Item) bool {
 			if it.Queue != queueSubmission && (it.Queue != queueUnreachable || !resubmit) {
 				return true
@@ -254,18 +257,24 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 		done := map[uint64]bool{}
 		for _, name := range sortedKeys(byQueue) {
 			st := v.cat.Queues[queueKey(name)]
-			if st != nil && (st.Status == "Suspended" || st.Status == "Retry" && now.Before(st.NextRetry) && !retry[queueKey(name)]) {
+			if st != nil && st.Status == "Suspended" {
 				continue
 			}
-			failed := ""
+			due := st == nil || !now.Before(st.NextRetry) || force(name)
+			next := &queueState{Status: "Retry", NextRetry: now.Add(retryInterval).UTC()}
 			for _, dest := range sortedKeys(byQueue[name]) {
+				if !due && slices.ContainsFunc(st.Waiting, func(w string) bool { return strings.EqualFold(w, dest) }) {
+					next.Waiting, next.LastError, next.NextRetry = append(next.Waiting, dest), st.LastError, st.NextRetry
+					continue
+				}
 				msgs := byQueue[name][dest]
 				err := l.deliverItems(org.Identity(dest), msgs)
 				if err != nil {
-					failed = storeOffline
+					next.LastError = storeOffline
 					if !errors.Is(err, errNotMounted) {
-						failed = "451 4.4.0 " + err.Error()
+						next.LastError = "451 4.4.0 " + err.Error()
 					}
+					next.Waiting = append(next.Waiting, dest)
 					continue
 				}
 				for _, m := range msgs {
@@ -273,8 +282,8 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 				}
 				delivered += len(msgs)
 			}
-			if failed != "" {
-				v.cat.Queues[queueKey(name)] = &queueState{Status: "Retry", LastError: failed, NextRetry: now.Add(retryInterval).UTC()}
+			if len(next.Waiting) > 0 {
+				v.cat.Queues[queueKey(name)] = next
 			} else {
 				delete(v.cat.Queues, queueKey(name))
 			}
@@ -320,3 +329,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// allQueues, passed as runQueues's retry, tries every delivery queue
+// (not Unreachable: resubmitting it is Retry-Queue's own choice).
+const allQueuesKey = "*"
+
+var allQueues = map[string]bool{allQueuesKey: true}

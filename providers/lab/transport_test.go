@@ -134,3 +134,79 @@ func TestPortabilityDeliversAFailedHubsMail(t *testing.T) {
 		t.Fatalf("rebuilt HUB01: running %v, %d messages", h.Running, h.Messages)
 	}
 }
+
+func TestQueueRepairLosesExactlyTheMessagesOnBadPages(t *testing.T) {
+	l := newHubLab(t)
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 60, Seed: 5})
+	if err := queueStep(t, l, providers.VerbStopTransport, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.CorruptQueuePage("HUB01", 3); err != nil {
+		t.Fatal(err)
+	}
+	h := queueHealth(t, l, "HUB01")
+	if len(h.BadPages) != 1 || h.MessagesAtRisk == 0 {
+		t.Fatalf("after corrupting page 3: bad pages %v, %d messages at risk", h.BadPages, h.MessagesAtRisk)
+	}
+	if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err == nil {
+		t.Fatal("transport started on a mail.que with a bad page")
+	}
+	if err := queueStep(t, l, providers.VerbRepairDatabase, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, l, providers.VerbMount, db1)
+	if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := inspect(t, l).Items(), 120-h.MessagesAtRisk; got != want {
+		t.Fatalf("DB1 holds %d items after the repair; 120 were queued and %d were on the bad page, so want %d", got, h.MessagesAtRisk, want)
+	}
+	if h := queueHealth(t, l, "HUB01"); h.Messages != 0 || h.Size == 0 {
+		t.Fatalf("HUB01 after delivery: %+v", h)
+	}
+}
+
+func TestDefragmentKeepsEveryQueuedMessage(t *testing.T) {
+	l := newHubLab(t)
+	db2 := org.Identity(`MBX01\SG2\DB2`)
+	for _, s := range []*providers.Step{
+		{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\SG2`, Args: map[string]string{"server": "MBX01", "name": "SG2", "log_folder_path": `D:\Exchange\SG2`}},
+		{Verb: providers.VerbCreateDatabase, Identity: db2, Args: map[string]string{"storage_group": `MBX01\SG2`, "name": "DB2", "edb_file_path": `E:\Exchange\SG2\DB2.edb`}},
+	} {
+		if err := l.Apply(context.Background(), s, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 4, Items: 100, Seed: 2}) // 400 for each database, queued
+	// DB1's half goes: its pages empty, the file keeps its size.
+	apply(t, l, providers.VerbMount, db1)
+	// Retry-Queue delivers DB1's; DB2's wait, not mounted.
+	if err := queueStep(t, l, providers.VerbRetryQueue, "HUB01", map[string]string{"queues": "MBX01"}); err != nil {
+		t.Fatal(err)
+	}
+	queueStep(t, l, providers.VerbStopTransport, "HUB01", nil)
+	before := queueHealth(t, l, "HUB01")
+	if before.Messages != 400 || before.Whitespace < 40 {
+		t.Fatalf("before: %d messages, whitespace %v; want 400 and about half", before.Messages, before.Whitespace)
+	}
+	queueStep(t, l, providers.VerbStartTransport, "HUB01", nil)
+	if err := queueStep(t, l, providers.VerbDefragment, "HUB01", nil); err == nil {
+		t.Fatal("eseutil /d ran on the queue database of a running service")
+	}
+	queueStep(t, l, providers.VerbStopTransport, "HUB01", nil)
+	if err := queueStep(t, l, providers.VerbDefragment, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	after := queueHealth(t, l, "HUB01")
+	if after.Messages != 400 || after.Size >= before.Size*6/10 || after.Whitespace > 10 {
+		t.Fatalf("after eseutil /d: %d messages, %s (was %s), whitespace %v", after.Messages, after.Size, before.Size, after.Whitespace)
+	}
+	apply(t, l, providers.VerbMount, db2)
+	if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	in, err := l.Inspect(db2)
+	if err != nil || in.Items() != 400 {
+		t.Fatalf("DB2 holds %d items (%v), want all 400", in.Items(), err)
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab"
+)
+
+// labQueues lists every transport server's queues, as Get-Queue would,
+// with its queue database's state.
+func labQueues(ctx context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
+	o, err := l.Read(ctx)
+	if err != nil {
+		return err
+	}
+	shown := 0
+	for _, q := range o.QueueDatabases {
+		if len(args) > 0 && !strings.EqualFold(args[0], q.Server) {
+			continue
+		}
+		shown++
+		h := q.Health
+		service := "stopped"
+		if h.Running {
+			service = "running"
+		}
+		fmt.Fprintf(s.stdout, "%s: MSExchangeTransport %s; %s\\mail.que", q.Server, service, q.Path)
+		switch {
+		case !h.FileExists:
+			fmt.Fprintln(s.stdout, " missing")
+			continue
+		case len(h.BadPages) > 0:
+			fmt.Fprintf(s.stdout, " %s, %d pages failing their checksums (about %d messages on them)\n", h.State, len(h.BadPages), h.MessagesAtRisk)
+			continue
+		}
+		fmt.Fprintf(s.stdout, " %s, %s, %d pages, whitespace %.0f%%, %d messages\n", h.State, h.Size, h.Pages, float64(h.Whitespace), h.Messages)
+		if h.DrainingFrom != "" {
+			fmt.Fprintf(s.stdout, "  holds the queue database of %s; its own is set aside\n", h.DrainingFrom)
+		}
+		for _, qu := range h.Queues {
+			fmt.Fprintf(s.stdout, "  %-24s %-12s %-8s %5d", qu.Identity, qu.DeliveryType, qu.Status, qu.MessageCount)
+			if qu.LastError != "" {
+				fmt.Fprintf(s.stdout, "  %s", qu.LastError)
+			}
+			fmt.Fprintln(s.stdout)
+		}
+	}
+	if shown == 0 {
+		if len(args) > 0 {
+			return fmt.Errorf("no transport server %s in the lab (or its machine is gone)", args[0])
+		}
+		fmt.Fprintln(s.stdout, "The lab has no transport server.")
+	}
+	return nil
+}
+
+// labTransport stops or starts a server's MSExchangeTransport, as an
+// administrator would with Stop-Service and Start-Service.
+func labTransport(ctx context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
+	if len(args) != 2 || args[0] != "stop" && args[0] != "start" {
+		return fmt.Errorf("usage: exdr lab transport [DIR] stop|start SERVER")
+	}
+	verb := providers.VerbStopTransport
+	if args[0] == "start" {
+		verb = providers.VerbStartTransport
+	}
+	step := &providers.Step{Verb: verb, Identity: org.Identity(args[1]).Join("mail.que"), Args: map[string]string{"queue_server": args[1]}}
+	if err := l.Apply(ctx, step, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.stdout, "MSExchangeTransport on %s: %sed.\n", args[1], map[string]string{"stop": "stopp", "start": "start"}[args[0]])
+	return nil
+}
+
+func sortedIdentities(m map[org.Identity]int) []org.Identity {
+	out := make([]org.Identity, 0, len(m))
+	for id, n := range m {
+		if n > 0 {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
