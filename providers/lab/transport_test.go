@@ -210,3 +210,28 @@ func TestDefragmentKeepsEveryQueuedMessage(t *testing.T) {
 		t.Fatalf("DB2 holds %d items (%v), want all 400", in.Items(), err)
 	}
 }
+
+func TestRotationDrainsThenStartsANewQueueDatabase(t *testing.T) {
+	l := newHubLab(t)
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 30, Seed: 4})
+	if err := queueStep(t, l, providers.VerbRotateQueue, "HUB01", nil); err == nil {
+		t.Fatal("rotated with 60 messages for a dismounted database")
+	}
+	if h := queueHealth(t, l, "HUB01"); h.Messages != 60 {
+		t.Fatalf("the refused rotation left %d messages, want 60", h.Messages)
+	}
+	if _, err := l.submit("HUB01", nil); err != nil {
+		t.Fatalf("a refused rotation left HUB01 not accepting mail: %v", err)
+	}
+	apply(t, l, providers.VerbMount, db1)
+	if err := queueStep(t, l, providers.VerbRotateQueue, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	if in := inspect(t, l); in.Items() != 60 {
+		t.Fatalf("DB1 holds %d items, want 60", in.Items())
+	}
+	h := queueHealth(t, l, "HUB01")
+	if !h.Running || h.Messages != 0 || h.Pages != 7 {
+		t.Fatalf("after rotation: running %v, %d messages, %d pages; want a new database", h.Running, h.Messages, h.Pages)
+	}
+}

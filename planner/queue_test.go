@@ -1,0 +1,163 @@
+package planner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+// withHubs adds HUB01 and HUB02 with their queue databases to a desired
+// organization and, healthy and running, to the live one.
+func withHubs(d, live *org.Org) {
+	for _, name := range []string{"HUB01", "HUB02"} {
+		d.Servers = append(d.Servers, &org.Server{Addr: addr(org.KindServer, name), Name: name, Roles: org.Roles(org.RoleHubTransport), Edition: org.EditionStandard})
+		d.QueueDatabases = append(d.QueueDatabases, &org.QueueDatabase{Addr: addr(org.KindQueueDatabase, name), Server: name,
+			Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath, MaxSize: 4 * org.GigaByte, MaxWhitespace: 30, State: "healthy",
+			Decl: org.Decl{Range: hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 40, Column: 1}}}})
+		live.Servers = append(live.Servers, &org.Server{Name: name, Roles: org.Roles(org.RoleHubTransport), Edition: org.EditionStandard, Health: &org.ServerHealth{Up: true}})
+		live.QueueDatabases = append(live.QueueDatabases, &org.QueueDatabase{Server: name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath,
+			Health: &org.QueueHealth{Running: true, FileExists: true, State: org.StateDirty, Size: 64 * org.KiloByte, Pages: 7,
+				Logs: &org.LogHealth{FolderExists: true, Prefix: "trn", Checkpoint: 1, OnDisk: org.LogRange{Low: 1, High: 1}}}})
+	}
+}
+
+func liveQueue(o *org.Org, server string) *org.QueueHealth {
+	return org.NewIndex(o).QueueDatabase(server).Health
+}
+
+// queued puts n messages for DB1 in HUB01's delivery queue to MBX01, in
+// Retry.
+func queued(h *org.QueueHealth, n int) {
+	h.Messages = n
+	h.Queues = []*org.Queue{{Identity: `HUB01\MBX01`, DeliveryType: "MapiDelivery", NextHopDomain: "MBX01", Status: "Retry", MessageCount: n,
+		LastError: "432 4.3.2 STOREDRV; mailbox database is offline", Databases: []org.Identity{`MBX01\SG1\DB1`}, PerDatabase: []int{n}}}
+}
+
+func TestQueueProcedures(t *testing.T) {
+	tests := []struct {
+		name    string
+		damage  func(live *org.Org)
+		opts    Options
+		steps   string
+		refused string
+		golden  bool
+	}{
+		{name: "healthy", damage: func(*org.Org) {}},
+		{name: "crashed: soft recovery, then start", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB01")
+			h.Running, h.LogRequired = false, org.LogRange{Low: 1, High: 1}
+		}, steps: "queue_database.HUB01:replay_logs queue_database.HUB01:start_transport"},
+		{name: "crashed, its trn log gone: refused", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB01")
+			h.Running, h.LogRequired = false, org.LogRange{Low: 1, High: 1}
+			h.Logs.OnDisk, h.Logs.Missing = org.LogRange{}, []uint32{1}
+		}, refused: "Recovery would lose messages"},
+		{name: "bad page, allowed: repair with the loss", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB01")
+			h.BadPages, h.MessagesAtRisk = []uint32{3}, 14
+			queued(h, 0)
+			liveDB(l, "DB1").Health.Mounted = false
+			liveDB(l, "DB1").Health.State = org.StateClean
+		}, opts: Options{AllowDataLoss: true}, golden: true,
+			steps: "mailbox_database.DB1:mount queue_database.HUB01:stop_transport queue_database.HUB01:repair_database queue_database.HUB01:start_transport"},
+		{name: "stopped cleanly: start", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Running, h.State = false, org.StateClean
+		}, steps: "queue_database.HUB02:start_transport"},
+		{name: "missing: a new one at start", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Running, h.FileExists = false, false
+		}, steps: "queue_database.HUB02:start_transport"},
+		{name: "retry after the mount", damage: func(l *org.Org) {
+			queued(liveQueue(l, "HUB01"), 40)
+			liveDB(l, "DB1").Health.Mounted = false
+			liveDB(l, "DB1").Health.State = org.StateClean
+		}, steps: "mailbox_database.DB1:mount queue_database.HUB01:retry_queue"},
+		{name: "bloated: defragment", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Pages, h.Whitespace, h.Size = 200, 60, 200*8*org.KiloByte
+		}, steps: "queue_database.HUB02:stop_transport queue_database.HUB02:defragment queue_database.HUB02:start_transport"},
+		{name: "whitespace in a tiny file is left", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Whitespace = 86
+		}},
+		{name: "over max_size: rotated", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Size = 5 * org.GigaByte
+		}, steps: "queue_database.HUB02:rotate_queue_database"},
+		{name: "failed hub with mail: portability to HUB02", damage: func(l *org.Org) {
+			srv := org.NewIndex(l).Server("HUB01")
+			srv.Health.Up, srv.Health.DisksSurvive = false, true
+			h := liveQueue(l, "HUB01")
+			h.Running, h.LogRequired = false, org.LogRange{Low: 1, High: 1}
+			queued(h, 500)
+			liveDB(l, "DB1").Health.Mounted = false
+			liveDB(l, "DB1").Health.State = org.StateClean
+		}, golden: true,
+			steps: "mailbox_database.DB1:mount queue_database.HUB01:import_queue_database queue_database.HUB01:drain_queue " +
+				"queue_database.HUB01:restore_queue_database server.HUB01:create_server"},
+		{name: "failed hub, no other: recovered in place after the rebuild", damage: func(l *org.Org) {
+			for _, name := range []string{"HUB01", "HUB02"} {
+				srv := org.NewIndex(l).Server(name)
+				srv.Health.Up, srv.Health.DisksSurvive = false, true
+				h := liveQueue(l, name)
+				h.Running, h.LogRequired = false, org.LogRange{Low: 1, High: 1}
+			}
+			queued(liveQueue(l, "HUB01"), 500)
+		}, steps: "server.HUB01:create_server queue_database.HUB01:replay_logs queue_database.HUB01:start_transport " +
+			"server.HUB02:create_server queue_database.HUB02:replay_logs queue_database.HUB02:start_transport"},
+		{name: "lost hub: a new queue database at the configured path", damage: func(l *org.Org) {
+			srv := org.NewIndex(l).Server("HUB02")
+			srv.Health.Up = false
+			l.QueueDatabases = l.QueueDatabases[:1]
+		}, steps: "server.HUB02:create_server"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			withHubs(desired, live)
+			tt.damage(live)
+			p, diags := New(desired, live, tt.opts)
+			if tt.refused != "" {
+				if !diags.HasErrors() || diags[0].Summary != tt.refused || diags[0].Subject == nil || diags[0].Subject.Start.Line != 40 {
+					t.Fatalf("got %v, want %q on the queue_database block", diags, tt.refused)
+				}
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if got := ids(p); got != tt.steps {
+				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
+			}
+			assertDependenciesFirst(t, p)
+			if tt.golden {
+				var text bytes.Buffer
+				WriteText(&text, p, TextOptions{})
+				name := "queue_" + strings.NewReplacer(" ", "_", ":", "", ",", "").Replace(tt.name)
+				goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, name+".txt", text.Bytes())
+			}
+		})
+	}
+}
+
+// The queue database's path differs from the configuration's: the files
+// move with the service stopped.
+func TestQueueDatabaseMoves(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	desired.QueueDatabases[0].Path, desired.QueueDatabases[0].LoggingPath = `D:\Queue`, `L:\QueueLogs`
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	s := p.Step("queue_database.HUB01:move_queue_database")
+	if s == nil || s.Args["path"] != `D:\Queue` || s.Args["logging_path"] != `L:\QueueLogs` || !strings.Contains(s.Command, "EdgeTransport.exe.config") {
+		t.Fatalf("move step: %+v", s)
+	}
+}
