@@ -89,8 +89,12 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if rep.Verdict != "pass" {
 			verdict, failed = "FAIL", failed+1
 		}
-		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %d items back.\n",
-			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), rep.ItemsBefore)
+		messages := ""
+		if rep.MessagesQueued > 0 {
+			messages = fmt.Sprintf("; %d of %d queued messages delivered", rep.MessagesQueued-len(rep.MessagesLost), rep.MessagesQueued)
+		}
+		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %d items back%s.\n",
+			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), rep.ItemsBefore, messages)
 		for _, why := range rep.Reasons {
 			fmt.Fprintf(s.stdout, "  - %s\n", why)
 		}

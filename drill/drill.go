@@ -70,6 +70,8 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		return nil, fmt.Errorf("inventory before the disaster: %w", err)
 	}
 	rep.ItemsBefore = before.count()
+	queued := l.QueuedMessages()
+	rep.MessagesQueued = len(queued)
 	rep.DisasterAt = l.Now().UTC()
 	for _, a := range dr.Disaster {
 		if err := inflict(ctx, l, desired, a); err != nil {
@@ -135,6 +137,7 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	}
 	rep.ItemsAfter = after.count()
 	rep.Lost = before.missingFrom(after)
+	rep.MessagesLost = undelivered(queued, after)
 	rep.judgeRecovery(dr)
 	rep.judge()
 	return rep, nil
@@ -224,6 +227,8 @@ func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 		}
 		_, err = l.Advance(time.Duration(d))
 		return err
+	case "dismount":
+		return l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: database(o, a.Args["database"])}, nil)
 	}
 	return fmt.Errorf("no such action")
 }
@@ -233,6 +238,10 @@ func inflict(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 	switch a.Kind {
 	case "lose_server":
 		return l.LoseServer(a.Args["server"])
+	case "fail_server":
+		return l.FailServer(a.Args["server"])
+	case "corrupt_queue":
+		return l.CorruptQueuePage(a.Args["server"], uint32(num(a, "page", 0)))
 	case "delete_database":
 		return l.DeleteDatabaseFile(database(o, a.Args["database"]))
 	case "corrupt_page":

@@ -45,13 +45,13 @@ svg text{font-size:12px;font-family:monospace}
 		fmt.Fprintf(&b, "<li>%s</li>\n", e(d))
 	}
 	b.WriteString("</ul>\n<h2>Objectives</h2>\n<table><tr><th></th><th>objective</th><th>measured</th></tr>\n")
-	rpo := "nothing lost"
-	if len(r.Lost) > 0 {
-		rpo = short(r.MeasuredRPO) + " of mail lost"
-	}
 	fmt.Fprintf(&b, "<tr><td>recovery time</td><td>%s</td><td>%s estimated (%s in the lab)</td></tr>\n", short(time.Duration(r.Objectives.RTO)), short(r.EstimatedRTO), short(r.ApplyTook))
-	fmt.Fprintf(&b, "<tr><td>recovery point</td><td>%s</td><td>%s</td></tr>\n", short(time.Duration(r.Objectives.RPO)), rpo)
-	fmt.Fprintf(&b, "<tr><td>items</td><td>%d before</td><td>%d after, %d lost</td></tr>\n</table>\n", r.ItemsBefore, r.ItemsAfter, len(r.Lost))
+	fmt.Fprintf(&b, "<tr><td>recovery point</td><td>%s</td><td>%s</td></tr>\n", short(time.Duration(r.Objectives.RPO)), r.rpo())
+	fmt.Fprintf(&b, "<tr><td>items</td><td>%d before</td><td>%d after, %d lost</td></tr>\n", r.ItemsBefore, r.ItemsAfter, len(r.Lost))
+	if r.MessagesQueued > 0 {
+		fmt.Fprintf(&b, "<tr><td>queued messages</td><td>%d before</td><td>%d delivered, %d lost</td></tr>\n", r.MessagesQueued, r.MessagesQueued-len(r.MessagesLost), len(r.MessagesLost))
+	}
+	b.WriteString("</table>\n")
 	if len(r.Steps) > 0 {
 		b.WriteString("<h2>Timeline</h2>\n")
 		timeline(&b, r)

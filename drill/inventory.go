@@ -67,3 +67,18 @@ func (in items) missingFrom(after items) []LostItem {
 	})
 	return out
 }
+
+// undelivered lists the queued messages that are not in their
+// recipient's mailbox after the recovery.
+func undelivered(queued []lab.QueuedMessage, after items) []LostItem {
+	var out []LostItem
+	for _, m := range queued {
+		if _, ok := after[m.Mailbox][m.Subject]; !ok {
+			out = append(out, LostItem{Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time.UTC()})
+		}
+	}
+	slices.SortFunc(out, func(a, b LostItem) int {
+		return cmp.Or(strings.Compare(a.Mailbox, b.Mailbox), strings.Compare(a.Subject, b.Subject))
+	})
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,10 @@ type Report struct {
 	ItemsBefore   int           `json:"items_before"`
 	ItemsAfter    int           `json:"items_after"`
 	Lost          []LostItem    `json:"lost"`
+	// MessagesQueued were in transport queues before the disaster;
+	// MessagesLost are those not in their recipient's mailbox after.
+	MessagesQueued int        `json:"messages_queued"`
+	MessagesLost   []LostItem `json:"messages_lost"`
 	// MeasuredRPO is how far before the disaster the oldest lost item
 	// was written: zero when nothing was lost.
 	MeasuredRPO time.Duration `json:"-"`
@@ -77,20 +82,30 @@ func (r *Report) judgeRecovery(dr *org.Drill) {
 	if rto := time.Duration(r.Objectives.RTO); rto > 0 && r.EstimatedRTO > rto {
 		r.fail("the recovery takes about %s, over the recovery time objective of %s", short(r.EstimatedRTO), short(rto))
 	}
-	for _, it := range r.Lost {
+	for _, it := range append(slices.Clone(r.Lost), r.MessagesLost...) {
 		if d := r.DisasterAt.Sub(it.Time); d > r.MeasuredRPO {
 			r.MeasuredRPO = d
 		}
 	}
-	if len(r.Lost) > 0 && r.MeasuredRPO == 0 {
+	if len(r.Lost)+len(r.MessagesLost) > 0 && r.MeasuredRPO == 0 {
 		r.MeasuredRPO = time.Nanosecond // lost, though written at the very moment of the disaster
 	}
-	if rpo := time.Duration(r.Objectives.RPO); len(r.Lost) > 0 && r.MeasuredRPO > rpo {
-		r.fail("%d items lost, the oldest written %s before the disaster, over the recovery point objective of %s",
-			len(r.Lost), short(r.MeasuredRPO), short(rpo))
+	if rpo := time.Duration(r.Objectives.RPO); len(r.Lost)+len(r.MessagesLost) > 0 && r.MeasuredRPO > rpo {
+		var lost []string
+		if len(r.Lost) > 0 {
+			lost = append(lost, fmt.Sprintf("%d items", len(r.Lost)))
+		}
+		if len(r.MessagesLost) > 0 {
+			lost = append(lost, fmt.Sprintf("%d queued messages", len(r.MessagesLost)))
+		}
+		r.fail("%s lost, the oldest written %s before the disaster, over the recovery point objective of %s",
+			strings.Join(lost, " and "), short(r.MeasuredRPO), short(rpo))
 	}
 	if dr.Expect.ItemsBack && len(r.Lost) > 0 {
 		r.fail("items_back: %d of %d items did not come back", len(r.Lost), r.ItemsBefore)
+	}
+	if dr.Expect.MessagesDelivered && len(r.MessagesLost) > 0 {
+		r.fail("messages_delivered: %d of %d queued messages were not delivered", len(r.MessagesLost), r.MessagesQueued)
 	}
 }
 
@@ -136,12 +151,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	b.WriteString("\n## Objectives\n\n| | objective | measured |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| recovery time | %s | %s estimated (%s in the lab) |\n", short(time.Duration(r.Objectives.RTO)), short(r.EstimatedRTO), short(r.ApplyTook))
-	rpo := "nothing lost"
-	if len(r.Lost) > 0 {
-		rpo = short(r.MeasuredRPO) + " of mail lost"
-	}
-	fmt.Fprintf(&b, "| recovery point | %s | %s |\n", short(time.Duration(r.Objectives.RPO)), rpo)
+	fmt.Fprintf(&b, "| recovery point | %s | %s |\n", short(time.Duration(r.Objectives.RPO)), r.rpo())
 	fmt.Fprintf(&b, "| items | %d before | %d after, %d lost |\n", r.ItemsBefore, r.ItemsAfter, len(r.Lost))
+	if r.MessagesQueued > 0 {
+		fmt.Fprintf(&b, "| queued messages | %d before | %d delivered, %d lost |\n", r.MessagesQueued, r.MessagesQueued-len(r.MessagesLost), len(r.MessagesLost))
+	}
 	fmt.Fprintf(&b, "| converged | | %s |\n\n", map[bool]string{true: "yes", false: "no"}[r.Converged])
 	if len(r.Steps) > 0 {
 		b.WriteString("## Steps\n\n| step | effect | estimate | took | status |\n|---|---|---|---|---|\n")
@@ -164,6 +178,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.Lost) > 0 {
 		b.WriteString("## Items lost\n\n| mailbox | subject | written |\n|---|---|---|\n")
 		for _, it := range r.Lost {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", it.Mailbox, it.Subject, it.Time.Format(time.RFC3339))
+		}
+	}
+	if len(r.MessagesLost) > 0 {
+		b.WriteString("## Queued messages lost\n\n| recipient | subject | queued |\n|---|---|---|\n")
+		for _, it := range r.MessagesLost {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", it.Mailbox, it.Subject, it.Time.Format(time.RFC3339))
 		}
 	}
@@ -193,14 +213,27 @@ func WriteJSON(w io.Writer, r *Report) error {
 	for _, s := range r.Steps {
 		doc.Steps = append(doc.Steps, step{s, s.Estimate.Seconds(), s.EstStart.Seconds(), s.Start.Seconds(), s.Took.Seconds()})
 	}
-	if r.Lost == nil {
-		// An empty list, not null, for tools; on a copy, so that writing
+	if r.Lost == nil || r.MessagesLost == nil {
+		// Empty lists, not null, for tools; on a copy, so that writing
 		// the report does not change it.
 		c := *r
-		c.Lost = []LostItem{}
+		if c.Lost == nil {
+			c.Lost = []LostItem{}
+		}
+		if c.MessagesLost == nil {
+			c.MessagesLost = []LostItem{}
+		}
 		doc.Report = &c
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// rpo says what the recovery lost, as the measured recovery point.
+func (r *Report) rpo() string {
+	if len(r.Lost)+len(r.MessagesLost) == 0 {
+		return "nothing lost"
+	}
+	return short(r.MeasuredRPO) + " of mail lost"
 }

@@ -21,7 +21,7 @@ var drillSchema = &hcl.BodySchema{
 }
 
 var drillExpectSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "rto"}, {Name: "rpo"}, {Name: "items_back"}},
+	Attributes: []hcl.AttributeSchema{{Name: "rto"}, {Name: "rpo"}, {Name: "items_back"}, {Name: "messages_delivered"}},
 }
 
 // drills decodes the drill blocks. They may use variables and functions;
@@ -51,6 +51,7 @@ func (ev *evaluator) drills() ([]*org.Drill, hcl.Diagnostics) {
 				nd := d.nested(nb, drillExpectSchema)
 				dr.Expect.RTO, dr.Expect.RPO = nd.duration("rto"), nd.duration("rpo")
 				dr.Expect.ItemsBack = nd.boolean("items_back", true)
+				dr.Expect.MessagesDelivered = nd.boolean("messages_delivered", true)
 				d.merge(nd)
 			case "before", "disaster":
 				kinds := org.DrillBefore
@@ -67,7 +68,7 @@ func (ev *evaluator) drills() ([]*org.Drill, hcl.Diagnostics) {
 			}
 		}
 		if expects == 0 {
-			dr.Expect.ItemsBack = true
+			dr.Expect.ItemsBack, dr.Expect.MessagesDelivered = true, true
 		}
 		if len(dr.Disaster) == 0 && !d.diags.HasErrors() {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Drill without a disaster",

@@ -34,6 +34,9 @@ type DrillExpect struct {
 	// ItemsBack requires every item the mailboxes held before the
 	// disaster to be there after the recovery.
 	ItemsBack bool
+	// MessagesDelivered requires every message queued on a transport
+	// server before the disaster to be in its recipient's mailbox after.
+	MessagesDelivered bool
 }
 
 // DrillKind is what a before or disaster block of one kind takes: its
@@ -46,9 +49,10 @@ type DrillKind struct {
 // DrillBefore and DrillDisasters are the action kinds, by block label.
 var (
 	DrillBefore = map[string]DrillKind{
-		"traffic": {Args: []string{"mailboxes", "items", "seed"}},
-		"backup":  {Args: []string{"type", "storage_group"}},
-		"clock":   {Args: []string{"advance"}, Required: 1},
+		"traffic":  {Args: []string{"mailboxes", "items", "seed"}},
+		"backup":   {Args: []string{"type", "storage_group"}},
+		"clock":    {Args: []string{"advance"}, Required: 1},
+		"dismount": {Args: []string{"database"}, Required: 1},
 	}
 	DrillDisasters = map[string]DrillKind{
 		"lose_server":     {Args: []string{"server"}, Required: 1},
@@ -61,5 +65,7 @@ var (
 		"disable_mailbox": {Args: []string{"mailbox"}, Required: 1},
 		"remove_account":  {Args: []string{"mailbox"}, Required: 1},
 		"clock":           {Args: []string{"advance"}, Required: 1},
+		"fail_server":     {Args: []string{"server"}, Required: 1},
+		"corrupt_queue":   {Args: []string{"server", "page"}, Required: 2},
 	}
 )

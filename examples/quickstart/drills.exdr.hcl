@@ -37,3 +37,21 @@ drill "delete_db1" {
     rpo = "0s"
   }
 }
+
+# HUB01 crashes with mail queued for DB1, dismounted for maintenance: the
+# queue database is recovered from its trn logs and every message is
+# delivered once DB1 is mounted again.
+drill "hub_crash" {
+  before "dismount" {
+    database = "mailbox_database.DB1"
+  }
+  before "traffic" {
+    items = 10
+  }
+  disaster "crash" {
+    server = "HUB01"
+  }
+  expect {
+    messages_delivered = true
+  }
+}

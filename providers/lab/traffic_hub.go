@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 )
@@ -184,4 +185,30 @@ func (l *Lab) queuedMessages(server string) ([]Item, error) {
 		return nil, err
 	}
 	return v.items()
+}
+
+// QueuedMessage is a message waiting in a transport server's queue
+// database.
+type QueuedMessage struct {
+	Server, Queue    string
+	Mailbox, Subject string
+	Time             time.Time
+}
+
+// QueuedMessages lists every message in every transport server's queue
+// database whose disks exist (a failed machine's too), as a drill's
+// inventory counts them. An unreadable queue database lists nothing: its
+// messages cannot be reached.
+func (l *Lab) QueuedMessages() []QueuedMessage {
+	var out []QueuedMessage
+	for _, srv := range l.transportServers() {
+		msgs, err := l.queuedMessages(srv)
+		if err != nil {
+			continue
+		}
+		for _, m := range msgs {
+			out = append(out, QueuedMessage{Server: srv, Queue: m.Queue, Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time})
+		}
+	}
+	return out
 }
