@@ -261,9 +261,23 @@ func (l *Lab) mount(id org.Identity) error {
 	if err != nil {
 		return err
 	}
+	// Pages carry the log position of their last change, which orders
+	// changes. A database restored or moved into a younger stream (a
+	// rebuilt server starts its logs at 1) has pages from further on: the
+	// stream moves past them first, with empty generations, so that its
+	// new changes order after theirs (ESE orders them by the database's
+	// own clock, which the lab folds into the log position).
 	_, end, err := c.stream.readGeneration(cur)
 	if err != nil {
 		return err
+	}
+	if newest, err := e.newestChange(); err != nil {
+		return err
+	} else if newest >= lsn(cur, end) {
+		if cur, err = c.stream.advanceTo(lsnGeneration(newest) + 1); err != nil {
+			return err
+		}
+		end = logHeaderSize
 	}
 	// Attaching marks the header dirty from the current end of the log
 	// on: records written before it (by an earlier life of a restored

@@ -252,6 +252,22 @@ var scanBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
+// newestChange is the log position of the newest change any page holds.
+func (e *edbFile) newestChange() (uint64, error) {
+	newest := e.hdr.AttachLSN
+	h := make([]byte, pageHeader)
+	for n := uint32(1); n <= e.hdr.Pages; n++ {
+		if _, err := e.f.ReadAt(h, int64(n)*PageSize); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return 0, err
+		}
+		newest = max(newest, binary.LittleEndian.Uint64(h[16:]))
+	}
+	return newest, nil
+}
+
 // createEDB writes a new, clean database file with empty pages. It refuses
 // to replace a file that exists.
 func createEDB(path string, hdr *edbHeader) error {

@@ -349,6 +349,21 @@ func (s *logStream) ensureCurrent() (uint32, error) {
 	return next, s.setCheckpoint(next)
 }
 
+// advanceTo starts empty generations up to gen, so that the stream's
+// next change is logged in gen or later; it returns the current one.
+func (s *logStream) advanceTo(gen uint32) (uint32, error) {
+	cur, err := s.current()
+	if err != nil {
+		return 0, err
+	}
+	for g := cur + 1; g <= gen; g++ {
+		if err := s.newGeneration(g); err != nil {
+			return 0, err
+		}
+	}
+	return max(cur, gen), nil
+}
+
 // replay calls fn for every record from generation from through the
 // newest, in order. A missing or damaged generation stops it with an
 // error that names the generation: soft recovery cannot skip a log.
