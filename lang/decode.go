@@ -213,6 +213,7 @@ func (ev *evaluator) decodeStorageGroup(d *decoder, rb *resourceBlock, addr org.
 		sg.SystemFolderPath = sg.LogFolderPath
 	}
 	sg.CircularLogging = d.boolean("circular_logging", false)
+	ev.decodeCopy(d, rb, addr, sg)
 	if d.boolean("recovery", false) {
 		d.errorf(d.attrs["recovery"], "Recovery storage group declared as a storage group",
 			"Declare a recovery storage group with its own block, recovery_storage_group %q { server = ..., database = ... }, "+

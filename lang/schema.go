@@ -125,7 +125,13 @@ var kindSpecs = map[org.Kind]*kindSpec{
 			{name: "circular_logging", typ: tBool},
 			// Accepted only to say where recovery storage groups belong.
 			{name: "recovery", typ: tBool},
+			{name: "copy", typ: tString},
+			{name: "copy_path", typ: tPath},
 		},
+		blocks: []blockSpec{{typ: "standby", attrs: []attrSpec{
+			{name: "machine", typ: tRef, required: true},
+			{name: "replay_lag", typ: tDuration},
+		}}},
 	},
 	org.KindMailboxDatabase: {
 		attrs:  append(append([]attrSpec{}, databaseAttrs...), attrSpec{name: "mailbox_retention", typ: tDuration}),

@@ -92,6 +92,15 @@ func (v *validator) storageGroups() {
 		} else {
 			logs[key] = sg
 		}
+		if c := sg.Copy; c != nil && !c.Local {
+			if m := v.ix.Server(c.Machine); m != nil && strings.EqualFold(m.Name, srv.Name) {
+				v.errorf(c.Range, "Standby copy on its own server",
+					"A standby (SCR) copy lives on another Mailbox server; for a copy on %s itself use copy = \"local\" with copy_path.", srv.Name)
+			} else if m != nil && !m.Roles.Has(org.RoleMailbox) {
+				v.errorf(c.Range, "Standby machine without the mailbox role",
+					"%s has the roles %s; a standby copy needs a Mailbox server to replay into.", m.Name, m.Roles)
+			}
+		}
 		perServer[srv.Name]++
 		if lim := srv.Edition.Limits(); perServer[srv.Name] == lim.StorageGroups+1 {
 			v.errorf(sg.Decl.Range, "Too many storage groups on server",
@@ -126,7 +135,11 @@ func (v *validator) databases() {
 		sg := v.ix.StorageGroup(db.StorageGroup)
 		srv := v.ix.Server(sg.Server)
 		perSG[sg.Identity().Key()]++
-		if n := perSG[sg.Identity().Key()]; n == srv.Edition.Limits().DatabasesPerSG+1 {
+		if n := perSG[sg.Identity().Key()]; sg.Copy != nil && n == srv.Edition.Limits().DatabasesPerCopy+1 {
+			v.errorf(db.Decl.Range, "Second database in a replicated storage group",
+				"%s has an %s copy, and Exchange 2007 replicates a storage group that holds one database only. Put %s in a storage group of its own.",
+				sg.Identity(), sg.Copy.Kind(), db.Addr)
+		} else if n == srv.Edition.Limits().DatabasesPerSG+1 {
 			v.errorf(db.Decl.Range, "Too many databases in storage group",
 				"%s would hold %d databases; Exchange 2007 allows at most %d in one storage group. Put %s in another storage group.",
 				sg.Identity(), n, srv.Edition.Limits().DatabasesPerSG, db.Addr)

@@ -79,7 +79,69 @@ type StorageGroup struct {
 	// Recovery is true for a recovery storage group as the live system
 	// reports it; configurations declare those with RecoveryStorageGroup.
 	Recovery bool
-	Health   *LogHealth // live only
+	// Copy is its passive copy, LCR or SCR; nil when it has none.
+	Copy   *StandbyCopy
+	Health *LogHealth // live only
+}
+
+// StandbyCopy is a storage group's passive copy, kept up to date from its
+// log stream: local continuous replication (LCR, on the same server at
+// Path) or standby continuous replication (SCR, on Machine at the same
+// paths), replaying ReplayLag behind.
+type StandbyCopy struct {
+	Range     hcl.Range // the copy attribute or the standby block
+	Local     bool
+	Path      string // LCR: the copy's logs and database files
+	Machine   string // SCR: the standby server
+	ReplayLag Duration
+	Health    *CopyHealth // live only
+}
+
+// Kind names the copy as Exchange does.
+func (c *StandbyCopy) Kind() string {
+	if c.Local {
+		return "LCR"
+	}
+	return "SCR"
+}
+
+// DefaultReplayLag is SCR's ReplayLagTime default; LCR replays at once.
+const DefaultReplayLag = Duration(24 * time.Hour)
+
+// MaxReplayLag is the longest ReplayLagTime Exchange accepts.
+const MaxReplayLag = Duration(7 * 24 * time.Hour)
+
+// CopyHealth is what Get-StorageGroupCopyStatus shows of a copy.
+type CopyHealth struct {
+	// Status is SummaryCopyStatus: Healthy, Suspended, Failed,
+	// ServiceDown (the copy's machine does not answer), or NotSeeded.
+	Status string
+	// Stale are the databases whose copy was seeded from a file that is
+	// no longer the production one (restored or repaired since): the
+	// logs can no longer be replayed into it.
+	Stale []Identity
+	// LastCopied and LastReplayed are log generations; SourceNewest is
+	// the newest the source had when last heard from.
+	LastCopied, LastReplayed, SourceNewest uint32
+	SourceUp                               bool
+	Error                                  string
+}
+
+// CopyQueue is how many generations the source has that the copy lacks
+// (its current, open one included): what is at risk if the source is lost.
+func (h *CopyHealth) CopyQueue() int {
+	if h.SourceNewest <= h.LastCopied {
+		return 0
+	}
+	return int(h.SourceNewest - h.LastCopied)
+}
+
+// ReplayQueue is how many copied generations wait for the replay lag.
+func (h *CopyHealth) ReplayQueue() int {
+	if h.LastCopied <= h.LastReplayed {
+		return 0
+	}
+	return int(h.LastCopied - h.LastReplayed)
 }
 
 func (sg *StorageGroup) Identity() Identity { return Identity(sg.Server).Join(sg.Name) }

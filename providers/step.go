@@ -47,6 +47,9 @@ import (
 //	restore_queue_database          the target's own mail.que back; the drained one set aside
 //	rotate_queue_database           stop accepting, deliver all, start a new mail.que
 //	retry_queue                     Retry-Queue (-Resubmit $true for Unreachable)
+//	enable_copy                     Enable-StorageGroupCopy: an LCR or SCR copy, seeded
+//	seed_copy                       Update-StorageGroupCopy: seed a copy again (old files set aside)
+//	activate_copy                   Restore-StorageGroupCopy [-Force]: the copy in the database's place
 //
 // replay_logs, repair_database and defragment also apply to a queue
 // database: such steps carry the queue's server in Args["queue_server"].
@@ -90,6 +93,9 @@ const (
 	VerbRestoreQueue        Verb = "restore_queue_database"
 	VerbRotateQueue         Verb = "rotate_queue_database"
 	VerbRetryQueue          Verb = "retry_queue"
+	VerbEnableCopy          Verb = "enable_copy"
+	VerbSeedCopy            Verb = "seed_copy"
+	VerbActivateCopy        Verb = "activate_copy"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

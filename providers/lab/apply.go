@@ -97,6 +97,12 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.importEdge(step)
 	case providers.VerbSubscribeEdge:
 		err = l.subscribeEdge(step)
+	case providers.VerbEnableCopy:
+		err = l.enableCopy(step)
+	case providers.VerbSeedCopy:
+		err = l.seedCopy(step.Identity)
+	case providers.VerbActivateCopy:
+		_, err = l.activateCopy(ctx, step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}

@@ -85,7 +85,7 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 			sets = append(sets, m)
 		}
 	}
-	return sets, nil
+	return sets, l.Replicate() // the backup closed a generation on each stream
 }
 
 func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupType) (*Manifest, error) {
@@ -280,6 +280,9 @@ func (l *Lab) truncate(s *logStream, g *dirStoreGroup) error {
 	gens, err := s.generations()
 	if err != nil {
 		return err
+	}
+	if keep := l.copyKeepsFrom(g); keep > 0 {
+		cp = min(cp, keep)
 	}
 	for _, gen := range gens {
 		if gen < cp {

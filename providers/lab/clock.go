@@ -44,6 +44,10 @@ func (l *Lab) Advance(d time.Duration) (*PurgeReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Copies replay what has waited out its lag.
+	if err := l.Replicate(); err != nil {
+		return nil, err
+	}
 	return l.Purge()
 }
 

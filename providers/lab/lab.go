@@ -160,6 +160,8 @@ type dirStoreGroup struct {
 	Prefix           string `json:"log_file_prefix"`
 	Signature        uint64 `json:"log_signature"`
 	Recovery         bool   `json:"recovery,omitempty"` // New-StorageGroup -Recovery
+	// Copy is its LCR or SCR copy (Enable-StorageGroupCopy).
+	Copy *dirCopy `json:"copy,omitempty"`
 }
 
 type dirDatabase struct {

@@ -71,6 +71,12 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 			Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath,
 			SystemFolderPath: sg.SystemFolderPath, CircularLogging: sg.CircularLogging,
 		}
+		if c := sg.Copy; c != nil {
+			live.Copy = &org.StandbyCopy{Local: c.Local, Path: c.Path, Machine: c.Machine, Health: l.copyHealth(sg)}
+			if lag, err := org.ParseDuration(c.ReplayLag); err == nil {
+				live.Copy.ReplayLag = lag
+			}
+		}
 		o.StorageGroups = append(o.StorageGroups, live)
 		jobs = append(jobs, func() {
 			if s, err := l.stream(sg); err == nil {

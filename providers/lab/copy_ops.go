@@ -1,0 +1,415 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
+// copy's configuration goes to the directory, then the copy is seeded.
+func (l *Lab) enableCopy(step *providers.Step) error {
+	cfg := &dirCopy{Local: step.Args["copy"] == "local", Path: step.Args["copy_path"], Machine: step.Args["standby_machine"], ReplayLag: step.Args["replay_lag"]}
+	err := l.updateDirectory(func(d *directory) error {
+		sg := d.storageGroup(step.Identity)
+		if sg == nil {
+			return fmt.Errorf("storage group does not exist")
+		}
+		if !cfg.Local && d.server(cfg.Machine) == nil {
+			return fmt.Errorf("standby machine %s does not exist", cfg.Machine)
+		}
+		sg.Copy = cfg
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return l.seedCopy(step.Identity)
+}
+
+// seedCopy is Update-StorageGroupCopy: each database's file is copied to
+// the copy, any earlier copy files and logs set aside first, and
+// replication starts from the generation the copied file needs.
+func (l *Lab) seedCopy(id org.Identity) error {
+	r, err := l.replica(id)
+	if err != nil {
+		return err
+	}
+	if !l.machineUp(r.machine) {
+		return fmt.Errorf("the copy's machine %s does not answer", r.machine)
+	}
+	if !l.sourceUp(r) {
+		return fmt.Errorf("the source %s cannot be read: a copy is seeded from a running source", r.sg.Server)
+	}
+	cmu := l.streamLock(r.logs.dir)
+	cmu.Lock()
+	defer cmu.Unlock()
+	if gens, err := r.logs.generations(); err == nil && len(gens) > 0 {
+		if err := setAsideStream(r.logs, l.now()); err != nil {
+			return err
+		}
+	}
+	if _, err := os.Stat(r.statePath()); err == nil {
+		if _, err := moveAside(r.statePath(), l.now()); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(r.logs.dir, 0o755); err != nil {
+		return err
+	}
+	mu := l.streamLock(r.source.dir)
+	mu.Lock()
+	st := &copyState{Seeded: map[string]uint64{}}
+	err = func() error {
+		defer mu.Unlock()
+		cur, err := r.source.current()
+		if err != nil {
+			return err
+		}
+		st.NextReplay, st.SourceNewest = cur, cur
+		for _, db := range r.dbs {
+			src, err := l.HostPath(r.sg.Server, db.EdbFilePath)
+			if err != nil {
+				return err
+			}
+			dst, err := l.HostPath(r.machine, r.edbPath(db))
+			if err != nil {
+				return err
+			}
+			e, err := openEDB(src, false)
+			if err != nil {
+				return fmt.Errorf("%s cannot be read to seed the copy: %w", db.EdbFilePath, err)
+			}
+			if e.hdr.State == org.StateDirty && e.hdr.LogRequired.Low > 0 {
+				st.NextReplay = min(st.NextReplay, e.hdr.LogRequired.Low)
+			}
+			st.Seeded[db.identity().Key()] = e.hdr.Signature
+			e.Close()
+			if _, err := os.Stat(dst); err == nil {
+				if _, err := moveAside(dst, l.now()); err != nil {
+					return err
+				}
+			}
+			if err := copyFile(src, dst); err != nil {
+				return err
+			}
+			// A passive copy is never consistent: it waits for logs.
+			c, err := openEDB(dst, true)
+			if err != nil {
+				return err
+			}
+			c.hdr.State = org.StateDirty
+			err = c.writeHeader()
+			c.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		return err
+	}
+	if err := r.saveState(st); err != nil {
+		return err
+	}
+	return l.replicateLocked(r, false)
+}
+
+func copyFile(src, dst string) error {
+	if err := os.MkdirAll(parentDir(dst), 0o755); err != nil {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Replicate runs the replication service once for every copy: what the
+// sources have closed is copied, and what has waited out its replay lag
+// is replayed. The lab calls it after traffic, backups and clock moves.
+func (l *Lab) Replicate() error {
+	var ids []org.Identity
+	l.viewDirectory(func(d *directory) error {
+		for _, sg := range d.StorageGroups {
+			if sg.Copy != nil {
+				ids = append(ids, org.Identity(sg.Server).Join(sg.Name))
+			}
+		}
+		return nil
+	})
+	var errs []error
+	for _, id := range ids {
+		r, err := l.replica(id)
+		if err != nil {
+			continue
+		}
+		if !l.machineUp(r.machine) {
+			continue // its replication service is down with its machine
+		}
+		mu := l.streamLock(r.logs.dir)
+		mu.Lock()
+		err = l.replicateLocked(r, false)
+		mu.Unlock()
+		if err != nil && !errors.Is(err, errNoCopy) {
+			errs = append(errs, fmt.Errorf("%s: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// replicateLocked copies and replays for one copy, whose folder's lock
+// the caller holds. all copies the source's open generation too and
+// replays everything at once, as activation does.
+func (l *Lab) replicateLocked(r *replica, all bool) error {
+	st, err := r.loadState()
+	if err != nil {
+		return errNoCopy
+	}
+	if st.Suspended || !st.Activated.IsZero() {
+		return nil
+	}
+	if l.sourceUp(r) {
+		mu := l.streamLock(r.source.dir)
+		mu.Lock()
+		cur, err := r.source.current()
+		if err == nil && cur < st.SourceNewest {
+			// A stream that went back is a new one (the server rebuilt):
+			// not the stream this copy follows.
+			mu.Unlock()
+			return r.saveState(st)
+		}
+		if err == nil {
+			st.SourceNewest = cur
+			last := cur - 1
+			if all {
+				last = cur
+			}
+			for g := lastCopied(r.logs, st.NextReplay) + 1; g <= last && err == nil; g++ {
+				if err = copyGeneration(r.source, r.logs, g); err != nil {
+					err = fmt.Errorf("log generation %d cannot be copied from %s: %w", g, r.sg.Server, err)
+				}
+			}
+		}
+		mu.Unlock()
+		if err != nil {
+			st.Error = err.Error()
+			return r.saveState(st)
+		}
+	}
+	lag := durationOr(r.cfg.ReplayLag, 0)
+	if all {
+		lag = 0
+	}
+	copied := lastCopied(r.logs, st.NextReplay)
+	for g := st.NextReplay; g <= copied; g++ {
+		if t, err := r.logs.created(g); err == nil && l.now().Sub(t) < lag {
+			break
+		}
+		recs, _, err := r.logs.readGeneration(g)
+		if err != nil {
+			st.Error = fmt.Sprintf("copied log generation %d is damaged: %v", g, err)
+			return r.saveState(st)
+		}
+		for _, db := range r.dbs {
+			if err := l.replayIntoCopy(r, db, recs); err != nil {
+				st.Error = err.Error()
+				return r.saveState(st)
+			}
+		}
+		st.NextReplay = g + 1
+		// Replayed generations are in the copy's pages now.
+		os.Remove(r.logs.logPath(g))
+	}
+	st.Error = ""
+	return r.saveState(st)
+}
+
+func (l *Lab) replayIntoCopy(r *replica, db *dirDatabase, recs []record) error {
+	path, err := l.HostPath(r.machine, r.edbPath(db))
+	if err != nil {
+		return err
+	}
+	e, err := openEDB(path, true)
+	if err != nil {
+		return fmt.Errorf("the copy of %s: %w", db.identity(), err)
+	}
+	defer e.Close()
+	if err := applyRecords(e, recs); err != nil {
+		return err
+	}
+	return e.writeHeader() // the page count, grown with the records
+}
+
+// activateCopy is Restore-StorageGroupCopy: the copy gets every log it
+// can (all of the source's when the source can be read, -Force when it
+// cannot), replays them all, and becomes consistent; then its files take
+// the production databases' places (the damaged files set aside first).
+// It returns how many of the source's generations were out of reach.
+func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, err error) {
+	r, err := l.replica(step.Identity)
+	if err != nil {
+		return 0, err
+	}
+	if !l.machineUp(r.machine) {
+		return 0, fmt.Errorf("the copy's machine %s does not answer", r.machine)
+	}
+	st, err := r.loadState()
+	if err != nil {
+		return 0, fmt.Errorf("the copy is not seeded: %w", err)
+	}
+	if !st.Activated.IsZero() {
+		return 0, nil // activated already
+	}
+	up := l.sourceUp(r)
+	if cur, err := r.source.current(); up && (err != nil || cur < st.SourceNewest) {
+		up = false // a new stream in the old folder: the one the copy followed is gone
+	}
+	if !up && step.Args["force"] != "true" {
+		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.sg.Server)
+	}
+	for _, db := range r.dbs {
+		if c, err := l.database(db.identity()); err == nil && l.mounted(c) {
+			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.identity())
+		}
+	}
+	mu := l.streamLock(r.logs.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	if err := l.replicateLocked(r, true); err != nil {
+		return 0, err
+	}
+	if st, err = r.loadState(); err != nil {
+		return 0, err
+	}
+	if st.Error != "" {
+		return 0, fmt.Errorf("the copy cannot be brought up to date: %s", st.Error)
+	}
+	if !up {
+		lost = int(st.SourceNewest) - int(st.NextReplay) + 1
+	}
+	for _, db := range r.dbs {
+		src, err := l.HostPath(r.machine, r.edbPath(db))
+		if err != nil {
+			return 0, err
+		}
+		e, err := openEDB(src, true)
+		if err != nil {
+			return 0, fmt.Errorf("the copy of %s: %w", db.identity(), err)
+		}
+		e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
+		err = e.writeHeader()
+		if err == nil {
+			err = e.f.Sync()
+		}
+		e.Close()
+		if err != nil {
+			return 0, err
+		}
+		if !l.machineUp(r.sg.Server) {
+			return 0, fmt.Errorf("%s does not answer: the copy waits for it to be rebuilt", r.sg.Server)
+		}
+		dst, err := l.HostPath(r.sg.Server, db.EdbFilePath)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := os.Stat(dst); err == nil {
+			if _, err := moveAside(dst, l.now()); err != nil {
+				return 0, err
+			}
+		}
+		if r.cfg.Local {
+			err = os.Rename(src, dst) // the same server: the files move
+		} else {
+			err = copyFile(src, dst)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("place the activated copy at %s: %w", db.EdbFilePath, err)
+		}
+	}
+	st.Activated = l.now().UTC()
+	return lost, r.saveState(st)
+}
+
+// copyHealth is what Get-StorageGroupCopyStatus shows of a storage
+// group's copy.
+func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
+	h := &org.CopyHealth{Status: "Healthy"}
+	r, err := l.replica(org.Identity(sg.Server).Join(sg.Name))
+	if err != nil {
+		h.Status, h.Error = "Failed", err.Error()
+		return h
+	}
+	h.SourceUp = l.sourceUp(r)
+	if !l.machineUp(r.machine) {
+		h.Status = "ServiceDown"
+		return h
+	}
+	st, err := r.loadState()
+	if err != nil {
+		h.Status = "NotSeeded"
+		return h
+	}
+	h.LastReplayed, h.SourceNewest = st.NextReplay-1, st.SourceNewest
+	h.LastCopied = lastCopied(r.logs, st.NextReplay)
+	if h.SourceUp {
+		if cur, err := r.source.current(); err == nil && cur >= st.SourceNewest {
+			h.SourceNewest = cur
+		} else {
+			h.SourceUp = false // a new stream, not the one the copy followed
+		}
+	}
+	switch {
+	case !st.Activated.IsZero():
+		h.Status, h.Error = "Failed", "activated "+st.Activated.Format(time.RFC3339)+": replication ended; seed the copy again"
+	case st.Error != "":
+		h.Status, h.Error = "Failed", st.Error
+	case st.Suspended:
+		h.Status = "Suspended"
+	}
+	for _, db := range r.dbs {
+		path, err := l.HostPath(r.machine, r.edbPath(db))
+		if err != nil {
+			continue
+		}
+		if e, err := openEDB(path, false); err != nil {
+			if h.Status == "Healthy" {
+				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s cannot be read: %v", db.identity(), err)
+			}
+		} else {
+			e.Close()
+		}
+		prod, err := l.HostPath(r.sg.Server, db.EdbFilePath)
+		if err != nil {
+			continue
+		}
+		if e, err := openEDB(prod, false); err == nil {
+			if seeded, ok := st.Seeded[db.identity().Key()]; ok && seeded != e.hdr.Signature {
+				h.Stale = append(h.Stale, db.identity())
+			}
+			e.Close()
+		}
+	}
+	return h
+}
