@@ -125,6 +125,9 @@ type CopyHealth struct {
 	LastCopied, LastReplayed, SourceNewest uint32
 	SourceUp                               bool
 	Error                                  string
+	// ReplayBehind counts the copied generations older than the replay
+	// lag and still not replayed: the copy is behind its declared lag.
+	ReplayBehind int
 }
 
 // CopyQueue is how many generations the source has that the copy lacks

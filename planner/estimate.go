@@ -47,11 +47,15 @@ var (
 		providers.VerbRestoreQueue:        2 * time.Minute,
 		providers.VerbRotateQueue:         20 * time.Minute, // most of it waiting for the queues to empty
 		providers.VerbRetryQueue:          time.Minute,
+		providers.VerbEnableCopy:          2 * time.Minute, // then the seed, by size
+		providers.VerbSeedCopy:            2 * time.Minute,
+		providers.VerbActivateCopy:        30 * time.Second, // Restore-StorageGroupCopy, then the files, by size
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute
 	restorePerGB     = 10 * time.Minute // streaming restore from disk or tape
 	defragPerGB      = 15 * time.Minute // eseutil /d, 4-9 GB an hour
+	copyPerGB        = 2 * time.Minute  // a database file copied disk to disk, or over a LAN
 )
 
 // estimate is a step's expected duration: from the rate the provider
@@ -79,6 +83,8 @@ func estimate(v providers.Verb, units int64) time.Duration {
 		d += time.Duration(float64(restorePerGB) * float64(units) / (1 << 30))
 	case providers.VerbHardRecovery:
 		d += time.Duration(units) * perLogGeneration
+	case providers.VerbEnableCopy, providers.VerbSeedCopy, providers.VerbActivateCopy:
+		d += time.Duration(float64(copyPerGB) * float64(units) / (1 << 30))
 	}
 	return d
 }

@@ -124,6 +124,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		byID:       map[string]*providers.Step{},
 		last:       map[string]*providers.Step{},
 		recoveries: map[string]*mailboxRecovery{},
+		activated:  map[string]*providers.Step{},
 		plan:       &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
@@ -141,6 +142,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	for _, db := range desired.Databases {
 		b.database(db)
 	}
+	b.copies()
 	for _, q := range desired.QueueDatabases {
 		b.queueDatabase(q) // after the databases, whose mounts retries wait for
 	}
@@ -208,6 +210,7 @@ type builder struct {
 	last          map[string]*providers.Step  // the last step planned per address
 	recoveries    map[string]*mailboxRecovery // by database identity key
 	hubs          []*providers.Step           // Hub Transport rebuilds, which mounts wait for
+	activated     map[string]*providers.Step  // storage groups whose copy was activated: the last step of it
 	plan          *Plan
 	diags         hcl.Diagnostics
 }

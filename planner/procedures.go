@@ -199,17 +199,22 @@ func (b *builder) database(db *org.Database) {
 	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil {
 		sgHealth = sg.Health
 	}
+	// A healthy standby copy comes first: faster than a restore, and
+	// nearer the moment of the damage.
+	recover := func(damage string) bool {
+		return b.activate(db, h, damage, parent, mount) || b.restore(db, h, damage, parent, mount)
+	}
 	switch {
 	case !h.FileExists:
-		if !b.restore(db, h, fmt.Sprintf("the database file %s is missing (event 9547)", db.EdbFilePath), parent, mount) {
+		if !recover(fmt.Sprintf("the database file %s is missing (event 9547)", db.EdbFilePath)) {
 			b.lostFile(db, parent, mount)
 		}
 	case len(h.BadPages) > 0:
-		if !b.restore(db, h, pagesFail(h.BadPages)+" (JET -1018)", parent, mount) {
+		if !recover(pagesFail(h.BadPages) + " (JET -1018)") {
 			b.badPages(db, h, parent, mount)
 		}
 	case h.State == org.StateDirty && !h.Mounted && !sgHealth.Usable(h.LogRequired):
-		if !b.restore(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run", missingIn(sgHealth, h.LogRequired)), parent, mount) {
+		if !recover(fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run", missingIn(sgHealth, h.LogRequired))) {
 			b.dirty(db, h, sgHealth, parent, mount)
 		}
 	case h.State == org.StateDirty && !h.Mounted:

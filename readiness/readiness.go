@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"backup_missing", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export"}
+var Rules = []string{"backup_missing", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -34,6 +34,7 @@ func Check(desired, live *org.Org) []Finding {
 	c.leftovers()
 	c.space()
 	c.edge()
+	c.copies()
 	return c.out
 }
 
@@ -170,6 +171,45 @@ func (c *checker) edge() {
 		case l != nil && l.Edge != nil && l.Edge.ConfigHash != "" && l.Edge.ConfigHash != s.Edge.ConfigHash:
 			c.add("edge_export", s.Addr.String(), s.Identity(), s.Edge.Range, "run exdr edge export "+s.Name+" and commit the file",
 				"the server's configuration changed since %s was exported: a rebuild would bring back the old one", s.Edge.ClonedConfig)
+		}
+	}
+}
+
+// copies: a declared LCR or SCR copy must exist, be healthy, and keep up:
+// no more than the source's open generation left to copy, nothing older
+// than its replay lag left to replay.
+func (c *checker) copies() {
+	for _, sg := range c.desired.StorageGroups {
+		if sg.Copy == nil {
+			continue
+		}
+		addr, id := sg.Addr.String(), sg.Identity()
+		live := c.ix.StorageGroup(id)
+		var lc *org.StandbyCopy
+		if live != nil {
+			lc = live.Copy
+		}
+		kind := sg.Copy.Kind()
+		switch {
+		case lc == nil || lc.Health == nil:
+			c.add("standby_copy", addr, id, sg.Copy.Range, "run exdr apply to enable and seed it",
+				"the configuration keeps an %s copy and there is none: losing %s now means a restore from backup", kind, sg.Server)
+		case lc.Health.Status != "Healthy":
+			why := lc.Health.Status
+			if lc.Health.Error != "" {
+				why += ": " + lc.Health.Error
+			}
+			c.add("standby_copy", addr, id, sg.Copy.Range, "run exdr plan: it seeds the copy again (Update-StorageGroupCopy)",
+				"its %s copy is %s", kind, why)
+		case len(lc.Health.Stale) > 0:
+			c.add("standby_copy", addr, id, sg.Copy.Range, "run exdr plan: it seeds the copy again (Update-StorageGroupCopy)",
+				"its %s copy was seeded from a file of %s since restored or repaired: no log can be replayed into it", kind, lc.Health.Stale[0])
+		case lc.Health.CopyQueue() > 1:
+			c.add("standby_copy", addr, id, sg.Copy.Range, "find why the replication service is not copying (the copy's machine, the network, the source's log folder)",
+				"its %s copy lacks %d closed log generations of the source (copy queue %d): losing %s now loses them", kind, lc.Health.CopyQueue()-1, lc.Health.CopyQueue(), sg.Server)
+		case lc.Health.ReplayBehind > 0:
+			c.add("standby_copy", addr, id, sg.Copy.Range, "find why the copy is not replaying (Get-StorageGroupCopyStatus shows the error); activation would have to replay them first",
+				"its %s copy is behind its replay lag (%s): %d copied generations older than that wait to be replayed", kind, sg.Copy.ReplayLag, lc.Health.ReplayBehind)
 		}
 	}
 }

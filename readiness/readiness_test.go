@@ -85,6 +85,29 @@ func TestCheck(t *testing.T) {
 			d.Servers = append(d.Servers, &org.Server{Addr: org.Address{Kind: org.KindServer, Name: "EDGE01"}, Name: "EDGE01", Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", ConfigHash: "a"}})
 			l.Servers = append(l.Servers, &org.Server{Name: "EDGE01", Edge: &org.EdgeSettings{ConfigHash: "b"}})
 		}, []string{"edge_export"}, "changed since"},
+		{"standby copy missing", func(d, _ *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+		}, []string{"standby_copy"}, "there is none"},
+		{"standby copy healthy", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 5}}
+		}, nil, ""},
+		{"standby copy failed", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Local: true, Path: `F:\LCR`}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Local: true, Path: `F:\LCR`, Health: &org.CopyHealth{Status: "Failed", Error: "copied log generation 4 is damaged"}}
+		}, []string{"standby_copy"}, "LCR copy is Failed: copied log generation 4 is damaged"},
+		{"standby copy not copying", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 4, LastReplayed: 4}}
+		}, []string{"standby_copy"}, "lacks 4 closed log generations"},
+		{"standby copy behind its lag", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 2, ReplayBehind: 3}}
+		}, []string{"standby_copy"}, "behind its replay lag (1.00:00:00)"},
+		{"standby copy of a database since restored", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", Stale: []org.Identity{`MBX01\SG1\DB1`}}}
+		}, []string{"standby_copy"}, "since restored or repaired"},
 		{"edge as exported", func(d, l *org.Org) {
 			d.Servers = append(d.Servers, &org.Server{Addr: org.Address{Kind: org.KindServer, Name: "EDGE01"}, Name: "EDGE01", Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", ConfigHash: "a"}})
 			l.Servers = append(l.Servers, &org.Server{Name: "EDGE01", Edge: &org.EdgeSettings{ConfigHash: "a"}})

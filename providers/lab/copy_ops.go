@@ -373,6 +373,12 @@ func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
 	}
 	h.LastReplayed, h.SourceNewest = st.NextReplay-1, st.SourceNewest
 	h.LastCopied = lastCopied(r.logs, st.NextReplay)
+	lag := durationOr(r.cfg.ReplayLag, 0)
+	for g := st.NextReplay; g <= h.LastCopied; g++ {
+		if t, err := r.logs.created(g); err == nil && l.now().Sub(t) > lag {
+			h.ReplayBehind++
+		}
+	}
 	if h.SourceUp {
 		if cur, err := r.source.current(); err == nil && cur >= st.SourceNewest {
 			h.SourceNewest = cur

@@ -1,0 +1,253 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+// copies plans each storage group's passive copy: enabled and seeded
+// when missing, seeded again when it failed, was activated, or was seeded
+// from a file since restored or repaired. After the databases, whose
+// steps a seed waits for.
+func (b *builder) copies() {
+	for _, sg := range b.desired.StorageGroups {
+		if sg.Copy == nil {
+			continue
+		}
+		addr := sg.Addr.String()
+		id := sg.Identity()
+		deps := []*providers.Step{b.lastStepOf(addr), b.lastStepOf(b.serverAddr(sg.Server))}
+		if !sg.Copy.Local {
+			deps = append(deps, b.lastStepOf(b.serverAddr(sg.Copy.Machine)))
+		}
+		var dbs []*org.Database
+		for _, db := range b.desired.Databases {
+			if db.StorageGroup.Key() == id.Key() {
+				dbs = append(dbs, db)
+				deps = append(deps, b.lastStepOf(db.Addr.String()))
+			}
+		}
+		live := b.liveIx.StorageGroup(id)
+		var lc *org.StandbyCopy
+		if live != nil {
+			lc = live.Copy
+		}
+		switch {
+		case lc == nil || live.Health != nil && !live.Health.FolderExists && lc.Health != nil && lc.Health.Status != "Healthy":
+			b.enableCopy(sg, dbs, deps)
+		case !sameCopy(lc, sg.Copy):
+			b.note("%s: its %s copy differs from the configuration (live %s); Exchange changes a copy only by disabling it and enabling it again (Disable-StorageGroupCopy, Enable-StorageGroupCopy), which exdr does not do.",
+				addr, sg.Copy.Kind(), describeCopy(lc))
+		case b.activated[id.Key()] != nil:
+			b.seedCopy(sg, dbs, "the copy was activated in place of the database: replication ended, so it is seeded again from the recovered database", append(deps, b.activated[id.Key()]))
+		case lc.Health == nil:
+		case lc.Health.Status == "ServiceDown":
+			if s := b.lastStepOf(b.serverAddr(lc.Machine)); s != nil && !lc.Local {
+				b.seedCopy(sg, dbs, fmt.Sprintf("the standby machine %s is rebuilt without its copy", lc.Machine), deps)
+			} else {
+				b.note("%s: the machine of its %s copy does not answer; the copy cannot protect %s until it is back.", addr, sg.Copy.Kind(), id)
+			}
+		case lc.Health.Status == "Failed" || lc.Health.Status == "NotSeeded":
+			why := "the copy is not seeded"
+			if lc.Health.Error != "" {
+				why = "the copy failed: " + lc.Health.Error
+			}
+			b.seedCopy(sg, dbs, why, deps)
+		case len(lc.Health.Stale) > 0:
+			b.seedCopy(sg, dbs, fmt.Sprintf("the copy of %s was seeded from a file since restored or repaired: no log can be replayed into it", lc.Health.Stale[0]), deps)
+		}
+	}
+}
+
+func sameCopy(live, want *org.StandbyCopy) bool {
+	if live.Local != want.Local {
+		return false
+	}
+	if want.Local {
+		return strings.EqualFold(live.Path, want.Path)
+	}
+	return strings.EqualFold(live.Machine, want.Machine) && live.ReplayLag == want.ReplayLag
+}
+
+func describeCopy(c *org.StandbyCopy) string {
+	if c.Local {
+		return "LCR at " + c.Path
+	}
+	return fmt.Sprintf("SCR on %s, %s behind", c.Machine, RoundEstimate(time.Duration(c.ReplayLag)))
+}
+
+func copyBytes(dbs []*org.Database, b *builder) int64 {
+	var n int64
+	for _, db := range dbs {
+		if l := b.liveIx.Database(db.Identity()); l != nil && l.Health != nil {
+			n += int64(l.Health.Size)
+		}
+	}
+	return n
+}
+
+func (b *builder) enableCopy(sg *org.StorageGroup, dbs []*org.Database, deps []*providers.Step) {
+	c := sg.Copy
+	q := psQuote(string(sg.Identity()))
+	args := map[string]string{}
+	var cmd string
+	if c.Local {
+		args["copy"], args["copy_path"] = "local", c.Path
+		cmd = fmt.Sprintf("Enable-StorageGroupCopy -Identity %s -CopyLogFolderPath %s -CopySystemFolderPath %s", q, psQuote(c.Path), psQuote(c.Path))
+		for _, db := range dbs {
+			file := db.EdbFilePath[strings.LastIndexByte(db.EdbFilePath, '\\')+1:]
+			cmd += fmt.Sprintf("; Enable-DatabaseCopy -Identity %s -CopyEdbFilePath %s", psQuote(string(db.Identity())), psQuote(c.Path+`\`+file))
+		}
+	} else {
+		args["standby_machine"], args["replay_lag"] = c.Machine, c.ReplayLag.String()
+		cmd = fmt.Sprintf("Enable-StorageGroupCopy -Identity %s -StandbyMachine %s -ReplayLagTime %s", q, psQuote(c.Machine), exchangeTimeSpan(c.ReplayLag))
+	}
+	after(b.add(&providers.Step{
+		Verb: providers.VerbEnableCopy, Address: sg.Addr.String(), Identity: sg.Identity(), Args: args,
+		Reason:   fmt.Sprintf("the configuration keeps an %s copy of %s (%s); it has none, so it is enabled and seeded", c.Kind(), sg.Identity(), describeCopy(c)),
+		Effect:   providers.Reversible,
+		Estimate: b.estimate(providers.VerbEnableCopy, copyBytes(dbs, b)),
+		Command:  cmd,
+	}), deps...)
+}
+
+func (b *builder) seedCopy(sg *org.StorageGroup, dbs []*org.Database, why string, deps []*providers.Step) {
+	standby := ""
+	if !sg.Copy.Local {
+		standby = " -StandbyMachine " + psQuote(sg.Copy.Machine)
+	}
+	after(b.add(&providers.Step{
+		Verb: providers.VerbSeedCopy, Address: sg.Addr.String(), Identity: sg.Identity(),
+		Reason:   why + " (the old copy files are set aside first)",
+		Effect:   providers.Reversible,
+		Estimate: b.estimate(providers.VerbSeedCopy, copyBytes(dbs, b)),
+		Command: fmt.Sprintf("Suspend-StorageGroupCopy -Identity %[1]s%[2]s; Update-StorageGroupCopy -Identity %[1]s%[2]s  # on the copy's machine",
+			psQuote(string(sg.Identity())), standby),
+	}), deps...)
+}
+
+// exchangeTimeSpan writes a duration as Exchange's d.hh:mm:ss.
+func exchangeTimeSpan(d org.Duration) string {
+	t := time.Duration(d)
+	days := t / (24 * time.Hour)
+	t -= days * 24 * time.Hour
+	return fmt.Sprintf("%d.%02d:%02d:%02d", days, t/time.Hour, t%time.Hour/time.Minute, t%time.Minute/time.Second)
+}
+
+// activate plans Restore-StorageGroupCopy for a damaged database whose
+// storage group has a healthy copy: faster than a restore, and nearer the
+// moment of the damage. It reports whether it planned (or refused) it.
+func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
+	mount func(string, ...*providers.Step) *providers.Step) bool {
+	sg := b.liveIx.StorageGroup(db.StorageGroup)
+	want := b.wantIx.StorageGroup(db.StorageGroup)
+	if sg == nil || sg.Copy == nil || sg.Copy.Health == nil || want == nil || want.Copy == nil {
+		return false
+	}
+	ch := sg.Copy.Health
+	if ch.Status != "Healthy" || slicesContainsKey(ch.Stale, db.Identity()) {
+		b.note("%s: its %s copy cannot be activated (%s); recovering from other sources.", db.Addr, sg.Copy.Kind(), copyState(ch))
+		return false
+	}
+	c := sg.Copy
+	id := db.Identity()
+	addr := db.Addr.String()
+	var deps []*providers.Step
+	if h.Mounted {
+		deps = append(deps, b.dismountFirst(db, parent, "a copy is activated in place of a dismounted database"))
+	}
+	args := map[string]string{}
+	cmd := fmt.Sprintf("Restore-StorageGroupCopy -Identity %s", psQuote(string(db.StorageGroup)))
+	if !c.Local {
+		cmd += " -StandbyMachine " + psQuote(c.Machine)
+	}
+	effect, loss := providers.Irreversible, ""
+	lost := 0
+	if !ch.SourceUp {
+		args["force"] = "true"
+		cmd += " -Force"
+		lost = ch.CopyQueue()
+	}
+	if lost > 0 {
+		first := ch.LastCopied + 1
+		loss = fmt.Sprintf("log generation %d and later (%s), which the copy never received before the source was lost", first, plural(lost, "generation"))
+		if !b.allowed(db, fmt.Sprintf("%s; its source is gone, so activating its %s copy on %s (-Force) loses %s", damage, c.Kind(), copyHost(c, sg.Server), loss),
+			"A restore from a backup would lose more: everything since the backup, as the source's logs are gone with it.") {
+			return true
+		}
+		effect = providers.DataLoss
+		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, What: loss})
+	}
+	if c.Local {
+		cmd += fmt.Sprintf("  # then the copy's files replace the damaged ones at %s (those are moved to an exdr-aside folder first)", db.EdbFilePath)
+	} else {
+		cmd += fmt.Sprintf("  # then the activated files are copied from %s to %s on %s (SCR keeps the same paths; the damaged file is moved to an exdr-aside folder first)", c.Machine, db.EdbFilePath, sg.Server)
+	}
+	bytes := int64(h.Size)
+	est := b.estimate(providers.VerbActivateCopy, bytes)
+	reach := ch.LastCopied
+	if ch.SourceUp {
+		reach = ch.SourceNewest
+	}
+	chain := org.FindChain(b.live.Backups, id, db.StorageGroup, time.Time{})
+	if bytes == 0 && chain != nil {
+		for _, s := range chain.Sets {
+			bytes += s.Bytes // the file is gone: the backup's size stands in for it
+		}
+		est = b.estimate(providers.VerbActivateCopy, bytes)
+	}
+	reason := fmt.Sprintf("%s; its %s copy on %s is healthy: activating it takes about %s and reaches log generation %d",
+		damage, c.Kind(), copyHost(c, sg.Server), RoundEstimate(est), reach)
+	if chain != nil && len(chain.Sets) > 0 {
+		var n int64
+		for _, s := range chain.Sets {
+			n += s.Bytes
+		}
+		restoreReach := chain.Covers
+		if logs := sg.Health; logs != nil {
+			restoreReach, _ = rollForward(logs, chain.Covers)
+		}
+		reason += fmt.Sprintf("; a restore of %s would take about %s and reach generation %d",
+			chain.Describe(), RoundEstimate(b.estimate(providers.VerbRestoreBackup, n)+b.estimate(providers.VerbHardRecovery, int64(restoreReach-chain.Sets[0].Logs.Low+1))), restoreReach)
+	}
+	step := after(b.add(&providers.Step{
+		Verb: providers.VerbActivateCopy, Address: addr, Identity: db.StorageGroup, Args: args,
+		Reason: reason, Effect: effect, Loss: loss, Estimate: est, Command: cmd,
+	}), append(deps, parent, b.lastStepOf(b.serverAddr(c.Machine)))...)
+	last := step
+	if db.Mounted {
+		last = mount("the activated copy is mounted", step)
+	}
+	b.activated[db.StorageGroup.Key()] = last
+	return true
+}
+
+func copyHost(c *org.StandbyCopy, server string) string {
+	if c.Local {
+		return server + " (" + c.Path + ")"
+	}
+	return c.Machine
+}
+
+func copyState(h *org.CopyHealth) string {
+	if h.Error != "" {
+		return h.Status + ": " + h.Error
+	}
+	if len(h.Stale) > 0 {
+		return "seeded from a file since replaced"
+	}
+	return h.Status
+}
+
+func slicesContainsKey(ids []org.Identity, id org.Identity) bool {
+	for _, x := range ids {
+		if x.Key() == id.Key() {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package planner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+)
+
+// withStandby gives SG2 (PF1's group) an SCR copy on MBX03, live and
+// healthy: copied through generation 8 of 9, replayed through 6.
+func withStandby(d, live *org.Org) {
+	d.Servers = append(d.Servers, &org.Server{Addr: addr(org.KindServer, "MBX03"), Name: "MBX03", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise})
+	live.Servers = append(live.Servers, &org.Server{Name: "MBX03", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise, Health: &org.ServerHealth{Up: true}})
+	d.StorageGroups[1].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.Duration(time.Hour)}
+	live.StorageGroups[1].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.Duration(time.Hour),
+		Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 6}}
+	live.Backups = append(live.Backups, &org.BackupSet{ID: "full-sg2", Type: org.BackupFull, StorageGroup: `MBX01\SG2`,
+		Databases: []org.Identity{`MBX01\SG2\PF1`}, Logs: org.LogRange{Low: 1, High: 3}, Covers: 3, Bytes: 4 << 30, Time: time.Date(2026, 11, 24, 22, 0, 0, 0, time.UTC)})
+}
+
+func TestStandbyCopies(t *testing.T) {
+	tests := []struct {
+		name    string
+		damage  func(d, live *org.Org)
+		opts    Options
+		steps   string
+		refused string
+		golden  bool
+	}{
+		{name: "healthy", damage: func(*org.Org, *org.Org) {}},
+		{name: "not enabled", damage: func(_, l *org.Org) { l.StorageGroups[1].Copy = nil },
+			steps: "storage_group.SG2:enable_copy"},
+		{name: "failed: seeded again", damage: func(_, l *org.Org) {
+			l.StorageGroups[1].Copy.Health.Status, l.StorageGroups[1].Copy.Health.Error = "Failed", "copied log generation 7 is damaged"
+		}, steps: "storage_group.SG2:seed_copy"},
+		{name: "lag changed: a note", damage: func(d, _ *org.Org) { d.StorageGroups[1].Copy.ReplayLag = org.Duration(2 * time.Hour) }},
+		{name: "file lost, source up: activated, nothing lost", damage: func(_, l *org.Org) {
+			h := liveDB(l, "PF1").Health
+			h.FileExists, h.Mounted = false, false
+		}, golden: true,
+			steps: "public_folder_database.PF1:activate_copy public_folder_database.PF1:mount storage_group.SG2:seed_copy"},
+		{name: "source lost: refused without permission", damage: func(_, l *org.Org) {
+			lose(l)
+		}, refused: "Recovery would lose data"},
+		{name: "source lost, allowed: activated with the copy queue lost", damage: func(_, l *org.Org) {
+			lose(l)
+		}, opts: Options{AllowDataLoss: true}, golden: true,
+			steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount " +
+				"mailbox_database.DB2:create_empty_database mailbox_database.DB2:mount storage_group.SG2:create_storage_group " +
+				"public_folder_database.PF1:activate_copy public_folder_database.PF1:mount storage_group.SG2:seed_copy"},
+		{name: "copy machine down: restore instead", damage: func(_, l *org.Org) {
+			l.StorageGroups[1].Copy.Health.Status = "ServiceDown"
+			h := liveDB(l, "PF1").Health
+			h.FileExists, h.Mounted = false, false
+		}, steps: "public_folder_database.PF1:allow_file_restore public_folder_database.PF1:restore_backup public_folder_database.PF1:hard_recovery " +
+			"public_folder_database.PF1:mount public_folder_database.PF1:set_database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			withStandby(desired, live)
+			tt.damage(desired, live)
+			p, diags := New(desired, live, tt.opts)
+			if tt.refused != "" {
+				if !diags.HasErrors() || diags[0].Summary != tt.refused {
+					t.Fatalf("got %v, want %q", diags, tt.refused)
+				}
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if got := ids(p); got != tt.steps {
+				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
+			}
+			assertDependenciesFirst(t, p)
+			if tt.golden {
+				var text bytes.Buffer
+				WriteText(&text, p, TextOptions{})
+				name := "copy_" + strings.NewReplacer(" ", "_", ":", "", ",", "").Replace(tt.name)
+				goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, name+".txt", text.Bytes())
+			}
+		})
+	}
+}
+
+// lose takes MBX01 away whole: disks, logs, databases.
+func lose(l *org.Org) {
+	l.Servers[0].Health.Up = false
+	for _, sg := range l.StorageGroups {
+		sg.Health = &org.LogHealth{Prefix: sg.Health.Prefix}
+	}
+	for _, db := range l.Databases {
+		db.Health = &org.DatabaseHealth{}
+	}
+	ch := l.StorageGroups[1].Copy.Health
+	ch.SourceUp = false
+}
