@@ -209,7 +209,8 @@ type builder struct {
 	byID          map[string]*providers.Step
 	last          map[string]*providers.Step  // the last step planned per address
 	recoveries    map[string]*mailboxRecovery // by database identity key
-	hubs          []*providers.Step           // Hub Transport rebuilds, which mounts wait for
+	hubs          []*providers.Step           // Hub Transport rebuilds, which mounts and Edge subscriptions wait for
+	clientAccess  []*providers.Step           // Client Access rebuilds, which mounts wait for
 	activated     map[string]*providers.Step  // storage groups whose copy was activated: the last step of it
 	plan          *Plan
 	diags         hcl.Diagnostics

@@ -73,18 +73,28 @@ func (b *builder) server(s *org.Server) {
 	}
 }
 
-// trackHub remembers the rebuild of a Hub Transport server: databases
-// mount after it, so that mail flows as users come back.
+// trackHub remembers the rebuild of a Hub Transport or Client Access
+// server with no other of its role up in its site: databases mount (the
+// users are back) only after it, so that mail flows and clients can
+// connect when they are.
 func (b *builder) trackHub(s *org.Server, step *providers.Step) {
-	if !s.Roles.Has(org.RoleHubTransport) {
-		return
+	if s.Roles.Has(org.RoleHubTransport) && !b.otherUp(s, org.RoleHubTransport) {
+		b.hubs = append(b.hubs, step)
 	}
+	if s.Roles.Has(org.RoleClientAccess) && !b.otherUp(s, org.RoleClientAccess) {
+		b.clientAccess = append(b.clientAccess, step)
+	}
+}
+
+// otherUp reports whether another server with the role answers in s's
+// site.
+func (b *builder) otherUp(s *org.Server, role org.Role) bool {
 	for _, o := range b.live.Servers {
-		if !strings.EqualFold(o.Name, s.Name) && o.Roles.Has(org.RoleHubTransport) && strings.EqualFold(o.Site, s.Site) && o.Health != nil && o.Health.Up {
-			return // another hub in the site carries the mail meanwhile
+		if !strings.EqualFold(o.Name, s.Name) && o.Roles.Has(role) && strings.EqualFold(o.Site, s.Site) && o.Health != nil && o.Health.Up {
+			return true
 		}
 	}
-	b.hubs = append(b.hubs, step)
+	return false
 }
 
 func (b *builder) storageGroup(sg *org.StorageGroup) {
@@ -155,11 +165,12 @@ func (b *builder) database(db *org.Database) {
 		kind = "public_folder"
 	}
 	mount := func(reason string, deps ...*providers.Step) *providers.Step {
-		// After any Hub Transport rebuild, so mail flows once users are back.
+		// After the Hub Transport and Client Access rebuilds, so mail
+		// flows and clients connect once users are back.
 		return after(b.add(&providers.Step{
 			Verb: providers.VerbMount, Address: addr, Identity: id, Reason: reason, Effect: providers.Reversible,
 			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(id))),
-		}), append(append(deps, parent), b.hubs...)...)
+		}), append(append(append(deps, parent), b.hubs...), b.clientAccess...)...)
 	}
 
 	if live == nil {

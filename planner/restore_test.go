@@ -227,3 +227,34 @@ func TestHubComesBackBeforeMailboxesMount(t *testing.T) {
 		t.Fatalf("notes for the rebuilt hub/client access server: %s", notes)
 	}
 }
+
+// Users come back when their databases mount: after the rebuild of the
+// site's only Client Access server, not before; a second one up in the
+// site serves them meanwhile.
+func TestClientAccessComesBackBeforeMailboxesMount(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		otherCAS bool
+		waits    bool
+	}{{"the only CAS", false, true}, {"another CAS up", true, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			desired.Servers = append(desired.Servers, &org.Server{Addr: addr(org.KindServer, "CAS01"), Name: "CAS01", Roles: org.Roles(org.RoleClientAccess)})
+			live.Servers = append(live.Servers, &org.Server{Name: "CAS01", Roles: org.Roles(org.RoleClientAccess), Health: &org.ServerHealth{Up: false}})
+			if tt.otherCAS {
+				desired.Servers = append(desired.Servers, &org.Server{Addr: addr(org.KindServer, "CAS02"), Name: "CAS02", Roles: org.Roles(org.RoleClientAccess)})
+				live.Servers = append(live.Servers, &org.Server{Name: "CAS02", Roles: org.Roles(org.RoleClientAccess), Health: &org.ServerHealth{Up: true}})
+			}
+			liveDB(live, "DB1").Health.Mounted = false
+			liveDB(live, "DB1").Health.State = org.StateClean
+			p, diags := New(desired, live, Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			mount := p.Step("mailbox_database.DB1:mount")
+			if got := mount != nil && slices.Contains(mount.DependsOn, "server.CAS01:create_server"); got != tt.waits {
+				t.Fatalf("the mount waits for CAS01's rebuild: %v, want %v (%+v)", got, tt.waits, mount)
+			}
+		})
+	}
+}
