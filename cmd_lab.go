@@ -29,7 +29,7 @@ type labCommand struct {
 func labCommands() []labCommand {
 	return []labCommand{
 		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit), ""},
-		{"traffic", "lab traffic [-mailboxes N] [-items N] [-seed S] [DIR]", "deliver deterministic mail to every mounted mailbox database", 0, trafficFlags, ""},
+		{"traffic", "lab traffic [-mailboxes N] [-items N] [-external N] [-seed S] [DIR]", "send deterministic mail to every mailbox database, through a hub when there is one, and to other organizations", 0, trafficFlags, ""},
 		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items, or an Edge server's configuration", 1, inspectFlags, ""},
 		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
@@ -395,10 +395,11 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 	opts := lab.TrafficOptions{}
 	fs.IntVar(&opts.Mailboxes, "mailboxes", 3, "mailboxes per mounted mailbox database (created if missing)")
 	fs.IntVar(&opts.Items, "items", 10, "messages delivered to each mailbox")
+	fs.IntVar(&opts.External, "external", 0, "messages each mailbox sends to other organizations, through a hub (and the subscribed Edge)")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "the same seed and history deliver the same mail")
 	return func(ctx context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
-		if opts.Mailboxes < 0 || opts.Items < 0 {
-			return fmt.Errorf("-mailboxes and -items cannot be negative")
+		if opts.Mailboxes < 0 || opts.Items < 0 || opts.External < 0 {
+			return fmt.Errorf("-mailboxes, -items and -external cannot be negative")
 		}
 		rep, err := l.Traffic(ctx, opts)
 		if err != nil {
@@ -410,6 +411,9 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			_ = id
 		}
 		fmt.Fprintf(s.stdout, "Delivered %d messages to %d databases.\n", total, len(rep.Delivered))
+		if rep.External > 0 {
+			fmt.Fprintf(s.stdout, "Sent %d messages to other organizations; exdr lab queues shows any still on their way.\n", rep.External)
+		}
 		for _, id := range sortedIdentities(rep.Queued) {
 			fmt.Fprintf(s.stdout, "  %d messages for %s wait in %s's queues: the database is not mounted\n", rep.Queued[id], id, rep.Via[id])
 		}

@@ -137,7 +137,11 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	}
 	rep.ItemsAfter = after.count()
 	rep.Lost = before.missingFrom(after)
-	rep.MessagesLost = undelivered(queued, after)
+	sent, err := l.SentOut()
+	if err != nil {
+		return nil, fmt.Errorf("read what other organizations received: %w", err)
+	}
+	rep.MessagesLost = undelivered(queued, after, sent)
 	rep.judgeRecovery(dr)
 	rep.judge()
 	return rep, nil
@@ -206,7 +210,7 @@ func oneLine(err error) string {
 func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) error {
 	switch a.Kind {
 	case "traffic":
-		opts := lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Items: num(a, "items", 5), Seed: uint64(num(a, "seed", 1))}
+		opts := lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Items: num(a, "items", 5), External: num(a, "external", 0), Seed: uint64(num(a, "seed", 1))}
 		_, err := l.Traffic(ctx, opts)
 		return err
 	case "backup":

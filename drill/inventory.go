@@ -69,11 +69,14 @@ func (in items) missingFrom(after items) []LostItem {
 }
 
 // undelivered lists the queued messages that are not in their
-// recipient's mailbox after the recovery.
-func undelivered(queued []lab.QueuedMessage, after items) []LostItem {
+// recipient's mailbox after the recovery, nor, for another
+// organization, accepted by its server.
+func undelivered(queued []lab.QueuedMessage, after items, sent map[string]map[string]time.Time) []LostItem {
 	var out []LostItem
 	for _, m := range queued {
-		if _, ok := after[m.Mailbox][m.Subject]; !ok {
+		_, delivered := after[m.Mailbox][m.Subject]
+		_, accepted := sent[m.Mailbox][m.Subject]
+		if !delivered && !accepted {
 			out = append(out, LostItem{Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time.UTC()})
 		}
 	}

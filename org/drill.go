@@ -49,7 +49,7 @@ type DrillKind struct {
 // DrillBefore and DrillDisasters are the action kinds, by block label.
 var (
 	DrillBefore = map[string]DrillKind{
-		"traffic":  {Args: []string{"mailboxes", "items", "seed"}},
+		"traffic":  {Args: []string{"mailboxes", "items", "external", "seed"}},
 		"backup":   {Args: []string{"type", "storage_group"}},
 		"clock":    {Args: []string{"advance"}, Required: 1},
 		"dismount": {Args: []string{"database"}, Required: 1},

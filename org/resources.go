@@ -324,6 +324,8 @@ type Queue struct {
 	// order; PerDatabase counts the messages for each.
 	Databases   []Identity
 	PerDatabase []int
+	// NextHopServer is the Edge server a relay queue waits for.
+	NextHopServer string
 }
 
 // DefaultQueuePath is where Setup puts mail.que.

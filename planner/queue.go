@@ -237,8 +237,29 @@ func (p *queuePlan) deliverable(h *org.QueueHealth) ([]*providers.Step, string) 
 				deps = append(deps, step)
 			}
 		}
+		if step, why := p.b.hopReady(qu); why != "" {
+			return nil, why
+		} else if step != nil {
+			deps = append(deps, step)
+		}
 	}
 	return deps, ""
+}
+
+// hopReady says how a relay queue's next hop (an Edge server) will
+// answer when the plan has run: already (nil, ""), after a planned
+// rebuild (its last step), or not (the reason).
+func (b *builder) hopReady(qu *org.Queue) (*providers.Step, string) {
+	if qu.NextHopServer == "" {
+		return nil, ""
+	}
+	if s := b.lastStepOf(b.serverAddr(qu.NextHopServer)); s != nil {
+		return s, ""
+	}
+	if s := b.liveIx.Server(qu.NextHopServer); s != nil && s.Health != nil && s.Health.Up {
+		return nil, ""
+	}
+	return nil, fmt.Sprintf("%s holds mail for %s, which does not answer and this plan does not rebuild", qu.Identity, qu.NextHopServer)
 }
 
 // mountedBy says how a database will be mounted when the plan has run:
@@ -275,6 +296,17 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 				p.addr, qu.Identity, plural(qu.MessageCount, "message"), psQuote(qu.Identity))
 			continue
 		}
+		if qu.NextHopServer != "" {
+			step, why := p.b.hopReady(qu)
+			if why != "" {
+				p.b.note("%s: %s; it stays queued.", p.addr, why)
+				continue
+			}
+			deps = append(deps, step)
+			names = append(names, qu.NextHopDomain)
+			cmds = append(cmds, fmt.Sprintf("Retry-Queue -Identity %s", psQuote(qu.Identity)))
+			continue
+		}
 		mounts := 0
 		for i, db := range qu.Databases {
 			step, why := p.b.mountedBy(db)
@@ -299,7 +331,7 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 		return 0
 	}
 	slices.Sort(names)
-	reason := fmt.Sprintf("%s in Retry (%s) for databases mounted by now: transport would wait out its retry interval",
+	reason := fmt.Sprintf("%s in Retry (%s) whose next hop answers by now: transport would wait out its retry interval",
 		plural(len(names), "queue"), strings.Join(names, ", "))
 	p.add(&providers.Step{Verb: providers.VerbRetryQueue, Args: p.args("queues", strings.Join(names, ",")),
 		Reason: reason, Effect: providers.Reversible, Command: strings.Join(cmds, "; ")}, deps...)

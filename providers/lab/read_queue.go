@@ -95,6 +95,12 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 		if it.Dest == "" {
 			continue
 		}
+		if qu.DeliveryType != "MapiDelivery" {
+			if strings.HasPrefix(it.Queue, edgeQueuePrefix) {
+				qu.NextHopServer = it.Dest
+			}
+			continue
+		}
 		i, seen := dests[queueKey(it.Queue)][strings.ToLower(it.Dest)]
 		if !seen {
 			i = len(qu.Databases)

@@ -21,6 +21,7 @@ const checkpointDepth = 4
 type TrafficOptions struct {
 	Mailboxes int    // per mailbox database; those missing are created
 	Items     int    // delivered to each mailbox
+	External  int    // sent by each mailbox to other organizations (through a hub)
 	Seed      uint64 // the same seed and history give the same mail
 }
 
@@ -29,9 +30,12 @@ type TrafficReport struct {
 	Delivered map[org.Identity]int
 	// Queued are the messages a hub accepted but could not deliver yet
 	// (their database is not mounted): they wait in its queue database.
-	Queued  map[org.Identity]int
-	Via     map[org.Identity]string // the hub each database's mail went through
-	Skipped []string                // databases that took no mail, and why
+	Queued map[org.Identity]int
+	Via    map[org.Identity]string // the hub each database's mail went through
+	// External counts the messages the mailboxes sent to other
+	// organizations, accepted by a hub: on their way, or arrived.
+	External int
+	Skipped  []string // databases that took no mail, and why
 }
 
 // Traffic sends deterministic mail to every mailbox database. In an

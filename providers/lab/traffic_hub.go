@@ -41,6 +41,11 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) 
 	})
 	var msgs []Item
 	var aliases []string
+	sent := map[string]int{}
+	if opts.External > 0 {
+		sent = l.sentBy()
+	}
+	external := 0
 	for i := 1; i <= opts.Mailboxes; i++ {
 		mb := MailboxName(c.db.Name, i)
 		if home, ok := homes[mb]; ok && !strings.EqualFold(home, string(id)) {
@@ -51,6 +56,11 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) 
 			seq := have[mb] + queued[mb] + 1
 			have[mb]++
 			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.now()))
+		}
+		for k := 0; k < opts.External; k++ {
+			sent[mb]++
+			msgs = append(msgs, externalMessage(opts.Seed, mb, sent[mb], l.now()))
+			external++
 		}
 	}
 	if len(msgs) == 0 {
@@ -73,9 +83,10 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) 
 	if n > 0 {
 		rep.Delivered[id] += n
 	}
-	if n < len(msgs) {
-		rep.Queued[id] += len(msgs) - n
+	if internal := len(msgs) - external; n < internal {
+		rep.Queued[id] += internal - n
 	}
+	rep.External += external
 	return nil
 }
 

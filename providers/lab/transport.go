@@ -260,11 +260,15 @@ func isDeliveryQueue(name string) bool {
 
 // deliveryType is Get-Queue's DeliveryType for a queue.
 func deliveryType(name string) string {
-	switch name {
-	case queueSubmission, queuePoison:
+	switch {
+	case name == queueSubmission || name == queuePoison:
 		return "Undefined"
-	case queueUnreachable:
+	case name == queueUnreachable:
 		return "Unreachable"
+	case strings.HasPrefix(name, edgeQueuePrefix):
+		return "SmtpRelayWithinAdSiteToEdge"
+	case strings.Contains(name, "."):
+		return "DnsConnectorDelivery" // a domain: server names have no dots
 	}
 	return "MapiDelivery"
 }

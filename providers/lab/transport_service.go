@@ -201,10 +201,13 @@ func (l *Lab) submit(server string, msgs []Item) (delivered int, err error) {
 
 // runQueues is transport at work: the categorizer routes what waits in
 // Submission (and, when resubmit is asked, in Unreachable) to the
-// delivery queue of the recipient's Mailbox server, and each delivery
+// delivery queue of the recipient's Mailbox server, or, for another
+// organization, to the subscribed Edge or the recipient's domain; each
 // queue not suspended, nor waiting out a retry, delivers into the
-// mailbox databases. A database that is not mounted puts its queue in
-// Retry, the messages kept. retry names the queues Retry-Queue forces.
+// mailbox databases or relays. A database that is not mounted, or a next
+// hop that does not answer, puts its queue in Retry, the messages kept.
+// retry names the queues Retry-Queue forces. It returns how many
+// messages reached a mailbox database.
 func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
 	force := func(name string) bool { return retry != nil && (retry[queueKey(name)] || retry[allQueuesKey]) }
 	if !q.svc.Running {
@@ -230,6 +233,10 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 		resubmit := retry != nil && retry[queueKey(queueUnreachable)]
 		v.rewrite(func(it *Item) bool {
 			if it.Queue != queueSubmission && (it.Queue != queueUnreachable || !resubmit) {
+				return true
+			}
+			if isExternal(it.Mailbox) {
+				it.Queue, it.Dest = l.routeExternal(q.server, it.Mailbox)
 				return true
 			}
 			db := homes[strings.ToLower(it.Mailbox)]
@@ -268,10 +275,20 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 					continue
 				}
 				msgs := byQueue[name][dest]
-				err := l.deliverItems(org.Identity(dest), msgs)
+				mapi := deliveryType(name) == "MapiDelivery"
+				var err error
+				if mapi {
+					err = l.deliverItems(org.Identity(dest), msgs)
+				} else {
+					err = l.relay(name, dest, msgs)
+				}
 				if err != nil {
-					next.LastError = storeOffline
-					if !errors.Is(err, errNotMounted) {
+					switch {
+					case !mapi:
+						next.LastError = err.Error()
+					case errors.Is(err, errNotMounted):
+						next.LastError = storeOffline
+					default:
 						next.LastError = "451 4.4.0 " + err.Error()
 					}
 					next.Waiting = append(next.Waiting, dest)
@@ -280,7 +297,9 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 				for _, m := range msgs {
 					done[m.ID] = true
 				}
-				delivered += len(msgs)
+				if mapi {
+					delivered += len(msgs)
+				}
 			}
 			if len(next.Waiting) > 0 {
 				v.cat.Queues[queueKey(name)] = next

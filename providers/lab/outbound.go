@@ -1,0 +1,199 @@
+package lab
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Mail to other organizations: a hub relays it to the Edge Transport
+// server subscribed to its site (queue "EdgeSync - SITE to Internet"),
+// or, with none, sends it itself; the sending server queues it per
+// recipient domain and hands it to the domain's mail server. The lab
+// plays those servers: what they accept is appended to
+// internet/DOMAIN.jsonl under the lab, where a drill counts it.
+
+const (
+	internetDir = "internet"
+	// edgeQueuePrefix names a hub's queue to a subscribed Edge server.
+	edgeQueuePrefix = "EdgeSync - "
+	edgeUnreachable = "451 4.4.0 Primary target IP address responded with: 421 4.2.1 Unable to connect"
+)
+
+// externalDomains are the partners traffic writes to.
+var externalDomains = []string{"fabrikam.example", "litwareinc.example"}
+
+func isExternal(recipient string) bool { return strings.Contains(recipient, "@") }
+
+func recipientDomain(recipient string) string {
+	return strings.ToLower(recipient[strings.LastIndexByte(recipient, '@')+1:])
+}
+
+// edgeQueue is a hub's queue name for the Edge its site is subscribed
+// to, and that Edge; empty when no Edge is subscribed.
+func (l *Lab) edgeQueue(hub string) (queue, edge string) {
+	l.viewDirectory(func(d *directory) error {
+		s := d.server(hub)
+		if s == nil || !s.Roles.Has(org.RoleHubTransport) {
+			return nil
+		}
+		for _, sub := range d.EdgeSubscriptions {
+			if sub.Site == "" || strings.EqualFold(sub.Site, s.Site) {
+				queue, edge = edgeQueuePrefix+s.Site+" to Internet", sub.Edge
+				return nil
+			}
+		}
+		return nil
+	})
+	return queue, edge
+}
+
+// routeExternal is the categorizer's answer for mail leaving the
+// organization: the queue and the next hop it waits for.
+func (l *Lab) routeExternal(server, recipient string) (queue, dest string) {
+	if q, edge := l.edgeQueue(server); q != "" {
+		return q, edge
+	}
+	d := recipientDomain(recipient)
+	return d, d
+}
+
+// relay hands messages on: to the Edge server a hub relays to, or to
+// the recipients' domain's mail server.
+func (l *Lab) relay(queue, dest string, msgs []Item) error {
+	if strings.HasPrefix(queue, edgeQueuePrefix) {
+		if !l.machineUp(dest) {
+			return fmt.Errorf("%s", edgeUnreachable)
+		}
+		q, err := l.queue(dest)
+		if err != nil || !q.svc.Running {
+			return fmt.Errorf("%s", edgeUnreachable)
+		}
+		_, err = l.submit(dest, msgs)
+		return err
+	}
+	return l.sendToInternet(dest, msgs)
+}
+
+// sendToInternet is the remote domain's mail server accepting messages.
+func (l *Lab) sendToInternet(domain string, msgs []Item) error {
+	dir := filepath.Join(l.root, internetDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, err := os.OpenFile(filepath.Join(dir, domain+".jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, m := range msgs {
+		m.ID, m.Queue, m.Dest = 0, "", ""
+		b, err := json.Marshal(m)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		w.Write(append(b, '\n'))
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// SentOut lists every message the other organizations' servers have
+// accepted, by recipient then subject.
+func (l *Lab) SentOut() (map[string]map[string]time.Time, error) {
+	out := map[string]map[string]time.Time{}
+	files, _ := filepath.Glob(filepath.Join(l.root, internetDir, "*.jsonl"))
+	for _, path := range files {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line == "" {
+				continue
+			}
+			var it Item
+			if err := json.Unmarshal([]byte(line), &it); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			if out[it.Mailbox] == nil {
+				out[it.Mailbox] = map[string]time.Time{}
+			}
+			out[it.Mailbox][it.Subject] = it.Time
+		}
+	}
+	return out, nil
+}
+
+// sentBy counts the external messages each sender has sent so far,
+// delivered or still queued anywhere, so new ones number on.
+func (l *Lab) sentBy() map[string]int {
+	n := map[string]int{}
+	if out, err := l.SentOut(); err == nil {
+		for _, subjects := range out {
+			for s := range subjects {
+				n[senderOf(s)]++
+			}
+		}
+	}
+	for _, srv := range l.transportServers() {
+		msgs, err := l.queuedMessages(srv)
+		if err != nil {
+			continue
+		}
+		for _, m := range msgs {
+			if isExternal(m.Mailbox) {
+				n[senderOf(m.Subject)]++
+			}
+		}
+	}
+	return n
+}
+
+// externalMessage makes a mailbox's seq-th message to another
+// organization: its subject names the sender, as the sender's own
+// numbering does.
+func externalMessage(seed uint64, sender string, seq int, now time.Time) Item {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "out|%s|%d", sender, seq)
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	body := make([]string, 20+rng.IntN(20))
+	for i := range body {
+		body[i] = words[rng.IntN(len(words))]
+	}
+	domain := externalDomains[rng.IntN(len(externalDomains))]
+	return Item{
+		Mailbox: fmt.Sprintf("partner%02d@%s", rng.IntN(10), domain),
+		Folder:  "Inbox",
+		Subject: fmt.Sprintf("Outbound %d from %s", seq, sender),
+		From:    sender + "@contoso.example",
+		Time:    now.UTC(),
+		Body:    strings.Join(body, " "),
+	}
+}
+
+// senderOf reads the sender back from an outbound subject.
+func senderOf(subject string) string {
+	if i := strings.LastIndex(subject, " from "); i >= 0 {
+		return subject[i+len(" from "):]
+	}
+	return ""
+}
