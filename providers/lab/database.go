@@ -45,6 +45,19 @@ func (c *dbContext) target() *edbTarget {
 }
 
 func (l *Lab) database(id org.Identity) (*dbContext, error) {
+	c, err := l.databaseFiles(id)
+	if err != nil {
+		return nil, err
+	}
+	if l.failed(c.server) {
+		return nil, fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", c.server)
+	}
+	return c, nil
+}
+
+// databaseFiles is database for reading the files alone, as eseutil /mh
+// reads them from the disks of a failed machine.
+func (l *Lab) databaseFiles(id org.Identity) (*dbContext, error) {
 	c := &dbContext{}
 	err := l.viewDirectory(func(d *directory) error {
 		c.db = d.database(id)
@@ -63,9 +76,6 @@ func (l *Lab) database(id org.Identity) (*dbContext, error) {
 	}
 	if _, err := os.Stat(l.disksDir(c.server)); err != nil {
 		return nil, fmt.Errorf("server %s is down: its disks are gone", c.server)
-	}
-	if l.failed(c.server) {
-		return nil, fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", c.server)
 	}
 	if c.path, err = l.HostPath(c.server, c.db.EdbFilePath); err != nil {
 		return nil, err

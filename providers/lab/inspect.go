@@ -81,7 +81,7 @@ func stampTime(ns int64) time.Time {
 
 // Inspect reads a database's header and pages.
 func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
-	c, err := l.database(id)
+	c, err := l.databaseFiles(id)
 	if err != nil {
 		return nil, err
 	}
