@@ -36,7 +36,7 @@ func labCommands() []labCommand {
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
-		{"break", "lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
+		{"break", "lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | poison-messages SERVER N | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
 		{"edge", "lab edge [DIR] add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "customise an Edge server, for a drill to bring back", -1, noFlags(labEdge), ""},
 		{"crash", "lab crash [DIR] SERVER", "stop a server's Information Store and transport abruptly, as a power cut would", 1, noFlags(labCrash), ""},
 		{"queues", "lab queues [DIR] [SERVER]", "list each transport server's queues, as Get-Queue would, with its mail.que", -1, noFlags(labQueues), ""},
@@ -197,7 +197,7 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
 	need := func(n int) error {
 		if len(args) != n+1 {
-			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
+			return fmt.Errorf("usage: exdr lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | poison-messages SERVER N | delete-logs STORAGE_GROUP FROM | corrupt-backup SET")
 		}
 		return nil
 	}
@@ -233,6 +233,19 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 			return err
 		}
 		fmt.Fprintf(s.stdout, "Page %d of %s's mail.que is corrupted.\n", page, args[1])
+	case "poison-messages":
+		if err := need(2); err != nil {
+			return err
+		}
+		n, err := strconv.Atoi(args[2])
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q: give how many messages, such as 3", args[2])
+		}
+		moved, err := l.PoisonMessages(args[1], n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "%d queued messages of %s are in its Poison queue.\n", moved, args[1])
 	case "delete-server-object":
 		if err := need(1); err != nil {
 			return err
@@ -295,7 +308,7 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 		}
 		fmt.Fprintf(s.stdout, "Backup set %s is corrupted.\n", args[1])
 	default:
-		return fmt.Errorf("lab break %s: give lose-server, fail-server, delete-server-object, delete-database, corrupt-page, corrupt-queue, delete-logs or corrupt-backup", args[0])
+		return fmt.Errorf("lab break %s: give lose-server, fail-server, delete-server-object, delete-database, corrupt-page, corrupt-queue, poison-messages, delete-logs or corrupt-backup", args[0])
 	}
 	return nil
 }

@@ -288,6 +288,11 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 	var names, cmds []string
 	var deps []*providers.Step
 	for _, qu := range h.Queues {
+		if qu.NextHopDomain == "Poison" && qu.MessageCount > 0 {
+			p.b.note("%s: %s holds %s that crashed transport; exdr leaves them to you: look at them (Export-Message), then Resume-Message or Remove-Message.",
+				p.addr, qu.Identity, plural(qu.MessageCount, "message"))
+			continue
+		}
 		if qu.Status != "Retry" || qu.MessageCount == 0 {
 			continue
 		}

@@ -161,3 +161,19 @@ func TestQueueDatabaseMoves(t *testing.T) {
 		t.Fatalf("move step: %+v", s)
 	}
 }
+
+// Poison messages are a person's call: noted, never retried.
+func TestPoisonMessagesAreNoted(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	h := liveQueue(live, "HUB01")
+	h.Messages = 3
+	h.Queues = []*org.Queue{{Identity: `HUB01\Poison`, DeliveryType: "Undefined", NextHopDomain: "Poison", Status: "Suspended", MessageCount: 3}}
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() || p.Changes() {
+		t.Fatalf("plan %s, %v: want no steps", ids(p), diags)
+	}
+	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, `HUB01\Poison holds 3 messages that crashed transport`) {
+		t.Fatalf("notes: %s", notes)
+	}
+}

@@ -164,3 +164,29 @@ func (l *Lab) CorruptQueuePage(server string, page uint32) error {
 	}
 	return corruptPage(q.path, q.winPath, page)
 }
+
+// PoisonMessages moves n of a server's queued messages to its Poison
+// queue, as transport does with a message that crashed it twice: there
+// they stay, suspended, until an administrator resumes or removes them.
+func (l *Lab) PoisonMessages(server string, n int) (int, error) {
+	q, err := l.queue(server)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	err = l.withQueue(q, func(v *dbView) error {
+		v.rewrite(func(it *Item) bool {
+			if moved < n && isDeliveryQueue(it.Queue) {
+				it.Queue, it.Dest = queuePoison, ""
+				moved++
+			}
+			return true
+		})
+		if moved > 0 {
+			v.cat.Queues[queueKey(queuePoison)] = &queueState{Status: "Suspended"}
+			v.changed[1] = true
+		}
+		return nil
+	})
+	return moved, err
+}

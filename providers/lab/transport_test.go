@@ -2,6 +2,8 @@ package lab
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -233,5 +235,43 @@ func TestRotationDrainsThenStartsANewQueueDatabase(t *testing.T) {
 	h := queueHealth(t, l, "HUB01")
 	if !h.Running || h.Messages != 0 || h.Pages != 7 {
 		t.Fatalf("after rotation: running %v, %d messages, %d pages; want a new database", h.Running, h.Messages, h.Pages)
+	}
+}
+
+func TestPoisonMessagesWaitSuspended(t *testing.T) {
+	l := newHubLab(t)
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 10, Seed: 1})
+	if n, err := l.PoisonMessages("HUB01", 3); err != nil || n != 3 {
+		t.Fatalf("poisoned %d, %v", n, err)
+	}
+	apply(t, l, providers.VerbMount, db1)
+	if err := queueStep(t, l, providers.VerbRetryQueue, "HUB01", map[string]string{"queues": "MBX01"}); err != nil {
+		t.Fatal(err)
+	}
+	if in := inspect(t, l); in.Items() != 7 {
+		t.Fatalf("DB1 holds %d items, want the 7 not poisoned", in.Items())
+	}
+	h := queueHealth(t, l, "HUB01")
+	if len(h.Queues) != 1 || h.Queues[0].Identity != `HUB01\Poison` || h.Queues[0].Status != "Suspended" || h.Queues[0].MessageCount != 3 {
+		t.Fatalf("queues: %+v", h.Queues)
+	}
+}
+
+func TestMovingTheQueueDatabaseKeepsItsMessages(t *testing.T) {
+	l := newHubLab(t)
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
+	if err := queueStep(t, l, providers.VerbMoveQueueDatabase, "HUB01", map[string]string{"path": `D:\Queue`, "logging_path": `L:\QueueLogs`}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := org.NewIndex(o).QueueDatabase("HUB01")
+	if q.Path != `D:\Queue` || q.LoggingPath != `L:\QueueLogs` || !q.Health.Running || q.Health.Messages != 30 {
+		t.Fatalf("after the move: %s, %s, %+v", q.Path, q.LoggingPath, q.Health)
+	}
+	if _, err := os.Stat(filepath.Join(l.serverDir("HUB01"), "disks", "D", "Queue", "mail.que")); err != nil {
+		t.Fatal(err)
 	}
 }
