@@ -62,6 +62,14 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 			return err
 		}
 	}
+	// Every drill of this run plans with what earlier runs measured; what
+	// this run measures is kept for the next.
+	snapshot, err := drill.LoadEstimates(ws.dir)
+	if err != nil {
+		return err
+	}
+	estimates, _ := drill.LoadEstimates(ws.dir)
+	var learned []string
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	failed := 0
@@ -74,7 +82,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if dr == drills[0] && !lab.Exists(ws.provPath) {
 			fmt.Fprintf(s.stdout, "There is no lab at %s yet: each drill builds the organization in a fresh one first.\n", ws.provPath)
 		}
-		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace})
+		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace, Estimates: snapshot})
 		if !*keep {
 			os.RemoveAll(work)
 		}
@@ -103,6 +111,19 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if *keep {
 			fmt.Fprintf(s.stdout, "  The lab it ran on is kept at %s\n", labDir)
 		}
+		estimates.Learn(dr.Name, rep.Measured, rep.Started)
+		for verb := range rep.Measured {
+			if !slices.Contains(learned, verb) {
+				learned = append(learned, verb)
+			}
+		}
+	}
+	if len(learned) > 0 {
+		if err := estimates.Save(ws.dir); err != nil {
+			return fmt.Errorf("keep the measured rates: %w", err)
+		}
+		slices.Sort(learned)
+		fmt.Fprintf(s.stdout, "Measured %s: later plans estimate from them (%s).\n", strings.Join(learned, ", "), drill.EstimatesFile)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d drills failed", failed, len(drills))

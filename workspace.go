@@ -8,7 +8,9 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/exdr/exdr/drill"
 	"github.com/exdr/exdr/lang"
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/all"
@@ -59,6 +61,9 @@ func (ws *workspace) makePlan(ctx context.Context, opts planner.Options, s *stre
 	live, err := ws.provider.Read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the live organization: %w", err)
+	}
+	if err := learnedEstimates(ws.dir, live); err != nil {
+		return nil, err
 	}
 	if err := checkTargets(ws, opts.Targets); err != nil {
 		return nil, err
@@ -130,3 +135,18 @@ type targetFlags []string
 
 func (t *targetFlags) String() string     { return fmt.Sprint(*t) }
 func (t *targetFlags) Set(v string) error { *t = append(*t, v); return nil }
+
+// learnedEstimates gives the plan the rates earlier drills measured
+// (drills/estimates.json) for the verbs the organization has not measured
+// itself.
+func learnedEstimates(dir string, live *org.Org) error {
+	est, err := drill.LoadEstimates(dir)
+	if err != nil {
+		return err
+	}
+	if live.Throughput == nil {
+		live.Throughput = map[string]float64{}
+	}
+	est.Fill(live.Throughput)
+	return nil
+}

@@ -28,6 +28,9 @@ type Options struct {
 	InPlace bool
 	// Clock times the run; nil uses the wall clock. Tests fix it.
 	Clock func() time.Time
+	// Estimates are what earlier drills measured: the plan uses them
+	// for the verbs the lab has not measured itself. Nil: none.
+	Estimates *Estimates
 }
 
 // Run carries out one drill on a copy of the lab at labRoot.
@@ -84,6 +87,9 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	if err != nil {
 		return nil, fmt.Errorf("read the lab after the disaster: %w", err)
 	}
+	if opts.Estimates != nil {
+		opts.Estimates.Fill(live.Throughput)
+	}
 	p, diags := planner.New(desired, live, planner.Options{AllowDataLoss: dr.AllowDataLoss})
 	if diags.HasErrors() {
 		for _, d := range diags {
@@ -112,12 +118,21 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		rep.Steps = append(rep.Steps, sr)
 		rec.byID[s.ID] = sr
 	}
+	measuredBefore := l.Measurements()
 	t0 := clock()
 	rec.t0 = t0
 	res := executor.Run(ctx, p, func(ctx context.Context, step *providers.Step) error {
 		return l.Apply(ctx, step, nil)
 	}, executor.Options{Observer: rec})
 	rep.ApplyTook = clock().Sub(t0)
+	for verb, m := range l.Measurements() {
+		if m.Runs > measuredBefore[verb].Runs {
+			if rep.Measured == nil {
+				rep.Measured = map[string]float64{}
+			}
+			rep.Measured[verb] = m.PerSecond
+		}
+	}
 	if res.Err != nil {
 		rep.fail("the recovery failed: %s", oneLine(res.Err))
 	}

@@ -45,6 +45,9 @@ type Report struct {
 	// MessagesLost are those not in their recipient's mailbox after.
 	MessagesQueued int        `json:"messages_queued"`
 	MessagesLost   []LostItem `json:"messages_lost"`
+	// Measured are the rates the recovery's steps ran at, by verb, in
+	// units a second: what later plans estimate from.
+	Measured map[string]float64 `json:"measured_rates,omitempty"`
 	// MeasuredRPO is how far before the disaster the oldest lost item
 	// was written: zero when nothing was lost.
 	MeasuredRPO time.Duration `json:"-"`

@@ -57,3 +57,20 @@ func (l *Lab) Throughput() map[string]float64 {
 	}
 	return out
 }
+
+// Measured is what the lab has measured of one verb.
+type Measured struct {
+	PerSecond float64
+	Runs      int
+}
+
+// Measurements returns the measured rates with how many runs each stands on.
+func (l *Lab) Measurements() map[string]Measured {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]Measured{}
+	for verb, m := range l.loadThroughput() {
+		out[verb] = Measured{PerSecond: m.PerSecond, Runs: m.Runs}
+	}
+	return out
+}
