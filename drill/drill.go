@@ -276,6 +276,9 @@ func inflict(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 		return corruptNewestBackup(l, storageGroup(o, a.Args["storage_group"]))
 	case "disable_mailbox":
 		return l.DisableMailbox(a.Args["mailbox"])
+	case "delete_items":
+		_, err := l.DeleteItems(a.Args["mailbox"], num(a, "count", 1))
+		return err
 	case "remove_account":
 		return l.RemoveAccount(a.Args["mailbox"])
 	case "clock":

@@ -142,7 +142,7 @@ func (ev *evaluator) drillTarget(name, value string) string {
 		}) {
 			return fmt.Sprintf("no storage group %q in the configuration: give its address or identity (MBX01\\SG1).", value)
 		}
-	case "mailboxes", "items", "external", "seed", "page", "from":
+	case "mailboxes", "items", "external", "seed", "page", "from", "count":
 		zeroOK := name == "seed" || name == "page" || name == "external"
 		if n, err := strconv.ParseUint(value, 10, 32); err != nil || (n == 0 && !zeroOK) {
 			return fmt.Sprintf("%s must be a whole number%s, not %q.", name, map[bool]string{true: "", false: " above zero"}[zeroOK], value)

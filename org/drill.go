@@ -63,6 +63,7 @@ var (
 		"dismount":        {Args: []string{"database"}, Required: 1},
 		"corrupt_backup":  {Args: []string{"storage_group"}, Required: 1},
 		"disable_mailbox": {Args: []string{"mailbox"}, Required: 1},
+		"delete_items":    {Args: []string{"mailbox", "count"}, Required: 1},
 		"remove_account":  {Args: []string{"mailbox"}, Required: 1},
 		"clock":           {Args: []string{"advance"}, Required: 1},
 		"fail_server":     {Args: []string{"server"}, Required: 1},
