@@ -1,0 +1,129 @@
+package ems
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+)
+
+func parseDuration(v string) (string, error) {
+	d, err := org.ParseDuration(v)
+	if err != nil {
+		return "", err
+	}
+	return d.String(), nil
+}
+
+// transportPaths reads a transport server's queue folders from
+// EdgeTransport.exe.config on it into $queuePath and $logPath.
+const transportPaths = `$cfg = Join-Path $env:ExchangeInstallPath 'Bin\EdgeTransport.exe.config'
+[xml]$x = Get-Content -LiteralPath $cfg
+$queuePath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabasePath' }).value
+$logPath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value`
+
+// queueScript is a step on a transport server's queue database: every
+// file operation with MSExchangeTransport stopped, old files moved into
+// an exdr-aside folder first.
+func (b *builder) queueScript(step *providers.Step) (*Script, error) {
+	a := step.Args
+	server := a["queue_server"]
+	srv := b.q(server)
+	switch step.Verb {
+	case providers.VerbStopTransport:
+		b.on(srv, "Stop-Service -Name MSExchangeTransport")
+		return b.script(step.Verb, "Get-Service MSExchangeTransport on the server shows Stopped.")
+	case providers.VerbStartTransport:
+		b.on(srv, "Start-Service -Name MSExchangeTransport")
+		b.line("Get-Queue -Server %s | Format-Table Identity, Status, MessageCount, LastError -AutoSize", srv)
+		return b.script(step.Verb, "Get-Queue -Server lists the queues draining.")
+	case providers.VerbReplayLogs:
+		b.on(srv, transportPaths+"\n& eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath\n"+ese)
+		return b.script(step.Verb, "eseutil /mh mail.que shows State: Clean Shutdown.")
+	case providers.VerbDefragment:
+		b.on(srv, transportPaths+"\n$path = Join-Path $queuePath 'mail.que'\n"+strings.TrimPrefix(setAside, "param($path, $move)\n")+"\n& eseutil.exe /d $path\n"+ese, "$false")
+		return b.script(step.Verb, "mail.que is smaller; the original is in exdr-aside.")
+	case providers.VerbMoveQueueDatabase:
+		b.on(srv, `param($newQueue, $newLogs)
+Stop-Service -Name MSExchangeTransport
+`+transportPaths+`
+New-Item -ItemType Directory -Path $newQueue, $newLogs -Force | Out-Null
+Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $newQueue
+Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $newLogs
+($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabasePath' }).value = $newQueue
+($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value = $newLogs
+Copy-Item -LiteralPath $cfg -Destination ($cfg + '.exdr-' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ'))
+$x.Save($cfg)
+Start-Service -Name MSExchangeTransport`, b.q(a["path"]), b.q(a["logging_path"]))
+		return b.script(step.Verb, "EdgeTransport.exe.config names the new folders; mail.que is there; Get-Queue answers.")
+	case providers.VerbImportQueue:
+		// Where the failed machine's disks are now is the person's
+		// knowledge: the step is theirs, with the commands to run.
+		b.line("$from = 'D:\\exdr-import'  # where %s's mail.que, trn*.log and trn.chk are, as %s sees them", a["source"], server)
+		b.on(srv, `param($from)
+Stop-Service -Name MSExchangeTransport
+`+transportPaths+`
+$own = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-own')
+New-Item -ItemType Directory -Path $own -Force | Out-Null
+Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $own
+Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $own
+Copy-Item -LiteralPath (Join-Path $from 'mail.que') -Destination $queuePath
+Get-ChildItem -LiteralPath $from -Filter 'trn*' | Copy-Item -Destination $logPath
+& eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath
+`+ese+`
+Start-Service -Name MSExchangeTransport`, "$from")
+		s, err := b.script(step.Verb, "Get-Queue -Server lists the imported messages.")
+		if err != nil {
+			return nil, err
+		}
+		return manual(step.Verb, fmt.Sprintf("Make the queue folder of %s's surviving disks reachable from %s (attach the disks, or copy the folder there), set $from below to it, and run:\n\n%s",
+			a["source"], server, s.PowerShell), s.Verify), nil
+	case providers.VerbDrainQueue:
+		b.line("$deadline = (Get-Date).AddHours(2)")
+		b.line("do {")
+		b.line("  Get-Queue -Server %s | Where-Object { $_.Status -eq 'Retry' } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv)
+		b.line("  $left = (Get-Queue -Server %s | Measure-Object -Property MessageCount -Sum).Sum", srv)
+		b.line("  if ($left -gt 0) { Start-Sleep -Seconds 30 }")
+		b.line("} while ($left -gt 0 -and (Get-Date) -lt $deadline)")
+		b.line("if ($left -gt 0) { throw \"$left messages are still queued on %s\" }", strings.ReplaceAll(server, `"`, "`\""))
+		return b.script(step.Verb, "Get-Queue -Server shows no message.")
+	case providers.VerbRestoreQueue:
+		b.on(srv, `Stop-Service -Name MSExchangeTransport
+`+transportPaths+`
+$aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-drained')
+New-Item -ItemType Directory -Path $aside -Force | Out-Null
+Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $aside
+Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $aside
+$own = Get-ChildItem -LiteralPath (Join-Path $queuePath 'exdr-aside') -Filter '*-own' | Sort-Object Name | Select-Object -Last 1
+Move-Item -LiteralPath (Join-Path $own.FullName 'mail.que') -Destination $queuePath
+Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination $logPath
+Start-Service -Name MSExchangeTransport`)
+		return b.script(step.Verb, "Get-Queue -Server answers with the server's own queues.")
+	case providers.VerbRotateQueue:
+		b.line("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $false", srv)
+		b.line("do { $left = (Get-Queue -Server %s | Measure-Object -Property MessageCount -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0)", srv)
+		b.on(srv, `Stop-Service -Name MSExchangeTransport
+`+transportPaths+`
+$aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-rotated')
+New-Item -ItemType Directory -Path $aside -Force | Out-Null
+Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $aside
+Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $aside
+Start-Service -Name MSExchangeTransport`)
+		b.line("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true", srv)
+		return b.script(step.Verb, "mail.que is new and small; Get-Queue answers.")
+	case providers.VerbRetryQueue:
+		for _, name := range strings.Split(a["queues"], ",") {
+			if name = strings.TrimSpace(name); name == "" {
+				continue
+			}
+			if name == "Unreachable" {
+				b.line("Retry-Queue -Identity %s -Resubmit $true", b.q(server+`\Unreachable`))
+				continue
+			}
+			b.line("Get-Queue -Server %s | Where-Object { $_.NextHopDomain -eq %s } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv, b.q(name))
+		}
+		return b.script(step.Verb, "Get-Queue -Server shows the queues emptying.")
+	}
+	return nil, fmt.Errorf("the ems provider has no script for %s on a queue database", step.Verb)
+}

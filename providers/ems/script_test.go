@@ -1,0 +1,109 @@
+package ems
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// steps has one step for every verb, as the planner writes them.
+var steps = []*providers.Step{
+	{Verb: providers.VerbCreateServer, Identity: "MBX01", Args: map[string]string{"server": "MBX01", "roles": "mailbox"}, Reason: "server MBX01 does not answer",
+		Command: "Setup.com /m:RecoverServer  # on a new machine named MBX01"},
+	{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\SG1`, Args: map[string]string{"server": "MBX01", "name": "SG1", "log_folder_path": `D:\Exchange\SG1`, "system_folder_path": `D:\Exchange\SG1`}},
+	{Verb: providers.VerbSetStorageGroup, Identity: `MBX01\SG1`, Args: map[string]string{"circular_logging": "false"}},
+	{Verb: providers.VerbCreateDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"storage_group": `MBX01\SG1`, "name": "DB1", "kind": "mailbox", "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "deleted_item_retention": "14d", "mailbox_retention": "30d"}},
+	{Verb: providers.VerbCreateEmptyDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"edb_file_path": `E:\Exchange\SG1\DB1.edb`}},
+	{Verb: providers.VerbMount, Identity: `MBX01\SG1\DB1`},
+	{Verb: providers.VerbDismount, Identity: `MBX01\SG1\DB1`},
+	{Verb: providers.VerbSetDatabase, Identity: `MBX01\SG2\PF1`, Args: map[string]string{"kind": "public_folder", "deleted_item_retention": "7.00:00:00", "retain_deleted_items_until_backup": "true"}},
+	{Verb: providers.VerbReplayLogs, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"log_file_prefix": "E00"}},
+	{Verb: providers.VerbRepairDatabase, Identity: `MBX01\SG1\DB1`, Command: `eseutil /p "E:\Exchange\SG1\DB1.edb"`, Loss: "page 3 and what it held"},
+	{Verb: providers.VerbAllowFileRestore, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"value": "true"}},
+	{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"sets": "full-1"}},
+	{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"roll_forward": "true"}},
+	{Verb: providers.VerbIntegrityCheck, Identity: `MBX01\SG1\DB1`, Command: "isinteg -s 'MBX01' -fix -test alltests"},
+	{Verb: providers.VerbDefragment, Identity: `MBX01\SG1\DB1`},
+	{Verb: providers.VerbPlaceDatabase, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
+	{Verb: providers.VerbRehomeMailboxes, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
+	{Verb: providers.VerbCreateMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": `CONTOSO\alice`}},
+	{Verb: providers.VerbConnectMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "o'brien", "owner": `CONTOSO\o'brien`}},
+	{Verb: providers.VerbCleanMailboxDB, Identity: `MBX01\SG1\DB1`},
+	{Verb: providers.VerbSetMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "use_database_retention_defaults": "false", "retain_deleted_items_for": "30d"}},
+	{Verb: providers.VerbCreateRecoveryGroup, Identity: `MBX01\Recovery Storage Group`, Args: map[string]string{"server": "MBX01", "name": "Recovery Storage Group", "log_folder_path": `R:\RSG`, "system_folder_path": `R:\RSG`}},
+	{Verb: providers.VerbCreateRecoveryDB, Identity: `MBX01\Recovery Storage Group\DB1`, Args: map[string]string{"storage_group": `MBX01\Recovery Storage Group`, "edb_file_path": `R:\RSG\DB1.edb`, "recovery_of": `MBX01\SG1\DB1`}},
+	{Verb: providers.VerbRestoreMailbox, Identity: `MBX01\Recovery Storage Group`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB1`, "mailbox": "bob", "target": "bob",
+		"target_folder": "Recovered Items", "start_date": "2026-11-01", "subject_keywords": "invoice,contract"}},
+	{Verb: providers.VerbRemoveRecoveryGroup, Identity: `MBX01\Recovery Storage Group`},
+	{Verb: providers.VerbSwapDatabases, Identity: `MBX01\SG2\DB2`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB2`}},
+	{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Command: `ImportEdgeConfig.ps1 -CloneConfigData:'edge/EDGE01.xml' -IsImport $false -CloneConfigAnswer:'answer.xml'`},
+	{Verb: providers.VerbImportEdgeConfig, Identity: "EDGE01", Command: `ImportEdgeConfig.ps1 -CloneConfigData:'edge/EDGE01.xml' -IsImport $true -CloneConfigAnswer:'answer.xml'`},
+	{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Command: "Remove-EdgeSubscription 'EDGE01'; New-EdgeSubscription ..."},
+	{Verb: providers.VerbStopTransport, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
+	{Verb: providers.VerbStartTransport, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
+	{Verb: providers.VerbMoveQueueDatabase, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "path": `D:\Queue`, "logging_path": `L:\QueueLogs`}},
+	{Verb: providers.VerbImportQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02", "source": "HUB01"}},
+	{Verb: providers.VerbDrainQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02"}},
+	{Verb: providers.VerbRestoreQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02"}},
+	{Verb: providers.VerbRotateQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
+	{Verb: providers.VerbRetryQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "queues": "MBX01,Unreachable"}},
+	{Verb: providers.VerbEnableCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "replay_lag": "24h"}},
+	{Verb: providers.VerbSeedCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03"}},
+	{Verb: providers.VerbActivateCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "force": "true"}},
+}
+
+func TestScriptForEveryVerb(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata/scripts"), goldie.WithNameSuffix(".golden"))
+	seen := map[providers.Verb]bool{}
+	for _, s := range steps {
+		seen[s.Verb] = true
+		t.Run(string(s.Verb), func(t *testing.T) {
+			sc, err := ScriptFor(s, Options{DomainController: "dc01.contoso.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			if sc.Manual != "" {
+				out.WriteString("# MANUAL\n" + sc.Manual + "\n")
+			} else {
+				out.WriteString(sc.PowerShell)
+			}
+			out.WriteString("# VERIFY: " + sc.Verify + "\n")
+			g.Assert(t, string(s.Verb), []byte(out.String()))
+		})
+	}
+	for _, v := range []providers.Verb{providers.VerbCreateServer, providers.VerbCreateStorageGroup, providers.VerbCreateDatabase,
+		providers.VerbCreateEmptyDatabase, providers.VerbMount, providers.VerbDismount, providers.VerbSetDatabase, providers.VerbSetStorageGroup,
+		providers.VerbReplayLogs, providers.VerbRepairDatabase, providers.VerbAllowFileRestore, providers.VerbRestoreBackup, providers.VerbHardRecovery,
+		providers.VerbIntegrityCheck, providers.VerbDefragment, providers.VerbPlaceDatabase, providers.VerbRehomeMailboxes, providers.VerbCreateMailbox,
+		providers.VerbConnectMailbox, providers.VerbCleanMailboxDB, providers.VerbSetMailbox, providers.VerbCreateRecoveryGroup, providers.VerbCreateRecoveryDB,
+		providers.VerbRestoreMailbox, providers.VerbRemoveRecoveryGroup, providers.VerbSwapDatabases, providers.VerbValidateEdgeConfig,
+		providers.VerbImportEdgeConfig, providers.VerbSubscribeEdge, providers.VerbStopTransport, providers.VerbStartTransport,
+		providers.VerbMoveQueueDatabase, providers.VerbImportQueue, providers.VerbDrainQueue, providers.VerbRestoreQueue, providers.VerbRotateQueue,
+		providers.VerbRetryQueue, providers.VerbEnableCopy, providers.VerbSeedCopy, providers.VerbActivateCopy} {
+		if !seen[v] {
+			t.Errorf("no golden script for %s", v)
+		}
+	}
+}
+
+// A value from the configuration never leaves its literal, and one that
+// cannot be quoted stops the script with an error naming the step.
+func TestScriptQuotesEveryValue(t *testing.T) {
+	s := &providers.Step{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\SG1`,
+		Args: map[string]string{"server": "MBX01", "name": "SG1'; Remove-Item C:\\ -Recurse; '", "log_folder_path": `D:\x`, "system_folder_path": `D:\x`}}
+	sc, err := ScriptFor(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sc.PowerShell, `-Name 'SG1''; Remove-Item C:\ -Recurse; '''`) {
+		t.Fatalf("not one literal:\n%s", sc.PowerShell)
+	}
+	s.Args["name"] = "SG1\nRemove-Item C:\\"
+	if _, err := ScriptFor(s, Options{}); err == nil || !strings.Contains(err.Error(), "create_storage_group") {
+		t.Fatalf("a newline in a name: %v", err)
+	}
+}

@@ -1,0 +1,274 @@
+package ems
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// on runs a block on the server an expression names (PowerShell 2.0
+// remoting); exprs are PowerShell expressions this package wrote (quoted
+// literals, or properties of objects Exchange returned).
+func (b *builder) on(serverExpr, block string, exprs ...string) {
+	b.line("Invoke-Command -ComputerName %s -ArgumentList %s -ScriptBlock {", serverExpr, strings.Join(exprs, ", "))
+	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+		b.line("  %s", strings.TrimSpace(l))
+	}
+	b.line("}")
+}
+
+// database looks a database up, with its storage group and paths, into
+// $db, $sg, $server, $edb.
+func (b *builder) database(id, kind string) {
+	b.line("$db = Get-%s -Identity %s -Status%s", dbNoun(kind), b.q(id), b.dcArg())
+	b.line("$sg = Get-StorageGroup -Identity $db.StorageGroup%s", b.dcArg())
+	b.line("$server = $db.Server.Name")
+	b.line("$edb = $db.EdbFilePath.PathName")
+}
+
+const ese = `if ($LASTEXITCODE -ne 0) { throw "eseutil exited with $LASTEXITCODE" }`
+
+// setAside copies (or moves) a file on its server into an exdr-aside
+// folder beside it, stamped with the time: what exdr replaces it keeps.
+const setAside = `param($path, $move)
+$dir = Join-Path (Split-Path -Parent $path) ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ'))
+New-Item -ItemType Directory -Path $dir -Force | Out-Null
+if (Test-Path -LiteralPath $path) { if ($move) { Move-Item -LiteralPath $path -Destination $dir } else { Copy-Item -LiteralPath $path -Destination $dir } }`
+
+// ScriptFor returns what the ems provider does for a step.
+func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
+	b := &builder{dc: opts.DomainController}
+	a := step.Args
+	id := string(step.Identity)
+	kind := a["kind"]
+	switch step.Verb {
+	case providers.VerbCreateServer:
+		return manual(step.Verb, fmt.Sprintf("Build the server %s: %s. Reason: %s.", a["server"], step.Command, step.Reason),
+			fmt.Sprintf("Get-ExchangeServer -Identity %s lists the roles %s.", b.q(a["server"]), a["roles"])), b.err
+	case providers.VerbRestoreBackup:
+		return manual(step.Verb, fmt.Sprintf("Restore %s of %s with the site's backup software to the original location, after moving the damaged files into an exdr-aside folder beside them. Do not let it mount the database.", a["sets"], serverOf(id)),
+			"eseutil /mh on the restored file shows the restored header; restore.env is in the restore folder."), nil
+	case providers.VerbRepairDatabase:
+		return manual(step.Verb, fmt.Sprintf("On the server of %s, with the database dismounted: copy its .edb file into an exdr-aside folder beside it, then run %s and confirm the warning on the console. This loses data: %s.", id, step.Command, step.Loss),
+			"eseutil /mh shows State: Clean Shutdown and a higher Repair Count."), nil
+	case providers.VerbIntegrityCheck:
+		return manual(step.Verb, fmt.Sprintf("On the server of %s: %s", id, step.Command), "isinteg reports 0 fixes on its last run."), nil
+	case providers.VerbValidateEdgeConfig, providers.VerbImportEdgeConfig:
+		return manual(step.Verb, fmt.Sprintf("On the Edge Transport server %s (not domain-joined, so not reachable by remoting): %s", id, step.Command),
+			"Get-TransportServer on the Edge shows the imported settings."), nil
+	case providers.VerbSubscribeEdge:
+		return manual(step.Verb, fmt.Sprintf("Subscribe %s again: %s", id, step.Command), "Test-EdgeSynchronization on a hub reports Normal."), nil
+
+	case providers.VerbCreateStorageGroup:
+		b.line("if (-not (Get-StorageGroup -Identity %s -ErrorAction SilentlyContinue%s)) {", b.q(id), b.dcArg())
+		b.line("  New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s%s", b.q(a["server"]), b.q(a["name"]), b.q(a["log_folder_path"]), b.q(a["system_folder_path"]), b.dcArg())
+		b.line("}")
+		return b.script(step.Verb, "Get-StorageGroup lists it.")
+	case providers.VerbCreateRecoveryGroup:
+		b.line("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s -Recovery%s", b.q(a["server"]), b.q(a["name"]), b.q(a["log_folder_path"]), b.q(a["system_folder_path"]), b.dcArg())
+		return b.script(step.Verb, "Get-StorageGroup -Identity shows Recovery: True.")
+	case providers.VerbSetStorageGroup:
+		b.line("Set-StorageGroup -Identity %s -CircularLoggingEnabled %s%s", b.q(id), boolArg(a["circular_logging"]), b.dcArg())
+		return b.script(step.Verb, "Get-StorageGroup shows CircularLoggingEnabled as configured.")
+	case providers.VerbCreateDatabase:
+		b.line("if (-not (Get-%s -Identity %s -ErrorAction SilentlyContinue%s)) {", dbNoun(kind), b.q(id), b.dcArg())
+		b.line("  New-%s -StorageGroup %s -Name %s -EdbFilePath %s%s | Out-Null", dbNoun(kind), b.q(a["storage_group"]), b.q(a["name"]), b.q(a["edb_file_path"]), b.dcArg())
+		b.line("}")
+		b.settings(id, kind, a)
+		return b.script(step.Verb, "Get-"+dbNoun(kind)+" lists it, dismounted.")
+	case providers.VerbCreateRecoveryDB:
+		b.line("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s%s | Out-Null", b.q(a["recovery_of"]), b.q(a["storage_group"]), b.q(a["edb_file_path"]), b.dcArg())
+		return b.script(step.Verb, "Get-MailboxDatabase lists the recovery database.")
+	case providers.VerbCreateEmptyDatabase:
+		b.line("Mount-Database -Identity %s -Force%s", b.q(id), b.dcArg())
+		b.line("Dismount-Database -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
+		return b.script(step.Verb, "eseutil /mh on the new file shows a new, clean database.")
+	case providers.VerbSetDatabase:
+		b.settings(id, kind, a)
+		return b.script(step.Verb, "Get-"+dbNoun(kind)+" shows the settings as configured.")
+	case providers.VerbAllowFileRestore:
+		b.line("Set-%s -Identity %s -AllowFileRestore %s%s", dbNoun(kind), b.q(id), boolArg(a["value"]), b.dcArg())
+		return b.script(step.Verb, "Get-"+dbNoun(kind)+" shows AllowFileRestore as set.")
+	case providers.VerbMount:
+		b.line("Mount-Database -Identity %s%s", b.q(id), b.dcArg())
+		return b.script(step.Verb, "Get-MailboxDatabase -Status shows Mounted: True.")
+	case providers.VerbDismount:
+		b.line("Dismount-Database -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
+		return b.script(step.Verb, "Get-MailboxDatabase -Status shows Mounted: False.")
+	case providers.VerbReplayLogs:
+		if q := a["queue_server"]; q != "" {
+			return b.queueScript(step)
+		}
+		b.database(id, kind)
+		b.on("$server", "param($prefix, $logs, $sys, $dir)\n& eseutil.exe /r $prefix /l$logs /s$sys /d$dir\n"+ese,
+			"$sg.LogFilePrefix", "$sg.LogFolderPath.PathName", "$sg.SystemFolderPath.PathName", "(Split-Path -Parent $edb)")
+		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown.")
+	case providers.VerbHardRecovery:
+		b.database(id, kind)
+		b.on("$server", "param($dir)\n& eseutil.exe /cc $dir\n"+ese, "(Join-Path (Split-Path -Parent $edb) 'exdr-restore')")
+		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown; restore.env is gone.")
+	case providers.VerbDefragment:
+		if a["queue_server"] != "" {
+			return b.queueScript(step)
+		}
+		b.database(id, kind)
+		b.on("$server", setAside+"\n& eseutil.exe /d $path\n"+ese, "$edb", "$false")
+		return b.script(step.Verb, "The .edb file is smaller; the original is in exdr-aside.")
+	case providers.VerbPlaceDatabase:
+		b.line("$src = Get-MailboxDatabase -Identity %s%s", b.q(a["source"]), b.dcArg())
+		b.database(id, "mailbox")
+		b.line("$from = '\\\\' + $src.Server.Name + '\\' + $src.EdbFilePath.PathName.Replace(':', '$')")
+		b.line("$to = '\\\\' + $server + '\\' + $edb.Replace(':', '$')")
+		b.line("if (Test-Path -LiteralPath $to) { throw \"$to exists: move it aside first\" }")
+		b.line("New-Item -ItemType Directory -Path (Split-Path -Parent $to) -Force | Out-Null")
+		b.line("Copy-Item -LiteralPath $from -Destination $to")
+		return b.script(step.Verb, "The file is at the new path; the old one stays.")
+	case providers.VerbRehomeMailboxes:
+		b.line("Get-Mailbox -Database %s -ResultSize Unlimited%s | Move-Mailbox -ConfigurationOnly -TargetDatabase %s -Confirm:$false", b.q(a["source"]), b.dcArg(), b.q(id))
+		return b.script(step.Verb, "Get-Mailbox -Database on the new database lists the users.")
+	case providers.VerbCreateMailbox:
+		b.line("Enable-Mailbox -Identity %s -Alias %s -Database %s%s", b.q(a["owner"]), b.q(a["mailbox"]), b.q(id), b.dcArg())
+		return b.script(step.Verb, "Get-Mailbox lists it in the database.")
+	case providers.VerbConnectMailbox:
+		b.line("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s%s", b.q(a["mailbox"]), b.q(id), b.q(a["owner"]), b.q(a["mailbox"]), b.dcArg())
+		return b.script(step.Verb, "Get-Mailbox lists it; Get-MailboxStatistics shows its items.")
+	case providers.VerbCleanMailboxDB:
+		b.line("Clean-MailboxDatabase -Identity %s%s", b.q(id), b.dcArg())
+		return b.script(step.Verb, "Get-MailboxStatistics shows the disconnected mailboxes.")
+	case providers.VerbSetMailbox:
+		b.line("Set-Mailbox -Identity %s%s%s", b.q(a["mailbox"]), b.mailboxSettings(a), b.dcArg())
+		return b.script(step.Verb, "Get-Mailbox shows the settings.")
+	case providers.VerbRestoreMailbox:
+		b.restoreMailbox(id, a)
+		return b.script(step.Verb, "Restore-Mailbox reports the items it copied.")
+	case providers.VerbRemoveRecoveryGroup:
+		b.line("$rdb = Get-MailboxDatabase -StorageGroup %s%s", b.q(id), b.dcArg())
+		b.line("if ($rdb) { Dismount-Database -Identity $rdb.Identity -Confirm:$false; Remove-MailboxDatabase -Identity $rdb.Identity -Confirm:$false }")
+		b.line("Remove-StorageGroup -Identity %s -Confirm:$false%s  # the files stay on disk", b.q(id), b.dcArg())
+		return b.script(step.Verb, "Get-StorageGroup no longer lists it; its files remain.")
+	case providers.VerbSwapDatabases:
+		b.database(id, "mailbox")
+		b.line("$rdb = Get-MailboxDatabase -Identity %s%s", b.q(a["rsg_database"]), b.dcArg())
+		b.line("Dismount-Database -Identity $db.Identity -Confirm:$false; Dismount-Database -Identity $rdb.Identity -Confirm:$false")
+		b.on("$server", `param($a, $b)
+$t = $a + '.exdr-swap'
+Move-Item -LiteralPath $a -Destination $t
+Move-Item -LiteralPath $b -Destination $a
+Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
+		b.line("Mount-Database -Identity $db.Identity")
+		return b.script(step.Verb, "The production database holds the restored mail; the recovery database the dial-tone mail.")
+	case providers.VerbEnableCopy:
+		if a["copy"] == "local" {
+			b.line("Enable-StorageGroupCopy -Identity %s -CopyLogFolderPath %s -CopySystemFolderPath %s%s", b.q(id), b.q(a["copy_path"]), b.q(a["copy_path"]), b.dcArg())
+			b.line("Get-MailboxDatabase -StorageGroup %s%s | ForEach-Object { Enable-DatabaseCopy -Identity $_.Identity -CopyEdbFilePath (Join-Path %s (Split-Path -Leaf $_.EdbFilePath.PathName)) }", b.q(id), b.dcArg(), b.q(a["copy_path"]))
+		} else {
+			b.line("Enable-StorageGroupCopy -Identity %s -StandbyMachine %s -ReplayLagTime %s%s", b.q(id), b.q(a["standby_machine"]), b.q(timeSpan(a["replay_lag"])), b.dcArg())
+		}
+		return b.script(step.Verb, "Get-StorageGroupCopyStatus shows Healthy once seeded.")
+	case providers.VerbSeedCopy:
+		standby := ""
+		if m := a["standby_machine"]; m != "" {
+			standby = " -StandbyMachine " + b.q(m)
+		}
+		b.line("Suspend-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), standby, b.dcArg())
+		b.line("# Update-StorageGroupCopy refuses existing files; exdr moves them aside instead of -DeleteExistingFiles.")
+		b.line("Update-StorageGroupCopy -Identity %s%s%s", b.q(id), standby, b.dcArg())
+		return b.script(step.Verb, "Get-StorageGroupCopyStatus shows Healthy.")
+	case providers.VerbActivateCopy:
+		args := ""
+		if a["standby_machine"] != "" {
+			args += " -StandbyMachine " + b.q(a["standby_machine"])
+		}
+		if a["force"] == "true" {
+			args += " -Force"
+		}
+		b.line("Restore-StorageGroupCopy -Identity %s%s%s", b.q(id), args, b.dcArg())
+		return b.script(step.Verb, "Restore-StorageGroupCopy reports the copy consistent; mount follows.")
+	case providers.VerbStopTransport, providers.VerbStartTransport, providers.VerbMoveQueueDatabase, providers.VerbImportQueue,
+		providers.VerbDrainQueue, providers.VerbRestoreQueue, providers.VerbRotateQueue, providers.VerbRetryQueue:
+		return b.queueScript(step)
+	}
+	return nil, fmt.Errorf("the ems provider has no script for %s", step.Verb)
+}
+
+func (b *builder) settings(id, kind string, a map[string]string) {
+	var params []string
+	for _, p := range []struct{ arg, param string }{
+		{"deleted_item_retention", "DeletedItemRetention"}, {"mailbox_retention", "MailboxRetention"},
+	} {
+		if v, ok := a[p.arg]; ok {
+			params = append(params, "-"+p.param+" "+b.q(timeSpan(v)))
+		}
+	}
+	for _, p := range []struct{ arg, param string }{
+		{"retain_deleted_items_until_backup", "RetainDeletedItemsUntilBackup"}, {"allow_file_restore", "AllowFileRestore"},
+	} {
+		if v, ok := a[p.arg]; ok {
+			params = append(params, "-"+p.param+" "+boolArg(v))
+		}
+	}
+	if len(params) > 0 {
+		b.line("Set-%s -Identity %s %s%s", dbNoun(kind), b.q(id), strings.Join(params, " "), b.dcArg())
+	}
+}
+
+func (b *builder) mailboxSettings(a map[string]string) string {
+	var s string
+	if v, ok := a["use_database_retention_defaults"]; ok {
+		s += " -UseDatabaseRetentionDefaults " + boolArg(v)
+	}
+	if v, ok := a["retain_deleted_items_for"]; ok {
+		s += " -RetainDeletedItemsFor " + b.q(timeSpan(v))
+	}
+	if v, ok := a["retain_deleted_items_until_backup"]; ok {
+		s += " -RetainDeletedItemsUntilBackup " + boolArg(v)
+	}
+	return s
+}
+
+func (b *builder) restoreMailbox(id string, a map[string]string) {
+	target := a["target"]
+	if target == "" || target == "*" {
+		target = a["mailbox"]
+	}
+	if a["mailbox"] == "*" {
+		b.line("Get-MailboxStatistics -Database %s%s | Where-Object { $_.DisconnectDate -eq $null } | ForEach-Object {", b.q(a["rsg_database"]), b.dcArg())
+		b.line("  Restore-Mailbox -Identity $_.DisplayName -RSGDatabase %s -Confirm:$false%s", b.q(a["rsg_database"]), b.dcArg())
+		b.line("}")
+		return
+	}
+	s := fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s -RSGMailbox %s", b.q(target), b.q(a["rsg_database"]), b.q(a["mailbox"]))
+	if v := a["target_folder"]; v != "" {
+		s += " -TargetFolder " + b.q(v)
+	}
+	for _, p := range []struct{ arg, param string }{{"start_date", "StartDate"}, {"end_date", "EndDate"}} {
+		if v := a[p.arg]; v != "" {
+			s += " -" + p.param + " " + b.q(v)
+		}
+	}
+	for _, p := range []struct{ arg, param string }{
+		{"subject_keywords", "SubjectKeywords"}, {"sender_keywords", "SenderKeywords"},
+		{"include_folders", "IncludeFolders"}, {"exclude_folders", "ExcludeFolders"},
+	} {
+		if v := a[p.arg]; v != "" {
+			var parts []string
+			for _, x := range strings.Split(v, ",") {
+				parts = append(parts, b.q(x))
+			}
+			s += " -" + p.param + " " + strings.Join(parts, ",")
+		}
+	}
+	b.line("%s -Confirm:$false%s", s, b.dcArg())
+}
+
+// timeSpan writes an exdr duration argument (Go or Exchange form) as
+// Exchange's d.hh:mm:ss; what it cannot read it passes on for Exchange to
+// judge.
+func timeSpan(v string) string {
+	d, err := parseDuration(v)
+	if err != nil {
+		return v
+	}
+	return d
+}
