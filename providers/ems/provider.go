@@ -1,0 +1,149 @@
+// Package ems is exdr's provider for a real Exchange 2007 organization,
+// through the Exchange Management Shell: it reads with Get-* cmdlets
+// (and eseutil /mh on each database file), exported as CliXML because
+// PowerShell 1.0 has no JSON, and applies each step as a script of
+// cmdlets, or, where no cmdlet does the work, as instructions for a
+// person.
+//
+// Tools that must run on an Exchange server (eseutil, file moves,
+// MSExchangeTransport) go through PowerShell 2.0 remoting
+// (Invoke-Command), which Exchange 2007 SP2 and later run on.
+package ems
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems/clixml"
+)
+
+// Runner runs one PowerShell script and returns what it printed and its
+// exit code. err is for failing to run it at all.
+type Runner interface {
+	Run(ctx context.Context, script string) (stdout, stderr string, exit int, err error)
+}
+
+// PowerShell runs scripts with powershell.exe, the script on stdin.
+type PowerShell struct {
+	Path string // powershell.exe by default
+}
+
+func (p PowerShell) Run(ctx context.Context, script string) (string, string, int, error) {
+	path := p.Path
+	if path == "" {
+		path = "powershell.exe"
+	}
+	cmd := exec.CommandContext(ctx, path, "-NoProfile", "-NonInteractive", "-Command", "-")
+	cmd.Stdin = strings.NewReader(script)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), errOut.String(), exit.ExitCode(), nil
+	}
+	return out.String(), errOut.String(), 0, err
+}
+
+// Confirmer asks a person to do a manual step and says when it is done;
+// nil when nobody is there to ask (no terminal).
+type Confirmer func(ctx context.Context, s *Script, step *providers.Step) error
+
+// Provider is an Exchange organization reached through the shell.
+type Provider struct {
+	runner  Runner
+	opts    Options
+	confirm Confirmer
+}
+
+// New returns the provider.
+func New(r Runner, opts Options, confirm Confirmer) *Provider {
+	return &Provider{runner: r, opts: opts, confirm: confirm}
+}
+
+// ManualStepError is a manual step that no one confirmed: the apply stops
+// cleanly, and the next one continues once the live organization shows
+// the step done.
+type ManualStepError struct {
+	Step   *providers.Step
+	Script *Script
+}
+
+func (e *ManualStepError) Error() string {
+	return fmt.Sprintf("%s is a manual step: %s When it is done (%s), run exdr apply again.", e.Step.ID, strings.TrimSpace(e.Script.Manual), strings.TrimSuffix(e.Script.Verify, "."))
+}
+
+// Apply runs the step's script, or has a person do a manual step.
+func (p *Provider) Apply(ctx context.Context, step *providers.Step, _ providers.Progress) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s, err := ScriptFor(step, p.opts)
+	if err != nil {
+		return err
+	}
+	if s.Manual != "" {
+		if done, err := p.done(ctx, step); err != nil || done {
+			return err
+		}
+		if p.confirm == nil {
+			return &ManualStepError{Step: step, Script: s}
+		}
+		if err := p.confirm(ctx, s, step); err != nil {
+			return err
+		}
+		if done, err := p.done(ctx, step); err != nil || done {
+			return err
+		}
+		return fmt.Errorf("%s: confirmed done, but the organization does not show it: %s", step.ID, s.Verify)
+	}
+	stdout, stderr, exit, err := p.runner.Run(ctx, s.PowerShell)
+	if err != nil {
+		return fmt.Errorf("run PowerShell: %w", err)
+	}
+	if exit != 0 {
+		return fmt.Errorf("the script failed (exit %d): %s", exit, strings.TrimSpace(firstLine(stderr+"\n"+stdout)))
+	}
+	return ctx.Err()
+}
+
+// done reports whether the live organization already shows a manual
+// step's effect.
+func (p *Provider) done(ctx context.Context, step *providers.Step) (bool, error) {
+	o, err := p.Read(ctx)
+	if err != nil {
+		return false, err
+	}
+	ix := org.NewIndex(o)
+	switch step.Verb {
+	case providers.VerbCreateServer:
+		s := ix.Server(step.Args["server"])
+		return s != nil && s.Health != nil && s.Health.Up, nil
+	case providers.VerbRestoreBackup, providers.VerbRepairDatabase:
+		db := ix.Database(step.Identity)
+		return db != nil && db.Health != nil && db.Health.FileExists && (step.Verb == providers.VerbRestoreBackup || db.Health.State == org.StateClean), nil
+	}
+	return false, nil
+}
+
+// Read runs the read script and maps what it exported.
+func (p *Provider) Read(ctx context.Context) (*org.Org, error) {
+	stdout, stderr, exit, err := p.runner.Run(ctx, ReadScript(p.opts))
+	if err != nil {
+		return nil, fmt.Errorf("run PowerShell: %w", err)
+	}
+	if exit != 0 {
+		return nil, fmt.Errorf("the read script failed (exit %d): %s", exit, strings.TrimSpace(firstLine(stderr+"\n"+stdout)))
+	}
+	vals, err := clixml.Decode(strings.NewReader(stdout))
+	if err != nil {
+		return nil, fmt.Errorf("the read script's output: %w", err)
+	}
+	return fromCliXML(vals)
+}

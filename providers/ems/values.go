@@ -1,0 +1,106 @@
+package ems
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Exchange's own value types reach the shell as objects whose ToString is
+// all a deserialized copy reliably keeps. These read them back.
+
+var byteQuantified = regexp.MustCompile(`^\s*[0-9.,]+\s*[KMGT]?B\s*\(([0-9,]+) bytes\)\s*$`)
+
+// ParseByteQuantifiedSize reads "1.5 GB (1,610,612,736 bytes)" as its
+// bytes; "unlimited" is unlimited (ok, with zero size).
+func ParseByteQuantifiedSize(s string) (size org.Size, unlimited bool, err error) {
+	if strings.EqualFold(strings.TrimSpace(s), "unlimited") {
+		return 0, true, nil
+	}
+	m := byteQuantified.FindStringSubmatch(s)
+	if m == nil {
+		// Zero is written "0 B (0 bytes)"; a bare count of bytes also
+		// appears.
+		if n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "B")), 10, 64); err == nil && n >= 0 {
+			return org.Size(n), false, nil
+		}
+		return 0, false, fmt.Errorf("%q is not a ByteQuantifiedSize such as \"1.5 GB (1,610,612,736 bytes)\"", s)
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%q: %w", s, err)
+	}
+	return org.Size(n), false, nil
+}
+
+// ParseEnhancedTimeSpan reads "14.00:00:00" (or "01:00:00").
+func ParseEnhancedTimeSpan(s string) (org.Duration, error) {
+	return org.ParseDuration(strings.TrimSpace(s))
+}
+
+// adObjectName is the last part of an ADObjectId's ToString: a site
+// "contoso.com/Configuration/Sites/HQ" is HQ.
+func adObjectName(s string) string {
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// Header is what eseutil /mh prints that the planner needs.
+type Header struct {
+	FileExists  bool
+	State       org.ShutdownState
+	LogRequired org.LogRange
+	RepairCount int
+}
+
+var (
+	mhState    = regexp.MustCompile(`(?m)^\s*State:\s*(.+?)\s*$`)
+	mhRequired = regexp.MustCompile(`(?m)^\s*Log Required:\s*(\d+)-(\d+)`)
+	mhRepair   = regexp.MustCompile(`(?m)^\s*Repair Count:\s*(\d+)`)
+)
+
+// ParseHeader reads eseutil /mh's output. A file eseutil cannot find
+// (JET_errFileNotFound, -1811) reads as missing; output it does not
+// recognise is an error.
+func ParseHeader(out string) (*Header, error) {
+	if strings.Contains(out, "-1811") || strings.Contains(out, "JET_errFileNotFound") {
+		return &Header{}, nil
+	}
+	m := mhState.FindStringSubmatch(out)
+	if m == nil {
+		return nil, fmt.Errorf("eseutil /mh printed no State line: %q", firstLine(out))
+	}
+	h := &Header{FileExists: true}
+	switch strings.ToLower(m[1]) {
+	case "clean shutdown":
+		h.State = org.StateClean
+	case "dirty shutdown":
+		h.State = org.StateDirty
+	default:
+		return nil, fmt.Errorf("eseutil /mh: unknown State %q", m[1])
+	}
+	if r := mhRequired.FindStringSubmatch(out); r != nil {
+		lo, _ := strconv.ParseUint(r[1], 10, 32)
+		hi, _ := strconv.ParseUint(r[2], 10, 32)
+		if lo > 0 || hi > 0 {
+			h.LogRequired = org.LogRange{Low: uint32(lo), High: uint32(hi)}
+		}
+	}
+	if r := mhRepair.FindStringSubmatch(out); r != nil {
+		h.RepairCount, _ = strconv.Atoi(r[1])
+	}
+	return h, nil
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
