@@ -20,6 +20,7 @@ import (
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/all"
+	"github.com/exdr/exdr/providers/ems"
 )
 
 type applyOptions struct {
@@ -80,6 +81,7 @@ func runApply(ctx context.Context, opts applyOptions, s *streams) error {
 	}
 	defer unlock()
 	reportInterrupted(ws.provider, s)
+	askForManualSteps(ws.provider, s)
 	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
 	p, err := ws.makePlan(lockCtx, popts, s)
 	if err != nil {
@@ -288,4 +290,26 @@ func verify(ctx context.Context, prov providers.Provider, replan func(*org.Org) 
 	}
 	fmt.Fprintln(s.stdout, "The organization matches the configuration.")
 	return nil
+}
+
+// askForManualSteps lets a provider with manual steps (ems) ask the
+// person at the terminal to do them; without a terminal such a step stops
+// the apply with its instructions.
+func askForManualSteps(prov providers.Provider, s *streams) {
+	p, ok := prov.(*ems.Provider)
+	if !ok || !s.stdinTTY {
+		return
+	}
+	var mu sync.Mutex // steps run in parallel; one question at a time
+	p.SetConfirmer(func(ctx context.Context, sc *ems.Script, step *providers.Step) error {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(s.stdout, "\n%s is a manual step:\n\n  %s\n\n  Expected: %s\n\n  Type 'done' when it is done (anything else stops the apply): ",
+			step.ID, strings.ReplaceAll(strings.TrimSpace(sc.Manual), "\n", "\n  "), sc.Verify)
+		line, _ := bufio.NewReader(s.stdin).ReadString('\n')
+		if strings.TrimSpace(line) != "done" {
+			return fmt.Errorf("%s: stopped at the manual step; run exdr apply again once it is done", step.ID)
+		}
+		return ctx.Err()
+	})
 }

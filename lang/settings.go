@@ -79,6 +79,19 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 			}
 			o.Provider.Path = p
 		}
+		if typ == "ems" {
+			o.Provider.Path = ""
+			o.Provider.PowerShell, _ = d.str("powershell")
+			if o.Provider.PowerShell == "" {
+				o.Provider.PowerShell = "powershell.exe"
+			}
+			o.Provider.DomainController, _ = d.str("domain_controller")
+			o.Provider.BackupRestore = "manual"
+			if v, ok := d.str("backup_restore"); ok && v != "manual" {
+				d.errorf(content.Attributes["backup_restore"], "Unknown backup_restore",
+					"backup_restore is \"manual\": exdr stops at each restore for a person to run the site's backup software, then checks the restored files. It has no backup software integration to name here, not %q.", v)
+			}
+		}
 		diags = append(diags, d.diags...)
 	}
 	return diags

@@ -45,8 +45,12 @@ type Objectives struct {
 // the live organization.
 type ProviderConfig struct {
 	Range hcl.Range
-	Type  string // "lab"
+	Type  string // "lab" or "ems"
 	Path  string // lab: the directory of the simulated organization
+	// ems: the shell to run (powershell.exe), the domain controller every
+	// cmdlet reads and writes through, and how backups are restored
+	// ("manual": by a person with the site's backup software).
+	PowerShell, DomainController, BackupRestore string
 }
 
 // Index looks resources up by Exchange identity, ignoring case as

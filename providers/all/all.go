@@ -12,6 +12,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems"
 	"github.com/exdr/exdr/providers/lab"
 )
 
@@ -22,6 +23,9 @@ type opener func(cfg org.ProviderConfig, baseDir, organization string) (provider
 var registry = map[string]opener{
 	"lab": func(cfg org.ProviderConfig, baseDir, organization string) (providers.Provider, error) {
 		return lab.New(Resolve(cfg, baseDir), organization), nil
+	},
+	"ems": func(cfg org.ProviderConfig, _, _ string) (providers.Provider, error) {
+		return ems.New(ems.PowerShell{Path: cfg.PowerShell}, ems.Options{DomainController: cfg.DomainController}, nil), nil
 	},
 }
 

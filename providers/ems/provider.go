@@ -67,6 +67,10 @@ func New(r Runner, opts Options, confirm Confirmer) *Provider {
 	return &Provider{runner: r, opts: opts, confirm: confirm}
 }
 
+// SetConfirmer gives the provider a person to ask for manual steps (an
+// apply on a terminal).
+func (p *Provider) SetConfirmer(c Confirmer) { p.confirm = c }
+
 // ManualStepError is a manual step that no one confirmed: the apply stops
 // cleanly, and the next one continues once the live organization shows
 // the step done.
