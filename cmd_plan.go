@@ -7,6 +7,8 @@ import (
 
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/runbook"
 )
 
 type planOptions struct {
@@ -18,14 +20,16 @@ type planOptions struct {
 	vars          []lang.VarArg
 	allowDataLoss bool
 	removeRSG     bool
+	runbook       bool
 }
 
 func cmdPlan(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "plan", "plan [-out FILE] [-json] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	var opts planOptions
 	var targets targetFlags
 	fs.StringVar(&opts.out, "out", "", "save the plan to FILE, for exdr apply FILE")
 	fs.BoolVar(&opts.json, "json", false, "print the plan as JSON")
+	fs.BoolVar(&opts.runbook, "runbook", false, "print the plan as a break-glass runbook (Markdown, with one PowerShell script for the whole recovery)")
 	fs.BoolVar(&opts.detailed, "detailed-exitcode", false, "exit 2 when the plan has steps, 0 when it has none")
 	fs.Var(&targets, "target", "plan only this resource and what it depends on (repeatable)")
 	fs.BoolVar(&opts.allowDataLoss, "allow-data-loss", false, "permit steps that lose data for every resource")
@@ -55,9 +59,14 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	if err != nil {
 		return err
 	}
-	if opts.json {
+	switch {
+	case opts.json && opts.runbook:
+		return fmt.Errorf("give -json or -runbook, not both")
+	case opts.runbook:
+		err = runbook.Write(s.stdout, p, ems.Options{DomainController: ws.cfg.Org.Provider.DomainController})
+	case opts.json:
 		err = planner.WriteJSON(s.stdout, p)
-	} else {
+	default:
 		err = planner.WriteText(s.stdout, p, planner.TextOptions{Color: s.color(false)})
 	}
 	if err != nil {
@@ -70,7 +79,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		if err := f.Save(opts.out); err != nil {
 			return fmt.Errorf("save the plan: %w", err)
 		}
-		if !opts.json {
+		if !opts.json && !opts.runbook {
 			fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
 		}
 	}

@@ -5,20 +5,30 @@ import (
 	"fmt"
 
 	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/runbook"
 )
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func cmdShow(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "show", "show [-json|-markdown] PLANFILE")
+	fs := newFlags(s, "show", "show [-json|-markdown|-runbook] PLANFILE")
 	asJSON := fs.Bool("json", false, "print the plan as JSON")
 	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown, for a pull-request comment")
+	asRunbook := fs.Bool("runbook", false, "print the plan as a break-glass runbook: numbered steps in Markdown, each with its Exchange Management Shell script or what to do by hand, and one script for the whole recovery")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("show takes one plan file, as written by exdr plan -out FILE")
 	}
-	if *asJSON && *asMarkdown {
-		return fmt.Errorf("give -json or -markdown, not both")
+	if n := btoi(*asJSON) + btoi(*asMarkdown) + btoi(*asRunbook); n > 1 {
+		return fmt.Errorf("give one of -json, -markdown and -runbook")
 	}
 	_, p, err := planner.LoadFile(fs.Arg(0))
 	if err != nil {
@@ -29,6 +39,8 @@ func cmdShow(ctx context.Context, args []string, s *streams) error {
 		return planner.WriteJSON(s.stdout, p)
 	case *asMarkdown:
 		return planner.WriteMarkdown(s.stdout, p)
+	case *asRunbook:
+		return runbook.Write(s.stdout, p, ems.Options{})
 	}
 	return planner.WriteText(s.stdout, p, planner.TextOptions{Color: s.color(false)})
 }

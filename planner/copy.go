@@ -117,11 +117,13 @@ func (b *builder) enableCopy(sg *org.StorageGroup, dbs []*org.Database, deps []*
 
 func (b *builder) seedCopy(sg *org.StorageGroup, dbs []*org.Database, why string, deps []*providers.Step) {
 	standby := ""
+	var args map[string]string
 	if !sg.Copy.Local {
 		standby = " -StandbyMachine " + psQuote(sg.Copy.Machine)
+		args = map[string]string{"standby_machine": sg.Copy.Machine}
 	}
 	after(b.add(&providers.Step{
-		Verb: providers.VerbSeedCopy, Address: sg.Addr.String(), Identity: sg.Identity(),
+		Verb: providers.VerbSeedCopy, Address: sg.Addr.String(), Identity: sg.Identity(), Args: args,
 		Reason:   why + " (the old copy files are set aside first)",
 		Effect:   providers.Reversible,
 		Estimate: b.estimate(providers.VerbSeedCopy, copyBytes(dbs, b)),
@@ -164,6 +166,7 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 	cmd := fmt.Sprintf("Restore-StorageGroupCopy -Identity %s", psQuote(string(db.StorageGroup)))
 	if !c.Local {
 		cmd += " -StandbyMachine " + psQuote(c.Machine)
+		args["standby_machine"] = c.Machine
 	}
 	effect, loss := providers.Irreversible, ""
 	lost := 0

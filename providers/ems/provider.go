@@ -80,7 +80,11 @@ type ManualStepError struct {
 }
 
 func (e *ManualStepError) Error() string {
-	return fmt.Sprintf("%s is a manual step: %s When it is done (%s), run exdr apply again.", e.Step.ID, strings.TrimSpace(e.Script.Manual), strings.TrimSuffix(e.Script.Verify, "."))
+	script := ""
+	if e.Script.ManualScript != "" {
+		script = " The script:\n" + e.Script.ManualScript
+	}
+	return fmt.Sprintf("%s is a manual step: %s When it is done (%s), run exdr apply again.%s", e.Step.ID, strings.TrimSpace(e.Script.Manual), strings.TrimSuffix(e.Script.Verify, "."), script)
 }
 
 // Apply runs the step's script, or has a person do a manual step.

@@ -77,8 +77,10 @@ Start-Service -Name MSExchangeTransport`, "$from")
 		if err != nil {
 			return nil, err
 		}
-		return manual(step.Verb, fmt.Sprintf("Make the queue folder of %s's surviving disks reachable from %s (attach the disks, or copy the folder there), set $from below to it, and run:\n\n%s",
-			a["source"], server, s.PowerShell), s.Verify), nil
+		m := manual(step.Verb, fmt.Sprintf("Make the queue folder of %s's surviving disks reachable from %s (attach the disks, or copy the folder there), set $from in this script to it, and run it.",
+			a["source"], server), s.Verify)
+		m.ManualScript = s.PowerShell
+		return m, nil
 	case providers.VerbDrainQueue:
 		b.line("$deadline = (Get-Date).AddHours(2)")
 		b.line("do {")

@@ -15,8 +15,10 @@ type Script struct {
 	Verb providers.Verb
 	// PowerShell is the script; empty for a manual step.
 	PowerShell string
-	// Manual says what a person does, for a step no script does.
-	Manual string
+	// Manual says what a person does, for a step no script does;
+	// ManualScript is a script for them to run as part of it.
+	Manual       string
+	ManualScript string
 	// Verify says how to see the step worked.
 	Verify string
 }

@@ -68,6 +68,9 @@ func TestScriptForEveryVerb(t *testing.T) {
 			var out strings.Builder
 			if sc.Manual != "" {
 				out.WriteString("# MANUAL\n" + sc.Manual + "\n")
+				if sc.ManualScript != "" {
+					out.WriteString("# MANUAL SCRIPT\n" + sc.ManualScript)
+				}
 			} else {
 				out.WriteString(sc.PowerShell)
 			}

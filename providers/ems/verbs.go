@@ -184,7 +184,17 @@ Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
 			args += " -Force"
 		}
 		b.line("Restore-StorageGroupCopy -Identity %s%s%s", b.q(id), args, b.dcArg())
-		return b.script(step.Verb, "Restore-StorageGroupCopy reports the copy consistent; mount follows.")
+		if m := a["standby_machine"]; m != "" {
+			// SCR keeps the same paths: the activated files go back to
+			// the database's own server, the one it is mounted on.
+			b.line("Get-MailboxDatabase -StorageGroup %s%s | ForEach-Object {", b.q(id), b.dcArg())
+			b.line("  $path = $_.EdbFilePath.PathName.Replace(':', '$')")
+			b.line(`  $to = '\\' + $_.Server.Name + '\' + $path`)
+			b.line(`  if (Test-Path -LiteralPath $to) { throw "$to exists: move it aside first" }`)
+			b.line(`  Copy-Item -LiteralPath ('\\' + %s + '\' + $path) -Destination $to`, b.q(m))
+			b.line("}")
+		}
+		return b.script(step.Verb, "Restore-StorageGroupCopy reports the copy consistent; the database file is at its path; mount follows.")
 	case providers.VerbStopTransport, providers.VerbStartTransport, providers.VerbMoveQueueDatabase, providers.VerbImportQueue,
 		providers.VerbDrainQueue, providers.VerbRestoreQueue, providers.VerbRotateQueue, providers.VerbRetryQueue:
 		return b.queueScript(step)

@@ -1,0 +1,163 @@
+// Package runbook writes a plan as a break-glass runbook: numbered steps
+// in Markdown, each with its reason, what to run (the ems provider's
+// script, or what a person does) and how to verify it, then one
+// PowerShell script that performs the steps in order and stops at the
+// first error. It is what a recovery team follows when the machine that
+// runs exdr is itself lost.
+package runbook
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems"
+)
+
+// Write writes the runbook of p.
+func Write(w io.Writer, p *planner.Plan, opts ems.Options) error {
+	scripts := make([]*ems.Script, len(p.Steps))
+	for i, s := range p.Steps {
+		sc, err := ems.ScriptFor(s, opts)
+		if err != nil {
+			return fmt.Errorf("step %d (%s): %w", i+1, s.ID, err)
+		}
+		scripts[i] = sc
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Recovery runbook: %s\n\n", p.Organization)
+	if len(p.Steps) == 0 {
+		b.WriteString("Nothing to do: the organization matches the configuration.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	manual := 0
+	for _, sc := range scripts {
+		if sc.Manual != "" {
+			manual++
+		}
+	}
+	fmt.Fprintf(&b, "%d steps, in order; %d of them by hand. Each step waits for the steps it names to be done. ", len(p.Steps), manual)
+	b.WriteString("The script at the end runs them all in this order, asks at each step done by hand, and stops at the first error.\n\n")
+	if len(p.Losses) > 0 {
+		b.WriteString("**This recovery loses data:**\n\n")
+		for _, l := range p.Losses {
+			fmt.Fprintf(&b, "- %s: %s\n", l.Address, l.What)
+		}
+		b.WriteString("\n")
+	}
+	index := map[string]int{}
+	for i, s := range p.Steps {
+		index[s.ID] = i + 1
+	}
+	for i, s := range p.Steps {
+		sc := scripts[i]
+		fmt.Fprintf(&b, "## %d. %s: %s\n\n", i+1, s.Address, s.Verb)
+		fmt.Fprintf(&b, "%s. Effect: %s; about %s.", upperFirst(s.Reason), s.Effect, planner.RoundEstimate(s.Estimate))
+		if len(s.DependsOn) > 0 {
+			var nums []int
+			for _, d := range s.DependsOn {
+				nums = append(nums, index[d])
+			}
+			slices.Sort(nums)
+			var after []string
+			for _, n := range nums {
+				after = append(after, fmt.Sprintf("%d", n))
+			}
+			fmt.Fprintf(&b, " After step %s.", strings.Join(after, ", "))
+		}
+		b.WriteString("\n\n")
+		if s.Loss != "" {
+			fmt.Fprintf(&b, "Loses: %s.\n\n", s.Loss)
+		}
+		if sc.Manual != "" {
+			fmt.Fprintf(&b, "**By hand:** %s\n\n", sc.Manual)
+			if sc.ManualScript != "" {
+				fmt.Fprintf(&b, "```powershell\n%s```\n\n", strings.TrimPrefix(sc.ManualScript, preambleOf(sc.ManualScript)))
+			}
+		} else {
+			fmt.Fprintf(&b, "```powershell\n%s```\n\n", strings.TrimPrefix(sc.PowerShell, preambleOf(sc.PowerShell)))
+		}
+		fmt.Fprintf(&b, "Verify: %s\n\n", sc.Verify)
+	}
+	b.WriteString("## The whole recovery as one script\n\nRun it in the Exchange Management Shell as an Exchange administrator. It stops at the first error; at a step done by hand it waits for you to type done.\n\n```powershell\n")
+	b.WriteString(Script(p.Steps, scripts))
+	b.WriteString("```\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Script is the steps as one PowerShell script, each in a block of its
+// own so that no step's variables reach the next.
+func Script(steps []*providers.Step, scripts []*ems.Script) string {
+	var b strings.Builder
+	if len(scripts) > 0 && scripts[0] != nil {
+		for _, sc := range scripts {
+			if sc.PowerShell != "" {
+				b.WriteString(preambleOf(sc.PowerShell))
+				break
+			}
+		}
+	}
+	for i, s := range steps {
+		sc := scripts[i]
+		fmt.Fprintf(&b, "\n# Step %d: %s: %s\n", i+1, s.Address, s.Verb)
+		fmt.Fprintf(&b, "Write-Host 'Step %d of %d: %s'\n", i+1, len(steps), strings.ReplaceAll(s.ID, "'", "''"))
+		if sc.Manual != "" {
+			// Each line a literal: no text from the plan can end a
+			// here-string early.
+			for _, l := range strings.Split(strings.TrimSpace(sc.Manual)+"\nVerify: "+sc.Verify, "\n") {
+				fmt.Fprintf(&b, "Write-Host %s\n", literal(l))
+			}
+			if sc.ManualScript != "" {
+				b.WriteString("# The script for this step, to adapt and run by hand:\n")
+				for _, l := range strings.Split(strings.TrimRight(strings.TrimPrefix(sc.ManualScript, preambleOf(sc.ManualScript)), "\n"), "\n") {
+					b.WriteString("#   " + l + "\n")
+				}
+			}
+			fmt.Fprintf(&b, "if ((Read-Host 'Type done when step %d is done') -ne 'done') { throw 'Stopped at step %d' }\n", i+1, i+1)
+			continue
+		}
+		b.WriteString("& {\n")
+		for _, l := range strings.Split(strings.TrimRight(strings.TrimPrefix(sc.PowerShell, preambleOf(sc.PowerShell)), "\n"), "\n") {
+			b.WriteString("  " + l + "\n")
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// preambleOf is the snap-in preamble every ems script starts with.
+func preambleOf(script string) string {
+	if i := strings.Index(script, "}\n"); i >= 0 && strings.HasPrefix(script, "$ErrorActionPreference") {
+		return script[:i+2]
+	}
+	return ""
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// literal quotes a line of text for Write-Host; a character no literal
+// can hold is shown as a space.
+func literal(s string) string {
+	if q, err := ems.Quote(s); err == nil {
+		return q
+	}
+	clean := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	q, _ := ems.Quote(clean)
+	return q
+}

@@ -1,0 +1,97 @@
+package runbook
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems"
+)
+
+func step(id string, v providers.Verb, ident string, args map[string]string, effect providers.Effect, reason string, deps ...string) *providers.Step {
+	return &providers.Step{ID: id, Verb: v, Address: id[:strings.LastIndexByte(id, ':')], Identity: org.Identity(ident), Args: args,
+		Effect: effect, Reason: reason, DependsOn: deps, Estimate: time.Minute}
+}
+
+// Three plans a recovery team could face: a database restored from the
+// site's backup, a failed hub's queue drained through another, a lost
+// server's database brought back from its standby copy.
+func plans() map[string]*planner.Plan {
+	db1 := `MBX01\SG1\DB1`
+	restore := &planner.Plan{Organization: "Contoso", Steps: []*providers.Step{
+		step("mailbox_database.DB1:allow_file_restore", providers.VerbAllowFileRestore, db1, map[string]string{"value": "true"}, providers.Reversible,
+			"a restore may overwrite the database only once \"This database can be overwritten by a restore\" is set"),
+		step("mailbox_database.DB1:restore_backup", providers.VerbRestoreBackup, db1, map[string]string{"sets": "full 2026-11-24 22:00Z"}, providers.Irreversible,
+			"the database file E:\\Exchange\\SG1\\DB1.edb is missing (event 9547)", "mailbox_database.DB1:allow_file_restore"),
+		step("mailbox_database.DB1:hard_recovery", providers.VerbHardRecovery, db1, map[string]string{"roll_forward": "true"}, providers.Reversible,
+			"hard recovery replays the restored logs, then rolls forward", "mailbox_database.DB1:restore_backup"),
+		step("mailbox_database.DB1:mount", providers.VerbMount, db1, nil, providers.Reversible, "the restored database is mounted", "mailbox_database.DB1:hard_recovery"),
+		step("mailbox_database.DB1:set_database", providers.VerbSetDatabase, db1, map[string]string{"allow_file_restore": "false"}, providers.Reversible,
+			"put \"This database can be overwritten by a restore\" back as it was", "mailbox_database.DB1:mount"),
+	}}
+	hub := &planner.Plan{Organization: "Contoso", Steps: []*providers.Step{
+		step("mailbox_database.DB1:mount", providers.VerbMount, db1, nil, providers.Reversible, "the database is dismounted; the configuration says mounted = true"),
+		step("queue_database.HUB01:import_queue_database", providers.VerbImportQueue, `HUB01\mail.que`, map[string]string{"queue_server": "HUB02", "source": "HUB01"}, providers.Downtime,
+			"HUB01's machine has failed with 500 messages queued; its disks survive"),
+		step("queue_database.HUB01:drain_queue", providers.VerbDrainQueue, `HUB01\mail.que`, map[string]string{"queue_server": "HUB02"}, providers.Reversible,
+			"HUB02 delivers the messages from HUB01's queue database", "queue_database.HUB01:import_queue_database", "mailbox_database.DB1:mount"),
+		step("queue_database.HUB01:restore_queue_database", providers.VerbRestoreQueue, `HUB01\mail.que`, map[string]string{"queue_server": "HUB02"}, providers.Downtime,
+			"HUB02's queue database is back in service", "queue_database.HUB01:drain_queue"),
+		step("server.HUB01:create_server", providers.VerbCreateServer, "HUB01", map[string]string{"server": "HUB01", "roles": "hub_transport"}, providers.Reversible,
+			"server HUB01 does not answer: its machine has failed", "queue_database.HUB01:import_queue_database"),
+	}}
+	hub.Steps[4].Command = "Setup.com /m:RecoverServer  # on a new machine named HUB01"
+	standby := &planner.Plan{Organization: "Contoso", Losses: []planner.Loss{{Address: "mailbox_database.DB1", What: "log generation 9 and later (1 generation), which the copy never received"}},
+		Steps: []*providers.Step{
+			step("storage_group.SG1:create_storage_group", providers.VerbCreateStorageGroup, `MBX01\SG1`, map[string]string{"server": "MBX01", "name": "SG1",
+				"log_folder_path": `D:\Exchange\SG1`, "system_folder_path": `D:\Exchange\SG1`}, providers.Reversible, "the log folder D:\\Exchange\\SG1 is gone"),
+			step("mailbox_database.DB1:activate_copy", providers.VerbActivateCopy, `MBX01\SG1`, map[string]string{"standby_machine": "MBX03", "force": "true"}, providers.DataLoss,
+				"the database file is missing; its SCR copy on MBX03 is healthy", "storage_group.SG1:create_storage_group"),
+			step("mailbox_database.DB1:mount", providers.VerbMount, db1, nil, providers.Reversible, "the activated copy is mounted", "mailbox_database.DB1:activate_copy"),
+			step("storage_group.SG1:seed_copy", providers.VerbSeedCopy, `MBX01\SG1`, map[string]string{"standby_machine": "MBX03"}, providers.Reversible,
+				"the copy was activated: it is seeded again", "mailbox_database.DB1:mount"),
+		}}
+	standby.Steps[1].Loss = standby.Losses[0].What
+	return map[string]*planner.Plan{"restore": restore, "hub_portability": hub, "standby_activation": standby}
+}
+
+func TestRunbooks(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
+	for name, p := range plans() {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Write(&b, p, ems.Options{DomainController: "dc01.contoso.com"}); err != nil {
+				t.Fatal(err)
+			}
+			g.Assert(t, name, b.Bytes())
+		})
+	}
+}
+
+// The one script keeps every step's order, waits at each manual step, and
+// holds no text from the plan outside a literal.
+func TestScriptStopsAtManualSteps(t *testing.T) {
+	p := plans()["restore"]
+	p.Steps[1].Args["sets"] = "full'; Remove-Item C:\\ -Recurse; '"
+	var b bytes.Buffer
+	if err := Write(&b, p, ems.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	i1, i2, i3 := strings.Index(out, "# Step 1:"), strings.Index(out, "# Step 2:"), strings.Index(out, "# Step 3:")
+	if i1 < 0 || i2 < i1 || i3 < i2 {
+		t.Fatal("the steps are not in order in the script")
+	}
+	if !strings.Contains(out, "if ((Read-Host 'Type done when step 2 is done') -ne 'done') { throw 'Stopped at step 2' }") {
+		t.Fatal("the manual step does not wait")
+	}
+	if !strings.Contains(out, "Write-Host 'Restore full''; Remove-Item C:\\ -Recurse; '' of MBX01") {
+		t.Fatalf("the plan's text is not one literal:\n%s", out)
+	}
+}
