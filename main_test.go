@@ -10,11 +10,16 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/exdr/exdr/providers/ems/emsfake"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"exdr": func() { os.Exit(exdrMain()) },
+		// A stand-in for powershell.exe playing a small Exchange
+		// organization, for the ems provider's scenarios.
+		"fakepowershell": func() { os.Exit(emsfake.Main()) },
 	})
 }
 

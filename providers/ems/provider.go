@@ -84,7 +84,7 @@ func (e *ManualStepError) Error() string {
 	if e.Script.ManualScript != "" {
 		script = " The script:\n" + e.Script.ManualScript
 	}
-	return fmt.Sprintf("%s is a manual step: %s When it is done (%s), run exdr apply again.%s", e.Step.ID, strings.TrimSpace(e.Script.Manual), strings.TrimSuffix(e.Script.Verify, "."), script)
+	return fmt.Sprintf("a manual step: %s When it is done (%s), run exdr apply again.%s", strings.TrimSpace(e.Script.Manual), strings.TrimSuffix(e.Script.Verify, "."), script)
 }
 
 // Apply runs the step's script, or has a person do a manual step.

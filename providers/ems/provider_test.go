@@ -1,4 +1,4 @@
-package ems
+package ems_test
 
 import (
 	"context"
@@ -7,38 +7,40 @@ import (
 	"testing"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/providers/ems/emsfake"
 	"github.com/exdr/exdr/providers/providertest"
 )
 
-var _ providers.Provider = (*Provider)(nil)
+var _ providers.Provider = (*ems.Provider)(nil)
 
 func TestConformance(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) providers.Provider {
-		return New(newFakeShell(), Options{DomainController: "dc01.contoso.com"}, nil)
+		return ems.New(emsfake.New(), ems.Options{DomainController: "dc01.contoso.com"}, nil)
 	})
 }
 
 // A manual step with no one to ask stops the apply with what to do; once
 // the organization shows it done, the next apply goes on.
 func TestManualStepStopsThenContinues(t *testing.T) {
-	f := newFakeShell()
-	p := New(f, Options{}, nil)
+	f := emsfake.New()
+	p := ems.New(f, ems.Options{}, nil)
 	step := &providers.Step{ID: "server.MBX02:create_server", Verb: providers.VerbCreateServer, Identity: "MBX02",
 		Args: map[string]string{"server": "MBX02", "roles": "mailbox"}, Command: "Setup.com /m:RecoverServer", Reason: "server MBX02 does not answer"}
 	err := p.Apply(context.Background(), step, nil)
-	var manual *ManualStepError
-	if !errors.As(err, &manual) || !strings.Contains(err.Error(), "Setup.com /m:RecoverServer") || !strings.Contains(err.Error(), "run exdr apply again") {
+	var manual *ems.ManualStepError
+	if !errors.As(err, &manual) || !strings.Contains(err.Error(), "a manual step: Build the server MBX02: Setup.com /m:RecoverServer") || !strings.Contains(err.Error(), "run exdr apply again") {
 		t.Fatalf("got %v, want a manual step error with the instructions", err)
 	}
-	f.servers["mbx02"] = &fakeServer{name: "MBX02", roles: "Mailbox", up: true}
+	f.Servers["mbx02"] = &emsfake.Server{Name: "MBX02", Roles: "Mailbox", Up: true}
 	if err := p.Apply(context.Background(), step, nil); err != nil {
 		t.Fatalf("after the person built it: %v", err)
 	}
 	// With someone at a terminal, the step waits for them.
 	asked := 0
-	p = New(f, Options{}, func(_ context.Context, s *Script, _ *providers.Step) error {
+	p = ems.New(f, ems.Options{}, func(_ context.Context, s *ems.Script, _ *providers.Step) error {
 		asked++
-		f.servers["mbx03"] = &fakeServer{name: "MBX03", roles: "Mailbox", up: true}
+		f.Servers["mbx03"] = &emsfake.Server{Name: "MBX03", Roles: "Mailbox", Up: true}
 		return nil
 	})
 	step.Args["server"], step.Identity = "MBX03", "MBX03"
@@ -50,14 +52,14 @@ func TestManualStepStopsThenContinues(t *testing.T) {
 // Every value in an applied script is a literal the shell reads back as
 // it was written.
 func TestAppliedScriptsQuoteValues(t *testing.T) {
-	f := newFakeShell()
-	p := New(f, Options{}, nil)
+	f := emsfake.New()
+	p := ems.New(f, ems.Options{}, nil)
 	s := &providers.Step{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\Sales 'East'`,
 		Args: map[string]string{"server": "MBX01", "name": "Sales 'East'", "log_folder_path": `D:\Sales 'East'`, "system_folder_path": `D:\Sales 'East'`}}
 	if err := p.Apply(context.Background(), s, nil); err != nil {
 		t.Fatal(err)
 	}
-	if g := f.groups[key(`MBX01\Sales 'East'`)]; g == nil || g.logs != `D:\Sales 'East'` {
-		t.Fatalf("the shell saw %+v", f.groups)
+	if g := f.Groups[strings.ToLower(`MBX01\Sales 'East'`)]; g == nil || g.Logs != `D:\Sales 'East'` {
+		t.Fatalf("the shell saw %+v", f.Groups)
 	}
 }

@@ -1,37 +1,8 @@
 package ems
 
 import (
-	"strings"
 	"testing"
-	"unicode/utf8"
 )
-
-// readLiteral is PowerShell's reading of a single-quoted string at the
-// start of src: it returns the value and what follows the closing quote.
-// A doubled quote character (any of the five PowerShell accepts) stands
-// for one; a single one closes the literal.
-func readLiteral(src string) (value, rest string, ok bool) {
-	if !strings.HasPrefix(src, "'") {
-		return "", "", false
-	}
-	var b strings.Builder
-	s := src[1:]
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		if strings.ContainsRune(singleQuotes, r) {
-			r2, n2 := utf8.DecodeRuneInString(s[n:])
-			if n2 > 0 && strings.ContainsRune(singleQuotes, r2) {
-				b.WriteRune(r2) // PowerShell keeps the second of the pair
-				s = s[n+n2:]
-				continue
-			}
-			return b.String(), s[n:], true
-		}
-		b.WriteRune(r)
-		s = s[n:]
-	}
-	return "", "", false
-}
 
 func TestQuote(t *testing.T) {
 	tests := []struct {
@@ -77,7 +48,7 @@ func FuzzQuote(f *testing.F) {
 		if err != nil {
 			return
 		}
-		got, rest, ok := readLiteral(q)
+		got, rest, ok := ReadLiteral(q)
 		if !ok || rest != "" {
 			t.Fatalf("Quote(%q) = %q: the literal ends early, leaving %q", s, q, rest)
 		}

@@ -1,56 +1,66 @@
-package ems
+package emsfake
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/exdr/exdr/providers/ems"
 )
 
-// fakeShell is a Runner that plays a small Exchange organization: it
+// Shell is an ems.Runner that plays a small Exchange organization: it
 // answers the read script with CliXML made from its state, as
 // Export-Clixml would write it, and carries out the cmdlets of apply
 // scripts on that state, reading their arguments as PowerShell reads
-// single-quoted literals. It records every script.
-type fakeShell struct {
+// single-quoted literals. It records every script. It is for tests: the
+// conformance suite, and CLI scenarios through Main.
+type Shell struct {
 	mu      sync.Mutex
-	servers map[string]*fakeServer
-	groups  map[string]*fakeGroup
-	dbs     map[string]*fakeDB
-	scripts []string
+	Servers map[string]*Server `json:"servers"`
+	Groups  map[string]*Group  `json:"storage_groups"`
+	DBs     map[string]*DB     `json:"databases"`
+	Scripts []string           `json:"-"`
 }
 
-type fakeServer struct {
-	name, roles, site, edition string
-	up                         bool
+// Server, Group and DB are the organization's objects, keyed by their
+// identity in lower case.
+type Server struct {
+	Name, Roles, Site, Edition string
+	Up                         bool
 }
 
-type fakeGroup struct{ server, name, logs, system string }
+type Group struct{ Server, Name, Logs, System string }
 
-type fakeDB struct {
-	group, name, edb, retention string
-	mounted, file, dirty        bool
+type DB struct {
+	Group, Name, EDB, Retention string
+	Mounted, File, Dirty        bool
 }
 
-// newFakeShell has MBX01 built already: Windows and Exchange installed
-// by a person, as create_server's manual step asks.
-func newFakeShell() *fakeShell {
-	return &fakeShell{
-		servers: map[string]*fakeServer{"mbx01": {name: "MBX01", roles: "Mailbox", site: "contoso.com/Configuration/Sites/HQ", edition: "Standard", up: true}},
-		groups:  map[string]*fakeGroup{}, dbs: map[string]*fakeDB{},
+// New has MBX01 built already: Windows and Exchange installed by a
+// person, as create_server's manual step asks.
+func New() *Shell {
+	return &Shell{
+		Servers: map[string]*Server{"mbx01": {Name: "MBX01", Roles: "Mailbox", Site: "contoso.com/Configuration/Sites/HQ", Edition: "Standard", Up: true}},
+		Groups:  map[string]*Group{}, DBs: map[string]*DB{},
 	}
 }
 
-func (f *fakeShell) Run(ctx context.Context, script string) (string, string, int, error) {
+// Run carries out one script.
+func (f *Shell) Run(ctx context.Context, script string) (string, string, int, error) {
 	if err := ctx.Err(); err != nil {
 		return "", "", 0, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.scripts = append(f.scripts, script)
+	f.Scripts = append(f.Scripts, script)
 	if strings.Contains(script, "$out = @{}") {
 		return f.export(), "", 0, nil
 	}
@@ -75,7 +85,7 @@ func params(line string) map[string]string {
 		}
 		name := line[i+1 : i+j]
 		rest := line[i+j+1:]
-		if v, after, ok := readLiteral(rest); ok {
+		if v, after, ok := ems.ReadLiteral(rest); ok {
 			out[name] = v
 			i = len(line) - len(after) - 1
 		} else if strings.HasPrefix(rest, "$true") {
@@ -89,48 +99,48 @@ func params(line string) map[string]string {
 
 func key(s string) string { return strings.ToLower(s) }
 
-func (f *fakeShell) cmdlet(line string) error {
+func (f *Shell) cmdlet(line string) error {
 	p := params(line)
 	switch {
 	case strings.HasPrefix(line, "if (") || line == "}" || line == "" || strings.HasPrefix(line, "$ErrorActionPreference") || strings.HasPrefix(line, "Add-PSSnapin"):
 		return nil
 	case strings.HasPrefix(line, "New-StorageGroup "):
-		if f.servers[key(p["Server"])] == nil {
+		if f.Servers[key(p["Server"])] == nil {
 			return fmt.Errorf("New-StorageGroup: server %s not found", p["Server"])
 		}
 		id := p["Server"] + `\` + p["Name"]
-		if f.groups[key(id)] == nil {
-			f.groups[key(id)] = &fakeGroup{server: p["Server"], name: p["Name"], logs: p["LogFolderPath"], system: p["SystemFolderPath"]}
+		if f.Groups[key(id)] == nil {
+			f.Groups[key(id)] = &Group{Server: p["Server"], Name: p["Name"], Logs: p["LogFolderPath"], System: p["SystemFolderPath"]}
 		}
 	case strings.HasPrefix(line, "New-MailboxDatabase "):
-		g := f.groups[key(p["StorageGroup"])]
+		g := f.Groups[key(p["StorageGroup"])]
 		if g == nil {
 			return fmt.Errorf("New-MailboxDatabase: storage group %s not found", p["StorageGroup"])
 		}
 		id := p["StorageGroup"] + `\` + p["Name"]
-		if f.dbs[key(id)] == nil {
-			f.dbs[key(id)] = &fakeDB{group: p["StorageGroup"], name: p["Name"], edb: p["EdbFilePath"], retention: "14.00:00:00"}
+		if f.DBs[key(id)] == nil {
+			f.DBs[key(id)] = &DB{Group: p["StorageGroup"], Name: p["Name"], EDB: p["EdbFilePath"], Retention: "14.00:00:00"}
 		}
 	case strings.HasPrefix(line, "Set-MailboxDatabase "):
-		db := f.dbs[key(p["Identity"])]
+		db := f.DBs[key(p["Identity"])]
 		if db == nil {
 			return fmt.Errorf("Set-MailboxDatabase: %s not found", p["Identity"])
 		}
 		if v, ok := p["DeletedItemRetention"]; ok {
-			db.retention = v
+			db.Retention = v
 		}
 	case strings.HasPrefix(line, "Mount-Database "):
-		db := f.dbs[key(p["Identity"])]
+		db := f.DBs[key(p["Identity"])]
 		if db == nil {
 			return fmt.Errorf("Mount-Database: %s not found", p["Identity"])
 		}
-		db.mounted, db.file, db.dirty = true, true, true
+		db.Mounted, db.File, db.Dirty = true, true, true
 	case strings.HasPrefix(line, "Dismount-Database "):
-		db := f.dbs[key(p["Identity"])]
+		db := f.DBs[key(p["Identity"])]
 		if db == nil {
 			return fmt.Errorf("Dismount-Database: %s not found", p["Identity"])
 		}
-		db.mounted, db.dirty = false, false
+		db.Mounted, db.Dirty = false, false
 	default:
 		return fmt.Errorf("the fake shell does not know %q", line)
 	}
@@ -210,44 +220,44 @@ func sortedKeysOf[V any](m map[string]V) []string {
 }
 
 // export is the read script's output for the fake's state.
-func (f *fakeShell) export() string {
+func (f *Shell) export() string {
 	c := &clix{}
 	var servers, groups, dbs []string
 	up, logs, headers := map[string]string{}, map[string]string{}, map[string]string{}
-	for _, k := range sortedKeysOf(f.servers) {
-		s := f.servers[k]
-		servers = append(servers, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.Management.ExchangeServer", "Deserialized.System.Object"}, s.name,
-			c.s("Name", s.name),
-			c.obj("ServerRole", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole", "Deserialized.System.Enum"}, s.roles),
-			c.id("Site", s.site), c.s("Edition", s.edition)))
-		up[s.name] = c.bo("Value", s.up)
+	for _, k := range sortedKeysOf(f.Servers) {
+		s := f.Servers[k]
+		servers = append(servers, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.Management.ExchangeServer", "Deserialized.System.Object"}, s.Name,
+			c.s("Name", s.Name),
+			c.obj("ServerRole", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole", "Deserialized.System.Enum"}, s.Roles),
+			c.id("Site", s.Site), c.s("Edition", s.Edition)))
+		up[s.Name] = c.bo("Value", s.Up)
 	}
-	for _, k := range sortedKeysOf(f.groups) {
-		g := f.groups[k]
-		groups = append(groups, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.StorageGroup"}, g.name,
-			c.s("Name", g.name), c.id("Server", g.server),
-			c.obj("LogFolderPath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, g.logs),
-			c.obj("SystemFolderPath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, g.system),
+	for _, k := range sortedKeysOf(f.Groups) {
+		g := f.Groups[k]
+		groups = append(groups, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.StorageGroup"}, g.Name,
+			c.s("Name", g.Name), c.id("Server", g.Server),
+			c.obj("LogFolderPath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, g.Logs),
+			c.obj("SystemFolderPath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, g.System),
 			c.bo("CircularLoggingEnabled", false), c.bo("Recovery", false), c.s("LogFilePrefix", "E00")))
-		logs[g.server+`\`+g.name] = c.s("Value", "E0000000001.log")
+		logs[g.Server+`\`+g.Name] = c.s("Value", "E0000000001.log")
 	}
-	for _, k := range sortedKeysOf(f.dbs) {
-		d := f.dbs[k]
-		dbs = append(dbs, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.MailboxDatabase"}, d.name,
-			c.s("Name", d.name), c.id("StorageGroup", d.group),
-			c.obj("EdbFilePath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, d.edb),
-			c.bo("Mounted", d.mounted), c.bo("AllowFileRestore", false), c.bo("RetainDeletedItemsUntilBackup", false), c.bo("Recovery", false),
-			c.obj("DeletedItemRetention", []string{"Deserialized.Microsoft.Exchange.Data.EnhancedTimeSpan"}, d.retention),
+	for _, k := range sortedKeysOf(f.DBs) {
+		d := f.DBs[k]
+		dbs = append(dbs, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.MailboxDatabase"}, d.Name,
+			c.s("Name", d.Name), c.id("StorageGroup", d.Group),
+			c.obj("EdbFilePath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, d.EDB),
+			c.bo("Mounted", d.Mounted), c.bo("AllowFileRestore", false), c.bo("RetainDeletedItemsUntilBackup", false), c.bo("Recovery", false),
+			c.obj("DeletedItemRetention", []string{"Deserialized.Microsoft.Exchange.Data.EnhancedTimeSpan"}, d.Retention),
 			c.obj("MailboxRetention", []string{"Deserialized.Microsoft.Exchange.Data.EnhancedTimeSpan"}, "30.00:00:00")))
 		mh := "Operation terminated with error -1811 (JET_errFileNotFound, File not found)"
-		if d.file {
+		if d.File {
 			state := "Clean Shutdown\n     Log Required: 0-0 (0x0-0x0)"
-			if d.dirty {
+			if d.Dirty {
 				state = "Dirty Shutdown\n     Log Required: 1-1 (0x1-0x1)"
 			}
 			mh = "            State: " + state + "\n     Repair Count: 0\n"
 		}
-		headers[d.group+`\`+d.name] = c.s("Value", mh)
+		headers[d.Group+`\`+d.Name] = c.s("Value", mh)
 	}
 	top := map[string]string{
 		"Servers": c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
@@ -259,4 +269,47 @@ func (f *fakeShell) export() string {
 	b.WriteString(strings.Replace(c.dict("", top), `<Obj N="" `, `<Obj `, 1))
 	b.WriteString("</Objs>")
 	return b.String()
+}
+
+// StateEnv names the file Main keeps the organization in between runs.
+const StateEnv = "EXDR_FAKE_EXCHANGE"
+
+// Main is a stand-in for powershell.exe -Command -: it reads the script
+// on stdin, runs it on the organization kept in $EXDR_FAKE_EXCHANGE
+// (created with New's state when missing), saves it, and exits with the
+// script's code.
+func Main() int {
+	path := os.Getenv(StateEnv)
+	if path == "" {
+		fmt.Fprintln(os.Stderr, "fakepowershell: set "+StateEnv+" to the file that keeps the organization")
+		return 2
+	}
+	f := New()
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, f); err != nil {
+			fmt.Fprintf(os.Stderr, "fakepowershell: %s: %v\n", path, err)
+			return 2
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	script, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	stdout, stderr, code, err := f.Run(context.Background(), string(script))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	b, _ := json.MarshalIndent(f, "", "  ")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	fmt.Fprint(os.Stdout, stdout)
+	fmt.Fprint(os.Stderr, stderr)
+	return code
 }
