@@ -17,10 +17,11 @@ func ReadScript(opts Options) string {
 	dc := b.dcArg()
 	b.line("$out = @{}")
 	b.line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
-	b.line("$out['StorageGroups'] = @(Get-StorageGroup%s)", dc)
+	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status%s)", dc)
 	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status%s)", dc)
 	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status%s)", dc)
 	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object Alias, Database, DisplayName)", dc)
+	b.line("$out['Disconnected'] = @(Get-MailboxServer%s | ForEach-Object { Get-MailboxStatistics -Server $_.Name } | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate)", dc)
 	b.line("$out['Up'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @()")
 	b.line("foreach ($s in $out['Servers']) {")
 	b.line("  $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet)")
@@ -89,16 +90,27 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		}
 		o.StorageGroups = append(o.StorageGroups, sg)
 	}
-	for key, kind := range map[string]org.DatabaseKind{"MailboxDatabases": org.MailboxDB, "PublicFolderDatabases": org.PublicFolderDB} {
+	for _, key := range []string{"MailboxDatabases", "PublicFolderDatabases"} {
+		kind := org.MailboxDB
+		if key == "PublicFolderDatabases" {
+			kind = org.PublicFolderDB
+		}
 		for _, v := range list(key) {
-			db, err := database(v, kind, headers)
+			db, sets, err := database(v, kind, headers)
 			if err != nil {
 				return nil, err
 			}
 			if db != nil {
 				o.Databases = append(o.Databases, db)
+				o.Backups = append(o.Backups, sets...)
 			}
 		}
+	}
+	for _, v := range list("Disconnected") {
+		// Statistics name a disconnected mailbox by its display name:
+		// its alias went with its directory object.
+		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: v.Prop("DisplayName").Text(), DisplayName: v.Prop("DisplayName").Text(),
+			Database: org.Identity(v.Prop("Database").Text()), Health: &org.MailboxHealth{InStore: true, Disconnected: v.Prop("DisconnectDate").Time}})
 	}
 	for _, v := range list("Mailboxes") {
 		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: v.Prop("Alias").Text(), DisplayName: v.Prop("DisplayName").Text(),
@@ -165,11 +177,11 @@ func storageGroup(v clixml.Value, logs map[string]clixml.Value) *org.StorageGrou
 	return sg
 }
 
-func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.Value) (*org.Database, error) {
+func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.Value) (*org.Database, []*org.BackupSet, error) {
 	db := &org.Database{Kind: kind, Name: v.Prop("Name").Text(), StorageGroup: org.Identity(v.Prop("StorageGroup").Text()),
 		EdbFilePath: v.Prop("EdbFilePath").Text()}
 	if v.Prop("Recovery").Bool {
-		return nil, nil // a recovery database: part of its group
+		return nil, nil, nil // a recovery database: part of its group
 	}
 	b := v.Prop("AllowFileRestore").Bool
 	db.AllowFileRestore = &b
@@ -182,21 +194,48 @@ func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.V
 		if t := v.Prop(f.name).Text(); t != "" {
 			d, err := ParseEnhancedTimeSpan(t)
 			if err != nil {
-				return nil, fmt.Errorf("%s of %s: %w", f.name, db.Identity(), err)
+				return nil, nil, fmt.Errorf("%s of %s: %w", f.name, db.Identity(), err)
 			}
 			*f.into = &d
 		}
 	}
 	h := &org.DatabaseHealth{Mounted: v.Prop("Mounted").Bool}
+	var sets []*org.BackupSet
 	if text, ok := headers[strings.ToLower(string(db.Identity()))]; ok {
 		hd, err := ParseHeader(text.Text())
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", db.Identity(), err)
+			return nil, nil, fmt.Errorf("%s: %w", db.Identity(), err)
 		}
 		h.FileExists, h.State, h.LogRequired, h.RepairCount = hd.FileExists, hd.State, hd.LogRequired, hd.RepairCount
+		sets = stampedSets(db, hd.Backups)
 	}
 	db.Health = h
-	return db, nil
+	return db, sets, nil
+}
+
+// stampedSets are the backup sets a database's header stamps show: with
+// backup_restore = "manual" there is no catalog to ask, and the stamps
+// are what Exchange itself recorded. The last full backup is a set; the
+// last incremental too when it follows the full directly (incrementals
+// between them would be unknown). A database whose file is lost has no
+// stamps to read: its sets are the site's backup software's to find.
+func stampedSets(db *org.Database, stamps []Stamp) []*org.BackupSet {
+	var sets []*org.BackupSet
+	var full *org.BackupSet
+	for _, s := range stamps {
+		if s.Type == org.BackupFull {
+			full = &org.BackupSet{ID: fmt.Sprintf("full %s %s", db.StorageGroup, s.Time.Format("2006-01-02T15:04:05Z")), Type: org.BackupFull,
+				Time: s.Time, StorageGroup: db.StorageGroup, Databases: []org.Identity{db.Identity()}, Logs: s.Logs, Covers: s.Logs.High}
+			sets = append(sets, full)
+		}
+	}
+	for _, s := range stamps {
+		if s.Type == org.BackupIncremental && full != nil && s.Logs.Low == full.Covers+1 && s.Time.After(full.Time) {
+			sets = append(sets, &org.BackupSet{ID: fmt.Sprintf("incremental %s %s", db.StorageGroup, s.Time.Format("2006-01-02T15:04:05Z")), Type: org.BackupIncremental,
+				Time: s.Time, StorageGroup: db.StorageGroup, Logs: s.Logs, Covers: s.Logs.High, Base: full.ID})
+		}
+	}
+	return sets
 }
 
 // queues groups Get-Queue's queues by server into queue databases: a

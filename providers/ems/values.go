@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 )
@@ -56,6 +57,17 @@ type Header struct {
 	State       org.ShutdownState
 	LogRequired org.LogRange
 	RepairCount int
+	// Backups are the backup stamps the database carries: the last full,
+	// incremental and differential backup that included it.
+	Backups []Stamp
+}
+
+// Stamp is one backup stamp: its type, the log generations it took and
+// when (the server's clock, read as UTC).
+type Stamp struct {
+	Type org.BackupType
+	Logs org.LogRange
+	Time time.Time
 }
 
 var (
@@ -94,8 +106,21 @@ func ParseHeader(out string) (*Header, error) {
 	if r := mhRepair.FindStringSubmatch(out); r != nil {
 		h.RepairCount, _ = strconv.Atoi(r[1])
 	}
+	for _, m := range mhBackup.FindAllStringSubmatch(out, -1) {
+		lo, _ := strconv.ParseUint(m[2], 10, 32)
+		hi, _ := strconv.ParseUint(m[3], 10, 32)
+		t, err := time.Parse("01/02/2006 15:04:05", m[4])
+		if err != nil || hi == 0 {
+			continue // 00/00/1900: never
+		}
+		h.Backups = append(h.Backups, Stamp{Type: org.BackupType(strings.ToLower(m[1])), Logs: org.LogRange{Low: uint32(lo), High: uint32(hi)}, Time: t.UTC()})
+	}
 	return h, nil
 }
+
+// mhBackup is a "Last Full Backup" block: the Log Gen line, then two
+// Mark lines, the second a date.
+var mhBackup = regexp.MustCompile(`(?m)^\s*Last (Full|Incremental|Differential) Backup:\s*Log Gen:\s*(\d+)-(\d+)[^\n]*\n\s*Mark:[^\n]*\n\s*Mark:\s*(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d)`)
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -2,6 +2,7 @@ package ems
 
 import (
 	"testing"
+	"time"
 
 	"github.com/exdr/exdr/org"
 )
@@ -67,6 +68,9 @@ Initiating FILE DUMP mode...
   Last Full Backup: Log Gen: 38-40 (0x26-0x28) - OSSnapshot
                    Mark: (0x29,8,16)
                    Mark: 11/24/2026 22:00:05
+  Last Incremental Backup: Log Gen: 0-0 (0x0-0x0)
+                   Mark: (0x0,0,0)
+                   Mark: 00/00/1900 00:00:00
 
 Operation completed successfully in 0.78 seconds.
 `
@@ -75,6 +79,10 @@ func TestParseHeader(t *testing.T) {
 	h, err := ParseHeader(mhDirty)
 	if err != nil || !h.FileExists || h.State != org.StateDirty || h.LogRequired != (org.LogRange{Low: 41, High: 43}) || h.RepairCount != 1 {
 		t.Fatalf("dirty: %+v, %v", h, err)
+	}
+	if len(h.Backups) != 1 || h.Backups[0].Type != org.BackupFull || h.Backups[0].Logs != (org.LogRange{Low: 38, High: 40}) ||
+		!h.Backups[0].Time.Equal(time.Date(2026, 11, 24, 22, 0, 5, 0, time.UTC)) {
+		t.Fatalf("backup stamps: %+v", h.Backups)
 	}
 	clean := "            State: Clean Shutdown\n     Log Required: 0-0 (0x0-0x0)\n     Repair Count: 0\n"
 	if h, err := ParseHeader(clean); err != nil || h.State != org.StateClean || !h.LogRequired.Empty() {
