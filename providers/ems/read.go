@@ -22,7 +22,11 @@ func ReadScript(opts Options) string {
 	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status%s)", dc)
 	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object Alias, Database, DisplayName)", dc)
 	b.line("$out['Disconnected'] = @(Get-MailboxServer%s | ForEach-Object { Get-MailboxStatistics -Server $_.Name } | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate)", dc)
-	b.line("$out['Up'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @()")
+	b.line("$out['Up'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @()")
+	b.line("foreach ($g in $out['StorageGroups']) {")
+	b.line("  if ($g.HasLocalCopy) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity%s) }", dc)
+	b.line("  foreach ($m in @($g.StandbyMachines)) { if ($m) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity -StandbyMachine $m.NodeName%s) } }", dc)
+	b.line("}")
 	b.line("foreach ($s in $out['Servers']) {")
 	b.line("  $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet)")
 	b.line("  if ($out['Up'][$s.Name] -and $s.IsHubTransportServer) { $out['Queues'] += @(Get-Queue -Server $s.Name -ErrorAction SilentlyContinue) }")
@@ -117,8 +121,41 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 			Database: org.Identity(v.Prop("Database").Text()), Health: &org.MailboxHealth{InDirectory: true, InStore: true}})
 	}
 	queues(o, list("Queues"))
+	copies(o, list("CopyStatus"))
 	o.Sort()
 	return o, nil
+}
+
+// copies puts Get-StorageGroupCopyStatus's answers on their storage
+// groups. The queue lengths count from the source's newest generation on
+// disk, so that the copy queue (what is at risk) reads as in the lab.
+func copies(o *org.Org, items []clixml.Value) {
+	ix := org.NewIndex(o)
+	for _, v := range items {
+		id := v.Prop("Identity").Text()
+		if id == "" {
+			id = v.Prop("StorageGroupName").Text()
+		}
+		sg := ix.StorageGroup(org.Identity(id))
+		if sg == nil {
+			continue
+		}
+		standby := v.Prop("StandbyMachine").Text()
+		c := &org.StandbyCopy{Local: standby == "", Machine: standby, Path: v.Prop("CopyLogFolderPath").Text()}
+		if lag := v.Prop("ReplayLagTime").Text(); lag != "" {
+			if d, err := ParseEnhancedTimeSpan(lag); err == nil {
+				c.ReplayLag = d
+			}
+		}
+		newest := uint32(0)
+		if sg.Health != nil {
+			newest = sg.Health.OnDisk.High
+		}
+		copied := newest - min(newest, uint32(v.Prop("CopyQueueLength").Int))
+		c.Health = &org.CopyHealth{Status: v.Prop("SummaryCopyStatus").Text(), SourceUp: true, SourceNewest: newest,
+			LastCopied: copied, LastReplayed: copied - min(copied, uint32(v.Prop("ReplayQueueLength").Int))}
+		sg.Copy = c
+	}
 }
 
 func server(v clixml.Value, up map[string]clixml.Value) (*org.Server, error) {

@@ -47,6 +47,9 @@ func TestReadFixture(t *testing.T) {
 	if len(o.Mailboxes) != 1 || o.Mailboxes[0].Name != "Carol Cooper" || o.Mailboxes[0].Health.Disconnected.IsZero() {
 		t.Fatalf("disconnected mailboxes: %+v", o.Mailboxes)
 	}
+	if c := sg.Copy; c == nil || c.Local || c.Machine != "MBX03" || c.Health.Status != "Healthy" || c.Health.CopyQueue() != 2 || c.Health.ReplayQueue() != 5 {
+		t.Fatalf("standby copy: %+v", sg.Copy)
+	}
 	q := ix.QueueDatabase("HUB01")
 	if q == nil || q.Health.Messages != 17 || len(q.Health.Queues) != 1 || q.Health.Queues[0].Status != "Retry" || q.Health.Queues[0].DeliveryType != "MapiDelivery" {
 		t.Fatalf("queues: %+v", q)
