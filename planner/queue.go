@@ -39,14 +39,17 @@ func (b *builder) queueDatabase(q *org.QueueDatabase) {
 		p.paths(org.DefaultQueuePath, org.DefaultQueuePath, fmt.Sprintf("the rebuilt %s starts a new queue database at the default path", q.Server))
 		return
 	case !srv.Health.Up:
-		if p.portability(srv) {
+		if p.live != nil && p.portability(srv) {
 			return
 		}
 	}
-	h := p.live.Health
-	if h == nil {
+	if p.live == nil || p.live.Health == nil {
+		if srv.Health.Up {
+			b.note("%s: %s shows no queue database; exdr cannot tell its state (is the Hub or Edge Transport role installed?).", p.addr, q.Server)
+		}
 		return
 	}
+	h := p.live.Health
 	if h.DrainingFrom != "" {
 		p.finishDrain(h.DrainingFrom)
 		return

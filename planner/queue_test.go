@@ -177,3 +177,19 @@ func TestPoisonMessagesAreNoted(t *testing.T) {
 		t.Fatalf("notes: %s", notes)
 	}
 }
+
+// A provider that shows no queue database for a running server (the role
+// missing, or not read) gets a note, not a crash.
+func TestQueueDatabaseNotShown(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	live.QueueDatabases = nil
+	org.NewIndex(live).Server("HUB02").Health.Up, org.NewIndex(live).Server("HUB02").Health.DisksSurvive = false, true
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "queue_database.HUB01: HUB01 shows no queue database") {
+		t.Fatalf("notes: %s", notes)
+	}
+}
