@@ -16,6 +16,7 @@ func ReadScript(opts Options) string {
 	b := &builder{dc: opts.DomainController}
 	dc := b.dcArg()
 	b.line("$out = @{}")
+	b.line("$out['Now'] = (Get-Date).ToUniversalTime()")
 	b.line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
 	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status%s)", dc)
 	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status%s)", dc)
@@ -79,6 +80,9 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 	}
 	up, logs, headers := dict("Up"), dict("Logs"), dict("Headers")
 	o := &org.Org{Provider: org.ProviderConfig{Type: "ems"}}
+	if now := top["Now"]; now.Kind == clixml.Time {
+		o.Now = now.Time.UTC()
+	}
 	for _, v := range list("Servers") {
 		s, err := server(v, up)
 		if err != nil {

@@ -25,6 +25,9 @@ func TestReadFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !o.Now.Equal(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("the shell's clock: %v", o.Now)
+	}
 	ix := org.NewIndex(o)
 	s := ix.Server("HUB01")
 	if s == nil || !s.Roles.Has(org.RoleMailbox) || !s.Roles.Has(org.RoleHubTransport) || !s.Roles.Has(org.RoleClientAccess) ||
