@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -144,11 +145,24 @@ func (d *decoder) errorf(a *hcl.Attribute, summary, format string, args ...any) 
 }
 
 func (d *decoder) str(name string) (string, bool) {
-	v, _, ok := d.raw(name, tString)
+	v, a, ok := d.raw(name, tString)
 	if !ok {
 		return "", false
 	}
+	d.printable(a, name, v.AsString())
 	return v.AsString(), true
+}
+
+// printable refuses a value with a control character: no Exchange name,
+// address or folder holds one, and in a shell script a newline would end
+// the command.
+func (d *decoder) printable(a *hcl.Attribute, name, s string) {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			d.errorf(a, "Control character in a value", "%s %q holds the control character U+%04X; Exchange accepts none. Remove it (a newline or tab from a file read with file() often ends up here: wrap it in trimspace()).", name, s, r)
+			return
+		}
+	}
 }
 
 func (d *decoder) boolean(name string, def bool) bool {
@@ -177,6 +191,7 @@ func (d *decoder) strList(name string) ([]string, *hcl.Attribute) {
 	out := make([]string, 0, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
+		d.printable(a, name, e.AsString())
 		out = append(out, e.AsString())
 	}
 	return out, a
