@@ -64,11 +64,11 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	}
 	// Every drill of this run plans with what earlier runs measured; what
 	// this run measures is kept for the next.
-	snapshot, err := drill.LoadEstimates(ws.dir)
+	estimates, err := drill.LoadEstimates(ws.dir)
 	if err != nil {
 		return err
 	}
-	estimates, _ := drill.LoadEstimates(ws.dir)
+	snapshot := estimates.Clone()
 	var learned []string
 	ctx, stop := interruptible(ctx)
 	defer stop()

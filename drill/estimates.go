@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,6 +56,11 @@ func LoadEstimates(dir string) (*Estimates, error) {
 		e.Rates = map[string]Rate{}
 	}
 	return e, nil
+}
+
+// Clone is a copy that later learning does not change.
+func (e *Estimates) Clone() *Estimates {
+	return &Estimates{FormatVersion: e.FormatVersion, Rates: maps.Clone(e.Rates)}
 }
 
 // Learn folds in what one drill measured.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -151,7 +152,7 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 		return false
 	}
 	ch := sg.Copy.Health
-	if ch.Status != "Healthy" || slicesContainsKey(ch.Stale, db.Identity()) {
+	if ch.Status != "Healthy" || slices.ContainsFunc(ch.Stale, func(s org.Identity) bool { return s.Key() == db.Identity().Key() }) {
 		b.note("%s: its %s copy cannot be activated (%s); recovering from other sources.", db.Addr, sg.Copy.Kind(), copyState(ch))
 		return false
 	}
@@ -244,13 +245,4 @@ func copyState(h *org.CopyHealth) string {
 		return "seeded from a file since replaced"
 	}
 	return h.Status
-}
-
-func slicesContainsKey(ids []org.Identity, id org.Identity) bool {
-	for _, x := range ids {
-		if x.Key() == id.Key() {
-			return true
-		}
-	}
-	return false
 }

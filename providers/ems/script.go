@@ -66,20 +66,6 @@ func (b *builder) line(format string, args ...any) {
 	b.lines = append(b.lines, fmt.Sprintf(format, args...))
 }
 
-// remote runs a script block on an Exchange server (PowerShell 2.0
-// remoting): values go in as arguments, never into the block's text.
-func (b *builder) remote(server, block string, args ...string) {
-	quoted := make([]string, len(args))
-	for i, a := range args {
-		quoted[i] = b.q(a)
-	}
-	b.line("Invoke-Command -ComputerName %s -ArgumentList %s -ScriptBlock {", b.q(server), strings.Join(quoted, ", "))
-	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
-		b.line("  %s", strings.TrimSpace(l))
-	}
-	b.line("}")
-}
-
 func (b *builder) script(verb providers.Verb, verify string) (*Script, error) {
 	if b.err != nil {
 		return nil, fmt.Errorf("%s: %w", verb, b.err)
@@ -89,13 +75,6 @@ func (b *builder) script(verb providers.Verb, verify string) (*Script, error) {
 
 func manual(verb providers.Verb, what, verify string) *Script {
 	return &Script{Verb: verb, Manual: what, Verify: verify}
-}
-
-// eseutil is the block that runs eseutil.exe on the server and fails on
-// a non-zero exit code.
-func eseutil(params string) string {
-	return fmt.Sprintf("param(%s)\n& eseutil.exe %s\nif ($LASTEXITCODE -ne 0) { throw \"eseutil exited with $LASTEXITCODE\" }",
-		params, strings.ReplaceAll(params, ",", ""))
 }
 
 // dbNoun is the cmdlet noun for a database step.

@@ -85,7 +85,7 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 			sets = append(sets, m)
 		}
 	}
-	return sets, l.Replicate() // the backup closed a generation on each stream
+	return sets, l.replicate() // the backup closed a generation on each stream
 }
 
 func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupType) (*Manifest, error) {

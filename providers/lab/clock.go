@@ -45,7 +45,7 @@ func (l *Lab) Advance(d time.Duration) (*PurgeReport, error) {
 		return nil, err
 	}
 	// Copies replay what has waited out its lag.
-	if err := l.Replicate(); err != nil {
+	if err := l.replicate(); err != nil {
 		return nil, err
 	}
 	return l.Purge()

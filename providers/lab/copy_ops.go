@@ -146,10 +146,10 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// Replicate runs the replication service once for every copy: what the
+// replicate runs the replication service once for every copy: what the
 // sources have closed is copied, and what has waited out its replay lag
 // is replayed. The lab calls it after traffic, backups and clock moves.
-func (l *Lab) Replicate() error {
+func (l *Lab) replicate() error {
 	var ids []org.Identity
 	l.viewDirectory(func(d *directory) error {
 		for _, sg := range d.StorageGroups {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -191,7 +192,7 @@ func (l *Lab) validateEdge(step *providers.Step) error {
 		Settings []setting `xml:"Setting"`
 	}{}
 	answers := l.answers(server, c)
-	for _, name := range sortedNames(answers) {
+	for _, name := range slices.Sorted(maps.Keys(answers)) {
 		doc.Settings = append(doc.Settings, setting{name, answers[name][0], answers[name][1]})
 	}
 	b, err := xml.MarshalIndent(doc, "", "  ")
@@ -246,13 +247,4 @@ func (l *Lab) subscribeEdge(step *providers.Step) error {
 		d.EdgeSubscriptions = append(d.EdgeSubscriptions, &dirSubscription{Edge: step.Args["server"], Site: step.Args["site"], Created: l.now().UTC()})
 		return nil
 	})
-}
-
-func sortedNames(m map[string][2]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -143,31 +143,6 @@ func (l *Lab) SentOut() (map[string]map[string]time.Time, error) {
 	return out, nil
 }
 
-// sentBy counts the external messages each sender has sent so far,
-// delivered or still queued anywhere, so new ones number on.
-func (l *Lab) sentBy() map[string]int {
-	n := map[string]int{}
-	if out, err := l.SentOut(); err == nil {
-		for _, subjects := range out {
-			for s := range subjects {
-				n[senderOf(s)]++
-			}
-		}
-	}
-	for _, srv := range l.transportServers() {
-		msgs, err := l.queuedMessages(srv)
-		if err != nil {
-			continue
-		}
-		for _, m := range msgs {
-			if isExternal(m.Mailbox) {
-				n[senderOf(m.Subject)]++
-			}
-		}
-	}
-	return n
-}
-
 // externalMessage makes a mailbox's seq-th message to another
 // organization: its subject names the sender, as the sender's own
 // numbering does.

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -61,6 +62,10 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 	// In identity order, so that the same burst leaves the same pages.
 	slices.SortFunc(dbs, func(a, b *dirDatabase) int { return strings.Compare(a.identity().Key(), b.identity().Key()) })
 	rep := &TrafficReport{Delivered: map[org.Identity]int{}, Queued: map[org.Identity]int{}, Via: map[org.Identity]string{}}
+	var st *sendState
+	if hubs {
+		st = l.newSendState(opts.External > 0)
+	}
 	for _, db := range dbs {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -69,7 +74,7 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 			continue
 		}
 		if hubs {
-			if err := l.sendVia(db.identity(), opts, rep); err != nil {
+			if err := l.sendVia(db.identity(), opts, rep, st); err != nil {
 				return rep, fmt.Errorf("%s: %w", db.identity(), err)
 			}
 			continue
@@ -85,61 +90,46 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 		rep.Delivered[db.identity()] = n
 	}
 	// The replication service ships what the burst closed.
-	return rep, l.Replicate()
+	return rep, l.replicate()
 }
 
 func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
 	c, err := l.database(id)
 	if err != nil {
-		return 0, err.Error(), nil
-	}
-	st, err := l.loadStore(c.server)
-	if err != nil {
-		return 0, "", err
-	}
-	e, err := openEDB(c.path, true)
-	if err != nil {
-		return 0, "not mounted (its file cannot be opened)", nil
-	}
-	defer e.Close()
-	if !st.isMounted(id, e.hdr) {
-		return 0, "not mounted", nil
-	}
-	mu := l.streamLock(c.stream.dir)
-	mu.Lock()
-	defer mu.Unlock()
-	v, err := loadView(e, c.stream, true)
-	if err != nil {
-		return 0, "", err
-	}
-	items, err := v.items()
-	if err != nil {
-		return 0, "", err
-	}
-	have := map[string]int{}
-	for _, it := range items {
-		have[it.Mailbox]++
+		return 0, err.Error(), nil // a server down takes no mail
 	}
 	delivered := 0
-	for i := 1; i <= opts.Mailboxes; i++ {
-		mb := MailboxName(c.db.Name, i)
-		v.addMailbox(mb)
-		for k := 0; k < opts.Items; k++ {
-			seq := have[mb] + 1
-			have[mb] = seq
-			if err := v.deliver(message(opts.Seed, id, mb, seq, l.now())); err != nil {
-				return 0, "", err
-			}
-			delivered++
+	var mailboxes []string
+	err = l.withMountedView(id, func(v *dbView, _ time.Time) error {
+		items, err := v.items()
+		if err != nil {
+			return err
 		}
+		have := map[string]int{}
+		for _, it := range items {
+			have[it.Mailbox]++
+		}
+		for i := 1; i <= opts.Mailboxes; i++ {
+			mb := MailboxName(c.db.Name, i)
+			v.addMailbox(mb)
+			for k := 0; k < opts.Items; k++ {
+				have[mb]++
+				if err := v.deliver(message(opts.Seed, id, mb, have[mb], l.now())); err != nil {
+					return err
+				}
+				delivered++
+			}
+		}
+		mailboxes = v.cat.Mailboxes
+		return nil
+	})
+	if errors.Is(err, errNotMounted) {
+		return 0, "not mounted", nil
 	}
-	if err := v.commit(c.stream); err != nil {
+	if err != nil {
 		return 0, "", err
 	}
-	if err := l.homeMailboxes(v.cat.Mailboxes, c.db.identity()); err != nil {
-		return 0, "", err
-	}
-	return delivered, "", l.checkpointIfDeep(c, e)
+	return delivered, "", l.homeMailboxes(mailboxes, id)
 }
 
 // homeMailboxes gives the directory a mailbox object for each alias that

@@ -9,10 +9,46 @@ import (
 	"github.com/exdr/exdr/org"
 )
 
+// sendState is what numbering a burst's messages needs, read once per
+// burst: the messages still queued for each mailbox on any transport
+// server, the messages each mailbox has sent out (queued or accepted),
+// and each mailbox's home database.
+type sendState struct {
+	queued, sent map[string]int
+	homes        map[string]string
+}
+
+func (l *Lab) newSendState(external bool) *sendState {
+	st := &sendState{queued: map[string]int{}, sent: map[string]int{}, homes: map[string]string{}}
+	for _, m := range l.QueuedMessages() {
+		if isExternal(m.Mailbox) {
+			st.sent[senderOf(m.Subject)]++
+		} else {
+			st.queued[m.Mailbox]++
+		}
+	}
+	if external {
+		if out, err := l.SentOut(); err == nil {
+			for _, subjects := range out {
+				for s := range subjects {
+					st.sent[senderOf(s)]++
+				}
+			}
+		}
+	}
+	l.viewDirectory(func(d *directory) error {
+		for _, m := range d.Mailboxes {
+			st.homes[strings.ToLower(m.Alias)] = m.Database
+		}
+		return nil
+	})
+	return st
+}
+
 // sendVia sends a database's share of a traffic burst through a hub in
 // its server's site. New messages are numbered after those the database
 // holds and those still queued for it on any hub, so no subject repeats.
-func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) error {
+func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, st *sendState) error {
 	c, err := l.database(id)
 	if err != nil {
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, err))
@@ -28,38 +64,23 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport) 
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: its database cannot be read, so the lab cannot number new mail (%v)", id, err))
 		return nil
 	}
-	queued, err := l.queuedFor(id)
-	if err != nil {
-		return err
-	}
-	homes := map[string]string{}
-	l.viewDirectory(func(d *directory) error {
-		for _, m := range d.Mailboxes {
-			homes[strings.ToLower(m.Alias)] = m.Database
-		}
-		return nil
-	})
 	var msgs []Item
 	var aliases []string
-	sent := map[string]int{}
-	if opts.External > 0 {
-		sent = l.sentBy()
-	}
 	external := 0
 	for i := 1; i <= opts.Mailboxes; i++ {
 		mb := MailboxName(c.db.Name, i)
-		if home, ok := homes[mb]; ok && !strings.EqualFold(home, string(id)) {
+		if home, ok := st.homes[mb]; ok && !strings.EqualFold(home, string(id)) {
 			continue // moved to another database: its mail follows it there
 		}
 		aliases = append(aliases, mb)
 		for k := 0; k < opts.Items; k++ {
-			seq := have[mb] + queued[mb] + 1
+			seq := have[mb] + st.queued[mb] + 1
 			have[mb]++
 			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.now()))
 		}
 		for k := 0; k < opts.External; k++ {
-			sent[mb]++
-			msgs = append(msgs, externalMessage(opts.Seed, mb, sent[mb], l.now()))
+			st.sent[mb]++
+			msgs = append(msgs, externalMessage(opts.Seed, mb, st.sent[mb], l.now()))
 			external++
 		}
 	}
@@ -141,24 +162,6 @@ func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
 		have[it.Mailbox]++
 	}
 	return have, nil
-}
-
-// queuedFor counts, per mailbox, the messages for a database still in any
-// transport server's queue database, whether it runs or not.
-func (l *Lab) queuedFor(id org.Identity) (map[string]int, error) {
-	out := map[string]int{}
-	for _, srv := range l.transportServers() {
-		msgs, err := l.queuedMessages(srv)
-		if err != nil {
-			continue // an unreadable queue database holds nothing to count
-		}
-		for _, m := range msgs {
-			if strings.EqualFold(m.Dest, string(id)) || m.Dest == "" {
-				out[m.Mailbox]++
-			}
-		}
-	}
-	return out, nil
 }
 
 // transportServers are the Hub and Edge Transport servers in the

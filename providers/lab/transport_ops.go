@@ -248,17 +248,8 @@ func (l *Lab) deliverAll(server string) error {
 	if err != nil {
 		return err
 	}
-	all := map[string]bool{}
-	if err := l.withQueue(q, func(v *dbView) error {
-		items, err := v.items()
-		for _, it := range items {
-			all[queueKey(it.Queue)] = true
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	if _, err := l.runQueues(q, all); err != nil {
+	// Every queue, the Unreachable one resubmitted.
+	if _, err := l.runQueues(q, map[string]bool{allQueuesKey: true, queueKey(queueUnreachable): true}); err != nil {
 		return err
 	}
 	n, first, err := l.queued(server)

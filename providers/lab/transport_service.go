@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -262,14 +263,14 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 			byQueue[it.Queue][it.Dest] = append(byQueue[it.Queue][it.Dest], it)
 		}
 		done := map[uint64]bool{}
-		for _, name := range sortedKeys(byQueue) {
+		for _, name := range slices.Sorted(maps.Keys(byQueue)) {
 			st := v.cat.Queues[queueKey(name)]
 			if st != nil && st.Status == "Suspended" {
 				continue
 			}
 			due := st == nil || !now.Before(st.NextRetry) || force(name)
 			next := &queueState{Status: "Retry", NextRetry: now.Add(retryInterval).UTC()}
-			for _, dest := range sortedKeys(byQueue[name]) {
+			for _, dest := range slices.Sorted(maps.Keys(byQueue[name])) {
 				if !due && slices.ContainsFunc(st.Waiting, func(w string) bool { return strings.EqualFold(w, dest) }) {
 					next.Waiting, next.LastError, next.NextRetry = append(next.Waiting, dest), st.LastError, st.NextRetry
 					continue
@@ -338,15 +339,6 @@ func (l *Lab) deliverItems(id org.Identity, msgs []Item) error {
 		}
 		return nil
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // allQueues, passed as runQueues's retry, tries every delivery queue

@@ -11,8 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -199,27 +200,13 @@ func (c *clix) list(n string, items []string) string {
 
 func (c *clix) dict(n string, entries map[string]string) string {
 	c.ref++
-	keys := make([]string, 0, len(entries))
-	for k := range entries {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<Obj N="%s" RefId="%d"><TN><T>System.Collections.Hashtable</T><T>System.Object</T></TN><DCT>`, n, c.ref)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(entries)) {
 		fmt.Fprintf(&b, `<En><S N="Key">%s</S>%s</En>`, c.text(k), entries[k])
 	}
 	b.WriteString("</DCT></Obj>")
 	return b.String()
-}
-
-func sortedKeysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // export is the read script's output for the fake's state.
@@ -227,7 +214,7 @@ func (f *Shell) export() string {
 	c := &clix{}
 	var servers, groups, dbs []string
 	up, logs, headers := map[string]string{}, map[string]string{}, map[string]string{}
-	for _, k := range sortedKeysOf(f.Servers) {
+	for _, k := range slices.Sorted(maps.Keys(f.Servers)) {
 		s := f.Servers[k]
 		servers = append(servers, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.Management.ExchangeServer", "Deserialized.System.Object"}, s.Name,
 			c.s("Name", s.Name),
@@ -235,7 +222,7 @@ func (f *Shell) export() string {
 			c.id("Site", s.Site), c.s("Edition", s.Edition)))
 		up[s.Name] = c.bo("Value", s.Up)
 	}
-	for _, k := range sortedKeysOf(f.Groups) {
+	for _, k := range slices.Sorted(maps.Keys(f.Groups)) {
 		g := f.Groups[k]
 		groups = append(groups, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.StorageGroup"}, g.Name,
 			c.s("Name", g.Name), c.id("Server", g.Server),
@@ -244,7 +231,7 @@ func (f *Shell) export() string {
 			c.bo("CircularLoggingEnabled", false), c.bo("Recovery", false), c.s("LogFilePrefix", "E00")))
 		logs[g.Server+`\`+g.Name] = c.s("Value", "E0000000001.log")
 	}
-	for _, k := range sortedKeysOf(f.DBs) {
+	for _, k := range slices.Sorted(maps.Keys(f.DBs)) {
 		d := f.DBs[k]
 		dbs = append(dbs, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.MailboxDatabase"}, d.Name,
 			c.s("Name", d.Name), c.id("StorageGroup", d.Group),
