@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -96,5 +97,41 @@ func TestStandbyCopyLagsThenActivatesWithTheCopyQueueLost(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	if in := inspect(t, l); in.Items() != 40 {
 		t.Fatalf("DB1 holds %d items, want the 40 copied before the loss", in.Items())
+	}
+}
+
+// A backup does not truncate the logs a copy still lacks: with the
+// standby down, they wait on the source, and reach the copy once it is
+// back.
+func TestBackupKeepsLogsTheCopyLacks(t *testing.T) {
+	l := newLab(t)
+	step(t, l, &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX03", Args: map[string]string{"server": "MBX03", "roles": "mailbox"}})
+	apply(t, l, providers.VerbMount, db1)
+	step(t, l, &providers.Step{Verb: providers.VerbEnableCopy, Identity: sg1, Args: map[string]string{"standby_machine": "MBX03", "replay_lag": "0s"}})
+	if err := l.FailServer("MBX03"); err != nil {
+		t.Fatal(err)
+	}
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 10, Seed: 1})
+	// A backup closes generation 1; dismounting moves the checkpoint
+	// past it, so the next full backup could truncate it.
+	if _, err := l.Backup(context.Background(), sg1, org.BackupFull); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, l, providers.VerbDismount, db1)
+	if _, err := l.Backup(context.Background(), sg1, org.BackupFull); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, l, providers.VerbMount, db1)
+	r, err := l.replica(sg1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(r.source.logPath(1)); err != nil {
+		t.Fatalf("the full backups truncated generation 1, which the copy lacks: %v", err)
+	}
+	step(t, l, &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX03", Args: map[string]string{"server": "MBX03", "roles": "mailbox"}})
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 1, Seed: 1})
+	if h := copyHealthOf(t, l); h.Status != "Healthy" || h.LastReplayed < 2 {
+		t.Fatalf("after the standby came back: %+v", h)
 	}
 }
