@@ -47,15 +47,19 @@ type Options struct {
 //	done       succeeded
 //	failed     returned an error
 //	skipped    a step it depends on failed or was skipped
-//	stopped    the run was stopped (Ctrl-C) before it started
+//	stopped    the run was stopped (Ctrl-C) before it started, or a step
+//	           it depends on was
+//	cancelled  it was running when the run was cancelled (a second
+//	           Ctrl-C) and ended with the cancellation
 type Status string
 
 const (
-	Pending Status = "pending"
-	Done    Status = "done"
-	Failed  Status = "failed"
-	Skipped Status = "skipped"
-	Stopped Status = "stopped"
+	Pending   Status = "pending"
+	Done      Status = "done"
+	Failed    Status = "failed"
+	Skipped   Status = "skipped"
+	Stopped   Status = "stopped"
+	Cancelled Status = "cancelled"
 )
 
 // Result says what became of every step.
@@ -87,7 +91,7 @@ func Run(ctx context.Context, p *planner.Plan, apply ApplyFunc, opts Options) *R
 	}
 	w := &walker{
 		ctx: ctx, apply: apply, opts: opts,
-		sem:    make(chan struct{}, n),
+		sem:    newSemaphore(n),
 		done:   make(map[string]chan struct{}, len(p.Steps)),
 		status: make(map[string]Status, len(p.Steps)),
 	}
@@ -107,7 +111,7 @@ type walker struct {
 	ctx   context.Context
 	apply ApplyFunc
 	opts  Options
-	sem   chan struct{}
+	sem   semaphore
 	done  map[string]chan struct{}
 
 	mu     sync.Mutex
@@ -134,18 +138,6 @@ func (w *walker) fail(s *providers.Step, err error) {
 	w.mu.Unlock()
 }
 
-func (w *walker) stopped() bool {
-	if w.ctx.Err() != nil {
-		return true
-	}
-	select {
-	case <-w.opts.Stop:
-		return true
-	default:
-		return false
-	}
-}
-
 // run waits for the step's dependencies, then runs it unless one of them
 // did not succeed or the run is stopping.
 func (w *walker) run(s *providers.Step) {
@@ -156,26 +148,21 @@ func (w *walker) run(s *providers.Step) {
 			continue // a dependency outside the plan (a -target run) is taken as done
 		}
 		<-ch
-		if st := w.get(d); st != Done {
+		switch st := w.get(d); st {
+		case Done:
+		case Stopped, Cancelled:
+			w.notStarted(s)
+			return
+		default:
 			w.skip(s, fmt.Sprintf("%s was %s", d, st))
 			return
 		}
 	}
-	select {
-	case w.sem <- struct{}{}:
-	case <-w.ctx.Done():
-	case <-w.opts.Stop:
-	}
-	if w.stopped() {
-		select {
-		case <-w.sem: // release a slot taken in the same instant as the stop
-		default:
-		}
-		w.set(s.ID, Stopped)
-		w.journal(s, providers.JournalSkipped, "the apply was stopped before this step started")
+	if !w.sem.Acquire(w.ctx, w.opts.Stop) {
+		w.notStarted(s)
 		return
 	}
-	defer func() { <-w.sem }()
+	defer w.sem.Release()
 
 	if err := w.journal(s, providers.JournalStart, ""); err != nil {
 		w.fail(s, err)
@@ -187,7 +174,14 @@ func (w *walker) run(s *providers.Step) {
 	start := time.Now()
 	err := w.apply(w.ctx, s)
 	elapsed := time.Since(start)
-	if err != nil {
+	if err != nil && w.ctx.Err() != nil {
+		// Cancelled while it ran: not a failure of the step itself.
+		w.mu.Lock()
+		w.status[s.ID] = Cancelled
+		w.errs.Errors = append(w.errs.Errors, fmt.Errorf("%s: %w", s.ID, err))
+		w.mu.Unlock()
+		w.journal(s, providers.JournalFailed, err.Error())
+	} else if err != nil {
 		w.fail(s, err)
 		w.journal(s, providers.JournalFailed, err.Error())
 	} else {
@@ -202,6 +196,12 @@ func (w *walker) run(s *providers.Step) {
 	if w.opts.Observer != nil {
 		w.opts.Observer.Finished(s, err, elapsed)
 	}
+}
+
+// notStarted marks a step the stopped run never started.
+func (w *walker) notStarted(s *providers.Step) {
+	w.set(s.ID, Stopped)
+	w.journal(s, providers.JournalSkipped, "the apply was stopped before this step started")
 }
 
 func (w *walker) skip(s *providers.Step, reason string) {
