@@ -30,7 +30,7 @@ func buildBenchLab(tb testing.TB, dir string) {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
-	p, err := ws.makePlan(ctx, planner.Options{}, s)
+	p, err := ws.readAndPlan(ctx, planner.Options{}, s)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func BenchmarkPlanCLI10k(b *testing.B) {
 	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
 	b.ReportAllocs()
 	for b.Loop() {
-		if code := run(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
+		if code := runCommand(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
 			b.Fatalf("plan exited %d, want %d (changes)", code, exitChanges)
 		}
 	}

@@ -59,6 +59,13 @@ func (s *streams) errColor(text string) string {
 	return "\x1b[1;31m" + text + "\x1b[0m"
 }
 
+func (s *streams) warnColor(text string) string {
+	if !s.color(true) {
+		return text
+	}
+	return "\x1b[1;33m" + text + "\x1b[0m"
+}
+
 func (s *streams) okColor(text string) string {
 	if !s.color(false) {
 		return text

@@ -20,7 +20,7 @@ func runIn(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	s := &streams{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errOut}
-	code := run(context.Background(), args, s)
+	code := runCommand(context.Background(), args, s)
 	return code, out.String(), errOut.String()
 }
 

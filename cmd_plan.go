@@ -8,6 +8,7 @@ import (
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/run"
 	"github.com/exdr/exdr/runbook"
 )
 
@@ -21,10 +22,11 @@ type planOptions struct {
 	allowDataLoss bool
 	removeRSG     bool
 	runbook       bool
+	lock          lockFlags
 }
 
 func cmdPlan(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-lock=false] [-lock-timeout D] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	var opts planOptions
 	var targets targetFlags
 	fs.StringVar(&opts.out, "out", "", "save the plan to FILE, for exdr apply FILE")
@@ -34,6 +36,7 @@ func cmdPlan(ctx context.Context, args []string, s *streams) error {
 	fs.Var(&targets, "target", "plan only this resource and what it depends on (repeatable)")
 	fs.BoolVar(&opts.allowDataLoss, "allow-data-loss", false, "permit steps that lose data for every resource")
 	fs.BoolVar(&opts.removeRSG, "remove-recovery-groups", false, "remove recovery storage groups the configuration does not name (files set aside)")
+	opts.lock.register(fs)
 	var vars varFlags
 	vars.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -55,7 +58,17 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		return err
 	}
 	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
-	p, err := ws.makePlan(ctx, popts, s)
+	// The lock keeps an apply from changing the organization while it is
+	// read, as Terraform's plan does; it is let go before printing.
+	var p *planner.Plan
+	lk := opts.lock.lock(ws.backend, "plan")
+	lk.Hint = "To plan without waiting for it, give -lock=false: the plan is then made from an organization that may be changing."
+	err = run.Locked(ctx, lk, func(msg string) { fmt.Fprintf(s.stderr, "%s %s\n", s.warnColor("Warning:"), msg) },
+		func(ctx context.Context, _ string) error {
+			var err error
+			p, err = ws.readAndPlan(ctx, popts, s)
+			return err
+		})
 	if err != nil {
 		return err
 	}

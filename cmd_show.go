@@ -56,7 +56,7 @@ func cmdGraph(ctx context.Context, args []string, s *streams) error {
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	p, err := ws.makePlan(ctx, planner.Options{AllowDataLoss: *allowDataLoss}, s)
+	p, err := ws.readAndPlan(ctx, planner.Options{AllowDataLoss: *allowDataLoss}, s)
 	if err != nil {
 		return err
 	}

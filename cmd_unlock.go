@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/exdr/exdr/providers"
 )
 
 func cmdForceUnlock(ctx context.Context, args []string, s *streams) error {
@@ -24,25 +22,20 @@ func cmdForceUnlock(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
-	locker, ok := ws.provider.(providers.Locker)
-	if !ok {
-		return fmt.Errorf("provider %q has no lock", ws.cfg.Org.Provider.Type)
-	}
 	if !*force {
-		if err := confirmUnlock(s, fs.Arg(0)); err != nil {
+		if !s.stdinTTY {
+			return fmt.Errorf("force-unlock asks before it removes a lock, and there is no terminal to ask on: give -force")
+		}
+		ctx, stop := interruptible(ctx)
+		defer stop()
+		if err := confirm(ctx, s, fmt.Sprintf("Remove the lock %s? An apply running under it would be stopped.", fs.Arg(0))); err != nil {
 			return err
 		}
 	}
-	if err := locker.ForceUnlock(fs.Arg(0)); err != nil {
+	said, err := ws.backend.ForceUnlock(fs.Arg(0))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.stdout, "The lock %s is removed. An apply that still runs under it stops at its next check.\n", fs.Arg(0))
+	fmt.Fprintln(s.stdout, said)
 	return nil
-}
-
-func confirmUnlock(s *streams, id string) error {
-	if !s.stdinTTY {
-		return fmt.Errorf("force-unlock asks before it removes a lock, and there is no terminal to ask on: give -force")
-	}
-	return confirm(s, fmt.Sprintf("Remove the lock %s? An apply running under it would be stopped.", id))
 }

@@ -30,7 +30,7 @@ func TestDialToneKeepsEveryItem(t *testing.T) {
 	os.WriteFile(main, bytes.Replace(b, []byte(`rto = "4h"`), []byte(`rto = "1s"`), 1), 0o644)
 
 	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: io.Discard}
-	if code := run(context.Background(), []string{"apply", "-auto-approve", dir}, s); code != 0 {
+	if code := runCommand(context.Background(), []string{"apply", "-auto-approve", dir}, s); code != 0 {
 		t.Fatalf("apply exited %d", code)
 	}
 	ws, err := openWorkspace(dir, nil, s)
@@ -54,7 +54,7 @@ func TestDialToneKeepsEveryItem(t *testing.T) {
 	path, _ := l.DatabaseFile(db2)
 	os.Remove(path)
 
-	p, err := ws.makePlan(ctx, planner.Options{}, s)
+	p, err := ws.readAndPlan(ctx, planner.Options{}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestDialToneKeepsEveryItem(t *testing.T) {
 	if dialToneItems != 6 || in.Items() != 20+6 || !in.Mounted {
 		t.Fatalf("after dial tone: %d items (want 20 from before and %d from dial tone), mounted %v", in.Items(), dialToneItems, in.Mounted)
 	}
-	p2, err := ws.makePlan(ctx, planner.Options{}, s)
+	p2, err := ws.readAndPlan(ctx, planner.Options{}, s)
 	if err != nil || p2.Changes() {
 		t.Fatalf("after the dial-tone recovery the plan still has %v (%v)", p2, err)
 	}

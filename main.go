@@ -22,7 +22,7 @@ func main() {
 // exdrMain is main without os.Exit, so that testscript can run it
 // in-process. Commands that run long handle Ctrl-C themselves.
 func exdrMain() int {
-	return run(context.Background(), os.Args[1:], systemStreams())
+	return runCommand(context.Background(), os.Args[1:], systemStreams())
 }
 
 type command struct {
@@ -49,7 +49,7 @@ func commands() []command {
 	}
 }
 
-func run(ctx context.Context, args []string, s *streams) int {
+func runCommand(ctx context.Context, args []string, s *streams) int {
 	if len(args) == 0 {
 		printUsage(s.stderr)
 		return 1

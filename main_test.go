@@ -2,8 +2,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,7 +44,8 @@ func TestScripts(t *testing.T) {
 			return copyConfig(filepath.Join(examples, "quickstart"), filepath.Join(env.WorkDir, "quickstart"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"flipbytes": flipBytes,
+			"flipbytes":  flipBytes,
+			"deadholder": deadHolder,
 		},
 	})
 }
@@ -91,4 +94,20 @@ func flipBytes(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	_, err = f.WriteAt(b, off)
 	ts.Check(err)
+}
+
+// deadHolder writes a lock file held by a process of this host that no
+// longer runs: deadholder FILE ID.
+func deadHolder(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: deadholder FILE ID")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	ts.Check(cmd.Run())
+	pid := cmd.ProcessState.Pid() // ended and waited for: no longer runs
+	host, err := os.Hostname()
+	ts.Check(err)
+	lock := fmt.Sprintf(`{"id": %q, "holder": "alice@%s (pid %d)", "host": %q, "pid": %d, "operation": "apply", "created": "2026-11-25T10:00:00Z"}`+"\n",
+		args[1], host, pid, host, pid)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(lock), 0o644))
 }

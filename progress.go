@@ -23,6 +23,12 @@ func newProgressView(s *streams, total int) *progressView {
 	return &progressView{s: s, total: total}
 }
 
+func (v *progressView) setTotal(total int) {
+	v.mu.Lock()
+	v.total = total
+	v.mu.Unlock()
+}
+
 func (v *progressView) line(format string, args ...any) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -50,13 +56,13 @@ func (v *progressView) Started(st *providers.Step) {
 func (v *progressView) Finished(st *providers.Step, err error, elapsed time.Duration) {
 	v.mu.Lock()
 	v.ended++
-	n := v.ended
+	n, total := v.ended, v.total
 	v.mu.Unlock()
 	if err != nil {
-		v.line("%s: %s %s after %s [%d/%d]", st.Address, st.Verb, v.s.errColor("failed"), elapsed.Round(time.Millisecond), n, v.total)
+		v.line("%s: %s %s after %s [%d/%d]", st.Address, st.Verb, v.s.errColor("failed"), elapsed.Round(time.Millisecond), n, total)
 		return
 	}
-	v.line("%s: %s done in %s [%d/%d]", st.Address, st.Verb, elapsed.Round(time.Millisecond), n, v.total)
+	v.line("%s: %s done in %s [%d/%d]", st.Address, st.Verb, elapsed.Round(time.Millisecond), n, total)
 }
 
 func (v *progressView) Skipped(st *providers.Step, reason string) {

@@ -4,10 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
 
+	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/drill"
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/org"
@@ -22,6 +21,7 @@ type workspace struct {
 	cfg      *lang.Config
 	provider providers.Provider
 	provPath string // absolute, for providers with a path
+	backend  backend.Backend
 }
 
 // openWorkspace loads the configuration in dir, printing its diagnostics,
@@ -40,10 +40,10 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 	if err != nil {
 		return nil, err
 	}
-	return &workspace{dir: abs, cfg: cfg, provider: prov, provPath: all.Resolve(cfg.Org.Provider, abs)}, nil
+	return &workspace{dir: abs, cfg: cfg, provider: prov, provPath: all.Resolve(cfg.Org.Provider, abs),
+		backend: all.Backend(cfg.Org.Provider, abs)}, nil
 }
 
-// makePlan reads the live organization and plans, printing refusals.
 // parseWorkspace parses a command's flags (vars registered on fs) and
 // opens the workspace in its one optional DIR argument.
 func parseWorkspace(fs *flag.FlagSet, vars *varFlags, args []string, s *streams) (*workspace, error) {
@@ -57,11 +57,17 @@ func parseWorkspace(fs *flag.FlagSet, vars *varFlags, args []string, s *streams)
 	return openWorkspace(dir, vars.args, s)
 }
 
-func (ws *workspace) makePlan(ctx context.Context, opts planner.Options, s *streams) (*planner.Plan, error) {
+// readAndPlan reads the live organization, without the lock, and plans.
+func (ws *workspace) readAndPlan(ctx context.Context, opts planner.Options, s *streams) (*planner.Plan, error) {
 	live, err := ws.provider.Read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the live organization: %w", err)
 	}
+	return ws.planLive(live, opts, s)
+}
+
+// planLive plans from the live organization, printing refusals.
+func (ws *workspace) planLive(live *org.Org, opts planner.Options, s *streams) (*planner.Plan, error) {
 	if err := learnedEstimates(ws.dir, live); err != nil {
 		return nil, err
 	}
@@ -123,11 +129,6 @@ func varArgsToKeep(args []lang.VarArg, sensitive map[string]bool) []lang.VarArg 
 		}
 	}
 	return keep
-}
-
-// interruptible returns a context cancelled by Ctrl-C.
-func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt)
 }
 
 // targetFlags collects repeated -target flags.

@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 )
 
+// lockFile is the lab's lock (package backend keeps it in the lab's
+// directory).
+const lockFile = "lock.json"
+
 // copyTree copies a lab directory into an empty one, keeping modes.
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
@@ -13,6 +17,9 @@ func copyTree(src, dst string) error {
 			return err
 		}
 		rel, _ := filepath.Rel(src, path)
+		if rel == lockFile {
+			return nil // the lab's lock, held by the drill copying it: not the copy's
+		}
 		target := filepath.Join(dst, rel)
 		info, err := d.Info()
 		if err != nil {

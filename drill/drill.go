@@ -11,11 +11,12 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/exdr/exdr/executor"
+	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
+	"github.com/exdr/exdr/run"
 )
 
 // Options tune a run.
@@ -31,6 +32,9 @@ type Options struct {
 	// Estimates are what earlier drills measured: the plan uses them
 	// for the verbs the lab has not measured itself. Nil: none.
 	Estimates *Estimates
+	// LockWait is how long to wait for the lab's lock (held by an
+	// apply) before copying it, or before a drill in place.
+	LockWait time.Duration
 }
 
 // Run carries out one drill on a copy of the lab at labRoot.
@@ -47,7 +51,11 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		}
 		l = lab.New(labRoot, desired.Name)
 	} else if lab.Exists(labRoot) {
-		if err := copyTree(labRoot, opts.Work); err != nil {
+		// Copy under the lab's lock, so that an apply changing it cannot
+		// leave a half-changed copy.
+		err := run.Locked(ctx, run.Lock{Backend: backend.NewDir(labRoot), Operation: "drill " + dr.Name + " (copying the lab)", Wait: opts.LockWait},
+			func(string) {}, func(context.Context, string) error { return copyTree(labRoot, opts.Work) })
+		if err != nil {
 			return nil, fmt.Errorf("copy the lab: %w", err)
 		}
 		l = lab.New(opts.Work, desired.Name)
@@ -62,6 +70,8 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 			return nil, fmt.Errorf("build the organization in a fresh lab: %w", err)
 		}
 	}
+	// The drill's own lock: the copy's (or, in place, the lab's).
+	lock := run.Lock{Backend: backend.NewDir(l.Root()), Operation: "drill " + dr.Name, Wait: opts.LockWait}
 
 	for _, a := range dr.Before {
 		if err := prepare(ctx, l, desired, a); err != nil {
@@ -83,16 +93,54 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		rep.Disaster = append(rep.Disaster, describe(a))
 	}
 
-	live, err := l.Read(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read the lab after the disaster: %w", err)
+	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
+	var measuredBefore map[string]lab.Measured
+	rec.planned = func(p *planner.Plan) {
+		rep.EstimatedRTO = p.RecoveryTime()
+		for _, loss := range p.Losses {
+			rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", loss.Address, loss.What))
+		}
+		for _, s := range p.Steps {
+			// Steps come in dependency order, so each one's dependencies
+			// are scheduled already: it starts when the last of them ends.
+			sr := &StepReport{ID: s.ID, Verb: string(s.Verb), Effect: s.Effect.String(), Estimate: s.Estimate, Status: "not started"}
+			for _, dep := range s.DependsOn {
+				if d := rec.byID[dep]; d != nil {
+					sr.EstStart = max(sr.EstStart, d.EstStart+d.Estimate)
+				}
+			}
+			rep.Steps = append(rep.Steps, sr)
+			rec.byID[s.ID] = sr
+		}
+		measuredBefore = l.Measurements()
+		rec.t0 = clock()
 	}
-	if opts.Estimates != nil {
-		opts.Estimates.Fill(live.Throughput)
-	}
-	p, diags := planner.New(desired, live, planner.Options{AllowDataLoss: dr.AllowDataLoss})
-	if diags.HasErrors() {
-		for _, d := range diags {
+	popts := planner.Options{AllowDataLoss: dr.AllowDataLoss}
+	out, err := run.Apply(ctx, run.Request{
+		Provider: l,
+		Lock:     lock,
+		Plan: func(ctx context.Context, live *org.Org) (*planner.Plan, error) {
+			if opts.Estimates != nil {
+				opts.Estimates.Fill(live.Throughput)
+			}
+			p, diags := planner.New(desired, live, popts)
+			if diags.HasErrors() {
+				return nil, refusal{diags}
+			}
+			return p, nil
+		},
+		Replan: func(live *org.Org, targets []string) (*planner.Plan, error) {
+			p, diags := planner.New(desired, live, popts)
+			if diags.HasErrors() {
+				return nil, diags
+			}
+			return p, nil
+		},
+		UI: rec,
+	})
+	var refused refusal
+	if errors.As(err, &refused) {
+		for _, d := range refused.diags {
 			if d.Severity == hcl.DiagError {
 				rep.fail("the plan was refused: %s: %s", d.Summary, d.Detail)
 			}
@@ -100,50 +148,33 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		rep.judge()
 		return rep, nil
 	}
-	rep.EstimatedRTO = p.RecoveryTime()
-	for _, loss := range p.Losses {
-		rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", loss.Address, loss.What))
-	}
-
-	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
-	for _, s := range p.Steps {
-		// Steps come in dependency order, so each one's dependencies are
-		// scheduled already: it starts when the last of them ends.
-		sr := &StepReport{ID: s.ID, Verb: string(s.Verb), Effect: s.Effect.String(), Estimate: s.Estimate, Status: "not started"}
-		for _, dep := range s.DependsOn {
-			if d := rec.byID[dep]; d != nil {
-				sr.EstStart = max(sr.EstStart, d.EstStart+d.Estimate)
-			}
-		}
-		rep.Steps = append(rep.Steps, sr)
-		rec.byID[s.ID] = sr
-	}
-	measuredBefore := l.Measurements()
-	t0 := clock()
-	rec.t0 = t0
-	res := executor.Run(ctx, p, func(ctx context.Context, step *providers.Step) error {
-		return l.Apply(ctx, step, nil)
-	}, executor.Options{Observer: rec})
-	rep.ApplyTook = clock().Sub(t0)
-	for verb, m := range l.Measurements() {
-		if m.Runs > measuredBefore[verb].Runs {
-			if rep.Measured == nil {
-				rep.Measured = map[string]float64{}
-			}
-			rep.Measured[verb] = m.PerSecond
-		}
-	}
-	if res.Err != nil {
-		rep.fail("the recovery failed: %s", oneLine(res.Err))
-	}
-
-	live, err = l.Read(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read the lab after the recovery: %w", err)
+		return nil, err
 	}
-	if again, diags := planner.New(desired, live, planner.Options{AllowDataLoss: dr.AllowDataLoss}); diags.HasErrors() || again.Changes() {
+	if out.Result != nil {
+		rep.ApplyTook = clock().Sub(rec.t0)
+		for verb, m := range l.Measurements() {
+			if m.Runs > measuredBefore[verb].Runs {
+				if rep.Measured == nil {
+					rep.Measured = map[string]float64{}
+				}
+				rep.Measured[verb] = m.PerSecond
+			}
+		}
+		if out.Interrupted {
+			rep.fail("the recovery was interrupted")
+		} else if out.Result.Err != nil {
+			rep.fail("the recovery failed: %s", oneLine(out.Result.Err))
+		}
+	}
+	switch {
+	case out.Check == nil && out.Plan.Changes():
+		rep.fail("the organization does not match the configuration after the recovery: it was not checked")
+	case out.Check != nil && out.Check.Err != nil:
+		return nil, fmt.Errorf("check the lab after the recovery: %w", out.Check.Err)
+	case out.Check != nil && !out.Check.Matches():
 		rep.fail("the organization does not match the configuration after the recovery")
-	} else {
+	default:
 		rep.Converged = true
 	}
 	after, err := inventory(l, desired)
@@ -162,19 +193,55 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	return rep, nil
 }
 
-// build applies the configuration to an empty lab.
+// build applies the configuration to an empty lab, under its lock.
 func build(ctx context.Context, l *lab.Lab, desired *org.Org) (int, error) {
-	live, err := l.Read(ctx)
-	if err != nil {
+	plan := func(_ context.Context, live *org.Org) (*planner.Plan, error) {
+		p, diags := planner.New(desired, live, planner.Options{})
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		return p, nil
+	}
+	out, err := run.Apply(ctx, run.Request{
+		Provider: l,
+		Lock:     run.Lock{Backend: backend.NewDir(l.Root()), Operation: "drill: build the organization"},
+		Plan:     plan,
+		Replan:   func(live *org.Org, _ []string) (*planner.Plan, error) { return plan(ctx, live) },
+		UI:       quiet{},
+	})
+	switch {
+	case err != nil:
 		return 0, err
+	case !out.Complete():
+		if out.Result != nil && out.Result.Err != nil {
+			return 0, out.Result.Err
+		}
+		return 0, errors.New("interrupted")
+	case out.Check != nil && !out.Check.Matches():
+		return 0, fmt.Errorf("the organization does not match the configuration after building it: %d steps remain", len(out.Check.Remaining))
 	}
-	p, diags := planner.New(desired, live, planner.Options{})
-	if diags.HasErrors() {
-		return 0, diags
-	}
-	res := executor.Run(ctx, p, func(ctx context.Context, step *providers.Step) error { return l.Apply(ctx, step, nil) }, executor.Options{})
-	return len(p.Steps), res.Err
+	return len(out.Plan.Steps), nil
 }
+
+// refusal is a plan refused with diagnostics: for a drill, a verdict,
+// not an error.
+type refusal struct{ diags hcl.Diagnostics }
+
+func (r refusal) Error() string { return r.diags.Error() }
+
+// quiet is a run's UI that shows nothing and consents to everything: a
+// drill's lab is its own.
+type quiet struct{}
+
+func (quiet) Started(*providers.Step)                        {}
+func (quiet) Finished(*providers.Step, error, time.Duration) {}
+func (quiet) Skipped(*providers.Step, string)                {}
+func (quiet) Progress(*providers.Step) providers.Progress    { return nil }
+func (quiet) Warn(string)                                    {}
+func (quiet) Previous(run.Previous)                          {}
+func (quiet) Planned(*planner.Plan) error                    { return nil }
+func (quiet) Consent(context.Context, *planner.Plan) error   { return nil }
+func (quiet) Stopping(bool)                                  {}
 
 func objectives(o *org.Org, dr *org.Drill) org.Objectives {
 	obj := o.Objectives
@@ -187,12 +254,20 @@ func objectives(o *org.Org, dr *org.Drill) org.Objectives {
 	return obj
 }
 
-// recorder hears the executor and times each step.
+// recorder is the drill's UI for its run: it consents, hears the
+// executor, and times each step.
 type recorder struct {
-	mu    sync.Mutex
-	clock func() time.Time
-	t0    time.Time
-	byID  map[string]*StepReport
+	quiet
+	mu      sync.Mutex
+	clock   func() time.Time
+	t0      time.Time
+	byID    map[string]*StepReport
+	planned func(*planner.Plan)
+}
+
+func (r *recorder) Planned(p *planner.Plan) error {
+	r.planned(p)
+	return nil
 }
 
 func (r *recorder) Started(s *providers.Step) {

@@ -187,7 +187,9 @@ func (j *memJournal) Append(e providers.JournalEntry) error {
 	return nil
 }
 
-func (j *memJournal) Entries() ([]providers.JournalEntry, error) { return j.entries, nil }
+func (j *memJournal) Entries() ([]providers.JournalEntry, []string, error) {
+	return j.entries, nil, nil
+}
 
 func TestJournalBeforeAndAfter(t *testing.T) {
 	j := &memJournal{}

@@ -2,19 +2,16 @@ package providers
 
 import "time"
 
-// Journaled is implemented by providers that keep a journal of applies
-// beside the organization, so that an interrupted apply can be understood
-// and the next run can say what was interrupted.
-type Journaled interface {
-	Journal() Journal
-}
-
-// Journal is an append-only record of steps started and finished.
+// Journal is an append-only record of steps started and finished, kept
+// by a backend (package backend) so that an interrupted apply can be
+// understood and the next run can say what was interrupted.
 // Append must be safe for concurrent use and durable when it returns.
 type Journal interface {
 	Append(e JournalEntry) error
-	// Entries returns every entry in the order appended.
-	Entries() ([]JournalEntry, error)
+	// Entries returns every entry in the order appended. A line that
+	// cannot be read (a crash mid-write, a damaged disk) is left out and
+	// described in skipped, and the lines after it are still read.
+	Entries() (entries []JournalEntry, skipped []string, err error)
 }
 
 // JournalEvent is what happened to a step.

@@ -3,8 +3,6 @@ package providers
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/exdr/exdr/org"
 )
@@ -41,43 +39,6 @@ type Progress interface {
 type EdgeExporter interface {
 	ExportEdgeConfig(ctx context.Context, server string) ([]byte, error)
 }
-
-// Locker is implemented by providers that can hold the organization's
-// lock, so that one apply at a time changes it.
-type Locker interface {
-	// Lock takes the lock for info's holder and operation, waiting up to
-	// wait for a holder to let go. It returns ErrLocked (wrapped in a
-	// *LockedError naming the holder) when the lock stays taken. The
-	// returned context is cancelled if the lock is lost while held; work
-	// under the lock must use it. unlock releases the lock; it is safe to
-	// call once.
-	Lock(ctx context.Context, info LockInfo, wait time.Duration) (lockCtx context.Context, unlock func() error, err error)
-
-	// ForceUnlock removes the lock with the given ID, whoever holds it.
-	ForceUnlock(id string) error
-}
-
-// LockInfo says who holds the lock and for what.
-type LockInfo struct {
-	ID        string    `json:"id"`
-	Holder    string    `json:"holder"` // user@host (pid N)
-	Operation string    `json:"operation"`
-	Created   time.Time `json:"created"`
-}
-
-// ErrLocked is wrapped by the error Lock returns when another holder has
-// the lock.
-var ErrLocked = errors.New("the organization is locked")
-
-// LockedError names the holder of a lock that could not be taken.
-type LockedError struct{ Info LockInfo }
-
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("%s by %s for %s since %s (lock ID %s)", ErrLocked, e.Info.Holder, e.Info.Operation,
-		e.Info.Created.Format(time.RFC3339), e.Info.ID)
-}
-
-func (e *LockedError) Unwrap() error { return ErrLocked }
 
 // ErrManual is returned by Apply for a step no command can carry out
 // (rebuilding Windows, restoring from the site's backup software): the

@@ -1,8 +1,8 @@
 // Package all is the one place where provider implementations are
 // registered: explicitly, by name, with no init() side effects.
 //
-// all imports providers, org and every implementation; only package main
-// imports it.
+// all imports backend, providers, org and every implementation; only
+// package main imports it.
 package all
 
 import (
@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/ems"
@@ -36,6 +37,17 @@ func Open(cfg org.ProviderConfig, baseDir, organization string) (providers.Provi
 		return nil, fmt.Errorf("no provider %q; exdr has %v", cfg.Type, Names())
 	}
 	return open(cfg, baseDir, organization)
+}
+
+// Backend is where the organization's lock and journal are kept: the
+// lab's own directory, so that every configuration pointed at one lab
+// shares its lock; for ems, .exdr beside the configuration (a shared
+// backend for teams is to come).
+func Backend(cfg org.ProviderConfig, baseDir string) backend.Backend {
+	if cfg.Type == "lab" {
+		return backend.NewDir(Resolve(cfg, baseDir))
+	}
+	return backend.NewDir(filepath.Join(baseDir, ".exdr", cfg.Type))
 }
 
 // Resolve is the provider's path, absolute or relative to baseDir.

@@ -16,18 +16,15 @@ import (
 	"github.com/exdr/exdr/providers"
 )
 
-var (
-	_ providers.Provider  = (*Lab)(nil)
-	_ providers.Locker    = (*Lab)(nil)
-	_ providers.Journaled = (*Lab)(nil)
-)
+var _ providers.Provider = (*Lab)(nil)
 
 // directoryFile is the lab's Active Directory.
 const directoryFile = "directory.json"
 
 // Lab is a simulated organization rooted at a directory. Its methods are
 // safe for concurrent use within one process; across processes, the
-// organization's lock (Lock) keeps one apply at a time.
+// organization's lock (package backend, kept in the lab's directory)
+// keeps one run at a time.
 type Lab struct {
 	root         string
 	organization string     // for a lab created on first use

@@ -1,0 +1,84 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// Backend holds an organization's lock and journal.
+type Backend interface {
+	// Lock takes the lock for info's holder and operation, waiting up to
+	// wait for a holder to let go. When the lock stays taken it returns a
+	// *LockedError (which wraps ErrLocked). The returned context is
+	// cancelled, with the reason as its cause, if the lock is lost while
+	// held; work under the lock must use it. unlock releases the lock and
+	// may be called more than once; only the first call acts. Lock may be
+	// called from any goroutine; one process may hold one lock at a time.
+	Lock(ctx context.Context, info LockInfo, wait time.Duration) (lockCtx context.Context, unlock func() error, err error)
+
+	// Holder returns who holds the lock now, or nil when nobody does. An
+	// unreadable lock is returned as a *LockedError error.
+	Holder() (*LockInfo, error)
+
+	// ForceUnlock removes the lock with the given ID, whoever holds it,
+	// and says what it did. A lock that cannot be read is moved aside, not
+	// deleted; its ID is UnreadableID of its bytes.
+	ForceUnlock(id string) (string, error)
+
+	// Journal is the organization's journal.
+	Journal() providers.Journal
+
+	// String says where the backend keeps its files, for messages.
+	String() string
+}
+
+// LockInfo says who holds the lock and for what.
+type LockInfo struct {
+	ID        string    `json:"id"`
+	Holder    string    `json:"holder"` // user@host (pid N)
+	Host      string    `json:"host,omitempty"`
+	PID       int       `json:"pid,omitempty"`
+	Operation string    `json:"operation"`
+	Created   time.Time `json:"created"`
+}
+
+// ErrLocked is wrapped by the error Lock returns when the lock is taken.
+var ErrLocked = errors.New("the organization is locked")
+
+// LockedError says why a lock could not be taken and how to free it.
+type LockedError struct {
+	Info LockInfo
+	// HolderGone is set when the holder was a process on this host that
+	// no longer runs: it was killed or crashed and left its lock.
+	HolderGone bool
+	// Path and Unreadable are set when the lock file cannot be read; the
+	// lock's ID is then UnreadableID of its bytes.
+	Path       string
+	Unreadable error
+}
+
+func (e *LockedError) Error() string {
+	if e.Unreadable != nil {
+		return fmt.Sprintf("%s, but the lock file %s cannot be read (%v)", ErrLocked, e.Path, e.Unreadable)
+	}
+	return fmt.Sprintf("%s by %s for %s since %s (lock ID %s)", ErrLocked, e.Info.Holder, e.Info.Operation,
+		e.Info.Created.Format(time.RFC3339), e.Info.ID)
+}
+
+func (e *LockedError) Unwrap() error { return ErrLocked }
+
+// Advice says what to do about the lock: wait, or remove it.
+func (e *LockedError) Advice() string {
+	switch {
+	case e.Unreadable != nil:
+		return fmt.Sprintf("If no apply is running, move it aside with: exdr force-unlock %s", e.Info.ID)
+	case e.HolderGone:
+		return fmt.Sprintf("The process that took it (pid %d) no longer runs on this host: it was killed or crashed. "+
+			"If no apply is running elsewhere, remove the lock with: exdr force-unlock %s", e.Info.PID, e.Info.ID)
+	}
+	return fmt.Sprintf("Wait for it to finish (or give -lock-timeout); if no apply is running, remove the lock with: exdr force-unlock %s", e.Info.ID)
+}

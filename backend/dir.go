@@ -1,0 +1,346 @@
+package backend
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// Dir is the local backend: lock.json and journal.jsonl in a directory,
+// created on first use.
+type Dir struct {
+	path string
+	// CheckInterval is how often a held lock is checked: if another
+	// process removed it (force-unlock), the work under it is cancelled.
+	// Zero means a second.
+	CheckInterval time.Duration
+}
+
+var _ Backend = (*Dir)(nil)
+
+const (
+	lockFile    = "lock.json"
+	journalFile = "journal.jsonl"
+)
+
+// NewDir returns the backend kept in dir.
+func NewDir(dir string) *Dir { return &Dir{path: dir} }
+
+func (d *Dir) String() string { return d.path }
+
+func (d *Dir) lockPath() string { return filepath.Join(d.path, lockFile) }
+
+// Lock takes the lock: lock.json, made whole in a temporary file and
+// linked into place, so that nobody ever reads half a lock.
+func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (context.Context, func() error, error) {
+	created := missingDirs(d.path)
+	if err := os.MkdirAll(d.path, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("take the lock: %w", err)
+	}
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return nil, nil, err
+	}
+	path := d.lockPath()
+	deadline := time.Now().Add(wait)
+	for {
+		err := createWhole(path, append(b, '\n'))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, nil, fmt.Errorf("take the lock %s: %w", path, err)
+		}
+		if time.Now().After(deadline) {
+			if _, herr := d.Holder(); herr != nil {
+				return nil, nil, herr
+			}
+			// Let go in the meantime: try again after the pause below.
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, context.Cause(ctx)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+
+	lockCtx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	interval := d.CheckInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	wg.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-lockCtx.Done():
+				return
+			case <-t.C:
+				if held, err := readLock(path); err != nil || held.ID != info.ID {
+					cancel(fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID))
+					return
+				}
+			}
+		}
+	})
+	var once sync.Once
+	unlock := func() error {
+		var err error
+		once.Do(func() {
+			close(done)
+			wg.Wait()
+			cancel(nil)
+			if held, rerr := readLock(path); rerr == nil && held.ID == info.ID {
+				err = os.Remove(path)
+			}
+			// A run that only read (a plan of an organization not built
+			// yet) leaves no directory behind; one with files in it stays.
+			for _, dir := range created {
+				os.Remove(dir)
+			}
+		})
+		return err
+	}
+	return lockCtx, unlock, nil
+}
+
+// missingDirs lists dir and those of its parents that do not exist yet,
+// innermost first.
+func missingDirs(dir string) []string {
+	var out []string
+	for {
+		if _, err := os.Lstat(dir); err == nil {
+			return out
+		}
+		out = append(out, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return out
+		}
+		dir = parent
+	}
+}
+
+// Holder returns the lock's holder, nil when unlocked, or a *LockedError
+// for a lock that cannot be read.
+func (d *Dir) Holder() (*LockInfo, error) {
+	path := d.lockPath()
+	info, err := readLock(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, &LockedError{Info: LockInfo{ID: unreadableID(path)}, Path: path, Unreadable: err}
+	}
+	return &info, &LockedError{Info: info, HolderGone: gone(info)}
+}
+
+// ForceUnlock removes the lock if its ID is id, or moves an unreadable
+// lock aside if id is the fingerprint of its bytes.
+func (d *Dir) ForceUnlock(id string) (string, error) {
+	path := d.lockPath()
+	held, err := readLock(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("the organization is not locked (no %s)", path)
+	}
+	if err != nil {
+		want := unreadableID(path)
+		if id != want {
+			return "", fmt.Errorf("the lock file %s cannot be read (%v); its ID is %s, not %s", path, err, want, id)
+		}
+		aside := fmt.Sprintf("%s.%s.unreadable", path, time.Now().UTC().Format("20060102T150405.000000000Z"))
+		if err := os.Rename(path, aside); err != nil {
+			return "", fmt.Errorf("move the unreadable lock aside: %w", err)
+		}
+		return fmt.Sprintf("The lock file %s could not be read; it is moved aside to %s.", path, aside), nil
+	}
+	if held.ID != id {
+		return "", fmt.Errorf("the lock's ID is %s (held by %s for %s), not %s", held.ID, held.Holder, held.Operation, id)
+	}
+	if err := os.Remove(path); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("The lock %s is removed. An apply that still runs under it stops at its next check.", id), nil
+}
+
+func readLock(path string) (LockInfo, error) {
+	var info LockInfo
+	st, err := os.Lstat(path)
+	if err != nil {
+		return info, err
+	}
+	if !st.Mode().IsRegular() {
+		return info, fmt.Errorf("it is %s, not a file", kindOf(st.Mode()))
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return info, err
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		return info, err
+	}
+	if info.ID == "" {
+		return info, errors.New("it names no lock ID")
+	}
+	return info, nil
+}
+
+func kindOf(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "a special file"
+}
+
+// unreadableID is the ID of a lock that cannot be read: a fingerprint of
+// its bytes, so that force-unlock moves only the file the person saw.
+func unreadableID(path string) string {
+	b, _ := os.ReadFile(path) // what cannot be read at all has the fingerprint of nothing
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// gone reports whether the lock's holder was a process on this host that
+// no longer runs. A holder on another host, or one that cannot be told,
+// is taken to be alive.
+func gone(info LockInfo) bool {
+	host, err := os.Hostname()
+	if err != nil || info.PID <= 0 || info.Host == "" || info.Host != host {
+		return false
+	}
+	return !processRuns(info.PID)
+}
+
+// createWhole creates path with data, failing with os.ErrExist if it
+// exists. The data is written to a temporary file first and linked into
+// place, so that a reader never sees an empty or half-written lock.
+func createWhole(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	err = os.Link(tmp.Name(), path)
+	var le *os.LinkError
+	if err != nil && errors.As(err, &le) && !errors.Is(err, os.ErrExist) {
+		// A file system without hard links: create exclusively instead.
+		return createExclusive(path, data)
+	}
+	return err
+}
+
+func createExclusive(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
+
+// Journal is journal.jsonl in the backend's directory.
+func (d *Dir) Journal() providers.Journal {
+	return &fileJournal{dir: d.path, path: filepath.Join(d.path, journalFile)}
+}
+
+type fileJournal struct {
+	mu        sync.Mutex
+	dir, path string
+}
+
+func (j *fileJournal) Append(e providers.JournalEntry) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := os.MkdirAll(j.dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Entries reads the journal. A line that cannot be read (cut short by a
+// crash, damaged on disk) is skipped and named, and reading goes on.
+func (j *fileJournal) Entries() ([]providers.JournalEntry, []string, error) {
+	f, err := os.Open(j.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	var out []providers.JournalEntry
+	var skipped []string
+	r := bufio.NewReader(f)
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			var e providers.JournalEntry
+			if jerr := json.Unmarshal(line, &e); jerr != nil || e.Apply == "" || e.Event == "" {
+				skipped = append(skipped, fmt.Sprintf("line %d of the journal %s cannot be read (skipped)", n, j.path))
+			} else {
+				out = append(out, e)
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, skipped, nil
+			}
+			return out, skipped, err
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package run
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/exdr/exdr/backend"
+)
+
+// Lock says how a run takes the organization's lock.
+type Lock struct {
+	Backend   backend.Backend
+	Operation string        // "apply", "plan", "drill lose_mbx01 (in place)"
+	Wait      time.Duration // -lock-timeout
+	// Skip runs without the lock (-lock=false): the person has said so.
+	// A holder is then only warned of.
+	Skip bool
+	// Hint ends the error of a lock held by someone else (plan: how to
+	// plan without it).
+	Hint string
+}
+
+// Locked runs fn under the lock, with a context that is cancelled if the
+// lock is lost, and releases the lock however fn ends. warn hears of a
+// lock held by someone else when Skip is set. fn gets the lock's ID,
+// which also names the run in the journal.
+func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context.Context, id string) error) (err error) {
+	id := newID()
+	if lk.Skip || lk.Backend == nil {
+		if lk.Backend != nil {
+			if _, herr := lk.Backend.Holder(); herr != nil {
+				warn(holderWarning(herr))
+			}
+		}
+		return fn(ctx, id)
+	}
+	info := ThisProcess(id, lk.Operation)
+	lockCtx, unlock, err := lk.Backend.Lock(ctx, info, lk.Wait)
+	if err != nil {
+		return lockError(err, lk.Hint)
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = fmt.Errorf("release the lock: %w", uerr)
+		}
+	}()
+	err = fn(lockCtx, id)
+	if cause := context.Cause(lockCtx); err != nil && cause != nil && ctx.Err() == nil {
+		// The lock was lost, not the run interrupted: say so.
+		err = fmt.Errorf("%w (%v)", err, cause)
+	}
+	return err
+}
+
+// ThisProcess is the lock information of this process for an operation.
+func ThisProcess(id, operation string) backend.LockInfo {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return backend.LockInfo{
+		ID: id, Holder: fmt.Sprintf("%s@%s (pid %d)", name, host, os.Getpid()),
+		Host: host, PID: os.Getpid(), Operation: operation, Created: time.Now().UTC(),
+	}
+}
+
+// LockError is the error of a lock that could not be taken, with what to
+// do about it.
+type LockError struct {
+	*backend.LockedError
+	Hint string
+}
+
+func (e *LockError) Error() string {
+	msg := e.LockedError.Error() + ".\n" + e.Advice()
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
+}
+
+func lockError(err error, hint string) error {
+	var locked *backend.LockedError
+	if errors.As(err, &locked) {
+		return &LockError{LockedError: locked, Hint: hint}
+	}
+	return err
+}
+
+func holderWarning(err error) string {
+	var locked *backend.LockedError
+	if !errors.As(err, &locked) {
+		return err.Error()
+	}
+	if locked.Unreadable != nil {
+		return fmt.Sprintf("the lock file %s cannot be read (%v); going on without the lock, as -lock=false asks.", locked.Path, locked.Unreadable)
+	}
+	gone := ""
+	if locked.HolderGone {
+		gone = " (that process no longer runs)"
+	}
+	return fmt.Sprintf("%s holds the lock for %s since %s%s; going on without the lock, as -lock=false asks: the organization may change meanwhile.",
+		locked.Info.Holder, locked.Info.Operation, locked.Info.Created.Format(time.RFC3339), gone)
+}
+
+func newID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
