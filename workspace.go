@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/drill"
@@ -88,24 +89,14 @@ func checkTargets(ws *workspace, targets []string) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	var addrs []string
-	o := ws.cfg.Org
-	for _, s := range o.Servers {
-		addrs = append(addrs, s.Addr.String(), s.Addr.Block().String())
-	}
-	for _, sg := range o.StorageGroups {
-		addrs = append(addrs, sg.Addr.String(), sg.Addr.Block().String())
-	}
-	for _, db := range o.Databases {
-		addrs = append(addrs, db.Addr.String(), db.Addr.Block().String())
-	}
+	addrs := planner.Addresses(ws.cfg.Org)
 	for _, t := range targets {
-		found := false
-		for _, a := range addrs {
-			found = found || a == t
-		}
-		if !found {
-			return fmt.Errorf("-target %s names no resource of the configuration; give an address such as mailbox_database.DB1", t)
+		if !slices.Contains(addrs, t) {
+			hint := lang.Suggest(t, addrs)
+			if hint == "" {
+				hint = " Give an address as the configuration spells it, such as mailbox_database.DB1 or queue_database.HUB01."
+			}
+			return fmt.Errorf("-target %s names no resource of the configuration.%s", t, hint)
 		}
 	}
 	return nil

@@ -30,3 +30,6 @@ func suggest(given string, candidates []string) string {
 	}
 	return fmt.Sprintf(" Did you mean %q?", best)
 }
+
+// Suggest is suggest for the command line: a -target, a drill's name.
+func Suggest(given string, candidates []string) string { return suggest(given, candidates) }

@@ -40,7 +40,7 @@ func (b *builder) edge(s *org.Server) {
 	if restore {
 		if s.Edge.Missing {
 			subject := s.Edge.Range
-			b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cloned configuration missing",
+			b.refuse(s.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cloned configuration missing",
 				Detail: fmt.Sprintf("%s needs its cloned configuration %s to be rebuilt, and the file is not there. Bring the export back (from version control or a backup); if there is none, remove the edge block and the server is rebuilt with the default Edge configuration, its connectors and agent settings made again by hand.",
 					addr, s.Edge.ClonedConfig),
 				Subject: &subject})

@@ -31,7 +31,7 @@ func (b *builder) move(db, src *org.Database, parent *providers.Step, mount func
 	addr, id, sid := db.Addr.String(), db.Identity(), src.Identity()
 	refuse := func(detail string) {
 		subject := db.Decl.AttrRange("storage_group")
-		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Database cannot be moved",
+		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Database cannot be moved",
 			Detail: fmt.Sprintf("%s names %s, and %s exists on %s: exdr would move it there, but %s", db.Addr, id, sid, src.Server(), detail), Subject: &subject})
 	}
 	if db.Kind == org.PublicFolderDB || src.Kind == org.PublicFolderDB {

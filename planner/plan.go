@@ -214,6 +214,8 @@ type builder struct {
 	activated     map[string]*providers.Step  // storage groups whose copy was activated: the last step of it
 	plan          *Plan
 	diags         hcl.Diagnostics
+	diagAddr      []string // the address each diagnostic is about, for -target
+	noteAddr      []string // the address each note is about, for -target
 }
 
 // add puts a step in the plan and returns it.
@@ -245,8 +247,22 @@ func after(s *providers.Step, deps ...*providers.Step) *providers.Step {
 // wait on, or nil.
 func (b *builder) lastStepOf(addr string) *providers.Step { return b.last[addr] }
 
+// note adds a note. A note starts with the address it is about ("%s:
+// ..."), so that -target can leave out those about other resources; one
+// that does not is kept under any target.
 func (b *builder) note(format string, args ...any) {
 	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf(format, args...))
+	addr := ""
+	if strings.HasPrefix(format, "%s: ") && len(args) > 0 {
+		addr = fmt.Sprint(args[0])
+	}
+	b.noteAddr = append(b.noteAddr, addr)
+}
+
+// refuse adds a refusal about the resource at addr.
+func (b *builder) refuse(addr string, d *hcl.Diagnostic) {
+	b.diags = append(b.diags, d)
+	b.diagAddr = append(b.diagAddr, addr)
 }
 
 func (b *builder) unmanaged() {
@@ -286,36 +302,6 @@ func (b *builder) unmanaged() {
 			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{kind, db.Identity()})
 		}
 	}
-}
-
-// target keeps the steps of the targeted addresses and every step they
-// depend on, transitively.
-func (b *builder) target(targets []string) {
-	keep := map[string]bool{}
-	var visit func(s *providers.Step)
-	visit = func(s *providers.Step) {
-		if keep[s.ID] {
-			return
-		}
-		keep[s.ID] = true
-		for _, d := range s.DependsOn {
-			visit(b.byID[d])
-		}
-	}
-	for _, s := range b.steps {
-		for _, t := range targets {
-			if s.Address == t || strings.HasPrefix(s.Address, t+"[") {
-				visit(s)
-			}
-		}
-	}
-	kept := b.steps[:0]
-	for _, s := range b.steps {
-		if keep[s.ID] {
-			kept = append(kept, s)
-		}
-	}
-	b.steps = kept
 }
 
 // order sorts steps so that each comes after what it depends on, and

@@ -20,7 +20,7 @@ func (b *builder) server(s *org.Server) {
 		// RecoverServer needs the directory entry; a fresh install would
 		// give the databases new identities under the same names.
 		subject := s.Decl.Range
-		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Server missing from Active Directory",
+		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Server missing from Active Directory",
 			Detail: fmt.Sprintf("%s: server %s has no object in Active Directory, yet %s: it existed, and its directory entry is gone. "+
 				"Setup /m:RecoverServer needs that entry, and a fresh install would give its storage groups and databases new objects, stranding those mailboxes and backups. "+
 				"Restore the server's object from an Active Directory backup (an authoritative restore of the configuration partition), then plan again.", addr, s.Name, b.priorLife(s.Name)),
@@ -265,7 +265,7 @@ func (b *builder) allowed(db *org.Database, what, safer string) bool {
 		return true
 	}
 	subject := db.Decl.Range
-	b.diags = append(b.diags, &hcl.Diagnostic{
+	b.refuse(db.Addr.String(), &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Recovery would lose data",
 		Detail: fmt.Sprintf("%s (%s): %s. %s "+

@@ -180,13 +180,13 @@ func (p *queuePlan) damage(h *org.QueueHealth) bool {
 func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
 	if !p.q.AllowDataLoss && !p.b.opts.AllowDataLoss {
 		subject := p.q.Decl.Range
-		p.b.diags = append(p.b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery would lose messages",
+		p.b.refuse(p.addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery would lose messages",
 			Detail: fmt.Sprintf("%s (%s): %s; the queue database is never backed up, so the way back is eseutil /p, which discards %s. "+
 				"To accept the loss, add allow_data_loss = true to this block, or run with -allow-data-loss.", p.addr, p.id, reason, loss),
 			Subject: &subject})
 		return
 	}
-	if !p.b.roomOn(p.q.Server, p.live.Path, int64(h.Size)*12/10, "eseutil /p with its copy set aside", fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
+	if !p.b.roomOn(p.q.Server, p.live.Path, int64(h.Size)*12/10, "eseutil /p with its copy set aside", p.addr, fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
 		return
 	}
 	p.stop("eseutil works on a queue database whose service is stopped")
@@ -198,7 +198,7 @@ func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
 
 func (p *queuePlan) defragment(h *org.QueueHealth) {
 	used := int64(float64(h.Size) * (100 - float64(h.Whitespace)) / 100)
-	if !p.b.roomOn(p.q.Server, p.live.Path, used*11/10, "eseutil /d (110% of the new file)", fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
+	if !p.b.roomOn(p.q.Server, p.live.Path, used*11/10, "eseutil /d (110% of the new file)", p.addr, fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
 		return
 	}
 	p.stop("eseutil /d works on a queue database whose service is stopped")

@@ -113,7 +113,7 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 			detail += " Passed over: " + strings.Join(c.Skipped, "; ") + "."
 		}
 		subject := r.Decl.Range
-		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No backup to recover from",
+		b.refuse(r.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No backup to recover from",
 			Detail: detail + " Give a restore_from that a backup covers, or take a backup.", Subject: &subject})
 		return nil
 	}

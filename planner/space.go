@@ -13,12 +13,12 @@ import (
 // otherwise adds a refusal that names the drive and both figures. A drive
 // the provider reports nothing about is not checked.
 func (b *builder) roomFor(db *org.Database, need int64, what string) bool {
-	return b.roomOn(db.Server(), db.EdbFilePath, need, what, fmt.Sprintf("%s (%s)", db.Addr, db.Identity()), db.Decl.Range)
+	return b.roomOn(db.Server(), db.EdbFilePath, need, what, db.Addr.String(), fmt.Sprintf("%s (%s)", db.Addr, db.Identity()), db.Decl.Range)
 }
 
-// roomOn is roomFor for any file on a server: who names the resource in
-// the refusal, subject is where it is declared.
-func (b *builder) roomOn(server, path string, need int64, what, who string, subject hcl.Range) bool {
+// roomOn is roomFor for any file on a server: addr is the resource's
+// address, who names it in the refusal, subject is where it is declared.
+func (b *builder) roomOn(server, path string, need int64, what, addr, who string, subject hcl.Range) bool {
 	srv := b.liveIx.Server(server)
 	if srv == nil || srv.Health == nil || len(path) < 2 {
 		return true
@@ -28,7 +28,7 @@ func (b *builder) roomOn(server, path string, need int64, what, who string, subj
 	if !known || org.Size(need) <= free {
 		return true
 	}
-	b.diags = append(b.diags, &hcl.Diagnostic{
+	b.refuse(addr, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Not enough free space",
 		Detail: fmt.Sprintf("%s: %s needs %s on %s: of %s, and %s is free. Make room on %s: (move other files off it), then plan again.",
