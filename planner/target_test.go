@@ -65,4 +65,3 @@ func TestTargetAddresses(t *testing.T) {
 		}
 	}
 }
-
