@@ -43,9 +43,11 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 	var vars varFlags
 	vars.register(fs)
 	// Interrupts are ours from the start: a Ctrl-C while the lock is
-	// taken or the plan made must release the lock too.
-	sigs, stopSignals := notifyInterrupts()
-	defer stopSignals()
+	// taken or the plan made must release the lock too. They stay ours
+	// until the process exits: handing them back when the command returns
+	// would let a second Ctrl-C, pressed as the apply ends, kill the
+	// process with a signal instead of its exit status.
+	sigs := notifyInterrupts()
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

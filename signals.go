@@ -17,11 +17,12 @@ import (
 var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 
 // notifyInterrupts delivers Ctrl-C and SIGTERM on a channel, for a
-// command that handles them in stages (apply).
-func notifyInterrupts() (<-chan os.Signal, func()) {
+// command that handles them in stages (apply), from now until the process
+// exits.
+func notifyInterrupts() <-chan os.Signal {
 	ch := make(chan os.Signal, 4)
 	signal.Notify(ch, interruptSignals...)
-	return ch, func() { signal.Stop(ch) }
+	return ch
 }
 
 // interruptible returns a context cancelled by Ctrl-C or SIGTERM.

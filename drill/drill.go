@@ -78,13 +78,12 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 			return nil, fmt.Errorf("%s: before %q: %w", a.Range, a.Kind, err)
 		}
 	}
-	before, err := inventory(l, desired)
+	before, err := Count(l, desired)
 	if err != nil {
 		return nil, fmt.Errorf("inventory before the disaster: %w", err)
 	}
-	rep.ItemsBefore = before.count()
-	queued := l.QueuedMessages()
-	rep.MessagesQueued = len(queued)
+	rep.ItemsBefore = before.Items()
+	rep.MessagesQueued = len(before.Queued)
 	rep.DisasterAt = l.Now().UTC()
 	for _, a := range dr.Disaster {
 		if err := inflict(ctx, l, desired, a); err != nil {
@@ -177,17 +176,14 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	default:
 		rep.Converged = true
 	}
-	after, err := inventory(l, desired)
+	after, err := Count(l, desired)
 	if err != nil {
 		return nil, fmt.Errorf("inventory after the recovery: %w", err)
 	}
-	rep.ItemsAfter = after.count()
-	rep.Lost = before.missingFrom(after)
-	sent, err := l.SentOut()
-	if err != nil {
-		return nil, fmt.Errorf("read what other organizations received: %w", err)
+	rep.ItemsAfter = after.Items()
+	if rep.Lost, rep.MessagesLost, err = Lost(l, before, after); err != nil {
+		return nil, err
 	}
-	rep.MessagesLost = undelivered(queued, after, sent)
 	rep.judgeRecovery(dr)
 	rep.judge()
 	return rep, nil

@@ -2,6 +2,7 @@ package drill
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +10,37 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab"
 )
+
+// Census is what a drill counts before a disaster and after its
+// recovery: every item a user can reach, by mailbox and subject, and every
+// message waiting in a transport queue.
+type Census struct {
+	items  items
+	Queued []lab.QueuedMessage
+}
+
+// Count takes a census of the lab's organization as o declares it.
+func Count(l *lab.Lab, o *org.Org) (*Census, error) {
+	in, err := inventory(l, o)
+	if err != nil {
+		return nil, err
+	}
+	return &Census{items: in, Queued: l.QueuedMessages()}, nil
+}
+
+// Items is how many items users can reach.
+func (c *Census) Items() int { return c.items.count() }
+
+// Lost lists what before holds that after does not: items gone from
+// their mailboxes, and queued messages neither delivered to a mailbox nor
+// accepted by another organization's server.
+func Lost(l *lab.Lab, before, after *Census) (items, messages []LostItem, err error) {
+	sent, err := l.SentOut()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read what other organizations received: %w", err)
+	}
+	return before.items.missingFrom(after.items), undelivered(before.Queued, after.items, sent), nil
+}
 
 // items is every visible item in the organization's mailboxes, keyed by
 // mailbox and subject (traffic gives each message a subject of its own),

@@ -75,6 +75,19 @@ type DatabaseHealth struct {
 	RepairCount int  // times eseutil /p has been run on it
 	Mounted     bool // the Information Store has it mounted
 	Size        Size
+	// Restore is set while a streaming restore of the database is
+	// unfinished: restore.env is in its restore folder, so the database
+	// cannot mount until hard recovery (eseutil /cc) has run.
+	Restore *PendingRestore
+}
+
+// PendingRestore is a restore begun and not yet recovered.
+type PendingRestore struct {
+	Sets []string // the backup sets restored, oldest first
+	// FilesInPlace is set when every file of the restore is in place
+	// (the restore step finished): hard recovery is what remains.
+	// Otherwise the restore itself was cut short and must run again.
+	FilesInPlace bool
 }
 
 // LogHealth is what a storage group's log folder shows.
@@ -184,6 +197,9 @@ func (db *Database) Facts() Facts {
 		}
 		f["bad_pages"] = uints(h.BadPages)
 		f["repair_count"] = strconv.Itoa(h.RepairCount)
+		if r := h.Restore; r != nil {
+			f["restore_pending"] = fmt.Sprintf("%s in place %v", strings.Join(r.Sets, ","), r.FilesInPlace)
+		}
 		f["mounted"] = strconv.FormatBool(h.Mounted)
 	}
 	return f

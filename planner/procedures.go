@@ -194,14 +194,7 @@ func (b *builder) database(db *org.Database) {
 		return
 	}
 
-	if args, params := databaseSettings(db, live); len(params) > 0 {
-		after(b.add(&providers.Step{
-			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: args,
-			Reason: "settings differ from the configuration: " + settingNames(args), Effect: providers.Reversible,
-			Command: fmt.Sprintf("Set-%s -Identity %s %s", dbNoun(db), psQuote(string(id)), strings.Join(params, " ")),
-		}), parent)
-	}
-
+	defer b.settle(db, live, parent)
 	h := live.Health
 	if h == nil {
 		return
@@ -216,6 +209,17 @@ func (b *builder) database(db *org.Database) {
 		return b.activate(db, h, damage, parent, mount) || b.restore(db, h, damage, parent, mount)
 	}
 	switch {
+	case h.Restore != nil && h.FileExists:
+		// Before anything the file itself shows: a restored file is dirty
+		// and looks soft-recoverable from the wrong logs.
+		damage := fmt.Sprintf("a restore of %s was interrupted before its hard recovery ran (restore.env is still in place), so the database cannot mount",
+			strings.Join(h.Restore.Sets, ", "))
+		if !h.Restore.FilesInPlace {
+			damage = fmt.Sprintf("a restore of %s was interrupted before its files were all in place", strings.Join(h.Restore.Sets, ", "))
+		}
+		if !recover(damage) {
+			b.lostFile(db, parent, mount)
+		}
 	case !h.FileExists:
 		if !recover(fmt.Sprintf("the database file %s is missing (event 9547)", db.EdbFilePath)) {
 			b.lostFile(db, parent, mount)
@@ -239,6 +243,45 @@ func (b *builder) database(db *org.Database) {
 			Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(id))),
 		}), parent)
 	}
+}
+
+// settle brings a database's settings to the configuration, after any
+// recovery planned for it. "This database can be overwritten by a
+// restore" (AllowFileRestore) is exdr's to put back: a restore turns it
+// on, and an interrupted one can leave it on, so it is turned off again
+// unless the configuration says allow_file_restore = true.
+func (b *builder) settle(db *org.Database, live *org.Database, parent *providers.Step) {
+	addr, id := db.Addr.String(), db.Identity()
+	args, params := databaseSettings(db, live)
+	var reasons []string
+	if len(params) > 0 {
+		reasons = append(reasons, "settings differ from the configuration: "+settingNames(args))
+	}
+	want := db.AllowFileRestore != nil && *db.AllowFileRestore
+	liveOn := live.AllowFileRestore != nil && *live.AllowFileRestore
+	turnedOn := b.byID[providers.StepID(addr, providers.VerbAllowFileRestore)] != nil
+	if _, set := args["allow_file_restore"]; !set && !want && (liveOn || turnedOn) {
+		args["allow_file_restore"] = "false"
+		params = append(params, "-AllowFileRestore $false")
+		if turnedOn && !liveOn {
+			reasons = append(reasons, "put \"This database can be overwritten by a restore\" back as it was")
+		} else {
+			reasons = append(reasons, "\"This database can be overwritten by a restore\" is on, and the configuration does not ask for it "+
+				"(an interrupted restore leaves it on): turned off; declare allow_file_restore = true to keep it on")
+		}
+	}
+	if len(params) == 0 {
+		return
+	}
+	dep := b.lastStepOf(addr)
+	if dep == nil {
+		dep = parent
+	}
+	after(b.add(&providers.Step{
+		Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: args,
+		Reason: strings.Join(reasons, "; "), Effect: providers.Reversible,
+		Command: fmt.Sprintf("Set-%s -Identity %s %s", dbNoun(db), psQuote(string(id)), strings.Join(params, " ")),
+	}), dep)
 }
 
 func settingNames(args map[string]string) string {

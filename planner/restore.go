@@ -11,8 +11,8 @@ import (
 
 // restore plans the way back from a backup: dismount if mounted, allow
 // the file restore, restore the chain (the damaged files set aside),
-// hard recovery with the roll-forward, mount, and put allow_file_restore
-// back. It reports false when no usable chain exists.
+// hard recovery with the roll-forward, and mount; settle puts
+// allow_file_restore back after. It reports false when no usable chain exists.
 func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	pit := !db.Recovery.RestoreFrom.IsZero()
@@ -72,14 +72,25 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	for _, s := range c.Sets {
 		bytes += s.Bytes
 	}
-	restoreStep := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.IDs()},
-		Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.Describe(), c.Covers),
-		Effect: providers.Irreversible, Loss: loss,
-		Estimate: b.estimate(providers.VerbRestoreBackup, bytes),
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
-			c.Describe(), db.StorageGroup),
-	}), append(deps, parent)...)
+	var restoreStep *providers.Step
+	resumed := false
+	if r := h.Restore; r != nil && r.FilesInPlace && strings.Join(r.Sets, ",") == c.IDs() {
+		// The interrupted restore put every file in place: hard recovery
+		// is what remains.
+		restoreStep, resumed = parent, true
+		if len(deps) > 0 {
+			restoreStep = deps[len(deps)-1]
+		}
+	} else {
+		restoreStep = after(b.add(&providers.Step{
+			Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.IDs()},
+			Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.Describe(), c.Covers),
+			Effect: providers.Irreversible, Loss: loss,
+			Estimate: b.estimate(providers.VerbRestoreBackup, bytes),
+			Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
+				c.Describe(), db.StorageGroup),
+		}), append(deps, parent)...)
+	}
 
 	rf := "true"
 	what := fmt.Sprintf("replays the restored logs, then rolls forward through the live log folder to generation %d", reach)
@@ -90,24 +101,21 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	} else if reach == c.Covers {
 		what = "replays the restored logs; no later live log can be rolled forward"
 	}
+	reason := fmt.Sprintf("hard recovery %s; %s", what, rpo)
+	if resumed {
+		reason = fmt.Sprintf("%s; the restored files are in place, so hard recovery %s; %s", damage, what, rpo)
+	}
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf},
-		Reason:   fmt.Sprintf("hard recovery %s; %s", what, rpo),
+		Reason:   reason,
 		Effect:   providers.Reversible,
 		Estimate: b.estimate(providers.VerbHardRecovery, int64(reach-c.Sets[0].Logs.Low+1)),
 		Command:  fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, parentPath(db.EdbFilePath), db.Name),
 	}), restoreStep)
-	last := hard
 	if db.Mounted {
-		last = mount("the restored database is mounted", hard)
+		mount("the restored database is mounted", hard)
 	}
-	if !allowed && (db.AllowFileRestore == nil || !*db.AllowFileRestore) {
-		after(b.add(&providers.Step{
-			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false"},
-			Reason: "put \"This database can be overwritten by a restore\" back as it was", Effect: providers.Reversible,
-			Command: fmt.Sprintf("Set-%s -Identity %s -AllowFileRestore $false", dbNoun(db), q),
-		}), last)
-	}
+	// allow_file_restore is put back by settle, after the mount.
 	b.note("%s: take a full backup of %s once it is restored: its log chain starts again from the restore.", db.Addr, db.StorageGroup)
 	return true
 }

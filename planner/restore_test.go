@@ -66,10 +66,32 @@ var restores = []struct {
 		l.StorageGroups[0].Health.Corrupt = []uint32{6}
 	}, steps: "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
 		want: []string{"dirty shutdown, but generation 6 fails its checksums, so soft recovery cannot run", "recovery point: the end of log generation 5"}},
+	// A restore cut short after its files were in place, before hard
+	// recovery: the restored file is dirty and would look soft-recoverable
+	// from the live logs, which lack the restored ones (items lost). Hard
+	// recovery is what remains, then the mount.
+	{name: "restore_interrupted_before_hard_recovery", damage: func(l *org.Org) {
+		db := liveDB(l, "DB1")
+		db.AllowFileRestore = ptr(true)
+		db.Health = &org.DatabaseHealth{FileExists: true, State: org.StateDirty, LogRequired: org.LogRange{Low: 4, High: 8}, Pages: 7,
+			Restore: &org.PendingRestore{Sets: []string{"F1", "I1"}, FilesInPlace: true}}
+	}, steps: "mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want: []string{"a restore of F1, I1 was interrupted before its hard recovery ran (restore.env is still in place)", "the restored files are in place, so hard recovery", "nothing is lost"}},
+	// Cut short while its files were copied: the restore runs again.
+	{name: "restore_interrupted_mid_copy", damage: func(l *org.Org) {
+		db := liveDB(l, "DB1")
+		db.AllowFileRestore = ptr(true)
+		db.Health = &org.DatabaseHealth{FileExists: true, State: org.StateDirty, LogRequired: org.LogRange{Low: 1, High: 8}, Pages: 7,
+			Restore: &org.PendingRestore{Sets: []string{"F1", "I1"}}}
+	}, steps: "mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want: []string{"a restore of F1, I1 was interrupted before its files were all in place; restore full F1"}},
+	// AllowFileRestore already on (an interrupted restore left it so):
+	// no step turns it on, and it is turned off after, as the
+	// configuration does not ask for it.
 	{name: "restore_allowed_already", damage: func(l *org.Org) {
 		db := liveDB(l, "DB1")
 		db.Health, db.AllowFileRestore = &org.DatabaseHealth{}, ptr(true)
-	}, steps: "mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount"},
+	}, steps: "mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database"},
 	{name: "restore_dial_tone", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) {
 			d.Databases[0].Recovery.DialTone = true

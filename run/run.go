@@ -64,6 +64,10 @@ type UI interface {
 // nothing was changed.
 var ErrInterrupted = errors.New("interrupted before any step ran: nothing was changed")
 
+// ErrCheckInterrupted is the check's error when an interrupt came after
+// the last step, while the organization was read again.
+var ErrCheckInterrupted = errors.New("interrupted while the organization was read again; run exdr plan to see whether it matches")
+
 // Outcome is what became of a run that got as far as a plan.
 type Outcome struct {
 	Plan *planner.Plan
@@ -163,6 +167,9 @@ func Apply(ctx context.Context, req Request) (*Outcome, error) {
 			return nil
 		}
 		out.Check = check(ctx, req)
+		if out.Check.Err != nil && errors.Is(context.Cause(ctx), ErrInterrupted) {
+			out.Check.Err = ErrCheckInterrupted
+		}
 		return nil
 	})
 	if err != nil && intr.count() > 0 && (out == nil || out.Result == nil) {

@@ -87,6 +87,7 @@ func TestCheckRendering(t *testing.T) {
 		{"targeted_remains", &Check{Targets: []string{"mailbox_database.DB2"}, Remaining: steps[5:]}},
 		{"targeted_rest_refused", &Check{Targets: []string{"mailbox_database.DB2"}, Rest: fmt.Errorf("Recovery would lose data:\n DB1 has no backup")}},
 		{"unreadable", &Check{Err: errors.New("read the organization after the run: MBX01 does not answer")}},
+		{"interrupted", &Check{Err: ErrCheckInterrupted}},
 	}
 	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
 	for _, c := range cases {

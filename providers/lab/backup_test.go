@@ -178,3 +178,64 @@ func TestBackupRefusesCorruptDatabase(t *testing.T) {
 		t.Fatalf("backup of a corrupt database: %v", err)
 	}
 }
+
+// A restore whose hard recovery has not run is read as such, never as
+// mounted, even when the file it put in place carries the signature of the
+// one the store had mounted (DB1's file was lost while mounted); a restore
+// cut short before its files were in place is read as unfinished.
+func TestUnrecoveredRestoreIsNotMounted(t *testing.T) {
+	l, full, incr := chainLab(t)
+	sets := full.ID + "," + incr.ID
+	ctx := context.Background()
+	apply := func(s *providers.Step) {
+		t.Helper()
+		if err := l.Apply(ctx, s, nil); err != nil {
+			t.Fatalf("%s: %v", s.Verb, err)
+		}
+	}
+	readDB1 := func() *org.DatabaseHealth {
+		t.Helper()
+		o, err := l.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return org.NewIndex(o).Database(db1).Health
+	}
+	apply(&providers.Step{Verb: providers.VerbAllowFileRestore, Identity: db1, Args: map[string]string{"value": "true"}})
+	apply(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": sets}})
+	h := readDB1()
+	if h.Mounted || h.Restore == nil || !h.Restore.FilesInPlace || strings.Join(h.Restore.Sets, ",") != sets {
+		t.Fatalf("after the restore, before hard recovery: mounted %v, restore %+v", h.Mounted, h.Restore)
+	}
+	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbMount, Identity: db1}, nil); err == nil {
+		t.Fatal("a restore not recovered was mounted")
+	}
+
+	// The file in place replaced by something else (a crash mid-copy, a
+	// hand): the restore's files are no longer all there.
+	path, _ := l.DatabaseFile(db1)
+	e, err := openEDB(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.hdr.Signature++
+	if err := e.writeHeader(); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if h := readDB1(); h.Restore == nil || h.Restore.FilesInPlace || h.Mounted {
+		t.Fatalf("a damaged restored file: mounted %v, restore %+v", h.Mounted, h.Restore)
+	}
+	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbHardRecovery, Identity: db1, Args: map[string]string{"roll_forward": "true"}}, nil); err == nil {
+		t.Fatal("hard recovery ran on a restore whose files are not in place")
+	}
+
+	// Restored again and recovered: nothing pending, mounted, every item.
+	restore(t, l, true, full, incr)
+	if h := readDB1(); h.Restore != nil || !h.Mounted {
+		t.Fatalf("after hard recovery and mount: mounted %v, restore %+v", h.Mounted, h.Restore)
+	}
+	if in := inspect(t, l); in.Items() != 30 {
+		t.Fatalf("%d items, want 30", in.Items())
+	}
+}

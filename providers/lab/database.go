@@ -235,6 +235,9 @@ func (l *Lab) mount(id org.Identity) error {
 		return fmt.Errorf("the database file %s cannot be attached: %w", c.db.EdbFilePath, err)
 	}
 	defer e.Close()
+	if r := pendingRestore(c.path, c.db.Name, e.hdr.Signature); r != nil {
+		return fmt.Errorf("a restore of %s is in progress (restore.env is in place): run hard recovery (eseutil /cc) before mounting", strings.Join(r.Sets, ", "))
+	}
 	if e.hdr.State == org.StateDirty {
 		if st.Mounted[mountKey(id)] == e.hdr.Signature {
 			return nil // mounted already

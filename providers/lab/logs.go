@@ -330,7 +330,8 @@ func (s *logStream) current() (uint32, error) {
 // ensureCurrent returns the newest generation, starting one when none is
 // left (after a repair of a database whose logs were lost, as ESE starts
 // a new log): it follows the newest the checkpoint file knows, so no
-// generation number is used twice.
+// generation number is used twice; with no checkpoint either, the
+// sequence starts at 1.
 func (s *logStream) ensureCurrent() (uint32, error) {
 	if cur, err := s.current(); err == nil {
 		return cur, nil
@@ -339,8 +340,18 @@ func (s *logStream) ensureCurrent() (uint32, error) {
 		return 0, err
 	}
 	_, newest, err := s.readChk()
+	if errors.Is(err, os.ErrNotExist) {
+		// A folder with no log and no checkpoint (a storage group whose
+		// creation was cut short, or whose logs were never started): ESE
+		// starts a new sequence at generation 1 for a database in clean
+		// shutdown, the only kind that is mounted without replay.
+		if err := s.create(); err != nil {
+			return 0, err
+		}
+		return 1, nil
+	}
 	if err != nil {
-		return 0, fmt.Errorf("the log folder %s holds no log generation and no checkpoint: %w", s.dir, err)
+		return 0, fmt.Errorf("the log folder %s holds no log generation, and its checkpoint cannot be read: %w", s.dir, err)
 	}
 	next := newest + 1
 	if err := s.newGeneration(next); err != nil {

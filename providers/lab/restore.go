@@ -123,6 +123,16 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if err := l.ensureFree(c.server, c.db.EdbFilePath, need, "the restore"); err != nil {
 		return 0, err
 	}
+	// restore.env first: until the restore and its hard recovery are
+	// done, the database reads as a restore in progress, whatever stands
+	// at its path (a crash can leave half a restore).
+	begun, _ := json.Marshal(restoreMarker{Sets: ids})
+	if err := os.MkdirAll(filepath.Dir(markerPath), 0o755); err != nil {
+		return copied, err
+	}
+	if err := writeFileAtomic(markerPath, begun); err != nil {
+		return copied, err
+	}
 	if _, err := os.Stat(c.path); err == nil {
 		if _, err := moveAside(c.path, l.now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)
@@ -274,6 +284,17 @@ func hashStream(ctx context.Context, path string, total int64, progress provider
 	}
 }
 
+// pendingRestore reads restore.env beside a database file: a restore
+// begun and not yet recovered, and whether its files are all in place
+// (the restored file, whose signature it names, stands at the path).
+func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
+	mk, err := readMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
+	if err != nil || mk.Completed {
+		return nil
+	}
+	return &org.PendingRestore{Sets: mk.Sets, FilesInPlace: mk.Signature != 0 && mk.Signature == hdrSignature}
+}
+
 func readMarker(path string) (*restoreMarker, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -301,8 +322,17 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		return replayed, err
 	}
 	defer e.Close()
-	if mk.Completed || e.hdr.State == org.StateClean {
+	if mk.Completed {
 		return replayed, nil
+	}
+	if mk.Signature != 0 && e.hdr.State == org.StateClean {
+		// Recovered, and cut short before restore.env was marked done.
+		mk.Completed, mk.Signature = true, e.hdr.Signature
+		b, _ := json.Marshal(mk)
+		return replayed, writeFileAtomic(markerPath, b)
+	}
+	if mk.Signature == 0 || mk.Signature != e.hdr.Signature {
+		return replayed, fmt.Errorf("the restore of %s did not finish: restore the backup again before hard recovery", strings.Join(mk.Sets, ", "))
 	}
 	restored := &logStream{dir: logsDir, prefix: mk.LogPrefix, sig: mk.LogSignature}
 	liveLogs := &logStream{dir: mk.LogDir, prefix: mk.LogPrefix, sig: mk.LogSignature}

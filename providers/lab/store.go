@@ -78,5 +78,7 @@ func (l *Lab) mounted(c *dbContext) bool {
 		return false
 	}
 	defer e.Close()
-	return st.isMounted(c.db.identity(), e.hdr)
+	// A file whose restore is not recovered cannot be attached, whatever
+	// signature it carries.
+	return st.isMounted(c.db.identity(), e.hdr) && pendingRestore(c.path, c.db.Name, e.hdr.Signature) == nil
 }

@@ -100,6 +100,14 @@ func (l *Lab) loadTransport(server string) (*transportService, error) {
 	return t, nil
 }
 
+// Accepting reports whether a transport server's Receive connectors
+// accept mail: they are disabled while its queues drain before a new
+// mail.que replaces the old one.
+func (l *Lab) Accepting(server string) bool {
+	t, err := l.loadTransport(server)
+	return err == nil && (t == nil || !t.NotAccepting)
+}
+
 func (l *Lab) saveTransport(server string, t *transportService) error {
 	b, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
