@@ -43,9 +43,13 @@ const crashPointsDefault = 4
 // lab, after the commands that fill it; census is taken in between.
 var recoveries = []struct {
 	name   string
+	fresh  bool       // the organization is not built first: the recovery builds it
 	before [][]string // exdr commands run in the configuration's directory
 	damage [][]string
 }{
+	// The first repro: 24 steps, many independent, interrupted
+	// while some wait for a slot.
+	{name: "build", fresh: true},
 	{
 		name: "restore_chain",
 		before: [][]string{
@@ -92,7 +96,11 @@ func TestCrashAnywhere(t *testing.T) {
 		t.Run(rec.name, func(t *testing.T) {
 			base := filepath.Join(t.TempDir(), "base")
 			copyDir(t, filepath.Join("examples", "quickstart"), base, true)
-			exdr(t, bin, base, "apply", "-auto-approve", ".")
+			if rec.fresh {
+				exdr(t, bin, base, "lab", "init", ".")
+			} else {
+				exdr(t, bin, base, "apply", "-auto-approve", ".")
+			}
 			for _, c := range rec.before {
 				exdr(t, bin, base, c...)
 			}

@@ -24,6 +24,11 @@ type ServerHealth struct {
 	DisksSurvive bool
 	// Free is the free space on each drive, by letter ("E").
 	Free map[string]Size
+	// SetupIncomplete is set when Setup started on the server and did not
+	// finish: its Watermark value is left in the registry
+	// (HKLM\SOFTWARE\Microsoft\Exchange\v8.0\<Role>), and Setup run
+	// again resumes from it.
+	SetupIncomplete bool
 }
 
 // ShutdownState is the State line of eseutil /mh.
@@ -153,6 +158,9 @@ func (s *Server) Facts() Facts {
 	f := Facts{"roles": s.Roles.String(), "edition": s.Edition.String(), "site": s.Site}
 	if s.Health != nil {
 		f["up"] = strconv.FormatBool(s.Health.Up)
+		if s.Health.SetupIncomplete {
+			f["setup"] = "incomplete"
+		}
 	}
 	return f
 }

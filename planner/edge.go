@@ -21,7 +21,10 @@ func (b *builder) edge(s *org.Server) {
 	// one starts from the defaults, and is exported once configured.
 	last := b.byID[providers.StepID(s.Addr.String(), providers.VerbCreateServer)]
 	drifted := !s.Edge.Missing && live != nil && live.Edge != nil && live.Edge.ConfigHash != "" && live.Edge.ConfigHash != s.Edge.ConfigHash
-	restore, why := live != nil && last != nil, "the server was rebuilt"
+	// Setup resumed after a kill is not a rebuild: what the server had
+	// before it ran is the fresh install's (handled as such below).
+	resumed := live != nil && live.Health != nil && live.Health.SetupIncomplete
+	restore, why := live != nil && last != nil && !resumed, "the server was rebuilt"
 	// A rebuilt server whose import did not happen (an apply that stopped
 	// half way) runs the defaults: importing over them loses nothing.
 	if drifted && !restore && live.Edge.Fresh {

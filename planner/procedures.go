@@ -33,6 +33,15 @@ func (b *builder) server(s *org.Server) {
 			Command: fmt.Sprintf("Setup.com /mode:Install /roles:%s  # on a machine named %s", setupRoles(s.Roles), s.Name),
 		}))
 		return
+	case live.Health != nil && live.Health.Up && live.Health.SetupIncomplete:
+		b.trackHub(s, b.add(&providers.Step{
+			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
+			Reason: fmt.Sprintf("Setup did not finish on %s (its Watermark is left in the registry under HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0): "+
+				"Setup run again resumes from it", s.Name),
+			Effect:  providers.Reversible,
+			Command: fmt.Sprintf("Setup.com /mode:Install /roles:%s  # on %s: Setup resumes where it stopped", setupRoles(s.Roles), s.Name),
+		}))
+		return
 	case live.Health != nil && !live.Health.Up && s.Roles.Has(org.RoleEdgeTransport):
 		// Edge keeps its configuration in ADAM, not AD: RecoverServer
 		// does not apply.

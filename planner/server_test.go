@@ -42,3 +42,42 @@ func TestServerMissingFromDirectory(t *testing.T) {
 		})
 	}
 }
+
+// Setup that did not finish (its watermark left) is run again, before
+// anything on the server; an Edge server whose first install was cut short
+// is not a rebuild: no export is needed to finish it.
+func TestSetupIncompleteResumes(t *testing.T) {
+	t.Run("mailbox server", func(t *testing.T) {
+		desired, live := desiredOrg(), healthyLive()
+		live.Servers[0].Health.SetupIncomplete = true
+		liveDB(live, "DB1").Health.Mounted = false
+		liveDB(live, "DB1").Health.State = org.StateClean
+		p, diags := New(desired, live, Options{})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if got := ids(p); got != "server.MBX01:create_server mailbox_database.DB1:mount" {
+			t.Errorf("steps = %s", got)
+		}
+		if s := p.Step("server.MBX01:create_server"); s == nil || !strings.Contains(s.Reason, "Setup did not finish") {
+			t.Errorf("the step does not say why: %+v", s)
+		}
+		if m := p.Step("mailbox_database.DB1:mount"); m == nil || len(m.DependsOn) == 0 {
+			t.Errorf("the mount does not wait for Setup: %+v", m)
+		}
+	})
+	t.Run("edge, first install, no export", func(t *testing.T) {
+		desired, live := desiredOrg(), healthyLive()
+		withEdge(desired, live, true)
+		edge := live.Servers[len(live.Servers)-1]
+		edge.Health = &org.ServerHealth{Up: true, SetupIncomplete: true}
+		edge.Edge = &org.EdgeSettings{Fresh: true}
+		p, diags := New(desired, live, Options{})
+		if diags.HasErrors() {
+			t.Fatalf("refused: %v", diags)
+		}
+		if got := ids(p); got != "server.EDGE01:create_server server.EDGE01:subscribe_edge" {
+			t.Errorf("steps = %s", got)
+		}
+	})
+}

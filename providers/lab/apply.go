@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -120,6 +121,16 @@ func (l *Lab) createServer(step *providers.Step) error {
 			roles = roles.With(role)
 		}
 	}
+	// Setup's watermark first, on the machine's C: drive (its registry):
+	// until Setup ends, a kill leaves a server that reads as half set up,
+	// and the next plan runs Setup again.
+	watermark := l.setupWatermark(name)
+	if err := os.MkdirAll(filepath.Dir(watermark), 0o755); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(watermark, []byte(step.Args["roles"]+"\n")); err != nil {
+		return err
+	}
 	err := l.updateDirectory(func(d *directory) error {
 		if d.server(name) == nil {
 			d.addServer(&dirServer{Name: name, Roles: roles, Site: step.Args["site"], Edition: orDefault(step.Args["edition"], "standard")})
@@ -156,9 +167,17 @@ func (l *Lab) createServer(step *providers.Step) error {
 		}
 	}
 	if roles.Has(org.RoleHubTransport) || roles.Has(org.RoleEdgeTransport) {
-		return l.installTransport(name)
+		if err := l.installTransport(name); err != nil {
+			return err
+		}
 	}
-	return nil
+	return os.Remove(watermark)
+}
+
+// setupWatermark is where a lab server keeps Setup's progress while it
+// runs: Exchange's Watermark registry value.
+func (l *Lab) setupWatermark(server string) string {
+	return filepath.Join(l.disksDir(server), "C", ".exdr-setup-watermark")
 }
 
 func (l *Lab) createStorageGroup(step *providers.Step) error {

@@ -107,15 +107,19 @@ type catalog struct {
 // is moved aside first; it is never overwritten.
 func (l *Lab) createDatabase(step *providers.Step) error {
 	id := step.Identity
-	err := l.updateDirectory(func(d *directory) error {
-		if d.database(id) != nil {
+	var db *dirDatabase
+	var sg *dirStoreGroup
+	inDirectory := false
+	err := l.viewDirectory(func(d *directory) error {
+		if cur := d.database(id); cur != nil {
+			inDirectory, db = true, cur
+			sg = d.storageGroup(org.Identity(cur.StorageGroup))
 			return nil
 		}
-		sg := d.storageGroup(org.Identity(step.Args["storage_group"]))
-		if sg == nil {
+		if sg = d.storageGroup(org.Identity(step.Args["storage_group"])); sg == nil {
 			return fmt.Errorf("storage group %s does not exist", step.Args["storage_group"])
 		}
-		db := &dirDatabase{
+		db = &dirDatabase{
 			StorageGroup: string(org.Identity(sg.Server).Join(sg.Name)), Name: step.Args["name"],
 			Kind: orDefault(step.Args["kind"], "mailbox"), EdbFilePath: step.Args["edb_file_path"],
 			DeletedItemRetention: defaultDeletedItemRetention,
@@ -123,52 +127,90 @@ func (l *Lab) createDatabase(step *providers.Step) error {
 		if db.Kind == "mailbox" {
 			db.MailboxRetention = defaultMailboxRetention
 		}
-		if err := applySettings(db, step.Args); err != nil {
-			return err
-		}
-		d.addDatabase(db)
-		return nil
+		return applySettings(db, step.Args)
 	})
 	if err != nil {
 		return err
 	}
-	if step.Args["object_only"] == "true" {
-		return nil // New-MailboxDatabase without a mount: the files come later
+	if sg == nil {
+		return fmt.Errorf("its storage group %s does not exist", db.StorageGroup)
 	}
-	c, err := l.database(id)
+	// The file first, whole, then the directory entry: a kill in between
+	// leaves a file the next create adopts, never an entry whose new,
+	// empty file reads as a database lost.
+	if step.Args["object_only"] != "true" {
+		if err := l.ensureDatabaseFile(db, sg, step.Verb == providers.VerbCreateEmptyDatabase); err != nil {
+			return err
+		}
+	}
+	if inDirectory {
+		return nil
+	}
+	return l.updateDirectory(func(d *directory) error {
+		if d.database(id) == nil {
+			d.addDatabase(db)
+		}
+		return nil
+	})
+}
+
+// ensureDatabaseFile puts a new, empty database file at db's path, unless
+// this database's file is there already. Another file standing there is
+// refused, or, for an empty database in place of a lost one, moved aside.
+// The file is written whole beside its path and renamed into place.
+func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace bool) error {
+	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
+		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
+	}
+	if l.failed(sg.Server) {
+		return fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", sg.Server)
+	}
+	path, err := l.HostPath(sg.Server, db.EdbFilePath)
 	if err != nil {
 		return err
 	}
-	if e, err := openEDB(c.path, false); err == nil {
-		ok := strings.EqualFold(e.hdr.Identity, string(c.db.identity())) && e.hdr.LogStream == c.sg.Signature
+	if e, err := openEDB(path, false); err == nil {
+		ok := strings.EqualFold(e.hdr.Identity, string(db.identity())) && e.hdr.LogStream == sg.Signature
 		e.Close()
 		if ok {
 			return nil
 		}
-		if step.Verb != providers.VerbCreateEmptyDatabase {
-			return fmt.Errorf("a file that is not this database's stands at %s; exdr does not overwrite it", c.db.EdbFilePath)
+		if !replace {
+			return fmt.Errorf("a file that is not this database's stands at %s; exdr does not overwrite it", db.EdbFilePath)
 		}
 	}
-	if _, err := os.Stat(c.path); err == nil {
-		if _, err := moveAside(c.path, l.now()); err != nil {
+	if _, err := os.Stat(path); err == nil {
+		if _, err := moveAside(path, l.now()); err != nil {
 			return err
 		}
 	}
 	kind := org.MailboxDB
-	if c.db.Kind == "public_folder" {
+	if db.Kind == "public_folder" {
 		kind = org.PublicFolderDB
 	}
-	hdr := &edbHeader{Kind: kind, Signature: newSignature(), LogStream: c.sg.Signature, Created: l.now().UnixNano(), Identity: string(c.db.identity())}
-	if err := createEDB(c.path, hdr); err != nil {
+	hdr := &edbHeader{Kind: kind, Signature: newSignature(), LogStream: sg.Signature, Created: l.now().UnixNano(), Identity: string(db.identity())}
+	tmp := path + ".exdr-creating"
+	os.Remove(tmp) // what a killed create left
+	if err := createEDB(tmp, hdr); err != nil {
 		return err
 	}
-	e, err := openEDB(c.path, true)
+	e, err := openEDB(tmp, true)
 	if err != nil {
 		return err
 	}
-	defer e.Close()
 	b, _ := json.Marshal(catalog{Identity: hdr.Identity, Created: l.now().UTC()})
-	return e.writePage(&page{Number: 1, Signature: hdr.Signature, Payload: b})
+	if err := e.writePage(&page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
+		e.Close()
+		return err
+	}
+	if err := e.f.Sync(); err != nil {
+		e.Close()
+		return err
+	}
+	if err := e.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // moveAside renames a file into an exdr-aside folder beside it, stamped

@@ -101,7 +101,14 @@ func (s *logStream) newGeneration(gen uint32) error {
 			return err
 		}
 	}
-	f, err := os.OpenFile(s.logPath(gen), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if _, err := os.Lstat(s.logPath(gen)); err == nil {
+		return fmt.Errorf("%s: %w", s.logPath(gen), os.ErrExist)
+	}
+	// As ESE does, the generation is made whole as Enntmp.log and then
+	// given its name, so a kill never leaves a generation without its
+	// header.
+	tmp := filepath.Join(s.dir, s.prefix+"tmp.log")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
@@ -115,7 +122,18 @@ func (s *logStream) newGeneration(gen uint32) error {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// A link fails if the name is taken, where a rename would replace it.
+	if err := os.Link(tmp, s.logPath(gen)); err != nil {
+		return err
+	}
+	return os.Remove(tmp)
 }
 
 // Checkpoint layout: magic, CRC-32C of 12:32, the checkpoint generation,

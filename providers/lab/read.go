@@ -30,6 +30,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		_, err := os.Stat(l.disksDir(s.Name))
 		failed := err == nil && l.failed(s.Name)
 		h := &org.ServerHealth{Up: err == nil && !failed, DisksSurvive: failed, Free: map[string]org.Size{}}
+		if _, werr := os.Lstat(l.setupWatermark(s.Name)); werr == nil {
+			h.SetupIncomplete = true
+		}
 		for _, d := range l.drives(s.Name) {
 			if free, err := l.free(s.Name, d); err == nil {
 				h.Free[d] = free
