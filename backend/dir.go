@@ -201,6 +201,15 @@ func readLock(path string) (LockInfo, error) {
 	return info, nil
 }
 
+// notALink refuses a journal that is a symbolic link: appending through
+// it would write outside the backend's folder.
+func notALink(path string) error {
+	if st, err := os.Lstat(path); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("the journal %s is %s, not a file: exdr does not write through it; move it away", path, kindOf(st.Mode()))
+	}
+	return nil
+}
+
 func kindOf(m os.FileMode) string {
 	switch {
 	case m&os.ModeSymlink != 0:
@@ -297,6 +306,9 @@ func (j *fileJournal) Append(e providers.JournalEntry) error {
 	if err := os.MkdirAll(j.dir, 0o755); err != nil {
 		return err
 	}
+	if err := notALink(j.path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -315,6 +327,9 @@ func (j *fileJournal) Append(e providers.JournalEntry) error {
 // Entries reads the journal. A line that cannot be read (cut short by a
 // crash, damaged on disk) is skipped and named, and reading goes on.
 func (j *fileJournal) Entries() ([]providers.JournalEntry, []string, error) {
+	if err := notALink(j.path); err != nil {
+		return nil, nil, err
+	}
 	f, err := os.Open(j.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil, nil

@@ -217,3 +217,24 @@ func TestJournalOfANewBackendIsEmpty(t *testing.T) {
 		t.Errorf("a journal never written: %v %v %v", entries, skipped, err)
 	}
 }
+
+// A journal replaced by a link (or a folder) is refused, never written
+// through.
+func TestJournalIsNotWrittenThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "victim")
+	os.WriteFile(victim, []byte("keep\n"), 0o644)
+	if err := os.Symlink(victim, filepath.Join(dir, journalFile)); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	j := NewDir(dir).Journal()
+	if err := j.Append(providers.JournalEntry{Apply: "a", Step: "s", Event: providers.JournalStart}); err == nil {
+		t.Error("appended through a link")
+	}
+	if _, _, err := j.Entries(); err == nil {
+		t.Error("read through a link")
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep\n" {
+		t.Errorf("the link's target changed: %q", b)
+	}
+}

@@ -277,7 +277,8 @@ const invalidNameChars = `\/"*?<>|:;,=[]`
 // checkExchangeName applies the rules of the Management Shell's name
 // validation for storage groups and databases: 1 to 64 characters, none
 // of invalidNameChars, no control characters, no leading or trailing
-// space.
+// space; and, because the names become folder names, neither only dots
+// nor a trailing dot.
 func checkExchangeName(name string) error {
 	switch {
 	case name == "":
@@ -288,6 +289,12 @@ func checkExchangeName(name string) error {
 		return fmt.Errorf("starts or ends with a space, which Exchange trims away")
 	case strings.ContainsAny(name, invalidNameChars):
 		return fmt.Errorf("contains one of %s, which Exchange does not accept in a name", invalidNameChars)
+	case strings.Trim(name, ".") == "":
+		// "." and ".." name a folder and its parent in every path built
+		// from the name (the restore folder beside the database file).
+		return fmt.Errorf("is only dots, which name a folder or its parent in a path")
+	case strings.HasSuffix(name, "."):
+		return fmt.Errorf("ends with a dot, which Windows drops from file and folder names")
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {

@@ -19,6 +19,12 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := checkStepNames(step); err != nil {
+		return err
+	}
+	if err := l.checkTree(); err != nil {
+		return err
+	}
 	if err := l.ensure(); err != nil {
 		return err
 	}

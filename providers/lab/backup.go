@@ -227,6 +227,9 @@ func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (Bac
 	if len(bad) > 0 {
 		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.identity(), len(bad), bad[0])
 	}
+	if err := pathElement("the database name", db.Name); err != nil {
+		return BackupFile{}, 0, err
+	}
 	f, err := copyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
 	if err != nil {
 		return BackupFile{}, 0, err
@@ -377,7 +380,7 @@ func (l *Lab) Verify(m *Manifest) string {
 }
 
 func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -390,12 +393,12 @@ func hashFile(path string) (string, int64, error) {
 // copyVerified copies src to dst (which must not exist), streaming it
 // through a SHA-256, syncs it, and returns its name, size and checksum.
 func copyVerified(src, dst string) (BackupFile, error) {
-	in, err := os.Open(src)
+	in, err := openFile(src, os.O_RDONLY, 0)
 	if err != nil {
 		return BackupFile{}, err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := openFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return BackupFile{}, err
 	}

@@ -70,7 +70,7 @@ func (l *Lab) CorruptPage(id org.Identity, page uint32) error {
 }
 
 func corruptPage(path, name string, page uint32) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := openFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (l *Lab) CorruptBackup(id string) error {
 		if err != nil || info.IsDir() || info.Name() == "manifest.json" || info.Size() < 100 {
 			return err
 		}
-		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		f, err := openFile(path, os.O_RDWR, 0)
 		if err != nil {
 			return err
 		}

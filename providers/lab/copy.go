@@ -154,7 +154,7 @@ func copyGeneration(src, dst *logStream, gen uint32) error {
 		return err
 	}
 	tmp := dst.logPath(gen) + ".copying"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func openEDB(path string, write bool) (*edbFile, error) {
 	if write {
 		flag = os.O_RDWR
 	}
-	f, err := os.OpenFile(path, flag, 0)
+	f, err := openFile(path, flag, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func createEDB(path string, hdr *edbHeader) error {
 	if err := os.MkdirAll(parentDir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := openFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}

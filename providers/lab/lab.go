@@ -41,6 +41,10 @@ type Lab struct {
 	streamMu sync.Mutex
 	streams  map[string]*sync.Mutex // per log folder: appends and replays
 
+	realDirs sync.Map // folders checkInside found to be no link
+	treeOnce sync.Once
+	treeErr  error // what checkTree found
+
 	now    func() time.Time
 	offset time.Duration // the lab clock's lead over real time
 }
@@ -336,6 +340,9 @@ func (l *Lab) HostPath(server, winPath string) (string, error) {
 	if len(winPath) < 3 || winPath[1] != ':' || winPath[2] != '\\' {
 		return "", fmt.Errorf("%q is not an absolute Windows path", winPath)
 	}
+	if err := pathElement("the server name", server); err != nil {
+		return "", err
+	}
 	parts := []string{l.serverDir(server), "disks", strings.ToUpper(winPath[:1])}
 	for _, p := range strings.Split(winPath[3:], `\`) {
 		if p == "" || p == "." || p == ".." || strings.ContainsRune(p, '/') {
@@ -346,7 +353,11 @@ func (l *Lab) HostPath(server, winPath string) (string, error) {
 		}
 		parts = append(parts, p)
 	}
-	return filepath.Join(parts...), nil
+	path := filepath.Join(parts...)
+	if err := l.checkInside(path); err != nil {
+		return "", err
+	}
+	return path, nil
 }
 
 func (l *Lab) streamLock(dir string) *sync.Mutex {

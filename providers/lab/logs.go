@@ -44,7 +44,7 @@ func (s *logStream) now() time.Time {
 
 // created reads a generation's creation time from its header.
 func (s *logStream) created(gen uint32) (time.Time, error) {
-	f, err := os.Open(s.logPath(gen))
+	f, err := openFile(s.logPath(gen), os.O_RDONLY, 0)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -108,7 +108,7 @@ func (s *logStream) newGeneration(gen uint32) error {
 	// given its name, so a kill never leaves a generation without its
 	// header.
 	tmp := filepath.Join(s.dir, s.prefix+"tmp.log")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
@@ -241,7 +241,7 @@ func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
 // of the preallocated megabyte is zeros, and reading it would make every
 // inspection read a megabyte per generation.
 func readUsed(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +319,7 @@ func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
 			off = logHeaderSize
 		}
 		if f == nil {
-			if f, err = os.OpenFile(s.logPath(gen), os.O_WRONLY, 0); err != nil {
+			if f, err = openFile(s.logPath(gen), os.O_WRONLY, 0); err != nil {
 				return nil, err
 			}
 		}

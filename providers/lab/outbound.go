@@ -91,7 +91,7 @@ func (l *Lab) sendToInternet(domain string, msgs []Item) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f, err := os.OpenFile(filepath.Join(dir, domain+".jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := openFile(filepath.Join(dir, domain+".jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}

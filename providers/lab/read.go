@@ -19,6 +19,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	if !Exists(l.root) {
 		return &org.Org{Name: l.organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}}, nil
 	}
+	if err := l.checkTree(); err != nil {
+		return nil, err
+	}
 	var d *directory
 	if err := l.viewDirectory(func(cur *directory) error { d = cur; return nil }); err != nil {
 		return nil, err

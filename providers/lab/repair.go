@@ -29,7 +29,7 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 
 // repairFile is eseutil /p on any database file, a queue database's too.
 func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
-	f, err := os.OpenFile(c.path, os.O_RDWR, 0)
+	f, err := openFile(c.path, os.O_RDWR, 0)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", c.winPath, err)
 	}

@@ -53,9 +53,12 @@ type restoreMarker struct {
 	LogDir string `json:"log_dir"`
 }
 
-func restorePaths(c *dbContext) (marker, logs string) {
+func restorePaths(c *dbContext) (marker, logs string, err error) {
+	if err := pathElement("the database name", c.db.Name); err != nil {
+		return "", "", err
+	}
 	dir := filepath.Dir(c.path)
-	return filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name)
+	return filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name), nil
 }
 
 // restoreBackup puts a backup chain's copy of the database in place of
@@ -68,7 +71,10 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		return 0, err
 	}
 	ids := strings.Split(step.Args["sets"], ",")
-	markerPath, logsDir := restorePaths(c)
+	markerPath, logsDir, err := restorePaths(c)
+	if err != nil {
+		return 0, err
+	}
 	if mk, err := readMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
 		if e, err := openEDB(c.path, false); err == nil {
 			same := e.hdr.Signature == mk.Signature
@@ -199,13 +205,13 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 // (copy_file_range) while another goroutine hashes the same, immutable,
 // source: verifying costs little more than copying.
 func restoreFile(ctx context.Context, src, dst string, want BackupFile, progress providers.Progress) error {
-	in, err := os.Open(src)
+	in, err := openFile(src, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
 	tmp := dst + ".exdr-restoring"
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	out, err := openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
@@ -257,7 +263,7 @@ func restoreFile(ctx context.Context, src, dst string, want BackupFile, progress
 
 // hashStream hashes a file, reporting progress in bytes.
 func hashStream(ctx context.Context, path string, total int64, progress providers.Progress) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -288,6 +294,9 @@ func hashStream(ctx context.Context, path string, total int64, progress provider
 // begun and not yet recovered, and whether its files are all in place
 // (the restored file, whose signature it names, stands at the path).
 func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
+	if pathElement("", name) != nil {
+		return nil
+	}
 	mk, err := readMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
 	if err != nil || mk.Completed {
 		return nil
@@ -312,7 +321,10 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	if err != nil {
 		return replayed, err
 	}
-	markerPath, logsDir := restorePaths(c)
+	markerPath, logsDir, err := restorePaths(c)
+	if err != nil {
+		return 0, err
+	}
 	mk, err := readMarker(markerPath)
 	if err != nil {
 		return replayed, fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")

@@ -25,6 +25,9 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
+	if err := pathElement("the database name", prod.db.Name); err != nil {
+		return err
+	}
 	marker := filepath.Join(filepath.Dir(prod.path), "exdr-swap-"+prod.db.Name+".json")
 	if b, err := os.ReadFile(marker); err == nil {
 		var done struct{ Production uint64 }

@@ -1,0 +1,130 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// A database named ".." (from a configuration of an earlier exdr, a
+// directory edited by hand, a plan file changed) is refused before any
+// file operation: its restore once removed the folder holding it, another
+// live database and the copy set aside.
+func TestPathElementNamesAreRefused(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	dir := filepath.Dir(mustPath(t, l))
+	before := listFiles(t, dir)
+	for _, step := range []*providers.Step{
+		{Verb: providers.VerbCreateDatabase, Identity: `MBX01\SG1\..`, Args: map[string]string{"storage_group": `MBX01\SG1`, "name": "..", "edb_file_path": `E:\Exchange\SG1\x.edb`}},
+		{Verb: providers.VerbCreateDatabase, Identity: `MBX01\SG1\.`, Args: map[string]string{"storage_group": `MBX01\SG1`, "name": ".", "edb_file_path": `E:\Exchange\SG1\y.edb`}},
+		{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\..`, Args: map[string]string{"sets": "x"}},
+		{Verb: providers.VerbHardRecovery, Identity: `MBX01\..\DB1`},
+		{Verb: providers.VerbCreateServer, Identity: `..`, Args: map[string]string{"server": "..", "roles": "mailbox"}},
+		{Verb: providers.VerbCreateServer, Identity: `a/b`, Args: map[string]string{"server": "a/b", "roles": "mailbox"}},
+	} {
+		err := l.Apply(context.Background(), step, nil)
+		if err == nil || !strings.Contains(err.Error(), "cannot be a folder or file name") {
+			t.Errorf("%s %s: %v, want a refusal of the name", step.Verb, step.Identity, err)
+		}
+	}
+	if after := listFiles(t, dir); strings.Join(after, " ") != strings.Join(before, " ") {
+		t.Errorf("files changed:\n before %v\n after  %v", before, after)
+	}
+}
+
+func mustPath(t *testing.T, l *Lab) string {
+	t.Helper()
+	p, err := l.DatabaseFile(db1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func listFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+// Links planted inside the lab (a database file, a disk folder, a
+// server's store.json) are refused by name; what they point to is left as
+// it was.
+func TestPlantedLinksAreRefused(t *testing.T) {
+	cases := map[string]func(l *Lab, victim string) string{
+		"database file": func(l *Lab, victim string) string {
+			p := mustPath(t, l)
+			os.Rename(p, victim)
+			return p
+		},
+		"log folder": func(l *Lab, victim string) string {
+			c, _ := l.database(db1)
+			os.Rename(c.stream.dir, victim)
+			return c.stream.dir
+		},
+		"store.json": func(l *Lab, victim string) string {
+			p := l.storePath("MBX01")
+			os.Rename(p, victim)
+			return p
+		},
+	}
+	for name, plant := range cases {
+		t.Run(name, func(t *testing.T) {
+			l := newLab(t)
+			apply(t, l, providers.VerbMount, db1)
+			traffic(t, l, 3)
+			if err := l.Crash("MBX01"); err != nil {
+				t.Fatal(err)
+			}
+			victim := filepath.Join(t.TempDir(), "victim")
+			at := plant(l, victim)
+			if err := os.Symlink(victim, at); err != nil {
+				t.Skip("no symlinks here:", err)
+			}
+			before := listFiles(t, filepath.Dir(victim))
+			stamp := treeStamp(t, victim)
+			l = New(l.Root(), "") // a new command
+			_, rerr := l.Read(context.Background())
+			for _, step := range []*providers.Step{
+				{Verb: providers.VerbReplayLogs, Identity: db1},
+				{Verb: providers.VerbMount, Identity: db1},
+			} {
+				err := l.Apply(context.Background(), step, nil)
+				var le *LinkError
+				if !errors.As(err, &le) && !errors.As(rerr, &le) {
+					t.Errorf("%s through a link: %v (read: %v), want a LinkError", step.Verb, err, rerr)
+				}
+			}
+			if after := listFiles(t, filepath.Dir(victim)); strings.Join(after, " ") != strings.Join(before, " ") || treeStamp(t, victim) != stamp {
+				t.Errorf("the link's target changed")
+			}
+		})
+	}
+}
+
+// treeStamp is the names, sizes and modification times under path.
+func treeStamp(t *testing.T, path string) string {
+	var b strings.Builder
+	filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err == nil {
+			if info, err := d.Info(); err == nil {
+				fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+			}
+		}
+		return nil
+	})
+	return b.String()
+}
