@@ -237,6 +237,16 @@ func (b *builder) database(db *org.Database) {
 		if !recover(pagesFail(h.BadPages) + " (JET -1018)") {
 			b.badPages(db, h, parent, mount)
 		}
+	case h.Mounted && !sgHealth.Usable(needsWhileMounted(h, sgHealth)):
+		// The store runs on, but what it changed since the checkpoint is
+		// only in logs that cannot be read: a crash now loses it, and a
+		// backup of the storage group fails. It is recovered around them.
+		need := needsWhileMounted(h, sgHealth)
+		damage := fmt.Sprintf("mounted, but it needs log generations %s and %s", need, missingIn(sgHealth, need))
+		if !recover(damage) {
+			off := b.dismountFirst(db, parent, damage+": it is taken offline to be recovered around them")
+			b.dirty(db, h, sgHealth, off, mount)
+		}
 	case h.State == org.StateDirty && !h.Mounted && !sgHealth.Usable(h.LogRequired):
 		if !recover(fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run", missingIn(sgHealth, h.LogRequired))) {
 			b.dirty(db, h, sgHealth, parent, mount)
@@ -443,13 +453,29 @@ func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHe
 		return
 	}
 	gone := missingIn(logs, h.LogRequired)
-	what := fmt.Sprintf("it is in dirty shutdown and needs log generations %s, but %s; soft recovery cannot run and no usable backup exists, so eseutil /p would discard the changes in those logs",
-		h.LogRequired, gone)
-	if !b.allowed(db, what, "If the logs were moved, put them back in the log folder; then soft recovery loses nothing. "+noBackupAdvice) {
+	state := "in dirty shutdown"
+	if h.Mounted {
+		state = "mounted (a crash would need them)"
+	}
+	what := fmt.Sprintf("it is %s and needs log generations %s, but %s; soft recovery cannot run and no usable backup exists, so eseutil /p would discard the changes in those logs",
+		state, h.LogRequired, gone)
+	if !b.allowed(db, what, "If the logs were moved, put them back in the log folder; then soft recovery loses nothing. "+
+		"A restore from a backup would lose less: only what was logged from the first unreadable generation on (with a full backup of the storage group in the catalog, exdr plans it instead).") {
 		return
 	}
 	b.repair(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run and no usable backup exists", gone),
 		fmt.Sprintf("the changes in log generations %s not yet written to the database", h.LogRequired), parent, mount)
+}
+
+// needsWhileMounted is what a mounted database needs to recover from a
+// crash: its storage group's generations from the checkpoint on (its
+// header's own low mark may predate a truncation).
+func needsWhileMounted(h *org.DatabaseHealth, logs *org.LogHealth) org.LogRange {
+	r := h.LogRequired
+	if logs != nil {
+		r.Low = max(r.Low, logs.Checkpoint)
+	}
+	return r
 }
 
 func missingIn(h *org.LogHealth, r org.LogRange) string {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -150,6 +151,10 @@ func (b *builder) recoveryPoint(c *org.BackupChain, logs *org.LogHealth, reach, 
 	if t := created(reach); t != "" {
 		started = fmt.Sprintf(" (started %s)", t)
 	}
-	return fmt.Sprintf("recovery point: the end of log generation %d; generation %d is missing", reach, gap),
-		fmt.Sprintf("the changes logged after generation %d%s: generation %d is missing", reach, started, gap), since
+	why := fmt.Sprintf("generation %d is missing", gap)
+	if logs != nil && slices.Contains(logs.Corrupt, gap) {
+		why = fmt.Sprintf("generation %d is damaged (it fails its checksums)", gap)
+	}
+	return fmt.Sprintf("recovery point: the end of log generation %d; %s", reach, why),
+		fmt.Sprintf("the changes logged after generation %d%s: %s", reach, started, why), since
 }

@@ -85,6 +85,16 @@ var restores = []struct {
 			Restore: &org.PendingRestore{Sets: []string{"F1", "I1"}}}
 	}, steps: "mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
 		want: []string{"a restore of F1, I1 was interrupted before its files were all in place; restore full F1"}},
+	// A closed generation a mounted database needs is damaged: it is taken
+	// offline and restored, rolling forward to the generation before the
+	// damaged one; the loss says "damaged", not "missing".
+	{name: "restore_mounted_damaged_log", damage: func(l *org.Org) {
+		l.StorageGroups[0].Health.Corrupt = []uint32{7}
+		liveDB(l, "DB2").Health.LogRequired = org.LogRange{Low: 6, High: 8}
+		liveDB(l, "DB1").Health.LogRequired = org.LogRange{Low: 6, High: 8}
+	}, steps: "mailbox_database.DB1:dismount mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database " +
+		"mailbox_database.DB2:dismount mailbox_database.DB2:allow_file_restore mailbox_database.DB2:restore_backup mailbox_database.DB2:hard_recovery mailbox_database.DB2:mount mailbox_database.DB2:set_database",
+		want: []string{"mounted, but it needs log generations 6-8 and generation 7 fails its checksums", "loses: the changes logged after generation 6", "generation 7 is damaged (it fails its checksums)"}},
 	// AllowFileRestore already on (an interrupted restore left it so):
 	// no step turns it on, and it is turned off after, as the
 	// configuration does not ask for it.

@@ -150,6 +150,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 		for _, db := range dbs {
 			f, lowNeeded, err := l.backupDatabase(db, g, dir)
 			if err != nil {
+				os.RemoveAll(dir) // the unfinished set, never a backup
 				return nil, err
 			}
 			m.Databases = append(m.Databases, f)
@@ -167,8 +168,15 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			// ESE checks each log's checksums as it streams it: a damaged
+			// generation stops the backup.
+			if _, _, err := s.readGeneration(gen); err != nil {
+				os.RemoveAll(dir) // the unfinished set, never a backup
+				return nil, fmt.Errorf("log generation %d cannot be backed up: %w; the backup stops, as Exchange's does", gen, err)
+			}
 			f, err := copyVerified(s.logPath(gen), filepath.Join(dir, "logs", filepath.Base(s.logPath(gen))))
 			if err != nil {
+				os.RemoveAll(dir)
 				return nil, fmt.Errorf("log generation %d: %w", gen, err)
 			}
 			f.Name = "logs/" + f.Name

@@ -384,6 +384,13 @@ func (l *Lab) dismount(id org.Identity) error {
 	mu.Lock()
 	defer mu.Unlock()
 	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
+		if errors.Is(err, errCorruptLog) || errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "is missing") {
+			// A generation the database needs cannot be read: the store
+			// lets go of it without writing those changes (Exchange's
+			// would flush them from memory; the lab keeps none), leaving
+			// it in dirty shutdown for a restore or a repair.
+			return l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) })
+		}
 		return err
 	}
 	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}

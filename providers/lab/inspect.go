@@ -120,6 +120,11 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	overlay, err := loadView(e, c.stream, true)
 	if err != nil {
 		in.ContentError = err.Error()
+		if in.Mounted {
+			// Its content is the pages with the logged changes on top,
+			// and a log it needs cannot be read.
+			return in, nil
+		}
 	}
 	view := overlay
 	if !in.Mounted {
