@@ -50,6 +50,7 @@ var (
 		providers.VerbEnableCopy:          2 * time.Minute, // then the seed, by size
 		providers.VerbSeedCopy:            2 * time.Minute,
 		providers.VerbActivateCopy:        30 * time.Second, // Restore-StorageGroupCopy, then the files, by size
+		providers.VerbSetAsideLogs:        2 * time.Minute,  // by hand, on the server
 	}
 	perLogGeneration = 2 * time.Second // eseutil /r, 1 MiB generations
 	repairPerGB      = 20 * time.Minute

@@ -125,6 +125,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		last:       map[string]*providers.Step{},
 		recoveries: map[string]*mailboxRecovery{},
 		activated:  map[string]*providers.Step{},
+		setAside:   map[string]*providers.Step{},
 		plan:       &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
@@ -212,6 +213,7 @@ type builder struct {
 	hubs          []*providers.Step           // Hub Transport rebuilds, which mounts and Edge subscriptions wait for
 	clientAccess  []*providers.Step           // Client Access rebuilds, which mounts wait for
 	activated     map[string]*providers.Step  // storage groups whose copy was activated: the last step of it
+	setAside      map[string]*providers.Step  // storage groups whose unreadable current logs are set aside, by identity key
 	plan          *Plan
 	diags         hcl.Diagnostics
 	diagAddr      []string // the address each diagnostic is about, for -target

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,6 +175,9 @@ func (b *builder) database(db *org.Database) {
 		kind = "public_folder"
 	}
 	mount := func(reason string, deps ...*providers.Step) *providers.Step {
+		if aside := b.setAsideLogs(db.StorageGroup, append(deps, parent)...); aside != nil {
+			deps = append(deps, aside)
+		}
 		// After the Hub Transport and Client Access rebuilds, so mail
 		// flows and clients connect once users are back.
 		return after(b.add(&providers.Step{
@@ -465,6 +469,69 @@ func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHe
 	}
 	b.repair(db, h, fmt.Sprintf("dirty shutdown, but %s, so soft recovery cannot run and no usable backup exists", gone),
 		fmt.Sprintf("the changes in log generations %s not yet written to the database", h.LogRequired), parent, mount)
+}
+
+// setAsideLogs returns the step that moves a storage group's unreadable
+// current log generations aside, made once for the group and waiting for
+// deps (each database's recovery up to its mount), or nil when its newest
+// generation reads. No database of the group mounts while the current log
+// fails its checksums (ESE's -501): the damaged tail is moved into an
+// exdr-aside folder, kept, and the next mount starts a new generation.
+func (b *builder) setAsideLogs(sgID org.Identity, deps ...*providers.Step) *providers.Step {
+	sg := b.liveIx.StorageGroup(sgID)
+	if sg == nil || sg.Health == nil {
+		return nil
+	}
+	from := damagedTail(sg.Health)
+	if from == 0 {
+		return nil
+	}
+	s := b.setAside[sgID.Key()]
+	if s == nil {
+		addr := string(sgID)
+		if want := b.wantIx.StorageGroup(sgID); want != nil {
+			addr = want.Addr.String()
+		}
+		prev := b.last[addr]
+		h := sg.Health
+		s = b.add(&providers.Step{
+			Verb: providers.VerbSetAsideLogs, Address: addr, Identity: sgID,
+			Args: map[string]string{"from": strconv.FormatUint(uint64(from), 10), "log_file_prefix": h.Prefix},
+			Reason: fmt.Sprintf("log generation %s, the newest, fails its checksums: no database of %s mounts while it is the current log; "+
+				"it is moved into an exdr-aside folder in the log folder (kept), and the next mount starts generation %d", genList(tailOf(h, from)), sgID, h.OnDisk.High+1),
+			Effect:   providers.Irreversible,
+			Estimate: b.estimate(providers.VerbSetAsideLogs, 0),
+			Command: fmt.Sprintf(`# on %s, every database of the group dismounted: move %s%08X.log and every later generation, and %s.log, from %s into an exdr-aside folder in it`,
+				sg.Server, h.Prefix, from, h.Prefix, sg.LogFolderPath),
+		})
+		// Not the group's last step: the databases that wait for it must
+		// not become its parents.
+		b.last[addr] = prev
+		b.setAside[sgID.Key()] = s
+	}
+	return after(s, deps...)
+}
+
+// damagedTail is the first of the generations at the top of the stream
+// that fail their checksums, the newest among them; 0 when the newest
+// reads.
+func damagedTail(h *org.LogHealth) uint32 {
+	if h.OnDisk.High == 0 || !slices.Contains(h.Corrupt, h.OnDisk.High) {
+		return 0
+	}
+	from := h.OnDisk.High
+	for from > h.OnDisk.Low && slices.Contains(h.Corrupt, from-1) {
+		from--
+	}
+	return from
+}
+
+func tailOf(h *org.LogHealth, from uint32) []uint32 {
+	var out []uint32
+	for g := from; g <= h.OnDisk.High; g++ {
+		out = append(out, g)
+	}
+	return out
 }
 
 // needsWhileMounted is what a mounted database needs to recover from a

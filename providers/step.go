@@ -50,6 +50,8 @@ import (
 //	enable_copy                     Enable-StorageGroupCopy: an LCR or SCR copy, seeded
 //	seed_copy                       Update-StorageGroupCopy: seed a copy again (old files set aside)
 //	activate_copy                   Restore-StorageGroupCopy [-Force]: the copy in the database's place
+//	set_aside_logs                  a storage group's unreadable current log generations moved aside,
+//	                                so its databases mount on a new generation
 //
 // replay_logs, repair_database and defragment also apply to a queue
 // database: such steps carry the queue's server in Args["queue_server"].
@@ -96,6 +98,7 @@ const (
 	VerbEnableCopy          Verb = "enable_copy"
 	VerbSeedCopy            Verb = "seed_copy"
 	VerbActivateCopy        Verb = "activate_copy"
+	VerbSetAsideLogs        Verb = "set_aside_logs"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

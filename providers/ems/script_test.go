@@ -53,6 +53,9 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbEnableCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "replay_lag": "24h"}},
 	{Verb: providers.VerbSeedCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03"}},
 	{Verb: providers.VerbActivateCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "force": "true"}},
+	{Verb: providers.VerbSetAsideLogs, Identity: `MBX01\SG1`, Args: map[string]string{"from": "6", "log_file_prefix": "E00"},
+		Reason:  "log generation 6, the newest, fails its checksums",
+		Command: `# on MBX01, every database of the group dismounted: move E0000000006.log and every later generation, and E00.log, from D:\Exchange\SG1 into an exdr-aside folder in it`},
 }
 
 func TestScriptForEveryVerb(t *testing.T) {

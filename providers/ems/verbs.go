@@ -59,6 +59,11 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 			"Get-TransportServer on the Edge shows the imported settings."), nil
 	case providers.VerbSubscribeEdge:
 		return manual(step.Verb, fmt.Sprintf("Subscribe %s again: %s", id, step.Command), "Test-EdgeSynchronization on a hub reports Normal."), nil
+	case providers.VerbSetAsideLogs:
+		// Moving an ESE log stream's files is done by hand: a mistake in
+		// which generation is current loses the logs the databases need.
+		return manual(step.Verb, fmt.Sprintf("For %s: %s. Keep them: they are the only copy of what they hold. Reason: %s.", id, strings.TrimPrefix(step.Command, "# "), step.Reason),
+			fmt.Sprintf("eseutil /ml on the log folder's files reports no damaged generation from %s on; Mount-Database then starts a new one.", a["from"])), nil
 
 	case providers.VerbCreateStorageGroup:
 		b.line("if (-not (Get-StorageGroup -Identity %s -ErrorAction SilentlyContinue%s)) {", b.q(id), b.dcArg())

@@ -110,6 +110,8 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 		err = l.seedCopy(step.Identity)
 	case providers.VerbActivateCopy:
 		_, err = l.activateCopy(ctx, step)
+	case providers.VerbSetAsideLogs:
+		err = l.setAsideLogs(step)
 	default:
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}
