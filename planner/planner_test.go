@@ -111,9 +111,11 @@ var procedures = []struct {
 		liveDB(l, "DB1").Health.Mounted = false
 		l.StorageGroups[0].Health.Corrupt = []uint32{5}
 	}, // DB2, mounted in the same storage group, needs generation 5 too:
-		// a crash would lose what it holds, so it is repaired as well.
-		steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:integrity_check mailbox_database.DB1:defragment mailbox_database.DB1:mount " +
-			"mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:integrity_check mailbox_database.DB2:defragment mailbox_database.DB2:mount"},
+		// a crash would lose what it holds, so it is repaired as well; and
+		// generation 5 is the current one, set aside before either mounts.
+		steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:integrity_check mailbox_database.DB1:defragment " +
+			"mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:integrity_check mailbox_database.DB2:defragment " +
+			"storage_group.SG1:set_aside_logs mailbox_database.DB1:mount mailbox_database.DB2:mount"},
 	{name: "mounted_needs_damaged_log_refused", damage: func(l *org.Org) {
 		l.StorageGroups[0].Health.Corrupt = []uint32{4}
 	}, refused: []string{"mailbox_database.DB1 (MBX01\\SG1\\DB1): it is mounted (a crash would need them) and needs log generations 3-5, but generation 4 fails its checksums"}},
