@@ -86,10 +86,53 @@ func (l *Lab) ensure() error {
 	if Exists(l.root) {
 		return nil
 	}
+	if err := l.notALab(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Join(l.root, "servers"), 0o755); err != nil {
 		return err
 	}
-	return l.saveDirectory(&directory{FormatVersion: 1, Organization: l.organization})
+	return l.saveDirectory(&directory{FormatVersion: formatVersion, Organization: l.organization})
+}
+
+// formatVersion is the layout of the lab's files this exdr reads and
+// writes, stamped in directory.json.
+const formatVersion = 1
+
+// ownFiles are what exdr keeps in a lab's folder besides the lab itself:
+// the lock and the journal (package backend), and unreadable locks set
+// aside.
+func ownFile(name string) bool {
+	return name == "lock.json" || name == "journal.jsonl" || strings.HasPrefix(name, "lock.json.") || strings.HasPrefix(name, ".lock.json.tmp")
+}
+
+// notALab refuses to make a lab where one cannot be: a folder whose
+// directory (directory.json) is gone while its servers' disks remain, and
+// a folder that holds something else.
+func (l *Lab) notALab() error {
+	entries, err := os.ReadDir(l.root)
+	if err != nil {
+		return nil // not there yet
+	}
+	var servers []string
+	if list, err := os.ReadDir(filepath.Join(l.root, "servers")); err == nil {
+		for _, e := range list {
+			if _, err := os.Stat(filepath.Join(l.root, "servers", e.Name(), "disks")); err == nil {
+				servers = append(servers, e.Name())
+			}
+		}
+	}
+	if len(servers) > 0 {
+		return fmt.Errorf("the lab at %s has lost its directory (%s, its Active Directory) while the disks of %s remain: "+
+			"exdr will not read it as an empty organization and build it again over their data. Put %s back (from a copy of the lab), "+
+			"or move the folder away to start a new lab", l.root, directoryFile, strings.Join(servers, ", "), directoryFile)
+	}
+	for _, e := range entries {
+		if !ownFile(e.Name()) && e.Name() != "servers" {
+			return fmt.Errorf("%s is not a lab and is not empty (it holds %s): exdr does not take it over; point the lab provider's path at a new or empty folder", l.root, e.Name())
+		}
+	}
+	return nil
 }
 
 // Root is the lab's directory.
@@ -236,6 +279,10 @@ func (l *Lab) loadDirectory() (*directory, error) {
 	var d directory
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, directoryFile), err)
+	}
+	if d.FormatVersion != formatVersion {
+		return nil, fmt.Errorf("the lab at %s was written in format %d, and this exdr reads format %d: rebuild the lab (move the folder away and run exdr apply)",
+			l.root, d.FormatVersion, formatVersion)
 	}
 	return &d, nil
 }

@@ -17,6 +17,9 @@ import (
 // everything else. Databases and log streams are inspected in parallel.
 func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	if !Exists(l.root) {
+		if err := l.notALab(); err != nil {
+			return nil, err
+		}
 		return &org.Org{Name: l.organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}}, nil
 	}
 	if err := l.checkTree(); err != nil {
@@ -124,7 +127,10 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 	o.Mailboxes = liveMailboxes(d, cats)
 	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
-	o.QueueDatabases = l.liveQueues(d)
+	var err error
+	if o.QueueDatabases, err = l.liveQueues(d); err != nil {
+		return nil, err
+	}
 	for _, m := range d.Merges {
 		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
 			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items})

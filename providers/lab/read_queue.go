@@ -11,7 +11,7 @@ import (
 // liveQueues inspects the queue database of every Hub and Edge Transport
 // server whose machine exists, failed or not: the disks of a failed one
 // can still be read.
-func (l *Lab) liveQueues(d *directory) []*org.QueueDatabase {
+func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 	var out []*org.QueueDatabase
 	for _, s := range d.Servers {
 		if !s.Roles.Has(org.RoleHubTransport) && !s.Roles.Has(org.RoleEdgeTransport) {
@@ -22,6 +22,9 @@ func (l *Lab) liveQueues(d *directory) []*org.QueueDatabase {
 		}
 		live := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath, Health: &org.QueueHealth{}}
 		out = append(out, live)
+		if _, err := l.loadTransport(s.Name); err != nil {
+			return nil, err // damaged: never read as "no queue database"
+		}
 		q, err := l.queue(s.Name)
 		if err != nil {
 			continue // no transport service: never installed by this lab
@@ -29,7 +32,7 @@ func (l *Lab) liveQueues(d *directory) []*org.QueueDatabase {
 		live.Path, live.LoggingPath = q.svc.QueuePath, q.svc.LoggingPath
 		l.inspectQueue(q, live.Health)
 	}
-	return out
+	return out, nil
 }
 
 // inspectQueue reads mail.que as eseutil /mh and /k would, and its queues

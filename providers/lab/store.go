@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -33,9 +34,7 @@ func (l *Lab) loadStore(server string) (*store, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal(b, s); err != nil {
-		// The service state is rebuilt as empty, as a restarted service
-		// would: nothing is mounted.
-		return &store{Mounted: map[string]uint64{}}, nil
+		return nil, fmt.Errorf("the Information Store state %s cannot be read (%v): put it right, or remove it to have the store restart with nothing mounted", l.storePath(server), err)
 	}
 	if s.Mounted == nil {
 		s.Mounted = map[string]uint64{}

@@ -1,0 +1,87 @@
+package lab
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// directory.json gone while the servers' disks hold databases: the lab
+// says so, instead of reading an empty organization that a plan would
+// build again over the data ("nothing is lost").
+func TestDirectoryGoneWhileDisksHoldData(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	if err := os.Remove(filepath.Join(l.Root(), directoryFile)); err != nil {
+		t.Fatal(err)
+	}
+	l = New(l.Root(), "Test")
+	if _, err := l.Read(context.Background()); err == nil || !strings.Contains(err.Error(), "directory.json") || !strings.Contains(err.Error(), "MBX01") {
+		t.Errorf("read: %v, want an error naming directory.json and the servers whose disks remain", err)
+	}
+	err := l.Apply(context.Background(), &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX01", Args: map[string]string{"server": "MBX01", "roles": "mailbox"}}, nil)
+	if err == nil {
+		t.Error("a step was applied to a lab whose directory is gone")
+	}
+	if _, err := os.Stat(filepath.Join(l.Root(), directoryFile)); err == nil {
+		t.Error("an empty directory was written over the lab")
+	}
+}
+
+// A lab file that cannot be read is an error naming it, never read as
+// "nothing there" (a garbled transport.json read as a missing mail.que
+// let a plan say nothing was lost while mail was queued).
+func TestUnreadableLabFilesAreErrors(t *testing.T) {
+	for _, file := range []string{"transport.json", "store.json"} {
+		t.Run(file, func(t *testing.T) {
+			l := newHubLab(t)
+			path := filepath.Join(l.serverDir("HUB01"), file)
+			if file == "store.json" {
+				path = l.storePath("MBX01")
+				apply(t, l, providers.VerbMount, db1)
+			}
+			if err := os.WriteFile(path, []byte("{garbled"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), path) {
+				t.Errorf("read: %v, want an error naming %s", err, path)
+			}
+		})
+	}
+}
+
+// A lab written in another format is refused, with what to do.
+func TestLabOfAnotherFormatIsRefused(t *testing.T) {
+	l := newLab(t)
+	path := filepath.Join(l.Root(), directoryFile)
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `"format_version": 1`, `"format_version": 7`, 1)), 0o644)
+	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "rebuild the lab") {
+		t.Errorf("read: %v, want a refusal saying to rebuild the lab", err)
+	}
+}
+
+// A folder that holds something else is not taken over as a new lab.
+func TestFolderThatIsNotALabIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "thesis.docx"), []byte("years of work"), 0o644)
+	l := New(dir, "Test")
+	err := l.Apply(context.Background(), &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX01", Args: map[string]string{"server": "MBX01", "roles": "mailbox"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "not a lab") {
+		t.Errorf("apply in a folder that is not a lab: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, directoryFile)); err == nil {
+		t.Error("the folder was taken over")
+	}
+	// An empty folder, or one holding only exdr's lock and journal, is fine.
+	empty := t.TempDir()
+	os.WriteFile(filepath.Join(empty, "journal.jsonl"), nil, 0o644)
+	if _, err := Init(empty, "Test"); err != nil {
+		t.Errorf("a folder with only a journal: %v", err)
+	}
+}
