@@ -180,7 +180,7 @@ func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace boo
 		}
 	}
 	if _, err := os.Stat(path); err == nil {
-		if _, err := moveAside(path, l.now()); err != nil {
+		if _, err := keepAside(path, l.now()); err != nil {
 			return err
 		}
 	}
@@ -231,6 +231,21 @@ func asidePath(path string, now time.Time) (string, error) {
 		return "", err
 	}
 	return filepath.Join(dir, filepath.Base(path)), nil
+}
+
+// keepAside keeps the file at path in an exdr-aside folder beside it
+// while it stays in place, so that a replacement can then be renamed over
+// it in one step: a hard link where the file system has them, a copy
+// where not. A kill at any instant leaves the file at its path.
+func keepAside(path string, now time.Time) (string, error) {
+	dst, err := asidePath(path, now)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Link(path, dst); err == nil {
+		return dst, nil
+	}
+	return dst, copyFile(path, dst)
 }
 
 // copyAside copies a file into an exdr-aside folder beside it before a

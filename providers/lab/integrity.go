@@ -162,9 +162,19 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 	if err := writeFileAtomic(tmp, buf.Bytes()); err != nil {
 		return err
 	}
-	if _, err := moveAside(c.path, l.now()); err != nil {
+	// The old file is kept aside while it stays at its path, and the new
+	// one renamed over it: no instant leaves the path empty (a kill there
+	// once lost the queued mail the new file held).
+	if _, err := keepAside(c.path, l.now()); err != nil {
 		os.Remove(tmp)
 		return err
 	}
+	if testHookBeforeReplace != nil {
+		testHookBeforeReplace(c.path, tmp)
+	}
 	return os.Rename(tmp, c.path)
 }
+
+// testHookBeforeReplace, when set by a test, runs between keeping a file
+// aside and renaming its replacement over it.
+var testHookBeforeReplace func(path, replacement string)

@@ -196,8 +196,21 @@ func TestDefragmentKeepsEveryQueuedMessage(t *testing.T) {
 		t.Fatal("eseutil /d ran on the queue database of a running service")
 	}
 	queueStep(t, l, providers.VerbStopTransport, "HUB01", nil)
+	// At the last instant before the new file takes the old one's place,
+	// a kill must leave the old file at its path, every message in it.
+	checked := false
+	testHookBeforeReplace = func(path, replacement string) {
+		checked = true
+		if h := queueHealth(t, New(l.Root(), ""), "HUB01"); !h.FileExists || h.Messages != 400 {
+			t.Errorf("a kill before the rename would leave mail.que present %v with %d messages; want the old file, all 400", h.FileExists, h.Messages)
+		}
+	}
+	defer func() { testHookBeforeReplace = nil }()
 	if err := queueStep(t, l, providers.VerbDefragment, "HUB01", nil); err != nil {
 		t.Fatal(err)
+	}
+	if !checked {
+		t.Fatal("the defragmentation never reached its replace")
 	}
 	after := queueHealth(t, l, "HUB01")
 	if after.Messages != 400 || after.Size >= before.Size*6/10 || after.Whitespace > 10 {
