@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
@@ -189,9 +190,19 @@ func (v *applyView) Previous(prev run.Previous) {
 		v.Warn(line)
 	}
 	if len(prev.Unfinished) > 0 {
+		// The journal is a file on disk: what it says is shown escaped,
+		// and no more than a screen of it.
+		var steps []string
+		for i, st := range prev.Unfinished {
+			if i == 20 {
+				steps = append(steps, fmt.Sprintf("and %d more", len(prev.Unfinished)-i))
+				break
+			}
+			steps = append(steps, shorten(backend.Printable(st), 200))
+		}
 		fmt.Fprintf(v.s.stdout, "The previous apply (%s) was interrupted while these steps ran: %s.\n"+
 			"This plan is made from the organization as it is now; those steps are safe to run again.\n\n",
-			prev.Apply, strings.Join(prev.Unfinished, ", "))
+			shorten(backend.Printable(prev.Apply), 40), strings.Join(steps, ", "))
 	}
 }
 
@@ -283,4 +294,13 @@ func askForManualSteps(prov providers.Provider, s *streams) {
 		}
 		return ctx.Err()
 	})
+}
+
+// shorten cuts s to at most n runes, saying so.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }

@@ -21,12 +21,13 @@ import (
 // cmdDrill is "exdr drill": each drill of the configuration run on a copy
 // of its lab, judged, and reported next to the configuration.
 func cmdDrill(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-in-place [-auto-approve]] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-in-place [-auto-approve]] [-lock-timeout D] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	inPlace := fs.Bool("in-place", false, "run on the configuration's lab itself, not a copy: its data is really damaged (asks first)")
 	autoApprove := fs.Bool("auto-approve", false, "with -in-place, do not ask")
 	history := fs.Bool("history", false, "list the drills run so far, from their reports, with verdicts and recovery-time trends")
 	scenario := fs.String("scenario", "", "run only this drill")
 	keep := fs.Bool("keep", false, "keep the lab copy each drill ran on, and say where")
+	lockWait := fs.Duration("lock-timeout", 0, "wait this long for the lab's lock (another run's) before copying it, or before a drill in place")
 	var vars varFlags
 	vars.register(fs)
 	ws, err := parseWorkspace(fs, &vars, args, s)
@@ -82,7 +83,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if dr == drills[0] && !lab.Exists(ws.provPath) {
 			fmt.Fprintf(s.stdout, "There is no lab at %s yet: each drill builds the organization in a fresh one first.\n", ws.provPath)
 		}
-		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace, Estimates: snapshot})
+		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace, Estimates: snapshot, LockWait: *lockWait})
 		if !*keep {
 			os.RemoveAll(work)
 		}

@@ -12,9 +12,10 @@ import (
 	"github.com/exdr/exdr/run"
 )
 
-// interruptSignals are the signals that stop a run: Ctrl-C, and SIGTERM
-// (a service manager, a closing terminal's kill).
-var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+// interruptSignals are the signals that stop a run: Ctrl-C, SIGTERM (a
+// service manager, kill) and SIGHUP (the terminal closed, the SSH
+// session dropped).
+var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 // notifyInterrupts delivers Ctrl-C and SIGTERM on a channel, for a
 // command that handles them in stages (apply), from now until the process

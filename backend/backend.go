@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/providers"
@@ -65,8 +66,23 @@ func (e *LockedError) Error() string {
 	if e.Unreadable != nil {
 		return fmt.Sprintf("%s, but the lock file %s cannot be read (%v)", ErrLocked, e.Path, e.Unreadable)
 	}
-	return fmt.Sprintf("%s by %s for %s since %s (lock ID %s)", ErrLocked, e.Info.Holder, e.Info.Operation,
-		e.Info.Created.Format(time.RFC3339), e.Info.ID)
+	return fmt.Sprintf("%s by %s for %s since %s (lock ID %s)", ErrLocked, Printable(e.Info.Holder), Printable(e.Info.Operation),
+		e.Info.Created.Format(time.RFC3339), Printable(e.Info.ID))
+}
+
+// Printable shows text read from a lock file with its control characters
+// escaped: a lock written by hand must not move the cursor, colour the
+// terminal or forge a line of advice.
+func Printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (e *LockedError) Unwrap() error { return ErrLocked }
@@ -75,10 +91,10 @@ func (e *LockedError) Unwrap() error { return ErrLocked }
 func (e *LockedError) Advice() string {
 	switch {
 	case e.Unreadable != nil:
-		return fmt.Sprintf("If no apply is running, move it aside with: exdr force-unlock %s", e.Info.ID)
+		return fmt.Sprintf("If no apply is running, move it aside with: exdr force-unlock %s", Printable(e.Info.ID))
 	case e.HolderGone:
 		return fmt.Sprintf("The process that took it (pid %d) no longer runs on this host: it was killed or crashed. "+
-			"If no apply is running elsewhere, remove the lock with: exdr force-unlock %s", e.Info.PID, e.Info.ID)
+			"If no apply is running elsewhere, remove the lock with: exdr force-unlock %s", e.Info.PID, Printable(e.Info.ID))
 	}
-	return fmt.Sprintf("Wait for it to finish (or give -lock-timeout); if no apply is running, remove the lock with: exdr force-unlock %s", e.Info.ID)
+	return fmt.Sprintf("Wait for it to finish (or give -lock-timeout to wait for it); if no apply is running, remove the lock with: exdr force-unlock %s", Printable(e.Info.ID))
 }

@@ -188,7 +188,7 @@ func readLock(path string) (LockInfo, error) {
 	if !st.Mode().IsRegular() {
 		return info, fmt.Errorf("it is %s, not a file", kindOf(st.Mode()))
 	}
-	b, err := os.ReadFile(path)
+	b, err := readSmall(path)
 	if err != nil {
 		return info, err
 	}
@@ -220,12 +220,44 @@ func kindOf(m os.FileMode) string {
 	return "a special file"
 }
 
+// maxLock is more than any lock exdr writes; a larger file is not one.
+const maxLock = 64 << 10
+
+// readSmall reads a regular file of at most maxLock bytes. It never opens
+// anything else: a FIFO or a device planted in the lock's place would
+// block the read, or never end it.
+func readSmall(path string) ([]byte, error) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("it is %s, not a file", kindOf(st.Mode()))
+	}
+	if st.Size() > maxLock {
+		return nil, fmt.Errorf("it holds %d bytes, far more than a lock", st.Size())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxLock))
+}
+
 // unreadableID is the ID of a lock that cannot be read: a fingerprint of
-// its bytes, so that force-unlock moves only the file the person saw.
+// its bytes, so that force-unlock moves only the file the person saw; of
+// what it is (a link's target, its size and time) when its bytes cannot
+// be read, so that two such locks do not share an ID.
 func unreadableID(path string) string {
-	b, _ := os.ReadFile(path) // what cannot be read at all has the fingerprint of nothing
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	h := sha256.New()
+	if b, err := readSmall(path); err == nil {
+		h.Write(b)
+	} else if st, err := os.Lstat(path); err == nil {
+		target, _ := os.Readlink(path)
+		fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d", st.Mode().Type(), target, st.Size(), st.ModTime().UnixNano())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // gone reports whether the lock's holder was a process on this host that
@@ -248,6 +280,12 @@ func createWhole(path string, data []byte) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	// Readable by all: another administrator's exdr must be able to read
+	// who holds the lock (CreateTemp makes files only the owner reads).
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err

@@ -238,3 +238,32 @@ func TestJournalIsNotWrittenThroughALink(t *testing.T) {
 		t.Errorf("the link's target changed: %q", b)
 	}
 }
+
+// The lock file is readable by every user, so that another
+// administrator's exdr sees who holds it.
+func TestLockIsReadableByOthers(t *testing.T) {
+	d := NewDir(t.TempDir())
+	_, unlock, err := d.Lock(context.Background(), LockInfo{ID: "mine"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	st, err := os.Stat(d.lockPath())
+	if err != nil || st.Mode().Perm()&0o044 != 0o044 {
+		t.Errorf("lock mode %v (%v), want readable by group and others", st.Mode(), err)
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice@mgmt01 (pid 4242)":            "alice@mgmt01 (pid 4242)",
+		"O’Brien":                            "O’Brien",
+		"x\x1b[31mred":                       `x\x1b[31mred`,
+		"line\nFAKE: exdr force-unlock 1234": `line\x0aFAKE: exdr force-unlock 1234`,
+		"csi\u009b":                          `csi\x9b`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,6 +26,11 @@ func copyTree(src, dst string) error {
 		if err != nil {
 			return err
 		}
+		if !d.IsDir() && !info.Mode().IsRegular() {
+			// A link could lead the copy outside the lab (or to a device
+			// that never ends); a FIFO would block it.
+			return fmt.Errorf("%s in the lab is %s, not a file: the drill does not copy it; remove it", path, describeMode(info.Mode()))
+		}
 		if d.IsDir() {
 			return os.MkdirAll(target, info.Mode().Perm()|0o700)
 		}
@@ -43,4 +49,16 @@ func copyTree(src, dst string) error {
 		}
 		return out.Close()
 	})
+}
+
+func describeMode(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }

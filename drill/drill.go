@@ -70,9 +70,25 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 			return nil, fmt.Errorf("build the organization in a fresh lab: %w", err)
 		}
 	}
-	// The drill's own lock: the copy's (or, in place, the lab's).
+	// The drill's own lock, the copy's (or, in place, the lab's), held
+	// from its first change to its last: a drill in place never touches
+	// a lab another run holds.
 	lock := run.Lock{Backend: backend.NewDir(l.Root()), Operation: "drill " + dr.Name, Wait: opts.LockWait}
+	err := run.Locked(ctx, lock, func(string) {}, func(ctx context.Context, _ string) error {
+		lock.Held = true
+		var err error
+		rep, err = drillLocked(ctx, l, desired, dr, opts, rep, clock, lock)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
 
+// drillLocked is the drill under its lab's lock: before, inventory,
+// disaster, recovery, inventory, verdict.
+func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Drill, opts Options, rep *Report, clock func() time.Time, lock run.Lock) (*Report, error) {
 	for _, a := range dr.Before {
 		if err := prepare(ctx, l, desired, a); err != nil {
 			return nil, fmt.Errorf("%s: before %q: %w", a.Range, a.Kind, err)

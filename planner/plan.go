@@ -31,6 +31,20 @@ type Plan struct {
 	// Losses are the recovery points the plan settles for, one a
 	// database that cannot come back whole.
 	Losses []Loss
+	// Targets are the -target addresses the plan was limited to; none
+	// when it covers the whole organization.
+	Targets []string
+}
+
+// NoChanges is what a plan with no steps can truthfully say: that the
+// organization matches the configuration, or, with -target, only that
+// the targeted resources do.
+func (p *Plan) NoChanges() string {
+	if len(p.Targets) == 0 {
+		return "The organization matches the configuration."
+	}
+	return fmt.Sprintf("The targeted resources (%s) match the configuration; -target left the rest unplanned: run exdr plan without it to see the whole organization.",
+		strings.Join(p.Targets, ", "))
 }
 
 // Loss is a database's recovery point when it is not "everything".
@@ -157,6 +171,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	b.unmanaged()
 	if len(opts.Targets) > 0 {
 		b.target(opts.Targets)
+		b.plan.Targets = slices.Clone(opts.Targets)
 	}
 	b.plan.Steps = order(b.steps)
 	return b.plan, b.diags

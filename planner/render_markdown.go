@@ -12,7 +12,7 @@ func WriteMarkdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### exdr plan for %s\n\n", orgName(p))
 	if !p.Changes() {
-		b.WriteString("**No changes.** The organization matches the configuration.\n")
+		b.WriteString("**No changes.** " + p.NoChanges() + "\n")
 	} else {
 		fmt.Fprintf(&b, "**%s**\n\n", strings.TrimSuffix(summary(p), "."))
 		b.WriteString("| # | resource | step | effect | reason |\n|---:|---|---|---|---|\n")

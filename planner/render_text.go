@@ -48,7 +48,7 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 	}
 	var b strings.Builder
 	if !p.Changes() {
-		b.WriteString(c(ansiGreen, "No changes.") + " The organization matches the configuration.\n")
+		b.WriteString(c(ansiGreen, "No changes.") + " " + p.NoChanges() + "\n")
 	} else {
 		fmt.Fprintf(&b, "exdr will carry out %s on %s:\n", plural(len(p.Steps), "step"), orgName(p))
 		for _, g := range groups(p) {

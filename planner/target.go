@@ -73,13 +73,16 @@ func (b *builder) target(targets []string) {
 			visit(b.byID[d])
 		}
 	}
-	for _, s := range b.steps {
-		if targeted(s.Address, targets) {
-			visit(s)
-		}
-	}
+	// What the targets live in is what they depend on (as Terraform's
+	// -target takes a resource's dependencies): a mailbox's database, a
+	// database's storage group and server.
 	for _, a := range b.containers(targets) {
 		scope[a] = true
+	}
+	for _, s := range b.steps {
+		if targeted(s.Address, targets) || scope[s.Address] {
+			visit(s)
+		}
 	}
 	kept := b.steps[:0]
 	for _, s := range b.steps {

@@ -65,3 +65,26 @@ func TestTargetAddresses(t *testing.T) {
 		}
 	}
 }
+
+// Targeting a resource takes what it lives in (its dependencies, as
+// Terraform's -target does): a mailbox's database dismounted is mounted
+// for it; a plan with nothing to do says only the targets match.
+func TestTargetTakesWhatItLivesIn(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	desired.Mailboxes = []*org.Mailbox{{Addr: addr(org.KindMailbox, "alice"), Name: "alice", Database: `MBX01\SG1\DB1`}}
+	live.Mailboxes = []*org.Mailbox{{Name: "alice", Database: `MBX01\SG1\DB1`, Health: &org.MailboxHealth{InDirectory: true, InStore: true}}}
+	h := liveDB(live, "DB1").Health
+	h.Mounted, h.State, h.LogRequired = false, org.StateClean, org.LogRange{}
+	p, diags := New(desired, live, Options{Targets: []string{"mailbox.alice"}})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if got := ids(p); got != "mailbox_database.DB1:mount" {
+		t.Errorf("steps = %q, want the mount of alice's database", got)
+	}
+	h.Mounted, h.State = true, org.StateDirty
+	p, _ = New(desired, live, Options{Targets: []string{"mailbox.alice"}})
+	if p.Changes() || !strings.Contains(p.NoChanges(), "targeted resources (mailbox.alice) match") || strings.Contains(p.NoChanges(), "organization matches") {
+		t.Errorf("no changes under -target says %q", p.NoChanges())
+	}
+}

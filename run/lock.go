@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/backend"
@@ -24,6 +25,9 @@ type Lock struct {
 	// Hint ends the error of a lock held by someone else (plan: how to
 	// plan without it).
 	Hint string
+	// Held says the caller holds the lock already, for a longer piece of
+	// work than this run (a drill in place: its damage and its recovery).
+	Held bool
 }
 
 // Locked runs fn under the lock, with a context that is cancelled if the
@@ -32,6 +36,9 @@ type Lock struct {
 // which also names the run in the journal.
 func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context.Context, id string) error) (err error) {
 	id := newID()
+	if lk.Held {
+		return fn(ctx, id)
+	}
 	if lk.Skip || lk.Backend == nil {
 		if lk.Backend != nil {
 			if _, herr := lk.Backend.Holder(); herr != nil {
@@ -43,7 +50,11 @@ func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context
 	info := ThisProcess(id, lk.Operation)
 	lockCtx, unlock, err := lk.Backend.Lock(ctx, info, lk.Wait)
 	if err != nil {
-		return lockError(err, lk.Hint)
+		hint := lk.Hint
+		if lk.Wait > 0 {
+			hint = strings.TrimSpace(fmt.Sprintf("It was still held after waiting %s. %s", lk.Wait, hint))
+		}
+		return lockError(err, hint)
 	}
 	defer func() {
 		if uerr := unlock(); uerr != nil && err == nil {
@@ -51,8 +62,8 @@ func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context
 		}
 	}()
 	err = fn(lockCtx, id)
-	if cause := context.Cause(lockCtx); err != nil && cause != nil && ctx.Err() == nil {
-		// The lock was lost, not the run interrupted: say so.
+	if cause := context.Cause(lockCtx); err != nil && cause != nil && ctx.Err() == nil && !strings.Contains(err.Error(), cause.Error()) {
+		// The lock was lost, not the run interrupted: say so, once.
 		err = fmt.Errorf("%w (%v)", err, cause)
 	}
 	return err
@@ -107,7 +118,7 @@ func holderWarning(err error) string {
 		gone = " (that process no longer runs)"
 	}
 	return fmt.Sprintf("%s holds the lock for %s since %s%s; going on without the lock, as -lock=false asks: the organization may change meanwhile.",
-		locked.Info.Holder, locked.Info.Operation, locked.Info.Created.Format(time.RFC3339), gone)
+		backend.Printable(locked.Info.Holder), backend.Printable(locked.Info.Operation), locked.Info.Created.Format(time.RFC3339), gone)
 }
 
 func newID() string {

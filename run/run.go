@@ -159,7 +159,7 @@ func Apply(ctx context.Context, req Request) (*Outcome, error) {
 			return req.Provider.Apply(ctx, step, req.UI.Progress(step))
 		}, executor.Options{Parallelism: req.Parallelism, Journal: journal, ApplyID: id, Stop: intr.stop, Observer: req.UI})
 		out.Elapsed = time.Since(start)
-		if intr.count() > 0 || ctx.Err() != nil {
+		if !intr.checking() || ctx.Err() != nil {
 			out.Interrupted = true
 			if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, ErrInterrupted) && !errors.Is(cause, context.Canceled) {
 				out.LockLost = cause
@@ -231,6 +231,7 @@ type interrupts struct {
 	mu        sync.Mutex
 	n         int
 	running   bool // steps may be running: the first interrupt only stops
+	reading   bool // the steps are over and the organization is read again
 	cancel    context.CancelCauseFunc
 	ui        UI
 	stop      chan struct{}
@@ -254,6 +255,10 @@ func (in *interrupts) watch(sig <-chan os.Signal) {
 				n, running := in.n, in.running
 				in.mu.Unlock()
 				switch {
+				case in.isReading():
+					in.ui.Warn("interrupted while the organization is read again: the check stops")
+					in.cancel(ErrInterrupted)
+					return
 				case !running:
 					in.cancel(ErrInterrupted)
 				case n == 1:
@@ -269,6 +274,15 @@ func (in *interrupts) watch(sig <-chan os.Signal) {
 	})
 }
 
+// checking marks the end of the steps: an interrupt from now on cancels
+// the check. It reports false if an interrupt came while steps ran.
+func (in *interrupts) checking() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.running, in.reading = false, true
+	return in.n == 0
+}
+
 // executing marks the start of the steps, and reports false if an
 // interrupt came first.
 func (in *interrupts) executing() bool {
@@ -276,6 +290,12 @@ func (in *interrupts) executing() bool {
 	defer in.mu.Unlock()
 	in.running = in.n == 0
 	return in.running
+}
+
+func (in *interrupts) isReading() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.reading
 }
 
 func (in *interrupts) count() int {

@@ -31,7 +31,7 @@ func Write(w io.Writer, p *planner.Plan, opts ems.Options) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Recovery runbook: %s\n\n", p.Organization)
 	if len(p.Steps) == 0 {
-		b.WriteString("Nothing to do: the organization matches the configuration.\n")
+		b.WriteString("Nothing to do. " + p.NoChanges() + "\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
