@@ -8,7 +8,8 @@ import (
 
 // BackupChain is the backup sets a restore uses, oldest first: a full
 // backup and the incrementals after it, or a full and its newest
-// differential.
+// differential (with the incrementals taken between, when one of them
+// truncated the logs the differential would start from).
 type BackupChain struct {
 	Sets    []*BackupSet
 	Covers  uint32   // the newest log generation the sets hold
@@ -66,7 +67,9 @@ func FindChain(catalog []*BackupSet, db Identity, sg Identity, before time.Time)
 			if incr.Covers > best.Covers {
 				best = incr
 			}
-			// The newest differential, if it reaches further.
+			// The newest differential, if it reaches further. One taken
+			// after an incremental truncated the logs since the full starts
+			// later: the incrementals fill the gap, or it cannot be used.
 			for j := len(catalog) - 1; j > i; j-- {
 				s := catalog[j]
 				if s.Type != BackupDifferential || s.Base != full.ID || !inTime(s) {
@@ -76,8 +79,19 @@ func FindChain(catalog []*BackupSet, db Identity, sg Identity, before time.Time)
 					skipped = append(skipped, fmt.Sprintf("differential backup %s: %s", s.ID, s.Damaged))
 					continue
 				}
+				sets, covers := []*BackupSet{full}, full.Covers
+				for _, inc := range incr.Sets[1:] {
+					if s.Logs.Low == 0 || covers+1 >= s.Logs.Low {
+						break
+					}
+					sets, covers = append(sets, inc), inc.Covers
+				}
+				if s.Logs.Low > 0 && covers+1 < s.Logs.Low {
+					skipped = append(skipped, fmt.Sprintf("differential backup %s: it starts at log generation %d, and the sets before it reach only %d", s.ID, s.Logs.Low, covers))
+					continue
+				}
 				if s.Covers > best.Covers {
-					best = &BackupChain{Sets: []*BackupSet{full, s}, Covers: s.Covers}
+					best = &BackupChain{Sets: append(sets, s), Covers: s.Covers}
 				}
 				break
 			}

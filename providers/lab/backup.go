@@ -39,6 +39,9 @@ type Manifest struct {
 	// Mailboxes are the mailboxes each database held when the set was
 	// taken, so a plan knows which backup can bring a purged one back.
 	Mailboxes map[string][]string `json:"mailboxes,omitempty"`
+	// Unreadable says why the manifest of a set on disk cannot be read:
+	// the set is listed, as damaged, from what its folder's name says.
+	Unreadable string `json:"-"`
 }
 
 // BackupFile is one file of a set, with what verifies it.
@@ -161,6 +164,22 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 	case org.BackupIncremental, org.BackupDifferential:
 		base := findSet(catalog, m.Base)
 		low = base.Covers + 1
+		gens, err := s.generations()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		if len(gens) > 0 && gens[0] > low {
+			if typ == org.BackupIncremental {
+				os.RemoveAll(dir)
+				return nil, fmt.Errorf("log generation %d, where an incremental after %s starts, is no longer in the log folder (generations %d-%d are): take a full backup",
+					low, base.ID, gens[0], gens[len(gens)-1])
+			}
+			// An incremental since the full truncated what a differential
+			// would start from: Exchange backs up the logs still on disk,
+			// and a restore takes that incremental between.
+			low = gens[0]
+		}
 	}
 	if low > 0 && low <= cur {
 		m.Logs = org.LogRange{Low: low, High: cur}
@@ -172,6 +191,9 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 			// generation stops the backup.
 			if _, _, err := s.readGeneration(gen); err != nil {
 				os.RemoveAll(dir) // the unfinished set, never a backup
+				if errors.Is(err, os.ErrNotExist) {
+					return nil, fmt.Errorf("log generation %d (%s) is missing from the log folder: the backup stops, as Exchange's does", gen, filepath.Base(s.logPath(gen)))
+				}
 				return nil, fmt.Errorf("log generation %d cannot be backed up: %w; the backup stops, as Exchange's does", gen, err)
 			}
 			f, err := copyVerified(s.logPath(gen), filepath.Join(dir, "logs", filepath.Base(s.logPath(gen))))
@@ -330,13 +352,18 @@ func findSet(catalog []*Manifest, id string) *Manifest {
 }
 
 func setID(t time.Time, sg org.Identity, typ org.BackupType) string {
-	clean := strings.Map(func(r rune) rune {
+	return fmt.Sprintf("%s-%s-%s", t.UTC().Format("20060102T150405.000000Z"), cleanName(sg), typ)
+}
+
+// cleanName is a storage group's identity as a set's folder name spells
+// it.
+func cleanName(sg org.Identity) string {
+	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
 			return r
 		}
 		return '_'
 	}, string(sg))
-	return fmt.Sprintf("%s-%s-%s", t.UTC().Format("20060102T150405.000000Z"), clean, typ)
 }
 
 // Backups returns the catalog: every complete set, oldest first.
@@ -350,13 +377,23 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 	}
 	var out []*Manifest
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(l.root, backupsDir, e.Name(), "manifest.json"))
-		if err != nil {
-			continue // an interrupted set
+		path := filepath.Join(l.root, backupsDir, e.Name(), "manifest.json")
+		b, err := os.ReadFile(path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // an interrupted set: never a backup
 		}
 		var m Manifest
-		if err := json.Unmarshal(b, &m); err != nil {
-			continue
+		if err == nil {
+			err = json.Unmarshal(b, &m)
+		}
+		if err == nil && m.ID != e.Name() {
+			err = fmt.Errorf("it names the set %q", m.ID)
+		}
+		if err != nil {
+			// A set whose manifest is damaged is shown as such, never
+			// dropped without a word.
+			m = l.setFromName(e.Name())
+			m.Unreadable = fmt.Sprintf("its manifest %s cannot be read (%v)", path, err)
 		}
 		out = append(out, &m)
 	}
@@ -369,9 +406,35 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 	return out, nil
 }
 
+// setFromName is what a set's folder name tells of it (setID wrote it):
+// its time, storage group and type.
+func (l *Lab) setFromName(name string) Manifest {
+	m := Manifest{ID: name}
+	parts := strings.Split(name, "-")
+	if len(parts) < 3 {
+		return m
+	}
+	m.Time, _ = time.Parse("20060102T150405.000000Z", parts[0])
+	m.Type = org.BackupType(parts[len(parts)-1])
+	clean := strings.Join(parts[1:len(parts)-1], "-")
+	l.viewDirectory(func(d *directory) error {
+		for _, sg := range d.StorageGroups {
+			id := org.Identity(sg.Server).Join(sg.Name)
+			if setID(m.Time, id, m.Type) == name || strings.EqualFold(cleanName(id), clean) {
+				m.StorageGroup = string(id)
+			}
+		}
+		return nil
+	})
+	return m
+}
+
 // Verify checks every file of a set against its manifest and returns why
 // the set cannot be used, or "".
 func (l *Lab) Verify(m *Manifest) string {
+	if m.Unreadable != "" {
+		return m.Unreadable
+	}
 	dir := l.setDir(m.ID)
 	for _, f := range append(append([]BackupFile{}, m.Databases...), m.LogFiles...) {
 		sum, size, err := hashFile(filepath.Join(dir, f.Name))

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -237,5 +238,73 @@ func TestUnrecoveredRestoreIsNotMounted(t *testing.T) {
 	}
 	if in := inspect(t, l); in.Items() != 30 {
 		t.Fatalf("%d items, want 30", in.Items())
+	}
+}
+
+// A differential after an incremental: the incremental truncated the logs
+// since the full, so the differential backs up the logs still on disk
+// (Exchange does the same), and a restore needs the incremental between.
+// It failed with a raw ENOENT and left a set without a manifest.
+func TestDifferentialAfterIncremental(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	full := backup(t, l, org.BackupFull)
+	traffic(t, l, 3000) // a few generations
+	// A dismount and mount move the checkpoint on, so the incremental
+	// truncates the generations since the full.
+	apply(t, l, providers.VerbDismount, db1)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	incr := backup(t, l, org.BackupIncremental)
+	traffic(t, l, 5)
+	dbc, _ := l.database(db1)
+	if gens, _ := dbc.stream.generations(); len(gens) == 0 || gens[0] <= full.Covers+1 {
+		t.Fatalf("the incremental truncated nothing (%v): the test does not test what it says", gens)
+	}
+	diff := backup(t, l, org.BackupDifferential)
+	if diff.Logs.Low <= full.Covers+1 || diff.Base != full.ID {
+		t.Fatalf("differential %+v after full %+v", diff, full)
+	}
+	traffic(t, l, 5)
+	path, _ := l.DatabaseFile(db1)
+	apply(t, l, providers.VerbDismount, db1)
+	os.Remove(path)
+	o, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := org.FindChain(o.Backups, db1, sg1, time.Time{})
+	if c == nil || c.IDs() != full.ID+","+incr.ID+","+diff.ID {
+		t.Fatalf("chain %+v, want the full, the incremental and the differential", c)
+	}
+	restore(t, l, true, full, incr, diff)
+	if in := inspect(t, l); in.Items() != 6040 {
+		t.Fatalf("%d items after the restore, want all 6040", in.Items())
+	}
+	// A finished restore leaves no restore.env and no restore folder.
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "exdr-restore*"))
+	if len(left) > 0 {
+		t.Errorf("a finished restore left %v", left)
+	}
+}
+
+// A set whose manifest is zeroed is in the catalog as damaged, with what
+// its folder's name tells, never dropped without a word.
+func TestZeroedManifestIsADamagedSet(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	full := backup(t, l, org.BackupFull)
+	if err := os.WriteFile(filepath.Join(l.setDir(full.ID), "manifest.json"), make([]byte, 200), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Backups) != 1 || o.Backups[0].ID != full.ID || o.Backups[0].StorageGroup.Key() != sg1.Key() ||
+		o.Backups[0].Type != org.BackupFull || !strings.Contains(o.Backups[0].Damaged, "manifest") {
+		t.Fatalf("catalog %+v, want the set listed as damaged", o.Backups)
 	}
 }

@@ -327,6 +327,16 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	}
 	mk, err := readMarker(markerPath)
 	if err != nil {
+		// Done already (restore.env is removed when hard recovery ends),
+		// if the file is consistent; else there is nothing to recover it
+		// from.
+		if e, oerr := openEDB(c.path, false); oerr == nil {
+			clean := e.hdr.State == org.StateClean
+			e.Close()
+			if clean {
+				return replayed, nil
+			}
+		}
 		return replayed, fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")
 	}
 	e, err := openEDB(c.path, true)
@@ -338,10 +348,8 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		return replayed, nil
 	}
 	if mk.Signature != 0 && e.hdr.State == org.StateClean {
-		// Recovered, and cut short before restore.env was marked done.
-		mk.Completed, mk.Signature = true, e.hdr.Signature
-		b, _ := json.Marshal(mk)
-		return replayed, writeFileAtomic(markerPath, b)
+		// Recovered, and cut short before restore.env was removed.
+		return replayed, finishRestore(markerPath, logsDir)
 	}
 	if mk.Signature == 0 || mk.Signature != e.hdr.Signature {
 		return replayed, fmt.Errorf("the restore of %s did not finish: restore the backup again before hard recovery", strings.Join(mk.Sets, ", "))
@@ -387,13 +395,22 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	if err := e.f.Sync(); err != nil {
 		return replayed, err
 	}
-	mk.Completed, mk.Signature = true, e.hdr.Signature
-	b, _ := json.Marshal(mk)
-	if err := writeFileAtomic(markerPath, b); err != nil {
-		return replayed, err
+	return replayed, finishRestore(markerPath, logsDir)
+}
+
+// finishRestore clears what a restore left for its hard recovery: the
+// restored logs (copies of the backup's; the set keeps them), the restore
+// folder if nothing else is in it, and restore.env last, so that a kill
+// before it leaves a restore that reads as pending and is finished again.
+func finishRestore(markerPath, logsDir string) error {
+	if err := os.RemoveAll(logsDir); err != nil {
+		return err
 	}
-	// The restored logs were copies of the backup's; the set keeps them.
-	return replayed, os.RemoveAll(logsDir)
+	os.Remove(filepath.Dir(logsDir)) // exdr-restore, only if empty
+	if err := os.Remove(markerPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // applyRecords writes a generation's page images of e's database where
