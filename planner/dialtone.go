@@ -42,9 +42,11 @@ func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *org.Backu
 	}
 	empty := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateEmptyDatabase, Address: addr, Identity: id, Args: map[string]string{"edb_file_path": db.EdbFilePath},
-		Reason: fmt.Sprintf("%s; dial tone: an empty database takes its place at once (the damaged file is set aside), and the history follows", damage),
-		Effect: providers.DataLoss,
-		Loss:   "nothing in the end: until the swap users see empty mailboxes; their history is restored and swapped back",
+		// Not data_loss: the history comes back (restored, swapped, merged)
+		// and the damaged file is set aside. Until the swap users see
+		// empty mailboxes.
+		Reason: fmt.Sprintf("%s; dial tone: an empty database takes its place at once (the damaged file is set aside); until the swap users see empty mailboxes, and their history follows", damage),
+		Effect: providers.Irreversible,
 		Command: fmt.Sprintf("Mount-Database -Identity %s -Force  # Exchange warns it will create an empty database: expected",
 			psQuote(string(id))),
 	}), append(deps, parent)...)

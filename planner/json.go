@@ -60,6 +60,7 @@ type jsonStep struct {
 	Effect          string            `json:"effect"`
 	Reason          string            `json:"reason"`
 	Loss            string            `json:"loss,omitempty"`
+	Consent         string            `json:"consent,omitempty"`
 	DependsOn       []string          `json:"depends_on"`
 	EstimateSeconds float64           `json:"estimate_seconds"`
 	Command         string            `json:"command"`
@@ -96,7 +97,7 @@ func toJSON(p *Plan) jsonPlan {
 	for _, s := range p.Steps {
 		out.Steps = append(out.Steps, jsonStep{
 			ID: s.ID, Verb: string(s.Verb), Address: s.Address, Identity: string(s.Identity), Effect: s.Effect.String(),
-			Reason: s.Reason, Loss: s.Loss, DependsOn: append([]string{}, s.DependsOn...),
+			Reason: s.Reason, Loss: s.Loss, Consent: s.Consent, DependsOn: append([]string{}, s.DependsOn...),
 			EstimateSeconds: s.Estimate.Seconds(), Command: s.Command, Args: s.Args,
 		})
 	}
@@ -125,7 +126,7 @@ func fromJSON(jp jsonPlan) (*Plan, error) {
 		}
 		p.Steps = append(p.Steps, &providers.Step{
 			ID: js.ID, Verb: providers.Verb(js.Verb), Address: js.Address, Identity: org.Identity(js.Identity), Effect: e,
-			Reason: js.Reason, Loss: js.Loss, DependsOn: js.DependsOn, Estimate: time.Duration(js.EstimateSeconds * float64(time.Second)),
+			Reason: js.Reason, Loss: js.Loss, Consent: js.Consent, DependsOn: js.DependsOn, Estimate: time.Duration(js.EstimateSeconds * float64(time.Second)),
 			Command: js.Command, Args: js.Args,
 		})
 	}

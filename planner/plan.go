@@ -140,6 +140,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		recoveries: map[string]*mailboxRecovery{},
 		activated:  map[string]*providers.Step{},
 		setAside:   map[string]*providers.Step{},
+		consent:    map[string]string{},
 		plan:       &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
@@ -174,6 +175,11 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		b.plan.Targets = slices.Clone(opts.Targets)
 	}
 	b.plan.Steps = order(b.steps)
+	if err := b.checkInvariants(); err != nil {
+		// A procedure bug: never carry out a plan that breaks them.
+		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Internal error: the plan breaks its own rules",
+			Detail: err.Error() + ". This is a bug in exdr's planner: please report it with the plan (exdr plan -json)."})
+	}
 	return b.plan, b.diags
 }
 
@@ -232,6 +238,7 @@ type builder struct {
 	plan          *Plan
 	diags         hcl.Diagnostics
 	diagAddr      []string // the address each diagnostic is about, for -target
+	consent       map[string]string // what allows data_loss steps, by address
 	noteAddr      []string // the address each note is about, for -target
 }
 
@@ -243,6 +250,9 @@ func (b *builder) add(s *providers.Step) *providers.Step {
 	}
 	if s.Estimate == 0 {
 		s.Estimate = b.estimate(s.Verb, 0)
+	}
+	if s.Effect == providers.DataLoss && s.Consent == "" {
+		s.Consent = b.consent[s.Address]
 	}
 	b.byID[s.ID] = s
 	b.last[s.Address] = s

@@ -327,7 +327,12 @@ func (b *builder) storageGroupAddr(id org.Identity) string {
 // allowed reports whether a data_loss step may be planned for db, and
 // otherwise adds the refusal, naming what would allow it.
 func (b *builder) allowed(db *org.Database, what, safer string) bool {
-	if db.Recovery.AllowDataLoss || b.opts.AllowDataLoss {
+	switch {
+	case db.Recovery.AllowDataLoss:
+		b.consent[db.Addr.String()] = fmt.Sprintf("recovery { allow_data_loss = true } (%s)", rangeAt(db.Recovery.Range, db.Decl.Range))
+		return true
+	case b.opts.AllowDataLoss:
+		b.consent[db.Addr.String()] = "-allow-data-loss on the command line"
 		return true
 	}
 	subject := db.Decl.Range
@@ -340,6 +345,15 @@ func (b *builder) allowed(db *org.Database, what, safer string) bool {
 		Subject: &subject,
 	})
 	return false
+}
+
+// rangeAt is where a setting was written, as file:line, or where its
+// block starts when the setting itself has no range.
+func rangeAt(r, block hcl.Range) string {
+	if r.Filename == "" {
+		r = block
+	}
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
 }
 
 // lostFile: the .edb is gone and there is no backup to restore (backups

@@ -178,6 +178,12 @@ func (p *queuePlan) damage(h *org.QueueHealth) bool {
 
 // repair is eseutil /p on mail.que: data_loss, planned only when allowed.
 func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
+	switch {
+	case p.q.AllowDataLoss:
+		p.b.consent[p.addr] = fmt.Sprintf("allow_data_loss = true (%s)", rangeAt(p.q.Decl.AttrRange("allow_data_loss"), p.q.Decl.Range))
+	case p.b.opts.AllowDataLoss:
+		p.b.consent[p.addr] = "-allow-data-loss on the command line"
+	}
 	if !p.q.AllowDataLoss && !p.b.opts.AllowDataLoss {
 		subject := p.q.Decl.Range
 		p.b.refuse(p.addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery would lose messages",

@@ -61,6 +61,9 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 				if s.Loss != "" {
 					fmt.Fprintf(&b, "      %s %s\n", c(ansiBoldRd, "loses:"), s.Loss)
 				}
+				if s.Consent != "" {
+					fmt.Fprintf(&b, "      allowed by %s\n", s.Consent)
+				}
 				if deps := externalDeps(s); len(deps) > 0 {
 					fmt.Fprintf(&b, "      after: %s\n", strings.Join(deps, ", "))
 				}

@@ -48,12 +48,13 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	liveDB := b.liveIx.Database(id)
 	allowed := liveDB != nil && liveDB.AllowFileRestore != nil && *liveDB.AllowFileRestore
 	if !allowed {
-		deps = append(deps, after(b.add(&providers.Step{
+		// After the dismount: two steps on one database are never unordered.
+		deps = []*providers.Step{after(b.add(&providers.Step{
 			Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
 			Reason:  "a restore may overwrite the database only once \"This database can be overwritten by a restore\" is set",
 			Effect:  providers.Reversible,
 			Command: fmt.Sprintf("Set-%s -Identity %s -AllowFileRestore $true", dbNoun(db), q),
-		}), parent))
+		}), append(deps, parent)...)}
 	}
 
 	sg := b.liveIx.StorageGroup(db.StorageGroup)

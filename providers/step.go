@@ -177,6 +177,10 @@ type Step struct {
 	Command string `json:"command"`
 	// Loss describes what a data_loss step loses, where it can be counted.
 	Loss string `json:"loss,omitempty"`
+	// Consent says what allows a data_loss step: the configuration's
+	// allow_data_loss (and where), or -allow-data-loss. The planner
+	// plans no data_loss step without it.
+	Consent string `json:"consent,omitempty"`
 }
 
 // StepID makes a step's ID from its resource address and verb.
