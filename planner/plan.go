@@ -237,9 +237,9 @@ type builder struct {
 	setAside      map[string]*providers.Step  // storage groups whose unreadable current logs are set aside, by identity key
 	plan          *Plan
 	diags         hcl.Diagnostics
-	diagAddr      []string // the address each diagnostic is about, for -target
+	diagAddr      []string          // the address each diagnostic is about, for -target
 	consent       map[string]string // what allows data_loss steps, by address
-	noteAddr      []string // the address each note is about, for -target
+	noteAddr      []string          // the address each note is about, for -target
 }
 
 // add puts a step in the plan and returns it.
