@@ -36,6 +36,11 @@ func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *org.Backu
 	mount func(string, ...*providers.Step) *providers.Step) {
 	addr, id := db.Addr.String(), db.Identity()
 	group := addr + ".dial_tone"
+	// The server's one recovery storage group first: without it, no step.
+	slot, ok := b.claimRecoveryGroup(db.Server(), org.Identity(db.Server()).Join("Recovery Storage Group"), group, addr, db.Decl.Range)
+	if !ok {
+		return
+	}
 	var deps []*providers.Step
 	if h.Mounted {
 		deps = append(deps, b.dismountFirst(db, parent, "the damaged database is dismounted so an empty one can take its place"))
@@ -62,7 +67,7 @@ func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *org.Backu
 		Reason: "a recovery storage group to restore the old database into", Effect: providers.Reversible,
 		Command: fmt.Sprintf("New-StorageGroup -Server %s -Name 'Recovery Storage Group' -LogFolderPath %s -SystemFolderPath %s -Recovery",
 			psQuote(server), psQuote(folder), psQuote(folder)),
-	}), parent)
+	}), parent, slot)
 	recDB := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateRecoveryDB, Address: group, Identity: rdb,
 		Args:   map[string]string{"storage_group": string(rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(id)},

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,4 +100,70 @@ func TestRecoveryGroupProcedure(t *testing.T) {
 	if _, diags := New(desired, live, Options{}); !diags.HasErrors() || diags[0].Summary != "No backup to recover from" {
 		t.Fatalf("restore_from before every backup: %v", diags)
 	}
+}
+
+// Exchange allows one recovery storage group per server: a leftover one
+// is refused in the way (or removed first, with -remove-recovery-groups),
+// and two recoveries of one plan do not both take the server's group.
+func TestOneRecoveryGroupPerServer(t *testing.T) {
+	configured := func() *org.RecoveryStorageGroup {
+		return &org.RecoveryStorageGroup{Addr: org.Address{Kind: org.KindRecoveryStorageGroup, Name: "RSG"}, Name: "RSG", Server: "MBX01",
+			Database: `MBX01\SG1\DB1`, LogFolderPath: `R:\RSG`, SystemFolderPath: `R:\RSG`,
+			RestoreMailboxes: []org.RestoreMailbox{{Mailbox: "alice", Target: "alice"}}}
+	}
+	leftover := &org.RecoveryStorageGroup{Name: "Old RSG", Server: "MBX01", Health: &org.RecoveryHealth{DatabaseExists: true, FileExists: true}}
+
+	t.Run("a leftover in the way", func(t *testing.T) {
+		desired, live := desiredOrg(), healthyLive()
+		withBackups(live)
+		desired.RecoveryStorageGroups = []*org.RecoveryStorageGroup{configured()}
+		live.RecoveryStorageGroups = []*org.RecoveryStorageGroup{leftover}
+		p, diags := New(desired, live, Options{})
+		if !diags.HasErrors() || diags[0].Summary != "One recovery storage group per server" ||
+			!strings.Contains(diags[0].Detail, `MBX01\Old RSG`) || !strings.Contains(diags[0].Detail, "-remove-recovery-groups") {
+			t.Fatalf("plan %s, diagnostics %v: want a refusal naming the leftover and the flag", ids(p), diags)
+		}
+	})
+	t.Run("the leftover removed first", func(t *testing.T) {
+		desired, live := desiredOrg(), healthyLive()
+		withBackups(live)
+		desired.RecoveryStorageGroups = []*org.RecoveryStorageGroup{configured()}
+		live.RecoveryStorageGroups = []*org.RecoveryStorageGroup{leftover}
+		p, diags := New(desired, live, Options{RemoveLeftoverRecoveryGroups: true})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		create := p.Step("recovery_storage_group.RSG:create_recovery_storage_group")
+		remove := `recovery_storage_group MBX01\Old RSG:remove_recovery_storage_group`
+		if create == nil || p.Step(remove) == nil || !slices.Contains(create.DependsOn, remove) {
+			t.Fatalf("the create %+v does not wait for the removal (%s)", create, ids(p))
+		}
+	})
+	t.Run("dial tone and a configured group on one server", func(t *testing.T) {
+		desired, live := desiredOrg(), healthyLive()
+		withBackups(live)
+		desired.Databases[0].Recovery.DialTone = true
+		desired.Objectives.RTO = org.Duration(time.Minute) // the restore does not fit: dial tone
+		liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+		desired.RecoveryStorageGroups = []*org.RecoveryStorageGroup{configured()}
+		_, diags := New(desired, live, Options{})
+		if !diags.HasErrors() || diags[0].Summary != "One recovery storage group per server" {
+			t.Fatalf("diagnostics %v: want the second recovery refused", diags)
+		}
+	})
+	t.Run("an interrupted dial tone's group is its own", func(t *testing.T) {
+		desired, live := desiredOrg(), healthyLive()
+		withBackups(live)
+		desired.Databases[0].Recovery.DialTone = true
+		desired.Objectives.RTO = org.Duration(time.Minute)
+		liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+		live.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Recovery Storage Group", Server: "MBX01", Health: &org.RecoveryHealth{}}}
+		p, diags := New(desired, live, Options{RemoveLeftoverRecoveryGroups: true})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if s := p.Step(`recovery_storage_group MBX01\Recovery Storage Group:remove_recovery_storage_group`); s != nil {
+			t.Errorf("the dial tone's own group is removed as a leftover: %s", ids(p))
+		}
+	})
 }

@@ -141,6 +141,8 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		activated:  map[string]*providers.Step{},
 		setAside:   map[string]*providers.Step{},
 		consent:    map[string]string{},
+		rsgClaims:  map[string]rsgClaim{},
+		rsgRemovals: map[string]*providers.Step{},
 		plan:       &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
@@ -239,6 +241,8 @@ type builder struct {
 	diags         hcl.Diagnostics
 	diagAddr      []string          // the address each diagnostic is about, for -target
 	consent       map[string]string // what allows data_loss steps, by address
+	rsgClaims     map[string]rsgClaim        // what each server's one recovery storage group is for in this plan, by server key
+	rsgRemovals   map[string]*providers.Step // leftover recovery storage groups removed, by identity key
 	noteAddr      []string          // the address each note is about, for -target
 }
 
@@ -305,18 +309,12 @@ func (b *builder) unmanaged() {
 		}
 	}
 	for _, r := range b.live.RecoveryStorageGroups {
-		found := false
-		for _, w := range b.desired.RecoveryStorageGroups {
-			found = found || w.Identity().Key() == r.Identity().Key()
+		if !b.leftover(r) {
+			continue
 		}
-		if !found && b.opts.RemoveLeftoverRecoveryGroups {
-			b.add(&providers.Step{
-				Verb: providers.VerbRemoveRecoveryGroup, Address: "recovery_storage_group " + string(r.Identity()), Identity: r.Identity(),
-				Reason:  "a recovery storage group left over, not in the configuration; removed as -remove-recovery-groups asks (its files kept aside)",
-				Effect:  providers.Irreversible,
-				Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase", psQuote(string(r.Identity()))),
-			})
-		} else if !found {
+		if b.opts.RemoveLeftoverRecoveryGroups {
+			b.removeLeftover(r)
+		} else {
 			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindRecoveryStorageGroup, r.Identity()})
 		}
 	}

@@ -47,7 +47,11 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 	}
 	rec := b.recoveries[db.Identity().Key()]
 	if rec == nil {
-		rec = b.newMailboxRecovery(db, c)
+		slot, ok := b.claimRecoveryGroup(db.Server(), org.Identity(db.Server()).Join("Recovery Storage Group"), db.Addr.String()+".mailbox_recovery", m.Addr.String(), m.Decl.Range)
+		if !ok {
+			return
+		}
+		rec = b.newMailboxRecovery(db, c, slot)
 		b.recoveries[db.Identity().Key()] = rec
 	}
 	rec.merges = append(rec.merges, after(b.add(&providers.Step{
@@ -59,7 +63,7 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 	}), rec.mounted, created))
 }
 
-func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain) *mailboxRecovery {
+func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot *providers.Step) *mailboxRecovery {
 	server := db.Server()
 	rec := &mailboxRecovery{group: db.Addr.String() + ".mailbox_recovery", rid: org.Identity(server).Join("Recovery Storage Group")}
 	rec.rdb = rec.rid.Join(db.Name)
@@ -71,7 +75,7 @@ func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain) *mail
 		Reason: fmt.Sprintf("a recovery storage group to bring purged mailboxes of %s back from a backup", db.Identity()), Effect: providers.Reversible,
 		Command: fmt.Sprintf("New-StorageGroup -Server %s -Name 'Recovery Storage Group' -LogFolderPath %s -SystemFolderPath %s -Recovery",
 			psQuote(server), psQuote(folder), psQuote(folder)),
-	}), parent)
+	}), parent, slot)
 	rdb := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateRecoveryDB, Address: rec.group, Identity: rec.rdb,
 		Args:   map[string]string{"storage_group": string(rec.rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(db.Identity())},

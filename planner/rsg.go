@@ -48,6 +48,10 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 		edb = r.LogFolderPath + `\` + prod.Name + ".edb"
 	}
 	parent := b.lastStepOf(b.serverAddr(r.Server))
+	slot, ok := b.claimRecoveryGroup(r.Server, rid, addr, addr, r.Decl.Range)
+	if !ok {
+		return
+	}
 	var last *providers.Step
 	if live == nil {
 		last = after(b.add(&providers.Step{
@@ -56,7 +60,7 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 			Reason: fmt.Sprintf("a recovery storage group on %s to recover %s into", r.Server, r.Database), Effect: providers.Reversible,
 			Command: fmt.Sprintf("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s -Recovery",
 				psQuote(r.Server), psQuote(r.Name), psQuote(r.LogFolderPath), psQuote(r.SystemFolderPath)),
-		}), parent)
+		}), parent, slot)
 	}
 	if live == nil || !live.Health.DatabaseExists {
 		last = after(b.add(&providers.Step{
@@ -197,4 +201,82 @@ func (b *builder) removeRecoveryGroup(r *org.RecoveryStorageGroup, live *org.Rec
 		Reason: "remove_when_done: every restore_mailbox is merged, so the recovery storage group goes; its files are kept aside",
 		Effect: providers.Irreversible, Command: cmd,
 	}), after_...)
+}
+
+// leftover reports whether a live recovery storage group is left over:
+// neither in the configuration nor used by a recovery of this plan (a
+// dial tone or a refill interrupted earlier).
+func (b *builder) leftover(r *org.RecoveryStorageGroup) bool {
+	for _, w := range b.desired.RecoveryStorageGroups {
+		if w.Identity().Key() == r.Identity().Key() {
+			return false
+		}
+	}
+	claim, ok := b.rsgClaims[org.Identity(r.Server).Key()]
+	return !ok || claim.rid.Key() != r.Identity().Key()
+}
+
+// rsgClaim is a server's recovery storage group as a recovery of this
+// plan uses it: its identity, and the recovery (the group of steps).
+type rsgClaim struct {
+	rid   org.Identity
+	group string
+}
+
+// removeLeftover plans the removal of a leftover recovery storage group
+// (its files set aside), once.
+func (b *builder) removeLeftover(r *org.RecoveryStorageGroup) *providers.Step {
+	if s := b.rsgRemovals[r.Identity().Key()]; s != nil {
+		return s
+	}
+	s := b.add(&providers.Step{
+		Verb: providers.VerbRemoveRecoveryGroup, Address: "recovery_storage_group " + string(r.Identity()), Identity: r.Identity(),
+		Reason:  "a recovery storage group left over, not in the configuration; removed as -remove-recovery-groups asks (its files kept aside)",
+		Effect:  providers.Irreversible,
+		Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase", psQuote(string(r.Identity()))),
+	})
+	b.rsgRemovals[r.Identity().Key()] = s
+	return s
+}
+
+// claimRecoveryGroup takes the one recovery storage group Exchange
+// allows a server (EXCHANGE.md 3.1) for rid, on behalf of the resource at
+// addr (declared at subject). It returns the step the group's creation
+// must wait for (a leftover group's removal, with
+// -remove-recovery-groups), or false with a refusal when the server's
+// slot is taken: by another recovery of this plan, or by a group left
+// over that may not be removed.
+func (b *builder) claimRecoveryGroup(server string, rid org.Identity, group, addr string, subject hcl.Range) (*providers.Step, bool) {
+	key := org.Identity(server).Key()
+	if prev, ok := b.rsgClaims[key]; ok && prev.group != group {
+		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "One recovery storage group per server",
+			Detail: fmt.Sprintf("%s needs the recovery storage group %s on %s, and this plan uses %s there already (for %s): Exchange allows one per server, holding one storage group's databases. "+
+				"Recover one first (exdr apply -target with its address), then plan the other.", addr, rid, server, prev.rid, prev.group),
+			Subject: &subject})
+		return nil, false
+	}
+	b.rsgClaims[key] = rsgClaim{rid: rid, group: group}
+	var wait *providers.Step
+	for _, l := range b.live.RecoveryStorageGroups {
+		if org.Identity(l.Server).Key() != key || l.Identity().Key() == rid.Key() {
+			continue
+		}
+		declared := false
+		for _, w := range b.desired.RecoveryStorageGroups {
+			declared = declared || w.Identity().Key() == l.Identity().Key()
+		}
+		if declared || !b.opts.RemoveLeftoverRecoveryGroups {
+			why := "left over (the configuration does not name it): remove it with -remove-recovery-groups (its files are set aside), or finish what it was for"
+			if declared {
+				why = "declared in the configuration: let its recovery finish (remove_when_done = true), then plan again"
+			}
+			b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "One recovery storage group per server",
+				Detail: fmt.Sprintf("%s needs the recovery storage group %s on %s, and %s has %s, %s. Exchange allows one recovery storage group per server.",
+					addr, rid, server, server, l.Identity(), why),
+				Subject: &subject})
+			return nil, false
+		}
+		wait = b.removeLeftover(l)
+	}
+	return wait, true
 }
