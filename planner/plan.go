@@ -130,20 +130,20 @@ func (p *Plan) Step(id string) *providers.Step {
 // error diagnostic pointing at the configuration.
 func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	b := &builder{
-		desired:    desired,
-		live:       live,
-		liveIx:     org.NewIndex(live),
-		wantIx:     org.NewIndex(desired),
-		opts:       opts,
-		byID:       map[string]*providers.Step{},
-		last:       map[string]*providers.Step{},
-		recoveries: map[string]*mailboxRecovery{},
-		activated:  map[string]*providers.Step{},
-		setAside:   map[string]*providers.Step{},
-		consent:    map[string]string{},
-		rsgClaims:  map[string]rsgClaim{},
+		desired:     desired,
+		live:        live,
+		liveIx:      org.NewIndex(live),
+		wantIx:      org.NewIndex(desired),
+		opts:        opts,
+		byID:        map[string]*providers.Step{},
+		last:        map[string]*providers.Step{},
+		recoveries:  map[string]*mailboxRecovery{},
+		activated:   map[string]*providers.Step{},
+		setAside:    map[string]*providers.Step{},
+		consent:     map[string]string{},
+		rsgClaims:   map[string]rsgClaim{},
 		rsgRemovals: map[string]*providers.Step{},
-		plan:       &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
+		plan:        &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
 	}
 	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {
@@ -239,11 +239,11 @@ type builder struct {
 	setAside      map[string]*providers.Step  // storage groups whose unreadable current logs are set aside, by identity key
 	plan          *Plan
 	diags         hcl.Diagnostics
-	diagAddr      []string          // the address each diagnostic is about, for -target
-	consent       map[string]string // what allows data_loss steps, by address
+	diagAddr      []string                   // the address each diagnostic is about, for -target
+	consent       map[string]string          // what allows data_loss steps, by address
 	rsgClaims     map[string]rsgClaim        // what each server's one recovery storage group is for in this plan, by server key
 	rsgRemovals   map[string]*providers.Step // leftover recovery storage groups removed, by identity key
-	noteAddr      []string          // the address each note is about, for -target
+	noteAddr      []string                   // the address each note is about, for -target
 }
 
 // add puts a step in the plan and returns it.
