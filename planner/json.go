@@ -31,6 +31,8 @@ type jsonPlan struct {
 	Notes         []string        `json:"notes"`
 	Objectives    jsonObjectives  `json:"objectives"`
 	Losses        []jsonLoss      `json:"losses"`
+	Targets       []string        `json:"targets,omitempty"`
+	ReadAt        *time.Time      `json:"read_at,omitempty"`
 }
 
 type jsonObjectives struct {
@@ -82,6 +84,11 @@ func toJSON(p *Plan) jsonPlan {
 		Notes:      append([]string{}, p.Notes...),
 		Objectives: jsonObjectives{RTOSeconds: time.Duration(p.Objectives.RTO).Seconds(), RPOSeconds: time.Duration(p.Objectives.RPO).Seconds()},
 		Losses:     make([]jsonLoss, 0, len(p.Losses)),
+		Targets:    p.Targets,
+	}
+	if !p.ReadAt.IsZero() {
+		t := p.ReadAt.UTC()
+		out.ReadAt = &t
 	}
 	for _, l := range p.Losses {
 		jl := jsonLoss{Address: l.Address, What: l.What}
@@ -108,10 +115,13 @@ func toJSON(p *Plan) jsonPlan {
 }
 
 func fromJSON(jp jsonPlan) (*Plan, error) {
-	p := &Plan{Organization: jp.Organization, Notes: jp.Notes, Objectives: org.Objectives{
+	p := &Plan{Organization: jp.Organization, Notes: jp.Notes, Targets: jp.Targets, Objectives: org.Objectives{
 		RTO: org.Duration(jp.Objectives.RTOSeconds * float64(time.Second)),
 		RPO: org.Duration(jp.Objectives.RPOSeconds * float64(time.Second)),
 	}}
+	if jp.ReadAt != nil {
+		p.ReadAt = *jp.ReadAt
+	}
 	for _, l := range jp.Losses {
 		loss := Loss{Address: l.Address, What: l.What}
 		if l.Since != nil {

@@ -34,6 +34,10 @@ type Plan struct {
 	// Targets are the -target addresses the plan was limited to; none
 	// when it covers the whole organization.
 	Targets []string
+	// ReadAt is the live organization's time when it was read (the lab's
+	// clock), which losses with a start are timed against; zero when the
+	// provider does not say.
+	ReadAt time.Time
 }
 
 // NoChanges is what a plan with no steps can truthfully say: that the
@@ -143,7 +147,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		consent:     map[string]string{},
 		rsgClaims:   map[string]rsgClaim{},
 		rsgRemovals: map[string]*providers.Step{},
-		plan:        &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives},
+		plan:        &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
 	}
 	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {

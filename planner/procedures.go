@@ -336,6 +336,11 @@ func (b *builder) allowed(db *org.Database, what, safer string) bool {
 		return true
 	}
 	subject := db.Decl.Range
+	// Name the backups that could not be used: a damaged set is not the
+	// same as none.
+	if c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom); c != nil && len(c.Skipped) > 0 {
+		what += "; backups passed over: " + strings.Join(c.Skipped, "; ")
+	}
 	b.refuse(db.Addr.String(), &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Recovery would lose data",

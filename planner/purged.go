@@ -54,10 +54,16 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 		rec = b.newMailboxRecovery(db, c, slot)
 		b.recoveries[db.Identity().Key()] = rec
 	}
+	// The backup is the only copy of a purged mailbox: what it received
+	// after the newest set of the chain is gone with the purge.
+	newest := c.Sets[len(c.Sets)-1].Time
+	b.plan.Losses = append(b.plan.Losses, Loss{Address: m.Addr.String(), Since: newest,
+		What: fmt.Sprintf("what mailbox %s received after the backup of %s (the backup is all that is left of a purged mailbox)", m.Name, newest.UTC().Format("2006-01-02 15:04Z"))})
 	rec.merges = append(rec.merges, after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreMailbox, Address: m.Addr.String(), Identity: rec.rid,
 		Args:   map[string]string{"rsg_database": string(rec.rdb), "mailbox": m.Name, "target": m.Name},
 		Reason: fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.Describe()),
+		Loss:   fmt.Sprintf("what it received after %s", newest.UTC().Format("2006-01-02 15:04Z")),
 		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreMailbox, 0),
 		Command: fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", psQuote(m.Name), psQuote(string(rec.rdb))),
 	}), rec.mounted, created))

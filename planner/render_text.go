@@ -148,11 +148,25 @@ func objectives(p *Plan) []string {
 	for _, l := range p.Losses {
 		line := fmt.Sprintf("Recovery point: %s loses %s", l.Address, l.What)
 		if o := time.Duration(p.Objectives.RPO); o > 0 {
-			line += fmt.Sprintf(" (objective: at most %s lost)", RoundEstimate(o))
+			line += " " + rpoVerdict(l, p.ReadAt, o)
 		}
 		lines = append(lines, line+".")
 	}
 	return lines
+}
+
+// rpoVerdict measures a loss against the RPO: the changes lost span from
+// when the loss starts to when the organization was read.
+func rpoVerdict(l Loss, readAt time.Time, rpo time.Duration) string {
+	if l.Since.IsZero() || readAt.IsZero() || readAt.Before(l.Since) {
+		return fmt.Sprintf("(objective: at most %s lost; how long this loss spans is not known)", RoundEstimate(rpo))
+	}
+	span := readAt.Sub(l.Since)
+	verdict := "within"
+	if span > rpo {
+		verdict = "OVER"
+	}
+	return fmt.Sprintf("(about %s of changes; objective at most %s: %s)", RoundEstimate(span), RoundEstimate(rpo), verdict)
 }
 
 func plural(n int, word string) string {
