@@ -24,7 +24,14 @@ func (b *builder) edge(s *org.Server) {
 	// Setup resumed after a kill is not a rebuild: what the server had
 	// before it ran is the fresh install's (handled as such below).
 	resumed := live != nil && live.Health != nil && live.Health.SetupIncomplete
-	restore, why := live != nil && last != nil && !resumed, "the server was rebuilt"
+	rebuilt := live != nil && last != nil && !resumed
+	restore, why := rebuilt, "the server was rebuilt"
+	if last != nil && !rebuilt && !s.Edge.Missing {
+		// A new server (or a first install resumed) takes the
+		// configuration kept in the repository, so the first apply
+		// converges.
+		restore, why = true, "the new server takes its configuration from its cloned configuration"
+	}
 	// A rebuilt server whose import did not happen (an apply that stopped
 	// half way) runs the defaults: importing over them loses nothing.
 	if drifted && !restore && live.Edge.Fresh {
