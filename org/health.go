@@ -80,6 +80,10 @@ type DatabaseHealth struct {
 	RepairCount int  // times eseutil /p has been run on it
 	Mounted     bool // the Information Store has it mounted
 	Size        Size
+	// LastFull is the header's Previous Full Backup (eseutil /mh): the
+	// newest full backup the file itself records; zero when none. A
+	// file restored since its newest full backup records an older one.
+	LastFull time.Time
 	// Restore is set while a streaming restore of the database is
 	// unfinished: restore.env is in its restore folder, so the database
 	// cannot mount until hard recovery (eseutil /cc) has run.
@@ -228,4 +232,30 @@ func (q *QueueDatabase) Facts() Facts {
 		f["draining_from"] = h.DrainingFrom
 	}
 	return f
+}
+
+// RollForward is how far the live logs carry a restore past a backup
+// chain that covers generations up to covers: every generation after it,
+// up to the first missing or damaged (gap, or 0 when none is). The
+// planner and exdr check both measure a chain with it.
+func (h *LogHealth) RollForward(covers uint32) (reach uint32, gap uint32) {
+	reach = covers
+	if h == nil || !h.FolderExists {
+		return reach, covers + 1
+	}
+	bad := map[uint32]bool{}
+	for _, g := range append(append([]uint32{}, h.Missing...), h.Corrupt...) {
+		bad[g] = true
+	}
+	top := h.OnDisk.High
+	for _, g := range h.Missing {
+		top = max(top, g) // a generation known to exist once, now gone
+	}
+	for g := covers + 1; g <= top; g++ {
+		if g < h.OnDisk.Low || bad[g] {
+			return reach, g
+		}
+		reach = g
+	}
+	return reach, 0
 }

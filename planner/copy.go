@@ -207,16 +207,10 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 	reason := fmt.Sprintf("%s; its %s copy on %s is healthy: activating it takes about %s and reaches log generation %d",
 		damage, c.Kind(), copyHost(c, sg.Server), RoundEstimate(est), reach)
 	if chain != nil && len(chain.Sets) > 0 {
-		var n int64
-		for _, s := range chain.Sets {
-			n += s.Bytes
-		}
-		restoreReach := chain.Covers
-		if logs := sg.Health; logs != nil {
-			restoreReach, _ = rollForward(logs, chain.Covers)
-		}
+		restoreReach := b.chainReach(db, chain)
+		copyBack, hard := b.restoreTime(chain, restoreReach)
 		reason += fmt.Sprintf("; a restore of %s would take about %s and reach generation %d",
-			chain.Describe(), RoundEstimate(b.estimate(providers.VerbRestoreBackup, n)+b.estimate(providers.VerbHardRecovery, int64(restoreReach-chain.Sets[0].Logs.Low+1))), restoreReach)
+			chain.Describe(), RoundEstimate(copyBack+hard), restoreReach)
 	}
 	step := after(b.add(&providers.Step{
 		Verb: providers.VerbActivateCopy, Address: addr, Identity: db.StorageGroup, Args: args,

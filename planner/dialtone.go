@@ -15,11 +15,8 @@ func (b *builder) dialToneWanted(db *org.Database, c *org.BackupChain) bool {
 	if !db.Recovery.DialTone || c == nil || len(c.Sets) == 0 {
 		return false
 	}
-	var bytes int64
-	for _, s := range c.Sets {
-		bytes += s.Bytes
-	}
-	restore := b.estimate(providers.VerbRestoreBackup, bytes) + b.estimate(providers.VerbHardRecovery, 1)
+	copyBack, hard := b.restoreTime(c, b.chainReach(db, c))
+	restore := copyBack + hard
 	if rto := time.Duration(b.plan.Objectives.RTO); rto > 0 && restore <= rto {
 		b.note("%s: dial tone is not needed: restoring in place (about %s) fits the RTO of %s.", db.Addr, RoundEstimate(restore), RoundEstimate(rto))
 		return false

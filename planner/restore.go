@@ -70,10 +70,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if loss != "" {
 		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, Since: since, What: loss})
 	}
-	var bytes int64
-	for _, s := range c.Sets {
-		bytes += s.Bytes
-	}
+	restoreEst, hardEst := b.restoreTime(c, reach)
 	var restoreStep *providers.Step
 	resumed := false
 	if r := h.Restore; r != nil && r.FilesInPlace && strings.Join(r.Sets, ",") == c.IDs() {
@@ -88,7 +85,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 			Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.IDs()},
 			Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.Describe(), c.Covers),
 			Effect: providers.Irreversible, Loss: loss,
-			Estimate: b.estimate(providers.VerbRestoreBackup, bytes),
+			Estimate: restoreEst,
 			Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
 				c.Describe(), db.StorageGroup),
 		}), append(deps, parent)...)
@@ -111,15 +108,46 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf},
 		Reason:   reason,
 		Effect:   providers.Reversible,
-		Estimate: b.estimate(providers.VerbHardRecovery, int64(reach-c.Sets[0].Logs.Low+1)),
+		Estimate: hardEst,
 		Command:  fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, parentPath(db.EdbFilePath), db.Name),
 	}), restoreStep)
 	if db.Mounted {
 		mount("the restored database is mounted", hard)
 	}
 	// allow_file_restore is put back by settle, after the mount.
-	b.note("%s: take a full backup of %s once it is restored: its log chain starts again from the restore.", db.Addr, db.StorageGroup)
+	b.note("%s: take a full backup of %s once it is restored: until then exdr check reports it, and Exchange takes no incremental or differential backup of it.", db.Addr, db.StorageGroup)
 	return true
+}
+
+// chainReach is the newest generation a restore of c brings db to: the
+// chain's own, for a point-in-time restore; else as far as the live logs
+// roll it forward.
+func (b *builder) chainReach(db *org.Database, c *org.BackupChain) uint32 {
+	if !db.Recovery.RestoreFrom.IsZero() {
+		return c.Covers
+	}
+	var logs *org.LogHealth
+	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil {
+		logs = sg.Health
+	}
+	reach, _ := rollForward(logs, c.Covers)
+	return reach
+}
+
+// restoreTime is how long a restore of c to generation reach takes: the
+// sets copied back, then hard recovery through the generations. The plan's
+// restore steps, the dial-tone decision and a standby copy's comparison
+// all use this one figure.
+func (b *builder) restoreTime(c *org.BackupChain, reach uint32) (restore, hard time.Duration) {
+	var bytes int64
+	for _, s := range c.Sets {
+		bytes += s.Bytes
+	}
+	low := c.Sets[0].Logs.Low
+	if low == 0 || low > reach {
+		low = reach
+	}
+	return b.estimate(providers.VerbRestoreBackup, bytes), b.estimate(providers.VerbHardRecovery, int64(reach-low+1))
 }
 
 // recoveryPoint says what a restore brings back and what it cannot, and

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ var restores = []struct {
 	{name: "restore_dial_tone_not_needed", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[0].Recovery.DialTone = true },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
-		want:    []string{"dial tone is not needed: restoring in place (about 1m12s) fits the RTO of 30m"}},
+		want:    []string{"dial tone is not needed: restoring in place (about 1m26s) fits the RTO of 30m"}},
 	{name: "public_folder_no_backup", damage: func(l *org.Org) { liveDB(l, "PF1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[2].Recovery.AllowDataLoss = true },
 		steps:   "public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount"},
@@ -288,5 +289,26 @@ func TestClientAccessComesBackBeforeMailboxesMount(t *testing.T) {
 				t.Fatalf("the mount waits for CAS01's rebuild: %v, want %v (%+v)", got, tt.waits, mount)
 			}
 		})
+	}
+}
+
+// The dial-tone decision measures the restore with the figure the plan
+// itself then shows for its restore and hard recovery: one estimate.
+func TestDialToneDecisionUsesThePlansRestoreTime(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	desired.Databases[0].Recovery.DialTone = true
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	restore, hard := p.Step("mailbox_database.DB1:restore_backup"), p.Step("mailbox_database.DB1:hard_recovery")
+	if restore == nil || hard == nil {
+		t.Fatalf("no restore planned: %s", ids(p))
+	}
+	want := fmt.Sprintf("restoring in place (about %s)", RoundEstimate(restore.Estimate+hard.Estimate))
+	if !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, want) }) {
+		t.Errorf("notes %q do not say %q", p.Notes, want)
 	}
 }

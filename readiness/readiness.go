@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"backup_missing", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy"}
+var Rules = []string{"backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -64,6 +64,12 @@ func (c *checker) backups() {
 			}
 			c.add("backup_missing", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
 				"no usable backup holds it%s: lost, it comes back empty or not at all", why)
+		case c.restoredSince(db, chain) != "":
+			c.add("backup_before_restore", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
+				"%s", c.restoredSince(db, chain))
+		case c.breaks(db, chain) != "":
+			c.add("backup_cannot_roll_forward", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
+				"%s", c.breaks(db, chain))
 		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time) > rpo:
 			// The logs roll a restore forward past the backup only while
 			// they survive: with the server (or circular logging) they do
@@ -82,6 +88,44 @@ func (c *checker) backups() {
 				"circular logging is on: only full backups are possible and a restore cannot roll forward to the failure")
 		}
 	}
+}
+
+// restoredSince says when the database's file records an older full
+// backup than the newest its chain starts from: it was restored since
+// (the plan said to take a full backup once restored); or "".
+func (c *checker) restoredSince(db *org.Database, chain *org.BackupChain) string {
+	l := c.ix.Database(db.Identity())
+	full := chain.Sets[0]
+	if l == nil || l.Health == nil || !l.Health.FileExists || full.Type != org.BackupFull || !l.Health.LastFull.Before(full.Time.Add(-time.Second)) {
+		return ""
+	}
+	was := "none"
+	if !l.Health.LastFull.IsZero() {
+		was = l.Health.LastFull.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("it was restored since its newest full backup (%s, %s): its file records the full backup of %s; "+
+		"Exchange takes no incremental or differential backup of it until a full one", full.ID, full.Time.UTC().Format(time.RFC3339), was)
+}
+
+// breaks says why a restore of the chain could not roll forward through
+// the live logs to the present (the measure the planner uses), or "".
+// After a restore onto a rebuilt server the log stream starts again past
+// a gap; the plan says to take a full backup, and so does the check.
+func (c *checker) breaks(db *org.Database, chain *org.BackupChain) string {
+	sg := c.ix.StorageGroup(db.StorageGroup)
+	if sg == nil || sg.Health == nil || !sg.Health.FolderExists || sg.CircularLogging {
+		return ""
+	}
+	reach, gap := sg.Health.RollForward(chain.Covers)
+	if gap == 0 {
+		return ""
+	}
+	why := "is missing from the log folder"
+	if slices.Contains(sg.Health.Corrupt, gap) {
+		why = "fails its checksums"
+	}
+	return fmt.Sprintf("a restore of its newest backup chain (%s) rolls forward only to log generation %d: generation %d %s "+
+		"(the log stream started again after a restore or a rebuild, or logs were lost); everything logged since would be lost", chain.IDs(), reach, gap, why)
 }
 
 func (c *checker) holdsDatabases(sg org.Identity) bool {

@@ -37,7 +37,7 @@ func ready() (desired, live *org.Org) {
 		Servers:       []*org.Server{{Name: "MBX01", Roles: org.Roles(org.RoleMailbox), Health: &org.ServerHealth{Up: true, Free: map[string]org.Size{"E": 10 * org.GigaByte}}}},
 		StorageGroups: []*org.StorageGroup{{Name: "SG1", Server: "MBX01"}, {Name: "EMPTY", Server: "MBX01", CircularLogging: true}},
 		Databases: []*org.Database{{Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\SG1\DB1.edb`,
-			DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day), Health: &org.DatabaseHealth{FileExists: true, Size: 2 * org.GigaByte}}},
+			DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day), Health: &org.DatabaseHealth{FileExists: true, Size: 2 * org.GigaByte, LastFull: now.Add(-time.Hour)}}},
 		Backups: []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: now.Add(-time.Hour), StorageGroup: `MBX01\SG1`, Databases: []org.Identity{`MBX01\SG1\DB1`}, Covers: 3}},
 	}
 	return desired, live
@@ -64,6 +64,20 @@ func TestCheck(t *testing.T) {
 			l.Backups = append(l.Backups, &org.BackupSet{ID: "inc", Type: org.BackupIncremental, Time: now.Add(-30 * time.Minute), StorageGroup: `MBX01\SG1`, Base: "full", Covers: 5})
 		}, nil, ""},
 		{"circular logging", func(_, l *org.Org) { l.StorageGroups[0].CircularLogging = true }, []string{"circular_logging"}, "cannot roll forward"},
+		// After a restore onto a rebuilt server the stream starts again
+		// past a gap: the plan says to take a full backup, so must check.
+		{"the log stream restarted after the backup", func(_, l *org.Org) {
+			l.StorageGroups[0].Health = &org.LogHealth{FolderExists: true, OnDisk: org.LogRange{Low: 9, High: 12}, Checkpoint: 12}
+		}, []string{"backup_cannot_roll_forward"}, "rolls forward only to log generation 3: generation 4 is missing"},
+		{"a damaged generation after the backup", func(_, l *org.Org) {
+			l.StorageGroups[0].Health = &org.LogHealth{FolderExists: true, OnDisk: org.LogRange{Low: 1, High: 8}, Corrupt: []uint32{6}, Checkpoint: 8}
+		}, []string{"backup_cannot_roll_forward"}, "generation 6 fails its checksums"},
+		{"restored since the newest full", func(_, l *org.Org) {
+			l.Databases[0].Health.LastFull = now.Add(-30 * 24 * time.Hour)
+		}, []string{"backup_before_restore"}, "it was restored since its newest full backup (full, "},
+		{"logs that continue the backup", func(_, l *org.Org) {
+			l.StorageGroups[0].Health = &org.LogHealth{FolderExists: true, OnDisk: org.LogRange{Low: 2, High: 8}, Checkpoint: 8}
+		}, nil, ""},
 		{"retention drift", func(_, l *org.Org) { l.Databases[0].DeletedItemRetention = ptr(org.Duration(7 * org.Day)) }, []string{"retention_drift"}, "deleted_item_retention is 7.00:00:00, the configuration says 14.00:00:00"},
 		{"retention left to Exchange", func(d, l *org.Org) {
 			d.Databases[0].MailboxRetention = nil

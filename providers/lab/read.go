@@ -209,6 +209,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	h.BadPages, _ = e.scan()
 	h.ItemsAtRisk = itemsAtRisk(e, h.BadPages)
 	h.Restore = pendingRestore(path, db.Name, hdr.Signature)
+	h.LastFull = stampTime(hdr.LastFull)
 	// A database whose restore is not recovered cannot be mounted, even if
 	// the file put in its place carries the signature of one that was.
 	h.Mounted = h.Restore == nil && st.isMounted(db.identity(), hdr)
