@@ -160,6 +160,15 @@ func (p *queuePlan) damage(h *org.QueueHealth) bool {
 		}
 		p.repair(h, pagesFail(h.BadPages)+" (JET -1018)", loss)
 		return true
+	case h.State == org.StateDirty && h.Running && !h.Logs.Usable(runningNeeds(h)):
+		// The service runs, but the messages logged since the checkpoint
+		// are only in trn logs that cannot be read: they are lost, and a
+		// stop or a crash shows it. Repaired now, the loss stated.
+		need := runningNeeds(h)
+		gone := missingIn(h.Logs, need)
+		p.repair(h, fmt.Sprintf("MSExchangeTransport runs, but mail.que needs trn generations %s and %s", need, gone),
+			fmt.Sprintf("the messages logged in trn generations %s and not yet written to %s", need, file))
+		return true
 	case h.State == org.StateDirty && !h.Running && h.Logs.Usable(h.LogRequired):
 		p.add(&providers.Step{Verb: providers.VerbReplayLogs, Args: p.args("log_file_prefix", "trn"),
 			Reason: fmt.Sprintf("mail.que is in dirty shutdown with every required trn log present (generations %s): soft recovery replays them, losing no message", h.LogRequired),
@@ -174,6 +183,16 @@ func (p *queuePlan) damage(h *org.QueueHealth) bool {
 		return true
 	}
 	return false
+}
+
+// runningNeeds is what a running queue database needs to recover from a
+// crash: its trn generations from the checkpoint on.
+func runningNeeds(h *org.QueueHealth) org.LogRange {
+	r := h.LogRequired
+	if h.Logs != nil {
+		r.Low = max(r.Low, h.Logs.Checkpoint)
+	}
+	return r
 }
 
 // repair is eseutil /p on mail.que: data_loss, planned only when allowed.

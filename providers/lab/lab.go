@@ -1,8 +1,11 @@
 package lab
 
 import (
+	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -96,8 +99,12 @@ func (l *Lab) ensure() error {
 }
 
 // formatVersion is the layout of the lab's files this exdr reads and
-// writes, stamped in directory.json.
-const formatVersion = 1
+// writes, stamped in directory.json. 2: directory.json carries its
+// checksum.
+const formatVersion = 2
+
+// noChecksum stands in for the checksum while it is computed.
+var noChecksum = strings.Repeat("0", 64)
 
 // ownFiles are what exdr keeps in a lab's folder besides the lab itself:
 // the lock and the journal (package backend), and unreadable locks set
@@ -140,7 +147,11 @@ func (l *Lab) Root() string { return l.root }
 
 // directory is what Active Directory holds about the organization.
 type directory struct {
-	FormatVersion int              `json:"format_version"`
+	FormatVersion int `json:"format_version"`
+	// Checksum is the SHA-256 of the file with this value zeroed: a byte
+	// changed outside exdr (a bad disk, a hand) is found, not read as a
+	// different organization.
+	Checksum      string           `json:"checksum"`
 	Organization  string           `json:"organization"`
 	Servers       []*dirServer     `json:"servers"`
 	StorageGroups []*dirStoreGroup `json:"storage_groups"`
@@ -284,14 +295,26 @@ func (l *Lab) loadDirectory() (*directory, error) {
 		return nil, fmt.Errorf("the lab at %s was written in format %d, and this exdr reads format %d: rebuild the lab (move the folder away and run exdr apply)",
 			l.root, d.FormatVersion, formatVersion)
 	}
+	field := []byte(`"checksum": "` + d.Checksum + `"`)
+	if len(d.Checksum) != len(noChecksum) || bytes.Count(b, field) != 1 {
+		return nil, fmt.Errorf("lab directory %s is damaged: its checksum is missing or garbled; restore it from a copy of the lab", filepath.Join(l.root, directoryFile))
+	}
+	zeroed := bytes.Replace(b, field, []byte(`"checksum": "`+noChecksum+`"`), 1)
+	if sum := sha256.Sum256(zeroed); hex.EncodeToString(sum[:]) != d.Checksum {
+		return nil, fmt.Errorf("lab directory %s is damaged: it does not match its checksum (changed outside exdr, or a bad disk); restore it from a copy of the lab", filepath.Join(l.root, directoryFile))
+	}
 	return &d, nil
 }
 
 func (l *Lab) saveDirectory(d *directory) error {
+	d.Checksum = noChecksum
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return err
 	}
+	sum := sha256.Sum256(append(b, '\n'))
+	d.Checksum = hex.EncodeToString(sum[:])
+	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
 	path := filepath.Join(l.root, directoryFile)
 	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
 		return err

@@ -60,7 +60,7 @@ func TestLabOfAnotherFormatIsRefused(t *testing.T) {
 	l := newLab(t)
 	path := filepath.Join(l.Root(), directoryFile)
 	b, _ := os.ReadFile(path)
-	os.WriteFile(path, []byte(strings.Replace(string(b), `"format_version": 1`, `"format_version": 7`, 1)), 0o644)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `"format_version": 2`, `"format_version": 7`, 1)), 0o644)
 	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "rebuild the lab") {
 		t.Errorf("read: %v, want a refusal saying to rebuild the lab", err)
 	}
@@ -83,5 +83,19 @@ func TestFolderThatIsNotALabIsRefused(t *testing.T) {
 	os.WriteFile(filepath.Join(empty, "journal.jsonl"), nil, 0o644)
 	if _, err := Init(empty, "Test"); err != nil {
 		t.Errorf("a folder with only a journal: %v", err)
+	}
+}
+
+// A byte of directory.json changed (a bad disk, a hand) is found by its
+// checksum: the lab does not read a different organization from it.
+func TestDirectoryChecksum(t *testing.T) {
+	l := newLab(t)
+	path := filepath.Join(l.Root(), directoryFile)
+	b, _ := os.ReadFile(path)
+	i := strings.Index(string(b), `"SG1"`)
+	b[i+3] = '2' // SG1 becomes SG2
+	os.WriteFile(path, b, 0o644)
+	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "does not match its checksum") {
+		t.Errorf("read: %v, want the directory named damaged", err)
 	}
 }

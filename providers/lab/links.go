@@ -1,10 +1,12 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // LinkError is a symbolic link found where the lab keeps a file or folder
@@ -81,4 +83,29 @@ func (l *Lab) scanLinks(dir string, depth int) error {
 		}
 	}
 	return nil
+}
+
+// linkNotes gathers the links inspection jobs run into (they run in
+// parallel); Read fails with the first.
+type linkNotes struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (n *linkNotes) note(err error) {
+	var le *LinkError
+	if !errors.As(err, &le) {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.err == nil {
+		n.err = err
+	}
+}
+
+func (n *linkNotes) first() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.err
 }

@@ -150,7 +150,12 @@ func (s *logStream) writeChk(cp, newest uint32) error {
 }
 
 func (s *logStream) readChk() (cp, newest uint32, err error) {
-	b, err := os.ReadFile(s.chkPath())
+	f, err := openFile(s.chkPath(), os.O_RDONLY, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 64))
+	f.Close()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -186,6 +191,9 @@ func (s *logStream) generations() ([]uint32, error) {
 		hex, ok := strings.CutPrefix(name, s.prefix)
 		if !ok || !strings.HasSuffix(hex, ".log") || len(hex) != 12 {
 			continue
+		}
+		if e.Type()&os.ModeSymlink != 0 {
+			return nil, &LinkError{Path: filepath.Join(s.dir, name)}
 		}
 		n, err := strconv.ParseUint(hex[:8], 16, 32)
 		if err == nil && n > 0 {
@@ -353,6 +361,16 @@ func (s *logStream) current() (uint32, error) {
 // sequence starts at 1.
 func (s *logStream) ensureCurrent() (uint32, error) {
 	if cur, err := s.current(); err == nil {
+		// The checkpoint knows of a newer generation that is gone (the
+		// current log was lost): the stream goes on after it, never back
+		// into a closed one.
+		if _, newest, cerr := s.readChk(); cerr == nil && newest > cur {
+			next := newest + 1
+			if err := s.newGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
+				return 0, err
+			}
+			return next, nil
+		}
 		return cur, nil
 	}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
@@ -423,21 +441,29 @@ func (s *logStream) replay(from uint32, fn func(record) error) error {
 // collects, for each database signature, the newest logged image of its
 // catalog page from the checkpoint on (what the store shows of a database
 // whose catalog change has not reached its page).
-func (s *logStream) inspect() (*org.LogHealth, map[uint64]record) {
+func (s *logStream) inspect() (*org.LogHealth, map[uint64]record, error) {
 	catalogs := map[uint64]record{}
 	h := &org.LogHealth{Prefix: s.prefix}
 	if st, err := os.Stat(s.dir); err != nil || !st.IsDir() {
-		return h, catalogs
+		return h, catalogs, nil
 	}
 	h.FolderExists = true
 	var newest uint32
-	h.Checkpoint, newest, _ = s.readChk()
+	var err error
+	h.Checkpoint, newest, err = s.readChk()
+	var le *LinkError
+	if errors.As(err, &le) {
+		return h, catalogs, err
+	}
 	gens, err := s.generations()
+	if errors.As(err, &le) {
+		return h, catalogs, err
+	}
 	if err != nil || len(gens) == 0 {
 		for g := h.Checkpoint; g > 0 && g <= max(newest, h.Checkpoint); g++ {
 			h.Missing = append(h.Missing, g) // the stream must hold its checkpoint's generation and every later one
 		}
-		return h, catalogs
+		return h, catalogs, nil
 	}
 	h.OnDisk = org.LogRange{Low: gens[0], High: gens[len(gens)-1]}
 	present := make(map[uint32]bool, len(gens))
@@ -471,7 +497,7 @@ func (s *logStream) inspect() (*org.LogHealth, map[uint64]record) {
 			h.Missing = append(h.Missing, g)
 		}
 	}
-	return h, catalogs
+	return h, catalogs, nil
 }
 
 // setAsideLogs moves a storage group's damaged current generations (from

@@ -67,6 +67,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 
 	var jobs []func()
+	// A link planted where the lab keeps its files is refused by name,
+	// never read as damage to recover from.
+	links := &linkNotes{}
 	catalogs := make([]map[uint64]record, len(d.StorageGroups))
 	sgIndex := map[string]int{}
 	for i, sg := range d.StorageGroups {
@@ -89,8 +92,11 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		o.StorageGroups = append(o.StorageGroups, live)
 		jobs = append(jobs, func() {
 			if s, err := l.stream(sg); err == nil {
-				live.Health, catalogs[i] = s.inspect()
+				var ierr error
+				live.Health, catalogs[i], ierr = s.inspect()
+				links.note(ierr)
 			} else {
+				links.note(err)
 				live.Health = &org.LogHealth{Prefix: sg.Prefix}
 			}
 		})
@@ -103,7 +109,13 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 	newest := make(map[string]uint32, len(o.StorageGroups))
 	for _, sg := range o.StorageGroups {
-		newest[sg.Identity().Key()] = sg.Health.OnDisk.High
+		// The newest generation the stream has started, even one now
+		// gone: a database needs it as much as any other.
+		n := sg.Health.OnDisk.High
+		for _, g := range sg.Health.Missing {
+			n = max(n, g)
+		}
+		newest[sg.Identity().Key()] = n
 	}
 	jobs = jobs[:0]
 	cats := make([]*catalog, len(d.Databases))
@@ -120,9 +132,19 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		if j, ok := sgIndex[org.Identity(db.StorageGroup).Key()]; ok {
 			logged = catalogs[j]
 		}
-		jobs = append(jobs, func() { live.Health, cats[i] = l.inspectDatabase(db, sg, st, cur, logged) })
+		jobs = append(jobs, func() {
+			live.Health, cats[i] = l.inspectDatabase(db, sg, st, cur, logged)
+			if path, err := l.HostPath(live.Server(), db.EdbFilePath); err != nil {
+				links.note(err)
+			} else if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+				links.note(&LinkError{Path: path})
+			}
+		})
 	}
 	if err := runParallel(ctx, jobs); err != nil {
+		return nil, err
+	}
+	if err := links.first(); err != nil {
 		return nil, err
 	}
 	o.Mailboxes = liveMailboxes(d, cats)

@@ -43,7 +43,7 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 	mu := l.streamLock(q.stream.dir)
 	mu.Lock()
 	defer mu.Unlock()
-	h.Logs, _ = q.stream.inspect()
+	h.Logs, _, _ = q.stream.inspect()
 	fi, err := os.Stat(q.path)
 	if err != nil {
 		return
@@ -59,6 +59,9 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 	if e.hdr.State == org.StateDirty {
 		h.LogRequired = e.hdr.LogRequired
 		h.LogRequired.High = max(h.LogRequired.High, h.Logs.OnDisk.High)
+		for _, g := range h.Logs.Missing {
+			h.LogRequired.High = max(h.LogRequired.High, g) // a generation started, now gone
+		}
 	}
 	h.BadPages, _ = e.scan()
 	h.MessagesAtRisk = itemsAtRisk(e, h.BadPages)

@@ -25,7 +25,24 @@ func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Ste
 	case providers.VerbReplayLogs:
 		err = l.offlineQueue(server, func(q *queueContext) error { return l.recoverQueue(q) })
 	case providers.VerbRepairDatabase:
-		err = l.offlineQueue(server, func(q *queueContext) error { return l.repairFile(ctx, q.target(), progress) })
+		err = l.offlineQueue(server, func(q *queueContext) error {
+			if err := l.repairFile(ctx, q.target(), progress); err != nil {
+				return err
+			}
+			// The repaired mail.que needs no log, and the old trn logs (the
+			// damaged one among them) would stop the service's start: they
+			// are set aside, kept, and the service starts a new stream.
+			var logs []string
+			for _, f := range queueFiles(q)[1:] {
+				if _, err := os.Lstat(f); err == nil {
+					logs = append(logs, f)
+				}
+			}
+			if len(logs) == 0 {
+				return nil
+			}
+			return moveFiles(logs, l.asideDir(q, "repaired-logs"))
+		})
 	case providers.VerbDefragment:
 		err = l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(ctx, q.target(), progress) })
 	case providers.VerbMoveQueueDatabase:

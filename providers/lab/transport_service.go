@@ -96,9 +96,12 @@ func (l *Lab) stopTransport(server string) error {
 	if e, err := openEDB(q.path, true); err == nil {
 		err := l.flushQueue(q, e, org.StateClean)
 		e.Close()
-		if err != nil {
+		if err != nil && !errors.Is(err, errCorruptLog) && !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "is missing") {
 			return err
 		}
+		// A trn generation it needs cannot be read: the service stops
+		// without writing those changes, leaving mail.que in dirty
+		// shutdown for the repair the plan makes.
 	}
 	q.svc.Running = false
 	return l.saveTransport(q.server, q.svc)
