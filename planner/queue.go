@@ -151,6 +151,9 @@ func (p *queuePlan) damage(h *org.QueueHealth) bool {
 	case !h.FileExists:
 		if h.Running {
 			p.stop("mail.que is gone from under the running service")
+			// The queue database is never backed up: what it held is gone.
+			p.b.plan.Losses = append(p.b.plan.Losses, Loss{Address: p.addr,
+				What: fmt.Sprintf("every message %s held: it is gone from under the running service, and a queue database has no backup", file)})
 		}
 		return false
 	case len(h.BadPages) > 0:

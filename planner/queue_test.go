@@ -193,3 +193,19 @@ func TestQueueDatabaseNotShown(t *testing.T) {
 		t.Fatalf("notes: %s", notes)
 	}
 }
+
+// mail.que gone from under a running service: the new one is started,
+// and the plan says what the old one held is lost (it said nothing was).
+func TestQueueDatabaseGoneWhileRunning(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	h := liveQueue(live, "HUB01")
+	h.FileExists, h.State = false, 0
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if len(p.Losses) != 1 || p.Losses[0].Address != "queue_database.HUB01" || !strings.Contains(p.Losses[0].What, "every message") {
+		t.Errorf("losses %+v, want every message of HUB01's mail.que stated", p.Losses)
+	}
+}

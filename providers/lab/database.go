@@ -227,6 +227,9 @@ func moveAside(path string, now time.Time) (string, error) {
 // returns the path the file takes there.
 func asidePath(path string, now time.Time) (string, error) {
 	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
+	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

@@ -99,3 +99,15 @@ func TestDirectoryChecksum(t *testing.T) {
 		t.Errorf("read: %v, want the directory named damaged", err)
 	}
 }
+
+// transport.json gone from a hub Setup finished: an error naming it, not
+// a queue database read as missing (whose plan said nothing was lost).
+func TestTransportStateGone(t *testing.T) {
+	l := newHubLab(t)
+	if err := os.Remove(l.transportPath("HUB01")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "transport.json") {
+		t.Errorf("read: %v, want an error naming transport.json", err)
+	}
+}

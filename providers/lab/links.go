@@ -109,3 +109,15 @@ func (n *linkNotes) first() error {
 	defer n.mu.Unlock()
 	return n.err
 }
+
+// refuseLinks refuses any of the paths that is a symbolic link: the
+// folders the lab makes for itself (exdr-aside, exdr-restore) inside a
+// checked one, where a planted link would lead its writes outside.
+func refuseLinks(paths ...string) error {
+	for _, p := range paths {
+		if st, err := os.Lstat(p); err == nil && st.Mode()&os.ModeSymlink != 0 {
+			return &LinkError{Path: p}
+		}
+	}
+	return nil
+}

@@ -128,3 +128,29 @@ func treeStamp(t *testing.T, path string) string {
 	})
 	return b.String()
 }
+
+// A link planted as the exdr-aside folder (or the restore folder) is
+// refused: what exdr sets aside is never written through it.
+func TestPlantedAsideFolderIsRefused(t *testing.T) {
+	for _, folder := range []string{"exdr-aside", "exdr-restore"} {
+		t.Run(folder, func(t *testing.T) {
+			l, full, incr := chainLab(t)
+			path, _ := l.DatabaseFile(db1)
+			outside := t.TempDir()
+			if err := os.Symlink(outside, filepath.Join(filepath.Dir(path), folder)); err != nil {
+				t.Skip(err)
+			}
+			os.WriteFile(path, []byte("damaged"), 0o644) // something to set aside
+			ctx := context.Background()
+			l.Apply(ctx, &providers.Step{Verb: providers.VerbAllowFileRestore, Identity: db1, Args: map[string]string{"value": "true"}}, nil)
+			err := l.Apply(ctx, &providers.Step{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": full.ID + "," + incr.ID}}, nil)
+			var le *LinkError
+			if !errors.As(err, &le) {
+				t.Errorf("restore through a planted %s: %v, want a LinkError", folder, err)
+			}
+			if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+				t.Errorf("written outside the lab: %v", entries)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -22,8 +23,14 @@ func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 		}
 		live := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath, Health: &org.QueueHealth{}}
 		out = append(out, live)
-		if _, err := l.loadTransport(s.Name); err != nil {
+		t, err := l.loadTransport(s.Name)
+		if err != nil {
 			return nil, err // damaged: never read as "no queue database"
+		}
+		if _, werr := os.Lstat(l.setupWatermark(s.Name)); t == nil && werr != nil {
+			// Setup finished, so the service's state must be there.
+			return nil, fmt.Errorf("the transport service's state %s is gone from %s, a Hub or Edge Transport server that Setup finished: "+
+				"put it back from a copy of the lab (exdr will not read the server's queue database as missing)", l.transportPath(s.Name), s.Name)
 		}
 		q, err := l.queue(s.Name)
 		if err != nil {

@@ -58,7 +58,11 @@ func restorePaths(c *dbContext) (marker, logs string, err error) {
 		return "", "", err
 	}
 	dir := filepath.Dir(c.path)
-	return filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name), nil
+	marker, logs = filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name)
+	if err := refuseLinks(marker, filepath.Dir(logs), logs); err != nil {
+		return "", "", err
+	}
+	return marker, logs, nil
 }
 
 // restoreBackup puts a backup chain's copy of the database in place of

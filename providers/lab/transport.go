@@ -211,6 +211,9 @@ func setAsideStream(s *logStream, now time.Time) error {
 		return err
 	}
 	dir := filepath.Join(s.dir, "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
+	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -113,6 +113,9 @@ func queueFiles(q *queueContext) []string {
 // moveFiles renames each file that exists into dir, refusing to replace
 // any file there.
 func moveFiles(files []string, dir string) error {
+	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
