@@ -380,7 +380,12 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 		path := filepath.Join(l.root, backupsDir, e.Name(), "manifest.json")
 		b, err := os.ReadFile(path)
 		if errors.Is(err, os.ErrNotExist) {
-			continue // an interrupted set: never a backup
+			// A backup that fails removes its set; one without a manifest
+			// was killed mid-way or damaged since: listed, never used.
+			m := l.setFromName(e.Name())
+			m.Unreadable = fmt.Sprintf("it has no manifest (%s): a backup killed before it finished, or a set damaged since", path)
+			out = append(out, &m)
+			continue
 		}
 		var m Manifest
 		if err == nil {

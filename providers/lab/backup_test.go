@@ -308,3 +308,16 @@ func TestZeroedManifestIsADamagedSet(t *testing.T) {
 		t.Fatalf("catalog %+v, want the set listed as damaged", o.Backups)
 	}
 }
+
+// A set whose manifest is gone is listed as damaged, never dropped.
+func TestSetWithoutManifestIsListed(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	full := backup(t, l, org.BackupFull)
+	os.Remove(filepath.Join(l.setDir(full.ID), "manifest.json"))
+	sets, err := l.Backups()
+	if err != nil || len(sets) != 1 || sets[0].ID != full.ID || !strings.Contains(l.Verify(sets[0]), "no manifest") || sets[0].StorageGroup != string(sg1) {
+		t.Fatalf("catalog %+v (%v), want the set listed, damaged", sets, err)
+	}
+}
