@@ -156,7 +156,7 @@ func objectives(p *Plan) []string {
 }
 
 // rpoVerdict measures a loss against the RPO: the changes lost span from
-// when the loss starts to when the organization was read.
+// when the loss starts to, at most, when the organization was read.
 func rpoVerdict(l Loss, readAt time.Time, rpo time.Duration) string {
 	if l.Since.IsZero() || readAt.IsZero() || readAt.Before(l.Since) {
 		return fmt.Sprintf("(objective: at most %s lost; how long this loss spans is not known)", RoundEstimate(rpo))
@@ -166,7 +166,9 @@ func rpoVerdict(l Loss, readAt time.Time, rpo time.Duration) string {
 	if span > rpo {
 		verdict = "OVER"
 	}
-	return fmt.Sprintf("(about %s of changes; objective at most %s: %s)", RoundEstimate(span), RoundEstimate(rpo), verdict)
+	// The disaster's own moment is not known: the span runs to when the
+	// organization was read, an upper bound.
+	return fmt.Sprintf("(up to %s of changes, to when the organization was read; objective at most %s: %s)", RoundEstimate(span), RoundEstimate(rpo), verdict)
 }
 
 func plural(n int, word string) string {
