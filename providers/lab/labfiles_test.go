@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,5 +110,36 @@ func TestTransportStateGone(t *testing.T) {
 	}
 	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "transport.json") {
 		t.Errorf("read: %v, want an error naming transport.json", err)
+	}
+}
+
+// An Edge server's ADAM store unreadable (gone, zeroed) is an error
+// naming it: read as an Edge to subscribe, every apply failed.
+func TestEdgeConfigurationStoreUnreadable(t *testing.T) {
+	l := newLab(t)
+	if err := l.Apply(context.Background(), &providers.Step{Verb: providers.VerbCreateServer, Identity: "EDGE01",
+		Args: map[string]string{"server": "EDGE01", "roles": "edge_transport"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(l.adamPath("EDGE01"), make([]byte, 100), 0o644)
+	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "adam.xml") {
+		t.Errorf("read: %v, want an error naming adam.xml", err)
+	}
+}
+
+// A link in mail.que's place is refused at Read, by name.
+func TestQueueDatabaseLinkRefusedAtRead(t *testing.T) {
+	l := newHubLab(t)
+	q, err := l.queue("HUB01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Rename(q.path, q.path+".moved")
+	if err := os.Symlink(q.path+".moved", q.path); err != nil {
+		t.Skip(err)
+	}
+	var le *LinkError
+	if _, err := New(l.Root(), "").Read(context.Background()); !errors.As(err, &le) {
+		t.Errorf("read: %v, want a LinkError", err)
 	}
 }

@@ -574,3 +574,35 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 	}
 	return s.setCheckpoint(next)
 }
+
+// setAsideGenerations moves every generation of a stream into dir and
+// starts the one after the newest the stream has known, with the
+// checkpoint on it: the numbering goes on, so no new record can sort
+// before an old one.
+func setAsideGenerations(s *logStream, dir string) error {
+	gens, err := s.generations()
+	if err != nil {
+		return err
+	}
+	newest := uint32(0)
+	var move []string
+	for _, g := range gens {
+		move = append(move, s.logPath(g))
+		newest = max(newest, g)
+	}
+	if _, chkNewest, err := s.readChk(); err == nil {
+		newest = max(newest, chkNewest)
+	}
+	if len(move) > 0 {
+		if err := moveFiles(move, dir); err != nil {
+			return err
+		}
+	}
+	if newest == 0 {
+		return nil // nothing was ever logged: the service starts the stream
+	}
+	if err := s.newGeneration(newest + 1); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return s.setCheckpoint(newest + 1)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"slices"
@@ -48,6 +49,13 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		if s.Roles.Has(org.RoleEdgeTransport) {
 			live.Edge = &org.EdgeSettings{}
 			c, err := l.EdgeConfigOf(s.Name)
+			if err != nil && h.Up && !h.SetupIncomplete {
+				// ADAM is the Edge's configuration store: unreadable on a
+				// running server, it is not read as a server to subscribe.
+				return nil, fmt.Errorf("the Edge Transport server %s's configuration store (ADAM, %s) cannot be read: %v; "+
+					"put it back from a copy of the lab, or rebuild the server from its export (exdr lab break lose-server %s, then exdr apply)",
+					s.Name, l.adamPath(s.Name), err, s.Name)
+			}
 			if err == nil && h.Up {
 				live.Edge.ConfigHash = EdgeConfigHash(c)
 				live.Edge.Fresh = live.Edge.ConfigHash == EdgeConfigHash(defaultEdgeConfig(s.Name))

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -33,33 +34,45 @@ func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 				"put it back from a copy of the lab (exdr will not read the server's queue database as missing)", l.transportPath(s.Name), s.Name)
 		}
 		q, err := l.queue(s.Name)
+		var le *LinkError
+		if errors.As(err, &le) {
+			return nil, err
+		}
 		if err != nil {
 			continue // no transport service: never installed by this lab
 		}
 		live.Path, live.LoggingPath = q.svc.QueuePath, q.svc.LoggingPath
-		l.inspectQueue(q, live.Health)
+		if err := refuseLinks(q.path, q.stream.chkPath()); err != nil {
+			return nil, err
+		}
+		if err := l.inspectQueue(q, live.Health); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
 // inspectQueue reads mail.que as eseutil /mh and /k would, and its queues
 // as Get-Queue lists them.
-func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
+func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
 	h.OwnAside, h.DrainingFrom = q.svc.OwnAside != "", q.svc.DrainingFrom
 	mu := l.streamLock(q.stream.dir)
 	mu.Lock()
 	defer mu.Unlock()
-	h.Logs, _, _ = q.stream.inspect()
+	var ierr error
+	if h.Logs, _, ierr = q.stream.inspect(); ierr != nil {
+		return ierr // a link where a trn log or the checkpoint should be
+	}
 	fi, err := os.Stat(q.path)
 	if err != nil {
-		return
+		return nil
 	}
 	h.FileExists, h.Size = true, org.Size(fi.Size())
 	e, err := openEDB(q.path, false)
 	if err != nil {
 		h.BadPages = []uint32{0}
-		return
+		return nil
 	}
 	defer e.Close()
 	h.State, h.Pages = e.hdr.State, int(e.hdr.Pages)
@@ -73,12 +86,12 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 	h.BadPages, _ = e.scan()
 	h.MessagesAtRisk = itemsAtRisk(e, h.BadPages)
 	if len(h.BadPages) > 0 {
-		return
+		return nil
 	}
 	// A running or crashed database's latest changes are in its logs.
 	v, err := loadView(e, q.stream, e.hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
 	if err != nil {
-		return
+		return nil
 	}
 	empty := 0
 	for n := uint32(2); n <= v.count; n++ {
@@ -92,7 +105,7 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 	}
 	items, err := v.items()
 	if err != nil {
-		return
+		return nil
 	}
 	h.Messages = len(items)
 	queues := map[string]*org.Queue{}
@@ -134,4 +147,5 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) {
 		h.Queues = append(h.Queues, qu)
 	}
 	slices.SortFunc(h.Queues, func(a, b *org.Queue) int { return strings.Compare(a.Identity, b.Identity) })
+	return nil
 }

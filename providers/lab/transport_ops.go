@@ -31,17 +31,10 @@ func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Ste
 			}
 			// The repaired mail.que needs no log, and the old trn logs (the
 			// damaged one among them) would stop the service's start: they
-			// are set aside, kept, and the service starts a new stream.
-			var logs []string
-			for _, f := range queueFiles(q)[1:] {
-				if _, err := os.Lstat(f); err == nil {
-					logs = append(logs, f)
-				}
-			}
-			if len(logs) == 0 {
-				return nil
-			}
-			return moveFiles(logs, l.asideDir(q, "repaired-logs"))
+			// are set aside, kept, and the stream goes on at the next
+			// generation (never back to 1: pages and the attach position
+			// carry log positions that must stay older than new ones).
+			return setAsideGenerations(q.stream, l.asideDir(q, "repaired-logs"))
 		})
 	case providers.VerbDefragment:
 		err = l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(ctx, q.target(), progress) })

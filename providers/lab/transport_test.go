@@ -288,3 +288,55 @@ func TestMovingTheQueueDatabaseKeepsItsMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// After a repair (its old trn logs set aside), the service's changes to
+// mail.que must still count: the stream goes on at the next generation,
+// never back to 1. TestRandomDamage's seed 120 (a byte flipped in
+// mail.que) found messages delivered again and again and never leaving
+// the queue when it went back to 1; this test keeps the behaviour, though
+// it does not reach that state itself.
+func TestQueueChangesAfterARepairCount(t *testing.T) {
+	l := newHubLab(t)
+	// First enough mail through the hub, delivered, for its trn logs to
+	// run to later generations; then DB1 dismounted, and 20 queued.
+	apply(t, l, providers.VerbMount, db1)
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 1500, Seed: 4})
+	apply(t, l, providers.VerbDismount, db1)
+	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 10, Seed: 5})
+	before := inspectItems(t, l)
+	queueStep(t, l, providers.VerbStopTransport, "HUB01", nil)
+	if err := l.CorruptQueuePage("HUB01", 3); err != nil {
+		t.Fatal(err)
+	}
+	at := queueHealth(t, l, "HUB01")
+	if err := queueStep(t, l, providers.VerbRepairDatabase, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, l, providers.VerbMount, db1)
+	if err := queueStep(t, l, providers.VerbRetryQueue, "HUB01", map[string]string{"queues": "MBX01"}); err != nil {
+		t.Fatalf("Retry-Queue after the repair: %v", err)
+	}
+	if h := queueHealth(t, l, "HUB01"); h.Messages != 0 {
+		t.Fatalf("%d messages still queued after the retry", h.Messages)
+	}
+	want := before + 20 - at.MessagesAtRisk
+	if got := inspect(t, l).Items(); got != want {
+		t.Fatalf("DB1 holds %d items, want %d", got, want)
+	}
+	queueStep(t, l, providers.VerbRetryQueue, "HUB01", map[string]string{"queues": "MBX01"})
+	if got := inspect(t, l).Items(); got != want {
+		t.Fatalf("a second retry delivered again: %d items, want %d", got, want)
+	}
+}
+
+func inspectItems(t *testing.T, l *Lab) int {
+	t.Helper()
+	in, err := l.Inspect(db1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in.Items()
+}
