@@ -80,6 +80,10 @@ type DatabaseHealth struct {
 	RepairCount int  // times eseutil /p has been run on it
 	Mounted     bool // the Information Store has it mounted
 	Size        Size
+	// Foreign names the database whose file stands at this one's path
+	// (its header says so: files swapped or copied by hand); BadPages
+	// then holds page 0, as the file cannot serve this database.
+	Foreign string
 	// LastFull is the header's Previous Full Backup (eseutil /mh): the
 	// newest full backup the file itself records; zero when none. A
 	// file restored since its newest full backup records an older one.

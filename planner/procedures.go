@@ -238,7 +238,11 @@ func (b *builder) database(db *org.Database) {
 			b.lostFile(db, parent, mount)
 		}
 	case len(h.BadPages) > 0:
-		if !recover(pagesFail(h.BadPages) + " (JET -1018)") {
+		damage := pagesFail(h.BadPages) + " (JET -1018)"
+		if h.Foreign != "" {
+			damage = fmt.Sprintf("the file at its path is not this database's: its header names %s (swapped or copied by hand)", h.Foreign)
+		}
+		if !recover(damage) {
 			b.badPages(db, h, parent, mount)
 		}
 	case h.Mounted && !sgHealth.Usable(needsWhileMounted(h, sgHealth)):

@@ -394,6 +394,9 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 		if err == nil && m.ID != e.Name() {
 			err = fmt.Errorf("it names the set %q", m.ID)
 		}
+		if err == nil && m.FormatVersion != 1 {
+			err = fmt.Errorf("its format_version is %d, not 1", m.FormatVersion)
+		}
 		if err != nil {
 			// A set whose manifest is damaged is shown as such, never
 			// dropped without a word.

@@ -225,6 +225,10 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	hdr := e.hdr
 	if !strings.EqualFold(hdr.Identity, string(db.identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
 		h.BadPages = []uint32{0} // another database's file stands at this path
+		h.Foreign = hdr.Identity
+		if strings.EqualFold(hdr.Identity, string(db.identity())) {
+			h.Foreign = string(db.identity()) + " of another log stream (a copy from elsewhere)"
+		}
 		return h, nil
 	}
 	h.State, h.Pages, h.RepairCount = hdr.State, int(hdr.Pages), int(hdr.RepairCount)
