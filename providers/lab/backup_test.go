@@ -321,3 +321,30 @@ func TestSetWithoutManifestIsListed(t *testing.T) {
 		t.Fatalf("catalog %+v (%v), want the set listed, damaged", sets, err)
 	}
 }
+
+// A backup's copy of a mounted database put over its file by hand carries
+// the live file's signature, but not what the store has flushed since:
+// it is not read as the attached file (the plan said "No changes", and
+// dismount, traffic and backup then failed on a missing log).
+func TestOldCopyOverAMountedDatabaseIsNotMounted(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	traffic(t, l, 5)
+	full := backup(t, l, org.BackupFull)
+	traffic(t, l, 8000) // generations, and checkpoints past the backup's
+	path, _ := l.DatabaseFile(db1)
+	copyBack, err := os.ReadFile(filepath.Join(l.setDir(full.ID), full.Databases[0].Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, copyBack, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := New(l.Root(), "").Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := org.NewIndex(o).Database(db1).Health; h.Mounted {
+		t.Fatalf("the old copy reads as mounted: %+v", h)
+	}
+}

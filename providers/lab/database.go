@@ -299,7 +299,7 @@ func (l *Lab) mount(id org.Identity) error {
 		return fmt.Errorf("a restore of %s is in progress (restore.env is in place): run hard recovery (eseutil /cc) before mounting", strings.Join(r.Sets, ", "))
 	}
 	if e.hdr.State == org.StateDirty {
-		if st.Mounted[mountKey(id)] == e.hdr.Signature {
+		if st.isMounted(id, e.hdr) {
 			return nil // mounted already
 		}
 		return fmt.Errorf("the database is in dirty shutdown (logs %d and later required): run soft recovery (eseutil /r) first", e.hdr.LogRequired.Low)
@@ -354,7 +354,7 @@ func (l *Lab) mount(id org.Identity) error {
 	if _, err := c.stream.append(pageRecord(e.hdr.Signature, 1, b)); err != nil {
 		return err
 	}
-	return l.updateStore(c.server, func(s *store) { s.Mounted[mountKey(id)] = e.hdr.Signature })
+	return l.updateStore(c.server, func(s *store) { s.attached(id, e.hdr) })
 }
 
 func readCatalog(e *edbFile) (*catalog, error) {
@@ -387,7 +387,7 @@ func (l *Lab) dismount(id org.Identity) error {
 		if _, mounted := st.Mounted[mountKey(id)]; mounted {
 			// The file went from under a mounted database: the store
 			// lets go of it, as it would after event 9519.
-			return l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) })
+			return l.updateStore(c.server, func(s *store) { s.detached(id) })
 		}
 		return nil
 	}
@@ -396,7 +396,7 @@ func (l *Lab) dismount(id org.Identity) error {
 		if e.hdr.State == org.StateDirty {
 			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
 		}
-		return l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) })
+		return l.updateStore(c.server, func(s *store) { s.detached(id) })
 	}
 	mu := l.streamLock(c.stream.dir)
 	mu.Lock()
@@ -407,7 +407,7 @@ func (l *Lab) dismount(id org.Identity) error {
 			// lets go of it without writing those changes (Exchange's
 			// would flush them from memory; the lab keeps none), leaving
 			// it in dirty shutdown for a restore or a repair.
-			return l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) })
+			return l.updateStore(c.server, func(s *store) { s.detached(id) })
 		}
 		return err
 	}
@@ -418,7 +418,7 @@ func (l *Lab) dismount(id org.Identity) error {
 	if err := e.f.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store) { delete(s.Mounted, mountKey(id)) }); err != nil {
+	if err := l.updateStore(c.server, func(s *store) { s.detached(id) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)

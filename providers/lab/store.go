@@ -15,6 +15,11 @@ import (
 // state a running service holds; a crash or a lost server loses it.
 type store struct {
 	Mounted map[string]uint64 `json:"mounted"` // identity key -> database signature
+	// Flushed is, per mounted database, the log generation its header
+	// was last brought up to (attach, checkpoint): an older copy of the
+	// same file put in its place by hand records an older one, and is not
+	// the file the store has attached.
+	Flushed map[string]uint32 `json:"flushed,omitempty"`
 }
 
 func (l *Lab) storePath(server string) string {
@@ -63,7 +68,24 @@ func mountKey(id org.Identity) string { return id.Key() }
 // isMounted is the one rule for "mounted": the store attached this very
 // file (its signature) and the file's header says it is attached.
 func (s *store) isMounted(id org.Identity, hdr *edbHeader) bool {
-	return s != nil && s.Mounted[mountKey(id)] == hdr.Signature && hdr.State == org.StateDirty
+	return s != nil && s.Mounted[mountKey(id)] == hdr.Signature && hdr.State == org.StateDirty &&
+		hdr.LogRequired.Low >= s.Flushed[mountKey(id)]
+}
+
+// attached records what the store attached: the file's signature and
+// the generation its header is brought up to.
+func (s *store) attached(id org.Identity, hdr *edbHeader) {
+	s.Mounted[mountKey(id)] = hdr.Signature
+	if s.Flushed == nil {
+		s.Flushed = map[string]uint32{}
+	}
+	s.Flushed[mountKey(id)] = hdr.LogRequired.Low
+}
+
+// detached forgets a database the store let go of.
+func (s *store) detached(id org.Identity) {
+	delete(s.Mounted, mountKey(id))
+	delete(s.Flushed, mountKey(id))
 }
 
 // mounted reports whether the store has a database's file attached now.

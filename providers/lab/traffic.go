@@ -171,6 +171,9 @@ func (l *Lab) checkpointIfDeep(c *dbContext, e *edbFile) error {
 	if err := e.f.Sync(); err != nil {
 		return err
 	}
+	if err := l.updateStore(c.server, func(s *store) { s.attached(c.db.identity(), e.hdr) }); err != nil {
+		return err
+	}
 	return l.advanceCheckpoint(c)
 }
 
