@@ -92,6 +92,22 @@ type DatabaseHealth struct {
 	// unfinished: restore.env is in its restore folder, so the database
 	// cannot mount until hard recovery (eseutil /cc) has run.
 	Restore *PendingRestore
+	// Created is when the file at the path was created: the header's
+	// DB Signature create time (eseutil /mh). A restore, a repair and a
+	// swap keep it; a database made anew in place of a lost one (dial
+	// tone, or Mount-Database creating an empty one) has a new one, so
+	// a file created after the newest backup that holds this database
+	// does not hold what that backup does. Zero when unknown.
+	Created time.Time
+	// Swap is set while a dial-tone swap of this database with its
+	// recovery database is under way (the swap's record lies beside the
+	// file): the swap finishes before anything else is done to either.
+	Swap *PendingSwap
+}
+
+// PendingSwap is a dial-tone swap begun and not finished.
+type PendingSwap struct {
+	RecoveryDatabase Identity // the recovery database it swaps with
 }
 
 // PendingRestore is a restore begun and not yet recovered.
@@ -213,6 +229,12 @@ func (db *Database) Facts() Facts {
 		}
 		f["bad_pages"] = uints(h.BadPages)
 		f["repair_count"] = strconv.Itoa(h.RepairCount)
+		if !h.Created.IsZero() {
+			f["created"] = h.Created.UTC().Format(time.RFC3339Nano)
+		}
+		if h.Swap != nil {
+			f["swap_pending"] = string(h.Swap.RecoveryDatabase)
+		}
 		if r := h.Restore; r != nil {
 			f["restore_pending"] = fmt.Sprintf("%s in place %v", strings.Join(r.Sets, ","), r.FilesInPlace)
 		}

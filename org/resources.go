@@ -218,6 +218,10 @@ type RecoveryHealth struct {
 	FileExists     bool
 	State          ShutdownState
 	Mounted        bool
+	// Created is the recovery database file's header create time (see
+	// DatabaseHealth.Created): after a dial-tone swap the recovery group
+	// holds the dial-tone file, created after production's.
+	Created time.Time
 }
 
 // Merge records a Restore-Mailbox done out of a recovery storage group:

@@ -222,6 +222,11 @@ func (b *builder) database(db *org.Database) {
 		return b.activate(db, h, damage, parent, mount) || b.restore(db, h, damage, parent, mount)
 	}
 	switch {
+	case h.Swap != nil:
+		// Before anything the files show: mid-swap, either path may hold
+		// the other database's file.
+		b.dialTone(db, h, nil, "", parent, mount, dialToneSwapping)
+		return
 	case h.Restore != nil && h.FileExists:
 		// Before anything the file itself shows: a restored file is dirty
 		// and looks soft-recoverable from the wrong logs.
@@ -261,6 +266,16 @@ func (b *builder) database(db *org.Database) {
 		}
 	case h.State == org.StateDirty && !h.Mounted:
 		b.dirty(db, h, sgHealth, parent, mount)
+		if c := b.historyInBackups(db, h); c != nil {
+			// A dial-tone database left dirty (killed as it mounted): once
+			// soft recovery has mounted it, the dial tone goes on.
+			recovered := *h
+			recovered.Mounted = true
+			b.dialTone(db, &recovered, c, b.historyDamage(db, h, c), b.lastStepOf(addr), mount, dialToneRunning)
+		}
+	case b.historyInBackups(db, h) != nil:
+		c := b.historyInBackups(db, h)
+		b.dialTone(db, h, c, b.historyDamage(db, h, c), parent, mount, dialToneRunning)
 	case !h.Mounted && db.Mounted:
 		mount(fmt.Sprintf("the database is dismounted (clean shutdown); the configuration says mounted = true"))
 	case h.Mounted && !db.Mounted:
@@ -269,6 +284,9 @@ func (b *builder) database(db *org.Database) {
 			Reason: "the database is mounted; the configuration says mounted = false", Effect: providers.Downtime,
 			Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(id))),
 		}), parent)
+	}
+	if r := b.swappedDialTone(db, h); r != nil {
+		b.finishSwappedDialTone(db, r)
 	}
 }
 

@@ -28,7 +28,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		b.note("%s: passed over %s.", db.Addr, s)
 	}
 	if b.dialToneWanted(db, c) {
-		b.dialTone(db, h, c, damage, parent, mount)
+		b.dialTone(db, h, c, damage, parent, mount, dialToneBegin)
 		return true
 	}
 	var need int64

@@ -113,6 +113,50 @@ var restores = []struct {
 			"mailbox_database.DB1.dial_tone:hard_recovery mailbox_database.DB1.dial_tone:swap_databases mailbox_database.DB1.dial_tone:restore_mailbox " +
 			"mailbox_database.DB1.dial_tone:remove_recovery_storage_group",
 		want: []string{"dial tone: an empty database takes its place at once", "users send and receive in the dial-tone database"}},
+	// A dial tone interrupted once the empty database stood: its file was
+	// created after the full backup, so the history is in the backups. The
+	// dial tone goes on from there (no second empty database, no restore
+	// over the dial-tone one), whatever the RTO.
+	{name: "restore_dial_tone_resumed", damage: func(l *org.Org) { liveDB(l, "DB1").Health.Created = t0.Add(7 * time.Hour) },
+		desired: func(d *org.Org) { d.Databases[0].Recovery.DialTone = true },
+		steps: "mailbox_database.DB1.dial_tone:create_recovery_storage_group " +
+			"mailbox_database.DB1.dial_tone:create_recovery_database mailbox_database.DB1.dial_tone:allow_file_restore mailbox_database.DB1.dial_tone:restore_backup " +
+			"mailbox_database.DB1.dial_tone:hard_recovery mailbox_database.DB1.dial_tone:swap_databases mailbox_database.DB1.dial_tone:restore_mailbox " +
+			"mailbox_database.DB1.dial_tone:remove_recovery_storage_group",
+		want: []string{"the file at E:\\Exchange\\SG1\\DB1.edb was created 2026-11-21 05:00:00Z, after full backup F1", "the history of MBX01\\SG1\\DB1 is in the backups, not in the file"}},
+	// The same, the dial-tone database dismounted: it is mounted first.
+	{name: "restore_dial_tone_resumed_dismounted", damage: func(l *org.Org) {
+		h := liveDB(l, "DB1").Health
+		h.Created, h.Mounted, h.State, h.LogRequired = t0.Add(7*time.Hour), false, org.StateClean, org.LogRange{}
+	},
+		steps: "mailbox_database.DB1:mount mailbox_database.DB1.dial_tone:create_recovery_storage_group " +
+			"mailbox_database.DB1.dial_tone:create_recovery_database mailbox_database.DB1.dial_tone:allow_file_restore mailbox_database.DB1.dial_tone:restore_backup " +
+			"mailbox_database.DB1.dial_tone:hard_recovery mailbox_database.DB1.dial_tone:swap_databases mailbox_database.DB1.dial_tone:restore_mailbox " +
+			"mailbox_database.DB1.dial_tone:remove_recovery_storage_group",
+		want: []string{"it is mounted so users send and receive in it while the history is restored"}},
+	// A file created before the full backup (restored, or the original)
+	// holds its history: nothing to do.
+	{name: "restore_created_before_backup", damage: func(l *org.Org) { liveDB(l, "DB1").Health.Created = t0.Add(-time.Hour) },
+		steps: ""},
+	// Killed inside the swap: the swap's record says so, and the swap
+	// finishes before anything else; then the merge and the removal.
+	{name: "restore_dial_tone_swap_interrupted", damage: func(l *org.Org) {
+		h := liveDB(l, "DB1").Health
+		h.FileExists, h.Mounted, h.Swap = false, false, &org.PendingSwap{RecoveryDatabase: `MBX01\Recovery Storage Group\DB1`}
+		l.RecoveryStorageGroups = append(l.RecoveryStorageGroups, &org.RecoveryStorageGroup{Name: "Recovery Storage Group", Server: "MBX01", Database: `MBX01\SG1\DB1`,
+			Health: &org.RecoveryHealth{DatabaseExists: true, FileExists: true, State: org.StateClean, Created: t0.Add(-time.Hour)}})
+	},
+		steps: "mailbox_database.DB1.dial_tone:swap_databases mailbox_database.DB1.dial_tone:restore_mailbox mailbox_database.DB1.dial_tone:remove_recovery_storage_group",
+		want:  []string{"a dial-tone swap of MBX01\\SG1\\DB1 and MBX01\\Recovery Storage Group\\DB1 was interrupted: it is finished"}},
+	// Killed after the swap: the recovery group holds the dial-tone
+	// file, newer than production's. Its mail is merged, the group goes.
+	{name: "restore_dial_tone_merge_pending", damage: func(l *org.Org) {
+		liveDB(l, "DB1").Health.Created = t0.Add(-time.Hour)
+		l.RecoveryStorageGroups = append(l.RecoveryStorageGroups, &org.RecoveryStorageGroup{Name: "Recovery Storage Group", Server: "MBX01", Database: `MBX01\SG1\DB1`,
+			Health: &org.RecoveryHealth{DatabaseExists: true, FileExists: true, State: org.StateClean, Created: t0.Add(7 * time.Hour)}})
+	},
+		steps: "mailbox_database.DB1.dial_tone:mount mailbox_database.DB1.dial_tone:restore_mailbox mailbox_database.DB1.dial_tone:remove_recovery_storage_group",
+		want:  []string{"a dial tone was interrupted after its swap: MBX01\\Recovery Storage Group\\DB1 holds the dial-tone database (created 2026-11-21 05:00:00Z, after the restored MBX01\\SG1\\DB1)"}},
 	{name: "restore_dial_tone_not_needed", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[0].Recovery.DialTone = true },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",

@@ -247,7 +247,7 @@ func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.V
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", db.Identity(), err)
 		}
-		h.FileExists, h.State, h.LogRequired, h.RepairCount = hd.FileExists, hd.State, hd.LogRequired, hd.RepairCount
+		h.FileExists, h.State, h.LogRequired, h.RepairCount, h.Created = hd.FileExists, hd.State, hd.LogRequired, hd.RepairCount, hd.Created
 		sets = stampedSets(db, hd.Backups)
 	}
 	db.Health = h

@@ -57,6 +57,10 @@ type Header struct {
 	State       org.ShutdownState
 	LogRequired org.LogRange
 	RepairCount int
+	// Created is the DB Signature's create time: when this file was made
+	// (a restore and a repair keep it; a database created anew, such as
+	// a dial-tone one, has its own).
+	Created time.Time
 	// Backups are the backup stamps the database carries: the last full,
 	// incremental and differential backup that included it.
 	Backups []Stamp
@@ -74,6 +78,9 @@ var (
 	mhState    = regexp.MustCompile(`(?m)^\s*State:\s*(.+?)\s*$`)
 	mhRequired = regexp.MustCompile(`(?m)^\s*Log Required:\s*(\d+)-(\d+)`)
 	mhRepair   = regexp.MustCompile(`(?m)^\s*Repair Count:\s*(\d+)`)
+	// "DB Signature: Create time:12/03/2010 21:20:08 Rand:715244149
+	// Computer:"; older eseutil prints the month and day unpadded.
+	mhCreated = regexp.MustCompile(`(?m)^\s*DB Signature:\s*Create time:\s*(\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d:\d\d)`)
 )
 
 // ParseHeader reads eseutil /mh's output. A file eseutil cannot find
@@ -105,6 +112,13 @@ func ParseHeader(out string) (*Header, error) {
 	}
 	if r := mhRepair.FindStringSubmatch(out); r != nil {
 		h.RepairCount, _ = strconv.Atoi(r[1])
+	}
+	if r := mhCreated.FindStringSubmatch(out); r != nil {
+		// The server's clock, read as UTC like the backup stamps it is
+		// compared with.
+		if t, err := time.Parse("1/2/2006 15:04:05", r[1]); err == nil {
+			h.Created = t.UTC()
+		}
 	}
 	for _, m := range mhBackup.FindAllStringSubmatch(out, -1) {
 		lo, _ := strconv.ParseUint(m[2], 10, 32)

@@ -1,6 +1,7 @@
 package ems
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -79,6 +80,13 @@ func TestParseHeader(t *testing.T) {
 	h, err := ParseHeader(mhDirty)
 	if err != nil || !h.FileExists || h.State != org.StateDirty || h.LogRequired != (org.LogRange{Low: 41, High: 43}) || h.RepairCount != 1 {
 		t.Fatalf("dirty: %+v, %v", h, err)
+	}
+	if !h.Created.Equal(time.Date(2026, 11, 20, 9, 14, 2, 0, time.UTC)) {
+		t.Fatalf("DB Signature create time: %v", h.Created)
+	}
+	old := "DB Signature: Create time:4/5/2000 17:48:52 Rand:769046 Computer:\nState: Consistent\n"
+	if h, err := ParseHeader(strings.Replace(old, "Consistent", "Clean Shutdown", 1)); err != nil || !h.Created.Equal(time.Date(2000, 4, 5, 17, 48, 52, 0, time.UTC)) {
+		t.Fatalf("unpadded create time: %+v, %v", h, err)
 	}
 	if len(h.Backups) != 1 || h.Backups[0].Type != org.BackupFull || h.Backups[0].Logs != (org.LogRange{Low: 38, High: 40}) ||
 		!h.Backups[0].Time.Equal(time.Date(2026, 11, 24, 22, 0, 5, 0, time.UTC)) {

@@ -204,8 +204,11 @@ func (l *Lab) createStorageGroup(step *providers.Step) error {
 			LogFolderPath:    step.Args["log_folder_path"],
 			SystemFolderPath: orDefault(step.Args["system_folder_path"], step.Args["log_folder_path"]),
 			CircularLogging:  step.Args["circular_logging"] == "true",
-			Prefix:           nextPrefix(d, server),
-			Signature:        newSignature(),
+			// In the same write as the group: a kill between two writes
+			// left an ordinary storage group by the recovery group's name.
+			Recovery:  step.Verb == providers.VerbCreateRecoveryGroup,
+			Prefix:    nextPrefix(d, server),
+			Signature: newSignature(),
 		}
 		d.addStorageGroup(sg)
 		return nil

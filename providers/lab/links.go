@@ -104,6 +104,15 @@ func (n *linkNotes) note(err error) {
 	}
 }
 
+// fail records an error that is not a link: a file the lab cannot read.
+func (n *linkNotes) fail(err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.err == nil {
+		n.err = err
+	}
+}
+
 func (n *linkNotes) first() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()

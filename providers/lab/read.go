@@ -146,6 +146,8 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 				links.note(err)
 			} else if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 				links.note(&LinkError{Path: path})
+			} else if live.Health.Swap, err = pendingSwap(path, db.Name); err != nil {
+				links.fail(err)
 			}
 		})
 	}
@@ -244,6 +246,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	h.ItemsAtRisk = itemsAtRisk(e, h.BadPages)
 	h.Restore = pendingRestore(path, db.Name, hdr.Signature)
 	h.LastFull = stampTime(hdr.LastFull)
+	h.Created = stampTime(hdr.Created)
 	// A database whose restore is not recovered cannot be mounted, even if
 	// the file put in its place carries the signature of one that was.
 	h.Mounted = h.Restore == nil && st.isMounted(db.identity(), hdr)
@@ -378,7 +381,7 @@ func (l *Lab) liveRecoveryGroups(d *directory, stores map[string]*store) []*org.
 				continue
 			}
 			if e, err := openEDB(path, false); err == nil {
-				r.Health.FileExists, r.Health.State = true, e.hdr.State
+				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.hdr.State, stampTime(e.hdr.Created)
 				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.identity(), e.hdr)
 				e.Close()
 			}

@@ -27,13 +27,7 @@ func (l *Lab) createRecoveryGroup(step *providers.Step) error {
 	if other != "" {
 		return fmt.Errorf("%s already has recovery storage group %s; Exchange 2007 allows one per server", server, other)
 	}
-	if err := l.createStorageGroup(step); err != nil {
-		return err
-	}
-	return l.updateDirectory(func(d *directory) error {
-		d.storageGroup(step.Identity).Recovery = true
-		return nil
-	})
+	return l.createStorageGroup(step)
 }
 
 // createRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:

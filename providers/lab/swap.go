@@ -2,6 +2,7 @@ package lab
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,56 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 )
+
+// swapRecord is what a dial-tone swap writes beside the production file
+// before it moves anything: which file (by its database signature) ends
+// where. A kill at any point leaves the record, and the files under the
+// two paths and the swap's own name; the next swap finishes from there,
+// and Read reports the swap as under way so that nothing else is done to
+// either database first. The record goes once both are mounted.
+type swapRecord struct {
+	RecoveryDatabase string `json:"recovery_database"`
+	Production       uint64 `json:"production"` // the restored file's signature
+	Recovery         uint64 `json:"recovery"`   // the dial-tone file's signature
+}
+
+func swapRecordPath(prodPath, name string) string {
+	return filepath.Join(filepath.Dir(prodPath), "exdr-swap-"+name+".json")
+}
+
+// readSwapRecord reads a swap record; a record of the earlier format
+// (written after a finished swap, with no recovery database) is no swap
+// under way.
+func readSwapRecord(path string) (*swapRecord, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r swapRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s cannot be read (%v): it records a dial-tone swap under way; see which file is where with eseutil /mh, then move the record aside", filepath.Base(path), err)
+	}
+	if r.RecoveryDatabase == "" {
+		return nil, os.ErrNotExist
+	}
+	return &r, nil
+}
+
+// pendingSwap reports the dial-tone swap under way for the database
+// whose file is at path, from its record.
+func pendingSwap(path, name string) (*org.PendingSwap, error) {
+	if pathElement("", name) != nil {
+		return nil, nil
+	}
+	r, err := readSwapRecord(swapRecordPath(path, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &org.PendingSwap{RecoveryDatabase: org.Identity(r.RecoveryDatabase)}, nil
+}
 
 // swapDatabases is the dial-tone swap (Database Recovery Management's
 // "swap databases"): the production database (the dial-tone one) and the
@@ -28,36 +79,22 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 	if err := pathElement("the database name", prod.db.Name); err != nil {
 		return err
 	}
-	marker := filepath.Join(filepath.Dir(prod.path), "exdr-swap-"+prod.db.Name+".json")
-	if b, err := os.ReadFile(marker); err == nil {
-		var done struct{ Production uint64 }
-		if json.Unmarshal(b, &done) == nil {
-			if e, err := openEDB(prod.path, false); err == nil {
-				same := e.hdr.Signature == done.Production
-				e.Close()
-				if same {
-					return nil // swapped already
-				}
-			}
-		}
-	}
 	for _, id := range []org.Identity{prod.db.identity(), rec.db.identity()} {
 		if err := l.dismount(id); err != nil {
 			return err
 		}
 	}
-	tmp := prod.path + ".exdr-swapping"
-	if err := os.Rename(prod.path, tmp); err != nil {
+	recordPath := swapRecordPath(prod.path, prod.db.Name)
+	r, err := readSwapRecord(recordPath)
+	if errors.Is(err, os.ErrNotExist) {
+		r, err = l.beginSwap(prod, rec, recordPath)
+	}
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(rec.path, prod.path); err != nil {
-		os.Rename(tmp, prod.path)
+	if err := finishRenames(prod.path, rec.path, prod.path+".exdr-swapping", filepath.Base(recordPath), r); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, rec.path); err != nil {
-		return err
-	}
-	var restoredSig uint64
 	for _, c := range []*dbContext{prod, rec} {
 		e, err := openEDB(c.path, true)
 		if err != nil {
@@ -68,23 +105,88 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 			return fmt.Errorf("%s is not in clean shutdown after the swap", c.db.identity())
 		}
 		e.hdr.Identity, e.hdr.LogStream, e.hdr.AttachLSN = string(c.db.identity()), c.sg.Signature, 0
-		if c == prod {
-			restoredSig = e.hdr.Signature
-		}
 		err = e.writeHeader()
+		if err == nil {
+			err = e.f.Sync()
+		}
 		e.Close()
 		if err != nil {
 			return err
 		}
-	}
-	b, _ := json.Marshal(struct{ Production uint64 }{restoredSig})
-	if err := writeFileAtomic(marker, b); err != nil {
-		return err
 	}
 	for _, id := range []org.Identity{prod.db.identity(), rec.db.identity()} {
 		if err := l.mount(id); err != nil {
 			return err
 		}
 	}
-	return nil
+	return os.Remove(recordPath)
+}
+
+// beginSwap checks both files are ready to swap and records the swap.
+func (l *Lab) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, error) {
+	sig := func(c *dbContext, what string) (uint64, error) {
+		e, err := openEDB(c.path, false)
+		if err != nil {
+			return 0, fmt.Errorf("%s (%s) cannot be swapped: %w", c.db.identity(), what, err)
+		}
+		defer e.Close()
+		if e.hdr.State != org.StateClean {
+			return 0, fmt.Errorf("%s (%s) is not in clean shutdown: it cannot be swapped", c.db.identity(), what)
+		}
+		return e.hdr.Signature, nil
+	}
+	dialTone, err := sig(prod, "the dial-tone database")
+	if err != nil {
+		return nil, err
+	}
+	restored, err := sig(rec, "the restored database")
+	if err != nil {
+		return nil, err
+	}
+	r := &swapRecord{RecoveryDatabase: string(rec.db.identity()), Production: restored, Recovery: dialTone}
+	b, _ := json.Marshal(r)
+	return r, writeFileAtomic(recordPath, b)
+}
+
+// finishRenames moves the two files to their places by renames, from
+// wherever an earlier, interrupted swap left them: the dial-tone file
+// goes from prodPath to tmp, the restored one from recPath to prodPath,
+// then the dial-tone one from tmp to recPath. Each file is found by its
+// signature, so a kill between any two renames is finished here.
+func finishRenames(prodPath, recPath, tmp, record string, r *swapRecord) error {
+	at := signatureAt
+	for range 4 {
+		p, q, t := at(prodPath), at(recPath), at(tmp)
+		switch {
+		case p == r.Production && q == r.Recovery:
+			return nil
+		case p == r.Recovery && q == r.Production && t == 0:
+			if err := os.Rename(prodPath, tmp); err != nil {
+				return err
+			}
+		case p == 0 && t == r.Recovery && q == r.Production:
+			if err := os.Rename(recPath, prodPath); err != nil {
+				return err
+			}
+		case p == r.Production && t == r.Recovery && q == 0:
+			if err := os.Rename(tmp, recPath); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("the dial-tone swap cannot go on: neither %s, %s nor %s holds the files it recorded (%s); find the restored and the dial-tone file with eseutil /mh",
+				prodPath, recPath, tmp, record)
+		}
+	}
+	return fmt.Errorf("the dial-tone swap did not settle")
+}
+
+// signatureAt is the database signature of the file at path; 0 when
+// there is none, or none readable.
+func signatureAt(path string) uint64 {
+	e, err := openEDB(path, false)
+	if err != nil {
+		return 0
+	}
+	defer e.Close()
+	return e.hdr.Signature
 }
