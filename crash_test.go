@@ -48,6 +48,10 @@ var recoveries = []struct {
 	edit   func(dir string) // changes the configuration first
 	before [][]string       // exdr commands run in the configuration's directory
 	damage [][]string
+	// expect is what an exdr command must print after the recovery,
+	// for what the item census does not count (an Edge server's
+	// connectors).
+	expect []expectation
 }{
 	// The issue's first repro: 24 steps, many independent, interrupted
 	// while some wait for a slot.
@@ -106,6 +110,30 @@ var recoveries = []struct {
 		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB2"}},
 	},
 	{
+		// DB1 lost with a healthy LCR copy: the copy activated in its
+		// place (its files put where the database's were), mounted, and
+		// the copy seeded again, each replace killed at any point.
+		name: "copy_activation",
+		edit: localCopyOfSG1,
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "3", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB1"}},
+	},
+	{
+		// The Edge server lost whole: Setup again, its exported
+		// configuration validated and imported, the subscription made.
+		name: "edge_rebuild",
+		before: [][]string{
+			{"lab", "edge", ".", "add-send-connector", "EDGE01", "To Internet", "*", "smtp.isp.example"},
+			{"edge", "export", "EDGE01"},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "EDGE01"}},
+		expect: []expectation{{[]string{"lab", "inspect", ".", "server.EDGE01"}, "To Internet: * through smtp.isp.example"}},
+	},
+	{
 		// A bloated mail.que defragmented with 600 messages for a
 		// database kept dismounted still in it (a kill between setting
 		// the old file aside and renaming the new one in lost them).
@@ -124,6 +152,32 @@ func dialToneRTO(dir string) {
 	path := filepath.Join(dir, "main.exdr.hcl")
 	b, _ := os.ReadFile(path)
 	os.WriteFile(path, []byte(strings.Replace(string(b), `rto = "4h"`, `rto = "1m"`, 1)), 0o644)
+}
+
+// expectation is an exdr command and what its output must hold.
+type expectation struct {
+	command []string
+	want    string
+}
+
+func checkExpected(t *testing.T, bin, dir string, expect []expectation) {
+	t.Helper()
+	for _, e := range expect {
+		out, err := runExdr(bin, dir, e.command...)
+		if err != nil || !strings.Contains(out, e.want) {
+			t.Errorf("after the recovery, exdr %s (%v) does not say %q:\n%s", strings.Join(e.command, " "), err, e.want, out)
+		}
+	}
+}
+
+// localCopyOfSG1 gives SG1 an LCR copy on MBX01's F: drive.
+func localCopyOfSG1(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `log_folder_path = "D:\\Exchange\\SG1"`,
+		`log_folder_path = "D:\\Exchange\\SG1"
+  copy            = "local"
+  copy_path       = "F:\\LCR\\SG1"`, 1)), 0o644)
 }
 
 // addHub02 declares a second hub in HUB01's site.
@@ -192,6 +246,7 @@ func TestCrashAnywhere(t *testing.T) {
 				t.Fatalf("the recovery journaled %d events", events)
 			}
 			checkRecovered(t, bin, ref, base, desired, before)
+			checkExpected(t, bin, ref, rec.expect)
 
 			var tried, converged int
 			for _, mode := range []string{"kill", "interrupt"} {
@@ -212,6 +267,7 @@ func TestCrashAnywhere(t *testing.T) {
 						}
 						recoverAfter(t, bin, work)
 						checkRecovered(t, bin, work, base, desired, before)
+						checkExpected(t, bin, work, rec.expect)
 						if !t.Failed() {
 							converged++
 						}

@@ -147,6 +147,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		consent:     map[string]string{},
 		rsgClaims:   map[string]rsgClaim{},
 		rsgRemovals: map[string]*providers.Step{},
+		drainHosts:  map[string]bool{},
 		plan:        &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
 	}
 	b.plan.Facts = liveFacts(live)
@@ -165,8 +166,15 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		b.database(db)
 	}
 	b.copies()
-	for _, q := range desired.QueueDatabases {
-		b.queueDatabase(q) // after the databases, whose mounts retries wait for
+	// After the databases, whose mounts retries wait for; a failed
+	// server's first, so that a server chosen to drain its queue database
+	// is known as such when its own is planned.
+	failedFirst := slices.Clone(desired.QueueDatabases)
+	slices.SortStableFunc(failedFirst, func(a, c *org.QueueDatabase) int {
+		return boolOrder(!b.failedWithDisks(a.Server), !b.failedWithDisks(c.Server))
+	})
+	for _, q := range failedFirst {
+		b.queueDatabase(q)
 	}
 	for _, m := range desired.Mailboxes {
 		b.mailbox(m)
@@ -247,6 +255,7 @@ type builder struct {
 	consent       map[string]string          // what allows data_loss steps, by address
 	rsgClaims     map[string]rsgClaim        // what each server's one recovery storage group is for in this plan, by server key
 	rsgRemovals   map[string]*providers.Step // leftover recovery storage groups removed, by identity key
+	drainHosts    map[string]bool            // transport servers chosen to drain a failed one's queue database, by server key
 	noteAddr      []string                   // the address each note is about, for -target
 }
 

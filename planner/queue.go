@@ -65,7 +65,10 @@ func (b *builder) queueDatabase(q *org.QueueDatabase) {
 	if !damaged && q.MaxSize > 0 && h.Size > q.MaxSize {
 		p.rotate(h)
 	}
-	if !h.Running || !h.FileExists || p.stopped() {
+	drainHost := b.drainHosts[org.Identity(q.Server).Key()] && !p.stopped()
+	if (!h.Running || !h.FileExists || p.stopped()) && !drainHost {
+		// (A stopped server chosen to drain another's queue database is
+		// started by the import.)
 		p.start(h, damaged)
 	}
 	p.paths(p.live.Path, p.live.LoggingPath, "")

@@ -42,6 +42,7 @@ func (p *queuePlan) portability(srv *org.Server) bool {
 		Effect: providers.Downtime,
 		Command: fmt.Sprintf("on %[1]s: Stop-Service MSExchangeTransport; move its mail.que and trn files aside; copy %[2]s's mail.que, trn*.log and trn.chk from %[3]s into its queue folders; eseutil /r trn if they are dirty; Start-Service MSExchangeTransport",
 			target, srv.Name, p.live.Path)})
+	p.b.drainHosts[org.Identity(target).Key()] = true
 	p.drainOn(target, srv.Name, deps)
 	if rebuild != nil {
 		// The rebuild takes the disks; their mail.que must be gone by
@@ -75,37 +76,66 @@ func (p *queuePlan) finishDrain(source string) {
 	p.drainOn(p.q.Server, source, deps)
 }
 
-// drainTarget picks another running server with the failed one's
-// transport role, in its site when one is, by name.
+// drainTarget picks another server with the failed one's transport
+// role, in its site when one is, by name; one whose transport runs first.
+// A stopped one with a clean queue database of its own serves too: the
+// import stops the service anyway and starts it (an import killed after
+// the stop leaves it so).
 func (b *builder) drainTarget(failed *org.Server) string {
 	role := org.RoleHubTransport
 	if failed.Roles.Has(org.RoleEdgeTransport) {
 		role = org.RoleEdgeTransport
 	}
-	var same, other []string
+	type candidate struct {
+		name           string
+		other, stopped bool
+	}
+	var found []candidate
 	for _, s := range b.live.Servers {
 		if strings.EqualFold(s.Name, failed.Name) || !s.Roles.Has(role) || s.Health == nil || !s.Health.Up {
 			continue
 		}
 		q := b.liveIx.QueueDatabase(s.Name)
-		if q == nil || q.Health == nil || !q.Health.Running || q.Health.DrainingFrom != "" {
+		if q == nil || q.Health == nil || q.Health.DrainingFrom != "" {
 			continue
 		}
-		if strings.EqualFold(s.Site, failed.Site) {
-			same = append(same, s.Name)
-		} else {
-			other = append(other, s.Name)
+		h := q.Health
+		if !h.Running && (!h.FileExists || h.State != org.StateClean || len(h.BadPages) > 0) {
+			continue
 		}
+		found = append(found, candidate{s.Name, !strings.EqualFold(s.Site, failed.Site), !h.Running})
 	}
-	slices.Sort(same)
-	slices.Sort(other)
-	if len(same) > 0 {
-		return same[0]
+	if len(found) == 0 {
+		return ""
 	}
-	if len(other) > 0 {
-		return other[0]
+	slices.SortFunc(found, func(a, c candidate) int {
+		if d := boolOrder(a.other, c.other); d != 0 {
+			return d
+		}
+		if d := boolOrder(a.stopped, c.stopped); d != 0 {
+			return d
+		}
+		return strings.Compare(a.name, c.name)
+	})
+	return found[0].name
+}
+
+// boolOrder orders false before true.
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
 	}
-	return ""
+	return 1
+}
+
+// failedWithDisks reports whether a live server's machine has failed
+// with its disks intact (its queue database may be carried elsewhere).
+func (b *builder) failedWithDisks(server string) bool {
+	s := b.liveIx.Server(server)
+	return s != nil && s.Health != nil && !s.Health.Up && s.Health.DisksSurvive
 }
 
 func roleNoun(r org.Roles) string {

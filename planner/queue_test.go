@@ -101,6 +101,28 @@ func TestQueueProcedures(t *testing.T) {
 		}, golden: true,
 			steps: "mailbox_database.DB1:mount queue_database.HUB01:import_queue_database queue_database.HUB01:drain_queue " +
 				"queue_database.HUB01:restore_queue_database server.HUB01:create_server"},
+		// An import killed after it stopped HUB02's transport: HUB02, its
+		// own mail.que clean, still takes HUB01's; the import starts it.
+		{name: "failed hub, HUB02 stopped: portability to HUB02", damage: func(l *org.Org) {
+			srv := org.NewIndex(l).Server("HUB01")
+			srv.Health.Up, srv.Health.DisksSurvive = false, true
+			h := liveQueue(l, "HUB01")
+			h.Running, h.LogRequired = false, org.LogRange{Low: 1, High: 1}
+			queued(h, 500)
+			h2 := liveQueue(l, "HUB02")
+			h2.Running, h2.State = false, org.StateClean
+		}, steps: "queue_database.HUB01:import_queue_database queue_database.HUB01:drain_queue " +
+			"queue_database.HUB01:restore_queue_database server.HUB01:create_server"},
+		{name: "failed hub, HUB02 stopped dirty: recovered in place after the rebuild", damage: func(l *org.Org) {
+			srv := org.NewIndex(l).Server("HUB01")
+			srv.Health.Up, srv.Health.DisksSurvive = false, true
+			h := liveQueue(l, "HUB01")
+			h.Running, h.LogRequired = false, org.LogRange{Low: 1, High: 1}
+			queued(h, 500)
+			h2 := liveQueue(l, "HUB02")
+			h2.Running, h2.State, h2.LogRequired = false, org.StateDirty, org.LogRange{Low: 1, High: 1}
+		}, steps: "server.HUB01:create_server queue_database.HUB01:replay_logs queue_database.HUB01:start_transport " +
+			"queue_database.HUB02:replay_logs queue_database.HUB02:start_transport"},
 		{name: "failed hub, no other: recovered in place after the rebuild", damage: func(l *org.Org) {
 			for _, name := range []string{"HUB01", "HUB02"} {
 				srv := org.NewIndex(l).Server(name)

@@ -133,10 +133,7 @@ func (l *Lab) createServer(step *providers.Step) error {
 	// until Setup ends, a kill leaves a server that reads as half set up,
 	// and the next plan runs Setup again.
 	watermark := l.setupWatermark(name)
-	if err := os.MkdirAll(filepath.Dir(watermark), 0o755); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(watermark, []byte(step.Args["roles"]+"\n")); err != nil {
+	if err := l.markSetup(name, watermark, []byte(step.Args["roles"]+"\n")); err != nil {
 		return err
 	}
 	err := l.updateDirectory(func(d *directory) error {
@@ -180,6 +177,41 @@ func (l *Lab) createServer(step *providers.Step) error {
 		}
 	}
 	return os.Remove(watermark)
+}
+
+// markSetup writes Setup's watermark. A machine that has no disks yet
+// gets them with the watermark already in place (made aside, renamed in):
+// disks without a watermark read as a server that is up, set up, and
+// whose files (an Edge server's ADAM) are then missing.
+func (l *Lab) markSetup(server, watermark string, roles []byte) error {
+	disks := l.disksDir(server)
+	if _, err := os.Lstat(disks); err == nil {
+		if err := os.MkdirAll(filepath.Dir(watermark), 0o755); err != nil {
+			return err
+		}
+		return writeFileAtomic(watermark, roles)
+	}
+	staging := disks + ".exdr-setup"
+	if err := refuseLinks(staging); err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(disks, watermark)
+	if err != nil {
+		return err
+	}
+	// What a killed Setup left there: exdr's own scratch folder, made
+	// here, holding nothing but the watermark (and its temporary file).
+	if err := os.RemoveAll(staging); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(staging, rel)), 0o755); err != nil {
+		return err
+	}
+	// Not live until the rename: written in place.
+	if err := os.WriteFile(filepath.Join(staging, rel), roles, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(staging, disks)
 }
 
 // setupWatermark is where a lab server keeps Setup's progress while it
