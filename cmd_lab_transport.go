@@ -29,6 +29,9 @@ func labQueues(ctx context.Context, l *lab.Lab, _ *workspace, args []string, s *
 		if h.Running {
 			service = "running"
 		}
+		if h.MovingTo != "" {
+			fmt.Fprintf(s.stdout, "%s: the move of its queue database to %s stopped half-way; exdr apply finishes it\n", q.Server, h.MovingTo)
+		}
 		fmt.Fprintf(s.stdout, "%s: MSExchangeTransport %s; %s\\mail.que", q.Server, service, q.Path)
 		switch {
 		case !h.FileExists:

@@ -48,6 +48,9 @@ var recoveries = []struct {
 	edit   func(dir string) // changes the configuration first
 	before [][]string       // exdr commands run in the configuration's directory
 	damage [][]string
+	// change edits the configuration after the census: the recovery
+	// is the configuration's new state.
+	change func(dir string)
 	// expect is what an exdr command must print after the recovery,
 	// for what the item census does not count (an Edge server's
 	// connectors).
@@ -144,6 +147,46 @@ var recoveries = []struct {
 			{"lab", "traffic", "-mailboxes", "4", "-items", "150", "."},
 		},
 	},
+	{
+		// mail.que over max_size with no max_whitespace: DB1 mounted, its
+		// 1,200 messages delivered with the Receive connectors disabled,
+		// the old file set aside and a new one started.
+		name: "queue_rotate",
+		edit: queueMaxSize1MB,
+		before: [][]string{
+			{"lab", "dismount", ".", "mailbox_database.DB1"},
+			{"lab", "traffic", "-mailboxes", "4", "-items", "300", "."},
+		},
+	},
+	{
+		// The configuration moves HUB01's queue database and its logs
+		// to other drives, with mail for a database kept dismounted
+		// in it: every message must arrive in the new place.
+		name: "queue_move",
+		edit: keepDB2Dismounted,
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "4", "-items", "20", "."},
+		},
+		change: moveQueue,
+	},
+}
+
+// queueMaxSize1MB gives HUB01's queue database a 1MB max_size and no
+// max_whitespace, so it is rotated, not defragmented.
+func queueMaxSize1MB(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), "max_size       = \"4GB\"\n  max_whitespace = \"30%\"", `max_size       = "1MB"`, 1)), 0o644)
+}
+
+// moveQueue puts HUB01's queue database on D: and its logs on E:.
+func moveQueue(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `max_size       = "4GB"`,
+		`max_size       = "4GB"
+  path           = "D:\\Queue"
+  logging_path   = "E:\\QueueLogs"`, 1)), 0o644)
 }
 
 // dialToneRTO makes restoring DB2 in place miss the RTO, so its loss
@@ -234,6 +277,10 @@ func TestCrashAnywhere(t *testing.T) {
 			before := census(t, base, desired)
 			for _, c := range rec.damage {
 				exdr(t, bin, base, c...)
+			}
+			if rec.change != nil {
+				rec.change(base)
+				desired = loadOrg(t, base)
 			}
 
 			// The reference: the same recovery, left to finish.
@@ -458,7 +505,17 @@ func checkRecovered(t *testing.T, bin, dir, base string, desired *org.Org, befor
 		t.Errorf("%d items and %d queued messages lost (of %d and %d), first %v %v",
 			len(items), len(messages), before.Items(), len(before.Queued), first(items), first(messages))
 	}
-	checkNothingDeleted(t, filepath.Join(base, ".exdr", "lab"), root)
+	// Files the configuration moves (a queue database's path) are
+	// looked for where it puts them too.
+	var movedTo []string
+	for _, q := range desired.QueueDatabases {
+		for _, p := range []string{q.Path, q.LoggingPath} {
+			if host, err := l.HostPath(q.Server, p); err == nil {
+				movedTo = append(movedTo, host)
+			}
+		}
+	}
+	checkNothingDeleted(t, filepath.Join(base, ".exdr", "lab"), root, movedTo)
 	checkSettingsBack(t, l, desired)
 }
 
@@ -471,10 +528,11 @@ func first(l []drill.LostItem) any {
 
 // checkNothingDeleted requires every file of the damaged lab to be still
 // at its path, or set aside (same content, or same name, under an
-// exdr-aside folder). The transport logs are circular (Exchange deletes
+// exdr-aside folder, or of the same name in one of movedTo, the folders
+// the configuration moves files to). The transport logs are circular (Exchange deletes
 // them itself), the lock and journal are exdr's own, and a failed
 // machine's marker and service state go with its rebuild.
-func checkNothingDeleted(t *testing.T, base, root string) {
+func checkNothingDeleted(t *testing.T, base, root string, movedTo []string) {
 	t.Helper()
 	aside := map[string]bool{}
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -499,6 +557,11 @@ func checkNothingDeleted(t *testing.T, base, root string) {
 		}
 		if _, err := os.Stat(filepath.Join(root, rel)); err == nil {
 			return nil
+		}
+		for _, dir := range movedTo {
+			if _, err := os.Stat(filepath.Join(dir, d.Name())); err == nil {
+				return nil
+			}
 		}
 		if !aside[d.Name()] && !aside[fileHash(path)] {
 			t.Errorf("%s is gone and not set aside", rel)

@@ -347,6 +347,9 @@ func (ev *evaluator) decodeMailbox(d *decoder, rb *resourceBlock, addr org.Addre
 	ev.org.Mailboxes = append(ev.org.Mailboxes, mb)
 }
 
+// minQueueMaxSize is the least max_size a queue database may be given.
+const minQueueMaxSize = org.MegaByte
+
 func (ev *evaluator) decodeQueueDatabase(d *decoder, rb *resourceBlock, addr org.Address) {
 	q := &org.QueueDatabase{Addr: addr, State: "healthy"}
 	if _, a, ok := d.raw("name", tName); ok {
@@ -363,6 +366,12 @@ func (ev *evaluator) decodeQueueDatabase(d *decoder, rb *resourceBlock, addr org
 		q.LoggingPath = q.Path
 	}
 	q.MaxSize = d.size("max_size")
+	if q.MaxSize > 0 && q.MaxSize < minQueueMaxSize {
+		// A new queue database's own pages would be over such a limit:
+		// it would be rotated again on every apply.
+		d.errorf(d.attrs["max_size"], "max_size below 1MB",
+			"max_size is %s: a new queue database could be over so small a limit and would be rotated again on every apply. Give 1MB or more, or remove max_size for no limit.", q.MaxSize)
+	}
 	q.MaxWhitespace = d.percent("max_whitespace")
 	q.AllowDataLoss = d.boolean("allow_data_loss", false)
 	if st, ok := d.str("state"); ok {

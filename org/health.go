@@ -256,6 +256,7 @@ func (q *QueueDatabase) Facts() Facts {
 		}
 		f["bad_pages"] = uints(h.BadPages)
 		f["draining_from"] = h.DrainingFrom
+		f["moving_to"] = h.MovingTo
 	}
 	return f
 }

@@ -314,6 +314,11 @@ type QueueHealth struct {
 	// its own set aside until the drain ends.
 	OwnAside     bool
 	DrainingFrom string // the server whose queue database it holds now
+	// MovingTo is the folder a move of the queue database was taking it
+	// to when it stopped: some files may be there, some still here. The
+	// service must not start before the move ends (it would start a new,
+	// empty mail.que).
+	MovingTo string
 }
 
 // Queue is one queue of a transport server, as Get-Queue shows it.

@@ -54,16 +54,33 @@ func (b *builder) queueDatabase(q *org.QueueDatabase) {
 		p.finishDrain(h.DrainingFrom)
 		return
 	}
+	if h.MovingTo != "" {
+		// Nothing else may touch the files while they are in two
+		// places; the move ends by starting the service.
+		p.paths(p.live.Path, p.live.LoggingPath, fmt.Sprintf("a move of the queue database to %s stopped half-way: its files are in two places and MSExchangeTransport is stopped", h.MovingTo))
+		return
+	}
 	damaged := p.damage(h)
 	delivered := 0
 	if !damaged && h.Running && h.FileExists {
 		delivered = p.retry(h) // first, so what it delivers is not defragmented
 	}
-	if !damaged && bloated(h, q.MaxWhitespace, delivered) {
-		p.defragment(h)
-	}
-	if !damaged && q.MaxSize > 0 && h.Size > q.MaxSize {
-		p.rotate(h)
+	if !damaged {
+		// Over max_size, a defragmentation that brings the file under it
+		// keeps the mail where it is; one that cannot is downtime for
+		// nothing, as the rotation starts a new file anyway.
+		white := whitespaceAfter(h, delivered)
+		defrag := bloated(h, q.MaxWhitespace, white)
+		over := q.MaxSize > 0 && h.Size > q.MaxSize
+		if over && defrag && sizeAfterDefrag(h, white) <= q.MaxSize {
+			over = false
+		}
+		switch {
+		case over:
+			p.rotate(h)
+		case defrag:
+			p.defragment(h, white, delivered)
+		}
 	}
 	drainHost := b.drainHosts[org.Identity(q.Server).Key()] && !p.stopped()
 	if (!h.Running || !h.FileExists || p.stopped()) && !drainHost {
@@ -78,18 +95,29 @@ func (b *builder) queueDatabase(q *org.QueueDatabase) {
 // new queue database is nearly all whitespace, and tiny.
 const minWhitespacePages = 16
 
-// bloated reports whether the queue database has more whitespace than the
-// limit, once delivered of its messages have gone: their pages empty.
-func bloated(h *org.QueueHealth, limit org.Percent, delivered int) bool {
+// whitespaceAfter is the share of mail.que that is whitespace once
+// delivered of its messages have gone: their pages empty.
+func whitespaceAfter(h *org.QueueHealth, delivered int) float64 {
+	white := float64(h.Whitespace)
+	if h.Messages > 0 && delivered > 0 {
+		used := (100 - white) * float64(max(h.Messages-delivered, 0)) / float64(h.Messages)
+		white = 100 - used
+	}
+	return white
+}
+
+// bloated reports whether white percent of the queue database is more
+// whitespace than the limit, and enough pages to be worth giving back.
+func bloated(h *org.QueueHealth, limit org.Percent, white float64) bool {
 	if limit <= 0 || !h.FileExists || h.Messages == 0 && h.Whitespace == 0 {
 		return false
 	}
-	white := float64(h.Whitespace)
-	if h.Messages > 0 && delivered > 0 {
-		used := (100 - white) * float64(h.Messages-delivered) / float64(h.Messages)
-		white = 100 - used
-	}
 	return white > float64(limit) && float64(h.Pages)*white/100 >= minWhitespacePages
+}
+
+// sizeAfterDefrag is what eseutil /d leaves of the file: its used pages.
+func sizeAfterDefrag(h *org.QueueHealth, white float64) org.Size {
+	return org.Size(float64(h.Size) * (100 - white) / 100)
 }
 
 func (p *queuePlan) args(extra ...string) map[string]string {
@@ -227,14 +255,18 @@ func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
 		Command: fmt.Sprintf(`eseutil /p "%s\mail.que"  # on %s; the file is copied to an exdr-aside folder beside it first`, p.live.Path, p.q.Server)})
 }
 
-func (p *queuePlan) defragment(h *org.QueueHealth) {
-	used := int64(float64(h.Size) * (100 - float64(h.Whitespace)) / 100)
+func (p *queuePlan) defragment(h *org.QueueHealth, white float64, delivered int) {
+	used := int64(sizeAfterDefrag(h, white))
 	if !p.b.roomOn(p.q.Server, p.live.Path, used*11/10, "eseutil /d (110% of the new file)", p.addr, fmt.Sprintf("%s (%s)", p.addr, p.id), p.q.Decl.Range) {
 		return
 	}
+	share := fmt.Sprintf("%s of mail.que is whitespace", org.Percent(math.Round(white)))
+	if delivered > 0 {
+		share = fmt.Sprintf("once Retry-Queue has delivered %s, %s", plural(delivered, "message"), share)
+	}
 	p.stop("eseutil /d works on a queue database whose service is stopped")
 	p.add(&providers.Step{Verb: providers.VerbDefragment, Args: p.args(),
-		Reason: fmt.Sprintf("%s of mail.que is whitespace, more than max_whitespace (%s): an offline defragmentation gives it back (the old file is kept aside)", org.Percent(math.Round(float64(h.Whitespace))), p.q.MaxWhitespace),
+		Reason: fmt.Sprintf("%s, more than max_whitespace (%s): an offline defragmentation gives it back (the old file is kept aside)", share, p.q.MaxWhitespace),
 		Effect: providers.Downtime, Estimate: p.b.estimate(providers.VerbDefragment, int64(h.Size)),
 		Command: fmt.Sprintf(`eseutil /d "%s\mail.que"  # on %s, MSExchangeTransport stopped`, p.live.Path, p.q.Server)})
 }
@@ -379,7 +411,8 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 
 // paths moves the queue database where the configuration wants it.
 func (p *queuePlan) paths(livePath, liveLogging, why string) {
-	if strings.EqualFold(livePath, p.q.Path) && strings.EqualFold(liveLogging, p.q.LoggingPath) {
+	moving := p.live != nil && p.live.Health != nil && p.live.Health.MovingTo != ""
+	if !moving && strings.EqualFold(livePath, p.q.Path) && strings.EqualFold(liveLogging, p.q.LoggingPath) {
 		return
 	}
 	reason := fmt.Sprintf("the queue database is in %s (logs %s); the configuration puts it in %s (logs %s)", livePath, liveLogging, p.q.Path, p.q.LoggingPath)

@@ -46,6 +46,7 @@ func TestQueueProcedures(t *testing.T) {
 		steps   string
 		refused string
 		golden  bool
+		maxSize org.Size // HUB02's max_size, when not the 4GB withHubs gives
 	}{
 		{name: "healthy", damage: func(*org.Org) {}},
 		{name: "crashed: soft recovery, then start", damage: func(l *org.Org) {
@@ -90,6 +91,19 @@ func TestQueueProcedures(t *testing.T) {
 			h := liveQueue(l, "HUB02")
 			h.Size = 5 * org.GigaByte
 		}, steps: "queue_database.HUB02:rotate_queue_database"},
+		// A file over max_size that eseutil /d brings under it keeps
+		// its mail: no drain, no new file.
+		{name: "bloated over max_size, defragmentation enough: defragment only", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Pages, h.Whitespace, h.Size = 8000, 90, 8000*8*org.KiloByte
+		}, steps: "queue_database.HUB02:stop_transport queue_database.HUB02:defragment queue_database.HUB02:start_transport",
+			maxSize: 10 * org.MegaByte},
+		// Rotation gives a new file: defragmenting the old one first
+		// is downtime for nothing.
+		{name: "bloated over max_size, defragmentation not enough: rotated only", damage: func(l *org.Org) {
+			h := liveQueue(l, "HUB02")
+			h.Pages, h.Whitespace, h.Size = 8000, 40, 8000*8*org.KiloByte
+		}, steps: "queue_database.HUB02:rotate_queue_database", maxSize: 10 * org.MegaByte},
 		{name: "failed hub with mail: portability to HUB02", damage: func(l *org.Org) {
 			srv := org.NewIndex(l).Server("HUB01")
 			srv.Health.Up, srv.Health.DisksSurvive = false, true
@@ -143,6 +157,9 @@ func TestQueueProcedures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			desired, live := desiredOrg(), healthyLive()
 			withHubs(desired, live)
+			if tt.maxSize != 0 {
+				org.NewIndex(desired).QueueDatabase("HUB02").MaxSize = tt.maxSize
+			}
 			tt.damage(live)
 			p, diags := New(desired, live, tt.opts)
 			if tt.refused != "" {
@@ -168,6 +185,31 @@ func TestQueueProcedures(t *testing.T) {
 	}
 }
 
+// Retry-Queue delivers 200 of 200 messages first: the defragmentation
+// is planned for the whitespace they leave, and its reason says so
+// (it said "47% of mail.que is whitespace, more than max_whitespace
+// (90%)").
+func TestDefragmentReasonCountsDeliveredMail(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	org.NewIndex(desired).QueueDatabase("HUB01").MaxWhitespace = 90
+	h := liveQueue(live, "HUB01")
+	h.Pages, h.Whitespace, h.Size = 200, 47, 200*8*org.KiloByte
+	queued(h, 200)
+	liveDB(live, "DB1").Health.Mounted, liveDB(live, "DB1").Health.State = false, org.StateClean
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	s := p.Step("queue_database.HUB01:defragment")
+	if s == nil {
+		t.Fatalf("no defragment in %s", ids(p))
+	}
+	if want := "once Retry-Queue has delivered 200 messages, 100% of mail.que is whitespace, more than max_whitespace (90%)"; !strings.HasPrefix(s.Reason, want) {
+		t.Errorf("reason %q\nwant it to begin %q", s.Reason, want)
+	}
+}
+
 // The queue database's path differs from the configuration's: the files
 // move with the service stopped.
 func TestQueueDatabaseMoves(t *testing.T) {
@@ -181,6 +223,28 @@ func TestQueueDatabaseMoves(t *testing.T) {
 	s := p.Step("queue_database.HUB01:move_queue_database")
 	if s == nil || s.Args["path"] != `D:\Queue` || s.Args["logging_path"] != `L:\QueueLogs` || !strings.Contains(s.Command, "EdgeTransport.exe.config") {
 		t.Fatalf("move step: %+v", s)
+	}
+}
+
+// A move stopped half-way: its files in two places, the service
+// stopped. The only step is the move (it finishes and starts the
+// service); a start_transport first would begin an empty mail.que.
+func TestAnInterruptedQueueMoveIsFinishedFirst(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	desired.QueueDatabases[0].Path, desired.QueueDatabases[0].LoggingPath = `D:\Queue`, `L:\QueueLogs`
+	h := liveQueue(live, "HUB01")
+	h.Running, h.State, h.MovingTo = false, org.StateClean, `D:\Queue`
+	queued(h, 30)
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if got := ids(p); got != "queue_database.HUB01:move_queue_database" {
+		t.Fatalf("steps %s, want the move alone", got)
+	}
+	if s := p.Step("queue_database.HUB01:move_queue_database"); !strings.Contains(s.Reason, "stopped half-way") || s.Args["path"] != `D:\Queue` {
+		t.Errorf("step %+v", s)
 	}
 }
 

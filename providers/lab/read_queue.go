@@ -56,7 +56,7 @@ func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 // as Get-Queue lists them.
 func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
-	h.OwnAside, h.DrainingFrom = q.svc.OwnAside != "", q.svc.DrainingFrom
+	h.OwnAside, h.DrainingFrom, h.MovingTo = q.svc.OwnAside != "", q.svc.DrainingFrom, q.svc.MovingTo
 	mu := l.streamLock(q.stream.dir)
 	mu.Lock()
 	defer mu.Unlock()

@@ -64,6 +64,11 @@ type transportService struct {
 	// server.
 	OwnAside     string `json:"own_aside,omitempty"`
 	DrainingFrom string `json:"draining_from,omitempty"`
+	// MovingTo and MovingLogsTo are written before a move renames any
+	// file and cleared once the paths above name the new folders: a
+	// kill between leaves the move on record, to be finished.
+	MovingTo     string `json:"moving_to,omitempty"`
+	MovingLogsTo string `json:"moving_logs_to,omitempty"`
 }
 
 func (l *Lab) transportPath(server string) string {
@@ -163,9 +168,36 @@ func (l *Lab) queue(server string) (*queueContext, error) {
 	if err != nil {
 		return nil, err
 	}
+	if svc.MovingTo != "" {
+		// A move stopped half-way: each file is read where it is now.
+		if q.path, dir, err = l.movingPaths(name, svc, q.path, dir); err != nil {
+			return nil, err
+		}
+	}
 	q.stream = &logStream{dir: dir, prefix: queuePrefix, clock: l.now}
 	q.stream.sig = streamSignature(q.path, q.stream)
 	return q, nil
+}
+
+// movingPaths are where mail.que and the trn stream are during an
+// unfinished move: in the new folders once the file (mail.que; trn.chk,
+// which is moved last of the stream) has gone from the old one.
+func (l *Lab) movingPaths(server string, svc *transportService, edb, logDir string) (string, string, error) {
+	newDB, err := l.HostPath(server, svc.MovingTo)
+	if err != nil {
+		return "", "", err
+	}
+	newLogs, err := l.HostPath(server, svc.MovingLogsTo)
+	if err != nil {
+		return "", "", err
+	}
+	if _, err := os.Lstat(edb); errors.Is(err, os.ErrNotExist) {
+		edb = filepath.Join(newDB, queueFile)
+	}
+	if _, err := os.Lstat(filepath.Join(logDir, queuePrefix+".chk")); errors.Is(err, os.ErrNotExist) {
+		logDir = newLogs
+	}
+	return edb, logDir, nil
 }
 
 // streamSignature is the signature of the log stream a database file

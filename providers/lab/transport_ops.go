@@ -131,7 +131,9 @@ func (l *Lab) asideDir(q *queueContext, what string) string {
 
 // moveQueueDatabase sets the paths in EdgeTransport.exe.config, moving
 // the files there with the service stopped, as Move-TransportDatabase.ps1
-// does, then starts the service.
+// does, then starts the service. The move is put on record before the
+// first rename, so one stopped at any point is finished by the next
+// (and a service start refused until it is).
 func (l *Lab) moveQueueDatabase(server, path, logging string) error {
 	if path == "" {
 		return fmt.Errorf("no path given")
@@ -146,25 +148,107 @@ func (l *Lab) moveQueueDatabase(server, path, logging string) error {
 	if err != nil {
 		return err
 	}
-	dbDir, err := l.HostPath(q.server, path)
-	if err != nil {
+	if q.svc.MovingTo == "" {
+		if strings.EqualFold(q.svc.QueuePath, path) && strings.EqualFold(q.svc.LoggingPath, logging) {
+			return l.startTransport(server)
+		}
+		for _, p := range []string{path, logging} {
+			if _, err := l.HostPath(q.server, p); err != nil {
+				return err
+			}
+		}
+		q.svc.MovingTo, q.svc.MovingLogsTo = path, logging
+		if err := l.saveTransport(q.server, q.svc); err != nil {
+			return err
+		}
+	}
+	if err := l.finishMove(q.server, q.svc); err != nil {
 		return err
 	}
-	logDir, err := l.HostPath(q.server, logging)
-	if err != nil {
-		return err
-	}
-	if err := moveFiles([]string{q.path}, dbDir); err != nil {
-		return err
-	}
-	if err := moveFiles(queueFiles(q)[1:], logDir); err != nil {
-		return err
-	}
-	q.svc.QueuePath, q.svc.LoggingPath = path, logging
-	if err := l.saveTransport(q.server, q.svc); err != nil {
-		return err
+	if !strings.EqualFold(q.svc.QueuePath, path) || !strings.EqualFold(q.svc.LoggingPath, logging) {
+		// The move on record went elsewhere: now this one.
+		return l.moveQueueDatabase(server, path, logging)
 	}
 	return l.startTransport(server)
+}
+
+// testHookAfterMove, when set by a test, runs after each rename of a
+// queue database move; an error it returns stops the move there, as a
+// kill would.
+var testHookAfterMove func() error
+
+// finishMove renames every file of the queue database that is still in
+// the old folders into the new ones (mail.que, the trn generations, then
+// trn.chk), then makes the new folders the service's paths.
+func (l *Lab) finishMove(server string, svc *transportService) error {
+	oldDB, err := l.HostPath(server, svc.QueuePath)
+	if err != nil {
+		return err
+	}
+	oldLogs, err := l.HostPath(server, svc.LoggingPath)
+	if err != nil {
+		return err
+	}
+	newDB, err := l.HostPath(server, svc.MovingTo)
+	if err != nil {
+		return err
+	}
+	newLogs, err := l.HostPath(server, svc.MovingLogsTo)
+	if err != nil {
+		return err
+	}
+	old := &logStream{dir: oldLogs, prefix: queuePrefix, clock: l.now}
+	gens, err := old.generations()
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	type rename struct{ from, toDir string }
+	renames := []rename{{filepath.Join(oldDB, queueFile), newDB}}
+	for _, g := range gens {
+		renames = append(renames, rename{old.logPath(g), newLogs})
+	}
+	renames = append(renames, rename{old.chkPath(), newLogs})
+	for _, r := range renames {
+		moved, err := moveOne(r.from, r.toDir)
+		if err != nil {
+			return err
+		}
+		if moved && testHookAfterMove != nil {
+			if err := testHookAfterMove(); err != nil {
+				return err
+			}
+		}
+	}
+	svc.QueuePath, svc.LoggingPath = svc.MovingTo, svc.MovingLogsTo
+	svc.MovingTo, svc.MovingLogsTo = "", ""
+	return l.saveTransport(server, svc)
+}
+
+// moveOne renames a file into dir, unless it is there already (moved by
+// a run that stopped). It never replaces a file: both present is an
+// error naming them.
+func moveOne(from, dir string) (bool, error) {
+	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+		return false, err
+	}
+	to := filepath.Join(dir, filepath.Base(from))
+	_, ferr := os.Lstat(from)
+	_, terr := os.Lstat(to)
+	switch {
+	case errors.Is(ferr, os.ErrNotExist):
+		return false, nil // moved already, or never there
+	case ferr != nil:
+		return false, ferr
+	case terr == nil:
+		return false, fmt.Errorf("both %s and %s exist: the move never replaces a file; set one aside by hand and apply again", from, to)
+	}
+	if err := refuseLinks(filepath.Dir(from), from); err != nil {
+		return false, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, err
+	}
+	return true, os.Rename(from, to)
 }
 
 // importQueue is queue database portability onto target: its transport

@@ -28,6 +28,11 @@ func (l *Lab) startTransport(server string) error {
 	if err != nil {
 		return err
 	}
+	if q.svc.MovingTo != "" {
+		// Started now, it would begin a new, empty mail.que in one folder
+		// while the queued mail sits in the other.
+		return fmt.Errorf("the move of %s's queue database to %s is unfinished: exdr apply finishes it (move_queue_database) and starts the service", q.server, q.svc.MovingTo)
+	}
 	if err := l.attachQueue(q); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -286,6 +287,56 @@ func TestMovingTheQueueDatabaseKeepsItsMessages(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(l.serverDir("HUB01"), "disks", "D", "Queue", "mail.que")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A move stopped after any of its file renames (a kill: nothing after
+// the rename runs) leaves a queue database that reads as moving, every
+// message still counted, and that the next move_queue_database finishes.
+// Before, the files already moved were out of sight: mail.que read as
+// missing, and the move again failed on "exists already".
+func TestAnInterruptedQueueMoveIsFinished(t *testing.T) {
+	args := map[string]string{"path": `D:\Queue`, "logging_path": `L:\QueueLogs`}
+	for stopAfter := 1; ; stopAfter++ {
+		l := newHubLab(t)
+		l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
+		moved, stopped := 0, errors.New("killed")
+		testHookAfterMove = func() error {
+			if moved++; moved == stopAfter {
+				return stopped
+			}
+			return nil
+		}
+		err := queueStep(t, l, providers.VerbMoveQueueDatabase, "HUB01", args)
+		testHookAfterMove = nil
+		if !errors.Is(err, stopped) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stopAfter < 3 {
+				t.Fatalf("the move renamed %d files, want mail.que, trn.chk and the trn logs", moved)
+			}
+			return // every rename point tried
+		}
+		h := queueHealth(t, l, "HUB01")
+		if h.MovingTo != `D:\Queue` || h.Running || h.Messages != 30 {
+			t.Fatalf("stopped after rename %d: moving to %q, running %v, %d messages; want D:\\Queue, stopped, 30",
+				stopAfter, h.MovingTo, h.Running, h.Messages)
+		}
+		if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err == nil {
+			t.Fatalf("stopped after rename %d: the service started with its move unfinished", stopAfter)
+		}
+		if err := queueStep(t, l, providers.VerbMoveQueueDatabase, "HUB01", args); err != nil {
+			t.Fatalf("stopped after rename %d: the move again: %v", stopAfter, err)
+		}
+		o, err := l.Read(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := org.NewIndex(o).QueueDatabase("HUB01")
+		if q.Path != `D:\Queue` || q.LoggingPath != `L:\QueueLogs` || !q.Health.Running || q.Health.Messages != 30 || q.Health.MovingTo != "" {
+			t.Fatalf("stopped after rename %d, then moved again: %s, %s, %+v", stopAfter, q.Path, q.LoggingPath, q.Health)
+		}
 	}
 }
 
