@@ -96,7 +96,9 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 			fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
 		}
 	}
-	if opts.detailed && p.Changes() {
+	// A resource that could not be read is not known to match: 2, as
+	// for changes, never 0.
+	if opts.detailed && (p.Changes() || len(p.Unreadable) > 0) {
 		return exitStatus(exitChanges)
 	}
 	return nil

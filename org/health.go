@@ -103,6 +103,11 @@ type DatabaseHealth struct {
 	// recovery database is under way (the swap's record lies beside the
 	// file): the swap finishes before anything else is done to either.
 	Swap *PendingSwap
+	// Unreadable says why the file's state could not be read (eseutil
+	// /mh failed on a file that is there, or its server did not
+	// answer): the other fields are then not known, and nothing may be
+	// planned from them. Empty when the state was read.
+	Unreadable string
 }
 
 // PendingSwap is a dial-tone swap begun and not finished.

@@ -22,17 +22,18 @@ import (
 const FormatVersion = "1.0"
 
 type jsonPlan struct {
-	FormatVersion string          `json:"format_version"`
-	Organization  string          `json:"organization"`
-	Changes       bool            `json:"changes"`
-	Summary       jsonSummary     `json:"summary"`
-	Steps         []jsonStep      `json:"steps"`
-	Unmanaged     []jsonUnmanaged `json:"unmanaged"`
-	Notes         []string        `json:"notes"`
-	Objectives    jsonObjectives  `json:"objectives"`
-	Losses        []jsonLoss      `json:"losses"`
-	Targets       []string        `json:"targets,omitempty"`
-	ReadAt        *time.Time      `json:"read_at,omitempty"`
+	FormatVersion string           `json:"format_version"`
+	Organization  string           `json:"organization"`
+	Changes       bool             `json:"changes"`
+	Summary       jsonSummary      `json:"summary"`
+	Steps         []jsonStep       `json:"steps"`
+	Unmanaged     []jsonUnmanaged  `json:"unmanaged"`
+	Unreadable    []jsonUnreadable `json:"unreadable"`
+	Notes         []string         `json:"notes"`
+	Objectives    jsonObjectives   `json:"objectives"`
+	Losses        []jsonLoss       `json:"losses"`
+	Targets       []string         `json:"targets,omitempty"`
+	ReadAt        *time.Time       `json:"read_at,omitempty"`
 }
 
 type jsonObjectives struct {
@@ -69,6 +70,12 @@ type jsonStep struct {
 	Args            map[string]string `json:"args,omitempty"`
 }
 
+type jsonUnreadable struct {
+	Address  string `json:"address"`
+	Identity string `json:"identity"`
+	Why      string `json:"why"`
+}
+
 type jsonUnmanaged struct {
 	Kind     string `json:"kind"`
 	Identity string `json:"identity"`
@@ -81,6 +88,7 @@ func toJSON(p *Plan) jsonPlan {
 			RecoveryTimeSeconds: p.RecoveryTime().Seconds()},
 		Steps:      make([]jsonStep, 0, len(p.Steps)),
 		Unmanaged:  make([]jsonUnmanaged, 0, len(p.Unmanaged)),
+		Unreadable: make([]jsonUnreadable, 0, len(p.Unreadable)),
 		Notes:      append([]string{}, p.Notes...),
 		Objectives: jsonObjectives{RTOSeconds: time.Duration(p.Objectives.RTO).Seconds(), RPOSeconds: time.Duration(p.Objectives.RPO).Seconds()},
 		Losses:     make([]jsonLoss, 0, len(p.Losses)),
@@ -110,6 +118,9 @@ func toJSON(p *Plan) jsonPlan {
 	}
 	for _, u := range p.Unmanaged {
 		out.Unmanaged = append(out.Unmanaged, jsonUnmanaged{Kind: u.Kind.String(), Identity: string(u.Identity)})
+	}
+	for _, u := range p.Unreadable {
+		out.Unreadable = append(out.Unreadable, jsonUnreadable{Address: u.Address, Identity: string(u.Identity), Why: u.Why})
 	}
 	return out
 }
@@ -143,6 +154,9 @@ func fromJSON(jp jsonPlan) (*Plan, error) {
 	for _, u := range jp.Unmanaged {
 		k, _ := org.ParseKind(u.Kind)
 		p.Unmanaged = append(p.Unmanaged, Unmanaged{Kind: k, Identity: org.Identity(u.Identity)})
+	}
+	for _, u := range jp.Unreadable {
+		p.Unreadable = append(p.Unreadable, Unreadable{Address: u.Address, Identity: org.Identity(u.Identity), Why: u.Why})
 	}
 	return p, nil
 }

@@ -38,12 +38,27 @@ type Plan struct {
 	// clock), which losses with a start are timed against; zero when the
 	// provider does not say.
 	ReadAt time.Time
+	// Unreadable are the live resources whose state could not be read:
+	// nothing is planned from what is not known, and a plan with any
+	// never says the organization matches the configuration.
+	Unreadable []Unreadable
+}
+
+// Unreadable is a resource the provider could not read, and why.
+type Unreadable struct {
+	Address  string
+	Identity org.Identity
+	Why      string
 }
 
 // NoChanges is what a plan with no steps can truthfully say: that the
 // organization matches the configuration, or, with -target, only that
 // the targeted resources do.
 func (p *Plan) NoChanges() string {
+	if n := len(p.Unreadable); n > 0 {
+		return fmt.Sprintf("exdr could not read %s, so it cannot say the organization matches the configuration: see why below, and plan again once it can be read.",
+			plural(n, "resource"))
+	}
 	if len(p.Targets) == 0 {
 		return "The organization matches the configuration."
 	}

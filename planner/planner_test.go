@@ -148,6 +148,12 @@ var procedures = []struct {
 	}, steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount " +
 		"mailbox_database.DB2:create_empty_database mailbox_database.DB2:mount storage_group.SG2:create_storage_group " +
 		"public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount"},
+	// A file eseutil could not read: nothing planned from it, and the
+	// plan does not say the organization matches (it said "No changes").
+	{name: "unreadable", damage: func(l *org.Org) {
+		db := org.NewIndex(l).Database(`MBX01\SG1\DB1`)
+		db.Health = &org.DatabaseHealth{Unreadable: "eseutil /mh cannot read the file: error -1032 (JET_errFileAccessDenied, Cannot access file, the file is locked or in use)"}
+	}},
 	{name: "targeted", opts: Options{Targets: []string{"mailbox_database.DB2"}}, damage: func(l *org.Org) { *l = org.Org{} },
 		steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB2:create_database mailbox_database.DB2:mount"},
 }

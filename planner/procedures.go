@@ -212,6 +212,10 @@ func (b *builder) database(db *org.Database) {
 	if h == nil {
 		return
 	}
+	if h.Unreadable != "" {
+		b.plan.Unreadable = append(b.plan.Unreadable, Unreadable{Address: addr, Identity: id, Why: h.Unreadable})
+		return
+	}
 	sgHealth := (*org.LogHealth)(nil)
 	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil {
 		sgHealth = sg.Health

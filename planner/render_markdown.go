@@ -11,9 +11,12 @@ import (
 func WriteMarkdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### exdr plan for %s\n\n", orgName(p))
-	if !p.Changes() {
+	switch {
+	case !p.Changes() && len(p.Unreadable) > 0:
+		b.WriteString("**No changes planned.** " + p.NoChanges() + "\n")
+	case !p.Changes():
 		b.WriteString("**No changes.** " + p.NoChanges() + "\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "**%s**\n\n", strings.TrimSuffix(summary(p), "."))
 		b.WriteString("| # | resource | step | effect | reason |\n|---:|---|---|---|---|\n")
 		for i, s := range p.Steps {
@@ -32,6 +35,12 @@ func WriteMarkdown(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, "# %d. %s: %s\n%s\n", i+1, s.Address, s.Verb, s.Command)
 		}
 		b.WriteString("```\n\n</details>\n")
+	}
+	if len(p.Unreadable) > 0 {
+		b.WriteString("\nCould not be read (nothing is planned for them):\n\n")
+		for _, u := range p.Unreadable {
+			fmt.Fprintf(&b, "- `%s` (%s): %s\n", u.Address, u.Identity, mdEscape(u.Why))
+		}
 	}
 	if len(p.Unmanaged) > 0 {
 		b.WriteString("\nNot in the configuration (left alone):\n\n")

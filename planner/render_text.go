@@ -47,9 +47,12 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 		return code + s + ansiReset
 	}
 	var b strings.Builder
-	if !p.Changes() {
+	switch {
+	case !p.Changes() && len(p.Unreadable) > 0:
+		b.WriteString(c(ansiYellow, "No changes planned.") + " " + p.NoChanges() + "\n")
+	case !p.Changes():
 		b.WriteString(c(ansiGreen, "No changes.") + " " + p.NoChanges() + "\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "exdr will carry out %s on %s:\n", plural(len(p.Steps), "step"), orgName(p))
 		for _, g := range groups(p) {
 			fmt.Fprintf(&b, "\n  %s\n", c(ansiBold, fmt.Sprintf("# %s (%s)", g.address, g.identity)))
@@ -69,6 +72,12 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 				}
 				fmt.Fprintf(&b, "      %s\n", c("\x1b[2m", "> "+s.Command))
 			}
+		}
+	}
+	if len(p.Unreadable) > 0 {
+		b.WriteString("\n" + c(ansiYellow, "Could not be read (nothing is planned for them):") + "\n")
+		for _, u := range p.Unreadable {
+			fmt.Fprintf(&b, "  %s (%s): %s\n", u.Address, u.Identity, u.Why)
 		}
 	}
 	if len(p.Unmanaged) > 0 {

@@ -107,10 +107,16 @@ type Check struct {
 	// Rest is set when what lies outside the targets could not be
 	// planned (a refusal): nothing is then said of it but that.
 	Rest error
+	// Unreadable are the resources in scope the provider could not read
+	// again: whether they match is not known.
+	Unreadable []planner.Unreadable
 }
 
-// Matches reports whether the check found nothing more to do in scope.
-func (c *Check) Matches() bool { return c.Err == nil && len(c.Remaining) == 0 }
+// Matches reports whether the check found nothing more to do in scope,
+// having read everything in it.
+func (c *Check) Matches() bool {
+	return c.Err == nil && len(c.Remaining) == 0 && len(c.Unreadable) == 0
+}
 
 // Apply carries out one run. An error means no step ran (the lock was
 // held, the plan refused, consent not given, or an interrupt came first);
@@ -191,7 +197,7 @@ func check(ctx context.Context, req Request) *Check {
 		c.Err = err
 		return c
 	}
-	c.Remaining = p.Steps
+	c.Remaining, c.Unreadable = p.Steps, p.Unreadable
 	if len(req.Targets) == 0 {
 		return c
 	}

@@ -104,6 +104,13 @@ func WriteCheck(w io.Writer, c *Check) error {
 	switch {
 	case c.Err != nil:
 		fmt.Fprintf(&b, "Could not check the organization against the configuration: %s\n", oneLine(c.Err))
+	case len(c.Remaining) == 0 && len(c.Unreadable) > 0:
+		var names []string
+		for _, u := range c.Unreadable {
+			names = append(names, u.Address)
+		}
+		fmt.Fprintf(&b, "Every step ran, but exdr could not read %s again (%s), so it cannot say the organization matches the configuration. Run exdr plan to see why.\n",
+			plural(len(c.Unreadable), "resource"), strings.Join(names, ", "))
 	case len(c.Targets) == 0 && c.Matches():
 		b.WriteString("The organization matches the configuration.\n")
 	case len(c.Targets) == 0:

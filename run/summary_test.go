@@ -88,6 +88,7 @@ func TestCheckRendering(t *testing.T) {
 		{"targeted_rest_refused", &Check{Targets: []string{"mailbox_database.DB2"}, Rest: fmt.Errorf("Recovery would lose data:\n DB1 has no backup")}},
 		{"unreadable", &Check{Err: errors.New("read the organization after the run: MBX01 does not answer")}},
 		{"interrupted", &Check{Err: ErrCheckInterrupted}},
+		{"database_unreadable", &Check{Unreadable: []planner.Unreadable{{Address: "mailbox_database.DB1", Identity: `MBX01\SG1\DB1`, Why: "eseutil /mh cannot read the file: error -1032"}}}},
 	}
 	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))
 	for _, c := range cases {

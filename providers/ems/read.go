@@ -1,6 +1,7 @@
 package ems
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,15 @@ import (
 // ReadScript gathers the organization into one hashtable, exported as
 // CliXML to standard output: Exchange's objects as the Get-* cmdlets
 // return them, each server's answer to a ping, each storage group's log
-// generations on disk, and eseutil /mh of each database file.
+// generations on disk, and eseutil /mh of each database file that is not
+// mounted.
+//
+// The read is made for an outage: a server that does not answer is
+// asked nothing more (its answer recorded in Up), and a server-side
+// command that fails is recorded in Errors under the server's name and
+// the database or group it was for, never the end of the read. eseutil
+// /mh is not run on a mounted database: store.exe holds the file open,
+// and eseutil fails with -1032 (JET_errFileAccessDenied).
 func ReadScript(opts Options) string {
 	b := &builder{dc: opts.DomainController}
 	dc := b.dcArg()
@@ -22,30 +31,37 @@ func ReadScript(opts Options) string {
 	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status%s)", dc)
 	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status%s)", dc)
 	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object Alias, Database, DisplayName)", dc)
-	b.line("$out['Disconnected'] = @(Get-MailboxServer%s | ForEach-Object { Get-MailboxStatistics -Server $_.Name } | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate)", dc)
-	b.line("$out['Up'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @()")
-	b.line("foreach ($g in $out['StorageGroups']) {")
-	b.line("  if ($g.HasLocalCopy) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity%s) }", dc)
-	b.line("  foreach ($m in @($g.StandbyMachines)) { if ($m) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity -StandbyMachine $m.NodeName%s) } }", dc)
-	b.line("}")
+	b.line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
+	b.line("foreach ($s in $out['Servers']) { $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet) }")
 	b.line("foreach ($s in $out['Servers']) {")
-	b.line("  $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet)")
-	b.line("  if ($out['Up'][$s.Name] -and $s.IsHubTransportServer) { $out['Queues'] += @(Get-Queue -Server $s.Name -ErrorAction SilentlyContinue) }")
+	b.line("  if (-not $out['Up'][$s.Name]) { continue }")
+	b.line("  try {")
+	// Get-MailboxStatistics -Server <ServerIdParameter> [-DomainController <Fqdn>]:
+	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124612(v=exchg.80)
+	b.line("    if ($s.IsMailboxServer) { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate) }", dc)
+	b.line("    if ($s.IsHubTransportServer) { $out['Queues'] += @(Get-Queue -Server $s.Name) }")
+	b.line("  } catch { $out['Errors'][$s.Name] = $_.Exception.Message }")
 	b.line("}")
 	b.line("foreach ($g in $out['StorageGroups']) {")
 	b.line("  if (-not $out['Up'][$g.Server.Name]) { continue }")
-	b.line("  $out['Logs'][$g.Identity.ToString()] = Invoke-Command -ComputerName $g.Server.Name -ArgumentList $g.LogFolderPath.PathName, $g.LogFilePrefix -ScriptBlock {")
-	b.line("    param($dir, $prefix)")
-	b.line("    if (-not (Test-Path -LiteralPath $dir)) { return 'missing' }")
-	b.line("    @(Get-ChildItem -LiteralPath $dir -Filter ($prefix + '*.log') | ForEach-Object { $_.Name }) -join ','")
-	b.line("  }")
+	b.line("  try {")
+	b.line("    if ($g.HasLocalCopy) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity%s) }", dc)
+	b.line("    foreach ($m in @($g.StandbyMachines)) { if ($m) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity -StandbyMachine $m.NodeName%s) } }", dc)
+	b.line("    $out['Logs'][$g.Identity.ToString()] = Invoke-Command -ComputerName $g.Server.Name -ArgumentList $g.LogFolderPath.PathName, $g.LogFilePrefix -ScriptBlock {")
+	b.line("      param($dir, $prefix)")
+	b.line("      if (-not (Test-Path -LiteralPath $dir)) { return 'missing' }")
+	b.line("      @(Get-ChildItem -LiteralPath $dir -Filter ($prefix + '*.log') | ForEach-Object { $_.Name }) -join ','")
+	b.line("    }")
+	b.line("  } catch { $out['Errors'][$g.Identity.ToString()] = $_.Exception.Message }")
 	b.line("}")
 	b.line("foreach ($d in ($out['MailboxDatabases'] + $out['PublicFolderDatabases'])) {")
-	b.line("  if (-not $out['Up'][$d.Server.Name]) { continue }")
-	b.line("  $out['Headers'][$d.Identity.ToString()] = Invoke-Command -ComputerName $d.Server.Name -ArgumentList $d.EdbFilePath.PathName -ScriptBlock {")
-	b.line("    param($edb)")
-	b.line("    (& eseutil.exe /mh $edb 2>&1) | Out-String")
-	b.line("  }")
+	b.line("  if (-not $out['Up'][$d.Server.Name] -or $d.Mounted) { continue }")
+	b.line("  try {")
+	b.line("    $out['Headers'][$d.Identity.ToString()] = Invoke-Command -ComputerName $d.Server.Name -ArgumentList $d.EdbFilePath.PathName -ScriptBlock {")
+	b.line("      param($edb)")
+	b.line("      (& eseutil.exe /mh $edb 2>&1) | Out-String")
+	b.line("    }")
+	b.line("  } catch { $out['Errors'][$d.Identity.ToString()] = $_.Exception.Message }")
 	b.line("}")
 	b.line("$tmp = [System.IO.Path]::GetTempFileName()")
 	b.line("$out | Export-Clixml -Path $tmp -Depth 3")
@@ -78,7 +94,7 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		}
 		return nil
 	}
-	up, logs, headers := dict("Up"), dict("Logs"), dict("Headers")
+	up, logs, headers, failed := dict("Up"), dict("Logs"), dict("Headers"), dict("Errors")
 	o := &org.Org{Provider: org.ProviderConfig{Type: "ems"}}
 	if now := top["Now"]; now.Kind == clixml.Time {
 		o.Now = now.Time.UTC()
@@ -90,8 +106,13 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		}
 		o.Servers = append(o.Servers, s)
 	}
+	unreadable := map[string]string{} // storage group identity -> why its databases cannot be read
 	for _, v := range list("StorageGroups") {
 		sg := storageGroup(v, logs)
+		if why := notRead(sg.Server, string(sg.Identity()), up, failed); why != "" {
+			sg.Health = nil // nothing is known of its log folder
+			unreadable[strings.ToLower(string(sg.Identity()))] = why
+		}
 		if sg.Recovery {
 			o.RecoveryStorageGroups = append(o.RecoveryStorageGroups, &org.RecoveryStorageGroup{Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath})
 			continue
@@ -107,6 +128,15 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 			db, sets, err := database(v, kind, headers)
 			if err != nil {
 				return nil, err
+			}
+			if db != nil && db.Health != nil {
+				why := unreadable[strings.ToLower(string(db.StorageGroup))]
+				if why == "" {
+					why = notRead(db.Server(), string(db.Identity()), up, failed)
+				}
+				if why != "" {
+					db.Health, sets = &org.DatabaseHealth{Unreadable: why}, nil
+				}
 			}
 			if db != nil {
 				o.Databases = append(o.Databases, db)
@@ -160,6 +190,22 @@ func copies(o *org.Org, items []clixml.Value) {
 			LastCopied: copied, LastReplayed: copied - min(copied, uint32(v.Prop("ReplayQueueLength").Int))}
 		sg.Copy = c
 	}
+}
+
+// notRead says why what the read script asked a server about is not
+// known: the server did not answer the ping, or the command sent to it
+// for this object failed (the error recorded under the object's
+// identity, or under the server's name). Empty when it was read.
+func notRead(server, identity string, up, failed map[string]clixml.Value) string {
+	if r := up[strings.ToLower(server)]; r.Kind != clixml.Bool || !r.Bool {
+		return fmt.Sprintf("%s does not answer, so its files cannot be read (a rebuild, or the server back, lets exdr read them)", server)
+	}
+	for _, key := range []string{identity, server} {
+		if e, ok := failed[strings.ToLower(key)]; ok {
+			return fmt.Sprintf("the shell on %s failed: %s", server, strings.TrimSpace(e.Text()))
+		}
+	}
+	return ""
 }
 
 func server(v clixml.Value, up map[string]clixml.Value) (*org.Server, error) {
@@ -242,13 +288,36 @@ func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.V
 	}
 	h := &org.DatabaseHealth{Mounted: v.Prop("Mounted").Bool}
 	var sets []*org.BackupSet
-	if text, ok := headers[strings.ToLower(string(db.Identity()))]; ok {
+	text, read := headers[strings.ToLower(string(db.Identity()))]
+	switch {
+	case h.Mounted:
+		// The store has the file attached (its header says Dirty
+		// Shutdown while mounted); eseutil cannot open it. The last
+		// full backup is the store's own answer (Get-MailboxDatabase
+		// -Status, LastFullBackup).
+		h.FileExists, h.State = true, org.StateDirty
+		if t := v.Prop("LastFullBackup"); t.Kind == clixml.Time {
+			h.LastFull = t.Time.UTC()
+		}
+	case read:
 		hd, err := ParseHeader(text.Text())
+		var unreadable *UnreadableError
+		if errors.As(err, &unreadable) {
+			h = &org.DatabaseHealth{Unreadable: unreadable.Error()}
+			break
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", db.Identity(), err)
 		}
 		h.FileExists, h.State, h.LogRequired, h.RepairCount, h.Created = hd.FileExists, hd.State, hd.LogRequired, hd.RepairCount, hd.Created
+		for _, st := range hd.Backups {
+			if st.Type == org.BackupFull {
+				h.LastFull = st.Time
+			}
+		}
 		sets = stampedSets(db, hd.Backups)
+	default:
+		h = &org.DatabaseHealth{Unreadable: "the read script has no eseutil /mh output for its file"}
 	}
 	db.Health = h
 	return db, sets, nil
@@ -256,24 +325,34 @@ func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.V
 
 // stampedSets are the backup sets a database's header stamps show: with
 // backup_restore = "manual" there is no catalog to ask, and the stamps
-// are what Exchange itself recorded. The last full backup is a set; the
-// last incremental too when it follows the full directly (incrementals
-// between them would be unknown). A database whose file is lost has no
-// stamps to read: its sets are the site's backup software's to find.
+// are what Exchange itself recorded. The previous full and copy backups
+// are sets; the previous incremental and differential too when they
+// follow the full directly (a differential takes every generation since
+// the full; incrementals between the full and the previous one would be
+// unknown). A database whose file is lost has no stamps to read: its
+// sets are the site's backup software's to find.
 func stampedSets(db *org.Database, stamps []Stamp) []*org.BackupSet {
+	set := func(s Stamp) *org.BackupSet {
+		return &org.BackupSet{ID: fmt.Sprintf("%s %s %s", s.Type, db.StorageGroup, s.Time.Format("2006-01-02T15:04:05Z")), Type: s.Type,
+			Time: s.Time, StorageGroup: db.StorageGroup, Logs: s.Logs, Covers: s.Logs.High}
+	}
 	var sets []*org.BackupSet
 	var full *org.BackupSet
 	for _, s := range stamps {
-		if s.Type == org.BackupFull {
-			full = &org.BackupSet{ID: fmt.Sprintf("full %s %s", db.StorageGroup, s.Time.Format("2006-01-02T15:04:05Z")), Type: org.BackupFull,
-				Time: s.Time, StorageGroup: db.StorageGroup, Databases: []org.Identity{db.Identity()}, Logs: s.Logs, Covers: s.Logs.High}
-			sets = append(sets, full)
+		if s.Type == org.BackupFull || s.Type == org.BackupCopy {
+			b := set(s)
+			b.Databases = []org.Identity{db.Identity()}
+			sets = append(sets, b)
+			if s.Type == org.BackupFull {
+				full = b
+			}
 		}
 	}
 	for _, s := range stamps {
-		if s.Type == org.BackupIncremental && full != nil && s.Logs.Low == full.Covers+1 && s.Time.After(full.Time) {
-			sets = append(sets, &org.BackupSet{ID: fmt.Sprintf("incremental %s %s", db.StorageGroup, s.Time.Format("2006-01-02T15:04:05Z")), Type: org.BackupIncremental,
-				Time: s.Time, StorageGroup: db.StorageGroup, Logs: s.Logs, Covers: s.Logs.High, Base: full.ID})
+		if (s.Type == org.BackupIncremental || s.Type == org.BackupDifferential) && full != nil && s.Logs.Low == full.Covers+1 && s.Time.After(full.Time) {
+			b := set(s)
+			b.Base = full.ID
+			sets = append(sets, b)
 		}
 	}
 	return sets

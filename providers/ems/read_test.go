@@ -1,7 +1,12 @@
 package ems
 
 import (
+	"encoding/xml"
+	"fmt"
 	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,4 +62,120 @@ func TestReadFixture(t *testing.T) {
 	if q == nil || q.Health.Messages != 17 || len(q.Health.Queues) != 1 || q.Health.Queues[0].Status != "Retry" || q.Health.Queues[0].DeliveryType != "MapiDelivery" {
 		t.Fatalf("queues: %+v", q)
 	}
+}
+
+// The stamps of real eseutil /mh output become the backup sets a manual
+// restore is planned from: before, the parser found none.
+func TestStampedSetsFromRealHeaders(t *testing.T) {
+	db := &org.Database{Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`}
+	tests := []struct {
+		file string
+		want string
+	}{
+		{"mh_2007_full_incremental.txt", "full 420-421; incremental 422-430 on full"},
+		{"mh_2007_dirty_vss_differential.txt", "full 420-421; differential 422-426 on full"},
+		{"mh_2007_never_backed_up.txt", ""},
+	}
+	for _, tt := range tests {
+		b, err := os.ReadFile(filepath.Join("testdata", "eseutil", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := ParseHeader(string(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range stampedSets(db, h.Backups) {
+			d := fmt.Sprintf("%s %d-%d", s.Type, s.Logs.Low, s.Logs.High)
+			if s.Base != "" {
+				d += " on " + strings.Fields(s.Base)[0]
+			}
+			got = append(got, d)
+		}
+		if strings.Join(got, "; ") != tt.want {
+			t.Errorf("%s: sets %q, want %q", tt.file, strings.Join(got, "; "), tt.want)
+		}
+	}
+}
+
+// The read survives the outage it is for: a server that does not answer,
+// a mounted database (eseutil not run on it), a file eseutil cannot open
+// and a command that failed on its server each leave the database
+// unreadable or read from the store, never the end of the read. Before,
+// a database on a down server read as "file missing" (a restore over a
+// file that may be intact), and one eseutil failure failed the read.
+func TestReadSurvivesTheOutage(t *testing.T) {
+	base, err := os.ReadFile("testdata/read.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := regexp.MustCompile(`<S N="Key">HUB01\\SG1\\DB1</S><S N="Value">            State:[^<]*</S>`)
+	locked, err := os.ReadFile("testdata/eseutil/mh_2007_mounted_locked.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		edit       func(string) string
+		unreadable string // in DB1's Unreadable; empty: read
+		check      func(*testing.T, *org.Database, *org.StorageGroup)
+	}{
+		{name: "server down", edit: func(s string) string {
+			return strings.Replace(s, `<S N="Key">HUB01</S><B N="Value">true</B>`, `<S N="Key">HUB01</S><B N="Value">false</B>`, 1)
+		}, unreadable: "HUB01 does not answer", check: func(t *testing.T, db *org.Database, sg *org.StorageGroup) {
+			if sg.Health != nil {
+				t.Errorf("the log folder of a server that does not answer reads as %+v, want unknown", sg.Health)
+			}
+		}},
+		{name: "mounted", edit: func(s string) string {
+			s = strings.Replace(s, `<Nil N="Mounted" />`, `<B N="Mounted">true</B><DT N="LastFullBackup">2026-11-24T22:00:05Z</DT>`, 1)
+			return header.ReplaceAllString(s, `<S N="Key">other</S><S N="Value">x</S>`)
+		}, check: func(t *testing.T, db *org.Database, _ *org.StorageGroup) {
+			h := db.Health
+			if !h.Mounted || !h.FileExists || !h.LastFull.Equal(time.Date(2026, 11, 24, 22, 0, 5, 0, time.UTC)) {
+				t.Errorf("a mounted database: %+v", h)
+			}
+		}},
+		{name: "file in use", edit: func(s string) string {
+			return header.ReplaceAllString(s, `<S N="Key">HUB01\SG1\DB1</S><S N="Value">`+xmlEscape(string(locked))+`</S>`)
+		}, unreadable: "-1032"},
+		{name: "the shell failed on the server", edit: func(s string) string {
+			s = header.ReplaceAllString(s, `<S N="Key">other</S><S N="Value">x</S>`)
+			return strings.Replace(s, `<S N="Key">Headers</S>`, `<S N="Key">Errors</S><Obj N="Value" RefId="98"><TNRef RefId="0" /><DCT><En><S N="Key">HUB01\SG1\DB1</S>`+
+				`<S N="Value">Connecting to remote server failed with the following error message : WinRM cannot complete the operation.</S></En></DCT></Obj></En><En><S N="Key">Headers</S>`, 1)
+		}, unreadable: "the shell on HUB01 failed: Connecting to remote server failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vals, err := clixml.Decode(strings.NewReader(tt.edit(string(base))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := fromCliXML(vals)
+			if err != nil {
+				t.Fatalf("the read failed: %v", err)
+			}
+			ix := org.NewIndex(o)
+			db, sg := ix.Database(`HUB01\SG1\DB1`), ix.StorageGroup(`HUB01\SG1`)
+			if db == nil || db.Health == nil || sg == nil {
+				t.Fatalf("database %+v, storage group %+v", db, sg)
+			}
+			if tt.unreadable == "" && db.Health.Unreadable != "" || !strings.Contains(db.Health.Unreadable, tt.unreadable) {
+				t.Errorf("DB1 unreadable %q, want %q", db.Health.Unreadable, tt.unreadable)
+			}
+			if tt.unreadable != "" && (db.Health.FileExists || len(o.Backups) > 0) {
+				t.Errorf("an unreadable database reads as %+v with %d backups", db.Health, len(o.Backups))
+			}
+			if tt.check != nil {
+				tt.check(t, db, sg)
+			}
+		})
+	}
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return strings.NewReplacer("&#xA;", "_x000A_", "&#xD;", "_x000D_", "\n", "_x000A_", "\r", "_x000D_").Replace(b.String())
 }

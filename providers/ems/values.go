@@ -72,7 +72,20 @@ type Stamp struct {
 	Type org.BackupType
 	Logs org.LogRange
 	Time time.Time
+	// Snapshot is set for a VSS backup ("- OSSnapshot" or "- Snapshot"
+	// after the Log Gen line): restored without restore.env.
+	Snapshot bool
 }
+
+// UnreadableError is eseutil /mh failing on a file that is there: held
+// by store.exe while mounted (-1032, JET_errFileAccessDenied), by backup
+// software, or damaged past reading its header. The database's state is
+// then unknown, which is not the same as missing.
+type UnreadableError struct {
+	Why string // eseutil's own words
+}
+
+func (e *UnreadableError) Error() string { return "eseutil /mh cannot read the file: " + e.Why }
 
 var (
 	mhState    = regexp.MustCompile(`(?m)^\s*State:\s*(.+?)\s*$`)
@@ -84,15 +97,19 @@ var (
 )
 
 // ParseHeader reads eseutil /mh's output. A file eseutil cannot find
-// (JET_errFileNotFound, -1811) reads as missing; output it does not
-// recognise is an error.
+// (JET_errFileNotFound, -1811) reads as missing; any other failure, or
+// output it does not recognise, is an *UnreadableError: the state is
+// unknown.
 func ParseHeader(out string) (*Header, error) {
 	if strings.Contains(out, "-1811") || strings.Contains(out, "JET_errFileNotFound") {
 		return &Header{}, nil
 	}
+	if m := mhTerminated.FindStringSubmatch(out); m != nil {
+		return nil, &UnreadableError{Why: strings.TrimSpace(m[1])}
+	}
 	m := mhState.FindStringSubmatch(out)
 	if m == nil {
-		return nil, fmt.Errorf("eseutil /mh printed no State line: %q", firstLine(out))
+		return nil, &UnreadableError{Why: fmt.Sprintf("it printed no State line: %q", firstLine(out))}
 	}
 	h := &Header{FileExists: true}
 	switch strings.ToLower(m[1]) {
@@ -101,7 +118,7 @@ func ParseHeader(out string) (*Header, error) {
 	case "dirty shutdown":
 		h.State = org.StateDirty
 	default:
-		return nil, fmt.Errorf("eseutil /mh: unknown State %q", m[1])
+		return nil, &UnreadableError{Why: fmt.Sprintf("unknown State %q", m[1])}
 	}
 	if r := mhRequired.FindStringSubmatch(out); r != nil {
 		lo, _ := strconv.ParseUint(r[1], 10, 32)
@@ -123,18 +140,28 @@ func ParseHeader(out string) (*Header, error) {
 	for _, m := range mhBackup.FindAllStringSubmatch(out, -1) {
 		lo, _ := strconv.ParseUint(m[2], 10, 32)
 		hi, _ := strconv.ParseUint(m[3], 10, 32)
-		t, err := time.Parse("01/02/2006 15:04:05", m[4])
+		t, err := time.Parse("01/02/2006 15:04:05.999", m[5])
 		if err != nil || hi == 0 {
 			continue // 00/00/1900: never
 		}
-		h.Backups = append(h.Backups, Stamp{Type: org.BackupType(strings.ToLower(m[1])), Logs: org.LogRange{Low: uint32(lo), High: uint32(hi)}, Time: t.UTC()})
+		h.Backups = append(h.Backups, Stamp{Type: org.BackupType(strings.ToLower(m[1])), Logs: org.LogRange{Low: uint32(lo), High: uint32(hi)},
+			Time: t.UTC(), Snapshot: strings.Contains(m[4], "Snapshot")})
 	}
 	return h, nil
 }
 
-// mhBackup is a "Last Full Backup" block: the Log Gen line, then two
-// Mark lines, the second a date.
-var mhBackup = regexp.MustCompile(`(?m)^\s*Last (Full|Incremental|Differential) Backup:\s*Log Gen:\s*(\d+)-(\d+)[^\n]*\n\s*Mark:[^\n]*\n\s*Mark:\s*(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d)`)
+// mhBackup is one "Previous Full Backup:" block as ESE prints it
+// (DUMPPrintBkinfo in dev/ese/src/ese/dbdump.cxx): the heading alone on
+// its line, then "Log Gen: low-high (hex)" with " - OSSnapshot" or
+// " - Snapshot" for a VSS backup, then two Mark lines, the second a date
+// (later builds add milliseconds and " UTC" or " LOC"). "Current Full
+// Backup" is a backup under way, not one that finished.
+var mhBackup = regexp.MustCompile(`(?m)^[ \t]*Previous (Full|Incremental|Copy|Differential) Backup:[ \t]*\r?\n[ \t]*Log Gen:[ \t]*(\d+)-(\d+)([^\n]*)\n[ \t]*Mark:[^\n]*\n[ \t]*Mark:[ \t]*(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:\.\d+)?)`)
+
+// mhTerminated is eseutil's last line when it failed: "Operation
+// terminated with error -1032 (JET_errFileAccessDenied, ...) after 10.31
+// seconds."
+var mhTerminated = regexp.MustCompile(`(?m)^\s*Operation terminated with (error -?\d+[^\r\n]*?)(?: after [\d.]+ seconds\.)?\s*$`)
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -1,6 +1,10 @@
 package ems
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,12 +70,16 @@ Initiating FILE DUMP mode...
   Last Consistent: (0x28,3F,1B)  11/24/2026 21:58:10
       Last Attach: (0x29,9,86)  11/24/2026 21:58:11
       Last Detach: (0x0,0,0)  00/00/1900 00:00:00
-  Last Full Backup: Log Gen: 38-40 (0x26-0x28) - OSSnapshot
-                   Mark: (0x29,8,16)
-                   Mark: 11/24/2026 22:00:05
-  Last Incremental Backup: Log Gen: 0-0 (0x0-0x0)
-                   Mark: (0x0,0,0)
-                   Mark: 00/00/1900 00:00:00
+
+Previous Full Backup:
+        Log Gen: 38-40 (0x26-0x28) - OSSnapshot
+           Mark: (0x29,8,16)
+           Mark: 11/24/2026 22:00:05
+
+Previous Incremental Backup:
+        Log Gen: 0-0 (0x0-0x0)
+           Mark: (0x0,0,0)
+           Mark: 00/00/1900 00:00:00
 
 Operation completed successfully in 0.78 seconds.
 `
@@ -102,5 +110,71 @@ func TestParseHeader(t *testing.T) {
 	}
 	if _, err := ParseHeader("Access is denied."); err == nil {
 		t.Fatal("unrecognised output read as a header")
+	}
+}
+
+// The header of each fixture in testdata/eseutil, written on the layout
+// ESE prints (dev/ese/src/ese/dbdump.cxx, ErrDUMPHeaderStandard and
+// DUMPPrintBkinfo in microsoft/Extensible-Storage-Engine): a
+// "Previous Full Backup:" line, then an indented "Log Gen:" and two
+// "Mark:" lines. Before, the parser looked for "Last Full Backup:" and
+// found no backup in real output.
+func TestParseHeaderFixtures(t *testing.T) {
+	day := func(d, h, m, s int) time.Time { return time.Date(2026, 11, d, h, m, s, 0, time.UTC) }
+	tests := []struct {
+		file     string
+		state    org.ShutdownState
+		required org.LogRange
+		repairs  int
+		missing  bool
+		locked   bool
+		stamps   []Stamp
+	}{
+		{file: "mh_2007_full_incremental.txt", state: org.StateClean, stamps: []Stamp{
+			{Type: org.BackupFull, Logs: org.LogRange{Low: 420, High: 421}, Time: day(24, 1, 0, 10)},
+			{Type: org.BackupIncremental, Logs: org.LogRange{Low: 422, High: 430}, Time: day(25, 1, 0, 7)}}},
+		{file: "mh_2007_crlf.txt", state: org.StateClean, stamps: []Stamp{
+			{Type: org.BackupFull, Logs: org.LogRange{Low: 420, High: 421}, Time: day(24, 1, 0, 10)},
+			{Type: org.BackupIncremental, Logs: org.LogRange{Low: 422, High: 430}, Time: day(25, 1, 0, 7)}}},
+		{file: "mh_2007_dirty_vss_differential.txt", state: org.StateDirty, required: org.LogRange{Low: 431, High: 433}, repairs: 1, stamps: []Stamp{
+			{Type: org.BackupFull, Logs: org.LogRange{Low: 420, High: 421}, Time: day(24, 1, 0, 10), Snapshot: true},
+			{Type: org.BackupDifferential, Logs: org.LogRange{Low: 422, High: 426}, Time: day(24, 13, 0, 2)}}},
+		{file: "mh_2007_never_backed_up.txt", state: org.StateClean},
+		{file: "mh_2007_missing.txt", missing: true},
+		{file: "mh_2007_mounted_locked.txt", locked: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", "eseutil", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := ParseHeader(string(b))
+			if tt.locked {
+				var u *UnreadableError
+				if !errors.As(err, &u) || !strings.Contains(u.Error(), "-1032") {
+					t.Fatalf("a file in use: %+v, %v; want it unreadable, naming -1032", h, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.FileExists == tt.missing {
+				t.Fatalf("file exists %v, want %v", h.FileExists, !tt.missing)
+			}
+			if h.State != tt.state || h.LogRequired != tt.required || h.RepairCount != tt.repairs {
+				t.Errorf("state %v, required %v, repairs %d; want %v, %v, %d", h.State, h.LogRequired, h.RepairCount, tt.state, tt.required, tt.repairs)
+			}
+			if !slices.Equal(h.Backups, tt.stamps) {
+				t.Errorf("stamps\n got %+v\nwant %+v", h.Backups, tt.stamps)
+			}
+		})
+	}
+	// Later eseutil builds print milliseconds and the clock's zone.
+	b, _ := os.ReadFile(filepath.Join("testdata", "eseutil", "mh_2007_full_incremental.txt"))
+	later := strings.Replace(string(b), "Mark: 11/24/2026 01:00:10", "Mark: 11/24/2026 01:00:10.123 UTC", 1)
+	if h, err := ParseHeader(later); err != nil || len(h.Backups) != 2 || !h.Backups[0].Time.Equal(day(24, 1, 0, 10).Add(123*time.Millisecond)) {
+		t.Fatalf("a stamp with milliseconds: %+v, %v", h, err)
 	}
 }

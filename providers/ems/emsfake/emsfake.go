@@ -229,7 +229,9 @@ func (f *Shell) export() string {
 			c.obj("LogFolderPath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, g.Logs),
 			c.obj("SystemFolderPath", []string{"Deserialized.Microsoft.Exchange.Data.EdbFilePath"}, g.System),
 			c.bo("CircularLoggingEnabled", false), c.bo("Recovery", false), c.s("LogFilePrefix", "E00")))
-		logs[g.Server+`\`+g.Name] = c.s("Value", "E0000000001.log")
+		if f.up(g.Server) {
+			logs[g.Server+`\`+g.Name] = c.s("Value", "E0000000001.log")
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.DBs)) {
 		d := f.DBs[k]
@@ -239,6 +241,11 @@ func (f *Shell) export() string {
 			c.bo("Mounted", d.Mounted), c.bo("AllowFileRestore", false), c.bo("RetainDeletedItemsUntilBackup", false), c.bo("Recovery", false),
 			c.obj("DeletedItemRetention", []string{"Deserialized.Microsoft.Exchange.Data.EnhancedTimeSpan"}, d.Retention),
 			c.obj("MailboxRetention", []string{"Deserialized.Microsoft.Exchange.Data.EnhancedTimeSpan"}, "30.00:00:00")))
+		if d.Mounted || !f.up(d.Group) {
+			// As the read script: eseutil /mh is not run on a file
+			// store.exe holds, nor on a server that does not answer.
+			continue
+		}
 		mh := "Operation terminated with error -1811 (JET_errFileNotFound, File not found)"
 		if d.File {
 			state := "Clean Shutdown\n     Log Required: 0-0 (0x0-0x0)"
@@ -259,6 +266,14 @@ func (f *Shell) export() string {
 	b.WriteString(strings.Replace(c.dict("", top), `<Obj N="" `, `<Obj `, 1))
 	b.WriteString("</Objs>")
 	return b.String()
+}
+
+// up reports whether the server of an identity (its first part)
+// answers.
+func (f *Shell) up(identity string) bool {
+	server, _, _ := strings.Cut(identity, `\`)
+	s := f.Servers[strings.ToLower(server)]
+	return s != nil && s.Up
 }
 
 // StateEnv names the file Main keeps the organization in between runs.
