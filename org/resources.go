@@ -254,10 +254,14 @@ type RestoreMailbox struct {
 type Mailbox struct {
 	Addr        Address
 	Decl        Decl
-	Name        string // the alias
+	Name        string // the alias; empty for a live disconnected mailbox the store names only by display name and GUID
 	DisplayName string
-	Owner       string // the AD account, DOMAIN\user
-	Database    Identity
+	// GUID is the store's MailboxGuid (live only, where the provider
+	// reads it): what Connect-Mailbox -Identity takes for a
+	// disconnected mailbox, whose alias went with its directory object.
+	GUID     string
+	Owner    string // the AD account, DOMAIN\user
+	Database Identity
 	// Per-mailbox retention; nil leaves the mailbox as it is.
 	UseDatabaseRetentionDefaults  *bool
 	RetainDeletedItemsFor         *Duration

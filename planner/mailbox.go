@@ -28,9 +28,19 @@ func (b *builder) mailbox(m *org.Mailbox) {
 	// object points at that database (Exchange makes the store mailbox
 	// at first logon or delivery, so that is enough to exist).
 	var here, homed, elsewhere *org.Mailbox
+	byDisplayName := 0
 	for _, l := range b.live.Mailboxes {
-		if !strings.EqualFold(l.Name, m.Name) || l.Health == nil {
+		if l.Health == nil || !sameMailbox(l, m) {
 			continue
+		}
+		if l.Name == "" {
+			if byDisplayName++; byDisplayName > 1 {
+				// Two disconnected mailboxes with this display name: which
+				// is this user's is a person's call.
+				b.note("%s: %s holds more than one disconnected mailbox named %q; connect the right one by hand (Connect-Mailbox -Identity <MailboxGuid from Get-MailboxStatistics>), and exdr will see it.",
+					addr, m.Database, l.DisplayName)
+				return
+			}
 		}
 		switch {
 		case l.Database.Key() == m.Database.Key() && l.Health.InStore:
@@ -85,11 +95,20 @@ func (b *builder) mailbox(m *org.Mailbox) {
 			deps = append(deps, b.cleanDatabase(m.Database, dbAddr, parent))
 			why = "its directory object is gone, but the store has not noticed; once Clean-MailboxDatabase marks it disconnected, Connect-Mailbox brings it back with every item"
 		}
+		// The store names a disconnected mailbox by its MailboxGuid (and
+		// display name), never by the alias that went with its directory
+		// object: Connect-Mailbox -Identity takes the GUID.
+		// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa997878(v=exchg.80)
+		identity := m.Name
+		extra := map[string]string{}
+		if here.GUID != "" {
+			identity, extra["mailbox_guid"] = here.GUID, here.GUID
+		}
 		after(b.add(&providers.Step{
-			Verb: providers.VerbConnectMailbox, Address: addr, Identity: m.Database, Args: args(nil),
+			Verb: providers.VerbConnectMailbox, Address: addr, Identity: m.Database, Args: args(extra),
 			Reason: why, Effect: providers.Reversible, Estimate: 10 * time.Second,
 			Command: fmt.Sprintf("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s",
-				psQuote(m.Name), psQuote(string(m.Database)), psQuote(owner), psQuote(m.Name)),
+				psQuote(identity), psQuote(string(m.Database)), psQuote(owner), psQuote(m.Name)),
 		}), append(deps, parent)...)
 	default:
 		if s := mailboxSettings(m, here); len(s) > 0 {
@@ -101,6 +120,16 @@ func (b *builder) mailbox(m *org.Mailbox) {
 			}), parent)
 		}
 	}
+}
+
+// sameMailbox reports whether a live mailbox is the configured one: by
+// alias, or, for a disconnected mailbox the store names only by display
+// name, by the configured display_name.
+func sameMailbox(live, m *org.Mailbox) bool {
+	if live.Name != "" {
+		return strings.EqualFold(live.Name, m.Name)
+	}
+	return m.DisplayName != "" && strings.EqualFold(live.DisplayName, m.DisplayName)
 }
 
 // cleanDatabase plans Clean-MailboxDatabase once per database.

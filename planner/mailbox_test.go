@@ -38,6 +38,14 @@ func TestMailboxProcedures(t *testing.T) {
 			return m
 		}(), &org.Mailbox{Name: "alice", Database: `MBX01\SG1\DB1`, Health: &org.MailboxHealth{InDirectory: true, InStore: true}},
 			"mailbox.users[\"alice\"]:set_mailbox", true},
+		// The Exchange shell names a disconnected mailbox by display name
+		// and MailboxGuid only (its alias went with its directory
+		// object): matched by display_name, connected by GUID. Before,
+		// nothing matched and a new, empty mailbox was made.
+		{"mailbox_disconnected_by_guid", func() *org.Mailbox { m := alice(); m.DisplayName = "Alice Ångström"; return m }(),
+			&org.Mailbox{DisplayName: "Alice Ångström", GUID: "5f0b7a4c-8e0e-4a2b-9b1c-1d2e3f405162", Database: `MBX01\SG1\DB1`,
+				Health: &org.MailboxHealth{InStore: true, Disconnected: disconnected}},
+			"mailbox.users[\"alice\"]:connect_mailbox", true},
 		{"mailbox_elsewhere", alice(), &org.Mailbox{Name: "alice", Database: `MBX01\SG1\DB2`, Health: &org.MailboxHealth{InDirectory: true, InStore: true}}, "", false},
 	}
 	g := goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden"))

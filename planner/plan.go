@@ -241,7 +241,11 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 	}
 	for _, m := range live.Mailboxes {
 		if m.Health != nil {
-			facts["mailbox "+m.Name+" in "+string(m.Database)] = org.Facts{
+			name := m.Name
+			if name == "" {
+				name = "{" + m.GUID + "}"
+			}
+			facts["mailbox "+name+" in "+string(m.Database)] = org.Facts{
 				"in_directory": strconv.FormatBool(m.Health.InDirectory),
 				"in_store":     strconv.FormatBool(m.Health.InStore),
 				"connected":    strconv.FormatBool(m.Health.Disconnected.IsZero()),

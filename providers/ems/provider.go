@@ -116,9 +116,19 @@ func (p *Provider) Apply(ctx context.Context, step *providers.Step, _ providers.
 		return fmt.Errorf("run PowerShell: %w", err)
 	}
 	if exit != 0 {
-		return fmt.Errorf("the script failed (exit %d): %s", exit, strings.TrimSpace(firstLine(stderr+"\n"+stdout)))
+		return fmt.Errorf("the script failed (exit %d): %s", exit, failure(stderr, stdout))
 	}
 	return ctx.Err()
+}
+
+// failure is what a failed script said: its error records (decoded from
+// the "#< CLIXML" stream powershell.exe writes to a redirected stderr),
+// or else the first line it printed.
+func failure(stderr, stdout string) string {
+	if msg := clixml.StreamErrors(stderr); msg != "" {
+		return msg
+	}
+	return strings.TrimSpace(firstLine(stdout))
 }
 
 // done reports whether the live organization already shows a manual
@@ -147,9 +157,13 @@ func (p *Provider) Read(ctx context.Context) (*org.Org, error) {
 		return nil, fmt.Errorf("run PowerShell: %w", err)
 	}
 	if exit != 0 {
-		return nil, fmt.Errorf("the read script failed (exit %d): %s", exit, strings.TrimSpace(firstLine(stderr+"\n"+stdout)))
+		return nil, fmt.Errorf("the read script failed (exit %d): %s", exit, failure(stderr, stdout))
 	}
-	vals, err := clixml.Decode(strings.NewReader(stdout))
+	doc, err := readDocument(stdout)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := clixml.Decode(bytes.NewReader(doc))
 	if err != nil {
 		return nil, fmt.Errorf("the read script's output: %w", err)
 	}

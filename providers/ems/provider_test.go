@@ -63,3 +63,21 @@ func TestAppliedScriptsQuoteValues(t *testing.T) {
 		t.Fatalf("the shell saw %+v", f.Groups)
 	}
 }
+
+// Names outside the console's code page survive the read: the document
+// crosses powershell.exe's redirected stdout as base64, never as text
+// in the OEM code page (which made "Zoë O’Brien" "Zo? O?Brien", or
+// invalid UTF-8 that failed the whole read).
+func TestReadKeepsNonASCIINames(t *testing.T) {
+	f := emsfake.New()
+	f.OEM = true
+	f.Groups[`mbx01\ventas`] = &emsfake.Group{Server: "MBX01", Name: "Ventas Zoë", Logs: `D:\Ventas`, System: `D:\Ventas`}
+	f.DBs[`mbx01\ventas zoë\zoë o’brien`] = &emsfake.DB{Group: `MBX01\Ventas Zoë`, Name: "Zoë O’Brien", EDB: `E:\Zoë\O’Brien.edb`, Retention: "14.00:00:00", Mounted: true, File: true}
+	o, err := ems.New(f, ems.Options{}, nil).Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Databases) != 1 || o.Databases[0].Name != "Zoë O’Brien" || o.Databases[0].EdbFilePath != `E:\Zoë\O’Brien.edb` {
+		t.Fatalf("databases: %+v", o.Databases)
+	}
+}

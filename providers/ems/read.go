@@ -1,6 +1,7 @@
 package ems
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -38,7 +39,7 @@ func ReadScript(opts Options) string {
 	b.line("  try {")
 	// Get-MailboxStatistics -Server <ServerIdParameter> [-DomainController <Fqdn>]:
 	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124612(v=exchg.80)
-	b.line("    if ($s.IsMailboxServer) { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate) }", dc)
+	b.line("    if ($s.IsMailboxServer) { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate, MailboxGuid) }", dc)
 	b.line("    if ($s.IsHubTransportServer) { $out['Queues'] += @(Get-Queue -Server $s.Name) }")
 	b.line("  } catch { $out['Errors'][$s.Name] = $_.Exception.Message }")
 	b.line("}")
@@ -63,11 +64,33 @@ func ReadScript(opts Options) string {
 	b.line("    }")
 	b.line("  } catch { $out['Errors'][$d.Identity.ToString()] = $_.Exception.Message }")
 	b.line("}")
+	// A redirected powershell.exe writes its output in the console's
+	// OEM code page, which garbles any name outside it: the file
+	// Export-Clixml writes (UTF-16LE) goes out as base64, ASCII only.
 	b.line("$tmp = [System.IO.Path]::GetTempFileName()")
 	b.line("$out | Export-Clixml -Path $tmp -Depth 3")
-	b.line("Get-Content -LiteralPath $tmp -Encoding UTF8")
+	b.line("'%s'", ReadMarker)
+	b.line("[System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($tmp))")
 	b.line("Remove-Item -LiteralPath $tmp")
 	return preamble + strings.Join(b.lines, "\n") + "\n"
+}
+
+// ReadMarker is the line before the read script's base64 document.
+const ReadMarker = "#< EXDR CLIXML BASE64"
+
+// readDocument finds the read script's document in what it printed:
+// the base64 after ReadMarker (line breaks a console may add are
+// ignored).
+func readDocument(stdout string) ([]byte, error) {
+	_, after, ok := strings.Cut(stdout, ReadMarker)
+	if !ok {
+		return nil, fmt.Errorf("the read script printed no %q line: %q", ReadMarker, firstLine(stdout))
+	}
+	doc, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(after), ""))
+	if err != nil {
+		return nil, fmt.Errorf("the read script's document is not base64: %w", err)
+	}
+	return doc, nil
 }
 
 // fromCliXML maps the read script's hashtable onto the organization.
@@ -145,9 +168,9 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		}
 	}
 	for _, v := range list("Disconnected") {
-		// Statistics name a disconnected mailbox by its display name:
-		// its alias went with its directory object.
-		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: v.Prop("DisplayName").Text(), DisplayName: v.Prop("DisplayName").Text(),
+		// Statistics name a disconnected mailbox by its display name and
+		// MailboxGuid: its alias went with its directory object.
+		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{DisplayName: v.Prop("DisplayName").Text(), GUID: v.Prop("MailboxGuid").Text(),
 			Database: org.Identity(v.Prop("Database").Text()), Health: &org.MailboxHealth{InStore: true, Disconnected: v.Prop("DisconnectDate").Time}})
 	}
 	for _, v := range list("Mailboxes") {

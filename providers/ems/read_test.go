@@ -52,7 +52,8 @@ func TestReadFixture(t *testing.T) {
 	if len(o.Backups) != 1 || o.Backups[0].Type != org.BackupFull || o.Backups[0].Covers != 40 || !o.Backups[0].Time.Equal(time.Date(2026, 11, 24, 22, 0, 5, 0, time.UTC)) {
 		t.Fatalf("backup sets from the stamps: %+v", o.Backups)
 	}
-	if len(o.Mailboxes) != 1 || o.Mailboxes[0].Name != "Carol Cooper" || o.Mailboxes[0].Health.Disconnected.IsZero() {
+	if len(o.Mailboxes) != 1 || o.Mailboxes[0].Name != "" || o.Mailboxes[0].DisplayName != "Carol Cooper" ||
+		o.Mailboxes[0].GUID != "5f0b7a4c-8e0e-4a2b-9b1c-1d2e3f405162" || o.Mailboxes[0].Health.Disconnected.IsZero() {
 		t.Fatalf("disconnected mailboxes: %+v", o.Mailboxes)
 	}
 	if c := sg.Copy; c == nil || c.Local || c.Machine != "MBX03" || c.Health.Status != "Healthy" || c.Health.CopyQueue() != 2 || c.Health.ReplayQueue() != 5 {

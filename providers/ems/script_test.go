@@ -30,7 +30,7 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbPlaceDatabase, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
 	{Verb: providers.VerbRehomeMailboxes, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
 	{Verb: providers.VerbCreateMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": `CONTOSO\alice`}},
-	{Verb: providers.VerbConnectMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "o'brien", "owner": `CONTOSO\o'brien`}},
+	{Verb: providers.VerbConnectMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "o'brien", "owner": `CONTOSO\o'brien`, "mailbox_guid": "5f0b7a4c-8e0e-4a2b-9b1c-1d2e3f405162"}},
 	{Verb: providers.VerbCleanMailboxDB, Identity: `MBX01\SG1\DB1`},
 	{Verb: providers.VerbSetMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "use_database_retention_defaults": "false", "retain_deleted_items_for": "30d"}},
 	{Verb: providers.VerbCreateRecoveryGroup, Identity: `MBX01\Recovery Storage Group`, Args: map[string]string{"server": "MBX01", "name": "Recovery Storage Group", "log_folder_path": `R:\RSG`, "system_folder_path": `R:\RSG`}},

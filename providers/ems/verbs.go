@@ -136,7 +136,14 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 		b.line("Enable-Mailbox -Identity %s -Alias %s -Database %s%s", b.q(a["owner"]), b.q(a["mailbox"]), b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-Mailbox lists it in the database.")
 	case providers.VerbConnectMailbox:
-		b.line("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s%s", b.q(a["mailbox"]), b.q(id), b.q(a["owner"]), b.q(a["mailbox"]), b.dcArg())
+		// -Identity is a StoreMailboxIdParameter: the MailboxGuid the
+		// read found (a disconnected mailbox has no alias in the store).
+		// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa997878(v=exchg.80)
+		identity := a["mailbox"]
+		if g := a["mailbox_guid"]; g != "" {
+			identity = g
+		}
+		b.line("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s%s", b.q(identity), b.q(id), b.q(a["owner"]), b.q(a["mailbox"]), b.dcArg())
 		return b.script(step.Verb, "Get-Mailbox lists it; Get-MailboxStatistics shows its items.")
 	case providers.VerbCleanMailboxDB:
 		b.line("Clean-MailboxDatabase -Identity %s%s", b.q(id), b.dcArg())

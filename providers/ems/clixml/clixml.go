@@ -34,9 +34,13 @@ const (
 
 // Value is one decoded value.
 type Value struct {
-	Kind  Kind
-	Str   string // String, Guid; a decimal's text
-	Int   int64
+	Kind Kind
+	Str  string // String, Guid; a decimal's text
+	Int  int64
+	// Uint is an unsigned integer's exact value (U16, U32, U64, By);
+	// Int then holds it too, at most 2^63-1: a U64 above that (an
+	// unlimited size's byte count) is the ceiling there.
+	Uint  uint64
 	Bool  bool
 	Float float64
 	Time  time.Time
@@ -127,9 +131,28 @@ func (v Value) Text() string {
 const maxDepth = 64
 
 // Decode reads a CliXML document and returns its top-level objects.
+//
+// The document may be UTF-16LE or UTF-16BE with a byte-order mark
+// (Export-Clixml's default, Unicode), or UTF-8 with or without one.
 func Decode(r io.Reader) ([]Value, error) {
-	d := &decoder{x: xml.NewDecoder(r), objs: map[string]*Obj{}, types: map[string][]string{}}
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	text, err := toUTF8(raw)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{x: xml.NewDecoder(strings.NewReader(text)), objs: map[string]*Obj{}, types: map[string][]string{}}
 	d.x.Strict = true
+	// The text is UTF-8 by now, whatever its declaration says.
+	d.x.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
+		switch strings.ToLower(label) {
+		case "utf-16", "utf-16le", "utf-16be", "unicode", "utf-8":
+			return input, nil
+		}
+		return nil, fmt.Errorf("clixml: encoding %q is not one Export-Clixml writes", label)
+	}
 	for {
 		tok, err := d.x.Token()
 		if err == io.EOF {

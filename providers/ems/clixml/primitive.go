@@ -34,10 +34,7 @@ func (d *decoder) primitive(tag, s string) (Value, error) {
 		if err != nil {
 			return bad(err)
 		}
-		if n > 1<<63-1 {
-			return bad(errors.New("out of range"))
-		}
-		return Value{Kind: Int, Int: int64(n)}, nil
+		return Value{Kind: Int, Int: int64(min(n, 1<<63-1)), Uint: n}, nil
 	case "B":
 		switch strings.TrimSpace(s) {
 		case "true":

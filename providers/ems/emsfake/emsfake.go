@@ -6,6 +6,7 @@ package emsfake
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"github.com/exdr/exdr/providers/ems"
 )
@@ -32,6 +34,10 @@ type Shell struct {
 	Groups  map[string]*Group  `json:"storage_groups"`
 	DBs     map[string]*DB     `json:"databases"`
 	Scripts []string           `json:"-"`
+	// OEM makes stdout what a redirected powershell.exe writes: the
+	// console's OEM code page, in which a character it lacks comes out
+	// as '?' (here every non-ASCII one, as code page 437 lacks most).
+	OEM bool `json:"-"`
 }
 
 // Server, Group and DB are the organization's objects, keyed by their
@@ -66,7 +72,7 @@ func (f *Shell) Run(ctx context.Context, script string) (string, string, int, er
 	defer f.mu.Unlock()
 	f.Scripts = append(f.Scripts, script)
 	if strings.Contains(script, "$out = @{}") {
-		return f.export(), "", 0, nil
+		return f.stdout(readAnswer(f.export())), "", 0, nil
 	}
 	for _, line := range strings.Split(script, "\n") {
 		if err := f.cmdlet(strings.TrimSpace(line)); err != nil {
@@ -207,6 +213,29 @@ func (c *clix) dict(n string, entries map[string]string) string {
 	}
 	b.WriteString("</DCT></Obj>")
 	return b.String()
+}
+
+func (f *Shell) stdout(s string) string {
+	if !f.OEM {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 0x80 {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// readAnswer is what the read script prints: the file Export-Clixml
+// writes (UTF-16LE with a byte-order mark), as base64 after the marker,
+// in CRLF lines as powershell.exe writes them.
+func readAnswer(doc string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(doc)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return ems.ReadMarker + "\r\n" + base64.StdEncoding.EncodeToString(b) + "\r\n"
 }
 
 // export is the read script's output for the fake's state.
