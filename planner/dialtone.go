@@ -155,11 +155,14 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 func (b *builder) dialToneMerge(db *org.Database, rid org.Identity, group, why string, deps ...*providers.Step) {
 	rdb := rid.Join(db.Name)
 	merge := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreMailbox, Address: group, Identity: rid, Args: map[string]string{"rsg_database": string(rdb), "mailbox": "*"},
+		Verb: providers.VerbRestoreMailbox, Address: group, Identity: rid,
+		Args:   map[string]string{"rsg_database": string(rdb), "mailbox": "*", "production_database": string(db.Identity())},
 		Reason: why + "the mail users sent and received in dial tone is merged back into the restored database; nothing is copied twice",
 		Effect: providers.Reversible, Estimate: time.Minute,
-		Command: fmt.Sprintf("Get-MailboxStatistics -Database %s | %% { Restore-Mailbox -Identity $_.DisplayName -RSGDatabase %s }",
-			psQuote(string(rdb)), psQuote(string(rdb))),
+		// Every user of the production database (Get-Mailbox lists no
+		// system mailbox, which Restore-Mailbox refuses).
+		Command: fmt.Sprintf("Get-Mailbox -Database %s -ResultSize Unlimited | %% { Restore-Mailbox -Identity $_.Identity -RSGDatabase %s }",
+			psQuote(string(db.Identity())), psQuote(string(rdb))),
 	}), deps...)
 	after(b.add(&providers.Step{
 		Verb: providers.VerbRemoveRecoveryGroup, Address: group, Identity: rid,

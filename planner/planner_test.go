@@ -113,8 +113,8 @@ var procedures = []struct {
 	}, // DB2, mounted in the same storage group, needs generation 5 too:
 		// a crash would lose what it holds, so it is repaired as well; and
 		// generation 5 is the current one, set aside before either mounts.
-		steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:integrity_check mailbox_database.DB1:defragment " +
-			"mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:integrity_check mailbox_database.DB2:defragment " +
+		steps: "mailbox_database.DB1:repair_database mailbox_database.DB1:defragment mailbox_database.DB1:integrity_check " +
+			"mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:defragment mailbox_database.DB2:integrity_check " +
 			"storage_group.SG1:set_aside_logs mailbox_database.DB1:mount mailbox_database.DB2:mount"},
 	{name: "mounted_needs_damaged_log_refused", damage: func(l *org.Org) {
 		l.StorageGroups[0].Health.Corrupt = []uint32{4}
@@ -125,7 +125,7 @@ var procedures = []struct {
 		desired: func(d *org.Org) { d.Databases[0].Recovery.AllowDataLoss = true },
 		steps:   "mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount"},
 	{name: "bad_pages", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) { liveDB(l, "DB2").Health.BadPages = []uint32{3, 4} },
-		steps: "mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:integrity_check mailbox_database.DB2:defragment mailbox_database.DB2:mount"},
+		steps: "mailbox_database.DB2:dismount mailbox_database.DB2:repair_database mailbox_database.DB2:defragment mailbox_database.DB2:integrity_check mailbox_database.DB2:mount"},
 	{name: "bad_pages_refused", damage: func(l *org.Org) { liveDB(l, "PF1").Health.BadPages = []uint32{0} },
 		refused: []string{"public_folder_database.PF1 (MBX01\\SG2\\PF1): the header page (page 0) fails"}},
 	{name: "settings_drift", damage: func(l *org.Org) {

@@ -459,24 +459,27 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 		Estimate: b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
 		Command:  fmt.Sprintf(`eseutil /p "%s"  # the file is copied to an exdr-aside folder beside it first`, db.EdbFilePath),
 	}), append(deps, parent)...)
-	// After eseutil /p, Exchange's procedure: isinteg until it reports no
-	// fix, then an offline defragmentation to rebuild the tables.
+	// After eseutil /p, Microsoft's sequence: an offline
+	// defragmentation (eseutil /d) rebuilds the tables, then isinteg
+	// -fix runs until it reports no fixes; the database mounts after.
+	// ("Eseutil /P Repair Mode" and "Isinteg" in the Exchange 2007
+	// Database Utilities documentation.)
+	defrag := after(b.add(&providers.Step{
+		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(),
+		Reason: "after eseutil /p, an offline defragmentation rebuilds the repaired database into a new file (the old one is kept aside); it needs free space of 110% of the result",
+		Effect: providers.Downtime, Estimate: b.estimate(providers.VerbDefragment, int64(h.Size)),
+		Command: fmt.Sprintf(`eseutil /d "%s"`, db.EdbFilePath),
+	}), s)
 	check := after(b.add(&providers.Step{
 		Verb: providers.VerbIntegrityCheck, Address: db.Addr.String(), Identity: db.Identity(),
-		Reason: "after eseutil /p, isinteg fixes what the repair left inconsistent at the level of mailboxes and items",
+		Reason: "then isinteg fixes what the repair left inconsistent at the level of mailboxes and items",
 		Effect: providers.Reversible,
 		Command: fmt.Sprintf("isinteg -s %s -fix -test alltests  # choose %s; run again until it reports 0 fixes",
 			psQuote(db.Server()), db.Identity()),
-	}), s)
-	defrag := after(b.add(&providers.Step{
-		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(),
-		Reason: "an offline defragmentation rebuilds the repaired database into a new file (the old one is kept aside); it needs free space of 110% of the result",
-		Effect: providers.Downtime, Estimate: b.estimate(providers.VerbDefragment, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /d "%s"`, db.EdbFilePath),
-	}), check)
+	}), defrag)
 	b.note("%s: after a repair, take a full backup, and consider moving its mailboxes to a new database (Move-Mailbox).", db.Addr)
 	if db.Mounted {
-		mount("the repaired database is mounted", defrag)
+		mount("the repaired database is mounted", check)
 	}
 }
 

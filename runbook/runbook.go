@@ -106,7 +106,9 @@ func Script(steps []*providers.Step, scripts []*ems.Script) string {
 	for i, s := range steps {
 		sc := scripts[i]
 		fmt.Fprintf(&b, "\n# Step %d: %s: %s\n", i+1, s.Address, s.Verb)
-		fmt.Fprintf(&b, "Write-Host 'Step %d of %d: %s'\n", i+1, len(steps), strings.ReplaceAll(s.ID, "'", "''"))
+		// Through the one quoter: PowerShell ends a literal at U+2018-
+		// U+201B too, which a for_each key may hold.
+		fmt.Fprintf(&b, "Write-Host %s\n", literal(fmt.Sprintf("Step %d of %d: %s", i+1, len(steps), s.ID)))
 		if sc.Manual != "" {
 			// Each line a literal: no text from the plan can end a
 			// here-string early.

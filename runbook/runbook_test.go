@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/providers/ems/cmdlets"
 )
 
 func step(id string, v providers.Verb, ident string, args map[string]string, effect providers.Effect, reason string, deps ...string) *providers.Step {
@@ -93,5 +94,36 @@ func TestScriptStopsAtManualSteps(t *testing.T) {
 	}
 	if !strings.Contains(out, "Write-Host 'Restore full''; Remove-Item C:\\ -Recurse; '' of MBX01") {
 		t.Fatalf("the plan's text is not one literal:\n%s", out)
+	}
+}
+
+// The whole-recovery script parses and every command in it binds against
+// the documented parameter sets; a step ID with PowerShell's other
+// quote characters stays one literal (it broke out of 'Step ...' when
+// only the ASCII apostrophe was doubled).
+func TestWholeScriptBinds(t *testing.T) {
+	for name, p := range plans() {
+		p.Steps[0].ID = "mailbox.users[\"o\u2019brien\"]; Remove-Item C:\\ -Recurse; \u2018:" + p.Steps[0].ID
+		scripts := make([]*ems.Script, len(p.Steps))
+		for i, s := range p.Steps {
+			sc, err := ems.ScriptFor(s, ems.Options{DomainController: "dc01.contoso.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			scripts[i] = sc
+		}
+		script := Script(p.Steps, scripts)
+		if err := cmdlets.Check(script); err != nil {
+			t.Errorf("%s: %v\n%s", name, err, script)
+		}
+		cmds, err := cmdlets.Commands(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmds {
+			if strings.EqualFold(c.Name, "Remove-Item") {
+				t.Errorf("%s: the step ID broke out of its literal: Remove-Item runs", name)
+			}
+		}
 	}
 }

@@ -18,7 +18,12 @@ func parseDuration(v string) (string, error) {
 
 // transportPaths reads a transport server's queue folders from
 // EdgeTransport.exe.config on it into $queuePath and $logPath.
-const transportPaths = `$cfg = Join-Path $env:ExchangeInstallPath 'Bin\EdgeTransport.exe.config'
+//
+// Exchange 2007 has no $env:ExchangeInstallPath (2010 added it): Setup
+// writes the install folder to MsiInstallPath under
+// HKLM\SOFTWARE\Microsoft\Exchange\Setup.
+const transportPaths = `$install = (Get-ItemProperty -Path 'HKLM:\SOFTWARE\Microsoft\Exchange\Setup').MsiInstallPath
+$cfg = Join-Path $install 'Bin\EdgeTransport.exe.config'
 [xml]$x = Get-Content -LiteralPath $cfg
 $queuePath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabasePath' }).value
 $logPath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value`
@@ -60,7 +65,7 @@ Start-Service -Name MSExchangeTransport`, b.q(a["path"]), b.q(a["logging_path"])
 	case providers.VerbImportQueue:
 		// Where the failed machine's disks are now is the person's
 		// knowledge: the step is theirs, with the commands to run.
-		b.line("$from = 'D:\\exdr-import'  # where %s's mail.que, trn*.log and trn.chk are, as %s sees them", a["source"], server)
+		b.line("$from = 'D:\\exdr-import'  # where the mail.que, trn*.log and trn.chk of %s are, as %s sees them", b.q(a["source"]), srv)
 		b.on(srv, `param($from)
 Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
@@ -88,7 +93,9 @@ Start-Service -Name MSExchangeTransport`, "$from")
 		b.line("  $left = (Get-Queue -Server %s | Measure-Object -Property MessageCount -Sum).Sum", srv)
 		b.line("  if ($left -gt 0) { Start-Sleep -Seconds 30 }")
 		b.line("} while ($left -gt 0 -and (Get-Date) -lt $deadline)")
-		b.line("if ($left -gt 0) { throw \"$left messages are still queued on %s\" }", strings.ReplaceAll(server, `"`, "`\""))
+		// The server's name as a literal, never inside a double-quoted
+		// string, where $( ) and backticks would run.
+		b.line("if ($left -gt 0) { throw ([string]$left + ' messages are still queued on ' + %s) }", srv)
 		return b.script(step.Verb, "Get-Queue -Server shows no message.")
 	case providers.VerbRestoreQueue:
 		b.on(srv, `Stop-Service -Name MSExchangeTransport

@@ -6,7 +6,9 @@ import (
 
 	"github.com/sebdah/goldie/v2"
 
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems/cmdlets"
 )
 
 // steps has one step for every verb, as the planner writes them.
@@ -111,5 +113,78 @@ func TestScriptQuotesEveryValue(t *testing.T) {
 	s.Args["name"] = "SG1\nRemove-Item C:\\"
 	if _, err := ScriptFor(s, Options{}); err == nil || !strings.Contains(err.Error(), "create_storage_group") {
 		t.Fatalf("a newline in a name: %v", err)
+	}
+}
+
+// Every script exdr runs or shows through the ems provider binds against
+// the documented parameter sets of the cmdlets it calls: the read, each
+// verb's script and each manual step's script.
+func TestEveryScriptBinds(t *testing.T) {
+	for _, opts := range []Options{{}, {DomainController: "dc01.contoso.com"}} {
+		if err := cmdlets.Check(ReadScript(opts)); err != nil {
+			t.Errorf("the read script: %v", err)
+		}
+		for _, s := range steps {
+			sc, err := ScriptFor(s, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range []string{sc.PowerShell, sc.ManualScript} {
+				if err := cmdlets.Check(text); err != nil {
+					t.Errorf("%s: %v\n%s", s.Verb, err, text)
+				}
+			}
+		}
+	}
+}
+
+// hostile are values an administrator's names and paths may hold (or an
+// attacker's): each must reach the shell as one literal, running nothing.
+var hostile = []string{
+	"O'Brien", "O\u2019Brien", "\u2018x\u2019", "\u201aq\u201b", `$(Remove-Item C:\pwned)`, "`Remove-Item C:\\pwned`",
+	`"; Remove-Item C:\pwned; "`, `x'; Remove-Item C:\pwned; '`, `x\u2019; Remove-Item C:\pwned; \u2019`,
+	`100%`, `a & Remove-Item C:\pwned`, `a; Remove-Item C:\pwned`, `a | Remove-Item C:\pwned`, `Sales East`, `..`, `#`, `@(1)`,
+}
+
+// Every verb's script with every argument hostile runs the same commands
+// as with a plain one, each binding: no value ends its literal.
+func TestHostileValuesStayLiterals(t *testing.T) {
+	names := func(script string) string {
+		cmds, err := cmdlets.Commands(script)
+		if err != nil {
+			t.Fatalf("does not parse: %v\n%s", err, script)
+		}
+		var out []string
+		for _, c := range cmds {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, s := range steps {
+		for _, h := range hostile {
+			plain, bad := *s, *s
+			plain.Args, bad.Args = map[string]string{}, map[string]string{}
+			for k, v := range s.Args {
+				plain.Args[k], bad.Args[k] = v, v
+				if k != "copy" && k != "force" && k != "roll_forward" && k != "value" && !strings.HasSuffix(k, "_retention") && !strings.HasPrefix(k, "retain") &&
+					k != "allow_file_restore" && k != "circular_logging" && k != "replay_lag" && k != "use_database_retention_defaults" {
+					plain.Args[k], bad.Args[k] = "plain", h
+				}
+			}
+			plain.Identity, bad.Identity = `MBX01\SG1\plain`, org.Identity(`MBX01\SG1\`+h)
+			ps, err1 := ScriptFor(&plain, Options{})
+			bs, err2 := ScriptFor(&bad, Options{})
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%s with %q: %v, %v", s.Verb, h, err1, err2)
+			}
+			for _, pair := range [][2]string{{ps.PowerShell, bs.PowerShell}, {ps.ManualScript, bs.ManualScript}} {
+				if got, want := names(pair[1]), names(pair[0]); got != want {
+					t.Errorf("%s with %q runs %s, want %s:\n%s", s.Verb, h, got, want, pair[1])
+				}
+				if err := cmdlets.Check(pair[1]); err != nil {
+					t.Errorf("%s with %q: %v", s.Verb, h, err)
+				}
+			}
+		}
 	}
 }

@@ -11,7 +11,13 @@ import (
 // remoting); exprs are PowerShell expressions this package wrote (quoted
 // literals, or properties of objects Exchange returned).
 func (b *builder) on(serverExpr, block string, exprs ...string) {
-	b.line("Invoke-Command -ComputerName %s -ArgumentList %s -ScriptBlock {", serverExpr, strings.Join(exprs, ", "))
+	// -ArgumentList with nothing after it is a binding error ("Missing
+	// an argument for parameter 'ArgumentList'"): it is left out.
+	if len(exprs) == 0 {
+		b.line("Invoke-Command -ComputerName %s -ScriptBlock {", serverExpr)
+	} else {
+		b.line("Invoke-Command -ComputerName %s -ArgumentList %s -ScriptBlock {", serverExpr, strings.Join(exprs, ", "))
+	}
 	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
 		b.line("  %s", strings.TrimSpace(l))
 	}
@@ -185,7 +191,9 @@ Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
 		}
 		b.line("Suspend-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), standby, b.dcArg())
 		b.line("# Update-StorageGroupCopy refuses existing files; exdr moves them aside instead of -DeleteExistingFiles.")
-		b.line("Update-StorageGroupCopy -Identity %s%s%s", b.q(id), standby, b.dcArg())
+		// It asks for confirmation by default, which fails under
+		// -NonInteractive.
+		b.line("Update-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), standby, b.dcArg())
 		return b.script(step.Verb, "Get-StorageGroupCopyStatus shows Healthy.")
 	case providers.VerbActivateCopy:
 		args := ""
@@ -195,7 +203,16 @@ Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
 		if a["force"] == "true" {
 			args += " -Force"
 		}
-		b.line("Restore-StorageGroupCopy -Identity %s%s%s", b.q(id), args, b.dcArg())
+		if a["standby_machine"] == "" {
+			// LCR: -ReplaceLocations makes the copy's files the storage
+			// group's and database's own paths, as the lab moves them;
+			// without it the copy stays where it is and the database
+			// points at its old, lost file.
+			args += " -ReplaceLocations"
+		}
+		// Restore-StorageGroupCopy asks for confirmation by default,
+		// which fails under -NonInteractive.
+		b.line("Restore-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), args, b.dcArg())
 		if m := a["standby_machine"]; m != "" {
 			// SCR keeps the same paths: the activated files go back to
 			// the database's own server, the one it is mounted on.
@@ -254,15 +271,22 @@ func (b *builder) restoreMailbox(id string, a map[string]string) {
 	if target == "" || target == "*" {
 		target = a["mailbox"]
 	}
+	// Restore-Mailbox has no -DomainController (its directory parameter
+	// is -GlobalCatalog), and its two parameter sets are -Identity with
+	// -RSGDatabase (the same mailbox), or those with both -RSGMailbox and
+	// -TargetFolder (another mailbox's items, into a folder):
+	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb125218(v=exchg.80)
 	if a["mailbox"] == "*" {
-		b.line("Get-MailboxStatistics -Database %s%s | Where-Object { $_.DisconnectDate -eq $null } | ForEach-Object {", b.q(a["rsg_database"]), b.dcArg())
-		b.line("  Restore-Mailbox -Identity $_.DisplayName -RSGDatabase %s -Confirm:$false%s", b.q(a["rsg_database"]), b.dcArg())
+		// Every user mailbox of the production database: Get-Mailbox
+		// lists no system mailbox, which Restore-Mailbox would refuse.
+		b.line("Get-Mailbox -Database %s -ResultSize Unlimited%s | ForEach-Object {", b.q(a["production_database"]), b.dcArg())
+		b.line("  Restore-Mailbox -Identity $_.Identity -RSGDatabase %s -Confirm:$false", b.q(a["rsg_database"]))
 		b.line("}")
 		return
 	}
-	s := fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s -RSGMailbox %s", b.q(target), b.q(a["rsg_database"]), b.q(a["mailbox"]))
+	s := fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", b.q(target), b.q(a["rsg_database"]))
 	if v := a["target_folder"]; v != "" {
-		s += " -TargetFolder " + b.q(v)
+		s += fmt.Sprintf(" -RSGMailbox %s -TargetFolder %s", b.q(a["mailbox"]), b.q(v))
 	}
 	for _, p := range []struct{ arg, param string }{{"start_date", "StartDate"}, {"end_date", "EndDate"}} {
 		if v := a[p.arg]; v != "" {
@@ -281,7 +305,7 @@ func (b *builder) restoreMailbox(id string, a map[string]string) {
 			s += " -" + p.param + " " + strings.Join(parts, ",")
 		}
 	}
-	b.line("%s -Confirm:$false%s", s, b.dcArg())
+	b.line("%s -Confirm:$false", s)
 }
 
 // timeSpan writes an exdr duration argument (Go or Exchange form) as

@@ -20,6 +20,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/providers/ems/cmdlets"
 )
 
 // Shell is an ems.Runner that plays a small Exchange organization: it
@@ -71,6 +72,12 @@ func (f *Shell) Run(ctx context.Context, script string) (string, string, int, er
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.Scripts = append(f.Scripts, script)
+	// Every command is bound as PowerShell would bind it, against the
+	// documented parameter sets: a script Exchange 2007 would refuse
+	// fails here, on stderr as powershell.exe writes a redirected error.
+	if err := cmdlets.Check(script); err != nil {
+		return "", errorStream(err.Error()), 1, nil
+	}
 	if strings.Contains(script, "$out = @{}") {
 		return f.stdout(readAnswer(f.export())), "", 0, nil
 	}
@@ -225,6 +232,15 @@ func (f *Shell) stdout(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// errorStream is an error record as powershell.exe writes it to a
+// redirected stderr.
+func errorStream(msg string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(msg))
+	return "#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">" +
+		b.String() + "_x000D__x000A_</S></Objs>"
 }
 
 // readAnswer is what the read script prints: the file Export-Clixml
