@@ -81,3 +81,19 @@ func TestReadKeepsNonASCIINames(t *testing.T) {
 		t.Fatalf("databases: %+v", o.Databases)
 	}
 }
+
+// Exchange 2007 before SP1 is below exdr's floor: the read refuses,
+// naming the server and its version, instead of failing later on a
+// parameter RTM lacks.
+func TestReadRefusesBelowSP1(t *testing.T) {
+	f := emsfake.New()
+	f.Servers["mbx02"] = &emsfake.Server{Name: "MBX02", Roles: "Mailbox", Up: true, Version: "Version 8.0 (Build 685.24)"}
+	_, err := ems.New(f, ems.Options{}, nil).Read(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "SP1 or later") || !strings.Contains(err.Error(), "MBX02 (Version 8.0 (Build 685.24))") {
+		t.Fatalf("got %v", err)
+	}
+	f.Servers["mbx02"].Version = "Version 8.1 (Build 240.6)"
+	if _, err := ems.New(f, ems.Options{}, nil).Read(context.Background()); err != nil {
+		t.Fatalf("SP1: %v", err)
+	}
+}

@@ -25,9 +25,18 @@ import (
 func ReadScript(opts Options) string {
 	b := &builder{dc: opts.DomainController}
 	dc := b.dcArg()
+	// The floor, checked before anything needs it: PowerShell 2.0 here
+	// (Invoke-Command; PowerShell 1.0 has no $PSVersionTable), and
+	// Exchange 2007 SP1 (8.1) on every server (Get-StorageGroup -Status,
+	// standby continuous replication, Test-EdgeSynchronization).
+	b.line("if (-not $PSVersionTable -or $PSVersionTable.PSVersion.Major -lt 2) { throw %s }",
+		b.q("exdr needs PowerShell 2.0 or later where it runs (Invoke-Command to the Exchange servers): install Windows Management Framework 2.0"))
 	b.line("$out = @{}")
 	b.line("$out['Now'] = (Get-Date).ToUniversalTime()")
 	b.line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
+	b.line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
+	b.line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
+		b.q(floorMessage+": "))
 	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status%s)", dc)
 	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status%s)", dc)
 	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status%s)", dc)
@@ -73,6 +82,19 @@ func ReadScript(opts Options) string {
 	b.line("[System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($tmp))")
 	b.line("Remove-Item -LiteralPath $tmp")
 	return preamble + strings.Join(b.lines, "\n") + "\n"
+}
+
+// floorMessage says what exdr needs of every Exchange server.
+const floorMessage = "exdr needs Exchange 2007 SP1 or later on every server (Get-StorageGroup -Status, standby continuous replication and Test-EdgeSynchronization came with SP1); below it"
+
+// belowFloor reads AdminDisplayVersion ("Version 8.0 (Build 685.24)")
+// and reports whether it is Exchange 2007 before SP1 (8.0).
+func belowFloor(version string) bool {
+	var major, minor int
+	if _, err := fmt.Sscanf(strings.TrimSpace(version), "Version %d.%d", &major, &minor); err != nil {
+		return false // not said: the script's own check stands
+	}
+	return major == 8 && minor < 1
 }
 
 // ReadMarker is the line before the read script's base64 document.
@@ -122,12 +144,19 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 	if now := top["Now"]; now.Kind == clixml.Time {
 		o.Now = now.Time.UTC()
 	}
+	var rtm []string
 	for _, v := range list("Servers") {
 		s, err := server(v, up)
 		if err != nil {
 			return nil, err
 		}
+		if version := v.Prop("AdminDisplayVersion").Text(); belowFloor(version) {
+			rtm = append(rtm, fmt.Sprintf("%s (%s)", s.Name, version))
+		}
 		o.Servers = append(o.Servers, s)
+	}
+	if len(rtm) > 0 {
+		return nil, fmt.Errorf("%s: %s", floorMessage, strings.Join(rtm, ", "))
 	}
 	unreadable := map[string]string{} // storage group identity -> why its databases cannot be read
 	for _, v := range list("StorageGroups") {
@@ -225,7 +254,11 @@ func notRead(server, identity string, up, failed map[string]clixml.Value) string
 	}
 	for _, key := range []string{identity, server} {
 		if e, ok := failed[strings.ToLower(key)]; ok {
-			return fmt.Sprintf("the shell on %s failed: %s", server, strings.TrimSpace(e.Text()))
+			msg := strings.TrimSpace(e.Text())
+			if strings.Contains(msg, "WinRM") || strings.Contains(msg, "WS-Management") {
+				msg += " (Invoke-Command needs WinRM 2.0 on every Exchange server: Windows Management Framework 2.0, then Enable-PSRemoting)"
+			}
+			return fmt.Sprintf("the shell on %s failed: %s", server, msg)
 		}
 	}
 	return ""

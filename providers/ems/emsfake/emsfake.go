@@ -45,6 +45,8 @@ type Shell struct {
 // identity in lower case.
 type Server struct {
 	Name, Roles, Site, Edition string
+	// Version is AdminDisplayVersion; SP3 when empty.
+	Version string
 	Up                         bool
 }
 
@@ -264,7 +266,7 @@ func (f *Shell) export() string {
 		servers = append(servers, c.obj("", []string{"Deserialized.Microsoft.Exchange.Data.Directory.Management.ExchangeServer", "Deserialized.System.Object"}, s.Name,
 			c.s("Name", s.Name),
 			c.obj("ServerRole", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole", "Deserialized.System.Enum"}, s.Roles),
-			c.id("Site", s.Site), c.s("Edition", s.Edition)))
+			c.id("Site", s.Site), c.s("Edition", s.Edition), c.obj("AdminDisplayVersion", []string{"Deserialized.Microsoft.Exchange.Data.ServerVersion"}, version(s.Version))))
 		up[s.Name] = c.bo("Value", s.Up)
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.Groups)) {
@@ -311,6 +313,15 @@ func (f *Shell) export() string {
 	b.WriteString(strings.Replace(c.dict("", top), `<Obj N="" `, `<Obj `, 1))
 	b.WriteString("</Objs>")
 	return b.String()
+}
+
+// version is a server's AdminDisplayVersion: Exchange 2007 SP3 unless
+// the fake was told otherwise.
+func version(v string) string {
+	if v == "" {
+		return "Version 8.3 (Build 83.6)"
+	}
+	return v
 }
 
 // up reports whether the server of an identity (its first part)
