@@ -17,6 +17,12 @@ import (
 func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	pit := !db.Recovery.RestoreFrom.IsZero()
+	// The temporary location the backup software is given; a streaming
+	// restore writes restore.env and the restored logs into a folder of
+	// it named after the storage group, where hard recovery runs.
+	temp := parentPath(db.EdbFilePath) + `\exdr-restore`
+	parts := db.StorageGroup.Parts()
+	envFolder := temp + `\` + parts[len(parts)-1]
 	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
 	if c == nil || len(c.Sets) == 0 {
 		if c != nil {
@@ -82,12 +88,13 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		}
 	} else {
 		restoreStep = after(b.add(&providers.Step{
-			Verb: providers.VerbRestoreBackup, Address: addr, Identity: id, Args: map[string]string{"sets": c.IDs()},
+			Verb: providers.VerbRestoreBackup, Address: addr, Identity: id,
+			Args:   map[string]string{"sets": c.IDs(), "temp_folder": temp, "restore_env_folder": envFolder},
 			Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.Describe(), c.Covers),
 			Effect: providers.Irreversible, Loss: loss,
 			Estimate: restoreEst,
-			Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location; the damaged file is moved to an exdr-aside folder beside it first",
-				c.Describe(), db.StorageGroup),
+			Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location, temporary location for log and patch files %s, Last Restore Set cleared; the damaged file is moved to an exdr-aside folder beside it first",
+				c.Describe(), db.StorageGroup, temp),
 		}), append(deps, parent)...)
 	}
 
@@ -104,12 +111,16 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if resumed {
 		reason = fmt.Sprintf("%s; the restored files are in place, so hard recovery %s; %s", damage, what, rpo)
 	}
+	cc := fmt.Sprintf(`eseutil /cc "%s"`, envFolder)
+	if rf == "false" {
+		cc += " /t" // the restored logs only
+	}
 	hard := after(b.add(&providers.Step{
-		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf},
+		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf, "restore_env_folder": envFolder},
 		Reason:   reason,
 		Effect:   providers.Reversible,
 		Estimate: hardEst,
-		Command:  fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, parentPath(db.EdbFilePath), db.Name),
+		Command:  cc + "  # the folder holding restore.env",
 	}), restoreStep)
 	if db.Mounted {
 		mount("the restored database is mounted", hard)

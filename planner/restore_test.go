@@ -11,6 +11,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 )
 
 var t0 = time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
@@ -189,6 +190,20 @@ func TestRestoreProcedures(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(text.String(), w) {
 					t.Errorf("the plan does not say %q:\n%s", w, text.String())
+				}
+			}
+			// The restore step, its hard recovery and the command shown
+			// name one folder for restore.env: <edb folder>\exdr-restore\<storage group>.
+			var env string
+			for _, s := range p.Steps {
+				if f := s.Args["restore_env_folder"]; f != "" {
+					if env != "" && f != env || !strings.HasSuffix(f, `\exdr-restore\SG1`) {
+						t.Errorf("%s names restore.env's folder %q (another step %q)", s.ID, f, env)
+					}
+					env = f
+					if s.Verb == providers.VerbHardRecovery && !strings.Contains(s.Command, `"`+f+`"`) {
+						t.Errorf("%s runs %s, not on %s", s.ID, s.Command, f)
+					}
 				}
 			}
 			for _, s := range p.Steps {

@@ -25,8 +25,9 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbReplayLogs, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"log_file_prefix": "E00"}},
 	{Verb: providers.VerbRepairDatabase, Identity: `MBX01\SG1\DB1`, Command: `eseutil /p "E:\Exchange\SG1\DB1.edb"`, Loss: "page 3 and what it held"},
 	{Verb: providers.VerbAllowFileRestore, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"value": "true"}},
-	{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"sets": "full-1"}},
-	{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"roll_forward": "true"}},
+	{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"sets": "full-1",
+		"temp_folder": `E:\Exchange\SG1\exdr-restore`, "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}},
+	{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"roll_forward": "true", "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}},
 	{Verb: providers.VerbIntegrityCheck, Identity: `MBX01\SG1\DB1`, Command: "isinteg -s 'MBX01' -fix -test alltests"},
 	{Verb: providers.VerbDefragment, Identity: `MBX01\SG1\DB1`},
 	{Verb: providers.VerbPlaceDatabase, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
@@ -185,6 +186,38 @@ func TestHostileValuesStayLiterals(t *testing.T) {
 					t.Errorf("%s with %q: %v", s.Verb, h, err)
 				}
 			}
+		}
+	}
+}
+
+// A streaming restore: the backup software is told the temporary folder,
+// restore.env lands in <temporary folder>\<storage group name>, and hard
+// recovery runs there (How to Run Eseutil /C, aa998303); without roll
+// forward, /t keeps the later logs out (KB 298901). Before, the script
+// ran eseutil /cc on another folder than the plan named, never told the
+// person the temporary folder, and rolled forward a point-in-time
+// restore.
+func TestStreamingRestoreFolders(t *testing.T) {
+	env := `E:\Exchange\SG1\exdr-restore\SG1`
+	restore, err := ScriptFor(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`,
+		Args: map[string]string{"sets": "full-1", "temp_folder": `E:\Exchange\SG1\exdr-restore`, "restore_env_folder": env}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(restore.Manual, `temporary location for log and patch files: E:\Exchange\SG1\exdr-restore`) || !strings.Contains(restore.Manual, "Last Restore Set") {
+		t.Errorf("the restore step does not name the temporary folder:\n%s", restore.Manual)
+	}
+	for _, tt := range []struct {
+		roll string
+		want string
+	}{{"true", "& eseutil.exe /cc $dir\n"}, {"false", "& eseutil.exe /cc $dir /t\n"}} {
+		hard, err := ScriptFor(&providers.Step{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`,
+			Args: map[string]string{"roll_forward": tt.roll, "restore_env_folder": env}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(hard.PowerShell, "-ArgumentList '"+env+"'") || !strings.Contains(hard.PowerShell, tt.want) {
+			t.Errorf("roll_forward %s:\n%s", tt.roll, hard.PowerShell)
 		}
 	}
 }

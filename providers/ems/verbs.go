@@ -53,7 +53,16 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 		return manual(step.Verb, fmt.Sprintf("Build the server %s: %s. Reason: %s.", a["server"], step.Command, step.Reason),
 			fmt.Sprintf("Get-ExchangeServer -Identity %s lists the roles %s.", b.q(a["server"]), a["roles"])), b.err
 	case providers.VerbRestoreBackup:
-		return manual(step.Verb, fmt.Sprintf("Restore %s of %s with the site's backup software to the original location, after moving the damaged files into an exdr-aside folder beside them. Do not let it mount the database.", a["sets"], serverOf(id)),
+		// A streaming restore writes the restored logs and restore.env
+		// into <temporary location>\<storage group name>; hard recovery
+		// runs there (How to Run Eseutil /C):
+		// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa998303(v=exchg.80)
+		temp := ""
+		if a["temp_folder"] != "" {
+			temp = fmt.Sprintf(" In its restore options, give this temporary location for log and patch files: %s (restore.env and the restored logs go into %s), and leave Last Restore Set cleared: exdr runs hard recovery next.",
+				a["temp_folder"], a["restore_env_folder"])
+		}
+		return manual(step.Verb, fmt.Sprintf("Restore %s of %s with the site's backup software to the original location, after moving the damaged files into an exdr-aside folder beside them. Do not let it mount the database.%s", a["sets"], serverOf(id), temp),
 			"eseutil /mh on the restored file shows the restored header; restore.env is in the restore folder."), nil
 	case providers.VerbRepairDatabase:
 		return manual(step.Verb, fmt.Sprintf("On the server of %s, with the database dismounted: copy its .edb file into an exdr-aside folder beside it, then run %s and confirm the warning on the console. This loses data: %s.", id, step.Command, step.Loss),
@@ -117,7 +126,19 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown.")
 	case providers.VerbHardRecovery:
 		b.database(id, kind)
-		b.on("$server", "param($dir)\n& eseutil.exe /cc $dir\n"+ese, "(Join-Path (Split-Path -Parent $edb) 'exdr-restore')")
+		dir := "(Join-Path (Join-Path (Split-Path -Parent $edb) 'exdr-restore') $sg.Name)"
+		if a["restore_env_folder"] != "" {
+			dir = b.q(a["restore_env_folder"]) // the folder the restore step named
+		}
+		// /t with nothing after it replays the restored logs only: no
+		// later log from the log folder (a point-in-time restore).
+		// https://mskb.pkisolutions.com/kb/298901 (Restoring a database
+		// without replaying subsequent log files)
+		cc := "& eseutil.exe /cc $dir"
+		if a["roll_forward"] == "false" {
+			cc += " /t"
+		}
+		b.on("$server", "param($dir)\n"+cc+"\n"+ese, dir)
 		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown; restore.env is gone.")
 	case providers.VerbDefragment:
 		if a["queue_server"] != "" {

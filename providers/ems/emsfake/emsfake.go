@@ -47,7 +47,7 @@ type Server struct {
 	Name, Roles, Site, Edition string
 	// Version is AdminDisplayVersion; SP3 when empty.
 	Version string
-	Up                         bool
+	Up      bool
 }
 
 type Group struct{ Server, Name, Logs, System string }
