@@ -36,7 +36,7 @@ var objectivesSchema = &hcl.BodySchema{
 // means adding it here and to the registry in package providers.
 var providerSchemas = map[string]*hcl.BodySchema{
 	"lab": {Attributes: []hcl.AttributeSchema{{Name: "path"}}},
-	"ems": {Attributes: []hcl.AttributeSchema{{Name: "powershell"}, {Name: "domain_controller"}, {Name: "backup_restore"}}},
+	"ems": {Attributes: []hcl.AttributeSchema{{Name: "powershell"}, {Name: "domain_controller"}, {Name: "backup_restore"}, {Name: "backup_method"}}},
 }
 
 var variableSchema = &hcl.BodySchema{

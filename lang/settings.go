@@ -91,6 +91,14 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 				d.errorf(content.Attributes["backup_restore"], "Unknown backup_restore",
 					"backup_restore is \"manual\": exdr stops at each restore for a person to run the site's backup software, then checks the restored files. It has no backup software integration to name here, not %q.", v)
 			}
+			o.Provider.BackupMethod = "streaming"
+			if v, ok := d.str("backup_method"); ok {
+				if v != "streaming" && v != "vss" {
+					d.errorf(content.Attributes["backup_method"], "Unknown backup_method",
+						"backup_method is \"streaming\" (the legacy streaming API, NTBackup: a restore writes restore.env and hard recovery follows) or \"vss\" (a Volume Shadow Copy backup: no restore.env, soft recovery follows), not %q.", v)
+				}
+				o.Provider.BackupMethod = v
+			}
 		}
 		diags = append(diags, d.diags...)
 	}

@@ -51,6 +51,10 @@ type ProviderConfig struct {
 	// cmdlet reads and writes through, and how backups are restored
 	// ("manual": by a person with the site's backup software).
 	PowerShell, DomainController, BackupRestore string
+	// BackupMethod is how the site's backups are taken, which decides
+	// the recovery after a restore: "streaming" (restore.env, hard
+	// recovery with eseutil /cc) or "vss" (soft recovery).
+	BackupMethod string
 }
 
 // Index looks resources up by Exchange identity, ignoring case as

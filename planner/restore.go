@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 )
@@ -98,6 +100,9 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		}), append(deps, parent)...)
 	}
 
+	if b.desired.Provider.BackupMethod == "vss" {
+		return b.vssRecovery(db, c, pit, restoreStep, resumed, damage, rpo, hardEst, mount)
+	}
 	rf := "true"
 	what := fmt.Sprintf("replays the restored logs, then rolls forward through the live log folder to generation %d", reach)
 	if pit {
@@ -197,4 +202,52 @@ func (b *builder) recoveryPoint(c *org.BackupChain, logs *org.LogHealth, reach, 
 	}
 	return fmt.Sprintf("recovery point: the end of log generation %d; %s", reach, why),
 		fmt.Sprintf("the changes logged after generation %d%s: %s", reach, started, why), since
+}
+
+// vssRecovery is what follows a VSS restore (backup_method = "vss"): the
+// restored file and logs are in their original folders with no
+// restore.env, so soft recovery (eseutil /r) replays the logs, rolling
+// forward through every later one in the log folder, as a streaming
+// restore's hard recovery does ("hard recovery ... is different from a
+// soft recovery that takes place after restoring a database using the
+// Volume Shadow Copy Service", Eseutil /C Restore Mode, aa997899).
+func (b *builder) vssRecovery(db *org.Database, c *org.BackupChain, pit bool, restoreStep *providers.Step, resumed bool, damage, rpo string, est time.Duration,
+	mount func(string, ...*providers.Step) *providers.Step) bool {
+	addr, id := db.Addr.String(), db.Identity()
+	if pit {
+		subject := db.Decl.Range
+		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Point-in-time restore from a VSS backup",
+			Detail: fmt.Sprintf("%s (%s) is restored to %s, but backup_method = \"vss\": a VSS restore has no restore.env, and soft recovery replays every log in the log folder, past that point. "+
+				"Restore from a streaming backup, or move the later logs aside by hand and remove restore_from.", addr, id, db.Recovery.RestoreFrom.UTC().Format("2006-01-02 15:04Z")),
+			Subject: &subject})
+		return true
+	}
+	if restoreStep != nil && !resumed {
+		restoreStep.Args["method"] = "vss"
+		delete(restoreStep.Args, "temp_folder")
+		delete(restoreStep.Args, "restore_env_folder")
+		restoreStep.Command = fmt.Sprintf("# with the VSS backup software: restore %s of %s (database file and logs) to its original location, not mounted; the damaged file is moved to an exdr-aside folder beside it first",
+			c.Describe(), db.StorageGroup)
+	}
+	sg := b.wantIx.StorageGroup(db.StorageGroup)
+	logFolder, systemFolder, prefix := "", "", ""
+	if sg != nil {
+		logFolder, systemFolder = sg.LogFolderPath, sg.SystemFolderPath
+	}
+	if live := b.liveIx.StorageGroup(db.StorageGroup); live != nil && live.Health != nil {
+		prefix = live.Health.Prefix
+	}
+	soft := after(b.add(&providers.Step{
+		Verb: providers.VerbReplayLogs, Address: addr, Identity: id, Args: map[string]string{"log_file_prefix": prefix, "after": "vss_restore"},
+		Reason:   fmt.Sprintf("after a VSS restore, soft recovery replays the restored logs and rolls forward through the live log folder; %s", rpo),
+		Effect:   providers.Reversible,
+		Estimate: est,
+		Command: fmt.Sprintf("eseutil /r %s %s %s %s", prefix, eseutilPath("/l", logFolder),
+			eseutilPath("/s", systemFolder), eseutilPath("/d", parentPath(db.EdbFilePath))),
+	}), restoreStep)
+	if db.Mounted {
+		mount("the restored database is mounted", soft)
+	}
+	b.note("%s: take a full backup of %s once it is restored: until then exdr check reports it.", db.Addr, db.StorageGroup)
+	return true
 }

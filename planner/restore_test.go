@@ -58,6 +58,12 @@ var restores = []struct {
 		delete(h.Created, 7)
 	}, steps: "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
 		want: []string{"rolls forward through the live log folder to generation 6", "loses: the changes logged after generation 6 (started 2026-11-21 10:00:00Z): generation 7 is missing"}},
+	// backup_method = "vss": no restore.env, so soft recovery, not eseutil
+	// /cc, follows the restore (and rolls forward as far).
+	{name: "restore_vss", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
+		desired: func(d *org.Org) { d.Provider = org.ProviderConfig{Type: "ems", BackupMethod: "vss"} },
+		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:replay_logs mailbox_database.DB1:mount mailbox_database.DB1:set_database",
+		want:    []string{"with the VSS backup software", "after a VSS restore, soft recovery replays the restored logs", "eseutil /r E00 /l\"D:\\Exchange\\SG1\"", "nothing is lost"}},
 	{name: "restore_point_in_time", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[0].Recovery.RestoreFrom = t0.Add(time.Hour) },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
@@ -369,5 +375,19 @@ func TestDialToneDecisionUsesThePlansRestoreTime(t *testing.T) {
 	want := fmt.Sprintf("restoring in place (about %s)", RoundEstimate(restore.Estimate+hard.Estimate))
 	if !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, want) }) {
 		t.Errorf("notes %q do not say %q", p.Notes, want)
+	}
+}
+
+// A point in time cannot be reached after a VSS restore (soft recovery
+// replays every later log): refused at the database's block.
+func TestPointInTimeFromVSSIsRefused(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+	desired.Provider = org.ProviderConfig{Type: "ems", BackupMethod: "vss"}
+	desired.Databases[0].Recovery.RestoreFrom = t0.Add(time.Hour)
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || diags[0].Summary != "Point-in-time restore from a VSS backup" || diags[0].Subject == nil {
+		t.Fatalf("got %v", diags)
 	}
 }

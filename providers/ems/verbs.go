@@ -58,6 +58,10 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 		// runs there (How to Run Eseutil /C):
 		// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa998303(v=exchg.80)
 		temp := ""
+		if a["method"] == "vss" {
+			return manual(step.Verb, fmt.Sprintf("Restore %s of %s with the site's VSS backup software to the original location (the database file and its logs), after moving the damaged files into an exdr-aside folder beside them. Do not let it mount the database: exdr runs soft recovery next.", a["sets"], serverOf(id)),
+				"eseutil /mh on the restored file shows the restored header (Dirty Shutdown, its logs required)."), nil
+		}
 		if a["temp_folder"] != "" {
 			temp = fmt.Sprintf(" In its restore options, give this temporary location for log and patch files: %s (restore.env and the restored logs go into %s), and leave Last Restore Set cleared: exdr runs hard recovery next.",
 				a["temp_folder"], a["restore_env_folder"])
