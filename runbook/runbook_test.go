@@ -2,6 +2,8 @@ package runbook
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +126,29 @@ func TestWholeScriptBinds(t *testing.T) {
 			if strings.EqualFold(c.Name, "Remove-Item") {
 				t.Errorf("%s: the step ID broke out of its literal: Remove-Item runs", name)
 			}
+		}
+	}
+}
+
+// TestWriteScriptCorpus writes each plan's whole-recovery script into
+// $EXDR_PS_CORPUS for CI's independent PowerShell parse; skipped without.
+func TestWriteScriptCorpus(t *testing.T) {
+	dir := os.Getenv("EXDR_PS_CORPUS")
+	if dir == "" {
+		t.Skip("EXDR_PS_CORPUS names no folder")
+	}
+	for name, p := range plans() {
+		p.Steps[0].ID = "mailbox.users[\"o\u2019brien $(x)\"]:" + p.Steps[0].ID
+		scripts := make([]*ems.Script, len(p.Steps))
+		for i, s := range p.Steps {
+			sc, err := ems.ScriptFor(s, ems.Options{DomainController: "dc01.contoso.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			scripts[i] = sc
+		}
+		if err := os.WriteFile(filepath.Join(dir, "runbook_"+name+".ps1"), []byte(Script(p.Steps, scripts)), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

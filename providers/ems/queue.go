@@ -41,7 +41,7 @@ func (b *builder) queueScript(step *providers.Step) (*Script, error) {
 		return b.script(step.Verb, "Get-Service MSExchangeTransport on the server shows Stopped.")
 	case providers.VerbStartTransport:
 		b.on(srv, "Start-Service -Name MSExchangeTransport")
-		b.line("Get-Queue -Server %s | Format-Table Identity, Status, MessageCount, LastError -AutoSize", srv)
+		b.line("Get-Queue -Server %s | Format-Table -Property 'Identity', 'Status', 'MessageCount', 'LastError' -AutoSize", srv)
 		return b.script(step.Verb, "Get-Queue -Server lists the queues draining.")
 	case providers.VerbReplayLogs:
 		b.on(srv, transportPaths+"\n& eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath\n"+ese)
@@ -90,7 +90,7 @@ Start-Service -Name MSExchangeTransport`, "$from")
 		b.line("$deadline = (Get-Date).AddHours(2)")
 		b.line("do {")
 		b.line("  Get-Queue -Server %s | Where-Object { $_.Status -eq 'Retry' } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv)
-		b.line("  $left = (Get-Queue -Server %s | Measure-Object -Property MessageCount -Sum).Sum", srv)
+		b.line("  $left = (Get-Queue -Server %s | Measure-Object -Property 'MessageCount' -Sum).Sum", srv)
 		b.line("  if ($left -gt 0) { Start-Sleep -Seconds 30 }")
 		b.line("} while ($left -gt 0 -and (Get-Date) -lt $deadline)")
 		// The server's name as a literal, never inside a double-quoted
@@ -111,7 +111,7 @@ Start-Service -Name MSExchangeTransport`)
 		return b.script(step.Verb, "Get-Queue -Server answers with the server's own queues.")
 	case providers.VerbRotateQueue:
 		b.line("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $false", srv)
-		b.line("do { $left = (Get-Queue -Server %s | Measure-Object -Property MessageCount -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0)", srv)
+		b.line("do { $left = (Get-Queue -Server %s | Measure-Object -Property 'MessageCount' -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0)", srv)
 		b.on(srv, `Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
 $aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-rotated')

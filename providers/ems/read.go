@@ -40,7 +40,7 @@ func ReadScript(opts Options) string {
 	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status%s)", dc)
 	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status%s)", dc)
 	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status%s)", dc)
-	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object Alias, Database, DisplayName)", dc)
+	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object -Property 'Alias', 'Database', 'DisplayName')", dc)
 	b.line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
 	b.line("foreach ($s in $out['Servers']) { $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet) }")
 	b.line("foreach ($s in $out['Servers']) {")
@@ -48,7 +48,7 @@ func ReadScript(opts Options) string {
 	b.line("  try {")
 	// Get-MailboxStatistics -Server <ServerIdParameter> [-DomainController <Fqdn>]:
 	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124612(v=exchg.80)
-	b.line("    if ($s.IsMailboxServer) { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object DisplayName, Database, DisconnectDate, MailboxGuid) }", dc)
+	b.line("    if ($s.IsMailboxServer) { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object -Property 'DisplayName', 'Database', 'DisconnectDate', 'MailboxGuid') }", dc)
 	b.line("    if ($s.IsHubTransportServer) { $out['Queues'] += @(Get-Queue -Server $s.Name) }")
 	b.line("  } catch { $out['Errors'][$s.Name] = $_.Exception.Message }")
 	b.line("}")

@@ -1,6 +1,9 @@
 package ems
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -218,6 +221,47 @@ func TestStreamingRestoreFolders(t *testing.T) {
 		}
 		if !strings.Contains(hard.PowerShell, "-ArgumentList '"+env+"'") || !strings.Contains(hard.PowerShell, tt.want) {
 			t.Errorf("roll_forward %s:\n%s", tt.roll, hard.PowerShell)
+		}
+	}
+}
+
+// TestWriteScriptCorpus writes every script the ems provider runs or
+// shows (the read, each verb's script and manual script, and each again
+// with every argument hostile) into $EXDR_PS_CORPUS, for CI to parse
+// with an independent PowerShell grammar (.ci/psparse). Without the
+// variable it is skipped.
+func TestWriteScriptCorpus(t *testing.T) {
+	dir := os.Getenv("EXDR_PS_CORPUS")
+	if dir == "" {
+		t.Skip("EXDR_PS_CORPUS names no folder")
+	}
+	write := func(name, script string) {
+		if script == "" {
+			return
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".ps1"), []byte(script), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("ems_read", ReadScript(Options{}))
+	write("ems_read_dc", ReadScript(Options{DomainController: "dc01.contoso.com"}))
+	for _, s := range steps {
+		for i, h := range append([]string{""}, hostile...) {
+			step := *s
+			step.Args = map[string]string{}
+			for k, v := range s.Args {
+				step.Args[k] = v
+				if h != "" && k != "copy" && k != "force" && k != "roll_forward" && k != "method" {
+					step.Args[k] = h
+				}
+			}
+			sc, err := ScriptFor(&step, Options{DomainController: "dc01.contoso.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("ems_%s_%02d", s.Verb, i)
+			write(name, sc.PowerShell)
+			write(name+"_manual", sc.ManualScript)
 		}
 	}
 }
