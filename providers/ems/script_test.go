@@ -265,3 +265,26 @@ func TestWriteScriptCorpus(t *testing.T) {
 		}
 	}
 }
+
+// Dial tone on a real server: the damaged file goes aside before
+// Mount-Database -Force (which would otherwise meet it), and the
+// recovery database is mounted again after the swap, as Restore-Mailbox
+// needs for the merge. Before, neither was done.
+func TestDialToneOrder(t *testing.T) {
+	empty, err := ScriptFor(&providers.Step{Verb: providers.VerbCreateEmptyDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"kind": "mailbox"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aside, force := strings.Index(empty.PowerShell, "Move-Item -LiteralPath $path"), strings.Index(empty.PowerShell, "Mount-Database -Identity 'MBX01\\SG1\\DB1' -Force")
+	if aside < 0 || force < 0 || aside > force {
+		t.Errorf("the file is not set aside before the forced mount:\n%s", empty.PowerShell)
+	}
+	swap, err := ScriptFor(&providers.Step{Verb: providers.VerbSwapDatabases, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB1`}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, mounted := strings.LastIndex(swap.PowerShell, "Move-Item"), strings.Index(swap.PowerShell, "Mount-Database -Identity $rdb.Identity")
+	if mounted < 0 || mounted < moved {
+		t.Errorf("the recovery database is not mounted after the swap:\n%s", swap.PowerShell)
+	}
+}

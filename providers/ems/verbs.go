@@ -105,6 +105,12 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 		b.line("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s%s | Out-Null", b.q(a["recovery_of"]), b.q(a["storage_group"]), b.q(a["edb_file_path"]), b.dcArg())
 		return b.script(step.Verb, "Get-MailboxDatabase lists the recovery database.")
 	case providers.VerbCreateEmptyDatabase:
+		// A damaged file still at the path would be mounted, or refuse
+		// to: it is moved into an exdr-aside folder first, so that
+		// Mount-Database -Force finds none and creates an empty one
+		// (dial tone: "move the database files to another location").
+		b.database(id, kind)
+		b.on("$server", setAside, "$edb", "$true")
 		b.line("Mount-Database -Identity %s -Force%s", b.q(id), b.dcArg())
 		b.line("Dismount-Database -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
 		return b.script(step.Verb, "eseutil /mh on the new file shows a new, clean database.")
@@ -200,7 +206,10 @@ Move-Item -LiteralPath $a -Destination $t
 Move-Item -LiteralPath $b -Destination $a
 Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
 		b.line("Mount-Database -Identity $db.Identity")
-		return b.script(step.Verb, "The production database holds the restored mail; the recovery database the dial-tone mail.")
+		// Restore-Mailbox reads a recovery database only while it is
+		// mounted: the merge that follows needs it.
+		b.line("Mount-Database -Identity $rdb.Identity")
+		return b.script(step.Verb, "The production database holds the restored mail; the recovery database, mounted, the dial-tone mail.")
 	case providers.VerbEnableCopy:
 		if a["copy"] == "local" {
 			b.line("Enable-StorageGroupCopy -Identity %s -CopyLogFolderPath %s -CopySystemFolderPath %s%s", b.q(id), b.q(a["copy_path"]), b.q(a["copy_path"]), b.dcArg())
