@@ -94,15 +94,17 @@ func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot 
 		Reason: "the restore may write the recovery database", Effect: providers.Reversible,
 		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rec.rdb))),
 	}), rdb)
+	temp, env := restoreFolders(folder, db.StorageGroup)
 	restore := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"sets": c.IDs()},
+		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb,
+		Args:   map[string]string{"sets": c.IDs(), "into": "recovery_storage_group", "temp_folder": temp, "restore_env_folder": env},
 		Reason: fmt.Sprintf("restore %s into the recovery storage group; production is not touched", c.Describe()), Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it", c.Describe(), db.StorageGroup),
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s, temporary location for log and patch files %s; with a recovery storage group present, the restore goes into it", c.Describe(), db.StorageGroup, temp),
 	}), allow)
 	hard := after(b.add(&providers.Step{
-		Verb: providers.VerbHardRecovery, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"roll_forward": "false"},
+		Verb: providers.VerbHardRecovery, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"roll_forward": "false", "restore_env_folder": env},
 		Reason: "hard recovery stops at the backup: rolling forward would replay the purge", Effect: providers.Reversible,
-		Command: fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"`, folder, db.Name),
+		Command: hardRecoveryCommand(env, false),
 	}), restore)
 	rec.mounted = after(b.add(&providers.Step{
 		Verb: providers.VerbMount, Address: rec.group, Identity: rec.rdb,

@@ -19,12 +19,7 @@ import (
 func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	pit := !db.Recovery.RestoreFrom.IsZero()
-	// The temporary location the backup software is given; a streaming
-	// restore writes restore.env and the restored logs into a folder of
-	// it named after the storage group, where hard recovery runs.
-	temp := parentPath(db.EdbFilePath) + `\exdr-restore`
-	parts := db.StorageGroup.Parts()
-	envFolder := temp + `\` + parts[len(parts)-1]
+	temp, envFolder := restoreFolders(parentPath(db.EdbFilePath), db.StorageGroup)
 	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
 	if c == nil || len(c.Sets) == 0 {
 		if c != nil {
@@ -116,16 +111,12 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if resumed {
 		reason = fmt.Sprintf("%s; the restored files are in place, so hard recovery %s; %s", damage, what, rpo)
 	}
-	cc := fmt.Sprintf(`eseutil /cc "%s"`, envFolder)
-	if rf == "false" {
-		cc += " /t" // the restored logs only
-	}
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: id, Args: map[string]string{"roll_forward": rf, "restore_env_folder": envFolder},
 		Reason:   reason,
 		Effect:   providers.Reversible,
 		Estimate: hardEst,
-		Command:  cc + "  # the folder holding restore.env",
+		Command:  hardRecoveryCommand(envFolder, rf != "false"),
 	}), restoreStep)
 	if db.Mounted {
 		mount("the restored database is mounted", hard)
@@ -250,4 +241,25 @@ func (b *builder) vssRecovery(db *org.Database, c *org.BackupChain, pit bool, re
 	}
 	b.note("%s: take a full backup of %s once it is restored: until then exdr check reports it.", db.Addr, db.StorageGroup)
 	return true
+}
+
+// restoreFolders are the temporary location a streaming restore is given
+// (an exdr-restore folder in base) and the folder of it the restore
+// writes restore.env and the restored logs into, named after the storage
+// group the backup is of (How to Run Eseutil /C, aa998303): the restore
+// step names both, and hard recovery runs eseutil /cc on the second.
+func restoreFolders(base string, sg org.Identity) (temp, env string) {
+	parts := sg.Parts()
+	temp = base + `\exdr-restore`
+	return temp, temp + `\` + parts[len(parts)-1]
+}
+
+// hardRecoveryCommand is eseutil /cc on restore.env's folder; /t keeps
+// out every log but the restored ones (KB 298901).
+func hardRecoveryCommand(env string, rollForward bool) string {
+	cc := fmt.Sprintf(`eseutil /cc "%s"`, env)
+	if !rollForward {
+		cc += " /t"
+	}
+	return cc + "  # the folder holding restore.env"
 }

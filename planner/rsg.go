@@ -126,17 +126,19 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 		Reason: "the restore may write the recovery database only once it allows a file restore", Effect: providers.Reversible,
 		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
 	}), last)
+	temp, env := restoreFolders(r.LogFolderPath, prod.StorageGroup)
 	restore := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb, Args: map[string]string{"sets": c.IDs()},
+		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb,
+		Args:   map[string]string{"sets": c.IDs(), "into": "recovery_storage_group", "temp_folder": temp, "restore_env_folder": env},
 		Reason: fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.Describe(), r.Database),
 		Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it",
-			c.Describe(), prod.StorageGroup),
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s, temporary location for log and patch files %s; with a recovery storage group present, the restore goes into it",
+			c.Describe(), prod.StorageGroup, temp),
 	}), allow)
 	return after(b.add(&providers.Step{
-		Verb: providers.VerbHardRecovery, Address: addr, Identity: rdb, Args: map[string]string{"roll_forward": "false"},
+		Verb: providers.VerbHardRecovery, Address: addr, Identity: rdb, Args: map[string]string{"roll_forward": "false", "restore_env_folder": env},
 		Reason: "hard recovery replays the restored logs to bring the recovery database to clean shutdown", Effect: providers.Reversible,
-		Command: fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"  # the folder holding restore.env`, r.LogFolderPath, prod.Name),
+		Command: hardRecoveryCommand(env, false),
 	}), restore)
 }
 

@@ -288,3 +288,17 @@ func TestDialToneOrder(t *testing.T) {
 		t.Errorf("the recovery database is not mounted after the swap:\n%s", swap.PowerShell)
 	}
 }
+
+// A restore into a recovery storage group moves nothing of production:
+// the runbook told the person to set the production database aside.
+func TestRecoveryGroupRestoreLeavesProduction(t *testing.T) {
+	sc, err := ScriptFor(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: `MBX01\Recovery Storage Group\DB1`,
+		Args: map[string]string{"sets": "full-1", "into": "recovery_storage_group", "temp_folder": `R:\RSG\exdr-restore`, "restore_env_folder": `R:\RSG\exdr-restore\SG1`}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(sc.Manual, "exdr-aside") || !strings.Contains(sc.Manual, "move nothing of the production database") ||
+		!strings.Contains(sc.Manual, `R:\RSG\exdr-restore`) {
+		t.Fatalf("%s", sc.Manual)
+	}
+}

@@ -66,6 +66,13 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 			temp = fmt.Sprintf(" In its restore options, give this temporary location for log and patch files: %s (restore.env and the restored logs go into %s), and leave Last Restore Set cleared: exdr runs hard recovery next.",
 				a["temp_folder"], a["restore_env_folder"])
 		}
+		if a["into"] == "recovery_storage_group" {
+			// Exchange sends the restore into the recovery storage group
+			// that is there for the database: production is not touched,
+			// and nothing of it is moved.
+			return manual(step.Verb, fmt.Sprintf("Restore %s with the site's backup software to its original location: with the recovery storage group in place, Exchange writes it into %s, not over the production database; move nothing of the production database.%s", a["sets"], id, temp),
+				"eseutil /mh on the recovery database's file shows the restored header; restore.env is in the restore folder."), nil
+		}
 		return manual(step.Verb, fmt.Sprintf("Restore %s of %s with the site's backup software to the original location, after moving the damaged files into an exdr-aside folder beside them. Do not let it mount the database.%s", a["sets"], serverOf(id), temp),
 			"eseutil /mh on the restored file shows the restored header; restore.env is in the restore folder."), nil
 	case providers.VerbRepairDatabase:
