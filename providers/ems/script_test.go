@@ -45,9 +45,9 @@ var steps = []*providers.Step{
 		"target_folder": "Recovered Items", "start_date": "2026-11-01", "subject_keywords": "invoice,contract"}},
 	{Verb: providers.VerbRemoveRecoveryGroup, Identity: `MBX01\Recovery Storage Group`},
 	{Verb: providers.VerbSwapDatabases, Identity: `MBX01\SG2\DB2`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB2`}},
-	{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Command: `ImportEdgeConfig.ps1 -CloneConfigData:'edge/EDGE01.xml' -IsImport $false -CloneConfigAnswer:'answer.xml'`},
-	{Verb: providers.VerbImportEdgeConfig, Identity: "EDGE01", Command: `ImportEdgeConfig.ps1 -CloneConfigData:'edge/EDGE01.xml' -IsImport $true -CloneConfigAnswer:'answer.xml'`},
-	{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Command: "Remove-EdgeSubscription 'EDGE01'; New-EdgeSubscription ..."},
+	{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "cloned_config": "edge/EDGE01.xml", "cloned_config_sha256": "9f2c"}},
+	{Verb: providers.VerbImportEdgeConfig, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "cloned_config": "edge/EDGE01.xml", "cloned_config_sha256": "9f2c"}},
+	{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "site": "HQ"}},
 	{Verb: providers.VerbStopTransport, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
 	{Verb: providers.VerbStartTransport, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
 	{Verb: providers.VerbMoveQueueDatabase, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "path": `D:\Queue`, "logging_path": `L:\QueueLogs`}},
@@ -300,5 +300,31 @@ func TestRecoveryGroupRestoreLeavesProduction(t *testing.T) {
 	if strings.Contains(sc.Manual, "exdr-aside") || !strings.Contains(sc.Manual, "move nothing of the production database") ||
 		!strings.Contains(sc.Manual, `R:\RSG\exdr-restore`) {
 		t.Fatalf("%s", sc.Manual)
+	}
+}
+
+// The Edge steps on a real server use absolute paths on the Edge, check
+// the answer file, and subscribe with the Exchange 2007 form (-FileName
+// on both sides); before, the subscription was "New-EdgeSubscription ..."
+// and the import read a repository-relative path on the server.
+func TestEdgeSteps(t *testing.T) {
+	validate, err := ScriptFor(&providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "cloned_config": "edge/EDGE01.xml"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(validate.ManualScript, `-CloneConfigData:'C:\exdr\EDGE01.xml' -IsImport $false -CloneConfigAnswer:'C:\exdr\EDGE01-answer.xml'`) ||
+		!strings.Contains(validate.ManualScript, `if (-not (Test-Path -LiteralPath 'C:\exdr\EDGE01-answer.xml'))`) {
+		t.Errorf("validate:\n%s", validate.ManualScript)
+	}
+	sub, err := ScriptFor(&providers.Step{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "site": "HQ"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(sub.ManualScript, "...") || strings.Contains(sub.ManualScript, "FileData") ||
+		!strings.Contains(sub.ManualScript, `New-EdgeSubscription -FileName 'C:\exdr\EDGE01-subscription.xml' -Site 'HQ'`) {
+		t.Errorf("subscribe:\n%s", sub.ManualScript)
+	}
+	if _, err := ScriptFor(&providers.Step{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01"}}, Options{}); err == nil || !strings.Contains(err.Error(), "names no Active Directory site") {
+		t.Errorf("no site: %v", err)
 	}
 }

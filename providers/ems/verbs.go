@@ -81,10 +81,9 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 	case providers.VerbIntegrityCheck:
 		return manual(step.Verb, fmt.Sprintf("On the server of %s: %s", id, step.Command), "isinteg reports 0 fixes on its last run."), nil
 	case providers.VerbValidateEdgeConfig, providers.VerbImportEdgeConfig:
-		return manual(step.Verb, fmt.Sprintf("On the Edge Transport server %s (not domain-joined, so not reachable by remoting): %s", id, step.Command),
-			"Get-TransportServer on the Edge shows the imported settings."), nil
+		return b.edgeImport(step)
 	case providers.VerbSubscribeEdge:
-		return manual(step.Verb, fmt.Sprintf("Subscribe %s again: %s", id, step.Command), "Test-EdgeSynchronization on a hub reports Normal."), nil
+		return b.edgeSubscribe(step)
 	case providers.VerbSetAsideLogs:
 		// Moving an ESE log stream's files is done by hand: a mistake in
 		// which generation is current loses the logs the databases need.
@@ -358,4 +357,79 @@ func timeSpan(v string) string {
 		return v
 	}
 	return d
+}
+
+// edgeImport is ImportEdgeConfig.ps1 on the Edge (not domain-joined,
+// so not reachable by remoting): validate writes the answer file, which
+// the person reads and corrects before the import uses it (Using Edge
+// Transport Server Cloned Configuration, bb125148).
+func (b *builder) edgeImport(step *providers.Step) (*Script, error) {
+	a := step.Args
+	server := a["server"]
+	if server == "" {
+		server = string(step.Identity)
+	}
+	config, answer, _ := providers.EdgeFiles(server)
+	sub := &builder{dc: ""}
+	sub.line("$scripts = Join-Path (Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup').MsiInstallPath 'Scripts'")
+	if step.Verb == providers.VerbValidateEdgeConfig {
+		sub.line("& (Join-Path $scripts 'ImportEdgeConfig.ps1') -CloneConfigData:%s -IsImport $false -CloneConfigAnswer:%s", sub.q(config), sub.q(answer))
+		sub.line("if (-not (Test-Path -LiteralPath %s)) { throw %s }", sub.q(answer), sub.q("ImportEdgeConfig.ps1 wrote no answer file: the cloned configuration was not validated"))
+		sub.line("Get-Content -LiteralPath %s", sub.q(answer))
+		sc, err := sub.script(step.Verb, "")
+		if err != nil {
+			return nil, err
+		}
+		hash := ""
+		if h := a["cloned_config_sha256"]; h != "" {
+			hash = fmt.Sprintf(" (SHA-256 %s: certutil -hashfile %s SHA256 shows it)", h, config)
+		}
+		return &Script{Verb: step.Verb, ManualScript: sc.PowerShell,
+			Manual: fmt.Sprintf("On the Edge Transport server %s (not domain-joined, so not reachable by remoting), copy the cloned configuration %s to %s%s, then run the script below in the Exchange Management Shell. It writes the answer file %s: read it, and for each setting it lists (a path on a drive this server lacks, most often) put the value this server should take.",
+				server, a["cloned_config"], config, hash, answer),
+			Verify: fmt.Sprintf("%s exists, and every setting in it holds the value %s should take.", answer, server)}, nil
+	}
+	sub.line("& (Join-Path $scripts 'ImportEdgeConfig.ps1') -CloneConfigData:%s -IsImport $true -CloneConfigAnswer:%s", sub.q(config), sub.q(answer))
+	sub.line("Get-TransportServer | Format-List")
+	sub.line("Get-SendConnector")
+	sc, err := sub.script(step.Verb, "")
+	if err != nil {
+		return nil, err
+	}
+	return &Script{Verb: step.Verb, ManualScript: sc.PowerShell,
+		Manual: fmt.Sprintf("On the Edge Transport server %s, with the answer file %s read and corrected, run the script below in the Exchange Management Shell: it imports the cloned configuration.", server, answer),
+		Verify: "Get-TransportServer on the Edge shows the imported paths and settings; Get-SendConnector lists the exported connectors."}, nil
+}
+
+// edgeSubscribe is the subscription made again: New-EdgeSubscription
+// -FileName on the Edge writes the file, which is copied to a hub of the
+// site and imported there with New-EdgeSubscription -FileName -Site
+// within 1440 minutes; Exchange 2007 has no -FileData (Exchange 2010
+// added it). https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb123800(v=exchg.80)
+func (b *builder) edgeSubscribe(step *providers.Step) (*Script, error) {
+	a := step.Args
+	server := a["server"]
+	if server == "" {
+		server = string(step.Identity)
+	}
+	_, _, file := providers.EdgeFiles(server)
+	site := a["site"]
+	if site == "" {
+		return nil, fmt.Errorf("%s: the Edge server %s names no Active Directory site to subscribe to, and its hubs are not in one: add site = \"...\" (the site of the hubs it serves) to its server block", step.Verb, server)
+	}
+	sub := &builder{dc: b.dc}
+	sub.line("# 1. On the Edge Transport server %s:", sub.q(server))
+	sub.line("New-EdgeSubscription -FileName %s -Force", sub.q(file))
+	sub.line("# 2. On a Hub Transport server of site %s, with the file copied to the same path within 1440 minutes:", sub.q(site))
+	sub.line("if (Get-EdgeSubscription -Identity %s -ErrorAction SilentlyContinue) { Remove-EdgeSubscription -Identity %s -Confirm:$false%s }", sub.q(server), sub.q(server), sub.dcArg())
+	sub.line("New-EdgeSubscription -FileName %s -Site %s%s", sub.q(file), sub.q(site), sub.dcArg())
+	sub.line("Start-EdgeSynchronization")
+	sub.line("Test-EdgeSynchronization%s", sub.dcArg())
+	sc, err := sub.script(step.Verb, "")
+	if err != nil {
+		return nil, err
+	}
+	return &Script{Verb: step.Verb, ManualScript: sc.PowerShell,
+		Manual: fmt.Sprintf("Subscribe %s to site %s again: part 1 of the script below on the Edge writes %s; copy that file to a Hub Transport server of the site (it expires after 1440 minutes) and run part 2 there.", server, site, file),
+		Verify: "Test-EdgeSynchronization on the hub reports SyncStatus Normal for " + server + "."}, nil
 }
