@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdr/exdr/internal/pwsh"
 	"github.com/exdr/exdr/org"
 )
 
-// psQuote quotes a value as a PowerShell single-quoted literal, in which
-// nothing is expanded: an embedded quote is doubled.
-func psQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
+// psQuote quotes a value for a command the plan shows, through the one
+// quoter the ems scripts use: a PowerShell single-quoted literal, every
+// quote character PowerShell knows doubled, nothing expanded.
+func psQuote(s string) string { return pwsh.Display(s) }
 
 // setupRoles names roles as Setup.com's /roles switch does.
 func setupRoles(rs org.Roles) string {
@@ -89,7 +89,9 @@ func liveBool(live *org.Database, get func(*org.Database) *bool) *bool {
 }
 
 // eseutilPath quotes a path for eseutil's /l, /s and /d switches, which
-// take the path glued to the switch.
+// take the path glued to the switch: PowerShell reads /l'D:\x' as one
+// argument, and a single-quoted literal expands nothing (in double quotes
+// a $( ) in a path would run).
 func eseutilPath(sw, path string) string {
-	return fmt.Sprintf(`%s"%s"`, sw, path)
+	return sw + psQuote(path)
 }

@@ -128,18 +128,20 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 		Reason: "the restore may write the recovery database", Effect: providers.Reversible,
 		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
 	}), recDB)
+	temp, env := restoreFolders(folder, db.StorageGroup)
 	restore := after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreBackup, Address: group, Identity: rdb, Args: map[string]string{"sets": c.IDs()},
+		Verb: providers.VerbRestoreBackup, Address: group, Identity: rdb,
+		Args:   map[string]string{"sets": c.IDs(), "into": "recovery_storage_group", "temp_folder": temp, "restore_env_folder": env},
 		Reason: fmt.Sprintf("restore %s into the recovery storage group while users work in the dial-tone database", c.Describe()),
 		Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s; with a recovery storage group present, the restore goes into it",
-			c.Describe(), db.StorageGroup),
+		Command: fmt.Sprintf("# with the backup software: restore %s of %s, temporary location for log and patch files %s; with a recovery storage group present, the restore goes into it",
+			c.Describe(), db.StorageGroup, temp),
 	}), allow)
 	hard := after(b.add(&providers.Step{
-		Verb: providers.VerbHardRecovery, Address: group, Identity: rdb, Args: map[string]string{"roll_forward": "true"},
+		Verb: providers.VerbHardRecovery, Address: group, Identity: rdb, Args: map[string]string{"roll_forward": "true", "restore_env_folder": env},
 		Reason:  "hard recovery replays the restored logs and rolls forward through the production log folder, up to the disaster",
 		Effect:  providers.Reversible,
-		Command: fmt.Sprintf(`eseutil /cc "%s\exdr-restore\%s"`, folder, db.Name),
+		Command: hardRecoveryCommand(env, true),
 	}), restore)
 	return after(b.add(&providers.Step{
 		Verb: providers.VerbSwapDatabases, Address: group, Identity: id, Args: map[string]string{"rsg_database": string(rdb)},

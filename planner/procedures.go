@@ -457,7 +457,7 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(),
 		Reason: reason, Effect: providers.DataLoss, Loss: loss,
 		Estimate: b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
-		Command:  fmt.Sprintf(`eseutil /p "%s"  # the file is copied to an exdr-aside folder beside it first`, db.EdbFilePath),
+		Command:  fmt.Sprintf(`eseutil /p %s  # the file is copied to an exdr-aside folder beside it first`, psQuote(db.EdbFilePath)),
 	}), append(deps, parent)...)
 	// After eseutil /p, Microsoft's sequence: an offline
 	// defragmentation (eseutil /d) rebuilds the tables, then isinteg
@@ -468,7 +468,7 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(),
 		Reason: "after eseutil /p, an offline defragmentation rebuilds the repaired database into a new file (the old one is kept aside); it needs free space of 110% of the result",
 		Effect: providers.Downtime, Estimate: b.estimate(providers.VerbDefragment, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /d "%s"`, db.EdbFilePath),
+		Command: fmt.Sprintf(`eseutil /d %s`, psQuote(db.EdbFilePath)),
 	}), s)
 	check := after(b.add(&providers.Step{
 		Verb: providers.VerbIntegrityCheck, Address: db.Addr.String(), Identity: db.Identity(),

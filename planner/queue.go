@@ -252,7 +252,7 @@ func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
 	p.b.plan.Losses = append(p.b.plan.Losses, Loss{Address: p.addr, What: loss})
 	p.add(&providers.Step{Verb: providers.VerbRepairDatabase, Args: p.args(), Reason: reason + ", and the queue database has no backup",
 		Effect: providers.DataLoss, Loss: loss, Estimate: p.b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /p "%s\mail.que"  # on %s; the file is copied to an exdr-aside folder beside it first`, p.live.Path, p.q.Server)})
+		Command: fmt.Sprintf(`eseutil /p %s  # on %s; the file is copied to an exdr-aside folder beside it first`, psQuote(p.live.Path+`\mail.que`), p.q.Server)})
 }
 
 func (p *queuePlan) defragment(h *org.QueueHealth, white float64, delivered int) {
@@ -268,7 +268,7 @@ func (p *queuePlan) defragment(h *org.QueueHealth, white float64, delivered int)
 	p.add(&providers.Step{Verb: providers.VerbDefragment, Args: p.args(),
 		Reason: fmt.Sprintf("%s, more than max_whitespace (%s): an offline defragmentation gives it back (the old file is kept aside)", share, p.q.MaxWhitespace),
 		Effect: providers.Downtime, Estimate: p.b.estimate(providers.VerbDefragment, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /d "%s\mail.que"  # on %s, MSExchangeTransport stopped`, p.live.Path, p.q.Server)})
+		Command: fmt.Sprintf(`eseutil /d %s  # on %s, MSExchangeTransport stopped`, psQuote(p.live.Path+`\mail.que`), p.q.Server)})
 }
 
 // rotate drains a queue database grown past max_size and starts a new

@@ -257,7 +257,7 @@ func restoreFolders(base string, sg org.Identity) (temp, env string) {
 // hardRecoveryCommand is eseutil /cc on restore.env's folder; /t keeps
 // out every log but the restored ones (KB 298901).
 func hardRecoveryCommand(env string, rollForward bool) string {
-	cc := fmt.Sprintf(`eseutil /cc "%s"`, env)
+	cc := "eseutil /cc " + psQuote(env)
 	if !rollForward {
 		cc += " /t"
 	}

@@ -63,7 +63,7 @@ var restores = []struct {
 	{name: "restore_vss", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Provider = org.ProviderConfig{Type: "ems", BackupMethod: "vss"} },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:replay_logs mailbox_database.DB1:mount mailbox_database.DB1:set_database",
-		want:    []string{"with the VSS backup software", "after a VSS restore, soft recovery replays the restored logs", "eseutil /r E00 /l\"D:\\Exchange\\SG1\"", "nothing is lost"}},
+		want:    []string{"with the VSS backup software", "after a VSS restore, soft recovery replays the restored logs", "eseutil /r E00 /l'D:\\Exchange\\SG1'", "nothing is lost"}},
 	{name: "restore_point_in_time", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[0].Recovery.RestoreFrom = t0.Add(time.Hour) },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
@@ -207,7 +207,7 @@ func TestRestoreProcedures(t *testing.T) {
 						t.Errorf("%s names restore.env's folder %q (another step %q)", s.ID, f, env)
 					}
 					env = f
-					if s.Verb == providers.VerbHardRecovery && !strings.Contains(s.Command, `"`+f+`"`) {
+					if s.Verb == providers.VerbHardRecovery && !strings.Contains(s.Command, "'"+f+"'") {
 						t.Errorf("%s runs %s, not on %s", s.ID, s.Command, f)
 					}
 				}

@@ -150,11 +150,11 @@ func (l *lexer) until(close byte) ([]token, byte, error) {
 			}
 			toks = append(toks, token{kind: tString, text: text, line: start})
 		case c == '"':
-			text, err := l.double()
+			text, inner, err := l.double()
 			if err != nil {
 				return nil, 0, err
 			}
-			toks = append(toks, token{kind: tString, text: text, line: start})
+			toks = append(toks, token{kind: tString, text: text, inner: inner, line: start})
 		case c == '=' || (c == '+' || c == '-') && l.pos+1 < len(l.src) && l.src[l.pos+1] == '=':
 			for l.pos < len(l.src) && l.src[l.pos] != '=' {
 				l.pos++
@@ -256,28 +256,40 @@ func (l *lexer) single() (string, error) {
 
 // double reads a double-quoted string (backtick escapes, "" an escaped
 // quote); its text is kept as written, expansions and all.
-func (l *lexer) double() (string, error) {
+//
+// A $( ) inside it runs when the string is expanded: its commands are
+// returned as tokens, so that they are found like any other.
+func (l *lexer) double() (string, []token, error) {
 	start := l.line
 	l.pos++
 	begin := l.pos
+	var inner []token
 	for l.pos < len(l.src) {
 		c := l.src[l.pos]
 		switch {
 		case c == '`':
 			l.pos += 2
 			continue
+		case c == '$' && l.pos+1 < len(l.src) && l.src[l.pos+1] == '(':
+			l.pos += 2
+			toks, _, err := l.until(')')
+			if err != nil {
+				return "", nil, err
+			}
+			inner = append(inner, token{kind: tGroup, text: "(", inner: toks, line: l.line})
+			continue
 		case c == '"' && l.pos+1 < len(l.src) && l.src[l.pos+1] == '"':
 			l.pos += 2
 			continue
 		case c == '"':
 			l.pos++
-			return l.src[begin : l.pos-1], nil
+			return l.src[begin : l.pos-1], inner, nil
 		case c == '\n':
 			l.line++
 		}
 		l.pos++
 	}
-	return "", fmt.Errorf("line %d: a double-quoted string is never closed", start)
+	return "", nil, fmt.Errorf("line %d: a double-quoted string is never closed", start)
 }
 
 // keywords start statements that are not commands.
@@ -309,6 +321,8 @@ func walk(toks []token, out *[]Command) {
 		case tOther:
 			commandPos = false // & eseutil.exe ...: a program, not a cmdlet
 			continue
+		case tString:
+			walk(t.inner, out) // the $( ) an expandable string runs
 		}
 		if !commandPos || t.kind != tWord {
 			commandPos = false
@@ -352,13 +366,13 @@ func walk(toks []token, out *[]Command) {
 // after it joined (an array argument: -ArgumentList $a, $b); the
 // commands inside any group among them are walked too.
 func valueText(toks []token, j *int, out *[]Command) string {
-	if toks[*j].kind == tGroup {
+	if toks[*j].kind == tGroup || toks[*j].kind == tString {
 		walk(toks[*j].inner, out)
 	}
 	parts := []string{text(toks[*j])}
 	for *j+2 < len(toks) && toks[*j+1].kind == tComma && toks[*j+2].kind != tParam && toks[*j+2].kind != tEnd && toks[*j+2].kind != tPipe {
 		*j += 2
-		if toks[*j].kind == tGroup {
+		if toks[*j].kind == tGroup || toks[*j].kind == tString {
 			walk(toks[*j].inner, out)
 		}
 		parts = append(parts, text(toks[*j]))

@@ -45,6 +45,8 @@ func TestCommands(t *testing.T) {
 		{"& eseutil.exe /mh $edb 2>&1 | Out-String", `|Out-String[]`},
 		{`$out['Now'] = (Get-Date).ToUniversalTime()`, `Get-Date[]; .ToUniversalTime[(…]`},
 		{`throw "eseutil exited with $LASTEXITCODE; Remove-Item"`, ``},
+		// A $( ) in double quotes runs when the string is expanded.
+		{`eseutil /p "E:\x$(Remove-Item -Path C:\pwned)\DB1.edb"`, `Remove-Item[-Path C:\pwned]; eseutil[/p 'E:\x$(Remove-Item -Path C:\pwned)\DB1.edb']`},
 	}
 	for _, tt := range tests {
 		cmds, err := Commands(tt.in)
