@@ -103,6 +103,11 @@ type DatabaseHealth struct {
 	// recovery database is under way (the swap's record lies beside the
 	// file): the swap finishes before anything else is done to either.
 	Swap *PendingSwap
+	// StampsUnread is set when the file's backup stamps could not be
+	// read (the ems provider does not run eseutil /mh on a mounted
+	// database): the backups that hold it are not known, which is not
+	// the same as none. LastFull may still be the store's own answer.
+	StampsUnread bool
 	// Unreadable says why the file's state could not be read (eseutil
 	// /mh failed on a file that is there, or its server did not
 	// answer): the other fields are then not known, and nothing may be

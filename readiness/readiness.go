@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy"}
+var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -56,7 +56,17 @@ func (c *checker) backups() {
 	rpo := time.Duration(c.desired.Objectives.RPO)
 	for _, db := range c.desired.Databases {
 		chain := org.FindChain(c.live.Backups, db.Identity(), db.StorageGroup, time.Time{})
+		l := c.ix.Database(db.Identity())
 		switch {
+		case l != nil && l.Health != nil && l.Health.Unreadable != "":
+			c.add("database_unreadable", db.Addr.String(), db.Identity(), db.Decl.Range, "make its server answer, then check again",
+				"exdr could not read it (%s): whether a backup could bring it back is not known", l.Health.Unreadable)
+		case (chain == nil || len(chain.Sets) == 0) && l != nil && l.Health != nil && l.Health.StampsUnread && !l.Health.LastFull.IsZero():
+			// (With no full backup recorded by the store at all, it has
+			// none: backup_missing below says so.)
+			c.add("backup_unverified", db.Addr.String(), db.Identity(), db.Decl.Range, "check the backup software's catalog for it, or check again while it is dismounted",
+				"the store records a full backup at %s, but the backup stamps of a mounted database cannot be read (eseutil /mh needs the file closed): which backups hold it is not known",
+				l.Health.LastFull.UTC().Format("2006-01-02 15:04Z"))
 		case chain == nil || len(chain.Sets) == 0:
 			why := ""
 			if chain != nil {

@@ -52,6 +52,18 @@ func TestCheck(t *testing.T) {
 	}{
 		{"ready", func(_, _ *org.Org) {}, nil, ""},
 		{"no backup", func(_, l *org.Org) { l.Backups = nil }, []string{"backup_missing"}, "no usable backup"},
+		// Through the Exchange shell, a mounted database's stamps are not
+		// read: unknown is not "missing" (it said backup_missing).
+		{"stamps of a mounted database unread", func(_, l *org.Org) { l.Backups = nil; l.Databases[0].Health.StampsUnread = true },
+			[]string{"backup_unverified"}, "the store records a full backup at 2026-11-25 11:00Z"},
+		{"stamps unread, and the store records no full backup", func(_, l *org.Org) {
+			l.Backups = nil
+			l.Databases[0].Health.StampsUnread, l.Databases[0].Health.LastFull = true, time.Time{}
+		}, []string{"backup_missing"}, "no usable backup"},
+		{"database unreadable", func(_, l *org.Org) {
+			l.Backups = nil
+			l.Databases[0].Health = &org.DatabaseHealth{Unreadable: "MBX01 does not answer"}
+		}, []string{"database_unreadable"}, "exdr could not read it (MBX01 does not answer)"},
 		{"only a damaged backup", func(_, l *org.Org) { l.Backups[0].Damaged = "a file fails its SHA-256" }, []string{"backup_missing"}, "passed over: full backup full: a file fails its SHA-256"},
 		{"a backup taken before the database existed", func(_, l *org.Org) { l.Backups[0].Databases = nil }, []string{"backup_missing"}, "no usable backup holds it"},
 		{"an incremental whose full is damaged", func(_, l *org.Org) {

@@ -351,7 +351,7 @@ func database(v clixml.Value, kind org.DatabaseKind, headers map[string]clixml.V
 		// Shutdown while mounted); eseutil cannot open it. The last
 		// full backup is the store's own answer (Get-MailboxDatabase
 		// -Status, LastFullBackup).
-		h.FileExists, h.State = true, org.StateDirty
+		h.FileExists, h.State, h.StampsUnread = true, org.StateDirty, true
 		if t := v.Prop("LastFullBackup"); t.Kind == clixml.Time {
 			h.LastFull = t.Time.UTC()
 		}
