@@ -30,9 +30,10 @@ func plans() map[string]*planner.Plan {
 	restore := &planner.Plan{Organization: "Contoso", Steps: []*providers.Step{
 		step("mailbox_database.DB1:allow_file_restore", providers.VerbAllowFileRestore, db1, map[string]string{"value": "true"}, providers.Reversible,
 			"a restore may overwrite the database only once \"This database can be overwritten by a restore\" is set"),
-		step("mailbox_database.DB1:restore_backup", providers.VerbRestoreBackup, db1, map[string]string{"sets": "full 2026-11-24 22:00Z"}, providers.Irreversible,
+		step("mailbox_database.DB1:restore_backup", providers.VerbRestoreBackup, db1, map[string]string{"sets": "full 2026-11-24 22:00Z",
+			"temp_folder": `E:\Exchange\SG1\exdr-restore`, "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}, providers.Irreversible,
 			"the database file E:\\Exchange\\SG1\\DB1.edb is missing (event 9547)", "mailbox_database.DB1:allow_file_restore"),
-		step("mailbox_database.DB1:hard_recovery", providers.VerbHardRecovery, db1, map[string]string{"roll_forward": "true"}, providers.Reversible,
+		step("mailbox_database.DB1:hard_recovery", providers.VerbHardRecovery, db1, map[string]string{"roll_forward": "true", "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}, providers.Reversible,
 			"hard recovery replays the restored logs, then rolls forward", "mailbox_database.DB1:restore_backup"),
 		step("mailbox_database.DB1:mount", providers.VerbMount, db1, nil, providers.Reversible, "the restored database is mounted", "mailbox_database.DB1:hard_recovery"),
 		step("mailbox_database.DB1:set_database", providers.VerbSetDatabase, db1, map[string]string{"allow_file_restore": "false"}, providers.Reversible,

@@ -45,32 +45,34 @@ func ReadScript(opts Options) string {
 	b.line("foreach ($s in $out['Servers']) { $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet) }")
 	b.line("foreach ($s in $out['Servers']) {")
 	b.line("  if (-not $out['Up'][$s.Name]) { continue }")
-	b.line("  try {")
+	// One try per command, its error under its own key: a stopped
+	// transport must not make the server's databases unreadable.
 	// Get-MailboxStatistics -Server <ServerIdParameter> [-DomainController <Fqdn>]:
 	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124612(v=exchg.80)
-	b.line("    if ($s.IsMailboxServer) { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object -Property 'DisplayName', 'Database', 'DisconnectDate', 'MailboxGuid') }", dc)
-	b.line("    if ($s.IsHubTransportServer) { $out['Queues'] += @(Get-Queue -Server $s.Name) }")
-	b.line("  } catch { $out['Errors'][$s.Name] = $_.Exception.Message }")
+	b.line("  if ($s.IsMailboxServer) { try { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object -Property 'DisplayName', 'Database', 'DisconnectDate', 'MailboxGuid') } catch { $out['Errors']['statistics:' + $s.Name] = $_.Exception.Message } }", dc)
+	b.line("  if ($s.IsHubTransportServer) { try { $out['Queues'] += @(Get-Queue -Server $s.Name) } catch { $out['Errors']['queues:' + $s.Name] = $_.Exception.Message } }")
 	b.line("}")
 	b.line("foreach ($g in $out['StorageGroups']) {")
 	b.line("  if (-not $out['Up'][$g.Server.Name]) { continue }")
 	b.line("  try {")
 	b.line("    if ($g.HasLocalCopy) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity%s) }", dc)
 	b.line("    foreach ($m in @($g.StandbyMachines)) { if ($m) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity -StandbyMachine $m.NodeName%s) } }", dc)
-	b.line("    $out['Logs'][$g.Identity.ToString()] = Invoke-Command -ComputerName $g.Server.Name -ArgumentList $g.LogFolderPath.PathName, $g.LogFilePrefix -ScriptBlock {")
+	// [string]: what Invoke-Command returns carries PSComputerName and
+	// RunspaceId, which Export-Clixml would write around the value.
+	b.line("    $out['Logs'][$g.Identity.ToString()] = [string](Invoke-Command -ComputerName $g.Server.Name -ArgumentList $g.LogFolderPath.PathName, $g.LogFilePrefix -ScriptBlock {")
 	b.line("      param($dir, $prefix)")
 	b.line("      if (-not (Test-Path -LiteralPath $dir)) { return 'missing' }")
 	b.line("      @(Get-ChildItem -LiteralPath $dir -Filter ($prefix + '*.log') | ForEach-Object { $_.Name }) -join ','")
-	b.line("    }")
+	b.line("    })")
 	b.line("  } catch { $out['Errors'][$g.Identity.ToString()] = $_.Exception.Message }")
 	b.line("}")
 	b.line("foreach ($d in ($out['MailboxDatabases'] + $out['PublicFolderDatabases'])) {")
 	b.line("  if (-not $out['Up'][$d.Server.Name] -or $d.Mounted) { continue }")
 	b.line("  try {")
-	b.line("    $out['Headers'][$d.Identity.ToString()] = Invoke-Command -ComputerName $d.Server.Name -ArgumentList $d.EdbFilePath.PathName -ScriptBlock {")
+	b.line("    $out['Headers'][$d.Identity.ToString()] = [string](Invoke-Command -ComputerName $d.Server.Name -ArgumentList $d.EdbFilePath.PathName -ScriptBlock {")
 	b.line("      param($edb)")
 	b.line("      (& eseutil.exe /mh $edb 2>&1) | Out-String")
-	b.line("    }")
+	b.line("    })")
 	b.line("  } catch { $out['Errors'][$d.Identity.ToString()] = $_.Exception.Message }")
 	b.line("}")
 	// A redirected powershell.exe writes its output in the console's
@@ -206,7 +208,7 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: v.Prop("Alias").Text(), DisplayName: v.Prop("DisplayName").Text(),
 			Database: org.Identity(v.Prop("Database").Text()), Health: &org.MailboxHealth{InDirectory: true, InStore: true}})
 	}
-	queues(o, list("Queues"))
+	queues(o, list("Queues"), failed)
 	copies(o, list("CopyStatus"))
 	o.Sort()
 	return o, nil
@@ -252,7 +254,10 @@ func notRead(server, identity string, up, failed map[string]clixml.Value) string
 	if r := up[strings.ToLower(server)]; r.Kind != clixml.Bool || !r.Bool {
 		return fmt.Sprintf("%s does not answer, so its files cannot be read (a rebuild, or the server back, lets exdr read them)", server)
 	}
-	for _, key := range []string{identity, server} {
+	// The object's own read, and for a database the statistics of its
+	// server (without them, its disconnected mailboxes are not known,
+	// and a mailbox would be made anew instead of connected).
+	for _, key := range []string{identity, "statistics:" + server} {
 		if e, ok := failed[strings.ToLower(key)]; ok {
 			msg := strings.TrimSpace(e.Text())
 			if strings.Contains(msg, "WinRM") || strings.Contains(msg, "WS-Management") {
@@ -416,9 +421,12 @@ func stampedSets(db *org.Database, stamps []Stamp) []*org.BackupSet {
 
 // queues groups Get-Queue's queues by server into queue databases: a
 // server whose transport answers has its queue database running.
-func queues(o *org.Org, items []clixml.Value) {
+func queues(o *org.Org, items []clixml.Value, failed map[string]clixml.Value) {
 	byServer := map[string]*org.QueueDatabase{}
 	for _, s := range o.Servers {
+		if _, ok := failed["queues:"+strings.ToLower(s.Name)]; ok {
+			continue // Get-Queue failed: its queue database is not known
+		}
 		if s.Roles.Has(org.RoleHubTransport) && s.Health.Up {
 			q := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath,
 				Health: &org.QueueHealth{Running: true, FileExists: true, State: org.StateDirty}}

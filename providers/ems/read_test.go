@@ -146,6 +146,16 @@ func TestReadSurvivesTheOutage(t *testing.T) {
 			return strings.Replace(s, `<S N="Key">Headers</S>`, `<S N="Key">Errors</S><Obj N="Value" RefId="98"><TNRef RefId="0" /><DCT><En><S N="Key">HUB01\SG1\DB1</S>`+
 				`<S N="Value">Connecting to remote server failed with the following error message : WinRM cannot complete the operation.</S></En></DCT></Obj></En><En><S N="Key">Headers</S>`, 1)
 		}, unreadable: "the shell on HUB01 failed: Connecting to remote server failed"},
+		// Get-Queue failing (transport stopped) says nothing of the
+		// server's databases: before, every one of them became unreadable.
+		{name: "Get-Queue failed", edit: func(s string) string {
+			return strings.Replace(s, `<S N="Key">Headers</S>`, `<S N="Key">Errors</S><Obj N="Value" RefId="98"><TNRef RefId="0" /><DCT><En><S N="Key">queues:HUB01</S>`+
+				`<S N="Value">The Microsoft Exchange Transport service is not running.</S></En></DCT></Obj></En><En><S N="Key">Headers</S>`, 1)
+		}, check: func(t *testing.T, db *org.Database, _ *org.StorageGroup) {
+			if !db.Health.FileExists {
+				t.Errorf("DB1: %+v", db.Health)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,7 +18,17 @@ func (b *builder) on(serverExpr, block string, exprs ...string) {
 	} else {
 		b.line("Invoke-Command -ComputerName %s -ArgumentList %s -ScriptBlock {", serverExpr, strings.Join(exprs, ", "))
 	}
-	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+	// The remote session does not inherit this script's
+	// $ErrorActionPreference: without its own, a failed Stop-Service or
+	// Move-Item would not stop the block before eseutil or a copy ran on
+	// half-moved files. param() must stay the block's first statement.
+	lines := strings.Split(strings.TrimSpace(block), "\n")
+	if strings.HasPrefix(strings.TrimSpace(lines[0]), "param(") {
+		b.line("  %s", strings.TrimSpace(lines[0]))
+		lines = lines[1:]
+	}
+	b.line("  $ErrorActionPreference = 'Stop'")
+	for _, l := range lines {
 		b.line("  %s", strings.TrimSpace(l))
 	}
 	b.line("}")
@@ -141,11 +151,13 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 			"$sg.LogFilePrefix", "$sg.LogFolderPath.PathName", "$sg.SystemFolderPath.PathName", "(Split-Path -Parent $edb)")
 		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown.")
 	case providers.VerbHardRecovery:
-		b.database(id, kind)
-		dir := "(Join-Path (Join-Path (Split-Path -Parent $edb) 'exdr-restore') $sg.Name)"
-		if a["restore_env_folder"] != "" {
-			dir = b.q(a["restore_env_folder"]) // the folder the restore step named
+		// Only the folder the restore step named: a guessed one would not
+		// be where the person's backup software wrote restore.env.
+		if a["restore_env_folder"] == "" {
+			return nil, fmt.Errorf("%s: no restore_env_folder: the plan names the folder its restore step gave the backup software; plan again", step.Verb)
 		}
+		b.database(id, kind)
+		dir := b.q(a["restore_env_folder"])
 		// /t with nothing after it replays the restored logs only: no
 		// later log from the log folder (a point-in-time restore).
 		// https://mskb.pkisolutions.com/kb/298901 (Restoring a database
@@ -199,7 +211,9 @@ func ScriptFor(step *providers.Step, opts Options) (*Script, error) {
 		return b.script(step.Verb, "Restore-Mailbox reports the items it copied.")
 	case providers.VerbRemoveRecoveryGroup:
 		b.line("$rdb = Get-MailboxDatabase -StorageGroup %s%s", b.q(id), b.dcArg())
-		b.line("if ($rdb) { Dismount-Database -Identity $rdb.Identity -Confirm:$false; Remove-MailboxDatabase -Identity $rdb.Identity -Confirm:$false }")
+		// ForEach-Object: PowerShell 2.0 has no member enumeration, so
+		// $rdb.Identity of two databases would be $null.
+		b.line("$rdb | ForEach-Object { Dismount-Database -Identity $_.Identity -Confirm:$false; Remove-MailboxDatabase -Identity $_.Identity -Confirm:$false }")
 		b.line("Remove-StorageGroup -Identity %s -Confirm:$false%s  # the files stay on disk", b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-StorageGroup no longer lists it; its files remain.")
 	case providers.VerbSwapDatabases:
@@ -230,10 +244,10 @@ Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
 			standby = " -StandbyMachine " + b.q(m)
 		}
 		b.line("Suspend-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), standby, b.dcArg())
-		b.line("# Update-StorageGroupCopy refuses existing files; exdr moves them aside instead of -DeleteExistingFiles.")
-		// It asks for confirmation by default, which fails under
-		// -NonInteractive.
-		b.line("Update-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), standby, b.dcArg())
+		b.line("# Update-StorageGroupCopy refuses to seed over files left in the copy's folders: move any there into an exdr-aside folder first (exdr never passes -DeleteExistingFiles).")
+		// It asks for confirmation, and for administrative input unless
+		// -Force is given (aa998853): under -NonInteractive both fail.
+		b.line("Update-StorageGroupCopy -Identity %s%s -Force -Confirm:$false%s", b.q(id), standby, b.dcArg())
 		return b.script(step.Verb, "Get-StorageGroupCopyStatus shows Healthy.")
 	case providers.VerbActivateCopy:
 		args := ""
@@ -247,8 +261,13 @@ Move-Item -LiteralPath $t -Destination $b`, "$edb", "$rdb.EdbFilePath.PathName")
 			// LCR: -ReplaceLocations makes the copy's files the storage
 			// group's and database's own paths, as the lab moves them;
 			// without it the copy stays where it is and the database
-			// points at its old, lost file.
+			// points at its old, lost file. The database is lost or
+			// damaged (why the copy is activated), and without -Force
+			// the cmdlet asks for administrative input (aa996024).
 			args += " -ReplaceLocations"
+			if a["force"] != "true" {
+				args += " -Force"
+			}
 		}
 		// Restore-StorageGroupCopy asks for confirmation by default,
 		// which fails under -NonInteractive.

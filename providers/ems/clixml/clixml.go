@@ -121,6 +121,12 @@ func (v Value) Text() string {
 	case Duration:
 		return v.Dur.String()
 	case Object:
+		// A primitive wrapped in an object with note properties (what
+		// Invoke-Command returns: a string carrying PSComputerName and
+		// RunspaceId) has no ToString of its own: its value is Inner.
+		if v.Obj.ToString == "" && v.Obj.Inner != nil {
+			return v.Obj.Inner.Text()
+		}
 		return v.Obj.ToString
 	}
 	return ""

@@ -80,3 +80,19 @@ func TestStreamErrors(t *testing.T) {
 		t.Fatalf("a cut stream: %q", got)
 	}
 }
+
+// What Invoke-Command returns from a remote session is the value with
+// note properties added (PSComputerName, RunspaceId, PSShowComputerName);
+// Export-Clixml writes a string so as an object with no ToString, the
+// string inside. Its text is the string: before, it read as "".
+func TestRemoteStringText(t *testing.T) {
+	doc := `<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj RefId="0"><S>E0000000029.log,E000000002A.log</S>` +
+		`<MS><S N="PSComputerName">MBX01</S><G N="RunspaceId">5f0b7a4c-8e0e-4a2b-9b1c-1d2e3f405162</G><B N="PSShowComputerName">true</B></MS></Obj></Objs>`
+	vals, err := Decode(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := vals[0].Text(); got != "E0000000029.log,E000000002A.log" {
+		t.Fatalf("text %q", got)
+	}
+}
