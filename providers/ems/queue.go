@@ -111,7 +111,13 @@ Start-Service -Name MSExchangeTransport`)
 		return b.script(step.Verb, "Get-Queue -Server answers with the server's own queues.")
 	case providers.VerbRotateQueue:
 		b.line("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $false", srv)
-		b.line("do { $left = (Get-Queue -Server %s | Measure-Object -Property 'MessageCount' -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0)", srv)
+		// Poison messages never leave by themselves (they stay in the old
+		// file, set aside); a drain that does not end in two hours gives
+		// the server its connectors back and stops, never waiting for
+		// ever with Receive connectors disabled.
+		b.line("$deadline = (Get-Date).AddHours(2)")
+		b.line("do { $left = (Get-Queue -Server %s | Where-Object { $_.Identity.ToString() -notlike '*\\Poison' } | Measure-Object -Property 'MessageCount' -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0 -and (Get-Date) -lt $deadline)", srv)
+		b.line("if ($left -gt 0) { Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true; throw ([string]$left + ' messages are still queued on ' + %s + ': its Receive connectors are enabled again and its queue database is left as it was') }", srv, srv)
 		b.on(srv, `Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
 $aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-rotated')
