@@ -37,9 +37,14 @@ func ReadScript(opts Options) string {
 	b.line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
 	b.line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
 		b.q(floorMessage+": "))
-	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status%s)", dc)
-	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status%s)", dc)
-	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status%s)", dc)
+	// -Status asks each server for its databases' state: a server that
+	// does not answer is an error for its objects, not the end of the
+	// read (they come back without status, and are read as unreadable).
+	b.line("$statusErrors = @()")
+	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
+	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
+	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
+	b.line("$out['StatusErrors'] = @($statusErrors | ForEach-Object { $_.ToString() })")
 	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object -Property 'Alias', 'Database', 'DisplayName')", dc)
 	b.line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
 	b.line("foreach ($s in $out['Servers']) { $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet) }")
@@ -142,6 +147,15 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		return nil
 	}
 	up, logs, headers, failed := dict("Up"), dict("Logs"), dict("Headers"), dict("Errors")
+	var statusErrors []string
+	for _, v := range list("StatusErrors") {
+		statusErrors = append(statusErrors, strings.TrimSpace(v.Text()))
+	}
+	if len(statusErrors) > 0 && (len(list("StorageGroups")) == 0 || len(list("MailboxDatabases"))+len(list("PublicFolderDatabases")) == 0) {
+		// Nothing came back and something failed: an organization with
+		// no storage group or database is never read from a failure.
+		return nil, fmt.Errorf("the directory did not list the storage groups and databases (%s): exdr will not read a failed read as an empty organization", statusErrors[0])
+	}
 	o := &org.Org{Provider: org.ProviderConfig{Type: "ems"}}
 	if now := top["Now"]; now.Kind == clixml.Time {
 		o.Now = now.Time.UTC()
@@ -185,6 +199,11 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 			}
 			if db != nil && db.Health != nil {
 				why := unreadable[strings.ToLower(string(db.StorageGroup))]
+				if why == "" && len(statusErrors) > 0 && v.Prop("Mounted").Kind == clixml.Nil {
+					// -Status could not ask its server: mounted or not is
+					// not known (errors: the first of them).
+					why = "its status could not be read: " + statusErrors[0]
+				}
 				if why == "" {
 					why = notRead(db.Server(), string(db.Identity()), up, failed)
 				}

@@ -190,3 +190,36 @@ func xmlEscape(s string) string {
 	xml.EscapeText(&b, []byte(s))
 	return strings.NewReplacer("&#xA;", "_x000A_", "&#xD;", "_x000D_", "\n", "_x000A_", "\r", "_x000D_").Replace(b.String())
 }
+
+// Get-MailboxDatabase -Status cannot reach a server: its databases come
+// back without status, and the read goes on with them unreadable; had
+// nothing come back, the read fails rather than see an empty
+// organization. Before, -Status under $ErrorActionPreference = 'Stop'
+// ended the whole read.
+func TestStatusErrors(t *testing.T) {
+	base, err := os.ReadFile("testdata/read.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withErrors := strings.Replace(string(base), `<S N="Key">Headers</S>`, `<S N="Key">StatusErrors</S><Obj N="Value" RefId="97"><TNRef RefId="1" /><LST>`+
+		`<S>Unable to get the status of database HUB01\SG1\DB1: the RPC server is unavailable.</S></LST></Obj></En><En><S N="Key">Headers</S>`, 1)
+	vals, err := clixml.Decode(strings.NewReader(withErrors))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := fromCliXML(vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := org.NewIndex(o).Database(`HUB01\SG1\DB1`).Health; !strings.Contains(h.Unreadable, "the RPC server is unavailable") {
+		t.Fatalf("DB1: %+v", h)
+	}
+	empty := regexp.MustCompile(`(?s)<S N="Key">MailboxDatabases</S>.*?</LST>`).ReplaceAllString(withErrors, `<S N="Key">MailboxDatabases</S><Obj N="Value" RefId="96"><TNRef RefId="1" /><LST></LST>`)
+	vals, err = clixml.Decode(strings.NewReader(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fromCliXML(vals); err == nil || !strings.Contains(err.Error(), "will not read a failed read as an empty organization") {
+		t.Fatalf("no databases and an error: %v", err)
+	}
+}
