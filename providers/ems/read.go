@@ -47,7 +47,15 @@ func ReadScript(opts Options) string {
 	b.line("$out['StatusErrors'] = @($statusErrors | ForEach-Object { $_.ToString() })")
 	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object -Property 'Alias', 'Database', 'DisplayName')", dc)
 	b.line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
-	b.line("foreach ($s in $out['Servers']) { $out['Up'][$s.Name] = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet) }")
+	// A server answers a ping, or, where a firewall drops pings (the
+	// default on Windows Server 2008), PowerShell remoting: the way every
+	// later command reaches it. (An Edge server in a perimeter network
+	// may answer neither: see the README.)
+	b.line("foreach ($s in $out['Servers']) {")
+	b.line("  $up = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet)")
+	b.line("  if (-not $up -and -not $s.IsEdgeServer) { try { Invoke-Command -ComputerName $s.Name -ScriptBlock { 1 } | Out-Null; $up = $true } catch { } }")
+	b.line("  $out['Up'][$s.Name] = $up")
+	b.line("}")
 	b.line("foreach ($s in $out['Servers']) {")
 	b.line("  if (-not $out['Up'][$s.Name]) { continue }")
 	// One try per command, its error under its own key: a stopped

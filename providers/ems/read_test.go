@@ -223,3 +223,16 @@ func TestStatusErrors(t *testing.T) {
 		t.Fatalf("no databases and an error: %v", err)
 	}
 }
+
+// A server whose firewall drops pings (Windows Server 2008's default)
+// but answers remoting is up: before, the ping alone decided, and a
+// healthy server read as down.
+func TestReachabilityFallsBackToRemoting(t *testing.T) {
+	s := ReadScript(Options{})
+	ping := strings.Index(s, "Test-Connection -ComputerName $s.Name")
+	probe := strings.Index(s, "Invoke-Command -ComputerName $s.Name -ScriptBlock { 1 }")
+	record := strings.Index(s, "$out['Up'][$s.Name] = $up")
+	if ping < 0 || probe < ping || record < probe {
+		t.Fatalf("the read decides reachability without a remoting probe:\n%s", s)
+	}
+}
