@@ -27,7 +27,31 @@ func itemsAtRisk(e *edbFile, bad []uint32) int {
 			continue
 		}
 		size := min(int(binary.LittleEndian.Uint16(p[24:])), MaxPayload)
-		n += bytes.Count(p[pageHeader:pageHeader+size], []byte(`{"id":`))
+		n += recordsIn(p[pageHeader : pageHeader+size])
+	}
+	return n
+}
+
+// recordFields are keys every item record holds once (quotes inside a
+// JSON string are escaped, so their raw bytes appear nowhere else).
+var recordFields = [][]byte{[]byte(`"id":`), []byte(`"mb":`), []byte(`"f":`), []byte(`"s":`), []byte(`"from":`), []byte(`"t":`), []byte(`"b":`)}
+
+// recordsIn counts the newline-terminated records of a page's payload
+// whatever damage overwrote some of its bytes: a record whose start is
+// gone still ends in its newline, and two records whose newline is gone
+// still hold each field twice; damage, a few bytes, spoils at most two
+// of a record's seven fields.
+func recordsIn(payload []byte) int {
+	n := 0
+	for _, seg := range bytes.Split(payload, []byte{'\n'}) {
+		if len(bytes.TrimSpace(seg)) == 0 {
+			continue
+		}
+		most := 1
+		for _, f := range recordFields {
+			most = max(most, bytes.Count(seg, f))
+		}
+		n += most
 	}
 	return n
 }

@@ -1,0 +1,57 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The estimate of what a failing page held must count every record on
+// it, wherever the damage lands. Before, it counted the records whose
+// `{"id":` start was still readable, so damage over a record's start
+// undercounted by one: the plan said a repair loses 13 messages, and it
+// lost 14 (TestQueueRepairLosesExactlyTheMessagesOnBadPages failed so,
+// once, when the traffic's layout put a record's start at the page's
+// middle).
+func TestItemsAtRiskWhereverTheDamageLands(t *testing.T) {
+	var payload []byte
+	var starts []int
+	for i := 1; i <= 12; i++ {
+		starts = append(starts, len(payload))
+		line, err := json.Marshal(Item{ID: uint64(i), Mailbox: fmt.Sprintf("db1-user%03d", i), Folder: "Inbox", Subject: fmt.Sprintf("Message %d", i),
+			From: "sender@contoso.example", Time: time.Date(2026, 12, 2, 10, 0, i, 0, time.UTC), Body: "hello"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload = append(append(payload, line...), '\n')
+	}
+	damage := []byte("exdr-lab-break")
+	for name, at := range map[string]int{
+		"inside a record":                      starts[4] + 20,
+		"over a record's start":                starts[5],
+		"from inside one record into the next": starts[6] - 6,
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.edb")
+			if err := createEDB(path, &edbHeader{Signature: 7}); err != nil {
+				t.Fatal(err)
+			}
+			e, err := openEDB(path, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer e.Close()
+			p := (&page{Number: 2, Signature: 7, Payload: payload}).encode()
+			copy(p[pageHeader+at:], damage)
+			if _, err := e.f.WriteAt(p, 2*PageSize); err != nil {
+				t.Fatal(err)
+			}
+			if got := itemsAtRisk(e, []uint32{2}); got != 12 {
+				t.Errorf("damage %s: %d items at risk, the page held 12 (%q)", name, got, bytes.TrimSpace(p[pageHeader+at-8:pageHeader+at+24]))
+			}
+		})
+	}
+}
