@@ -179,9 +179,8 @@ func (l *lexer) until(close byte) ([]token, byte, error) {
 			toks = append(toks, token{kind: tWord, text: l.word(), line: start})
 		}
 	}
-	if close != 0 {
-		return toks, 0, nil
-	}
+	// The end of the script: a caller that wanted a closer reports it
+	// never came.
 	return toks, 0, nil
 }
 
