@@ -232,8 +232,26 @@ func (l *Lab) createQueueDatabase(q *queueContext) error {
 	}
 	hdr := &edbHeader{Kind: kindQueue, Signature: newSignature(), LogStream: q.stream.sig,
 		Created: l.now().UnixNano(), Identity: queueIdentity(q.server)}
-	return createEDB(q.path, hdr)
+	// Written aside and renamed in whole: a kill mid-write must leave no
+	// mail.que (the next start makes one), never a torn one, which would
+	// read as a damaged queue database whose repair "loses messages".
+	if _, err := os.Lstat(q.path); err == nil {
+		return fmt.Errorf("%s exists already: it is never replaced", q.winPath)
+	}
+	tmp := q.path + ".exdr-creating"
+	os.Remove(tmp) // what a killed create left
+	if err := createEDB(tmp, hdr); err != nil {
+		return err
+	}
+	if testHookQueueCreated != nil {
+		testHookQueueCreated(q.path)
+	}
+	return os.Rename(tmp, q.path)
 }
+
+// testHookQueueCreated, when set by a test, runs after a new mail.que
+// is written and before it is renamed into place.
+var testHookQueueCreated func(path string)
 
 // setAsideStream moves a log stream's generations and checkpoint into one
 // exdr-aside folder.

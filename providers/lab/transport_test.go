@@ -391,3 +391,27 @@ func inspectItems(t *testing.T, l *Lab) int {
 	}
 	return in.Items()
 }
+
+// Setup (or a start that finds no mail.que) writes the new queue
+// database aside and renames it in whole: a kill while it is written
+// leaves no mail.que, which the next start makes, never a torn one.
+// Before, crash-anywhere's build found a kill there left a mail.que
+// whose header failed its checksum, and the plan refused to go on
+// without allow_data_loss for a database that had never held a message.
+func TestNewQueueDatabaseAppearsWhole(t *testing.T) {
+	checked := false
+	testHookQueueCreated = func(path string) {
+		checked = true
+		if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("while the new mail.que is written, %s exists (%v)", path, err)
+		}
+	}
+	defer func() { testHookQueueCreated = nil }()
+	l := newHubLab(t)
+	if !checked {
+		t.Fatal("no queue database was created aside")
+	}
+	if h := queueHealth(t, l, "HUB01"); !h.FileExists || len(h.BadPages) > 0 {
+		t.Fatalf("HUB01's new mail.que: %+v", h)
+	}
+}
