@@ -107,15 +107,7 @@ func TestScriptStopsAtManualSteps(t *testing.T) {
 func TestWholeScriptBinds(t *testing.T) {
 	for name, p := range plans() {
 		p.Steps[0].ID = "mailbox.users[\"o\u2019brien\"]; Remove-Item C:\\ -Recurse; \u2018:" + p.Steps[0].ID
-		scripts := make([]*ems.Script, len(p.Steps))
-		for i, s := range p.Steps {
-			sc, err := ems.ScriptFor(s, ems.Options{DomainController: "dc01.contoso.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			scripts[i] = sc
-		}
-		script := Script(p.Steps, scripts)
+		script := wholeScript(t, p)
 		if err := cmdlets.Check(script); err != nil {
 			t.Errorf("%s: %v\n%s", name, err, script)
 		}
@@ -140,16 +132,23 @@ func TestWriteScriptCorpus(t *testing.T) {
 	}
 	for name, p := range plans() {
 		p.Steps[0].ID = "mailbox.users[\"o\u2019brien $(x)\"]:" + p.Steps[0].ID
-		scripts := make([]*ems.Script, len(p.Steps))
-		for i, s := range p.Steps {
-			sc, err := ems.ScriptFor(s, ems.Options{DomainController: "dc01.contoso.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			scripts[i] = sc
-		}
-		if err := os.WriteFile(filepath.Join(dir, "runbook_"+name+".ps1"), []byte(Script(p.Steps, scripts)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "runbook_"+name+".ps1"), []byte(wholeScript(t, p)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// wholeScript is a plan's whole-recovery script, with the ems provider's
+// script for each step.
+func wholeScript(t *testing.T, p *planner.Plan) string {
+	t.Helper()
+	scripts := make([]*ems.Script, len(p.Steps))
+	for i, s := range p.Steps {
+		sc, err := ems.ScriptFor(s, ems.Options{DomainController: "dc01.contoso.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scripts[i] = sc
+	}
+	return Script(p.Steps, scripts)
 }

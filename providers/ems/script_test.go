@@ -150,6 +150,29 @@ var hostile = []string{
 	`100%`, `a & Remove-Item C:\pwned`, `a; Remove-Item C:\pwned`, `a | Remove-Item C:\pwned`, `Sales East`, `..`, `#`, `@(1)`,
 }
 
+// withText is the step with its identity and every free-text argument
+// (names, paths, sets) set to v; the arguments that choose the script's
+// form (flags, booleans, durations) are kept.
+func withText(s *providers.Step, v string) *providers.Step {
+	form := func(k string) bool {
+		switch k {
+		case "copy", "force", "roll_forward", "method", "into", "value", "allow_file_restore", "circular_logging", "replay_lag", "use_database_retention_defaults":
+			return true
+		}
+		return strings.HasSuffix(k, "_retention") || strings.HasPrefix(k, "retain")
+	}
+	c := *s
+	c.Args = map[string]string{}
+	for k, a := range s.Args {
+		c.Args[k] = a
+		if !form(k) {
+			c.Args[k] = v
+		}
+	}
+	c.Identity = org.Identity(`MBX01\SG1\` + v)
+	return &c
+}
+
 // Every verb's script with every argument hostile runs the same commands
 // as with a plain one, each binding: no value ends its literal.
 func TestHostileValuesStayLiterals(t *testing.T) {
@@ -166,18 +189,9 @@ func TestHostileValuesStayLiterals(t *testing.T) {
 	}
 	for _, s := range steps {
 		for _, h := range hostile {
-			plain, bad := *s, *s
-			plain.Args, bad.Args = map[string]string{}, map[string]string{}
-			for k, v := range s.Args {
-				plain.Args[k], bad.Args[k] = v, v
-				if k != "copy" && k != "force" && k != "roll_forward" && k != "value" && !strings.HasSuffix(k, "_retention") && !strings.HasPrefix(k, "retain") &&
-					k != "allow_file_restore" && k != "circular_logging" && k != "replay_lag" && k != "use_database_retention_defaults" {
-					plain.Args[k], bad.Args[k] = "plain", h
-				}
-			}
-			plain.Identity, bad.Identity = `MBX01\SG1\plain`, org.Identity(`MBX01\SG1\`+h)
-			ps, err1 := ScriptFor(&plain, Options{})
-			bs, err2 := ScriptFor(&bad, Options{})
+			plain, bad := withText(s, "plain"), withText(s, h)
+			ps, err1 := ScriptFor(plain, Options{})
+			bs, err2 := ScriptFor(bad, Options{})
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s with %q: %v, %v", s.Verb, h, err1, err2)
 			}
@@ -247,15 +261,11 @@ func TestWriteScriptCorpus(t *testing.T) {
 	write("ems_read_dc", ReadScript(Options{DomainController: "dc01.contoso.com"}))
 	for _, s := range steps {
 		for i, h := range append([]string{""}, hostile...) {
-			step := *s
-			step.Args = map[string]string{}
-			for k, v := range s.Args {
-				step.Args[k] = v
-				if h != "" && k != "copy" && k != "force" && k != "roll_forward" && k != "method" {
-					step.Args[k] = h
-				}
+			step := s
+			if h != "" {
+				step = withText(s, h)
 			}
-			sc, err := ScriptFor(&step, Options{DomainController: "dc01.contoso.com"})
+			sc, err := ScriptFor(step, Options{DomainController: "dc01.contoso.com"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -378,16 +378,21 @@ func timeSpan(v string) string {
 	return d
 }
 
+// edgeServer is the Edge server a step is for: its server argument, or
+// its identity.
+func edgeServer(step *providers.Step) string {
+	if s := step.Args["server"]; s != "" {
+		return s
+	}
+	return string(step.Identity)
+}
+
 // edgeImport is ImportEdgeConfig.ps1 on the Edge (not domain-joined,
 // so not reachable by remoting): validate writes the answer file, which
 // the person reads and corrects before the import uses it (Using Edge
 // Transport Server Cloned Configuration, bb125148).
 func (b *builder) edgeImport(step *providers.Step) (*Script, error) {
-	a := step.Args
-	server := a["server"]
-	if server == "" {
-		server = string(step.Identity)
-	}
+	a, server := step.Args, edgeServer(step)
 	config, answer, _ := providers.EdgeFiles(server)
 	sub := &builder{dc: ""}
 	sub.line("$scripts = Join-Path (Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup').MsiInstallPath 'Scripts'")
@@ -426,11 +431,7 @@ func (b *builder) edgeImport(step *providers.Step) (*Script, error) {
 // within 1440 minutes; Exchange 2007 has no -FileData (Exchange 2010
 // added it). https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb123800(v=exchg.80)
 func (b *builder) edgeSubscribe(step *providers.Step) (*Script, error) {
-	a := step.Args
-	server := a["server"]
-	if server == "" {
-		server = string(step.Identity)
-	}
+	a, server := step.Args, edgeServer(step)
 	_, _, file := providers.EdgeFiles(server)
 	site := a["site"]
 	if site == "" {

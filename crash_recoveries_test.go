@@ -1,0 +1,213 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// recoveries are the damage each scenario inflicts on a built quickstart
+// lab, after the commands that fill it; census is taken in between.
+var recoveries = []struct {
+	name   string
+	fresh  bool             // the organization is not built first: the recovery builds it
+	edit   func(dir string) // changes the configuration first
+	before [][]string       // exdr commands run in the configuration's directory
+	damage [][]string
+	// change edits the configuration after the census: the recovery
+	// is the configuration's new state.
+	change func(dir string)
+	// expect is what an exdr command must print after the recovery,
+	// for what the item census does not count (an Edge server's
+	// connectors).
+	expect []expectation
+}{
+	// The issue's first repro: 24 steps, many independent, interrupted
+	// while some wait for a slot.
+	{name: "build", fresh: true},
+	{
+		name: "restore_chain",
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "4", "."},
+			{"lab", "backup", "-storage-group", "storage_group.MBX01_SG1", "."},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "4", "."},
+			{"lab", "backup", "-type", "incremental", "-storage-group", "storage_group.MBX01_SG1", "."},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "4", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB1"}},
+	},
+	{
+		name: "lost_server",
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "5", "."},
+			{"lab", "backup", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "MBX01"}},
+	},
+	{
+		name: "hub_crash",
+		before: [][]string{
+			{"lab", "dismount", ".", "mailbox_database.DB1"},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "20", "."},
+		},
+		damage: [][]string{{"lab", "crash", ".", "HUB01"}},
+	},
+	{
+		// A failed hub's mail.que carried to HUB02, drained there, and
+		// HUB02's own put back: every rename of queue database
+		// portability, killed at any point.
+		name: "queue_portability",
+		edit: addHub02,
+		before: [][]string{
+			{"lab", "dismount", ".", "mailbox_database.DB1"},
+			{"lab", "traffic", "-mailboxes", "4", "-items", "50", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "fail-server", "HUB01"}},
+	},
+	{
+		// DB2 lost and recovered by dial tone: an empty database mounted,
+		// the history restored into a recovery storage group, the two
+		// swapped, the dial-tone mail merged back. A kill anywhere must
+		// lose neither the history nor the mail sent in dial tone.
+		name: "dial_tone",
+		edit: dialToneRTO,
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "4", "-items", "5", "."},
+			{"lab", "backup", "-storage-group", "storage_group.MBX01_SG2", "."},
+			{"lab", "traffic", "-mailboxes", "4", "-items", "5", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB2"}},
+	},
+	{
+		// DB1 lost with a healthy LCR copy: the copy activated in its
+		// place (its files put where the database's were), mounted, and
+		// the copy seeded again, each replace killed at any point.
+		name: "copy_activation",
+		edit: localCopyOfSG1,
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "3", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB1"}},
+	},
+	{
+		// The Edge server lost whole: Setup again, its exported
+		// configuration validated and imported, the subscription made.
+		name: "edge_rebuild",
+		before: [][]string{
+			{"lab", "edge", ".", "add-send-connector", "EDGE01", "To Internet", "*", "smtp.isp.example"},
+			{"edge", "export", "EDGE01"},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "EDGE01"}},
+		expect: []expectation{{[]string{"lab", "inspect", ".", "server.EDGE01"}, "To Internet: * through smtp.isp.example"}},
+	},
+	{
+		// A bloated mail.que defragmented with 600 messages for a
+		// database kept dismounted still in it (a kill between setting
+		// the old file aside and renaming the new one in lost them).
+		name: "queue_defrag",
+		edit: keepDB2Dismounted,
+		before: [][]string{
+			{"lab", "dismount", ".", "mailbox_database.DB1"},
+			{"lab", "traffic", "-mailboxes", "4", "-items", "150", "."},
+		},
+	},
+	{
+		// mail.que over max_size with no max_whitespace: DB1 mounted, its
+		// 1,200 messages delivered with the Receive connectors disabled,
+		// the old file set aside and a new one started.
+		name: "queue_rotate",
+		edit: queueMaxSize1MB,
+		before: [][]string{
+			{"lab", "dismount", ".", "mailbox_database.DB1"},
+			{"lab", "traffic", "-mailboxes", "4", "-items", "300", "."},
+		},
+	},
+	{
+		// The configuration moves HUB01's queue database and its logs
+		// to other drives, with mail for a database kept dismounted
+		// in it: every message must arrive in the new place.
+		name: "queue_move",
+		edit: keepDB2Dismounted,
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "4", "-items", "20", "."},
+		},
+		change: moveQueue,
+	},
+}
+
+// queueMaxSize1MB gives HUB01's queue database a 1MB max_size and no
+// max_whitespace, so it is rotated, not defragmented.
+func queueMaxSize1MB(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), "max_size       = \"4GB\"\n  max_whitespace = \"30%\"", `max_size       = "1MB"`, 1)), 0o644)
+}
+
+// moveQueue puts HUB01's queue database on D: and its logs on E:.
+func moveQueue(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `max_size       = "4GB"`,
+		`max_size       = "4GB"
+  path           = "D:\\Queue"
+  logging_path   = "E:\\QueueLogs"`, 1)), 0o644)
+}
+
+// dialToneRTO makes restoring DB2 in place miss the RTO, so its loss
+// is recovered by dial tone.
+func dialToneRTO(dir string) {
+	path := filepath.Join(dir, "main.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `rto = "4h"`, `rto = "1m"`, 1)), 0o644)
+}
+
+// expectation is an exdr command and what its output must hold.
+type expectation struct {
+	command []string
+	want    string
+}
+
+func checkExpected(t *testing.T, bin, dir string, expect []expectation) {
+	t.Helper()
+	for _, e := range expect {
+		out, err := runExdr(bin, dir, e.command...)
+		if err != nil || !strings.Contains(out, e.want) {
+			t.Errorf("after the recovery, exdr %s (%v) does not say %q:\n%s", strings.Join(e.command, " "), err, e.want, out)
+		}
+	}
+}
+
+// localCopyOfSG1 gives SG1 an LCR copy on MBX01's F: drive.
+func localCopyOfSG1(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `log_folder_path = "D:\\Exchange\\SG1"`,
+		`log_folder_path = "D:\\Exchange\\SG1"
+  copy            = "local"
+  copy_path       = "F:\\LCR\\SG1"`, 1)), 0o644)
+}
+
+// addHub02 declares a second hub in HUB01's site.
+func addHub02(dir string) {
+	os.WriteFile(filepath.Join(dir, "hub02.exdr.hcl"), []byte(`server "HUB02" {
+  roles = ["hub_transport"]
+  site  = var.site
+}
+
+queue_database "HUB02" {
+  server = server.HUB02.name
+}
+`), 0o644)
+}
+
+// keepDB2Dismounted declares DB2 mounted = false, so mail for it stays
+// queued through a recovery.
+func keepDB2Dismounted(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), "retain_deleted_items_until_backup = true",
+		"retain_deleted_items_until_backup = true\n  mounted = false", 1)), 0o644)
+}
