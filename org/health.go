@@ -231,6 +231,10 @@ func (db *Database) Facts() Facts {
 	optBool("retain_deleted_items_until_backup", db.RetainDeletedItemsUntilBackup)
 	if h := db.Health; h != nil {
 		f["file"] = map[bool]string{true: "present", false: "missing"}[h.FileExists]
+		if h.Unreadable != "" {
+			// Not known, which a saved plan must not take for missing.
+			f["file"] = "unreadable"
+		}
 		// A mounted database's header is dirty and its required logs grow
 		// with traffic: they are facts only when it is not mounted.
 		if !h.Mounted {
