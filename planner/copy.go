@@ -93,34 +93,23 @@ func copyBytes(dbs []*org.Database, b *builder) int64 {
 
 func (b *builder) enableCopy(sg *org.StorageGroup, dbs []*org.Database, deps []*providers.Step) {
 	c := sg.Copy
-	q := psQuote(string(sg.Identity()))
 	args := map[string]string{}
-	var cmd string
 	if c.Local {
 		args["copy"], args["copy_path"] = "local", c.Path
-		cmd = fmt.Sprintf("Enable-StorageGroupCopy -Identity %s -CopyLogFolderPath %s -CopySystemFolderPath %s", q, psQuote(c.Path), psQuote(c.Path))
-		for _, db := range dbs {
-			file := db.EdbFilePath[strings.LastIndexByte(db.EdbFilePath, '\\')+1:]
-			cmd += fmt.Sprintf("; Enable-DatabaseCopy -Identity %s -CopyEdbFilePath %s", psQuote(string(db.Identity())), psQuote(c.Path+`\`+file))
-		}
 	} else {
 		args["standby_machine"], args["replay_lag"] = c.Machine, c.ReplayLag.String()
-		cmd = fmt.Sprintf("Enable-StorageGroupCopy -Identity %s -StandbyMachine %s -ReplayLagTime %s", q, psQuote(c.Machine), exchangeTimeSpan(c.ReplayLag))
 	}
 	after(b.add(&providers.Step{
 		Verb: providers.VerbEnableCopy, Address: sg.Addr.String(), Identity: sg.Identity(), Args: args,
 		Reason:   fmt.Sprintf("the configuration keeps an %s copy of %s (%s); it has none, so it is enabled and seeded", c.Kind(), sg.Identity(), describeCopy(c)),
 		Effect:   providers.Reversible,
 		Estimate: b.estimate(providers.VerbEnableCopy, copyBytes(dbs, b)),
-		Command:  cmd,
 	}), deps...)
 }
 
 func (b *builder) seedCopy(sg *org.StorageGroup, dbs []*org.Database, why string, deps []*providers.Step) {
-	standby := ""
 	var args map[string]string
 	if !sg.Copy.Local {
-		standby = " -StandbyMachine " + psQuote(sg.Copy.Machine)
 		args = map[string]string{"standby_machine": sg.Copy.Machine}
 	}
 	after(b.add(&providers.Step{
@@ -128,8 +117,6 @@ func (b *builder) seedCopy(sg *org.StorageGroup, dbs []*org.Database, why string
 		Reason:   why + " (the old copy files are set aside first)",
 		Effect:   providers.Reversible,
 		Estimate: b.estimate(providers.VerbSeedCopy, copyBytes(dbs, b)),
-		Command: fmt.Sprintf("Suspend-StorageGroupCopy -Identity %[1]s%[2]s; Update-StorageGroupCopy -Identity %[1]s%[2]s  # on the copy's machine",
-			psQuote(string(sg.Identity())), standby),
 	}), deps...)
 }
 
@@ -164,16 +151,13 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 		deps = append(deps, b.dismountFirst(db, parent, "a copy is activated in place of a dismounted database"))
 	}
 	args := map[string]string{}
-	cmd := fmt.Sprintf("Restore-StorageGroupCopy -Identity %s", psQuote(string(db.StorageGroup)))
 	if !c.Local {
-		cmd += " -StandbyMachine " + psQuote(c.Machine)
 		args["standby_machine"] = c.Machine
 	}
 	effect, loss := providers.Irreversible, ""
 	lost := 0
 	if !ch.SourceUp {
 		args["force"] = "true"
-		cmd += " -Force"
 		lost = ch.CopyQueue()
 	}
 	if lost > 0 {
@@ -185,11 +169,6 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 		}
 		effect = providers.DataLoss
 		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, What: loss})
-	}
-	if c.Local {
-		cmd += fmt.Sprintf("  # then the copy's files replace the damaged ones at %s (those are moved to an exdr-aside folder first)", db.EdbFilePath)
-	} else {
-		cmd += fmt.Sprintf("  # then the activated files are copied from %s to %s on %s (SCR keeps the same paths; the damaged file is moved to an exdr-aside folder first)", c.Machine, db.EdbFilePath, sg.Server)
 	}
 	bytes := int64(h.Size)
 	est := b.estimate(providers.VerbActivateCopy, bytes)
@@ -214,7 +193,7 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 	}
 	step := after(b.add(&providers.Step{
 		Verb: providers.VerbActivateCopy, Address: addr, Identity: db.StorageGroup, Args: args,
-		Reason: reason, Effect: effect, Loss: loss, Estimate: est, Command: cmd,
+		Reason: reason, Effect: effect, Loss: loss, Estimate: est,
 	}), append(deps, parent, b.lastStepOf(b.serverAddr(c.Machine)))...)
 	last := step
 	if db.Mounted {

@@ -64,9 +64,8 @@ func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *org.Backu
 	if stage == dialToneSwapping {
 		swap = after(b.add(&providers.Step{
 			Verb: providers.VerbSwapDatabases, Address: group, Identity: id, Args: map[string]string{"rsg_database": string(rdb)},
-			Reason:  fmt.Sprintf("a dial-tone swap of %s and %s was interrupted: it is finished (both dismount, the files go to their places, both mount)", id, rdb),
-			Effect:  providers.Downtime,
-			Command: fmt.Sprintf("# Database Recovery Management: Swap databases (%s and %s): dismount both, exchange the .edb files, mount both", id, rdb),
+			Reason: fmt.Sprintf("a dial-tone swap of %s and %s was interrupted: it is finished (both dismount, the files go to their places, both mount)", id, rdb),
+			Effect: providers.Downtime,
 		}), parent)
 	} else {
 		swap = b.dialToneRestore(db, h, c, damage, parent, mount, stage, slot, rid)
@@ -97,8 +96,6 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 			// empty mailboxes.
 			Reason: fmt.Sprintf("%s; dial tone: an empty database takes its place at once (the damaged file is set aside); until the swap users see empty mailboxes, and their history follows", damage),
 			Effect: providers.Irreversible,
-			Command: fmt.Sprintf("Mount-Database -Identity %s -Force  # Exchange warns it will create an empty database: expected",
-				psQuote(string(id))),
 		}), append(deps, parent)...)
 		dialTone = mount("users send and receive in the dial-tone database while the history is restored", empty)
 	case !h.Mounted && db.Mounted:
@@ -110,8 +107,6 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 		Verb: providers.VerbCreateRecoveryGroup, Address: group, Identity: rid,
 		Args:   map[string]string{"server": server, "name": "Recovery Storage Group", "log_folder_path": folder, "system_folder_path": folder},
 		Reason: "a recovery storage group to restore the old database into", Effect: providers.Reversible,
-		Command: fmt.Sprintf("New-StorageGroup -Server %s -Name 'Recovery Storage Group' -LogFolderPath %s -SystemFolderPath %s -Recovery",
-			psQuote(server), psQuote(folder), psQuote(folder)),
 	}), parent, slot)
 	if stage == dialToneRunning {
 		rsg.Reason = damage + "; " + rsg.Reason
@@ -120,34 +115,27 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 		Verb: providers.VerbCreateRecoveryDB, Address: group, Identity: rdb,
 		Args:   map[string]string{"storage_group": string(rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(id)},
 		Reason: "the recovery database for the old data", Effect: providers.Reversible,
-		Command: fmt.Sprintf("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s",
-			psQuote(db.Name), psQuote(string(rid)), psQuote(folder+`\`+db.Name+".edb")),
 	}), rsg)
 	allow := after(b.add(&providers.Step{
 		Verb: providers.VerbAllowFileRestore, Address: group, Identity: rdb, Args: map[string]string{"value": "true"},
 		Reason: "the restore may write the recovery database", Effect: providers.Reversible,
-		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
 	}), recDB)
 	temp, env := restoreFolders(folder, db.StorageGroup)
 	restore := after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreBackup, Address: group, Identity: rdb,
-		Args:   map[string]string{"sets": c.IDs(), "into": "recovery_storage_group", "temp_folder": temp, "restore_env_folder": env},
+		Args:   map[string]string{"sets": c.IDs(), "sets_described": c.Describe(), "into": "recovery_storage_group", "backup_of": string(db.StorageGroup), "temp_folder": temp, "restore_env_folder": env},
 		Reason: fmt.Sprintf("restore %s into the recovery storage group while users work in the dial-tone database", c.Describe()),
 		Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s, temporary location for log and patch files %s; with a recovery storage group present, the restore goes into it",
-			c.Describe(), db.StorageGroup, temp),
 	}), allow)
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: group, Identity: rdb, Args: map[string]string{"roll_forward": "true", "restore_env_folder": env},
-		Reason:  "hard recovery replays the restored logs and rolls forward through the production log folder, up to the disaster",
-		Effect:  providers.Reversible,
-		Command: hardRecoveryCommand(env, true),
+		Reason: "hard recovery replays the restored logs and rolls forward through the production log folder, up to the disaster",
+		Effect: providers.Reversible,
 	}), restore)
 	return after(b.add(&providers.Step{
 		Verb: providers.VerbSwapDatabases, Address: group, Identity: id, Args: map[string]string{"rsg_database": string(rdb)},
-		Reason:  "swap: the restored database becomes production again, the dial-tone one goes to the recovery storage group; both dismount, exchange files, mount",
-		Effect:  providers.Downtime,
-		Command: fmt.Sprintf("# Database Recovery Management: Swap databases (%s and %s): dismount both, exchange the .edb files, mount both", id, rdb),
+		Reason: "swap: the restored database becomes production again, the dial-tone one goes to the recovery storage group; both dismount, exchange files, mount",
+		Effect: providers.Downtime,
 	}), hard, dialTone)
 }
 
@@ -163,13 +151,10 @@ func (b *builder) dialToneMerge(db *org.Database, rid org.Identity, group, why s
 		Effect: providers.Reversible, Estimate: time.Minute,
 		// Every user of the production database (Get-Mailbox lists no
 		// system mailbox, which Restore-Mailbox refuses).
-		Command: fmt.Sprintf("Get-Mailbox -Database %s -ResultSize Unlimited | %% { Restore-Mailbox -Identity $_.Identity -RSGDatabase %s }",
-			psQuote(string(db.Identity())), psQuote(string(rdb))),
 	}), deps...)
 	after(b.add(&providers.Step{
 		Verb: providers.VerbRemoveRecoveryGroup, Address: group, Identity: rid,
 		Reason: "the dial-tone mail is merged: the recovery storage group goes, its files kept aside", Effect: providers.Irreversible,
-		Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase; the files are set aside", psQuote(string(rid))),
 	}), merge)
 }
 
@@ -231,7 +216,6 @@ func (b *builder) finishSwappedDialTone(db *org.Database, r *org.RecoveryStorage
 		deps = append(deps, after(b.add(&providers.Step{
 			Verb: providers.VerbMount, Address: group, Identity: rdb,
 			Reason: why + "it is mounted so that its mail can be merged back", Effect: providers.Reversible,
-			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(rdb))),
 		}), deps...))
 	}
 	b.dialToneMerge(db, r.Identity(), group, why, deps...)

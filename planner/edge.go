@@ -59,23 +59,18 @@ func (b *builder) edge(s *org.Server) {
 		// The hash pins the export the plan was reviewed with: a saved plan
 		// must not import a file that changed since.
 		args := map[string]string{"server": s.Name, "cloned_config": s.Edge.File, "cloned_config_sha256": s.Edge.ConfigHash}
-		config, answer, _ := providers.EdgeFiles(s.Name)
 		validate := after(b.add(&providers.Step{
 			Verb: providers.VerbValidateEdgeConfig, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("%s: the cloned configuration %s is validated against it; the answer file lists the settings it cannot take (paths on drives it lacks) and what the import uses instead%s", why, s.Edge.ClonedConfig, offSetupDrive(s.Edge.Paths)),
 			Effect: providers.ReadOnly, Estimate: b.estimate(providers.VerbValidateEdgeConfig, 0),
-			Command: fmt.Sprintf(`.\ImportEdgeConfig.ps1 -CloneConfigData:%s -IsImport $false -CloneConfigAnswer:%s  # on %s, with %s copied there`,
-				psQuote(config), psQuote(answer), s.Name, s.Edge.ClonedConfig),
 		}), last)
 		last = after(b.add(&providers.Step{
 			Verb: providers.VerbImportEdgeConfig, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: "the cloned configuration is imported with the answer file", Effect: providers.Reversible,
 			Estimate: b.estimate(providers.VerbImportEdgeConfig, 0),
-			Command:  fmt.Sprintf(`.\ImportEdgeConfig.ps1 -CloneConfigData:%s -IsImport $true -CloneConfigAnswer:%s  # on %s`, psQuote(config), psQuote(answer), s.Name),
 		}), validate)
 	}
 	if unsubscribed || last != nil {
-		_, _, subscription := providers.EdgeFiles(s.Name)
 		site := b.edgeSite(s)
 		reason := "the Edge subscription is made again so EdgeSync repopulates recipients and configuration (it is not part of the clone)"
 		if live == nil {
@@ -85,24 +80,8 @@ func (b *builder) edge(s *org.Server) {
 			Verb: providers.VerbSubscribeEdge, Address: addr, Identity: s.Identity(), Args: map[string]string{"server": s.Name, "site": site},
 			Reason: reason,
 			Effect: providers.Reversible, Estimate: b.estimate(providers.VerbSubscribeEdge, 0),
-			// Exchange 2007 imports the file on the hub with -FileName
-			// (-FileData came with 2010).
-			Command: subscribeCommand(s.Name, site, subscription),
 		}), append([]*providers.Step{last}, b.hubs...)...)
 	}
-}
-
-// subscribeCommand is the subscription as the plan shows it: the file
-// written on the Edge, imported on a hub of the site.
-func subscribeCommand(server, site, file string) string {
-	hub := fmt.Sprintf("New-EdgeSubscription -FileName %s -Site %s", psQuote(file), psQuote(site))
-	where := "a hub of " + site
-	if site == "" {
-		hub = fmt.Sprintf("New-EdgeSubscription -FileName %s -Site <the hubs' site: name it with site on the server block>", psQuote(file))
-		where = "a hub of its site"
-	}
-	return fmt.Sprintf("New-EdgeSubscription -FileName %s -Force  # on %s; then on %s: Remove-EdgeSubscription -Identity %s -Confirm:$false (if there), %s, Start-EdgeSynchronization",
-		psQuote(file), server, where, psQuote(server), hub)
 }
 
 // edgeSite is the Active Directory site an Edge server subscribes to: its

@@ -80,7 +80,6 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		created := after(b.add(&providers.Step{
 			Verb: providers.VerbCreateMailbox, Address: addr, Identity: m.Database, Args: args(nil),
 			Reason: reason, Effect: providers.Reversible, Estimate: 10 * time.Second,
-			Command: fmt.Sprintf("Enable-Mailbox -Identity %s -Alias %s -Database %s", psQuote(owner), psQuote(m.Name), psQuote(string(m.Database))),
 		}), parent)
 		if c != nil {
 			b.refill(m, db, c, created)
@@ -99,16 +98,13 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		// display name), never by the alias that went with its directory
 		// object: Connect-Mailbox -Identity takes the GUID.
 		// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa997878(v=exchg.80)
-		identity := m.Name
 		extra := map[string]string{}
 		if here.GUID != "" {
-			identity, extra["mailbox_guid"] = here.GUID, here.GUID
+			extra["mailbox_guid"] = here.GUID
 		}
 		after(b.add(&providers.Step{
 			Verb: providers.VerbConnectMailbox, Address: addr, Identity: m.Database, Args: args(extra),
 			Reason: why, Effect: providers.Reversible, Estimate: 10 * time.Second,
-			Command: fmt.Sprintf("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s",
-				psQuote(identity), psQuote(string(m.Database)), psQuote(owner), psQuote(m.Name)),
 		}), append(deps, parent)...)
 	default:
 		if s := mailboxSettings(m, here); len(s) > 0 {
@@ -116,7 +112,6 @@ func (b *builder) mailbox(m *org.Mailbox) {
 				Verb: providers.VerbSetMailbox, Address: addr, Identity: m.Database, Args: args(s),
 				Reason: "retention settings differ from the configuration: " + strings.Join(settingList(s), ", "),
 				Effect: providers.Reversible, Estimate: 2 * time.Second,
-				Command: fmt.Sprintf("Set-Mailbox -Identity %s %s", psQuote(m.Name), setMailboxParams(s)),
 			}), parent)
 		}
 	}
@@ -141,7 +136,6 @@ func (b *builder) cleanDatabase(db org.Identity, dbAddr string, parent *provider
 		Verb: providers.VerbCleanMailboxDB, Address: dbAddr, Identity: db,
 		Reason: "the store counts as connected a mailbox whose directory object is gone; Clean-MailboxDatabase makes it notice",
 		Effect: providers.ReadOnly, Estimate: 30 * time.Second,
-		Command: fmt.Sprintf("Clean-MailboxDatabase -Identity %s", psQuote(string(db))),
 	}), parent)
 }
 
@@ -175,18 +169,4 @@ func settingList(s map[string]string) []string {
 		}
 	}
 	return out
-}
-
-func setMailboxParams(s map[string]string) string {
-	var out []string
-	if v, ok := s["use_database_retention_defaults"]; ok {
-		out = append(out, "-UseDatabaseRetentionDefaults "+psBool(v == "true"))
-	}
-	if v, ok := s["retain_deleted_items_for"]; ok {
-		out = append(out, "-RetainDeletedItemsFor "+v)
-	}
-	if v, ok := s["retain_deleted_items_until_backup"]; ok {
-		out = append(out, "-RetainDeletedItemsUntilBackup "+psBool(v == "true"))
-	}
-	return strings.Join(out, " ")
 }

@@ -54,7 +54,6 @@ func (b *builder) move(db, src *org.Database, parent *providers.Step, mount func
 		prep = b.add(&providers.Step{
 			Verb: providers.VerbDismount, Address: addr, Identity: sid,
 			Reason: fmt.Sprintf("a database moves in clean shutdown: dismount it on %s", src.Server()), Effect: providers.Downtime,
-			Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(sid))),
 		})
 	case h.State == org.StateDirty:
 		sg := b.liveIx.StorageGroup(src.StorageGroup)
@@ -63,33 +62,27 @@ func (b *builder) move(db, src *org.Database, parent *providers.Step, mount func
 			return
 		}
 		prep = b.add(&providers.Step{
-			Verb: providers.VerbReplayLogs, Address: addr, Identity: sid, Args: map[string]string{"log_file_prefix": sg.Health.Prefix},
+			Verb: providers.VerbReplayLogs, Address: addr, Identity: sid, Args: replayArgs(sg.Health.Prefix, sg, src.EdbFilePath),
 			Reason: "a database moves in clean shutdown: soft recovery brings it there", Effect: providers.Reversible,
-			Command: fmt.Sprintf("eseutil /r %s %s %s %s", sg.Health.Prefix, eseutilPath("/l", sg.LogFolderPath),
-				eseutilPath("/s", sg.SystemFolderPath), eseutilPath("/d", parentPath(src.EdbFilePath))),
 		})
 	}
-	args, params := databaseSettings(db, nil)
+	args := databaseSettings(db, nil)
 	args["storage_group"], args["name"], args["kind"], args["edb_file_path"], args["object_only"] = string(db.StorageGroup), db.Name, "mailbox", db.EdbFilePath, "true"
-	cmd := fmt.Sprintf("New-MailboxDatabase -StorageGroup %s -Name %s -EdbFilePath %s", psQuote(string(db.StorageGroup)), psQuote(db.Name), psQuote(db.EdbFilePath))
-	if len(params) > 0 {
-		cmd += fmt.Sprintf("; Set-MailboxDatabase -Identity %s %s", psQuote(string(id)), strings.Join(params, " "))
-	}
 	create := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateDatabase, Address: addr, Identity: id, Args: args,
 		Reason: fmt.Sprintf("%s moves from %s: first its database object on %s, not mounted", db.Name, sid, db.Server()),
-		Effect: providers.Reversible, Command: cmd + "  # do not mount it yet",
+		Effect: providers.Reversible,
 	}), parent)
 	allow := after(b.add(&providers.Step{
 		Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
 		Reason: "the moved files may be mounted only once \"This database can be overwritten by a restore\" is set",
-		Effect: providers.Reversible, Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(id))),
+		Effect: providers.Reversible,
 	}), create)
 	place := after(b.add(&providers.Step{
-		Verb: providers.VerbPlaceDatabase, Address: addr, Identity: id, Args: map[string]string{"source": string(sid)},
+		Verb: providers.VerbPlaceDatabase, Address: addr, Identity: id,
+		Args:   map[string]string{"source": string(sid), "source_server": src.Server(), "source_edb_file_path": src.EdbFilePath, "edb_file_path": db.EdbFilePath},
 		Reason: fmt.Sprintf("the database file is copied from %s on %s to %s on %s; the original stays where it is", src.EdbFilePath, src.Server(), db.EdbFilePath, db.Server()),
 		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreBackup, int64(h.Size)),
-		Command: fmt.Sprintf(`# copy \\%s\%s$\%s to %s on %s`, src.Server(), src.EdbFilePath[:1], src.EdbFilePath[3:], db.EdbFilePath, db.Server()),
 	}), allow, prep)
 	last := place
 	if db.Mounted {
@@ -99,14 +92,11 @@ func (b *builder) move(db, src *org.Database, parent *providers.Step, mount func
 		Verb: providers.VerbRehomeMailboxes, Address: addr, Identity: id, Args: map[string]string{"source": string(sid)},
 		Reason: fmt.Sprintf("the mailboxes homed in %s are re-homed in %s (their data came with the file)", sid, id),
 		Effect: providers.Reversible,
-		Command: fmt.Sprintf("Get-Mailbox -Database %s | Move-Mailbox -ConfigurationOnly -TargetDatabase %s  # then wait for AD replication",
-			psQuote(string(sid)), psQuote(string(id))),
 	}), last)
 	if db.AllowFileRestore == nil || !*db.AllowFileRestore {
 		after(b.add(&providers.Step{
 			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false"},
 			Reason: "put \"This database can be overwritten by a restore\" back", Effect: providers.Reversible,
-			Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $false", psQuote(string(id))),
 		}), rehome)
 	}
 	b.note("%s: the old database object %s stays on %s with its files (exdr removes nothing); remove it with Remove-MailboxDatabase once the move is verified.", db.Addr, sid, src.Server())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems/script"
 )
 
 // Plan is the ordered recovery: steps in an order every DependsOn edge
@@ -204,13 +205,23 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		b.plan.Targets = slices.Clone(opts.Targets)
 	}
 	b.plan.Steps = order(b.steps)
+	for _, s := range b.plan.Steps {
+		// One renderer: the plan shows what the ems provider runs.
+		s.Command = script.Show(s)
+	}
 	if err := b.checkInvariants(); err != nil {
 		// A procedure bug: never carry out a plan that breaks them.
 		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Internal error: the plan breaks its own rules",
 			Detail: err.Error() + ". This is a bug in exdr's planner: please report it with the plan (exdr plan -json)."})
 	}
+	if testHookPlanned != nil {
+		testHookPlanned(b.plan)
+	}
 	return b.plan, b.diags
 }
+
+// testHookPlanned, when set (by the tests), sees every plan New makes.
+var testHookPlanned func(*Plan)
 
 // liveFacts are the facts of every live resource and backup set, by
 // identity (backup sets by "backup ID").

@@ -28,29 +28,29 @@ func (b *builder) server(s *org.Server) {
 			Subject: &subject})
 		return
 	case live == nil:
+		args["setup"] = "install"
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("server %s does not exist", s.Name), Effect: providers.Reversible,
-			Command: fmt.Sprintf("Setup.com /mode:Install /roles:%s  # on a machine named %s", setupRoles(s.Roles), s.Name),
 		}))
 		return
 	case live.Health != nil && live.Health.Up && live.Health.SetupIncomplete:
+		args["setup"] = "resume"
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("Setup did not finish on %s (its Watermark is left in the registry under HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0): "+
 				"Setup run again resumes from it", s.Name),
-			Effect:  providers.Reversible,
-			Command: fmt.Sprintf("Setup.com /mode:Install /roles:%s  # on %s: Setup resumes where it stopped", setupRoles(s.Roles), s.Name),
+			Effect: providers.Reversible,
 		}))
 		return
 	case live.Health != nil && !live.Health.Up && s.Roles.Has(org.RoleEdgeTransport):
 		// Edge keeps its configuration in ADAM, not AD: RecoverServer
 		// does not apply.
+		args["setup"] = "install"
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
-			Reason:  fmt.Sprintf("Edge server %s does not answer; Edge is not recovered with /m:RecoverServer: the role is installed again with the same name", s.Name),
-			Effect:  providers.Reversible,
-			Command: fmt.Sprintf("Setup.com /mode:Install /roles:EdgeTransport  # on a machine named %s", s.Name),
+			Reason: fmt.Sprintf("Edge server %s does not answer; Edge is not recovered with /m:RecoverServer: the role is installed again with the same name", s.Name),
+			Effect: providers.Reversible,
 		}))
 		if s.Edge == nil || s.Edge.ClonedConfig == "" {
 			b.note("%s: it comes back with the default Edge configuration: declare edge { cloned_config = \"...\" } with its export so that a rebuild restores its connectors, agents and settings.", addr)
@@ -61,11 +61,11 @@ func (b *builder) server(s *org.Server) {
 		if live.Health.DisksSurvive {
 			why = "its machine has failed and its disks survive, to be moved to the new machine"
 		}
+		args["setup"] = "recover_server"
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
-			Reason:  fmt.Sprintf("server %s does not answer: %s; its Active Directory object remains, so it is rebuilt with the same name and roles (%s)", s.Name, why, s.Roles),
-			Effect:  providers.Reversible,
-			Command: fmt.Sprintf("Setup.com /m:RecoverServer  # on a new machine named %s with the same drive letters and service pack, after resetting (not deleting) its computer account", s.Name),
+			Reason: fmt.Sprintf("server %s does not answer: %s; its Active Directory object remains, so it is rebuilt with the same name and roles (%s)", s.Name, why, s.Roles),
+			Effect: providers.Reversible,
 		}))
 		if s.Roles.Has(org.RoleClientAccess) {
 			b.note("%s: RecoverServer brings Client Access back with default virtual directories; re-apply OWA, ActiveSync and certificate customizations from your change log (do not restore an old IIS metabase).", addr)
@@ -119,8 +119,6 @@ func (b *builder) storageGroup(sg *org.StorageGroup) {
 				"system_folder_path": sg.SystemFolderPath, "circular_logging": strconv.FormatBool(sg.CircularLogging),
 			},
 			Reason: reason, Effect: providers.Reversible,
-			Command: fmt.Sprintf("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s",
-				psQuote(sg.Server), psQuote(sg.Name), psQuote(sg.LogFolderPath), psQuote(sg.SystemFolderPath)),
 		}), srvStep)
 	}
 	switch {
@@ -141,8 +139,6 @@ func (b *builder) storageGroup(sg *org.StorageGroup) {
 			Args:   map[string]string{"circular_logging": strconv.FormatBool(sg.CircularLogging)},
 			Reason: fmt.Sprintf("circular logging is %s, the configuration says %s", onOff(live.CircularLogging), onOff(sg.CircularLogging)),
 			Effect: providers.Reversible,
-			Command: fmt.Sprintf("Set-StorageGroup -Identity %s -CircularLoggingEnabled %s",
-				psQuote(string(sg.Identity())), psBool(sg.CircularLogging)),
 		}), srvStep)
 	}
 }
@@ -170,10 +166,7 @@ func (b *builder) database(db *org.Database) {
 		parent = b.lastStepOf(b.serverAddr(db.Server()))
 	}
 	live := b.liveIx.Database(id)
-	kind := "mailbox"
-	if db.Kind == org.PublicFolderDB {
-		kind = "public_folder"
-	}
+	kind := dbKind(db)
 	mount := func(reason string, deps ...*providers.Step) *providers.Step {
 		if aside := b.setAsideLogs(db.StorageGroup, append(deps, parent)...); aside != nil {
 			deps = append(deps, aside)
@@ -182,7 +175,6 @@ func (b *builder) database(db *org.Database) {
 		// flows and clients connect once users are back.
 		return after(b.add(&providers.Step{
 			Verb: providers.VerbMount, Address: addr, Identity: id, Reason: reason, Effect: providers.Reversible,
-			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(id))),
 		}), append(append(append(deps, parent), b.hubs...), b.clientAccess...)...)
 	}
 
@@ -191,15 +183,11 @@ func (b *builder) database(db *org.Database) {
 			b.move(db, src, parent, mount)
 			return
 		}
-		args, params := databaseSettings(db, nil)
+		args := databaseSettings(db, nil)
 		args["storage_group"], args["name"], args["kind"], args["edb_file_path"] = string(db.StorageGroup), db.Name, kind, db.EdbFilePath
-		cmd := fmt.Sprintf("New-%s -StorageGroup %s -Name %s -EdbFilePath %s", dbNoun(db), psQuote(string(db.StorageGroup)), psQuote(db.Name), psQuote(db.EdbFilePath))
-		if len(params) > 0 {
-			cmd += fmt.Sprintf("; Set-%s -Identity %s %s", dbNoun(db), psQuote(string(id)), strings.Join(params, " "))
-		}
 		create := after(b.add(&providers.Step{
 			Verb: providers.VerbCreateDatabase, Address: addr, Identity: id, Args: args,
-			Reason: fmt.Sprintf("database %s does not exist", id), Effect: providers.Reversible, Command: cmd,
+			Reason: fmt.Sprintf("database %s does not exist", id), Effect: providers.Reversible,
 		}), parent)
 		if db.Mounted {
 			mount("a new database is mounted to serve its users", create)
@@ -286,7 +274,6 @@ func (b *builder) database(db *org.Database) {
 		after(b.add(&providers.Step{
 			Verb: providers.VerbDismount, Address: addr, Identity: id,
 			Reason: "the database is mounted; the configuration says mounted = false", Effect: providers.Downtime,
-			Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(id))),
 		}), parent)
 	}
 	if r := b.swappedDialTone(db, h); r != nil {
@@ -301,9 +288,9 @@ func (b *builder) database(db *org.Database) {
 // unless the configuration says allow_file_restore = true.
 func (b *builder) settle(db *org.Database, live *org.Database, parent *providers.Step) {
 	addr, id := db.Addr.String(), db.Identity()
-	args, params := databaseSettings(db, live)
+	args := databaseSettings(db, live)
 	var reasons []string
-	if len(params) > 0 {
+	if len(args) > 0 {
 		reasons = append(reasons, "settings differ from the configuration: "+settingNames(args))
 	}
 	want := db.AllowFileRestore != nil && *db.AllowFileRestore
@@ -311,7 +298,6 @@ func (b *builder) settle(db *org.Database, live *org.Database, parent *providers
 	turnedOn := b.byID[providers.StepID(addr, providers.VerbAllowFileRestore)] != nil
 	if _, set := args["allow_file_restore"]; !set && !want && (liveOn || turnedOn) {
 		args["allow_file_restore"] = "false"
-		params = append(params, "-AllowFileRestore $false")
 		if turnedOn && !liveOn {
 			reasons = append(reasons, "put \"This database can be overwritten by a restore\" back as it was")
 		} else {
@@ -319,9 +305,10 @@ func (b *builder) settle(db *org.Database, live *org.Database, parent *providers
 				"(an interrupted restore leaves it on): turned off; declare allow_file_restore = true to keep it on")
 		}
 	}
-	if len(params) == 0 {
+	if len(args) == 0 {
 		return
 	}
+	args["kind"] = dbKind(db)
 	dep := b.lastStepOf(addr)
 	if dep == nil {
 		dep = parent
@@ -329,7 +316,6 @@ func (b *builder) settle(db *org.Database, live *org.Database, parent *providers
 	after(b.add(&providers.Step{
 		Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: args,
 		Reason: strings.Join(reasons, "; "), Effect: providers.Reversible,
-		Command: fmt.Sprintf("Set-%s -Identity %s %s", dbNoun(db), psQuote(string(id)), strings.Join(params, " ")),
 	}), dep)
 }
 
@@ -403,8 +389,6 @@ func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(
 		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no usable backup exists", db.EdbFilePath),
 		Effect: providers.DataLoss,
 		Loss:   "every item the database held: no usable backup exists",
-		Command: fmt.Sprintf("Mount-Database -Identity %s -Force; Dismount-Database -Identity %s -Confirm:$false  # Exchange creates an empty database",
-			psQuote(string(id)), psQuote(string(id))),
 	}), parent)
 	if db.Mounted {
 		mount("the empty database is mounted so users can work again", create)
@@ -441,7 +425,6 @@ func (b *builder) dismountFirst(db *org.Database, parent *providers.Step, why st
 	return after(b.add(&providers.Step{
 		Verb: providers.VerbDismount, Address: db.Addr.String(), Identity: db.Identity(),
 		Reason: why, Effect: providers.Downtime,
-		Command: fmt.Sprintf("Dismount-Database -Identity %s -Confirm:$false", psQuote(string(db.Identity()))),
 	}), parent)
 }
 
@@ -454,10 +437,9 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 	}
 	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: loss})
 	s := after(b.add(&providers.Step{
-		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(),
+		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(), Args: map[string]string{"edb_file_path": db.EdbFilePath},
 		Reason: reason, Effect: providers.DataLoss, Loss: loss,
 		Estimate: b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
-		Command:  fmt.Sprintf(`eseutil /p %s  # the file is copied to an exdr-aside folder beside it first`, psQuote(db.EdbFilePath)),
 	}), append(deps, parent)...)
 	// After eseutil /p, Microsoft's sequence: an offline
 	// defragmentation (eseutil /d) rebuilds the tables, then isinteg
@@ -465,17 +447,14 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 	// ("Eseutil /P Repair Mode" and "Isinteg" in the Exchange 2007
 	// Database Utilities documentation.)
 	defrag := after(b.add(&providers.Step{
-		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(),
+		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(), Args: map[string]string{"edb_file_path": db.EdbFilePath},
 		Reason: "after eseutil /p, an offline defragmentation rebuilds the repaired database into a new file (the old one is kept aside); it needs free space of 110% of the result",
 		Effect: providers.Downtime, Estimate: b.estimate(providers.VerbDefragment, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /d %s`, psQuote(db.EdbFilePath)),
 	}), s)
 	check := after(b.add(&providers.Step{
 		Verb: providers.VerbIntegrityCheck, Address: db.Addr.String(), Identity: db.Identity(),
 		Reason: "then isinteg fixes what the repair left inconsistent at the level of mailboxes and items",
 		Effect: providers.Reversible,
-		Command: fmt.Sprintf("isinteg -s %s -fix -test alltests  # choose %s; run again until it reports 0 fixes",
-			psQuote(db.Server()), db.Identity()),
 	}), defrag)
 	b.note("%s: after a repair, take a full backup, and consider moving its mailboxes to a new database (Move-Mailbox).", db.Addr)
 	if db.Mounted {
@@ -491,13 +470,11 @@ func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHe
 		prefix := logs.Prefix
 		s := after(b.add(&providers.Step{
 			Verb: providers.VerbReplayLogs, Address: db.Addr.String(), Identity: db.Identity(),
-			Args: map[string]string{"log_file_prefix": prefix},
+			Args: replayArgs(prefix, sg, db.EdbFilePath),
 			Reason: fmt.Sprintf("dirty shutdown with every required log present (generations %s): soft recovery replays them, losing nothing",
 				h.LogRequired),
 			Effect:   providers.Reversible,
 			Estimate: b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
-			Command: fmt.Sprintf("eseutil /r %s %s %s %s", prefix, eseutilPath("/l", sg.LogFolderPath),
-				eseutilPath("/s", sg.SystemFolderPath), eseutilPath("/d", parentPath(db.EdbFilePath))),
 		}), parent)
 		if db.Mounted {
 			mount("the recovered database is mounted", s)
@@ -544,13 +521,11 @@ func (b *builder) setAsideLogs(sgID org.Identity, deps ...*providers.Step) *prov
 		h := sg.Health
 		s = b.add(&providers.Step{
 			Verb: providers.VerbSetAsideLogs, Address: addr, Identity: sgID,
-			Args: map[string]string{"from": strconv.FormatUint(uint64(from), 10), "log_file_prefix": h.Prefix},
+			Args: map[string]string{"from": strconv.FormatUint(uint64(from), 10), "log_file_prefix": h.Prefix, "log_folder_path": sg.LogFolderPath},
 			Reason: fmt.Sprintf("log generation %s, the newest, fails its checksums: no database of %s mounts while it is the current log; "+
 				"it is moved into an exdr-aside folder in the log folder (kept), and the next mount starts generation %d", genList(tailOf(h, from)), sgID, h.OnDisk.High+1),
 			Effect:   providers.Irreversible,
 			Estimate: b.estimate(providers.VerbSetAsideLogs, 0),
-			Command: fmt.Sprintf(`# on %s, every database of the group dismounted: move %s%08X.log and every later generation, and %s.log, from %s into an exdr-aside folder in it`,
-				sg.Server, h.Prefix, from, h.Prefix, sg.LogFolderPath),
 		})
 		// Not the group's last step: the databases that wait for it must
 		// not become its parents.

@@ -65,7 +65,6 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 		Reason: fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.Describe()),
 		Loss:   fmt.Sprintf("what it received after %s", newest.UTC().Format("2006-01-02 15:04Z")),
 		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreMailbox, 0),
-		Command: fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", psQuote(m.Name), psQuote(string(rec.rdb))),
 	}), rec.mounted, created))
 }
 
@@ -79,37 +78,29 @@ func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot 
 		Verb: providers.VerbCreateRecoveryGroup, Address: rec.group, Identity: rec.rid,
 		Args:   map[string]string{"server": server, "name": "Recovery Storage Group", "log_folder_path": folder, "system_folder_path": folder},
 		Reason: fmt.Sprintf("a recovery storage group to bring purged mailboxes of %s back from a backup", db.Identity()), Effect: providers.Reversible,
-		Command: fmt.Sprintf("New-StorageGroup -Server %s -Name 'Recovery Storage Group' -LogFolderPath %s -SystemFolderPath %s -Recovery",
-			psQuote(server), psQuote(folder), psQuote(folder)),
 	}), parent, slot)
 	rdb := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateRecoveryDB, Address: rec.group, Identity: rec.rdb,
 		Args:   map[string]string{"storage_group": string(rec.rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(db.Identity())},
 		Reason: "the recovery database", Effect: providers.Reversible,
-		Command: fmt.Sprintf("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s",
-			psQuote(db.Name), psQuote(string(rec.rid)), psQuote(folder+`\`+db.Name+".edb")),
 	}), rsg)
 	allow := after(b.add(&providers.Step{
 		Verb: providers.VerbAllowFileRestore, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"value": "true"},
 		Reason: "the restore may write the recovery database", Effect: providers.Reversible,
-		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rec.rdb))),
 	}), rdb)
 	temp, env := restoreFolders(folder, db.StorageGroup)
 	restore := after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb,
-		Args:   map[string]string{"sets": c.IDs(), "into": "recovery_storage_group", "temp_folder": temp, "restore_env_folder": env},
+		Args:   map[string]string{"sets": c.IDs(), "sets_described": c.Describe(), "into": "recovery_storage_group", "backup_of": string(db.StorageGroup), "temp_folder": temp, "restore_env_folder": env},
 		Reason: fmt.Sprintf("restore %s into the recovery storage group; production is not touched", c.Describe()), Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s, temporary location for log and patch files %s; with a recovery storage group present, the restore goes into it", c.Describe(), db.StorageGroup, temp),
 	}), allow)
 	hard := after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"roll_forward": "false", "restore_env_folder": env},
 		Reason: "hard recovery stops at the backup: rolling forward would replay the purge", Effect: providers.Reversible,
-		Command: hardRecoveryCommand(env, false),
 	}), restore)
 	rec.mounted = after(b.add(&providers.Step{
 		Verb: providers.VerbMount, Address: rec.group, Identity: rec.rdb,
 		Reason: "the recovery database is mounted for Restore-Mailbox", Effect: providers.Reversible,
-		Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(rec.rdb))),
 	}), hard)
 	return rec
 }
@@ -126,7 +117,6 @@ func (b *builder) finishRecoveries() {
 		after(b.add(&providers.Step{
 			Verb: providers.VerbRemoveRecoveryGroup, Address: rec.group, Identity: rec.rid,
 			Reason: "every purged mailbox is refilled: the recovery storage group goes, its files kept aside", Effect: providers.Irreversible,
-			Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase; the files are set aside", psQuote(string(rec.rid))),
 		}), rec.merges...)
 	}
 }

@@ -122,6 +122,11 @@ func sizeAfterDefrag(h *org.QueueHealth, white float64) org.Size {
 
 func (p *queuePlan) args(extra ...string) map[string]string {
 	a := map[string]string{"queue_server": p.q.Server}
+	if p.live != nil && p.live.Path != "" && p.live.LoggingPath != "" {
+		// As the read found them; without them the ems scripts read
+		// EdgeTransport.exe.config on the server.
+		a["queue_path"], a["queue_logging_path"] = p.live.Path, p.live.LoggingPath
+	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		a[extra[i]] = extra[i+1]
 	}
@@ -144,8 +149,7 @@ func (p *queuePlan) stopped() bool {
 
 func (p *queuePlan) stop(why string) {
 	if p.live.Health.Running && !p.stopped() {
-		p.add(&providers.Step{Verb: providers.VerbStopTransport, Reason: why, Effect: providers.Downtime,
-			Command: fmt.Sprintf("Stop-Service MSExchangeTransport  # on %s: mail waits in the other hubs' queues", p.q.Server)})
+		p.add(&providers.Step{Verb: providers.VerbStopTransport, Reason: why, Effect: providers.Downtime})
 	}
 }
 
@@ -170,8 +174,7 @@ func (p *queuePlan) start(h *org.QueueHealth, damaged bool) {
 	} else {
 		deps, _ = p.deliverable(h)
 	}
-	p.add(&providers.Step{Verb: providers.VerbStartTransport, Reason: reason, Effect: providers.Reversible,
-		Command: fmt.Sprintf("Start-Service MSExchangeTransport; Get-Queue -Server %s  # on %s", psQuote(p.q.Server), p.q.Server)}, deps...)
+	p.add(&providers.Step{Verb: providers.VerbStartTransport, Reason: reason, Effect: providers.Reversible}, deps...)
 }
 
 // damage plans soft recovery or repair; it reports whether the database
@@ -207,8 +210,7 @@ func (p *queuePlan) damage(h *org.QueueHealth) bool {
 		p.add(&providers.Step{Verb: providers.VerbReplayLogs, Args: p.args("log_file_prefix", "trn"),
 			Reason: fmt.Sprintf("mail.que is in dirty shutdown with every required trn log present (generations %s): soft recovery replays them, losing no message", h.LogRequired),
 			Effect: providers.Reversible, Estimate: p.b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
-			Command: fmt.Sprintf("eseutil /r trn %s %s %s  # on %s, MSExchangeTransport stopped",
-				eseutilPath("/l", p.live.LoggingPath), eseutilPath("/s", p.live.LoggingPath), eseutilPath("/d", p.live.Path), p.q.Server)})
+		})
 		return true
 	case h.State == org.StateDirty && !h.Running:
 		gone := missingIn(h.Logs, h.LogRequired)
@@ -252,7 +254,7 @@ func (p *queuePlan) repair(h *org.QueueHealth, reason, loss string) {
 	p.b.plan.Losses = append(p.b.plan.Losses, Loss{Address: p.addr, What: loss})
 	p.add(&providers.Step{Verb: providers.VerbRepairDatabase, Args: p.args(), Reason: reason + ", and the queue database has no backup",
 		Effect: providers.DataLoss, Loss: loss, Estimate: p.b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /p %s  # on %s; the file is copied to an exdr-aside folder beside it first`, psQuote(p.live.Path+`\mail.que`), p.q.Server)})
+	})
 }
 
 func (p *queuePlan) defragment(h *org.QueueHealth, white float64, delivered int) {
@@ -268,7 +270,7 @@ func (p *queuePlan) defragment(h *org.QueueHealth, white float64, delivered int)
 	p.add(&providers.Step{Verb: providers.VerbDefragment, Args: p.args(),
 		Reason: fmt.Sprintf("%s, more than max_whitespace (%s): an offline defragmentation gives it back (the old file is kept aside)", share, p.q.MaxWhitespace),
 		Effect: providers.Downtime, Estimate: p.b.estimate(providers.VerbDefragment, int64(h.Size)),
-		Command: fmt.Sprintf(`eseutil /d %s  # on %s, MSExchangeTransport stopped`, psQuote(p.live.Path+`\mail.que`), p.q.Server)})
+	})
 }
 
 // rotate drains a queue database grown past max_size and starts a new
@@ -282,8 +284,7 @@ func (p *queuePlan) rotate(h *org.QueueHealth) {
 	p.add(&providers.Step{Verb: providers.VerbRotateQueue, Args: p.args(),
 		Reason: fmt.Sprintf("mail.que is %s, over max_size (%s): its queues are drained with its Receive connectors disabled, and a new queue database started (the old one kept aside)", h.Size, p.q.MaxSize),
 		Effect: providers.Downtime,
-		Command: fmt.Sprintf("Get-ReceiveConnector -Server %[1]s | Set-ReceiveConnector -Enabled $false; Get-Queue -Server %[1]s  # until empty; then Stop-Service MSExchangeTransport, move mail.que and the trn files aside, Start-Service MSExchangeTransport and enable the connectors again",
-			psQuote(p.q.Server))}, deps...)
+	}, deps...)
 }
 
 // deliverable finds the steps that make every database the queues
@@ -351,7 +352,7 @@ func (b *builder) mountedBy(id org.Identity) (*providers.Step, string) {
 // mail for a database mounted by then: transport would wait out its retry
 // interval. Mail for a database that stays dismounted stays queued.
 func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
-	var names, cmds []string
+	var names []string
 	var deps []*providers.Step
 	for _, qu := range h.Queues {
 		if qu.NextHopDomain == "Poison" && qu.MessageCount > 0 {
@@ -375,7 +376,6 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 			}
 			deps = append(deps, step)
 			names = append(names, qu.NextHopDomain)
-			cmds = append(cmds, fmt.Sprintf("Retry-Queue -Identity %s", psQuote(qu.Identity)))
 			continue
 		}
 		mounts := 0
@@ -396,7 +396,6 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 		}
 		name := qu.NextHopDomain
 		names = append(names, name)
-		cmds = append(cmds, fmt.Sprintf("Retry-Queue -Identity %s", psQuote(qu.Identity)))
 	}
 	if len(names) == 0 {
 		return 0
@@ -405,7 +404,7 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 	reason := fmt.Sprintf("%s in Retry (%s) whose next hop answers by now: transport would wait out its retry interval",
 		plural(len(names), "queue"), strings.Join(names, ", "))
 	p.add(&providers.Step{Verb: providers.VerbRetryQueue, Args: p.args("queues", strings.Join(names, ",")),
-		Reason: reason, Effect: providers.Reversible, Command: strings.Join(cmds, "; ")}, deps...)
+		Reason: reason, Effect: providers.Reversible}, deps...)
 	return delivered
 }
 
@@ -421,6 +420,5 @@ func (p *queuePlan) paths(livePath, liveLogging, why string) {
 	}
 	p.add(&providers.Step{Verb: providers.VerbMoveQueueDatabase, Args: p.args("path", p.q.Path, "logging_path", p.q.LoggingPath),
 		Reason: reason, Effect: providers.Downtime,
-		Command: fmt.Sprintf("set QueueDatabasePath=%s and QueueDatabaseLoggingPath=%s in EdgeTransport.exe.config on %s; Stop-Service MSExchangeTransport, move mail.que and the trn files there, Start-Service MSExchangeTransport",
-			psQuote(p.q.Path), psQuote(p.q.LoggingPath), p.q.Server)})
+	})
 }

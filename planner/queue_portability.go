@@ -40,8 +40,7 @@ func (p *queuePlan) portability(srv *org.Server) bool {
 		Reason: fmt.Sprintf("%s's machine has failed with %s queued; its disks survive, so queue database portability carries them to %s, a %s server that runs (same role)",
 			srv.Name, plural(h.Messages, "message"), target, roleNoun(srv.Roles)),
 		Effect: providers.Downtime,
-		Command: fmt.Sprintf("on %[1]s: Stop-Service MSExchangeTransport; move its mail.que and trn files aside; copy %[2]s's mail.que, trn*.log and trn.chk from %[3]s into its queue folders; eseutil /r trn if they are dirty; Start-Service MSExchangeTransport",
-			target, srv.Name, p.live.Path)})
+	})
 	p.b.drainHosts[org.Identity(target).Key()] = true
 	p.drainOn(target, srv.Name, deps)
 	if rebuild != nil {
@@ -57,13 +56,13 @@ func (p *queuePlan) portability(srv *org.Server) bool {
 // the return of target's own queue database.
 func (p *queuePlan) drainOn(target, source string, deps []*providers.Step) {
 	p.add(&providers.Step{Verb: providers.VerbDrainQueue, Args: map[string]string{"queue_server": target},
-		Reason:  fmt.Sprintf("%s delivers the messages from %s's queue database (their databases mounted first)", target, source),
-		Effect:  providers.Reversible,
-		Command: fmt.Sprintf("Get-Queue -Server %s  # until empty; Retry-Queue on any queue in Retry", psQuote(target))}, deps...)
+		Reason: fmt.Sprintf("%s delivers the messages from %s's queue database (their databases mounted first)", target, source),
+		Effect: providers.Reversible,
+	}, deps...)
 	p.add(&providers.Step{Verb: providers.VerbRestoreQueue, Args: map[string]string{"queue_server": target},
-		Reason:  fmt.Sprintf("%s's queue database is back in service once %s's is drained (the drained one is kept aside)", target, source),
-		Effect:  providers.Downtime,
-		Command: fmt.Sprintf("on %s: Stop-Service MSExchangeTransport; move the drained mail.que and trn files aside; put its own back; Start-Service MSExchangeTransport", target)})
+		Reason: fmt.Sprintf("%s's queue database is back in service once %s's is drained (the drained one is kept aside)", target, source),
+		Effect: providers.Downtime,
+	})
 }
 
 // finishDrain completes a drain an earlier apply started on this server.

@@ -43,7 +43,6 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	}
 	id := db.Identity()
 	addr := db.Addr.String()
-	q := psQuote(string(id))
 	var deps []*providers.Step
 	if h.Mounted {
 		deps = append(deps, b.dismountFirst(db, parent, "a restore replaces the file of a dismounted database"))
@@ -53,10 +52,9 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if !allowed {
 		// After the dismount: two steps on one database are never unordered.
 		deps = []*providers.Step{after(b.add(&providers.Step{
-			Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
-			Reason:  "a restore may overwrite the database only once \"This database can be overwritten by a restore\" is set",
-			Effect:  providers.Reversible,
-			Command: fmt.Sprintf("Set-%s -Identity %s -AllowFileRestore $true", dbNoun(db), q),
+			Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true", "kind": dbKind(db)},
+			Reason: "a restore may overwrite the database only once \"This database can be overwritten by a restore\" is set",
+			Effect: providers.Reversible,
 		}), append(deps, parent)...)}
 	}
 
@@ -86,12 +84,10 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	} else {
 		restoreStep = after(b.add(&providers.Step{
 			Verb: providers.VerbRestoreBackup, Address: addr, Identity: id,
-			Args:   map[string]string{"sets": c.IDs(), "temp_folder": temp, "restore_env_folder": envFolder},
+			Args:   map[string]string{"sets": c.IDs(), "sets_described": c.Describe(), "temp_folder": temp, "restore_env_folder": envFolder},
 			Reason: fmt.Sprintf("%s; restore %s (log generations up to %d)", damage, c.Describe(), c.Covers),
 			Effect: providers.Irreversible, Loss: loss,
 			Estimate: restoreEst,
-			Command: fmt.Sprintf("# with the backup software: restore %s of %s to its original location, temporary location for log and patch files %s, Last Restore Set cleared; the damaged file is moved to an exdr-aside folder beside it first",
-				c.Describe(), db.StorageGroup, temp),
 		}), append(deps, parent)...)
 	}
 
@@ -116,7 +112,6 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		Reason:   reason,
 		Effect:   providers.Reversible,
 		Estimate: hardEst,
-		Command:  hardRecoveryCommand(envFolder, rf != "false"),
 	}), restoreStep)
 	if db.Mounted {
 		mount("the restored database is mounted", hard)
@@ -217,25 +212,18 @@ func (b *builder) vssRecovery(db *org.Database, c *org.BackupChain, pit bool, re
 		restoreStep.Args["method"] = "vss"
 		delete(restoreStep.Args, "temp_folder")
 		delete(restoreStep.Args, "restore_env_folder")
-		restoreStep.Command = fmt.Sprintf("# with the VSS backup software: restore %s of %s (database file and logs) to its original location, not mounted; the damaged file is moved to an exdr-aside folder beside it first",
-			c.Describe(), db.StorageGroup)
 	}
-	sg := b.wantIx.StorageGroup(db.StorageGroup)
-	logFolder, systemFolder, prefix := "", "", ""
-	if sg != nil {
-		logFolder, systemFolder = sg.LogFolderPath, sg.SystemFolderPath
-	}
+	prefix := ""
 	if live := b.liveIx.StorageGroup(db.StorageGroup); live != nil && live.Health != nil {
 		prefix = live.Health.Prefix
 	}
 	soft := after(b.add(&providers.Step{
-		Verb: providers.VerbReplayLogs, Address: addr, Identity: id, Args: map[string]string{"log_file_prefix": prefix, "after": "vss_restore"},
+		Verb: providers.VerbReplayLogs, Address: addr, Identity: id, Args: replayArgs(prefix, b.wantIx.StorageGroup(db.StorageGroup), db.EdbFilePath),
 		Reason:   fmt.Sprintf("after a VSS restore, soft recovery replays the restored logs and rolls forward through the live log folder; %s", rpo),
 		Effect:   providers.Reversible,
 		Estimate: est,
-		Command: fmt.Sprintf("eseutil /r %s %s %s %s", prefix, eseutilPath("/l", logFolder),
-			eseutilPath("/s", systemFolder), eseutilPath("/d", parentPath(db.EdbFilePath))),
 	}), restoreStep)
+	soft.Args["after"] = "vss_restore"
 	if db.Mounted {
 		mount("the restored database is mounted", soft)
 	}
@@ -252,14 +240,4 @@ func restoreFolders(base string, sg org.Identity) (temp, env string) {
 	parts := sg.Parts()
 	temp = base + `\exdr-restore`
 	return temp, temp + `\` + parts[len(parts)-1]
-}
-
-// hardRecoveryCommand is eseutil /cc on restore.env's folder; /t keeps
-// out every log but the restored ones (KB 298901).
-func hardRecoveryCommand(env string, rollForward bool) string {
-	cc := "eseutil /cc " + psQuote(env)
-	if !rollForward {
-		cc += " /t"
-	}
-	return cc + "  # the folder holding restore.env"
 }

@@ -63,7 +63,7 @@ var restores = []struct {
 	{name: "restore_vss", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Provider = org.ProviderConfig{Type: "ems", BackupMethod: "vss"} },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:replay_logs mailbox_database.DB1:mount mailbox_database.DB1:set_database",
-		want:    []string{"with the VSS backup software", "after a VSS restore, soft recovery replays the restored logs", "eseutil /r E00 /l'D:\\Exchange\\SG1'", "nothing is lost"}},
+		want:    []string{"with the VSS backup software", "after a VSS restore, soft recovery replays the restored logs", "eseutil.exe /r 'E00' '/lD:\\Exchange\\SG1'", "nothing is lost"}},
 	{name: "restore_point_in_time", damage: func(l *org.Org) { liveDB(l, "DB1").Health = &org.DatabaseHealth{} },
 		desired: func(d *org.Org) { d.Databases[0].Recovery.RestoreFrom = t0.Add(time.Hour) },
 		steps:   "mailbox_database.DB1:allow_file_restore mailbox_database.DB1:restore_backup mailbox_database.DB1:hard_recovery mailbox_database.DB1:mount mailbox_database.DB1:set_database",
@@ -282,7 +282,7 @@ func TestPortability(t *testing.T) {
 	if s := p.Step("mailbox_database.DB1:dismount"); s.Identity != `MBX01\SG1\DB1` {
 		t.Errorf("the dismount is of %s, want the source", s.Identity)
 	}
-	if s := p.Step("mailbox_database.DB1:rehome_mailboxes"); !strings.Contains(s.Command, `Get-Mailbox -Database 'MBX01\SG1\DB1' | Move-Mailbox -ConfigurationOnly -TargetDatabase 'MBX02\SG9\DB1'`) {
+	if s := p.Step("mailbox_database.DB1:rehome_mailboxes"); !strings.Contains(s.Command, `Get-Mailbox -Database 'MBX01\SG1\DB1' -ResultSize Unlimited | Move-Mailbox -ConfigurationOnly -TargetDatabase 'MBX02\SG9\DB1' -Confirm:$false`) {
 		t.Errorf("rehome command: %s", s.Command)
 	}
 	var text bytes.Buffer

@@ -58,8 +58,6 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 			Verb: providers.VerbCreateRecoveryGroup, Address: addr, Identity: rid,
 			Args:   map[string]string{"server": r.Server, "name": r.Name, "log_folder_path": r.LogFolderPath, "system_folder_path": r.SystemFolderPath},
 			Reason: fmt.Sprintf("a recovery storage group on %s to recover %s into", r.Server, r.Database), Effect: providers.Reversible,
-			Command: fmt.Sprintf("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s -Recovery",
-				psQuote(r.Server), psQuote(r.Name), psQuote(r.LogFolderPath), psQuote(r.SystemFolderPath)),
 		}), parent, slot)
 	}
 	if live == nil || !live.Health.DatabaseExists {
@@ -67,8 +65,6 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 			Verb: providers.VerbCreateRecoveryDB, Address: addr, Identity: rdb,
 			Args:   map[string]string{"storage_group": string(rid), "name": prod.Name, "edb_file_path": edb, "recovery_of": string(r.Database)},
 			Reason: fmt.Sprintf("the recovery database for %s (the object; its files come from the restore)", r.Database), Effect: providers.Reversible,
-			Command: fmt.Sprintf("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s",
-				psQuote(prod.Name), psQuote(string(rid)), psQuote(edb)),
 		}), last, parent)
 	}
 	mounted := live != nil && live.Health.Mounted
@@ -82,7 +78,6 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 		last = after(b.add(&providers.Step{
 			Verb: providers.VerbMount, Address: addr, Identity: rdb,
 			Reason: "the recovery database is mounted for Restore-Mailbox (no client access, no mail flow)", Effect: providers.Reversible,
-			Command: fmt.Sprintf("Mount-Database -Identity %s", psQuote(string(rdb))),
 		}), last)
 	}
 	var merges []*providers.Step
@@ -124,21 +119,17 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 	allow := after(b.add(&providers.Step{
 		Verb: providers.VerbAllowFileRestore, Address: addr, Identity: rdb, Args: map[string]string{"value": "true"},
 		Reason: "the restore may write the recovery database only once it allows a file restore", Effect: providers.Reversible,
-		Command: fmt.Sprintf("Set-MailboxDatabase -Identity %s -AllowFileRestore $true", psQuote(string(rdb))),
 	}), last)
 	temp, env := restoreFolders(r.LogFolderPath, prod.StorageGroup)
 	restore := after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb,
-		Args:   map[string]string{"sets": c.IDs(), "into": "recovery_storage_group", "temp_folder": temp, "restore_env_folder": env},
+		Args:   map[string]string{"sets": c.IDs(), "sets_described": c.Describe(), "into": "recovery_storage_group", "backup_of": string(prod.StorageGroup), "temp_folder": temp, "restore_env_folder": env},
 		Reason: fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.Describe(), r.Database),
 		Effect: providers.Reversible,
-		Command: fmt.Sprintf("# with the backup software: restore %s of %s, temporary location for log and patch files %s; with a recovery storage group present, the restore goes into it",
-			c.Describe(), prod.StorageGroup, temp),
 	}), allow)
 	return after(b.add(&providers.Step{
 		Verb: providers.VerbHardRecovery, Address: addr, Identity: rdb, Args: map[string]string{"roll_forward": "false", "restore_env_folder": env},
 		Reason: "hard recovery replays the restored logs to bring the recovery database to clean shutdown", Effect: providers.Reversible,
-		Command: hardRecoveryCommand(env, false),
 	}), restore)
 }
 
@@ -150,30 +141,12 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 	args := map[string]string{"rsg_database": string(rdb), "mailbox": rm.Mailbox, "target": rm.Target, "target_folder": rm.TargetFolder,
 		"subject_keywords": strings.Join(rm.SubjectKeywords, ","), "sender_keywords": strings.Join(rm.SenderKeywords, ","),
 		"include_folders": strings.Join(rm.IncludeFolders, ","), "exclude_folders": strings.Join(rm.ExcludeFolders, ",")}
-	cmd := fmt.Sprintf("Restore-Mailbox -Identity %s -RSGDatabase %s", psQuote(rm.Target), psQuote(string(rdb)))
-	if rm.TargetFolder != "" {
-		cmd += fmt.Sprintf(" -RSGMailbox %s -TargetFolder %s", psQuote(rm.Mailbox), psQuote(rm.TargetFolder))
-	}
 	for _, f := range []struct {
-		t     time.Time
-		arg   string
-		param string
-	}{{rm.StartDate, "start_date", "-StartDate"}, {rm.EndDate, "end_date", "-EndDate"}} {
+		t   time.Time
+		arg string
+	}{{rm.StartDate, "start_date"}, {rm.EndDate, "end_date"}} {
 		if !f.t.IsZero() {
 			args[f.arg] = f.t.UTC().Format(time.RFC3339)
-			cmd += fmt.Sprintf(" %s %s", f.param, psQuote(f.t.UTC().Format("2006-01-02 15:04:05")))
-		}
-	}
-	for _, f := range []struct {
-		list  []string
-		param string
-	}{{rm.SubjectKeywords, "-SubjectKeywords"}, {rm.SenderKeywords, "-SenderKeywords"}, {rm.IncludeFolders, "-IncludeFolders"}, {rm.ExcludeFolders, "-ExcludeFolders"}} {
-		if len(f.list) > 0 {
-			q := make([]string, len(f.list))
-			for i, s := range f.list {
-				q[i] = psQuote(s)
-			}
-			cmd += fmt.Sprintf(" %s %s", f.param, strings.Join(q, ","))
 		}
 	}
 	// The target's own database comes back first, and the target
@@ -191,17 +164,16 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 		Verb: providers.VerbRestoreMailbox, Address: fmt.Sprintf("%s.restore_mailbox[%q]", r.Addr, name), Identity: r.Identity(), Args: args,
 		Reason: fmt.Sprintf("merge the items of %s in the recovery database into %s%s; an item already there is not copied again",
 			rm.Mailbox, rm.Target, map[bool]string{true: ", folder " + rm.TargetFolder, false: ""}[rm.TargetFolder != ""]),
-		Effect: providers.Reversible, Estimate: time.Minute, Command: cmd,
+		Effect: providers.Reversible, Estimate: time.Minute,
 	}), last, targetDB, targetMailbox)
 }
 
 func (b *builder) removeRecoveryGroup(r *org.RecoveryStorageGroup, live *org.RecoveryStorageGroup, after_ []*providers.Step) {
 	rid := r.Identity()
-	cmd := fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase of its database; the files are set aside", psQuote(string(rid)))
 	after(b.add(&providers.Step{
 		Verb: providers.VerbRemoveRecoveryGroup, Address: r.Addr.String(), Identity: rid,
 		Reason: "remove_when_done: every restore_mailbox is merged, so the recovery storage group goes; its files are kept aside",
-		Effect: providers.Irreversible, Command: cmd,
+		Effect: providers.Irreversible,
 	}), after_...)
 }
 
@@ -233,9 +205,8 @@ func (b *builder) removeLeftover(r *org.RecoveryStorageGroup) *providers.Step {
 	}
 	s := b.add(&providers.Step{
 		Verb: providers.VerbRemoveRecoveryGroup, Address: "recovery_storage_group " + string(r.Identity()), Identity: r.Identity(),
-		Reason:  "a recovery storage group left over, not in the configuration; removed as -remove-recovery-groups asks (its files kept aside)",
-		Effect:  providers.Irreversible,
-		Command: fmt.Sprintf("Remove-StorageGroup -Identity %s  # after Dismount-Database and Remove-MailboxDatabase", psQuote(string(r.Identity()))),
+		Reason: "a recovery storage group left over, not in the configuration; removed as -remove-recovery-groups asks (its files kept aside)",
+		Effect: providers.Irreversible,
 	})
 	b.rsgRemovals[r.Identity().Key()] = s
 	return s

@@ -13,16 +13,17 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/exdr/exdr/internal/pwsh"
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
-	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/providers/ems/script"
 )
 
 // Write writes the runbook of p.
-func Write(w io.Writer, p *planner.Plan, opts ems.Options) error {
-	scripts := make([]*ems.Script, len(p.Steps))
+func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
+	scripts := make([]*script.Script, len(p.Steps))
 	for i, s := range p.Steps {
-		sc, err := ems.ScriptFor(s, opts)
+		sc, err := script.For(s, opts)
 		if err != nil {
 			return fmt.Errorf("step %d (%s): %w", i+1, s.ID, err)
 		}
@@ -93,7 +94,7 @@ func Write(w io.Writer, p *planner.Plan, opts ems.Options) error {
 
 // Script is the steps as one PowerShell script, each in a block of its
 // own so that no step's variables reach the next.
-func Script(steps []*providers.Step, scripts []*ems.Script) string {
+func Script(steps []*providers.Step, scripts []*script.Script) string {
 	var b strings.Builder
 	if len(scripts) > 0 && scripts[0] != nil {
 		for _, sc := range scripts {
@@ -151,7 +152,7 @@ func upperFirst(s string) string {
 // literal quotes a line of text for Write-Host; a character no literal
 // can hold is shown as a space.
 func literal(s string) string {
-	if q, err := ems.Quote(s); err == nil {
+	if q, err := pwsh.Quote(s); err == nil {
 		return q
 	}
 	clean := strings.Map(func(r rune) rune {
@@ -160,6 +161,6 @@ func literal(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "?"))
-	q, _ := ems.Quote(clean)
+	q, _ := pwsh.Quote(clean)
 	return q
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
-	"github.com/exdr/exdr/providers/ems"
 	"github.com/exdr/exdr/providers/ems/cmdlets"
+	"github.com/exdr/exdr/providers/ems/script"
 )
 
 func step(id string, v providers.Verb, ident string, args map[string]string, effect providers.Effect, reason string, deps ...string) *providers.Step {
@@ -47,10 +47,9 @@ func plans() map[string]*planner.Plan {
 			"HUB02 delivers the messages from HUB01's queue database", "queue_database.HUB01:import_queue_database", "mailbox_database.DB1:mount"),
 		step("queue_database.HUB01:restore_queue_database", providers.VerbRestoreQueue, `HUB01\mail.que`, map[string]string{"queue_server": "HUB02"}, providers.Downtime,
 			"HUB02's queue database is back in service", "queue_database.HUB01:drain_queue"),
-		step("server.HUB01:create_server", providers.VerbCreateServer, "HUB01", map[string]string{"server": "HUB01", "roles": "hub_transport"}, providers.Reversible,
+		step("server.HUB01:create_server", providers.VerbCreateServer, "HUB01", map[string]string{"server": "HUB01", "roles": "hub_transport", "setup": "recover_server"}, providers.Reversible,
 			"server HUB01 does not answer: its machine has failed", "queue_database.HUB01:import_queue_database"),
 	}}
-	hub.Steps[4].Command = "Setup.com /m:RecoverServer  # on a new machine named HUB01"
 	standby := &planner.Plan{Organization: "Contoso", Losses: []planner.Loss{{Address: "mailbox_database.DB1", What: "log generation 9 and later (1 generation), which the copy never received"}},
 		Steps: []*providers.Step{
 			step("storage_group.SG1:create_storage_group", providers.VerbCreateStorageGroup, `MBX01\SG1`, map[string]string{"server": "MBX01", "name": "SG1",
@@ -70,7 +69,7 @@ func TestRunbooks(t *testing.T) {
 	for name, p := range plans() {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Write(&b, p, ems.Options{DomainController: "dc01.contoso.com"}); err != nil {
+			if err := Write(&b, p, script.Options{DomainController: "dc01.contoso.com"}); err != nil {
 				t.Fatal(err)
 			}
 			g.Assert(t, name, b.Bytes())
@@ -84,7 +83,7 @@ func TestScriptStopsAtManualSteps(t *testing.T) {
 	p := plans()["restore"]
 	p.Steps[1].Args["sets"] = "full'; Remove-Item C:\\ -Recurse; '"
 	var b bytes.Buffer
-	if err := Write(&b, p, ems.Options{}); err != nil {
+	if err := Write(&b, p, script.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -142,9 +141,9 @@ func TestWriteScriptCorpus(t *testing.T) {
 // script for each step.
 func wholeScript(t *testing.T, p *planner.Plan) string {
 	t.Helper()
-	scripts := make([]*ems.Script, len(p.Steps))
+	scripts := make([]*script.Script, len(p.Steps))
 	for i, s := range p.Steps {
-		sc, err := ems.ScriptFor(s, ems.Options{DomainController: "dc01.contoso.com"})
+		sc, err := script.For(s, script.Options{DomainController: "dc01.contoso.com"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/ems/clixml"
+	"github.com/exdr/exdr/providers/ems/script"
 )
 
 // Runner runs one PowerShell script and returns what it printed and its
@@ -92,7 +93,7 @@ func (p *Provider) Apply(ctx context.Context, step *providers.Step, _ providers.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s, err := ScriptFor(step, p.opts)
+	s, err := script.For(step, p.opts)
 	if err != nil {
 		return err
 	}

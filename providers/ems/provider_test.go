@@ -26,7 +26,7 @@ func TestManualStepStopsThenContinues(t *testing.T) {
 	f := emsfake.New()
 	p := ems.New(f, ems.Options{}, nil)
 	step := &providers.Step{ID: "server.MBX02:create_server", Verb: providers.VerbCreateServer, Identity: "MBX02",
-		Args: map[string]string{"server": "MBX02", "roles": "mailbox"}, Command: "Setup.com /m:RecoverServer", Reason: "server MBX02 does not answer"}
+		Args: map[string]string{"server": "MBX02", "roles": "mailbox", "setup": "recover_server"}, Reason: "server MBX02 does not answer"}
 	err := p.Apply(context.Background(), step, nil)
 	var manual *ems.ManualStepError
 	if !errors.As(err, &manual) || !strings.Contains(err.Error(), "a manual step: Build the server MBX02: Setup.com /m:RecoverServer") || !strings.Contains(err.Error(), "run exdr apply again") {

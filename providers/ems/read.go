@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/ems/clixml"
+	"github.com/exdr/exdr/providers/ems/script"
 )
 
 // ReadScript gathers the organization into one hashtable, exported as
@@ -23,80 +24,84 @@ import (
 // /mh is not run on a mounted database: store.exe holds the file open,
 // and eseutil fails with -1032 (JET_errFileAccessDenied).
 func ReadScript(opts Options) string {
-	b := &builder{dc: opts.DomainController}
-	dc := b.dcArg()
+	b := script.NewBuilder(opts.DomainController)
+	dc := b.DCArg()
 	// The floor, checked before anything needs it: PowerShell 2.0 here
 	// (Invoke-Command; PowerShell 1.0 has no $PSVersionTable), and
 	// Exchange 2007 SP1 (8.1) on every server (Get-StorageGroup -Status,
 	// standby continuous replication, Test-EdgeSynchronization).
-	b.line("if (-not $PSVersionTable -or $PSVersionTable.PSVersion.Major -lt 2) { throw %s }",
-		b.q("exdr needs PowerShell 2.0 or later where it runs (Invoke-Command to the Exchange servers): install Windows Management Framework 2.0"))
-	b.line("$out = @{}")
-	b.line("$out['Now'] = (Get-Date).ToUniversalTime()")
-	b.line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
-	b.line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
-	b.line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
-		b.q(floorMessage+": "))
+	b.Line("if (-not $PSVersionTable -or $PSVersionTable.PSVersion.Major -lt 2) { throw %s }",
+		b.Q("exdr needs PowerShell 2.0 or later where it runs (Invoke-Command to the Exchange servers): install Windows Management Framework 2.0"))
+	b.Line("$out = @{}")
+	b.Line("$out['Now'] = (Get-Date).ToUniversalTime()")
+	b.Line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
+	b.Line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
+	b.Line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
+		b.Q(floorMessage+": "))
 	// -Status asks each server for its databases' state: a server that
 	// does not answer is an error for its objects, not the end of the
 	// read (they come back without status, and are read as unreadable).
-	b.line("$statusErrors = @()")
-	b.line("$out['StorageGroups'] = @(Get-StorageGroup -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
-	b.line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
-	b.line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
-	b.line("$out['StatusErrors'] = @($statusErrors | ForEach-Object { $_.ToString() })")
-	b.line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object -Property 'Alias', 'Database', 'DisplayName')", dc)
-	b.line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
+	b.Line("$statusErrors = @()")
+	b.Line("$out['StorageGroups'] = @(Get-StorageGroup -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
+	b.Line("$out['MailboxDatabases'] = @(Get-MailboxDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
+	b.Line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
+	b.Line("$out['StatusErrors'] = @($statusErrors | ForEach-Object { $_.ToString() })")
+	b.Line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object -Property 'Alias', 'Database', 'DisplayName')", dc)
+	b.Line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
 	// A server answers a ping, or, where a firewall drops pings (the
 	// default on Windows Server 2008), PowerShell remoting: the way every
 	// later command reaches it. (An Edge server in a perimeter network
 	// may answer neither: see the README.)
-	b.line("foreach ($s in $out['Servers']) {")
-	b.line("  $up = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet)")
-	b.line("  if (-not $up -and -not $s.IsEdgeServer) { try { Invoke-Command -ComputerName $s.Name -ScriptBlock { 1 } | Out-Null; $up = $true } catch { } }")
-	b.line("  $out['Up'][$s.Name] = $up")
-	b.line("}")
-	b.line("foreach ($s in $out['Servers']) {")
-	b.line("  if (-not $out['Up'][$s.Name]) { continue }")
+	b.Line("foreach ($s in $out['Servers']) {")
+	b.Line("  $up = [bool](Test-Connection -ComputerName $s.Name -Count 1 -Quiet)")
+	b.Line("  if (-not $up -and -not $s.IsEdgeServer) { try { Invoke-Command -ComputerName $s.Name -ScriptBlock { 1 } | Out-Null; $up = $true } catch { } }")
+	b.Line("  $out['Up'][$s.Name] = $up")
+	b.Line("}")
+	b.Line("foreach ($s in $out['Servers']) {")
+	b.Line("  if (-not $out['Up'][$s.Name]) { continue }")
 	// One try per command, its error under its own key: a stopped
 	// transport must not make the server's databases unreadable.
 	// Get-MailboxStatistics -Server <ServerIdParameter> [-DomainController <Fqdn>]:
 	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124612(v=exchg.80)
-	b.line("  if ($s.IsMailboxServer) { try { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object -Property 'DisplayName', 'Database', 'DisconnectDate', 'MailboxGuid') } catch { $out['Errors']['statistics:' + $s.Name] = $_.Exception.Message } }", dc)
-	b.line("  if ($s.IsHubTransportServer) { try { $out['Queues'] += @(Get-Queue -Server $s.Name) } catch { $out['Errors']['queues:' + $s.Name] = $_.Exception.Message } }")
-	b.line("}")
-	b.line("foreach ($g in $out['StorageGroups']) {")
-	b.line("  if (-not $out['Up'][$g.Server.Name]) { continue }")
-	b.line("  try {")
-	b.line("    if ($g.HasLocalCopy) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity%s) }", dc)
-	b.line("    foreach ($m in @($g.StandbyMachines)) { if ($m) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity -StandbyMachine $m.NodeName%s) } }", dc)
+	b.Line("  if ($s.IsMailboxServer) { try { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object -Property 'DisplayName', 'Database', 'DisconnectDate', 'MailboxGuid') } catch { $out['Errors']['statistics:' + $s.Name] = $_.Exception.Message } }", dc)
+	b.Line("  if ($s.IsHubTransportServer) { try { $out['Queues'] += @(Get-Queue -Server $s.Name) } catch { $out['Errors']['queues:' + $s.Name] = $_.Exception.Message } }")
+	b.Line("}")
+	b.Line("foreach ($g in $out['StorageGroups']) {")
+	b.Line("  if (-not $out['Up'][$g.Server.Name]) { continue }")
+	b.Line("  try {")
+	b.Line("    if ($g.HasLocalCopy) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity%s) }", dc)
+	b.Line("    foreach ($m in @($g.StandbyMachines)) { if ($m) { $out['CopyStatus'] += @(Get-StorageGroupCopyStatus -Identity $g.Identity -StandbyMachine $m.NodeName%s) } }", dc)
 	// [string]: what Invoke-Command returns carries PSComputerName and
 	// RunspaceId, which Export-Clixml would write around the value.
-	b.line("    $out['Logs'][$g.Identity.ToString()] = [string](Invoke-Command -ComputerName $g.Server.Name -ArgumentList $g.LogFolderPath.PathName, $g.LogFilePrefix -ScriptBlock {")
-	b.line("      param($dir, $prefix)")
-	b.line("      if (-not (Test-Path -LiteralPath $dir)) { return 'missing' }")
-	b.line("      @(Get-ChildItem -LiteralPath $dir -Filter ($prefix + '*.log') | ForEach-Object { $_.Name }) -join ','")
-	b.line("    })")
-	b.line("  } catch { $out['Errors'][$g.Identity.ToString()] = $_.Exception.Message }")
-	b.line("}")
-	b.line("foreach ($d in ($out['MailboxDatabases'] + $out['PublicFolderDatabases'])) {")
-	b.line("  if (-not $out['Up'][$d.Server.Name] -or $d.Mounted) { continue }")
-	b.line("  try {")
-	b.line("    $out['Headers'][$d.Identity.ToString()] = [string](Invoke-Command -ComputerName $d.Server.Name -ArgumentList $d.EdbFilePath.PathName -ScriptBlock {")
-	b.line("      param($edb)")
-	b.line("      (& eseutil.exe /mh $edb 2>&1) | Out-String")
-	b.line("    })")
-	b.line("  } catch { $out['Errors'][$d.Identity.ToString()] = $_.Exception.Message }")
-	b.line("}")
+	b.Line("    $out['Logs'][$g.Identity.ToString()] = [string](Invoke-Command -ComputerName $g.Server.Name -ArgumentList $g.LogFolderPath.PathName, $g.LogFilePrefix -ScriptBlock {")
+	b.Line("      param($dir, $prefix)")
+	b.Line("      if (-not (Test-Path -LiteralPath $dir)) { return 'missing' }")
+	b.Line("      @(Get-ChildItem -LiteralPath $dir -Filter ($prefix + '*.log') | ForEach-Object { $_.Name }) -join ','")
+	b.Line("    })")
+	b.Line("  } catch { $out['Errors'][$g.Identity.ToString()] = $_.Exception.Message }")
+	b.Line("}")
+	b.Line("foreach ($d in ($out['MailboxDatabases'] + $out['PublicFolderDatabases'])) {")
+	b.Line("  if (-not $out['Up'][$d.Server.Name] -or $d.Mounted) { continue }")
+	b.Line("  try {")
+	b.Line("    $out['Headers'][$d.Identity.ToString()] = [string](Invoke-Command -ComputerName $d.Server.Name -ArgumentList $d.EdbFilePath.PathName -ScriptBlock {")
+	b.Line("      param($edb)")
+	b.Line("      (& eseutil.exe /mh $edb 2>&1) | Out-String")
+	b.Line("    })")
+	b.Line("  } catch { $out['Errors'][$d.Identity.ToString()] = $_.Exception.Message }")
+	b.Line("}")
 	// A redirected powershell.exe writes its output in the console's
 	// OEM code page, which garbles any name outside it: the file
 	// Export-Clixml writes (UTF-16LE) goes out as base64, ASCII only.
-	b.line("$tmp = [System.IO.Path]::GetTempFileName()")
-	b.line("$out | Export-Clixml -Path $tmp -Depth 3")
-	b.line("'%s'", ReadMarker)
-	b.line("[System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($tmp))")
-	b.line("Remove-Item -LiteralPath $tmp")
-	return preamble + strings.Join(b.lines, "\n") + "\n"
+	b.Line("$tmp = [System.IO.Path]::GetTempFileName()")
+	b.Line("$out | Export-Clixml -Path $tmp -Depth 3")
+	b.Line("'%s'", ReadMarker)
+	b.Line("[System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($tmp))")
+	b.Line("Remove-Item -LiteralPath $tmp")
+	text, err := b.Text()
+	if err != nil {
+		panic("ems: the read script quotes only constants: " + err.Error())
+	}
+	return text
 }
 
 // floorMessage says what exdr needs of every Exchange server.
@@ -463,7 +468,7 @@ func queues(o *org.Org, items []clixml.Value, failed map[string]clixml.Value) {
 	}
 	for _, v := range items {
 		id := v.Prop("Identity").Text()
-		q := byServer[strings.ToLower(serverOf(id))]
+		q := byServer[strings.ToLower(org.Identity(id).Parts()[0])]
 		if q == nil {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/ems/clixml"
+	"github.com/exdr/exdr/providers/ems/cmdlets"
 )
 
 // The read script's output, written by hand from the documented
@@ -234,5 +235,30 @@ func TestReachabilityFallsBackToRemoting(t *testing.T) {
 	record := strings.Index(s, "$out['Up'][$s.Name] = $up")
 	if ping < 0 || probe < ping || record < probe {
 		t.Fatalf("the read decides reachability without a remoting probe:\n%s", s)
+	}
+}
+
+// The read script binds against the documented parameter sets of the
+// cmdlets it calls, with and without a domain controller.
+func TestReadScriptBinds(t *testing.T) {
+	for _, opts := range []Options{{}, {DomainController: "dc01.contoso.com"}} {
+		if err := cmdlets.Check(ReadScript(opts)); err != nil {
+			t.Errorf("the read script: %v", err)
+		}
+	}
+}
+
+// TestWriteReadScriptCorpus writes the read script into $EXDR_PS_CORPUS
+// for CI's independent PowerShell grammar (.ci/psparse); the verbs'
+// scripts are written by the script package's TestWriteScriptCorpus.
+func TestWriteReadScriptCorpus(t *testing.T) {
+	dir := os.Getenv("EXDR_PS_CORPUS")
+	if dir == "" {
+		t.Skip("EXDR_PS_CORPUS names no folder")
+	}
+	for name, opts := range map[string]Options{"ems_read": {}, "ems_read_dc": {DomainController: "dc01.contoso.com"}} {
+		if err := os.WriteFile(filepath.Join(dir, name+".ps1"), []byte(ReadScript(opts)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package ems
+package script
 
 import (
 	"fmt"
@@ -16,8 +16,7 @@ import (
 
 // steps has one step for every verb, as the planner writes them.
 var steps = []*providers.Step{
-	{Verb: providers.VerbCreateServer, Identity: "MBX01", Args: map[string]string{"server": "MBX01", "roles": "mailbox"}, Reason: "server MBX01 does not answer",
-		Command: "Setup.com /m:RecoverServer  # on a new machine named MBX01"},
+	{Verb: providers.VerbCreateServer, Identity: "MBX01", Args: map[string]string{"server": "MBX01", "roles": "mailbox", "setup": "recover_server"}, Reason: "server MBX01 does not answer"},
 	{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\SG1`, Args: map[string]string{"server": "MBX01", "name": "SG1", "log_folder_path": `D:\Exchange\SG1`, "system_folder_path": `D:\Exchange\SG1`}},
 	{Verb: providers.VerbSetStorageGroup, Identity: `MBX01\SG1`, Args: map[string]string{"circular_logging": "false"}},
 	{Verb: providers.VerbCreateDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"storage_group": `MBX01\SG1`, "name": "DB1", "kind": "mailbox", "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "deleted_item_retention": "14d", "mailbox_retention": "30d"}},
@@ -25,15 +24,16 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbMount, Identity: `MBX01\SG1\DB1`},
 	{Verb: providers.VerbDismount, Identity: `MBX01\SG1\DB1`},
 	{Verb: providers.VerbSetDatabase, Identity: `MBX01\SG2\PF1`, Args: map[string]string{"kind": "public_folder", "deleted_item_retention": "7.00:00:00", "retain_deleted_items_until_backup": "true"}},
-	{Verb: providers.VerbReplayLogs, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"log_file_prefix": "E00"}},
-	{Verb: providers.VerbRepairDatabase, Identity: `MBX01\SG1\DB1`, Command: `eseutil /p "E:\Exchange\SG1\DB1.edb"`, Loss: "page 3 and what it held"},
+	{Verb: providers.VerbReplayLogs, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"log_file_prefix": "E00", "log_folder_path": `D:\Exchange\SG1`, "system_folder_path": `D:\Exchange\SG1\`, "edb_file_path": `E:\Exchange Databases\SG1\DB1.edb`}},
+	{Verb: providers.VerbRepairDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"edb_file_path": `E:\Exchange\SG1\DB1.edb`}, Loss: "page 3 and what it held"},
 	{Verb: providers.VerbAllowFileRestore, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"value": "true"}},
 	{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"sets": "full-1",
 		"temp_folder": `E:\Exchange\SG1\exdr-restore`, "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}},
 	{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"roll_forward": "true", "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}},
-	{Verb: providers.VerbIntegrityCheck, Identity: `MBX01\SG1\DB1`, Command: "isinteg -s 'MBX01' -fix -test alltests"},
-	{Verb: providers.VerbDefragment, Identity: `MBX01\SG1\DB1`},
-	{Verb: providers.VerbPlaceDatabase, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
+	{Verb: providers.VerbIntegrityCheck, Identity: `MBX01\SG1\DB1`},
+	{Verb: providers.VerbDefragment, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"edb_file_path": `E:\Exchange\SG1\DB1.edb`}},
+	{Verb: providers.VerbPlaceDatabase, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`, "source_server": "MBX01",
+		"source_edb_file_path": `E:\Exchange\SG1\DB1.edb`, "edb_file_path": `F:\Sales\DB1.edb`}},
 	{Verb: providers.VerbRehomeMailboxes, Identity: `MBX02\Sales\DB1`, Args: map[string]string{"source": `MBX01\SG1\DB1`}},
 	{Verb: providers.VerbCreateMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": `CONTOSO\alice`}},
 	{Verb: providers.VerbConnectMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "o'brien", "owner": `CONTOSO\o'brien`, "mailbox_guid": "5f0b7a4c-8e0e-4a2b-9b1c-1d2e3f405162"}},
@@ -54,14 +54,14 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbImportQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02", "source": "HUB01"}},
 	{Verb: providers.VerbDrainQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02"}},
 	{Verb: providers.VerbRestoreQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02"}},
+	{Verb: providers.VerbRepairDatabase, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "queue_path": `C:\Program Files\Microsoft\Exchange Server\TransportRoles\data\Queue`}, Loss: "what the damaged pages held"},
 	{Verb: providers.VerbRotateQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
 	{Verb: providers.VerbRetryQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "queues": "MBX01,Unreachable"}},
 	{Verb: providers.VerbEnableCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "replay_lag": "24h"}},
 	{Verb: providers.VerbSeedCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03"}},
 	{Verb: providers.VerbActivateCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "force": "true"}},
-	{Verb: providers.VerbSetAsideLogs, Identity: `MBX01\SG1`, Args: map[string]string{"from": "6", "log_file_prefix": "E00"},
-		Reason:  "log generation 6, the newest, fails its checksums",
-		Command: `# on MBX01, every database of the group dismounted: move E0000000006.log and every later generation, and E00.log, from D:\Exchange\SG1 into an exdr-aside folder in it`},
+	{Verb: providers.VerbSetAsideLogs, Identity: `MBX01\SG1`, Args: map[string]string{"from": "6", "log_file_prefix": "E00", "log_folder_path": `D:\Exchange\SG1`},
+		Reason: "log generation 6, the newest, fails its checksums"},
 }
 
 func TestScriptForEveryVerb(t *testing.T) {
@@ -69,8 +69,12 @@ func TestScriptForEveryVerb(t *testing.T) {
 	seen := map[providers.Verb]bool{}
 	for _, s := range steps {
 		seen[s.Verb] = true
-		t.Run(string(s.Verb), func(t *testing.T) {
-			sc, err := ScriptFor(s, Options{DomainController: "dc01.contoso.com"})
+		name := string(s.Verb)
+		if s.Args["queue_server"] != "" && s.Verb == providers.VerbRepairDatabase {
+			name += "_queue"
+		}
+		t.Run(name, func(t *testing.T) {
+			sc, err := For(s, Options{DomainController: "dc01.contoso.com"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +88,7 @@ func TestScriptForEveryVerb(t *testing.T) {
 				out.WriteString(sc.PowerShell)
 			}
 			out.WriteString("# VERIFY: " + sc.Verify + "\n")
-			g.Assert(t, string(s.Verb), []byte(out.String()))
+			g.Assert(t, name, []byte(out.String()))
 		})
 	}
 	for _, v := range []providers.Verb{providers.VerbCreateServer, providers.VerbCreateStorageGroup, providers.VerbCreateDatabase,
@@ -107,7 +111,7 @@ func TestScriptForEveryVerb(t *testing.T) {
 func TestScriptQuotesEveryValue(t *testing.T) {
 	s := &providers.Step{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\SG1`,
 		Args: map[string]string{"server": "MBX01", "name": "SG1'; Remove-Item C:\\ -Recurse; '", "log_folder_path": `D:\x`, "system_folder_path": `D:\x`}}
-	sc, err := ScriptFor(s, Options{})
+	sc, err := For(s, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,21 +119,18 @@ func TestScriptQuotesEveryValue(t *testing.T) {
 		t.Fatalf("not one literal:\n%s", sc.PowerShell)
 	}
 	s.Args["name"] = "SG1\nRemove-Item C:\\"
-	if _, err := ScriptFor(s, Options{}); err == nil || !strings.Contains(err.Error(), "create_storage_group") {
+	if _, err := For(s, Options{}); err == nil || !strings.Contains(err.Error(), "create_storage_group") {
 		t.Fatalf("a newline in a name: %v", err)
 	}
 }
 
 // Every script exdr runs or shows through the ems provider binds against
 // the documented parameter sets of the cmdlets it calls: the read, each
-// verb's script and each manual step's script.
+// verb's script and each manual step's script (the read: TestReadScriptBinds).
 func TestEveryScriptBinds(t *testing.T) {
 	for _, opts := range []Options{{}, {DomainController: "dc01.contoso.com"}} {
-		if err := cmdlets.Check(ReadScript(opts)); err != nil {
-			t.Errorf("the read script: %v", err)
-		}
 		for _, s := range steps {
-			sc, err := ScriptFor(s, opts)
+			sc, err := For(s, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,8 +191,8 @@ func TestHostileValuesStayLiterals(t *testing.T) {
 	for _, s := range steps {
 		for _, h := range hostile {
 			plain, bad := withText(s, "plain"), withText(s, h)
-			ps, err1 := ScriptFor(plain, Options{})
-			bs, err2 := ScriptFor(bad, Options{})
+			ps, err1 := For(plain, Options{})
+			bs, err2 := For(bad, Options{})
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s with %q: %v, %v", s.Verb, h, err1, err2)
 			}
@@ -216,7 +217,7 @@ func TestHostileValuesStayLiterals(t *testing.T) {
 // restore.
 func TestStreamingRestoreFolders(t *testing.T) {
 	env := `E:\Exchange\SG1\exdr-restore\SG1`
-	restore, err := ScriptFor(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`,
+	restore, err := For(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: `MBX01\SG1\DB1`,
 		Args: map[string]string{"sets": "full-1", "temp_folder": `E:\Exchange\SG1\exdr-restore`, "restore_env_folder": env}}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -227,20 +228,20 @@ func TestStreamingRestoreFolders(t *testing.T) {
 	for _, tt := range []struct {
 		roll string
 		want string
-	}{{"true", "& eseutil.exe /cc $dir\n"}, {"false", "& eseutil.exe /cc $dir /t\n"}} {
-		hard, err := ScriptFor(&providers.Step{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`,
+	}{{"true", "  eseutil.exe /cc '" + env + "'\n"}, {"false", "  eseutil.exe /cc '" + env + "' /t\n"}} {
+		hard, err := For(&providers.Step{Verb: providers.VerbHardRecovery, Identity: `MBX01\SG1\DB1`,
 			Args: map[string]string{"roll_forward": tt.roll, "restore_env_folder": env}}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(hard.PowerShell, "-ArgumentList '"+env+"'") || !strings.Contains(hard.PowerShell, tt.want) {
+		if !strings.Contains(hard.PowerShell, tt.want) {
 			t.Errorf("roll_forward %s:\n%s", tt.roll, hard.PowerShell)
 		}
 	}
 }
 
 // TestWriteScriptCorpus writes every script the ems provider runs or
-// shows (the read, each verb's script and manual script, and each again
+// shows (each verb's script and manual script, and each again
 // with every argument hostile) into $EXDR_PS_CORPUS, for CI to parse
 // with an independent PowerShell grammar (.ci/psparse). Without the
 // variable it is skipped.
@@ -257,15 +258,13 @@ func TestWriteScriptCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("ems_read", ReadScript(Options{}))
-	write("ems_read_dc", ReadScript(Options{DomainController: "dc01.contoso.com"}))
 	for _, s := range steps {
 		for i, h := range append([]string{""}, hostile...) {
 			step := s
 			if h != "" {
 				step = withText(s, h)
 			}
-			sc, err := ScriptFor(step, Options{DomainController: "dc01.contoso.com"})
+			sc, err := For(step, Options{DomainController: "dc01.contoso.com"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -281,7 +280,7 @@ func TestWriteScriptCorpus(t *testing.T) {
 // recovery database is mounted again after the swap, as Restore-Mailbox
 // needs for the merge. Before, neither was done.
 func TestDialToneOrder(t *testing.T) {
-	empty, err := ScriptFor(&providers.Step{Verb: providers.VerbCreateEmptyDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"kind": "mailbox"}}, Options{})
+	empty, err := For(&providers.Step{Verb: providers.VerbCreateEmptyDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"kind": "mailbox", "edb_file_path": `E:\SG1\DB1.edb`}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,11 +288,11 @@ func TestDialToneOrder(t *testing.T) {
 	if aside < 0 || force < 0 || aside > force {
 		t.Errorf("the file is not set aside before the forced mount:\n%s", empty.PowerShell)
 	}
-	swap, err := ScriptFor(&providers.Step{Verb: providers.VerbSwapDatabases, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB1`}}, Options{})
+	swap, err := For(&providers.Step{Verb: providers.VerbSwapDatabases, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB1`}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	moved, mounted := strings.LastIndex(swap.PowerShell, "Move-Item"), strings.Index(swap.PowerShell, "Mount-Database -Identity $rdb.Identity")
+	moved, mounted := strings.LastIndex(swap.PowerShell, "Move-Item"), strings.Index(swap.PowerShell, "Mount-Database -Identity 'MBX01\\Recovery Storage Group\\DB1'")
 	if mounted < 0 || mounted < moved {
 		t.Errorf("the recovery database is not mounted after the swap:\n%s", swap.PowerShell)
 	}
@@ -302,7 +301,7 @@ func TestDialToneOrder(t *testing.T) {
 // A restore into a recovery storage group moves nothing of production:
 // the runbook told the person to set the production database aside.
 func TestRecoveryGroupRestoreLeavesProduction(t *testing.T) {
-	sc, err := ScriptFor(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: `MBX01\Recovery Storage Group\DB1`,
+	sc, err := For(&providers.Step{Verb: providers.VerbRestoreBackup, Identity: `MBX01\Recovery Storage Group\DB1`,
 		Args: map[string]string{"sets": "full-1", "into": "recovery_storage_group", "temp_folder": `R:\RSG\exdr-restore`, "restore_env_folder": `R:\RSG\exdr-restore\SG1`}}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +317,7 @@ func TestRecoveryGroupRestoreLeavesProduction(t *testing.T) {
 // on both sides); before, the subscription was "New-EdgeSubscription ..."
 // and the import read a repository-relative path on the server.
 func TestEdgeSteps(t *testing.T) {
-	validate, err := ScriptFor(&providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "cloned_config": "edge/EDGE01.xml"}}, Options{})
+	validate, err := For(&providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "cloned_config": "edge/EDGE01.xml"}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +325,7 @@ func TestEdgeSteps(t *testing.T) {
 		!strings.Contains(validate.ManualScript, `if (-not (Test-Path -LiteralPath 'C:\exdr\EDGE01-answer.xml'))`) {
 		t.Errorf("validate:\n%s", validate.ManualScript)
 	}
-	sub, err := ScriptFor(&providers.Step{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "site": "HQ"}}, Options{})
+	sub, err := For(&providers.Step{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "site": "HQ"}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +333,7 @@ func TestEdgeSteps(t *testing.T) {
 		!strings.Contains(sub.ManualScript, `New-EdgeSubscription -FileName 'C:\exdr\EDGE01-subscription.xml' -Site 'HQ'`) {
 		t.Errorf("subscribe:\n%s", sub.ManualScript)
 	}
-	if _, err := ScriptFor(&providers.Step{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01"}}, Options{}); err == nil || !strings.Contains(err.Error(), "names no Active Directory site") {
+	if _, err := For(&providers.Step{Verb: providers.VerbSubscribeEdge, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01"}}, Options{}); err == nil || !strings.Contains(err.Error(), "names no Active Directory site") {
 		t.Errorf("no site: %v", err)
 	}
 }

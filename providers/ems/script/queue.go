@@ -1,4 +1,4 @@
-package ems
+package script
 
 import (
 	"fmt"
@@ -26,32 +26,67 @@ const transportPaths = `$install = (Get-ItemProperty -Path 'HKLM:\SOFTWARE\Micro
 $cfg = Join-Path $install 'Bin\EdgeTransport.exe.config'
 [xml]$x = Get-Content -LiteralPath $cfg
 $queuePath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabasePath' }).value
-$logPath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value`
+$logPath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value
+if ($queuePath.Length -gt 3) { $queuePath = $queuePath.TrimEnd('\') }
+if ($logPath.Length -gt 3) { $logPath = $logPath.TrimEnd('\') }`
 
+// queueAside moves a stopped server's mail.que and trn files into a new
+// exdr-aside folder in its queue folder, named by the time and why.
+func queueAside(why string) string {
+	return `$aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-` + why + `')
+New-Item -ItemType Directory -Path $aside -Force | Out-Null
+Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $aside
+Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $aside`
+}
+
+// configPaths says where the queue folders a queue step shows come from.
+const configPaths = "$queuePath and $logPath are QueueDatabasePath and QueueDatabaseLoggingPath in its EdgeTransport.exe.config"
+
+// A trailing backslash is trimmed from both: eseutil's command line
+// would read \" as a quote character when PowerShell wraps a path with a
+// space (C:\Program Files\...) in double quotes; a drive root keeps its own.
+//
 // queueScript is a step on a transport server's queue database: every
 // file operation with MSExchangeTransport stopped, old files moved into
 // an exdr-aside folder first.
-func (b *builder) queueScript(step *providers.Step) (*Script, error) {
+func (b *Builder) queueScript(step *providers.Step) (*Script, error) {
 	a := step.Args
 	server := a["queue_server"]
 	srv := b.q(server)
 	switch step.Verb {
 	case providers.VerbStopTransport:
-		b.on(srv, "Stop-Service -Name MSExchangeTransport")
+		b.on(srv, shownMark+"Stop-Service -Name MSExchangeTransport")
+		b.at("on %s", server)
 		return b.script(step.Verb, "Get-Service MSExchangeTransport on the server shows Stopped.")
 	case providers.VerbStartTransport:
-		b.on(srv, "Start-Service -Name MSExchangeTransport")
+		b.on(srv, shownMark+"Start-Service -Name MSExchangeTransport")
 		b.line("Get-Queue -Server %s | Format-Table -Property 'Identity', 'Status', 'MessageCount', 'LastError' -AutoSize", srv)
+		b.show("Get-Queue -Server %s", srv)
+		b.at("on %s", server)
 		return b.script(step.Verb, "Get-Queue -Server lists the queues draining.")
 	case providers.VerbReplayLogs:
-		b.on(srv, transportPaths+"\n& eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath\n"+ese)
+		if queue, logs := a["queue_path"], a["queue_logging_path"]; queue != "" && logs != "" {
+			// The folders the read found: shown and run as they are.
+			b.on(srv, shownMark+"eseutil.exe /r 'trn' "+b.native("/l", logs)+" "+b.native("/s", logs)+" "+b.native("/d", queue)+"\n"+ese)
+			b.at("on %s, MSExchangeTransport stopped", server)
+		} else {
+			b.on(srv, transportPaths+"\n"+shownMark+"eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath\n"+ese)
+			b.at("on %s, MSExchangeTransport stopped; %s", server, configPaths)
+		}
 		return b.script(step.Verb, "eseutil /mh mail.que shows State: Clean Shutdown.")
 	case providers.VerbDefragment:
-		b.on(srv, transportPaths+"\n$path = Join-Path $queuePath 'mail.que'\n"+strings.TrimPrefix(setAside, "param($path, $move)\n")+"\n& eseutil.exe /d $path\n"+ese, "$false")
+		if queue := a["queue_path"]; queue != "" {
+			file := b.q(queue + `\mail.que`)
+			b.on(srv, setAside+"\n"+shownMark+"eseutil.exe /d "+file+"\n"+ese, file, "$false")
+			b.at("on %s, MSExchangeTransport stopped; the file is copied to an exdr-aside folder beside it first", server)
+		} else {
+			b.on(srv, transportPaths+"\n$path = Join-Path $queuePath 'mail.que'\n$move = $false\n"+strings.TrimPrefix(setAside, "param($path, $move)\n")+"\n"+shownMark+"eseutil.exe /d $path\n"+ese)
+			b.at("on %s, MSExchangeTransport stopped; $path is mail.que in QueueDatabasePath of its EdgeTransport.exe.config, copied to an exdr-aside folder beside it first", server)
+		}
 		return b.script(step.Verb, "mail.que is smaller; the original is in exdr-aside.")
 	case providers.VerbMoveQueueDatabase:
 		b.on(srv, `param($newQueue, $newLogs)
-Stop-Service -Name MSExchangeTransport
+`+shownMark+`Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
 New-Item -ItemType Directory -Path $newQueue, $newLogs -Force | Out-Null
 Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $newQueue
@@ -60,24 +95,23 @@ Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $new
 ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value = $newLogs
 Copy-Item -LiteralPath $cfg -Destination ($cfg + '.exdr-' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ'))
 $x.Save($cfg)
-Start-Service -Name MSExchangeTransport`, b.q(a["path"]), b.q(a["logging_path"]))
+`+shownMark+`Start-Service -Name MSExchangeTransport`, b.q(a["path"]), b.q(a["logging_path"]))
+		b.at("on %s: between them mail.que and the trn files move to %s and %s, and EdgeTransport.exe.config (copied aside first) names those folders", server, a["path"], a["logging_path"])
 		return b.script(step.Verb, "EdgeTransport.exe.config names the new folders; mail.que is there; Get-Queue answers.")
 	case providers.VerbImportQueue:
 		// Where the failed machine's disks are now is the person's
 		// knowledge: the step is theirs, with the commands to run.
 		b.line("$from = 'D:\\exdr-import'  # where the mail.que, trn*.log and trn.chk of %s are, as %s sees them", b.q(a["source"]), srv)
 		b.on(srv, `param($from)
-Stop-Service -Name MSExchangeTransport
+`+shownMark+`Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
-$own = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-own')
-New-Item -ItemType Directory -Path $own -Force | Out-Null
-Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $own
-Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $own
-Copy-Item -LiteralPath (Join-Path $from 'mail.que') -Destination $queuePath
-Get-ChildItem -LiteralPath $from -Filter 'trn*' | Copy-Item -Destination $logPath
-& eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath
+`+queueAside("own")+`
+`+shownMark+`Copy-Item -LiteralPath (Join-Path $from 'mail.que') -Destination $queuePath
+`+shownMark+`Get-ChildItem -LiteralPath $from -Filter 'trn*' | Copy-Item -Destination $logPath
+`+shownMark+`eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath
 `+ese+`
-Start-Service -Name MSExchangeTransport`, "$from")
+`+shownMark+`Start-Service -Name MSExchangeTransport`, "$from")
+		b.at("on %s, its own mail.que and trn files moved to an exdr-aside folder first; $from is where %s's queue files are; %s", server, a["source"], configPaths)
 		s, err := b.script(step.Verb, "Get-Queue -Server lists the imported messages.")
 		if err != nil {
 			return nil, err
@@ -96,21 +130,21 @@ Start-Service -Name MSExchangeTransport`, "$from")
 		// The server's name as a literal, never inside a double-quoted
 		// string, where $( ) and backticks would run.
 		b.line("if ($left -gt 0) { throw ([string]$left + ' messages are still queued on ' + %s) }", srv)
+		b.show("Get-Queue -Server %s", srv)
+		b.at("until empty (at most two hours); Retry-Queue on any queue in Retry")
 		return b.script(step.Verb, "Get-Queue -Server shows no message.")
 	case providers.VerbRestoreQueue:
-		b.on(srv, `Stop-Service -Name MSExchangeTransport
+		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
-$aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-drained')
-New-Item -ItemType Directory -Path $aside -Force | Out-Null
-Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $aside
-Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $aside
+`+queueAside("drained")+`
 $own = Get-ChildItem -LiteralPath (Join-Path $queuePath 'exdr-aside') -Filter '*-own' | Sort-Object Name | Select-Object -Last 1
 Move-Item -LiteralPath (Join-Path $own.FullName 'mail.que') -Destination $queuePath
 Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination $logPath
-Start-Service -Name MSExchangeTransport`)
+`+shownMark+`Start-Service -Name MSExchangeTransport`)
+		b.at("on %s: between them the drained mail.que and trn files move to an exdr-aside folder and its own come back", server)
 		return b.script(step.Verb, "Get-Queue -Server answers with the server's own queues.")
 	case providers.VerbRotateQueue:
-		b.line("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $false", srv)
+		b.cmd("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $false", srv)
 		// Poison messages never leave by themselves (they stay in the old
 		// file, set aside); a drain that does not end in two hours gives
 		// the server its connectors back and stops, never waiting for
@@ -118,14 +152,12 @@ Start-Service -Name MSExchangeTransport`)
 		b.line("$deadline = (Get-Date).AddHours(2)")
 		b.line("do { $left = (Get-Queue -Server %s | Where-Object { $_.Identity.ToString() -notlike '*\\Poison' } | Measure-Object -Property 'MessageCount' -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0 -and (Get-Date) -lt $deadline)", srv)
 		b.line("if ($left -gt 0) { Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true; throw ([string]$left + ' messages are still queued on ' + %s + ': its Receive connectors are enabled again and its queue database is left as it was') }", srv, srv)
-		b.on(srv, `Stop-Service -Name MSExchangeTransport
+		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
-$aside = Join-Path $queuePath ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-rotated')
-New-Item -ItemType Directory -Path $aside -Force | Out-Null
-Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $aside
-Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $aside
-Start-Service -Name MSExchangeTransport`)
-		b.line("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true", srv)
+`+queueAside("rotated")+`
+`+shownMark+`Start-Service -Name MSExchangeTransport`)
+		b.cmd("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true", srv)
+		b.at("Get-Queue -Server %s until empty (at most two hours) before the service stops; mail.que and the trn files move to an exdr-aside folder while it is stopped", srv)
 		return b.script(step.Verb, "mail.que is new and small; Get-Queue answers.")
 	case providers.VerbRetryQueue:
 		for _, name := range strings.Split(a["queues"], ",") {
@@ -133,10 +165,10 @@ Start-Service -Name MSExchangeTransport`)
 				continue
 			}
 			if name == "Unreachable" {
-				b.line("Retry-Queue -Identity %s -Resubmit $true", b.q(server+`\Unreachable`))
+				b.cmd("Retry-Queue -Identity %s -Resubmit $true", b.q(server+`\Unreachable`))
 				continue
 			}
-			b.line("Get-Queue -Server %s | Where-Object { $_.NextHopDomain -eq %s } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv, b.q(name))
+			b.cmd("Get-Queue -Server %s | Where-Object { $_.NextHopDomain -eq %s } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv, b.q(name))
 		}
 		return b.script(step.Verb, "Get-Queue -Server shows the queues emptying.")
 	}
