@@ -27,8 +27,10 @@ $cfg = Join-Path $install 'Bin\EdgeTransport.exe.config'
 [xml]$x = Get-Content -LiteralPath $cfg
 $queuePath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabasePath' }).value
 $logPath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabaseLoggingPath' }).value
-if ($queuePath.Length -gt 3) { $queuePath = $queuePath.TrimEnd('\') }
-if ($logPath.Length -gt 3) { $logPath = $logPath.TrimEnd('\') }`
+if (-not $queuePath) { $queuePath = Join-Path $install 'TransportRoles\data\Queue' }
+if (-not $logPath) { $logPath = $queuePath }
+$queuePath = $queuePath.TrimEnd('\'); if ($queuePath -match '^[A-Za-z]:$') { $queuePath += '\' }
+$logPath = $logPath.TrimEnd('\'); if ($logPath -match '^[A-Za-z]:$') { $logPath += '\' }`
 
 // queueAside moves a stopped server's mail.que and trn files into a new
 // exdr-aside folder in its queue folder, named by the time and why.
@@ -42,6 +44,10 @@ Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $asi
 // configPaths says where the queue folders a queue step shows come from.
 const configPaths = "$queuePath and $logPath are QueueDatabasePath and QueueDatabaseLoggingPath in its EdgeTransport.exe.config"
 
+// A key the file does not hold means the default folder,
+// <install>\TransportRoles\data\Queue, for both (How to Change the
+// Location of the Queue Database, Exchange 2007:
+// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb125177(v=exchg.80)).
 // A trailing backslash is trimmed from both: eseutil's command line
 // would read \" as a quote character when PowerShell wraps a path with a
 // space (C:\Program Files\...) in double quotes; a drive root keeps its own.

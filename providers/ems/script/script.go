@@ -105,10 +105,14 @@ func (b *Builder) at(format string, args ...any) { b.where = fmt.Sprintf(format,
 // backslash is dropped (a drive root keeps its own: it holds no space).
 // No Windows path holds a double quote.
 func (b *Builder) native(sw, path string) string {
-	if len(path) > 3 {
-		path = strings.TrimRight(path, `\`)
+	trimmed := strings.TrimRight(path, `\`)
+	switch {
+	case len(trimmed) == 2 && trimmed[1] == ':':
+		trimmed += `\` // D:\ means the root; D: alone, D:'s current folder
+	case trimmed == "":
+		trimmed = path
 	}
-	return b.q(sw + path)
+	return b.q(sw + trimmed)
 }
 
 // NewBuilder starts a script whose cmdlets go to the domain controller dc
