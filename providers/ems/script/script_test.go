@@ -188,6 +188,22 @@ func TestHostileValuesStayLiterals(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
+	// holds reports whether a value the script passes to a command reads
+	// back (as PowerShell reads the literal) with h whole inside it.
+	holds := func(script, h string) bool {
+		cmds, _ := cmdlets.Commands(script)
+		for _, c := range cmds {
+			for _, a := range c.Args {
+				// The lexer gives a single-quoted string's value as
+				// PowerShell reads it, between plain quotes.
+				v, ok := strings.CutPrefix(a.Value, "'")
+				if v, ok2 := strings.CutSuffix(v, "'"); ok && ok2 && strings.Contains(v, h) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	for _, s := range steps {
 		for _, h := range hostile {
 			plain, bad := withText(s, "plain"), withText(s, h)
@@ -195,6 +211,15 @@ func TestHostileValuesStayLiterals(t *testing.T) {
 			bs, err2 := For(bad, Options{})
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s with %q: %v, %v", s.Verb, h, err1, err2)
+			}
+			// The line the plan shows, from the same renderer.
+			if got, want := names(Show(bad)), names(Show(plain)); got != want {
+				t.Errorf("%s with %q: the plan shows %s, want %s:\n%s", s.Verb, h, got, want, Show(bad))
+			}
+			for _, pair := range [][2]string{{ps.PowerShell, bs.PowerShell}, {ps.ManualScript, bs.ManualScript}, {Show(plain), Show(bad)}} {
+				if holds(pair[0], "plain") && !holds(pair[1], h) {
+					t.Errorf("%s: %q does not come back whole from:\n%s", s.Verb, h, pair[1])
+				}
 			}
 			for _, pair := range [][2]string{{ps.PowerShell, bs.PowerShell}, {ps.ManualScript, bs.ManualScript}} {
 				if got, want := names(pair[1]), names(pair[0]); got != want {
