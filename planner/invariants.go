@@ -14,6 +14,8 @@ import (
 //     says two steps never touch one database (or storage group, queue,
 //     server) at once;
 //   - every data_loss step carries the consent that allows it;
+//   - every step's verb is in providers.Verbs, its effect is no milder
+//     than the verb's, and it carries the arguments the verb needs;
 //   - every setting a recovery changes for its own sake is put back after
 //     it: "This database can be overwritten by a restore" turned on is
 //     turned off again (unless the configuration wants it on), a
@@ -50,6 +52,18 @@ func (b *builder) checkInvariants() error {
 	for _, s := range steps {
 		if s.Effect == providers.DataLoss && s.Consent == "" {
 			problems = append(problems, fmt.Sprintf("%s loses data and nothing allows it", s.ID))
+		}
+		spec, known := providers.Spec(s.Verb)
+		switch {
+		case !known:
+			problems = append(problems, fmt.Sprintf("%s has a verb providers.Verbs does not list", s.ID))
+		case s.Effect < spec.Effect:
+			problems = append(problems, fmt.Sprintf("%s is marked %s, milder than %s can be (%s)", s.ID, s.Effect, s.Verb, spec.Effect))
+		}
+		for _, arg := range spec.Needs {
+			if _, ok := s.Args[arg]; !ok {
+				problems = append(problems, fmt.Sprintf("%s carries no %s, which every %s step needs", s.ID, arg, s.Verb))
+			}
 		}
 	}
 

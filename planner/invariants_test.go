@@ -34,11 +34,20 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 			step("a", providers.VerbAllowFileRestore, "DB1", providers.Reversible, map[string]string{"value": "true"}),
 			step("b", providers.VerbSetDatabase, "DB1", providers.Reversible, map[string]string{"allow_file_restore": "false"}),
 		}, "no later step puts it back"},
+		{"a repair marked reversible", []*providers.Step{
+			step("a", providers.VerbRepairDatabase, "DB1", providers.Reversible, nil),
+		}, "milder than repair_database can be (data_loss)"},
+		{"a step without an argument its verb needs", []*providers.Step{
+			step("a", providers.VerbCreateMailbox, "DB1", providers.Reversible, map[string]string{"mailbox": "alice"}),
+		}, "carries no owner, which every create_mailbox step needs"},
+		{"a verb no one knows", []*providers.Step{
+			step("a", providers.Verb("format_disk"), "DB1", providers.Reversible, nil),
+		}, "providers.Verbs does not list"},
 		{"a sound plan", []*providers.Step{
 			step("a", providers.VerbAllowFileRestore, "DB1", providers.Reversible, map[string]string{"value": "true"}),
-			step("b", providers.VerbSetDatabase, "DB1", providers.Reversible, map[string]string{"allow_file_restore": "false"}, "a"),
-			step("c", providers.VerbCreateMailbox, "DB1", providers.Reversible, map[string]string{"mailbox": "alice"}, "b"),
-			step("d", providers.VerbCreateMailbox, "DB1", providers.Reversible, map[string]string{"mailbox": "bob"}, "b"),
+			step("b", providers.VerbSetDatabase, "DB1", providers.Reversible, map[string]string{"allow_file_restore": "false", "kind": "mailbox"}, "a"),
+			step("c", providers.VerbCreateMailbox, "DB1", providers.Reversible, map[string]string{"mailbox": "alice", "owner": `CONTOSO\alice`}, "b"),
+			step("d", providers.VerbCreateMailbox, "DB1", providers.Reversible, map[string]string{"mailbox": "bob", "owner": `CONTOSO\bob`}, "b"),
 		}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -95,7 +95,7 @@ func (b *builder) move(db, src *org.Database, parent *providers.Step, mount func
 	}), last)
 	if db.AllowFileRestore == nil || !*db.AllowFileRestore {
 		after(b.add(&providers.Step{
-			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false"},
+			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false", "kind": "mailbox"},
 			Reason: "put \"This database can be overwritten by a restore\" back", Effect: providers.Reversible,
 		}), rehome)
 	}

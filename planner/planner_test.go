@@ -132,6 +132,8 @@ var procedures = []struct {
 		liveDB(l, "DB1").DeletedItemRetention = ptr(org.Duration(7 * org.Day))
 	}, desired: func(d *org.Org) { d.Databases[1].RetainDeletedItemsUntilBackup = ptr(true) },
 		steps: "mailbox_database.DB1:set_database mailbox_database.DB2:set_database"},
+	{name: "circular_logging_drift", damage: func(l *org.Org) { l.StorageGroups[1].CircularLogging = true },
+		steps: "storage_group.SG2:set_storage_group"},
 	{name: "unmanaged_left_alone", damage: func(l *org.Org) {
 		extra := *liveDB(l, "DB2")
 		extra.Name = "Old"

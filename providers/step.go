@@ -8,50 +8,8 @@ import (
 )
 
 // Verb is one primitive operation on one resource, named as an
-// administrator would say it.
-//
-//	create_server          install a server with its roles (lab: bring it up)
-//	create_storage_group   New-StorageGroup
-//	create_database        New-MailboxDatabase / New-PublicFolderDatabase
-//	create_empty_database  an empty file for a database whose file is lost
-//	mount                  Mount-Database
-//	dismount               Dismount-Database
-//	set_database           Set-MailboxDatabase: retention and other settings
-//	set_storage_group      Set-StorageGroup: circular logging
-//	replay_logs            soft recovery: eseutil /r replays the logs
-//	repair_database        eseutil /p: discards pages that fail checksums
-//	allow_file_restore     Set-MailboxDatabase -AllowFileRestore
-//	restore_backup         restore a backup chain's files (old ones set aside)
-//	hard_recovery          eseutil /cc: replay the restored logs, roll forward
-//	integrity_check        isinteg -fix after a repair
-//	defragment             eseutil /d: compact into a new file (old one set aside)
-//	place_database         put a moved database's files at its new path
-//	rehome_mailboxes       Move-Mailbox -ConfigurationOnly to the moved database
-//	create_mailbox         Enable-Mailbox: a new, empty mailbox
-//	connect_mailbox        Connect-Mailbox: a disconnected mailbox joined again
-//	clean_mailbox_database Clean-MailboxDatabase: the store notices disconnections
-//	set_mailbox            Set-Mailbox: per-mailbox retention
-//	create_recovery_storage_group   New-StorageGroup -Recovery
-//	create_recovery_database        New-MailboxDatabase -MailboxDatabaseToRecover
-//	restore_mailbox                 Restore-Mailbox out of a recovery database
-//	remove_recovery_storage_group   dismount and remove it; its files set aside
-//	swap_databases                  dial tone: exchange the dial-tone and restored files
-//	validate_edge_config            ImportEdgeConfig.ps1 -IsImport $false: the answer file
-//	import_edge_config              ImportEdgeConfig.ps1 -IsImport $true
-//	subscribe_edge                  Remove- and New-EdgeSubscription
-//	stop_transport                  Stop-Service MSExchangeTransport
-//	start_transport                 Start-Service MSExchangeTransport (a new mail.que if none)
-//	move_queue_database             EdgeTransport.exe.config paths; files moved while stopped
-//	import_queue_database           portability: another server's mail.que in place of the target's
-//	drain_queue                     Get-Queue until the imported messages are delivered
-//	restore_queue_database          the target's own mail.que back; the drained one set aside
-//	rotate_queue_database           stop accepting, deliver all, start a new mail.que
-//	retry_queue                     Retry-Queue (-Resubmit $true for Unreachable)
-//	enable_copy                     Enable-StorageGroupCopy: an LCR or SCR copy, seeded
-//	seed_copy                       Update-StorageGroupCopy: seed a copy again (old files set aside)
-//	activate_copy                   Restore-StorageGroupCopy [-Force]: the copy in the database's place
-//	set_aside_logs                  a storage group's unreadable current log generations moved aside,
-//	                                so its databases mount on a new generation
+// administrator would say it. Verbs lists each with what it does, its
+// effect, its arguments and its estimate.
 //
 // replay_logs, repair_database and defragment also apply to a queue
 // database: such steps carry the queue's server in Args["queue_server"].

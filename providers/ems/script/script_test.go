@@ -69,6 +69,12 @@ func TestScriptForEveryVerb(t *testing.T) {
 	seen := map[providers.Verb]bool{}
 	for _, s := range steps {
 		seen[s.Verb] = true
+		spec, _ := providers.Spec(s.Verb)
+		for _, need := range spec.Needs {
+			if _, ok := s.Args[need]; !ok {
+				t.Errorf("the %s step here lacks %s, which the planner always gives it", s.Verb, need)
+			}
+		}
 		name := string(s.Verb)
 		if s.Args["queue_server"] != "" && s.Verb == providers.VerbRepairDatabase {
 			name += "_queue"
@@ -91,15 +97,8 @@ func TestScriptForEveryVerb(t *testing.T) {
 			g.Assert(t, name, []byte(out.String()))
 		})
 	}
-	for _, v := range []providers.Verb{providers.VerbCreateServer, providers.VerbCreateStorageGroup, providers.VerbCreateDatabase,
-		providers.VerbCreateEmptyDatabase, providers.VerbMount, providers.VerbDismount, providers.VerbSetDatabase, providers.VerbSetStorageGroup,
-		providers.VerbReplayLogs, providers.VerbRepairDatabase, providers.VerbAllowFileRestore, providers.VerbRestoreBackup, providers.VerbHardRecovery,
-		providers.VerbIntegrityCheck, providers.VerbDefragment, providers.VerbPlaceDatabase, providers.VerbRehomeMailboxes, providers.VerbCreateMailbox,
-		providers.VerbConnectMailbox, providers.VerbCleanMailboxDB, providers.VerbSetMailbox, providers.VerbCreateRecoveryGroup, providers.VerbCreateRecoveryDB,
-		providers.VerbRestoreMailbox, providers.VerbRemoveRecoveryGroup, providers.VerbSwapDatabases, providers.VerbValidateEdgeConfig,
-		providers.VerbImportEdgeConfig, providers.VerbSubscribeEdge, providers.VerbStopTransport, providers.VerbStartTransport,
-		providers.VerbMoveQueueDatabase, providers.VerbImportQueue, providers.VerbDrainQueue, providers.VerbRestoreQueue, providers.VerbRotateQueue,
-		providers.VerbRetryQueue, providers.VerbEnableCopy, providers.VerbSeedCopy, providers.VerbActivateCopy} {
+	for _, spec := range providers.Verbs {
+		v := spec.Verb
 		if !seen[v] {
 			t.Errorf("no golden script for %s", v)
 		}
