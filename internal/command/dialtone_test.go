@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ var errStopped = errors.New("stopped, as a Ctrl-C would")
 
 func dialToneStoppedAfter(t *testing.T, stopAfter string) {
 	dir := filepath.Join(t.TempDir(), "quickstart")
-	if err := copyConfig("examples/quickstart", dir); err != nil {
+	if err := copyConfig("../../examples/quickstart", dir); err != nil {
 		t.Fatal(err)
 	}
 	main := filepath.Join(dir, "main.exdr.hcl")

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -34,9 +34,9 @@ func TestExitCodes(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"valid", []string{"validate", "examples/quickstart"}, exitOK},
-		{"invalid", []string{"validate", "testdata/errors/unknown_role.exdr.hcl"}, exitError},
-		{"fmt -check on a formatted file", []string{"fmt", "-check", "examples/quickstart"}, exitOK},
+		{"valid", []string{"validate", "../../examples/quickstart"}, exitOK},
+		{"invalid", []string{"validate", "../../testdata/errors/unknown_role.exdr.hcl"}, exitError},
+		{"fmt -check on a formatted file", []string{"fmt", "-check", "../../examples/quickstart"}, exitOK},
 		{"fmt -check on an unformatted file", []string{"fmt", "-check", unformatted}, exitFormat},
 		{"help flag", []string{"validate", "-h"}, exitOK},
 		{"bad flag", []string{"validate", "-nope"}, exitError},
@@ -46,7 +46,7 @@ func TestExitCodes(t *testing.T) {
 		{"edge without export", []string{"edge"}, exitError},
 		{"edge help", []string{"help", "edge"}, exitOK},
 		{"edge unknown subcommand", []string{"edge", "import"}, exitError},
-		{"edge export of a server with no edge block", []string{"edge", "export", "examples/quickstart", "MBX01"}, exitError},
+		{"edge export of a server with no edge block", []string{"edge", "export", "../../examples/quickstart", "MBX01"}, exitError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +58,9 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestGoldenRenderings(t *testing.T) {
+	// From the repository's root, as a user runs exdr: the renderings
+	// name the files as given.
+	t.Chdir(filepath.Join("..", ".."))
 	g := goldie.New(t, goldie.WithFixtureDir("testdata/cli"))
 	tests := []struct {
 		name string
@@ -107,9 +110,9 @@ func TestFlagsAnywhere(t *testing.T) {
 		args []string
 		want int
 	}{
-		{[]string{"validate", "examples/quickstart", "-json"}, exitOK},
-		{[]string{"validate", "-json", "examples/quickstart"}, exitOK},
-		{[]string{"validate", "examples/quickstart", "-var", "site=Lab"}, exitOK},
+		{[]string{"validate", "../../examples/quickstart", "-json"}, exitOK},
+		{[]string{"validate", "-json", "../../examples/quickstart"}, exitOK},
+		{[]string{"validate", "../../examples/quickstart", "-var", "site=Lab"}, exitOK},
 		{[]string{"validate", "--", "-json"}, exitError}, // a directory named -json
 	}
 	for _, tt := range tests {
@@ -118,7 +121,7 @@ func TestFlagsAnywhere(t *testing.T) {
 			t.Errorf("exdr %v exited %d, want %d\n%s%s", tt.args, code, tt.want, stdout, stderr)
 		}
 	}
-	if _, stdout, _ := runIn(t, "validate", "examples/quickstart", "-json"); !strings.Contains(stdout, `"valid": true`) {
+	if _, stdout, _ := runIn(t, "validate", "../../examples/quickstart", "-json"); !strings.Contains(stdout, `"valid": true`) {
 		t.Errorf("-json after the directory was not taken as a flag: %s", stdout)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"flag"
@@ -18,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"exdr": func() { os.Exit(exdrMain()) },
+		"exdr": func() { os.Exit(Main()) },
 		// A stand-in for powershell.exe playing a small Exchange
 		// organization, for the ems provider's scenarios.
 		"fakepowershell": func() { os.Exit(emsfake.Main()) },
@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scenarios in testdata/script. -update rewrites
 // their expected output (the flag is goldie's, so both share it).
 func TestScripts(t *testing.T) {
-	examples, err := filepath.Abs("examples")
+	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestScripts(t *testing.T) {
 		update = f.Value.String() == "true"
 	}
 	testscript.Run(t, testscript.Params{
-		Dir:           filepath.Join("testdata", "script"),
+		Dir:           filepath.Join("..", "..", "testdata", "script"),
 		UpdateScripts: update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)

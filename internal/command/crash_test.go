@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"bytes"
@@ -56,7 +56,7 @@ func TestCrashAnywhere(t *testing.T) {
 	for _, rec := range recoveries {
 		t.Run(rec.name, func(t *testing.T) {
 			base := filepath.Join(t.TempDir(), "base")
-			copyDir(t, filepath.Join("examples", "quickstart"), base, true)
+			copyDir(t, filepath.Join("..", "..", "examples", "quickstart"), base, true)
 			if rec.edit != nil {
 				rec.edit(base)
 			}
@@ -125,7 +125,7 @@ func TestCrashAnywhere(t *testing.T) {
 func buildExdr(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "exdr")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/exdr/exdr")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -1,0 +1,121 @@
+// Package command is exdr's command line: each command's flags, its
+// printing and its exit code, and terminal detection. What a recovery
+// does is decided elsewhere (lang, planner, run, drill, readiness); a
+// command parses, calls and prints.
+//
+// command may import every exdr package; none imports it but main.
+package command
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Main runs the command line os.Args names and returns its exit code;
+// main exits with it, and testscript runs it in-process. Commands that
+// run long handle Ctrl-C themselves.
+func Main() int {
+	return runCommand(context.Background(), os.Args[1:], systemStreams())
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, s *streams) error
+}
+
+func commands() []command {
+	return []command{
+		{"plan", "Show the recovery steps that would bring the organization to the configuration", cmdPlan},
+		{"apply", "Carry out the recovery steps", cmdApply},
+		{"show", "Show a saved plan", cmdShow},
+		{"graph", "Print the plan's graph of steps in DOT", cmdGraph},
+		{"validate", "Check that a configuration is valid", cmdValidate},
+		{"drill", "Run the configuration's disaster drills on a copy of the lab", cmdDrill},
+		{"check", "Check that the organization could be recovered as configured, today", cmdCheck},
+		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
+		{"edge", "Export Edge Transport servers' cloned configurations", cmdEdge},
+		{"lab", "Set up and damage the embedded lab organization", cmdLab},
+		{"force-unlock", "Remove a stale lock left by an apply", cmdForceUnlock},
+		{"version", "Print the exdr version", cmdVersion},
+		{"help", "Show help for a command", cmdHelp},
+	}
+}
+
+func runCommand(ctx context.Context, args []string, s *streams) int {
+	if len(args) == 0 {
+		printUsage(s.stderr)
+		return 1
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		printUsage(s.stdout)
+		return 0
+	case "-v", "-version", "--version":
+		name = "version"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return exitCode(c.run(ctx, args[1:], s), s)
+		}
+	}
+	fmt.Fprintf(s.stderr, "exdr: unknown command %q.\n\n", name)
+	printUsage(s.stderr)
+	return 1
+}
+
+// Exit codes. 2 means "changes present" for plan -detailed-exitcode; 3
+// means "needs formatting" for fmt -check, as in terraform fmt.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2
+	exitFormat  = 3
+)
+
+// exitStatus ends a command with a code other than 1 without printing
+// anything more: the command has said what there was to say.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// errReported is an error whose details (diagnostics, usually) have been
+// printed already.
+var errReported = errors.New("reported")
+
+// exitCode is the one place where errors become exit codes.
+func exitCode(err error, s *streams) int {
+	var status exitStatus
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &status):
+		return int(status)
+	case errors.Is(err, errReported):
+		return exitError
+	}
+	fmt.Fprintf(s.stderr, "%s %s\n", s.errColor("Error:"), err)
+	return exitError
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage: exdr <command> [flags] [args]
+
+exdr keeps an Exchange Server 2007 organization's recovery plan as code.
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run "exdr help <command>" or "exdr <command> -h" for a command's flags.
+`)
+}
