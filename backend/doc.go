@@ -9,4 +9,6 @@
 // backend imports providers (for the journal's types) and nothing else of
 // exdr; it must never import planner, executor, lang or a provider
 // implementation.
+//
+// Imports (exdr): providers.
 package backend

@@ -5,6 +5,8 @@
 // result against the drill's objectives: recovery time, recovery point,
 // items back. The lab the drill was pointed at is never touched.
 //
-// drill imports org, lang, planner, executor and the lab provider; only
+// drill runs a recovery through package run, on the lab provider; only
 // the CLI imports it.
+//
+// Imports (exdr): backend, internal/atomicfile, org, planner, providers, providers/lab, run.
 package drill

@@ -7,4 +7,6 @@
 // executor imports planner, providers and org; it must never import lang
 // or a provider implementation. It calls steps through a plain function,
 // so it can be tested without any provider.
+//
+// Imports (exdr): org, planner, providers.
 package executor

@@ -9,4 +9,6 @@
 //
 // lang imports org and nothing else of exdr: it must never import planner,
 // executor or providers.
+//
+// Imports (exdr): org.
 package lang

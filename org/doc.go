@@ -9,4 +9,6 @@
 //
 // org is plain data and pure functions: no I/O, no goroutines. It must never
 // import another exdr package; every other package may import it.
+//
+// Imports (exdr): none.
 package org

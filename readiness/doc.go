@@ -9,4 +9,6 @@
 //
 // readiness imports org only; it must never import lang, planner,
 // executor or a provider.
+//
+// Imports (exdr): org.
 package readiness

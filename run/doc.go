@@ -11,4 +11,6 @@
 // nothing itself except through the UI its caller gives it and the
 // summary writers; it must never import lang, a provider implementation
 // or package main's commands.
+//
+// Imports (exdr): backend, executor, org, planner, providers.
 package run

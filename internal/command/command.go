@@ -1,9 +1,3 @@
-// Package command is exdr's command line: each command's flags, its
-// printing and its exit code, and terminal detection. What a recovery
-// does is decided elsewhere (lang, planner, run, drill, readiness); a
-// command parses, calls and prints.
-//
-// command may import every exdr package; none imports it but main.
 package command
 
 import (

@@ -1,8 +1,3 @@
-// Package all is the one place where provider implementations are
-// registered: explicitly, by name, with no init() side effects.
-//
-// all imports backend, providers, org and every implementation; only
-// package main imports it.
 package all
 
 import (

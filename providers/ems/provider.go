@@ -1,13 +1,3 @@
-// Package ems is exdr's provider for a real Exchange 2007 organization,
-// through the Exchange Management Shell: it reads with Get-* cmdlets
-// (and eseutil /mh on each database file), exported as CliXML because
-// PowerShell 1.0 has no JSON, and applies each step as a script of
-// cmdlets, or, where no cmdlet does the work, as instructions for a
-// person.
-//
-// Tools that must run on an Exchange server (eseutil, file moves,
-// MSExchangeTransport) go through PowerShell 2.0 remoting
-// (Invoke-Command), which Exchange 2007 SP2 and later run on.
 package ems
 
 import (

@@ -25,4 +25,6 @@
 //
 // lab imports org and providers; it must never import planner, executor
 // or lang.
+//
+// Imports (exdr): internal/atomicfile, org, providers.
 package lab

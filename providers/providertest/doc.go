@@ -3,4 +3,6 @@
 //
 // providertest imports org and providers; it must never import planner,
 // executor or lang, so that providers stay below them.
+//
+// Imports (exdr): org, providers.
 package providertest

@@ -6,4 +6,6 @@
 // matches parameter name ...", "Missing an argument for parameter ...",
 // "Parameter set cannot be resolved ..."), so a script that would not
 // run on a real Exchange server fails in tests, without one.
+//
+// Imports (exdr): internal/pwsh.
 package cmdlets

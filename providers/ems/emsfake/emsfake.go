@@ -1,6 +1,3 @@
-// Package emsfake is a stand-in for the Exchange Management Shell, for
-// tests: a small organization that answers exdr's read script and carries
-// out its cmdlets. It is never used against a real organization.
 package emsfake
 
 import (
