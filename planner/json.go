@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -180,10 +179,9 @@ type File struct {
 	// Vars are the -var and -var-file arguments the plan was made with,
 	// less the values of sensitive variables, so that apply can check
 	// convergence against the same configuration.
-	Vars         []FileVar                    `json:"vars,omitempty"`
-	Plan         jsonPlan                     `json:"plan"`
-	Fingerprints map[string]string            `json:"fingerprints"`
-	Facts        map[string]map[string]string `json:"facts"`
+	Vars  []FileVar                    `json:"vars,omitempty"`
+	Plan  jsonPlan                     `json:"plan"`
+	Facts map[string]map[string]string `json:"facts"`
 }
 
 // FileProvider is where a saved plan applies.
@@ -203,12 +201,11 @@ type FileVar struct {
 func NewFile(p *Plan, configDir string, prov FileProvider, now time.Time) *File {
 	f := &File{
 		FormatVersion: FormatVersion, Created: now.UTC(), ConfigDir: configDir, Provider: prov,
-		Plan:         toJSON(p),
-		Fingerprints: map[string]string{}, Facts: map[string]map[string]string{},
+		Plan:  toJSON(p),
+		Facts: map[string]map[string]string{},
 	}
 	for id, facts := range p.Facts {
 		f.Facts[id] = facts
-		f.Fingerprints[id] = fingerprint(facts)
 	}
 	return f
 }
@@ -277,9 +274,6 @@ func orAbsent(s string) string {
 	}
 	return s
 }
-
-// ErrStale is wrapped by the error Stale returns.
-var ErrStale = errors.New("the saved plan is stale")
 
 // Stale compares the facts a saved plan was made from with the live
 // organization now, and lists every fact that moved.

@@ -24,14 +24,13 @@ import (
 // answers the read script with CliXML made from its state, as
 // Export-Clixml would write it, and carries out the cmdlets of apply
 // scripts on that state, reading their arguments as PowerShell reads
-// single-quoted literals. It records every script. It is for tests: the
+// single-quoted literals. It is for tests: the
 // conformance suite, and CLI scenarios through Main.
 type Shell struct {
 	mu      sync.Mutex
 	Servers map[string]*Server `json:"servers"`
 	Groups  map[string]*Group  `json:"storage_groups"`
 	DBs     map[string]*DB     `json:"databases"`
-	Scripts []string           `json:"-"`
 	// OEM makes stdout what a redirected powershell.exe writes: the
 	// console's OEM code page, in which a character it lacks comes out
 	// as '?' (here every non-ASCII one, as code page 437 lacks most).
@@ -70,7 +69,6 @@ func (f *Shell) Run(ctx context.Context, script string) (string, string, int, er
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.Scripts = append(f.Scripts, script)
 	// Every command is bound as PowerShell would bind it, against the
 	// documented parameter sets: a script Exchange 2007 would refuse
 	// fails here, on stderr as powershell.exe writes a redirected error.
