@@ -1,12 +1,10 @@
 package planner
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/sebdah/goldie/v2"
 
 	"github.com/exdr/exdr/org"
 )
@@ -48,17 +46,8 @@ func TestEdgeServerLost(t *testing.T) {
 	desired, live := desiredOrg(), healthyLive()
 	withEdge(desired, live, false)
 	p, diags := New(desired, live, Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	want := "server.EDGE01:create_server server.EDGE01:validate_edge_config server.EDGE01:import_edge_config server.EDGE01:subscribe_edge"
-	if got := ids(p); got != want {
-		t.Errorf("steps:\n got %s\nwant %s", got, want)
-	}
-	assertDependenciesFirst(t, p)
-	var text bytes.Buffer
-	WriteText(&text, p, TextOptions{})
-	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, "edge_lost.txt", text.Bytes())
+	goldenText(t, "edge_lost", accepted(t, p, diags,
+		"server.EDGE01:create_server server.EDGE01:validate_edge_config server.EDGE01:import_edge_config server.EDGE01:subscribe_edge"))
 }
 
 func TestEdgeServerLostWithoutItsExport(t *testing.T) {

@@ -187,19 +187,12 @@ func TestProcedures(t *testing.T) {
 				}
 				return
 			}
-			if diags.HasErrors() {
-				t.Fatalf("unexpected refusal: %s", diags)
-			}
-			if got := ids(p); got != tt.steps {
-				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
-			}
-			assertDependenciesFirst(t, p)
-			var text, md, js, dot bytes.Buffer
-			WriteText(&text, p, TextOptions{})
+			text := accepted(t, p, diags, tt.steps)
+			var md, js, dot bytes.Buffer
 			WriteMarkdown(&md, p)
 			WriteJSON(&js, p)
 			WriteDOT(&dot, p)
-			g.Assert(t, tt.name+".txt", text.Bytes())
+			g.Assert(t, tt.name+".txt", []byte(text))
 			g.Assert(t, tt.name+".md", md.Bytes())
 			g.Assert(t, tt.name+".json", js.Bytes())
 			g.Assert(t, tt.name+".graph", []byte(p.String()))
@@ -214,6 +207,30 @@ func ids(p *Plan) string {
 		out = append(out, s.ID)
 	}
 	return strings.Join(out, " ")
+}
+
+// accepted holds a plan a table case expects to be made: not refused,
+// its steps in the order want lists them, each after the steps it
+// depends on. It returns the plan's text rendering, for the case's
+// golden file and the phrases it must say.
+func accepted(t *testing.T, p *Plan, diags hcl.Diagnostics, want string) string {
+	t.Helper()
+	if diags.HasErrors() {
+		t.Fatalf("refused: %s", diags)
+	}
+	if got := ids(p); got != want {
+		t.Errorf("steps:\n got %s\nwant %s", got, want)
+	}
+	assertDependenciesFirst(t, p)
+	var text bytes.Buffer
+	WriteText(&text, p, TextOptions{})
+	return text.String()
+}
+
+// goldenText compares a plan's text rendering with testdata/<name>.txt.golden.
+func goldenText(t *testing.T, name, text string) {
+	t.Helper()
+	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, name+".txt", []byte(text))
 }
 
 func assertDependenciesFirst(t *testing.T, p *Plan) {

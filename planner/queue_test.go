@@ -1,12 +1,10 @@
 package planner
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/sebdah/goldie/v2"
 
 	"github.com/exdr/exdr/org"
 )
@@ -168,18 +166,9 @@ func TestQueueProcedures(t *testing.T) {
 				}
 				return
 			}
-			if diags.HasErrors() {
-				t.Fatal(diags)
-			}
-			if got := ids(p); got != tt.steps {
-				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
-			}
-			assertDependenciesFirst(t, p)
+			text := accepted(t, p, diags, tt.steps)
 			if tt.golden {
-				var text bytes.Buffer
-				WriteText(&text, p, TextOptions{})
-				name := "queue_" + strings.NewReplacer(" ", "_", ":", "", ",", "").Replace(tt.name)
-				goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, name+".txt", text.Bytes())
+				goldenText(t, "queue_"+strings.NewReplacer(" ", "_", ":", "", ",", "").Replace(tt.name), text)
 			}
 		})
 	}

@@ -184,18 +184,10 @@ func TestRestoreProcedures(t *testing.T) {
 				tt.desired(desired)
 			}
 			p, diags := New(desired, live, Options{})
-			if diags.HasErrors() {
-				t.Fatalf("refused: %s", diags)
-			}
-			if got := ids(p); got != tt.steps {
-				t.Errorf("steps:\n got %s\nwant %s", got, tt.steps)
-			}
-			assertDependenciesFirst(t, p)
-			var text bytes.Buffer
-			WriteText(&text, p, TextOptions{})
+			text := accepted(t, p, diags, tt.steps)
 			for _, w := range tt.want {
-				if !strings.Contains(text.String(), w) {
-					t.Errorf("the plan does not say %q:\n%s", w, text.String())
+				if !strings.Contains(text, w) {
+					t.Errorf("the plan does not say %q:\n%s", w, text)
 				}
 			}
 			// The restore step, its hard recovery and the command shown
@@ -217,7 +209,7 @@ func TestRestoreProcedures(t *testing.T) {
 					t.Errorf("%s is data_loss; a restore discards nothing", s.ID)
 				}
 			}
-			g.Assert(t, tt.name+".txt", text.Bytes())
+			g.Assert(t, tt.name+".txt", []byte(text))
 			g.Assert(t, tt.name+".graph", []byte(p.String()))
 		})
 	}
