@@ -25,6 +25,15 @@ func (c *BackupChain) IDs() string {
 	return strings.Join(ids, ",")
 }
 
+// Bytes is the size of the chain's sets together: what a restore copies.
+func (c *BackupChain) Bytes() int64 {
+	var n int64
+	for _, s := range c.Sets {
+		n += s.Bytes
+	}
+	return n
+}
+
 // Describe names each set with its type and time.
 func (c *BackupChain) Describe() string {
 	parts := make([]string, len(c.Sets))

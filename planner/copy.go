@@ -178,9 +178,7 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 	}
 	chain := org.FindChain(b.live.Backups, id, db.StorageGroup, time.Time{})
 	if bytes == 0 && chain != nil {
-		for _, s := range chain.Sets {
-			bytes += s.Bytes // the file is gone: the backup's size stands in for it
-		}
+		bytes = chain.Bytes() // the file is gone: the backup's size stands in for it
 		est = b.estimate(providers.VerbActivateCopy, bytes)
 	}
 	reason := fmt.Sprintf("%s; its %s copy on %s is healthy: activating it takes about %s and reaches log generation %d",

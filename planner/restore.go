@@ -34,11 +34,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		b.dialTone(db, h, c, damage, parent, mount, dialToneBegin)
 		return true
 	}
-	var need int64
-	for _, s := range c.Sets {
-		need += s.Bytes
-	}
-	if !b.roomFor(db, need, "the restore (the database file and the chain's logs)") {
+	if !b.roomFor(db, c.Bytes(), "the restore (the database file and the chain's logs)") {
 		return true // refused with its diagnostic; no other path would fit either
 	}
 	id := db.Identity()
@@ -141,10 +137,7 @@ func (b *builder) chainReach(db *org.Database, c *org.BackupChain) uint32 {
 // restore steps, the dial-tone decision and a standby copy's comparison
 // all use this one figure.
 func (b *builder) restoreTime(c *org.BackupChain, reach uint32) (restore, hard time.Duration) {
-	var bytes int64
-	for _, s := range c.Sets {
-		bytes += s.Bytes
-	}
+	bytes := c.Bytes()
 	low := c.Sets[0].Logs.Low
 	if low == 0 || low > reach {
 		low = reach

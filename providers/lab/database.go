@@ -279,11 +279,7 @@ func pageRecord(sig uint64, number uint32, payload []byte) []byte {
 }
 
 func (l *Lab) mount(id org.Identity) error {
-	c, err := l.database(id)
-	if err != nil {
-		return err
-	}
-	st, err := l.loadStore(c.server)
+	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}
@@ -374,11 +370,7 @@ func readCatalog(e *edbFile) (*catalog, error) {
 // dismount flushes the logged changes into the pages, marks the header
 // clean and detaches the database, then moves the checkpoint on.
 func (l *Lab) dismount(id org.Identity) error {
-	c, err := l.database(id)
-	if err != nil {
-		return err
-	}
-	st, err := l.loadStore(c.server)
+	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}

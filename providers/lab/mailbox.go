@@ -18,11 +18,7 @@ var errNotMounted = errors.New("the database is not mounted: the store can chang
 // it changed, as the store does. fn also gets the time of the database's
 // last full or incremental backup.
 func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup time.Time) error) error {
-	c, err := l.database(id)
-	if err != nil {
-		return err
-	}
-	st, err := l.loadStore(c.server)
+	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,20 @@ type store struct {
 	Flushed map[string]uint32 `json:"flushed,omitempty"`
 }
 
+// databaseAndStore looks a database up with its server's store: what
+// mounting, dismounting or writing to it starts from.
+func (l *Lab) databaseAndStore(id org.Identity) (*dbContext, *store, error) {
+	c, err := l.database(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := l.loadStore(c.server)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, st, nil
+}
+
 func (l *Lab) storePath(server string) string {
 	return filepath.Join(l.serverDir(server), "store.json")
 }
