@@ -10,6 +10,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // Apply carries out one step on the lab. Every verb checks whether its
@@ -188,10 +189,10 @@ func (l *Lab) markSetup(server, watermark string, roles []byte) error {
 		if err := os.MkdirAll(filepath.Dir(watermark), 0o755); err != nil {
 			return err
 		}
-		return writeFileAtomic(watermark, roles)
+		return disk.WriteAtomic(watermark, roles)
 	}
 	staging := disks + ".exdr-setup"
-	if err := refuseLinks(staging); err != nil {
+	if err := disk.RefuseLinks(staging); err != nil {
 		return err
 	}
 	rel, err := filepath.Rel(disks, watermark)

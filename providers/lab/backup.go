@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // The backup store: backups/<set ID>/manifest.json, with the database
@@ -224,7 +225,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 		return nil, err
 	}
 	// The manifest last: a set is in the catalog only once it is whole.
-	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), append(b, '\n')); err != nil {
+	if err := disk.WriteAtomic(filepath.Join(dir, "manifest.json"), append(b, '\n')); err != nil {
 		return nil, err
 	}
 	if err := l.stampBackup(dbs, g, typ, m.Time); err != nil {
@@ -459,7 +460,7 @@ func (l *Lab) Verify(m *Manifest) string {
 }
 
 func hashFile(path string) (string, int64, error) {
-	f, err := openFile(path, os.O_RDONLY, 0)
+	f, err := disk.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return "", 0, err
 	}
@@ -472,12 +473,12 @@ func hashFile(path string) (string, int64, error) {
 // copyVerified copies src to dst (which must not exist), streaming it
 // through a SHA-256, syncs it, and returns its name, size and checksum.
 func copyVerified(src, dst string) (BackupFile, error) {
-	in, err := openFile(src, os.O_RDONLY, 0)
+	in, err := disk.Open(src, os.O_RDONLY, 0)
 	if err != nil {
 		return BackupFile{}, err
 	}
 	defer in.Close()
-	out, err := openFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := disk.Open(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return BackupFile{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // The disasters below are what drills inflict. Each really damages bytes;
@@ -70,7 +71,7 @@ func (l *Lab) CorruptPage(id org.Identity, page uint32) error {
 }
 
 func corruptPage(path, name string, page uint32) error {
-	f, err := openFile(path, os.O_RDWR, 0)
+	f, err := disk.Open(path, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func (l *Lab) CorruptBackup(id string) error {
 		if err != nil || info.IsDir() || info.Name() == "manifest.json" || info.Size() < 100 {
 			return err
 		}
-		f, err := openFile(path, os.O_RDWR, 0)
+		f, err := disk.Open(path, os.O_RDWR, 0)
 		if err != nil {
 			return err
 		}
@@ -152,7 +153,7 @@ func (l *Lab) FailServer(name string) error {
 	if _, err := os.Stat(l.disksDir(server)); err != nil {
 		return fmt.Errorf("server %s is lost already: its disks are gone", server)
 	}
-	return writeFileAtomic(l.failedPath(server), []byte(l.now().UTC().Format("2006-01-02T15:04:05Z")+"\n"))
+	return disk.WriteAtomic(l.failedPath(server), []byte(l.now().UTC().Format("2006-01-02T15:04:05Z")+"\n"))
 }
 
 // CorruptQueuePage overwrites bytes in the middle of one page of a

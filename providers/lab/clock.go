@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // The lab's clock is real time plus an offset that "exdr lab clock" moves
@@ -39,7 +40,7 @@ func (l *Lab) Advance(d time.Duration) (*PurgeReport, error) {
 	l.mu.Lock()
 	l.offset += d
 	b, _ := json.Marshal(clockState{Offset: l.offset})
-	err := writeFileAtomic(filepath.Join(l.root, clockFile), b)
+	err := disk.WriteAtomic(filepath.Join(l.root, clockFile), b)
 	l.mu.Unlock()
 	if err != nil {
 		return nil, err

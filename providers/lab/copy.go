@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // A storage group's passive copy (LCR on the same server under Path; SCR
@@ -124,7 +125,7 @@ func (r *replica) saveState(st *copyState) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(r.statePath(), append(b, '\n'))
+	return disk.WriteAtomic(r.statePath(), append(b, '\n'))
 }
 
 // machineUp reports whether a server's machine runs.
@@ -154,7 +155,7 @@ func copyGeneration(src, dst *logStream, gen uint32) error {
 		return err
 	}
 	tmp := dst.logPath(gen) + ".copying"
-	f, err := openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := disk.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
@@ -123,15 +125,15 @@ func (l *Lab) seedCopy(id org.Identity) error {
 }
 
 func copyFile(src, dst string) error {
-	if err := os.MkdirAll(parentDir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	in, err := openFile(src, os.O_RDONLY, 0)
+	in, err := disk.Open(src, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := openFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := disk.Open(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}

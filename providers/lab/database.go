@@ -13,6 +13,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // dbContext gathers what an operation on one database needs.
@@ -227,7 +228,7 @@ func moveAside(path string, now time.Time) (string, error) {
 // returns the path the file takes there.
 func asidePath(path string, now time.Time) (string, error) {
 	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
-	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

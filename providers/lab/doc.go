@@ -26,5 +26,5 @@
 // lab imports org and providers; it must never import planner, executor
 // or lang.
 //
-// Imports (exdr): internal/atomicfile, org, providers.
+// Imports (exdr): org, providers, providers/lab/disk.
 package lab

@@ -8,9 +8,11 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // PageSize is the size of every page, as in Exchange 2007's ESE.
@@ -179,7 +181,7 @@ func openEDB(path string, write bool) (*edbFile, error) {
 	if write {
 		flag = os.O_RDWR
 	}
-	f, err := openFile(path, flag, 0)
+	f, err := disk.Open(path, flag, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -271,10 +273,10 @@ func (e *edbFile) newestChange() (uint64, error) {
 // createEDB writes a new, clean database file with empty pages. It refuses
 // to replace a file that exists.
 func createEDB(path string, hdr *edbHeader) error {
-	if err := os.MkdirAll(parentDir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := openFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := disk.Open(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}

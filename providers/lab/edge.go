@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // EdgeConfig is an Edge Transport server's configuration as its ADAM
@@ -91,7 +92,7 @@ func (l *Lab) writeEdgeConfig(server string, c *EdgeConfig) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(l.adamPath(server), b)
+	return disk.WriteAtomic(l.adamPath(server), b)
 }
 
 // ExportEdgeConfig is ExportEdgeConfig.ps1 -CloneConfigData on a lab Edge
@@ -199,7 +200,7 @@ func (l *Lab) validateEdge(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(l.serverDir(server), "CloneConfigAnswer.xml"), append([]byte(xml.Header), append(b, '\n')...))
+	return disk.WriteAtomic(filepath.Join(l.serverDir(server), "CloneConfigAnswer.xml"), append([]byte(xml.Header), append(b, '\n')...))
 }
 
 // importEdge is ImportEdgeConfig.ps1 -IsImport $true with the answer file.

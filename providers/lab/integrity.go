@@ -11,6 +11,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // itemsAtRisk estimates how many items the failing pages held, from the
@@ -183,7 +184,7 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 			progress.Update(int64(n), int64(packed.count), "pages")
 		}
 	}
-	if err := writeFileAtomic(tmp, buf.Bytes()); err != nil {
+	if err := disk.WriteAtomic(tmp, buf.Bytes()); err != nil {
 		return err
 	}
 	// The old file is kept aside while it stays at its path, and the new

@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 var _ providers.Provider = (*Lab)(nil)
@@ -316,7 +316,7 @@ func (l *Lab) saveDirectory(d *directory) error {
 	d.Checksum = hex.EncodeToString(sum[:])
 	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
 	path := filepath.Join(l.root, directoryFile)
-	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+	if err := disk.WriteAtomic(path, append(b, '\n')); err != nil {
 		return err
 	}
 	if st, err := os.Stat(path); err == nil {
@@ -456,12 +456,3 @@ func newSignature() uint64 {
 	}
 	return binary.LittleEndian.Uint64(b[:]) | 1
 }
-
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, data, 0o644)
-}
-
-func parentDir(path string) string { return filepath.Dir(path) }

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -150,7 +151,7 @@ func TestCorruptPageIsFoundAndRepaired(t *testing.T) {
 	if n, err := l.Catalog(db1); err != nil || n != 0 {
 		t.Fatalf("the catalog page (intact) did not survive repair: %d, %v", n, err)
 	}
-	aside, _ := os.ReadDir(parentDir(path) + "/exdr-aside")
+	aside, _ := os.ReadDir(filepath.Dir(path) + "/exdr-aside")
 	if len(aside) != 1 {
 		t.Fatalf("repair left %d copies aside, want 1", len(aside))
 	}

@@ -7,25 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
-// LinkError is a symbolic link found where the lab keeps a file or folder
-// of its own. The lab never follows one: a link planted inside it could
-// lead a mount, a replay or a restore to write outside the lab.
-type LinkError struct{ Path string }
-
-func (e *LinkError) Error() string {
-	return fmt.Sprintf("a symbolic link stands at %s, where the lab keeps a file or folder of its own: exdr does not follow it, as it could lead outside the lab; remove the link (or put the real file there)", e.Path)
-}
-
-// openFile is os.OpenFile for the lab's own files: a link in the file's
-// place is refused.
-func openFile(path string, flag int, perm os.FileMode) (*os.File, error) {
-	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 {
-		return nil, &LinkError{Path: path}
-	}
-	return os.OpenFile(path, flag, perm)
-}
+// LinkError is a symbolic link found where the lab keeps a file or
+// folder of its own (disk.LinkError).
+type LinkError = disk.LinkError
 
 // checkInside refuses a path that leaves the lab's folder, or that passes
 // through a symbolic link below it. Folders found to be real are
@@ -117,16 +105,4 @@ func (n *linkNotes) first() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.err
-}
-
-// refuseLinks refuses any of the paths that is a symbolic link: the
-// folders the lab makes for itself (exdr-aside, exdr-restore) inside a
-// checked one, where a planted link would lead its writes outside.
-func refuseLinks(paths ...string) error {
-	for _, p := range paths {
-		if st, err := os.Lstat(p); err == nil && st.Mode()&os.ModeSymlink != 0 {
-			return &LinkError{Path: p}
-		}
-	}
-	return nil
 }

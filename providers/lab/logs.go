@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
-	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // LogSize is the size of one log generation, as in Exchange 2007.
@@ -45,7 +45,7 @@ func (s *logStream) now() time.Time {
 
 // created reads a generation's creation time from its header.
 func (s *logStream) created(gen uint32) (time.Time, error) {
-	f, err := openFile(s.logPath(gen), os.O_RDONLY, 0)
+	f, err := disk.Open(s.logPath(gen), os.O_RDONLY, 0)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -109,7 +109,7 @@ func (s *logStream) newGeneration(gen uint32) error {
 	// given its name, so a kill never leaves a generation without its
 	// header.
 	tmp := filepath.Join(s.dir, s.prefix+"tmp.log")
-	f, err := openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := disk.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
@@ -146,11 +146,11 @@ func (s *logStream) writeChk(cp, newest uint32) error {
 	binary.LittleEndian.PutUint64(b[16:], s.sig)
 	binary.LittleEndian.PutUint32(b[24:], newest)
 	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b[12:], castagnoli))
-	return writeFileAtomic(s.chkPath(), b)
+	return disk.WriteAtomic(s.chkPath(), b)
 }
 
 func (s *logStream) readChk() (cp, newest uint32, err error) {
-	f, err := openFile(s.chkPath(), os.O_RDONLY, 0)
+	f, err := disk.Open(s.chkPath(), os.O_RDONLY, 0)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -250,7 +250,7 @@ func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
 // of the preallocated megabyte is zeros, and reading it would make every
 // inspection read a megabyte per generation.
 func readUsed(path string) ([]byte, error) {
-	f, err := openFile(path, os.O_RDONLY, 0)
+	f, err := disk.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +328,7 @@ func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
 			off = logHeaderSize
 		}
 		if f == nil {
-			if f, err = openFile(s.logPath(gen), os.O_WRONLY, 0); err != nil {
+			if f, err = disk.Open(s.logPath(gen), os.O_WRONLY, 0); err != nil {
 				return nil, err
 			}
 		}
@@ -498,111 +498,4 @@ func (s *logStream) inspect() (*org.LogHealth, map[uint64]record, error) {
 		}
 	}
 	return h, catalogs, nil
-}
-
-// setAsideLogs moves a storage group's damaged current generations (from
-// Args["from"] up) into an exdr-aside folder in its log folder and starts
-// the next generation, so its databases can mount again. Every database
-// of the group must be offline. Once the current generation reads, there
-// is nothing to do.
-func (l *Lab) setAsideLogs(step *providers.Step) error {
-	from64, err := strconv.ParseUint(step.Args["from"], 10, 32)
-	if err != nil || from64 == 0 {
-		return fmt.Errorf("set_aside_logs needs the first generation to set aside, not %q", step.Args["from"])
-	}
-	from := uint32(from64)
-	var sg *dirStoreGroup
-	var mounted []string
-	err = l.viewDirectory(func(d *directory) error {
-		if sg = d.storageGroup(step.Identity); sg == nil {
-			return fmt.Errorf("storage group %s does not exist", step.Identity)
-		}
-		st, err := l.loadStore(sg.Server)
-		if err != nil {
-			return err
-		}
-		for _, db := range d.Databases {
-			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
-				if _, on := st.Mounted[mountKey(db.identity())]; on {
-					mounted = append(mounted, db.Name)
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if len(mounted) > 0 {
-		return fmt.Errorf("%s is mounted: its storage group's logs are set aside only with every database offline", strings.Join(mounted, ", "))
-	}
-	s, err := l.stream(sg)
-	if err != nil {
-		return err
-	}
-	mu := l.streamLock(s.dir)
-	mu.Lock()
-	defer mu.Unlock()
-	gens, err := s.generations()
-	if err != nil {
-		return err
-	}
-	if len(gens) > 0 && gens[len(gens)-1] > from {
-		if _, _, err := s.readGeneration(gens[len(gens)-1]); err == nil {
-			return nil // set aside already: a new generation is current
-		}
-	}
-	var move []string
-	newest := from - 1
-	for _, g := range gens {
-		if g >= from {
-			move = append(move, s.logPath(g))
-			newest = max(newest, g)
-		}
-	}
-	if len(move) > 0 {
-		if err := moveFiles(move, filepath.Join(s.dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
-			return err
-		}
-	}
-	if _, chkNewest, err := s.readChk(); err == nil {
-		newest = max(newest, chkNewest)
-	}
-	next := newest + 1
-	if err := s.newGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
-		return err
-	}
-	return s.setCheckpoint(next)
-}
-
-// setAsideGenerations moves every generation of a stream into dir and
-// starts the one after the newest the stream has known, with the
-// checkpoint on it: the numbering goes on, so no new record can sort
-// before an old one.
-func setAsideGenerations(s *logStream, dir string) error {
-	gens, err := s.generations()
-	if err != nil {
-		return err
-	}
-	newest := uint32(0)
-	var move []string
-	for _, g := range gens {
-		move = append(move, s.logPath(g))
-		newest = max(newest, g)
-	}
-	if _, chkNewest, err := s.readChk(); err == nil {
-		newest = max(newest, chkNewest)
-	}
-	if len(move) > 0 {
-		if err := moveFiles(move, dir); err != nil {
-			return err
-		}
-	}
-	if newest == 0 {
-		return nil // nothing was ever logged: the service starts the stream
-	}
-	if err := s.newGeneration(newest + 1); err != nil && !errors.Is(err, os.ErrExist) {
-		return err
-	}
-	return s.setCheckpoint(newest + 1)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // Mail to other organizations: a hub relays it to the Edge Transport
@@ -91,7 +92,7 @@ func (l *Lab) sendToInternet(domain string, msgs []Item) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f, err := openFile(filepath.Join(dir, domain+".jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := disk.Open(filepath.Join(dir, domain+".jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // liveQueues inspects the queue database of every Hub and Edge Transport
@@ -42,7 +43,7 @@ func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 			continue // no transport service: never installed by this lab
 		}
 		live.Path, live.LoggingPath = q.svc.QueuePath, q.svc.LoggingPath
-		if err := refuseLinks(q.path, q.stream.chkPath()); err != nil {
+		if err := disk.RefuseLinks(q.path, q.stream.chkPath()); err != nil {
 			return nil, err
 		}
 		if err := l.inspectQueue(q, live.Health); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // repair is eseutil /p: every page that fails its checksum is replaced by
@@ -29,7 +30,7 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 
 // repairFile is eseutil /p on any database file, a queue database's too.
 func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
-	f, err := openFile(c.path, os.O_RDWR, 0)
+	f, err := disk.Open(c.path, os.O_RDWR, 0)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", c.winPath, err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // live turns a manifest into the catalog fact the planner reads.
@@ -59,7 +60,7 @@ func restorePaths(c *dbContext) (marker, logs string, err error) {
 	}
 	dir := filepath.Dir(c.path)
 	marker, logs = filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name)
-	if err := refuseLinks(marker, filepath.Dir(logs), logs); err != nil {
+	if err := disk.RefuseLinks(marker, filepath.Dir(logs), logs); err != nil {
 		return "", "", err
 	}
 	return marker, logs, nil
@@ -140,7 +141,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if err := os.MkdirAll(filepath.Dir(markerPath), 0o755); err != nil {
 		return copied, err
 	}
-	if err := writeFileAtomic(markerPath, begun); err != nil {
+	if err := disk.WriteAtomic(markerPath, begun); err != nil {
 		return copied, err
 	}
 	if _, err := os.Stat(c.path); err == nil {
@@ -201,7 +202,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		return nil
 	})
 	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
-	return copied, writeFileAtomic(markerPath, b)
+	return copied, disk.WriteAtomic(markerPath, b)
 }
 
 // restoreFile copies a backup file to dst and keeps it only if the bytes
@@ -209,13 +210,13 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 // (copy_file_range) while another goroutine hashes the same, immutable,
 // source: verifying costs little more than copying.
 func restoreFile(ctx context.Context, src, dst string, want BackupFile, progress providers.Progress) error {
-	in, err := openFile(src, os.O_RDONLY, 0)
+	in, err := disk.Open(src, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
 	tmp := dst + ".exdr-restoring"
-	out, err := openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	out, err := disk.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
@@ -267,7 +268,7 @@ func restoreFile(ctx context.Context, src, dst string, want BackupFile, progress
 
 // hashStream hashes a file, reporting progress in bytes.
 func hashStream(ctx context.Context, path string, total int64, progress providers.Progress) (string, int64, error) {
-	f, err := openFile(path, os.O_RDONLY, 0)
+	f, err := disk.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return "", 0, err
 	}

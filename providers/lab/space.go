@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // DefaultCapacity is the size of a lab drive that has not been given one.
@@ -31,7 +32,7 @@ func (l *Lab) SetCapacity(server, drive string, size org.Size) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, capacityFile), []byte(size.String()+"\n"))
+	return disk.WriteAtomic(filepath.Join(dir, capacityFile), []byte(size.String()+"\n"))
 }
 
 // free returns a drive's capacity less what its files take.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // store is a server's Information Store service: which databases it has
@@ -74,7 +75,7 @@ func (l *Lab) updateStore(server string, fn func(*store)) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(l.storePath(server), append(b, '\n'))
+	return disk.WriteAtomic(l.storePath(server), append(b, '\n'))
 }
 
 func mountKey(id org.Identity) string { return id.Key() }

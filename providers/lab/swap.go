@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // swapRecord is what a dial-tone swap writes beside the production file
@@ -145,7 +146,7 @@ func (l *Lab) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, e
 	}
 	r := &swapRecord{RecoveryDatabase: string(rec.db.identity()), Production: restored, Recovery: dialTone}
 	b, _ := json.Marshal(r)
-	return r, writeFileAtomic(recordPath, b)
+	return r, disk.WriteAtomic(recordPath, b)
 }
 
 // finishRenames moves the two files to their places by renames, from

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // The lab measures how fast its long steps go, so that the next plan
@@ -35,7 +37,7 @@ func (l *Lab) measure(verb string, units int64, elapsed time.Duration) {
 	m.Runs++
 	all[verb] = m
 	if b, err := json.MarshalIndent(all, "", "  "); err == nil {
-		writeFileAtomic(filepath.Join(l.root, throughputFile), append(b, '\n'))
+		disk.WriteAtomic(filepath.Join(l.root, throughputFile), append(b, '\n'))
 	}
 }
 

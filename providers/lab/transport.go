@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // A Hub or Edge Transport server keeps its queues in one ESE database,
@@ -120,7 +121,7 @@ func (l *Lab) saveTransport(server string, t *transportService) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return writeFileAtomic(l.transportPath(server), append(b, '\n'))
+	return disk.WriteAtomic(l.transportPath(server), append(b, '\n'))
 }
 
 // queueContext gathers what an operation on one server's queue database
@@ -261,7 +262,7 @@ func setAsideStream(s *logStream, now time.Time) error {
 		return err
 	}
 	dir := filepath.Join(s.dir, "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
-	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

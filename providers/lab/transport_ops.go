@@ -10,6 +10,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // applyQueue carries out a step on a server's queue database. Every file
@@ -106,7 +107,7 @@ func queueFiles(q *queueContext) []string {
 // moveFiles renames each file that exists into dir, refusing to replace
 // any file there.
 func moveFiles(files []string, dir string) error {
-	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -228,7 +229,7 @@ func (l *Lab) finishMove(server string, svc *transportService) error {
 // a run that stopped). It never replaces a file: both present is an
 // error naming them.
 func moveOne(from, dir string) (bool, error) {
-	if err := refuseLinks(filepath.Dir(dir), dir); err != nil {
+	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
 		return false, err
 	}
 	to := filepath.Join(dir, filepath.Base(from))
@@ -242,7 +243,7 @@ func moveOne(from, dir string) (bool, error) {
 	case terr == nil:
 		return false, fmt.Errorf("both %s and %s exist: the move never replaces a file; set one aside by hand and apply again", from, to)
 	}
-	if err := refuseLinks(filepath.Dir(from), from); err != nil {
+	if err := disk.RefuseLinks(filepath.Dir(from), from); err != nil {
 		return false, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

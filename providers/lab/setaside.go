@@ -1,0 +1,119 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/exdr/exdr/providers"
+)
+
+// setAsideLogs moves a storage group's damaged current generations (from
+// Args["from"] up) into an exdr-aside folder in its log folder and starts
+// the next generation, so its databases can mount again. Every database
+// of the group must be offline. Once the current generation reads, there
+// is nothing to do.
+func (l *Lab) setAsideLogs(step *providers.Step) error {
+	from64, err := strconv.ParseUint(step.Args["from"], 10, 32)
+	if err != nil || from64 == 0 {
+		return fmt.Errorf("set_aside_logs needs the first generation to set aside, not %q", step.Args["from"])
+	}
+	from := uint32(from64)
+	var sg *dirStoreGroup
+	var mounted []string
+	err = l.viewDirectory(func(d *directory) error {
+		if sg = d.storageGroup(step.Identity); sg == nil {
+			return fmt.Errorf("storage group %s does not exist", step.Identity)
+		}
+		st, err := l.loadStore(sg.Server)
+		if err != nil {
+			return err
+		}
+		for _, db := range d.Databases {
+			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
+				if _, on := st.Mounted[mountKey(db.identity())]; on {
+					mounted = append(mounted, db.Name)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(mounted) > 0 {
+		return fmt.Errorf("%s is mounted: its storage group's logs are set aside only with every database offline", strings.Join(mounted, ", "))
+	}
+	s, err := l.stream(sg)
+	if err != nil {
+		return err
+	}
+	mu := l.streamLock(s.dir)
+	mu.Lock()
+	defer mu.Unlock()
+	gens, err := s.generations()
+	if err != nil {
+		return err
+	}
+	if len(gens) > 0 && gens[len(gens)-1] > from {
+		if _, _, err := s.readGeneration(gens[len(gens)-1]); err == nil {
+			return nil // set aside already: a new generation is current
+		}
+	}
+	var move []string
+	newest := from - 1
+	for _, g := range gens {
+		if g >= from {
+			move = append(move, s.logPath(g))
+			newest = max(newest, g)
+		}
+	}
+	if len(move) > 0 {
+		if err := moveFiles(move, filepath.Join(s.dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
+			return err
+		}
+	}
+	if _, chkNewest, err := s.readChk(); err == nil {
+		newest = max(newest, chkNewest)
+	}
+	next := newest + 1
+	if err := s.newGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return s.setCheckpoint(next)
+}
+
+// setAsideGenerations moves every generation of a stream into dir and
+// starts the one after the newest the stream has known, with the
+// checkpoint on it: the numbering goes on, so no new record can sort
+// before an old one.
+func setAsideGenerations(s *logStream, dir string) error {
+	gens, err := s.generations()
+	if err != nil {
+		return err
+	}
+	newest := uint32(0)
+	var move []string
+	for _, g := range gens {
+		move = append(move, s.logPath(g))
+		newest = max(newest, g)
+	}
+	if _, chkNewest, err := s.readChk(); err == nil {
+		newest = max(newest, chkNewest)
+	}
+	if len(move) > 0 {
+		if err := moveFiles(move, dir); err != nil {
+			return err
+		}
+	}
+	if newest == 0 {
+		return nil // nothing was ever logged: the service starts the stream
+	}
+	if err := s.newGeneration(newest + 1); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return s.setCheckpoint(newest + 1)
+}
