@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // buildBenchLab writes the generated 10,000-database configuration to dir,
@@ -54,7 +55,7 @@ func buildBenchLab(tb testing.TB, dir string) {
 		case 0:
 			err = os.Remove(path)
 		case 1:
-			err = flip(path, 4*lab.PageSize+64)
+			err = flip(path, 4*ese.PageSize+64)
 		case 2:
 			err = l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: db.Identity()}, nil)
 		}

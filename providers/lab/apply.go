@@ -255,10 +255,10 @@ func (l *Lab) createStorageGroup(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	mu := l.streamLock(s.dir)
+	mu := l.streamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	return s.create()
+	return s.Create()
 }
 
 // nextPrefix gives a server's next storage group the next free log prefix:

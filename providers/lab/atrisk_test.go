@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // The estimate of what a failing page held must count every record on
@@ -36,21 +38,21 @@ func TestItemsAtRiskWhereverTheDamageLands(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "x.edb")
-			if err := createEDB(path, &edbHeader{Signature: 7}); err != nil {
+			if err := ese.CreateEDB(path, &ese.Header{Signature: 7}); err != nil {
 				t.Fatal(err)
 			}
-			e, err := openEDB(path, true)
+			e, err := ese.OpenEDB(path, true)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer e.Close()
-			p := (&page{Number: 2, Signature: 7, Payload: payload}).encode()
-			copy(p[pageHeader+at:], damage)
-			if _, err := e.f.WriteAt(p, 2*PageSize); err != nil {
+			p := (&ese.Page{Number: 2, Signature: 7, Payload: payload}).Encode()
+			copy(p[ese.PageHeaderSize+at:], damage)
+			if _, err := e.Handle.WriteAt(p, 2*ese.PageSize); err != nil {
 				t.Fatal(err)
 			}
 			if got := itemsAtRisk(e, []uint32{2}); got != 12 {
-				t.Errorf("damage %s: %d items at risk, the page held 12 (%q)", name, got, bytes.TrimSpace(p[pageHeader+at-8:pageHeader+at+24]))
+				t.Errorf("damage %s: %d items at risk, the page held 12 (%q)", name, got, bytes.TrimSpace(p[ese.PageHeaderSize+at-8:ese.PageHeaderSize+at+24]))
 			}
 		})
 	}

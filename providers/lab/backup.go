@@ -16,6 +16,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // The backup store: backups/<set ID>/manifest.json, with the database
@@ -125,17 +126,17 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 	if err != nil {
 		return nil, err
 	}
-	mu := l.streamLock(s.dir)
+	mu := l.streamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 
 	// End the current generation, as a backup does, so every log the set
 	// takes is closed.
-	cur, err := s.current()
+	cur, err := s.Current()
 	if err != nil {
 		return nil, err
 	}
-	if err := s.newGeneration(cur + 1); err != nil {
+	if err := s.NewGeneration(cur + 1); err != nil {
 		return nil, err
 	}
 	m.Covers = cur
@@ -165,7 +166,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 	case org.BackupIncremental, org.BackupDifferential:
 		base := findSet(catalog, m.Base)
 		low = base.Covers + 1
-		gens, err := s.generations()
+		gens, err := s.Generations()
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, err
@@ -190,14 +191,14 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 			}
 			// ESE checks each log's checksums as it streams it: a damaged
 			// generation stops the backup.
-			if _, _, err := s.readGeneration(gen); err != nil {
+			if _, _, err := s.ReadGeneration(gen); err != nil {
 				os.RemoveAll(dir) // the unfinished set, never a backup
 				if errors.Is(err, os.ErrNotExist) {
-					return nil, fmt.Errorf("log generation %d (%s) is missing from the log folder: the backup stops, as Exchange's does", gen, filepath.Base(s.logPath(gen)))
+					return nil, fmt.Errorf("log generation %d (%s) is missing from the log folder: the backup stops, as Exchange's does", gen, filepath.Base(s.LogPath(gen)))
 				}
 				return nil, fmt.Errorf("log generation %d cannot be backed up: %w; the backup stops, as Exchange's does", gen, err)
 			}
-			f, err := copyVerified(s.logPath(gen), filepath.Join(dir, "logs", filepath.Base(s.logPath(gen))))
+			f, err := copyVerified(s.LogPath(gen), filepath.Join(dir, "logs", filepath.Base(s.LogPath(gen))))
 			if err != nil {
 				os.RemoveAll(dir)
 				return nil, fmt.Errorf("log generation %d: %w", gen, err)
@@ -212,7 +213,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 			continue
 		}
 		if path, err := l.HostPath(g.Server, db.EdbFilePath); err == nil {
-			if e, err := openEDB(path, false); err == nil {
+			if e, err := ese.OpenEDB(path, false); err == nil {
 				if v, err := loadView(e, s, true); err == nil {
 					m.Mailboxes[string(db.identity())] = slices.Clone(v.cat.Mailboxes)
 				}
@@ -245,12 +246,12 @@ func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (Bac
 	if err != nil {
 		return BackupFile{}, 0, err
 	}
-	e, err := openEDB(path, false)
+	e, err := ese.OpenEDB(path, false)
 	if err != nil {
 		return BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.identity(), err)
 	}
-	bad, err := e.scan()
-	hdr := *e.hdr
+	bad, err := e.Scan()
+	hdr := *e.Hdr
 	e.Close()
 	if err != nil {
 		return BackupFile{}, 0, err
@@ -283,19 +284,19 @@ func (l *Lab) stampBackup(dbs []*dirDatabase, g *dirStoreGroup, typ org.BackupTy
 		if err != nil {
 			return err
 		}
-		e, err := openEDB(path, true)
+		e, err := ese.OpenEDB(path, true)
 		if err != nil {
 			return err
 		}
 		switch typ {
 		case org.BackupFull:
-			e.hdr.LastFull = at.UnixNano()
+			e.Hdr.LastFull = at.UnixNano()
 		case org.BackupIncremental:
-			e.hdr.LastIncr = at.UnixNano()
+			e.Hdr.LastIncr = at.UnixNano()
 		case org.BackupDifferential:
-			e.hdr.LastDiff = at.UnixNano()
+			e.Hdr.LastDiff = at.UnixNano()
 		}
-		err = e.writeHeader()
+		err = e.WriteHeader()
 		e.Close()
 		if err != nil {
 			return err
@@ -306,12 +307,12 @@ func (l *Lab) stampBackup(dbs []*dirDatabase, g *dirStoreGroup, typ org.BackupTy
 
 // truncate deletes the log generations below the checkpoint, which the
 // backup has made unnecessary: what full and incremental backups do.
-func (l *Lab) truncate(s *logStream, g *dirStoreGroup) error {
-	cp, err := s.checkpoint()
+func (l *Lab) truncate(s *ese.Stream, g *dirStoreGroup) error {
+	cp, err := s.Checkpoint()
 	if err != nil {
 		return err
 	}
-	gens, err := s.generations()
+	gens, err := s.Generations()
 	if err != nil {
 		return err
 	}
@@ -320,7 +321,7 @@ func (l *Lab) truncate(s *logStream, g *dirStoreGroup) error {
 	}
 	for _, gen := range gens {
 		if gen < cp {
-			if err := os.Remove(s.logPath(gen)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := os.Remove(s.LogPath(gen)); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
 		}

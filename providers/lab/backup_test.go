@@ -10,6 +10,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 const sg1 = org.Identity(`MBX01\SG1`)
@@ -98,13 +99,13 @@ func TestRollForwardStopsAtAMissingLog(t *testing.T) {
 	l, full, incr := chainLab(t)
 	// The generations after the incremental are lost too.
 	c, _ := l.database(db1)
-	gens, _ := c.stream.generations()
+	gens, _ := c.stream.Generations()
 	for _, g := range gens {
 		if g > incr.Covers {
-			os.Remove(c.stream.logPath(g))
+			os.Remove(c.stream.LogPath(g))
 		}
 	}
-	c.stream.newGeneration(gens[len(gens)-1] + 1) // the server wrote on after the loss
+	c.stream.NewGeneration(gens[len(gens)-1] + 1) // the server wrote on after the loss
 	restore(t, l, true, full, incr)
 	if in := inspect(t, l); in.Items() != 20 {
 		t.Fatalf("with the logs after the backup lost: %d items, want the 20 the backups hold", in.Items())
@@ -148,24 +149,24 @@ func TestBackupRules(t *testing.T) {
 	traffic(t, l, 200)
 	full := backup(t, l, org.BackupFull)
 	c, _ := l.database(db1)
-	cp, _ := c.stream.checkpoint()
-	gens, _ := c.stream.generations()
+	cp, _ := c.stream.Checkpoint()
+	gens, _ := c.stream.Generations()
 	if gens[0] < cp {
 		t.Fatalf("after a full backup generation %d below the checkpoint %d is still there", gens[0], cp)
 	}
 	before := len(gens)
 	traffic(t, l, 200)
 	diff := backup(t, l, org.BackupDifferential)
-	gens, _ = c.stream.generations()
+	gens, _ = c.stream.Generations()
 	if diff.Base != full.ID || len(gens) < before {
 		t.Fatalf("differential: base %s, %d generations (had %d): a differential must not truncate", diff.Base, len(gens), before)
 	}
 	in, _ := l.Inspect(db1)
 	_ = in
-	e, _ := openEDB(c.path, false)
+	e, _ := ese.OpenEDB(c.path, false)
 	defer e.Close()
-	if e.hdr.LastFull == 0 || e.hdr.LastDiff == 0 || e.hdr.LastIncr != 0 {
-		t.Fatalf("header stamps: full %d, incremental %d, differential %d", e.hdr.LastFull, e.hdr.LastIncr, e.hdr.LastDiff)
+	if e.Hdr.LastFull == 0 || e.Hdr.LastDiff == 0 || e.Hdr.LastIncr != 0 {
+		t.Fatalf("header stamps: full %d, incremental %d, differential %d", e.Hdr.LastFull, e.Hdr.LastIncr, e.Hdr.LastDiff)
 	}
 }
 
@@ -173,7 +174,7 @@ func TestBackupRefusesCorruptDatabase(t *testing.T) {
 	l := newLab(t)
 	path, _ := l.DatabaseFile(db1)
 	f, _ := os.OpenFile(path, os.O_RDWR, 0)
-	f.WriteAt([]byte("garbage"), 2*PageSize+50)
+	f.WriteAt([]byte("garbage"), 2*ese.PageSize+50)
 	f.Close()
 	if _, err := l.Backup(context.Background(), sg1, org.BackupFull); err == nil || !strings.Contains(err.Error(), "JET -1018") {
 		t.Fatalf("backup of a corrupt database: %v", err)
@@ -215,12 +216,12 @@ func TestUnrecoveredRestoreIsNotMounted(t *testing.T) {
 	// The file in place replaced by something else (a crash mid-copy, a
 	// hand): the restore's files are no longer all there.
 	path, _ := l.DatabaseFile(db1)
-	e, err := openEDB(path, true)
+	e, err := ese.OpenEDB(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.hdr.Signature++
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.Signature++
+	if err := e.WriteHeader(); err != nil {
 		t.Fatal(err)
 	}
 	e.Close()
@@ -259,7 +260,7 @@ func TestDifferentialAfterIncremental(t *testing.T) {
 	incr := backup(t, l, org.BackupIncremental)
 	traffic(t, l, 5)
 	dbc, _ := l.database(db1)
-	if gens, _ := dbc.stream.generations(); len(gens) == 0 || gens[0] <= full.Covers+1 {
+	if gens, _ := dbc.stream.Generations(); len(gens) == 0 || gens[0] <= full.Covers+1 {
 		t.Fatalf("the incremental truncated nothing (%v): the test does not test what it says", gens)
 	}
 	diff := backup(t, l, org.BackupDifferential)

@@ -11,31 +11,32 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // bigDatabase writes a database file of n pages of items.
 func bigDatabase(b *testing.B, path string, pages uint32) {
 	b.Helper()
-	hdr := &edbHeader{Kind: org.MailboxDB, Signature: 42, Identity: "BENCH\\SG\\DB", LogStream: 7}
-	if err := createEDB(path, hdr); err != nil {
+	hdr := &ese.Header{Kind: org.MailboxDB, Signature: 42, Identity: "BENCH\\SG\\DB", LogStream: 7}
+	if err := ese.CreateEDB(path, hdr); err != nil {
 		b.Fatal(err)
 	}
-	e, err := openEDB(path, true)
+	e, err := ese.OpenEDB(path, true)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer e.Close()
-	payload := make([]byte, MaxPayload)
+	payload := make([]byte, ese.MaxPayload)
 	for i := range payload {
 		payload[i] = byte('a' + i%26)
 	}
 	for n := uint32(1); n <= pages; n++ {
-		if err := e.writePage(&page{Number: n, Signature: 42, Payload: payload}); err != nil {
+		if err := e.WritePage(&ese.Page{Number: n, Signature: 42, Payload: payload}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	e.hdr.Pages = pages
-	e.writeHeader()
+	e.Hdr.Pages = pages
+	e.WriteHeader()
 }
 
 // BenchmarkRestoreThroughput restores a 256 MiB database file from a
@@ -45,7 +46,7 @@ func bigDatabase(b *testing.B, path string, pages uint32) {
 func BenchmarkRestoreThroughput(b *testing.B) {
 	dir := b.TempDir()
 	src := filepath.Join(dir, "set.edb")
-	bigDatabase(b, src, 256<<20/PageSize)
+	bigDatabase(b, src, 256<<20/ese.PageSize)
 	want, err := copyVerified(src, filepath.Join(dir, "manifest-copy.edb"))
 	if err != nil {
 		b.Fatal(err)
@@ -125,28 +126,28 @@ func BenchmarkLogReplay(b *testing.B) {
 		}
 	}
 	c, _ := l.database(db1)
-	e, _ := openEDB(c.path, true)
+	e, _ := ese.OpenEDB(c.path, true)
 	defer e.Close()
-	payload := make([]byte, MaxPayload)
+	payload := make([]byte, ese.MaxPayload)
 	var recs [][]byte
 	for n := uint32(2); n < 2+120; n++ {
-		recs = append(recs, pageRecord(e.hdr.Signature, n, payload))
+		recs = append(recs, ese.PageRecord(e.Hdr.Signature, n, payload))
 	}
 	for {
-		cur, _ := c.stream.current()
+		cur, _ := c.stream.Current()
 		if cur > gens {
 			break
 		}
-		if _, err := c.stream.append(recs...); err != nil {
+		if _, err := c.stream.Append(recs...); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		e.hdr.State, e.hdr.LogRequired, e.hdr.AttachLSN, e.hdr.Pages = org.StateDirty, org.LogRange{Low: 1}, 0, initialPages
+		e.Hdr.State, e.Hdr.LogRequired, e.Hdr.AttachLSN, e.Hdr.Pages = org.StateDirty, org.LogRange{Low: 1}, 0, ese.InitialPages
 		// Every page older than every record, so each one is applied.
-		for n := uint32(1); n <= initialPages; n++ {
-			e.writePage(&page{Number: n, Signature: e.hdr.Signature})
+		for n := uint32(1); n <= ese.InitialPages; n++ {
+			e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature})
 		}
 		if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
 			b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // The disasters below are what drills inflict. Each really damages bytes;
@@ -80,10 +81,10 @@ func corruptPage(path, name string, page uint32) error {
 	if err != nil {
 		return err
 	}
-	if int64(page+1)*PageSize > st.Size() {
+	if int64(page+1)*ese.PageSize > st.Size() {
 		return fmt.Errorf("%s has no page %d", name, page)
 	}
-	_, err = f.WriteAt([]byte("exdr-lab-break"), int64(page)*PageSize+PageSize/2)
+	_, err = f.WriteAt([]byte("exdr-lab-break"), int64(page)*ese.PageSize+ese.PageSize/2)
 	return err
 }
 
@@ -101,14 +102,14 @@ func (l *Lab) DeleteLogs(sg org.Identity, from uint32) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	gens, err := s.generations()
+	gens, err := s.Generations()
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, gen := range gens {
 		if gen >= from {
-			if err := os.Remove(s.logPath(gen)); err != nil {
+			if err := os.Remove(s.LogPath(gen)); err != nil {
 				return n, err
 			}
 			n++

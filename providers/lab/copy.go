@@ -11,6 +11,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // A storage group's passive copy (LCR on the same server under Path; SCR
@@ -51,12 +52,12 @@ type replica struct {
 	sg      *dirStoreGroup
 	dbs     []*dirDatabase
 	cfg     *dirCopy
-	machine string     // where the copy lives
-	logs    *logStream // the copy's log folder
-	source  *logStream // the production log folder
+	machine string      // where the copy lives
+	logs    *ese.Stream // the copy's log folder
+	source  *ese.Stream // the production log folder
 }
 
-func (r *replica) statePath() string { return filepath.Join(r.logs.dir, "copy.json") }
+func (r *replica) statePath() string { return filepath.Join(r.logs.Dir, "copy.json") }
 
 // edbPath is where a database's copy file lives, as a Windows path on
 // the copy's machine.
@@ -101,7 +102,7 @@ func (l *Lab) replica(id org.Identity) (*replica, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.logs = &logStream{dir: dir, prefix: r.sg.Prefix, sig: r.sg.Signature, clock: l.now}
+	r.logs = &ese.Stream{Dir: dir, Prefix: r.sg.Prefix, Sig: r.sg.Signature, Clock: l.now}
 	if r.source, err = l.stream(r.sg); err != nil {
 		return nil, err
 	}
@@ -140,21 +141,21 @@ func (l *Lab) sourceUp(r *replica) bool {
 	if !l.machineUp(r.sg.Server) {
 		return false
 	}
-	_, err := os.Stat(r.source.chkPath())
+	_, err := os.Stat(r.source.ChkPath())
 	return err == nil
 }
 
 // copyGeneration copies one closed generation to the copy's folder,
 // after checking it, keeping the file sparse as the source's is.
-func copyGeneration(src, dst *logStream, gen uint32) error {
-	if _, _, err := src.readGeneration(gen); err != nil {
+func copyGeneration(src, dst *ese.Stream, gen uint32) error {
+	if _, _, err := src.ReadGeneration(gen); err != nil {
 		return err
 	}
-	b, err := readUsed(src.logPath(gen))
+	b, err := ese.ReadUsed(src.LogPath(gen))
 	if err != nil {
 		return err
 	}
-	tmp := dst.logPath(gen) + ".copying"
+	tmp := dst.LogPath(gen) + ".copying"
 	f, err := disk.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
@@ -163,22 +164,22 @@ func copyGeneration(src, dst *logStream, gen uint32) error {
 		f.Close()
 		return err
 	}
-	if err := f.Truncate(LogSize); err != nil {
+	if err := f.Truncate(ese.LogSize); err != nil {
 		f.Close()
 		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, dst.logPath(gen))
+	return os.Rename(tmp, dst.LogPath(gen))
 }
 
 // lastCopied is the newest generation the copy holds in an unbroken run
 // from from on.
-func lastCopied(s *logStream, from uint32) uint32 {
+func lastCopied(s *ese.Stream, from uint32) uint32 {
 	g := from
 	for ; ; g++ {
-		if _, err := os.Stat(s.logPath(g)); err != nil {
+		if _, err := os.Stat(s.LogPath(g)); err != nil {
 			return g - 1
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
@@ -49,10 +50,10 @@ func (l *Lab) seedCopy(id org.Identity) error {
 	if !l.sourceUp(r) {
 		return fmt.Errorf("the source %s cannot be read: a copy is seeded from a running source", r.sg.Server)
 	}
-	cmu := l.streamLock(r.logs.dir)
+	cmu := l.streamLock(r.logs.Dir)
 	cmu.Lock()
 	defer cmu.Unlock()
-	if gens, err := r.logs.generations(); err == nil && len(gens) > 0 {
+	if gens, err := r.logs.Generations(); err == nil && len(gens) > 0 {
 		if err := setAsideStream(r.logs, l.now()); err != nil {
 			return err
 		}
@@ -62,15 +63,15 @@ func (l *Lab) seedCopy(id org.Identity) error {
 			return err
 		}
 	}
-	if err := os.MkdirAll(r.logs.dir, 0o755); err != nil {
+	if err := os.MkdirAll(r.logs.Dir, 0o755); err != nil {
 		return err
 	}
-	mu := l.streamLock(r.source.dir)
+	mu := l.streamLock(r.source.Dir)
 	mu.Lock()
 	st := &copyState{Seeded: map[string]uint64{}}
 	err = func() error {
 		defer mu.Unlock()
-		cur, err := r.source.current()
+		cur, err := r.source.Current()
 		if err != nil {
 			return err
 		}
@@ -84,14 +85,14 @@ func (l *Lab) seedCopy(id org.Identity) error {
 			if err != nil {
 				return err
 			}
-			e, err := openEDB(src, false)
+			e, err := ese.OpenEDB(src, false)
 			if err != nil {
 				return fmt.Errorf("%s cannot be read to seed the copy: %w", db.EdbFilePath, err)
 			}
-			if e.hdr.State == org.StateDirty && e.hdr.LogRequired.Low > 0 {
-				st.NextReplay = min(st.NextReplay, e.hdr.LogRequired.Low)
+			if e.Hdr.State == org.StateDirty && e.Hdr.LogRequired.Low > 0 {
+				st.NextReplay = min(st.NextReplay, e.Hdr.LogRequired.Low)
 			}
-			st.Seeded[db.identity().Key()] = e.hdr.Signature
+			st.Seeded[db.identity().Key()] = e.Hdr.Signature
 			e.Close()
 			if _, err := os.Stat(dst); err == nil {
 				if _, err := moveAside(dst, l.now()); err != nil {
@@ -102,12 +103,12 @@ func (l *Lab) seedCopy(id org.Identity) error {
 				return err
 			}
 			// A passive copy is never consistent: it waits for logs.
-			c, err := openEDB(dst, true)
+			c, err := ese.OpenEDB(dst, true)
 			if err != nil {
 				return err
 			}
-			c.hdr.State = org.StateDirty
-			err = c.writeHeader()
+			c.Hdr.State = org.StateDirty
+			err = c.WriteHeader()
 			c.Close()
 			if err != nil {
 				return err
@@ -170,7 +171,7 @@ func (l *Lab) replicate() error {
 		if !l.machineUp(r.machine) {
 			continue // its replication service is down with its machine
 		}
-		mu := l.streamLock(r.logs.dir)
+		mu := l.streamLock(r.logs.Dir)
 		mu.Lock()
 		err = l.replicateLocked(r, false)
 		mu.Unlock()
@@ -193,9 +194,9 @@ func (l *Lab) replicateLocked(r *replica, all bool) error {
 		return nil
 	}
 	if l.sourceUp(r) {
-		mu := l.streamLock(r.source.dir)
+		mu := l.streamLock(r.source.Dir)
 		mu.Lock()
-		cur, err := r.source.current()
+		cur, err := r.source.Current()
 		if err == nil && cur < st.SourceNewest {
 			// A stream that went back is a new one (the server rebuilt):
 			// not the stream this copy follows.
@@ -226,10 +227,10 @@ func (l *Lab) replicateLocked(r *replica, all bool) error {
 	}
 	copied := lastCopied(r.logs, st.NextReplay)
 	for g := st.NextReplay; g <= copied; g++ {
-		if t, err := r.logs.created(g); err == nil && l.now().Sub(t) < lag {
+		if t, err := r.logs.Created(g); err == nil && l.now().Sub(t) < lag {
 			break
 		}
-		recs, _, err := r.logs.readGeneration(g)
+		recs, _, err := r.logs.ReadGeneration(g)
 		if err != nil {
 			st.Error = fmt.Sprintf("copied log generation %d is damaged: %v", g, err)
 			return r.saveState(st)
@@ -242,18 +243,18 @@ func (l *Lab) replicateLocked(r *replica, all bool) error {
 		}
 		st.NextReplay = g + 1
 		// Replayed generations are in the copy's pages now.
-		os.Remove(r.logs.logPath(g))
+		os.Remove(r.logs.LogPath(g))
 	}
 	st.Error = ""
 	return r.saveState(st)
 }
 
-func (l *Lab) replayIntoCopy(r *replica, db *dirDatabase, recs []record) error {
+func (l *Lab) replayIntoCopy(r *replica, db *dirDatabase, recs []ese.Record) error {
 	path, err := l.HostPath(r.machine, r.edbPath(db))
 	if err != nil {
 		return err
 	}
-	e, err := openEDB(path, true)
+	e, err := ese.OpenEDB(path, true)
 	if err != nil {
 		return fmt.Errorf("the copy of %s: %w", db.identity(), err)
 	}
@@ -261,7 +262,7 @@ func (l *Lab) replayIntoCopy(r *replica, db *dirDatabase, recs []record) error {
 	if err := applyRecords(e, recs); err != nil {
 		return err
 	}
-	return e.writeHeader() // the page count, grown with the records
+	return e.WriteHeader() // the page count, grown with the records
 }
 
 // activateCopy is Restore-StorageGroupCopy: the copy gets every log it
@@ -285,7 +286,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		return 0, nil // activated already
 	}
 	up := l.sourceUp(r)
-	if cur, err := r.source.current(); up && (err != nil || cur < st.SourceNewest) {
+	if cur, err := r.source.Current(); up && (err != nil || cur < st.SourceNewest) {
 		up = false // a new stream in the old folder: the one the copy followed is gone
 	}
 	if !up && step.Args["force"] != "true" {
@@ -296,7 +297,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.identity())
 		}
 	}
-	mu := l.streamLock(r.logs.dir)
+	mu := l.streamLock(r.logs.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if err := l.replicateLocked(r, true); err != nil {
@@ -316,14 +317,14 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		if err != nil {
 			return 0, err
 		}
-		e, err := openEDB(src, true)
+		e, err := ese.OpenEDB(src, true)
 		if err != nil {
 			return 0, fmt.Errorf("the copy of %s: %w", db.identity(), err)
 		}
-		e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
-		err = e.writeHeader()
+		e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
+		err = e.WriteHeader()
 		if err == nil {
-			err = e.f.Sync()
+			err = e.Handle.Sync()
 		}
 		e.Close()
 		if err != nil {
@@ -377,12 +378,12 @@ func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
 	h.LastCopied = lastCopied(r.logs, st.NextReplay)
 	lag := durationOr(r.cfg.ReplayLag, 0)
 	for g := st.NextReplay; g <= h.LastCopied; g++ {
-		if t, err := r.logs.created(g); err == nil && l.now().Sub(t) > lag {
+		if t, err := r.logs.Created(g); err == nil && l.now().Sub(t) > lag {
 			h.ReplayBehind++
 		}
 	}
 	if h.SourceUp {
-		if cur, err := r.source.current(); err == nil && cur >= st.SourceNewest {
+		if cur, err := r.source.Current(); err == nil && cur >= st.SourceNewest {
 			h.SourceNewest = cur
 		} else {
 			h.SourceUp = false // a new stream, not the one the copy followed
@@ -401,7 +402,7 @@ func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
 		if err != nil {
 			continue
 		}
-		if e, err := openEDB(path, false); err != nil {
+		if e, err := ese.OpenEDB(path, false); err != nil {
 			if h.Status == "Healthy" {
 				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s cannot be read: %v", db.identity(), err)
 			}
@@ -412,8 +413,8 @@ func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
 		if err != nil {
 			continue
 		}
-		if e, err := openEDB(prod, false); err == nil {
-			if seeded, ok := st.Seeded[db.identity().Key()]; ok && seeded != e.hdr.Signature {
+		if e, err := ese.OpenEDB(prod, false); err == nil {
+			if seeded, ok := st.Seeded[db.identity().Key()]; ok && seeded != e.Hdr.Signature {
 				h.Stale = append(h.Stale, db.identity())
 			}
 			e.Close()

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // The operations below are what happens to a lab from outside exdr's
@@ -50,7 +51,7 @@ func (l *Lab) Catalog(id org.Identity) (mounts int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	e, err := openEDB(c.path, false)
+	e, err := ese.OpenEDB(c.path, false)
 	if err != nil {
 		return 0, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // dbContext gathers what an operation on one database needs.
@@ -22,7 +23,7 @@ type dbContext struct {
 	sg     *dirStoreGroup
 	server string
 	path   string
-	stream *logStream
+	stream *ese.Stream
 }
 
 // edbTarget is a database file as the offline tools (eseutil) see it:
@@ -31,7 +32,7 @@ type edbTarget struct {
 	server   string
 	winPath  string // as the administrator names it
 	path     string // on the host
-	stream   *logStream
+	stream   *ese.Stream
 	kind     org.DatabaseKind
 	identity string
 }
@@ -170,8 +171,8 @@ func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace boo
 	if err != nil {
 		return err
 	}
-	if e, err := openEDB(path, false); err == nil {
-		ok := strings.EqualFold(e.hdr.Identity, string(db.identity())) && e.hdr.LogStream == sg.Signature
+	if e, err := ese.OpenEDB(path, false); err == nil {
+		ok := strings.EqualFold(e.Hdr.Identity, string(db.identity())) && e.Hdr.LogStream == sg.Signature
 		e.Close()
 		if ok {
 			return nil
@@ -189,22 +190,22 @@ func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace boo
 	if db.Kind == "public_folder" {
 		kind = org.PublicFolderDB
 	}
-	hdr := &edbHeader{Kind: kind, Signature: newSignature(), LogStream: sg.Signature, Created: l.now().UnixNano(), Identity: string(db.identity())}
+	hdr := &ese.Header{Kind: kind, Signature: newSignature(), LogStream: sg.Signature, Created: l.now().UnixNano(), Identity: string(db.identity())}
 	tmp := path + ".exdr-creating"
 	os.Remove(tmp) // what a killed create left
-	if err := createEDB(tmp, hdr); err != nil {
+	if err := ese.CreateEDB(tmp, hdr); err != nil {
 		return err
 	}
-	e, err := openEDB(tmp, true)
+	e, err := ese.OpenEDB(tmp, true)
 	if err != nil {
 		return err
 	}
 	b, _ := json.Marshal(catalog{Identity: hdr.Identity, Created: l.now().UTC()})
-	if err := e.writePage(&page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
+	if err := e.WritePage(&ese.Page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
 		e.Close()
 		return err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		e.Close()
 		return err
 	}
@@ -262,29 +263,12 @@ func copyAside(path string, now time.Time) (string, error) {
 	return dst, copyFile(path, dst)
 }
 
-// Log record payload for a page image:
-//
-//	0      type (1: page image)
-//	1:9    database signature
-//	9:13   page number
-//	13:    the page's payload
-const recPageImage = 1
-
-func pageRecord(sig uint64, number uint32, payload []byte) []byte {
-	b := make([]byte, 13+len(payload))
-	b[0] = recPageImage
-	binary.LittleEndian.PutUint64(b[1:], sig)
-	binary.LittleEndian.PutUint32(b[9:], number)
-	copy(b[13:], payload)
-	return b
-}
-
 func (l *Lab) mount(id org.Identity) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("the database file %s is missing (event 9547)", c.db.EdbFilePath)
 	}
@@ -292,24 +276,24 @@ func (l *Lab) mount(id org.Identity) error {
 		return fmt.Errorf("the database file %s cannot be attached: %w", c.db.EdbFilePath, err)
 	}
 	defer e.Close()
-	if r := pendingRestore(c.path, c.db.Name, e.hdr.Signature); r != nil {
+	if r := pendingRestore(c.path, c.db.Name, e.Hdr.Signature); r != nil {
 		return fmt.Errorf("a restore of %s is in progress (restore.env is in place): run hard recovery (eseutil /cc) before mounting", strings.Join(r.Sets, ", "))
 	}
-	if e.hdr.State == org.StateDirty {
-		if st.isMounted(id, e.hdr) {
+	if e.Hdr.State == org.StateDirty {
+		if st.isMounted(id, e.Hdr) {
 			return nil // mounted already
 		}
-		return fmt.Errorf("the database is in dirty shutdown (logs %d and later required): run soft recovery (eseutil /r) first", e.hdr.LogRequired.Low)
+		return fmt.Errorf("the database is in dirty shutdown (logs %d and later required): run soft recovery (eseutil /r) first", e.Hdr.LogRequired.Low)
 	}
-	if bad, err := e.scan(); err != nil {
+	if bad, err := e.Scan(); err != nil {
 		return err
 	} else if len(bad) > 0 {
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
 	}
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	cur, err := c.stream.ensureCurrent()
+	cur, err := c.stream.EnsureCurrent()
 	if err != nil {
 		return err
 	}
@@ -319,26 +303,26 @@ func (l *Lab) mount(id org.Identity) error {
 	// stream moves past them first, with empty generations, so that its
 	// new changes order after theirs (ESE orders them by the database's
 	// own clock, which the lab folds into the log position).
-	_, end, err := c.stream.readGeneration(cur)
+	_, end, err := c.stream.ReadGeneration(cur)
 	if err != nil {
 		return err
 	}
-	if newest, err := e.newestChange(); err != nil {
+	if newest, err := e.NewestChange(); err != nil {
 		return err
-	} else if newest >= lsn(cur, end) {
-		if cur, err = c.stream.advanceTo(lsnGeneration(newest) + 1); err != nil {
+	} else if newest >= ese.MakeLSN(cur, end) {
+		if cur, err = c.stream.AdvanceTo(ese.LSNGeneration(newest) + 1); err != nil {
 			return err
 		}
-		end = logHeaderSize
+		end = ese.LogHeaderSize
 	}
 	// Attaching marks the header dirty from the current end of the log
 	// on: records written before it (by an earlier life of a restored
 	// copy, say) are never replayed into it. The catalog change below
 	// reaches the page only at the next checkpoint; until then it lives
 	// only in the log.
-	e.hdr.State, e.hdr.LogRequired = org.StateDirty, org.LogRange{Low: cur, High: cur}
-	e.hdr.AttachLSN = lsn(cur, end)
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.State, e.Hdr.LogRequired = org.StateDirty, org.LogRange{Low: cur, High: cur}
+	e.Hdr.AttachLSN = ese.MakeLSN(cur, end)
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
 	cat, err := readCatalog(e)
@@ -348,18 +332,18 @@ func (l *Lab) mount(id org.Identity) error {
 	cat.Mounts++
 	cat.LastMount = l.now().UTC()
 	b, _ := json.Marshal(cat)
-	if _, err := c.stream.append(pageRecord(e.hdr.Signature, 1, b)); err != nil {
+	if _, err := c.stream.Append(ese.PageRecord(e.Hdr.Signature, 1, b)); err != nil {
 		return err
 	}
-	return l.updateStore(c.server, func(s *store) { s.attached(id, e.hdr) })
+	return l.updateStore(c.server, func(s *store) { s.attached(id, e.Hdr) })
 }
 
-func readCatalog(e *edbFile) (*catalog, error) {
-	pg, ok, err := e.readPage(1)
+func readCatalog(e *ese.File) (*catalog, error) {
+	pg, ok, err := e.ReadPage(1)
 	if err != nil {
 		return nil, err
 	}
-	cat := &catalog{Identity: e.hdr.Identity}
+	cat := &catalog{Identity: e.Hdr.Identity}
 	if ok && len(pg.Payload) > 0 {
 		if err := json.Unmarshal(pg.Payload, cat); err != nil {
 			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
@@ -375,7 +359,7 @@ func (l *Lab) dismount(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
 		if _, mounted := st.Mounted[mountKey(id)]; mounted {
 			// The file went from under a mounted database: the store
@@ -385,17 +369,17 @@ func (l *Lab) dismount(id org.Identity) error {
 		return nil
 	}
 	defer e.Close()
-	if !st.isMounted(id, e.hdr) {
-		if e.hdr.State == org.StateDirty {
+	if !st.isMounted(id, e.Hdr) {
+		if e.Hdr.State == org.StateDirty {
 			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
 		}
 		return l.updateStore(c.server, func(s *store) { s.detached(id) })
 	}
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
-		if errors.Is(err, errCorruptLog) || errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "is missing") {
+		if errors.Is(err, ese.ErrCorruptLog) || errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "is missing") {
 			// A generation the database needs cannot be read: the store
 			// lets go of it without writing those changes (Exchange's
 			// would flush them from memory; the lab keeps none), leaving
@@ -404,11 +388,11 @@ func (l *Lab) dismount(id org.Identity) error {
 		}
 		return err
 	}
-	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
 	if err := l.updateStore(c.server, func(s *store) { s.detached(id) }); err != nil {
@@ -420,7 +404,7 @@ func (l *Lab) dismount(id org.Identity) error {
 // advanceCheckpoint moves the storage group's checkpoint to the oldest
 // generation a still-attached database needs, or the current one.
 func (l *Lab) advanceCheckpoint(c *dbContext) error {
-	cur, err := c.stream.current()
+	cur, err := c.stream.Current()
 	if err != nil {
 		return err
 	}
@@ -439,14 +423,14 @@ func (l *Lab) advanceCheckpoint(c *dbContext) error {
 		if err != nil {
 			continue
 		}
-		if e, err := openEDB(path, false); err == nil {
-			if e.hdr.State == org.StateDirty && e.hdr.LogRequired.Low < low {
-				low = e.hdr.LogRequired.Low
+		if e, err := ese.OpenEDB(path, false); err == nil {
+			if e.Hdr.State == org.StateDirty && e.Hdr.LogRequired.Low < low {
+				low = e.Hdr.LogRequired.Low
 			}
 			e.Close()
 		}
 	}
-	return c.stream.setCheckpoint(low)
+	return c.stream.SetCheckpoint(low)
 }
 
 // maxGrowth bounds how far one log record may grow a database, so that a
@@ -456,22 +440,22 @@ const maxGrowth = 1 << 20
 // replayInto applies to e every logged page image of e's database from
 // the header's required generation on, where the page is older than the
 // record. It returns how many records it applied.
-func replayInto(ctx context.Context, e *edbFile, s *logStream, progress providers.Progress) (int, error) {
-	from := e.hdr.LogRequired.Low
+func replayInto(ctx context.Context, e *ese.File, s *ese.Stream, progress providers.Progress) (int, error) {
+	from := e.Hdr.LogRequired.Low
 	if from == 0 {
 		return 0, nil
 	}
-	cur, err := s.current()
+	cur, err := s.Current()
 	if err != nil {
 		return 0, err
 	}
 	applied := 0
-	err = s.replay(from, func(r record) error {
+	err = s.Replay(from, func(r ese.Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if progress != nil {
-			progress.Update(int64(lsnGeneration(r.LSN)-from), int64(cur-from+1), "logs")
+			progress.Update(int64(ese.LSNGeneration(r.LSN)-from), int64(cur-from+1), "logs")
 		}
 		ok, err := applyRecord(e, r)
 		if ok {
@@ -484,17 +468,17 @@ func replayInto(ctx context.Context, e *edbFile, s *logStream, progress provider
 
 // applyRecord writes one logged page image into e if it is e's and newer
 // than the page, growing the file for a page it did not have.
-func applyRecord(e *edbFile, r record) (bool, error) {
+func applyRecord(e *ese.File, r ese.Record) (bool, error) {
 	p := r.Payload
-	if len(p) < 13 || p[0] != recPageImage || binary.LittleEndian.Uint64(p[1:]) != e.hdr.Signature || r.LSN < e.hdr.AttachLSN {
+	if len(p) < 13 || p[0] != ese.RecPageImage || binary.LittleEndian.Uint64(p[1:]) != e.Hdr.Signature || r.LSN < e.Hdr.AttachLSN {
 		return false, nil
 	}
 	n := binary.LittleEndian.Uint32(p[9:])
-	if n == 0 || n > e.hdr.Pages+maxGrowth {
-		return false, fmt.Errorf("log record at %d:%d names page %d of a %d-page database", lsnGeneration(r.LSN), uint32(r.LSN), n, e.hdr.Pages)
+	if n == 0 || n > e.Hdr.Pages+maxGrowth {
+		return false, fmt.Errorf("log record at %d:%d names page %d of a %d-page database", ese.LSNGeneration(r.LSN), uint32(r.LSN), n, e.Hdr.Pages)
 	}
-	if n <= e.hdr.Pages {
-		pg, ok, err := e.readPage(n)
+	if n <= e.Hdr.Pages {
+		pg, ok, err := e.ReadPage(n)
 		if err != nil {
 			return false, err
 		}
@@ -502,9 +486,9 @@ func applyRecord(e *edbFile, r record) (bool, error) {
 			return false, nil // the page has this change already
 		}
 	} else {
-		e.hdr.Pages = n // a page the database grew by while mounted
+		e.Hdr.Pages = n // a page the database grew by while mounted
 	}
-	return true, e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: r.LSN, Payload: p[13:]})
+	return true, e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature, LSN: r.LSN, Payload: p[13:]})
 }
 
 // replayLogs is soft recovery: replay every log from the one the header
@@ -515,28 +499,28 @@ func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress provider
 	if err != nil {
 		return err
 	}
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", c.db.EdbFilePath, err)
 	}
 	defer e.Close()
-	if e.hdr.State == org.StateClean {
+	if e.Hdr.State == org.StateClean {
 		return nil
 	}
-	if st, err := l.loadStore(c.server); err == nil && st.isMounted(id, e.hdr) {
+	if st, err := l.loadStore(c.server); err == nil && st.isMounted(id, e.Hdr) {
 		return fmt.Errorf("the database is mounted; soft recovery is for a database that is not")
 	}
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if _, err := replayInto(ctx, e, c.stream, progress); err != nil {
 		return fmt.Errorf("soft recovery failed, the database stays in dirty shutdown: %w", err)
 	}
-	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)

@@ -5,12 +5,12 @@
 // The lab keeps what Active Directory holds in one JSON file
 // (directory.json) and gives each server a directory of "disks", where
 // Windows paths map to files: E:\Exchange\SG1\DB1.edb on MBX01 is
-// servers/MBX01/disks/E/Exchange/SG1/DB1.edb. A database is a file of
-// 8 KiB pages, each with a CRC-32C checksum, behind a header page that
-// records clean or dirty shutdown (edb.go). A storage group has a log
-// folder of numbered 1 MiB log generations of checksummed records and a
-// checkpoint file (logs.go). Each server's Information Store keeps the set
-// of databases it has mounted (store.go), as the running service would.
+// servers/MBX01/disks/E/Exchange/SG1/DB1.edb. Databases, mail.que and
+// their logs are files of the storage engine, package ese: pages with
+// checksums behind a header, numbered log generations and a checkpoint.
+// The lab touches its files through package disk, which follows no
+// symbolic link. Each server's Information Store keeps the set of
+// databases it has mounted (store.go), as the running service would.
 //
 // Changes to a mounted database are written to the log first and reach
 // the pages only at a checkpoint (dismount), as ESE does; so a crash
@@ -26,5 +26,5 @@
 // lab imports org and providers; it must never import planner, executor
 // or lang.
 //
-// Imports (exdr): org, providers, providers/lab/disk.
+// Imports (exdr): org, providers, providers/lab/disk, providers/lab/ese.
 package lab

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // Inspection is what eseutil /mh shows of a database, with what its pages
@@ -98,23 +99,23 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 		return nil, err
 	}
 	in.FileExists, in.Size = true, org.Size(fi.Size())
-	e, err := openEDB(c.path, false)
+	e, err := ese.OpenEDB(c.path, false)
 	if err != nil {
 		in.HeaderError = err.Error()
 		return in, nil
 	}
 	defer e.Close()
-	in.State, in.LogRequired, in.RepairCount, in.Pages = e.hdr.State, e.hdr.LogRequired, int(e.hdr.RepairCount), int(e.hdr.Pages)
-	in.LastFull, in.LastIncremental, in.LastDifferential = stampTime(e.hdr.LastFull), stampTime(e.hdr.LastIncr), stampTime(e.hdr.LastDiff)
-	in.Mounted = st.isMounted(id, e.hdr)
-	if in.BadPages, err = e.scan(); err != nil {
+	in.State, in.LogRequired, in.RepairCount, in.Pages = e.Hdr.State, e.Hdr.LogRequired, int(e.Hdr.RepairCount), int(e.Hdr.Pages)
+	in.LastFull, in.LastIncremental, in.LastDifferential = stampTime(e.Hdr.LastFull), stampTime(e.Hdr.LastIncr), stampTime(e.Hdr.LastDiff)
+	in.Mounted = st.isMounted(id, e.Hdr)
+	if in.BadPages, err = e.Scan(); err != nil {
 		return nil, err
 	}
 	if len(in.BadPages) > 0 {
 		in.ContentError = "pages fail their checksums; items cannot be listed"
 		return in, nil
 	}
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	overlay, err := loadView(e, c.stream, true)

@@ -12,23 +12,24 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // itemsAtRisk estimates how many items the failing pages held, from the
 // records still recognisable in their bytes: what a repair that discards
 // them would lose.
-func itemsAtRisk(e *edbFile, bad []uint32) int {
+func itemsAtRisk(e *ese.File, bad []uint32) int {
 	n := 0
-	p := make([]byte, PageSize)
+	p := make([]byte, ese.PageSize)
 	for _, pg := range bad {
 		if pg == 0 {
 			continue
 		}
-		if _, err := e.f.ReadAt(p, int64(pg)*PageSize); err != nil {
+		if _, err := e.Handle.ReadAt(p, int64(pg)*ese.PageSize); err != nil {
 			continue
 		}
-		size := min(int(binary.LittleEndian.Uint16(p[24:])), MaxPayload)
-		n += recordsIn(p[pageHeader : pageHeader+size])
+		size := min(int(binary.LittleEndian.Uint16(p[24:])), ese.MaxPayload)
+		n += recordsIn(p[ese.PageHeaderSize : ese.PageHeaderSize+size])
 	}
 	return n
 }
@@ -66,12 +67,12 @@ func (l *Lab) integrity(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	if e.hdr.State != org.StateClean {
+	if e.Hdr.State != org.StateClean {
 		return fmt.Errorf("the database is not in clean shutdown: recover or repair it before isinteg")
 	}
 	v, err := loadView(e, c.stream, false)
@@ -99,7 +100,7 @@ func (l *Lab) integrity(id org.Identity) error {
 			if len(good) == 0 {
 				payload = nil
 			}
-			if err := e.writePage(&page{Number: n, Signature: e.hdr.Signature, LSN: v.lsns[n], Payload: payload}); err != nil {
+			if err := e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature, LSN: v.lsns[n], Payload: payload}); err != nil {
 				return err
 			}
 		}
@@ -115,11 +116,11 @@ func (l *Lab) integrity(id org.Identity) error {
 	if fixed || !slices.Equal(mailboxes, v.cat.Mailboxes) || next > v.cat.NextItem {
 		v.cat.Mailboxes, v.cat.NextItem = mailboxes, max(next, v.cat.NextItem)
 		b, _ := json.Marshal(v.cat)
-		if err := e.writePage(&page{Number: 1, Signature: e.hdr.Signature, LSN: v.lsns[1], Payload: b}); err != nil {
+		if err := e.WritePage(&ese.Page{Number: 1, Signature: e.Hdr.Signature, LSN: v.lsns[1], Payload: b}); err != nil {
 			return err
 		}
 	}
-	return e.f.Sync()
+	return e.Handle.Sync()
 }
 
 // defragment is eseutil /d: the items are packed into as few pages as
@@ -136,11 +137,11 @@ func (l *Lab) defragment(ctx context.Context, id org.Identity, progress provider
 // defragmentFile is eseutil /d on any database file, a queue database's
 // too.
 func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
-	e, err := openEDB(c.path, false)
+	e, err := ese.OpenEDB(c.path, false)
 	if err != nil {
 		return err
 	}
-	if e.hdr.State != org.StateClean {
+	if e.Hdr.State != org.StateClean {
 		e.Close()
 		return fmt.Errorf("the database is not in clean shutdown: eseutil /d needs a consistent database")
 	}
@@ -150,7 +151,7 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 		return err
 	}
 	items, err := v.items()
-	hdr := *e.hdr
+	hdr := *e.Hdr
 	e.Close()
 	if err != nil {
 		return err
@@ -164,7 +165,7 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 	if packed.count >= hdr.Pages {
 		return nil // nothing to reclaim
 	}
-	if err := l.ensureFree(c.server, c.winPath, int64(packed.count+1)*PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
+	if err := l.ensureFree(c.server, c.winPath, int64(packed.count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
 		return err
 	}
 	tmp := c.path + ".exdr-defrag"
@@ -172,14 +173,14 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 	newHdr := hdr
 	newHdr.Pages = packed.count
 	var buf bytes.Buffer
-	buf.Write(newHdr.encode())
+	buf.Write(newHdr.Encode())
 	cat, _ := json.Marshal(packed.cat)
-	buf.Write((&page{Number: 1, Signature: hdr.Signature, Payload: cat}).encode())
+	buf.Write((&ese.Page{Number: 1, Signature: hdr.Signature, Payload: cat}).Encode())
 	for n := uint32(2); n <= packed.count; n++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		buf.Write((&page{Number: n, Signature: hdr.Signature, Payload: packed.pages[n]}).encode())
+		buf.Write((&ese.Page{Number: n, Signature: hdr.Signature, Payload: packed.pages[n]}).Encode())
 		if progress != nil {
 			progress.Update(int64(n), int64(packed.count), "pages")
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 var _ providers.Provider = (*Lab)(nil)
@@ -441,12 +442,12 @@ func (l *Lab) streamLock(dir string) *sync.Mutex {
 	return m
 }
 
-func (l *Lab) stream(sg *dirStoreGroup) (*logStream, error) {
+func (l *Lab) stream(sg *dirStoreGroup) (*ese.Stream, error) {
 	dir, err := l.HostPath(sg.Server, sg.LogFolderPath)
 	if err != nil {
 		return nil, err
 	}
-	return &logStream{dir: dir, prefix: sg.Prefix, sig: sg.Signature, clock: l.now}, nil
+	return &ese.Stream{Dir: dir, Prefix: sg.Prefix, Sig: sg.Signature, Clock: l.now}, nil
 }
 
 func newSignature() uint64 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 const db1 = org.Identity(`MBX01\SG1\DB1`)
@@ -56,7 +57,7 @@ func health(t *testing.T, l *Lab) *org.DatabaseHealth {
 
 func TestMountDismountFlushesTheLog(t *testing.T) {
 	l := newLab(t)
-	if h := health(t, l); !h.FileExists || h.State != org.StateClean || h.Mounted || h.Pages != initialPages {
+	if h := health(t, l); !h.FileExists || h.State != org.StateClean || h.Mounted || h.Pages != ese.InitialPages {
 		t.Fatalf("new database: %+v", h)
 	}
 	apply(t, l, providers.VerbMount, db1)
@@ -110,8 +111,8 @@ func TestMissingLogStopsSoftRecovery(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	l.Crash("MBX01")
 	c, _ := l.database(db1)
-	cur, _ := c.stream.current()
-	if err := os.Remove(c.stream.logPath(cur)); err != nil {
+	cur, _ := c.stream.Current()
+	if err := os.Remove(c.stream.LogPath(cur)); err != nil {
 		t.Fatal(err)
 	}
 	o, _ := l.Read(context.Background())
@@ -133,7 +134,7 @@ func TestCorruptPageIsFoundAndRepaired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.WriteAt([]byte{0xde, 0xad, 0xbe, 0xef}, 3*PageSize+100); err != nil {
+	if _, err := f.WriteAt([]byte{0xde, 0xad, 0xbe, 0xef}, 3*ese.PageSize+100); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

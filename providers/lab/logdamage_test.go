@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // flipByte damages one byte of a log generation, as a failing disk would.
@@ -36,11 +37,11 @@ func TestDamagedLogOfAMountedDatabase(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
 	c, _ := l.database(db1)
-	cur, err := c.stream.current()
+	cur, err := c.stream.Current()
 	if err != nil {
 		t.Fatal(err)
 	}
-	flipByte(t, c.stream.logPath(cur), logHeaderSize+10)
+	flipByte(t, c.stream.LogPath(cur), ese.LogHeaderSize+10)
 
 	o, err := l.Read(context.Background())
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // Item is one message in a mailbox, as a database page holds it.
@@ -51,10 +52,10 @@ type dbView struct {
 // loadView reads every page of e and, if withLog, overlays the logged
 // changes from the header's required generation on. A page failing its
 // checksum stops it: the store would fail on it too (JET -1018).
-func loadView(e *edbFile, s *logStream, withLog bool) (*dbView, error) {
-	v := &dbView{sig: e.hdr.Signature, count: e.hdr.Pages, pages: map[uint32][]byte{}, lsns: map[uint32]uint64{}, changed: map[uint32]bool{}}
-	for n := uint32(1); n <= e.hdr.Pages; n++ {
-		pg, ok, err := e.readPage(n)
+func loadView(e *ese.File, s *ese.Stream, withLog bool) (*dbView, error) {
+	v := &dbView{sig: e.Hdr.Signature, count: e.Hdr.Pages, pages: map[uint32][]byte{}, lsns: map[uint32]uint64{}, changed: map[uint32]bool{}}
+	for n := uint32(1); n <= e.Hdr.Pages; n++ {
+		pg, ok, err := e.ReadPage(n)
 		if err != nil {
 			return nil, err
 		}
@@ -63,14 +64,14 @@ func loadView(e *edbFile, s *logStream, withLog bool) (*dbView, error) {
 		}
 		v.pages[n], v.lsns[n] = pg.Payload, pg.LSN
 	}
-	if withLog && e.hdr.State == org.StateDirty && e.hdr.LogRequired.Low > 0 {
-		err := s.replay(e.hdr.LogRequired.Low, func(r record) error {
+	if withLog && e.Hdr.State == org.StateDirty && e.Hdr.LogRequired.Low > 0 {
+		err := s.Replay(e.Hdr.LogRequired.Low, func(r ese.Record) error {
 			p := r.Payload
-			if len(p) < 13 || p[0] != recPageImage || binary.LittleEndian.Uint64(p[1:]) != v.sig {
+			if len(p) < 13 || p[0] != ese.RecPageImage || binary.LittleEndian.Uint64(p[1:]) != v.sig {
 				return nil
 			}
 			n := binary.LittleEndian.Uint32(p[9:])
-			if n == 0 || r.LSN < e.hdr.AttachLSN || v.lsns[n] >= r.LSN && n <= e.hdr.Pages {
+			if n == 0 || r.LSN < e.Hdr.AttachLSN || v.lsns[n] >= r.LSN && n <= e.Hdr.Pages {
 				return nil
 			}
 			v.pages[n], v.lsns[n] = bytes.Clone(p[13:]), r.LSN
@@ -88,7 +89,7 @@ func loadView(e *edbFile, s *logStream, withLog bool) (*dbView, error) {
 			v.fill = n
 		}
 	}
-	v.cat = &catalog{Identity: e.hdr.Identity}
+	v.cat = &catalog{Identity: e.Hdr.Identity}
 	if b := v.pages[1]; len(b) > 0 {
 		if err := json.Unmarshal(b, v.cat); err != nil {
 			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
@@ -140,11 +141,11 @@ func (v *dbView) deliver(it Item) error {
 		return err
 	}
 	b = append(b, '\n')
-	if len(b) > MaxPayload {
+	if len(b) > ese.MaxPayload {
 		return fmt.Errorf("item %d is %d bytes, more than a page holds", it.ID, len(b))
 	}
 	n := v.fill
-	if n < 2 || len(v.pages[n])+len(b) > MaxPayload {
+	if n < 2 || len(v.pages[n])+len(b) > ese.MaxPayload {
 		n = max(v.fill+1, 2)
 		v.count = max(v.count, n)
 	}
@@ -184,7 +185,7 @@ func (v *dbView) rewrite(keep func(it *Item) bool) int {
 				changed = true
 				line, _ = json.Marshal(it)
 			}
-			if len(out)+len(line)+1 > MaxPayload {
+			if len(out)+len(line)+1 > ese.MaxPayload {
 				spilled = append(spilled, it)
 				changed = true
 				continue
@@ -204,7 +205,7 @@ func (v *dbView) rewrite(keep func(it *Item) bool) int {
 
 // commit writes every changed page to the log as a page image: the pages
 // themselves get them at the next checkpoint.
-func (v *dbView) commit(s *logStream) error {
+func (v *dbView) commit(s *ese.Stream) error {
 	if len(v.changed) == 0 {
 		return nil
 	}
@@ -220,9 +221,9 @@ func (v *dbView) commit(s *logStream) error {
 	slices.Sort(nums)
 	recs := make([][]byte, 0, len(nums))
 	for _, n := range nums {
-		recs = append(recs, pageRecord(v.sig, n, v.pages[n]))
+		recs = append(recs, ese.PageRecord(v.sig, n, v.pages[n]))
 	}
-	_, err = s.append(recs...)
+	_, err = s.Append(recs...)
 	clear(v.changed)
 	return err
 }

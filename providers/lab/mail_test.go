@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 func subjects(in *Inspection, mailbox string) []string {
@@ -123,7 +124,7 @@ func TestLongTrafficCheckpointsAndGrowsTheFile(t *testing.T) {
 	l.Crash("MBX01")
 	apply(t, l, providers.VerbReplayLogs, db1)
 	in := inspect(t, l)
-	if in.Items() != 12000 || in.Pages <= initialPages {
+	if in.Items() != 12000 || in.Pages <= ese.InitialPages {
 		t.Fatalf("after crash and replay: %d items in %d pages, want 12000 in a grown file", in.Items(), in.Pages)
 	}
 }
@@ -136,7 +137,7 @@ func TestRepairLosesExactlyTheItemsAtRisk(t *testing.T) {
 	before := inspect(t, l)
 	path, _ := l.DatabaseFile(db1)
 	f, _ := os.OpenFile(path, os.O_RDWR, 0)
-	f.WriteAt([]byte("XXXX"), 4*PageSize+40)
+	f.WriteAt([]byte("XXXX"), 4*ese.PageSize+40)
 	f.Close()
 	o, _ := l.Read(context.Background())
 	h := o.Databases[0].Health

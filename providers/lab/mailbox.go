@@ -10,6 +10,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 var errNotMounted = errors.New("the database is not mounted: the store can change only a mounted database")
@@ -22,22 +23,22 @@ func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup tim
 	if err != nil {
 		return err
 	}
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
 		return errNotMounted
 	}
 	defer e.Close()
-	if !st.isMounted(id, e.hdr) {
+	if !st.isMounted(id, e.Hdr) {
 		return errNotMounted
 	}
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	v, err := loadView(e, c.stream, true)
 	if err != nil {
 		return err
 	}
-	if err := fn(v, stampTime(max(e.hdr.LastFull, e.hdr.LastIncr))); err != nil {
+	if err := fn(v, stampTime(max(e.Hdr.LastFull, e.Hdr.LastIncr))); err != nil {
 		return err
 	}
 	if err := v.commit(c.stream); err != nil {

@@ -72,8 +72,8 @@ func TestPlantedLinksAreRefused(t *testing.T) {
 		},
 		"log folder": func(l *Lab, victim string) string {
 			c, _ := l.database(db1)
-			os.Rename(c.stream.dir, victim)
-			return c.stream.dir
+			os.Rename(c.stream.Dir, victim)
+			return c.stream.Dir
 		},
 		"store.json": func(l *Lab, victim string) string {
 			p := l.storePath("MBX01")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // placeDatabase copies a database's file from its old place (args
@@ -19,8 +20,8 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if e, err := openEDB(dst.path, false); err == nil {
-		done := strings.EqualFold(e.hdr.Identity, string(dst.db.identity())) && e.hdr.LogStream == dst.sg.Signature
+	if e, err := ese.OpenEDB(dst.path, false); err == nil {
+		done := strings.EqualFold(e.Hdr.Identity, string(dst.db.identity())) && e.Hdr.LogStream == dst.sg.Signature
 		e.Close()
 		if done {
 			return nil // placed already
@@ -34,11 +35,11 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 	if err != nil {
 		return fmt.Errorf("the database to move, %s: %w", step.Args["source"], err)
 	}
-	e, err := openEDB(src.path, false)
+	e, err := ese.OpenEDB(src.path, false)
 	if err != nil {
 		return fmt.Errorf("the file of %s cannot be read: %w", src.db.identity(), err)
 	}
-	clean := e.hdr.State == org.StateClean
+	clean := e.Hdr.State == org.StateClean
 	e.Close()
 	if !clean {
 		return fmt.Errorf("%s is not in clean shutdown: dismount it, or bring it there with soft recovery, before moving it", src.db.identity())
@@ -58,19 +59,19 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 	if _, err := copyVerified(src.path, tmp); err != nil {
 		return err
 	}
-	out, err := openEDB(tmp, true)
+	out, err := ese.OpenEDB(tmp, true)
 	if err != nil {
 		return err
 	}
 	// The file takes its new name in the header and joins the new
 	// storage group's log stream; being clean, it needs none of the old
 	// stream's logs.
-	out.hdr.Identity, out.hdr.LogStream, out.hdr.AttachLSN = string(dst.db.identity()), dst.sg.Signature, 0
-	if err := out.writeHeader(); err != nil {
+	out.Hdr.Identity, out.Hdr.LogStream, out.Hdr.AttachLSN = string(dst.db.identity()), dst.sg.Signature, 0
+	if err := out.WriteHeader(); err != nil {
 		out.Close()
 		return err
 	}
-	if err := out.f.Sync(); err != nil {
+	if err := out.Handle.Sync(); err != nil {
 		out.Close()
 		return err
 	}

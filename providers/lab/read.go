@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // Read inspects the lab: the directory for configuration, the disks for
@@ -78,7 +79,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	// A link planted where the lab keeps its files is refused by name,
 	// never read as damage to recover from.
 	links := &linkNotes{}
-	catalogs := make([]map[uint64]record, len(d.StorageGroups))
+	catalogs := make([]map[uint64]ese.Record, len(d.StorageGroups))
 	sgIndex := map[string]int{}
 	for i, sg := range d.StorageGroups {
 		sgIndex[org.Identity(sg.Server).Join(sg.Name).Key()] = i
@@ -101,7 +102,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		jobs = append(jobs, func() {
 			if s, err := l.stream(sg); err == nil {
 				var ierr error
-				live.Health, catalogs[i], ierr = s.inspect()
+				live.Health, catalogs[i], ierr = s.Inspect()
 				links.note(ierr)
 			} else {
 				links.note(err)
@@ -136,7 +137,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		sg := d.storageGroup(org.Identity(db.StorageGroup))
 		st := stores[org.Identity(live.Server()).Key()]
 		cur := newest[org.Identity(db.StorageGroup).Key()]
-		var logged map[uint64]record
+		var logged map[uint64]ese.Record
 		if j, ok := sgIndex[org.Identity(db.StorageGroup).Key()]; ok {
 			logged = catalogs[j]
 		}
@@ -200,7 +201,7 @@ func liveDatabase(db *dirDatabase) *org.Database {
 // inspectDatabase reads a database's header and verifies every page, as
 // eseutil /mh and /k would. A database counts as mounted only if the store
 // attached this very file and its header says it is attached.
-func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, newestLog uint32, logged map[uint64]record) (*org.DatabaseHealth, *catalog) {
+func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, newestLog uint32, logged map[uint64]ese.Record) (*org.DatabaseHealth, *catalog) {
 	h := &org.DatabaseHealth{}
 	server := strings.SplitN(db.StorageGroup, `\`, 2)[0]
 	path, err := l.HostPath(server, db.EdbFilePath)
@@ -216,7 +217,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 		return h, nil
 	}
 	h.Size = org.Size(fi.Size())
-	e, err := openEDB(path, false) // the header alone, as eseutil /mh reads it
+	e, err := ese.OpenEDB(path, false) // the header alone, as eseutil /mh reads it
 	if err != nil {
 		// An unreadable header makes the whole file unusable: report
 		// page 0 as failing, as eseutil reports a damaged header.
@@ -224,7 +225,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 		return h, nil
 	}
 	defer e.Close()
-	hdr := e.hdr
+	hdr := e.Hdr
 	if !strings.EqualFold(hdr.Identity, string(db.identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
 		h.BadPages = []uint32{0} // another database's file stands at this path
 		h.Foreign = hdr.Identity
@@ -242,7 +243,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 			h.LogRequired.High = newestLog
 		}
 	}
-	h.BadPages, _ = e.scan()
+	h.BadPages, _ = e.Scan()
 	h.ItemsAtRisk = itemsAtRisk(e, h.BadPages)
 	h.Restore = pendingRestore(path, db.Name, hdr.Signature)
 	h.LastFull = stampTime(hdr.LastFull)
@@ -293,15 +294,15 @@ func (l *Lab) disksDir(server string) string {
 // storeCatalog is a mailbox database's catalog as its store sees it: the
 // page, or the newer logged image of it for a database in dirty shutdown
 // (mounted, or crashed with the change awaiting soft recovery).
-func storeCatalog(e *edbFile, logged record, _ bool) *catalog {
-	if e.hdr.Kind != org.MailboxDB || len(e.hdr.Identity) == 0 {
+func storeCatalog(e *ese.File, logged ese.Record, _ bool) *catalog {
+	if e.Hdr.Kind != org.MailboxDB || len(e.Hdr.Identity) == 0 {
 		return nil
 	}
 	cat, err := readCatalog(e)
 	if err != nil {
 		return nil
 	}
-	if e.hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.hdr.AttachLSN {
+	if e.Hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.Hdr.AttachLSN {
 		var newer catalog
 		if json.Unmarshal(logged.Payload[13:], &newer) == nil {
 			cat = &newer
@@ -380,9 +381,9 @@ func (l *Lab) liveRecoveryGroups(d *directory, stores map[string]*store) []*org.
 			if err != nil {
 				continue
 			}
-			if e, err := openEDB(path, false); err == nil {
-				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.hdr.State, stampTime(e.hdr.Created)
-				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.identity(), e.hdr)
+			if e, err := ese.OpenEDB(path, false); err == nil {
+				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.Hdr.State, stampTime(e.Hdr.Created)
+				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.identity(), e.Hdr)
 				e.Close()
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // liveQueues inspects the queue database of every Hub and Edge Transport
@@ -43,7 +44,7 @@ func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 			continue // no transport service: never installed by this lab
 		}
 		live.Path, live.LoggingPath = q.svc.QueuePath, q.svc.LoggingPath
-		if err := disk.RefuseLinks(q.path, q.stream.chkPath()); err != nil {
+		if err := disk.RefuseLinks(q.path, q.stream.ChkPath()); err != nil {
 			return nil, err
 		}
 		if err := l.inspectQueue(q, live.Health); err != nil {
@@ -58,11 +59,11 @@ func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
 func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
 	h.OwnAside, h.DrainingFrom, h.MovingTo = q.svc.OwnAside != "", q.svc.DrainingFrom, q.svc.MovingTo
-	mu := l.streamLock(q.stream.dir)
+	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	var ierr error
-	if h.Logs, _, ierr = q.stream.inspect(); ierr != nil {
+	if h.Logs, _, ierr = q.stream.Inspect(); ierr != nil {
 		return ierr // a link where a trn log or the checkpoint should be
 	}
 	fi, err := os.Stat(q.path)
@@ -70,27 +71,27 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 		return nil
 	}
 	h.FileExists, h.Size = true, org.Size(fi.Size())
-	e, err := openEDB(q.path, false)
+	e, err := ese.OpenEDB(q.path, false)
 	if err != nil {
 		h.BadPages = []uint32{0}
 		return nil
 	}
 	defer e.Close()
-	h.State, h.Pages = e.hdr.State, int(e.hdr.Pages)
-	if e.hdr.State == org.StateDirty {
-		h.LogRequired = e.hdr.LogRequired
+	h.State, h.Pages = e.Hdr.State, int(e.Hdr.Pages)
+	if e.Hdr.State == org.StateDirty {
+		h.LogRequired = e.Hdr.LogRequired
 		h.LogRequired.High = max(h.LogRequired.High, h.Logs.OnDisk.High)
 		for _, g := range h.Logs.Missing {
 			h.LogRequired.High = max(h.LogRequired.High, g) // a generation started, now gone
 		}
 	}
-	h.BadPages, _ = e.scan()
+	h.BadPages, _ = e.Scan()
 	h.MessagesAtRisk = itemsAtRisk(e, h.BadPages)
 	if len(h.BadPages) > 0 {
 		return nil
 	}
 	// A running or crashed database's latest changes are in its logs.
-	v, err := loadView(e, q.stream, e.hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
+	v, err := loadView(e, q.stream, e.Hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
 	if err != nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // repair is eseutil /p: every page that fails its checksum is replaced by
@@ -39,8 +40,8 @@ func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.P
 	if err != nil {
 		return err
 	}
-	e := &edbFile{f: f, hdr: hdr}
-	bad, err := e.scan()
+	e := &ese.File{Handle: f, Hdr: hdr}
+	bad, err := e.Scan()
 	if err != nil {
 		return err
 	}
@@ -68,9 +69,9 @@ func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.P
 		if progress != nil {
 			progress.Update(int64(n), int64(hdr.Pages), "pages")
 		}
-		pg := &page{Number: n, Signature: newSig}
+		pg := &ese.Page{Number: n, Signature: newSig}
 		if !isBad[n] {
-			old, ok, err := e.readPage(n)
+			old, ok, err := e.ReadPage(n)
 			if err != nil {
 				return err
 			}
@@ -78,14 +79,14 @@ func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.P
 				pg.Payload = old.Payload
 			}
 		}
-		if err := e.writePage(pg); err != nil {
+		if err := e.WritePage(pg); err != nil {
 			return err
 		}
 	}
 	hdr.Signature = newSig
 	hdr.State, hdr.LogRequired = org.StateClean, org.LogRange{}
 	hdr.RepairCount++
-	if err := e.writeHeader(); err != nil {
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
 	return f.Sync()
@@ -93,10 +94,10 @@ func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.P
 
 // repairHeader reads the header, or rebuilds it from the directory and the
 // pages when it is damaged; pages is non-nil when it was rebuilt.
-func repairHeader(f *os.File, c *edbTarget) (*edbHeader, []byte, error) {
-	p := make([]byte, PageSize)
+func repairHeader(f *os.File, c *edbTarget) (*ese.Header, []byte, error) {
+	p := make([]byte, ese.PageSize)
 	if _, err := io.ReadFull(f, p); err == nil {
-		if hdr, err := decodeHeader(p); err == nil && hdr.LogStream == c.stream.sig {
+		if hdr, err := ese.DecodeHeader(p); err == nil && hdr.LogStream == c.stream.Sig {
 			return hdr, nil, nil
 		}
 	}
@@ -104,15 +105,15 @@ func repairHeader(f *os.File, c *edbTarget) (*edbHeader, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	n := st.Size()/PageSize - 1
+	n := st.Size()/ese.PageSize - 1
 	if n < 1 {
 		return nil, nil, fmt.Errorf("%s is too short to hold a database (%d bytes): restore it from a backup", c.winPath, st.Size())
 	}
 	// The signature the most pages carry is the database's.
 	count := map[uint64]int{}
-	buf := make([]byte, PageSize)
+	buf := make([]byte, ese.PageSize)
 	for i := int64(1); i <= n; i++ {
-		if _, err := f.ReadAt(buf, i*PageSize); err == nil {
+		if _, err := f.ReadAt(buf, i*ese.PageSize); err == nil {
 			count[binary.LittleEndian.Uint64(buf[8:])]++
 		}
 	}
@@ -122,6 +123,6 @@ func repairHeader(f *os.File, c *edbTarget) (*edbHeader, []byte, error) {
 			sig = s
 		}
 	}
-	hdr := &edbHeader{State: org.StateDirty, Kind: c.kind, Signature: sig, Pages: uint32(n), LogStream: c.stream.sig, Identity: c.identity}
+	hdr := &ese.Header{State: org.StateDirty, Kind: c.kind, Signature: sig, Pages: uint32(n), LogStream: c.stream.Sig, Identity: c.identity}
 	return hdr, p, nil
 }

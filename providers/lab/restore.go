@@ -17,6 +17,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // live turns a manifest into the catalog fact the planner reads.
@@ -81,8 +82,8 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		return 0, err
 	}
 	if mk, err := readMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
-		if e, err := openEDB(c.path, false); err == nil {
-			same := e.hdr.Signature == mk.Signature
+		if e, err := ese.OpenEDB(c.path, false); err == nil {
+			same := e.Hdr.Signature == mk.Signature
 			e.Close()
 			if same {
 				return copied, nil // restored already
@@ -174,25 +175,25 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	}
 	// The restored copy is made to need recovery from the oldest
 	// generation it lacks, as restore.env makes it.
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
 		return copied, err
 	}
 	defer e.Close()
-	if e.hdr.State != org.StateDirty || e.hdr.LogRequired.Low == 0 {
-		e.hdr.LogRequired.Low = chain[0].Covers + 1
+	if e.Hdr.State != org.StateDirty || e.Hdr.LogRequired.Low == 0 {
+		e.Hdr.LogRequired.Low = chain[0].Covers + 1
 	}
-	e.hdr.State = org.StateDirty
+	e.Hdr.State = org.StateDirty
 	// The copy takes this database's name and storage group (the same for
 	// a restore in place; the recovery database's for an RSG).
-	e.hdr.Identity, e.hdr.LogStream = string(c.db.identity()), c.sg.Signature
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.Identity, e.Hdr.LogStream = string(c.db.identity()), c.sg.Signature
+	if err := e.WriteHeader(); err != nil {
 		return copied, err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		return copied, err
 	}
-	logDir := c.stream.dir
+	logDir := c.stream.Dir
 	l.viewDirectory(func(d *directory) error {
 		if sg := d.storageGroup(org.Identity(chain[0].StorageGroup)); sg != nil {
 			if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
@@ -201,7 +202,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		}
 		return nil
 	})
-	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
+	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.Hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
 	return copied, disk.WriteAtomic(markerPath, b)
 }
 
@@ -335,8 +336,8 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		// Done already (restore.env is removed when hard recovery ends),
 		// if the file is consistent; else there is nothing to recover it
 		// from.
-		if e, oerr := openEDB(c.path, false); oerr == nil {
-			clean := e.hdr.State == org.StateClean
+		if e, oerr := ese.OpenEDB(c.path, false); oerr == nil {
+			clean := e.Hdr.State == org.StateClean
 			e.Close()
 			if clean {
 				return replayed, nil
@@ -344,7 +345,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		}
 		return replayed, fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")
 	}
-	e, err := openEDB(c.path, true)
+	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
 		return replayed, err
 	}
@@ -352,32 +353,32 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	if mk.Completed {
 		return replayed, nil
 	}
-	if mk.Signature != 0 && e.hdr.State == org.StateClean {
+	if mk.Signature != 0 && e.Hdr.State == org.StateClean {
 		// Recovered, and cut short before restore.env was removed.
 		return replayed, finishRestore(markerPath, logsDir)
 	}
-	if mk.Signature == 0 || mk.Signature != e.hdr.Signature {
+	if mk.Signature == 0 || mk.Signature != e.Hdr.Signature {
 		return replayed, fmt.Errorf("the restore of %s did not finish: restore the backup again before hard recovery", strings.Join(mk.Sets, ", "))
 	}
-	restored := &logStream{dir: logsDir, prefix: mk.LogPrefix, sig: mk.LogSignature}
-	liveLogs := &logStream{dir: mk.LogDir, prefix: mk.LogPrefix, sig: mk.LogSignature}
-	if restored.prefix == "" || mk.LogDir == "" {
-		restored.prefix, restored.sig, liveLogs = c.stream.prefix, c.stream.sig, c.stream
+	restored := &ese.Stream{Dir: logsDir, Prefix: mk.LogPrefix, Sig: mk.LogSignature}
+	liveLogs := &ese.Stream{Dir: mk.LogDir, Prefix: mk.LogPrefix, Sig: mk.LogSignature}
+	if restored.Prefix == "" || mk.LogDir == "" {
+		restored.Prefix, restored.Sig, liveLogs = c.stream.Prefix, c.stream.Sig, c.stream
 	}
 	rollForward := step.Args["roll_forward"] != "false"
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	for gen := e.hdr.LogRequired.Low; ; gen++ {
+	for gen := e.Hdr.LogRequired.Low; ; gen++ {
 		if err := ctx.Err(); err != nil {
 			return replayed, err
 		}
 		if gen > mk.Covers && !rollForward {
 			break
 		}
-		recs, _, err := restored.readGeneration(gen)
+		recs, _, err := restored.ReadGeneration(gen)
 		if errors.Is(err, os.ErrNotExist) {
-			recs, _, err = liveLogs.readGeneration(gen)
+			recs, _, err = liveLogs.ReadGeneration(gen)
 		}
 		if err != nil {
 			if gen <= mk.Covers {
@@ -386,18 +387,18 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 			break // the roll-forward ends at the first generation missing or damaged
 		}
 		if progress != nil {
-			progress.Update(int64(gen-e.hdr.LogRequired.Low+1), 0, "logs")
+			progress.Update(int64(gen-e.Hdr.LogRequired.Low+1), 0, "logs")
 		}
 		if err := applyRecords(e, recs); err != nil {
 			return replayed, err
 		}
 		replayed++
 	}
-	e.hdr.State, e.hdr.LogRequired = org.StateClean, org.LogRange{}
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
+	if err := e.WriteHeader(); err != nil {
 		return replayed, err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		return replayed, err
 	}
 	return replayed, finishRestore(markerPath, logsDir)
@@ -420,7 +421,7 @@ func finishRestore(markerPath, logsDir string) error {
 
 // applyRecords writes a generation's page images of e's database where
 // the page is older than the record.
-func applyRecords(e *edbFile, recs []record) error {
+func applyRecords(e *ese.File, recs []ese.Record) error {
 	for _, r := range recs {
 		if _, err := applyRecord(e, r); err != nil {
 			return err

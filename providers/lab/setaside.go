@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // setAsideLogs moves a storage group's damaged current generations (from
@@ -51,15 +52,15 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	mu := l.streamLock(s.dir)
+	mu := l.streamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	gens, err := s.generations()
+	gens, err := s.Generations()
 	if err != nil {
 		return err
 	}
 	if len(gens) > 0 && gens[len(gens)-1] > from {
-		if _, _, err := s.readGeneration(gens[len(gens)-1]); err == nil {
+		if _, _, err := s.ReadGeneration(gens[len(gens)-1]); err == nil {
 			return nil // set aside already: a new generation is current
 		}
 	}
@@ -67,41 +68,41 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 	newest := from - 1
 	for _, g := range gens {
 		if g >= from {
-			move = append(move, s.logPath(g))
+			move = append(move, s.LogPath(g))
 			newest = max(newest, g)
 		}
 	}
 	if len(move) > 0 {
-		if err := moveFiles(move, filepath.Join(s.dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
+		if err := moveFiles(move, filepath.Join(s.Dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
 			return err
 		}
 	}
-	if _, chkNewest, err := s.readChk(); err == nil {
+	if _, chkNewest, err := s.ReadChk(); err == nil {
 		newest = max(newest, chkNewest)
 	}
 	next := newest + 1
-	if err := s.newGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
+	if err := s.NewGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
-	return s.setCheckpoint(next)
+	return s.SetCheckpoint(next)
 }
 
 // setAsideGenerations moves every generation of a stream into dir and
 // starts the one after the newest the stream has known, with the
 // checkpoint on it: the numbering goes on, so no new record can sort
 // before an old one.
-func setAsideGenerations(s *logStream, dir string) error {
-	gens, err := s.generations()
+func setAsideGenerations(s *ese.Stream, dir string) error {
+	gens, err := s.Generations()
 	if err != nil {
 		return err
 	}
 	newest := uint32(0)
 	var move []string
 	for _, g := range gens {
-		move = append(move, s.logPath(g))
+		move = append(move, s.LogPath(g))
 		newest = max(newest, g)
 	}
-	if _, chkNewest, err := s.readChk(); err == nil {
+	if _, chkNewest, err := s.ReadChk(); err == nil {
 		newest = max(newest, chkNewest)
 	}
 	if len(move) > 0 {
@@ -112,8 +113,8 @@ func setAsideGenerations(s *logStream, dir string) error {
 	if newest == 0 {
 		return nil // nothing was ever logged: the service starts the stream
 	}
-	if err := s.newGeneration(newest + 1); err != nil && !errors.Is(err, os.ErrExist) {
+	if err := s.NewGeneration(newest + 1); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
-	return s.setCheckpoint(newest + 1)
+	return s.SetCheckpoint(newest + 1)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // store is a server's Information Store service: which databases it has
@@ -82,14 +83,14 @@ func mountKey(id org.Identity) string { return id.Key() }
 
 // isMounted is the one rule for "mounted": the store attached this very
 // file (its signature) and the file's header says it is attached.
-func (s *store) isMounted(id org.Identity, hdr *edbHeader) bool {
+func (s *store) isMounted(id org.Identity, hdr *ese.Header) bool {
 	return s != nil && s.Mounted[mountKey(id)] == hdr.Signature && hdr.State == org.StateDirty &&
 		hdr.LogRequired.Low >= s.Flushed[mountKey(id)]
 }
 
 // attached records what the store attached: the file's signature and
 // the generation its header is brought up to.
-func (s *store) attached(id org.Identity, hdr *edbHeader) {
+func (s *store) attached(id org.Identity, hdr *ese.Header) {
 	s.Mounted[mountKey(id)] = hdr.Signature
 	if s.Flushed == nil {
 		s.Flushed = map[string]uint32{}
@@ -109,12 +110,12 @@ func (l *Lab) mounted(c *dbContext) bool {
 	if err != nil {
 		return false
 	}
-	e, err := openEDB(c.path, false)
+	e, err := ese.OpenEDB(c.path, false)
 	if err != nil {
 		return false
 	}
 	defer e.Close()
 	// A file whose restore is not recovered cannot be attached, whatever
 	// signature it carries.
-	return st.isMounted(c.db.identity(), e.hdr) && pendingRestore(c.path, c.db.Name, e.hdr.Signature) == nil
+	return st.isMounted(c.db.identity(), e.Hdr) && pendingRestore(c.path, c.db.Name, e.Hdr.Signature) == nil
 }

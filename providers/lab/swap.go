@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // swapRecord is what a dial-tone swap writes beside the production file
@@ -97,18 +98,18 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 		return err
 	}
 	for _, c := range []*dbContext{prod, rec} {
-		e, err := openEDB(c.path, true)
+		e, err := ese.OpenEDB(c.path, true)
 		if err != nil {
 			return err
 		}
-		if e.hdr.State != org.StateClean {
+		if e.Hdr.State != org.StateClean {
 			e.Close()
 			return fmt.Errorf("%s is not in clean shutdown after the swap", c.db.identity())
 		}
-		e.hdr.Identity, e.hdr.LogStream, e.hdr.AttachLSN = string(c.db.identity()), c.sg.Signature, 0
-		err = e.writeHeader()
+		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.db.identity()), c.sg.Signature, 0
+		err = e.WriteHeader()
 		if err == nil {
-			err = e.f.Sync()
+			err = e.Handle.Sync()
 		}
 		e.Close()
 		if err != nil {
@@ -126,15 +127,15 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 // beginSwap checks both files are ready to swap and records the swap.
 func (l *Lab) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, error) {
 	sig := func(c *dbContext, what string) (uint64, error) {
-		e, err := openEDB(c.path, false)
+		e, err := ese.OpenEDB(c.path, false)
 		if err != nil {
 			return 0, fmt.Errorf("%s (%s) cannot be swapped: %w", c.db.identity(), what, err)
 		}
 		defer e.Close()
-		if e.hdr.State != org.StateClean {
+		if e.Hdr.State != org.StateClean {
 			return 0, fmt.Errorf("%s (%s) is not in clean shutdown: it cannot be swapped", c.db.identity(), what)
 		}
-		return e.hdr.Signature, nil
+		return e.Hdr.Signature, nil
 	}
 	dialTone, err := sig(prod, "the dial-tone database")
 	if err != nil {
@@ -184,10 +185,10 @@ func finishRenames(prodPath, recPath, tmp, record string, r *swapRecord) error {
 // signatureAt is the database signature of the file at path; 0 when
 // there is none, or none readable.
 func signatureAt(path string) uint64 {
-	e, err := openEDB(path, false)
+	e, err := ese.OpenEDB(path, false)
 	if err != nil {
 		return 0
 	}
 	defer e.Close()
-	return e.hdr.Signature
+	return e.Hdr.Signature
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // TestSwapFinishesFromAnyRename puts the restored (R) and dial-tone (D)
@@ -32,7 +34,7 @@ func TestSwapFinishesFromAnyRename(t *testing.T) {
 			os.MkdirAll(filepath.Dir(rec), 0o755)
 			for path, sig := range map[string]uint64{prod: tc.prod, rec: tc.rec, tmp: tc.tm} {
 				if sig != 0 {
-					if err := createEDB(path, &edbHeader{Signature: sig}); err != nil {
+					if err := ese.CreateEDB(path, &ese.Header{Signature: sig}); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // checkpointDepth is how many log generations a mounted database may run
@@ -156,22 +157,22 @@ func MailboxName(database string, i int) string {
 
 // checkpointIfDeep writes a mounted database's logged changes to its
 // pages once the log has run checkpointDepth generations ahead.
-func (l *Lab) checkpointIfDeep(c *dbContext, e *edbFile) error {
-	cur, err := c.stream.current()
-	if err != nil || cur-e.hdr.LogRequired.Low < checkpointDepth {
+func (l *Lab) checkpointIfDeep(c *dbContext, e *ese.File) error {
+	cur, err := c.stream.Current()
+	if err != nil || cur-e.Hdr.LogRequired.Low < checkpointDepth {
 		return err
 	}
 	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
 		return err
 	}
-	e.hdr.LogRequired = org.LogRange{Low: cur, High: cur}
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.LogRequired = org.LogRange{Low: cur, High: cur}
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store) { s.attached(c.db.identity(), e.hdr) }); err != nil {
+	if err := l.updateStore(c.server, func(s *store) { s.attached(c.db.identity(), e.Hdr) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // sendState is what numbering a burst's messages needs, read once per
@@ -141,10 +142,10 @@ func (l *Lab) acceptingHub(server string) (hub, why string) {
 
 // itemCounts counts a database's items per mailbox, mounted or not.
 func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
-	mu := l.streamLock(c.stream.dir)
+	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := openEDB(c.path, false)
+	e, err := ese.OpenEDB(c.path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -186,10 +187,10 @@ func (l *Lab) queuedMessages(server string) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	mu := l.streamLock(q.stream.dir)
+	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := openEDB(q.path, false)
+	e, err := ese.OpenEDB(q.path, false)
 	if err != nil {
 		return nil, err
 	}

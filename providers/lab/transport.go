@@ -12,6 +12,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // A Hub or Edge Transport server keeps its queues in one ESE database,
@@ -131,7 +132,7 @@ type queueContext struct {
 	svc     *transportService
 	winPath string // QueueDatabasePath\mail.que
 	path    string
-	stream  *logStream
+	stream  *ese.Stream
 }
 
 func (q *queueContext) target() *edbTarget {
@@ -175,8 +176,8 @@ func (l *Lab) queue(server string) (*queueContext, error) {
 			return nil, err
 		}
 	}
-	q.stream = &logStream{dir: dir, prefix: queuePrefix, clock: l.now}
-	q.stream.sig = streamSignature(q.path, q.stream)
+	q.stream = &ese.Stream{Dir: dir, Prefix: queuePrefix, Clock: l.now}
+	q.stream.Sig = streamSignature(q.path, q.stream)
 	return q, nil
 }
 
@@ -203,12 +204,12 @@ func (l *Lab) movingPaths(server string, svc *transportService, edb, logDir stri
 
 // streamSignature is the signature of the log stream a database file
 // belongs to, from its header, or else from the checkpoint file.
-func streamSignature(path string, s *logStream) uint64 {
-	if e, err := openEDB(path, false); err == nil {
+func streamSignature(path string, s *ese.Stream) uint64 {
+	if e, err := ese.OpenEDB(path, false); err == nil {
 		defer e.Close()
-		return e.hdr.LogStream
+		return e.Hdr.LogStream
 	}
-	if b, err := os.ReadFile(s.chkPath()); err == nil && len(b) == 32 {
+	if b, err := os.ReadFile(s.ChkPath()); err == nil && len(b) == 32 {
 		return binary.LittleEndian.Uint64(b[16:])
 	}
 	return 0
@@ -218,20 +219,20 @@ func streamSignature(path string, s *logStream) uint64 {
 // MSExchangeTransport does when it starts and finds none. Log files left
 // in the folder from an earlier database are set aside first.
 func (l *Lab) createQueueDatabase(q *queueContext) error {
-	if gens, err := q.stream.generations(); err == nil && len(gens) > 0 {
+	if gens, err := q.stream.Generations(); err == nil && len(gens) > 0 {
 		if err := setAsideStream(q.stream, l.now()); err != nil {
 			return err
 		}
-	} else if _, err := os.Stat(q.stream.chkPath()); err == nil {
-		if _, err := moveAside(q.stream.chkPath(), l.now()); err != nil {
+	} else if _, err := os.Stat(q.stream.ChkPath()); err == nil {
+		if _, err := moveAside(q.stream.ChkPath(), l.now()); err != nil {
 			return err
 		}
 	}
-	q.stream.sig = newSignature()
-	if err := q.stream.create(); err != nil {
+	q.stream.Sig = newSignature()
+	if err := q.stream.Create(); err != nil {
 		return err
 	}
-	hdr := &edbHeader{Kind: kindQueue, Signature: newSignature(), LogStream: q.stream.sig,
+	hdr := &ese.Header{Kind: kindQueue, Signature: newSignature(), LogStream: q.stream.Sig,
 		Created: l.now().UnixNano(), Identity: queueIdentity(q.server)}
 	// Written aside and renamed in whole: a kill mid-write must leave no
 	// mail.que (the next start makes one), never a torn one, which would
@@ -241,7 +242,7 @@ func (l *Lab) createQueueDatabase(q *queueContext) error {
 	}
 	tmp := q.path + ".exdr-creating"
 	os.Remove(tmp) // what a killed create left
-	if err := createEDB(tmp, hdr); err != nil {
+	if err := ese.CreateEDB(tmp, hdr); err != nil {
 		return err
 	}
 	if testHookQueueCreated != nil {
@@ -256,21 +257,21 @@ var testHookQueueCreated func(path string)
 
 // setAsideStream moves a log stream's generations and checkpoint into one
 // exdr-aside folder.
-func setAsideStream(s *logStream, now time.Time) error {
-	gens, err := s.generations()
+func setAsideStream(s *ese.Stream, now time.Time) error {
+	gens, err := s.Generations()
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(s.dir, "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
+	dir := filepath.Join(s.Dir, "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
 	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	paths := []string{s.chkPath()}
+	paths := []string{s.ChkPath()}
 	for _, g := range gens {
-		paths = append(paths, s.logPath(g))
+		paths = append(paths, s.LogPath(g))
 	}
 	for _, p := range paths {
 		if err := os.Rename(p, filepath.Join(dir, filepath.Base(p))); err != nil && !errors.Is(err, os.ErrNotExist) {

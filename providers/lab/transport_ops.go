@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // applyQueue carries out a step on a server's queue database. Every file
@@ -69,7 +70,7 @@ func (l *Lab) offlineQueue(server string, fn func(q *queueContext) error) error 
 	if q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is running on %s: stop it before working on %s", q.server, q.winPath)
 	}
-	mu := l.streamLock(q.stream.dir)
+	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	return fn(q)
@@ -78,12 +79,12 @@ func (l *Lab) offlineQueue(server string, fn func(q *queueContext) error) error 
 // recoverQueue is soft recovery (eseutil /r trn): the trn logs replayed
 // into mail.que, which turns clean. A missing log stops it.
 func (l *Lab) recoverQueue(q *queueContext) error {
-	e, err := openEDB(q.path, true)
+	e, err := ese.OpenEDB(q.path, true)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", q.winPath, err)
 	}
 	defer e.Close()
-	if e.hdr.State == org.StateClean {
+	if e.Hdr.State == org.StateClean {
 		return nil
 	}
 	if err := l.flushQueue(q, e, org.StateClean); err != nil {
@@ -95,10 +96,10 @@ func (l *Lab) recoverQueue(q *queueContext) error {
 // queueFiles are the files of a queue database: mail.que, then trn.chk
 // and the trn generations.
 func queueFiles(q *queueContext) []string {
-	files := []string{q.path, q.stream.chkPath()}
-	if gens, err := q.stream.generations(); err == nil {
+	files := []string{q.path, q.stream.ChkPath()}
+	if gens, err := q.stream.Generations(); err == nil {
 		for _, g := range gens {
-			files = append(files, q.stream.logPath(g))
+			files = append(files, q.stream.LogPath(g))
 		}
 	}
 	return files
@@ -198,17 +199,17 @@ func (l *Lab) finishMove(server string, svc *transportService) error {
 	if err != nil {
 		return err
 	}
-	old := &logStream{dir: oldLogs, prefix: queuePrefix, clock: l.now}
-	gens, err := old.generations()
+	old := &ese.Stream{Dir: oldLogs, Prefix: queuePrefix, Clock: l.now}
+	gens, err := old.Generations()
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	type rename struct{ from, toDir string }
 	renames := []rename{{filepath.Join(oldDB, queueFile), newDB}}
 	for _, g := range gens {
-		renames = append(renames, rename{old.logPath(g), newLogs})
+		renames = append(renames, rename{old.LogPath(g), newLogs})
 	}
-	renames = append(renames, rename{old.chkPath(), newLogs})
+	renames = append(renames, rename{old.ChkPath(), newLogs})
 	for _, r := range renames {
 		moved, err := moveOne(r.from, r.toDir)
 		if err != nil {
@@ -294,14 +295,14 @@ func (l *Lab) importQueue(target, source string) error {
 	if err := l.saveTransport(t.server, t.svc); err != nil {
 		return err
 	}
-	logDir := t.stream.dir
+	logDir := t.stream.Dir
 	if err := moveFiles([]string{src.path}, filepath.Dir(t.path)); err != nil {
 		return err
 	}
 	if err := moveFiles(queueFiles(src)[2:], logDir); err != nil {
 		return err
 	}
-	if err := moveFiles([]string{src.stream.chkPath()}, logDir); err != nil {
+	if err := moveFiles([]string{src.stream.ChkPath()}, logDir); err != nil {
 		return err
 	}
 	if t, err = l.queue(target); err != nil {
@@ -408,7 +409,7 @@ func (l *Lab) restoreOwnQueue(target string) error {
 		return fmt.Errorf("its own queue database, set aside in %s: %w", own, err)
 	}
 	for _, e := range entries {
-		dst := t.stream.dir
+		dst := t.stream.Dir
 		if e.Name() == queueFile {
 			dst = filepath.Dir(t.path)
 		}

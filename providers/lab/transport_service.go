@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // startTransport starts MSExchangeTransport: it attaches mail.que,
@@ -43,41 +44,41 @@ func (l *Lab) startTransport(server string) error {
 }
 
 func (l *Lab) attachQueue(q *queueContext) error {
-	mu := l.streamLock(q.stream.dir)
+	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := openEDB(q.path, true)
+	e, err := ese.OpenEDB(q.path, true)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := l.createQueueDatabase(q); err != nil {
 			return fmt.Errorf("create %s: %w", q.winPath, err)
 		}
-		e, err = openEDB(q.path, true)
+		e, err = ese.OpenEDB(q.path, true)
 	}
 	if err != nil {
 		return fmt.Errorf("%s cannot be attached: %w: repair it (eseutil /p) or set it aside", q.winPath, err)
 	}
 	defer e.Close()
-	if q.svc.Running && e.hdr.State == org.StateDirty {
+	if q.svc.Running && e.Hdr.State == org.StateDirty {
 		return nil // running already
 	}
-	if e.hdr.State == org.StateDirty {
-		return fmt.Errorf("%s is in dirty shutdown (trn logs %d and later required): run soft recovery (eseutil /r trn) first", q.winPath, e.hdr.LogRequired.Low)
+	if e.Hdr.State == org.StateDirty {
+		return fmt.Errorf("%s is in dirty shutdown (trn logs %d and later required): run soft recovery (eseutil /r trn) first", q.winPath, e.Hdr.LogRequired.Low)
 	}
-	if bad, err := e.scan(); err != nil {
+	if bad, err := e.Scan(); err != nil {
 		return err
 	} else if len(bad) > 0 {
 		return fmt.Errorf("%s: %d pages fail their checksums (JET -1018, first page %d): repair it (eseutil /p) first", q.winPath, len(bad), bad[0])
 	}
-	cur, err := q.stream.ensureCurrent()
+	cur, err := q.stream.EnsureCurrent()
 	if err != nil {
 		return err
 	}
-	_, end, err := q.stream.readGeneration(cur)
+	_, end, err := q.stream.ReadGeneration(cur)
 	if err != nil {
 		return err
 	}
-	e.hdr.State, e.hdr.LogRequired, e.hdr.AttachLSN = org.StateDirty, org.LogRange{Low: cur, High: cur}, lsn(cur, end)
-	if err := e.writeHeader(); err != nil {
+	e.Hdr.State, e.Hdr.LogRequired, e.Hdr.AttachLSN = org.StateDirty, org.LogRange{Low: cur, High: cur}, ese.MakeLSN(cur, end)
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
 	q.svc.Running = true
@@ -95,13 +96,13 @@ func (l *Lab) stopTransport(server string) error {
 	if !q.svc.Running {
 		return nil
 	}
-	mu := l.streamLock(q.stream.dir)
+	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	if e, err := openEDB(q.path, true); err == nil {
+	if e, err := ese.OpenEDB(q.path, true); err == nil {
 		err := l.flushQueue(q, e, org.StateClean)
 		e.Close()
-		if err != nil && !errors.Is(err, errCorruptLog) && !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "is missing") {
+		if err != nil && !errors.Is(err, ese.ErrCorruptLog) && !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "is missing") {
 			return err
 		}
 		// A trn generation it needs cannot be read: the service stops
@@ -115,34 +116,34 @@ func (l *Lab) stopTransport(server string) error {
 // flushQueue writes the logged changes into mail.que, sets its state and
 // moves the checkpoint to the current generation, deleting the older ones
 // (the queue database always logs circularly).
-func (l *Lab) flushQueue(q *queueContext, e *edbFile, state org.ShutdownState) error {
+func (l *Lab) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) error {
 	if _, err := replayInto(context.Background(), e, q.stream, nil); err != nil {
 		return err
 	}
-	cur, err := q.stream.current()
+	cur, err := q.stream.Current()
 	if err != nil {
 		return err
 	}
-	e.hdr.State, e.hdr.LogRequired = state, org.LogRange{}
+	e.Hdr.State, e.Hdr.LogRequired = state, org.LogRange{}
 	if state == org.StateDirty {
-		e.hdr.LogRequired = org.LogRange{Low: cur, High: cur}
+		e.Hdr.LogRequired = org.LogRange{Low: cur, High: cur}
 	}
-	if err := e.writeHeader(); err != nil {
+	if err := e.WriteHeader(); err != nil {
 		return err
 	}
-	if err := e.f.Sync(); err != nil {
+	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := q.stream.setCheckpoint(cur); err != nil {
+	if err := q.stream.SetCheckpoint(cur); err != nil {
 		return err
 	}
-	gens, err := q.stream.generations()
+	gens, err := q.stream.Generations()
 	if err != nil {
 		return err
 	}
 	for _, g := range gens {
 		if g < cur {
-			if err := os.Remove(q.stream.logPath(g)); err != nil {
+			if err := os.Remove(q.stream.LogPath(g)); err != nil {
 				return err
 			}
 		}
@@ -156,10 +157,10 @@ func (l *Lab) withQueue(q *queueContext, fn func(v *dbView) error) error {
 	if !q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is not running on %s", q.server)
 	}
-	mu := l.streamLock(q.stream.dir)
+	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := openEDB(q.path, true)
+	e, err := ese.OpenEDB(q.path, true)
 	if err != nil {
 		return fmt.Errorf("%s: %w", q.winPath, err)
 	}
@@ -177,7 +178,7 @@ func (l *Lab) withQueue(q *queueContext, fn func(v *dbView) error) error {
 	if err := v.commit(q.stream); err != nil {
 		return err
 	}
-	if cur, err := q.stream.current(); err == nil && cur-e.hdr.LogRequired.Low >= checkpointDepth {
+	if cur, err := q.stream.Current(); err == nil && cur-e.Hdr.LogRequired.Low >= checkpointDepth {
 		return l.flushQueue(q, e, org.StateDirty)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package lab
+package ese
 
 import (
 	"bytes"
@@ -18,9 +18,9 @@ import (
 // PageSize is the size of every page, as in Exchange 2007's ESE.
 const PageSize = 8192
 
-// initialPages is how many data pages a new database starts with: its
+// InitialPages is how many data pages a new database starts with: its
 // catalog and room for its first folders.
-const initialPages = 7
+const InitialPages = 7
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -45,7 +45,7 @@ const edbMagic = "EXDREDB1"
 //	80:88  attach position: the LSN the database was last attached at;
 //	       recovery never applies a record older than it
 //	88:90  identity length, then the identity
-type edbHeader struct {
+type Header struct {
 	State       org.ShutdownState
 	Kind        org.DatabaseKind
 	Signature   uint64
@@ -61,7 +61,7 @@ type edbHeader struct {
 	Identity    string
 }
 
-func (h *edbHeader) encode() []byte {
+func (h *Header) Encode() []byte {
 	p := make([]byte, PageSize)
 	copy(p, edbMagic)
 	p[12] = byte(h.State)
@@ -83,20 +83,20 @@ func (h *edbHeader) encode() []byte {
 	return p
 }
 
-var errBadHeader = errors.New("database header is damaged")
+var ErrBadHeader = errors.New("database header is damaged")
 
-func decodeHeader(p []byte) (*edbHeader, error) {
+func DecodeHeader(p []byte) (*Header, error) {
 	if len(p) < PageSize || string(p[:8]) != edbMagic {
-		return nil, fmt.Errorf("%w: not an exdr lab database", errBadHeader)
+		return nil, fmt.Errorf("%w: not an exdr lab database", ErrBadHeader)
 	}
 	if crc32.Checksum(p[12:PageSize], castagnoli) != binary.LittleEndian.Uint32(p[8:]) {
-		return nil, fmt.Errorf("%w: its checksum fails", errBadHeader)
+		return nil, fmt.Errorf("%w: its checksum fails", ErrBadHeader)
 	}
 	n := int(binary.LittleEndian.Uint16(p[88:]))
 	if 90+n > PageSize {
-		return nil, fmt.Errorf("%w: identity overruns the page", errBadHeader)
+		return nil, fmt.Errorf("%w: identity overruns the page", ErrBadHeader)
 	}
-	return &edbHeader{
+	return &Header{
 		State:       org.ShutdownState(p[12]),
 		Kind:        org.DatabaseKind(p[13]),
 		Signature:   binary.LittleEndian.Uint64(p[16:]),
@@ -121,62 +121,62 @@ func decodeHeader(p []byte) (*edbHeader, error) {
 //	16:24  LSN of the last change applied (generation<<32 | offset)
 //	24:26  payload length
 //	26:    payload
-const pageHeader = 26
+const PageHeaderSize = 26
 
 // MaxPayload is the most a page can hold.
-const MaxPayload = PageSize - pageHeader
+const MaxPayload = PageSize - PageHeaderSize
 
-type page struct {
+type Page struct {
 	Number    uint32
 	Signature uint64
 	LSN       uint64
 	Payload   []byte
 }
 
-func (pg *page) encode() []byte {
+func (pg *Page) Encode() []byte {
 	p := make([]byte, PageSize)
 	binary.LittleEndian.PutUint32(p[4:], pg.Number)
 	binary.LittleEndian.PutUint64(p[8:], pg.Signature)
 	binary.LittleEndian.PutUint64(p[16:], pg.LSN)
 	binary.LittleEndian.PutUint16(p[24:], uint16(len(pg.Payload)))
-	copy(p[pageHeader:], pg.Payload)
+	copy(p[PageHeaderSize:], pg.Payload)
 	binary.LittleEndian.PutUint32(p[0:], crc32.Checksum(p[4:], castagnoli))
 	return p
 }
 
-// decodePage checks a page's checksum and returns it; ok is false when the
+// DecodePage checks a page's checksum and returns it; ok is false when the
 // checksum fails or the page belongs to another database.
-func decodePage(p []byte, number uint32, sig uint64) (pg *page, ok bool) {
+func DecodePage(p []byte, number uint32, sig uint64) (pg *Page, ok bool) {
 	if crc32.Checksum(p[4:PageSize], castagnoli) != binary.LittleEndian.Uint32(p[0:]) {
 		return nil, false
 	}
-	pg = &page{
+	pg = &Page{
 		Number:    binary.LittleEndian.Uint32(p[4:]),
 		Signature: binary.LittleEndian.Uint64(p[8:]),
 		LSN:       binary.LittleEndian.Uint64(p[16:]),
 	}
 	n := int(binary.LittleEndian.Uint16(p[24:]))
-	if pg.Number != number || pg.Signature != sig || pageHeader+n > PageSize {
+	if pg.Number != number || pg.Signature != sig || PageHeaderSize+n > PageSize {
 		return nil, false
 	}
-	pg.Payload = bytes.Clone(p[pageHeader : pageHeader+n])
+	pg.Payload = bytes.Clone(p[PageHeaderSize : PageHeaderSize+n])
 	return pg, true
 }
 
-// pageValid is decodePage's check without the copy, for scans.
-func pageValid(p []byte, number uint32, sig uint64) bool {
+// PageValid is DecodePage's check without the copy, for scans.
+func PageValid(p []byte, number uint32, sig uint64) bool {
 	return crc32.Checksum(p[4:PageSize], castagnoli) == binary.LittleEndian.Uint32(p[0:]) &&
 		binary.LittleEndian.Uint32(p[4:]) == number && binary.LittleEndian.Uint64(p[8:]) == sig &&
-		pageHeader+int(binary.LittleEndian.Uint16(p[24:])) <= PageSize
+		PageHeaderSize+int(binary.LittleEndian.Uint16(p[24:])) <= PageSize
 }
 
-// edbFile is an open database file.
-type edbFile struct {
-	f   *os.File
-	hdr *edbHeader
+// File is an open database file.
+type File struct {
+	Handle *os.File
+	Hdr    *Header
 }
 
-func openEDB(path string, write bool) (*edbFile, error) {
+func OpenEDB(path string, write bool) (*File, error) {
 	flag := os.O_RDONLY
 	if write {
 		flag = os.O_RDWR
@@ -188,50 +188,50 @@ func openEDB(path string, write bool) (*edbFile, error) {
 	p := make([]byte, PageSize)
 	if _, err := io.ReadFull(f, p); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%w: %v", errBadHeader, err)
+		return nil, fmt.Errorf("%w: %v", ErrBadHeader, err)
 	}
-	hdr, err := decodeHeader(p)
+	hdr, err := DecodeHeader(p)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &edbFile{f: f, hdr: hdr}, nil
+	return &File{Handle: f, Hdr: hdr}, nil
 }
 
-func (e *edbFile) Close() error { return e.f.Close() }
+func (e *File) Close() error { return e.Handle.Close() }
 
-func (e *edbFile) writeHeader() error {
-	_, err := e.f.WriteAt(e.hdr.encode(), 0)
+func (e *File) WriteHeader() error {
+	_, err := e.Handle.WriteAt(e.Hdr.Encode(), 0)
 	return err
 }
 
-func (e *edbFile) readPage(n uint32) (*page, bool, error) {
+func (e *File) ReadPage(n uint32) (*Page, bool, error) {
 	p := make([]byte, PageSize)
-	if _, err := e.f.ReadAt(p, int64(n)*PageSize); err != nil {
+	if _, err := e.Handle.ReadAt(p, int64(n)*PageSize); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, false, nil // a truncated file: the page is as good as corrupt
 		}
 		return nil, false, err
 	}
-	pg, ok := decodePage(p, n, e.hdr.Signature)
+	pg, ok := DecodePage(p, n, e.Hdr.Signature)
 	return pg, ok, nil
 }
 
-func (e *edbFile) writePage(pg *page) error {
-	_, err := e.f.WriteAt(pg.encode(), int64(pg.Number)*PageSize)
+func (e *File) WritePage(pg *Page) error {
+	_, err := e.Handle.WriteAt(pg.Encode(), int64(pg.Number)*PageSize)
 	return err
 }
 
-// scan verifies every data page's checksum, as eseutil /k does, reading
+// Scan verifies every data page's checksum, as eseutil /k does, reading
 // the file in large chunks.
-func (e *edbFile) scan() (bad []uint32, err error) {
+func (e *File) Scan() (bad []uint32, err error) {
 	const chunkPages = 64
 	bp := scanBuffers.Get().(*[]byte)
 	defer scanBuffers.Put(bp)
 	buf := *bp
-	for first := uint32(1); first <= e.hdr.Pages; first += chunkPages {
-		n := min(chunkPages, e.hdr.Pages-first+1)
-		got, err := e.f.ReadAt(buf[:int(n)*PageSize], int64(first)*PageSize)
+	for first := uint32(1); first <= e.Hdr.Pages; first += chunkPages {
+		n := min(chunkPages, e.Hdr.Pages-first+1)
+		got, err := e.Handle.ReadAt(buf[:int(n)*PageSize], int64(first)*PageSize)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
@@ -241,7 +241,7 @@ func (e *edbFile) scan() (bad []uint32, err error) {
 				bad = append(bad, first+i)
 				continue
 			}
-			if !pageValid(buf[off:off+PageSize], first+i, e.hdr.Signature) {
+			if !PageValid(buf[off:off+PageSize], first+i, e.Hdr.Signature) {
 				bad = append(bad, first+i)
 			}
 		}
@@ -254,12 +254,12 @@ var scanBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
-// newestChange is the log position of the newest change any page holds.
-func (e *edbFile) newestChange() (uint64, error) {
-	newest := e.hdr.AttachLSN
-	h := make([]byte, pageHeader)
-	for n := uint32(1); n <= e.hdr.Pages; n++ {
-		if _, err := e.f.ReadAt(h, int64(n)*PageSize); err != nil {
+// NewestChange is the log position of the newest change any page holds.
+func (e *File) NewestChange() (uint64, error) {
+	newest := e.Hdr.AttachLSN
+	h := make([]byte, PageHeaderSize)
+	for n := uint32(1); n <= e.Hdr.Pages; n++ {
+		if _, err := e.Handle.ReadAt(h, int64(n)*PageSize); err != nil {
 			if errors.Is(err, io.EOF) {
 				break
 			}
@@ -270,9 +270,9 @@ func (e *edbFile) newestChange() (uint64, error) {
 	return newest, nil
 }
 
-// createEDB writes a new, clean database file with empty pages. It refuses
+// CreateEDB writes a new, clean database file with empty pages. It refuses
 // to replace a file that exists.
-func createEDB(path string, hdr *edbHeader) error {
+func CreateEDB(path string, hdr *Header) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -280,12 +280,12 @@ func createEDB(path string, hdr *edbHeader) error {
 	if err != nil {
 		return err
 	}
-	hdr.Pages = initialPages
+	hdr.Pages = InitialPages
 	hdr.State = org.StateClean
 	var b bytes.Buffer
-	b.Write(hdr.encode())
+	b.Write(hdr.Encode())
 	for n := uint32(1); n <= hdr.Pages; n++ {
-		b.Write((&page{Number: n, Signature: hdr.Signature}).encode())
+		b.Write((&Page{Number: n, Signature: hdr.Signature}).Encode())
 	}
 	if _, err := f.Write(b.Bytes()); err != nil {
 		f.Close()

@@ -1,4 +1,4 @@
-package lab
+package ese
 
 import (
 	"encoding/binary"
@@ -23,29 +23,29 @@ const LogSize = 1 << 20
 const (
 	logMagic      = "EXDRLOG1"
 	chkMagic      = "EXDRCHK1"
-	logHeaderSize = 4096
+	LogHeaderSize = 4096
 	recordHeader  = 8 // length, CRC-32C
 )
 
-// logStream is a storage group's transaction log: generations
+// Stream is a storage group's transaction log: generations
 // <prefix><8 hex digits>.log and the checkpoint <prefix>.chk in dir.
-type logStream struct {
-	dir    string
-	prefix string
-	sig    uint64 // the stream's signature, shared by its files and databases
-	clock  func() time.Time
+type Stream struct {
+	Dir    string
+	Prefix string
+	Sig    uint64 // the stream's signature, shared by its files and databases
+	Clock  func() time.Time
 }
 
-func (s *logStream) now() time.Time {
-	if s.clock == nil {
+func (s *Stream) Now() time.Time {
+	if s.Clock == nil {
 		return time.Now()
 	}
-	return s.clock()
+	return s.Clock()
 }
 
-// created reads a generation's creation time from its header.
-func (s *logStream) created(gen uint32) (time.Time, error) {
-	f, err := disk.Open(s.logPath(gen), os.O_RDONLY, 0)
+// Created reads a generation's creation time from its header.
+func (s *Stream) Created(gen uint32) (time.Time, error) {
+	f, err := disk.Open(s.LogPath(gen), os.O_RDONLY, 0)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -57,63 +57,63 @@ func (s *logStream) created(gen uint32) (time.Time, error) {
 	return time.Unix(0, int64(binary.LittleEndian.Uint64(h[24:]))).UTC(), nil
 }
 
-func (s *logStream) logPath(gen uint32) string {
-	return filepath.Join(s.dir, fmt.Sprintf("%s%08X.log", s.prefix, gen))
+func (s *Stream) LogPath(gen uint32) string {
+	return filepath.Join(s.Dir, fmt.Sprintf("%s%08X.log", s.Prefix, gen))
 }
 
-func (s *logStream) chkPath() string { return filepath.Join(s.dir, s.prefix+".chk") }
+func (s *Stream) ChkPath() string { return filepath.Join(s.Dir, s.Prefix+".chk") }
 
-// Log header layout: magic, CRC-32C of 12:logHeaderSize, generation,
+// Log Header layout: magic, CRC-32C of 12:logHeaderSize, generation,
 // stream signature, creation time (Unix nanoseconds).
-func (s *logStream) header(gen uint32) []byte {
-	h := make([]byte, logHeaderSize)
+func (s *Stream) Header(gen uint32) []byte {
+	h := make([]byte, LogHeaderSize)
 	copy(h, logMagic)
 	binary.LittleEndian.PutUint32(h[12:], gen)
-	binary.LittleEndian.PutUint64(h[16:], s.sig)
-	binary.LittleEndian.PutUint64(h[24:], uint64(s.now().UnixNano()))
+	binary.LittleEndian.PutUint64(h[16:], s.Sig)
+	binary.LittleEndian.PutUint64(h[24:], uint64(s.Now().UnixNano()))
 	binary.LittleEndian.PutUint32(h[8:], crc32.Checksum(h[12:], castagnoli))
 	return h
 }
 
-// create makes the log folder with generation 1 and a checkpoint at 1.
+// Create makes the log folder with generation 1 and a checkpoint at 1.
 // An existing stream with the same signature is left as it is.
-func (s *logStream) create() error {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+func (s *Stream) Create() error {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return err
 	}
-	if cp, err := s.checkpoint(); err == nil && cp > 0 {
+	if cp, err := s.Checkpoint(); err == nil && cp > 0 {
 		return nil
 	}
-	if err := s.writeChk(1, 1); err != nil {
+	if err := s.WriteChk(1, 1); err != nil {
 		return err
 	}
-	if err := s.newGeneration(1); err != nil && !errors.Is(err, os.ErrExist) {
+	if err := s.NewGeneration(1); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
 	return nil
 }
 
-// newGeneration starts a generation, recording it in the checkpoint file
+// NewGeneration starts a generation, recording it in the checkpoint file
 // first, so that a lost newest generation is known to be missing, as ESE
 // knows its current log is.
-func (s *logStream) newGeneration(gen uint32) error {
-	if cp, newest, err := s.readChk(); err == nil && gen > newest {
-		if err := s.writeChk(cp, gen); err != nil {
+func (s *Stream) NewGeneration(gen uint32) error {
+	if cp, newest, err := s.ReadChk(); err == nil && gen > newest {
+		if err := s.WriteChk(cp, gen); err != nil {
 			return err
 		}
 	}
-	if _, err := os.Lstat(s.logPath(gen)); err == nil {
-		return fmt.Errorf("%s: %w", s.logPath(gen), os.ErrExist)
+	if _, err := os.Lstat(s.LogPath(gen)); err == nil {
+		return fmt.Errorf("%s: %w", s.LogPath(gen), os.ErrExist)
 	}
 	// As ESE does, the generation is made whole as Enntmp.log and then
 	// given its name, so a kill never leaves a generation without its
 	// header.
-	tmp := filepath.Join(s.dir, s.prefix+"tmp.log")
+	tmp := filepath.Join(s.Dir, s.Prefix+"tmp.log")
 	f, err := disk.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(s.header(gen)); err != nil {
+	if _, err := f.Write(s.Header(gen)); err != nil {
 		f.Close()
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *logStream) newGeneration(gen uint32) error {
 		return err
 	}
 	// A link fails if the name is taken, where a rename would replace it.
-	if err := os.Link(tmp, s.logPath(gen)); err != nil {
+	if err := os.Link(tmp, s.LogPath(gen)); err != nil {
 		return err
 	}
 	return os.Remove(tmp)
@@ -139,18 +139,18 @@ func (s *logStream) newGeneration(gen uint32) error {
 
 // Checkpoint layout: magic, CRC-32C of 12:32, the checkpoint generation,
 // the stream signature, the newest generation started.
-func (s *logStream) writeChk(cp, newest uint32) error {
+func (s *Stream) WriteChk(cp, newest uint32) error {
 	b := make([]byte, 32)
 	copy(b, chkMagic)
 	binary.LittleEndian.PutUint32(b[12:], cp)
-	binary.LittleEndian.PutUint64(b[16:], s.sig)
+	binary.LittleEndian.PutUint64(b[16:], s.Sig)
 	binary.LittleEndian.PutUint32(b[24:], newest)
 	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b[12:], castagnoli))
-	return disk.WriteAtomic(s.chkPath(), b)
+	return disk.WriteAtomic(s.ChkPath(), b)
 }
 
-func (s *logStream) readChk() (cp, newest uint32, err error) {
-	f, err := disk.Open(s.chkPath(), os.O_RDONLY, 0)
+func (s *Stream) ReadChk() (cp, newest uint32, err error) {
+	f, err := disk.Open(s.ChkPath(), os.O_RDONLY, 0)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -160,40 +160,40 @@ func (s *logStream) readChk() (cp, newest uint32, err error) {
 		return 0, 0, err
 	}
 	if len(b) != 32 || string(b[:8]) != chkMagic || crc32.Checksum(b[12:], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
-		binary.LittleEndian.Uint64(b[16:]) != s.sig {
-		return 0, 0, fmt.Errorf("checkpoint %s is damaged", s.chkPath())
+		binary.LittleEndian.Uint64(b[16:]) != s.Sig {
+		return 0, 0, fmt.Errorf("checkpoint %s is damaged", s.ChkPath())
 	}
 	return binary.LittleEndian.Uint32(b[12:]), binary.LittleEndian.Uint32(b[24:]), nil
 }
 
-func (s *logStream) setCheckpoint(gen uint32) error {
-	_, newest, err := s.readChk()
+func (s *Stream) SetCheckpoint(gen uint32) error {
+	_, newest, err := s.ReadChk()
 	if err != nil {
 		newest = gen
 	}
-	return s.writeChk(gen, max(newest, gen))
+	return s.WriteChk(gen, max(newest, gen))
 }
 
-func (s *logStream) checkpoint() (uint32, error) {
-	cp, _, err := s.readChk()
+func (s *Stream) Checkpoint() (uint32, error) {
+	cp, _, err := s.ReadChk()
 	return cp, err
 }
 
-// generations lists the generation numbers whose files are in the folder.
-func (s *logStream) generations() ([]uint32, error) {
-	entries, err := os.ReadDir(s.dir)
+// Generations lists the generation numbers whose files are in the folder.
+func (s *Stream) Generations() ([]uint32, error) {
+	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
 		return nil, err
 	}
 	var gens []uint32
 	for _, e := range entries {
 		name := e.Name()
-		hex, ok := strings.CutPrefix(name, s.prefix)
+		hex, ok := strings.CutPrefix(name, s.Prefix)
 		if !ok || !strings.HasSuffix(hex, ".log") || len(hex) != 12 {
 			continue
 		}
 		if e.Type()&os.ModeSymlink != 0 {
-			return nil, &LinkError{Path: filepath.Join(s.dir, name)}
+			return nil, &disk.LinkError{Path: filepath.Join(s.Dir, name)}
 		}
 		n, err := strconv.ParseUint(hex[:8], 16, 32)
 		if err == nil && n > 0 {
@@ -204,33 +204,33 @@ func (s *logStream) generations() ([]uint32, error) {
 	return gens, nil
 }
 
-// record is one logged change and its position in the stream.
-type record struct {
+// Record is one logged change and its position in the stream.
+type Record struct {
 	LSN     uint64 // generation<<32 | byte offset
 	Payload []byte
 }
 
-func lsn(gen uint32, off int) uint64 { return uint64(gen)<<32 | uint64(off) }
+func MakeLSN(gen uint32, off int) uint64 { return uint64(gen)<<32 | uint64(off) }
 
-func lsnGeneration(l uint64) uint32 { return uint32(l >> 32) }
+func LSNGeneration(l uint64) uint32 { return uint32(l >> 32) }
 
-var errCorruptLog = errors.New("log generation is damaged")
+var ErrCorruptLog = errors.New("log generation is damaged")
 
-// readGeneration returns a generation's records and the offset where the
+// ReadGeneration returns a generation's records and the offset where the
 // next record would go. A generation whose header or records fail their
-// checksums is reported with errCorruptLog.
-func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
-	b, err := readUsed(s.logPath(gen))
+// checksums is reported with ErrCorruptLog.
+func (s *Stream) ReadGeneration(gen uint32) ([]Record, int, error) {
+	b, err := ReadUsed(s.LogPath(gen))
 	if err != nil {
 		return nil, 0, err
 	}
-	if len(b) < logHeaderSize || string(b[:8]) != logMagic ||
-		crc32.Checksum(b[12:logHeaderSize], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
-		binary.LittleEndian.Uint32(b[12:]) != gen || binary.LittleEndian.Uint64(b[16:]) != s.sig {
-		return nil, 0, fmt.Errorf("%w: %s has a bad header", errCorruptLog, filepath.Base(s.logPath(gen)))
+	if len(b) < LogHeaderSize || string(b[:8]) != logMagic ||
+		crc32.Checksum(b[12:LogHeaderSize], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
+		binary.LittleEndian.Uint32(b[12:]) != gen || binary.LittleEndian.Uint64(b[16:]) != s.Sig {
+		return nil, 0, fmt.Errorf("%w: %s has a bad header", ErrCorruptLog, filepath.Base(s.LogPath(gen)))
 	}
-	var recs []record
-	off := logHeaderSize
+	var recs []Record
+	off := LogHeaderSize
 	for off+recordHeader <= len(b) {
 		n := int(binary.LittleEndian.Uint32(b[off:]))
 		if n == 0 {
@@ -238,31 +238,31 @@ func (s *logStream) readGeneration(gen uint32) ([]record, int, error) {
 		}
 		end := off + recordHeader + n
 		if end > len(b) || crc32.Checksum(b[off+recordHeader:end], castagnoli) != binary.LittleEndian.Uint32(b[off+4:]) {
-			return nil, 0, fmt.Errorf("%w: %s fails its checksum at offset %d", errCorruptLog, filepath.Base(s.logPath(gen)), off)
+			return nil, 0, fmt.Errorf("%w: %s fails its checksum at offset %d", ErrCorruptLog, filepath.Base(s.LogPath(gen)), off)
 		}
-		recs = append(recs, record{LSN: lsn(gen, off), Payload: b[off+recordHeader : end]})
+		recs = append(recs, Record{LSN: MakeLSN(gen, off), Payload: b[off+recordHeader : end]})
 		off = end
 	}
 	return recs, off, nil
 }
 
-// readUsed reads a log generation up to the end of its records: the rest
+// ReadUsed reads a log generation up to the end of its records: the rest
 // of the preallocated megabyte is zeros, and reading it would make every
 // inspection read a megabyte per generation.
-func readUsed(path string) ([]byte, error) {
+func ReadUsed(path string) ([]byte, error) {
 	f, err := disk.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	// Most generations hold little: start small and grow.
-	b := make([]byte, 0, 2*logHeaderSize)
+	b := make([]byte, 0, 2*LogHeaderSize)
 	off := 0 // where the next record header starts, once past the file header
 	for {
 		n, err := f.ReadAt(b[len(b):cap(b)], int64(len(b)))
 		b = b[:len(b)+n]
-		if off == 0 && len(b) >= logHeaderSize {
-			off = logHeaderSize
+		if off == 0 && len(b) >= LogHeaderSize {
+			off = LogHeaderSize
 		}
 		// Walk the records now complete; stop at the terminator.
 		for off > 0 && off+recordHeader <= len(b) {
@@ -290,18 +290,18 @@ func readUsed(path string) ([]byte, error) {
 	}
 }
 
-// append writes payloads to the current generation, starting a new one
+// Append writes payloads to the current generation, starting a new one
 // when it is full, and returns each record's LSN.
-func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
-	gens, err := s.generations()
+func (s *Stream) Append(payloads ...[]byte) ([]uint64, error) {
+	gens, err := s.Generations()
 	if err != nil {
 		return nil, err
 	}
 	if len(gens) == 0 {
-		return nil, fmt.Errorf("log folder %s holds no log generation", s.dir)
+		return nil, fmt.Errorf("log folder %s holds no log generation", s.Dir)
 	}
 	gen := gens[len(gens)-1]
-	_, off, err := s.readGeneration(gen)
+	_, off, err := s.ReadGeneration(gen)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
 	}()
 	lsns := make([]uint64, 0, len(payloads))
 	for _, p := range payloads {
-		if recordHeader+len(p) > LogSize-logHeaderSize {
+		if recordHeader+len(p) > LogSize-LogHeaderSize {
 			return nil, fmt.Errorf("a log record of %d bytes does not fit a generation", len(p))
 		}
 		if off+recordHeader+len(p) > LogSize {
@@ -322,13 +322,13 @@ func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
 				f = nil
 			}
 			gen++
-			if err := s.newGeneration(gen); err != nil {
+			if err := s.NewGeneration(gen); err != nil {
 				return nil, err
 			}
-			off = logHeaderSize
+			off = LogHeaderSize
 		}
 		if f == nil {
-			if f, err = disk.Open(s.logPath(gen), os.O_WRONLY, 0); err != nil {
+			if f, err = disk.Open(s.LogPath(gen), os.O_WRONLY, 0); err != nil {
 				return nil, err
 			}
 		}
@@ -339,91 +339,91 @@ func (s *logStream) append(payloads ...[]byte) ([]uint64, error) {
 		if _, err := f.WriteAt(rec, int64(off)); err != nil {
 			return nil, err
 		}
-		lsns = append(lsns, lsn(gen, off))
+		lsns = append(lsns, MakeLSN(gen, off))
 		off += len(rec)
 	}
 	return lsns, nil
 }
 
-// current is the newest generation on disk.
-func (s *logStream) current() (uint32, error) {
-	gens, err := s.generations()
+// Current is the newest generation on disk.
+func (s *Stream) Current() (uint32, error) {
+	gens, err := s.Generations()
 	if err != nil || len(gens) == 0 {
-		return 0, fmt.Errorf("log folder %s holds no log generation", s.dir)
+		return 0, fmt.Errorf("log folder %s holds no log generation", s.Dir)
 	}
 	return gens[len(gens)-1], nil
 }
 
-// ensureCurrent returns the newest generation, starting one when none is
+// EnsureCurrent returns the newest generation, starting one when none is
 // left (after a repair of a database whose logs were lost, as ESE starts
 // a new log): it follows the newest the checkpoint file knows, so no
 // generation number is used twice; with no checkpoint either, the
 // sequence starts at 1.
-func (s *logStream) ensureCurrent() (uint32, error) {
-	if cur, err := s.current(); err == nil {
+func (s *Stream) EnsureCurrent() (uint32, error) {
+	if cur, err := s.Current(); err == nil {
 		// The checkpoint knows of a newer generation that is gone (the
 		// current log was lost): the stream goes on after it, never back
 		// into a closed one.
-		if _, newest, cerr := s.readChk(); cerr == nil && newest > cur {
+		if _, newest, cerr := s.ReadChk(); cerr == nil && newest > cur {
 			next := newest + 1
-			if err := s.newGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
+			if err := s.NewGeneration(next); err != nil && !errors.Is(err, os.ErrExist) {
 				return 0, err
 			}
 			return next, nil
 		}
 		return cur, nil
 	}
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return 0, err
 	}
-	_, newest, err := s.readChk()
+	_, newest, err := s.ReadChk()
 	if errors.Is(err, os.ErrNotExist) {
 		// A folder with no log and no checkpoint (a storage group whose
 		// creation was cut short, or whose logs were never started): ESE
 		// starts a new sequence at generation 1 for a database in clean
 		// shutdown, the only kind that is mounted without replay.
-		if err := s.create(); err != nil {
+		if err := s.Create(); err != nil {
 			return 0, err
 		}
 		return 1, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("the log folder %s holds no log generation, and its checkpoint cannot be read: %w", s.dir, err)
+		return 0, fmt.Errorf("the log folder %s holds no log generation, and its checkpoint cannot be read: %w", s.Dir, err)
 	}
 	next := newest + 1
-	if err := s.newGeneration(next); err != nil {
+	if err := s.NewGeneration(next); err != nil {
 		return 0, err
 	}
-	return next, s.setCheckpoint(next)
+	return next, s.SetCheckpoint(next)
 }
 
-// advanceTo starts empty generations up to gen, so that the stream's
+// AdvanceTo starts empty generations up to gen, so that the stream's
 // next change is logged in gen or later; it returns the current one.
-func (s *logStream) advanceTo(gen uint32) (uint32, error) {
-	cur, err := s.current()
+func (s *Stream) AdvanceTo(gen uint32) (uint32, error) {
+	cur, err := s.Current()
 	if err != nil {
 		return 0, err
 	}
 	for g := cur + 1; g <= gen; g++ {
-		if err := s.newGeneration(g); err != nil {
+		if err := s.NewGeneration(g); err != nil {
 			return 0, err
 		}
 	}
 	return max(cur, gen), nil
 }
 
-// replay calls fn for every record from generation from through the
+// Replay calls fn for every record from generation from through the
 // newest, in order. A missing or damaged generation stops it with an
 // error that names the generation: soft recovery cannot skip a log.
-func (s *logStream) replay(from uint32, fn func(record) error) error {
-	cur, err := s.current()
+func (s *Stream) Replay(from uint32, fn func(Record) error) error {
+	cur, err := s.Current()
 	if err != nil {
 		return err
 	}
 	for gen := from; gen <= cur; gen++ {
-		recs, _, err := s.readGeneration(gen)
+		recs, _, err := s.ReadGeneration(gen)
 		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("log generation %d (%s) is missing", gen, filepath.Base(s.logPath(gen)))
+			return fmt.Errorf("log generation %d (%s) is missing", gen, filepath.Base(s.LogPath(gen)))
 		}
 		if err != nil {
 			return err
@@ -437,25 +437,25 @@ func (s *logStream) replay(from uint32, fn func(record) error) error {
 	return nil
 }
 
-// inspect reports the stream's health, verifying every generation, and
+// Inspect reports the stream's health, verifying every generation, and
 // collects, for each database signature, the newest logged image of its
 // catalog page from the checkpoint on (what the store shows of a database
 // whose catalog change has not reached its page).
-func (s *logStream) inspect() (*org.LogHealth, map[uint64]record, error) {
-	catalogs := map[uint64]record{}
-	h := &org.LogHealth{Prefix: s.prefix}
-	if st, err := os.Stat(s.dir); err != nil || !st.IsDir() {
+func (s *Stream) Inspect() (*org.LogHealth, map[uint64]Record, error) {
+	catalogs := map[uint64]Record{}
+	h := &org.LogHealth{Prefix: s.Prefix}
+	if st, err := os.Stat(s.Dir); err != nil || !st.IsDir() {
 		return h, catalogs, nil
 	}
 	h.FolderExists = true
 	var newest uint32
 	var err error
-	h.Checkpoint, newest, err = s.readChk()
-	var le *LinkError
+	h.Checkpoint, newest, err = s.ReadChk()
+	var le *disk.LinkError
 	if errors.As(err, &le) {
 		return h, catalogs, err
 	}
-	gens, err := s.generations()
+	gens, err := s.Generations()
 	if errors.As(err, &le) {
 		return h, catalogs, err
 	}
@@ -470,19 +470,19 @@ func (s *logStream) inspect() (*org.LogHealth, map[uint64]record, error) {
 	h.Created = make(map[uint32]time.Time, len(gens))
 	for _, g := range gens {
 		present[g] = true
-		recs, _, err := s.readGeneration(g)
+		recs, _, err := s.ReadGeneration(g)
 		if err != nil {
 			h.Corrupt = append(h.Corrupt, g)
 			continue
 		}
 		if g >= h.Checkpoint {
 			for _, r := range recs {
-				if p := r.Payload; len(p) >= 13 && p[0] == recPageImage && binary.LittleEndian.Uint32(p[9:]) == 1 {
+				if p := r.Payload; len(p) >= 13 && p[0] == RecPageImage && binary.LittleEndian.Uint32(p[9:]) == 1 {
 					catalogs[binary.LittleEndian.Uint64(p[1:])] = r
 				}
 			}
 		}
-		if t, err := s.created(g); err == nil {
+		if t, err := s.Created(g); err == nil {
 			h.Created[g] = t
 		}
 	}
@@ -498,4 +498,21 @@ func (s *logStream) inspect() (*org.LogHealth, map[uint64]record, error) {
 		}
 	}
 	return h, catalogs, nil
+}
+
+// PageRecord is the log record payload of a page image:
+//
+//	0      type (1: page image)
+//	1:9    database signature
+//	9:13   page number
+//	13:    the page's payload
+const RecPageImage = 1
+
+func PageRecord(sig uint64, number uint32, payload []byte) []byte {
+	b := make([]byte, 13+len(payload))
+	b[0] = RecPageImage
+	binary.LittleEndian.PutUint64(b[1:], sig)
+	binary.LittleEndian.PutUint32(b[9:], number)
+	copy(b[13:], payload)
+	return b
 }
