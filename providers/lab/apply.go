@@ -10,6 +10,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 )
 
@@ -52,8 +53,8 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 	case providers.VerbRepairDatabase:
 		err = l.repair(ctx, step.Identity, progress)
 	case providers.VerbAllowFileRestore:
-		err = l.updateDirectory(func(d *directory) error {
-			db := d.database(step.Identity)
+		err = l.updateDirectory(func(d *ad.Directory) error {
+			db := d.Database(step.Identity)
 			if db == nil {
 				return fmt.Errorf("database does not exist")
 			}
@@ -136,9 +137,9 @@ func (l *Lab) createServer(step *providers.Step) error {
 	if err := l.markSetup(name, watermark, []byte(step.Args["roles"]+"\n")); err != nil {
 		return err
 	}
-	err := l.updateDirectory(func(d *directory) error {
-		if d.server(name) == nil {
-			d.addServer(&dirServer{Name: name, Roles: roles, Site: step.Args["site"], Edition: orDefault(step.Args["edition"], "standard")})
+	err := l.updateDirectory(func(d *ad.Directory) error {
+		if d.Server(name) == nil {
+			d.AddServer(&ad.Server{Name: name, Roles: roles, Site: step.Args["site"], Edition: orDefault(step.Args["edition"], "standard")})
 		}
 		return nil
 	})
@@ -222,17 +223,17 @@ func (l *Lab) setupWatermark(server string) string {
 
 func (l *Lab) createStorageGroup(step *providers.Step) error {
 	server, name := step.Args["server"], step.Args["name"]
-	var sg *dirStoreGroup
-	err := l.updateDirectory(func(d *directory) error {
-		if d.server(server) == nil {
+	var sg *ad.StorageGroup
+	err := l.updateDirectory(func(d *ad.Directory) error {
+		if d.Server(server) == nil {
 			return fmt.Errorf("server %s does not exist", server)
 		}
 		id := org.Identity(server).Join(name)
-		if sg = d.storageGroup(id); sg != nil {
+		if sg = d.StorageGroup(id); sg != nil {
 			return nil
 		}
-		sg = &dirStoreGroup{
-			Server: d.server(server).Name, Name: name,
+		sg = &ad.StorageGroup{
+			Server: d.Server(server).Name, Name: name,
 			LogFolderPath:    step.Args["log_folder_path"],
 			SystemFolderPath: orDefault(step.Args["system_folder_path"], step.Args["log_folder_path"]),
 			CircularLogging:  step.Args["circular_logging"] == "true",
@@ -242,7 +243,7 @@ func (l *Lab) createStorageGroup(step *providers.Step) error {
 			Prefix:    nextPrefix(d, server),
 			Signature: newSignature(),
 		}
-		d.addStorageGroup(sg)
+		d.AddStorageGroup(sg)
 		return nil
 	})
 	if err != nil {
@@ -263,7 +264,7 @@ func (l *Lab) createStorageGroup(step *providers.Step) error {
 
 // nextPrefix gives a server's next storage group the next free log prefix:
 // E00 for the first, E01 for the second, and so on.
-func nextPrefix(d *directory, server string) string {
+func nextPrefix(d *ad.Directory, server string) string {
 	used := map[string]bool{}
 	for _, sg := range d.StorageGroups {
 		if strings.EqualFold(sg.Server, server) {
@@ -279,8 +280,8 @@ func nextPrefix(d *directory, server string) string {
 }
 
 func (l *Lab) setStorageGroup(step *providers.Step) error {
-	return l.updateDirectory(func(d *directory) error {
-		sg := d.storageGroup(step.Identity)
+	return l.updateDirectory(func(d *ad.Directory) error {
+		sg := d.StorageGroup(step.Identity)
 		if sg == nil {
 			return fmt.Errorf("storage group does not exist")
 		}
@@ -298,8 +299,8 @@ const (
 )
 
 func (l *Lab) setDatabase(step *providers.Step) error {
-	return l.updateDirectory(func(d *directory) error {
-		db := d.database(step.Identity)
+	return l.updateDirectory(func(d *ad.Directory) error {
+		db := d.Database(step.Identity)
 		if db == nil {
 			return fmt.Errorf("database does not exist")
 		}
@@ -308,7 +309,7 @@ func (l *Lab) setDatabase(step *providers.Step) error {
 }
 
 // applySettings sets the database settings present in args.
-func applySettings(db *dirDatabase, args map[string]string) error {
+func applySettings(db *ad.Database, args map[string]string) error {
 	for key, val := range args {
 		switch key {
 		case "allow_file_restore":

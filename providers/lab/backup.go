@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -62,10 +63,10 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 	if !Exists(l.root) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
 	}
-	var groups []*dirStoreGroup
-	if err := l.viewDirectory(func(d *directory) error {
+	var groups []*ad.StorageGroup
+	if err := l.viewDirectory(func(d *ad.Directory) error {
 		if sg != "" {
-			g := d.storageGroup(sg)
+			g := d.StorageGroup(sg)
 			if g == nil {
 				return fmt.Errorf("no storage group %s in the lab", sg)
 			}
@@ -93,13 +94,13 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 	return sets, l.replicate() // the backup closed a generation on each stream
 }
 
-func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupType) (*Manifest, error) {
+func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*Manifest, error) {
 	id := org.Identity(g.Server).Join(g.Name)
 	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {
 		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
 	}
-	var dbs []*dirDatabase
-	l.viewDirectory(func(d *directory) error {
+	var dbs []*ad.Database
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(id)) {
 				dbs = append(dbs, db)
@@ -215,7 +216,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 		if path, err := l.HostPath(g.Server, db.EdbFilePath); err == nil {
 			if e, err := ese.OpenEDB(path, false); err == nil {
 				if v, err := loadView(e, s, true); err == nil {
-					m.Mailboxes[string(db.identity())] = slices.Clone(v.cat.Mailboxes)
+					m.Mailboxes[string(db.Identity())] = slices.Clone(v.cat.Mailboxes)
 				}
 				e.Close()
 			}
@@ -241,14 +242,14 @@ func (l *Lab) backupGroup(ctx context.Context, g *dirStoreGroup, typ org.BackupT
 // backupDatabase copies a database file into the set, refusing one whose
 // pages fail their checksums, as Exchange's backup does. It returns the
 // oldest generation the copy needs to become consistent (0: none).
-func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (BackupFile, uint32, error) {
+func (l *Lab) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (BackupFile, uint32, error) {
 	path, err := l.HostPath(g.Server, db.EdbFilePath)
 	if err != nil {
 		return BackupFile{}, 0, err
 	}
 	e, err := ese.OpenEDB(path, false)
 	if err != nil {
-		return BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.identity(), err)
+		return BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.Identity(), err)
 	}
 	bad, err := e.Scan()
 	hdr := *e.Hdr
@@ -257,7 +258,7 @@ func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (Bac
 		return BackupFile{}, 0, err
 	}
 	if len(bad) > 0 {
-		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.identity(), len(bad), bad[0])
+		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
 	}
 	if err := pathElement("the database name", db.Name); err != nil {
 		return BackupFile{}, 0, err
@@ -266,7 +267,7 @@ func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (Bac
 	if err != nil {
 		return BackupFile{}, 0, err
 	}
-	f.Name, f.Identity = "db/"+f.Name, string(db.identity())
+	f.Name, f.Identity = "db/"+f.Name, string(db.Identity())
 	if hdr.State == org.StateDirty {
 		return f, hdr.LogRequired.Low, nil
 	}
@@ -275,7 +276,7 @@ func (l *Lab) backupDatabase(db *dirDatabase, g *dirStoreGroup, dir string) (Bac
 
 // stampBackup records the backup in each database's header, where
 // eseutil /mh shows it. A copy backup leaves the headers alone.
-func (l *Lab) stampBackup(dbs []*dirDatabase, g *dirStoreGroup, typ org.BackupType, at time.Time) error {
+func (l *Lab) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.BackupType, at time.Time) error {
 	if typ == org.BackupCopy {
 		return nil
 	}
@@ -307,7 +308,7 @@ func (l *Lab) stampBackup(dbs []*dirDatabase, g *dirStoreGroup, typ org.BackupTy
 
 // truncate deletes the log generations below the checkpoint, which the
 // backup has made unnecessary: what full and incremental backups do.
-func (l *Lab) truncate(s *ese.Stream, g *dirStoreGroup) error {
+func (l *Lab) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 	cp, err := s.Checkpoint()
 	if err != nil {
 		return err
@@ -427,7 +428,7 @@ func (l *Lab) setFromName(name string) Manifest {
 	m.Time, _ = time.Parse("20060102T150405.000000Z", parts[0])
 	m.Type = org.BackupType(parts[len(parts)-1])
 	clean := strings.Join(parts[1:len(parts)-1], "-")
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			id := org.Identity(sg.Server).Join(sg.Name)
 			if setID(m.Time, id, m.Type) == name || strings.EqualFold(cleanName(id), clean) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -19,8 +20,8 @@ import (
 // state); its directory entry remains, as after a hardware loss.
 func (l *Lab) LoseServer(name string) error {
 	var server string
-	l.viewDirectory(func(d *directory) error {
-		if s := d.server(name); s != nil {
+	l.viewDirectory(func(d *ad.Directory) error {
+		if s := d.Server(name); s != nil {
 			server = s.Name
 		}
 		return nil
@@ -36,18 +37,18 @@ func (l *Lab) LoseServer(name string) error {
 // subtree in the configuration partition would be. Its machine and the
 // mailbox objects homed on it are left.
 func (l *Lab) DeleteServerObject(name string) error {
-	return l.updateDirectory(func(d *directory) error {
-		s := d.server(name)
+	return l.updateDirectory(func(d *ad.Directory) error {
+		s := d.Server(name)
 		if s == nil {
 			return fmt.Errorf("no server %s in the lab", name)
 		}
 		prefix := strings.ToLower(s.Name) + `\`
-		d.Servers = slices.DeleteFunc(d.Servers, func(x *dirServer) bool { return x == s })
-		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(sg *dirStoreGroup) bool { return strings.EqualFold(sg.Server, s.Name) })
-		d.Databases = slices.DeleteFunc(d.Databases, func(db *dirDatabase) bool {
-			return strings.HasPrefix(strings.ToLower(string(db.identity())), prefix)
+		d.Servers = slices.DeleteFunc(d.Servers, func(x *ad.Server) bool { return x == s })
+		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(sg *ad.StorageGroup) bool { return strings.EqualFold(sg.Server, s.Name) })
+		d.Databases = slices.DeleteFunc(d.Databases, func(db *ad.Database) bool {
+			return strings.HasPrefix(strings.ToLower(string(db.Identity())), prefix)
 		})
-		d.index = nil
+		d.Reindex()
 		return nil
 	})
 }
@@ -90,9 +91,9 @@ func corruptPage(path, name string, page uint32) error {
 
 // DeleteLogs deletes a storage group's log generations from gen on.
 func (l *Lab) DeleteLogs(sg org.Identity, from uint32) (int, error) {
-	var g *dirStoreGroup
-	l.viewDirectory(func(d *directory) error {
-		g = d.storageGroup(sg)
+	var g *ad.StorageGroup
+	l.viewDirectory(func(d *ad.Directory) error {
+		g = d.StorageGroup(sg)
 		return nil
 	})
 	if g == nil {
@@ -147,8 +148,8 @@ func (l *Lab) FailServer(name string) error {
 		return err
 	}
 	var server string
-	l.viewDirectory(func(d *directory) error {
-		server = d.server(name).Name
+	l.viewDirectory(func(d *ad.Directory) error {
+		server = d.Server(name).Name
 		return nil
 	})
 	if _, err := os.Stat(l.disksDir(server)); err != nil {

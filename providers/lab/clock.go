@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 )
 
@@ -64,9 +65,9 @@ type PurgeReport struct {
 // retention, with their items.
 func (l *Lab) Purge() (*PurgeReport, error) {
 	rep := &PurgeReport{Items: map[org.Identity]int{}, Mailboxes: map[org.Identity][]string{}}
-	var dbs []*dirDatabase
-	overrides := map[string]*dirMailbox{}
-	l.viewDirectory(func(d *directory) error {
+	var dbs []*ad.Database
+	overrides := map[string]*ad.Mailbox{}
+	l.viewDirectory(func(d *ad.Directory) error {
 		dbs = append(dbs, d.Databases...)
 		for _, m := range d.Mailboxes {
 			overrides[strings.ToLower(m.Alias)] = m
@@ -80,12 +81,12 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 		}
 		itemRet := durationOr(db.DeletedItemRetention, 14*org.Day)
 		mbxRet := durationOr(db.MailboxRetention, 30*org.Day)
-		err := l.withMountedView(db.identity(), func(v *dbView, lastBackup time.Time) error {
+		err := l.withMountedView(db.Identity(), func(v *dbView, lastBackup time.Time) error {
 			gone := map[string]bool{}
 			for mb, at := range v.cat.Disconnected {
 				if now.Sub(at) > mbxRet {
 					gone[mb] = true
-					rep.Mailboxes[db.identity()] = append(rep.Mailboxes[db.identity()], mb)
+					rep.Mailboxes[db.Identity()] = append(rep.Mailboxes[db.Identity()], mb)
 				}
 			}
 			n := v.rewrite(func(it *Item) bool {
@@ -106,7 +107,7 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 				// backup taken after it was deleted.
 				return untilBackup && !lastBackup.After(it.Deleted)
 			})
-			rep.Items[db.identity()] = n
+			rep.Items[db.Identity()] = n
 			if len(gone) > 0 {
 				kept := v.cat.Mailboxes[:0]
 				for _, mb := range v.cat.Mailboxes {

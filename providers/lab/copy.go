@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -21,14 +22,6 @@ import (
 // passed. Its configuration lives in the directory, as Exchange keeps it
 // in Active Directory; what the copy has copied and replayed lives in
 // copy.json beside its logs, as the replication service's own state.
-
-// dirCopy is a storage group's copy as the directory holds it.
-type dirCopy struct {
-	Local     bool   `json:"local,omitempty"`
-	Path      string `json:"path,omitempty"`
-	Machine   string `json:"machine,omitempty"`
-	ReplayLag string `json:"replay_lag,omitempty"`
-}
 
 // copyState is the replication service's record for one copy.
 type copyState struct {
@@ -49,9 +42,9 @@ type copyState struct {
 
 // replica gathers what an operation on one storage group's copy needs.
 type replica struct {
-	sg      *dirStoreGroup
-	dbs     []*dirDatabase
-	cfg     *dirCopy
+	sg      *ad.StorageGroup
+	dbs     []*ad.Database
+	cfg     *ad.Copy
 	machine string      // where the copy lives
 	logs    *ese.Stream // the copy's log folder
 	source  *ese.Stream // the production log folder
@@ -61,7 +54,7 @@ func (r *replica) statePath() string { return filepath.Join(r.logs.Dir, "copy.js
 
 // edbPath is where a database's copy file lives, as a Windows path on
 // the copy's machine.
-func (r *replica) edbPath(db *dirDatabase) string {
+func (r *replica) edbPath(db *ad.Database) string {
 	if r.cfg.Local {
 		return r.cfg.Path + `\` + db.EdbFilePath[strings.LastIndexByte(db.EdbFilePath, '\\')+1:]
 	}
@@ -70,8 +63,8 @@ func (r *replica) edbPath(db *dirDatabase) string {
 
 func (l *Lab) replica(id org.Identity) (*replica, error) {
 	r := &replica{}
-	err := l.viewDirectory(func(d *directory) error {
-		r.sg = d.storageGroup(id)
+	err := l.viewDirectory(func(d *ad.Directory) error {
+		r.sg = d.StorageGroup(id)
 		if r.sg == nil || r.sg.Copy == nil {
 			return fmt.Errorf("storage group %s has no copy", id)
 		}
@@ -83,7 +76,7 @@ func (l *Lab) replica(id org.Identity) (*replica, error) {
 		}
 		r.machine = r.sg.Server
 		if !r.cfg.Local {
-			if s := d.server(r.cfg.Machine); s != nil {
+			if s := d.Server(r.cfg.Machine); s != nil {
 				r.machine = s.Name
 			} else {
 				return fmt.Errorf("standby machine %s is not in the directory", r.cfg.Machine)
@@ -188,7 +181,7 @@ func lastCopied(s *ese.Stream, from uint32) uint32 {
 // copyKeepsFrom is the oldest generation of a storage group's stream that
 // its copy still needs: a backup does not truncate below it, as Exchange
 // holds truncation until the copy has the logs. Zero when nothing holds.
-func (l *Lab) copyKeepsFrom(sg *dirStoreGroup) uint32 {
+func (l *Lab) copyKeepsFrom(sg *ad.StorageGroup) uint32 {
 	if sg.Copy == nil {
 		return 0
 	}

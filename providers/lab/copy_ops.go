@@ -11,6 +11,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -18,13 +19,13 @@ import (
 // enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
 // copy's configuration goes to the directory, then the copy is seeded.
 func (l *Lab) enableCopy(step *providers.Step) error {
-	cfg := &dirCopy{Local: step.Args["copy"] == "local", Path: step.Args["copy_path"], Machine: step.Args["standby_machine"], ReplayLag: step.Args["replay_lag"]}
-	err := l.updateDirectory(func(d *directory) error {
-		sg := d.storageGroup(step.Identity)
+	cfg := &ad.Copy{Local: step.Args["copy"] == "local", Path: step.Args["copy_path"], Machine: step.Args["standby_machine"], ReplayLag: step.Args["replay_lag"]}
+	err := l.updateDirectory(func(d *ad.Directory) error {
+		sg := d.StorageGroup(step.Identity)
 		if sg == nil {
 			return fmt.Errorf("storage group does not exist")
 		}
-		if !cfg.Local && d.server(cfg.Machine) == nil {
+		if !cfg.Local && d.Server(cfg.Machine) == nil {
 			return fmt.Errorf("standby machine %s does not exist", cfg.Machine)
 		}
 		sg.Copy = cfg
@@ -92,7 +93,7 @@ func (l *Lab) seedCopy(id org.Identity) error {
 			if e.Hdr.State == org.StateDirty && e.Hdr.LogRequired.Low > 0 {
 				st.NextReplay = min(st.NextReplay, e.Hdr.LogRequired.Low)
 			}
-			st.Seeded[db.identity().Key()] = e.Hdr.Signature
+			st.Seeded[db.Identity().Key()] = e.Hdr.Signature
 			e.Close()
 			if _, err := os.Stat(dst); err == nil {
 				if _, err := moveAside(dst, l.now()); err != nil {
@@ -154,7 +155,7 @@ func copyFile(src, dst string) error {
 // is replayed. The lab calls it after traffic, backups and clock moves.
 func (l *Lab) replicate() error {
 	var ids []org.Identity
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			if sg.Copy != nil {
 				ids = append(ids, org.Identity(sg.Server).Join(sg.Name))
@@ -249,14 +250,14 @@ func (l *Lab) replicateLocked(r *replica, all bool) error {
 	return r.saveState(st)
 }
 
-func (l *Lab) replayIntoCopy(r *replica, db *dirDatabase, recs []ese.Record) error {
+func (l *Lab) replayIntoCopy(r *replica, db *ad.Database, recs []ese.Record) error {
 	path, err := l.HostPath(r.machine, r.edbPath(db))
 	if err != nil {
 		return err
 	}
 	e, err := ese.OpenEDB(path, true)
 	if err != nil {
-		return fmt.Errorf("the copy of %s: %w", db.identity(), err)
+		return fmt.Errorf("the copy of %s: %w", db.Identity(), err)
 	}
 	defer e.Close()
 	if err := applyRecords(e, recs); err != nil {
@@ -293,8 +294,8 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.sg.Server)
 	}
 	for _, db := range r.dbs {
-		if c, err := l.database(db.identity()); err == nil && l.mounted(c) {
-			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.identity())
+		if c, err := l.database(db.Identity()); err == nil && l.mounted(c) {
+			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.Identity())
 		}
 	}
 	mu := l.streamLock(r.logs.Dir)
@@ -319,7 +320,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		}
 		e, err := ese.OpenEDB(src, true)
 		if err != nil {
-			return 0, fmt.Errorf("the copy of %s: %w", db.identity(), err)
+			return 0, fmt.Errorf("the copy of %s: %w", db.Identity(), err)
 		}
 		e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
 		err = e.WriteHeader()
@@ -357,7 +358,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 
 // copyHealth is what Get-StorageGroupCopyStatus shows of a storage
 // group's copy.
-func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
+func (l *Lab) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 	h := &org.CopyHealth{Status: "Healthy"}
 	r, err := l.replica(org.Identity(sg.Server).Join(sg.Name))
 	if err != nil {
@@ -404,7 +405,7 @@ func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
 		}
 		if e, err := ese.OpenEDB(path, false); err != nil {
 			if h.Status == "Healthy" {
-				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s cannot be read: %v", db.identity(), err)
+				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s cannot be read: %v", db.Identity(), err)
 			}
 		} else {
 			e.Close()
@@ -414,8 +415,8 @@ func (l *Lab) copyHealth(sg *dirStoreGroup) *org.CopyHealth {
 			continue
 		}
 		if e, err := ese.OpenEDB(prod, false); err == nil {
-			if seeded, ok := st.Seeded[db.identity().Key()]; ok && seeded != e.Hdr.Signature {
-				h.Stale = append(h.Stale, db.identity())
+			if seeded, ok := st.Seeded[db.Identity().Key()]; ok && seeded != e.Hdr.Signature {
+				h.Stale = append(h.Stale, db.Identity())
 			}
 			e.Close()
 		}

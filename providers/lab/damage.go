@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -17,8 +18,8 @@ import (
 // mounted keeps a dirty header, its latest changes only in the logs.
 func (l *Lab) Crash(server string) error {
 	var name string
-	if err := l.viewDirectory(func(d *directory) error {
-		s := d.server(server)
+	if err := l.viewDirectory(func(d *ad.Directory) error {
+		s := d.Server(server)
 		if s == nil {
 			return fmt.Errorf("no server %s in the lab", server)
 		}

@@ -13,14 +13,15 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 // dbContext gathers what an operation on one database needs.
 type dbContext struct {
-	db     *dirDatabase
-	sg     *dirStoreGroup
+	db     *ad.Database
+	sg     *ad.StorageGroup
 	server string
 	path   string
 	stream *ese.Stream
@@ -42,7 +43,7 @@ func (c *dbContext) target() *edbTarget {
 	if c.db.Kind == "public_folder" {
 		kind = org.PublicFolderDB
 	}
-	return &edbTarget{server: c.server, winPath: c.db.EdbFilePath, path: c.path, stream: c.stream, kind: kind, identity: string(c.db.identity())}
+	return &edbTarget{server: c.server, winPath: c.db.EdbFilePath, path: c.path, stream: c.stream, kind: kind, identity: string(c.db.Identity())}
 }
 
 func (l *Lab) database(id org.Identity) (*dbContext, error) {
@@ -60,12 +61,12 @@ func (l *Lab) database(id org.Identity) (*dbContext, error) {
 // reads them from the disks of a failed machine.
 func (l *Lab) databaseFiles(id org.Identity) (*dbContext, error) {
 	c := &dbContext{}
-	err := l.viewDirectory(func(d *directory) error {
-		c.db = d.database(id)
+	err := l.viewDirectory(func(d *ad.Directory) error {
+		c.db = d.Database(id)
 		if c.db == nil {
 			return fmt.Errorf("database does not exist")
 		}
-		c.sg = d.storageGroup(org.Identity(c.db.StorageGroup))
+		c.sg = d.StorageGroup(org.Identity(c.db.StorageGroup))
 		if c.sg == nil {
 			return fmt.Errorf("its storage group %s does not exist", c.db.StorageGroup)
 		}
@@ -109,19 +110,19 @@ type catalog struct {
 // is moved aside first; it is never overwritten.
 func (l *Lab) createDatabase(step *providers.Step) error {
 	id := step.Identity
-	var db *dirDatabase
-	var sg *dirStoreGroup
+	var db *ad.Database
+	var sg *ad.StorageGroup
 	inDirectory := false
-	err := l.viewDirectory(func(d *directory) error {
-		if cur := d.database(id); cur != nil {
+	err := l.viewDirectory(func(d *ad.Directory) error {
+		if cur := d.Database(id); cur != nil {
 			inDirectory, db = true, cur
-			sg = d.storageGroup(org.Identity(cur.StorageGroup))
+			sg = d.StorageGroup(org.Identity(cur.StorageGroup))
 			return nil
 		}
-		if sg = d.storageGroup(org.Identity(step.Args["storage_group"])); sg == nil {
+		if sg = d.StorageGroup(org.Identity(step.Args["storage_group"])); sg == nil {
 			return fmt.Errorf("storage group %s does not exist", step.Args["storage_group"])
 		}
-		db = &dirDatabase{
+		db = &ad.Database{
 			StorageGroup: string(org.Identity(sg.Server).Join(sg.Name)), Name: step.Args["name"],
 			Kind: orDefault(step.Args["kind"], "mailbox"), EdbFilePath: step.Args["edb_file_path"],
 			DeletedItemRetention: defaultDeletedItemRetention,
@@ -148,9 +149,9 @@ func (l *Lab) createDatabase(step *providers.Step) error {
 	if inDirectory {
 		return nil
 	}
-	return l.updateDirectory(func(d *directory) error {
-		if d.database(id) == nil {
-			d.addDatabase(db)
+	return l.updateDirectory(func(d *ad.Directory) error {
+		if d.Database(id) == nil {
+			d.AddDatabase(db)
 		}
 		return nil
 	})
@@ -160,7 +161,7 @@ func (l *Lab) createDatabase(step *providers.Step) error {
 // this database's file is there already. Another file standing there is
 // refused, or, for an empty database in place of a lost one, moved aside.
 // The file is written whole beside its path and renamed into place.
-func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace bool) error {
+func (l *Lab) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace bool) error {
 	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
 		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
 	}
@@ -172,7 +173,7 @@ func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace boo
 		return err
 	}
 	if e, err := ese.OpenEDB(path, false); err == nil {
-		ok := strings.EqualFold(e.Hdr.Identity, string(db.identity())) && e.Hdr.LogStream == sg.Signature
+		ok := strings.EqualFold(e.Hdr.Identity, string(db.Identity())) && e.Hdr.LogStream == sg.Signature
 		e.Close()
 		if ok {
 			return nil
@@ -190,7 +191,7 @@ func (l *Lab) ensureDatabaseFile(db *dirDatabase, sg *dirStoreGroup, replace boo
 	if db.Kind == "public_folder" {
 		kind = org.PublicFolderDB
 	}
-	hdr := &ese.Header{Kind: kind, Signature: newSignature(), LogStream: sg.Signature, Created: l.now().UnixNano(), Identity: string(db.identity())}
+	hdr := &ese.Header{Kind: kind, Signature: newSignature(), LogStream: sg.Signature, Created: l.now().UnixNano(), Identity: string(db.Identity())}
 	tmp := path + ".exdr-creating"
 	os.Remove(tmp) // what a killed create left
 	if err := ese.CreateEDB(tmp, hdr); err != nil {
@@ -409,8 +410,8 @@ func (l *Lab) advanceCheckpoint(c *dbContext) error {
 		return err
 	}
 	low := cur
-	var dbs []*dirDatabase
-	l.viewDirectory(func(d *directory) error {
+	var dbs []*ad.Database
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, c.db.StorageGroup) {
 				dbs = append(dbs, db)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 )
 
@@ -243,9 +244,9 @@ func (l *Lab) subscribeEdge(step *providers.Step) error {
 	if err := l.writeEdgeConfig(step.Args["server"], c); err != nil {
 		return err
 	}
-	return l.updateDirectory(func(d *directory) error {
-		d.EdgeSubscriptions = slices.DeleteFunc(d.EdgeSubscriptions, func(s *dirSubscription) bool { return strings.EqualFold(s.Edge, step.Args["server"]) })
-		d.EdgeSubscriptions = append(d.EdgeSubscriptions, &dirSubscription{Edge: step.Args["server"], Site: step.Args["site"], Created: l.now().UTC()})
+	return l.updateDirectory(func(d *ad.Directory) error {
+		d.EdgeSubscriptions = slices.DeleteFunc(d.EdgeSubscriptions, func(s *ad.Subscription) bool { return strings.EqualFold(s.Edge, step.Args["server"]) })
+		d.EdgeSubscriptions = append(d.EdgeSubscriptions, &ad.Subscription{Edge: step.Args["server"], Site: step.Args["site"], Created: l.now().UTC()})
 		return nil
 	})
 }

@@ -86,7 +86,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Inspection{Identity: c.db.identity(), EdbFilePath: c.db.EdbFilePath, Mailboxes: map[string][]Item{}}
+	in := &Inspection{Identity: c.db.Identity(), EdbFilePath: c.db.EdbFilePath, Mailboxes: map[string][]Item{}}
 	st, err := l.loadStore(c.server)
 	if err != nil {
 		return nil, err

@@ -14,8 +14,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -36,7 +36,7 @@ type Lab struct {
 
 	// cached is directory.json as last read or written, with the file's
 	// modification time and size then: a change on disk reloads it.
-	cached      *directory
+	cached      *ad.Directory
 	cachedMod   time.Time
 	cachedSize  int64
 	deferSaves  bool // within Batch
@@ -96,7 +96,7 @@ func (l *Lab) ensure() error {
 	if err := os.MkdirAll(filepath.Join(l.root, "servers"), 0o755); err != nil {
 		return err
 	}
-	return l.saveDirectory(&directory{FormatVersion: formatVersion, Organization: l.organization})
+	return l.saveDirectory(&ad.Directory{FormatVersion: formatVersion, Organization: l.organization})
 }
 
 // formatVersion is the layout of the lab's files this exdr reads and
@@ -146,149 +146,12 @@ func (l *Lab) notALab() error {
 // Root is the lab's directory.
 func (l *Lab) Root() string { return l.root }
 
-// directory is what Active Directory holds about the organization.
-type directory struct {
-	FormatVersion int `json:"format_version"`
-	// Checksum is the SHA-256 of the file with this value zeroed: a byte
-	// changed outside exdr (a bad disk, a hand) is found, not read as a
-	// different organization.
-	Checksum      string           `json:"checksum"`
-	Organization  string           `json:"organization"`
-	Servers       []*dirServer     `json:"servers"`
-	StorageGroups []*dirStoreGroup `json:"storage_groups"`
-	Databases     []*dirDatabase   `json:"databases"`
-	// Mailboxes are the users' AD objects and the database each is homed
-	// in (homeMDB); their items live in that database's pages.
-	Mailboxes []*dirMailbox `json:"mailboxes,omitempty"`
-	// Merges records each Restore-Mailbox done out of a recovery storage
-	// group, as an administrator's change log would: a recovery is a
-	// one-time act, and the record is what says it happened.
-	Merges []*dirMerge `json:"merges,omitempty"`
-	// EdgeSubscriptions are the Edge servers subscribed to a site's hubs.
-	EdgeSubscriptions []*dirSubscription `json:"edge_subscriptions,omitempty"`
-
-	index *dirIndex
-}
-
-type dirSubscription struct {
-	Edge    string    `json:"edge"`
-	Site    string    `json:"site,omitempty"`
-	Created time.Time `json:"created"`
-}
-
-type dirMerge struct {
-	RecoveryGroup string    `json:"recovery_storage_group"`
-	Mailbox       string    `json:"mailbox"`
-	Target        string    `json:"target"`
-	TargetFolder  string    `json:"target_folder,omitempty"`
-	Items         int       `json:"items"`
-	Time          time.Time `json:"time"`
-}
-
-type dirMailbox struct {
-	Alias    string `json:"alias"`
-	Database string `json:"database"`
-	Owner    string `json:"owner,omitempty"` // the AD account, DOMAIN\user
-	// Per-mailbox retention (Set-Mailbox); UseDatabaseRetentionDefaults
-	// is true when nil.
-	UseDefaults           *bool  `json:"use_database_retention_defaults,omitempty"`
-	RetainDeletedItemsFor string `json:"retain_deleted_items_for,omitempty"`
-	RetainUntilBackup     bool   `json:"retain_deleted_items_until_backup,omitempty"`
-}
-
-// UseDatabaseDefaults reports whether the mailbox keeps its database's
-// retention.
-func (m *dirMailbox) UseDatabaseDefaults() bool { return m.UseDefaults == nil || *m.UseDefaults }
-
-type dirServer struct {
-	Name    string    `json:"name"`
-	Roles   org.Roles `json:"roles"` // msExchCurrentServerRoles
-	Site    string    `json:"site,omitempty"`
-	Edition string    `json:"edition"`
-}
-
-type dirStoreGroup struct {
-	Server           string `json:"server"`
-	Name             string `json:"name"`
-	LogFolderPath    string `json:"log_folder_path"`
-	SystemFolderPath string `json:"system_folder_path"`
-	CircularLogging  bool   `json:"circular_logging"`
-	Prefix           string `json:"log_file_prefix"`
-	Signature        uint64 `json:"log_signature"`
-	Recovery         bool   `json:"recovery,omitempty"` // New-StorageGroup -Recovery
-	// Copy is its LCR or SCR copy (Enable-StorageGroupCopy).
-	Copy *dirCopy `json:"copy,omitempty"`
-}
-
-type dirDatabase struct {
-	StorageGroup                  string `json:"storage_group"`
-	Name                          string `json:"name"`
-	Kind                          string `json:"kind"` // mailbox or public_folder
-	EdbFilePath                   string `json:"edb_file_path"`
-	AllowFileRestore              bool   `json:"allow_file_restore"`
-	DeletedItemRetention          string `json:"deleted_item_retention"`
-	MailboxRetention              string `json:"mailbox_retention,omitempty"`
-	RetainDeletedItemsUntilBackup bool   `json:"retain_deleted_items_until_backup"`
-	// RecoveryOf is the production database a recovery database recovers
-	// (New-MailboxDatabase -MailboxDatabaseToRecover).
-	RecoveryOf string `json:"mailbox_database_to_recover,omitempty"`
-}
-
-func (d *dirDatabase) identity() org.Identity { return org.Identity(d.StorageGroup).Join(d.Name) }
-
-// The lookups below ignore case, as Active Directory does. The index is
-// built on first use and kept up to date by the add methods.
-type dirIndex struct {
-	servers map[string]*dirServer
-	groups  map[string]*dirStoreGroup
-	dbs     map[string]*dirDatabase
-}
-
-func (d *directory) ix() *dirIndex {
-	if d.index != nil {
-		return d.index
-	}
-	ix := &dirIndex{servers: map[string]*dirServer{}, groups: map[string]*dirStoreGroup{}, dbs: map[string]*dirDatabase{}}
-	for _, s := range d.Servers {
-		ix.servers[org.Identity(s.Name).Key()] = s
-	}
-	for _, sg := range d.StorageGroups {
-		ix.groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
-	}
-	for _, db := range d.Databases {
-		ix.dbs[db.identity().Key()] = db
-	}
-	d.index = ix
-	return ix
-}
-
-func (d *directory) server(name string) *dirServer { return d.ix().servers[org.Identity(name).Key()] }
-
-func (d *directory) storageGroup(id org.Identity) *dirStoreGroup { return d.ix().groups[id.Key()] }
-
-func (d *directory) database(id org.Identity) *dirDatabase { return d.ix().dbs[id.Key()] }
-
-func (d *directory) addServer(s *dirServer) {
-	d.Servers = append(d.Servers, s)
-	d.ix().servers[org.Identity(s.Name).Key()] = s
-}
-
-func (d *directory) addStorageGroup(sg *dirStoreGroup) {
-	d.StorageGroups = append(d.StorageGroups, sg)
-	d.ix().groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
-}
-
-func (d *directory) addDatabase(db *dirDatabase) {
-	d.Databases = append(d.Databases, db)
-	d.ix().dbs[db.identity().Key()] = db
-}
-
-func (l *Lab) loadDirectory() (*directory, error) {
+func (l *Lab) loadDirectory() (*ad.Directory, error) {
 	b, err := os.ReadFile(filepath.Join(l.root, directoryFile))
 	if err != nil {
 		return nil, err
 	}
-	var d directory
+	var d ad.Directory
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, directoryFile), err)
 	}
@@ -307,7 +170,7 @@ func (l *Lab) loadDirectory() (*directory, error) {
 	return &d, nil
 }
 
-func (l *Lab) saveDirectory(d *directory) error {
+func (l *Lab) saveDirectory(d *ad.Directory) error {
 	d.Checksum = noChecksum
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
@@ -328,7 +191,7 @@ func (l *Lab) saveDirectory(d *directory) error {
 
 // current returns the directory, from the cache unless the file changed.
 // The caller holds l.mu.
-func (l *Lab) current() (*directory, error) {
+func (l *Lab) current() (*ad.Directory, error) {
 	if l.cached != nil && (l.deferSaves || l.unchanged()) {
 		return l.cached, nil
 	}
@@ -350,7 +213,7 @@ func (l *Lab) unchanged() bool {
 // updateDirectory runs fn on the directory and saves it, under the lock
 // that serialises directory changes within the process. If fn fails, the
 // cache is dropped so that its partial change is not kept.
-func (l *Lab) updateDirectory(fn func(*directory) error) error {
+func (l *Lab) updateDirectory(fn func(*ad.Directory) error) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	d, err := l.current()
@@ -369,7 +232,7 @@ func (l *Lab) updateDirectory(fn func(*directory) error) error {
 }
 
 // viewDirectory runs fn on the current directory without changing it.
-func (l *Lab) viewDirectory(fn func(*directory) error) error {
+func (l *Lab) viewDirectory(fn func(*ad.Directory) error) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	d, err := l.current()
@@ -442,7 +305,7 @@ func (l *Lab) streamLock(dir string) *sync.Mutex {
 	return m
 }
 
-func (l *Lab) stream(sg *dirStoreGroup) (*ese.Stream, error) {
+func (l *Lab) stream(sg *ad.StorageGroup) (*ese.Stream, error) {
 	dir, err := l.HostPath(sg.Server, sg.LogFolderPath)
 	if err != nil {
 		return nil, err

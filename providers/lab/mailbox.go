@@ -10,6 +10,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -52,14 +53,14 @@ func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup tim
 func (l *Lab) homeOf(alias string) (org.Identity, error) {
 	var home org.Identity
 	var dbs []org.Identity
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
 			if strings.EqualFold(m.Alias, alias) {
 				home = org.Identity(m.Database)
 			}
 		}
 		for _, db := range d.Databases {
-			dbs = append(dbs, db.identity())
+			dbs = append(dbs, db.Identity())
 		}
 		return nil
 	})
@@ -149,8 +150,8 @@ func (l *Lab) RemoveAccount(alias string) error {
 }
 
 func (l *Lab) dropMailboxObject(alias string) error {
-	return l.updateDirectory(func(d *directory) error {
-		d.Mailboxes = slices.DeleteFunc(d.Mailboxes, func(m *dirMailbox) bool { return strings.EqualFold(m.Alias, alias) })
+	return l.updateDirectory(func(d *ad.Directory) error {
+		d.Mailboxes = slices.DeleteFunc(d.Mailboxes, func(m *ad.Mailbox) bool { return strings.EqualFold(m.Alias, alias) })
 		return nil
 	})
 }
@@ -208,7 +209,7 @@ func (l *Lab) connectMailbox(step *providers.Step) error {
 // disconnected now.
 func (l *Lab) cleanMailboxDatabase(step *providers.Step) error {
 	objects := map[string]bool{}
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
 			if org.Identity(m.Database).Key() == step.Identity.Key() {
 				objects[strings.ToLower(m.Alias)] = true
@@ -237,15 +238,15 @@ func (l *Lab) setMailbox(step *providers.Step) error {
 // setMailboxObject creates or updates a mailbox's directory object with
 // the owner and retention settings present in args.
 func (l *Lab) setMailboxObject(alias string, db org.Identity, args map[string]string) error {
-	return l.updateDirectory(func(d *directory) error {
-		var m *dirMailbox
+	return l.updateDirectory(func(d *ad.Directory) error {
+		var m *ad.Mailbox
 		for _, x := range d.Mailboxes {
 			if strings.EqualFold(x.Alias, alias) {
 				m = x
 			}
 		}
 		if m == nil {
-			m = &dirMailbox{Alias: alias}
+			m = &ad.Mailbox{Alias: alias}
 			d.Mailboxes = append(d.Mailboxes, m)
 		}
 		m.Database = string(db)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 )
 
@@ -41,8 +42,8 @@ func recipientDomain(recipient string) string {
 // edgeQueue is a hub's queue name for the Edge its site is subscribed
 // to, and that Edge; empty when no Edge is subscribed.
 func (l *Lab) edgeQueue(hub string) (queue, edge string) {
-	l.viewDirectory(func(d *directory) error {
-		s := d.server(hub)
+	l.viewDirectory(func(d *ad.Directory) error {
+		s := d.Server(hub)
 		if s == nil || !s.Roles.Has(org.RoleHubTransport) {
 			return nil
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -21,7 +22,7 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 		return err
 	}
 	if e, err := ese.OpenEDB(dst.path, false); err == nil {
-		done := strings.EqualFold(e.Hdr.Identity, string(dst.db.identity())) && e.Hdr.LogStream == dst.sg.Signature
+		done := strings.EqualFold(e.Hdr.Identity, string(dst.db.Identity())) && e.Hdr.LogStream == dst.sg.Signature
 		e.Close()
 		if done {
 			return nil // placed already
@@ -37,12 +38,12 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 	}
 	e, err := ese.OpenEDB(src.path, false)
 	if err != nil {
-		return fmt.Errorf("the file of %s cannot be read: %w", src.db.identity(), err)
+		return fmt.Errorf("the file of %s cannot be read: %w", src.db.Identity(), err)
 	}
 	clean := e.Hdr.State == org.StateClean
 	e.Close()
 	if !clean {
-		return fmt.Errorf("%s is not in clean shutdown: dismount it, or bring it there with soft recovery, before moving it", src.db.identity())
+		return fmt.Errorf("%s is not in clean shutdown: dismount it, or bring it there with soft recovery, before moving it", src.db.Identity())
 	}
 	st, err := os.Stat(src.path)
 	if err != nil {
@@ -66,7 +67,7 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 	// The file takes its new name in the header and joins the new
 	// storage group's log stream; being clean, it needs none of the old
 	// stream's logs.
-	out.Hdr.Identity, out.Hdr.LogStream, out.Hdr.AttachLSN = string(dst.db.identity()), dst.sg.Signature, 0
+	out.Hdr.Identity, out.Hdr.LogStream, out.Hdr.AttachLSN = string(dst.db.Identity()), dst.sg.Signature, 0
 	if err := out.WriteHeader(); err != nil {
 		out.Close()
 		return err
@@ -84,8 +85,8 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 // moves; it came with the file.
 func (l *Lab) rehomeMailboxes(step *providers.Step) error {
 	src := org.Identity(step.Args["source"])
-	return l.updateDirectory(func(d *directory) error {
-		if d.database(step.Identity) == nil {
+	return l.updateDirectory(func(d *ad.Directory) error {
+		if d.Database(step.Identity) == nil {
 			return fmt.Errorf("database does not exist")
 		}
 		for _, m := range d.Mailboxes {

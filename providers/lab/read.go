@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -27,8 +28,8 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	if err := l.checkTree(); err != nil {
 		return nil, err
 	}
-	var d *directory
-	if err := l.viewDirectory(func(cur *directory) error { d = cur; return nil }); err != nil {
+	var d *ad.Directory
+	if err := l.viewDirectory(func(cur *ad.Directory) error { d = cur; return nil }); err != nil {
 		return nil, err
 	}
 	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}, Now: l.now()}
@@ -134,7 +135,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 			continue // a recovery database: part of its group's report
 		}
 		o.Databases = append(o.Databases, live)
-		sg := d.storageGroup(org.Identity(db.StorageGroup))
+		sg := d.StorageGroup(org.Identity(db.StorageGroup))
 		st := stores[org.Identity(live.Server()).Key()]
 		cur := newest[org.Identity(db.StorageGroup).Key()]
 		var logged map[uint64]ese.Record
@@ -180,7 +181,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	return o, nil
 }
 
-func liveDatabase(db *dirDatabase) *org.Database {
+func liveDatabase(db *ad.Database) *org.Database {
 	live := &org.Database{
 		Kind: org.MailboxDB, Name: db.Name, StorageGroup: org.Identity(db.StorageGroup),
 		EdbFilePath: db.EdbFilePath, AllowFileRestore: &db.AllowFileRestore,
@@ -201,7 +202,7 @@ func liveDatabase(db *dirDatabase) *org.Database {
 // inspectDatabase reads a database's header and verifies every page, as
 // eseutil /mh and /k would. A database counts as mounted only if the store
 // attached this very file and its header says it is attached.
-func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, newestLog uint32, logged map[uint64]ese.Record) (*org.DatabaseHealth, *catalog) {
+func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store, newestLog uint32, logged map[uint64]ese.Record) (*org.DatabaseHealth, *catalog) {
 	h := &org.DatabaseHealth{}
 	server := strings.SplitN(db.StorageGroup, `\`, 2)[0]
 	path, err := l.HostPath(server, db.EdbFilePath)
@@ -226,11 +227,11 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	}
 	defer e.Close()
 	hdr := e.Hdr
-	if !strings.EqualFold(hdr.Identity, string(db.identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
+	if !strings.EqualFold(hdr.Identity, string(db.Identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
 		h.BadPages = []uint32{0} // another database's file stands at this path
 		h.Foreign = hdr.Identity
-		if strings.EqualFold(hdr.Identity, string(db.identity())) {
-			h.Foreign = string(db.identity()) + " of another log stream (a copy from elsewhere)"
+		if strings.EqualFold(hdr.Identity, string(db.Identity())) {
+			h.Foreign = string(db.Identity()) + " of another log stream (a copy from elsewhere)"
 		}
 		return h, nil
 	}
@@ -250,7 +251,7 @@ func (l *Lab) inspectDatabase(db *dirDatabase, sg *dirStoreGroup, st *store, new
 	h.Created = stampTime(hdr.Created)
 	// A database whose restore is not recovered cannot be mounted, even if
 	// the file put in its place carries the signature of one that was.
-	h.Mounted = h.Restore == nil && st.isMounted(db.identity(), hdr)
+	h.Mounted = h.Restore == nil && st.isMounted(db.Identity(), hdr)
 	return h, storeCatalog(e, logged[hdr.Signature], h.Mounted)
 }
 
@@ -313,7 +314,7 @@ func storeCatalog(e *ese.File, logged ese.Record, _ bool) *catalog {
 
 // liveMailboxes joins the directory's mailbox objects with what each
 // database's store holds.
-func liveMailboxes(d *directory, cats []*catalog) []*org.Mailbox {
+func liveMailboxes(d *ad.Directory, cats []*catalog) []*org.Mailbox {
 	var out []*org.Mailbox
 	inStore := map[string]*catalog{} // db key + "|" + alias key
 	for i, db := range d.Databases {
@@ -321,7 +322,7 @@ func liveMailboxes(d *directory, cats []*catalog) []*org.Mailbox {
 			continue
 		}
 		for _, mb := range cats[i].Mailboxes {
-			inStore[db.identity().Key()+"|"+strings.ToLower(mb)] = cats[i]
+			inStore[db.Identity().Key()+"|"+strings.ToLower(mb)] = cats[i]
 		}
 	}
 	seen := map[string]bool{}
@@ -341,11 +342,11 @@ func liveMailboxes(d *directory, cats []*catalog) []*org.Mailbox {
 			continue
 		}
 		for _, mb := range cats[i].Mailboxes {
-			key := db.identity().Key() + "|" + strings.ToLower(mb)
+			key := db.Identity().Key() + "|" + strings.ToLower(mb)
 			if seen[key] {
 				continue
 			}
-			out = append(out, &org.Mailbox{Name: mb, Database: db.identity(),
+			out = append(out, &org.Mailbox{Name: mb, Database: db.Identity(),
 				Health: &org.MailboxHealth{InStore: true, Disconnected: cats[i].Disconnected[mb]}})
 		}
 	}
@@ -364,7 +365,7 @@ func durationPtr(s string) *org.Duration {
 
 // liveRecoveryGroups reports each recovery storage group with its
 // recovery database's state.
-func (l *Lab) liveRecoveryGroups(d *directory, stores map[string]*store) []*org.RecoveryStorageGroup {
+func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store) []*org.RecoveryStorageGroup {
 	var out []*org.RecoveryStorageGroup
 	for _, sg := range d.StorageGroups {
 		if !sg.Recovery {
@@ -383,7 +384,7 @@ func (l *Lab) liveRecoveryGroups(d *directory, stores map[string]*store) []*org.
 			}
 			if e, err := ese.OpenEDB(path, false); err == nil {
 				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.Hdr.State, stampTime(e.Hdr.Created)
-				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.identity(), e.Hdr)
+				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.Identity(), e.Hdr)
 				e.Close()
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -15,7 +16,7 @@ import (
 // liveQueues inspects the queue database of every Hub and Edge Transport
 // server whose machine exists, failed or not: the disks of a failed one
 // can still be read.
-func (l *Lab) liveQueues(d *directory) ([]*org.QueueDatabase, error) {
+func (l *Lab) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 	var out []*org.QueueDatabase
 	for _, s := range d.Servers {
 		if !s.Roles.Has(org.RoleHubTransport) && !s.Roles.Has(org.RoleEdgeTransport) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -112,7 +113,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		chain = append(chain, m)
 	}
 	// A recovery database is restored from its production database's sets.
-	source := string(c.db.identity())
+	source := string(c.db.Identity())
 	if c.db.RecoveryOf != "" {
 		source = c.db.RecoveryOf
 	}
@@ -186,7 +187,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	e.Hdr.State = org.StateDirty
 	// The copy takes this database's name and storage group (the same for
 	// a restore in place; the recovery database's for an RSG).
-	e.Hdr.Identity, e.Hdr.LogStream = string(c.db.identity()), c.sg.Signature
+	e.Hdr.Identity, e.Hdr.LogStream = string(c.db.Identity()), c.sg.Signature
 	if err := e.WriteHeader(); err != nil {
 		return copied, err
 	}
@@ -194,8 +195,8 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		return copied, err
 	}
 	logDir := c.stream.Dir
-	l.viewDirectory(func(d *directory) error {
-		if sg := d.storageGroup(org.Identity(chain[0].StorageGroup)); sg != nil {
+	l.viewDirectory(func(d *ad.Directory) error {
+		if sg := d.StorageGroup(org.Identity(chain[0].StorageGroup)); sg != nil {
 			if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
 				logDir = dir
 			}

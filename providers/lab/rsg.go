@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 )
 
 // createRecoveryGroup is New-StorageGroup -Recovery: a storage group
@@ -16,7 +17,7 @@ import (
 func (l *Lab) createRecoveryGroup(step *providers.Step) error {
 	server := step.Args["server"]
 	var other string
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			if sg.Recovery && strings.EqualFold(sg.Server, server) && !strings.EqualFold(sg.Name, step.Args["name"]) {
 				other = sg.Name
@@ -33,21 +34,21 @@ func (l *Lab) createRecoveryGroup(step *providers.Step) error {
 // createRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:
 // the object only; the files come from a restore.
 func (l *Lab) createRecoveryDatabase(step *providers.Step) error {
-	return l.updateDirectory(func(d *directory) error {
-		if d.database(step.Identity) != nil {
+	return l.updateDirectory(func(d *ad.Directory) error {
+		if d.Database(step.Identity) != nil {
 			return nil
 		}
-		sg := d.storageGroup(org.Identity(step.Args["storage_group"]))
+		sg := d.StorageGroup(org.Identity(step.Args["storage_group"]))
 		if sg == nil || !sg.Recovery {
 			return fmt.Errorf("%s is not a recovery storage group", step.Args["storage_group"])
 		}
-		prod := d.database(org.Identity(step.Args["recovery_of"]))
+		prod := d.Database(org.Identity(step.Args["recovery_of"]))
 		if prod == nil || prod.Kind != "mailbox" {
 			return fmt.Errorf("%s is not a mailbox database to recover", step.Args["recovery_of"])
 		}
-		d.addDatabase(&dirDatabase{
+		d.AddDatabase(&ad.Database{
 			StorageGroup: string(org.Identity(sg.Server).Join(sg.Name)), Name: step.Args["name"], Kind: "mailbox",
-			EdbFilePath: step.Args["edb_file_path"], RecoveryOf: string(prod.identity()),
+			EdbFilePath: step.Args["edb_file_path"], RecoveryOf: string(prod.Identity()),
 			DeletedItemRetention: prod.DeletedItemRetention, MailboxRetention: prod.MailboxRetention,
 		})
 		return nil
@@ -140,7 +141,7 @@ func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) err
 	if err != nil {
 		return err
 	}
-	return l.updateDirectory(func(d *directory) error {
+	return l.updateDirectory(func(d *ad.Directory) error {
 		rsg := string(step.Identity)
 		for _, m := range d.Merges {
 			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] {
@@ -148,7 +149,7 @@ func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) err
 				return nil
 			}
 		}
-		d.Merges = append(d.Merges, &dirMerge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.now().UTC()})
+		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.now().UTC()})
 		return nil
 	})
 }
@@ -191,10 +192,10 @@ func passes(it Item, a map[string]string) bool {
 // group from the directory, and moves their files aside (the cmdlets
 // leave files; exdr keeps them out of the way, never deletes them).
 func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
-	var sg *dirStoreGroup
-	var dbs []*dirDatabase
-	l.viewDirectory(func(d *directory) error {
-		sg = d.storageGroup(step.Identity)
+	var sg *ad.StorageGroup
+	var dbs []*ad.Database
+	l.viewDirectory(func(d *ad.Directory) error {
+		sg = d.StorageGroup(step.Identity)
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
 				dbs = append(dbs, db)
@@ -209,7 +210,7 @@ func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
 		return fmt.Errorf("%s is not a recovery storage group; exdr removes only those", step.Identity)
 	}
 	for _, db := range dbs {
-		if err := l.dismount(db.identity()); err != nil {
+		if err := l.dismount(db.Identity()); err != nil {
 			return err
 		}
 		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
@@ -227,10 +228,10 @@ func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
 			}
 		}
 	}
-	return l.updateDirectory(func(d *directory) error {
-		d.Databases = slices.DeleteFunc(d.Databases, func(db *dirDatabase) bool { return strings.EqualFold(db.StorageGroup, string(step.Identity)) })
-		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *dirStoreGroup) bool { return g == sg })
-		d.index = nil
+	return l.updateDirectory(func(d *ad.Directory) error {
+		d.Databases = slices.DeleteFunc(d.Databases, func(db *ad.Database) bool { return strings.EqualFold(db.StorageGroup, string(step.Identity)) })
+		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *ad.StorageGroup) bool { return g == sg })
+		d.Reindex()
 		return nil
 	})
 }

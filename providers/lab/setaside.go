@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -23,10 +24,10 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 		return fmt.Errorf("set_aside_logs needs the first generation to set aside, not %q", step.Args["from"])
 	}
 	from := uint32(from64)
-	var sg *dirStoreGroup
+	var sg *ad.StorageGroup
 	var mounted []string
-	err = l.viewDirectory(func(d *directory) error {
-		if sg = d.storageGroup(step.Identity); sg == nil {
+	err = l.viewDirectory(func(d *ad.Directory) error {
+		if sg = d.StorageGroup(step.Identity); sg == nil {
 			return fmt.Errorf("storage group %s does not exist", step.Identity)
 		}
 		st, err := l.loadStore(sg.Server)
@@ -35,7 +36,7 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 		}
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
-				if _, on := st.Mounted[mountKey(db.identity())]; on {
+				if _, on := st.Mounted[mountKey(db.Identity())]; on {
 					mounted = append(mounted, db.Name)
 				}
 			}

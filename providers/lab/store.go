@@ -117,5 +117,5 @@ func (l *Lab) mounted(c *dbContext) bool {
 	defer e.Close()
 	// A file whose restore is not recovered cannot be attached, whatever
 	// signature it carries.
-	return st.isMounted(c.db.identity(), e.Hdr) && pendingRestore(c.path, c.db.Name, e.Hdr.Signature) == nil
+	return st.isMounted(c.db.Identity(), e.Hdr) && pendingRestore(c.path, c.db.Name, e.Hdr.Signature) == nil
 }

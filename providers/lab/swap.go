@@ -81,7 +81,7 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 	if err := pathElement("the database name", prod.db.Name); err != nil {
 		return err
 	}
-	for _, id := range []org.Identity{prod.db.identity(), rec.db.identity()} {
+	for _, id := range []org.Identity{prod.db.Identity(), rec.db.Identity()} {
 		if err := l.dismount(id); err != nil {
 			return err
 		}
@@ -104,9 +104,9 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 		}
 		if e.Hdr.State != org.StateClean {
 			e.Close()
-			return fmt.Errorf("%s is not in clean shutdown after the swap", c.db.identity())
+			return fmt.Errorf("%s is not in clean shutdown after the swap", c.db.Identity())
 		}
-		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.db.identity()), c.sg.Signature, 0
+		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.db.Identity()), c.sg.Signature, 0
 		err = e.WriteHeader()
 		if err == nil {
 			err = e.Handle.Sync()
@@ -116,7 +116,7 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 			return err
 		}
 	}
-	for _, id := range []org.Identity{prod.db.identity(), rec.db.identity()} {
+	for _, id := range []org.Identity{prod.db.Identity(), rec.db.Identity()} {
 		if err := l.mount(id); err != nil {
 			return err
 		}
@@ -129,11 +129,11 @@ func (l *Lab) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, e
 	sig := func(c *dbContext, what string) (uint64, error) {
 		e, err := ese.OpenEDB(c.path, false)
 		if err != nil {
-			return 0, fmt.Errorf("%s (%s) cannot be swapped: %w", c.db.identity(), what, err)
+			return 0, fmt.Errorf("%s (%s) cannot be swapped: %w", c.db.Identity(), what, err)
 		}
 		defer e.Close()
 		if e.Hdr.State != org.StateClean {
-			return 0, fmt.Errorf("%s (%s) is not in clean shutdown: it cannot be swapped", c.db.identity(), what)
+			return 0, fmt.Errorf("%s (%s) is not in clean shutdown: it cannot be swapped", c.db.Identity(), what)
 		}
 		return e.Hdr.Signature, nil
 	}
@@ -145,7 +145,7 @@ func (l *Lab) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, e
 	if err != nil {
 		return nil, err
 	}
-	r := &swapRecord{RecoveryDatabase: string(rec.db.identity()), Production: restored, Recovery: dialTone}
+	r := &swapRecord{RecoveryDatabase: string(rec.db.Identity()), Production: restored, Recovery: dialTone}
 	b, _ := json.Marshal(r)
 	return r, disk.WriteAtomic(recordPath, b)
 }

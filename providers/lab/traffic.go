@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -51,9 +52,9 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 	if !Exists(l.root) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
 	}
-	var dbs []*dirDatabase
+	var dbs []*ad.Database
 	hubs := false
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		dbs = append(dbs, d.Databases...)
 		for _, s := range d.Servers {
 			hubs = hubs || s.Roles.Has(org.RoleHubTransport)
@@ -61,7 +62,7 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 		return nil
 	})
 	// In identity order, so that the same burst leaves the same pages.
-	slices.SortFunc(dbs, func(a, b *dirDatabase) int { return strings.Compare(a.identity().Key(), b.identity().Key()) })
+	slices.SortFunc(dbs, func(a, b *ad.Database) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
 	rep := &TrafficReport{Delivered: map[org.Identity]int{}, Queued: map[org.Identity]int{}, Via: map[org.Identity]string{}}
 	var st *sendState
 	if hubs {
@@ -75,20 +76,20 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 			continue
 		}
 		if hubs {
-			if err := l.sendVia(db.identity(), opts, rep, st); err != nil {
-				return rep, fmt.Errorf("%s: %w", db.identity(), err)
+			if err := l.sendVia(db.Identity(), opts, rep, st); err != nil {
+				return rep, fmt.Errorf("%s: %w", db.Identity(), err)
 			}
 			continue
 		}
-		n, why, err := l.deliverTo(db.identity(), opts)
+		n, why, err := l.deliverTo(db.Identity(), opts)
 		if err != nil {
-			return rep, fmt.Errorf("%s: %w", db.identity(), err)
+			return rep, fmt.Errorf("%s: %w", db.Identity(), err)
 		}
 		if why != "" {
-			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", db.identity(), why))
+			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", db.Identity(), why))
 			continue
 		}
-		rep.Delivered[db.identity()] = n
+		rep.Delivered[db.Identity()] = n
 	}
 	// The replication service ships what the burst closed.
 	return rep, l.replicate()
@@ -136,14 +137,14 @@ func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, erro
 // homeMailboxes gives the directory a mailbox object for each alias that
 // has none, homed in db.
 func (l *Lab) homeMailboxes(aliases []string, db org.Identity) error {
-	return l.updateDirectory(func(d *directory) error {
+	return l.updateDirectory(func(d *ad.Directory) error {
 		have := map[string]bool{}
 		for _, m := range d.Mailboxes {
 			have[strings.ToLower(m.Alias)] = true
 		}
 		for _, a := range aliases {
 			if !have[strings.ToLower(a)] {
-				d.Mailboxes = append(d.Mailboxes, &dirMailbox{Alias: a, Database: string(db)})
+				d.Mailboxes = append(d.Mailboxes, &ad.Mailbox{Alias: a, Database: string(db)})
 			}
 		}
 		return nil
@@ -172,7 +173,7 @@ func (l *Lab) checkpointIfDeep(c *dbContext, e *ese.File) error {
 	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store) { s.attached(c.db.identity(), e.Hdr) }); err != nil {
+	if err := l.updateStore(c.server, func(s *store) { s.attached(c.db.Identity(), e.Hdr) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -37,7 +38,7 @@ func (l *Lab) newSendState(external bool) *sendState {
 			}
 		}
 	}
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
 			st.homes[strings.ToLower(m.Alias)] = m.Database
 		}
@@ -117,8 +118,8 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, 
 func (l *Lab) acceptingHub(server string) (hub, why string) {
 	var site string
 	var candidates []string
-	l.viewDirectory(func(d *directory) error {
-		if s := d.server(server); s != nil {
+	l.viewDirectory(func(d *ad.Directory) error {
+		if s := d.Server(server); s != nil {
 			site = s.Site
 		}
 		for _, s := range d.Servers {
@@ -169,7 +170,7 @@ func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
 // directory.
 func (l *Lab) transportServers() []string {
 	var out []string
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, s := range d.Servers {
 			if s.Roles.Has(org.RoleHubTransport) || s.Roles.Has(org.RoleEdgeTransport) {
 				out = append(out, s.Name)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -146,8 +147,8 @@ func queueIdentity(server string) string { return server + `\` + queueFile }
 // database is unreadable.
 func (l *Lab) queue(server string) (*queueContext, error) {
 	name := ""
-	l.viewDirectory(func(d *directory) error {
-		if s := d.server(server); s != nil {
+	l.viewDirectory(func(d *ad.Directory) error {
+		if s := d.Server(server); s != nil {
 			name = s.Name
 		}
 		return nil

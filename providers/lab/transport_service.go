@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -225,11 +226,11 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 	}
 	homes := map[string]org.Identity{} // alias -> database
 	servers := map[string]string{}     // database -> its server
-	l.viewDirectory(func(d *directory) error {
+	l.viewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
 			if db.RecoveryOf == "" {
-				if sg := d.storageGroup(org.Identity(db.StorageGroup)); sg != nil {
-					servers[db.identity().Key()] = sg.Server
+				if sg := d.StorageGroup(org.Identity(db.StorageGroup)); sg != nil {
+					servers[db.Identity().Key()] = sg.Server
 				}
 			}
 		}

@@ -1,0 +1,156 @@
+package ad
+
+import (
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// Directory is what Active Directory holds about the organization.
+type Directory struct {
+	FormatVersion int `json:"format_version"`
+	// Checksum is the SHA-256 of the file with this value zeroed: a byte
+	// changed outside exdr (a bad disk, a hand) is found, not read as a
+	// different organization.
+	Checksum      string          `json:"checksum"`
+	Organization  string          `json:"organization"`
+	Servers       []*Server       `json:"servers"`
+	StorageGroups []*StorageGroup `json:"storage_groups"`
+	Databases     []*Database     `json:"databases"`
+	// Mailboxes are the users' AD objects and the database each is homed
+	// in (homeMDB); their items live in that database's pages.
+	Mailboxes []*Mailbox `json:"mailboxes,omitempty"`
+	// Merges records each Restore-Mailbox done out of a recovery storage
+	// group, as an administrator's change log would: a recovery is a
+	// one-time act, and the record is what says it happened.
+	Merges []*Merge `json:"merges,omitempty"`
+	// EdgeSubscriptions are the Edge servers subscribed to a site's hubs.
+	EdgeSubscriptions []*Subscription `json:"edge_subscriptions,omitempty"`
+
+	index *dirIndex
+}
+
+type Subscription struct {
+	Edge    string    `json:"edge"`
+	Site    string    `json:"site,omitempty"`
+	Created time.Time `json:"created"`
+}
+
+type Merge struct {
+	RecoveryGroup string    `json:"recovery_storage_group"`
+	Mailbox       string    `json:"mailbox"`
+	Target        string    `json:"target"`
+	TargetFolder  string    `json:"target_folder,omitempty"`
+	Items         int       `json:"items"`
+	Time          time.Time `json:"time"`
+}
+
+type Mailbox struct {
+	Alias    string `json:"alias"`
+	Database string `json:"database"`
+	Owner    string `json:"owner,omitempty"` // the AD account, DOMAIN\user
+	// Per-mailbox retention (Set-Mailbox); UseDatabaseRetentionDefaults
+	// is true when nil.
+	UseDefaults           *bool  `json:"use_database_retention_defaults,omitempty"`
+	RetainDeletedItemsFor string `json:"retain_deleted_items_for,omitempty"`
+	RetainUntilBackup     bool   `json:"retain_deleted_items_until_backup,omitempty"`
+}
+
+// UseDatabaseDefaults reports whether the mailbox keeps its database's
+// retention.
+func (m *Mailbox) UseDatabaseDefaults() bool { return m.UseDefaults == nil || *m.UseDefaults }
+
+type Server struct {
+	Name    string    `json:"name"`
+	Roles   org.Roles `json:"roles"` // msExchCurrentServerRoles
+	Site    string    `json:"site,omitempty"`
+	Edition string    `json:"edition"`
+}
+
+type StorageGroup struct {
+	Server           string `json:"server"`
+	Name             string `json:"name"`
+	LogFolderPath    string `json:"log_folder_path"`
+	SystemFolderPath string `json:"system_folder_path"`
+	CircularLogging  bool   `json:"circular_logging"`
+	Prefix           string `json:"log_file_prefix"`
+	Signature        uint64 `json:"log_signature"`
+	Recovery         bool   `json:"recovery,omitempty"` // New-StorageGroup -Recovery
+	// Copy is its LCR or SCR copy (Enable-StorageGroupCopy).
+	Copy *Copy `json:"copy,omitempty"`
+}
+
+type Database struct {
+	StorageGroup                  string `json:"storage_group"`
+	Name                          string `json:"name"`
+	Kind                          string `json:"kind"` // mailbox or public_folder
+	EdbFilePath                   string `json:"edb_file_path"`
+	AllowFileRestore              bool   `json:"allow_file_restore"`
+	DeletedItemRetention          string `json:"deleted_item_retention"`
+	MailboxRetention              string `json:"mailbox_retention,omitempty"`
+	RetainDeletedItemsUntilBackup bool   `json:"retain_deleted_items_until_backup"`
+	// RecoveryOf is the production database a recovery database recovers
+	// (New-MailboxDatabase -MailboxDatabaseToRecover).
+	RecoveryOf string `json:"mailbox_database_to_recover,omitempty"`
+}
+
+func (d *Database) Identity() org.Identity { return org.Identity(d.StorageGroup).Join(d.Name) }
+
+// The lookups below ignore case, as Active Directory does. The index is
+// built on first use and kept up to date by the add methods.
+type dirIndex struct {
+	servers map[string]*Server
+	groups  map[string]*StorageGroup
+	dbs     map[string]*Database
+}
+
+func (d *Directory) ix() *dirIndex {
+	if d.index != nil {
+		return d.index
+	}
+	ix := &dirIndex{servers: map[string]*Server{}, groups: map[string]*StorageGroup{}, dbs: map[string]*Database{}}
+	for _, s := range d.Servers {
+		ix.servers[org.Identity(s.Name).Key()] = s
+	}
+	for _, sg := range d.StorageGroups {
+		ix.groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
+	}
+	for _, db := range d.Databases {
+		ix.dbs[db.Identity().Key()] = db
+	}
+	d.index = ix
+	return ix
+}
+
+func (d *Directory) Server(name string) *Server { return d.ix().servers[org.Identity(name).Key()] }
+
+func (d *Directory) StorageGroup(id org.Identity) *StorageGroup { return d.ix().groups[id.Key()] }
+
+func (d *Directory) Database(id org.Identity) *Database { return d.ix().dbs[id.Key()] }
+
+func (d *Directory) AddServer(s *Server) {
+	d.Servers = append(d.Servers, s)
+	d.ix().servers[org.Identity(s.Name).Key()] = s
+}
+
+func (d *Directory) AddStorageGroup(sg *StorageGroup) {
+	d.StorageGroups = append(d.StorageGroups, sg)
+	d.ix().groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
+}
+
+func (d *Directory) AddDatabase(db *Database) {
+	d.Databases = append(d.Databases, db)
+	d.ix().dbs[db.Identity().Key()] = db
+}
+
+// Copy is a storage group's copy as the directory holds it.
+type Copy struct {
+	Local     bool   `json:"local,omitempty"`
+	Path      string `json:"path,omitempty"`
+	Machine   string `json:"machine,omitempty"`
+	ReplayLag string `json:"replay_lag,omitempty"`
+}
+
+// Reindex forgets the lookup index after objects were removed from the
+// lists by hand; the next lookup builds it again.
+func (d *Directory) Reindex() { d.index = nil }
