@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // The estimate of what a failing page held must count every record on
@@ -23,7 +24,7 @@ func TestItemsAtRiskWhereverTheDamageLands(t *testing.T) {
 	var starts []int
 	for i := 1; i <= 12; i++ {
 		starts = append(starts, len(payload))
-		line, err := json.Marshal(Item{ID: uint64(i), Mailbox: fmt.Sprintf("db1-user%03d", i), Folder: "Inbox", Subject: fmt.Sprintf("Message %d", i),
+		line, err := json.Marshal(store.Item{ID: uint64(i), Mailbox: fmt.Sprintf("db1-user%03d", i), Folder: "Inbox", Subject: fmt.Sprintf("Message %d", i),
 			From: "sender@contoso.example", Time: time.Date(2026, 12, 2, 10, 0, i, 0, time.UTC), Body: "hello"})
 		if err != nil {
 			t.Fatal(err)
@@ -51,7 +52,7 @@ func TestItemsAtRiskWhereverTheDamageLands(t *testing.T) {
 			if _, err := e.Handle.WriteAt(p, 2*ese.PageSize); err != nil {
 				t.Fatal(err)
 			}
-			if got := itemsAtRisk(e, []uint32{2}); got != 12 {
+			if got := store.ItemsAtRisk(e, []uint32{2}); got != 12 {
 				t.Errorf("damage %s: %d items at risk, the page held 12 (%q)", name, got, bytes.TrimSpace(p[ese.PageHeaderSize+at-8:ese.PageHeaderSize+at+24]))
 			}
 		})

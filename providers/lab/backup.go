@@ -18,6 +18,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // The backup store: backups/<set ID>/manifest.json, with the database
@@ -215,8 +216,8 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 		}
 		if path, err := l.HostPath(g.Server, db.EdbFilePath); err == nil {
 			if e, err := ese.OpenEDB(path, false); err == nil {
-				if v, err := loadView(e, s, true); err == nil {
-					m.Mailboxes[string(db.Identity())] = slices.Clone(v.cat.Mailboxes)
+				if v, err := store.LoadView(e, s, true); err == nil {
+					m.Mailboxes[string(db.Identity())] = slices.Clone(v.Cat.Mailboxes)
 				}
 				e.Close()
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // The disasters below are what drills inflict. Each really damages bytes;
@@ -177,8 +178,8 @@ func (l *Lab) PoisonMessages(server string, n int) (int, error) {
 		return 0, err
 	}
 	moved := 0
-	err = l.withQueue(q, func(v *dbView) error {
-		v.rewrite(func(it *Item) bool {
+	err = l.withQueue(q, func(v *store.View) error {
+		v.Rewrite(func(it *store.Item) bool {
 			if moved < n && isDeliveryQueue(it.Queue) {
 				it.Queue, it.Dest = queuePoison, ""
 				moved++
@@ -186,8 +187,8 @@ func (l *Lab) PoisonMessages(server string, n int) (int, error) {
 			return true
 		})
 		if moved > 0 {
-			v.cat.Queues[queueKey(queuePoison)] = &queueState{Status: "Suspended"}
-			v.changed[1] = true
+			v.Cat.Queues[queueKey(queuePoison)] = &store.QueueState{Status: "Suspended"}
+			v.Changed[1] = true
 		}
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // The lab's clock is real time plus an offset that "exdr lab clock" moves
@@ -81,15 +82,15 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 		}
 		itemRet := durationOr(db.DeletedItemRetention, 14*org.Day)
 		mbxRet := durationOr(db.MailboxRetention, 30*org.Day)
-		err := l.withMountedView(db.Identity(), func(v *dbView, lastBackup time.Time) error {
+		err := l.withMountedView(db.Identity(), func(v *store.View, lastBackup time.Time) error {
 			gone := map[string]bool{}
-			for mb, at := range v.cat.Disconnected {
+			for mb, at := range v.Cat.Disconnected {
 				if now.Sub(at) > mbxRet {
 					gone[mb] = true
 					rep.Mailboxes[db.Identity()] = append(rep.Mailboxes[db.Identity()], mb)
 				}
 			}
-			n := v.rewrite(func(it *Item) bool {
+			n := v.Rewrite(func(it *store.Item) bool {
 				if gone[it.Mailbox] {
 					return false
 				}
@@ -109,17 +110,17 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 			})
 			rep.Items[db.Identity()] = n
 			if len(gone) > 0 {
-				kept := v.cat.Mailboxes[:0]
-				for _, mb := range v.cat.Mailboxes {
+				kept := v.Cat.Mailboxes[:0]
+				for _, mb := range v.Cat.Mailboxes {
 					if !gone[mb] {
 						kept = append(kept, mb)
 					}
 				}
-				v.cat.Mailboxes = kept
+				v.Cat.Mailboxes = kept
 				for mb := range gone {
-					delete(v.cat.Disconnected, mb)
+					delete(v.Cat.Disconnected, mb)
 				}
-				v.changed[1] = true
+				v.Changed[1] = true
 			}
 			return nil
 		})

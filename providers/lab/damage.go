@@ -7,6 +7,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // The operations below are what happens to a lab from outside exdr's
@@ -57,7 +58,7 @@ func (l *Lab) Catalog(id org.Identity) (mounts int, err error) {
 		return 0, err
 	}
 	defer e.Close()
-	cat, err := readCatalog(e)
+	cat, err := store.ReadCatalog(e)
 	if err != nil {
 		return 0, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // dbContext gathers what an operation on one database needs.
@@ -86,22 +87,6 @@ func (l *Lab) databaseFiles(id org.Identity) (*dbContext, error) {
 		return nil, err
 	}
 	return c, nil
-}
-
-// catalog is what a database's first page holds about the database.
-type catalog struct {
-	Identity  string    `json:"identity"`
-	Created   time.Time `json:"created"`
-	Mounts    int       `json:"mounts"`
-	LastMount time.Time `json:"last_mount,omitzero"`
-	NextItem  uint64    `json:"next_item,omitempty"`
-	Mailboxes []string  `json:"mailboxes,omitempty"`
-	// Disconnected are the store's disconnected mailboxes and when each
-	// was disconnected; they stay for the mailbox retention.
-	Disconnected map[string]time.Time `json:"disconnected,omitempty"`
-	// Queues are a queue database's queues that hold mail or have
-	// failed, by name.
-	Queues map[string]*queueState `json:"queues,omitempty"`
 }
 
 // createDatabase adds the database to the directory if it is not there,
@@ -201,7 +186,7 @@ func (l *Lab) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace b
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(catalog{Identity: hdr.Identity, Created: l.now().UTC()})
+	b, _ := json.Marshal(store.Catalog{Identity: hdr.Identity, Created: l.now().UTC()})
 	if err := e.WritePage(&ese.Page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
 		e.Close()
 		return err
@@ -281,7 +266,7 @@ func (l *Lab) mount(id org.Identity) error {
 		return fmt.Errorf("a restore of %s is in progress (restore.env is in place): run hard recovery (eseutil /cc) before mounting", strings.Join(r.Sets, ", "))
 	}
 	if e.Hdr.State == org.StateDirty {
-		if st.isMounted(id, e.Hdr) {
+		if st.IsMounted(id, e.Hdr) {
 			return nil // mounted already
 		}
 		return fmt.Errorf("the database is in dirty shutdown (logs %d and later required): run soft recovery (eseutil /r) first", e.Hdr.LogRequired.Low)
@@ -326,7 +311,7 @@ func (l *Lab) mount(id org.Identity) error {
 	if err := e.WriteHeader(); err != nil {
 		return err
 	}
-	cat, err := readCatalog(e)
+	cat, err := store.ReadCatalog(e)
 	if err != nil {
 		return err
 	}
@@ -336,21 +321,7 @@ func (l *Lab) mount(id org.Identity) error {
 	if _, err := c.stream.Append(ese.PageRecord(e.Hdr.Signature, 1, b)); err != nil {
 		return err
 	}
-	return l.updateStore(c.server, func(s *store) { s.attached(id, e.Hdr) })
-}
-
-func readCatalog(e *ese.File) (*catalog, error) {
-	pg, ok, err := e.ReadPage(1)
-	if err != nil {
-		return nil, err
-	}
-	cat := &catalog{Identity: e.Hdr.Identity}
-	if ok && len(pg.Payload) > 0 {
-		if err := json.Unmarshal(pg.Payload, cat); err != nil {
-			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
-		}
-	}
-	return cat, nil
+	return l.updateStore(c.server, func(s *store.Service) { s.Attached(id, e.Hdr) })
 }
 
 // dismount flushes the logged changes into the pages, marks the header
@@ -362,19 +333,19 @@ func (l *Lab) dismount(id org.Identity) error {
 	}
 	e, err := ese.OpenEDB(c.path, true)
 	if err != nil {
-		if _, mounted := st.Mounted[mountKey(id)]; mounted {
+		if _, mounted := st.Mounted[store.MountKey(id)]; mounted {
 			// The file went from under a mounted database: the store
 			// lets go of it, as it would after event 9519.
-			return l.updateStore(c.server, func(s *store) { s.detached(id) })
+			return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
 		}
 		return nil
 	}
 	defer e.Close()
-	if !st.isMounted(id, e.Hdr) {
+	if !st.IsMounted(id, e.Hdr) {
 		if e.Hdr.State == org.StateDirty {
 			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
 		}
-		return l.updateStore(c.server, func(s *store) { s.detached(id) })
+		return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
 	}
 	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
@@ -385,7 +356,7 @@ func (l *Lab) dismount(id org.Identity) error {
 			// lets go of it without writing those changes (Exchange's
 			// would flush them from memory; the lab keeps none), leaving
 			// it in dirty shutdown for a restore or a repair.
-			return l.updateStore(c.server, func(s *store) { s.detached(id) })
+			return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
 		}
 		return err
 	}
@@ -396,7 +367,7 @@ func (l *Lab) dismount(id org.Identity) error {
 	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store) { s.detached(id) }); err != nil {
+	if err := l.updateStore(c.server, func(s *store.Service) { s.Detached(id) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)
@@ -508,7 +479,7 @@ func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress provider
 	if e.Hdr.State == org.StateClean {
 		return nil
 	}
-	if st, err := l.loadStore(c.server); err == nil && st.isMounted(id, e.Hdr) {
+	if st, err := l.loadStore(c.server); err == nil && st.IsMounted(id, e.Hdr) {
 		return fmt.Errorf("the database is mounted; soft recovery is for a database that is not")
 	}
 	mu := l.streamLock(c.stream.Dir)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Inspection is what eseutil /mh shows of a database, with what its pages
@@ -28,7 +29,7 @@ type Inspection struct {
 	LastFull, LastIncremental, LastDifferential time.Time
 	// Items by mailbox, as users see them: for a mounted database, the
 	// pages with the logged changes; otherwise, the pages alone.
-	Mailboxes map[string][]Item
+	Mailboxes map[string][]store.Item
 	// Pending counts logged page changes a soft recovery would apply.
 	Pending int
 	// Disconnected mailboxes, and when each was disconnected.
@@ -86,7 +87,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Inspection{Identity: c.db.Identity(), EdbFilePath: c.db.EdbFilePath, Mailboxes: map[string][]Item{}}
+	in := &Inspection{Identity: c.db.Identity(), EdbFilePath: c.db.EdbFilePath, Mailboxes: map[string][]store.Item{}}
 	st, err := l.loadStore(c.server)
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	defer e.Close()
 	in.State, in.LogRequired, in.RepairCount, in.Pages = e.Hdr.State, e.Hdr.LogRequired, int(e.Hdr.RepairCount), int(e.Hdr.Pages)
 	in.LastFull, in.LastIncremental, in.LastDifferential = stampTime(e.Hdr.LastFull), stampTime(e.Hdr.LastIncr), stampTime(e.Hdr.LastDiff)
-	in.Mounted = st.isMounted(id, e.Hdr)
+	in.Mounted = st.IsMounted(id, e.Hdr)
 	if in.BadPages, err = e.Scan(); err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	overlay, err := loadView(e, c.stream, true)
+	overlay, err := store.LoadView(e, c.stream, true)
 	if err != nil {
 		in.ContentError = err.Error()
 		if in.Mounted {
@@ -129,26 +130,26 @@ func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
 	}
 	view := overlay
 	if !in.Mounted {
-		if view, err = loadView(e, c.stream, false); err != nil {
+		if view, err = store.LoadView(e, c.stream, false); err != nil {
 			in.ContentError = err.Error()
 			return in, nil
 		}
 	}
 	if overlay != nil {
-		in.Pending = overlay.pending
+		in.Pending = overlay.Pending
 	}
 	if in.Mounted {
 		in.Pending = 0 // a mounted database's logged changes are its content
 	}
-	items, err := view.items()
+	items, err := view.Items()
 	if err != nil {
 		in.ContentError = err.Error()
 		return in, nil
 	}
-	for _, mb := range view.cat.Mailboxes {
+	for _, mb := range view.Cat.Mailboxes {
 		in.Mailboxes[mb] = nil
 	}
-	in.Disconnected = view.cat.Disconnected
+	in.Disconnected = view.Cat.Disconnected
 	for _, it := range items {
 		in.Mailboxes[it.Mailbox] = append(in.Mailboxes[it.Mailbox], it)
 	}

@@ -3,7 +3,6 @@ package lab
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,50 +12,8 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
-
-// itemsAtRisk estimates how many items the failing pages held, from the
-// records still recognisable in their bytes: what a repair that discards
-// them would lose.
-func itemsAtRisk(e *ese.File, bad []uint32) int {
-	n := 0
-	p := make([]byte, ese.PageSize)
-	for _, pg := range bad {
-		if pg == 0 {
-			continue
-		}
-		if _, err := e.Handle.ReadAt(p, int64(pg)*ese.PageSize); err != nil {
-			continue
-		}
-		size := min(int(binary.LittleEndian.Uint16(p[24:])), ese.MaxPayload)
-		n += recordsIn(p[ese.PageHeaderSize : ese.PageHeaderSize+size])
-	}
-	return n
-}
-
-// recordFields are keys every item record holds once (quotes inside a
-// JSON string are escaped, so their raw bytes appear nowhere else).
-var recordFields = [][]byte{[]byte(`"id":`), []byte(`"mb":`), []byte(`"f":`), []byte(`"s":`), []byte(`"from":`), []byte(`"t":`), []byte(`"b":`)}
-
-// recordsIn counts the newline-terminated records of a page's payload
-// whatever damage overwrote some of its bytes: a record whose start is
-// gone still ends in its newline, and two records whose newline is gone
-// still hold each field twice; damage, a few bytes, spoils at most two
-// of a record's seven fields.
-func recordsIn(payload []byte) int {
-	n := 0
-	for _, seg := range bytes.Split(payload, []byte{'\n'}) {
-		if len(bytes.TrimSpace(seg)) == 0 {
-			continue
-		}
-		most := 1
-		for _, f := range recordFields {
-			most = max(most, bytes.Count(seg, f))
-		}
-		n += most
-	}
-	return n
-}
 
 // integrity is isinteg -fix after a repair: items that no longer parse
 // are dropped, and the catalog (its mailboxes, its next item number) is
@@ -75,19 +32,19 @@ func (l *Lab) integrity(id org.Identity) error {
 	if e.Hdr.State != org.StateClean {
 		return fmt.Errorf("the database is not in clean shutdown: recover or repair it before isinteg")
 	}
-	v, err := loadView(e, c.stream, false)
+	v, err := store.LoadView(e, c.stream, false)
 	if err != nil {
 		return err
 	}
 	fixed := false
-	var keep []Item
-	for n := uint32(2); n <= v.count; n++ {
+	var keep []store.Item
+	for n := uint32(2); n <= v.Count; n++ {
 		var good [][]byte
-		for _, line := range bytes.Split(v.pages[n], []byte{'\n'}) {
+		for _, line := range bytes.Split(v.Pages[n], []byte{'\n'}) {
 			if len(line) == 0 {
 				continue
 			}
-			var it Item
+			var it store.Item
 			if json.Unmarshal(line, &it) != nil {
 				fixed = true
 				continue
@@ -100,12 +57,12 @@ func (l *Lab) integrity(id org.Identity) error {
 			if len(good) == 0 {
 				payload = nil
 			}
-			if err := e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature, LSN: v.lsns[n], Payload: payload}); err != nil {
+			if err := e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature, LSN: v.LSNs[n], Payload: payload}); err != nil {
 				return err
 			}
 		}
 	}
-	mailboxes := slices.Clone(v.cat.Mailboxes)
+	mailboxes := slices.Clone(v.Cat.Mailboxes)
 	var next uint64
 	for _, it := range keep {
 		if !slices.Contains(mailboxes, it.Mailbox) {
@@ -113,10 +70,10 @@ func (l *Lab) integrity(id org.Identity) error {
 		}
 		next = max(next, it.ID)
 	}
-	if fixed || !slices.Equal(mailboxes, v.cat.Mailboxes) || next > v.cat.NextItem {
-		v.cat.Mailboxes, v.cat.NextItem = mailboxes, max(next, v.cat.NextItem)
-		b, _ := json.Marshal(v.cat)
-		if err := e.WritePage(&ese.Page{Number: 1, Signature: e.Hdr.Signature, LSN: v.lsns[1], Payload: b}); err != nil {
+	if fixed || !slices.Equal(mailboxes, v.Cat.Mailboxes) || next > v.Cat.NextItem {
+		v.Cat.Mailboxes, v.Cat.NextItem = mailboxes, max(next, v.Cat.NextItem)
+		b, _ := json.Marshal(v.Cat)
+		if err := e.WritePage(&ese.Page{Number: 1, Signature: e.Hdr.Signature, LSN: v.LSNs[1], Payload: b}); err != nil {
 			return err
 		}
 	}
@@ -145,44 +102,44 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 		e.Close()
 		return fmt.Errorf("the database is not in clean shutdown: eseutil /d needs a consistent database")
 	}
-	v, err := loadView(e, c.stream, false)
+	v, err := store.LoadView(e, c.stream, false)
 	if err != nil {
 		e.Close()
 		return err
 	}
-	items, err := v.items()
+	items, err := v.Items()
 	hdr := *e.Hdr
 	e.Close()
 	if err != nil {
 		return err
 	}
-	packed := &dbView{sig: hdr.Signature, count: 1, fill: 1, pages: map[uint32][]byte{}, lsns: map[uint32]uint64{}, cat: v.cat, changed: map[uint32]bool{}}
+	packed := &store.View{Sig: hdr.Signature, Count: 1, Fill: 1, Pages: map[uint32][]byte{}, LSNs: map[uint32]uint64{}, Cat: v.Cat, Changed: map[uint32]bool{}}
 	for _, it := range items {
-		if err := packed.deliver(it); err != nil {
+		if err := packed.Deliver(it); err != nil {
 			return err
 		}
 	}
-	if packed.count >= hdr.Pages {
+	if packed.Count >= hdr.Pages {
 		return nil // nothing to reclaim
 	}
-	if err := l.ensureFree(c.server, c.winPath, int64(packed.count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
+	if err := l.ensureFree(c.server, c.winPath, int64(packed.Count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
 		return err
 	}
 	tmp := c.path + ".exdr-defrag"
 	os.Remove(tmp)
 	newHdr := hdr
-	newHdr.Pages = packed.count
+	newHdr.Pages = packed.Count
 	var buf bytes.Buffer
 	buf.Write(newHdr.Encode())
-	cat, _ := json.Marshal(packed.cat)
+	cat, _ := json.Marshal(packed.Cat)
 	buf.Write((&ese.Page{Number: 1, Signature: hdr.Signature, Payload: cat}).Encode())
-	for n := uint32(2); n <= packed.count; n++ {
+	for n := uint32(2); n <= packed.Count; n++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		buf.Write((&ese.Page{Number: n, Signature: hdr.Signature, Payload: packed.pages[n]}).Encode())
+		buf.Write((&ese.Page{Number: n, Signature: hdr.Signature, Payload: packed.Pages[n]}).Encode())
 		if progress != nil {
-			progress.Update(int64(n), int64(packed.count), "pages")
+			progress.Update(int64(n), int64(packed.Count), "pages")
 		}
 	}
 	if err := disk.WriteAtomic(tmp, buf.Bytes()); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 var errNotMounted = errors.New("the database is not mounted: the store can change only a mounted database")
@@ -19,7 +20,7 @@ var errNotMounted = errors.New("the database is not mounted: the store can chang
 // withMountedView runs fn on a mounted database's content and logs what
 // it changed, as the store does. fn also gets the time of the database's
 // last full or incremental backup.
-func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup time.Time) error) error {
+func (l *Lab) withMountedView(id org.Identity, fn func(v *store.View, lastBackup time.Time) error) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
@@ -29,20 +30,20 @@ func (l *Lab) withMountedView(id org.Identity, fn func(v *dbView, lastBackup tim
 		return errNotMounted
 	}
 	defer e.Close()
-	if !st.isMounted(id, e.Hdr) {
+	if !st.IsMounted(id, e.Hdr) {
 		return errNotMounted
 	}
 	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	v, err := loadView(e, c.stream, true)
+	v, err := store.LoadView(e, c.stream, true)
 	if err != nil {
 		return err
 	}
 	if err := fn(v, stampTime(max(e.Hdr.LastFull, e.Hdr.LastIncr))); err != nil {
 		return err
 	}
-	if err := v.commit(c.stream); err != nil {
+	if err := v.Commit(c.stream); err != nil {
 		return err
 	}
 	return l.checkpointIfDeep(c, e)
@@ -69,8 +70,8 @@ func (l *Lab) homeOf(alias string) (org.Identity, error) {
 	}
 	for _, id := range dbs {
 		found := false
-		l.withMountedView(id, func(v *dbView, _ time.Time) error {
-			found = slices.ContainsFunc(v.cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
+		l.withMountedView(id, func(v *store.View, _ time.Time) error {
+			found = slices.ContainsFunc(v.Cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
 			return nil
 		})
 		if found {
@@ -89,8 +90,8 @@ func (l *Lab) DeleteItems(alias string, n int) (int, error) {
 	}
 	moved := 0
 	now := l.now().UTC()
-	err = l.withMountedView(db, func(v *dbView, _ time.Time) error {
-		v.rewrite(func(it *Item) bool {
+	err = l.withMountedView(db, func(v *store.View, _ time.Time) error {
+		v.Rewrite(func(it *store.Item) bool {
 			if moved < n && strings.EqualFold(it.Mailbox, alias) && it.Deleted.IsZero() {
 				it.Deleted = now
 				moved++
@@ -111,8 +112,8 @@ func (l *Lab) RecoverDeleted(alias string) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err = l.withMountedView(db, func(v *dbView, _ time.Time) error {
-		v.rewrite(func(it *Item) bool {
+	err = l.withMountedView(db, func(v *store.View, _ time.Time) error {
+		v.Rewrite(func(it *store.Item) bool {
 			if strings.EqualFold(it.Mailbox, alias) && !it.Deleted.IsZero() {
 				it.Deleted = time.Time{}
 				n++
@@ -132,8 +133,8 @@ func (l *Lab) DisableMailbox(alias string) error {
 	if err != nil {
 		return err
 	}
-	if err := l.withMountedView(db, func(v *dbView, _ time.Time) error {
-		return v.disconnect(alias, l.now().UTC())
+	if err := l.withMountedView(db, func(v *store.View, _ time.Time) error {
+		return v.Disconnect(alias, l.now().UTC())
 	}); err != nil {
 		return err
 	}
@@ -156,21 +157,6 @@ func (l *Lab) dropMailboxObject(alias string) error {
 	})
 }
 
-func (v *dbView) disconnect(alias string, at time.Time) error {
-	i := slices.IndexFunc(v.cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
-	if i < 0 {
-		return fmt.Errorf("the store holds no mailbox %s", alias)
-	}
-	if v.cat.Disconnected == nil {
-		v.cat.Disconnected = map[string]time.Time{}
-	}
-	if _, done := v.cat.Disconnected[v.cat.Mailboxes[i]]; !done {
-		v.cat.Disconnected[v.cat.Mailboxes[i]] = at
-		v.changed[1] = true
-	}
-	return nil
-}
-
 // Step verbs on mailboxes. Args: "mailbox" (the alias), "owner".
 
 // createMailbox is Enable-Mailbox: a directory object homed in the
@@ -187,14 +173,14 @@ func (l *Lab) createMailbox(step *providers.Step) error {
 // is joined to its owner's directory object again, its items intact.
 func (l *Lab) connectMailbox(step *providers.Step) error {
 	alias := step.Args["mailbox"]
-	err := l.withMountedView(step.Identity, func(v *dbView, _ time.Time) error {
-		i := slices.IndexFunc(v.cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
+	err := l.withMountedView(step.Identity, func(v *store.View, _ time.Time) error {
+		i := slices.IndexFunc(v.Cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
 		if i < 0 {
 			return fmt.Errorf("the store holds no mailbox %s to connect: it was purged, or never lived here", alias)
 		}
-		if _, disconnected := v.cat.Disconnected[v.cat.Mailboxes[i]]; disconnected {
-			delete(v.cat.Disconnected, v.cat.Mailboxes[i])
-			v.changed[1] = true
+		if _, disconnected := v.Cat.Disconnected[v.Cat.Mailboxes[i]]; disconnected {
+			delete(v.Cat.Disconnected, v.Cat.Mailboxes[i])
+			v.Changed[1] = true
 		}
 		return nil
 	})
@@ -218,10 +204,10 @@ func (l *Lab) cleanMailboxDatabase(step *providers.Step) error {
 		return nil
 	})
 	now := l.now().UTC()
-	return l.withMountedView(step.Identity, func(v *dbView, _ time.Time) error {
-		for _, mb := range v.cat.Mailboxes {
-			if _, gone := v.cat.Disconnected[mb]; !gone && !objects[strings.ToLower(mb)] {
-				if err := v.disconnect(mb, now); err != nil {
+	return l.withMountedView(step.Identity, func(v *store.View, _ time.Time) error {
+		for _, mb := range v.Cat.Mailboxes {
+			if _, gone := v.Cat.Disconnected[mb]; !gone && !objects[strings.ToLower(mb)] {
+				if err := v.Disconnect(mb, now); err != nil {
 					return err
 				}
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Mail to other organizations: a hub relays it to the Edge Transport
@@ -70,7 +71,7 @@ func (l *Lab) routeExternal(server, recipient string) (queue, dest string) {
 
 // relay hands messages on: to the Edge server a hub relays to, or to
 // the recipients' domain's mail server.
-func (l *Lab) relay(queue, dest string, msgs []Item) error {
+func (l *Lab) relay(queue, dest string, msgs []store.Item) error {
 	if strings.HasPrefix(queue, edgeQueuePrefix) {
 		if !l.machineUp(dest) {
 			return fmt.Errorf("%s", edgeUnreachable)
@@ -86,7 +87,7 @@ func (l *Lab) relay(queue, dest string, msgs []Item) error {
 }
 
 // sendToInternet is the remote domain's mail server accepting messages.
-func (l *Lab) sendToInternet(domain string, msgs []Item) error {
+func (l *Lab) sendToInternet(domain string, msgs []store.Item) error {
 	dir := filepath.Join(l.root, internetDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -132,7 +133,7 @@ func (l *Lab) SentOut() (map[string]map[string]time.Time, error) {
 			if line == "" {
 				continue
 			}
-			var it Item
+			var it store.Item
 			if err := json.Unmarshal([]byte(line), &it); err != nil {
 				return nil, fmt.Errorf("%s: %w", path, err)
 			}
@@ -148,7 +149,7 @@ func (l *Lab) SentOut() (map[string]map[string]time.Time, error) {
 // externalMessage makes a mailbox's seq-th message to another
 // organization: its subject names the sender, as the sender's own
 // numbering does.
-func externalMessage(seed uint64, sender string, seq int, now time.Time) Item {
+func externalMessage(seed uint64, sender string, seq int, now time.Time) store.Item {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "out|%s|%d", sender, seq)
 	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
@@ -157,7 +158,7 @@ func externalMessage(seed uint64, sender string, seq int, now time.Time) Item {
 		body[i] = words[rng.IntN(len(words))]
 	}
 	domain := externalDomains[rng.IntN(len(externalDomains))]
-	return Item{
+	return store.Item{
 		Mailbox: fmt.Sprintf("partner%02d@%s", rng.IntN(10), domain),
 		Folder:  "Inbox",
 		Subject: fmt.Sprintf("Outbound %d from %s", seq, sender),

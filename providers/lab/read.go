@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Read inspects the lab: the directory for configuration, the disks for
@@ -33,7 +34,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}, Now: l.now()}
-	stores := map[string]*store{}
+	stores := map[string]*store.Service{}
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)
 		_, err := os.Stat(l.disksDir(s.Name))
@@ -128,7 +129,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		newest[sg.Identity().Key()] = n
 	}
 	jobs = jobs[:0]
-	cats := make([]*catalog, len(d.Databases))
+	cats := make([]*store.Catalog, len(d.Databases))
 	for i, db := range d.Databases {
 		live := liveDatabase(db)
 		if db.RecoveryOf != "" {
@@ -202,7 +203,7 @@ func liveDatabase(db *ad.Database) *org.Database {
 // inspectDatabase reads a database's header and verifies every page, as
 // eseutil /mh and /k would. A database counts as mounted only if the store
 // attached this very file and its header says it is attached.
-func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store, newestLog uint32, logged map[uint64]ese.Record) (*org.DatabaseHealth, *catalog) {
+func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Service, newestLog uint32, logged map[uint64]ese.Record) (*org.DatabaseHealth, *store.Catalog) {
 	h := &org.DatabaseHealth{}
 	server := strings.SplitN(db.StorageGroup, `\`, 2)[0]
 	path, err := l.HostPath(server, db.EdbFilePath)
@@ -245,13 +246,13 @@ func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store, n
 		}
 	}
 	h.BadPages, _ = e.Scan()
-	h.ItemsAtRisk = itemsAtRisk(e, h.BadPages)
+	h.ItemsAtRisk = store.ItemsAtRisk(e, h.BadPages)
 	h.Restore = pendingRestore(path, db.Name, hdr.Signature)
 	h.LastFull = stampTime(hdr.LastFull)
 	h.Created = stampTime(hdr.Created)
 	// A database whose restore is not recovered cannot be mounted, even if
 	// the file put in its place carries the signature of one that was.
-	h.Mounted = h.Restore == nil && st.isMounted(db.Identity(), hdr)
+	h.Mounted = h.Restore == nil && st.IsMounted(db.Identity(), hdr)
 	return h, storeCatalog(e, logged[hdr.Signature], h.Mounted)
 }
 
@@ -295,16 +296,16 @@ func (l *Lab) disksDir(server string) string {
 // storeCatalog is a mailbox database's catalog as its store sees it: the
 // page, or the newer logged image of it for a database in dirty shutdown
 // (mounted, or crashed with the change awaiting soft recovery).
-func storeCatalog(e *ese.File, logged ese.Record, _ bool) *catalog {
+func storeCatalog(e *ese.File, logged ese.Record, _ bool) *store.Catalog {
 	if e.Hdr.Kind != org.MailboxDB || len(e.Hdr.Identity) == 0 {
 		return nil
 	}
-	cat, err := readCatalog(e)
+	cat, err := store.ReadCatalog(e)
 	if err != nil {
 		return nil
 	}
 	if e.Hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.Hdr.AttachLSN {
-		var newer catalog
+		var newer store.Catalog
 		if json.Unmarshal(logged.Payload[13:], &newer) == nil {
 			cat = &newer
 		}
@@ -314,9 +315,9 @@ func storeCatalog(e *ese.File, logged ese.Record, _ bool) *catalog {
 
 // liveMailboxes joins the directory's mailbox objects with what each
 // database's store holds.
-func liveMailboxes(d *ad.Directory, cats []*catalog) []*org.Mailbox {
+func liveMailboxes(d *ad.Directory, cats []*store.Catalog) []*org.Mailbox {
 	var out []*org.Mailbox
-	inStore := map[string]*catalog{} // db key + "|" + alias key
+	inStore := map[string]*store.Catalog{} // db key + "|" + alias key
 	for i, db := range d.Databases {
 		if cats[i] == nil {
 			continue
@@ -365,7 +366,7 @@ func durationPtr(s string) *org.Duration {
 
 // liveRecoveryGroups reports each recovery storage group with its
 // recovery database's state.
-func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store) []*org.RecoveryStorageGroup {
+func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store.Service) []*org.RecoveryStorageGroup {
 	var out []*org.RecoveryStorageGroup
 	for _, sg := range d.StorageGroups {
 		if !sg.Recovery {
@@ -384,7 +385,7 @@ func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store) []*o
 			}
 			if e, err := ese.OpenEDB(path, false); err == nil {
 				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.Hdr.State, stampTime(e.Hdr.Created)
-				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].isMounted(db.Identity(), e.Hdr)
+				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].IsMounted(db.Identity(), e.Hdr)
 				e.Close()
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // liveQueues inspects the queue database of every Hub and Edge Transport
@@ -87,26 +88,26 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 		}
 	}
 	h.BadPages, _ = e.Scan()
-	h.MessagesAtRisk = itemsAtRisk(e, h.BadPages)
+	h.MessagesAtRisk = store.ItemsAtRisk(e, h.BadPages)
 	if len(h.BadPages) > 0 {
 		return nil
 	}
 	// A running or crashed database's latest changes are in its logs.
-	v, err := loadView(e, q.stream, e.Hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
+	v, err := store.LoadView(e, q.stream, e.Hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
 	if err != nil {
 		return nil
 	}
 	empty := 0
-	for n := uint32(2); n <= v.count; n++ {
-		if len(v.pages[n]) == 0 {
+	for n := uint32(2); n <= v.Count; n++ {
+		if len(v.Pages[n]) == 0 {
 			empty++
 		}
 	}
-	h.Pages = int(v.count) // with the growth still only in the logs
-	if v.count > 0 {
-		h.Whitespace = org.Percent(float64(empty) * 100 / float64(v.count))
+	h.Pages = int(v.Count) // with the growth still only in the logs
+	if v.Count > 0 {
+		h.Whitespace = org.Percent(float64(empty) * 100 / float64(v.Count))
 	}
-	items, err := v.items()
+	items, err := v.Items()
 	if err != nil {
 		return nil
 	}
@@ -139,7 +140,7 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 		}
 		qu.PerDatabase[i]++
 	}
-	for key, st := range v.cat.Queues {
+	for key, st := range v.Cat.Queues {
 		qu := queues[key]
 		if qu == nil {
 			continue // an empty queue is removed

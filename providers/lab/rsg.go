@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // createRecoveryGroup is New-StorageGroup -Recovery: a storage group
@@ -67,8 +68,8 @@ func (l *Lab) restoreMailbox(step *providers.Step) error {
 	// Every mailbox, each into the production mailbox of its alias: how
 	// dial-tone mail is merged back.
 	var all []string
-	if err := l.withMountedView(org.Identity(step.Args["rsg_database"]), func(v *dbView, _ time.Time) error {
-		all = append(all, v.cat.Mailboxes...)
+	if err := l.withMountedView(org.Identity(step.Args["rsg_database"]), func(v *store.View, _ time.Time) error {
+		all = append(all, v.Cat.Mailboxes...)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("the recovery database %s: %w", step.Args["rsg_database"], err)
@@ -83,9 +84,9 @@ func (l *Lab) restoreMailbox(step *providers.Step) error {
 
 func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) error {
 	a := step.Args
-	var items []Item
-	err := l.withMountedView(org.Identity(a["rsg_database"]), func(v *dbView, _ time.Time) error {
-		all, err := v.items()
+	var items []store.Item
+	err := l.withMountedView(org.Identity(a["rsg_database"]), func(v *store.View, _ time.Time) error {
+		all, err := v.Items()
 		if err != nil {
 			return err
 		}
@@ -107,8 +108,8 @@ func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) err
 		return fmt.Errorf("the target mailbox %s: %w", target, err)
 	}
 	copied := 0
-	err = l.withMountedView(home, func(v *dbView, _ time.Time) error {
-		have, err := v.items()
+	err = l.withMountedView(home, func(v *store.View, _ time.Time) error {
+		have, err := v.Items()
 		if err != nil {
 			return err
 		}
@@ -118,7 +119,7 @@ func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) err
 				seen[it.ID], seen[it.Orig] = true, true
 			}
 		}
-		v.addMailbox(target)
+		v.AddMailbox(target)
 		for _, it := range items {
 			if seen[it.ID] {
 				continue
@@ -128,7 +129,7 @@ func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) err
 			if f := a["target_folder"]; f != "" {
 				c.Folder = f + "/" + it.Folder
 			}
-			if err := v.deliver(c); err != nil {
+			if err := v.Deliver(c); err != nil {
 				return err
 			}
 			copied++
@@ -155,7 +156,7 @@ func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) err
 }
 
 // passes applies Restore-Mailbox's filters.
-func passes(it Item, a map[string]string) bool {
+func passes(it store.Item, a map[string]string) bool {
 	if t, err := time.Parse(time.RFC3339, a["start_date"]); err == nil && it.Time.Before(t) {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // setAsideLogs moves a storage group's damaged current generations (from
@@ -36,7 +37,7 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 		}
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
-				if _, on := st.Mounted[mountKey(db.Identity())]; on {
+				if _, on := st.Mounted[store.MountKey(db.Identity())]; on {
 					mounted = append(mounted, db.Name)
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // checkpointDepth is how many log generations a mounted database may run
@@ -102,8 +103,8 @@ func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, erro
 	}
 	delivered := 0
 	var mailboxes []string
-	err = l.withMountedView(id, func(v *dbView, _ time.Time) error {
-		items, err := v.items()
+	err = l.withMountedView(id, func(v *store.View, _ time.Time) error {
+		items, err := v.Items()
 		if err != nil {
 			return err
 		}
@@ -113,16 +114,16 @@ func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, erro
 		}
 		for i := 1; i <= opts.Mailboxes; i++ {
 			mb := MailboxName(c.db.Name, i)
-			v.addMailbox(mb)
+			v.AddMailbox(mb)
 			for k := 0; k < opts.Items; k++ {
 				have[mb]++
-				if err := v.deliver(message(opts.Seed, id, mb, have[mb], l.now())); err != nil {
+				if err := v.Deliver(message(opts.Seed, id, mb, have[mb], l.now())); err != nil {
 					return err
 				}
 				delivered++
 			}
 		}
-		mailboxes = v.cat.Mailboxes
+		mailboxes = v.Cat.Mailboxes
 		return nil
 	})
 	if errors.Is(err, errNotMounted) {
@@ -173,7 +174,7 @@ func (l *Lab) checkpointIfDeep(c *dbContext, e *ese.File) error {
 	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store) { s.attached(c.db.Identity(), e.Hdr) }); err != nil {
+	if err := l.updateStore(c.server, func(s *store.Service) { s.Attached(c.db.Identity(), e.Hdr) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)
@@ -185,7 +186,7 @@ deadline payroll audit inventory renewal license support ticket release plan`)
 
 // message makes the seq-th message to a mailbox: the same arguments give
 // the same message, so a test can name every item that must come back.
-func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Time) Item {
+func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Time) store.Item {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s|%s|%d", db.Key(), mailbox, seq)
 	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
@@ -193,7 +194,7 @@ func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Tim
 	for i := range body {
 		body[i] = words[rng.IntN(len(words))]
 	}
-	return Item{
+	return store.Item{
 		Mailbox: mailbox,
 		Folder:  "Inbox",
 		Subject: fmt.Sprintf("Message %d to %s", seq, mailbox),

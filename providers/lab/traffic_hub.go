@@ -9,6 +9,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // sendState is what numbering a burst's messages needs, read once per
@@ -66,7 +67,7 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, 
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: its database cannot be read, so the lab cannot number new mail (%v)", id, err))
 		return nil
 	}
-	var msgs []Item
+	var msgs []store.Item
 	var aliases []string
 	external := 0
 	for i := 1; i <= opts.Mailboxes; i++ {
@@ -151,11 +152,11 @@ func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
 		return nil, err
 	}
 	defer e.Close()
-	v, err := loadView(e, c.stream, true)
+	v, err := store.LoadView(e, c.stream, true)
 	if err != nil {
 		return nil, err
 	}
-	items, err := v.items()
+	items, err := v.Items()
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +184,7 @@ func (l *Lab) transportServers() []string {
 
 // queuedMessages reads every message in a server's queue database, with
 // the logged changes not yet in its pages.
-func (l *Lab) queuedMessages(server string) ([]Item, error) {
+func (l *Lab) queuedMessages(server string) ([]store.Item, error) {
 	q, err := l.queue(server)
 	if err != nil {
 		return nil, err
@@ -196,11 +197,11 @@ func (l *Lab) queuedMessages(server string) ([]Item, error) {
 		return nil, err
 	}
 	defer e.Close()
-	v, err := loadView(e, q.stream, true)
+	v, err := store.LoadView(e, q.stream, true)
 	if err != nil {
 		return nil, err
 	}
-	return v.items()
+	return v.Items()
 }
 
 // QueuedMessage is a message waiting in a transport server's queue

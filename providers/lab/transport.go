@@ -44,16 +44,6 @@ const (
 	queuePoison      = "Poison"
 )
 
-// queueState is what the queue database's catalog keeps of a queue.
-type queueState struct {
-	Status    string    `json:"status"` // Ready, Active, Retry, Suspended
-	LastError string    `json:"last_error,omitempty"`
-	NextRetry time.Time `json:"next_retry,omitzero"`
-	// Waiting are the databases whose delivery failed: their messages
-	// wait for the next retry while the queue delivers to the others.
-	Waiting []string `json:"waiting,omitempty"`
-}
-
 // transportService is MSExchangeTransport on one server.
 type transportService struct {
 	Running     bool   `json:"running"`

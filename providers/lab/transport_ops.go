@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // applyQueue carries out a step on a server's queue database. Every file
@@ -322,8 +323,8 @@ func (l *Lab) queued(server string) (int, string, error) {
 		return 0, "", err
 	}
 	n, first := 0, ""
-	err = l.withQueue(q, func(v *dbView) error {
-		items, err := v.items()
+	err = l.withQueue(q, func(v *store.View) error {
+		items, err := v.Items()
 		if err != nil {
 			return err
 		}
@@ -331,7 +332,7 @@ func (l *Lab) queued(server string) (int, string, error) {
 		if n > 0 {
 			name := items[0].Queue
 			first = q.server + `\` + name
-			if st := v.cat.Queues[queueKey(name)]; st != nil && st.LastError != "" {
+			if st := v.Cat.Queues[queueKey(name)]; st != nil && st.LastError != "" {
 				first += " (" + st.LastError + ")"
 			}
 		}
@@ -476,8 +477,8 @@ func (l *Lab) retryQueues(server string, names []string) error {
 		return err
 	}
 	var stuck []string
-	err = l.withQueue(q, func(v *dbView) error {
-		items, err := v.items()
+	err = l.withQueue(q, func(v *store.View) error {
+		items, err := v.Items()
 		for _, it := range items {
 			if force[queueKey(it.Queue)] && (it.Dest == "" || l.isMounted(org.Identity(it.Dest))) {
 				stuck = append(stuck, it.Queue)

@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // startTransport starts MSExchangeTransport: it attaches mail.que,
@@ -154,7 +155,7 @@ func (l *Lab) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) 
 
 // withQueue runs fn on a running server's queue database, with the
 // logged changes overlaid, and logs what fn changed.
-func (l *Lab) withQueue(q *queueContext, fn func(v *dbView) error) error {
+func (l *Lab) withQueue(q *queueContext, fn func(v *store.View) error) error {
 	if !q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is not running on %s", q.server)
 	}
@@ -166,17 +167,17 @@ func (l *Lab) withQueue(q *queueContext, fn func(v *dbView) error) error {
 		return fmt.Errorf("%s: %w", q.winPath, err)
 	}
 	defer e.Close()
-	v, err := loadView(e, q.stream, true)
+	v, err := store.LoadView(e, q.stream, true)
 	if err != nil {
 		return fmt.Errorf("%s: %w", q.winPath, err)
 	}
-	if v.cat.Queues == nil {
-		v.cat.Queues = map[string]*queueState{}
+	if v.Cat.Queues == nil {
+		v.Cat.Queues = map[string]*store.QueueState{}
 	}
 	if err := fn(v); err != nil {
 		return err
 	}
-	if err := v.commit(q.stream); err != nil {
+	if err := v.Commit(q.stream); err != nil {
 		return err
 	}
 	if cur, err := q.stream.Current(); err == nil && cur-e.Hdr.LogRequired.Low >= checkpointDepth {
@@ -187,7 +188,7 @@ func (l *Lab) withQueue(q *queueContext, fn func(v *dbView) error) error {
 
 // submit puts messages in a server's Submission queue and lets transport
 // route and deliver them.
-func (l *Lab) submit(server string, msgs []Item) (delivered int, err error) {
+func (l *Lab) submit(server string, msgs []store.Item) (delivered int, err error) {
 	q, err := l.queue(server)
 	if err != nil {
 		return 0, err
@@ -195,10 +196,10 @@ func (l *Lab) submit(server string, msgs []Item) (delivered int, err error) {
 	if q.svc.NotAccepting {
 		return 0, fmt.Errorf("%s does not accept mail: its queues are draining", server)
 	}
-	err = l.withQueue(q, func(v *dbView) error {
+	err = l.withQueue(q, func(v *store.View) error {
 		for _, m := range msgs {
 			m.ID, m.Queue = 0, queueSubmission
-			if err := v.deliver(m); err != nil {
+			if err := v.Deliver(m); err != nil {
 				return err
 			}
 		}
@@ -240,9 +241,9 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 		return nil
 	})
 	now := l.now()
-	err = l.withQueue(q, func(v *dbView) error {
+	err = l.withQueue(q, func(v *store.View) error {
 		resubmit := retry != nil && retry[queueKey(queueUnreachable)]
-		v.rewrite(func(it *Item) bool {
+		v.Rewrite(func(it *store.Item) bool {
 			if it.Queue != queueSubmission && (it.Queue != queueUnreachable || !resubmit) {
 				return true
 			}
@@ -258,28 +259,28 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 			}
 			return true
 		})
-		items, err := v.items()
+		items, err := v.Items()
 		if err != nil {
 			return err
 		}
-		byQueue := map[string]map[string][]Item{}
+		byQueue := map[string]map[string][]store.Item{}
 		for _, it := range items {
 			if !isDeliveryQueue(it.Queue) {
 				continue
 			}
 			if byQueue[it.Queue] == nil {
-				byQueue[it.Queue] = map[string][]Item{}
+				byQueue[it.Queue] = map[string][]store.Item{}
 			}
 			byQueue[it.Queue][it.Dest] = append(byQueue[it.Queue][it.Dest], it)
 		}
 		done := map[uint64]bool{}
 		for _, name := range slices.Sorted(maps.Keys(byQueue)) {
-			st := v.cat.Queues[queueKey(name)]
+			st := v.Cat.Queues[queueKey(name)]
 			if st != nil && st.Status == "Suspended" {
 				continue
 			}
 			due := st == nil || !now.Before(st.NextRetry) || force(name)
-			next := &queueState{Status: "Retry", NextRetry: now.Add(retryInterval).UTC()}
+			next := &store.QueueState{Status: "Retry", NextRetry: now.Add(retryInterval).UTC()}
 			for _, dest := range slices.Sorted(maps.Keys(byQueue[name])) {
 				if !due && slices.ContainsFunc(st.Waiting, func(w string) bool { return strings.EqualFold(w, dest) }) {
 					next.Waiting, next.LastError, next.NextRetry = append(next.Waiting, dest), st.LastError, st.NextRetry
@@ -313,23 +314,23 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 				}
 			}
 			if len(next.Waiting) > 0 {
-				v.cat.Queues[queueKey(name)] = next
+				v.Cat.Queues[queueKey(name)] = next
 			} else {
-				delete(v.cat.Queues, queueKey(name))
+				delete(v.Cat.Queues, queueKey(name))
 			}
-			v.changed[1] = true
+			v.Changed[1] = true
 		}
 		unreachable := false
-		v.rewrite(func(it *Item) bool {
+		v.Rewrite(func(it *store.Item) bool {
 			unreachable = unreachable || it.Queue == queueUnreachable && !done[it.ID]
 			return !done[it.ID]
 		})
 		if unreachable {
-			v.cat.Queues[queueKey(queueUnreachable)] = &queueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(retryInterval).UTC()}
-			v.changed[1] = true
-		} else if _, ok := v.cat.Queues[queueKey(queueUnreachable)]; ok {
-			delete(v.cat.Queues, queueKey(queueUnreachable))
-			v.changed[1] = true
+			v.Cat.Queues[queueKey(queueUnreachable)] = &store.QueueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(retryInterval).UTC()}
+			v.Changed[1] = true
+		} else if _, ok := v.Cat.Queues[queueKey(queueUnreachable)]; ok {
+			delete(v.Cat.Queues, queueKey(queueUnreachable))
+			v.Changed[1] = true
 		}
 		return nil
 	})
@@ -338,12 +339,12 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 
 // deliverItems is the store driver handing messages to a mounted mailbox
 // database: each becomes an item in its recipient's Inbox, logged first.
-func (l *Lab) deliverItems(id org.Identity, msgs []Item) error {
-	return l.withMountedView(id, func(v *dbView, _ time.Time) error {
+func (l *Lab) deliverItems(id org.Identity, msgs []store.Item) error {
+	return l.withMountedView(id, func(v *store.View, _ time.Time) error {
 		for _, m := range msgs {
 			m.ID, m.Queue, m.Dest = 0, "", ""
-			v.addMailbox(m.Mailbox)
-			if err := v.deliver(m); err != nil {
+			v.AddMailbox(m.Mailbox)
+			if err := v.Deliver(m); err != nil {
 				return err
 			}
 		}
