@@ -2,12 +2,9 @@ package lab
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +13,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
@@ -26,41 +24,11 @@ import (
 // manifest was interrupted and is not in the catalog.
 const backupsDir = "backups"
 
-// Manifest describes a backup set and every file in it.
-type Manifest struct {
-	FormatVersion int            `json:"format_version"`
-	ID            string         `json:"id"`
-	Type          org.BackupType `json:"type"`
-	Time          time.Time      `json:"time"`
-	StorageGroup  string         `json:"storage_group"`
-	LogPrefix     string         `json:"log_prefix"`
-	LogSignature  uint64         `json:"log_signature"`
-	Logs          org.LogRange   `json:"logs"`
-	Covers        uint32         `json:"covers"`
-	Base          string         `json:"base,omitempty"`
-	Databases     []BackupFile   `json:"databases,omitempty"`
-	LogFiles      []BackupFile   `json:"log_files,omitempty"`
-	// Mailboxes are the mailboxes each database held when the set was
-	// taken, so a plan knows which backup can bring a purged one back.
-	Mailboxes map[string][]string `json:"mailboxes,omitempty"`
-	// Unreadable says why the manifest of a set on disk cannot be read:
-	// the set is listed, as damaged, from what its folder's name says.
-	Unreadable string `json:"-"`
-}
-
-// BackupFile is one file of a set, with what verifies it.
-type BackupFile struct {
-	Identity string `json:"identity,omitempty"` // for a database file
-	Name     string `json:"name"`               // relative to the set
-	Size     int64  `json:"size"`
-	SHA256   string `json:"sha256"`
-}
-
 func (l *Lab) setDir(id string) string { return filepath.Join(l.root, backupsDir, id) }
 
 // Backup takes a backup of one storage group, or of every one when sg is
 // empty. It returns the sets written.
-func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*Manifest, error) {
+func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*backup.Manifest, error) {
 	if !Exists(l.root) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
 	}
@@ -79,7 +47,7 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 	}); err != nil {
 		return nil, err
 	}
-	var sets []*Manifest
+	var sets []*backup.Manifest
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return sets, err
@@ -95,7 +63,7 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 	return sets, l.replicate() // the backup closed a generation on each stream
 }
 
-func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*Manifest, error) {
+func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*backup.Manifest, error) {
 	id := org.Identity(g.Server).Join(g.Name)
 	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {
 		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
@@ -116,9 +84,9 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 	if err != nil {
 		return nil, err
 	}
-	m := &Manifest{FormatVersion: 1, Type: typ, Time: l.now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
+	m := &backup.Manifest{FormatVersion: 1, Type: typ, Time: l.now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
 	if typ == org.BackupIncremental || typ == org.BackupDifferential {
-		base := chainBase(catalog, string(id), typ)
+		base := backup.ChainBase(catalog, string(id), typ)
 		if base == nil {
 			return nil, fmt.Errorf("there is no full backup of this storage group to follow: take a full backup first")
 		}
@@ -142,7 +110,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 		return nil, err
 	}
 	m.Covers = cur
-	m.ID = setID(m.Time, id, typ)
+	m.ID = backup.SetID(m.Time, id, typ)
 	dir := l.setDir(m.ID)
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 		return nil, err
@@ -166,7 +134,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 			}
 		}
 	case org.BackupIncremental, org.BackupDifferential:
-		base := findSet(catalog, m.Base)
+		base := backup.FindSet(catalog, m.Base)
 		low = base.Covers + 1
 		gens, err := s.Generations()
 		if err != nil {
@@ -200,7 +168,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 				}
 				return nil, fmt.Errorf("log generation %d cannot be backed up: %w; the backup stops, as Exchange's does", gen, err)
 			}
-			f, err := copyVerified(s.LogPath(gen), filepath.Join(dir, "logs", filepath.Base(s.LogPath(gen))))
+			f, err := backup.CopyVerified(s.LogPath(gen), filepath.Join(dir, "logs", filepath.Base(s.LogPath(gen))))
 			if err != nil {
 				os.RemoveAll(dir)
 				return nil, fmt.Errorf("log generation %d: %w", gen, err)
@@ -243,30 +211,30 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 // backupDatabase copies a database file into the set, refusing one whose
 // pages fail their checksums, as Exchange's backup does. It returns the
 // oldest generation the copy needs to become consistent (0: none).
-func (l *Lab) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (BackupFile, uint32, error) {
+func (l *Lab) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (backup.BackupFile, uint32, error) {
 	path, err := l.HostPath(g.Server, db.EdbFilePath)
 	if err != nil {
-		return BackupFile{}, 0, err
+		return backup.BackupFile{}, 0, err
 	}
 	e, err := ese.OpenEDB(path, false)
 	if err != nil {
-		return BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.Identity(), err)
+		return backup.BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.Identity(), err)
 	}
 	bad, err := e.Scan()
 	hdr := *e.Hdr
 	e.Close()
 	if err != nil {
-		return BackupFile{}, 0, err
+		return backup.BackupFile{}, 0, err
 	}
 	if len(bad) > 0 {
-		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
+		return backup.BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
 	}
 	if err := pathElement("the database name", db.Name); err != nil {
-		return BackupFile{}, 0, err
+		return backup.BackupFile{}, 0, err
 	}
-	f, err := copyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
+	f, err := backup.CopyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
 	if err != nil {
-		return BackupFile{}, 0, err
+		return backup.BackupFile{}, 0, err
 	}
 	f.Name, f.Identity = "db/"+f.Name, string(db.Identity())
 	if hdr.State == org.StateDirty {
@@ -331,47 +299,8 @@ func (l *Lab) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 	return nil
 }
 
-// chainBase is the set a new incremental (the newest full or incremental)
-// or differential (the newest full) follows.
-func chainBase(catalog []*Manifest, sg string, typ org.BackupType) *Manifest {
-	for i := len(catalog) - 1; i >= 0; i-- {
-		m := catalog[i]
-		if !strings.EqualFold(m.StorageGroup, sg) {
-			continue
-		}
-		if m.Type == org.BackupFull || typ == org.BackupIncremental && m.Type == org.BackupIncremental {
-			return m
-		}
-	}
-	return nil
-}
-
-func findSet(catalog []*Manifest, id string) *Manifest {
-	for _, m := range catalog {
-		if m.ID == id {
-			return m
-		}
-	}
-	return nil
-}
-
-func setID(t time.Time, sg org.Identity, typ org.BackupType) string {
-	return fmt.Sprintf("%s-%s-%s", t.UTC().Format("20060102T150405.000000Z"), cleanName(sg), typ)
-}
-
-// cleanName is a storage group's identity as a set's folder name spells
-// it.
-func cleanName(sg org.Identity) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '_'
-	}, string(sg))
-}
-
 // Backups returns the catalog: every complete set, oldest first.
-func (l *Lab) Backups() ([]*Manifest, error) {
+func (l *Lab) Backups() ([]*backup.Manifest, error) {
 	entries, err := os.ReadDir(filepath.Join(l.root, backupsDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -379,7 +308,7 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*Manifest
+	var out []*backup.Manifest
 	for _, e := range entries {
 		path := filepath.Join(l.root, backupsDir, e.Name(), "manifest.json")
 		b, err := os.ReadFile(path)
@@ -391,7 +320,7 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 			out = append(out, &m)
 			continue
 		}
-		var m Manifest
+		var m backup.Manifest
 		if err == nil {
 			err = json.Unmarshal(b, &m)
 		}
@@ -409,7 +338,7 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 		}
 		out = append(out, &m)
 	}
-	slices.SortFunc(out, func(a, b *Manifest) int {
+	slices.SortFunc(out, func(a, b *backup.Manifest) int {
 		if c := a.Time.Compare(b.Time); c != 0 {
 			return c
 		}
@@ -420,8 +349,8 @@ func (l *Lab) Backups() ([]*Manifest, error) {
 
 // setFromName is what a set's folder name tells of it (setID wrote it):
 // its time, storage group and type.
-func (l *Lab) setFromName(name string) Manifest {
-	m := Manifest{ID: name}
+func (l *Lab) setFromName(name string) backup.Manifest {
+	m := backup.Manifest{ID: name}
 	parts := strings.Split(name, "-")
 	if len(parts) < 3 {
 		return m
@@ -432,7 +361,7 @@ func (l *Lab) setFromName(name string) Manifest {
 	l.viewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			id := org.Identity(sg.Server).Join(sg.Name)
-			if setID(m.Time, id, m.Type) == name || strings.EqualFold(cleanName(id), clean) {
+			if backup.SetID(m.Time, id, m.Type) == name || strings.EqualFold(backup.CleanName(id), clean) {
 				m.StorageGroup = string(id)
 			}
 		}
@@ -443,13 +372,13 @@ func (l *Lab) setFromName(name string) Manifest {
 
 // Verify checks every file of a set against its manifest and returns why
 // the set cannot be used, or "".
-func (l *Lab) Verify(m *Manifest) string {
+func (l *Lab) Verify(m *backup.Manifest) string {
 	if m.Unreadable != "" {
 		return m.Unreadable
 	}
 	dir := l.setDir(m.ID)
-	for _, f := range append(append([]BackupFile{}, m.Databases...), m.LogFiles...) {
-		sum, size, err := hashFile(filepath.Join(dir, f.Name))
+	for _, f := range append(append([]backup.BackupFile{}, m.Databases...), m.LogFiles...) {
+		sum, size, err := backup.HashFile(filepath.Join(dir, f.Name))
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			return fmt.Sprintf("%s is missing from the set", f.Name)
@@ -460,42 +389,4 @@ func (l *Lab) Verify(m *Manifest) string {
 		}
 	}
 	return ""
-}
-
-func hashFile(path string) (string, int64, error) {
-	f, err := disk.Open(path, os.O_RDONLY, 0)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	return hex.EncodeToString(h.Sum(nil)), n, err
-}
-
-// copyVerified copies src to dst (which must not exist), streaming it
-// through a SHA-256, syncs it, and returns its name, size and checksum.
-func copyVerified(src, dst string) (BackupFile, error) {
-	in, err := disk.Open(src, os.O_RDONLY, 0)
-	if err != nil {
-		return BackupFile{}, err
-	}
-	defer in.Close()
-	out, err := disk.Open(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return BackupFile{}, err
-	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), in)
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(dst)
-		return BackupFile{}, err
-	}
-	return BackupFile{Name: filepath.Base(dst), Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }

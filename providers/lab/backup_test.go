@@ -10,12 +10,13 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 const sg1 = org.Identity(`MBX01\SG1`)
 
-func backup(t *testing.T, l *Lab, typ org.BackupType) *Manifest {
+func takeBackup(t *testing.T, l *Lab, typ org.BackupType) *backup.Manifest {
 	t.Helper()
 	sets, err := l.Backup(context.Background(), sg1, typ)
 	if err != nil {
@@ -34,7 +35,7 @@ func traffic(t *testing.T, l *Lab, items int) {
 	}
 }
 
-func restore(t *testing.T, l *Lab, rollForward bool, sets ...*Manifest) {
+func restore(t *testing.T, l *Lab, rollForward bool, sets ...*backup.Manifest) {
 	t.Helper()
 	var ids []string
 	for _, m := range sets {
@@ -57,13 +58,13 @@ func restore(t *testing.T, l *Lab, rollForward bool, sets ...*Manifest) {
 
 // chainLab: 10 items, full backup, 10 more, incremental, 10 more (in the
 // live logs only), then DB1's file is lost.
-func chainLab(t *testing.T) (*Lab, *Manifest, *Manifest) {
+func chainLab(t *testing.T) (*Lab, *backup.Manifest, *backup.Manifest) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	traffic(t, l, 5)
-	incr := backup(t, l, org.BackupIncremental)
+	incr := takeBackup(t, l, org.BackupIncremental)
 	traffic(t, l, 5)
 	if incr.Base != full.ID || incr.Logs.Low != full.Covers+1 || len(full.Databases) != 1 {
 		t.Fatalf("chain: full %+v, incremental %+v", full, incr)
@@ -147,7 +148,7 @@ func TestBackupRules(t *testing.T) {
 		t.Fatal("an incremental without a full backup succeeded")
 	}
 	traffic(t, l, 200)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	c, _ := l.database(db1)
 	cp, _ := c.stream.Checkpoint()
 	gens, _ := c.stream.Generations()
@@ -156,7 +157,7 @@ func TestBackupRules(t *testing.T) {
 	}
 	before := len(gens)
 	traffic(t, l, 200)
-	diff := backup(t, l, org.BackupDifferential)
+	diff := takeBackup(t, l, org.BackupDifferential)
 	gens, _ = c.stream.Generations()
 	if diff.Base != full.ID || len(gens) < before {
 		t.Fatalf("differential: base %s, %d generations (had %d): a differential must not truncate", diff.Base, len(gens), before)
@@ -250,20 +251,20 @@ func TestDifferentialAfterIncremental(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	traffic(t, l, 3000) // a few generations
 	// A dismount and mount move the checkpoint on, so the incremental
 	// truncates the generations since the full.
 	apply(t, l, providers.VerbDismount, db1)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	incr := backup(t, l, org.BackupIncremental)
+	incr := takeBackup(t, l, org.BackupIncremental)
 	traffic(t, l, 5)
 	dbc, _ := l.database(db1)
 	if gens, _ := dbc.stream.Generations(); len(gens) == 0 || gens[0] <= full.Covers+1 {
 		t.Fatalf("the incremental truncated nothing (%v): the test does not test what it says", gens)
 	}
-	diff := backup(t, l, org.BackupDifferential)
+	diff := takeBackup(t, l, org.BackupDifferential)
 	if diff.Logs.Low <= full.Covers+1 || diff.Base != full.ID {
 		t.Fatalf("differential %+v after full %+v", diff, full)
 	}
@@ -296,7 +297,7 @@ func TestZeroedManifestIsADamagedSet(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	if err := os.WriteFile(filepath.Join(l.setDir(full.ID), "manifest.json"), make([]byte, 200), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +316,7 @@ func TestSetWithoutManifestIsListed(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	os.Remove(filepath.Join(l.setDir(full.ID), "manifest.json"))
 	sets, err := l.Backups()
 	if err != nil || len(sets) != 1 || sets[0].ID != full.ID || !strings.Contains(l.Verify(sets[0]), "no manifest") || sets[0].StorageGroup != string(sg1) {
@@ -331,7 +332,7 @@ func TestOldCopyOverAMountedDatabaseIsNotMounted(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	traffic(t, l, 8000) // generations, and checkpoints past the backup's
 	path, _ := l.DatabaseFile(db1)
 	copyBack, err := os.ReadFile(filepath.Join(l.setDir(full.ID), full.Databases[0].Name))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -47,7 +48,7 @@ func BenchmarkRestoreThroughput(b *testing.B) {
 	dir := b.TempDir()
 	src := filepath.Join(dir, "set.edb")
 	bigDatabase(b, src, 256<<20/ese.PageSize)
-	want, err := copyVerified(src, filepath.Join(dir, "manifest-copy.edb"))
+	want, err := backup.CopyVerified(src, filepath.Join(dir, "manifest-copy.edb"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func BenchmarkRestoreThroughput(b *testing.B) {
 	dst := filepath.Join(dir, "restored.edb")
 	restore := func() {
 		t := time.Now()
-		if err := restoreFile(context.Background(), src, dst, want, nil); err != nil {
+		if err := backup.RestoreFile(context.Background(), src, dst, want, nil); err != nil {
 			b.Fatal(err)
 		}
 		restoreTime += time.Since(t)

@@ -9,6 +9,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
 
@@ -57,7 +58,7 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 	}
 	tmp := dst.path + ".exdr-placing"
 	os.Remove(tmp)
-	if _, err := copyVerified(src.path, tmp); err != nil {
+	if _, err := backup.CopyVerified(src.path, tmp); err != nil {
 		return err
 	}
 	out, err := ese.OpenEDB(tmp, true)

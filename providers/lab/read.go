@@ -176,7 +176,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	for _, m := range sets {
-		o.Backups = append(o.Backups, m.live(l.Verify(m)))
+		o.Backups = append(o.Backups, m.Live(l.Verify(m)))
 	}
 	o.Throughput = l.Throughput()
 	return o, nil

@@ -2,59 +2,21 @@ package lab
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
-
-// live turns a manifest into the catalog fact the planner reads.
-func (m *Manifest) live(damaged string) *org.BackupSet {
-	b := &org.BackupSet{ID: m.ID, Type: m.Type, Time: m.Time, StorageGroup: org.Identity(m.StorageGroup),
-		Logs: m.Logs, Covers: m.Covers, Base: m.Base, Damaged: damaged}
-	for _, f := range m.Databases {
-		b.Databases = append(b.Databases, org.Identity(f.Identity))
-		b.Bytes += f.Size
-	}
-	for _, f := range m.LogFiles {
-		b.Bytes += f.Size
-	}
-	b.Mailboxes = map[org.Identity][]string{}
-	for db, mbs := range m.Mailboxes {
-		b.Mailboxes[org.Identity(db)] = mbs
-	}
-	return b
-}
-
-// restoreMarker is what restore_backup leaves for hard_recovery, as a
-// streaming restore leaves restore.env: the chain restored, the
-// generations it brings, and the restored file's signature.
-type restoreMarker struct {
-	Sets      []string `json:"sets"`
-	Signature uint64   `json:"signature"`
-	Covers    uint32   `json:"covers"` // the newest generation the chain holds
-	Completed bool     `json:"completed"`
-	// The log stream the restored logs belong to: the backed-up storage
-	// group's, which for a recovery database is not its own.
-	LogPrefix    string `json:"log_prefix"`
-	LogSignature uint64 `json:"log_signature"`
-	// LogDir is that storage group's live log folder, which a roll-forward
-	// reads after the restored logs.
-	LogDir string `json:"log_dir"`
-}
 
 func restorePaths(c *dbContext) (marker, logs string, err error) {
 	if err := pathElement("the database name", c.db.Name); err != nil {
@@ -82,7 +44,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if err != nil {
 		return 0, err
 	}
-	if mk, err := readMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
+	if mk, err := backup.ReadMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
 		if e, err := ese.OpenEDB(c.path, false); err == nil {
 			same := e.Hdr.Signature == mk.Signature
 			e.Close()
@@ -101,9 +63,9 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if err != nil {
 		return copied, err
 	}
-	var chain []*Manifest
+	var chain []*backup.Manifest
 	for _, id := range ids {
-		m := findSet(catalog, id)
+		m := backup.FindSet(catalog, id)
 		if m == nil {
 			return copied, fmt.Errorf("backup set %s is not in the catalog", id)
 		}
@@ -117,7 +79,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if c.db.RecoveryOf != "" {
 		source = c.db.RecoveryOf
 	}
-	var dbFile *BackupFile
+	var dbFile *backup.BackupFile
 	for i := range chain[0].Databases {
 		if strings.EqualFold(chain[0].Databases[i].Identity, source) {
 			dbFile = &chain[0].Databases[i]
@@ -139,7 +101,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	// restore.env first: until the restore and its hard recovery are
 	// done, the database reads as a restore in progress, whatever stands
 	// at its path (a crash can leave half a restore).
-	begun, _ := json.Marshal(restoreMarker{Sets: ids})
+	begun, _ := json.Marshal(backup.RestoreMarker{Sets: ids})
 	if err := os.MkdirAll(filepath.Dir(markerPath), 0o755); err != nil {
 		return copied, err
 	}
@@ -154,7 +116,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return copied, err
 	}
-	if err := restoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.path, *dbFile, progress); err != nil {
+	if err := backup.RestoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.path, *dbFile, progress); err != nil {
 		return copied, err
 	}
 	copied += dbFile.Size
@@ -167,7 +129,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	covers := chain[0].Covers
 	for _, m := range chain {
 		for _, f := range m.LogFiles {
-			if err := restoreFile(ctx, filepath.Join(l.setDir(m.ID), f.Name), filepath.Join(logsDir, filepath.Base(f.Name)), f, nil); err != nil {
+			if err := backup.RestoreFile(ctx, filepath.Join(l.setDir(m.ID), f.Name), filepath.Join(logsDir, filepath.Base(f.Name)), f, nil); err != nil {
 				return copied, err
 			}
 			copied += f.Size
@@ -203,98 +165,8 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		}
 		return nil
 	})
-	b, _ := json.Marshal(restoreMarker{Sets: ids, Signature: e.Hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
+	b, _ := json.Marshal(backup.RestoreMarker{Sets: ids, Signature: e.Hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
 	return copied, disk.WriteAtomic(markerPath, b)
-}
-
-// restoreFile copies a backup file to dst and keeps it only if the bytes
-// match the manifest's SHA-256. The copy runs in the kernel
-// (copy_file_range) while another goroutine hashes the same, immutable,
-// source: verifying costs little more than copying.
-func restoreFile(ctx context.Context, src, dst string, want BackupFile, progress providers.Progress) error {
-	in, err := disk.Open(src, os.O_RDONLY, 0)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := dst + ".exdr-restoring"
-	out, err := disk.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	hashCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var sum string
-	var hashed int64
-	var hashErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { sum, hashed, hashErr = hashStream(hashCtx, src, want.Size, progress) })
-
-	fail := func(err error) error {
-		cancel()
-		wg.Wait()
-		out.Close()
-		os.Remove(tmp)
-		return err
-	}
-	const chunk = 64 << 20
-	var copied int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return fail(err)
-		}
-		n, err := io.CopyN(out, in, chunk)
-		copied += n
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fail(err)
-		}
-	}
-	if err := out.Sync(); err != nil {
-		return fail(err)
-	}
-	wg.Wait()
-	out.Close()
-	if hashErr != nil {
-		os.Remove(tmp)
-		return hashErr
-	}
-	if sum != want.SHA256 || hashed != want.Size || copied != want.Size {
-		os.Remove(tmp)
-		return fmt.Errorf("%s fails its checksum while restoring: the backup set is damaged", want.Name)
-	}
-	return os.Rename(tmp, dst)
-}
-
-// hashStream hashes a file, reporting progress in bytes.
-func hashStream(ctx context.Context, path string, total int64, progress providers.Progress) (string, int64, error) {
-	f, err := disk.Open(path, os.O_RDONLY, 0)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	buf := make([]byte, 1<<20)
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", n, err
-		}
-		k, err := f.Read(buf)
-		h.Write(buf[:k])
-		n += int64(k)
-		if progress != nil && k > 0 {
-			progress.Update(n, total, "bytes")
-		}
-		if errors.Is(err, io.EOF) {
-			return hex.EncodeToString(h.Sum(nil)), n, nil
-		}
-		if err != nil {
-			return "", n, err
-		}
-	}
 }
 
 // pendingRestore reads restore.env beside a database file: a restore
@@ -304,20 +176,11 @@ func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore 
 	if pathElement("", name) != nil {
 		return nil
 	}
-	mk, err := readMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
+	mk, err := backup.ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
 	if err != nil || mk.Completed {
 		return nil
 	}
 	return &org.PendingRestore{Sets: mk.Sets, FilesInPlace: mk.Signature != 0 && mk.Signature == hdrSignature}
-}
-
-func readMarker(path string) (*restoreMarker, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var mk restoreMarker
-	return &mk, json.Unmarshal(b, &mk)
 }
 
 // hardRecovery is eseutil /cc: it replays the restored logs into the
@@ -332,7 +195,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	if err != nil {
 		return 0, err
 	}
-	mk, err := readMarker(markerPath)
+	mk, err := backup.ReadMarker(markerPath)
 	if err != nil {
 		// Done already (restore.env is removed when hard recovery ends),
 		// if the file is consistent; else there is nothing to recover it
@@ -356,7 +219,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	}
 	if mk.Signature != 0 && e.Hdr.State == org.StateClean {
 		// Recovered, and cut short before restore.env was removed.
-		return replayed, finishRestore(markerPath, logsDir)
+		return replayed, backup.FinishRestore(markerPath, logsDir)
 	}
 	if mk.Signature == 0 || mk.Signature != e.Hdr.Signature {
 		return replayed, fmt.Errorf("the restore of %s did not finish: restore the backup again before hard recovery", strings.Join(mk.Sets, ", "))
@@ -402,22 +265,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 	if err := e.Handle.Sync(); err != nil {
 		return replayed, err
 	}
-	return replayed, finishRestore(markerPath, logsDir)
-}
-
-// finishRestore clears what a restore left for its hard recovery: the
-// restored logs (copies of the backup's; the set keeps them), the restore
-// folder if nothing else is in it, and restore.env last, so that a kill
-// before it leaves a restore that reads as pending and is finished again.
-func finishRestore(markerPath, logsDir string) error {
-	if err := os.RemoveAll(logsDir); err != nil {
-		return err
-	}
-	os.Remove(filepath.Dir(logsDir)) // exdr-restore, only if empty
-	if err := os.Remove(markerPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return nil
+	return replayed, backup.FinishRestore(markerPath, logsDir)
 }
 
 // applyRecords writes a generation's page images of e's database where

@@ -59,7 +59,7 @@ func TestRetainUntilBackup(t *testing.T) {
 	if _, d := dumpster(t, l, "db1-user002"); d != 5 {
 		t.Fatalf("past retention but not backed up: %d in the dumpster, want 5", d)
 	}
-	backup(t, l, org.BackupFull)
+	takeBackup(t, l, org.BackupFull)
 	l.Advance(time.Hour)
 	if _, d := dumpster(t, l, "db1-user002"); d != 0 {
 		t.Fatalf("after a backup: %d still in the dumpster", d)

@@ -16,7 +16,7 @@ func TestRecoveryStorageGroupBringsBackPurgedItems(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 6)
-	full := backup(t, l, org.BackupFull)
+	full := takeBackup(t, l, org.BackupFull)
 	l.DeleteItems("db1-user001", 4)
 	l.Advance(20 * 24 * time.Hour) // past the 14 days: purged
 	if v, d := dumpster(t, l, "db1-user001"); v != 2 || d != 0 {
