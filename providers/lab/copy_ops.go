@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/replication"
 )
 
 // enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
@@ -45,44 +46,44 @@ func (l *Lab) seedCopy(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	if !l.machineUp(r.machine) {
-		return fmt.Errorf("the copy's machine %s does not answer", r.machine)
+	if !l.machineUp(r.Machine) {
+		return fmt.Errorf("the copy's machine %s does not answer", r.Machine)
 	}
 	if !l.sourceUp(r) {
-		return fmt.Errorf("the source %s cannot be read: a copy is seeded from a running source", r.sg.Server)
+		return fmt.Errorf("the source %s cannot be read: a copy is seeded from a running source", r.SG.Server)
 	}
-	cmu := l.streamLock(r.logs.Dir)
+	cmu := l.streamLock(r.Logs.Dir)
 	cmu.Lock()
 	defer cmu.Unlock()
-	if gens, err := r.logs.Generations(); err == nil && len(gens) > 0 {
-		if err := setAsideStream(r.logs, l.now()); err != nil {
+	if gens, err := r.Logs.Generations(); err == nil && len(gens) > 0 {
+		if err := setAsideStream(r.Logs, l.now()); err != nil {
 			return err
 		}
 	}
-	if _, err := os.Stat(r.statePath()); err == nil {
-		if _, err := moveAside(r.statePath(), l.now()); err != nil {
+	if _, err := os.Stat(r.StatePath()); err == nil {
+		if _, err := moveAside(r.StatePath(), l.now()); err != nil {
 			return err
 		}
 	}
-	if err := os.MkdirAll(r.logs.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(r.Logs.Dir, 0o755); err != nil {
 		return err
 	}
-	mu := l.streamLock(r.source.Dir)
+	mu := l.streamLock(r.Source.Dir)
 	mu.Lock()
-	st := &copyState{Seeded: map[string]uint64{}}
+	st := &replication.State{Seeded: map[string]uint64{}}
 	err = func() error {
 		defer mu.Unlock()
-		cur, err := r.source.Current()
+		cur, err := r.Source.Current()
 		if err != nil {
 			return err
 		}
 		st.NextReplay, st.SourceNewest = cur, cur
-		for _, db := range r.dbs {
-			src, err := l.HostPath(r.sg.Server, db.EdbFilePath)
+		for _, db := range r.DBs {
+			src, err := l.HostPath(r.SG.Server, db.EdbFilePath)
 			if err != nil {
 				return err
 			}
-			dst, err := l.HostPath(r.machine, r.edbPath(db))
+			dst, err := l.HostPath(r.Machine, r.EDBPath(db))
 			if err != nil {
 				return err
 			}
@@ -120,7 +121,7 @@ func (l *Lab) seedCopy(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	if err := r.saveState(st); err != nil {
+	if err := r.SaveState(st); err != nil {
 		return err
 	}
 	return l.replicateLocked(r, false)
@@ -169,14 +170,14 @@ func (l *Lab) replicate() error {
 		if err != nil {
 			continue
 		}
-		if !l.machineUp(r.machine) {
+		if !l.machineUp(r.Machine) {
 			continue // its replication service is down with its machine
 		}
-		mu := l.streamLock(r.logs.Dir)
+		mu := l.streamLock(r.Logs.Dir)
 		mu.Lock()
 		err = l.replicateLocked(r, false)
 		mu.Unlock()
-		if err != nil && !errors.Is(err, errNoCopy) {
+		if err != nil && !errors.Is(err, replication.ErrNoCopy) {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
 	}
@@ -186,23 +187,23 @@ func (l *Lab) replicate() error {
 // replicateLocked copies and replays for one copy, whose folder's lock
 // the caller holds. all copies the source's open generation too and
 // replays everything at once, as activation does.
-func (l *Lab) replicateLocked(r *replica, all bool) error {
-	st, err := r.loadState()
+func (l *Lab) replicateLocked(r *replication.Replica, all bool) error {
+	st, err := r.LoadState()
 	if err != nil {
-		return errNoCopy
+		return replication.ErrNoCopy
 	}
 	if st.Suspended || !st.Activated.IsZero() {
 		return nil
 	}
 	if l.sourceUp(r) {
-		mu := l.streamLock(r.source.Dir)
+		mu := l.streamLock(r.Source.Dir)
 		mu.Lock()
-		cur, err := r.source.Current()
+		cur, err := r.Source.Current()
 		if err == nil && cur < st.SourceNewest {
 			// A stream that went back is a new one (the server rebuilt):
 			// not the stream this copy follows.
 			mu.Unlock()
-			return r.saveState(st)
+			return r.SaveState(st)
 		}
 		if err == nil {
 			st.SourceNewest = cur
@@ -210,48 +211,48 @@ func (l *Lab) replicateLocked(r *replica, all bool) error {
 			if all {
 				last = cur
 			}
-			for g := lastCopied(r.logs, st.NextReplay) + 1; g <= last && err == nil; g++ {
-				if err = copyGeneration(r.source, r.logs, g); err != nil {
-					err = fmt.Errorf("log generation %d cannot be copied from %s: %w", g, r.sg.Server, err)
+			for g := replication.LastCopied(r.Logs, st.NextReplay) + 1; g <= last && err == nil; g++ {
+				if err = replication.CopyGeneration(r.Source, r.Logs, g); err != nil {
+					err = fmt.Errorf("log generation %d cannot be copied from %s: %w", g, r.SG.Server, err)
 				}
 			}
 		}
 		mu.Unlock()
 		if err != nil {
 			st.Error = err.Error()
-			return r.saveState(st)
+			return r.SaveState(st)
 		}
 	}
-	lag := durationOr(r.cfg.ReplayLag, 0)
+	lag := durationOr(r.Config.ReplayLag, 0)
 	if all {
 		lag = 0
 	}
-	copied := lastCopied(r.logs, st.NextReplay)
+	copied := replication.LastCopied(r.Logs, st.NextReplay)
 	for g := st.NextReplay; g <= copied; g++ {
-		if t, err := r.logs.Created(g); err == nil && l.now().Sub(t) < lag {
+		if t, err := r.Logs.Created(g); err == nil && l.now().Sub(t) < lag {
 			break
 		}
-		recs, _, err := r.logs.ReadGeneration(g)
+		recs, _, err := r.Logs.ReadGeneration(g)
 		if err != nil {
 			st.Error = fmt.Sprintf("copied log generation %d is damaged: %v", g, err)
-			return r.saveState(st)
+			return r.SaveState(st)
 		}
-		for _, db := range r.dbs {
+		for _, db := range r.DBs {
 			if err := l.replayIntoCopy(r, db, recs); err != nil {
 				st.Error = err.Error()
-				return r.saveState(st)
+				return r.SaveState(st)
 			}
 		}
 		st.NextReplay = g + 1
 		// Replayed generations are in the copy's pages now.
-		os.Remove(r.logs.LogPath(g))
+		os.Remove(r.Logs.LogPath(g))
 	}
 	st.Error = ""
-	return r.saveState(st)
+	return r.SaveState(st)
 }
 
-func (l *Lab) replayIntoCopy(r *replica, db *ad.Database, recs []ese.Record) error {
-	path, err := l.HostPath(r.machine, r.edbPath(db))
+func (l *Lab) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese.Record) error {
+	path, err := l.HostPath(r.Machine, r.EDBPath(db))
 	if err != nil {
 		return err
 	}
@@ -276,10 +277,10 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 	if err != nil {
 		return 0, err
 	}
-	if !l.machineUp(r.machine) {
-		return 0, fmt.Errorf("the copy's machine %s does not answer", r.machine)
+	if !l.machineUp(r.Machine) {
+		return 0, fmt.Errorf("the copy's machine %s does not answer", r.Machine)
 	}
-	st, err := r.loadState()
+	st, err := r.LoadState()
 	if err != nil {
 		return 0, fmt.Errorf("the copy is not seeded: %w", err)
 	}
@@ -287,24 +288,24 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		return 0, nil // activated already
 	}
 	up := l.sourceUp(r)
-	if cur, err := r.source.Current(); up && (err != nil || cur < st.SourceNewest) {
+	if cur, err := r.Source.Current(); up && (err != nil || cur < st.SourceNewest) {
 		up = false // a new stream in the old folder: the one the copy followed is gone
 	}
 	if !up && step.Args["force"] != "true" {
-		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.sg.Server)
+		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.SG.Server)
 	}
-	for _, db := range r.dbs {
+	for _, db := range r.DBs {
 		if c, err := l.database(db.Identity()); err == nil && l.mounted(c) {
 			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.Identity())
 		}
 	}
-	mu := l.streamLock(r.logs.Dir)
+	mu := l.streamLock(r.Logs.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if err := l.replicateLocked(r, true); err != nil {
 		return 0, err
 	}
-	if st, err = r.loadState(); err != nil {
+	if st, err = r.LoadState(); err != nil {
 		return 0, err
 	}
 	if st.Error != "" {
@@ -313,8 +314,8 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 	if !up {
 		lost = int(st.SourceNewest) - int(st.NextReplay) + 1
 	}
-	for _, db := range r.dbs {
-		src, err := l.HostPath(r.machine, r.edbPath(db))
+	for _, db := range r.DBs {
+		src, err := l.HostPath(r.Machine, r.EDBPath(db))
 		if err != nil {
 			return 0, err
 		}
@@ -331,10 +332,10 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		if err != nil {
 			return 0, err
 		}
-		if !l.machineUp(r.sg.Server) {
-			return 0, fmt.Errorf("%s does not answer: the copy waits for it to be rebuilt", r.sg.Server)
+		if !l.machineUp(r.SG.Server) {
+			return 0, fmt.Errorf("%s does not answer: the copy waits for it to be rebuilt", r.SG.Server)
 		}
-		dst, err := l.HostPath(r.sg.Server, db.EdbFilePath)
+		dst, err := l.HostPath(r.SG.Server, db.EdbFilePath)
 		if err != nil {
 			return 0, err
 		}
@@ -343,7 +344,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 				return 0, err
 			}
 		}
-		if r.cfg.Local {
+		if r.Config.Local {
 			err = os.Rename(src, dst) // the same server: the files move
 		} else {
 			err = copyFile(src, dst)
@@ -353,7 +354,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		}
 	}
 	st.Activated = l.now().UTC()
-	return lost, r.saveState(st)
+	return lost, r.SaveState(st)
 }
 
 // copyHealth is what Get-StorageGroupCopyStatus shows of a storage
@@ -366,25 +367,25 @@ func (l *Lab) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 		return h
 	}
 	h.SourceUp = l.sourceUp(r)
-	if !l.machineUp(r.machine) {
+	if !l.machineUp(r.Machine) {
 		h.Status = "ServiceDown"
 		return h
 	}
-	st, err := r.loadState()
+	st, err := r.LoadState()
 	if err != nil {
 		h.Status = "NotSeeded"
 		return h
 	}
 	h.LastReplayed, h.SourceNewest = st.NextReplay-1, st.SourceNewest
-	h.LastCopied = lastCopied(r.logs, st.NextReplay)
-	lag := durationOr(r.cfg.ReplayLag, 0)
+	h.LastCopied = replication.LastCopied(r.Logs, st.NextReplay)
+	lag := durationOr(r.Config.ReplayLag, 0)
 	for g := st.NextReplay; g <= h.LastCopied; g++ {
-		if t, err := r.logs.Created(g); err == nil && l.now().Sub(t) > lag {
+		if t, err := r.Logs.Created(g); err == nil && l.now().Sub(t) > lag {
 			h.ReplayBehind++
 		}
 	}
 	if h.SourceUp {
-		if cur, err := r.source.Current(); err == nil && cur >= st.SourceNewest {
+		if cur, err := r.Source.Current(); err == nil && cur >= st.SourceNewest {
 			h.SourceNewest = cur
 		} else {
 			h.SourceUp = false // a new stream, not the one the copy followed
@@ -398,8 +399,8 @@ func (l *Lab) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 	case st.Suspended:
 		h.Status = "Suspended"
 	}
-	for _, db := range r.dbs {
-		path, err := l.HostPath(r.machine, r.edbPath(db))
+	for _, db := range r.DBs {
+		path, err := l.HostPath(r.Machine, r.EDBPath(db))
 		if err != nil {
 			continue
 		}
@@ -410,7 +411,7 @@ func (l *Lab) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 		} else {
 			e.Close()
 		}
-		prod, err := l.HostPath(r.sg.Server, db.EdbFilePath)
+		prod, err := l.HostPath(r.SG.Server, db.EdbFilePath)
 		if err != nil {
 			continue
 		}

@@ -126,7 +126,7 @@ func TestBackupKeepsLogsTheCopyLacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(r.source.LogPath(1)); err != nil {
+	if _, err := os.Stat(r.Source.LogPath(1)); err != nil {
 		t.Fatalf("the full backups truncated generation 1, which the copy lacks: %v", err)
 	}
 	step(t, l, &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX03", Args: map[string]string{"server": "MBX03", "roles": "mailbox"}})
