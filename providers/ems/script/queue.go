@@ -52,25 +52,39 @@ const configPaths = "$queuePath and $logPath are QueueDatabasePath and QueueData
 // would read \" as a quote character when PowerShell wraps a path with a
 // space (C:\Program Files\...) in double quotes; a drive root keeps its own.
 //
-// queueScript is a step on a transport server's queue database: every
-// file operation with MSExchangeTransport stopped, old files moved into
-// an exdr-aside folder first.
+// queueScript is a step on a transport server's queue database, written
+// by its verb's entry in queueRenderers: every file operation with
+// MSExchangeTransport stopped, old files moved into an exdr-aside folder
+// first.
 func (b *Builder) queueScript(step *providers.Step) (*Script, error) {
-	a := step.Args
-	server := a["queue_server"]
-	srv := b.q(server)
-	switch step.Verb {
-	case providers.VerbStopTransport:
+	r, ok := queueRenderers[step.Verb]
+	if !ok {
+		return nil, fmt.Errorf("the ems provider has no script for %s on a queue database", step.Verb)
+	}
+	return r(b, step)
+}
+
+var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Script, error){
+	providers.VerbStopTransport: func(b *Builder, step *providers.Step) (*Script, error) {
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		b.on(srv, shownMark+"Stop-Service -Name MSExchangeTransport")
 		b.at("on %s", server)
 		return b.script(step.Verb, "Get-Service MSExchangeTransport on the server shows Stopped.")
-	case providers.VerbStartTransport:
+	},
+	providers.VerbStartTransport: func(b *Builder, step *providers.Step) (*Script, error) {
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		b.on(srv, shownMark+"Start-Service -Name MSExchangeTransport")
 		b.line("Get-Queue -Server %s | Format-Table -Property 'Identity', 'Status', 'MessageCount', 'LastError' -AutoSize", srv)
 		b.show("Get-Queue -Server %s", srv)
 		b.at("on %s", server)
 		return b.script(step.Verb, "Get-Queue -Server lists the queues draining.")
-	case providers.VerbReplayLogs:
+	},
+	providers.VerbReplayLogs: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		if queue, logs := a["queue_path"], a["queue_logging_path"]; queue != "" && logs != "" {
 			// The folders the read found: shown and run as they are.
 			b.on(srv, shownMark+"eseutil.exe /r 'trn' "+b.native("/l", logs)+" "+b.native("/s", logs)+" "+b.native("/d", queue)+"\n"+ese)
@@ -80,7 +94,11 @@ func (b *Builder) queueScript(step *providers.Step) (*Script, error) {
 			b.at("on %s, MSExchangeTransport stopped; %s", server, configPaths)
 		}
 		return b.script(step.Verb, "eseutil /mh mail.que shows State: Clean Shutdown.")
-	case providers.VerbDefragment:
+	},
+	providers.VerbDefragment: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		if queue := a["queue_path"]; queue != "" {
 			file := b.q(queue + `\mail.que`)
 			b.on(srv, setAside+"\n"+shownMark+"eseutil.exe /d "+file+"\n"+ese, file, "$false")
@@ -90,7 +108,11 @@ func (b *Builder) queueScript(step *providers.Step) (*Script, error) {
 			b.at("on %s, MSExchangeTransport stopped; $path is mail.que in QueueDatabasePath of its EdgeTransport.exe.config, copied to an exdr-aside folder beside it first", server)
 		}
 		return b.script(step.Verb, "mail.que is smaller; the original is in exdr-aside.")
-	case providers.VerbMoveQueueDatabase:
+	},
+	providers.VerbMoveQueueDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		b.on(srv, `param($newQueue, $newLogs)
 `+shownMark+`Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
@@ -104,7 +126,11 @@ $x.Save($cfg)
 `+shownMark+`Start-Service -Name MSExchangeTransport`, b.q(a["path"]), b.q(a["logging_path"]))
 		b.at("on %s: between them mail.que and the trn files move to %s and %s, and EdgeTransport.exe.config (copied aside first) names those folders", server, a["path"], a["logging_path"])
 		return b.script(step.Verb, "EdgeTransport.exe.config names the new folders; mail.que is there; Get-Queue answers.")
-	case providers.VerbImportQueue:
+	},
+	providers.VerbImportQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		// Where the failed machine's disks are now is the person's
 		// knowledge: the step is theirs, with the commands to run.
 		b.line("$from = 'D:\\exdr-import'  # where the mail.que, trn*.log and trn.chk of %s are, as %s sees them", b.q(a["source"]), srv)
@@ -126,7 +152,9 @@ $x.Save($cfg)
 			a["source"], server), s.Verify)
 		m.ManualScript = s.PowerShell
 		return m, nil
-	case providers.VerbDrainQueue:
+	},
+	providers.VerbDrainQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		srv := b.q(step.Args["queue_server"])
 		b.line("$deadline = (Get-Date).AddHours(2)")
 		b.line("do {")
 		b.line("  Get-Queue -Server %s | Where-Object { $_.Status -eq 'Retry' } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv)
@@ -139,7 +167,10 @@ $x.Save($cfg)
 		b.show("Get-Queue -Server %s", srv)
 		b.at("until empty (at most two hours); Retry-Queue on any queue in Retry")
 		return b.script(step.Verb, "Get-Queue -Server shows no message.")
-	case providers.VerbRestoreQueue:
+	},
+	providers.VerbRestoreQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
 `+transportPaths+`
 `+queueAside("drained")+`
@@ -149,7 +180,9 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 `+shownMark+`Start-Service -Name MSExchangeTransport`)
 		b.at("on %s: between them the drained mail.que and trn files move to an exdr-aside folder and its own come back", server)
 		return b.script(step.Verb, "Get-Queue -Server answers with the server's own queues.")
-	case providers.VerbRotateQueue:
+	},
+	providers.VerbRotateQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		srv := b.q(step.Args["queue_server"])
 		b.cmd("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $false", srv)
 		// Poison messages never leave by themselves (they stay in the old
 		// file, set aside); a drain that does not end in two hours gives
@@ -165,7 +198,11 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 		b.cmd("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true", srv)
 		b.at("Get-Queue -Server %s until empty (at most two hours) before the service stops; mail.que and the trn files move to an exdr-aside folder while it is stopped", srv)
 		return b.script(step.Verb, "mail.que is new and small; Get-Queue answers.")
-	case providers.VerbRetryQueue:
+	},
+	providers.VerbRetryQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		server := step.Args["queue_server"]
+		srv := b.q(step.Args["queue_server"])
 		for _, name := range strings.Split(a["queues"], ",") {
 			if name = strings.TrimSpace(name); name == "" {
 				continue
@@ -177,6 +214,5 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 			b.cmd("Get-Queue -Server %s | Where-Object { $_.NextHopDomain -eq %s } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv, b.q(name))
 		}
 		return b.script(step.Verb, "Get-Queue -Server shows the queues emptying.")
-	}
-	return nil, fmt.Errorf("the ems provider has no script for %s on a queue database", step.Verb)
+	},
 }

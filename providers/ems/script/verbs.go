@@ -57,18 +57,19 @@ func For(step *providers.Step, opts Options) (*Script, error) {
 	return render(&Builder{dc: opts.DomainController}, step)
 }
 
-// render writes a step's script, and in b the commands a plan shows for
-// it: one function per verb does both, so what is shown is what runs.
-func render(b *Builder, step *providers.Step) (*Script, error) {
-	a := step.Args
-	id := string(step.Identity)
-	kind := a["kind"]
-	switch step.Verb {
-	case providers.VerbCreateServer:
+// renderers write a step's script, and in b the commands a plan shows
+// for it: one function per verb does both, so what is shown is what runs.
+// Every verb of providers.Verbs has one (TestScriptForEveryVerb).
+var renderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Script, error){
+	providers.VerbCreateServer: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.createServer(step)
-	case providers.VerbRestoreBackup:
+	},
+	providers.VerbRestoreBackup: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.restoreBackup(step)
-	case providers.VerbRepairDatabase:
+	},
+	providers.VerbRepairDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		// eseutil /p asks on the server's console before it discards
 		// anything: a person runs it.
 		file, err := b.file(step, "edb_file_path")
@@ -88,16 +89,26 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.at("on %s, %s; the file is copied to an exdr-aside folder beside it first", serverOf(id), stopped(step))
 		return manual(step.Verb, fmt.Sprintf("On %s, %s: copy %s into an exdr-aside folder beside it, then run %s and confirm the warning on the console. This loses data: %s.", serverOf(id), stopped(step), file, p, step.Loss),
 			"eseutil /mh shows State: Clean Shutdown and a higher Repair Count."), b.err
-	case providers.VerbIntegrityCheck:
+	},
+	providers.VerbIntegrityCheck: func(b *Builder, step *providers.Step) (*Script, error) {
+		id := string(step.Identity)
 		// isinteg lists the server's databases and asks which to check.
 		p := b.show("isinteg.exe -s %s -fix -test alltests", b.q(serverOf(id)))
 		b.at("choose %s; run again until it reports 0 fixes", id)
 		return manual(step.Verb, fmt.Sprintf("On %s: %s; choose %s when it asks, and run it again until it reports 0 fixes.", serverOf(id), p, id), "isinteg reports 0 fixes on its last run."), b.err
-	case providers.VerbValidateEdgeConfig, providers.VerbImportEdgeConfig:
+	},
+	providers.VerbValidateEdgeConfig: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.edgeImport(step)
-	case providers.VerbSubscribeEdge:
+	},
+	providers.VerbImportEdgeConfig: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.edgeImport(step)
+	},
+	providers.VerbSubscribeEdge: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.edgeSubscribe(step)
-	case providers.VerbSetAsideLogs:
+	},
+	providers.VerbSetAsideLogs: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		// Moving an ESE log stream's files is done by hand: a mistake in
 		// which generation is current loses the logs the databases need.
 		what := fmt.Sprintf("on %s, every database of the group dismounted: move %s%08X.log and every later generation, and %s.log, from %s into an exdr-aside folder in it",
@@ -105,8 +116,10 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.at("%s", what)
 		return manual(step.Verb, fmt.Sprintf("For %s: %s. Keep them: they are the only copy of what they hold. Reason: %s.", id, what, step.Reason),
 			fmt.Sprintf("eseutil /ml on the log folder's files reports no damaged generation from %s on; Mount-Database then starts a new one.", a["from"])), nil
-
-	case providers.VerbCreateStorageGroup:
+	},
+	providers.VerbCreateStorageGroup: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		circular := ""
 		if a["circular_logging"] == "true" {
 			circular = " -CircularLoggingEnabled $true"
@@ -115,13 +128,22 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.cmd("  New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s%s%s", b.q(a["server"]), b.q(a["name"]), b.q(a["log_folder_path"]), b.q(a["system_folder_path"]), circular, b.dcArg())
 		b.line("}")
 		return b.script(step.Verb, "Get-StorageGroup lists it.")
-	case providers.VerbCreateRecoveryGroup:
+	},
+	providers.VerbCreateRecoveryGroup: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
 		b.cmd("New-StorageGroup -Server %s -Name %s -LogFolderPath %s -SystemFolderPath %s -Recovery%s", b.q(a["server"]), b.q(a["name"]), b.q(a["log_folder_path"]), b.q(a["system_folder_path"]), b.dcArg())
 		return b.script(step.Verb, "Get-StorageGroup -Identity shows Recovery: True.")
-	case providers.VerbSetStorageGroup:
+	},
+	providers.VerbSetStorageGroup: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		b.cmd("Set-StorageGroup -Identity %s -CircularLoggingEnabled %s%s", b.q(id), boolArg(a["circular_logging"]), b.dcArg())
 		return b.script(step.Verb, "Get-StorageGroup shows CircularLoggingEnabled as configured.")
-	case providers.VerbCreateDatabase:
+	},
+	providers.VerbCreateDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
+		kind := step.Args["kind"]
 		b.line("if (-not (Get-%s -Identity %s -ErrorAction SilentlyContinue%s)) {", dbNoun(kind), b.q(id), b.dcArg())
 		b.cmd("  New-%s -StorageGroup %s -Name %s -EdbFilePath %s%s", dbNoun(kind), b.q(a["storage_group"]), b.q(a["name"]), b.q(a["edb_file_path"]), b.dcArg())
 		b.line("}")
@@ -130,10 +152,14 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 			b.at("the object only: not mounted, its file comes next")
 		}
 		return b.script(step.Verb, "Get-"+dbNoun(kind)+" lists it, dismounted.")
-	case providers.VerbCreateRecoveryDB:
+	},
+	providers.VerbCreateRecoveryDB: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
 		b.cmd("New-MailboxDatabase -MailboxDatabaseToRecover %s -StorageGroup %s -EdbFilePath %s%s", b.q(a["recovery_of"]), b.q(a["storage_group"]), b.q(a["edb_file_path"]), b.dcArg())
 		return b.script(step.Verb, "Get-MailboxDatabase lists the recovery database.")
-	case providers.VerbCreateEmptyDatabase:
+	},
+	providers.VerbCreateEmptyDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		id := string(step.Identity)
 		// A damaged file still at the path would be mounted, or refuse
 		// to: it is moved into an exdr-aside folder first, so that
 		// Mount-Database -Force finds none and creates an empty one
@@ -147,19 +173,34 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.cmd("Dismount-Database -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
 		b.at("any file at %s moved to an exdr-aside folder first; Exchange warns it creates an empty database: expected", file)
 		return b.script(step.Verb, "eseutil /mh on the new file shows a new, clean database.")
-	case providers.VerbSetDatabase:
+	},
+	providers.VerbSetDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
+		kind := step.Args["kind"]
 		b.settings(id, kind, a)
 		return b.script(step.Verb, "Get-"+dbNoun(kind)+" shows the settings as configured.")
-	case providers.VerbAllowFileRestore:
+	},
+	providers.VerbAllowFileRestore: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
+		kind := step.Args["kind"]
 		b.cmd("Set-%s -Identity %s -AllowFileRestore %s%s", dbNoun(kind), b.q(id), boolArg(a["value"]), b.dcArg())
 		return b.script(step.Verb, "Get-"+dbNoun(kind)+" shows AllowFileRestore as set.")
-	case providers.VerbMount:
+	},
+	providers.VerbMount: func(b *Builder, step *providers.Step) (*Script, error) {
+		id := string(step.Identity)
 		b.cmd("Mount-Database -Identity %s%s", b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-MailboxDatabase -Status shows Mounted: True.")
-	case providers.VerbDismount:
+	},
+	providers.VerbDismount: func(b *Builder, step *providers.Step) (*Script, error) {
+		id := string(step.Identity)
 		b.cmd("Dismount-Database -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-MailboxDatabase -Status shows Mounted: False.")
-	case providers.VerbReplayLogs:
+	},
+	providers.VerbReplayLogs: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		if q := a["queue_server"]; q != "" {
 			return b.queueScript(step)
 		}
@@ -172,7 +213,10 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 			b.native("/s", a["system_folder_path"]), b.native("/d", parentPath(a["edb_file_path"])), ese))
 		b.at("on %s, the database dismounted", serverOf(id))
 		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown.")
-	case providers.VerbHardRecovery:
+	},
+	providers.VerbHardRecovery: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		// Only the folder the restore step named: a guessed one would not
 		// be where the person's backup software wrote restore.env.
 		if a["restore_env_folder"] == "" {
@@ -189,7 +233,10 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.on(b.q(serverOf(id)), shownMark+cc+"\n"+ese)
 		b.at("on %s: the folder holding restore.env", serverOf(id))
 		return b.script(step.Verb, "eseutil /mh shows State: Clean Shutdown; restore.env is gone.")
-	case providers.VerbDefragment:
+	},
+	providers.VerbDefragment: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		if a["queue_server"] != "" {
 			return b.queueScript(step)
 		}
@@ -200,7 +247,10 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.on(b.q(serverOf(id)), setAside+"\n"+shownMark+"eseutil.exe /d "+b.q(file)+"\n"+ese, b.q(file), "$false")
 		b.at("on %s, the database dismounted; the original is copied to an exdr-aside folder beside it first", serverOf(id))
 		return b.script(step.Verb, "The .edb file is smaller; the original is in exdr-aside.")
-	case providers.VerbPlaceDatabase:
+	},
+	providers.VerbPlaceDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		src, dst := a["source_edb_file_path"], a["edb_file_path"]
 		if src == "" || dst == "" || a["source_server"] == "" {
 			return nil, fmt.Errorf("%s: no source_edb_file_path, source_server or edb_file_path: plan again", step.Verb)
@@ -211,14 +261,23 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.cmd("Copy-Item -LiteralPath %s -Destination %s", b.q(from), b.q(to))
 		b.at("the original stays where it is")
 		return b.script(step.Verb, "The file is at the new path; the old one stays.")
-	case providers.VerbRehomeMailboxes:
+	},
+	providers.VerbRehomeMailboxes: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		b.cmd("Get-Mailbox -Database %s -ResultSize Unlimited%s | Move-Mailbox -ConfigurationOnly -TargetDatabase %s -Confirm:$false", b.q(a["source"]), b.dcArg(), b.q(id))
 		b.at("then wait for Active Directory replication")
 		return b.script(step.Verb, "Get-Mailbox -Database on the new database lists the users.")
-	case providers.VerbCreateMailbox:
+	},
+	providers.VerbCreateMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		b.cmd("Enable-Mailbox -Identity %s -Alias %s -Database %s%s", b.q(a["owner"]), b.q(a["mailbox"]), b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-Mailbox lists it in the database.")
-	case providers.VerbConnectMailbox:
+	},
+	providers.VerbConnectMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		// -Identity is a StoreMailboxIdParameter: the MailboxGuid the
 		// read found (a disconnected mailbox has no alias in the store).
 		// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa997878(v=exchg.80)
@@ -228,16 +287,25 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		}
 		b.cmd("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s%s", b.q(identity), b.q(id), b.q(a["owner"]), b.q(a["mailbox"]), b.dcArg())
 		return b.script(step.Verb, "Get-Mailbox lists it; Get-MailboxStatistics shows its items.")
-	case providers.VerbCleanMailboxDB:
+	},
+	providers.VerbCleanMailboxDB: func(b *Builder, step *providers.Step) (*Script, error) {
+		id := string(step.Identity)
 		b.cmd("Clean-MailboxDatabase -Identity %s%s", b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-MailboxStatistics shows the disconnected mailboxes.")
-	case providers.VerbSetMailbox:
+	},
+	providers.VerbSetMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
 		b.cmd("Set-Mailbox -Identity %s%s%s", b.q(a["mailbox"]), b.mailboxSettings(a), b.dcArg())
 		return b.script(step.Verb, "Get-Mailbox shows the settings.")
-	case providers.VerbRestoreMailbox:
+	},
+	providers.VerbRestoreMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		b.restoreMailbox(id, a)
 		return b.script(step.Verb, "Restore-Mailbox reports the items it copied.")
-	case providers.VerbRemoveRecoveryGroup:
+	},
+	providers.VerbRemoveRecoveryGroup: func(b *Builder, step *providers.Step) (*Script, error) {
+		id := string(step.Identity)
 		b.line("$rdb = Get-MailboxDatabase -StorageGroup %s%s", b.q(id), b.dcArg())
 		// ForEach-Object: PowerShell 2.0 has no member enumeration, so
 		// $rdb.Identity of two databases would be $null.
@@ -245,10 +313,14 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.cmd("Remove-StorageGroup -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
 		b.at("after Dismount-Database and Remove-MailboxDatabase of its databases; their files stay on disk")
 		return b.script(step.Verb, "Get-StorageGroup no longer lists it; its files remain.")
-	case providers.VerbSwapDatabases:
+	},
+	providers.VerbSwapDatabases: func(b *Builder, step *providers.Step) (*Script, error) {
 		b.swap(step)
 		return b.script(step.Verb, "The production database holds the restored mail; the recovery database, mounted, the dial-tone mail.")
-	case providers.VerbEnableCopy:
+	},
+	providers.VerbEnableCopy: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		if a["copy"] == "local" {
 			b.cmd("Enable-StorageGroupCopy -Identity %s -CopyLogFolderPath %s -CopySystemFolderPath %s%s", b.q(id), b.q(a["copy_path"]), b.q(a["copy_path"]), b.dcArg())
 			b.line("Get-MailboxDatabase -StorageGroup %s%s | ForEach-Object { Enable-DatabaseCopy -Identity $_.Identity -CopyEdbFilePath (Join-Path %s (Split-Path -Leaf $_.EdbFilePath.PathName)) }", b.q(id), b.dcArg(), b.q(a["copy_path"]))
@@ -257,7 +329,10 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 			b.cmd("Enable-StorageGroupCopy -Identity %s -StandbyMachine %s -ReplayLagTime %s%s", b.q(id), b.q(a["standby_machine"]), b.q(timeSpan(a["replay_lag"])), b.dcArg())
 		}
 		return b.script(step.Verb, "Get-StorageGroupCopyStatus shows Healthy once seeded.")
-	case providers.VerbSeedCopy:
+	},
+	providers.VerbSeedCopy: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
 		standby := ""
 		if m := a["standby_machine"]; m != "" {
 			standby = " -StandbyMachine " + b.q(m)
@@ -269,14 +344,44 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 		b.cmd("Update-StorageGroupCopy -Identity %s%s -Force -Confirm:$false%s", b.q(id), standby, b.dcArg())
 		b.at("the copy's old files moved to an exdr-aside folder first")
 		return b.script(step.Verb, "Get-StorageGroupCopyStatus shows Healthy.")
-	case providers.VerbActivateCopy:
+	},
+	providers.VerbActivateCopy: func(b *Builder, step *providers.Step) (*Script, error) {
 		b.activateCopy(step)
 		return b.script(step.Verb, "Restore-StorageGroupCopy reports the copy consistent; the database file is at its path; mount follows.")
-	case providers.VerbStopTransport, providers.VerbStartTransport, providers.VerbMoveQueueDatabase, providers.VerbImportQueue,
-		providers.VerbDrainQueue, providers.VerbRestoreQueue, providers.VerbRotateQueue, providers.VerbRetryQueue:
+	},
+	providers.VerbStopTransport: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.queueScript(step)
+	},
+	providers.VerbStartTransport: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+	providers.VerbMoveQueueDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+	providers.VerbImportQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+	providers.VerbDrainQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+	providers.VerbRestoreQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+	providers.VerbRotateQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+	providers.VerbRetryQueue: func(b *Builder, step *providers.Step) (*Script, error) {
+		return b.queueScript(step)
+	},
+}
+
+// render writes a step's script with its verb's renderer.
+func render(b *Builder, step *providers.Step) (*Script, error) {
+	r, ok := renderers[step.Verb]
+	if !ok {
+		return nil, fmt.Errorf("the ems provider has no script for %s", step.Verb)
 	}
-	return nil, fmt.Errorf("the ems provider has no script for %s", step.Verb)
+	return r(b, step)
 }
 
 // createServer is Setup on the machine: a person runs it there. A new
