@@ -32,94 +32,146 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 	if q := step.Args["queue_server"]; q != "" {
 		return l.applyQueue(ctx, q, step, progress)
 	}
-	var err error
-	switch step.Verb {
-	case providers.VerbCreateServer:
-		err = l.createServer(step)
-	case providers.VerbCreateStorageGroup:
-		err = l.createStorageGroup(step)
-	case providers.VerbSetStorageGroup:
-		err = l.setStorageGroup(step)
-	case providers.VerbCreateDatabase, providers.VerbCreateEmptyDatabase:
-		err = l.createDatabase(step)
-	case providers.VerbSetDatabase:
-		err = l.setDatabase(step)
-	case providers.VerbMount:
-		err = l.mount(step.Identity)
-	case providers.VerbDismount:
-		err = l.dismount(step.Identity)
-	case providers.VerbReplayLogs:
-		err = l.replayLogs(ctx, step.Identity, progress)
-	case providers.VerbRepairDatabase:
-		err = l.repair(ctx, step.Identity, progress)
-	case providers.VerbAllowFileRestore:
-		err = l.updateDirectory(func(d *ad.Directory) error {
-			db := d.Database(step.Identity)
-			if db == nil {
-				return fmt.Errorf("database does not exist")
-			}
-			db.AllowFileRestore = step.Args["value"] != "false"
-			return nil
-		})
-	case providers.VerbRestoreBackup:
-		start := time.Now()
-		var n int64
-		if n, err = l.restoreBackup(ctx, step, progress); err == nil {
-			l.measure(string(step.Verb), n, time.Since(start))
-		}
-	case providers.VerbHardRecovery:
-		start := time.Now()
-		var gens int64
-		if gens, err = l.hardRecovery(ctx, step, progress); err == nil {
-			l.measure(string(step.Verb), gens, time.Since(start))
-		}
-	case providers.VerbIntegrityCheck:
-		err = l.integrity(step.Identity)
-	case providers.VerbDefragment:
-		err = l.defragment(ctx, step.Identity, progress)
-	case providers.VerbPlaceDatabase:
-		err = l.placeDatabase(step)
-	case providers.VerbRehomeMailboxes:
-		err = l.rehomeMailboxes(step)
-	case providers.VerbCreateMailbox:
-		err = l.createMailbox(step)
-	case providers.VerbConnectMailbox:
-		err = l.connectMailbox(step)
-	case providers.VerbCleanMailboxDB:
-		err = l.cleanMailboxDatabase(step)
-	case providers.VerbSetMailbox:
-		err = l.setMailbox(step)
-	case providers.VerbCreateRecoveryGroup:
-		err = l.createRecoveryGroup(step)
-	case providers.VerbCreateRecoveryDB:
-		err = l.createRecoveryDatabase(step)
-	case providers.VerbRestoreMailbox:
-		err = l.restoreMailbox(step)
-	case providers.VerbRemoveRecoveryGroup:
-		err = l.removeRecoveryGroup(step)
-	case providers.VerbSwapDatabases:
-		err = l.swapDatabases(step)
-	case providers.VerbValidateEdgeConfig:
-		err = l.validateEdge(step)
-	case providers.VerbImportEdgeConfig:
-		err = l.importEdge(step)
-	case providers.VerbSubscribeEdge:
-		err = l.subscribeEdge(step)
-	case providers.VerbEnableCopy:
-		err = l.enableCopy(step)
-	case providers.VerbSeedCopy:
-		err = l.seedCopy(step.Identity)
-	case providers.VerbActivateCopy:
-		_, err = l.activateCopy(ctx, step)
-	case providers.VerbSetAsideLogs:
-		err = l.setAsideLogs(step)
-	default:
+	do, ok := verbs[step.Verb]
+	if !ok {
 		return fmt.Errorf("the lab cannot carry out %s", step.Verb)
 	}
-	if err != nil {
+	if err := do(l, call{ctx, step, progress}); err != nil {
 		return fmt.Errorf("%s %s: %w", step.Verb, step.Identity, err)
 	}
 	return nil
+}
+
+// call is one step to carry out, with its context and progress.
+type call struct {
+	ctx      context.Context
+	step     *providers.Step
+	progress providers.Progress
+}
+
+// measured runs a step whose work it counts (bytes restored, log
+// generations replayed), and records the rate for the planner's
+// estimates.
+func (l *Lab) measured(c call, do func(context.Context, *providers.Step, providers.Progress) (int64, error)) error {
+	start := time.Now()
+	n, err := do(c.ctx, c.step, c.progress)
+	if err == nil {
+		l.measure(string(c.step.Verb), n, time.Since(start))
+	}
+	return err
+}
+
+// verbs are the lab's implementation of each verb on a mailbox
+// server's resources (a step on a queue database goes to queueVerbs).
+// Every verb of providers.Verbs has one (TestLabKnowsEveryVerb).
+var verbs = map[providers.Verb]func(l *Lab, c call) error{
+	providers.VerbCreateServer: func(l *Lab, c call) error {
+		return l.createServer(c.step)
+	},
+	providers.VerbCreateStorageGroup: func(l *Lab, c call) error {
+		return l.createStorageGroup(c.step)
+	},
+	providers.VerbSetStorageGroup: func(l *Lab, c call) error {
+		return l.setStorageGroup(c.step)
+	},
+	providers.VerbCreateDatabase: func(l *Lab, c call) error {
+		return l.createDatabase(c.step)
+	},
+	providers.VerbCreateEmptyDatabase: func(l *Lab, c call) error {
+		return l.createDatabase(c.step)
+	},
+	providers.VerbSetDatabase: func(l *Lab, c call) error {
+		return l.setDatabase(c.step)
+	},
+	providers.VerbMount: func(l *Lab, c call) error {
+		return l.mount(c.step.Identity)
+	},
+	providers.VerbDismount: func(l *Lab, c call) error {
+		return l.dismount(c.step.Identity)
+	},
+	providers.VerbReplayLogs: func(l *Lab, c call) error {
+		return l.replayLogs(c.ctx, c.step.Identity, c.progress)
+	},
+	providers.VerbRepairDatabase: func(l *Lab, c call) error {
+		return l.repair(c.ctx, c.step.Identity, c.progress)
+	},
+	providers.VerbAllowFileRestore: func(l *Lab, c call) error {
+		return l.updateDirectory(func(d *ad.Directory) error {
+			db := d.Database(c.step.Identity)
+			if db == nil {
+				return fmt.Errorf("database does not exist")
+			}
+			db.AllowFileRestore = c.step.Args["value"] != "false"
+			return nil
+		})
+	},
+	providers.VerbRestoreBackup: func(l *Lab, c call) error {
+		return l.measured(c, l.restoreBackup)
+	},
+	providers.VerbHardRecovery: func(l *Lab, c call) error {
+		return l.measured(c, l.hardRecovery)
+	},
+	providers.VerbIntegrityCheck: func(l *Lab, c call) error {
+		return l.integrity(c.step.Identity)
+	},
+	providers.VerbDefragment: func(l *Lab, c call) error {
+		return l.defragment(c.ctx, c.step.Identity, c.progress)
+	},
+	providers.VerbPlaceDatabase: func(l *Lab, c call) error {
+		return l.placeDatabase(c.step)
+	},
+	providers.VerbRehomeMailboxes: func(l *Lab, c call) error {
+		return l.rehomeMailboxes(c.step)
+	},
+	providers.VerbCreateMailbox: func(l *Lab, c call) error {
+		return l.createMailbox(c.step)
+	},
+	providers.VerbConnectMailbox: func(l *Lab, c call) error {
+		return l.connectMailbox(c.step)
+	},
+	providers.VerbCleanMailboxDB: func(l *Lab, c call) error {
+		return l.cleanMailboxDatabase(c.step)
+	},
+	providers.VerbSetMailbox: func(l *Lab, c call) error {
+		return l.setMailbox(c.step)
+	},
+	providers.VerbCreateRecoveryGroup: func(l *Lab, c call) error {
+		return l.createRecoveryGroup(c.step)
+	},
+	providers.VerbCreateRecoveryDB: func(l *Lab, c call) error {
+		return l.createRecoveryDatabase(c.step)
+	},
+	providers.VerbRestoreMailbox: func(l *Lab, c call) error {
+		return l.restoreMailbox(c.step)
+	},
+	providers.VerbRemoveRecoveryGroup: func(l *Lab, c call) error {
+		return l.removeRecoveryGroup(c.step)
+	},
+	providers.VerbSwapDatabases: func(l *Lab, c call) error {
+		return l.swapDatabases(c.step)
+	},
+	providers.VerbValidateEdgeConfig: func(l *Lab, c call) error {
+		return l.validateEdge(c.step)
+	},
+	providers.VerbImportEdgeConfig: func(l *Lab, c call) error {
+		return l.importEdge(c.step)
+	},
+	providers.VerbSubscribeEdge: func(l *Lab, c call) error {
+		return l.subscribeEdge(c.step)
+	},
+	providers.VerbEnableCopy: func(l *Lab, c call) error {
+		return l.enableCopy(c.step)
+	},
+	providers.VerbSeedCopy: func(l *Lab, c call) error {
+		return l.seedCopy(c.step.Identity)
+	},
+	providers.VerbActivateCopy: func(l *Lab, c call) error {
+		_, err := l.activateCopy(c.ctx, c.step)
+		return err
+	},
+	providers.VerbSetAsideLogs: func(l *Lab, c call) error {
+		return l.setAsideLogs(c.step)
+	},
 }
 
 func (l *Lab) createServer(step *providers.Step) error {

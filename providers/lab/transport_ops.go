@@ -19,17 +19,31 @@ import (
 // operation needs MSExchangeTransport stopped, and sets the old files
 // aside first.
 func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Step, progress providers.Progress) error {
-	var err error
-	switch step.Verb {
-	case providers.VerbStopTransport:
-		err = l.stopTransport(server)
-	case providers.VerbStartTransport:
-		err = l.startTransport(server)
-	case providers.VerbReplayLogs:
-		err = l.offlineQueue(server, func(q *queueContext) error { return l.recoverQueue(q) })
-	case providers.VerbRepairDatabase:
-		err = l.offlineQueue(server, func(q *queueContext) error {
-			if err := l.repairFile(ctx, q.target(), progress); err != nil {
+	do, ok := queueVerbs[step.Verb]
+	if !ok {
+		return fmt.Errorf("the lab cannot carry out %s on a queue database", step.Verb)
+	}
+	if err := do(l, server, call{ctx, step, progress}); err != nil {
+		return fmt.Errorf("%s %s: %w", step.Verb, queueIdentity(server), err)
+	}
+	return nil
+}
+
+// queueVerbs are the lab's implementation of each verb on a transport
+// server's queue database (server is the queue's server).
+var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
+	providers.VerbStopTransport: func(l *Lab, server string, c call) error {
+		return l.stopTransport(server)
+	},
+	providers.VerbStartTransport: func(l *Lab, server string, c call) error {
+		return l.startTransport(server)
+	},
+	providers.VerbReplayLogs: func(l *Lab, server string, c call) error {
+		return l.offlineQueue(server, func(q *queueContext) error { return l.recoverQueue(q) })
+	},
+	providers.VerbRepairDatabase: func(l *Lab, server string, c call) error {
+		return l.offlineQueue(server, func(q *queueContext) error {
+			if err := l.repairFile(c.ctx, q.target(), c.progress); err != nil {
 				return err
 			}
 			// The repaired mail.que needs no log, and the old trn logs (the
@@ -39,27 +53,28 @@ func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Ste
 			// carry log positions that must stay older than new ones).
 			return setAsideGenerations(q.stream, l.asideDir(q, "repaired-logs"))
 		})
-	case providers.VerbDefragment:
-		err = l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(ctx, q.target(), progress) })
-	case providers.VerbMoveQueueDatabase:
-		err = l.moveQueueDatabase(server, step.Args["path"], step.Args["logging_path"])
-	case providers.VerbImportQueue:
-		err = l.importQueue(server, step.Args["source"])
-	case providers.VerbDrainQueue:
-		err = l.drainQueue(server)
-	case providers.VerbRestoreQueue:
-		err = l.restoreOwnQueue(server)
-	case providers.VerbRotateQueue:
-		err = l.rotateQueue(server)
-	case providers.VerbRetryQueue:
-		err = l.retryQueues(server, strings.Split(step.Args["queues"], ","))
-	default:
-		return fmt.Errorf("the lab cannot carry out %s on a queue database", step.Verb)
-	}
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", step.Verb, queueIdentity(server), err)
-	}
-	return nil
+	},
+	providers.VerbDefragment: func(l *Lab, server string, c call) error {
+		return l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(c.ctx, q.target(), c.progress) })
+	},
+	providers.VerbMoveQueueDatabase: func(l *Lab, server string, c call) error {
+		return l.moveQueueDatabase(server, c.step.Args["path"], c.step.Args["logging_path"])
+	},
+	providers.VerbImportQueue: func(l *Lab, server string, c call) error {
+		return l.importQueue(server, c.step.Args["source"])
+	},
+	providers.VerbDrainQueue: func(l *Lab, server string, c call) error {
+		return l.drainQueue(server)
+	},
+	providers.VerbRestoreQueue: func(l *Lab, server string, c call) error {
+		return l.restoreOwnQueue(server)
+	},
+	providers.VerbRotateQueue: func(l *Lab, server string, c call) error {
+		return l.rotateQueue(server)
+	},
+	providers.VerbRetryQueue: func(l *Lab, server string, c call) error {
+		return l.retryQueues(server, strings.Split(c.step.Args["queues"], ","))
+	},
 }
 
 // offlineQueue runs an eseutil operation on a stopped server's mail.que.
