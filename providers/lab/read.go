@@ -34,6 +34,52 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}, Now: l.now()}
+	stores, err := l.readServers(d, o)
+	if err != nil {
+		return nil, err
+	}
+	// A link planted where the lab keeps its files is refused by name,
+	// never read as damage to recover from.
+	links := &linkNotes{}
+	// Log streams first: a dirty database needs its stream's newest
+	// generation, and looking it up once per stream saves a directory
+	// listing per database.
+	logged, err := l.readStorageGroups(ctx, d, o, links)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := l.readDatabases(ctx, d, o, stores, logged, links)
+	if err != nil {
+		return nil, err
+	}
+	if err := links.first(); err != nil {
+		return nil, err
+	}
+	o.Mailboxes = liveMailboxes(d, cats)
+	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
+	if o.QueueDatabases, err = l.liveQueues(d); err != nil {
+		return nil, err
+	}
+	for _, m := range d.Merges {
+		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
+			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items})
+	}
+	sortLive(o)
+	sets, err := l.Backups()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range sets {
+		o.Backups = append(o.Backups, m.Live(l.Verify(m)))
+	}
+	o.Throughput = l.Throughput()
+	return o, nil
+}
+
+// readServers reads each server's health (up, its disks, Setup's
+// watermark, free space, an Edge's configuration) into o, and returns
+// each server's store by identity key.
+func (l *Lab) readServers(d *ad.Directory, o *org.Org) (map[string]*store.Service, error) {
 	stores := map[string]*store.Service{}
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)
@@ -50,23 +96,8 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		}
 		live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
 		if s.Roles.Has(org.RoleEdgeTransport) {
-			live.Edge = &org.EdgeSettings{}
-			c, err := l.EdgeConfigOf(s.Name)
-			if err != nil && h.Up && !h.SetupIncomplete {
-				// ADAM is the Edge's configuration store: unreadable on a
-				// running server, it is not read as a server to subscribe.
-				return nil, fmt.Errorf("the Edge Transport server %s's configuration store (ADAM, %s) cannot be read: %v; "+
-					"put it back from a copy of the lab, or rebuild the server from its export (exdr lab break lose-server %s, then exdr apply)",
-					s.Name, l.adamPath(s.Name), err, s.Name)
-			}
-			if err == nil && h.Up {
-				live.Edge.ConfigHash = EdgeConfigHash(c)
-				live.Edge.Fresh = live.Edge.ConfigHash == EdgeConfigHash(defaultEdgeConfig(s.Name))
-			}
-			// A subscription has two sides: the hub's, in the directory,
-			// and the Edge's EdgeSync credentials, lost with the server.
-			for _, sub := range d.EdgeSubscriptions {
-				live.Edge.Subscribed = live.Edge.Subscribed || (strings.EqualFold(sub.Edge, s.Name) && err == nil && c.Subscription != nil)
+			if live.Edge, err = l.readEdge(d, s.Name, h); err != nil {
+				return nil, err
 			}
 		}
 		o.Servers = append(o.Servers, live)
@@ -76,19 +107,41 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		}
 		stores[org.Identity(s.Name).Key()] = st
 	}
+	return stores, nil
+}
 
-	var jobs []func()
-	// A link planted where the lab keeps its files is refused by name,
-	// never read as damage to recover from.
-	links := &linkNotes{}
-	catalogs := make([]map[uint64]ese.Record, len(d.StorageGroups))
-	sgIndex := map[string]int{}
-	for i, sg := range d.StorageGroups {
-		sgIndex[org.Identity(sg.Server).Join(sg.Name).Key()] = i
+// readEdge reads an Edge server's configuration (ADAM) and subscription.
+func (l *Lab) readEdge(d *ad.Directory, name string, h *org.ServerHealth) (*org.EdgeSettings, error) {
+	edge := &org.EdgeSettings{}
+	c, err := l.EdgeConfigOf(name)
+	if err != nil && h.Up && !h.SetupIncomplete {
+		// ADAM is the Edge's configuration store: unreadable on a
+		// running server, it is not read as a server to subscribe.
+		return nil, fmt.Errorf("the Edge Transport server %s's configuration store (ADAM, %s) cannot be read: %v; "+
+			"put it back from a copy of the lab, or rebuild the server from its export (exdr lab break lose-server %s, then exdr apply)",
+			name, l.adamPath(name), err, name)
 	}
+	if err == nil && h.Up {
+		edge.ConfigHash = EdgeConfigHash(c)
+		edge.Fresh = edge.ConfigHash == EdgeConfigHash(defaultEdgeConfig(name))
+	}
+	// A subscription has two sides: the hub's, in the directory, and the
+	// Edge's EdgeSync credentials, lost with the server.
+	for _, sub := range d.EdgeSubscriptions {
+		edge.Subscribed = edge.Subscribed || (strings.EqualFold(sub.Edge, name) && err == nil && c.Subscription != nil)
+	}
+	return edge, nil
+}
+
+// readStorageGroups reads each production storage group's log stream
+// into o, in parallel, and returns what each stream logged of its
+// databases' catalogs, by storage group identity key.
+func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org, links *linkNotes) (map[string]map[uint64]ese.Record, error) {
+	var jobs []func()
+	catalogs := make([]map[uint64]ese.Record, len(d.StorageGroups))
 	for i, sg := range d.StorageGroups {
 		if sg.Recovery {
-			continue // reported as a recovery storage group below
+			continue // reported as a recovery storage group
 		}
 		live := &org.StorageGroup{
 			Name: sg.Name, Server: sg.Server, LogFolderPath: sg.LogFolderPath,
@@ -112,12 +165,21 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 			}
 		})
 	}
-	// Log streams first: a dirty database needs its stream's newest
-	// generation, and looking it up once per stream saves a directory
-	// listing per database.
 	if err := runParallel(ctx, jobs); err != nil {
 		return nil, err
 	}
+	logged := make(map[string]map[uint64]ese.Record, len(d.StorageGroups))
+	for i, sg := range d.StorageGroups {
+		logged[org.Identity(sg.Server).Join(sg.Name).Key()] = catalogs[i]
+	}
+	return logged, nil
+}
+
+// readDatabases reads each production database's file into o, in
+// parallel, and returns the catalogs of the databases, in the
+// directory's order.
+func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, stores map[string]*store.Service,
+	logged map[string]map[uint64]ese.Record, links *linkNotes) ([]*store.Catalog, error) {
 	newest := make(map[string]uint32, len(o.StorageGroups))
 	for _, sg := range o.StorageGroups {
 		// The newest generation the stream has started, even one now
@@ -128,7 +190,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		}
 		newest[sg.Identity().Key()] = n
 	}
-	jobs = jobs[:0]
+	var jobs []func()
 	cats := make([]*store.Catalog, len(d.Databases))
 	for i, db := range d.Databases {
 		live := liveDatabase(db)
@@ -139,12 +201,9 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		sg := d.StorageGroup(org.Identity(db.StorageGroup))
 		st := stores[org.Identity(live.Server()).Key()]
 		cur := newest[org.Identity(db.StorageGroup).Key()]
-		var logged map[uint64]ese.Record
-		if j, ok := sgIndex[org.Identity(db.StorageGroup).Key()]; ok {
-			logged = catalogs[j]
-		}
+		catalog := logged[org.Identity(db.StorageGroup).Key()]
 		jobs = append(jobs, func() {
-			live.Health, cats[i] = l.inspectDatabase(db, sg, st, cur, logged)
+			live.Health, cats[i] = l.inspectDatabase(db, sg, st, cur, catalog)
 			if path, err := l.HostPath(live.Server(), db.EdbFilePath); err != nil {
 				links.note(err)
 			} else if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
@@ -154,32 +213,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 			}
 		})
 	}
-	if err := runParallel(ctx, jobs); err != nil {
-		return nil, err
-	}
-	if err := links.first(); err != nil {
-		return nil, err
-	}
-	o.Mailboxes = liveMailboxes(d, cats)
-	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
-	var err error
-	if o.QueueDatabases, err = l.liveQueues(d); err != nil {
-		return nil, err
-	}
-	for _, m := range d.Merges {
-		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
-			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items})
-	}
-	sortLive(o)
-	sets, err := l.Backups()
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range sets {
-		o.Backups = append(o.Backups, m.Live(l.Verify(m)))
-	}
-	o.Throughput = l.Throughput()
-	return o, nil
+	return cats, runParallel(ctx, jobs)
 }
 
 func liveDatabase(db *ad.Database) *org.Database {
