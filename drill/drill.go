@@ -88,6 +88,9 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 
 // drillLocked is the drill under its lab's lock: before, inventory,
 // disaster, recovery, inventory, verdict.
+//
+// Long on purpose: the drill's phases in their order, each reporting
+// into the same report.
 func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Drill, opts Options, rep *Report, clock func() time.Time, lock run.Lock) (*Report, error) {
 	for _, a := range dr.Before {
 		if err := prepare(ctx, l, desired, a); err != nil {

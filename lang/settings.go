@@ -16,6 +16,7 @@ const DefaultLabPath = ".exdr/lab"
 
 // settings decodes the exdr and provider blocks. They may use variables
 // and functions, but not resources.
+// Long on purpose: one attribute after another of two small blocks.
 func (ev *evaluator) settings() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := ev.variablesContext()

@@ -22,6 +22,7 @@ import (
 //     transport service stopped is started again.
 //
 // A violation is a procedure bug; the planner refuses the plan.
+// Long on purpose: the rules one after another, each a few lines.
 func (b *builder) checkInvariants() error {
 	steps := b.plan.Steps
 	byID := make(map[string]*providers.Step, len(steps))

@@ -13,6 +13,8 @@ import (
 // mailbox plans what a configured mailbox needs to exist, connected, in
 // its database: the least lossy way back from whatever the directory and
 // the store show.
+// Long on purpose: one switch over what the directory and the store show
+// of the mailbox, least lossy case first.
 func (b *builder) mailbox(m *org.Mailbox) {
 	addr := m.Addr.String()
 	dbAddr := ""

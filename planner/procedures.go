@@ -158,6 +158,9 @@ func (b *builder) serverAddr(name string) string {
 	return ""
 }
 
+// Long on purpose: one switch over what the live database shows, in the
+// order the damage is judged (a swap under way before a restore under
+// way before a missing file ...); the order is the procedure.
 func (b *builder) database(db *org.Database) {
 	addr := db.Addr.String()
 	id := db.Identity()

@@ -16,6 +16,8 @@ import (
 // the file restore, restore the chain (the damaged files set aside),
 // hard recovery with the roll-forward, and mount; settle puts
 // allow_file_restore back after. It reports false when no usable chain exists.
+// Long on purpose: the restore's steps in their order, each depending on
+// the one before.
 func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	pit := !db.Recovery.RestoreFrom.IsZero()

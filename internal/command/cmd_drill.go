@@ -20,6 +20,9 @@ import (
 
 // cmdDrill is "exdr drill": each drill of the configuration run on a copy
 // of its lab, judged, and reported next to the configuration.
+//
+// Long on purpose: the flags, then each drill in turn and its report;
+// what a drill does is in package drill.
 func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-in-place [-auto-approve]] [-lock-timeout D] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	inPlace := fs.Bool("in-place", false, "run on the configuration's lab itself, not a copy: its data is really damaged (asks first)")

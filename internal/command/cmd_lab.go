@@ -195,6 +195,8 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 	}
 }
 
+// labBreak is "exdr lab break": one case per kind of damage, in the
+// order its help lists them (long on purpose: a table of damages).
 func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
 	need := func(n int) error {
 		if len(args) != n+1 {

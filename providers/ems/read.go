@@ -136,6 +136,9 @@ func readDocument(stdout string) ([]byte, error) {
 }
 
 // fromCliXML maps the read script's hashtable onto the organization.
+//
+// Long on purpose: one pass over the read document's keys, in the order
+// the read script writes them.
 func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 	if len(vals) != 1 || vals[0].Kind != clixml.Object || !vals[0].Obj.Is("System.Collections.Hashtable") {
 		return nil, fmt.Errorf("the read script's output is not one hashtable")

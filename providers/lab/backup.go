@@ -63,6 +63,11 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 	return sets, l.replicate() // the backup closed a generation on each stream
 }
 
+// backupGroup takes one set of a storage group: its databases' files (a
+// full) or the logs since the last set, written into a set folder that
+// has no manifest until the last byte is in, then the stamps and the log
+// truncation. Long on purpose: one ordered sequence, in which a kill at
+// any line must leave either no set or a whole one.
 func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*backup.Manifest, error) {
 	id := org.Identity(g.Server).Join(g.Name)
 	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {

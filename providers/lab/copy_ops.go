@@ -41,6 +41,8 @@ func (l *Lab) enableCopy(step *providers.Step) error {
 // seedCopy is Update-StorageGroupCopy: each database's file is copied to
 // the copy, any earlier copy files and logs set aside first, and
 // replication starts from the generation the copied file needs.
+// Long on purpose: the set-aside, the copies and the new state in the
+// order a kill must find them.
 func (l *Lab) seedCopy(id org.Identity) error {
 	r, err := l.replica(id)
 	if err != nil {
@@ -272,6 +274,8 @@ func (l *Lab) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese
 // cannot), replays them all, and becomes consistent; then its files take
 // the production databases' places (the damaged files set aside first).
 // It returns how many of the source's generations were out of reach.
+// Long on purpose: copy, replay, then the renames, in the order a kill
+// must find them (TestCrashAnywhere, copy_activation).
 func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, err error) {
 	r, err := l.replica(step.Identity)
 	if err != nil {

@@ -58,6 +58,8 @@ func (l *Lab) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 
 // inspectQueue reads mail.que as eseutil /mh and /k would, and its queues
 // as Get-Queue lists them.
+// Long on purpose: the header, the pages and the logs read in the order
+// eseutil reads them, each finding going into the same health.
 func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
 	h.OwnAside, h.DrainingFrom, h.MovingTo = q.svc.OwnAside != "", q.svc.DrainingFrom, q.svc.MovingTo

@@ -34,6 +34,9 @@ func restorePaths(c *dbContext) (marker, logs string, err error) {
 // the live file (which is moved aside, never deleted) and the chain's
 // logs in a restore folder for hard recovery. Every byte copied is
 // verified against the manifest.
+// Long on purpose: one ordered sequence of moves and verified copies, in
+// which a kill at any line must leave a file the next plan recovers from
+// (TestCrashAnywhere); split, the order would be hidden.
 func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
 	c, err := l.database(step.Identity)
 	if err != nil {
@@ -186,6 +189,8 @@ func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore 
 // hardRecovery is eseutil /cc: it replays the restored logs into the
 // restored file and then, with roll_forward, every later generation in
 // the live log folder, stopping at the first one missing.
+// Long on purpose: one ordered replay, then the clean-up restore.env
+// guards, in the order a kill must find them.
 func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
 	c, err := l.database(step.Identity)
 	if err != nil {

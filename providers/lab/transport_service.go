@@ -220,6 +220,8 @@ func (l *Lab) submit(server string, msgs []store.Item) (delivered int, err error
 // hop that does not answer, puts its queue in Retry, the messages kept.
 // retry names the queues Retry-Queue forces. It returns how many
 // messages reached a mailbox database.
+// Long on purpose: one pass over the queues, in which each message is
+// delivered, relayed or kept, and the queue's state follows.
 func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
 	force := func(name string) bool { return retry != nil && (retry[queueKey(name)] || retry[allQueuesKey]) }
 	if !q.svc.Running {

@@ -86,6 +86,7 @@ type lexer struct {
 const special = "(){}[];|,'\"=\n\r\t #`"
 
 // until reads tokens until the byte that closes the group (0: the end).
+// Long on purpose: a lexer's one switch over the next byte.
 func (l *lexer) until(close byte) ([]token, byte, error) {
 	var toks []token
 	for l.pos < len(l.src) {
