@@ -1,0 +1,100 @@
+package command
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab"
+)
+
+func inspectFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	items := fs.Bool("items", false, "list every item: mailbox, folder and subject, one a line")
+	return func(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+		if srv := edgeServerNamed(ws, args[0]); srv != nil {
+			return inspectEdge(ctx, l, srv, s)
+		}
+		id, err := databaseIdentity(ws, args[0])
+		if err != nil {
+			return err
+		}
+		in, err := l.Inspect(id)
+		if err != nil {
+			return err
+		}
+		writeInspection(s, in, *items)
+		return nil
+	}
+}
+
+func writeInspection(s *streams, in *lab.Inspection, items bool) {
+	w := s.stdout
+	fmt.Fprintf(w, "Database: %s\nFile:     %s\n", in.Identity, in.EdbFilePath)
+	if !in.FileExists {
+		fmt.Fprintln(w, "State:    the file is missing")
+		return
+	}
+	if in.HeaderError != "" {
+		fmt.Fprintf(w, "State:    unreadable: %s\n", in.HeaderError)
+		return
+	}
+	state := map[org.ShutdownState]string{org.StateClean: "Clean Shutdown", org.StateDirty: "Dirty Shutdown"}[in.State]
+	fmt.Fprintf(w, "State:    %s\n", state)
+	if in.State == org.StateDirty {
+		fmt.Fprintf(w, "Log Required: %s\n", in.LogRequired)
+	}
+	fmt.Fprintf(w, "Repair Count: %d\n", in.RepairCount)
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return "none"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05Z")
+	}
+	fmt.Fprintf(w, "Last full backup: %s\nLast incremental backup: %s\nLast differential backup: %s\n",
+		stamp(in.LastFull), stamp(in.LastIncremental), stamp(in.LastDifferential))
+	fmt.Fprintf(w, "Pages:    %d (%s), %d failing their checksums\n", in.Pages, in.Size, len(in.BadPages))
+	fmt.Fprintf(w, "Mounted:  %s\n", map[bool]string{true: "yes", false: "no"}[in.Mounted])
+	if in.ContentError != "" {
+		fmt.Fprintf(w, "Items:    cannot be read: %s\n", in.ContentError)
+		return
+	}
+	fmt.Fprintf(w, "Items:    %d in %d mailboxes", in.Items(), len(in.Mailboxes))
+	if in.Pending > 0 {
+		fmt.Fprintf(w, " (in the pages; %d page changes in the logs await soft recovery)", in.Pending)
+	}
+	if n := in.Dumpster(); n > 0 {
+		fmt.Fprintf(w, "; %d deleted, kept in the dumpster", n)
+	}
+	fmt.Fprintln(w)
+	for _, mb := range in.MailboxNames() {
+		visible, deleted := 0, 0
+		for _, it := range in.Mailboxes[mb] {
+			if it.Deleted.IsZero() {
+				visible++
+			} else {
+				deleted++
+			}
+		}
+		line := fmt.Sprintf("  %-20s %d items", mb, visible)
+		if deleted > 0 {
+			line += fmt.Sprintf(", %d in the dumpster", deleted)
+		}
+		if at, ok := in.Disconnected[mb]; ok {
+			line += fmt.Sprintf(", disconnected %s", at.UTC().Format("2006-01-02 15:04Z"))
+		}
+		fmt.Fprintln(w, line)
+	}
+	if items {
+		for _, mb := range in.MailboxNames() {
+			for _, it := range in.Mailboxes[mb] {
+				del := ""
+				if !it.Deleted.IsZero() {
+					del = "\t(deleted)"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s%s\n", it.Mailbox, it.Folder, it.Subject, del)
+			}
+		}
+	}
+}
