@@ -1,0 +1,129 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/ese"
+)
+
+// moveQueueDatabase sets the paths in EdgeTransport.exe.config, moving
+// the files there with the service stopped, as Move-TransportDatabase.ps1
+// does, then starts the service. The move is put on record before the
+// first rename, so one stopped at any point is finished by the next
+// (and a service start refused until it is).
+func (l *Lab) moveQueueDatabase(server, path, logging string) error {
+	if path == "" {
+		return fmt.Errorf("no path given")
+	}
+	if logging == "" {
+		logging = path
+	}
+	if err := l.stopTransport(server); err != nil {
+		return err
+	}
+	q, err := l.queue(server)
+	if err != nil {
+		return err
+	}
+	if q.svc.MovingTo == "" {
+		if strings.EqualFold(q.svc.QueuePath, path) && strings.EqualFold(q.svc.LoggingPath, logging) {
+			return l.startTransport(server)
+		}
+		for _, p := range []string{path, logging} {
+			if _, err := l.HostPath(q.server, p); err != nil {
+				return err
+			}
+		}
+		q.svc.MovingTo, q.svc.MovingLogsTo = path, logging
+		if err := l.saveTransport(q.server, q.svc); err != nil {
+			return err
+		}
+	}
+	if err := l.finishMove(q.server, q.svc); err != nil {
+		return err
+	}
+	if !strings.EqualFold(q.svc.QueuePath, path) || !strings.EqualFold(q.svc.LoggingPath, logging) {
+		// The move on record went elsewhere: now this one.
+		return l.moveQueueDatabase(server, path, logging)
+	}
+	return l.startTransport(server)
+}
+
+// finishMove renames every file of the queue database that is still in
+// the old folders into the new ones (mail.que, the trn generations, then
+// trn.chk), then makes the new folders the service's paths.
+func (l *Lab) finishMove(server string, svc *transportService) error {
+	oldDB, err := l.HostPath(server, svc.QueuePath)
+	if err != nil {
+		return err
+	}
+	oldLogs, err := l.HostPath(server, svc.LoggingPath)
+	if err != nil {
+		return err
+	}
+	newDB, err := l.HostPath(server, svc.MovingTo)
+	if err != nil {
+		return err
+	}
+	newLogs, err := l.HostPath(server, svc.MovingLogsTo)
+	if err != nil {
+		return err
+	}
+	old := &ese.Stream{Dir: oldLogs, Prefix: queuePrefix, Clock: l.now}
+	gens, err := old.Generations()
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	type rename struct{ from, toDir string }
+	renames := []rename{{filepath.Join(oldDB, queueFile), newDB}}
+	for _, g := range gens {
+		renames = append(renames, rename{old.LogPath(g), newLogs})
+	}
+	renames = append(renames, rename{old.ChkPath(), newLogs})
+	for _, r := range renames {
+		moved, err := moveOne(r.from, r.toDir)
+		if err != nil {
+			return err
+		}
+		if moved && testHookAfterMove != nil {
+			if err := testHookAfterMove(); err != nil {
+				return err
+			}
+		}
+	}
+	svc.QueuePath, svc.LoggingPath = svc.MovingTo, svc.MovingLogsTo
+	svc.MovingTo, svc.MovingLogsTo = "", ""
+	return l.saveTransport(server, svc)
+}
+
+// moveOne renames a file into dir, unless it is there already (moved by
+// a run that stopped). It never replaces a file: both present is an
+// error naming them.
+func moveOne(from, dir string) (bool, error) {
+	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
+		return false, err
+	}
+	to := filepath.Join(dir, filepath.Base(from))
+	_, ferr := os.Lstat(from)
+	_, terr := os.Lstat(to)
+	switch {
+	case errors.Is(ferr, os.ErrNotExist):
+		return false, nil // moved already, or never there
+	case ferr != nil:
+		return false, ferr
+	case terr == nil:
+		return false, fmt.Errorf("both %s and %s exist: the move never replaces a file; set one aside by hand and apply again", from, to)
+	}
+	if err := disk.RefuseLinks(filepath.Dir(from), from); err != nil {
+		return false, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, err
+	}
+	return true, os.Rename(from, to)
+}
