@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // The disasters below are what drills inflict. Each really damages bytes;
@@ -180,14 +181,14 @@ func (l *Lab) PoisonMessages(server string, n int) (int, error) {
 	moved := 0
 	err = l.withQueue(q, func(v *store.View) error {
 		v.Rewrite(func(it *store.Item) bool {
-			if moved < n && isDeliveryQueue(it.Queue) {
-				it.Queue, it.Dest = queuePoison, ""
+			if moved < n && transport.IsDeliveryQueue(it.Queue) {
+				it.Queue, it.Dest = transport.Poison, ""
 				moved++
 			}
 			return true
 		})
 		if moved > 0 {
-			v.Cat.Queues[queueKey(queuePoison)] = &store.QueueState{Status: "Suspended"}
+			v.Cat.Queues[transport.QueueKey(transport.Poison)] = &store.QueueState{Status: "Suspended"}
 			v.Changed[1] = true
 		}
 		return nil

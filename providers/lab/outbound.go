@@ -15,6 +15,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // Mail to other organizations: a hub relays it to the Edge Transport
@@ -25,20 +26,12 @@ import (
 // internet/DOMAIN.jsonl under the lab, where a drill counts it.
 
 const (
-	internetDir = "internet"
-	// edgeQueuePrefix names a hub's queue to a subscribed Edge server.
-	edgeQueuePrefix = "EdgeSync - "
+	internetDir     = "internet"
 	edgeUnreachable = "451 4.4.0 Primary target IP address responded with: 421 4.2.1 Unable to connect"
 )
 
 // externalDomains are the partners traffic writes to.
 var externalDomains = []string{"fabrikam.example", "litwareinc.example"}
-
-func isExternal(recipient string) bool { return strings.Contains(recipient, "@") }
-
-func recipientDomain(recipient string) string {
-	return strings.ToLower(recipient[strings.LastIndexByte(recipient, '@')+1:])
-}
 
 // edgeQueue is a hub's queue name for the Edge its site is subscribed
 // to, and that Edge; empty when no Edge is subscribed.
@@ -50,7 +43,7 @@ func (l *Lab) edgeQueue(hub string) (queue, edge string) {
 		}
 		for _, sub := range d.EdgeSubscriptions {
 			if sub.Site == "" || strings.EqualFold(sub.Site, s.Site) {
-				queue, edge = edgeQueuePrefix+s.Site+" to Internet", sub.Edge
+				queue, edge = transport.EdgeQueuePrefix+s.Site+" to Internet", sub.Edge
 				return nil
 			}
 		}
@@ -65,14 +58,14 @@ func (l *Lab) routeExternal(server, recipient string) (queue, dest string) {
 	if q, edge := l.edgeQueue(server); q != "" {
 		return q, edge
 	}
-	d := recipientDomain(recipient)
+	d := transport.RecipientDomain(recipient)
 	return d, d
 }
 
 // relay hands messages on: to the Edge server a hub relays to, or to
 // the recipients' domain's mail server.
 func (l *Lab) relay(queue, dest string, msgs []store.Item) error {
-	if strings.HasPrefix(queue, edgeQueuePrefix) {
+	if strings.HasPrefix(queue, transport.EdgeQueuePrefix) {
 		if !l.machineUp(dest) {
 			return fmt.Errorf("%s", edgeUnreachable)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // liveQueues inspects the queue database of every Hub and Edge Transport
@@ -117,26 +118,26 @@ func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	queues := map[string]*org.Queue{}
 	dests := map[string]map[string]int{}
 	for _, it := range items {
-		qu := queues[queueKey(it.Queue)]
+		qu := queues[transport.QueueKey(it.Queue)]
 		if qu == nil {
-			qu = &org.Queue{Identity: q.server + `\` + it.Queue, DeliveryType: deliveryType(it.Queue), NextHopDomain: it.Queue, Status: "Ready"}
-			queues[queueKey(it.Queue)] = qu
-			dests[queueKey(it.Queue)] = map[string]int{}
+			qu = &org.Queue{Identity: q.server + `\` + it.Queue, DeliveryType: transport.DeliveryType(it.Queue), NextHopDomain: it.Queue, Status: "Ready"}
+			queues[transport.QueueKey(it.Queue)] = qu
+			dests[transport.QueueKey(it.Queue)] = map[string]int{}
 		}
 		qu.MessageCount++
 		if it.Dest == "" {
 			continue
 		}
 		if qu.DeliveryType != "MapiDelivery" {
-			if strings.HasPrefix(it.Queue, edgeQueuePrefix) {
+			if strings.HasPrefix(it.Queue, transport.EdgeQueuePrefix) {
 				qu.NextHopServer = it.Dest
 			}
 			continue
 		}
-		i, seen := dests[queueKey(it.Queue)][strings.ToLower(it.Dest)]
+		i, seen := dests[transport.QueueKey(it.Queue)][strings.ToLower(it.Dest)]
 		if !seen {
 			i = len(qu.Databases)
-			dests[queueKey(it.Queue)][strings.ToLower(it.Dest)] = i
+			dests[transport.QueueKey(it.Queue)][strings.ToLower(it.Dest)] = i
 			qu.Databases = append(qu.Databases, org.Identity(it.Dest))
 			qu.PerDatabase = append(qu.PerDatabase, 0)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // sendState is what numbering a burst's messages needs, read once per
@@ -24,7 +25,7 @@ type sendState struct {
 func (l *Lab) newSendState(external bool) *sendState {
 	st := &sendState{queued: map[string]int{}, sent: map[string]int{}, homes: map[string]string{}}
 	for _, m := range l.QueuedMessages() {
-		if isExternal(m.Mailbox) {
+		if transport.IsExternal(m.Mailbox) {
 			st.sent[senderOf(m.Subject)]++
 		} else {
 			st.queued[m.Mailbox]++

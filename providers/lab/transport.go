@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // A Hub or Edge Transport server keeps its queues in one ESE database,
@@ -21,48 +21,6 @@ import (
 // EdgeTransport.exe.config names. The lab keeps those keys, and whether
 // MSExchangeTransport runs, in the server's transport.json: local state,
 // lost with the server, as the config file on C: would be.
-
-// kindQueue marks a queue database's header.
-const kindQueue org.DatabaseKind = 3
-
-const (
-	queueFile   = "mail.que"
-	queuePrefix = "trn"
-	// retryInterval is how long a queue in Retry waits before transport
-	// tries it again by itself; Retry-Queue tries it at once.
-	retryInterval = 10 * time.Minute
-	// storeOffline is the error a mailbox delivery queue shows while its
-	// database is not mounted.
-	storeOffline = "432 4.3.2 STOREDRV; mailbox database is offline"
-)
-
-// Queues every transport server has, by next hop. Mailbox delivery
-// queues are named by the Mailbox server they deliver to.
-const (
-	queueSubmission  = "Submission"
-	queueUnreachable = "Unreachable"
-	queuePoison      = "Poison"
-)
-
-// transportService is MSExchangeTransport on one server.
-type transportService struct {
-	Running     bool   `json:"running"`
-	QueuePath   string `json:"queue_database_path"`
-	LoggingPath string `json:"queue_database_logging_path"`
-	// NotAccepting is set while the server drains its queues: its
-	// Receive connectors are disabled.
-	NotAccepting bool `json:"not_accepting,omitempty"`
-	// OwnAside is the folder its own queue database waits in while it
-	// delivers another server's (host path); DrainingFrom names that
-	// server.
-	OwnAside     string `json:"own_aside,omitempty"`
-	DrainingFrom string `json:"draining_from,omitempty"`
-	// MovingTo and MovingLogsTo are written before a move renames any
-	// file and cleared once the paths above name the new folders: a
-	// kill between leaves the move on record, to be finished.
-	MovingTo     string `json:"moving_to,omitempty"`
-	MovingLogsTo string `json:"moving_logs_to,omitempty"`
-}
 
 func (l *Lab) transportPath(server string) string {
 	return filepath.Join(l.serverDir(server), "transport.json")
@@ -80,7 +38,7 @@ func (l *Lab) failed(server string) bool {
 
 // loadTransport reads a server's transport service; nil when it has none
 // (not a transport server, or lost).
-func (l *Lab) loadTransport(server string) (*transportService, error) {
+func (l *Lab) loadTransport(server string) (*transport.Service, error) {
 	b, err := os.ReadFile(l.transportPath(server))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -88,7 +46,7 @@ func (l *Lab) loadTransport(server string) (*transportService, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &transportService{}
+	t := &transport.Service{}
 	if err := json.Unmarshal(b, t); err != nil {
 		return nil, fmt.Errorf("%s: %w", l.transportPath(server), err)
 	}
@@ -106,7 +64,7 @@ func (l *Lab) Accepting(server string) bool {
 	return err == nil && (t == nil || !t.NotAccepting)
 }
 
-func (l *Lab) saveTransport(server string, t *transportService) error {
+func (l *Lab) saveTransport(server string, t *transport.Service) error {
 	b, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return err
@@ -120,17 +78,17 @@ func (l *Lab) saveTransport(server string, t *transportService) error {
 // needs.
 type queueContext struct {
 	server  string
-	svc     *transportService
+	svc     *transport.Service
 	winPath string // QueueDatabasePath\mail.que
 	path    string
 	stream  *ese.Stream
 }
 
 func (q *queueContext) target() *edbTarget {
-	return &edbTarget{server: q.server, winPath: q.winPath, path: q.path, stream: q.stream, kind: kindQueue, identity: queueIdentity(q.server)}
+	return &edbTarget{server: q.server, winPath: q.winPath, path: q.path, stream: q.stream, kind: transport.KindQueue, identity: queueIdentity(q.server)}
 }
 
-func queueIdentity(server string) string { return server + `\` + queueFile }
+func queueIdentity(server string) string { return server + `\` + transport.QueueFile }
 
 // queue opens a server's queue database context. The trn stream's
 // signature is read from mail.que's header, or from trn.chk when the
@@ -153,7 +111,7 @@ func (l *Lab) queue(server string) (*queueContext, error) {
 	if svc == nil {
 		return nil, fmt.Errorf("server %s has no transport service: it is not a Hub or Edge Transport server, or its machine is gone", name)
 	}
-	q := &queueContext{server: name, svc: svc, winPath: svc.QueuePath + `\` + queueFile}
+	q := &queueContext{server: name, svc: svc, winPath: svc.QueuePath + `\` + transport.QueueFile}
 	if q.path, err = l.HostPath(name, q.winPath); err != nil {
 		return nil, err
 	}
@@ -167,7 +125,7 @@ func (l *Lab) queue(server string) (*queueContext, error) {
 			return nil, err
 		}
 	}
-	q.stream = &ese.Stream{Dir: dir, Prefix: queuePrefix, Clock: l.now}
+	q.stream = &ese.Stream{Dir: dir, Prefix: transport.QueuePrefix, Clock: l.now}
 	q.stream.Sig = streamSignature(q.path, q.stream)
 	return q, nil
 }
@@ -175,7 +133,7 @@ func (l *Lab) queue(server string) (*queueContext, error) {
 // movingPaths are where mail.que and the trn stream are during an
 // unfinished move: in the new folders once the file (mail.que; trn.chk,
 // which is moved last of the stream) has gone from the old one.
-func (l *Lab) movingPaths(server string, svc *transportService, edb, logDir string) (string, string, error) {
+func (l *Lab) movingPaths(server string, svc *transport.Service, edb, logDir string) (string, string, error) {
 	newDB, err := l.HostPath(server, svc.MovingTo)
 	if err != nil {
 		return "", "", err
@@ -185,9 +143,9 @@ func (l *Lab) movingPaths(server string, svc *transportService, edb, logDir stri
 		return "", "", err
 	}
 	if _, err := os.Lstat(edb); errors.Is(err, os.ErrNotExist) {
-		edb = filepath.Join(newDB, queueFile)
+		edb = filepath.Join(newDB, transport.QueueFile)
 	}
-	if _, err := os.Lstat(filepath.Join(logDir, queuePrefix+".chk")); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Lstat(filepath.Join(logDir, transport.QueuePrefix+".chk")); errors.Is(err, os.ErrNotExist) {
 		logDir = newLogs
 	}
 	return edb, logDir, nil
@@ -223,7 +181,7 @@ func (l *Lab) createQueueDatabase(q *queueContext) error {
 	if err := q.stream.Create(); err != nil {
 		return err
 	}
-	hdr := &ese.Header{Kind: kindQueue, Signature: newSignature(), LogStream: q.stream.Sig,
+	hdr := &ese.Header{Kind: transport.KindQueue, Signature: newSignature(), LogStream: q.stream.Sig,
 		Created: l.now().UnixNano(), Identity: queueIdentity(q.server)}
 	// Written aside and renamed in whole: a kill mid-write must leave no
 	// mail.que (the next start makes one), never a torn one, which would
@@ -304,27 +262,5 @@ func (l *Lab) ensureTransport(server string) error {
 	if _, err := os.Stat(l.disksDir(server)); err != nil {
 		return fmt.Errorf("server %s is down: its disks are gone", server)
 	}
-	return l.saveTransport(server, &transportService{QueuePath: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath})
+	return l.saveTransport(server, &transport.Service{QueuePath: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath})
 }
-
-// isDeliveryQueue reports whether a queue name is a mailbox delivery queue.
-func isDeliveryQueue(name string) bool {
-	return name != queueSubmission && name != queueUnreachable && name != queuePoison
-}
-
-// deliveryType is Get-Queue's DeliveryType for a queue.
-func deliveryType(name string) string {
-	switch {
-	case name == queueSubmission || name == queuePoison:
-		return "Undefined"
-	case name == queueUnreachable:
-		return "Unreachable"
-	case strings.HasPrefix(name, edgeQueuePrefix):
-		return "SmtpRelayWithinAdSiteToEdge"
-	case strings.Contains(name, "."):
-		return "DnsConnectorDelivery" // a domain: server names have no dots
-	}
-	return "MapiDelivery"
-}
-
-func queueKey(name string) string { return strings.ToLower(name) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // moveQueueDatabase sets the paths in EdgeTransport.exe.config, moving
@@ -57,7 +58,7 @@ func (l *Lab) moveQueueDatabase(server, path, logging string) error {
 // finishMove renames every file of the queue database that is still in
 // the old folders into the new ones (mail.que, the trn generations, then
 // trn.chk), then makes the new folders the service's paths.
-func (l *Lab) finishMove(server string, svc *transportService) error {
+func (l *Lab) finishMove(server string, svc *transport.Service) error {
 	oldDB, err := l.HostPath(server, svc.QueuePath)
 	if err != nil {
 		return err
@@ -74,13 +75,13 @@ func (l *Lab) finishMove(server string, svc *transportService) error {
 	if err != nil {
 		return err
 	}
-	old := &ese.Stream{Dir: oldLogs, Prefix: queuePrefix, Clock: l.now}
+	old := &ese.Stream{Dir: oldLogs, Prefix: transport.QueuePrefix, Clock: l.now}
 	gens, err := old.Generations()
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	type rename struct{ from, toDir string }
-	renames := []rename{{filepath.Join(oldDB, queueFile), newDB}}
+	renames := []rename{{filepath.Join(oldDB, transport.QueueFile), newDB}}
 	for _, g := range gens {
 		renames = append(renames, rename{old.LogPath(g), newLogs})
 	}

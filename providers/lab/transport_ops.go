@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // applyQueue carries out a step on a server's queue database. Every file
@@ -104,7 +105,7 @@ func (l *Lab) recoverQueue(q *queueContext) error {
 		return nil
 	}
 	if err := l.flushQueue(q, e, org.StateClean); err != nil {
-		return fmt.Errorf("soft recovery failed, %s stays in dirty shutdown: %w", queueFile, err)
+		return fmt.Errorf("soft recovery failed, %s stays in dirty shutdown: %w", transport.QueueFile, err)
 	}
 	return nil
 }
@@ -230,7 +231,7 @@ func (l *Lab) queued(server string) (int, string, error) {
 		if n > 0 {
 			name := items[0].Queue
 			first = q.server + `\` + name
-			if st := v.Cat.Queues[queueKey(name)]; st != nil && st.LastError != "" {
+			if st := v.Cat.Queues[transport.QueueKey(name)]; st != nil && st.LastError != "" {
 				first += " (" + st.LastError + ")"
 			}
 		}
@@ -247,7 +248,7 @@ func (l *Lab) deliverAll(server string) error {
 		return err
 	}
 	// Every queue, the Unreachable one resubmitted.
-	if _, err := l.runQueues(q, map[string]bool{allQueuesKey: true, queueKey(queueUnreachable): true}); err != nil {
+	if _, err := l.runQueues(q, map[string]bool{allQueuesKey: true, transport.QueueKey(transport.Unreachable): true}); err != nil {
 		return err
 	}
 	n, first, err := l.queued(server)
@@ -309,7 +310,7 @@ func (l *Lab) restoreOwnQueue(target string) error {
 	}
 	for _, e := range entries {
 		dst := t.stream.Dir
-		if e.Name() == queueFile {
+		if e.Name() == transport.QueueFile {
 			dst = filepath.Dir(t.path)
 		}
 		if err := moveFiles([]string{filepath.Join(own, e.Name())}, dst); err != nil {
@@ -368,7 +369,7 @@ func (l *Lab) retryQueues(server string, names []string) error {
 	force := map[string]bool{}
 	for _, n := range names {
 		if n = strings.TrimSpace(n); n != "" {
-			force[queueKey(n)] = true
+			force[transport.QueueKey(n)] = true
 		}
 	}
 	if _, err := l.runQueues(q, force); err != nil {
@@ -378,7 +379,7 @@ func (l *Lab) retryQueues(server string, names []string) error {
 	err = l.withQueue(q, func(v *store.View) error {
 		items, err := v.Items()
 		for _, it := range items {
-			if force[queueKey(it.Queue)] && (it.Dest == "" || l.isMounted(org.Identity(it.Dest))) {
+			if force[transport.QueueKey(it.Queue)] && (it.Dest == "" || l.isMounted(org.Identity(it.Dest))) {
 				stuck = append(stuck, it.Queue)
 			}
 		}

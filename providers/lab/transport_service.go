@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // startTransport starts MSExchangeTransport: it attaches mail.que,
@@ -198,7 +199,7 @@ func (l *Lab) submit(server string, msgs []store.Item) (delivered int, err error
 	}
 	err = l.withQueue(q, func(v *store.View) error {
 		for _, m := range msgs {
-			m.ID, m.Queue = 0, queueSubmission
+			m.ID, m.Queue = 0, transport.Submission
 			if err := v.Deliver(m); err != nil {
 				return err
 			}
@@ -223,7 +224,9 @@ func (l *Lab) submit(server string, msgs []store.Item) (delivered int, err error
 // Long on purpose: one pass over the queues, in which each message is
 // delivered, relayed or kept, and the queue's state follows.
 func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
-	force := func(name string) bool { return retry != nil && (retry[queueKey(name)] || retry[allQueuesKey]) }
+	force := func(name string) bool {
+		return retry != nil && (retry[transport.QueueKey(name)] || retry[allQueuesKey])
+	}
 	if !q.svc.Running {
 		return 0, nil
 	}
@@ -244,12 +247,12 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 	})
 	now := l.now()
 	err = l.withQueue(q, func(v *store.View) error {
-		resubmit := retry != nil && retry[queueKey(queueUnreachable)]
+		resubmit := retry != nil && retry[transport.QueueKey(transport.Unreachable)]
 		v.Rewrite(func(it *store.Item) bool {
-			if it.Queue != queueSubmission && (it.Queue != queueUnreachable || !resubmit) {
+			if it.Queue != transport.Submission && (it.Queue != transport.Unreachable || !resubmit) {
 				return true
 			}
-			if isExternal(it.Mailbox) {
+			if transport.IsExternal(it.Mailbox) {
 				it.Queue, it.Dest = l.routeExternal(q.server, it.Mailbox)
 				return true
 			}
@@ -257,7 +260,7 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 			if srv := servers[db.Key()]; srv != "" {
 				it.Queue, it.Dest = srv, string(db)
 			} else {
-				it.Queue, it.Dest = queueUnreachable, ""
+				it.Queue, it.Dest = transport.Unreachable, ""
 			}
 			return true
 		})
@@ -267,7 +270,7 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 		}
 		byQueue := map[string]map[string][]store.Item{}
 		for _, it := range items {
-			if !isDeliveryQueue(it.Queue) {
+			if !transport.IsDeliveryQueue(it.Queue) {
 				continue
 			}
 			if byQueue[it.Queue] == nil {
@@ -277,19 +280,19 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 		}
 		done := map[uint64]bool{}
 		for _, name := range slices.Sorted(maps.Keys(byQueue)) {
-			st := v.Cat.Queues[queueKey(name)]
+			st := v.Cat.Queues[transport.QueueKey(name)]
 			if st != nil && st.Status == "Suspended" {
 				continue
 			}
 			due := st == nil || !now.Before(st.NextRetry) || force(name)
-			next := &store.QueueState{Status: "Retry", NextRetry: now.Add(retryInterval).UTC()}
+			next := &store.QueueState{Status: "Retry", NextRetry: now.Add(transport.RetryInterval).UTC()}
 			for _, dest := range slices.Sorted(maps.Keys(byQueue[name])) {
 				if !due && slices.ContainsFunc(st.Waiting, func(w string) bool { return strings.EqualFold(w, dest) }) {
 					next.Waiting, next.LastError, next.NextRetry = append(next.Waiting, dest), st.LastError, st.NextRetry
 					continue
 				}
 				msgs := byQueue[name][dest]
-				mapi := deliveryType(name) == "MapiDelivery"
+				mapi := transport.DeliveryType(name) == "MapiDelivery"
 				var err error
 				if mapi {
 					err = l.deliverItems(org.Identity(dest), msgs)
@@ -301,7 +304,7 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 					case !mapi:
 						next.LastError = err.Error()
 					case errors.Is(err, errNotMounted):
-						next.LastError = storeOffline
+						next.LastError = transport.StoreOffline
 					default:
 						next.LastError = "451 4.4.0 " + err.Error()
 					}
@@ -316,22 +319,22 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 				}
 			}
 			if len(next.Waiting) > 0 {
-				v.Cat.Queues[queueKey(name)] = next
+				v.Cat.Queues[transport.QueueKey(name)] = next
 			} else {
-				delete(v.Cat.Queues, queueKey(name))
+				delete(v.Cat.Queues, transport.QueueKey(name))
 			}
 			v.Changed[1] = true
 		}
 		unreachable := false
 		v.Rewrite(func(it *store.Item) bool {
-			unreachable = unreachable || it.Queue == queueUnreachable && !done[it.ID]
+			unreachable = unreachable || it.Queue == transport.Unreachable && !done[it.ID]
 			return !done[it.ID]
 		})
 		if unreachable {
-			v.Cat.Queues[queueKey(queueUnreachable)] = &store.QueueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(retryInterval).UTC()}
+			v.Cat.Queues[transport.QueueKey(transport.Unreachable)] = &store.QueueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(transport.RetryInterval).UTC()}
 			v.Changed[1] = true
-		} else if _, ok := v.Cat.Queues[queueKey(queueUnreachable)]; ok {
-			delete(v.Cat.Queues, queueKey(queueUnreachable))
+		} else if _, ok := v.Cat.Queues[transport.QueueKey(transport.Unreachable)]; ok {
+			delete(v.Cat.Queues, transport.QueueKey(transport.Unreachable))
 			v.Changed[1] = true
 		}
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // newHubLab is the test lab with two Hub Transport servers in MBX01's
@@ -31,7 +32,7 @@ func queueStep(t *testing.T, l *Lab, v providers.Verb, server string, args map[s
 	for k, x := range args {
 		a[k] = x
 	}
-	return l.Apply(context.Background(), &providers.Step{Verb: v, Identity: org.Identity(server).Join(queueFile), Args: a}, nil)
+	return l.Apply(context.Background(), &providers.Step{Verb: v, Identity: org.Identity(server).Join(transport.QueueFile), Args: a}, nil)
 }
 
 func queueHealth(t *testing.T, l *Lab, server string) *org.QueueHealth {
