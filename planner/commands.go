@@ -77,3 +77,23 @@ func replayArgs(prefix string, sg *org.StorageGroup, edb string) map[string]stri
 	}
 	return a
 }
+
+// fileOf is a database's file as the read found it (its EdbFilePath in
+// Active Directory): what eseutil, a restore or a repair works on, which
+// the configuration may have moved since. A database the read does not
+// know is at the configuration's path.
+func (b *builder) fileOf(db *org.Database) string {
+	if live := b.liveIx.Database(db.Identity()); live != nil && live.EdbFilePath != "" {
+		return live.EdbFilePath
+	}
+	return db.EdbFilePath
+}
+
+// groupOf is a database's storage group as the read found it (its log
+// and system folders), or the configuration's when the read has none.
+func (b *builder) groupOf(db *org.Database) *org.StorageGroup {
+	if live := b.liveIx.StorageGroup(db.StorageGroup); live != nil {
+		return live
+	}
+	return b.wantIx.StorageGroup(db.StorageGroup)
+}

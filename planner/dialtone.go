@@ -90,7 +90,7 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 			deps = append(deps, b.dismountFirst(db, parent, "the damaged database is dismounted so an empty one can take its place"))
 		}
 		empty := after(b.add(&providers.Step{
-			Verb: providers.VerbCreateEmptyDatabase, Address: addr, Identity: id, Args: map[string]string{"edb_file_path": db.EdbFilePath},
+			Verb: providers.VerbCreateEmptyDatabase, Address: addr, Identity: id, Args: map[string]string{"edb_file_path": b.fileOf(db)},
 			// Not data_loss: the history comes back (restored, swapped, merged)
 			// and the damaged file is set aside. Until the swap users see
 			// empty mailboxes.
@@ -102,7 +102,7 @@ func (b *builder) dialToneRestore(db *org.Database, h *org.DatabaseHealth, c *or
 		dialTone = mount(damage + "; it is mounted so users send and receive in it while the history is restored")
 	}
 
-	folder := parentPath(db.EdbFilePath) + `\exdr-dialtone`
+	folder := parentPath(b.fileOf(db)) + `\exdr-dialtone`
 	rsg := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateRecoveryGroup, Address: group, Identity: rid,
 		Args:   map[string]string{"server": server, "name": "Recovery Storage Group", "log_folder_path": folder, "system_folder_path": folder},
@@ -179,7 +179,7 @@ func (b *builder) historyInBackups(db *org.Database, h *org.DatabaseHealth) *org
 func (b *builder) historyDamage(db *org.Database, h *org.DatabaseHealth, c *org.BackupChain) string {
 	return fmt.Sprintf("the file at %s was created %s, after %s: the history of %s is in the backups, not in the file (a dial tone interrupted, or an empty database mounted in place of a lost one); "+
 		"it comes back as dial tone brings it: restored beside, swapped in, the newer mail merged",
-		db.EdbFilePath, h.Created.UTC().Format("2006-01-02 15:04:05Z"), c.Sets[0], db.Identity())
+		b.fileOf(db), h.Created.UTC().Format("2006-01-02 15:04:05Z"), c.Sets[0], db.Identity())
 }
 
 // swappedDialTone returns the live recovery storage group that holds a

@@ -130,7 +130,7 @@ func (b *builder) database(db *org.Database) {
 			b.lostFile(db, parent, mount)
 		}
 	case !h.FileExists:
-		if !recover(fmt.Sprintf("the database file %s is missing (event 9547)", db.EdbFilePath)) {
+		if !recover(fmt.Sprintf("the database file %s is missing (event 9547)", b.fileOf(db))) {
 			b.lostFile(db, parent, mount)
 		}
 	case len(h.BadPages) > 0:

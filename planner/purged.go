@@ -72,7 +72,7 @@ func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot 
 	server := db.Server()
 	rec := &mailboxRecovery{group: db.Addr.String() + ".mailbox_recovery", rid: org.Identity(server).Join("Recovery Storage Group")}
 	rec.rdb = rec.rid.Join(db.Name)
-	folder := parentPath(db.EdbFilePath) + `\exdr-recovery`
+	folder := parentPath(b.fileOf(db)) + `\exdr-recovery`
 	parent := b.lastStepOf(db.Addr.String())
 	rsg := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateRecoveryGroup, Address: rec.group, Identity: rec.rid,

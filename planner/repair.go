@@ -14,7 +14,7 @@ import (
 // arrive with a later procedure), so the only way to serve the users is an
 // empty database in its place.
 func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(string, ...*providers.Step) *providers.Step) {
-	what := fmt.Sprintf("its file %s is missing and no usable backup exists to restore it from; the way back is an empty database, which loses every item it held", db.EdbFilePath)
+	what := fmt.Sprintf("its file %s is missing and no usable backup exists to restore it from; the way back is an empty database, which loses every item it held", b.fileOf(db))
 	if !b.allowed(db, what, "If the file was moved, put it back at its path. "+noBackupAdvice) {
 		return
 	}
@@ -22,8 +22,8 @@ func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(
 	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: "every item the database held"})
 	create := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateEmptyDatabase, Address: db.Addr.String(), Identity: id,
-		Args:   map[string]string{"edb_file_path": db.EdbFilePath},
-		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no usable backup exists", db.EdbFilePath),
+		Args:   map[string]string{"edb_file_path": b.fileOf(db)},
+		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no usable backup exists", b.fileOf(db)),
 		Effect: providers.DataLoss,
 		Loss:   "every item the database held: no usable backup exists",
 	}), parent)
@@ -74,7 +74,7 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 	}
 	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: loss})
 	s := after(b.add(&providers.Step{
-		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(), Args: map[string]string{"edb_file_path": db.EdbFilePath},
+		Verb: providers.VerbRepairDatabase, Address: db.Addr.String(), Identity: db.Identity(), Args: map[string]string{"edb_file_path": b.fileOf(db)},
 		Reason: reason, Effect: providers.DataLoss, Loss: loss,
 		Estimate: b.estimate(providers.VerbRepairDatabase, int64(h.Size)),
 	}), append(deps, parent)...)
@@ -84,7 +84,7 @@ func (b *builder) repair(db *org.Database, h *org.DatabaseHealth, reason, loss s
 	// ("Eseutil /P Repair Mode" and "Isinteg" in the Exchange 2007
 	// Database Utilities documentation.)
 	defrag := after(b.add(&providers.Step{
-		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(), Args: map[string]string{"edb_file_path": db.EdbFilePath},
+		Verb: providers.VerbDefragment, Address: db.Addr.String(), Identity: db.Identity(), Args: map[string]string{"edb_file_path": b.fileOf(db)},
 		Reason: "after eseutil /p, an offline defragmentation rebuilds the repaired database into a new file (the old one is kept aside); it needs free space of 110% of the result",
 		Effect: providers.Downtime, Estimate: b.estimate(providers.VerbDefragment, int64(h.Size)),
 	}), s)
@@ -107,7 +107,7 @@ func (b *builder) dirty(db *org.Database, h *org.DatabaseHealth, logs *org.LogHe
 		prefix := logs.Prefix
 		s := after(b.add(&providers.Step{
 			Verb: providers.VerbReplayLogs, Address: db.Addr.String(), Identity: db.Identity(),
-			Args: replayArgs(prefix, sg, db.EdbFilePath),
+			Args: replayArgs(prefix, sg, b.fileOf(db)),
 			Reason: fmt.Sprintf("dirty shutdown with every required log present (generations %s): soft recovery replays them, losing nothing",
 				h.LogRequired),
 			Effect:   providers.Reversible,

@@ -21,7 +21,7 @@ import (
 func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	pit := !db.Recovery.RestoreFrom.IsZero()
-	temp, envFolder := restoreFolders(parentPath(db.EdbFilePath), db.StorageGroup)
+	temp, envFolder := restoreFolders(parentPath(b.fileOf(db)), db.StorageGroup)
 	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
 	if c == nil || len(c.Sets) == 0 {
 		if c != nil {
@@ -213,7 +213,7 @@ func (b *builder) vssRecovery(db *org.Database, c *org.BackupChain, pit bool, re
 		prefix = live.Health.Prefix
 	}
 	soft := after(b.add(&providers.Step{
-		Verb: providers.VerbReplayLogs, Address: addr, Identity: id, Args: replayArgs(prefix, b.wantIx.StorageGroup(db.StorageGroup), db.EdbFilePath),
+		Verb: providers.VerbReplayLogs, Address: addr, Identity: id, Args: replayArgs(prefix, b.groupOf(db), b.fileOf(db)),
 		Reason:   fmt.Sprintf("after a VSS restore, soft recovery replays the restored logs and rolls forward through the live log folder; %s", rpo),
 		Effect:   providers.Reversible,
 		Estimate: est,

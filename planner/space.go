@@ -13,7 +13,7 @@ import (
 // otherwise adds a refusal that names the drive and both figures. A drive
 // the provider reports nothing about is not checked.
 func (b *builder) roomFor(db *org.Database, need int64, what string) bool {
-	return b.roomOn(db.Server(), db.EdbFilePath, need, what, db.Addr.String(), fmt.Sprintf("%s (%s)", db.Addr, db.Identity()), db.Decl.Range)
+	return b.roomOn(db.Server(), b.fileOf(db), need, what, db.Addr.String(), fmt.Sprintf("%s (%s)", db.Addr, db.Identity()), db.Decl.Range)
 }
 
 // roomOn is roomFor for any file on a server: addr is the resource's

@@ -36,7 +36,7 @@ func plans() map[string]*planner.Plan {
 		step("mailbox_database.DB1:hard_recovery", providers.VerbHardRecovery, db1, map[string]string{"roll_forward": "true", "restore_env_folder": `E:\Exchange\SG1\exdr-restore\SG1`}, providers.Reversible,
 			"hard recovery replays the restored logs, then rolls forward", "mailbox_database.DB1:restore_backup"),
 		step("mailbox_database.DB1:mount", providers.VerbMount, db1, nil, providers.Reversible, "the restored database is mounted", "mailbox_database.DB1:hard_recovery"),
-		step("mailbox_database.DB1:set_database", providers.VerbSetDatabase, db1, map[string]string{"allow_file_restore": "false"}, providers.Reversible,
+		step("mailbox_database.DB1:set_database", providers.VerbSetDatabase, db1, map[string]string{"allow_file_restore": "false", "kind": "mailbox"}, providers.Reversible,
 			"put \"This database can be overwritten by a restore\" back as it was", "mailbox_database.DB1:mount"),
 	}}
 	hub := &planner.Plan{Organization: "Contoso", Steps: []*providers.Step{

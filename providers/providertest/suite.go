@@ -23,10 +23,10 @@ const (
 // Steps builds the suite's organization, in order.
 func Steps() []*providers.Step {
 	return []*providers.Step{
-		{ID: "server", Verb: providers.VerbCreateServer, Identity: server, Args: map[string]string{"server": server, "roles": "mailbox", "edition": "standard"}},
+		{ID: "server", Verb: providers.VerbCreateServer, Identity: server, Args: map[string]string{"server": server, "roles": "mailbox", "edition": "standard", "setup": "install"}},
 		{ID: "group", Verb: providers.VerbCreateStorageGroup, Identity: group, Args: map[string]string{"server": server, "name": "SG1", "log_folder_path": `D:\Exchange\SG1`, "system_folder_path": `D:\Exchange\SG1`}},
 		{ID: "database", Verb: providers.VerbCreateDatabase, Identity: db, Args: map[string]string{"storage_group": string(group), "name": "DB1", "kind": "mailbox", "edb_file_path": `E:\Exchange\SG1\DB1.edb`}},
-		{ID: "retention", Verb: providers.VerbSetDatabase, Identity: db, Args: map[string]string{"deleted_item_retention": "7.00:00:00"}},
+		{ID: "retention", Verb: providers.VerbSetDatabase, Identity: db, Args: map[string]string{"deleted_item_retention": "7.00:00:00", "kind": "mailbox"}},
 		{ID: "mount", Verb: providers.VerbMount, Identity: db},
 	}
 }

@@ -361,3 +361,22 @@ func TestEdgeSteps(t *testing.T) {
 		t.Errorf("no site: %v", err)
 	}
 }
+
+// A step without an argument its verb needs (a plan saved by an older
+// exdr) is refused, never written with a guess. Before, a saved
+// RecoverServer step without "setup" told the person Setup.com
+// /mode:Install, and a public folder set_database without "kind" ran
+// Set-MailboxDatabase.
+func TestStepWithoutNeededArgumentIsRefused(t *testing.T) {
+	for _, s := range []*providers.Step{
+		{Verb: providers.VerbCreateServer, Identity: "MBX01", Args: map[string]string{"server": "MBX01", "roles": "mailbox"}},
+		{Verb: providers.VerbSetDatabase, Identity: `MBX01\SG2\PF1`, Args: map[string]string{"deleted_item_retention": "7d"}},
+	} {
+		if _, err := For(s, Options{}); err == nil || !strings.Contains(err.Error(), "plan again") {
+			t.Errorf("%s without its arguments: %v", s.Verb, err)
+		}
+		if got := Show(s); !strings.HasPrefix(got, "# ") || !strings.Contains(got, "plan again") {
+			t.Errorf("%s shows %q", s.Verb, got)
+		}
+	}
+}

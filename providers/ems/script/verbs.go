@@ -381,5 +381,14 @@ func render(b *Builder, step *providers.Step) (*Script, error) {
 	if !ok {
 		return nil, fmt.Errorf("the ems provider has no script for %s", step.Verb)
 	}
+	// A step without an argument its verb needs was planned by an older
+	// exdr (a saved plan): written anyway, it would guess (Setup's mode,
+	// the cmdlet's noun). It is refused instead.
+	spec, _ := providers.Spec(step.Verb)
+	for _, need := range spec.Needs {
+		if _, ok := step.Args[need]; !ok {
+			return nil, fmt.Errorf("%s: the step carries no %s (a plan made by an older exdr?): plan again", step.Verb, need)
+		}
+	}
 	return r(b, step)
 }
