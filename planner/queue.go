@@ -411,6 +411,12 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 // paths moves the queue database where the configuration wants it.
 func (p *queuePlan) paths(livePath, liveLogging, why string) {
 	moving := p.live != nil && p.live.Health != nil && p.live.Health.MovingTo != ""
+	if !moving && (livePath == "" || liveLogging == "") {
+		// The read did not find the folders (the ems provider could not
+		// read EdgeTransport.exe.config): no move is planned from a
+		// guess.
+		return
+	}
 	if !moving && strings.EqualFold(livePath, p.q.Path) && strings.EqualFold(liveLogging, p.q.LoggingPath) {
 		return
 	}

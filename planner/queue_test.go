@@ -215,6 +215,24 @@ func TestQueueDatabaseMoves(t *testing.T) {
 	}
 }
 
+// Folders the read could not find (the ems provider without the
+// server's EdgeTransport.exe.config) are unknown: no move is planned
+// from them.
+func TestUnknownQueueFoldersMoveNothing(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withHubs(desired, live)
+	desired.QueueDatabases[0].Path, desired.QueueDatabases[0].LoggingPath = `D:\Queue`, `L:\QueueLogs`
+	org.NewIndex(live).QueueDatabase("HUB01").Path = ""
+	org.NewIndex(live).QueueDatabase("HUB01").LoggingPath = ""
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if s := p.Step("queue_database.HUB01:move_queue_database"); s != nil {
+		t.Errorf("a move from unknown folders: %s", s.Reason)
+	}
+}
+
 // A move stopped half-way: its files in two places, the service
 // stopped. The only step is the move (it finishes and starts the
 // service); a start_transport first would begin an empty mail.que.

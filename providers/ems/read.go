@@ -47,7 +47,7 @@ func ReadScript(opts Options) string {
 	b.Line("$out['PublicFolderDatabases'] = @(Get-PublicFolderDatabase -Status -ErrorAction SilentlyContinue -ErrorVariable +statusErrors%s)", dc)
 	b.Line("$out['StatusErrors'] = @($statusErrors | ForEach-Object { $_.ToString() })")
 	b.Line("$out['Mailboxes'] = @(Get-Mailbox -ResultSize Unlimited%s | Select-Object -Property 'Alias', 'Database', 'DisplayName')", dc)
-	b.Line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
+	b.Line("$out['Up'] = @{}; $out['Errors'] = @{}; $out['Logs'] = @{}; $out['Headers'] = @{}; $out['Queues'] = @(); $out['QueuePaths'] = @{}; $out['CopyStatus'] = @(); $out['Disconnected'] = @()")
 	// A server answers a ping, or, where a firewall drops pings (the
 	// default on Windows Server 2008), PowerShell remoting: the way every
 	// later command reaches it. (An Edge server in a perimeter network
@@ -65,6 +65,15 @@ func ReadScript(opts Options) string {
 	// https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124612(v=exchg.80)
 	b.Line("  if ($s.IsMailboxServer) { try { $out['Disconnected'] += @(Get-MailboxStatistics -Server $s.Name%s | Where-Object { $_.DisconnectDate -ne $null } | Select-Object -Property 'DisplayName', 'Database', 'DisconnectDate', 'MailboxGuid') } catch { $out['Errors']['statistics:' + $s.Name] = $_.Exception.Message } }", dc)
 	b.Line("  if ($s.IsHubTransportServer) { try { $out['Queues'] += @(Get-Queue -Server $s.Name) } catch { $out['Errors']['queues:' + $s.Name] = $_.Exception.Message } }")
+	// The queue database's folders, as EdgeTransport.exe.config names
+	// them on the server: what a queue step's eseutil runs on. Not read
+	// (an error, a server without remoting), they stay unknown.
+	b.Line("  if ($s.IsHubTransportServer) { try { $out['QueuePaths'][$s.Name] = [string](Invoke-Command -ComputerName $s.Name -ScriptBlock {")
+	for _, l := range strings.Split(script.TransportPaths, "\n") {
+		b.Line("    %s", l)
+	}
+	b.Line("    $queuePath + '|' + $logPath")
+	b.Line("  }) } catch { $out['Errors']['queuepaths:' + $s.Name] = $_.Exception.Message } }")
 	b.Line("}")
 	b.Line("foreach ($g in $out['StorageGroups']) {")
 	b.Line("  if (-not $out['Up'][$g.Server.Name]) { continue }")
@@ -163,6 +172,7 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		return nil
 	}
 	up, logs, headers, failed := dict("Up"), dict("Logs"), dict("Headers"), dict("Errors")
+	queuePaths := dict("QueuePaths")
 	var statusErrors []string
 	for _, v := range list("StatusErrors") {
 		statusErrors = append(statusErrors, strings.TrimSpace(v.Text()))
@@ -243,7 +253,7 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		o.Mailboxes = append(o.Mailboxes, &org.Mailbox{Name: v.Prop("Alias").Text(), DisplayName: v.Prop("DisplayName").Text(),
 			Database: org.Identity(v.Prop("Database").Text()), Health: &org.MailboxHealth{InDirectory: true, InStore: true}})
 	}
-	queues(o, list("Queues"), failed)
+	queues(o, list("Queues"), failed, queuePaths)
 	copies(o, list("CopyStatus"))
 	o.Sort()
 	return o, nil
@@ -456,15 +466,20 @@ func stampedSets(db *org.Database, stamps []Stamp) []*org.BackupSet {
 
 // queues groups Get-Queue's queues by server into queue databases: a
 // server whose transport answers has its queue database running.
-func queues(o *org.Org, items []clixml.Value, failed map[string]clixml.Value) {
+func queues(o *org.Org, items []clixml.Value, failed, paths map[string]clixml.Value) {
 	byServer := map[string]*org.QueueDatabase{}
 	for _, s := range o.Servers {
 		if _, ok := failed["queues:"+strings.ToLower(s.Name)]; ok {
 			continue // Get-Queue failed: its queue database is not known
 		}
 		if s.Roles.Has(org.RoleHubTransport) && s.Health.Up {
-			q := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath,
-				Health: &org.QueueHealth{Running: true, FileExists: true, State: org.StateDirty}}
+			// Its folders only as the server's EdgeTransport.exe.config
+			// names them: a folder not read is unknown (empty), never
+			// the default taken for it.
+			q := &org.QueueDatabase{Server: s.Name, Health: &org.QueueHealth{Running: true, FileExists: true, State: org.StateDirty}}
+			if queue, logs, ok := strings.Cut(paths[strings.ToLower(s.Name)].Text(), "|"); ok && queue != "" && logs != "" {
+				q.Path, q.LoggingPath = queue, logs
+			}
 			byServer[strings.ToLower(s.Name)] = q
 			o.QueueDatabases = append(o.QueueDatabases, q)
 		}

@@ -262,3 +262,24 @@ func TestWriteReadScriptCorpus(t *testing.T) {
 		}
 	}
 }
+
+// A hub's queue folders are what its EdgeTransport.exe.config names, as
+// the read script returns them; not returned, they are unknown (empty),
+// and the planner plans no move from them. Failing before: the read set
+// C:\Program Files\...\Queue for every hub, so a queue step's eseutil ran
+// on the default folder of a hub whose queue was moved.
+func TestQueueFoldersAsRead(t *testing.T) {
+	hub := func() *org.Org {
+		return &org.Org{Servers: []*org.Server{{Name: "HUB01", Roles: org.Roles(org.RoleHubTransport), Health: &org.ServerHealth{Up: true}}}}
+	}
+	o := hub()
+	queues(o, nil, map[string]clixml.Value{}, map[string]clixml.Value{"hub01": {Kind: clixml.String, Str: `D:\Queue|L:\QueueLogs`}})
+	if q := o.QueueDatabases[0]; q.Path != `D:\Queue` || q.LoggingPath != `L:\QueueLogs` {
+		t.Errorf("read %q, %q", q.Path, q.LoggingPath)
+	}
+	o = hub()
+	queues(o, nil, map[string]clixml.Value{}, map[string]clixml.Value{})
+	if q := o.QueueDatabases[0]; q.Path != "" || q.LoggingPath != "" {
+		t.Errorf("not read, yet %q, %q", q.Path, q.LoggingPath)
+	}
+}

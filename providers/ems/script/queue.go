@@ -16,13 +16,13 @@ func parseDuration(v string) (string, error) {
 	return d.String(), nil
 }
 
-// transportPaths reads a transport server's queue folders from
+// TransportPaths reads a transport server's queue folders from
 // EdgeTransport.exe.config on it into $queuePath and $logPath.
 //
 // Exchange 2007 has no $env:ExchangeInstallPath (2010 added it): Setup
 // writes the install folder to MsiInstallPath under
 // HKLM\SOFTWARE\Microsoft\Exchange\Setup.
-const transportPaths = `$install = (Get-ItemProperty -Path 'HKLM:\SOFTWARE\Microsoft\Exchange\Setup').MsiInstallPath
+const TransportPaths = `$install = (Get-ItemProperty -Path 'HKLM:\SOFTWARE\Microsoft\Exchange\Setup').MsiInstallPath
 $cfg = Join-Path $install 'Bin\EdgeTransport.exe.config'
 [xml]$x = Get-Content -LiteralPath $cfg
 $queuePath = ($x.configuration.appSettings.add | Where-Object { $_.key -eq 'QueueDatabasePath' }).value
@@ -90,7 +90,7 @@ var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (
 			b.on(srv, shownMark+"eseutil.exe /r 'trn' "+b.native("/l", logs)+" "+b.native("/s", logs)+" "+b.native("/d", queue)+"\n"+ese)
 			b.at("on %s, MSExchangeTransport stopped", server)
 		} else {
-			b.on(srv, transportPaths+"\n"+shownMark+"eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath\n"+ese)
+			b.on(srv, TransportPaths+"\n"+shownMark+"eseutil.exe /r trn /l$logPath /s$logPath /d$queuePath\n"+ese)
 			b.at("on %s, MSExchangeTransport stopped; %s", server, configPaths)
 		}
 		return b.script(step.Verb, "eseutil /mh mail.que shows State: Clean Shutdown.")
@@ -104,7 +104,7 @@ var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (
 			b.on(srv, setAside+"\n"+shownMark+"eseutil.exe /d "+file+"\n"+ese, file, "$false")
 			b.at("on %s, MSExchangeTransport stopped; the file is copied to an exdr-aside folder beside it first", server)
 		} else {
-			b.on(srv, transportPaths+"\n$path = Join-Path $queuePath 'mail.que'\n$move = $false\n"+strings.TrimPrefix(setAside, "param($path, $move)\n")+"\n"+shownMark+"eseutil.exe /d $path\n"+ese)
+			b.on(srv, TransportPaths+"\n$path = Join-Path $queuePath 'mail.que'\n$move = $false\n"+strings.TrimPrefix(setAside, "param($path, $move)\n")+"\n"+shownMark+"eseutil.exe /d $path\n"+ese)
 			b.at("on %s, MSExchangeTransport stopped; $path is mail.que in QueueDatabasePath of its EdgeTransport.exe.config, copied to an exdr-aside folder beside it first", server)
 		}
 		return b.script(step.Verb, "mail.que is smaller; the original is in exdr-aside.")
@@ -115,7 +115,7 @@ var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (
 		srv := b.q(step.Args["queue_server"])
 		b.on(srv, `param($newQueue, $newLogs)
 `+shownMark+`Stop-Service -Name MSExchangeTransport
-`+transportPaths+`
+`+TransportPaths+`
 New-Item -ItemType Directory -Path $newQueue, $newLogs -Force | Out-Null
 Move-Item -LiteralPath (Join-Path $queuePath 'mail.que') -Destination $newQueue
 Get-ChildItem -LiteralPath $logPath -Filter 'trn*' | Move-Item -Destination $newLogs
@@ -136,7 +136,7 @@ $x.Save($cfg)
 		b.line("$from = 'D:\\exdr-import'  # where the mail.que, trn*.log and trn.chk of %s are, as %s sees them", b.q(a["source"]), srv)
 		b.on(srv, `param($from)
 `+shownMark+`Stop-Service -Name MSExchangeTransport
-`+transportPaths+`
+`+TransportPaths+`
 `+queueAside("own")+`
 `+shownMark+`Copy-Item -LiteralPath (Join-Path $from 'mail.que') -Destination $queuePath
 `+shownMark+`Get-ChildItem -LiteralPath $from -Filter 'trn*' | Copy-Item -Destination $logPath
@@ -172,7 +172,7 @@ $x.Save($cfg)
 		server := step.Args["queue_server"]
 		srv := b.q(step.Args["queue_server"])
 		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
-`+transportPaths+`
+`+TransportPaths+`
 `+queueAside("drained")+`
 $own = Get-ChildItem -LiteralPath (Join-Path $queuePath 'exdr-aside') -Filter '*-own' | Sort-Object Name | Select-Object -Last 1
 Move-Item -LiteralPath (Join-Path $own.FullName 'mail.que') -Destination $queuePath
@@ -192,7 +192,7 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 		b.line("do { $left = (Get-Queue -Server %s | Where-Object { $_.Identity.ToString() -notlike '*\\Poison' } | Measure-Object -Property 'MessageCount' -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0 -and (Get-Date) -lt $deadline)", srv)
 		b.line("if ($left -gt 0) { Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true; throw ([string]$left + ' messages are still queued on ' + %s + ': its Receive connectors are enabled again and its queue database is left as it was') }", srv, srv)
 		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
-`+transportPaths+`
+`+TransportPaths+`
 `+queueAside("rotated")+`
 `+shownMark+`Start-Service -Name MSExchangeTransport`)
 		b.cmd("Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true", srv)
