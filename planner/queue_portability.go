@@ -36,6 +36,11 @@ func (p *queuePlan) portability(srv *org.Server) bool {
 	rebuild := p.last
 	p.last = nil
 	targetArgs := map[string]string{"queue_server": target, "source": srv.Name}
+	if p.live.Path != "" {
+		// Where the failed server kept them, for the person who finds
+		// its disks.
+		targetArgs["source_queue_path"], targetArgs["source_queue_logging_path"] = p.live.Path, p.live.LoggingPath
+	}
 	imp := p.add(&providers.Step{Verb: providers.VerbImportQueue, Args: targetArgs,
 		Reason: fmt.Sprintf("%s's machine has failed with %s queued; its disks survive, so queue database portability carries them to %s, a %s server that runs (same role)",
 			srv.Name, plural(h.Messages, "message"), target, roleNoun(srv.Roles)),

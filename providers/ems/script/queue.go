@@ -148,8 +148,12 @@ $x.Save($cfg)
 		if err != nil {
 			return nil, err
 		}
-		m := manual(step.Verb, fmt.Sprintf("Make the queue folder of %s's surviving disks reachable from %s (attach the disks, or copy the folder there), set $from in this script to it, and run it.",
-			a["source"], server), s.Verify)
+		kept := ""
+		if q := a["source_queue_path"]; q != "" {
+			kept = fmt.Sprintf(" (%s kept mail.que and trn.chk in %s and its trn logs in %s: copy both into one folder)", a["source"], q, a["source_queue_logging_path"])
+		}
+		m := manual(step.Verb, fmt.Sprintf("Make the queue folder of %s's surviving disks reachable from %s (attach the disks, or copy the folder there)%s, set $from in this script to it, and run it.",
+			a["source"], server, kept), s.Verify)
 		m.ManualScript = s.PowerShell
 		return m, nil
 	},

@@ -51,17 +51,32 @@ func (b *Builder) activateCopy(step *providers.Step) {
 			args += " -Force"
 		}
 	}
+	m := a["standby_machine"]
+	if m != "" {
+		// SCR keeps the same paths: the activated files go back to the
+		// databases' own server. A damaged file still at a path is set
+		// aside first, before the activation, which cannot be undone,
+		// and every database of the group goes back, public folder
+		// databases too.
+		b.line("$dbs = @(Get-MailboxDatabase -StorageGroup %s%s) + @(Get-PublicFolderDatabase -StorageGroup %s%s)", b.q(id), b.dcArg(), b.q(id), b.dcArg())
+		b.line("foreach ($d in $dbs) {")
+		b.line(`  $to = '\\' + $d.Server.Name + '\' + $d.EdbFilePath.PathName.Replace(':', '$')`)
+		b.line(`  if (Test-Path -LiteralPath $to) {`)
+		b.line(`    $aside = Join-Path (Split-Path -Parent $to) ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ'))`)
+		b.line(`    New-Item -ItemType Directory -Path $aside -Force | Out-Null`)
+		b.line(`    Move-Item -LiteralPath $to -Destination $aside`)
+		b.line("  }")
+		b.line("}")
+	}
 	// Restore-StorageGroupCopy asks for confirmation by default, which
 	// fails under -NonInteractive.
 	b.cmd("Restore-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), args, b.dcArg())
-	if m := a["standby_machine"]; m != "" {
-		b.line("Get-MailboxDatabase -StorageGroup %s%s | ForEach-Object {", b.q(id), b.dcArg())
-		b.line("  $path = $_.EdbFilePath.PathName.Replace(':', '$')")
-		b.line(`  $to = '\\' + $_.Server.Name + '\' + $path`)
-		b.line(`  if (Test-Path -LiteralPath $to) { throw "$to exists: move it aside first" }`)
-		b.line(`  Copy-Item -LiteralPath ('\\' + %s + '\' + $path) -Destination $to`, b.q(m))
+	if m != "" {
+		b.line("foreach ($d in $dbs) {")
+		b.line("  $path = $d.EdbFilePath.PathName.Replace(':', '$')")
+		b.line(`  Copy-Item -LiteralPath ('\\' + %s + '\' + $path) -Destination ('\\' + $d.Server.Name + '\' + $path)`, b.q(m))
 		b.line("}")
-		b.at("then each database file copied from %s back to its own path on %s", m, serverOf(id))
+		b.at("any damaged file at a database's path moved to an exdr-aside folder first; then each database file copied from %s back to its own path on %s", m, serverOf(id))
 	}
 }
 
@@ -104,4 +119,32 @@ func (b *Builder) restoreMailbox(id string, a map[string]string) {
 		}
 	}
 	b.cmd("%s -Confirm:$false", s)
+}
+
+// copyAside moves a copy's old files (its logs, checkpoint and database
+// files) into an exdr-aside folder on the copy's machine:
+// Update-StorageGroupCopy refuses to seed over files left in the copy's
+// folders, and exdr never passes -DeleteExistingFiles. An LCR copy is on
+// the storage group's own server under its Copy* paths; an SCR copy is on
+// the standby machine at the production paths.
+func (b *Builder) copyAside(id, standby string) {
+	b.line("$sg = Get-StorageGroup -Identity %s%s", b.q(id), b.dcArg())
+	b.line("$dbs = @(Get-MailboxDatabase -StorageGroup %s%s) + @(Get-PublicFolderDatabase -StorageGroup %s%s)", b.q(id), b.dcArg(), b.q(id), b.dcArg())
+	machine := "$sg.Server.Name"
+	folders := "$sg.CopyLogFolderPath.PathName, $sg.CopySystemFolderPath.PathName, (($dbs | ForEach-Object { $_.CopyEdbFilePath.PathName }) -join '|')"
+	if standby != "" {
+		machine = b.q(standby)
+		folders = "$sg.LogFolderPath.PathName, $sg.SystemFolderPath.PathName, (($dbs | ForEach-Object { $_.EdbFilePath.PathName }) -join '|')"
+	}
+	b.on(machine, `param($logs, $system, $edbs)
+$stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')
+foreach ($dir in (@($logs, $system) | Select-Object -Unique)) {
+if (-not (Test-Path -LiteralPath $dir)) { continue }
+$aside = Join-Path $dir ('exdr-aside\' + $stamp)
+$old = @(Get-ChildItem -LiteralPath $dir | Where-Object { -not $_.PSIsContainer -and $_.Extension -match '^\.(log|chk|jrs)$' })
+if ($old.Count -gt 0) { New-Item -ItemType Directory -Path $aside -Force | Out-Null; $old | Move-Item -Destination $aside }
+}
+foreach ($edb in $edbs.Split('|')) {
+if ($edb -and (Test-Path -LiteralPath $edb)) { $aside = Join-Path (Split-Path -Parent $edb) ('exdr-aside\' + $stamp); New-Item -ItemType Directory -Path $aside -Force | Out-Null; Move-Item -LiteralPath $edb -Destination $aside }
+}`, folders)
 }

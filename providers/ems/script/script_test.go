@@ -51,7 +51,11 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbStopTransport, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
 	{Verb: providers.VerbStartTransport, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
 	{Verb: providers.VerbMoveQueueDatabase, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "path": `D:\Queue`, "logging_path": `L:\QueueLogs`}},
-	{Verb: providers.VerbImportQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02", "source": "HUB01"}},
+	{Verb: providers.VerbImportQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02", "source": "HUB01",
+		"source_queue_path": `D:\Queue`, "source_queue_logging_path": `L:\QueueLogs`}},
+	{Verb: providers.VerbReplayLogs, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "log_file_prefix": "trn",
+		"queue_path": `C:\Program Files\Microsoft\Exchange Server\TransportRoles\data\Queue\`, "queue_logging_path": `L:\Queue Logs`}},
+	{Verb: providers.VerbDefragment, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01"}},
 	{Verb: providers.VerbDrainQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02"}},
 	{Verb: providers.VerbRestoreQueue, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB02"}},
 	{Verb: providers.VerbRepairDatabase, Identity: `HUB01\mail.que`, Args: map[string]string{"queue_server": "HUB01", "queue_path": `C:\Program Files\Microsoft\Exchange Server\TransportRoles\data\Queue`}, Loss: "what the damaged pages held"},
@@ -76,7 +80,7 @@ func TestScriptForEveryVerb(t *testing.T) {
 			}
 		}
 		name := string(s.Verb)
-		if s.Args["queue_server"] != "" && s.Verb == providers.VerbRepairDatabase {
+		if s.Args["queue_server"] != "" && (s.Verb == providers.VerbRepairDatabase || s.Verb == providers.VerbReplayLogs || s.Verb == providers.VerbDefragment) {
 			name += "_queue"
 		}
 		t.Run(name, func(t *testing.T) {

@@ -87,7 +87,7 @@ var renderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Scri
 		}
 		p := b.show("eseutil.exe /p %s", b.q(file))
 		b.at("on %s, %s; the file is copied to an exdr-aside folder beside it first", serverOf(id), stopped(step))
-		return manual(step.Verb, fmt.Sprintf("On %s, %s: copy %s into an exdr-aside folder beside it, then run %s and confirm the warning on the console. This loses data: %s.", serverOf(id), stopped(step), file, p, step.Loss),
+		return manual(step.Verb, fmt.Sprintf("On %s, %s: copy %s into an exdr-aside folder beside it, then run %s in PowerShell (the Exchange Management Shell) and confirm the warning on the console. This loses data: %s.", serverOf(id), stopped(step), file, p, step.Loss),
 			"eseutil /mh shows State: Clean Shutdown and a higher Repair Count."), b.err
 	},
 	providers.VerbIntegrityCheck: func(b *Builder, step *providers.Step) (*Script, error) {
@@ -95,7 +95,7 @@ var renderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Scri
 		// isinteg lists the server's databases and asks which to check.
 		p := b.show("isinteg.exe -s %s -fix -test alltests", b.q(serverOf(id)))
 		b.at("choose %s; run again until it reports 0 fixes", id)
-		return manual(step.Verb, fmt.Sprintf("On %s: %s; choose %s when it asks, and run it again until it reports 0 fixes.", serverOf(id), p, id), "isinteg reports 0 fixes on its last run."), b.err
+		return manual(step.Verb, fmt.Sprintf("On %s, in PowerShell (the Exchange Management Shell): %s; choose %s when it asks, and run it again until it reports 0 fixes.", serverOf(id), p, id), "isinteg reports 0 fixes on its last run."), b.err
 	},
 	providers.VerbValidateEdgeConfig: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.edgeImport(step)
@@ -338,7 +338,7 @@ var renderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Scri
 			standby = " -StandbyMachine " + b.q(m)
 		}
 		b.cmd("Suspend-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), standby, b.dcArg())
-		b.line("# Update-StorageGroupCopy refuses to seed over files left in the copy's folders: move any there into an exdr-aside folder first (exdr never passes -DeleteExistingFiles).")
+		b.copyAside(id, a["standby_machine"])
 		// It asks for confirmation, and for administrative input unless
 		// -Force is given (aa998853): under -NonInteractive both fail.
 		b.cmd("Update-StorageGroupCopy -Identity %s%s -Force -Confirm:$false%s", b.q(id), standby, b.dcArg())
