@@ -286,7 +286,7 @@ func TestWriteScriptCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, s := range steps {
+	for n, s := range steps {
 		for i, h := range append([]string{""}, hostile...) {
 			step := s
 			if h != "" {
@@ -296,7 +296,7 @@ func TestWriteScriptCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := fmt.Sprintf("ems_%s_%02d", s.Verb, i)
+			name := fmt.Sprintf("ems_%02d_%s_%02d", n, s.Verb, i)
 			write(name, sc.PowerShell)
 			write(name+"_manual", sc.ManualScript)
 		}
