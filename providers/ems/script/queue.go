@@ -67,14 +67,14 @@ func (b *Builder) queueScript(step *providers.Step) (*Script, error) {
 var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Script, error){
 	providers.VerbStopTransport: func(b *Builder, step *providers.Step) (*Script, error) {
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		b.on(srv, shownMark+"Stop-Service -Name MSExchangeTransport")
 		b.at("on %s", server)
 		return b.script(step.Verb, "Get-Service MSExchangeTransport on the server shows Stopped.")
 	},
 	providers.VerbStartTransport: func(b *Builder, step *providers.Step) (*Script, error) {
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		b.on(srv, shownMark+"Start-Service -Name MSExchangeTransport")
 		b.line("Get-Queue -Server %s | Format-Table -Property 'Identity', 'Status', 'MessageCount', 'LastError' -AutoSize", srv)
 		b.show("Get-Queue -Server %s", srv)
@@ -84,7 +84,7 @@ var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (
 	providers.VerbReplayLogs: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		if queue, logs := a["queue_path"], a["queue_logging_path"]; queue != "" && logs != "" {
 			// The folders the read found: shown and run as they are.
 			b.on(srv, shownMark+"eseutil.exe /r 'trn' "+b.native("/l", logs)+" "+b.native("/s", logs)+" "+b.native("/d", queue)+"\n"+ese)
@@ -98,7 +98,7 @@ var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (
 	providers.VerbDefragment: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		if queue := a["queue_path"]; queue != "" {
 			file := b.q(queue + `\mail.que`)
 			b.on(srv, setAside+"\n"+shownMark+"eseutil.exe /d "+file+"\n"+ese, file, "$false")
@@ -112,7 +112,7 @@ var queueRenderers = map[providers.Verb]func(b *Builder, step *providers.Step) (
 	providers.VerbMoveQueueDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		b.on(srv, `param($newQueue, $newLogs)
 `+shownMark+`Stop-Service -Name MSExchangeTransport
 `+TransportPaths+`
@@ -130,7 +130,7 @@ $x.Save($cfg)
 	providers.VerbImportQueue: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		// Where the failed machine's disks are now is the person's
 		// knowledge: the step is theirs, with the commands to run.
 		b.line("$from = 'D:\\exdr-import'  # where the mail.que, trn*.log and trn.chk of %s are, as %s sees them", b.q(a["source"]), srv)
@@ -174,7 +174,7 @@ $x.Save($cfg)
 	},
 	providers.VerbRestoreQueue: func(b *Builder, step *providers.Step) (*Script, error) {
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
 `+TransportPaths+`
 `+queueAside("drained")+`
@@ -206,7 +206,7 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 	providers.VerbRetryQueue: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		server := step.Args["queue_server"]
-		srv := b.q(step.Args["queue_server"])
+		srv := b.q(server)
 		for _, name := range strings.Split(a["queues"], ",") {
 			if name = strings.TrimSpace(name); name == "" {
 				continue
