@@ -267,12 +267,6 @@ func (l *Lab) markSetup(server, watermark string, roles []byte) error {
 	return os.Rename(staging, disks)
 }
 
-// setupWatermark is where a lab server keeps Setup's progress while it
-// runs: Exchange's Watermark registry value.
-func (l *Lab) setupWatermark(server string) string {
-	return filepath.Join(l.disksDir(server), "C", ".exdr-setup-watermark")
-}
-
 func (l *Lab) createStorageGroup(step *providers.Step) error {
 	server, name := step.Args["server"], step.Args["name"]
 	var sg *ad.StorageGroup

@@ -150,7 +150,7 @@ func BenchmarkLogReplay(b *testing.B) {
 		for n := uint32(1); n <= ese.InitialPages; n++ {
 			e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature})
 		}
-		if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
+		if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package lab
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,26 +11,6 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
 )
-
-// The lab's clock is real time plus an offset that "exdr lab clock" moves
-// forward, so that retention windows can pass in a drill. Everything the
-// lab stamps (mail, deletions, backups, logs) is on this clock.
-const clockFile = "clock.json"
-
-type clockState struct {
-	Offset time.Duration `json:"offset_ns"`
-}
-
-func (l *Lab) loadOffset() time.Duration {
-	var c clockState
-	if b, err := os.ReadFile(filepath.Join(l.root, clockFile)); err == nil {
-		json.Unmarshal(b, &c)
-	}
-	return c.Offset
-}
-
-// Now is the lab's time.
-func (l *Lab) Now() time.Time { return l.now() }
 
 // Advance moves the lab's clock forward by d, then purges what retention
 // lets go of in every mounted database (see Purge).
@@ -80,8 +59,8 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 		if db.Kind != "mailbox" {
 			continue
 		}
-		itemRet := durationOr(db.DeletedItemRetention, 14*org.Day)
-		mbxRet := durationOr(db.MailboxRetention, 30*org.Day)
+		itemRet := ad.DurationOr(db.DeletedItemRetention, 14*org.Day)
+		mbxRet := ad.DurationOr(db.MailboxRetention, 30*org.Day)
 		err := l.withMountedView(db.Identity(), func(v *store.View, lastBackup time.Time) error {
 			gone := map[string]bool{}
 			for mb, at := range v.Cat.Disconnected {
@@ -99,7 +78,7 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 				}
 				ret, untilBackup := itemRet, db.RetainDeletedItemsUntilBackup
 				if m := overrides[strings.ToLower(it.Mailbox)]; m != nil && !m.UseDatabaseDefaults() {
-					ret, untilBackup = durationOr(m.RetainDeletedItemsFor, ret), m.RetainUntilBackup
+					ret, untilBackup = ad.DurationOr(m.RetainDeletedItemsFor, ret), m.RetainUntilBackup
 				}
 				if now.Sub(it.Deleted) <= ret {
 					return true
@@ -129,11 +108,4 @@ func (l *Lab) Purge() (*PurgeReport, error) {
 		}
 	}
 	return rep, nil
-}
-
-func durationOr(s string, def time.Duration) time.Duration {
-	if d, err := org.ParseDuration(s); err == nil {
-		return time.Duration(d)
-	}
-	return def
 }

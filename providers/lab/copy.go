@@ -60,12 +60,6 @@ func (l *Lab) replica(id org.Identity) (*replication.Replica, error) {
 	return r, nil
 }
 
-// machineUp reports whether a server's machine runs.
-func (l *Lab) machineUp(server string) bool {
-	_, err := os.Stat(l.disksDir(server))
-	return err == nil && !l.failed(server)
-}
-
 // sourceUp reports whether the copy's source can be read: its server runs
 // and its log folder is there.
 func (l *Lab) sourceUp(r *replication.Replica) bool {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/exdr/exdr/org"
@@ -58,12 +56,12 @@ func (l *Lab) seedCopy(id org.Identity) error {
 	cmu.Lock()
 	defer cmu.Unlock()
 	if gens, err := r.Logs.Generations(); err == nil && len(gens) > 0 {
-		if err := setAsideStream(r.Logs, l.now()); err != nil {
+		if err := ese.SetAsideStream(r.Logs, l.now()); err != nil {
 			return err
 		}
 	}
 	if _, err := os.Stat(r.StatePath()); err == nil {
-		if _, err := moveAside(r.StatePath(), l.now()); err != nil {
+		if _, err := disk.MoveAside(r.StatePath(), l.now()); err != nil {
 			return err
 		}
 	}
@@ -99,11 +97,11 @@ func (l *Lab) seedCopy(id org.Identity) error {
 			st.Seeded[db.Identity().Key()] = e.Hdr.Signature
 			e.Close()
 			if _, err := os.Stat(dst); err == nil {
-				if _, err := moveAside(dst, l.now()); err != nil {
+				if _, err := disk.MoveAside(dst, l.now()); err != nil {
 					return err
 				}
 			}
-			if err := copyFile(src, dst); err != nil {
+			if err := disk.CopyFile(src, dst); err != nil {
 				return err
 			}
 			// A passive copy is never consistent: it waits for logs.
@@ -127,30 +125,6 @@ func (l *Lab) seedCopy(id org.Identity) error {
 		return err
 	}
 	return l.replicateLocked(r, false)
-}
-
-func copyFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	in, err := disk.Open(src, os.O_RDONLY, 0)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := disk.Open(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // replicate runs the replication service once for every copy: what the
@@ -225,7 +199,7 @@ func (l *Lab) replicateLocked(r *replication.Replica, all bool) error {
 			return r.SaveState(st)
 		}
 	}
-	lag := durationOr(r.Config.ReplayLag, 0)
+	lag := ad.DurationOr(r.Config.ReplayLag, 0)
 	if all {
 		lag = 0
 	}
@@ -263,7 +237,7 @@ func (l *Lab) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese
 		return fmt.Errorf("the copy of %s: %w", db.Identity(), err)
 	}
 	defer e.Close()
-	if err := applyRecords(e, recs); err != nil {
+	if err := ese.ApplyRecords(e, recs); err != nil {
 		return err
 	}
 	return e.WriteHeader() // the page count, grown with the records
@@ -344,14 +318,14 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 			return 0, err
 		}
 		if _, err := os.Stat(dst); err == nil {
-			if _, err := moveAside(dst, l.now()); err != nil {
+			if _, err := disk.MoveAside(dst, l.now()); err != nil {
 				return 0, err
 			}
 		}
 		if r.Config.Local {
 			err = os.Rename(src, dst) // the same server: the files move
 		} else {
-			err = copyFile(src, dst)
+			err = disk.CopyFile(src, dst)
 		}
 		if err != nil {
 			return 0, fmt.Errorf("place the activated copy at %s: %w", db.EdbFilePath, err)
@@ -382,7 +356,7 @@ func (l *Lab) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 	}
 	h.LastReplayed, h.SourceNewest = st.NextReplay-1, st.SourceNewest
 	h.LastCopied = replication.LastCopied(r.Logs, st.NextReplay)
-	lag := durationOr(r.Config.ReplayLag, 0)
+	lag := ad.DurationOr(r.Config.ReplayLag, 0)
 	for g := st.NextReplay; g <= h.LastCopied; g++ {
 		if t, err := r.Logs.Created(g); err == nil && l.now().Sub(t) > lag {
 			h.ReplayBehind++

@@ -2,14 +2,11 @@ package lab
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -168,7 +165,7 @@ func (l *Lab) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace b
 		}
 	}
 	if _, err := os.Stat(path); err == nil {
-		if _, err := keepAside(path, l.now()); err != nil {
+		if _, err := disk.KeepAside(path, l.now()); err != nil {
 			return err
 		}
 	}
@@ -199,54 +196,6 @@ func (l *Lab) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace b
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// moveAside renames a file into an exdr-aside folder beside it, stamped
-// with the time, and returns the new path. Nothing exdr replaces is lost.
-func moveAside(path string, now time.Time) (string, error) {
-	dst, err := asidePath(path, now)
-	if err != nil {
-		return "", err
-	}
-	return dst, os.Rename(path, dst)
-}
-
-// asidePath makes the exdr-aside folder for a file set aside at now and
-// returns the path the file takes there.
-func asidePath(path string, now time.Time) (string, error) {
-	dir := filepath.Join(filepath.Dir(path), "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
-	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, filepath.Base(path)), nil
-}
-
-// keepAside keeps the file at path in an exdr-aside folder beside it
-// while it stays in place, so that a replacement can then be renamed over
-// it in one step: a hard link where the file system has them, a copy
-// where not. A kill at any instant leaves the file at its path.
-func keepAside(path string, now time.Time) (string, error) {
-	dst, err := asidePath(path, now)
-	if err != nil {
-		return "", err
-	}
-	if err := os.Link(path, dst); err == nil {
-		return dst, nil
-	}
-	return dst, copyFile(path, dst)
-}
-
-// copyAside copies a file into an exdr-aside folder beside it before a
-// step changes it in place.
-func copyAside(path string, now time.Time) (string, error) {
-	dst, err := asidePath(path, now)
-	if err != nil {
-		return "", err
-	}
-	return dst, copyFile(path, dst)
 }
 
 func (l *Lab) mount(id org.Identity) error {
@@ -350,7 +299,7 @@ func (l *Lab) dismount(id org.Identity) error {
 	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
+	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
 		if errors.Is(err, ese.ErrCorruptLog) || errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "is missing") {
 			// A generation the database needs cannot be read: the store
 			// lets go of it without writing those changes (Exchange's
@@ -407,61 +356,7 @@ func (l *Lab) advanceCheckpoint(c *dbContext) error {
 
 // maxGrowth bounds how far one log record may grow a database, so that a
 // damaged record cannot make a huge sparse file.
-const maxGrowth = 1 << 20
-
-// replayInto applies to e every logged page image of e's database from
-// the header's required generation on, where the page is older than the
-// record. It returns how many records it applied.
-func replayInto(ctx context.Context, e *ese.File, s *ese.Stream, progress providers.Progress) (int, error) {
-	from := e.Hdr.LogRequired.Low
-	if from == 0 {
-		return 0, nil
-	}
-	cur, err := s.Current()
-	if err != nil {
-		return 0, err
-	}
-	applied := 0
-	err = s.Replay(from, func(r ese.Record) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if progress != nil {
-			progress.Update(int64(ese.LSNGeneration(r.LSN)-from), int64(cur-from+1), "logs")
-		}
-		ok, err := applyRecord(e, r)
-		if ok {
-			applied++
-		}
-		return err
-	})
-	return applied, err
-}
-
-// applyRecord writes one logged page image into e if it is e's and newer
-// than the page, growing the file for a page it did not have.
-func applyRecord(e *ese.File, r ese.Record) (bool, error) {
-	p := r.Payload
-	if len(p) < 13 || p[0] != ese.RecPageImage || binary.LittleEndian.Uint64(p[1:]) != e.Hdr.Signature || r.LSN < e.Hdr.AttachLSN {
-		return false, nil
-	}
-	n := binary.LittleEndian.Uint32(p[9:])
-	if n == 0 || n > e.Hdr.Pages+maxGrowth {
-		return false, fmt.Errorf("log record at %d:%d names page %d of a %d-page database", ese.LSNGeneration(r.LSN), uint32(r.LSN), n, e.Hdr.Pages)
-	}
-	if n <= e.Hdr.Pages {
-		pg, ok, err := e.ReadPage(n)
-		if err != nil {
-			return false, err
-		}
-		if ok && pg.LSN >= r.LSN {
-			return false, nil // the page has this change already
-		}
-	} else {
-		e.Hdr.Pages = n // a page the database grew by while mounted
-	}
-	return true, e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature, LSN: r.LSN, Payload: p[13:]})
-}
+const maxGrowth = ese.MaxGrowth
 
 // replayLogs is soft recovery: replay every log from the one the header
 // requires, then mark the database clean. A missing or damaged log stops
@@ -485,7 +380,7 @@ func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress provider
 	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	if _, err := replayInto(ctx, e, c.stream, progress); err != nil {
+	if _, err := ese.ReplayInto(ctx, e, c.stream, progress); err != nil {
 		return fmt.Errorf("soft recovery failed, the database stays in dirty shutdown: %w", err)
 	}
 	e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}

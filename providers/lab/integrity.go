@@ -148,7 +148,7 @@ func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress provide
 	// The old file is kept aside while it stays at its path, and the new
 	// one renamed over it: no instant leaves the path empty (a kill there
 	// once lost the queued mail the new file held).
-	if _, err := keepAside(c.path, l.now()); err != nil {
+	if _, err := disk.KeepAside(c.path, l.now()); err != nil {
 		os.Remove(tmp)
 		return err
 	}

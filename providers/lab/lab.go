@@ -1,66 +1,24 @@
 package lab
 
 import (
-	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
-	"time"
 
 	"github.com/exdr/exdr/providers"
-	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/disk"
-	"github.com/exdr/exdr/providers/lab/ese"
 )
 
 var _ providers.Provider = (*Lab)(nil)
 
-// directoryFile is the lab's Active Directory.
-const directoryFile = "directory.json"
-
-// Lab is a simulated organization rooted at a directory. Its methods are
-// safe for concurrent use within one process; across processes, the
-// organization's lock (package backend, kept in the lab's directory)
-// keeps one run at a time.
+// Lab is a simulated organization rooted at a directory: the provider
+// (Read, Apply, damage) over the lab's components.
 type Lab struct {
-	root         string
-	organization string     // for a lab created on first use
-	mu           sync.Mutex // directory.json, the cache below, and the stores' files
-
-	// cached is directory.json as last read or written, with the file's
-	// modification time and size then: a change on disk reloads it.
-	cached      *ad.Directory
-	cachedMod   time.Time
-	cachedSize  int64
-	deferSaves  bool // within Batch
-	unsavedDirs bool
-
-	streamMu sync.Mutex
-	streams  map[string]*sync.Mutex // per log folder: appends and replays
-
-	realDirs sync.Map // folders checkInside found to be no link
-	treeOnce sync.Once
-	treeErr  error // what checkTree found
-
-	now    func() time.Time
-	offset time.Duration // the lab clock's lead over real time
+	*Host
 }
 
 // New returns the lab at root without touching the disk: a lab that does
 // not exist yet reads as an empty organization, and is created by the
 // first step applied or lock taken (or by Init).
 func New(root, organization string) *Lab {
-	l := &Lab{root: root, organization: organization, streams: map[string]*sync.Mutex{}}
-	l.offset = l.loadOffset()
-	l.now = func() time.Time { return time.Now().Add(l.offset) }
-	return l
+	return &Lab{Host: NewHost(root, organization)}
 }
 
 // Open opens the lab at root, which must exist.
@@ -71,252 +29,8 @@ func Open(root string) (*Lab, error) {
 	return New(root, ""), nil
 }
 
-// Exists reports whether a lab has been created at root.
-func Exists(root string) bool {
-	_, err := os.Stat(filepath.Join(root, directoryFile))
-	return err == nil
-}
-
 // Init creates an empty lab organization at root, or opens the one there.
 func Init(root, organization string) (*Lab, error) {
 	l := New(root, organization)
 	return l, l.ensure()
-}
-
-// ensure creates the lab on first use.
-func (l *Lab) ensure() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if Exists(l.root) {
-		return nil
-	}
-	if err := l.notALab(); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(l.root, "servers"), 0o755); err != nil {
-		return err
-	}
-	return l.saveDirectory(&ad.Directory{FormatVersion: formatVersion, Organization: l.organization})
-}
-
-// formatVersion is the layout of the lab's files this exdr reads and
-// writes, stamped in directory.json. 2: directory.json carries its
-// checksum.
-const formatVersion = 2
-
-// noChecksum stands in for the checksum while it is computed.
-var noChecksum = strings.Repeat("0", 64)
-
-// ownFiles are what exdr keeps in a lab's folder besides the lab itself:
-// the lock and the journal (package backend), and unreadable locks set
-// aside.
-func ownFile(name string) bool {
-	return name == "lock.json" || name == "journal.jsonl" || strings.HasPrefix(name, "lock.json.") || strings.HasPrefix(name, ".lock.json.tmp")
-}
-
-// notALab refuses to make a lab where one cannot be: a folder whose
-// directory (directory.json) is gone while its servers' disks remain, and
-// a folder that holds something else.
-func (l *Lab) notALab() error {
-	entries, err := os.ReadDir(l.root)
-	if err != nil {
-		return nil // not there yet
-	}
-	var servers []string
-	if list, err := os.ReadDir(filepath.Join(l.root, "servers")); err == nil {
-		for _, e := range list {
-			if _, err := os.Stat(filepath.Join(l.root, "servers", e.Name(), "disks")); err == nil {
-				servers = append(servers, e.Name())
-			}
-		}
-	}
-	if len(servers) > 0 {
-		return fmt.Errorf("the lab at %s has lost its directory (%s, its Active Directory) while the disks of %s remain: "+
-			"exdr will not read it as an empty organization and build it again over their data. Put %s back (from a copy of the lab), "+
-			"or move the folder away to start a new lab", l.root, directoryFile, strings.Join(servers, ", "), directoryFile)
-	}
-	for _, e := range entries {
-		if !ownFile(e.Name()) && e.Name() != "servers" {
-			return fmt.Errorf("%s is not a lab and is not empty (it holds %s): exdr does not take it over; point the lab provider's path at a new or empty folder", l.root, e.Name())
-		}
-	}
-	return nil
-}
-
-// Root is the lab's directory.
-func (l *Lab) Root() string { return l.root }
-
-func (l *Lab) loadDirectory() (*ad.Directory, error) {
-	b, err := os.ReadFile(filepath.Join(l.root, directoryFile))
-	if err != nil {
-		return nil, err
-	}
-	var d ad.Directory
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, directoryFile), err)
-	}
-	if d.FormatVersion != formatVersion {
-		return nil, fmt.Errorf("the lab at %s was written in format %d, and this exdr reads format %d: rebuild the lab (move the folder away and run exdr apply)",
-			l.root, d.FormatVersion, formatVersion)
-	}
-	field := []byte(`"checksum": "` + d.Checksum + `"`)
-	if len(d.Checksum) != len(noChecksum) || bytes.Count(b, field) != 1 {
-		return nil, fmt.Errorf("lab directory %s is damaged: its checksum is missing or garbled; restore it from a copy of the lab", filepath.Join(l.root, directoryFile))
-	}
-	zeroed := bytes.Replace(b, field, []byte(`"checksum": "`+noChecksum+`"`), 1)
-	if sum := sha256.Sum256(zeroed); hex.EncodeToString(sum[:]) != d.Checksum {
-		return nil, fmt.Errorf("lab directory %s is damaged: it does not match its checksum (changed outside exdr, or a bad disk); restore it from a copy of the lab", filepath.Join(l.root, directoryFile))
-	}
-	return &d, nil
-}
-
-func (l *Lab) saveDirectory(d *ad.Directory) error {
-	d.Checksum = noChecksum
-	b, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(append(b, '\n'))
-	d.Checksum = hex.EncodeToString(sum[:])
-	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
-	path := filepath.Join(l.root, directoryFile)
-	if err := disk.WriteAtomic(path, append(b, '\n')); err != nil {
-		return err
-	}
-	if st, err := os.Stat(path); err == nil {
-		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
-	}
-	return nil
-}
-
-// current returns the directory, from the cache unless the file changed.
-// The caller holds l.mu.
-func (l *Lab) current() (*ad.Directory, error) {
-	if l.cached != nil && (l.deferSaves || l.unchanged()) {
-		return l.cached, nil
-	}
-	d, err := l.loadDirectory()
-	if err != nil {
-		return nil, err
-	}
-	if st, err := os.Stat(filepath.Join(l.root, directoryFile)); err == nil {
-		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
-	}
-	return d, nil
-}
-
-func (l *Lab) unchanged() bool {
-	st, err := os.Stat(filepath.Join(l.root, directoryFile))
-	return err == nil && st.ModTime().Equal(l.cachedMod) && st.Size() == l.cachedSize
-}
-
-// updateDirectory runs fn on the directory and saves it, under the lock
-// that serialises directory changes within the process. If fn fails, the
-// cache is dropped so that its partial change is not kept.
-func (l *Lab) updateDirectory(fn func(*ad.Directory) error) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.current()
-	if err != nil {
-		return err
-	}
-	if err := fn(d); err != nil {
-		l.cached = nil
-		return err
-	}
-	if l.deferSaves {
-		l.unsavedDirs = true
-		return nil
-	}
-	return l.saveDirectory(d)
-}
-
-// viewDirectory runs fn on the current directory without changing it.
-func (l *Lab) viewDirectory(fn func(*ad.Directory) error) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.current()
-	if err != nil {
-		return err
-	}
-	return fn(d)
-}
-
-// Batch runs fn with directory saves deferred to its end: building a
-// large organization step by step would otherwise rewrite the whole
-// directory once per step. A crash inside fn loses the directory changes
-// fn made; use it for building labs, not for recoveries.
-func (l *Lab) Batch(fn func() error) error {
-	l.mu.Lock()
-	l.deferSaves = true
-	l.mu.Unlock()
-	err := fn()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.deferSaves = false
-	if l.unsavedDirs && l.cached != nil {
-		l.unsavedDirs = false
-		if serr := l.saveDirectory(l.cached); err == nil {
-			err = serr
-		}
-	}
-	return err
-}
-
-// serverDir is a server's machine: its disks and its services' state.
-func (l *Lab) serverDir(server string) string {
-	return filepath.Join(l.root, "servers", server)
-}
-
-// HostPath maps a Windows path on a server to the lab file that holds it:
-// E:\Exchange\DB1.edb on MBX01 is servers/MBX01/disks/E/Exchange/DB1.edb.
-func (l *Lab) HostPath(server, winPath string) (string, error) {
-	if len(winPath) < 3 || winPath[1] != ':' || winPath[2] != '\\' {
-		return "", fmt.Errorf("%q is not an absolute Windows path", winPath)
-	}
-	if err := pathElement("the server name", server); err != nil {
-		return "", err
-	}
-	parts := []string{l.serverDir(server), "disks", strings.ToUpper(winPath[:1])}
-	for _, p := range strings.Split(winPath[3:], `\`) {
-		if p == "" || p == "." || p == ".." || strings.ContainsRune(p, '/') {
-			if p == "" {
-				continue
-			}
-			return "", fmt.Errorf("%q has a path component the lab cannot map: %q", winPath, p)
-		}
-		parts = append(parts, p)
-	}
-	path := filepath.Join(parts...)
-	if err := l.checkInside(path); err != nil {
-		return "", err
-	}
-	return path, nil
-}
-
-func (l *Lab) streamLock(dir string) *sync.Mutex {
-	l.streamMu.Lock()
-	defer l.streamMu.Unlock()
-	m, ok := l.streams[dir]
-	if !ok {
-		m = &sync.Mutex{}
-		l.streams[dir] = m
-	}
-	return m
-}
-
-func (l *Lab) stream(sg *ad.StorageGroup) (*ese.Stream, error) {
-	dir, err := l.HostPath(sg.Server, sg.LogFolderPath)
-	if err != nil {
-		return nil, err
-	}
-	return &ese.Stream{Dir: dir, Prefix: sg.Prefix, Sig: sg.Signature, Clock: l.now}, nil
-}
-
-func newSignature() uint64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
-	}
-	return binary.LittleEndian.Uint64(b[:]) | 1
 }

@@ -18,7 +18,7 @@ type LinkError = disk.LinkError
 // checkInside refuses a path that leaves the lab's folder, or that passes
 // through a symbolic link below it. Folders found to be real are
 // remembered for the life of the Lab value (one command).
-func (l *Lab) checkInside(path string) error {
+func (l *Host) checkInside(path string) error {
 	rel, err := filepath.Rel(l.root, path)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return fmt.Errorf("%s is outside the lab at %s: the lab refuses it", path, l.root)
@@ -47,14 +47,14 @@ func (l *Lab) checkInside(path string) error {
 // root's entries, each server's folder and what it holds (store.json,
 // transport.json, adam.xml, disks). Paths under a server's disks are
 // checked as they are used (HostPath). It looks once per Lab value.
-func (l *Lab) checkTree() error {
+func (l *Host) checkTree() error {
 	l.treeOnce.Do(func() {
 		l.treeErr = l.scanLinks(l.root, 2)
 	})
 	return l.treeErr
 }
 
-func (l *Lab) scanLinks(dir string, depth int) error {
+func (l *Host) scanLinks(dir string, depth int) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil // not there (yet)

@@ -323,10 +323,6 @@ func sortLive(o *org.Org) {
 	slices.SortFunc(o.Databases, func(a, b *org.Database) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
 }
 
-func (l *Lab) disksDir(server string) string {
-	return l.serverDir(server) + string(os.PathSeparator) + "disks"
-}
-
 // storeCatalog is a mailbox database's catalog as its store sees it: the
 // page, or the newer logged image of it for a database in dirty shutdown
 // (mounted, or crashed with the change awaiting soft recovery).

@@ -54,7 +54,7 @@ func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.P
 			return err
 		}
 	}
-	if _, err := copyAside(c.path, l.now()); err != nil {
+	if _, err := disk.CopyAside(c.path, l.now()); err != nil {
 		return fmt.Errorf("copy the database aside before repair: %w", err)
 	}
 	newSig := newSignature()

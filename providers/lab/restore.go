@@ -112,7 +112,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 		return copied, err
 	}
 	if _, err := os.Stat(c.path); err == nil {
-		if _, err := moveAside(c.path, l.now()); err != nil {
+		if _, err := disk.MoveAside(c.path, l.now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)
 		}
 	}
@@ -258,7 +258,7 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		if progress != nil {
 			progress.Update(int64(gen-e.Hdr.LogRequired.Low+1), 0, "logs")
 		}
-		if err := applyRecords(e, recs); err != nil {
+		if err := ese.ApplyRecords(e, recs); err != nil {
 			return replayed, err
 		}
 		replayed++
@@ -271,15 +271,4 @@ func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress p
 		return replayed, err
 	}
 	return replayed, backup.FinishRestore(markerPath, logsDir)
-}
-
-// applyRecords writes a generation's page images of e's database where
-// the page is older than the record.
-func applyRecords(e *ese.File, recs []ese.Record) error {
-	for _, r := range recs {
-		if _, err := applyRecord(e, r); err != nil {
-			return err
-		}
-	}
-	return nil
 }

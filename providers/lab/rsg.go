@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -216,7 +217,7 @@ func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
 		}
 		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
 			if _, err := os.Stat(path); err == nil {
-				if _, err := moveAside(path, l.now()); err != nil {
+				if _, err := disk.MoveAside(path, l.now()); err != nil {
 					return err
 				}
 			}
@@ -224,7 +225,7 @@ func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
 	}
 	if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
 		if _, err := os.Stat(dir); err == nil {
-			if _, err := moveAside(dir, l.now()); err != nil {
+			if _, err := disk.MoveAside(dir, l.now()); err != nil {
 				return err
 			}
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -75,7 +75,7 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 		}
 	}
 	if len(move) > 0 {
-		if err := moveFiles(move, filepath.Join(s.Dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
+		if err := disk.MoveFiles(move, filepath.Join(s.Dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
 			return err
 		}
 	}
@@ -87,36 +87,4 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 		return err
 	}
 	return s.SetCheckpoint(next)
-}
-
-// setAsideGenerations moves every generation of a stream into dir and
-// starts the one after the newest the stream has known, with the
-// checkpoint on it: the numbering goes on, so no new record can sort
-// before an old one.
-func setAsideGenerations(s *ese.Stream, dir string) error {
-	gens, err := s.Generations()
-	if err != nil {
-		return err
-	}
-	newest := uint32(0)
-	var move []string
-	for _, g := range gens {
-		move = append(move, s.LogPath(g))
-		newest = max(newest, g)
-	}
-	if _, chkNewest, err := s.ReadChk(); err == nil {
-		newest = max(newest, chkNewest)
-	}
-	if len(move) > 0 {
-		if err := moveFiles(move, dir); err != nil {
-			return err
-		}
-	}
-	if newest == 0 {
-		return nil // nothing was ever logged: the service starts the stream
-	}
-	if err := s.NewGeneration(newest + 1); err != nil && !errors.Is(err, os.ErrExist) {
-		return err
-	}
-	return s.SetCheckpoint(newest + 1)
 }

@@ -19,12 +19,12 @@ const DefaultCapacity = 2 * org.TeraByte
 // log generation counts its full megabyte, as Exchange preallocates it).
 const capacityFile = ".exdr-capacity"
 
-func (l *Lab) driveDir(server, drive string) string {
+func (l *Host) driveDir(server, drive string) string {
 	return filepath.Join(l.disksDir(server), strings.ToUpper(drive))
 }
 
 // SetCapacity gives a server's drive a size.
-func (l *Lab) SetCapacity(server, drive string, size org.Size) error {
+func (l *Host) SetCapacity(server, drive string, size org.Size) error {
 	dir := l.driveDir(server, drive)
 	if _, err := os.Stat(l.disksDir(server)); err != nil {
 		return fmt.Errorf("server %s has no disks in the lab", server)
@@ -36,7 +36,7 @@ func (l *Lab) SetCapacity(server, drive string, size org.Size) error {
 }
 
 // free returns a drive's capacity less what its files take.
-func (l *Lab) free(server, drive string) (org.Size, error) {
+func (l *Host) free(server, drive string) (org.Size, error) {
 	dir := l.driveDir(server, drive)
 	capacity := DefaultCapacity
 	if b, err := os.ReadFile(filepath.Join(dir, capacityFile)); err == nil {
@@ -63,7 +63,7 @@ func (l *Lab) free(server, drive string) (org.Size, error) {
 }
 
 // drives lists the drives of a server that hold anything.
-func (l *Lab) drives(server string) []string {
+func (l *Host) drives(server string) []string {
 	entries, _ := os.ReadDir(l.disksDir(server))
 	var out []string
 	for _, e := range entries {
@@ -76,7 +76,7 @@ func (l *Lab) drives(server string) []string {
 
 // ensureFree refuses an operation that would write more to the drive of
 // winPath than it has room for, as a full disk would.
-func (l *Lab) ensureFree(server, winPath string, need int64, what string) error {
+func (l *Host) ensureFree(server, winPath string, need int64, what string) error {
 	drive := winPath[:1]
 	free, err := l.free(server, drive)
 	if err != nil {

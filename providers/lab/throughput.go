@@ -20,7 +20,7 @@ type measured struct {
 }
 
 // measure records that a step moved units in elapsed time.
-func (l *Lab) measure(verb string, units int64, elapsed time.Duration) {
+func (l *Host) measure(verb string, units int64, elapsed time.Duration) {
 	if units <= 0 || elapsed <= 0 {
 		return
 	}
@@ -41,7 +41,7 @@ func (l *Lab) measure(verb string, units int64, elapsed time.Duration) {
 	}
 }
 
-func (l *Lab) loadThroughput() map[string]measured {
+func (l *Host) loadThroughput() map[string]measured {
 	all := map[string]measured{}
 	if b, err := os.ReadFile(filepath.Join(l.root, throughputFile)); err == nil {
 		json.Unmarshal(b, &all)
@@ -50,7 +50,7 @@ func (l *Lab) loadThroughput() map[string]measured {
 }
 
 // Throughput returns the measured rates by verb, in units a second.
-func (l *Lab) Throughput() map[string]float64 {
+func (l *Host) Throughput() map[string]float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[string]float64{}
@@ -67,7 +67,7 @@ type Measured struct {
 }
 
 // Measurements returns the measured rates with how many runs each stands on.
-func (l *Lab) Measurements() map[string]Measured {
+func (l *Host) Measurements() map[string]Measured {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[string]Measured{}

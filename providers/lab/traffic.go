@@ -164,7 +164,7 @@ func (l *Lab) checkpointIfDeep(c *dbContext, e *ese.File) error {
 	if err != nil || cur-e.Hdr.LogRequired.Low < checkpointDepth {
 		return err
 	}
-	if _, err := replayInto(context.Background(), e, c.stream, nil); err != nil {
+	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
 		return err
 	}
 	e.Hdr.LogRequired = org.LogRange{Low: cur, High: cur}

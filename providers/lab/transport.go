@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
@@ -24,16 +23,6 @@ import (
 
 func (l *Lab) transportPath(server string) string {
 	return filepath.Join(l.serverDir(server), "transport.json")
-}
-
-// failedPath marks a server whose machine has failed while its disks
-// survive.
-func (l *Lab) failedPath(server string) string { return filepath.Join(l.serverDir(server), "failed") }
-
-// failed reports whether a server's machine has failed.
-func (l *Lab) failed(server string) bool {
-	_, err := os.Stat(l.failedPath(server))
-	return err == nil
 }
 
 // loadTransport reads a server's transport service; nil when it has none
@@ -169,11 +158,11 @@ func streamSignature(path string, s *ese.Stream) uint64 {
 // in the folder from an earlier database are set aside first.
 func (l *Lab) createQueueDatabase(q *queueContext) error {
 	if gens, err := q.stream.Generations(); err == nil && len(gens) > 0 {
-		if err := setAsideStream(q.stream, l.now()); err != nil {
+		if err := ese.SetAsideStream(q.stream, l.now()); err != nil {
 			return err
 		}
 	} else if _, err := os.Stat(q.stream.ChkPath()); err == nil {
-		if _, err := moveAside(q.stream.ChkPath(), l.now()); err != nil {
+		if _, err := disk.MoveAside(q.stream.ChkPath(), l.now()); err != nil {
 			return err
 		}
 	}
@@ -203,32 +192,6 @@ func (l *Lab) createQueueDatabase(q *queueContext) error {
 // testHookQueueCreated, when set by a test, runs after a new mail.que
 // is written and before it is renamed into place.
 var testHookQueueCreated func(path string)
-
-// setAsideStream moves a log stream's generations and checkpoint into one
-// exdr-aside folder.
-func setAsideStream(s *ese.Stream, now time.Time) error {
-	gens, err := s.Generations()
-	if err != nil {
-		return err
-	}
-	dir := filepath.Join(s.Dir, "exdr-aside", now.UTC().Format("20060102T150405.000000000Z"))
-	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	paths := []string{s.ChkPath()}
-	for _, g := range gens {
-		paths = append(paths, s.LogPath(g))
-	}
-	for _, p := range paths {
-		if err := os.Rename(p, filepath.Join(dir, filepath.Base(p))); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
 
 // installTransport gives a new Hub or Edge Transport server its service
 // with the default paths and starts it, as Setup does.

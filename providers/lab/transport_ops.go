@@ -2,7 +2,6 @@ package lab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,7 +51,7 @@ var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
 			// are set aside, kept, and the stream goes on at the next
 			// generation (never back to 1: pages and the attach position
 			// carry log positions that must stay older than new ones).
-			return setAsideGenerations(q.stream, l.asideDir(q, "repaired-logs"))
+			return ese.SetAsideGenerations(q.stream, l.asideDir(q, "repaired-logs"))
 		})
 	},
 	providers.VerbDefragment: func(l *Lab, server string, c call) error {
@@ -122,27 +121,6 @@ func queueFiles(q *queueContext) []string {
 	return files
 }
 
-// moveFiles renames each file that exists into dir, refusing to replace
-// any file there.
-func moveFiles(files []string, dir string) error {
-	if err := disk.RefuseLinks(filepath.Dir(dir), dir); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range files {
-		dst := filepath.Join(dir, filepath.Base(f))
-		if _, err := os.Stat(dst); err == nil {
-			return fmt.Errorf("%s exists already: it is never replaced", dst)
-		}
-		if err := os.Rename(f, dst); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
-
 // asideDir is a new exdr-aside folder in a queue folder.
 func (l *Lab) asideDir(q *queueContext, what string) string {
 	return filepath.Join(filepath.Dir(q.path), "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
@@ -188,7 +166,7 @@ func (l *Lab) importQueue(target, source string) error {
 		return err
 	}
 	own := l.asideDir(t, "own")
-	if err := moveFiles(queueFiles(t), own); err != nil {
+	if err := disk.MoveFiles(queueFiles(t), own); err != nil {
 		return err
 	}
 	t.svc.OwnAside, t.svc.DrainingFrom = own, src.server
@@ -196,13 +174,13 @@ func (l *Lab) importQueue(target, source string) error {
 		return err
 	}
 	logDir := t.stream.Dir
-	if err := moveFiles([]string{src.path}, filepath.Dir(t.path)); err != nil {
+	if err := disk.MoveFiles([]string{src.path}, filepath.Dir(t.path)); err != nil {
 		return err
 	}
-	if err := moveFiles(queueFiles(src)[2:], logDir); err != nil {
+	if err := disk.MoveFiles(queueFiles(src)[2:], logDir); err != nil {
 		return err
 	}
-	if err := moveFiles([]string{src.stream.ChkPath()}, logDir); err != nil {
+	if err := disk.MoveFiles([]string{src.stream.ChkPath()}, logDir); err != nil {
 		return err
 	}
 	if t, err = l.queue(target); err != nil {
@@ -300,7 +278,7 @@ func (l *Lab) restoreOwnQueue(target string) error {
 	if t, err = l.queue(target); err != nil {
 		return err
 	}
-	if err := moveFiles(queueFiles(t), l.asideDir(t, "drained-from-"+t.svc.DrainingFrom)); err != nil {
+	if err := disk.MoveFiles(queueFiles(t), l.asideDir(t, "drained-from-"+t.svc.DrainingFrom)); err != nil {
 		return err
 	}
 	own := t.svc.OwnAside
@@ -313,7 +291,7 @@ func (l *Lab) restoreOwnQueue(target string) error {
 		if e.Name() == transport.QueueFile {
 			dst = filepath.Dir(t.path)
 		}
-		if err := moveFiles([]string{filepath.Join(own, e.Name())}, dst); err != nil {
+		if err := disk.MoveFiles([]string{filepath.Join(own, e.Name())}, dst); err != nil {
 			return err
 		}
 	}
@@ -347,7 +325,7 @@ func (l *Lab) rotateQueue(server string) error {
 	if q, err = l.queue(server); err != nil {
 		return err
 	}
-	if err := moveFiles(queueFiles(q), l.asideDir(q, "rotated")); err != nil {
+	if err := disk.MoveFiles(queueFiles(q), l.asideDir(q, "rotated")); err != nil {
 		return err
 	}
 	q.svc.NotAccepting = false

@@ -120,7 +120,7 @@ func (l *Lab) stopTransport(server string) error {
 // moves the checkpoint to the current generation, deleting the older ones
 // (the queue database always logs circularly).
 func (l *Lab) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) error {
-	if _, err := replayInto(context.Background(), e, q.stream, nil); err != nil {
+	if _, err := ese.ReplayInto(context.Background(), e, q.stream, nil); err != nil {
 		return err
 	}
 	cur, err := q.stream.Current()
