@@ -24,11 +24,11 @@ import (
 // manifest was interrupted and is not in the catalog.
 const backupsDir = "backups"
 
-func (l *Lab) setDir(id string) string { return filepath.Join(l.root, backupsDir, id) }
+func (l *BackupApp) setDir(id string) string { return filepath.Join(l.root, backupsDir, id) }
 
 // Backup takes a backup of one storage group, or of every one when sg is
 // empty. It returns the sets written.
-func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*backup.Manifest, error) {
+func (l *BackupApp) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*backup.Manifest, error) {
 	if !Exists(l.root) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
 	}
@@ -60,7 +60,7 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 			sets = append(sets, m)
 		}
 	}
-	return sets, l.replicate() // the backup closed a generation on each stream
+	return sets, l.copies.replicate() // the backup closed a generation on each stream
 }
 
 // backupGroup takes one set of a storage group: its databases' files (a
@@ -68,7 +68,7 @@ func (l *Lab) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) (
 // has no manifest until the last byte is in, then the stamps and the log
 // truncation. Long on purpose: one ordered sequence, in which a kill at
 // any line must leave either no set or a whole one.
-func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*backup.Manifest, error) {
+func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*backup.Manifest, error) {
 	id := org.Identity(g.Server).Join(g.Name)
 	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {
 		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
@@ -216,7 +216,7 @@ func (l *Lab) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.Backu
 // backupDatabase copies a database file into the set, refusing one whose
 // pages fail their checksums, as Exchange's backup does. It returns the
 // oldest generation the copy needs to become consistent (0: none).
-func (l *Lab) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (backup.BackupFile, uint32, error) {
+func (l *BackupApp) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (backup.BackupFile, uint32, error) {
 	path, err := l.HostPath(g.Server, db.EdbFilePath)
 	if err != nil {
 		return backup.BackupFile{}, 0, err
@@ -250,7 +250,7 @@ func (l *Lab) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (b
 
 // stampBackup records the backup in each database's header, where
 // eseutil /mh shows it. A copy backup leaves the headers alone.
-func (l *Lab) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.BackupType, at time.Time) error {
+func (l *BackupApp) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.BackupType, at time.Time) error {
 	if typ == org.BackupCopy {
 		return nil
 	}
@@ -282,7 +282,7 @@ func (l *Lab) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.Backup
 
 // truncate deletes the log generations below the checkpoint, which the
 // backup has made unnecessary: what full and incremental backups do.
-func (l *Lab) truncate(s *ese.Stream, g *ad.StorageGroup) error {
+func (l *BackupApp) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 	cp, err := s.Checkpoint()
 	if err != nil {
 		return err
@@ -291,7 +291,7 @@ func (l *Lab) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 	if err != nil {
 		return err
 	}
-	if keep := l.copyKeepsFrom(g); keep > 0 {
+	if keep := l.copies.copyKeepsFrom(g); keep > 0 {
 		cp = min(cp, keep)
 	}
 	for _, gen := range gens {
@@ -305,7 +305,7 @@ func (l *Lab) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 }
 
 // Backups returns the catalog: every complete set, oldest first.
-func (l *Lab) Backups() ([]*backup.Manifest, error) {
+func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
 	entries, err := os.ReadDir(filepath.Join(l.root, backupsDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -354,7 +354,7 @@ func (l *Lab) Backups() ([]*backup.Manifest, error) {
 
 // setFromName is what a set's folder name tells of it (setID wrote it):
 // its time, storage group and type.
-func (l *Lab) setFromName(name string) backup.Manifest {
+func (l *BackupApp) setFromName(name string) backup.Manifest {
 	m := backup.Manifest{ID: name}
 	parts := strings.Split(name, "-")
 	if len(parts) < 3 {
@@ -377,7 +377,7 @@ func (l *Lab) setFromName(name string) backup.Manifest {
 
 // Verify checks every file of a set against its manifest and returns why
 // the set cannot be used, or "".
-func (l *Lab) Verify(m *backup.Manifest) string {
+func (l *BackupApp) Verify(m *backup.Manifest) string {
 	if m.Unreadable != "" {
 		return m.Unreadable
 	}

@@ -14,7 +14,7 @@ import (
 
 // Advance moves the lab's clock forward by d, then purges what retention
 // lets go of in every mounted database (see Purge).
-func (l *Lab) Advance(d time.Duration) (*PurgeReport, error) {
+func (l *Store) Advance(d time.Duration) (*PurgeReport, error) {
 	if err := l.ensure(); err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (l *Lab) Advance(d time.Duration) (*PurgeReport, error) {
 		return nil, err
 	}
 	// Copies replay what has waited out its lag.
-	if err := l.replicate(); err != nil {
+	if err := l.afterLogs(); err != nil {
 		return nil, err
 	}
 	return l.Purge()
@@ -43,7 +43,7 @@ type PurgeReport struct {
 // past their deleted item retention (kept while retain_deleted_items_until_backup
 // waits for a backup), and the disconnected mailboxes past the mailbox
 // retention, with their items.
-func (l *Lab) Purge() (*PurgeReport, error) {
+func (l *Store) Purge() (*PurgeReport, error) {
 	rep := &PurgeReport{Items: map[org.Identity]int{}, Mailboxes: map[org.Identity][]string{}}
 	var dbs []*ad.Database
 	overrides := map[string]*ad.Mailbox{}

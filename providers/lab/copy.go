@@ -19,7 +19,7 @@ import (
 // in Active Directory; what the copy has copied and replayed lives in
 // copy.json beside its logs, as the replication service's own state.
 
-func (l *Lab) replica(id org.Identity) (*replication.Replica, error) {
+func (l *Replication) replica(id org.Identity) (*replication.Replica, error) {
 	r := &replication.Replica{}
 	err := l.viewDirectory(func(d *ad.Directory) error {
 		r.SG = d.StorageGroup(id)
@@ -62,7 +62,7 @@ func (l *Lab) replica(id org.Identity) (*replication.Replica, error) {
 
 // sourceUp reports whether the copy's source can be read: its server runs
 // and its log folder is there.
-func (l *Lab) sourceUp(r *replication.Replica) bool {
+func (l *Replication) sourceUp(r *replication.Replica) bool {
 	if !l.machineUp(r.SG.Server) {
 		return false
 	}
@@ -73,7 +73,7 @@ func (l *Lab) sourceUp(r *replication.Replica) bool {
 // copyKeepsFrom is the oldest generation of a storage group's stream that
 // its copy still needs: a backup does not truncate below it, as Exchange
 // holds truncation until the copy has the logs. Zero when nothing holds.
-func (l *Lab) copyKeepsFrom(sg *ad.StorageGroup) uint32 {
+func (l *Replication) copyKeepsFrom(sg *ad.StorageGroup) uint32 {
 	if sg.Copy == nil {
 		return 0
 	}

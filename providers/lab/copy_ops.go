@@ -17,7 +17,7 @@ import (
 
 // enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
 // copy's configuration goes to the directory, then the copy is seeded.
-func (l *Lab) enableCopy(step *providers.Step) error {
+func (l *Replication) enableCopy(step *providers.Step) error {
 	cfg := &ad.Copy{Local: step.Args["copy"] == "local", Path: step.Args["copy_path"], Machine: step.Args["standby_machine"], ReplayLag: step.Args["replay_lag"]}
 	err := l.updateDirectory(func(d *ad.Directory) error {
 		sg := d.StorageGroup(step.Identity)
@@ -41,7 +41,7 @@ func (l *Lab) enableCopy(step *providers.Step) error {
 // replication starts from the generation the copied file needs.
 // Long on purpose: the set-aside, the copies and the new state in the
 // order a kill must find them.
-func (l *Lab) seedCopy(id org.Identity) error {
+func (l *Replication) seedCopy(id org.Identity) error {
 	r, err := l.replica(id)
 	if err != nil {
 		return err
@@ -130,7 +130,7 @@ func (l *Lab) seedCopy(id org.Identity) error {
 // replicate runs the replication service once for every copy: what the
 // sources have closed is copied, and what has waited out its replay lag
 // is replayed. The lab calls it after traffic, backups and clock moves.
-func (l *Lab) replicate() error {
+func (l *Replication) replicate() error {
 	var ids []org.Identity
 	l.viewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
@@ -163,7 +163,7 @@ func (l *Lab) replicate() error {
 // replicateLocked copies and replays for one copy, whose folder's lock
 // the caller holds. all copies the source's open generation too and
 // replays everything at once, as activation does.
-func (l *Lab) replicateLocked(r *replication.Replica, all bool) error {
+func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
 	st, err := r.LoadState()
 	if err != nil {
 		return replication.ErrNoCopy
@@ -227,7 +227,7 @@ func (l *Lab) replicateLocked(r *replication.Replica, all bool) error {
 	return r.SaveState(st)
 }
 
-func (l *Lab) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese.Record) error {
+func (l *Replication) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese.Record) error {
 	path, err := l.HostPath(r.Machine, r.EDBPath(db))
 	if err != nil {
 		return err
@@ -250,7 +250,7 @@ func (l *Lab) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese
 // It returns how many of the source's generations were out of reach.
 // Long on purpose: copy, replay, then the renames, in the order a kill
 // must find them (TestCrashAnywhere, copy_activation).
-func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, err error) {
+func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (lost int, err error) {
 	r, err := l.replica(step.Identity)
 	if err != nil {
 		return 0, err
@@ -273,7 +273,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.SG.Server)
 	}
 	for _, db := range r.DBs {
-		if c, err := l.database(db.Identity()); err == nil && l.mounted(c) {
+		if c, err := l.store.database(db.Identity()); err == nil && l.store.mounted(c) {
 			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.Identity())
 		}
 	}
@@ -337,7 +337,7 @@ func (l *Lab) activateCopy(_ context.Context, step *providers.Step) (lost int, e
 
 // copyHealth is what Get-StorageGroupCopyStatus shows of a storage
 // group's copy.
-func (l *Lab) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
+func (l *Replication) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 	h := &org.CopyHealth{Status: "Healthy"}
 	r, err := l.replica(org.Identity(sg.Server).Join(sg.Name))
 	if err != nil {

@@ -44,7 +44,7 @@ func (c *dbContext) target() *edbTarget {
 	return &edbTarget{server: c.server, winPath: c.db.EdbFilePath, path: c.path, stream: c.stream, kind: kind, identity: string(c.db.Identity())}
 }
 
-func (l *Lab) database(id org.Identity) (*dbContext, error) {
+func (l *Store) database(id org.Identity) (*dbContext, error) {
 	c, err := l.databaseFiles(id)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (l *Lab) database(id org.Identity) (*dbContext, error) {
 
 // databaseFiles is database for reading the files alone, as eseutil /mh
 // reads them from the disks of a failed machine.
-func (l *Lab) databaseFiles(id org.Identity) (*dbContext, error) {
+func (l *Store) databaseFiles(id org.Identity) (*dbContext, error) {
 	c := &dbContext{}
 	err := l.viewDirectory(func(d *ad.Directory) error {
 		c.db = d.Database(id)
@@ -90,7 +90,7 @@ func (l *Lab) databaseFiles(id org.Identity) (*dbContext, error) {
 // then makes its file if there is none. A file that exists is kept: if it
 // is this database's and readable, the step is done; if it is unusable it
 // is moved aside first; it is never overwritten.
-func (l *Lab) createDatabase(step *providers.Step) error {
+func (l *Store) createDatabase(step *providers.Step) error {
 	id := step.Identity
 	var db *ad.Database
 	var sg *ad.StorageGroup
@@ -143,7 +143,7 @@ func (l *Lab) createDatabase(step *providers.Step) error {
 // this database's file is there already. Another file standing there is
 // refused, or, for an empty database in place of a lost one, moved aside.
 // The file is written whole beside its path and renamed into place.
-func (l *Lab) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace bool) error {
+func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace bool) error {
 	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
 		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
 	}
@@ -198,7 +198,7 @@ func (l *Lab) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace b
 	return os.Rename(tmp, path)
 }
 
-func (l *Lab) mount(id org.Identity) error {
+func (l *Store) mount(id org.Identity) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
@@ -275,7 +275,7 @@ func (l *Lab) mount(id org.Identity) error {
 
 // dismount flushes the logged changes into the pages, marks the header
 // clean and detaches the database, then moves the checkpoint on.
-func (l *Lab) dismount(id org.Identity) error {
+func (l *Store) dismount(id org.Identity) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
@@ -324,7 +324,7 @@ func (l *Lab) dismount(id org.Identity) error {
 
 // advanceCheckpoint moves the storage group's checkpoint to the oldest
 // generation a still-attached database needs, or the current one.
-func (l *Lab) advanceCheckpoint(c *dbContext) error {
+func (l *Store) advanceCheckpoint(c *dbContext) error {
 	cur, err := c.stream.Current()
 	if err != nil {
 		return err
@@ -361,7 +361,7 @@ const maxGrowth = ese.MaxGrowth
 // replayLogs is soft recovery: replay every log from the one the header
 // requires, then mark the database clean. A missing or damaged log stops
 // it, leaving the database dirty.
-func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress providers.Progress) error {
+func (l *Store) replayLogs(ctx context.Context, id org.Identity, progress providers.Progress) error {
 	c, err := l.database(id)
 	if err != nil {
 		return err
@@ -388,6 +388,29 @@ func (l *Lab) replayLogs(ctx context.Context, id org.Identity, progress provider
 		return err
 	}
 	if err := e.Handle.Sync(); err != nil {
+		return err
+	}
+	return l.advanceCheckpoint(c)
+}
+
+// checkpointIfDeep writes a mounted database's logged changes to its
+// pages once the log has run checkpointDepth generations ahead.
+func (l *Store) checkpointIfDeep(c *dbContext, e *ese.File) error {
+	cur, err := c.stream.Current()
+	if err != nil || cur-e.Hdr.LogRequired.Low < checkpointDepth {
+		return err
+	}
+	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
+		return err
+	}
+	e.Hdr.LogRequired = org.LogRange{Low: cur, High: cur}
+	if err := e.WriteHeader(); err != nil {
+		return err
+	}
+	if err := e.Handle.Sync(); err != nil {
+		return err
+	}
+	if err := l.updateStore(c.server, func(s *store.Service) { s.Attached(c.db.Identity(), e.Hdr) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)

@@ -67,10 +67,12 @@ func defaultEdgeConfig(server string) *EdgeConfig {
 	}
 }
 
-func (l *Lab) adamPath(server string) string { return filepath.Join(l.serverDir(server), "adam.xml") }
+func (l *Transport) adamPath(server string) string {
+	return filepath.Join(l.serverDir(server), "adam.xml")
+}
 
 // EdgeConfigOf reads an Edge server's configuration.
-func (l *Lab) EdgeConfigOf(server string) (*EdgeConfig, error) {
+func (l *Transport) EdgeConfigOf(server string) (*EdgeConfig, error) {
 	return decodeEdge(l.adamPath(server), server+" has no Edge configuration", "the Edge configuration of "+server+" is damaged")
 }
 
@@ -88,7 +90,7 @@ func decodeEdge(path, unreadable, invalid string) (*EdgeConfig, error) {
 	return &c, nil
 }
 
-func (l *Lab) writeEdgeConfig(server string, c *EdgeConfig) error {
+func (l *Transport) writeEdgeConfig(server string, c *EdgeConfig) error {
 	b, err := EncodeEdgeConfig(c)
 	if err != nil {
 		return err
@@ -98,7 +100,7 @@ func (l *Lab) writeEdgeConfig(server string, c *EdgeConfig) error {
 
 // ExportEdgeConfig is ExportEdgeConfig.ps1 -CloneConfigData on a lab Edge
 // server.
-func (l *Lab) ExportEdgeConfig(_ context.Context, server string) ([]byte, error) {
+func (l *Transport) ExportEdgeConfig(_ context.Context, server string) ([]byte, error) {
 	c, err := l.EdgeConfigOf(server)
 	if err != nil {
 		return nil, err
@@ -131,7 +133,7 @@ func EdgeConfigHash(c *EdgeConfig) string {
 }
 
 // AddSendConnector customises an Edge server, for drills.
-func (l *Lab) AddSendConnector(server, name, addressSpace, smartHost string) error {
+func (l *Transport) AddSendConnector(server, name, addressSpace, smartHost string) error {
 	c, err := l.EdgeConfigOf(server)
 	if err != nil {
 		return err
@@ -159,7 +161,7 @@ func readCloned(step *providers.Step) (*EdgeConfig, error) {
 // server cannot take (paths on drives it does not have), with the value
 // the import uses instead: the answer file ImportEdgeConfig.ps1 writes in
 // validate mode.
-func (l *Lab) answers(server string, c *EdgeConfig) map[string][2]string {
+func (l *Transport) answers(server string, c *EdgeConfig) map[string][2]string {
 	out := map[string][2]string{}
 	def := defaultEdgeConfig(server)
 	check := func(name, have, instead string) {
@@ -178,7 +180,7 @@ func (l *Lab) answers(server string, c *EdgeConfig) map[string][2]string {
 
 // validateEdge is ImportEdgeConfig.ps1 -IsImport $false: it checks the
 // cloned configuration against the target and writes the answer file.
-func (l *Lab) validateEdge(step *providers.Step) error {
+func (l *Transport) validateEdge(step *providers.Step) error {
 	server := step.Args["server"]
 	c, err := readCloned(step)
 	if err != nil {
@@ -205,7 +207,7 @@ func (l *Lab) validateEdge(step *providers.Step) error {
 }
 
 // importEdge is ImportEdgeConfig.ps1 -IsImport $true with the answer file.
-func (l *Lab) importEdge(step *providers.Step) error {
+func (l *Transport) importEdge(step *providers.Step) error {
 	server := step.Args["server"]
 	c, err := readCloned(step)
 	if err != nil {
@@ -235,7 +237,7 @@ func (l *Lab) importEdge(step *providers.Step) error {
 
 // subscribeEdge is Remove-EdgeSubscription on both sides, then
 // New-EdgeSubscription: the Edge is subscribed to the hubs' site again.
-func (l *Lab) subscribeEdge(step *providers.Step) error {
+func (l *Transport) subscribeEdge(step *providers.Step) error {
 	c, err := l.EdgeConfigOf(step.Args["server"])
 	if err != nil {
 		return err

@@ -82,7 +82,7 @@ func stampTime(ns int64) time.Time {
 }
 
 // Inspect reads a database's header and pages.
-func (l *Lab) Inspect(id org.Identity) (*Inspection, error) {
+func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 	c, err := l.databaseFiles(id)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ import (
 // are dropped, and the catalog (its mailboxes, its next item number) is
 // rebuilt from the items that remain. A database that needs no fix is
 // left alone.
-func (l *Lab) integrity(id org.Identity) error {
+func (l *Store) integrity(id org.Identity) error {
 	c, err := l.database(id)
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func (l *Lab) integrity(id org.Identity) error {
 // defragment is eseutil /d: the items are packed into as few pages as
 // they need, in a new file that replaces the old one, which is kept
 // aside. A database with no slack is left alone.
-func (l *Lab) defragment(ctx context.Context, id org.Identity, progress providers.Progress) error {
+func (l *Store) defragment(ctx context.Context, id org.Identity, progress providers.Progress) error {
 	c, err := l.database(id)
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ func (l *Lab) defragment(ctx context.Context, id org.Identity, progress provider
 
 // defragmentFile is eseutil /d on any database file, a queue database's
 // too.
-func (l *Lab) defragmentFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
+func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
 	e, err := ese.OpenEDB(c.path, false)
 	if err != nil {
 		return err

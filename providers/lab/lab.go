@@ -12,13 +12,46 @@ var _ providers.Provider = (*Lab)(nil)
 // (Read, Apply, damage) over the lab's components.
 type Lab struct {
 	*Host
+	*Store
+	*Replication
+	*BackupApp
+	*Transport
+}
+
+// Store is the Information Store: databases, mailboxes and their items,
+// retention, recovery storage groups.
+type Store struct{ *Host }
+
+// Replication is the replication service: LCR and SCR copies.
+type Replication struct {
+	*Host
+	store *Store
+}
+
+// BackupApp takes and restores backups.
+type BackupApp struct {
+	*Host
+	store  *Store
+	copies *Replication
+}
+
+// Transport is the transport service of the Hub and Edge servers.
+type Transport struct {
+	*Host
+	store *Store
 }
 
 // New returns the lab at root without touching the disk: a lab that does
 // not exist yet reads as an empty organization, and is created by the
 // first step applied or lock taken (or by Init).
 func New(root, organization string) *Lab {
-	return &Lab{Host: NewHost(root, organization)}
+	h := NewHost(root, organization)
+	st := &Store{Host: h}
+	copies := &Replication{Host: h, store: st}
+	h.afterLogs = copies.replicate
+	return &Lab{Host: h, Store: st, Replication: copies,
+		BackupApp: &BackupApp{Host: h, store: st, copies: copies},
+		Transport: &Transport{Host: h, store: st}}
 }
 
 // Open opens the lab at root, which must exist.

@@ -20,7 +20,7 @@ var errNotMounted = errors.New("the database is not mounted: the store can chang
 // withMountedView runs fn on a mounted database's content and logs what
 // it changed, as the store does. fn also gets the time of the database's
 // last full or incremental backup.
-func (l *Lab) withMountedView(id org.Identity, fn func(v *store.View, lastBackup time.Time) error) error {
+func (l *Store) withMountedView(id org.Identity, fn func(v *store.View, lastBackup time.Time) error) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
@@ -51,7 +51,7 @@ func (l *Lab) withMountedView(id org.Identity, fn func(v *store.View, lastBackup
 
 // homeOf finds the database a mailbox lives in: its directory object's
 // home, or else the store that holds it.
-func (l *Lab) homeOf(alias string) (org.Identity, error) {
+func (l *Store) homeOf(alias string) (org.Identity, error) {
 	var home org.Identity
 	var dbs []org.Identity
 	l.viewDirectory(func(d *ad.Directory) error {
@@ -83,7 +83,7 @@ func (l *Lab) homeOf(alias string) (org.Identity, error) {
 
 // DeleteItems moves a mailbox's n oldest visible items to the dumpster,
 // as a user deleting them would, and returns how many it moved.
-func (l *Lab) DeleteItems(alias string, n int) (int, error) {
+func (l *Store) DeleteItems(alias string, n int) (int, error) {
 	db, err := l.homeOf(alias)
 	if err != nil {
 		return 0, err
@@ -106,7 +106,7 @@ func (l *Lab) DeleteItems(alias string, n int) (int, error) {
 // RecoverDeleted is what a user does with Outlook's Recover Deleted
 // Items: every item of the mailbox still in the dumpster comes back. It
 // returns how many.
-func (l *Lab) RecoverDeleted(alias string) (int, error) {
+func (l *Store) RecoverDeleted(alias string) (int, error) {
 	db, err := l.homeOf(alias)
 	if err != nil {
 		return 0, err
@@ -128,7 +128,7 @@ func (l *Lab) RecoverDeleted(alias string) (int, error) {
 // DisableMailbox is Disable-Mailbox: the directory object goes and the
 // store marks the mailbox disconnected now; it stays, with its items, for
 // the mailbox retention.
-func (l *Lab) DisableMailbox(alias string) error {
+func (l *Store) DisableMailbox(alias string) error {
 	db, err := l.homeOf(alias)
 	if err != nil {
 		return err
@@ -143,14 +143,14 @@ func (l *Lab) DisableMailbox(alias string) error {
 
 // RemoveAccount deletes a mailbox's owner account from the directory out
 // of band: the store does not notice until Clean-MailboxDatabase.
-func (l *Lab) RemoveAccount(alias string) error {
+func (l *Store) RemoveAccount(alias string) error {
 	if _, err := l.homeOf(alias); err != nil {
 		return err
 	}
 	return l.dropMailboxObject(alias)
 }
 
-func (l *Lab) dropMailboxObject(alias string) error {
+func (l *Store) dropMailboxObject(alias string) error {
 	return l.updateDirectory(func(d *ad.Directory) error {
 		d.Mailboxes = slices.DeleteFunc(d.Mailboxes, func(m *ad.Mailbox) bool { return strings.EqualFold(m.Alias, alias) })
 		return nil
@@ -162,7 +162,7 @@ func (l *Lab) dropMailboxObject(alias string) error {
 // createMailbox is Enable-Mailbox: a directory object homed in the
 // database. The store makes the mailbox itself at first logon or
 // delivery, as Exchange's does.
-func (l *Lab) createMailbox(step *providers.Step) error {
+func (l *Store) createMailbox(step *providers.Step) error {
 	if _, err := l.database(step.Identity); err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (l *Lab) createMailbox(step *providers.Step) error {
 
 // connectMailbox is Connect-Mailbox: a disconnected mailbox in the store
 // is joined to its owner's directory object again, its items intact.
-func (l *Lab) connectMailbox(step *providers.Step) error {
+func (l *Store) connectMailbox(step *providers.Step) error {
 	alias := step.Args["mailbox"]
 	err := l.withMountedView(step.Identity, func(v *store.View, _ time.Time) error {
 		i := slices.IndexFunc(v.Cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
@@ -193,7 +193,7 @@ func (l *Lab) connectMailbox(step *providers.Step) error {
 // cleanMailboxDatabase is Clean-MailboxDatabase: mailboxes the store
 // holds as connected whose directory object is gone are marked
 // disconnected now.
-func (l *Lab) cleanMailboxDatabase(step *providers.Step) error {
+func (l *Store) cleanMailboxDatabase(step *providers.Step) error {
 	objects := map[string]bool{}
 	l.viewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
@@ -217,13 +217,13 @@ func (l *Lab) cleanMailboxDatabase(step *providers.Step) error {
 }
 
 // setMailbox is Set-Mailbox for the retention overrides.
-func (l *Lab) setMailbox(step *providers.Step) error {
+func (l *Store) setMailbox(step *providers.Step) error {
 	return l.setMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
 }
 
 // setMailboxObject creates or updates a mailbox's directory object with
 // the owner and retention settings present in args.
-func (l *Lab) setMailboxObject(alias string, db org.Identity, args map[string]string) error {
+func (l *Store) setMailboxObject(alias string, db org.Identity, args map[string]string) error {
 	return l.updateDirectory(func(d *ad.Directory) error {
 		var m *ad.Mailbox
 		for _, x := range d.Mailboxes {

@@ -35,7 +35,7 @@ var externalDomains = []string{"fabrikam.example", "litwareinc.example"}
 
 // edgeQueue is a hub's queue name for the Edge its site is subscribed
 // to, and that Edge; empty when no Edge is subscribed.
-func (l *Lab) edgeQueue(hub string) (queue, edge string) {
+func (l *Transport) edgeQueue(hub string) (queue, edge string) {
 	l.viewDirectory(func(d *ad.Directory) error {
 		s := d.Server(hub)
 		if s == nil || !s.Roles.Has(org.RoleHubTransport) {
@@ -54,7 +54,7 @@ func (l *Lab) edgeQueue(hub string) (queue, edge string) {
 
 // routeExternal is the categorizer's answer for mail leaving the
 // organization: the queue and the next hop it waits for.
-func (l *Lab) routeExternal(server, recipient string) (queue, dest string) {
+func (l *Transport) routeExternal(server, recipient string) (queue, dest string) {
 	if q, edge := l.edgeQueue(server); q != "" {
 		return q, edge
 	}
@@ -64,7 +64,7 @@ func (l *Lab) routeExternal(server, recipient string) (queue, dest string) {
 
 // relay hands messages on: to the Edge server a hub relays to, or to
 // the recipients' domain's mail server.
-func (l *Lab) relay(queue, dest string, msgs []store.Item) error {
+func (l *Transport) relay(queue, dest string, msgs []store.Item) error {
 	if strings.HasPrefix(queue, transport.EdgeQueuePrefix) {
 		if !l.machineUp(dest) {
 			return fmt.Errorf("%s", edgeUnreachable)
@@ -80,7 +80,7 @@ func (l *Lab) relay(queue, dest string, msgs []store.Item) error {
 }
 
 // sendToInternet is the remote domain's mail server accepting messages.
-func (l *Lab) sendToInternet(domain string, msgs []store.Item) error {
+func (l *Transport) sendToInternet(domain string, msgs []store.Item) error {
 	dir := filepath.Join(l.root, internetDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -114,7 +114,7 @@ func (l *Lab) sendToInternet(domain string, msgs []store.Item) error {
 
 // SentOut lists every message the other organizations' servers have
 // accepted, by recipient then subject.
-func (l *Lab) SentOut() (map[string]map[string]time.Time, error) {
+func (l *Transport) SentOut() (map[string]map[string]time.Time, error) {
 	out := map[string]map[string]time.Time{}
 	files, _ := filepath.Glob(filepath.Join(l.root, internetDir, "*.jsonl"))
 	for _, path := range files {

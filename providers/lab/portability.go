@@ -17,7 +17,7 @@ import (
 // "source", another server's database, which must be in clean shutdown
 // and not mounted) to this database's path, where it is attached to this
 // storage group's log stream. The source file is left where it was.
-func (l *Lab) placeDatabase(step *providers.Step) error {
+func (l *Store) placeDatabase(step *providers.Step) error {
 	dst, err := l.database(step.Identity)
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (l *Lab) placeDatabase(step *providers.Step) error {
 // rehomeMailboxes is Move-Mailbox -ConfigurationOnly: the mailboxes homed
 // in the old database (args "source") are homed in this one. No data
 // moves; it came with the file.
-func (l *Lab) rehomeMailboxes(step *providers.Step) error {
+func (l *Store) rehomeMailboxes(step *providers.Step) error {
 	src := org.Identity(step.Args["source"])
 	return l.updateDirectory(func(d *ad.Directory) error {
 		if d.Database(step.Identity) == nil {

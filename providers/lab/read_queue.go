@@ -18,7 +18,7 @@ import (
 // liveQueues inspects the queue database of every Hub and Edge Transport
 // server whose machine exists, failed or not: the disks of a failed one
 // can still be read.
-func (l *Lab) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
+func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 	var out []*org.QueueDatabase
 	for _, s := range d.Servers {
 		if !s.Roles.Has(org.RoleHubTransport) && !s.Roles.Has(org.RoleEdgeTransport) {
@@ -61,7 +61,7 @@ func (l *Lab) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 // as Get-Queue lists them.
 // Long on purpose: the header, the pages and the logs read in the order
 // eseutil reads them, each finding going into the same health.
-func (l *Lab) inspectQueue(q *queueContext, h *org.QueueHealth) error {
+func (l *Transport) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
 	h.OwnAside, h.DrainingFrom, h.MovingTo = q.svc.OwnAside != "", q.svc.DrainingFrom, q.svc.MovingTo
 	mu := l.streamLock(q.stream.Dir)

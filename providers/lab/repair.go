@@ -18,7 +18,7 @@ import (
 // database gets a new signature, so that no old log can be replayed into
 // it. The file is copied aside first. A clean, intact database is left
 // alone.
-func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Progress) error {
+func (l *Store) repair(ctx context.Context, id org.Identity, progress providers.Progress) error {
 	c, err := l.database(id)
 	if err != nil {
 		return err
@@ -30,7 +30,7 @@ func (l *Lab) repair(ctx context.Context, id org.Identity, progress providers.Pr
 }
 
 // repairFile is eseutil /p on any database file, a queue database's too.
-func (l *Lab) repairFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
+func (l *Store) repairFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
 	f, err := disk.Open(c.path, os.O_RDWR, 0)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", c.winPath, err)

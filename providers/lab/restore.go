@@ -37,8 +37,8 @@ func restorePaths(c *dbContext) (marker, logs string, err error) {
 // Long on purpose: one ordered sequence of moves and verified copies, in
 // which a kill at any line must leave a file the next plan recovers from
 // (TestCrashAnywhere); split, the order would be hidden.
-func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
-	c, err := l.database(step.Identity)
+func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
+	c, err := l.store.database(step.Identity)
 	if err != nil {
 		return 0, err
 	}
@@ -59,7 +59,7 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	if !c.db.AllowFileRestore {
 		return copied, fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
 	}
-	if l.mounted(c) {
+	if l.store.mounted(c) {
 		return copied, fmt.Errorf("the database is mounted: dismount it before restoring over it")
 	}
 	catalog, err := l.Backups()
@@ -172,27 +172,13 @@ func (l *Lab) restoreBackup(ctx context.Context, step *providers.Step, progress 
 	return copied, disk.WriteAtomic(markerPath, b)
 }
 
-// pendingRestore reads restore.env beside a database file: a restore
-// begun and not yet recovered, and whether its files are all in place
-// (the restored file, whose signature it names, stands at the path).
-func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
-	if pathElement("", name) != nil {
-		return nil
-	}
-	mk, err := backup.ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
-	if err != nil || mk.Completed {
-		return nil
-	}
-	return &org.PendingRestore{Sets: mk.Sets, FilesInPlace: mk.Signature != 0 && mk.Signature == hdrSignature}
-}
-
 // hardRecovery is eseutil /cc: it replays the restored logs into the
 // restored file and then, with roll_forward, every later generation in
 // the live log folder, stopping at the first one missing.
 // Long on purpose: one ordered replay, then the clean-up restore.env
 // guards, in the order a kill must find them.
-func (l *Lab) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
-	c, err := l.database(step.Identity)
+func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
+	c, err := l.store.database(step.Identity)
 	if err != nil {
 		return replayed, err
 	}

@@ -16,7 +16,7 @@ import (
 
 // createRecoveryGroup is New-StorageGroup -Recovery: a storage group
 // with its own log stream, at most one per server.
-func (l *Lab) createRecoveryGroup(step *providers.Step) error {
+func (l *Store) createRecoveryGroup(step *providers.Step) error {
 	server := step.Args["server"]
 	var other string
 	l.viewDirectory(func(d *ad.Directory) error {
@@ -35,7 +35,7 @@ func (l *Lab) createRecoveryGroup(step *providers.Step) error {
 
 // createRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:
 // the object only; the files come from a restore.
-func (l *Lab) createRecoveryDatabase(step *providers.Step) error {
+func (l *Store) createRecoveryDatabase(step *providers.Step) error {
 	return l.updateDirectory(func(d *ad.Directory) error {
 		if d.Database(step.Identity) != nil {
 			return nil
@@ -62,7 +62,7 @@ func (l *Lab) createRecoveryDatabase(step *providers.Step) error {
 // mailbox, into target_folder or their own folders. An item already there
 // (by its identity, or as an earlier copy) is not copied again, so a
 // second run is harmless. The merge is recorded in the directory.
-func (l *Lab) restoreMailbox(step *providers.Step) error {
+func (l *Store) restoreMailbox(step *providers.Step) error {
 	if step.Args["mailbox"] != "*" {
 		return l.restoreOneMailbox(step, step.Args["mailbox"], step.Args["target"])
 	}
@@ -83,7 +83,7 @@ func (l *Lab) restoreMailbox(step *providers.Step) error {
 	return nil
 }
 
-func (l *Lab) restoreOneMailbox(step *providers.Step, source, target string) error {
+func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) error {
 	a := step.Args
 	var items []store.Item
 	err := l.withMountedView(org.Identity(a["rsg_database"]), func(v *store.View, _ time.Time) error {
@@ -193,7 +193,7 @@ func passes(it store.Item, a map[string]string) bool {
 // removeRecoveryGroup dismounts the recovery database, removes it and its
 // group from the directory, and moves their files aside (the cmdlets
 // leave files; exdr keeps them out of the way, never deletes them).
-func (l *Lab) removeRecoveryGroup(step *providers.Step) error {
+func (l *Store) removeRecoveryGroup(step *providers.Step) error {
 	var sg *ad.StorageGroup
 	var dbs []*ad.Database
 	l.viewDirectory(func(d *ad.Directory) error {

@@ -19,7 +19,7 @@ import (
 // the next generation, so its databases can mount again. Every database
 // of the group must be offline. Once the current generation reads, there
 // is nothing to do.
-func (l *Lab) setAsideLogs(step *providers.Step) error {
+func (l *BackupApp) setAsideLogs(step *providers.Step) error {
 	from64, err := strconv.ParseUint(step.Args["from"], 10, 32)
 	if err != nil || from64 == 0 {
 		return fmt.Errorf("set_aside_logs needs the first generation to set aside, not %q", step.Args["from"])
@@ -31,7 +31,7 @@ func (l *Lab) setAsideLogs(step *providers.Step) error {
 		if sg = d.StorageGroup(step.Identity); sg == nil {
 			return fmt.Errorf("storage group %s does not exist", step.Identity)
 		}
-		st, err := l.loadStore(sg.Server)
+		st, err := l.store.loadStore(sg.Server)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
@@ -15,7 +16,7 @@ import (
 
 // databaseAndStore looks a database up with its server's store: what
 // mounting, dismounting or writing to it starts from.
-func (l *Lab) databaseAndStore(id org.Identity) (*dbContext, *store.Service, error) {
+func (l *Store) databaseAndStore(id org.Identity) (*dbContext, *store.Service, error) {
 	c, err := l.database(id)
 	if err != nil {
 		return nil, nil, err
@@ -27,11 +28,11 @@ func (l *Lab) databaseAndStore(id org.Identity) (*dbContext, *store.Service, err
 	return c, st, nil
 }
 
-func (l *Lab) storePath(server string) string {
+func (l *Store) storePath(server string) string {
 	return filepath.Join(l.serverDir(server), "store.json")
 }
 
-func (l *Lab) loadStore(server string) (*store.Service, error) {
+func (l *Store) loadStore(server string) (*store.Service, error) {
 	s := &store.Service{Mounted: map[string]uint64{}}
 	if l.failed(server) {
 		return s, nil // a failed machine has nothing mounted
@@ -53,7 +54,7 @@ func (l *Lab) loadStore(server string) (*store.Service, error) {
 }
 
 // updateStore changes a server's store state under the process lock.
-func (l *Lab) updateStore(server string, fn func(*store.Service)) error {
+func (l *Store) updateStore(server string, fn func(*store.Service)) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	s, err := l.loadStore(server)
@@ -69,7 +70,7 @@ func (l *Lab) updateStore(server string, fn func(*store.Service)) error {
 }
 
 // mounted reports whether the store has a database's file attached now.
-func (l *Lab) mounted(c *dbContext) bool {
+func (l *Store) mounted(c *dbContext) bool {
 	st, err := l.loadStore(c.server)
 	if err != nil {
 		return false
@@ -82,4 +83,18 @@ func (l *Lab) mounted(c *dbContext) bool {
 	// A file whose restore is not recovered cannot be attached, whatever
 	// signature it carries.
 	return st.IsMounted(c.db.Identity(), e.Hdr) && pendingRestore(c.path, c.db.Name, e.Hdr.Signature) == nil
+}
+
+// pendingRestore reads restore.env beside a database file: a restore
+// begun and not yet recovered, and whether its files are all in place
+// (the restored file, whose signature it names, stands at the path).
+func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
+	if pathElement("", name) != nil {
+		return nil
+	}
+	mk, err := backup.ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
+	if err != nil || mk.Completed {
+		return nil
+	}
+	return &org.PendingRestore{Sets: mk.Sets, FilesInPlace: mk.Signature != 0 && mk.Signature == hdrSignature}
 }

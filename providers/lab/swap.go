@@ -69,7 +69,7 @@ func pendingSwap(path, name string) (*org.PendingSwap, error) {
 // exchanged, each file renamed into its new place in the headers, and
 // both mounted again. Afterwards production holds the restored history
 // and the recovery group holds the dial-tone mail, to be merged back.
-func (l *Lab) swapDatabases(step *providers.Step) error {
+func (l *Store) swapDatabases(step *providers.Step) error {
 	prod, err := l.database(step.Identity)
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (l *Lab) swapDatabases(step *providers.Step) error {
 }
 
 // beginSwap checks both files are ready to swap and records the swap.
-func (l *Lab) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, error) {
+func (l *Store) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, error) {
 	sig := func(c *dbContext, what string) (uint64, error) {
 		e, err := ese.OpenEDB(c.path, false)
 		if err != nil {

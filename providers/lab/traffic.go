@@ -12,7 +12,6 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -49,7 +48,7 @@ type TrafficReport struct {
 // the lab hands it straight to mounted databases. In the database each
 // change goes to the log first, and reaches the pages at the next
 // checkpoint.
-func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
+func (l *Transport) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
 	if !Exists(l.root) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
 	}
@@ -93,17 +92,17 @@ func (l *Lab) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport,
 		rep.Delivered[db.Identity()] = n
 	}
 	// The replication service ships what the burst closed.
-	return rep, l.replicate()
+	return rep, l.afterLogs()
 }
 
-func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
-	c, err := l.database(id)
+func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
+	c, err := l.store.database(id)
 	if err != nil {
 		return 0, err.Error(), nil // a server down takes no mail
 	}
 	delivered := 0
 	var mailboxes []string
-	err = l.withMountedView(id, func(v *store.View, _ time.Time) error {
+	err = l.store.withMountedView(id, func(v *store.View, _ time.Time) error {
 		items, err := v.Items()
 		if err != nil {
 			return err
@@ -137,7 +136,7 @@ func (l *Lab) deliverTo(id org.Identity, opts TrafficOptions) (int, string, erro
 
 // homeMailboxes gives the directory a mailbox object for each alias that
 // has none, homed in db.
-func (l *Lab) homeMailboxes(aliases []string, db org.Identity) error {
+func (l *Transport) homeMailboxes(aliases []string, db org.Identity) error {
 	return l.updateDirectory(func(d *ad.Directory) error {
 		have := map[string]bool{}
 		for _, m := range d.Mailboxes {
@@ -155,29 +154,6 @@ func (l *Lab) homeMailboxes(aliases []string, db org.Identity) error {
 // MailboxName is the alias traffic gives a database's i-th mailbox.
 func MailboxName(database string, i int) string {
 	return fmt.Sprintf("%s-user%03d", strings.ToLower(database), i)
-}
-
-// checkpointIfDeep writes a mounted database's logged changes to its
-// pages once the log has run checkpointDepth generations ahead.
-func (l *Lab) checkpointIfDeep(c *dbContext, e *ese.File) error {
-	cur, err := c.stream.Current()
-	if err != nil || cur-e.Hdr.LogRequired.Low < checkpointDepth {
-		return err
-	}
-	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
-		return err
-	}
-	e.Hdr.LogRequired = org.LogRange{Low: cur, High: cur}
-	if err := e.WriteHeader(); err != nil {
-		return err
-	}
-	if err := e.Handle.Sync(); err != nil {
-		return err
-	}
-	if err := l.updateStore(c.server, func(s *store.Service) { s.Attached(c.db.Identity(), e.Hdr) }); err != nil {
-		return err
-	}
-	return l.advanceCheckpoint(c)
 }
 
 var words = strings.Fields(`budget meeting quarterly report review draft contract invoice schedule

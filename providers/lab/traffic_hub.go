@@ -22,7 +22,7 @@ type sendState struct {
 	homes        map[string]string
 }
 
-func (l *Lab) newSendState(external bool) *sendState {
+func (l *Transport) newSendState(external bool) *sendState {
 	st := &sendState{queued: map[string]int{}, sent: map[string]int{}, homes: map[string]string{}}
 	for _, m := range l.QueuedMessages() {
 		if transport.IsExternal(m.Mailbox) {
@@ -52,8 +52,8 @@ func (l *Lab) newSendState(external bool) *sendState {
 // sendVia sends a database's share of a traffic burst through a hub in
 // its server's site. New messages are numbered after those the database
 // holds and those still queued for it on any hub, so no subject repeats.
-func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, st *sendState) error {
-	c, err := l.database(id)
+func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, st *sendState) error {
+	c, err := l.store.database(id)
 	if err != nil {
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, err))
 		return nil
@@ -117,7 +117,7 @@ func (l *Lab) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, 
 
 // acceptingHub picks, by name, the first Hub Transport server in a
 // server's site whose transport runs and accepts mail.
-func (l *Lab) acceptingHub(server string) (hub, why string) {
+func (l *Transport) acceptingHub(server string) (hub, why string) {
 	var site string
 	var candidates []string
 	l.viewDirectory(func(d *ad.Directory) error {
@@ -144,7 +144,7 @@ func (l *Lab) acceptingHub(server string) (hub, why string) {
 }
 
 // itemCounts counts a database's items per mailbox, mounted or not.
-func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
+func (l *Transport) itemCounts(c *dbContext) (map[string]int, error) {
 	mu := l.streamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
@@ -170,7 +170,7 @@ func (l *Lab) itemCounts(c *dbContext) (map[string]int, error) {
 
 // transportServers are the Hub and Edge Transport servers in the
 // directory.
-func (l *Lab) transportServers() []string {
+func (l *Transport) transportServers() []string {
 	var out []string
 	l.viewDirectory(func(d *ad.Directory) error {
 		for _, s := range d.Servers {
@@ -185,7 +185,7 @@ func (l *Lab) transportServers() []string {
 
 // queuedMessages reads every message in a server's queue database, with
 // the logged changes not yet in its pages.
-func (l *Lab) queuedMessages(server string) ([]store.Item, error) {
+func (l *Transport) queuedMessages(server string) ([]store.Item, error) {
 	q, err := l.queue(server)
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ type QueuedMessage struct {
 // database whose disks exist (a failed machine's too), as a drill's
 // inventory counts them. An unreadable queue database lists nothing: its
 // messages cannot be reached.
-func (l *Lab) QueuedMessages() []QueuedMessage {
+func (l *Transport) QueuedMessages() []QueuedMessage {
 	var out []QueuedMessage
 	for _, srv := range l.transportServers() {
 		msgs, err := l.queuedMessages(srv)

@@ -21,13 +21,13 @@ import (
 // MSExchangeTransport runs, in the server's transport.json: local state,
 // lost with the server, as the config file on C: would be.
 
-func (l *Lab) transportPath(server string) string {
+func (l *Transport) transportPath(server string) string {
 	return filepath.Join(l.serverDir(server), "transport.json")
 }
 
 // loadTransport reads a server's transport service; nil when it has none
 // (not a transport server, or lost).
-func (l *Lab) loadTransport(server string) (*transport.Service, error) {
+func (l *Transport) loadTransport(server string) (*transport.Service, error) {
 	b, err := os.ReadFile(l.transportPath(server))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -48,12 +48,12 @@ func (l *Lab) loadTransport(server string) (*transport.Service, error) {
 // Accepting reports whether a transport server's Receive connectors
 // accept mail: they are disabled while its queues drain before a new
 // mail.que replaces the old one.
-func (l *Lab) Accepting(server string) bool {
+func (l *Transport) Accepting(server string) bool {
 	t, err := l.loadTransport(server)
 	return err == nil && (t == nil || !t.NotAccepting)
 }
 
-func (l *Lab) saveTransport(server string, t *transport.Service) error {
+func (l *Transport) saveTransport(server string, t *transport.Service) error {
 	b, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return err
@@ -82,7 +82,7 @@ func queueIdentity(server string) string { return server + `\` + transport.Queue
 // queue opens a server's queue database context. The trn stream's
 // signature is read from mail.que's header, or from trn.chk when the
 // database is unreadable.
-func (l *Lab) queue(server string) (*queueContext, error) {
+func (l *Transport) queue(server string) (*queueContext, error) {
 	name := ""
 	l.viewDirectory(func(d *ad.Directory) error {
 		if s := d.Server(server); s != nil {
@@ -122,7 +122,7 @@ func (l *Lab) queue(server string) (*queueContext, error) {
 // movingPaths are where mail.que and the trn stream are during an
 // unfinished move: in the new folders once the file (mail.que; trn.chk,
 // which is moved last of the stream) has gone from the old one.
-func (l *Lab) movingPaths(server string, svc *transport.Service, edb, logDir string) (string, string, error) {
+func (l *Transport) movingPaths(server string, svc *transport.Service, edb, logDir string) (string, string, error) {
 	newDB, err := l.HostPath(server, svc.MovingTo)
 	if err != nil {
 		return "", "", err
@@ -156,7 +156,7 @@ func streamSignature(path string, s *ese.Stream) uint64 {
 // createQueueDatabase makes an empty mail.que with a new trn stream, as
 // MSExchangeTransport does when it starts and finds none. Log files left
 // in the folder from an earlier database are set aside first.
-func (l *Lab) createQueueDatabase(q *queueContext) error {
+func (l *Transport) createQueueDatabase(q *queueContext) error {
 	if gens, err := q.stream.Generations(); err == nil && len(gens) > 0 {
 		if err := ese.SetAsideStream(q.stream, l.now()); err != nil {
 			return err
@@ -195,7 +195,7 @@ var testHookQueueCreated func(path string)
 
 // installTransport gives a new Hub or Edge Transport server its service
 // with the default paths and starts it, as Setup does.
-func (l *Lab) installTransport(server string) error {
+func (l *Transport) installTransport(server string) error {
 	if err := l.ensureTransport(server); err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (l *Lab) installTransport(server string) error {
 // ensureTransport gives a transport server whose machine has none (a lab
 // built before exdr simulated transport) the service at the default
 // paths, stopped.
-func (l *Lab) ensureTransport(server string) error {
+func (l *Transport) ensureTransport(server string) error {
 	svc, err := l.loadTransport(server)
 	if err != nil || svc != nil {
 		return err

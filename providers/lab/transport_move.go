@@ -17,7 +17,7 @@ import (
 // does, then starts the service. The move is put on record before the
 // first rename, so one stopped at any point is finished by the next
 // (and a service start refused until it is).
-func (l *Lab) moveQueueDatabase(server, path, logging string) error {
+func (l *Transport) moveQueueDatabase(server, path, logging string) error {
 	if path == "" {
 		return fmt.Errorf("no path given")
 	}
@@ -58,7 +58,7 @@ func (l *Lab) moveQueueDatabase(server, path, logging string) error {
 // finishMove renames every file of the queue database that is still in
 // the old folders into the new ones (mail.que, the trn generations, then
 // trn.chk), then makes the new folders the service's paths.
-func (l *Lab) finishMove(server string, svc *transport.Service) error {
+func (l *Transport) finishMove(server string, svc *transport.Service) error {
 	oldDB, err := l.HostPath(server, svc.QueuePath)
 	if err != nil {
 		return err

@@ -1,84 +1,20 @@
 package lab
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/exdr/exdr/org"
-	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
 
-// applyQueue carries out a step on a server's queue database. Every file
-// operation needs MSExchangeTransport stopped, and sets the old files
-// aside first.
-func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Step, progress providers.Progress) error {
-	do, ok := queueVerbs[step.Verb]
-	if !ok {
-		return fmt.Errorf("the lab cannot carry out %s on a queue database", step.Verb)
-	}
-	if err := do(l, server, call{ctx, step, progress}); err != nil {
-		return fmt.Errorf("%s %s: %w", step.Verb, queueIdentity(server), err)
-	}
-	return nil
-}
-
-// queueVerbs are the lab's implementation of each verb on a transport
-// server's queue database (server is the queue's server).
-var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
-	providers.VerbStopTransport: func(l *Lab, server string, c call) error {
-		return l.stopTransport(server)
-	},
-	providers.VerbStartTransport: func(l *Lab, server string, c call) error {
-		return l.startTransport(server)
-	},
-	providers.VerbReplayLogs: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error { return l.recoverQueue(q) })
-	},
-	providers.VerbRepairDatabase: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error {
-			if err := l.repairFile(c.ctx, q.target(), c.progress); err != nil {
-				return err
-			}
-			// The repaired mail.que needs no log, and the old trn logs (the
-			// damaged one among them) would stop the service's start: they
-			// are set aside, kept, and the stream goes on at the next
-			// generation (never back to 1: pages and the attach position
-			// carry log positions that must stay older than new ones).
-			return ese.SetAsideGenerations(q.stream, l.asideDir(q, "repaired-logs"))
-		})
-	},
-	providers.VerbDefragment: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(c.ctx, q.target(), c.progress) })
-	},
-	providers.VerbMoveQueueDatabase: func(l *Lab, server string, c call) error {
-		return l.moveQueueDatabase(server, c.step.Args["path"], c.step.Args["logging_path"])
-	},
-	providers.VerbImportQueue: func(l *Lab, server string, c call) error {
-		return l.importQueue(server, c.step.Args["source"])
-	},
-	providers.VerbDrainQueue: func(l *Lab, server string, c call) error {
-		return l.drainQueue(server)
-	},
-	providers.VerbRestoreQueue: func(l *Lab, server string, c call) error {
-		return l.restoreOwnQueue(server)
-	},
-	providers.VerbRotateQueue: func(l *Lab, server string, c call) error {
-		return l.rotateQueue(server)
-	},
-	providers.VerbRetryQueue: func(l *Lab, server string, c call) error {
-		return l.retryQueues(server, strings.Split(c.step.Args["queues"], ","))
-	},
-}
-
 // offlineQueue runs an eseutil operation on a stopped server's mail.que.
-func (l *Lab) offlineQueue(server string, fn func(q *queueContext) error) error {
+func (l *Transport) offlineQueue(server string, fn func(q *queueContext) error) error {
 	q, err := l.queue(server)
 	if err != nil {
 		return err
@@ -94,7 +30,7 @@ func (l *Lab) offlineQueue(server string, fn func(q *queueContext) error) error 
 
 // recoverQueue is soft recovery (eseutil /r trn): the trn logs replayed
 // into mail.que, which turns clean. A missing log stops it.
-func (l *Lab) recoverQueue(q *queueContext) error {
+func (l *Transport) recoverQueue(q *queueContext) error {
 	e, err := ese.OpenEDB(q.path, true)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", q.winPath, err)
@@ -122,7 +58,7 @@ func queueFiles(q *queueContext) []string {
 }
 
 // asideDir is a new exdr-aside folder in a queue folder.
-func (l *Lab) asideDir(q *queueContext, what string) string {
+func (l *Transport) asideDir(q *queueContext, what string) string {
 	return filepath.Join(filepath.Dir(q.path), "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
 }
 
@@ -135,7 +71,7 @@ var testHookAfterMove func() error
 // stopped, its own queue database set aside, the source's mail.que and
 // trn files moved into its queue folders (soft recovery if they are
 // dirty), and its transport started to deliver them.
-func (l *Lab) importQueue(target, source string) error {
+func (l *Transport) importQueue(target, source string) error {
 	if source == "" {
 		return fmt.Errorf("no source server given")
 	}
@@ -194,7 +130,7 @@ func (l *Lab) importQueue(target, source string) error {
 
 // queued counts the messages left in a running server's queue database
 // and names the first queue still holding some, with its last error.
-func (l *Lab) queued(server string) (int, string, error) {
+func (l *Transport) queued(server string) (int, string, error) {
 	q, err := l.queue(server)
 	if err != nil {
 		return 0, "", err
@@ -220,7 +156,7 @@ func (l *Lab) queued(server string) (int, string, error) {
 
 // deliverAll retries every queue of a running server and reports what
 // stays undelivered.
-func (l *Lab) deliverAll(server string) error {
+func (l *Transport) deliverAll(server string) error {
 	q, err := l.queue(server)
 	if err != nil {
 		return err
@@ -240,7 +176,7 @@ func (l *Lab) deliverAll(server string) error {
 }
 
 // drainQueue waits for an imported queue database to empty.
-func (l *Lab) drainQueue(target string) error {
+func (l *Transport) drainQueue(target string) error {
 	t, err := l.queue(target)
 	if err != nil {
 		return err
@@ -257,7 +193,7 @@ func (l *Lab) drainQueue(target string) error {
 // restoreOwnQueue ends a drain: the drained queue database is set aside,
 // the target's own put back and its transport started. It refuses while
 // the drained one holds mail.
-func (l *Lab) restoreOwnQueue(target string) error {
+func (l *Transport) restoreOwnQueue(target string) error {
 	t, err := l.queue(target)
 	if err != nil {
 		return err
@@ -305,7 +241,7 @@ func (l *Lab) restoreOwnQueue(target string) error {
 // rotateQueue drains a server's queues with its Receive connectors
 // disabled, then sets the emptied mail.que aside and starts with a new
 // one. It refuses, accepting mail again, when something stays queued.
-func (l *Lab) rotateQueue(server string) error {
+func (l *Transport) rotateQueue(server string) error {
 	q, err := l.queue(server)
 	if err != nil {
 		return err
@@ -339,7 +275,7 @@ func (l *Lab) rotateQueue(server string) error {
 // Unreachable). The step fails when a queue still holds mail for a
 // mounted database after it: the cause has not gone. Mail for a database
 // that is not mounted waits, as it would.
-func (l *Lab) retryQueues(server string, names []string) error {
+func (l *Transport) retryQueues(server string, names []string) error {
 	q, err := l.queue(server)
 	if err != nil {
 		return err
@@ -373,7 +309,7 @@ func (l *Lab) retryQueues(server string, names []string) error {
 }
 
 // isMounted reports whether the store has a database mounted now.
-func (l *Lab) isMounted(id org.Identity) bool {
-	c, err := l.database(id)
-	return err == nil && l.mounted(c)
+func (l *Transport) isMounted(id org.Identity) bool {
+	c, err := l.store.database(id)
+	return err == nil && l.store.mounted(c)
 }

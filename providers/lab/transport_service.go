@@ -21,7 +21,7 @@ import (
 // creating an empty one when there is none, and delivers what is queued.
 // A dirty or damaged mail.que stops it, as the service would fail to
 // start: soft recovery or repair comes first.
-func (l *Lab) startTransport(server string) error {
+func (l *Transport) startTransport(server string) error {
 	if l.failed(server) {
 		return fmt.Errorf("server %s has failed: nothing on it starts until it is rebuilt", server)
 	}
@@ -46,7 +46,7 @@ func (l *Lab) startTransport(server string) error {
 	return err
 }
 
-func (l *Lab) attachQueue(q *queueContext) error {
+func (l *Transport) attachQueue(q *queueContext) error {
 	mu := l.streamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
@@ -91,7 +91,7 @@ func (l *Lab) attachQueue(q *queueContext) error {
 // stopTransport stops MSExchangeTransport cleanly: the logged changes
 // reach mail.que, whose header turns clean, and the queue database's
 // circular logging lets the older generations go.
-func (l *Lab) stopTransport(server string) error {
+func (l *Transport) stopTransport(server string) error {
 	q, err := l.queue(server)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (l *Lab) stopTransport(server string) error {
 // flushQueue writes the logged changes into mail.que, sets its state and
 // moves the checkpoint to the current generation, deleting the older ones
 // (the queue database always logs circularly).
-func (l *Lab) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) error {
+func (l *Transport) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) error {
 	if _, err := ese.ReplayInto(context.Background(), e, q.stream, nil); err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (l *Lab) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) 
 
 // withQueue runs fn on a running server's queue database, with the
 // logged changes overlaid, and logs what fn changed.
-func (l *Lab) withQueue(q *queueContext, fn func(v *store.View) error) error {
+func (l *Transport) withQueue(q *queueContext, fn func(v *store.View) error) error {
 	if !q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is not running on %s", q.server)
 	}
@@ -189,7 +189,7 @@ func (l *Lab) withQueue(q *queueContext, fn func(v *store.View) error) error {
 
 // submit puts messages in a server's Submission queue and lets transport
 // route and deliver them.
-func (l *Lab) submit(server string, msgs []store.Item) (delivered int, err error) {
+func (l *Transport) submit(server string, msgs []store.Item) (delivered int, err error) {
 	q, err := l.queue(server)
 	if err != nil {
 		return 0, err
@@ -223,7 +223,7 @@ func (l *Lab) submit(server string, msgs []store.Item) (delivered int, err error
 // messages reached a mailbox database.
 // Long on purpose: one pass over the queues, in which each message is
 // delivered, relayed or kept, and the queue's state follows.
-func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
+func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
 	force := func(name string) bool {
 		return retry != nil && (retry[transport.QueueKey(name)] || retry[allQueuesKey])
 	}
@@ -344,8 +344,8 @@ func (l *Lab) runQueues(q *queueContext, retry map[string]bool) (delivered int, 
 
 // deliverItems is the store driver handing messages to a mounted mailbox
 // database: each becomes an item in its recipient's Inbox, logged first.
-func (l *Lab) deliverItems(id org.Identity, msgs []store.Item) error {
-	return l.withMountedView(id, func(v *store.View, _ time.Time) error {
+func (l *Transport) deliverItems(id org.Identity, msgs []store.Item) error {
+	return l.store.withMountedView(id, func(v *store.View, _ time.Time) error {
 		for _, m := range msgs {
 			m.ID, m.Queue, m.Dest = 0, "", ""
 			v.AddMailbox(m.Mailbox)

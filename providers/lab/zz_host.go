@@ -45,6 +45,10 @@ type Host struct {
 	treeOnce sync.Once
 	treeErr  error // what checkTree found
 
+	// afterLogs runs the replication service once logs have been written
+	// (traffic, backups, clock moves): set by the lab.
+	afterLogs func() error
+
 	now    func() time.Time
 	offset time.Duration // the lab clock's lead over real time
 }

@@ -1,0 +1,128 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
+)
+
+func (l *Store) createStorageGroup(step *providers.Step) error {
+	server, name := step.Args["server"], step.Args["name"]
+	var sg *ad.StorageGroup
+	err := l.updateDirectory(func(d *ad.Directory) error {
+		if d.Server(server) == nil {
+			return fmt.Errorf("server %s does not exist", server)
+		}
+		id := org.Identity(server).Join(name)
+		if sg = d.StorageGroup(id); sg != nil {
+			return nil
+		}
+		sg = &ad.StorageGroup{
+			Server: d.Server(server).Name, Name: name,
+			LogFolderPath:    step.Args["log_folder_path"],
+			SystemFolderPath: orDefault(step.Args["system_folder_path"], step.Args["log_folder_path"]),
+			CircularLogging:  step.Args["circular_logging"] == "true",
+			// In the same write as the group: a kill between two writes
+			// left an ordinary storage group by the recovery group's name.
+			Recovery:  step.Verb == providers.VerbCreateRecoveryGroup,
+			Prefix:    nextPrefix(d, server),
+			Signature: newSignature(),
+		}
+		d.AddStorageGroup(sg)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
+		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
+	}
+	s, err := l.stream(sg)
+	if err != nil {
+		return err
+	}
+	mu := l.streamLock(s.Dir)
+	mu.Lock()
+	defer mu.Unlock()
+	return s.Create()
+}
+
+// nextPrefix gives a server's next storage group the next free log prefix:
+// E00 for the first, E01 for the second, and so on.
+func nextPrefix(d *ad.Directory, server string) string {
+	used := map[string]bool{}
+	for _, sg := range d.StorageGroups {
+		if strings.EqualFold(sg.Server, server) {
+			used[sg.Prefix] = true
+		}
+	}
+	for i := 0; ; i++ {
+		p := fmt.Sprintf("E%02X", i)
+		if !used[p] {
+			return p
+		}
+	}
+}
+
+func (l *Store) setStorageGroup(step *providers.Step) error {
+	return l.updateDirectory(func(d *ad.Directory) error {
+		sg := d.StorageGroup(step.Identity)
+		if sg == nil {
+			return fmt.Errorf("storage group does not exist")
+		}
+		if v, ok := step.Args["circular_logging"]; ok {
+			sg.CircularLogging = v == "true"
+		}
+		return nil
+	})
+}
+
+func (l *Store) setDatabase(step *providers.Step) error {
+	return l.updateDirectory(func(d *ad.Directory) error {
+		db := d.Database(step.Identity)
+		if db == nil {
+			return fmt.Errorf("database does not exist")
+		}
+		return applySettings(db, step.Args)
+	})
+}
+
+// applySettings sets the database settings present in args.
+func applySettings(db *ad.Database, args map[string]string) error {
+	for key, val := range args {
+		switch key {
+		case "allow_file_restore":
+			db.AllowFileRestore = val == "true"
+		case "retain_deleted_items_until_backup":
+			db.RetainDeletedItemsUntilBackup = val == "true"
+		case "deleted_item_retention", "mailbox_retention":
+			dur, err := org.ParseDuration(val)
+			if err != nil {
+				return err
+			}
+			if key == "deleted_item_retention" {
+				db.DeletedItemRetention = dur.String()
+			} else {
+				db.MailboxRetention = dur.String()
+			}
+		}
+	}
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Exchange's defaults for a new database.
+const (
+	defaultDeletedItemRetention = "14.00:00:00"
+	defaultMailboxRetention     = "30.00:00:00"
+)
