@@ -23,10 +23,10 @@ func (l *Lab) Apply(ctx context.Context, step *providers.Step, progress provider
 	if err := checkStepNames(step); err != nil {
 		return err
 	}
-	if err := l.checkTree(); err != nil {
+	if err := l.CheckTree(); err != nil {
 		return err
 	}
-	if err := l.ensure(); err != nil {
+	if err := l.Ensure(); err != nil {
 		return err
 	}
 	if q := step.Args["queue_server"]; q != "" {
@@ -56,7 +56,7 @@ func (l *Lab) measured(c call, do func(context.Context, *providers.Step, provide
 	start := time.Now()
 	n, err := do(c.ctx, c.step, c.progress)
 	if err == nil {
-		l.measure(string(c.step.Verb), n, time.Since(start))
+		l.Measure(string(c.step.Verb), n, time.Since(start))
 	}
 	return err
 }
@@ -96,7 +96,7 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.repair(c.ctx, c.step.Identity, c.progress)
 	},
 	providers.VerbAllowFileRestore: func(l *Lab, c call) error {
-		return l.updateDirectory(func(d *ad.Directory) error {
+		return l.UpdateDirectory(func(d *ad.Directory) error {
 			db := d.Database(c.step.Identity)
 			if db == nil {
 				return fmt.Errorf("database does not exist")
@@ -185,11 +185,11 @@ func (l *Lab) createServer(step *providers.Step) error {
 	// Setup's watermark first, on the machine's C: drive (its registry):
 	// until Setup ends, a kill leaves a server that reads as half set up,
 	// and the next plan runs Setup again.
-	watermark := l.setupWatermark(name)
+	watermark := l.SetupWatermark(name)
 	if err := l.markSetup(name, watermark, []byte(step.Args["roles"]+"\n")); err != nil {
 		return err
 	}
-	err := l.updateDirectory(func(d *ad.Directory) error {
+	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Server(name) == nil {
 			d.AddServer(&ad.Server{Name: name, Roles: roles, Site: step.Args["site"], Edition: orDefault(step.Args["edition"], "standard")})
 		}
@@ -198,10 +198,10 @@ func (l *Lab) createServer(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if l.failed(name) {
+	if l.Failed(name) {
 		// A new machine with the failed one's disks, as RecoverServer is
 		// run on: its services start from nothing.
-		for _, p := range []string{l.storePath(name), l.failedPath(name)} {
+		for _, p := range []string{l.storePath(name), l.FailedPath(name)} {
 			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 				return err
 			}
@@ -214,7 +214,7 @@ func (l *Lab) createServer(step *providers.Step) error {
 		}
 	}
 	// The server's machine: Setup puts Exchange on C:.
-	if err := os.MkdirAll(l.disksDir(name)+string(os.PathSeparator)+"C", 0o755); err != nil {
+	if err := os.MkdirAll(l.DisksDir(name)+string(os.PathSeparator)+"C", 0o755); err != nil {
 		return err
 	}
 	if roles.Has(org.RoleEdgeTransport) {
@@ -237,7 +237,7 @@ func (l *Lab) createServer(step *providers.Step) error {
 // disks without a watermark read as a server that is up, set up, and
 // whose files (an Edge server's ADAM) are then missing.
 func (l *Lab) markSetup(server, watermark string, roles []byte) error {
-	disks := l.disksDir(server)
+	disks := l.DisksDir(server)
 	if _, err := os.Lstat(disks); err == nil {
 		if err := os.MkdirAll(filepath.Dir(watermark), 0o755); err != nil {
 			return err

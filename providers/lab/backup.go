@@ -16,6 +16,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -24,16 +25,16 @@ import (
 // manifest was interrupted and is not in the catalog.
 const backupsDir = "backups"
 
-func (l *BackupApp) setDir(id string) string { return filepath.Join(l.root, backupsDir, id) }
+func (l *BackupApp) setDir(id string) string { return filepath.Join(l.Root(), backupsDir, id) }
 
 // Backup takes a backup of one storage group, or of every one when sg is
 // empty. It returns the sets written.
 func (l *BackupApp) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*backup.Manifest, error) {
-	if !Exists(l.root) {
-		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
+	if !host.Exists(l.Root()) {
+		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.Root())
 	}
 	var groups []*ad.StorageGroup
-	if err := l.viewDirectory(func(d *ad.Directory) error {
+	if err := l.ViewDirectory(func(d *ad.Directory) error {
 		if sg != "" {
 			g := d.StorageGroup(sg)
 			if g == nil {
@@ -74,7 +75,7 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
 	}
 	var dbs []*ad.Database
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(id)) {
 				dbs = append(dbs, db)
@@ -89,7 +90,7 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 	if err != nil {
 		return nil, err
 	}
-	m := &backup.Manifest{FormatVersion: 1, Type: typ, Time: l.now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
+	m := &backup.Manifest{FormatVersion: 1, Type: typ, Time: l.Now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
 	if typ == org.BackupIncremental || typ == org.BackupDifferential {
 		base := backup.ChainBase(catalog, string(id), typ)
 		if base == nil {
@@ -97,11 +98,11 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 		}
 		m.Base = base.ID
 	}
-	s, err := l.stream(g)
+	s, err := l.Stream(g)
 	if err != nil {
 		return nil, err
 	}
-	mu := l.streamLock(s.Dir)
+	mu := l.StreamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 
@@ -234,7 +235,7 @@ func (l *BackupApp) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir stri
 	if len(bad) > 0 {
 		return backup.BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
 	}
-	if err := pathElement("the database name", db.Name); err != nil {
+	if err := host.PathElement("the database name", db.Name); err != nil {
 		return backup.BackupFile{}, 0, err
 	}
 	f, err := backup.CopyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
@@ -306,7 +307,7 @@ func (l *BackupApp) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 
 // Backups returns the catalog: every complete set, oldest first.
 func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
-	entries, err := os.ReadDir(filepath.Join(l.root, backupsDir))
+	entries, err := os.ReadDir(filepath.Join(l.Root(), backupsDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -315,7 +316,7 @@ func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
 	}
 	var out []*backup.Manifest
 	for _, e := range entries {
-		path := filepath.Join(l.root, backupsDir, e.Name(), "manifest.json")
+		path := filepath.Join(l.Root(), backupsDir, e.Name(), "manifest.json")
 		b, err := os.ReadFile(path)
 		if errors.Is(err, os.ErrNotExist) {
 			// A backup that fails removes its set; one without a manifest
@@ -363,7 +364,7 @@ func (l *BackupApp) setFromName(name string) backup.Manifest {
 	m.Time, _ = time.Parse("20060102T150405.000000Z", parts[0])
 	m.Type = org.BackupType(parts[len(parts)-1])
 	clean := strings.Join(parts[1:len(parts)-1], "-")
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			id := org.Identity(sg.Server).Join(sg.Name)
 			if backup.SetID(m.Time, id, m.Type) == name || strings.EqualFold(backup.CleanName(id), clean) {

@@ -22,7 +22,7 @@ import (
 // state); its directory entry remains, as after a hardware loss.
 func (l *Lab) LoseServer(name string) error {
 	var server string
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		if s := d.Server(name); s != nil {
 			server = s.Name
 		}
@@ -31,7 +31,7 @@ func (l *Lab) LoseServer(name string) error {
 	if server == "" {
 		return fmt.Errorf("no server %s in the lab", name)
 	}
-	return os.RemoveAll(l.serverDir(server))
+	return os.RemoveAll(l.ServerDir(server))
 }
 
 // DeleteServerObject deletes a server's object from the directory with
@@ -39,7 +39,7 @@ func (l *Lab) LoseServer(name string) error {
 // subtree in the configuration partition would be. Its machine and the
 // mailbox objects homed on it are left.
 func (l *Lab) DeleteServerObject(name string) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		s := d.Server(name)
 		if s == nil {
 			return fmt.Errorf("no server %s in the lab", name)
@@ -94,14 +94,14 @@ func corruptPage(path, name string, page uint32) error {
 // DeleteLogs deletes a storage group's log generations from gen on.
 func (l *Lab) DeleteLogs(sg org.Identity, from uint32) (int, error) {
 	var g *ad.StorageGroup
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		g = d.StorageGroup(sg)
 		return nil
 	})
 	if g == nil {
 		return 0, fmt.Errorf("no storage group %s in the lab", sg)
 	}
-	s, err := l.stream(g)
+	s, err := l.Stream(g)
 	if err != nil {
 		return 0, err
 	}
@@ -150,14 +150,14 @@ func (l *Lab) FailServer(name string) error {
 		return err
 	}
 	var server string
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		server = d.Server(name).Name
 		return nil
 	})
-	if _, err := os.Stat(l.disksDir(server)); err != nil {
+	if _, err := os.Stat(l.DisksDir(server)); err != nil {
 		return fmt.Errorf("server %s is lost already: its disks are gone", server)
 	}
-	return disk.WriteAtomic(l.failedPath(server), []byte(l.now().UTC().Format("2006-01-02T15:04:05Z")+"\n"))
+	return disk.WriteAtomic(l.FailedPath(server), []byte(l.Now().UTC().Format("2006-01-02T15:04:05Z")+"\n"))
 }
 
 // CorruptQueuePage overwrites bytes in the middle of one page of a

@@ -1,33 +1,25 @@
 package lab
 
 import (
-	"encoding/json"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Advance moves the lab's clock forward by d, then purges what retention
 // lets go of in every mounted database (see Purge).
 func (l *Store) Advance(d time.Duration) (*PurgeReport, error) {
-	if err := l.ensure(); err != nil {
+	if err := l.Ensure(); err != nil {
 		return nil, err
 	}
-	l.mu.Lock()
-	l.offset += d
-	b, _ := json.Marshal(clockState{Offset: l.offset})
-	err := disk.WriteAtomic(filepath.Join(l.root, clockFile), b)
-	l.mu.Unlock()
-	if err != nil {
+	if err := l.AdvanceClock(d); err != nil {
 		return nil, err
 	}
 	// Copies replay what has waited out its lag.
-	if err := l.afterLogs(); err != nil {
+	if err := l.AfterLogs(); err != nil {
 		return nil, err
 	}
 	return l.Purge()
@@ -47,14 +39,14 @@ func (l *Store) Purge() (*PurgeReport, error) {
 	rep := &PurgeReport{Items: map[org.Identity]int{}, Mailboxes: map[org.Identity][]string{}}
 	var dbs []*ad.Database
 	overrides := map[string]*ad.Mailbox{}
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		dbs = append(dbs, d.Databases...)
 		for _, m := range d.Mailboxes {
 			overrides[strings.ToLower(m.Alias)] = m
 		}
 		return nil
 	})
-	now := l.now()
+	now := l.Now()
 	for _, db := range dbs {
 		if db.Kind != "mailbox" {
 			continue

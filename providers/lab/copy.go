@@ -21,7 +21,7 @@ import (
 
 func (l *Replication) replica(id org.Identity) (*replication.Replica, error) {
 	r := &replication.Replica{}
-	err := l.viewDirectory(func(d *ad.Directory) error {
+	err := l.ViewDirectory(func(d *ad.Directory) error {
 		r.SG = d.StorageGroup(id)
 		if r.SG == nil || r.SG.Copy == nil {
 			return fmt.Errorf("storage group %s has no copy", id)
@@ -53,8 +53,8 @@ func (l *Replication) replica(id org.Identity) (*replication.Replica, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Logs = &ese.Stream{Dir: dir, Prefix: r.SG.Prefix, Sig: r.SG.Signature, Clock: l.now}
-	if r.Source, err = l.stream(r.SG); err != nil {
+	r.Logs = &ese.Stream{Dir: dir, Prefix: r.SG.Prefix, Sig: r.SG.Signature, Clock: l.Now}
+	if r.Source, err = l.Stream(r.SG); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -63,7 +63,7 @@ func (l *Replication) replica(id org.Identity) (*replication.Replica, error) {
 // sourceUp reports whether the copy's source can be read: its server runs
 // and its log folder is there.
 func (l *Replication) sourceUp(r *replication.Replica) bool {
-	if !l.machineUp(r.SG.Server) {
+	if !l.MachineUp(r.SG.Server) {
 		return false
 	}
 	_, err := os.Stat(r.Source.ChkPath())

@@ -19,7 +19,7 @@ import (
 // copy's configuration goes to the directory, then the copy is seeded.
 func (l *Replication) enableCopy(step *providers.Step) error {
 	cfg := &ad.Copy{Local: step.Args["copy"] == "local", Path: step.Args["copy_path"], Machine: step.Args["standby_machine"], ReplayLag: step.Args["replay_lag"]}
-	err := l.updateDirectory(func(d *ad.Directory) error {
+	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		sg := d.StorageGroup(step.Identity)
 		if sg == nil {
 			return fmt.Errorf("storage group does not exist")
@@ -46,29 +46,29 @@ func (l *Replication) seedCopy(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	if !l.machineUp(r.Machine) {
+	if !l.MachineUp(r.Machine) {
 		return fmt.Errorf("the copy's machine %s does not answer", r.Machine)
 	}
 	if !l.sourceUp(r) {
 		return fmt.Errorf("the source %s cannot be read: a copy is seeded from a running source", r.SG.Server)
 	}
-	cmu := l.streamLock(r.Logs.Dir)
+	cmu := l.StreamLock(r.Logs.Dir)
 	cmu.Lock()
 	defer cmu.Unlock()
 	if gens, err := r.Logs.Generations(); err == nil && len(gens) > 0 {
-		if err := ese.SetAsideStream(r.Logs, l.now()); err != nil {
+		if err := ese.SetAsideStream(r.Logs, l.Now()); err != nil {
 			return err
 		}
 	}
 	if _, err := os.Stat(r.StatePath()); err == nil {
-		if _, err := disk.MoveAside(r.StatePath(), l.now()); err != nil {
+		if _, err := disk.MoveAside(r.StatePath(), l.Now()); err != nil {
 			return err
 		}
 	}
 	if err := os.MkdirAll(r.Logs.Dir, 0o755); err != nil {
 		return err
 	}
-	mu := l.streamLock(r.Source.Dir)
+	mu := l.StreamLock(r.Source.Dir)
 	mu.Lock()
 	st := &replication.State{Seeded: map[string]uint64{}}
 	err = func() error {
@@ -97,7 +97,7 @@ func (l *Replication) seedCopy(id org.Identity) error {
 			st.Seeded[db.Identity().Key()] = e.Hdr.Signature
 			e.Close()
 			if _, err := os.Stat(dst); err == nil {
-				if _, err := disk.MoveAside(dst, l.now()); err != nil {
+				if _, err := disk.MoveAside(dst, l.Now()); err != nil {
 					return err
 				}
 			}
@@ -132,7 +132,7 @@ func (l *Replication) seedCopy(id org.Identity) error {
 // is replayed. The lab calls it after traffic, backups and clock moves.
 func (l *Replication) replicate() error {
 	var ids []org.Identity
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			if sg.Copy != nil {
 				ids = append(ids, org.Identity(sg.Server).Join(sg.Name))
@@ -146,10 +146,10 @@ func (l *Replication) replicate() error {
 		if err != nil {
 			continue
 		}
-		if !l.machineUp(r.Machine) {
+		if !l.MachineUp(r.Machine) {
 			continue // its replication service is down with its machine
 		}
-		mu := l.streamLock(r.Logs.Dir)
+		mu := l.StreamLock(r.Logs.Dir)
 		mu.Lock()
 		err = l.replicateLocked(r, false)
 		mu.Unlock()
@@ -172,7 +172,7 @@ func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
 		return nil
 	}
 	if l.sourceUp(r) {
-		mu := l.streamLock(r.Source.Dir)
+		mu := l.StreamLock(r.Source.Dir)
 		mu.Lock()
 		cur, err := r.Source.Current()
 		if err == nil && cur < st.SourceNewest {
@@ -205,7 +205,7 @@ func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
 	}
 	copied := replication.LastCopied(r.Logs, st.NextReplay)
 	for g := st.NextReplay; g <= copied; g++ {
-		if t, err := r.Logs.Created(g); err == nil && l.now().Sub(t) < lag {
+		if t, err := r.Logs.Created(g); err == nil && l.Now().Sub(t) < lag {
 			break
 		}
 		recs, _, err := r.Logs.ReadGeneration(g)
@@ -255,7 +255,7 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 	if err != nil {
 		return 0, err
 	}
-	if !l.machineUp(r.Machine) {
+	if !l.MachineUp(r.Machine) {
 		return 0, fmt.Errorf("the copy's machine %s does not answer", r.Machine)
 	}
 	st, err := r.LoadState()
@@ -277,7 +277,7 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.Identity())
 		}
 	}
-	mu := l.streamLock(r.Logs.Dir)
+	mu := l.StreamLock(r.Logs.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if err := l.replicateLocked(r, true); err != nil {
@@ -310,7 +310,7 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 		if err != nil {
 			return 0, err
 		}
-		if !l.machineUp(r.SG.Server) {
+		if !l.MachineUp(r.SG.Server) {
 			return 0, fmt.Errorf("%s does not answer: the copy waits for it to be rebuilt", r.SG.Server)
 		}
 		dst, err := l.HostPath(r.SG.Server, db.EdbFilePath)
@@ -318,7 +318,7 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 			return 0, err
 		}
 		if _, err := os.Stat(dst); err == nil {
-			if _, err := disk.MoveAside(dst, l.now()); err != nil {
+			if _, err := disk.MoveAside(dst, l.Now()); err != nil {
 				return 0, err
 			}
 		}
@@ -331,7 +331,7 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 			return 0, fmt.Errorf("place the activated copy at %s: %w", db.EdbFilePath, err)
 		}
 	}
-	st.Activated = l.now().UTC()
+	st.Activated = l.Now().UTC()
 	return lost, r.SaveState(st)
 }
 
@@ -345,7 +345,7 @@ func (l *Replication) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 		return h
 	}
 	h.SourceUp = l.sourceUp(r)
-	if !l.machineUp(r.Machine) {
+	if !l.MachineUp(r.Machine) {
 		h.Status = "ServiceDown"
 		return h
 	}
@@ -358,7 +358,7 @@ func (l *Replication) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 	h.LastCopied = replication.LastCopied(r.Logs, st.NextReplay)
 	lag := ad.DurationOr(r.Config.ReplayLag, 0)
 	for g := st.NextReplay; g <= h.LastCopied; g++ {
-		if t, err := r.Logs.Created(g); err == nil && l.now().Sub(t) > lag {
+		if t, err := r.Logs.Created(g); err == nil && l.Now().Sub(t) > lag {
 			h.ReplayBehind++
 		}
 	}

@@ -19,7 +19,7 @@ import (
 // mounted keeps a dirty header, its latest changes only in the logs.
 func (l *Lab) Crash(server string) error {
 	var name string
-	if err := l.viewDirectory(func(d *ad.Directory) error {
+	if err := l.ViewDirectory(func(d *ad.Directory) error {
 		s := d.Server(server)
 		if s == nil {
 			return fmt.Errorf("no server %s in the lab", server)
@@ -37,8 +37,8 @@ func (l *Lab) Crash(server string) error {
 			return err
 		}
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	if err := os.Remove(l.storePath(name)); err != nil && !os.IsNotExist(err) {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -49,7 +50,7 @@ func (l *Store) database(id org.Identity) (*dbContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	if l.failed(c.server) {
+	if l.Failed(c.server) {
 		return nil, fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", c.server)
 	}
 	return c, nil
@@ -59,7 +60,7 @@ func (l *Store) database(id org.Identity) (*dbContext, error) {
 // reads them from the disks of a failed machine.
 func (l *Store) databaseFiles(id org.Identity) (*dbContext, error) {
 	c := &dbContext{}
-	err := l.viewDirectory(func(d *ad.Directory) error {
+	err := l.ViewDirectory(func(d *ad.Directory) error {
 		c.db = d.Database(id)
 		if c.db == nil {
 			return fmt.Errorf("database does not exist")
@@ -74,13 +75,13 @@ func (l *Store) databaseFiles(id org.Identity) (*dbContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(l.disksDir(c.server)); err != nil {
+	if _, err := os.Stat(l.DisksDir(c.server)); err != nil {
 		return nil, fmt.Errorf("server %s is down: its disks are gone", c.server)
 	}
 	if c.path, err = l.HostPath(c.server, c.db.EdbFilePath); err != nil {
 		return nil, err
 	}
-	if c.stream, err = l.stream(c.sg); err != nil {
+	if c.stream, err = l.Stream(c.sg); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -95,7 +96,7 @@ func (l *Store) createDatabase(step *providers.Step) error {
 	var db *ad.Database
 	var sg *ad.StorageGroup
 	inDirectory := false
-	err := l.viewDirectory(func(d *ad.Directory) error {
+	err := l.ViewDirectory(func(d *ad.Directory) error {
 		if cur := d.Database(id); cur != nil {
 			inDirectory, db = true, cur
 			sg = d.StorageGroup(org.Identity(cur.StorageGroup))
@@ -131,7 +132,7 @@ func (l *Store) createDatabase(step *providers.Step) error {
 	if inDirectory {
 		return nil
 	}
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Database(id) == nil {
 			d.AddDatabase(db)
 		}
@@ -144,10 +145,10 @@ func (l *Store) createDatabase(step *providers.Step) error {
 // refused, or, for an empty database in place of a lost one, moved aside.
 // The file is written whole beside its path and renamed into place.
 func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace bool) error {
-	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
+	if _, err := os.Stat(l.DisksDir(sg.Server)); err != nil {
 		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
 	}
-	if l.failed(sg.Server) {
+	if l.Failed(sg.Server) {
 		return fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", sg.Server)
 	}
 	path, err := l.HostPath(sg.Server, db.EdbFilePath)
@@ -165,7 +166,7 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 		}
 	}
 	if _, err := os.Stat(path); err == nil {
-		if _, err := disk.KeepAside(path, l.now()); err != nil {
+		if _, err := disk.KeepAside(path, l.Now()); err != nil {
 			return err
 		}
 	}
@@ -173,7 +174,7 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 	if db.Kind == "public_folder" {
 		kind = org.PublicFolderDB
 	}
-	hdr := &ese.Header{Kind: kind, Signature: newSignature(), LogStream: sg.Signature, Created: l.now().UnixNano(), Identity: string(db.Identity())}
+	hdr := &ese.Header{Kind: kind, Signature: host.NewSignature(), LogStream: sg.Signature, Created: l.Now().UnixNano(), Identity: string(db.Identity())}
 	tmp := path + ".exdr-creating"
 	os.Remove(tmp) // what a killed create left
 	if err := ese.CreateEDB(tmp, hdr); err != nil {
@@ -183,7 +184,7 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(store.Catalog{Identity: hdr.Identity, Created: l.now().UTC()})
+	b, _ := json.Marshal(store.Catalog{Identity: hdr.Identity, Created: l.Now().UTC()})
 	if err := e.WritePage(&ese.Page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
 		e.Close()
 		return err
@@ -225,7 +226,7 @@ func (l *Store) mount(id org.Identity) error {
 	} else if len(bad) > 0 {
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
 	}
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	cur, err := c.stream.EnsureCurrent()
@@ -265,7 +266,7 @@ func (l *Store) mount(id org.Identity) error {
 		return err
 	}
 	cat.Mounts++
-	cat.LastMount = l.now().UTC()
+	cat.LastMount = l.Now().UTC()
 	b, _ := json.Marshal(cat)
 	if _, err := c.stream.Append(ese.PageRecord(e.Hdr.Signature, 1, b)); err != nil {
 		return err
@@ -296,7 +297,7 @@ func (l *Store) dismount(id org.Identity) error {
 		}
 		return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
 	}
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
@@ -331,7 +332,7 @@ func (l *Store) advanceCheckpoint(c *dbContext) error {
 	}
 	low := cur
 	var dbs []*ad.Database
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, c.db.StorageGroup) {
 				dbs = append(dbs, db)
@@ -377,7 +378,7 @@ func (l *Store) replayLogs(ctx context.Context, id org.Identity, progress provid
 	if st, err := l.loadStore(c.server); err == nil && st.IsMounted(id, e.Hdr) {
 		return fmt.Errorf("the database is mounted; soft recovery is for a database that is not")
 	}
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if _, err := ese.ReplayInto(ctx, e, c.stream, progress); err != nil {

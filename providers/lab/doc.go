@@ -26,5 +26,5 @@
 // lab imports org and providers; it must never import planner, executor
 // or lang.
 //
-// Imports (exdr): org, providers, providers/lab/ad, providers/lab/backup, providers/lab/disk, providers/lab/ese, providers/lab/replication, providers/lab/store, providers/lab/transport.
+// Imports (exdr): org, providers, providers/lab/ad, providers/lab/backup, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/replication, providers/lab/store, providers/lab/transport.
 package lab

@@ -68,7 +68,7 @@ func defaultEdgeConfig(server string) *EdgeConfig {
 }
 
 func (l *Transport) adamPath(server string) string {
-	return filepath.Join(l.serverDir(server), "adam.xml")
+	return filepath.Join(l.ServerDir(server), "adam.xml")
 }
 
 // EdgeConfigOf reads an Edge server's configuration.
@@ -166,7 +166,7 @@ func (l *Transport) answers(server string, c *EdgeConfig) map[string][2]string {
 	def := defaultEdgeConfig(server)
 	check := func(name, have, instead string) {
 		if len(have) > 2 && have[1] == ':' {
-			if _, err := os.Stat(l.driveDir(server, have[:1])); err != nil {
+			if _, err := os.Stat(l.DriveDir(server, have[:1])); err != nil {
 				out[name] = [2]string{have, instead}
 			}
 		}
@@ -203,7 +203,7 @@ func (l *Transport) validateEdge(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	return disk.WriteAtomic(filepath.Join(l.serverDir(server), "CloneConfigAnswer.xml"), append([]byte(xml.Header), append(b, '\n')...))
+	return disk.WriteAtomic(filepath.Join(l.ServerDir(server), "CloneConfigAnswer.xml"), append([]byte(xml.Header), append(b, '\n')...))
 }
 
 // importEdge is ImportEdgeConfig.ps1 -IsImport $true with the answer file.
@@ -213,7 +213,7 @@ func (l *Transport) importEdge(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(l.serverDir(server), "CloneConfigAnswer.xml")); err != nil {
+	if _, err := os.Stat(filepath.Join(l.ServerDir(server), "CloneConfigAnswer.xml")); err != nil {
 		return fmt.Errorf("no answer file on %s: validate the cloned configuration first (ImportEdgeConfig.ps1 -IsImport $false)", server)
 	}
 	for name, a := range l.answers(server, c) {
@@ -246,9 +246,9 @@ func (l *Transport) subscribeEdge(step *providers.Step) error {
 	if err := l.writeEdgeConfig(step.Args["server"], c); err != nil {
 		return err
 	}
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		d.EdgeSubscriptions = slices.DeleteFunc(d.EdgeSubscriptions, func(s *ad.Subscription) bool { return strings.EqualFold(s.Edge, step.Args["server"]) })
-		d.EdgeSubscriptions = append(d.EdgeSubscriptions, &ad.Subscription{Edge: step.Args["server"], Site: step.Args["site"], Created: l.now().UTC()})
+		d.EdgeSubscriptions = append(d.EdgeSubscriptions, &ad.Subscription{Edge: step.Args["server"], Site: step.Args["site"], Created: l.Now().UTC()})
 		return nil
 	})
 }

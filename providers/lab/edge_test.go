@@ -44,7 +44,7 @@ func TestEdgeCloneOntoServerWithoutTheDrive(t *testing.T) {
 	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: args}, nil); err != nil {
 		t.Fatal(err)
 	}
-	answer, err := os.ReadFile(filepath.Join(l.serverDir("EDGE01"), "CloneConfigAnswer.xml"))
+	answer, err := os.ReadFile(filepath.Join(l.ServerDir("EDGE01"), "CloneConfigAnswer.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,7 +116,7 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 		in.ContentError = "pages fail their checksums; items cannot be listed"
 		return in, nil
 	}
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	overlay, err := store.LoadView(e, c.stream, true)

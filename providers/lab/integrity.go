@@ -122,7 +122,7 @@ func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress provi
 	if packed.Count >= hdr.Pages {
 		return nil // nothing to reclaim
 	}
-	if err := l.ensureFree(c.server, c.winPath, int64(packed.Count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
+	if err := l.EnsureFree(c.server, c.winPath, int64(packed.Count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
 		return err
 	}
 	tmp := c.path + ".exdr-defrag"
@@ -148,7 +148,7 @@ func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress provi
 	// The old file is kept aside while it stays at its path, and the new
 	// one renamed over it: no instant leaves the path empty (a kill there
 	// once lost the queued mail the new file held).
-	if _, err := disk.KeepAside(c.path, l.now()); err != nil {
+	if _, err := disk.KeepAside(c.path, l.Now()); err != nil {
 		os.Remove(tmp)
 		return err
 	}

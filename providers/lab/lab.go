@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 var _ providers.Provider = (*Lab)(nil)
@@ -11,7 +12,7 @@ var _ providers.Provider = (*Lab)(nil)
 // Lab is a simulated organization rooted at a directory: the provider
 // (Read, Apply, damage) over the lab's components.
 type Lab struct {
-	*Host
+	*host.Host
 	*Store
 	*Replication
 	*BackupApp
@@ -20,24 +21,24 @@ type Lab struct {
 
 // Store is the Information Store: databases, mailboxes and their items,
 // retention, recovery storage groups.
-type Store struct{ *Host }
+type Store struct{ *host.Host }
 
 // Replication is the replication service: LCR and SCR copies.
 type Replication struct {
-	*Host
+	*host.Host
 	store *Store
 }
 
 // BackupApp takes and restores backups.
 type BackupApp struct {
-	*Host
+	*host.Host
 	store  *Store
 	copies *Replication
 }
 
 // Transport is the transport service of the Hub and Edge servers.
 type Transport struct {
-	*Host
+	*host.Host
 	store *Store
 }
 
@@ -45,10 +46,10 @@ type Transport struct {
 // not exist yet reads as an empty organization, and is created by the
 // first step applied or lock taken (or by Init).
 func New(root, organization string) *Lab {
-	h := NewHost(root, organization)
+	h := host.NewHost(root, organization)
 	st := &Store{Host: h}
 	copies := &Replication{Host: h, store: st}
-	h.afterLogs = copies.replicate
+	h.AfterLogs = copies.replicate
 	return &Lab{Host: h, Store: st, Replication: copies,
 		BackupApp: &BackupApp{Host: h, store: st, copies: copies},
 		Transport: &Transport{Host: h, store: st}}
@@ -56,7 +57,7 @@ func New(root, organization string) *Lab {
 
 // Open opens the lab at root, which must exist.
 func Open(root string) (*Lab, error) {
-	if !Exists(root) {
+	if !host.Exists(root) {
 		return nil, fmt.Errorf("no lab at %s: create it with \"exdr lab init\" or by running exdr apply", root)
 	}
 	return New(root, ""), nil
@@ -65,5 +66,11 @@ func Open(root string) (*Lab, error) {
 // Init creates an empty lab organization at root, or opens the one there.
 func Init(root, organization string) (*Lab, error) {
 	l := New(root, organization)
-	return l, l.ensure()
+	return l, l.Ensure()
 }
+
+// Exists reports whether a lab has been created at root.
+func Exists(root string) bool { return host.Exists(root) }
+
+// Measured is a verb's measured rate (see Lab.Measurements).
+type Measured = host.Measured

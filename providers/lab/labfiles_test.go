@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 // directory.json gone while the servers' disks hold databases: the lab
@@ -18,7 +20,7 @@ func TestDirectoryGoneWhileDisksHoldData(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	if err := os.Remove(filepath.Join(l.Root(), directoryFile)); err != nil {
+	if err := os.Remove(filepath.Join(l.Root(), host.DirectoryFile)); err != nil {
 		t.Fatal(err)
 	}
 	l = New(l.Root(), "Test")
@@ -29,7 +31,7 @@ func TestDirectoryGoneWhileDisksHoldData(t *testing.T) {
 	if err == nil {
 		t.Error("a step was applied to a lab whose directory is gone")
 	}
-	if _, err := os.Stat(filepath.Join(l.Root(), directoryFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(l.Root(), host.DirectoryFile)); err == nil {
 		t.Error("an empty directory was written over the lab")
 	}
 }
@@ -41,7 +43,7 @@ func TestUnreadableLabFilesAreErrors(t *testing.T) {
 	for _, file := range []string{"transport.json", "store.json"} {
 		t.Run(file, func(t *testing.T) {
 			l := newHubLab(t)
-			path := filepath.Join(l.serverDir("HUB01"), file)
+			path := filepath.Join(l.ServerDir("HUB01"), file)
 			if file == "store.json" {
 				path = l.storePath("MBX01")
 				apply(t, l, providers.VerbMount, db1)
@@ -59,7 +61,7 @@ func TestUnreadableLabFilesAreErrors(t *testing.T) {
 // A lab written in another format is refused, with what to do.
 func TestLabOfAnotherFormatIsRefused(t *testing.T) {
 	l := newLab(t)
-	path := filepath.Join(l.Root(), directoryFile)
+	path := filepath.Join(l.Root(), host.DirectoryFile)
 	b, _ := os.ReadFile(path)
 	os.WriteFile(path, []byte(strings.Replace(string(b), `"format_version": 2`, `"format_version": 7`, 1)), 0o644)
 	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "rebuild the lab") {
@@ -76,7 +78,7 @@ func TestFolderThatIsNotALabIsRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not a lab") {
 		t.Errorf("apply in a folder that is not a lab: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, directoryFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, host.DirectoryFile)); err == nil {
 		t.Error("the folder was taken over")
 	}
 	// An empty folder, or one holding only exdr's lock and journal, is fine.
@@ -91,7 +93,7 @@ func TestFolderThatIsNotALabIsRefused(t *testing.T) {
 // checksum: the lab does not read a different organization from it.
 func TestDirectoryChecksum(t *testing.T) {
 	l := newLab(t)
-	path := filepath.Join(l.Root(), directoryFile)
+	path := filepath.Join(l.Root(), host.DirectoryFile)
 	b, _ := os.ReadFile(path)
 	i := strings.Index(string(b), `"SG1"`)
 	b[i+3] = '2' // SG1 becomes SG2
@@ -138,8 +140,8 @@ func TestQueueDatabaseLinkRefusedAtRead(t *testing.T) {
 	if err := os.Symlink(q.path+".moved", q.path); err != nil {
 		t.Skip(err)
 	}
-	var le *LinkError
+	var le *disk.LinkError
 	if _, err := New(l.Root(), "").Read(context.Background()); !errors.As(err, &le) {
-		t.Errorf("read: %v, want a LinkError", err)
+		t.Errorf("read: %v, want a disk.LinkError", err)
 	}
 }

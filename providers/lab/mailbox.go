@@ -33,7 +33,7 @@ func (l *Store) withMountedView(id org.Identity, fn func(v *store.View, lastBack
 	if !st.IsMounted(id, e.Hdr) {
 		return errNotMounted
 	}
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	v, err := store.LoadView(e, c.stream, true)
@@ -54,7 +54,7 @@ func (l *Store) withMountedView(id org.Identity, fn func(v *store.View, lastBack
 func (l *Store) homeOf(alias string) (org.Identity, error) {
 	var home org.Identity
 	var dbs []org.Identity
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
 			if strings.EqualFold(m.Alias, alias) {
 				home = org.Identity(m.Database)
@@ -89,7 +89,7 @@ func (l *Store) DeleteItems(alias string, n int) (int, error) {
 		return 0, err
 	}
 	moved := 0
-	now := l.now().UTC()
+	now := l.Now().UTC()
 	err = l.withMountedView(db, func(v *store.View, _ time.Time) error {
 		v.Rewrite(func(it *store.Item) bool {
 			if moved < n && strings.EqualFold(it.Mailbox, alias) && it.Deleted.IsZero() {
@@ -134,7 +134,7 @@ func (l *Store) DisableMailbox(alias string) error {
 		return err
 	}
 	if err := l.withMountedView(db, func(v *store.View, _ time.Time) error {
-		return v.Disconnect(alias, l.now().UTC())
+		return v.Disconnect(alias, l.Now().UTC())
 	}); err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (l *Store) RemoveAccount(alias string) error {
 }
 
 func (l *Store) dropMailboxObject(alias string) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		d.Mailboxes = slices.DeleteFunc(d.Mailboxes, func(m *ad.Mailbox) bool { return strings.EqualFold(m.Alias, alias) })
 		return nil
 	})
@@ -195,7 +195,7 @@ func (l *Store) connectMailbox(step *providers.Step) error {
 // disconnected now.
 func (l *Store) cleanMailboxDatabase(step *providers.Step) error {
 	objects := map[string]bool{}
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
 			if org.Identity(m.Database).Key() == step.Identity.Key() {
 				objects[strings.ToLower(m.Alias)] = true
@@ -203,7 +203,7 @@ func (l *Store) cleanMailboxDatabase(step *providers.Step) error {
 		}
 		return nil
 	})
-	now := l.now().UTC()
+	now := l.Now().UTC()
 	return l.withMountedView(step.Identity, func(v *store.View, _ time.Time) error {
 		for _, mb := range v.Cat.Mailboxes {
 			if _, gone := v.Cat.Disconnected[mb]; !gone && !objects[strings.ToLower(mb)] {
@@ -224,7 +224,7 @@ func (l *Store) setMailbox(step *providers.Step) error {
 // setMailboxObject creates or updates a mailbox's directory object with
 // the owner and retention settings present in args.
 func (l *Store) setMailboxObject(alias string, db org.Identity, args map[string]string) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		var m *ad.Mailbox
 		for _, x := range d.Mailboxes {
 			if strings.EqualFold(x.Alias, alias) {

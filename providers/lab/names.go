@@ -5,6 +5,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 // checkStepNames applies pathElement to every name a step carries that the
@@ -22,14 +23,14 @@ func checkStepNames(step *providers.Step) error {
 			continue
 		}
 		for _, p := range id.Parts() {
-			if err := pathElement("the name", p); err != nil {
+			if err := host.PathElement("the name", p); err != nil {
 				return fmt.Errorf("%s: %w", id, err)
 			}
 		}
 	}
 	for _, k := range []string{"server", "name", "queue_server", "standby_machine"} {
 		if v, ok := step.Args[k]; ok && v != "" {
-			if err := pathElement(k, v); err != nil {
+			if err := host.PathElement(k, v); err != nil {
 				return err
 			}
 		}

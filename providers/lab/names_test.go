@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/disk"
 )
 
 // A database named ".." (from a configuration of an earlier exdr, a
@@ -103,9 +104,9 @@ func TestPlantedLinksAreRefused(t *testing.T) {
 				{Verb: providers.VerbMount, Identity: db1},
 			} {
 				err := l.Apply(context.Background(), step, nil)
-				var le *LinkError
+				var le *disk.LinkError
 				if !errors.As(err, &le) && !errors.As(rerr, &le) {
-					t.Errorf("%s through a link: %v (read: %v), want a LinkError", step.Verb, err, rerr)
+					t.Errorf("%s through a link: %v (read: %v), want a disk.LinkError", step.Verb, err, rerr)
 				}
 			}
 			if after := listFiles(t, filepath.Dir(victim)); strings.Join(after, " ") != strings.Join(before, " ") || treeStamp(t, victim) != stamp {
@@ -144,9 +145,9 @@ func TestPlantedAsideFolderIsRefused(t *testing.T) {
 			ctx := context.Background()
 			l.Apply(ctx, &providers.Step{Verb: providers.VerbAllowFileRestore, Identity: db1, Args: map[string]string{"value": "true"}}, nil)
 			err := l.Apply(ctx, &providers.Step{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": full.ID + "," + incr.ID}}, nil)
-			var le *LinkError
+			var le *disk.LinkError
 			if !errors.As(err, &le) {
-				t.Errorf("restore through a planted %s: %v, want a LinkError", folder, err)
+				t.Errorf("restore through a planted %s: %v, want a disk.LinkError", folder, err)
 			}
 			if entries, _ := os.ReadDir(outside); len(entries) > 0 {
 				t.Errorf("written outside the lab: %v", entries)

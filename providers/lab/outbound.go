@@ -36,7 +36,7 @@ var externalDomains = []string{"fabrikam.example", "litwareinc.example"}
 // edgeQueue is a hub's queue name for the Edge its site is subscribed
 // to, and that Edge; empty when no Edge is subscribed.
 func (l *Transport) edgeQueue(hub string) (queue, edge string) {
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		s := d.Server(hub)
 		if s == nil || !s.Roles.Has(org.RoleHubTransport) {
 			return nil
@@ -66,7 +66,7 @@ func (l *Transport) routeExternal(server, recipient string) (queue, dest string)
 // the recipients' domain's mail server.
 func (l *Transport) relay(queue, dest string, msgs []store.Item) error {
 	if strings.HasPrefix(queue, transport.EdgeQueuePrefix) {
-		if !l.machineUp(dest) {
+		if !l.MachineUp(dest) {
 			return fmt.Errorf("%s", edgeUnreachable)
 		}
 		q, err := l.queue(dest)
@@ -81,12 +81,12 @@ func (l *Transport) relay(queue, dest string, msgs []store.Item) error {
 
 // sendToInternet is the remote domain's mail server accepting messages.
 func (l *Transport) sendToInternet(domain string, msgs []store.Item) error {
-	dir := filepath.Join(l.root, internetDir)
+	dir := filepath.Join(l.Root(), internetDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	f, err := disk.Open(filepath.Join(dir, domain+".jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (l *Transport) sendToInternet(domain string, msgs []store.Item) error {
 // accepted, by recipient then subject.
 func (l *Transport) SentOut() (map[string]map[string]time.Time, error) {
 	out := map[string]map[string]time.Time{}
-	files, _ := filepath.Glob(filepath.Join(l.root, internetDir, "*.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(l.Root(), internetDir, "*.jsonl"))
 	for _, path := range files {
 		b, err := os.ReadFile(path)
 		if err != nil {

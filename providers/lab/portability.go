@@ -50,7 +50,7 @@ func (l *Store) placeDatabase(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if err := l.ensureFree(dst.server, dst.db.EdbFilePath, st.Size(), "the moved database"); err != nil {
+	if err := l.EnsureFree(dst.server, dst.db.EdbFilePath, st.Size(), "the moved database"); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(dst.path), 0o755); err != nil {
@@ -86,7 +86,7 @@ func (l *Store) placeDatabase(step *providers.Step) error {
 // moves; it came with the file.
 func (l *Store) rehomeMailboxes(step *providers.Step) error {
 	src := org.Identity(step.Args["source"])
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Database(step.Identity) == nil {
 			return fmt.Errorf("database does not exist")
 		}

@@ -13,27 +13,29 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Read inspects the lab: the directory for configuration, the disks for
 // everything else. Databases and log streams are inspected in parallel.
 func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
-	if !Exists(l.root) {
-		if err := l.notALab(); err != nil {
+	if !host.Exists(l.Root()) {
+		if err := l.NotALab(); err != nil {
 			return nil, err
 		}
-		return &org.Org{Name: l.organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}}, nil
+		return &org.Org{Name: l.Organization(), Provider: org.ProviderConfig{Type: "lab", Path: l.Root()}}, nil
 	}
-	if err := l.checkTree(); err != nil {
+	if err := l.CheckTree(); err != nil {
 		return nil, err
 	}
 	var d *ad.Directory
-	if err := l.viewDirectory(func(cur *ad.Directory) error { d = cur; return nil }); err != nil {
+	if err := l.ViewDirectory(func(cur *ad.Directory) error { d = cur; return nil }); err != nil {
 		return nil, err
 	}
-	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.root}, Now: l.now()}
+	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.Root()}, Now: l.Now()}
 	stores, err := l.readServers(d, o)
 	if err != nil {
 		return nil, err
@@ -83,14 +85,14 @@ func (l *Lab) readServers(d *ad.Directory, o *org.Org) (map[string]*store.Servic
 	stores := map[string]*store.Service{}
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)
-		_, err := os.Stat(l.disksDir(s.Name))
-		failed := err == nil && l.failed(s.Name)
+		_, err := os.Stat(l.DisksDir(s.Name))
+		failed := err == nil && l.Failed(s.Name)
 		h := &org.ServerHealth{Up: err == nil && !failed, DisksSurvive: failed, Free: map[string]org.Size{}}
-		if _, werr := os.Lstat(l.setupWatermark(s.Name)); werr == nil {
+		if _, werr := os.Lstat(l.SetupWatermark(s.Name)); werr == nil {
 			h.SetupIncomplete = true
 		}
-		for _, d := range l.drives(s.Name) {
-			if free, err := l.free(s.Name, d); err == nil {
+		for _, d := range l.Drives(s.Name) {
+			if free, err := l.Free(s.Name, d); err == nil {
 				h.Free[d] = free
 			}
 		}
@@ -155,7 +157,7 @@ func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org
 		}
 		o.StorageGroups = append(o.StorageGroups, live)
 		jobs = append(jobs, func() {
-			if s, err := l.stream(sg); err == nil {
+			if s, err := l.Stream(sg); err == nil {
 				var ierr error
 				live.Health, catalogs[i], ierr = s.Inspect()
 				links.note(ierr)
@@ -207,7 +209,7 @@ func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, st
 			if path, err := l.HostPath(live.Server(), db.EdbFilePath); err != nil {
 				links.note(err)
 			} else if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-				links.note(&LinkError{Path: path})
+				links.note(&host.LinkError{Path: path})
 			} else if live.Health.Swap, err = pendingSwap(path, db.Name); err != nil {
 				links.fail(err)
 			}
@@ -422,4 +424,38 @@ func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store.Servi
 		out = append(out, r)
 	}
 	return out
+}
+
+// linkNotes gathers the links inspection jobs run into (they run in
+// parallel); Read fails with the first.
+type linkNotes struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (n *linkNotes) note(err error) {
+	var le *disk.LinkError
+	if !errors.As(err, &le) {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.err == nil {
+		n.err = err
+	}
+}
+
+// fail records an error that is not a link: a file the lab cannot read.
+func (n *linkNotes) fail(err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.err == nil {
+		n.err = err
+	}
+}
+
+func (n *linkNotes) first() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.err
 }

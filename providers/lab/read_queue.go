@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
@@ -24,7 +25,7 @@ func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 		if !s.Roles.Has(org.RoleHubTransport) && !s.Roles.Has(org.RoleEdgeTransport) {
 			continue
 		}
-		if _, err := os.Stat(l.disksDir(s.Name)); err != nil {
+		if _, err := os.Stat(l.DisksDir(s.Name)); err != nil {
 			continue // lost with its machine
 		}
 		live := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath, Health: &org.QueueHealth{}}
@@ -33,13 +34,13 @@ func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 		if err != nil {
 			return nil, err // damaged: never read as "no queue database"
 		}
-		if _, werr := os.Lstat(l.setupWatermark(s.Name)); t == nil && werr != nil {
+		if _, werr := os.Lstat(l.SetupWatermark(s.Name)); t == nil && werr != nil {
 			// Setup finished, so the service's state must be there.
 			return nil, fmt.Errorf("the transport service's state %s is gone from %s, a Hub or Edge Transport server that Setup finished: "+
 				"put it back from a copy of the lab (exdr will not read the server's queue database as missing)", l.transportPath(s.Name), s.Name)
 		}
 		q, err := l.queue(s.Name)
-		var le *LinkError
+		var le *host.LinkError
 		if errors.As(err, &le) {
 			return nil, err
 		}
@@ -64,7 +65,7 @@ func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 func (l *Transport) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
 	h.OwnAside, h.DrainingFrom, h.MovingTo = q.svc.OwnAside != "", q.svc.DrainingFrom, q.svc.MovingTo
-	mu := l.streamLock(q.stream.Dir)
+	mu := l.StreamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	var ierr error

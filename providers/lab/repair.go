@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 // repair is eseutil /p: every page that fails its checksum is replaced by
@@ -50,14 +51,14 @@ func (l *Store) repairFile(ctx context.Context, c *edbTarget, progress providers
 	}
 	if st, err := f.Stat(); err == nil {
 		// The copy set aside, and eseutil /p's own working space (20%).
-		if err := l.ensureFree(c.server, c.winPath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
+		if err := l.EnsureFree(c.server, c.winPath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
 			return err
 		}
 	}
-	if _, err := disk.CopyAside(c.path, l.now()); err != nil {
+	if _, err := disk.CopyAside(c.path, l.Now()); err != nil {
 		return fmt.Errorf("copy the database aside before repair: %w", err)
 	}
-	newSig := newSignature()
+	newSig := host.NewSignature()
 	isBad := make(map[uint32]bool, len(bad))
 	for _, n := range bad {
 		isBad[n] = true

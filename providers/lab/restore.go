@@ -16,10 +16,11 @@ import (
 	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 func restorePaths(c *dbContext) (marker, logs string, err error) {
-	if err := pathElement("the database name", c.db.Name); err != nil {
+	if err := host.PathElement("the database name", c.db.Name); err != nil {
 		return "", "", err
 	}
 	dir := filepath.Dir(c.path)
@@ -98,7 +99,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 			need += f.Size
 		}
 	}
-	if err := l.ensureFree(c.server, c.db.EdbFilePath, need, "the restore"); err != nil {
+	if err := l.EnsureFree(c.server, c.db.EdbFilePath, need, "the restore"); err != nil {
 		return 0, err
 	}
 	// restore.env first: until the restore and its hard recovery are
@@ -112,7 +113,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 		return copied, err
 	}
 	if _, err := os.Stat(c.path); err == nil {
-		if _, err := disk.MoveAside(c.path, l.now()); err != nil {
+		if _, err := disk.MoveAside(c.path, l.Now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)
 		}
 	}
@@ -160,7 +161,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 		return copied, err
 	}
 	logDir := c.stream.Dir
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		if sg := d.StorageGroup(org.Identity(chain[0].StorageGroup)); sg != nil {
 			if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
 				logDir = dir
@@ -221,7 +222,7 @@ func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, prog
 		restored.Prefix, restored.Sig, liveLogs = c.stream.Prefix, c.stream.Sig, c.stream
 	}
 	rollForward := step.Args["roll_forward"] != "false"
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	for gen := e.Hdr.LogRequired.Low; ; gen++ {

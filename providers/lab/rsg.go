@@ -19,7 +19,7 @@ import (
 func (l *Store) createRecoveryGroup(step *providers.Step) error {
 	server := step.Args["server"]
 	var other string
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			if sg.Recovery && strings.EqualFold(sg.Server, server) && !strings.EqualFold(sg.Name, step.Args["name"]) {
 				other = sg.Name
@@ -36,7 +36,7 @@ func (l *Store) createRecoveryGroup(step *providers.Step) error {
 // createRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:
 // the object only; the files come from a restore.
 func (l *Store) createRecoveryDatabase(step *providers.Step) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Database(step.Identity) != nil {
 			return nil
 		}
@@ -143,7 +143,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 	if err != nil {
 		return err
 	}
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		rsg := string(step.Identity)
 		for _, m := range d.Merges {
 			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] {
@@ -151,7 +151,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 				return nil
 			}
 		}
-		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.now().UTC()})
+		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC()})
 		return nil
 	})
 }
@@ -196,7 +196,7 @@ func passes(it store.Item, a map[string]string) bool {
 func (l *Store) removeRecoveryGroup(step *providers.Step) error {
 	var sg *ad.StorageGroup
 	var dbs []*ad.Database
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		sg = d.StorageGroup(step.Identity)
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(step.Identity)) {
@@ -217,7 +217,7 @@ func (l *Store) removeRecoveryGroup(step *providers.Step) error {
 		}
 		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
 			if _, err := os.Stat(path); err == nil {
-				if _, err := disk.MoveAside(path, l.now()); err != nil {
+				if _, err := disk.MoveAside(path, l.Now()); err != nil {
 					return err
 				}
 			}
@@ -225,12 +225,12 @@ func (l *Store) removeRecoveryGroup(step *providers.Step) error {
 	}
 	if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
 		if _, err := os.Stat(dir); err == nil {
-			if _, err := disk.MoveAside(dir, l.now()); err != nil {
+			if _, err := disk.MoveAside(dir, l.Now()); err != nil {
 				return err
 			}
 		}
 	}
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		d.Databases = slices.DeleteFunc(d.Databases, func(db *ad.Database) bool { return strings.EqualFold(db.StorageGroup, string(step.Identity)) })
 		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *ad.StorageGroup) bool { return g == sg })
 		d.Reindex()

@@ -74,11 +74,11 @@ func TestRecoveryStorageGroupBringsBackPurgedItems(t *testing.T) {
 		t.Fatalf("after removal: %d recovery groups, %d merges recorded", len(o.RecoveryStorageGroups), len(o.Merges))
 	}
 	// The database file is set aside in its folder, then the folder is.
-	kept, _ := filepath.Glob(filepath.Join(l.disksDir("MBX01"), "R", "exdr-aside", "*", "RSG", "exdr-aside", "*", "DB1.edb"))
+	kept, _ := filepath.Glob(filepath.Join(l.DisksDir("MBX01"), "R", "exdr-aside", "*", "RSG", "exdr-aside", "*", "DB1.edb"))
 	if len(kept) != 1 {
 		t.Fatalf("the recovery database's file was not kept aside: %v", kept)
 	}
-	if _, err := os.Stat(filepath.Join(l.disksDir("MBX01"), "R", "RSG")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(l.DisksDir("MBX01"), "R", "RSG")); !os.IsNotExist(err) {
 		t.Fatalf("the recovery group's folder is still in place: %v", err)
 	}
 }

@@ -27,7 +27,7 @@ func (l *BackupApp) setAsideLogs(step *providers.Step) error {
 	from := uint32(from64)
 	var sg *ad.StorageGroup
 	var mounted []string
-	err = l.viewDirectory(func(d *ad.Directory) error {
+	err = l.ViewDirectory(func(d *ad.Directory) error {
 		if sg = d.StorageGroup(step.Identity); sg == nil {
 			return fmt.Errorf("storage group %s does not exist", step.Identity)
 		}
@@ -50,11 +50,11 @@ func (l *BackupApp) setAsideLogs(step *providers.Step) error {
 	if len(mounted) > 0 {
 		return fmt.Errorf("%s is mounted: its storage group's logs are set aside only with every database offline", strings.Join(mounted, ", "))
 	}
-	s, err := l.stream(sg)
+	s, err := l.Stream(sg)
 	if err != nil {
 		return err
 	}
-	mu := l.streamLock(s.Dir)
+	mu := l.StreamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	gens, err := s.Generations()
@@ -75,7 +75,7 @@ func (l *BackupApp) setAsideLogs(step *providers.Step) error {
 		}
 	}
 	if len(move) > 0 {
-		if err := disk.MoveFiles(move, filepath.Join(s.Dir, "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
+		if err := disk.MoveFiles(move, filepath.Join(s.Dir, "exdr-aside", l.Now().UTC().Format("20060102T150405.000000000Z"))); err != nil {
 			return err
 		}
 	}

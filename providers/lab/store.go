@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -29,12 +30,12 @@ func (l *Store) databaseAndStore(id org.Identity) (*dbContext, *store.Service, e
 }
 
 func (l *Store) storePath(server string) string {
-	return filepath.Join(l.serverDir(server), "store.json")
+	return filepath.Join(l.ServerDir(server), "store.json")
 }
 
 func (l *Store) loadStore(server string) (*store.Service, error) {
 	s := &store.Service{Mounted: map[string]uint64{}}
-	if l.failed(server) {
+	if l.Failed(server) {
 		return s, nil // a failed machine has nothing mounted
 	}
 	b, err := os.ReadFile(l.storePath(server))
@@ -55,8 +56,8 @@ func (l *Store) loadStore(server string) (*store.Service, error) {
 
 // updateStore changes a server's store state under the process lock.
 func (l *Store) updateStore(server string, fn func(*store.Service)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	s, err := l.loadStore(server)
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func (l *Store) mounted(c *dbContext) bool {
 // begun and not yet recovered, and whether its files are all in place
 // (the restored file, whose signature it names, stands at the path).
 func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
-	if pathElement("", name) != nil {
+	if host.PathElement("", name) != nil {
 		return nil
 	}
 	mk, err := backup.ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))

@@ -8,12 +8,13 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 func (l *Store) createStorageGroup(step *providers.Step) error {
 	server, name := step.Args["server"], step.Args["name"]
 	var sg *ad.StorageGroup
-	err := l.updateDirectory(func(d *ad.Directory) error {
+	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Server(server) == nil {
 			return fmt.Errorf("server %s does not exist", server)
 		}
@@ -30,7 +31,7 @@ func (l *Store) createStorageGroup(step *providers.Step) error {
 			// left an ordinary storage group by the recovery group's name.
 			Recovery:  step.Verb == providers.VerbCreateRecoveryGroup,
 			Prefix:    nextPrefix(d, server),
-			Signature: newSignature(),
+			Signature: host.NewSignature(),
 		}
 		d.AddStorageGroup(sg)
 		return nil
@@ -38,14 +39,14 @@ func (l *Store) createStorageGroup(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(l.disksDir(sg.Server)); err != nil {
+	if _, err := os.Stat(l.DisksDir(sg.Server)); err != nil {
 		return fmt.Errorf("server %s is down: its disks are gone", sg.Server)
 	}
-	s, err := l.stream(sg)
+	s, err := l.Stream(sg)
 	if err != nil {
 		return err
 	}
-	mu := l.streamLock(s.Dir)
+	mu := l.StreamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	return s.Create()
@@ -69,7 +70,7 @@ func nextPrefix(d *ad.Directory, server string) string {
 }
 
 func (l *Store) setStorageGroup(step *providers.Step) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		sg := d.StorageGroup(step.Identity)
 		if sg == nil {
 			return fmt.Errorf("storage group does not exist")
@@ -82,7 +83,7 @@ func (l *Store) setStorageGroup(step *providers.Step) error {
 }
 
 func (l *Store) setDatabase(step *providers.Step) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		db := d.Database(step.Identity)
 		if db == nil {
 			return fmt.Errorf("database does not exist")

@@ -11,6 +11,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 // swapRecord is what a dial-tone swap writes beside the production file
@@ -50,7 +51,7 @@ func readSwapRecord(path string) (*swapRecord, error) {
 // pendingSwap reports the dial-tone swap under way for the database
 // whose file is at path, from its record.
 func pendingSwap(path, name string) (*org.PendingSwap, error) {
-	if pathElement("", name) != nil {
+	if host.PathElement("", name) != nil {
 		return nil, nil
 	}
 	r, err := readSwapRecord(swapRecordPath(path, name))
@@ -78,7 +79,7 @@ func (l *Store) swapDatabases(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if err := pathElement("the database name", prod.db.Name); err != nil {
+	if err := host.PathElement("the database name", prod.db.Name); err != nil {
 		return err
 	}
 	for _, id := range []org.Identity{prod.db.Identity(), rec.db.Identity()} {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -49,12 +50,12 @@ type TrafficReport struct {
 // change goes to the log first, and reaches the pages at the next
 // checkpoint.
 func (l *Transport) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
-	if !Exists(l.root) {
-		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.root)
+	if !host.Exists(l.Root()) {
+		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.Root())
 	}
 	var dbs []*ad.Database
 	hubs := false
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		dbs = append(dbs, d.Databases...)
 		for _, s := range d.Servers {
 			hubs = hubs || s.Roles.Has(org.RoleHubTransport)
@@ -92,7 +93,7 @@ func (l *Transport) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficR
 		rep.Delivered[db.Identity()] = n
 	}
 	// The replication service ships what the burst closed.
-	return rep, l.afterLogs()
+	return rep, l.AfterLogs()
 }
 
 func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
@@ -116,7 +117,7 @@ func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string
 			v.AddMailbox(mb)
 			for k := 0; k < opts.Items; k++ {
 				have[mb]++
-				if err := v.Deliver(message(opts.Seed, id, mb, have[mb], l.now())); err != nil {
+				if err := v.Deliver(message(opts.Seed, id, mb, have[mb], l.Now())); err != nil {
 					return err
 				}
 				delivered++
@@ -137,7 +138,7 @@ func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string
 // homeMailboxes gives the directory a mailbox object for each alias that
 // has none, homed in db.
 func (l *Transport) homeMailboxes(aliases []string, db org.Identity) error {
-	return l.updateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		have := map[string]bool{}
 		for _, m := range d.Mailboxes {
 			have[strings.ToLower(m.Alias)] = true

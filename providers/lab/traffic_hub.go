@@ -40,7 +40,7 @@ func (l *Transport) newSendState(external bool) *sendState {
 			}
 		}
 	}
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
 			st.homes[strings.ToLower(m.Alias)] = m.Database
 		}
@@ -80,11 +80,11 @@ func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficRe
 		for k := 0; k < opts.Items; k++ {
 			seq := have[mb] + st.queued[mb] + 1
 			have[mb]++
-			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.now()))
+			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.Now()))
 		}
 		for k := 0; k < opts.External; k++ {
 			st.sent[mb]++
-			msgs = append(msgs, externalMessage(opts.Seed, mb, st.sent[mb], l.now()))
+			msgs = append(msgs, externalMessage(opts.Seed, mb, st.sent[mb], l.Now()))
 			external++
 		}
 	}
@@ -120,7 +120,7 @@ func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficRe
 func (l *Transport) acceptingHub(server string) (hub, why string) {
 	var site string
 	var candidates []string
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		if s := d.Server(server); s != nil {
 			site = s.Site
 		}
@@ -133,7 +133,7 @@ func (l *Transport) acceptingHub(server string) (hub, why string) {
 	})
 	slices.Sort(candidates)
 	for _, name := range candidates {
-		if l.failed(name) {
+		if l.Failed(name) {
 			continue
 		}
 		if t, err := l.loadTransport(name); err == nil && t != nil && t.Running && !t.NotAccepting {
@@ -145,7 +145,7 @@ func (l *Transport) acceptingHub(server string) (hub, why string) {
 
 // itemCounts counts a database's items per mailbox, mounted or not.
 func (l *Transport) itemCounts(c *dbContext) (map[string]int, error) {
-	mu := l.streamLock(c.stream.Dir)
+	mu := l.StreamLock(c.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	e, err := ese.OpenEDB(c.path, false)
@@ -172,7 +172,7 @@ func (l *Transport) itemCounts(c *dbContext) (map[string]int, error) {
 // directory.
 func (l *Transport) transportServers() []string {
 	var out []string
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, s := range d.Servers {
 			if s.Roles.Has(org.RoleHubTransport) || s.Roles.Has(org.RoleEdgeTransport) {
 				out = append(out, s.Name)
@@ -190,7 +190,7 @@ func (l *Transport) queuedMessages(server string) ([]store.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	mu := l.streamLock(q.stream.Dir)
+	mu := l.StreamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	e, err := ese.OpenEDB(q.path, false)

@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
 
@@ -22,7 +23,7 @@ import (
 // lost with the server, as the config file on C: would be.
 
 func (l *Transport) transportPath(server string) string {
-	return filepath.Join(l.serverDir(server), "transport.json")
+	return filepath.Join(l.ServerDir(server), "transport.json")
 }
 
 // loadTransport reads a server's transport service; nil when it has none
@@ -39,7 +40,7 @@ func (l *Transport) loadTransport(server string) (*transport.Service, error) {
 	if err := json.Unmarshal(b, t); err != nil {
 		return nil, fmt.Errorf("%s: %w", l.transportPath(server), err)
 	}
-	if l.failed(server) {
+	if l.Failed(server) {
 		t.Running = false // a failed machine runs nothing
 	}
 	return t, nil
@@ -58,8 +59,8 @@ func (l *Transport) saveTransport(server string, t *transport.Service) error {
 	if err != nil {
 		return err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	return disk.WriteAtomic(l.transportPath(server), append(b, '\n'))
 }
 
@@ -84,7 +85,7 @@ func queueIdentity(server string) string { return server + `\` + transport.Queue
 // database is unreadable.
 func (l *Transport) queue(server string) (*queueContext, error) {
 	name := ""
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		if s := d.Server(server); s != nil {
 			name = s.Name
 		}
@@ -114,7 +115,7 @@ func (l *Transport) queue(server string) (*queueContext, error) {
 			return nil, err
 		}
 	}
-	q.stream = &ese.Stream{Dir: dir, Prefix: transport.QueuePrefix, Clock: l.now}
+	q.stream = &ese.Stream{Dir: dir, Prefix: transport.QueuePrefix, Clock: l.Now}
 	q.stream.Sig = streamSignature(q.path, q.stream)
 	return q, nil
 }
@@ -158,20 +159,20 @@ func streamSignature(path string, s *ese.Stream) uint64 {
 // in the folder from an earlier database are set aside first.
 func (l *Transport) createQueueDatabase(q *queueContext) error {
 	if gens, err := q.stream.Generations(); err == nil && len(gens) > 0 {
-		if err := ese.SetAsideStream(q.stream, l.now()); err != nil {
+		if err := ese.SetAsideStream(q.stream, l.Now()); err != nil {
 			return err
 		}
 	} else if _, err := os.Stat(q.stream.ChkPath()); err == nil {
-		if _, err := disk.MoveAside(q.stream.ChkPath(), l.now()); err != nil {
+		if _, err := disk.MoveAside(q.stream.ChkPath(), l.Now()); err != nil {
 			return err
 		}
 	}
-	q.stream.Sig = newSignature()
+	q.stream.Sig = host.NewSignature()
 	if err := q.stream.Create(); err != nil {
 		return err
 	}
-	hdr := &ese.Header{Kind: transport.KindQueue, Signature: newSignature(), LogStream: q.stream.Sig,
-		Created: l.now().UnixNano(), Identity: queueIdentity(q.server)}
+	hdr := &ese.Header{Kind: transport.KindQueue, Signature: host.NewSignature(), LogStream: q.stream.Sig,
+		Created: l.Now().UnixNano(), Identity: queueIdentity(q.server)}
 	// Written aside and renamed in whole: a kill mid-write must leave no
 	// mail.que (the next start makes one), never a torn one, which would
 	// read as a damaged queue database whose repair "loses messages".
@@ -222,7 +223,7 @@ func (l *Transport) ensureTransport(server string) error {
 	if err != nil || svc != nil {
 		return err
 	}
-	if _, err := os.Stat(l.disksDir(server)); err != nil {
+	if _, err := os.Stat(l.DisksDir(server)); err != nil {
 		return fmt.Errorf("server %s is down: its disks are gone", server)
 	}
 	return l.saveTransport(server, &transport.Service{QueuePath: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath})

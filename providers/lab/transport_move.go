@@ -75,7 +75,7 @@ func (l *Transport) finishMove(server string, svc *transport.Service) error {
 	if err != nil {
 		return err
 	}
-	old := &ese.Stream{Dir: oldLogs, Prefix: transport.QueuePrefix, Clock: l.now}
+	old := &ese.Stream{Dir: oldLogs, Prefix: transport.QueuePrefix, Clock: l.Now}
 	gens, err := old.Generations()
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err

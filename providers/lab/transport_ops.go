@@ -22,7 +22,7 @@ func (l *Transport) offlineQueue(server string, fn func(q *queueContext) error) 
 	if q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is running on %s: stop it before working on %s", q.server, q.winPath)
 	}
-	mu := l.streamLock(q.stream.Dir)
+	mu := l.StreamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	return fn(q)
@@ -59,7 +59,7 @@ func queueFiles(q *queueContext) []string {
 
 // asideDir is a new exdr-aside folder in a queue folder.
 func (l *Transport) asideDir(q *queueContext, what string) string {
-	return filepath.Join(filepath.Dir(q.path), "exdr-aside", l.now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
+	return filepath.Join(filepath.Dir(q.path), "exdr-aside", l.Now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
 }
 
 // testHookAfterMove, when set by a test, runs after each rename of a

@@ -22,7 +22,7 @@ import (
 // A dirty or damaged mail.que stops it, as the service would fail to
 // start: soft recovery or repair comes first.
 func (l *Transport) startTransport(server string) error {
-	if l.failed(server) {
+	if l.Failed(server) {
 		return fmt.Errorf("server %s has failed: nothing on it starts until it is rebuilt", server)
 	}
 	if err := l.ensureTransport(server); err != nil {
@@ -47,7 +47,7 @@ func (l *Transport) startTransport(server string) error {
 }
 
 func (l *Transport) attachQueue(q *queueContext) error {
-	mu := l.streamLock(q.stream.Dir)
+	mu := l.StreamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	e, err := ese.OpenEDB(q.path, true)
@@ -99,7 +99,7 @@ func (l *Transport) stopTransport(server string) error {
 	if !q.svc.Running {
 		return nil
 	}
-	mu := l.streamLock(q.stream.Dir)
+	mu := l.StreamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	if e, err := ese.OpenEDB(q.path, true); err == nil {
@@ -160,7 +160,7 @@ func (l *Transport) withQueue(q *queueContext, fn func(v *store.View) error) err
 	if !q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is not running on %s", q.server)
 	}
-	mu := l.streamLock(q.stream.Dir)
+	mu := l.StreamLock(q.stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	e, err := ese.OpenEDB(q.path, true)
@@ -232,7 +232,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 	}
 	homes := map[string]org.Identity{} // alias -> database
 	servers := map[string]string{}     // database -> its server
-	l.viewDirectory(func(d *ad.Directory) error {
+	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
 			if db.RecoveryOf == "" {
 				if sg := d.StorageGroup(org.Identity(db.StorageGroup)); sg != nil {
@@ -245,7 +245,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 		}
 		return nil
 	})
-	now := l.now()
+	now := l.Now()
 	err = l.withQueue(q, func(v *store.View) error {
 		resubmit := retry != nil && retry[transport.QueueKey(transport.Unreachable)]
 		v.Rewrite(func(it *store.Item) bool {

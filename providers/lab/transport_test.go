@@ -286,7 +286,7 @@ func TestMovingTheQueueDatabaseKeepsItsMessages(t *testing.T) {
 	if q.Path != `D:\Queue` || q.LoggingPath != `L:\QueueLogs` || !q.Health.Running || q.Health.Messages != 30 {
 		t.Fatalf("after the move: %s, %s, %+v", q.Path, q.LoggingPath, q.Health)
 	}
-	if _, err := os.Stat(filepath.Join(l.serverDir("HUB01"), "disks", "D", "Queue", "mail.que")); err != nil {
+	if _, err := os.Stat(filepath.Join(l.ServerDir("HUB01"), "disks", "D", "Queue", "mail.que")); err != nil {
 		t.Fatal(err)
 	}
 }

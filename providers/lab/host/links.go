@@ -1,12 +1,10 @@
-package lab
+package host
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/exdr/exdr/providers/lab/disk"
 )
@@ -15,10 +13,10 @@ import (
 // folder of its own (disk.LinkError).
 type LinkError = disk.LinkError
 
-// checkInside refuses a path that leaves the lab's folder, or that passes
+// CheckInside refuses a path that leaves the lab's folder, or that passes
 // through a symbolic link below it. Folders found to be real are
 // remembered for the life of the Lab value (one command).
-func (l *Host) checkInside(path string) error {
+func (l *Host) CheckInside(path string) error {
 	rel, err := filepath.Rel(l.root, path)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return fmt.Errorf("%s is outside the lab at %s: the lab refuses it", path, l.root)
@@ -43,11 +41,11 @@ func (l *Host) checkInside(path string) error {
 	return nil
 }
 
-// checkTree refuses links among the lab's own top folders and files: its
+// CheckTree refuses links among the lab's own top folders and files: its
 // root's entries, each server's folder and what it holds (store.json,
 // transport.json, adam.xml, disks). Paths under a server's disks are
 // checked as they are used (HostPath). It looks once per Lab value.
-func (l *Host) checkTree() error {
+func (l *Host) CheckTree() error {
 	l.treeOnce.Do(func() {
 		l.treeErr = l.scanLinks(l.root, 2)
 	})
@@ -71,38 +69,4 @@ func (l *Host) scanLinks(dir string, depth int) error {
 		}
 	}
 	return nil
-}
-
-// linkNotes gathers the links inspection jobs run into (they run in
-// parallel); Read fails with the first.
-type linkNotes struct {
-	mu  sync.Mutex
-	err error
-}
-
-func (n *linkNotes) note(err error) {
-	var le *LinkError
-	if !errors.As(err, &le) {
-		return
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.err == nil {
-		n.err = err
-	}
-}
-
-// fail records an error that is not a link: a file the lab cannot read.
-func (n *linkNotes) fail(err error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.err == nil {
-		n.err = err
-	}
-}
-
-func (n *linkNotes) first() error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.err
 }

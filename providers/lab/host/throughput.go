@@ -1,4 +1,4 @@
-package lab
+package host
 
 import (
 	"encoding/json"
@@ -19,13 +19,13 @@ type measured struct {
 	Runs      int     `json:"runs"`
 }
 
-// measure records that a step moved units in elapsed time.
-func (l *Host) measure(verb string, units int64, elapsed time.Duration) {
+// Measure records that a step moved units in elapsed time.
+func (l *Host) Measure(verb string, units int64, elapsed time.Duration) {
 	if units <= 0 || elapsed <= 0 {
 		return
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	all := l.loadThroughput()
 	rate := float64(units) / elapsed.Seconds()
 	m := all[verb]
@@ -51,8 +51,8 @@ func (l *Host) loadThroughput() map[string]measured {
 
 // Throughput returns the measured rates by verb, in units a second.
 func (l *Host) Throughput() map[string]float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	out := map[string]float64{}
 	for verb, m := range l.loadThroughput() {
 		out[verb] = m.PerSecond
@@ -68,8 +68,8 @@ type Measured struct {
 
 // Measurements returns the measured rates with how many runs each stands on.
 func (l *Host) Measurements() map[string]Measured {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	out := map[string]Measured{}
 	for verb, m := range l.loadThroughput() {
 		out[verb] = Measured{PerSecond: m.PerSecond, Runs: m.Runs}

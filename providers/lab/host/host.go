@@ -1,4 +1,4 @@
-package lab
+package host
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ import (
 type Host struct {
 	root         string
 	organization string     // for a lab created on first use
-	mu           sync.Mutex // directory.json, the cache below, and the stores' files
+	Mu           sync.Mutex // directory.json, the cache below, and the stores' files
 
 	// cached is directory.json as last read or written, with the file's
 	// modification time and size then: a change on disk reloads it.
@@ -47,7 +47,7 @@ type Host struct {
 
 	// afterLogs runs the replication service once logs have been written
 	// (traffic, backups, clock moves): set by the lab.
-	afterLogs func() error
+	AfterLogs func() error
 
 	now    func() time.Time
 	offset time.Duration // the lab clock's lead over real time
@@ -61,10 +61,10 @@ func NewHost(root, organization string) *Host {
 	return l
 }
 
-// setupWatermark is where a lab server keeps Setup's progress while it
+// SetupWatermark is where a lab server keeps Setup's progress while it
 // runs: Exchange's Watermark registry value.
-func (l *Host) setupWatermark(server string) string {
-	return filepath.Join(l.disksDir(server), "C", ".exdr-setup-watermark")
+func (l *Host) SetupWatermark(server string) string {
+	return filepath.Join(l.DisksDir(server), "C", ".exdr-setup-watermark")
 }
 
 // The lab's clock is real time plus an offset that "exdr lab clock" moves
@@ -87,29 +87,29 @@ func (l *Host) loadOffset() time.Duration {
 // Now is the lab's time.
 func (l *Host) Now() time.Time { return l.now() }
 
-// machineUp reports whether a server's machine runs.
-func (l *Host) machineUp(server string) bool {
-	_, err := os.Stat(l.disksDir(server))
-	return err == nil && !l.failed(server)
+// MachineUp reports whether a server's machine runs.
+func (l *Host) MachineUp(server string) bool {
+	_, err := os.Stat(l.DisksDir(server))
+	return err == nil && !l.Failed(server)
 }
 
-// directoryFile is the lab's Active Directory.
-const directoryFile = "directory.json"
+// DirectoryFile is the lab's Active Directory.
+const DirectoryFile = "directory.json"
 
 // Exists reports whether a lab has been created at root.
 func Exists(root string) bool {
-	_, err := os.Stat(filepath.Join(root, directoryFile))
+	_, err := os.Stat(filepath.Join(root, DirectoryFile))
 	return err == nil
 }
 
-// ensure creates the lab on first use.
-func (l *Host) ensure() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// Ensure creates the lab on first use.
+func (l *Host) Ensure() error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	if Exists(l.root) {
 		return nil
 	}
-	if err := l.notALab(); err != nil {
+	if err := l.NotALab(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Join(l.root, "servers"), 0o755); err != nil {
@@ -133,10 +133,10 @@ func ownFile(name string) bool {
 	return name == "lock.json" || name == "journal.jsonl" || strings.HasPrefix(name, "lock.json.") || strings.HasPrefix(name, ".lock.json.tmp")
 }
 
-// notALab refuses to make a lab where one cannot be: a folder whose
+// NotALab refuses to make a lab where one cannot be: a folder whose
 // directory (directory.json) is gone while its servers' disks remain, and
 // a folder that holds something else.
-func (l *Host) notALab() error {
+func (l *Host) NotALab() error {
 	entries, err := os.ReadDir(l.root)
 	if err != nil {
 		return nil // not there yet
@@ -152,7 +152,7 @@ func (l *Host) notALab() error {
 	if len(servers) > 0 {
 		return fmt.Errorf("the lab at %s has lost its directory (%s, its Active Directory) while the disks of %s remain: "+
 			"exdr will not read it as an empty organization and build it again over their data. Put %s back (from a copy of the lab), "+
-			"or move the folder away to start a new lab", l.root, directoryFile, strings.Join(servers, ", "), directoryFile)
+			"or move the folder away to start a new lab", l.root, DirectoryFile, strings.Join(servers, ", "), DirectoryFile)
 	}
 	for _, e := range entries {
 		if !ownFile(e.Name()) && e.Name() != "servers" {
@@ -162,17 +162,20 @@ func (l *Host) notALab() error {
 	return nil
 }
 
+// Organization is the name a lab created on first use takes.
+func (l *Host) Organization() string { return l.organization }
+
 // Root is the lab's directory.
 func (l *Host) Root() string { return l.root }
 
 func (l *Host) loadDirectory() (*ad.Directory, error) {
-	b, err := os.ReadFile(filepath.Join(l.root, directoryFile))
+	b, err := os.ReadFile(filepath.Join(l.root, DirectoryFile))
 	if err != nil {
 		return nil, err
 	}
 	var d ad.Directory
 	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, directoryFile), err)
+		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, DirectoryFile), err)
 	}
 	if d.FormatVersion != formatVersion {
 		return nil, fmt.Errorf("the lab at %s was written in format %d, and this exdr reads format %d: rebuild the lab (move the folder away and run exdr apply)",
@@ -180,11 +183,11 @@ func (l *Host) loadDirectory() (*ad.Directory, error) {
 	}
 	field := []byte(`"checksum": "` + d.Checksum + `"`)
 	if len(d.Checksum) != len(noChecksum) || bytes.Count(b, field) != 1 {
-		return nil, fmt.Errorf("lab directory %s is damaged: its checksum is missing or garbled; restore it from a copy of the lab", filepath.Join(l.root, directoryFile))
+		return nil, fmt.Errorf("lab directory %s is damaged: its checksum is missing or garbled; restore it from a copy of the lab", filepath.Join(l.root, DirectoryFile))
 	}
 	zeroed := bytes.Replace(b, field, []byte(`"checksum": "`+noChecksum+`"`), 1)
 	if sum := sha256.Sum256(zeroed); hex.EncodeToString(sum[:]) != d.Checksum {
-		return nil, fmt.Errorf("lab directory %s is damaged: it does not match its checksum (changed outside exdr, or a bad disk); restore it from a copy of the lab", filepath.Join(l.root, directoryFile))
+		return nil, fmt.Errorf("lab directory %s is damaged: it does not match its checksum (changed outside exdr, or a bad disk); restore it from a copy of the lab", filepath.Join(l.root, DirectoryFile))
 	}
 	return &d, nil
 }
@@ -198,7 +201,7 @@ func (l *Host) saveDirectory(d *ad.Directory) error {
 	sum := sha256.Sum256(append(b, '\n'))
 	d.Checksum = hex.EncodeToString(sum[:])
 	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
-	path := filepath.Join(l.root, directoryFile)
+	path := filepath.Join(l.root, DirectoryFile)
 	if err := disk.WriteAtomic(path, append(b, '\n')); err != nil {
 		return err
 	}
@@ -218,23 +221,23 @@ func (l *Host) current() (*ad.Directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st, err := os.Stat(filepath.Join(l.root, directoryFile)); err == nil {
+	if st, err := os.Stat(filepath.Join(l.root, DirectoryFile)); err == nil {
 		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
 	}
 	return d, nil
 }
 
 func (l *Host) unchanged() bool {
-	st, err := os.Stat(filepath.Join(l.root, directoryFile))
+	st, err := os.Stat(filepath.Join(l.root, DirectoryFile))
 	return err == nil && st.ModTime().Equal(l.cachedMod) && st.Size() == l.cachedSize
 }
 
-// updateDirectory runs fn on the directory and saves it, under the lock
+// UpdateDirectory runs fn on the directory and saves it, under the lock
 // that serialises directory changes within the process. If fn fails, the
 // cache is dropped so that its partial change is not kept.
-func (l *Host) updateDirectory(fn func(*ad.Directory) error) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	d, err := l.current()
 	if err != nil {
 		return err
@@ -250,10 +253,10 @@ func (l *Host) updateDirectory(fn func(*ad.Directory) error) error {
 	return l.saveDirectory(d)
 }
 
-// viewDirectory runs fn on the current directory without changing it.
-func (l *Host) viewDirectory(fn func(*ad.Directory) error) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// ViewDirectory runs fn on the current directory without changing it.
+func (l *Host) ViewDirectory(fn func(*ad.Directory) error) error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	d, err := l.current()
 	if err != nil {
 		return err
@@ -266,12 +269,12 @@ func (l *Host) viewDirectory(fn func(*ad.Directory) error) error {
 // directory once per step. A crash inside fn loses the directory changes
 // fn made; use it for building labs, not for recoveries.
 func (l *Host) Batch(fn func() error) error {
-	l.mu.Lock()
+	l.Mu.Lock()
 	l.deferSaves = true
-	l.mu.Unlock()
+	l.Mu.Unlock()
 	err := fn()
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
 	l.deferSaves = false
 	if l.unsavedDirs && l.cached != nil {
 		l.unsavedDirs = false
@@ -282,8 +285,8 @@ func (l *Host) Batch(fn func() error) error {
 	return err
 }
 
-// serverDir is a server's machine: its disks and its services' state.
-func (l *Host) serverDir(server string) string {
+// ServerDir is a server's machine: its disks and its services' state.
+func (l *Host) ServerDir(server string) string {
 	return filepath.Join(l.root, "servers", server)
 }
 
@@ -293,10 +296,10 @@ func (l *Host) HostPath(server, winPath string) (string, error) {
 	if len(winPath) < 3 || winPath[1] != ':' || winPath[2] != '\\' {
 		return "", fmt.Errorf("%q is not an absolute Windows path", winPath)
 	}
-	if err := pathElement("the server name", server); err != nil {
+	if err := PathElement("the server name", server); err != nil {
 		return "", err
 	}
-	parts := []string{l.serverDir(server), "disks", strings.ToUpper(winPath[:1])}
+	parts := []string{l.ServerDir(server), "disks", strings.ToUpper(winPath[:1])}
 	for _, p := range strings.Split(winPath[3:], `\`) {
 		if p == "" || p == "." || p == ".." || strings.ContainsRune(p, '/') {
 			if p == "" {
@@ -307,13 +310,13 @@ func (l *Host) HostPath(server, winPath string) (string, error) {
 		parts = append(parts, p)
 	}
 	path := filepath.Join(parts...)
-	if err := l.checkInside(path); err != nil {
+	if err := l.CheckInside(path); err != nil {
 		return "", err
 	}
 	return path, nil
 }
 
-func (l *Host) streamLock(dir string) *sync.Mutex {
+func (l *Host) StreamLock(dir string) *sync.Mutex {
 	l.streamMu.Lock()
 	defer l.streamMu.Unlock()
 	m, ok := l.streams[dir]
@@ -324,7 +327,7 @@ func (l *Host) streamLock(dir string) *sync.Mutex {
 	return m
 }
 
-func (l *Host) stream(sg *ad.StorageGroup) (*ese.Stream, error) {
+func (l *Host) Stream(sg *ad.StorageGroup) (*ese.Stream, error) {
 	dir, err := l.HostPath(sg.Server, sg.LogFolderPath)
 	if err != nil {
 		return nil, err
@@ -332,7 +335,7 @@ func (l *Host) stream(sg *ad.StorageGroup) (*ese.Stream, error) {
 	return &ese.Stream{Dir: dir, Prefix: sg.Prefix, Sig: sg.Signature, Clock: l.now}, nil
 }
 
-func newSignature() uint64 {
+func NewSignature() uint64 {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported systems
@@ -340,28 +343,38 @@ func newSignature() uint64 {
 	return binary.LittleEndian.Uint64(b[:]) | 1
 }
 
-// pathElement refuses a name the lab makes one element of a path (a
+// PathElement refuses a name the lab makes one element of a path (a
 // server's folder, a database's restore folder) when it is not one:
 // empty, "." or "..", or holding a separator. A directory edited by hand,
 // or a plan file changed after it was saved, must not lead a file
 // operation out of its folder.
-func pathElement(what, name string) error {
+func PathElement(what, name string) error {
 	if name == "" || strings.Trim(name, ".") == "" || strings.ContainsAny(name, `/\`) || strings.ContainsRune(name, 0) {
 		return fmt.Errorf("%s %q cannot be a folder or file name: the lab refuses it", what, name)
 	}
 	return nil
 }
 
-func (l *Host) disksDir(server string) string {
-	return l.serverDir(server) + string(os.PathSeparator) + "disks"
+func (l *Host) DisksDir(server string) string {
+	return l.ServerDir(server) + string(os.PathSeparator) + "disks"
 }
 
-// failedPath marks a server whose machine has failed while its disks
+// FailedPath marks a server whose machine has failed while its disks
 // survive.
-func (l *Host) failedPath(server string) string { return filepath.Join(l.serverDir(server), "failed") }
+func (l *Host) FailedPath(server string) string { return filepath.Join(l.ServerDir(server), "failed") }
 
-// failed reports whether a server's machine has failed.
-func (l *Host) failed(server string) bool {
-	_, err := os.Stat(l.failedPath(server))
+// Failed reports whether a server's machine has Failed.
+func (l *Host) Failed(server string) bool {
+	_, err := os.Stat(l.FailedPath(server))
 	return err == nil
+}
+
+// AdvanceClock moves the lab's clock forward by d, for good: the offset
+// is kept in clock.json.
+func (l *Host) AdvanceClock(d time.Duration) error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
+	l.offset += d
+	b, _ := json.Marshal(clockState{Offset: l.offset})
+	return disk.WriteAtomic(filepath.Join(l.root, clockFile), b)
 }

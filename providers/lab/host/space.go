@@ -1,4 +1,4 @@
-package lab
+package host
 
 import (
 	"fmt"
@@ -19,14 +19,14 @@ const DefaultCapacity = 2 * org.TeraByte
 // log generation counts its full megabyte, as Exchange preallocates it).
 const capacityFile = ".exdr-capacity"
 
-func (l *Host) driveDir(server, drive string) string {
-	return filepath.Join(l.disksDir(server), strings.ToUpper(drive))
+func (l *Host) DriveDir(server, drive string) string {
+	return filepath.Join(l.DisksDir(server), strings.ToUpper(drive))
 }
 
 // SetCapacity gives a server's drive a size.
 func (l *Host) SetCapacity(server, drive string, size org.Size) error {
-	dir := l.driveDir(server, drive)
-	if _, err := os.Stat(l.disksDir(server)); err != nil {
+	dir := l.DriveDir(server, drive)
+	if _, err := os.Stat(l.DisksDir(server)); err != nil {
 		return fmt.Errorf("server %s has no disks in the lab", server)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -35,9 +35,9 @@ func (l *Host) SetCapacity(server, drive string, size org.Size) error {
 	return disk.WriteAtomic(filepath.Join(dir, capacityFile), []byte(size.String()+"\n"))
 }
 
-// free returns a drive's capacity less what its files take.
-func (l *Host) free(server, drive string) (org.Size, error) {
-	dir := l.driveDir(server, drive)
+// Free returns a drive's capacity less what its files take.
+func (l *Host) Free(server, drive string) (org.Size, error) {
+	dir := l.DriveDir(server, drive)
 	capacity := DefaultCapacity
 	if b, err := os.ReadFile(filepath.Join(dir, capacityFile)); err == nil {
 		if c, err := org.ParseSize(strings.TrimSpace(string(b))); err == nil {
@@ -62,9 +62,9 @@ func (l *Host) free(server, drive string) (org.Size, error) {
 	return capacity - org.Size(used), err
 }
 
-// drives lists the drives of a server that hold anything.
-func (l *Host) drives(server string) []string {
-	entries, _ := os.ReadDir(l.disksDir(server))
+// Drives lists the Drives of a server that hold anything.
+func (l *Host) Drives(server string) []string {
+	entries, _ := os.ReadDir(l.DisksDir(server))
 	var out []string
 	for _, e := range entries {
 		if e.IsDir() && len(e.Name()) == 1 {
@@ -74,11 +74,11 @@ func (l *Host) drives(server string) []string {
 	return out
 }
 
-// ensureFree refuses an operation that would write more to the drive of
+// EnsureFree refuses an operation that would write more to the drive of
 // winPath than it has room for, as a full disk would.
-func (l *Host) ensureFree(server, winPath string, need int64, what string) error {
+func (l *Host) EnsureFree(server, winPath string, need int64, what string) error {
 	drive := winPath[:1]
-	free, err := l.free(server, drive)
+	free, err := l.Free(server, drive)
 	if err != nil {
 		return err
 	}
