@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Apply carries out one step on the lab. Every verb checks whether its
@@ -69,31 +70,31 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.createServer(c.step)
 	},
 	providers.VerbCreateStorageGroup: func(l *Lab, c call) error {
-		return l.createStorageGroup(c.step)
+		return l.CreateStorageGroup(c.step)
 	},
 	providers.VerbSetStorageGroup: func(l *Lab, c call) error {
-		return l.setStorageGroup(c.step)
+		return l.SetStorageGroup(c.step)
 	},
 	providers.VerbCreateDatabase: func(l *Lab, c call) error {
-		return l.createDatabase(c.step)
+		return l.CreateDatabase(c.step)
 	},
 	providers.VerbCreateEmptyDatabase: func(l *Lab, c call) error {
-		return l.createDatabase(c.step)
+		return l.CreateDatabase(c.step)
 	},
 	providers.VerbSetDatabase: func(l *Lab, c call) error {
-		return l.setDatabase(c.step)
+		return l.SetDatabase(c.step)
 	},
 	providers.VerbMount: func(l *Lab, c call) error {
-		return l.mount(c.step.Identity)
+		return l.Mount(c.step.Identity)
 	},
 	providers.VerbDismount: func(l *Lab, c call) error {
-		return l.dismount(c.step.Identity)
+		return l.Dismount(c.step.Identity)
 	},
 	providers.VerbReplayLogs: func(l *Lab, c call) error {
-		return l.replayLogs(c.ctx, c.step.Identity, c.progress)
+		return l.ReplayLogs(c.ctx, c.step.Identity, c.progress)
 	},
 	providers.VerbRepairDatabase: func(l *Lab, c call) error {
-		return l.repair(c.ctx, c.step.Identity, c.progress)
+		return l.Repair(c.ctx, c.step.Identity, c.progress)
 	},
 	providers.VerbAllowFileRestore: func(l *Lab, c call) error {
 		return l.UpdateDirectory(func(d *ad.Directory) error {
@@ -112,43 +113,43 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.measured(c, l.hardRecovery)
 	},
 	providers.VerbIntegrityCheck: func(l *Lab, c call) error {
-		return l.integrity(c.step.Identity)
+		return l.Integrity(c.step.Identity)
 	},
 	providers.VerbDefragment: func(l *Lab, c call) error {
-		return l.defragment(c.ctx, c.step.Identity, c.progress)
+		return l.Defragment(c.ctx, c.step.Identity, c.progress)
 	},
 	providers.VerbPlaceDatabase: func(l *Lab, c call) error {
-		return l.placeDatabase(c.step)
+		return l.PlaceDatabase(c.step)
 	},
 	providers.VerbRehomeMailboxes: func(l *Lab, c call) error {
-		return l.rehomeMailboxes(c.step)
+		return l.RehomeMailboxes(c.step)
 	},
 	providers.VerbCreateMailbox: func(l *Lab, c call) error {
-		return l.createMailbox(c.step)
+		return l.CreateMailbox(c.step)
 	},
 	providers.VerbConnectMailbox: func(l *Lab, c call) error {
-		return l.connectMailbox(c.step)
+		return l.ConnectMailbox(c.step)
 	},
 	providers.VerbCleanMailboxDB: func(l *Lab, c call) error {
-		return l.cleanMailboxDatabase(c.step)
+		return l.CleanMailboxDatabase(c.step)
 	},
 	providers.VerbSetMailbox: func(l *Lab, c call) error {
-		return l.setMailbox(c.step)
+		return l.SetMailbox(c.step)
 	},
 	providers.VerbCreateRecoveryGroup: func(l *Lab, c call) error {
-		return l.createRecoveryGroup(c.step)
+		return l.CreateRecoveryGroup(c.step)
 	},
 	providers.VerbCreateRecoveryDB: func(l *Lab, c call) error {
-		return l.createRecoveryDatabase(c.step)
+		return l.CreateRecoveryDatabase(c.step)
 	},
 	providers.VerbRestoreMailbox: func(l *Lab, c call) error {
-		return l.restoreMailbox(c.step)
+		return l.RestoreMailbox(c.step)
 	},
 	providers.VerbRemoveRecoveryGroup: func(l *Lab, c call) error {
-		return l.removeRecoveryGroup(c.step)
+		return l.RemoveRecoveryGroup(c.step)
 	},
 	providers.VerbSwapDatabases: func(l *Lab, c call) error {
-		return l.swapDatabases(c.step)
+		return l.SwapDatabases(c.step)
 	},
 	providers.VerbValidateEdgeConfig: func(l *Lab, c call) error {
 		return l.validateEdge(c.step)
@@ -191,7 +192,7 @@ func (l *Lab) createServer(step *providers.Step) error {
 	}
 	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Server(name) == nil {
-			d.AddServer(&ad.Server{Name: name, Roles: roles, Site: step.Args["site"], Edition: orDefault(step.Args["edition"], "standard")})
+			d.AddServer(&ad.Server{Name: name, Roles: roles, Site: step.Args["site"], Edition: store.OrDefault(step.Args["edition"], "standard")})
 		}
 		return nil
 	})
@@ -201,7 +202,7 @@ func (l *Lab) createServer(step *providers.Step) error {
 	if l.Failed(name) {
 		// A new machine with the failed one's disks, as RecoverServer is
 		// run on: its services start from nothing.
-		for _, p := range []string{l.storePath(name), l.FailedPath(name)} {
+		for _, p := range []string{l.StorePath(name), l.FailedPath(name)} {
 			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 				return err
 			}

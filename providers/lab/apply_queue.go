@@ -37,7 +37,7 @@ var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
 	},
 	providers.VerbRepairDatabase: func(l *Lab, server string, c call) error {
 		return l.offlineQueue(server, func(q *queueContext) error {
-			if err := l.repairFile(c.ctx, q.target(), c.progress); err != nil {
+			if err := l.RepairFile(c.ctx, q.target(), c.progress); err != nil {
 				return err
 			}
 			// The repaired mail.que needs no log, and the old trn logs (the
@@ -49,7 +49,7 @@ var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
 		})
 	},
 	providers.VerbDefragment: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error { return l.defragmentFile(c.ctx, q.target(), c.progress) })
+		return l.offlineQueue(server, func(q *queueContext) error { return l.DefragmentFile(c.ctx, q.target(), c.progress) })
 	},
 	providers.VerbMoveQueueDatabase: func(l *Lab, server string, c call) error {
 		return l.moveQueueDatabase(server, c.step.Args["path"], c.step.Args["logging_path"])

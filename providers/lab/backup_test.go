@@ -99,14 +99,14 @@ func TestRestoreWithoutRollForwardStopsAtTheChain(t *testing.T) {
 func TestRollForwardStopsAtAMissingLog(t *testing.T) {
 	l, full, incr := chainLab(t)
 	// The generations after the incremental are lost too.
-	c, _ := l.database(db1)
-	gens, _ := c.stream.Generations()
+	c, _ := l.Database(db1)
+	gens, _ := c.Stream.Generations()
 	for _, g := range gens {
 		if g > incr.Covers {
-			os.Remove(c.stream.LogPath(g))
+			os.Remove(c.Stream.LogPath(g))
 		}
 	}
-	c.stream.NewGeneration(gens[len(gens)-1] + 1) // the server wrote on after the loss
+	c.Stream.NewGeneration(gens[len(gens)-1] + 1) // the server wrote on after the loss
 	restore(t, l, true, full, incr)
 	if in := inspect(t, l); in.Items() != 20 {
 		t.Fatalf("with the logs after the backup lost: %d items, want the 20 the backups hold", in.Items())
@@ -149,22 +149,22 @@ func TestBackupRules(t *testing.T) {
 	}
 	traffic(t, l, 200)
 	full := takeBackup(t, l, org.BackupFull)
-	c, _ := l.database(db1)
-	cp, _ := c.stream.Checkpoint()
-	gens, _ := c.stream.Generations()
+	c, _ := l.Database(db1)
+	cp, _ := c.Stream.Checkpoint()
+	gens, _ := c.Stream.Generations()
 	if gens[0] < cp {
 		t.Fatalf("after a full backup generation %d below the checkpoint %d is still there", gens[0], cp)
 	}
 	before := len(gens)
 	traffic(t, l, 200)
 	diff := takeBackup(t, l, org.BackupDifferential)
-	gens, _ = c.stream.Generations()
+	gens, _ = c.Stream.Generations()
 	if diff.Base != full.ID || len(gens) < before {
 		t.Fatalf("differential: base %s, %d generations (had %d): a differential must not truncate", diff.Base, len(gens), before)
 	}
 	in, _ := l.Inspect(db1)
 	_ = in
-	e, _ := ese.OpenEDB(c.path, false)
+	e, _ := ese.OpenEDB(c.Path, false)
 	defer e.Close()
 	if e.Hdr.LastFull == 0 || e.Hdr.LastDiff == 0 || e.Hdr.LastIncr != 0 {
 		t.Fatalf("header stamps: full %d, incremental %d, differential %d", e.Hdr.LastFull, e.Hdr.LastIncr, e.Hdr.LastDiff)
@@ -260,8 +260,8 @@ func TestDifferentialAfterIncremental(t *testing.T) {
 	traffic(t, l, 5)
 	incr := takeBackup(t, l, org.BackupIncremental)
 	traffic(t, l, 5)
-	dbc, _ := l.database(db1)
-	if gens, _ := dbc.stream.Generations(); len(gens) == 0 || gens[0] <= full.Covers+1 {
+	dbc, _ := l.Database(db1)
+	if gens, _ := dbc.Stream.Generations(); len(gens) == 0 || gens[0] <= full.Covers+1 {
 		t.Fatalf("the incremental truncated nothing (%v): the test does not test what it says", gens)
 	}
 	diff := takeBackup(t, l, org.BackupDifferential)

@@ -126,8 +126,8 @@ func BenchmarkLogReplay(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	c, _ := l.database(db1)
-	e, _ := ese.OpenEDB(c.path, true)
+	c, _ := l.Database(db1)
+	e, _ := ese.OpenEDB(c.Path, true)
 	defer e.Close()
 	payload := make([]byte, ese.MaxPayload)
 	var recs [][]byte
@@ -135,11 +135,11 @@ func BenchmarkLogReplay(b *testing.B) {
 		recs = append(recs, ese.PageRecord(e.Hdr.Signature, n, payload))
 	}
 	for {
-		cur, _ := c.stream.Current()
+		cur, _ := c.Stream.Current()
 		if cur > gens {
 			break
 		}
-		if _, err := c.stream.Append(recs...); err != nil {
+		if _, err := c.Stream.Append(recs...); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -150,7 +150,7 @@ func BenchmarkLogReplay(b *testing.B) {
 		for n := uint32(1); n <= ese.InitialPages; n++ {
 			e.WritePage(&ese.Page{Number: n, Signature: e.Hdr.Signature})
 		}
-		if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
+		if _, err := ese.ReplayInto(context.Background(), e, c.Stream, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -198,7 +198,7 @@ func BenchmarkRestoreMailbox10k(b *testing.B) {
 	for b.Loop() {
 		target := fmt.Sprintf("target%03d", i)
 		i++
-		must(l.setMailboxObject(target, db1, nil))
+		must(l.SetMailboxObject(target, db1, nil))
 		must(l.Apply(ctx, &providers.Step{Verb: providers.VerbRestoreMailbox, Identity: rsg, Args: map[string]string{
 			"rsg_database": string(rdb), "mailbox": "db1-user001", "target": target, "target_folder": "Recovered"}}, nil))
 	}

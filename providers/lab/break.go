@@ -57,21 +57,21 @@ func (l *Lab) DeleteServerObject(name string) error {
 
 // DeleteDatabaseFile deletes a database's .edb file.
 func (l *Lab) DeleteDatabaseFile(id org.Identity) error {
-	c, err := l.database(id)
+	c, err := l.Database(id)
 	if err != nil {
 		return err
 	}
-	return os.Remove(c.path)
+	return os.Remove(c.Path)
 }
 
 // CorruptPage overwrites bytes in the middle of one page of a database,
 // so that its checksum fails.
 func (l *Lab) CorruptPage(id org.Identity, page uint32) error {
-	c, err := l.database(id)
+	c, err := l.Database(id)
 	if err != nil {
 		return err
 	}
-	return corruptPage(c.path, string(id), page)
+	return corruptPage(c.Path, string(id), page)
 }
 
 func corruptPage(path, name string, page uint32) error {

@@ -273,7 +273,7 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.SG.Server)
 	}
 	for _, db := range r.DBs {
-		if c, err := l.store.database(db.Identity()); err == nil && l.store.mounted(c) {
+		if c, err := l.store.Database(db.Identity()); err == nil && l.store.Mounted(c) {
 			return 0, fmt.Errorf("%s is mounted: a copy is activated in place of a database that is not", db.Identity())
 		}
 	}

@@ -39,7 +39,7 @@ func (l *Lab) Crash(server string) error {
 	}
 	l.Mu.Lock()
 	defer l.Mu.Unlock()
-	if err := os.Remove(l.storePath(name)); err != nil && !os.IsNotExist(err) {
+	if err := os.Remove(l.StorePath(name)); err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	return nil
@@ -49,11 +49,11 @@ func (l *Lab) Crash(server string) error {
 // been mounted, as the pages hold it (changes still only in the logs are
 // not counted).
 func (l *Lab) Catalog(id org.Identity) (mounts int, err error) {
-	c, err := l.database(id)
+	c, err := l.Database(id)
 	if err != nil {
 		return 0, err
 	}
-	e, err := ese.OpenEDB(c.path, false)
+	e, err := ese.OpenEDB(c.Path, false)
 	if err != nil {
 		return 0, err
 	}
@@ -68,9 +68,9 @@ func (l *Lab) Catalog(id org.Identity) (mounts int, err error) {
 // DatabaseFile is the lab file that holds a database, for tests and
 // drills that damage it by hand.
 func (l *Lab) DatabaseFile(id org.Identity) (string, error) {
-	c, err := l.database(id)
+	c, err := l.Database(id)
 	if err != nil {
 		return "", err
 	}
-	return c.path, nil
+	return c.Path, nil
 }

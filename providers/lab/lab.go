@@ -5,6 +5,7 @@ import (
 
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/host"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
 var _ providers.Provider = (*Lab)(nil)
@@ -13,33 +14,29 @@ var _ providers.Provider = (*Lab)(nil)
 // (Read, Apply, damage) over the lab's components.
 type Lab struct {
 	*host.Host
-	*Store
+	*store.Store
 	*Replication
 	*BackupApp
 	*Transport
 }
 
-// Store is the Information Store: databases, mailboxes and their items,
-// retention, recovery storage groups.
-type Store struct{ *host.Host }
-
 // Replication is the replication service: LCR and SCR copies.
 type Replication struct {
 	*host.Host
-	store *Store
+	store *store.Store
 }
 
 // BackupApp takes and restores backups.
 type BackupApp struct {
 	*host.Host
-	store  *Store
+	store  *store.Store
 	copies *Replication
 }
 
 // Transport is the transport service of the Hub and Edge servers.
 type Transport struct {
 	*host.Host
-	store *Store
+	store *store.Store
 }
 
 // New returns the lab at root without touching the disk: a lab that does
@@ -47,7 +44,7 @@ type Transport struct {
 // first step applied or lock taken (or by Init).
 func New(root, organization string) *Lab {
 	h := host.NewHost(root, organization)
-	st := &Store{Host: h}
+	st := store.New(h)
 	copies := &Replication{Host: h, store: st}
 	h.AfterLogs = copies.replicate
 	return &Lab{Host: h, Store: st, Replication: copies,
@@ -74,3 +71,6 @@ func Exists(root string) bool { return host.Exists(root) }
 
 // Measured is a verb's measured rate (see Lab.Measurements).
 type Measured = host.Measured
+
+// Inspection is what "exdr lab inspect" shows of a database.
+type Inspection = store.Inspection

@@ -110,9 +110,9 @@ func TestMissingLogStopsSoftRecovery(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	l.Crash("MBX01")
-	c, _ := l.database(db1)
-	cur, _ := c.stream.Current()
-	if err := os.Remove(c.stream.LogPath(cur)); err != nil {
+	c, _ := l.Database(db1)
+	cur, _ := c.Stream.Current()
+	if err := os.Remove(c.Stream.LogPath(cur)); err != nil {
 		t.Fatal(err)
 	}
 	o, _ := l.Read(context.Background())

@@ -45,7 +45,7 @@ func TestUnreadableLabFilesAreErrors(t *testing.T) {
 			l := newHubLab(t)
 			path := filepath.Join(l.ServerDir("HUB01"), file)
 			if file == "store.json" {
-				path = l.storePath("MBX01")
+				path = l.StorePath("MBX01")
 				apply(t, l, providers.VerbMount, db1)
 			}
 			if err := os.WriteFile(path, []byte("{garbled"), 0o644); err != nil {

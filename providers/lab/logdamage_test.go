@@ -36,12 +36,12 @@ func TestDamagedLogOfAMountedDatabase(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
-	c, _ := l.database(db1)
-	cur, err := c.stream.Current()
+	c, _ := l.Database(db1)
+	cur, err := c.Stream.Current()
 	if err != nil {
 		t.Fatal(err)
 	}
-	flipByte(t, c.stream.LogPath(cur), ese.LogHeaderSize+10)
+	flipByte(t, c.Stream.LogPath(cur), ese.LogHeaderSize+10)
 
 	o, err := l.Read(context.Background())
 	if err != nil {

@@ -9,9 +9,10 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
-func subjects(in *Inspection, mailbox string) []string {
+func subjects(in *store.Inspection, mailbox string) []string {
 	var out []string
 	for _, it := range in.Mailboxes[mailbox] {
 		out = append(out, it.Subject)
@@ -19,7 +20,7 @@ func subjects(in *Inspection, mailbox string) []string {
 	return out
 }
 
-func inspect(t *testing.T, l *Lab) *Inspection {
+func inspect(t *testing.T, l *Lab) *store.Inspection {
 	t.Helper()
 	in, err := l.Inspect(db1)
 	if err != nil {
@@ -115,7 +116,7 @@ func TestLongTrafficCheckpointsAndGrowsTheFile(t *testing.T) {
 		}
 	}
 	o, _ := l.Read(context.Background())
-	if o.StorageGroups[0].Health.OnDisk.High < checkpointDepth {
+	if o.StorageGroups[0].Health.OnDisk.High < store.CheckpointDepth {
 		t.Fatalf("the log reached generation %d only", o.StorageGroups[0].Health.OnDisk.High)
 	}
 	if o.StorageGroups[0].Health.Checkpoint < 2 {

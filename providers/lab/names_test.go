@@ -72,12 +72,12 @@ func TestPlantedLinksAreRefused(t *testing.T) {
 			return p
 		},
 		"log folder": func(l *Lab, victim string) string {
-			c, _ := l.database(db1)
-			os.Rename(c.stream.Dir, victim)
-			return c.stream.Dir
+			c, _ := l.Database(db1)
+			os.Rename(c.Stream.Dir, victim)
+			return c.Stream.Dir
 		},
 		"store.json": func(l *Lab, victim string) string {
-			p := l.storePath("MBX01")
+			p := l.StorePath("MBX01")
 			os.Rename(p, victim)
 			return p
 		},

@@ -103,7 +103,7 @@ func (l *Lab) readServers(d *ad.Directory, o *org.Org) (map[string]*store.Servic
 			}
 		}
 		o.Servers = append(o.Servers, live)
-		st, err := l.loadStore(s.Name)
+		st, err := l.LoadStore(s.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +210,7 @@ func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, st
 				links.note(err)
 			} else if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 				links.note(&host.LinkError{Path: path})
-			} else if live.Health.Swap, err = pendingSwap(path, db.Name); err != nil {
+			} else if live.Health.Swap, err = store.PendingSwap(path, db.Name); err != nil {
 				links.fail(err)
 			}
 		})
@@ -283,9 +283,9 @@ func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Se
 	}
 	h.BadPages, _ = e.Scan()
 	h.ItemsAtRisk = store.ItemsAtRisk(e, h.BadPages)
-	h.Restore = pendingRestore(path, db.Name, hdr.Signature)
-	h.LastFull = stampTime(hdr.LastFull)
-	h.Created = stampTime(hdr.Created)
+	h.Restore = store.PendingRestore(path, db.Name, hdr.Signature)
+	h.LastFull = store.StampTime(hdr.LastFull)
+	h.Created = store.StampTime(hdr.Created)
 	// A database whose restore is not recovered cannot be mounted, even if
 	// the file put in its place carries the signature of one that was.
 	h.Mounted = h.Restore == nil && st.IsMounted(db.Identity(), hdr)
@@ -416,7 +416,7 @@ func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store.Servi
 				continue
 			}
 			if e, err := ese.OpenEDB(path, false); err == nil {
-				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.Hdr.State, stampTime(e.Hdr.Created)
+				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.Hdr.State, store.StampTime(e.Hdr.Created)
 				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].IsMounted(db.Identity(), e.Hdr)
 				e.Close()
 			}

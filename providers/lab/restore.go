@@ -17,14 +17,15 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
+	"github.com/exdr/exdr/providers/lab/store"
 )
 
-func restorePaths(c *dbContext) (marker, logs string, err error) {
-	if err := host.PathElement("the database name", c.db.Name); err != nil {
+func restorePaths(c *store.DB) (marker, logs string, err error) {
+	if err := host.PathElement("the database name", c.DB.Name); err != nil {
 		return "", "", err
 	}
-	dir := filepath.Dir(c.path)
-	marker, logs = filepath.Join(dir, "exdr-restore-"+c.db.Name+".json"), filepath.Join(dir, "exdr-restore", c.db.Name)
+	dir := filepath.Dir(c.Path)
+	marker, logs = filepath.Join(dir, "exdr-restore-"+c.DB.Name+".json"), filepath.Join(dir, "exdr-restore", c.DB.Name)
 	if err := disk.RefuseLinks(marker, filepath.Dir(logs), logs); err != nil {
 		return "", "", err
 	}
@@ -39,7 +40,7 @@ func restorePaths(c *dbContext) (marker, logs string, err error) {
 // which a kill at any line must leave a file the next plan recovers from
 // (TestCrashAnywhere); split, the order would be hidden.
 func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
-	c, err := l.store.database(step.Identity)
+	c, err := l.store.Database(step.Identity)
 	if err != nil {
 		return 0, err
 	}
@@ -48,8 +49,8 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	if err != nil {
 		return 0, err
 	}
-	if mk, err := backup.ReadMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
-		if e, err := ese.OpenEDB(c.path, false); err == nil {
+	if mk, err := store.ReadMarker(markerPath); err == nil && slices.Equal(mk.Sets, ids) {
+		if e, err := ese.OpenEDB(c.Path, false); err == nil {
 			same := e.Hdr.Signature == mk.Signature
 			e.Close()
 			if same {
@@ -57,10 +58,10 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 			}
 		}
 	}
-	if !c.db.AllowFileRestore {
+	if !c.DB.AllowFileRestore {
 		return copied, fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
 	}
-	if l.store.mounted(c) {
+	if l.store.Mounted(c) {
 		return copied, fmt.Errorf("the database is mounted: dismount it before restoring over it")
 	}
 	catalog, err := l.Backups()
@@ -79,9 +80,9 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 		chain = append(chain, m)
 	}
 	// A recovery database is restored from its production database's sets.
-	source := string(c.db.Identity())
-	if c.db.RecoveryOf != "" {
-		source = c.db.RecoveryOf
+	source := string(c.DB.Identity())
+	if c.DB.RecoveryOf != "" {
+		source = c.DB.RecoveryOf
 	}
 	var dbFile *backup.BackupFile
 	for i := range chain[0].Databases {
@@ -99,28 +100,28 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 			need += f.Size
 		}
 	}
-	if err := l.EnsureFree(c.server, c.db.EdbFilePath, need, "the restore"); err != nil {
+	if err := l.EnsureFree(c.Server, c.DB.EdbFilePath, need, "the restore"); err != nil {
 		return 0, err
 	}
 	// restore.env first: until the restore and its hard recovery are
 	// done, the database reads as a restore in progress, whatever stands
 	// at its path (a crash can leave half a restore).
-	begun, _ := json.Marshal(backup.RestoreMarker{Sets: ids})
+	begun, _ := json.Marshal(store.RestoreMarker{Sets: ids})
 	if err := os.MkdirAll(filepath.Dir(markerPath), 0o755); err != nil {
 		return copied, err
 	}
 	if err := disk.WriteAtomic(markerPath, begun); err != nil {
 		return copied, err
 	}
-	if _, err := os.Stat(c.path); err == nil {
-		if _, err := disk.MoveAside(c.path, l.Now()); err != nil {
+	if _, err := os.Stat(c.Path); err == nil {
+		if _, err := disk.MoveAside(c.Path, l.Now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
 		return copied, err
 	}
-	if err := backup.RestoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.path, *dbFile, progress); err != nil {
+	if err := backup.RestoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.Path, *dbFile, progress); err != nil {
 		return copied, err
 	}
 	copied += dbFile.Size
@@ -142,7 +143,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	}
 	// The restored copy is made to need recovery from the oldest
 	// generation it lacks, as restore.env makes it.
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if err != nil {
 		return copied, err
 	}
@@ -153,14 +154,14 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	e.Hdr.State = org.StateDirty
 	// The copy takes this database's name and storage group (the same for
 	// a restore in place; the recovery database's for an RSG).
-	e.Hdr.Identity, e.Hdr.LogStream = string(c.db.Identity()), c.sg.Signature
+	e.Hdr.Identity, e.Hdr.LogStream = string(c.DB.Identity()), c.SG.Signature
 	if err := e.WriteHeader(); err != nil {
 		return copied, err
 	}
 	if err := e.Handle.Sync(); err != nil {
 		return copied, err
 	}
-	logDir := c.stream.Dir
+	logDir := c.Stream.Dir
 	l.ViewDirectory(func(d *ad.Directory) error {
 		if sg := d.StorageGroup(org.Identity(chain[0].StorageGroup)); sg != nil {
 			if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
@@ -169,7 +170,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 		}
 		return nil
 	})
-	b, _ := json.Marshal(backup.RestoreMarker{Sets: ids, Signature: e.Hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
+	b, _ := json.Marshal(store.RestoreMarker{Sets: ids, Signature: e.Hdr.Signature, Covers: covers, LogPrefix: chain[0].LogPrefix, LogSignature: chain[0].LogSignature, LogDir: logDir})
 	return copied, disk.WriteAtomic(markerPath, b)
 }
 
@@ -179,7 +180,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 // Long on purpose: one ordered replay, then the clean-up restore.env
 // guards, in the order a kill must find them.
 func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
-	c, err := l.store.database(step.Identity)
+	c, err := l.store.Database(step.Identity)
 	if err != nil {
 		return replayed, err
 	}
@@ -187,12 +188,12 @@ func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, prog
 	if err != nil {
 		return 0, err
 	}
-	mk, err := backup.ReadMarker(markerPath)
+	mk, err := store.ReadMarker(markerPath)
 	if err != nil {
 		// Done already (restore.env is removed when hard recovery ends),
 		// if the file is consistent; else there is nothing to recover it
 		// from.
-		if e, oerr := ese.OpenEDB(c.path, false); oerr == nil {
+		if e, oerr := ese.OpenEDB(c.Path, false); oerr == nil {
 			clean := e.Hdr.State == org.StateClean
 			e.Close()
 			if clean {
@@ -201,7 +202,7 @@ func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, prog
 		}
 		return replayed, fmt.Errorf("no restore to recover (restore.env is missing): restore a backup first")
 	}
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if err != nil {
 		return replayed, err
 	}
@@ -219,10 +220,10 @@ func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, prog
 	restored := &ese.Stream{Dir: logsDir, Prefix: mk.LogPrefix, Sig: mk.LogSignature}
 	liveLogs := &ese.Stream{Dir: mk.LogDir, Prefix: mk.LogPrefix, Sig: mk.LogSignature}
 	if restored.Prefix == "" || mk.LogDir == "" {
-		restored.Prefix, restored.Sig, liveLogs = c.stream.Prefix, c.stream.Sig, c.stream
+		restored.Prefix, restored.Sig, liveLogs = c.Stream.Prefix, c.Stream.Sig, c.Stream
 	}
 	rollForward := step.Args["roll_forward"] != "false"
-	mu := l.StreamLock(c.stream.Dir)
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	for gen := e.Hdr.LogRequired.Low; ; gen++ {

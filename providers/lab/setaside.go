@@ -31,7 +31,7 @@ func (l *BackupApp) setAsideLogs(step *providers.Step) error {
 		if sg = d.StorageGroup(step.Identity); sg == nil {
 			return fmt.Errorf("storage group %s does not exist", step.Identity)
 		}
-		st, err := l.store.loadStore(sg.Server)
+		st, err := l.store.LoadStore(sg.Server)
 		if err != nil {
 			return err
 		}

@@ -16,11 +16,6 @@ import (
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
-// checkpointDepth is how many log generations a mounted database may run
-// ahead of its pages before the store writes them out, as ESE's checkpoint
-// depth bounds the log that crash recovery must replay.
-const checkpointDepth = 4
-
 // TrafficOptions shape a burst of mail.
 type TrafficOptions struct {
 	Mailboxes int    // per mailbox database; those missing are created
@@ -97,13 +92,13 @@ func (l *Transport) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficR
 }
 
 func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
-	c, err := l.store.database(id)
+	c, err := l.store.Database(id)
 	if err != nil {
 		return 0, err.Error(), nil // a server down takes no mail
 	}
 	delivered := 0
 	var mailboxes []string
-	err = l.store.withMountedView(id, func(v *store.View, _ time.Time) error {
+	err = l.store.WithMountedView(id, func(v *store.View, _ time.Time) error {
 		items, err := v.Items()
 		if err != nil {
 			return err
@@ -113,7 +108,7 @@ func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string
 			have[it.Mailbox]++
 		}
 		for i := 1; i <= opts.Mailboxes; i++ {
-			mb := MailboxName(c.db.Name, i)
+			mb := MailboxName(c.DB.Name, i)
 			v.AddMailbox(mb)
 			for k := 0; k < opts.Items; k++ {
 				have[mb]++
@@ -126,7 +121,7 @@ func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string
 		mailboxes = v.Cat.Mailboxes
 		return nil
 	})
-	if errors.Is(err, errNotMounted) {
+	if errors.Is(err, store.ErrNotMounted) {
 		return 0, "not mounted", nil
 	}
 	if err != nil {

@@ -53,12 +53,12 @@ func (l *Transport) newSendState(external bool) *sendState {
 // its server's site. New messages are numbered after those the database
 // holds and those still queued for it on any hub, so no subject repeats.
 func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, st *sendState) error {
-	c, err := l.store.database(id)
+	c, err := l.store.Database(id)
 	if err != nil {
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, err))
 		return nil
 	}
-	hub, why := l.acceptingHub(c.server)
+	hub, why := l.acceptingHub(c.Server)
 	if hub == "" {
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, why))
 		return nil
@@ -72,7 +72,7 @@ func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficRe
 	var aliases []string
 	external := 0
 	for i := 1; i <= opts.Mailboxes; i++ {
-		mb := MailboxName(c.db.Name, i)
+		mb := MailboxName(c.DB.Name, i)
 		if home, ok := st.homes[mb]; ok && !strings.EqualFold(home, string(id)) {
 			continue // moved to another database: its mail follows it there
 		}
@@ -144,16 +144,16 @@ func (l *Transport) acceptingHub(server string) (hub, why string) {
 }
 
 // itemCounts counts a database's items per mailbox, mounted or not.
-func (l *Transport) itemCounts(c *dbContext) (map[string]int, error) {
-	mu := l.StreamLock(c.stream.Dir)
+func (l *Transport) itemCounts(c *store.DB) (map[string]int, error) {
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := ese.OpenEDB(c.path, false)
+	e, err := ese.OpenEDB(c.Path, false)
 	if err != nil {
 		return nil, err
 	}
 	defer e.Close()
-	v, err := store.LoadView(e, c.stream, true)
+	v, err := store.LoadView(e, c.Stream, true)
 	if err != nil {
 		return nil, err
 	}

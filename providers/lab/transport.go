@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
+	"github.com/exdr/exdr/providers/lab/store"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
 
@@ -74,8 +75,8 @@ type queueContext struct {
 	stream  *ese.Stream
 }
 
-func (q *queueContext) target() *edbTarget {
-	return &edbTarget{server: q.server, winPath: q.winPath, path: q.path, stream: q.stream, kind: transport.KindQueue, identity: queueIdentity(q.server)}
+func (q *queueContext) target() *store.EDB {
+	return &store.EDB{Server: q.server, WinPath: q.winPath, Path: q.path, Stream: q.stream, Kind: transport.KindQueue, Identity: queueIdentity(q.server)}
 }
 
 func queueIdentity(server string) string { return server + `\` + transport.QueueFile }

@@ -310,6 +310,6 @@ func (l *Transport) retryQueues(server string, names []string) error {
 
 // isMounted reports whether the store has a database mounted now.
 func (l *Transport) isMounted(id org.Identity) bool {
-	c, err := l.store.database(id)
-	return err == nil && l.store.mounted(c)
+	c, err := l.store.Database(id)
+	return err == nil && l.store.Mounted(c)
 }

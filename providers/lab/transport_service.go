@@ -181,7 +181,7 @@ func (l *Transport) withQueue(q *queueContext, fn func(v *store.View) error) err
 	if err := v.Commit(q.stream); err != nil {
 		return err
 	}
-	if cur, err := q.stream.Current(); err == nil && cur-e.Hdr.LogRequired.Low >= checkpointDepth {
+	if cur, err := q.stream.Current(); err == nil && cur-e.Hdr.LogRequired.Low >= store.CheckpointDepth {
 		return l.flushQueue(q, e, org.StateDirty)
 	}
 	return nil
@@ -303,7 +303,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 					switch {
 					case !mapi:
 						next.LastError = err.Error()
-					case errors.Is(err, errNotMounted):
+					case errors.Is(err, store.ErrNotMounted):
 						next.LastError = transport.StoreOffline
 					default:
 						next.LastError = "451 4.4.0 " + err.Error()
@@ -345,7 +345,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 // deliverItems is the store driver handing messages to a mounted mailbox
 // database: each becomes an item in its recipient's Inbox, logged first.
 func (l *Transport) deliverItems(id org.Identity, msgs []store.Item) error {
-	return l.store.withMountedView(id, func(v *store.View, _ time.Time) error {
+	return l.store.WithMountedView(id, func(v *store.View, _ time.Time) error {
 		for _, m := range msgs {
 			m.ID, m.Queue, m.Dest = 0, "", ""
 			v.AddMailbox(m.Mailbox)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/store"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
 
@@ -201,13 +202,13 @@ func TestDefragmentKeepsEveryQueuedMessage(t *testing.T) {
 	// At the last instant before the new file takes the old one's place,
 	// a kill must leave the old file at its path, every message in it.
 	checked := false
-	testHookBeforeReplace = func(path, replacement string) {
+	store.TestHookBeforeReplace = func(path, replacement string) {
 		checked = true
 		if h := queueHealth(t, New(l.Root(), ""), "HUB01"); !h.FileExists || h.Messages != 400 {
 			t.Errorf("a kill before the rename would leave mail.que present %v with %d messages; want the old file, all 400", h.FileExists, h.Messages)
 		}
 	}
-	defer func() { testHookBeforeReplace = nil }()
+	defer func() { store.TestHookBeforeReplace = nil }()
 	if err := queueStep(t, l, providers.VerbDefragment, "HUB01", nil); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"strings"
@@ -6,7 +6,6 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Advance moves the lab's clock forward by d, then purges what retention
@@ -53,7 +52,7 @@ func (l *Store) Purge() (*PurgeReport, error) {
 		}
 		itemRet := ad.DurationOr(db.DeletedItemRetention, 14*org.Day)
 		mbxRet := ad.DurationOr(db.MailboxRetention, 30*org.Day)
-		err := l.withMountedView(db.Identity(), func(v *store.View, lastBackup time.Time) error {
+		err := l.WithMountedView(db.Identity(), func(v *View, lastBackup time.Time) error {
 			gone := map[string]bool{}
 			for mb, at := range v.Cat.Disconnected {
 				if now.Sub(at) > mbxRet {
@@ -61,7 +60,7 @@ func (l *Store) Purge() (*PurgeReport, error) {
 					rep.Mailboxes[db.Identity()] = append(rep.Mailboxes[db.Identity()], mb)
 				}
 			}
-			n := v.Rewrite(func(it *store.Item) bool {
+			n := v.Rewrite(func(it *Item) bool {
 				if gone[it.Mailbox] {
 					return false
 				}
@@ -95,7 +94,7 @@ func (l *Store) Purge() (*PurgeReport, error) {
 			}
 			return nil
 		})
-		if err != nil && err != errNotMounted {
+		if err != nil && err != ErrNotMounted {
 			return rep, err
 		}
 	}

@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"errors"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ese"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // Inspection is what eseutil /mh shows of a database, with what its pages
@@ -29,7 +28,7 @@ type Inspection struct {
 	LastFull, LastIncremental, LastDifferential time.Time
 	// Items by mailbox, as users see them: for a mounted database, the
 	// pages with the logged changes; otherwise, the pages alone.
-	Mailboxes map[string][]store.Item
+	Mailboxes map[string][]Item
 	// Pending counts logged page changes a soft recovery would apply.
 	Pending int
 	// Disconnected mailboxes, and when each was disconnected.
@@ -74,7 +73,7 @@ func (in *Inspection) MailboxNames() []string {
 	return names
 }
 
-func stampTime(ns int64) time.Time {
+func StampTime(ns int64) time.Time {
 	if ns == 0 {
 		return time.Time{}
 	}
@@ -87,12 +86,12 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Inspection{Identity: c.db.Identity(), EdbFilePath: c.db.EdbFilePath, Mailboxes: map[string][]store.Item{}}
-	st, err := l.loadStore(c.server)
+	in := &Inspection{Identity: c.DB.Identity(), EdbFilePath: c.DB.EdbFilePath, Mailboxes: map[string][]Item{}}
+	st, err := l.LoadStore(c.Server)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(c.path)
+	fi, err := os.Stat(c.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return in, nil
 	}
@@ -100,14 +99,14 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 		return nil, err
 	}
 	in.FileExists, in.Size = true, org.Size(fi.Size())
-	e, err := ese.OpenEDB(c.path, false)
+	e, err := ese.OpenEDB(c.Path, false)
 	if err != nil {
 		in.HeaderError = err.Error()
 		return in, nil
 	}
 	defer e.Close()
 	in.State, in.LogRequired, in.RepairCount, in.Pages = e.Hdr.State, e.Hdr.LogRequired, int(e.Hdr.RepairCount), int(e.Hdr.Pages)
-	in.LastFull, in.LastIncremental, in.LastDifferential = stampTime(e.Hdr.LastFull), stampTime(e.Hdr.LastIncr), stampTime(e.Hdr.LastDiff)
+	in.LastFull, in.LastIncremental, in.LastDifferential = StampTime(e.Hdr.LastFull), StampTime(e.Hdr.LastIncr), StampTime(e.Hdr.LastDiff)
 	in.Mounted = st.IsMounted(id, e.Hdr)
 	if in.BadPages, err = e.Scan(); err != nil {
 		return nil, err
@@ -116,10 +115,10 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 		in.ContentError = "pages fail their checksums; items cannot be listed"
 		return in, nil
 	}
-	mu := l.StreamLock(c.stream.Dir)
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	overlay, err := store.LoadView(e, c.stream, true)
+	overlay, err := LoadView(e, c.Stream, true)
 	if err != nil {
 		in.ContentError = err.Error()
 		if in.Mounted {
@@ -130,7 +129,7 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 	}
 	view := overlay
 	if !in.Mounted {
-		if view, err = store.LoadView(e, c.stream, false); err != nil {
+		if view, err = LoadView(e, c.Stream, false); err != nil {
 			in.ContentError = err.Error()
 			return in, nil
 		}

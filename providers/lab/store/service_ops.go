@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"encoding/json"
@@ -8,37 +8,35 @@ import (
 	"path/filepath"
 
 	"github.com/exdr/exdr/org"
-	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
 // databaseAndStore looks a database up with its server's store: what
 // mounting, dismounting or writing to it starts from.
-func (l *Store) databaseAndStore(id org.Identity) (*dbContext, *store.Service, error) {
-	c, err := l.database(id)
+func (l *Store) databaseAndStore(id org.Identity) (*DB, *Service, error) {
+	c, err := l.Database(id)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := l.loadStore(c.server)
+	st, err := l.LoadStore(c.Server)
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, st, nil
 }
 
-func (l *Store) storePath(server string) string {
+func (l *Store) StorePath(server string) string {
 	return filepath.Join(l.ServerDir(server), "store.json")
 }
 
-func (l *Store) loadStore(server string) (*store.Service, error) {
-	s := &store.Service{Mounted: map[string]uint64{}}
+func (l *Store) LoadStore(server string) (*Service, error) {
+	s := &Service{Mounted: map[string]uint64{}}
 	if l.Failed(server) {
 		return s, nil // a failed machine has nothing mounted
 	}
-	b, err := os.ReadFile(l.storePath(server))
+	b, err := os.ReadFile(l.StorePath(server))
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
 	}
@@ -46,7 +44,7 @@ func (l *Store) loadStore(server string) (*store.Service, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("the Information Store state %s cannot be read (%v): put it right, or remove it to have the store restart with nothing mounted", l.storePath(server), err)
+		return nil, fmt.Errorf("the Information Store state %s cannot be read (%v): put it right, or remove it to have the store restart with nothing mounted", l.StorePath(server), err)
 	}
 	if s.Mounted == nil {
 		s.Mounted = map[string]uint64{}
@@ -55,10 +53,10 @@ func (l *Store) loadStore(server string) (*store.Service, error) {
 }
 
 // updateStore changes a server's store state under the process lock.
-func (l *Store) updateStore(server string, fn func(*store.Service)) error {
+func (l *Store) updateStore(server string, fn func(*Service)) error {
 	l.Mu.Lock()
 	defer l.Mu.Unlock()
-	s, err := l.loadStore(server)
+	s, err := l.LoadStore(server)
 	if err != nil {
 		return err
 	}
@@ -67,33 +65,33 @@ func (l *Store) updateStore(server string, fn func(*store.Service)) error {
 	if err != nil {
 		return err
 	}
-	return disk.WriteAtomic(l.storePath(server), append(b, '\n'))
+	return disk.WriteAtomic(l.StorePath(server), append(b, '\n'))
 }
 
-// mounted reports whether the store has a database's file attached now.
-func (l *Store) mounted(c *dbContext) bool {
-	st, err := l.loadStore(c.server)
+// Mounted reports whether the store has a database's file attached now.
+func (l *Store) Mounted(c *DB) bool {
+	st, err := l.LoadStore(c.Server)
 	if err != nil {
 		return false
 	}
-	e, err := ese.OpenEDB(c.path, false)
+	e, err := ese.OpenEDB(c.Path, false)
 	if err != nil {
 		return false
 	}
 	defer e.Close()
 	// A file whose restore is not recovered cannot be attached, whatever
 	// signature it carries.
-	return st.IsMounted(c.db.Identity(), e.Hdr) && pendingRestore(c.path, c.db.Name, e.Hdr.Signature) == nil
+	return st.IsMounted(c.DB.Identity(), e.Hdr) && PendingRestore(c.Path, c.DB.Name, e.Hdr.Signature) == nil
 }
 
-// pendingRestore reads restore.env beside a database file: a restore
+// PendingRestore reads restore.env beside a database file: a restore
 // begun and not yet recovered, and whether its files are all in place
 // (the restored file, whose signature it names, stands at the path).
-func pendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
+func PendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore {
 	if host.PathElement("", name) != nil {
 		return nil
 	}
-	mk, err := backup.ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
+	mk, err := ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
 	if err != nil || mk.Completed {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/host"
 )
 
-func (l *Store) createStorageGroup(step *providers.Step) error {
+func (l *Store) CreateStorageGroup(step *providers.Step) error {
 	server, name := step.Args["server"], step.Args["name"]
 	var sg *ad.StorageGroup
 	err := l.UpdateDirectory(func(d *ad.Directory) error {
@@ -25,7 +25,7 @@ func (l *Store) createStorageGroup(step *providers.Step) error {
 		sg = &ad.StorageGroup{
 			Server: d.Server(server).Name, Name: name,
 			LogFolderPath:    step.Args["log_folder_path"],
-			SystemFolderPath: orDefault(step.Args["system_folder_path"], step.Args["log_folder_path"]),
+			SystemFolderPath: OrDefault(step.Args["system_folder_path"], step.Args["log_folder_path"]),
 			CircularLogging:  step.Args["circular_logging"] == "true",
 			// In the same write as the group: a kill between two writes
 			// left an ordinary storage group by the recovery group's name.
@@ -69,7 +69,7 @@ func nextPrefix(d *ad.Directory, server string) string {
 	}
 }
 
-func (l *Store) setStorageGroup(step *providers.Step) error {
+func (l *Store) SetStorageGroup(step *providers.Step) error {
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		sg := d.StorageGroup(step.Identity)
 		if sg == nil {
@@ -82,7 +82,7 @@ func (l *Store) setStorageGroup(step *providers.Step) error {
 	})
 }
 
-func (l *Store) setDatabase(step *providers.Step) error {
+func (l *Store) SetDatabase(step *providers.Step) error {
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		db := d.Database(step.Identity)
 		if db == nil {
@@ -115,7 +115,7 @@ func applySettings(db *ad.Database, args map[string]string) error {
 	return nil
 }
 
-func orDefault(v, def string) string {
+func OrDefault(v, def string) string {
 	if v == "" {
 		return def
 	}

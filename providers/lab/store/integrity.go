@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"bytes"
@@ -12,19 +12,18 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
-// integrity is isinteg -fix after a repair: items that no longer parse
+// Integrity is isinteg -fix after a repair: items that no longer parse
 // are dropped, and the catalog (its mailboxes, its next item number) is
 // rebuilt from the items that remain. A database that needs no fix is
 // left alone.
-func (l *Store) integrity(id org.Identity) error {
-	c, err := l.database(id)
+func (l *Store) Integrity(id org.Identity) error {
+	c, err := l.Database(id)
 	if err != nil {
 		return err
 	}
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if err != nil {
 		return err
 	}
@@ -32,19 +31,19 @@ func (l *Store) integrity(id org.Identity) error {
 	if e.Hdr.State != org.StateClean {
 		return fmt.Errorf("the database is not in clean shutdown: recover or repair it before isinteg")
 	}
-	v, err := store.LoadView(e, c.stream, false)
+	v, err := LoadView(e, c.Stream, false)
 	if err != nil {
 		return err
 	}
 	fixed := false
-	var keep []store.Item
+	var keep []Item
 	for n := uint32(2); n <= v.Count; n++ {
 		var good [][]byte
 		for _, line := range bytes.Split(v.Pages[n], []byte{'\n'}) {
 			if len(line) == 0 {
 				continue
 			}
-			var it store.Item
+			var it Item
 			if json.Unmarshal(line, &it) != nil {
 				fixed = true
 				continue
@@ -80,21 +79,21 @@ func (l *Store) integrity(id org.Identity) error {
 	return e.Handle.Sync()
 }
 
-// defragment is eseutil /d: the items are packed into as few pages as
+// Defragment is eseutil /d: the items are packed into as few pages as
 // they need, in a new file that replaces the old one, which is kept
 // aside. A database with no slack is left alone.
-func (l *Store) defragment(ctx context.Context, id org.Identity, progress providers.Progress) error {
-	c, err := l.database(id)
+func (l *Store) Defragment(ctx context.Context, id org.Identity, progress providers.Progress) error {
+	c, err := l.Database(id)
 	if err != nil {
 		return err
 	}
-	return l.defragmentFile(ctx, c.target(), progress)
+	return l.DefragmentFile(ctx, c.target(), progress)
 }
 
-// defragmentFile is eseutil /d on any database file, a queue database's
+// DefragmentFile is eseutil /d on any database file, a queue database's
 // too.
-func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
-	e, err := ese.OpenEDB(c.path, false)
+func (l *Store) DefragmentFile(ctx context.Context, c *EDB, progress providers.Progress) error {
+	e, err := ese.OpenEDB(c.Path, false)
 	if err != nil {
 		return err
 	}
@@ -102,7 +101,7 @@ func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress provi
 		e.Close()
 		return fmt.Errorf("the database is not in clean shutdown: eseutil /d needs a consistent database")
 	}
-	v, err := store.LoadView(e, c.stream, false)
+	v, err := LoadView(e, c.Stream, false)
 	if err != nil {
 		e.Close()
 		return err
@@ -113,7 +112,7 @@ func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress provi
 	if err != nil {
 		return err
 	}
-	packed := &store.View{Sig: hdr.Signature, Count: 1, Fill: 1, Pages: map[uint32][]byte{}, LSNs: map[uint32]uint64{}, Cat: v.Cat, Changed: map[uint32]bool{}}
+	packed := &View{Sig: hdr.Signature, Count: 1, Fill: 1, Pages: map[uint32][]byte{}, LSNs: map[uint32]uint64{}, Cat: v.Cat, Changed: map[uint32]bool{}}
 	for _, it := range items {
 		if err := packed.Deliver(it); err != nil {
 			return err
@@ -122,10 +121,10 @@ func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress provi
 	if packed.Count >= hdr.Pages {
 		return nil // nothing to reclaim
 	}
-	if err := l.EnsureFree(c.server, c.winPath, int64(packed.Count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
+	if err := l.EnsureFree(c.Server, c.WinPath, int64(packed.Count+1)*ese.PageSize*11/10, "eseutil /d (110% of the new file)"); err != nil {
 		return err
 	}
-	tmp := c.path + ".exdr-defrag"
+	tmp := c.Path + ".exdr-defrag"
 	os.Remove(tmp)
 	newHdr := hdr
 	newHdr.Pages = packed.Count
@@ -148,16 +147,16 @@ func (l *Store) defragmentFile(ctx context.Context, c *edbTarget, progress provi
 	// The old file is kept aside while it stays at its path, and the new
 	// one renamed over it: no instant leaves the path empty (a kill there
 	// once lost the queued mail the new file held).
-	if _, err := disk.KeepAside(c.path, l.Now()); err != nil {
+	if _, err := disk.KeepAside(c.Path, l.Now()); err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	if testHookBeforeReplace != nil {
-		testHookBeforeReplace(c.path, tmp)
+	if TestHookBeforeReplace != nil {
+		TestHookBeforeReplace(c.Path, tmp)
 	}
-	return os.Rename(tmp, c.path)
+	return os.Rename(tmp, c.Path)
 }
 
-// testHookBeforeReplace, when set by a test, runs between keeping a file
+// TestHookBeforeReplace, when set by a test, runs between keeping a file
 // aside and renaming its replacement over it.
-var testHookBeforeReplace func(path, replacement string)
+var TestHookBeforeReplace func(path, replacement string)

@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"errors"
@@ -12,38 +12,37 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
-var errNotMounted = errors.New("the database is not mounted: the store can change only a mounted database")
+var ErrNotMounted = errors.New("the database is not mounted: the store can change only a mounted database")
 
-// withMountedView runs fn on a mounted database's content and logs what
+// WithMountedView runs fn on a mounted database's content and logs what
 // it changed, as the store does. fn also gets the time of the database's
 // last full or incremental backup.
-func (l *Store) withMountedView(id org.Identity, fn func(v *store.View, lastBackup time.Time) error) error {
+func (l *Store) WithMountedView(id org.Identity, fn func(v *View, lastBackup time.Time) error) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if err != nil {
-		return errNotMounted
+		return ErrNotMounted
 	}
 	defer e.Close()
 	if !st.IsMounted(id, e.Hdr) {
-		return errNotMounted
+		return ErrNotMounted
 	}
-	mu := l.StreamLock(c.stream.Dir)
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	v, err := store.LoadView(e, c.stream, true)
+	v, err := LoadView(e, c.Stream, true)
 	if err != nil {
 		return err
 	}
-	if err := fn(v, stampTime(max(e.Hdr.LastFull, e.Hdr.LastIncr))); err != nil {
+	if err := fn(v, StampTime(max(e.Hdr.LastFull, e.Hdr.LastIncr))); err != nil {
 		return err
 	}
-	if err := v.Commit(c.stream); err != nil {
+	if err := v.Commit(c.Stream); err != nil {
 		return err
 	}
 	return l.checkpointIfDeep(c, e)
@@ -70,7 +69,7 @@ func (l *Store) homeOf(alias string) (org.Identity, error) {
 	}
 	for _, id := range dbs {
 		found := false
-		l.withMountedView(id, func(v *store.View, _ time.Time) error {
+		l.WithMountedView(id, func(v *View, _ time.Time) error {
 			found = slices.ContainsFunc(v.Cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
 			return nil
 		})
@@ -90,8 +89,8 @@ func (l *Store) DeleteItems(alias string, n int) (int, error) {
 	}
 	moved := 0
 	now := l.Now().UTC()
-	err = l.withMountedView(db, func(v *store.View, _ time.Time) error {
-		v.Rewrite(func(it *store.Item) bool {
+	err = l.WithMountedView(db, func(v *View, _ time.Time) error {
+		v.Rewrite(func(it *Item) bool {
 			if moved < n && strings.EqualFold(it.Mailbox, alias) && it.Deleted.IsZero() {
 				it.Deleted = now
 				moved++
@@ -112,8 +111,8 @@ func (l *Store) RecoverDeleted(alias string) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err = l.withMountedView(db, func(v *store.View, _ time.Time) error {
-		v.Rewrite(func(it *store.Item) bool {
+	err = l.WithMountedView(db, func(v *View, _ time.Time) error {
+		v.Rewrite(func(it *Item) bool {
 			if strings.EqualFold(it.Mailbox, alias) && !it.Deleted.IsZero() {
 				it.Deleted = time.Time{}
 				n++
@@ -133,7 +132,7 @@ func (l *Store) DisableMailbox(alias string) error {
 	if err != nil {
 		return err
 	}
-	if err := l.withMountedView(db, func(v *store.View, _ time.Time) error {
+	if err := l.WithMountedView(db, func(v *View, _ time.Time) error {
 		return v.Disconnect(alias, l.Now().UTC())
 	}); err != nil {
 		return err
@@ -159,21 +158,21 @@ func (l *Store) dropMailboxObject(alias string) error {
 
 // Step verbs on mailboxes. Args: "mailbox" (the alias), "owner".
 
-// createMailbox is Enable-Mailbox: a directory object homed in the
+// CreateMailbox is Enable-Mailbox: a directory object homed in the
 // database. The store makes the mailbox itself at first logon or
 // delivery, as Exchange's does.
-func (l *Store) createMailbox(step *providers.Step) error {
-	if _, err := l.database(step.Identity); err != nil {
+func (l *Store) CreateMailbox(step *providers.Step) error {
+	if _, err := l.Database(step.Identity); err != nil {
 		return err
 	}
-	return l.setMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
+	return l.SetMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
 }
 
-// connectMailbox is Connect-Mailbox: a disconnected mailbox in the store
+// ConnectMailbox is Connect-Mailbox: a disconnected mailbox in the store
 // is joined to its owner's directory object again, its items intact.
-func (l *Store) connectMailbox(step *providers.Step) error {
+func (l *Store) ConnectMailbox(step *providers.Step) error {
 	alias := step.Args["mailbox"]
-	err := l.withMountedView(step.Identity, func(v *store.View, _ time.Time) error {
+	err := l.WithMountedView(step.Identity, func(v *View, _ time.Time) error {
 		i := slices.IndexFunc(v.Cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, alias) })
 		if i < 0 {
 			return fmt.Errorf("the store holds no mailbox %s to connect: it was purged, or never lived here", alias)
@@ -187,13 +186,13 @@ func (l *Store) connectMailbox(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	return l.setMailboxObject(alias, step.Identity, step.Args)
+	return l.SetMailboxObject(alias, step.Identity, step.Args)
 }
 
-// cleanMailboxDatabase is Clean-MailboxDatabase: mailboxes the store
+// CleanMailboxDatabase is Clean-MailboxDatabase: mailboxes the store
 // holds as connected whose directory object is gone are marked
 // disconnected now.
-func (l *Store) cleanMailboxDatabase(step *providers.Step) error {
+func (l *Store) CleanMailboxDatabase(step *providers.Step) error {
 	objects := map[string]bool{}
 	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, m := range d.Mailboxes {
@@ -204,7 +203,7 @@ func (l *Store) cleanMailboxDatabase(step *providers.Step) error {
 		return nil
 	})
 	now := l.Now().UTC()
-	return l.withMountedView(step.Identity, func(v *store.View, _ time.Time) error {
+	return l.WithMountedView(step.Identity, func(v *View, _ time.Time) error {
 		for _, mb := range v.Cat.Mailboxes {
 			if _, gone := v.Cat.Disconnected[mb]; !gone && !objects[strings.ToLower(mb)] {
 				if err := v.Disconnect(mb, now); err != nil {
@@ -216,14 +215,14 @@ func (l *Store) cleanMailboxDatabase(step *providers.Step) error {
 	})
 }
 
-// setMailbox is Set-Mailbox for the retention overrides.
-func (l *Store) setMailbox(step *providers.Step) error {
-	return l.setMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
+// SetMailbox is Set-Mailbox for the retention overrides.
+func (l *Store) SetMailbox(step *providers.Step) error {
+	return l.SetMailboxObject(step.Args["mailbox"], step.Identity, step.Args)
 }
 
-// setMailboxObject creates or updates a mailbox's directory object with
+// SetMailboxObject creates or updates a mailbox's directory object with
 // the owner and retention settings present in args.
-func (l *Store) setMailboxObject(alias string, db org.Identity, args map[string]string) error {
+func (l *Store) SetMailboxObject(alias string, db org.Identity, args map[string]string) error {
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		var m *ad.Mailbox
 		for _, x := range d.Mailboxes {

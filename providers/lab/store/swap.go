@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"encoding/json"
@@ -48,9 +48,9 @@ func readSwapRecord(path string) (*swapRecord, error) {
 	return &r, nil
 }
 
-// pendingSwap reports the dial-tone swap under way for the database
+// PendingSwap reports the dial-tone swap under way for the database
 // whose file is at path, from its record.
-func pendingSwap(path, name string) (*org.PendingSwap, error) {
+func PendingSwap(path, name string) (*org.PendingSwap, error) {
 	if host.PathElement("", name) != nil {
 		return nil, nil
 	}
@@ -64,30 +64,30 @@ func pendingSwap(path, name string) (*org.PendingSwap, error) {
 	return &org.PendingSwap{RecoveryDatabase: org.Identity(r.RecoveryDatabase)}, nil
 }
 
-// swapDatabases is the dial-tone swap (Database Recovery Management's
+// SwapDatabases is the dial-tone swap (Database Recovery Management's
 // "swap databases"): the production database (the dial-tone one) and the
 // recovery database (the restored one) are dismounted, their files
 // exchanged, each file renamed into its new place in the headers, and
 // both mounted again. Afterwards production holds the restored history
 // and the recovery group holds the dial-tone mail, to be merged back.
-func (l *Store) swapDatabases(step *providers.Step) error {
-	prod, err := l.database(step.Identity)
+func (l *Store) SwapDatabases(step *providers.Step) error {
+	prod, err := l.Database(step.Identity)
 	if err != nil {
 		return err
 	}
-	rec, err := l.database(org.Identity(step.Args["rsg_database"]))
+	rec, err := l.Database(org.Identity(step.Args["rsg_database"]))
 	if err != nil {
 		return err
 	}
-	if err := host.PathElement("the database name", prod.db.Name); err != nil {
+	if err := host.PathElement("the database name", prod.DB.Name); err != nil {
 		return err
 	}
-	for _, id := range []org.Identity{prod.db.Identity(), rec.db.Identity()} {
-		if err := l.dismount(id); err != nil {
+	for _, id := range []org.Identity{prod.DB.Identity(), rec.DB.Identity()} {
+		if err := l.Dismount(id); err != nil {
 			return err
 		}
 	}
-	recordPath := swapRecordPath(prod.path, prod.db.Name)
+	recordPath := swapRecordPath(prod.Path, prod.DB.Name)
 	r, err := readSwapRecord(recordPath)
 	if errors.Is(err, os.ErrNotExist) {
 		r, err = l.beginSwap(prod, rec, recordPath)
@@ -95,19 +95,19 @@ func (l *Store) swapDatabases(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	if err := finishRenames(prod.path, rec.path, prod.path+".exdr-swapping", filepath.Base(recordPath), r); err != nil {
+	if err := finishRenames(prod.Path, rec.Path, prod.Path+".exdr-swapping", filepath.Base(recordPath), r); err != nil {
 		return err
 	}
-	for _, c := range []*dbContext{prod, rec} {
-		e, err := ese.OpenEDB(c.path, true)
+	for _, c := range []*DB{prod, rec} {
+		e, err := ese.OpenEDB(c.Path, true)
 		if err != nil {
 			return err
 		}
 		if e.Hdr.State != org.StateClean {
 			e.Close()
-			return fmt.Errorf("%s is not in clean shutdown after the swap", c.db.Identity())
+			return fmt.Errorf("%s is not in clean shutdown after the swap", c.DB.Identity())
 		}
-		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.db.Identity()), c.sg.Signature, 0
+		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.DB.Identity()), c.SG.Signature, 0
 		err = e.WriteHeader()
 		if err == nil {
 			err = e.Handle.Sync()
@@ -117,8 +117,8 @@ func (l *Store) swapDatabases(step *providers.Step) error {
 			return err
 		}
 	}
-	for _, id := range []org.Identity{prod.db.Identity(), rec.db.Identity()} {
-		if err := l.mount(id); err != nil {
+	for _, id := range []org.Identity{prod.DB.Identity(), rec.DB.Identity()} {
+		if err := l.Mount(id); err != nil {
 			return err
 		}
 	}
@@ -126,15 +126,15 @@ func (l *Store) swapDatabases(step *providers.Step) error {
 }
 
 // beginSwap checks both files are ready to swap and records the swap.
-func (l *Store) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord, error) {
-	sig := func(c *dbContext, what string) (uint64, error) {
-		e, err := ese.OpenEDB(c.path, false)
+func (l *Store) beginSwap(prod, rec *DB, recordPath string) (*swapRecord, error) {
+	sig := func(c *DB, what string) (uint64, error) {
+		e, err := ese.OpenEDB(c.Path, false)
 		if err != nil {
-			return 0, fmt.Errorf("%s (%s) cannot be swapped: %w", c.db.Identity(), what, err)
+			return 0, fmt.Errorf("%s (%s) cannot be swapped: %w", c.DB.Identity(), what, err)
 		}
 		defer e.Close()
 		if e.Hdr.State != org.StateClean {
-			return 0, fmt.Errorf("%s (%s) is not in clean shutdown: it cannot be swapped", c.db.Identity(), what)
+			return 0, fmt.Errorf("%s (%s) is not in clean shutdown: it cannot be swapped", c.DB.Identity(), what)
 		}
 		return e.Hdr.Signature, nil
 	}
@@ -146,7 +146,7 @@ func (l *Store) beginSwap(prod, rec *dbContext, recordPath string) (*swapRecord,
 	if err != nil {
 		return nil, err
 	}
-	r := &swapRecord{RecoveryDatabase: string(rec.db.Identity()), Production: restored, Recovery: dialTone}
+	r := &swapRecord{RecoveryDatabase: string(rec.DB.Identity()), Production: restored, Recovery: dialTone}
 	b, _ := json.Marshal(r)
 	return r, disk.WriteAtomic(recordPath, b)
 }

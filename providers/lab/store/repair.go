@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"context"
@@ -14,27 +14,27 @@ import (
 	"github.com/exdr/exdr/providers/lab/host"
 )
 
-// repair is eseutil /p: every page that fails its checksum is replaced by
+// Repair is eseutil /p: every page that fails its checksum is replaced by
 // an empty one, the header is made consistent without the logs, and the
 // database gets a new signature, so that no old log can be replayed into
 // it. The file is copied aside first. A clean, intact database is left
 // alone.
-func (l *Store) repair(ctx context.Context, id org.Identity, progress providers.Progress) error {
-	c, err := l.database(id)
+func (l *Store) Repair(ctx context.Context, id org.Identity, progress providers.Progress) error {
+	c, err := l.Database(id)
 	if err != nil {
 		return err
 	}
-	if l.mounted(c) {
+	if l.Mounted(c) {
 		return fmt.Errorf("the database is mounted: dismount it before eseutil /p")
 	}
-	return l.repairFile(ctx, c.target(), progress)
+	return l.RepairFile(ctx, c.target(), progress)
 }
 
-// repairFile is eseutil /p on any database file, a queue database's too.
-func (l *Store) repairFile(ctx context.Context, c *edbTarget, progress providers.Progress) error {
-	f, err := disk.Open(c.path, os.O_RDWR, 0)
+// RepairFile is eseutil /p on any database file, a queue database's too.
+func (l *Store) RepairFile(ctx context.Context, c *EDB, progress providers.Progress) error {
+	f, err := disk.Open(c.Path, os.O_RDWR, 0)
 	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", c.winPath, err)
+		return fmt.Errorf("cannot open %s: %w", c.WinPath, err)
 	}
 	defer f.Close()
 	hdr, pages, err := repairHeader(f, c)
@@ -51,11 +51,11 @@ func (l *Store) repairFile(ctx context.Context, c *edbTarget, progress providers
 	}
 	if st, err := f.Stat(); err == nil {
 		// The copy set aside, and eseutil /p's own working space (20%).
-		if err := l.EnsureFree(c.server, c.winPath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
+		if err := l.EnsureFree(c.Server, c.WinPath, st.Size()*12/10, "eseutil /p with its copy set aside"); err != nil {
 			return err
 		}
 	}
-	if _, err := disk.CopyAside(c.path, l.Now()); err != nil {
+	if _, err := disk.CopyAside(c.Path, l.Now()); err != nil {
 		return fmt.Errorf("copy the database aside before repair: %w", err)
 	}
 	newSig := host.NewSignature()
@@ -95,10 +95,10 @@ func (l *Store) repairFile(ctx context.Context, c *edbTarget, progress providers
 
 // repairHeader reads the header, or rebuilds it from the directory and the
 // pages when it is damaged; pages is non-nil when it was rebuilt.
-func repairHeader(f *os.File, c *edbTarget) (*ese.Header, []byte, error) {
+func repairHeader(f *os.File, c *EDB) (*ese.Header, []byte, error) {
 	p := make([]byte, ese.PageSize)
 	if _, err := io.ReadFull(f, p); err == nil {
-		if hdr, err := ese.DecodeHeader(p); err == nil && hdr.LogStream == c.stream.Sig {
+		if hdr, err := ese.DecodeHeader(p); err == nil && hdr.LogStream == c.Stream.Sig {
 			return hdr, nil, nil
 		}
 	}
@@ -108,7 +108,7 @@ func repairHeader(f *os.File, c *edbTarget) (*ese.Header, []byte, error) {
 	}
 	n := st.Size()/ese.PageSize - 1
 	if n < 1 {
-		return nil, nil, fmt.Errorf("%s is too short to hold a database (%d bytes): restore it from a backup", c.winPath, st.Size())
+		return nil, nil, fmt.Errorf("%s is too short to hold a database (%d bytes): restore it from a backup", c.WinPath, st.Size())
 	}
 	// The signature the most pages carry is the database's.
 	count := map[uint64]int{}
@@ -124,6 +124,6 @@ func repairHeader(f *os.File, c *edbTarget) (*ese.Header, []byte, error) {
 			sig = s
 		}
 	}
-	hdr := &ese.Header{State: org.StateDirty, Kind: c.kind, Signature: sig, Pages: uint32(n), LogStream: c.stream.Sig, Identity: c.identity}
+	hdr := &ese.Header{State: org.StateDirty, Kind: c.Kind, Signature: sig, Pages: uint32(n), LogStream: c.Stream.Sig, Identity: c.Identity}
 	return hdr, p, nil
 }

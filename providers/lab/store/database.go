@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"context"
@@ -14,84 +14,83 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
-// dbContext gathers what an operation on one database needs.
-type dbContext struct {
-	db     *ad.Database
-	sg     *ad.StorageGroup
-	server string
-	path   string
-	stream *ese.Stream
+// DB gathers what an operation on one database needs.
+type DB struct {
+	DB     *ad.Database
+	SG     *ad.StorageGroup
+	Server string
+	Path   string
+	Stream *ese.Stream
 }
 
-// edbTarget is a database file as the offline tools (eseutil) see it:
+// EDB is a database file as the offline tools (eseutil) see it:
 // where it is, the log stream it belongs to, and what it is.
-type edbTarget struct {
-	server   string
-	winPath  string // as the administrator names it
-	path     string // on the host
-	stream   *ese.Stream
-	kind     org.DatabaseKind
-	identity string
+type EDB struct {
+	Server   string
+	WinPath  string // as the administrator names it
+	Path     string // on the host
+	Stream   *ese.Stream
+	Kind     org.DatabaseKind
+	Identity string
 }
 
-func (c *dbContext) target() *edbTarget {
+func (c *DB) target() *EDB {
 	kind := org.MailboxDB
-	if c.db.Kind == "public_folder" {
+	if c.DB.Kind == "public_folder" {
 		kind = org.PublicFolderDB
 	}
-	return &edbTarget{server: c.server, winPath: c.db.EdbFilePath, path: c.path, stream: c.stream, kind: kind, identity: string(c.db.Identity())}
+	return &EDB{Server: c.Server, WinPath: c.DB.EdbFilePath, Path: c.Path, Stream: c.Stream, Kind: kind, Identity: string(c.DB.Identity())}
 }
 
-func (l *Store) database(id org.Identity) (*dbContext, error) {
+func (l *Store) Database(id org.Identity) (*DB, error) {
 	c, err := l.databaseFiles(id)
 	if err != nil {
 		return nil, err
 	}
-	if l.Failed(c.server) {
-		return nil, fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", c.server)
+	if l.Failed(c.Server) {
+		return nil, fmt.Errorf("server %s has failed: its disks survive, but nothing on it runs until it is rebuilt", c.Server)
 	}
 	return c, nil
 }
 
 // databaseFiles is database for reading the files alone, as eseutil /mh
 // reads them from the disks of a failed machine.
-func (l *Store) databaseFiles(id org.Identity) (*dbContext, error) {
-	c := &dbContext{}
+func (l *Store) databaseFiles(id org.Identity) (*DB, error) {
+	c := &DB{}
 	err := l.ViewDirectory(func(d *ad.Directory) error {
-		c.db = d.Database(id)
-		if c.db == nil {
+		c.DB = d.Database(id)
+		if c.DB == nil {
 			return fmt.Errorf("database does not exist")
 		}
-		c.sg = d.StorageGroup(org.Identity(c.db.StorageGroup))
-		if c.sg == nil {
-			return fmt.Errorf("its storage group %s does not exist", c.db.StorageGroup)
+		c.SG = d.StorageGroup(org.Identity(c.DB.StorageGroup))
+		if c.SG == nil {
+			return fmt.Errorf("its storage group %s does not exist", c.DB.StorageGroup)
 		}
-		c.server = c.sg.Server
+		c.Server = c.SG.Server
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(l.DisksDir(c.server)); err != nil {
-		return nil, fmt.Errorf("server %s is down: its disks are gone", c.server)
+	if _, err := os.Stat(l.DisksDir(c.Server)); err != nil {
+		return nil, fmt.Errorf("server %s is down: its disks are gone", c.Server)
 	}
-	if c.path, err = l.HostPath(c.server, c.db.EdbFilePath); err != nil {
+	if c.Path, err = l.HostPath(c.Server, c.DB.EdbFilePath); err != nil {
 		return nil, err
 	}
-	if c.stream, err = l.Stream(c.sg); err != nil {
+	if c.Stream, err = l.Stream(c.SG); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// createDatabase adds the database to the directory if it is not there,
+// CreateDatabase adds the database to the directory if it is not there,
 // then makes its file if there is none. A file that exists is kept: if it
 // is this database's and readable, the step is done; if it is unusable it
 // is moved aside first; it is never overwritten.
-func (l *Store) createDatabase(step *providers.Step) error {
+func (l *Store) CreateDatabase(step *providers.Step) error {
 	id := step.Identity
 	var db *ad.Database
 	var sg *ad.StorageGroup
@@ -107,7 +106,7 @@ func (l *Store) createDatabase(step *providers.Step) error {
 		}
 		db = &ad.Database{
 			StorageGroup: string(org.Identity(sg.Server).Join(sg.Name)), Name: step.Args["name"],
-			Kind: orDefault(step.Args["kind"], "mailbox"), EdbFilePath: step.Args["edb_file_path"],
+			Kind: OrDefault(step.Args["kind"], "mailbox"), EdbFilePath: step.Args["edb_file_path"],
 			DeletedItemRetention: defaultDeletedItemRetention,
 		}
 		if db.Kind == "mailbox" {
@@ -184,7 +183,7 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(store.Catalog{Identity: hdr.Identity, Created: l.Now().UTC()})
+	b, _ := json.Marshal(Catalog{Identity: hdr.Identity, Created: l.Now().UTC()})
 	if err := e.WritePage(&ese.Page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
 		e.Close()
 		return err
@@ -199,20 +198,20 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 	return os.Rename(tmp, path)
 }
 
-func (l *Store) mount(id org.Identity) error {
+func (l *Store) Mount(id org.Identity) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("the database file %s is missing (event 9547)", c.db.EdbFilePath)
+		return fmt.Errorf("the database file %s is missing (event 9547)", c.DB.EdbFilePath)
 	}
 	if err != nil {
-		return fmt.Errorf("the database file %s cannot be attached: %w", c.db.EdbFilePath, err)
+		return fmt.Errorf("the database file %s cannot be attached: %w", c.DB.EdbFilePath, err)
 	}
 	defer e.Close()
-	if r := pendingRestore(c.path, c.db.Name, e.Hdr.Signature); r != nil {
+	if r := PendingRestore(c.Path, c.DB.Name, e.Hdr.Signature); r != nil {
 		return fmt.Errorf("a restore of %s is in progress (restore.env is in place): run hard recovery (eseutil /cc) before mounting", strings.Join(r.Sets, ", "))
 	}
 	if e.Hdr.State == org.StateDirty {
@@ -226,10 +225,10 @@ func (l *Store) mount(id org.Identity) error {
 	} else if len(bad) > 0 {
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
 	}
-	mu := l.StreamLock(c.stream.Dir)
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	cur, err := c.stream.EnsureCurrent()
+	cur, err := c.Stream.EnsureCurrent()
 	if err != nil {
 		return err
 	}
@@ -239,14 +238,14 @@ func (l *Store) mount(id org.Identity) error {
 	// stream moves past them first, with empty generations, so that its
 	// new changes order after theirs (ESE orders them by the database's
 	// own clock, which the lab folds into the log position).
-	_, end, err := c.stream.ReadGeneration(cur)
+	_, end, err := c.Stream.ReadGeneration(cur)
 	if err != nil {
 		return err
 	}
 	if newest, err := e.NewestChange(); err != nil {
 		return err
 	} else if newest >= ese.MakeLSN(cur, end) {
-		if cur, err = c.stream.AdvanceTo(ese.LSNGeneration(newest) + 1); err != nil {
+		if cur, err = c.Stream.AdvanceTo(ese.LSNGeneration(newest) + 1); err != nil {
 			return err
 		}
 		end = ese.LogHeaderSize
@@ -261,32 +260,32 @@ func (l *Store) mount(id org.Identity) error {
 	if err := e.WriteHeader(); err != nil {
 		return err
 	}
-	cat, err := store.ReadCatalog(e)
+	cat, err := ReadCatalog(e)
 	if err != nil {
 		return err
 	}
 	cat.Mounts++
 	cat.LastMount = l.Now().UTC()
 	b, _ := json.Marshal(cat)
-	if _, err := c.stream.Append(ese.PageRecord(e.Hdr.Signature, 1, b)); err != nil {
+	if _, err := c.Stream.Append(ese.PageRecord(e.Hdr.Signature, 1, b)); err != nil {
 		return err
 	}
-	return l.updateStore(c.server, func(s *store.Service) { s.Attached(id, e.Hdr) })
+	return l.updateStore(c.Server, func(s *Service) { s.Attached(id, e.Hdr) })
 }
 
-// dismount flushes the logged changes into the pages, marks the header
+// Dismount flushes the logged changes into the pages, marks the header
 // clean and detaches the database, then moves the checkpoint on.
-func (l *Store) dismount(id org.Identity) error {
+func (l *Store) Dismount(id org.Identity) error {
 	c, st, err := l.databaseAndStore(id)
 	if err != nil {
 		return err
 	}
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if err != nil {
-		if _, mounted := st.Mounted[store.MountKey(id)]; mounted {
+		if _, mounted := st.Mounted[MountKey(id)]; mounted {
 			// The file went from under a mounted database: the store
 			// lets go of it, as it would after event 9519.
-			return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
+			return l.updateStore(c.Server, func(s *Service) { s.Detached(id) })
 		}
 		return nil
 	}
@@ -295,18 +294,18 @@ func (l *Store) dismount(id org.Identity) error {
 		if e.Hdr.State == org.StateDirty {
 			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
 		}
-		return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
+		return l.updateStore(c.Server, func(s *Service) { s.Detached(id) })
 	}
-	mu := l.StreamLock(c.stream.Dir)
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
+	if _, err := ese.ReplayInto(context.Background(), e, c.Stream, nil); err != nil {
 		if errors.Is(err, ese.ErrCorruptLog) || errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "is missing") {
 			// A generation the database needs cannot be read: the store
 			// lets go of it without writing those changes (Exchange's
 			// would flush them from memory; the lab keeps none), leaving
 			// it in dirty shutdown for a restore or a repair.
-			return l.updateStore(c.server, func(s *store.Service) { s.Detached(id) })
+			return l.updateStore(c.Server, func(s *Service) { s.Detached(id) })
 		}
 		return err
 	}
@@ -317,7 +316,7 @@ func (l *Store) dismount(id org.Identity) error {
 	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store.Service) { s.Detached(id) }); err != nil {
+	if err := l.updateStore(c.Server, func(s *Service) { s.Detached(id) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)
@@ -325,8 +324,8 @@ func (l *Store) dismount(id org.Identity) error {
 
 // advanceCheckpoint moves the storage group's checkpoint to the oldest
 // generation a still-attached database needs, or the current one.
-func (l *Store) advanceCheckpoint(c *dbContext) error {
-	cur, err := c.stream.Current()
+func (l *Store) advanceCheckpoint(c *DB) error {
+	cur, err := c.Stream.Current()
 	if err != nil {
 		return err
 	}
@@ -334,14 +333,14 @@ func (l *Store) advanceCheckpoint(c *dbContext) error {
 	var dbs []*ad.Database
 	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, db := range d.Databases {
-			if strings.EqualFold(db.StorageGroup, c.db.StorageGroup) {
+			if strings.EqualFold(db.StorageGroup, c.DB.StorageGroup) {
 				dbs = append(dbs, db)
 			}
 		}
 		return nil
 	})
 	for _, db := range dbs {
-		path, err := l.HostPath(c.server, db.EdbFilePath)
+		path, err := l.HostPath(c.Server, db.EdbFilePath)
 		if err != nil {
 			continue
 		}
@@ -352,36 +351,36 @@ func (l *Store) advanceCheckpoint(c *dbContext) error {
 			e.Close()
 		}
 	}
-	return c.stream.SetCheckpoint(low)
+	return c.Stream.SetCheckpoint(low)
 }
 
 // maxGrowth bounds how far one log record may grow a database, so that a
 // damaged record cannot make a huge sparse file.
 const maxGrowth = ese.MaxGrowth
 
-// replayLogs is soft recovery: replay every log from the one the header
+// ReplayLogs is soft recovery: replay every log from the one the header
 // requires, then mark the database clean. A missing or damaged log stops
 // it, leaving the database dirty.
-func (l *Store) replayLogs(ctx context.Context, id org.Identity, progress providers.Progress) error {
-	c, err := l.database(id)
+func (l *Store) ReplayLogs(ctx context.Context, id org.Identity, progress providers.Progress) error {
+	c, err := l.Database(id)
 	if err != nil {
 		return err
 	}
-	e, err := ese.OpenEDB(c.path, true)
+	e, err := ese.OpenEDB(c.Path, true)
 	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", c.db.EdbFilePath, err)
+		return fmt.Errorf("cannot open %s: %w", c.DB.EdbFilePath, err)
 	}
 	defer e.Close()
 	if e.Hdr.State == org.StateClean {
 		return nil
 	}
-	if st, err := l.loadStore(c.server); err == nil && st.IsMounted(id, e.Hdr) {
+	if st, err := l.LoadStore(c.Server); err == nil && st.IsMounted(id, e.Hdr) {
 		return fmt.Errorf("the database is mounted; soft recovery is for a database that is not")
 	}
-	mu := l.StreamLock(c.stream.Dir)
+	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	if _, err := ese.ReplayInto(ctx, e, c.stream, progress); err != nil {
+	if _, err := ese.ReplayInto(ctx, e, c.Stream, progress); err != nil {
 		return fmt.Errorf("soft recovery failed, the database stays in dirty shutdown: %w", err)
 	}
 	e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
@@ -395,13 +394,13 @@ func (l *Store) replayLogs(ctx context.Context, id org.Identity, progress provid
 }
 
 // checkpointIfDeep writes a mounted database's logged changes to its
-// pages once the log has run checkpointDepth generations ahead.
-func (l *Store) checkpointIfDeep(c *dbContext, e *ese.File) error {
-	cur, err := c.stream.Current()
-	if err != nil || cur-e.Hdr.LogRequired.Low < checkpointDepth {
+// pages once the log has run CheckpointDepth generations ahead.
+func (l *Store) checkpointIfDeep(c *DB, e *ese.File) error {
+	cur, err := c.Stream.Current()
+	if err != nil || cur-e.Hdr.LogRequired.Low < CheckpointDepth {
 		return err
 	}
-	if _, err := ese.ReplayInto(context.Background(), e, c.stream, nil); err != nil {
+	if _, err := ese.ReplayInto(context.Background(), e, c.Stream, nil); err != nil {
 		return err
 	}
 	e.Hdr.LogRequired = org.LogRange{Low: cur, High: cur}
@@ -411,7 +410,7 @@ func (l *Store) checkpointIfDeep(c *dbContext, e *ese.File) error {
 	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := l.updateStore(c.server, func(s *store.Service) { s.Attached(c.db.Identity(), e.Hdr) }); err != nil {
+	if err := l.updateStore(c.Server, func(s *Service) { s.Attached(c.DB.Identity(), e.Hdr) }); err != nil {
 		return err
 	}
 	return l.advanceCheckpoint(c)

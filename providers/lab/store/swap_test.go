@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"os"
@@ -80,7 +80,7 @@ func TestPendingSwap(t *testing.T) {
 			if tc.record != "" {
 				os.WriteFile(record, []byte(tc.record), 0o644)
 			}
-			p, err := pendingSwap(path, "DB2")
+			p, err := PendingSwap(path, "DB2")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("got %v, want an error saying %q", err, tc.err)

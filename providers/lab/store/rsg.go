@@ -1,4 +1,4 @@
-package lab
+package store
 
 import (
 	"fmt"
@@ -11,12 +11,11 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
-	"github.com/exdr/exdr/providers/lab/store"
 )
 
-// createRecoveryGroup is New-StorageGroup -Recovery: a storage group
+// CreateRecoveryGroup is New-StorageGroup -Recovery: a storage group
 // with its own log stream, at most one per server.
-func (l *Store) createRecoveryGroup(step *providers.Step) error {
+func (l *Store) CreateRecoveryGroup(step *providers.Step) error {
 	server := step.Args["server"]
 	var other string
 	l.ViewDirectory(func(d *ad.Directory) error {
@@ -30,12 +29,12 @@ func (l *Store) createRecoveryGroup(step *providers.Step) error {
 	if other != "" {
 		return fmt.Errorf("%s already has recovery storage group %s; Exchange 2007 allows one per server", server, other)
 	}
-	return l.createStorageGroup(step)
+	return l.CreateStorageGroup(step)
 }
 
-// createRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:
+// CreateRecoveryDatabase is New-MailboxDatabase -MailboxDatabaseToRecover:
 // the object only; the files come from a restore.
-func (l *Store) createRecoveryDatabase(step *providers.Step) error {
+func (l *Store) CreateRecoveryDatabase(step *providers.Step) error {
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Database(step.Identity) != nil {
 			return nil
@@ -57,19 +56,19 @@ func (l *Store) createRecoveryDatabase(step *providers.Step) error {
 	})
 }
 
-// restoreMailbox is Restore-Mailbox: the items of a mailbox in a mounted
+// RestoreMailbox is Restore-Mailbox: the items of a mailbox in a mounted
 // recovery database that pass the filters are copied into a production
 // mailbox, into target_folder or their own folders. An item already there
 // (by its identity, or as an earlier copy) is not copied again, so a
 // second run is harmless. The merge is recorded in the directory.
-func (l *Store) restoreMailbox(step *providers.Step) error {
+func (l *Store) RestoreMailbox(step *providers.Step) error {
 	if step.Args["mailbox"] != "*" {
 		return l.restoreOneMailbox(step, step.Args["mailbox"], step.Args["target"])
 	}
 	// Every mailbox, each into the production mailbox of its alias: how
 	// dial-tone mail is merged back.
 	var all []string
-	if err := l.withMountedView(org.Identity(step.Args["rsg_database"]), func(v *store.View, _ time.Time) error {
+	if err := l.WithMountedView(org.Identity(step.Args["rsg_database"]), func(v *View, _ time.Time) error {
 		all = append(all, v.Cat.Mailboxes...)
 		return nil
 	}); err != nil {
@@ -85,8 +84,8 @@ func (l *Store) restoreMailbox(step *providers.Step) error {
 
 func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) error {
 	a := step.Args
-	var items []store.Item
-	err := l.withMountedView(org.Identity(a["rsg_database"]), func(v *store.View, _ time.Time) error {
+	var items []Item
+	err := l.WithMountedView(org.Identity(a["rsg_database"]), func(v *View, _ time.Time) error {
 		all, err := v.Items()
 		if err != nil {
 			return err
@@ -98,7 +97,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 		}
 		return nil
 	})
-	if err == errNotMounted {
+	if err == ErrNotMounted {
 		return fmt.Errorf("the recovery database %s is not mounted: Restore-Mailbox reads a mounted recovery database", a["rsg_database"])
 	}
 	if err != nil {
@@ -109,7 +108,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 		return fmt.Errorf("the target mailbox %s: %w", target, err)
 	}
 	copied := 0
-	err = l.withMountedView(home, func(v *store.View, _ time.Time) error {
+	err = l.WithMountedView(home, func(v *View, _ time.Time) error {
 		have, err := v.Items()
 		if err != nil {
 			return err
@@ -137,7 +136,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 		}
 		return nil
 	})
-	if err == errNotMounted {
+	if err == ErrNotMounted {
 		return fmt.Errorf("the target's database %s is not mounted", home)
 	}
 	if err != nil {
@@ -157,7 +156,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 }
 
 // passes applies Restore-Mailbox's filters.
-func passes(it store.Item, a map[string]string) bool {
+func passes(it Item, a map[string]string) bool {
 	if t, err := time.Parse(time.RFC3339, a["start_date"]); err == nil && it.Time.Before(t) {
 		return false
 	}
@@ -190,10 +189,10 @@ func passes(it store.Item, a map[string]string) bool {
 	return !slices.ContainsFunc(folders(a["exclude_folders"]), func(f string) bool { return strings.EqualFold(f, it.Folder) })
 }
 
-// removeRecoveryGroup dismounts the recovery database, removes it and its
+// RemoveRecoveryGroup dismounts the recovery database, removes it and its
 // group from the directory, and moves their files aside (the cmdlets
 // leave files; exdr keeps them out of the way, never deletes them).
-func (l *Store) removeRecoveryGroup(step *providers.Step) error {
+func (l *Store) RemoveRecoveryGroup(step *providers.Step) error {
 	var sg *ad.StorageGroup
 	var dbs []*ad.Database
 	l.ViewDirectory(func(d *ad.Directory) error {
@@ -212,7 +211,7 @@ func (l *Store) removeRecoveryGroup(step *providers.Step) error {
 		return fmt.Errorf("%s is not a recovery storage group; exdr removes only those", step.Identity)
 	}
 	for _, db := range dbs {
-		if err := l.dismount(db.Identity()); err != nil {
+		if err := l.Dismount(db.Identity()); err != nil {
 			return err
 		}
 		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
