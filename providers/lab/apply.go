@@ -161,13 +161,13 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.subscribeEdge(c.step)
 	},
 	providers.VerbEnableCopy: func(l *Lab, c call) error {
-		return l.enableCopy(c.step)
+		return l.EnableCopy(c.step)
 	},
 	providers.VerbSeedCopy: func(l *Lab, c call) error {
-		return l.seedCopy(c.step.Identity)
+		return l.SeedCopy(c.step.Identity)
 	},
 	providers.VerbActivateCopy: func(l *Lab, c call) error {
-		_, err := l.activateCopy(c.ctx, c.step)
+		_, err := l.ActivateCopy(c.ctx, c.step)
 		return err
 	},
 	providers.VerbSetAsideLogs: func(l *Lab, c call) error {

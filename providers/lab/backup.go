@@ -61,7 +61,7 @@ func (l *BackupApp) Backup(ctx context.Context, sg org.Identity, typ org.BackupT
 			sets = append(sets, m)
 		}
 	}
-	return sets, l.copies.replicate() // the backup closed a generation on each stream
+	return sets, l.copies.Replicate() // the backup closed a generation on each stream
 }
 
 // backupGroup takes one set of a storage group: its databases' files (a
@@ -292,7 +292,7 @@ func (l *BackupApp) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 	if err != nil {
 		return err
 	}
-	if keep := l.copies.copyKeepsFrom(g); keep > 0 {
+	if keep := l.copies.CopyKeepsFrom(g); keep > 0 {
 		cp = min(cp, keep)
 	}
 	for _, gen := range gens {

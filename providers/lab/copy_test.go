@@ -48,7 +48,7 @@ func TestLocalCopyActivatesWithNothingLost(t *testing.T) {
 	}
 	apply(t, l, providers.VerbDismount, db1)
 	// The source runs: activation takes its open generation too.
-	lost, err := l.activateCopy(context.Background(), &providers.Step{Verb: providers.VerbActivateCopy, Identity: sg1})
+	lost, err := l.ActivateCopy(context.Background(), &providers.Step{Verb: providers.VerbActivateCopy, Identity: sg1})
 	if err != nil || lost != 0 {
 		t.Fatalf("activate: %d generations lost, %v", lost, err)
 	}
@@ -84,13 +84,13 @@ func TestStandbyCopyLagsThenActivatesWithTheCopyQueueLost(t *testing.T) {
 	if err := l.LoseServer("MBX01"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.activateCopy(context.Background(), &providers.Step{Verb: providers.VerbActivateCopy, Identity: sg1}); err == nil {
+	if _, err := l.ActivateCopy(context.Background(), &providers.Step{Verb: providers.VerbActivateCopy, Identity: sg1}); err == nil {
 		t.Fatal("activated without -Force while the source cannot be read")
 	}
 	for _, s := range buildSteps()[:2] {
 		step(t, l, s) // RecoverServer: the server and its storage group again
 	}
-	lost, err := l.activateCopy(context.Background(), &providers.Step{Verb: providers.VerbActivateCopy, Identity: sg1, Args: map[string]string{"force": "true"}})
+	lost, err := l.ActivateCopy(context.Background(), &providers.Step{Verb: providers.VerbActivateCopy, Identity: sg1, Args: map[string]string{"force": "true"}})
 	if err != nil || lost != 1 {
 		t.Fatalf("activate -Force: %d generations lost (%v), want the 1 never copied", lost, err)
 	}
@@ -122,7 +122,7 @@ func TestBackupKeepsLogsTheCopyLacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	apply(t, l, providers.VerbMount, db1)
-	r, err := l.replica(sg1)
+	r, err := l.Replica(sg1)
 	if err != nil {
 		t.Fatal(err)
 	}

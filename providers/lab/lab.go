@@ -5,6 +5,7 @@ import (
 
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/host"
+	"github.com/exdr/exdr/providers/lab/replication"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -15,22 +16,16 @@ var _ providers.Provider = (*Lab)(nil)
 type Lab struct {
 	*host.Host
 	*store.Store
-	*Replication
+	*replication.Service
 	*BackupApp
 	*Transport
-}
-
-// Replication is the replication service: LCR and SCR copies.
-type Replication struct {
-	*host.Host
-	store *store.Store
 }
 
 // BackupApp takes and restores backups.
 type BackupApp struct {
 	*host.Host
 	store  *store.Store
-	copies *Replication
+	copies *replication.Service
 }
 
 // Transport is the transport service of the Hub and Edge servers.
@@ -45,9 +40,9 @@ type Transport struct {
 func New(root, organization string) *Lab {
 	h := host.NewHost(root, organization)
 	st := store.New(h)
-	copies := &Replication{Host: h, store: st}
-	h.AfterLogs = copies.replicate
-	return &Lab{Host: h, Store: st, Replication: copies,
+	copies := replication.New(h, st)
+	h.AfterLogs = copies.Replicate
+	return &Lab{Host: h, Store: st, Service: copies,
 		BackupApp: &BackupApp{Host: h, store: st, copies: copies},
 		Transport: &Transport{Host: h, store: st}}
 }

@@ -150,7 +150,7 @@ func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org
 			SystemFolderPath: sg.SystemFolderPath, CircularLogging: sg.CircularLogging,
 		}
 		if c := sg.Copy; c != nil {
-			live.Copy = &org.StandbyCopy{Local: c.Local, Path: c.Path, Machine: c.Machine, Health: l.copyHealth(sg)}
+			live.Copy = &org.StandbyCopy{Local: c.Local, Path: c.Path, Machine: c.Machine, Health: l.CopyHealth(sg)}
 			if lag, err := org.ParseDuration(c.ReplayLag); err == nil {
 				live.Copy.ReplayLag = lag
 			}

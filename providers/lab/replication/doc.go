@@ -1,13 +1,16 @@
-// Package replication is the lab's standby continuous replication and
-// local continuous replication, as far as it is data: the replication
-// service's record of one copy (State: what it has copied and replayed,
-// whether it is suspended, activated), the copy's and the source's log
-// streams and paths (Replica), and copying one closed log generation from
-// the source to the copy.
+// Package replication is the lab's local and standby continuous
+// replication (LCR, SCR). Its data: the replication service's record of
+// one copy (State: what it has copied and replayed, whether it is
+// suspended, activated), the copy's and the source's log streams and
+// paths (Replica), and copying one closed log generation from the source
+// to the copy.
 //
-// Seeding, replaying into the copy and activating it are lab operations:
-// they reach the directory and the machines, and live in the lab
-// provider.
+// Its operations (type Service, the Microsoft Exchange Replication
+// service): enabling and seeding a copy, the service's pass over every
+// copy (copy what the source closed, replay what has waited out its lag),
+// the copy's health as Get-StorageGroupCopyStatus reports it, how far a
+// copy holds back log truncation, and activation
+// (Restore-StorageGroupCopy).
 //
-// Imports (exdr): providers/lab/ad, providers/lab/disk, providers/lab/ese.
+// Imports (exdr): org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/store.
 package replication

@@ -1,4 +1,4 @@
-package lab
+package replication
 
 import (
 	"context"
@@ -12,12 +12,11 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
-	"github.com/exdr/exdr/providers/lab/replication"
 )
 
-// enableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
+// EnableCopy is Enable-StorageGroupCopy (and Enable-DatabaseCopy): the
 // copy's configuration goes to the directory, then the copy is seeded.
-func (l *Replication) enableCopy(step *providers.Step) error {
+func (l *Service) EnableCopy(step *providers.Step) error {
 	cfg := &ad.Copy{Local: step.Args["copy"] == "local", Path: step.Args["copy_path"], Machine: step.Args["standby_machine"], ReplayLag: step.Args["replay_lag"]}
 	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		sg := d.StorageGroup(step.Identity)
@@ -33,16 +32,16 @@ func (l *Replication) enableCopy(step *providers.Step) error {
 	if err != nil {
 		return err
 	}
-	return l.seedCopy(step.Identity)
+	return l.SeedCopy(step.Identity)
 }
 
-// seedCopy is Update-StorageGroupCopy: each database's file is copied to
+// SeedCopy is Update-StorageGroupCopy: each database's file is copied to
 // the copy, any earlier copy files and logs set aside first, and
 // replication starts from the generation the copied file needs.
 // Long on purpose: the set-aside, the copies and the new state in the
 // order a kill must find them.
-func (l *Replication) seedCopy(id org.Identity) error {
-	r, err := l.replica(id)
+func (l *Service) SeedCopy(id org.Identity) error {
+	r, err := l.Replica(id)
 	if err != nil {
 		return err
 	}
@@ -70,7 +69,7 @@ func (l *Replication) seedCopy(id org.Identity) error {
 	}
 	mu := l.StreamLock(r.Source.Dir)
 	mu.Lock()
-	st := &replication.State{Seeded: map[string]uint64{}}
+	st := &State{Seeded: map[string]uint64{}}
 	err = func() error {
 		defer mu.Unlock()
 		cur, err := r.Source.Current()
@@ -127,10 +126,10 @@ func (l *Replication) seedCopy(id org.Identity) error {
 	return l.replicateLocked(r, false)
 }
 
-// replicate runs the replication service once for every copy: what the
+// Replicate runs the replication service once for every copy: what the
 // sources have closed is copied, and what has waited out its replay lag
 // is replayed. The lab calls it after traffic, backups and clock moves.
-func (l *Replication) replicate() error {
+func (l *Service) Replicate() error {
 	var ids []org.Identity
 	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
@@ -142,7 +141,7 @@ func (l *Replication) replicate() error {
 	})
 	var errs []error
 	for _, id := range ids {
-		r, err := l.replica(id)
+		r, err := l.Replica(id)
 		if err != nil {
 			continue
 		}
@@ -153,7 +152,7 @@ func (l *Replication) replicate() error {
 		mu.Lock()
 		err = l.replicateLocked(r, false)
 		mu.Unlock()
-		if err != nil && !errors.Is(err, replication.ErrNoCopy) {
+		if err != nil && !errors.Is(err, ErrNoCopy) {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
 	}
@@ -163,10 +162,10 @@ func (l *Replication) replicate() error {
 // replicateLocked copies and replays for one copy, whose folder's lock
 // the caller holds. all copies the source's open generation too and
 // replays everything at once, as activation does.
-func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
+func (l *Service) replicateLocked(r *Replica, all bool) error {
 	st, err := r.LoadState()
 	if err != nil {
-		return replication.ErrNoCopy
+		return ErrNoCopy
 	}
 	if st.Suspended || !st.Activated.IsZero() {
 		return nil
@@ -187,8 +186,8 @@ func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
 			if all {
 				last = cur
 			}
-			for g := replication.LastCopied(r.Logs, st.NextReplay) + 1; g <= last && err == nil; g++ {
-				if err = replication.CopyGeneration(r.Source, r.Logs, g); err != nil {
+			for g := LastCopied(r.Logs, st.NextReplay) + 1; g <= last && err == nil; g++ {
+				if err = CopyGeneration(r.Source, r.Logs, g); err != nil {
 					err = fmt.Errorf("log generation %d cannot be copied from %s: %w", g, r.SG.Server, err)
 				}
 			}
@@ -203,7 +202,7 @@ func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
 	if all {
 		lag = 0
 	}
-	copied := replication.LastCopied(r.Logs, st.NextReplay)
+	copied := LastCopied(r.Logs, st.NextReplay)
 	for g := st.NextReplay; g <= copied; g++ {
 		if t, err := r.Logs.Created(g); err == nil && l.Now().Sub(t) < lag {
 			break
@@ -227,7 +226,7 @@ func (l *Replication) replicateLocked(r *replication.Replica, all bool) error {
 	return r.SaveState(st)
 }
 
-func (l *Replication) replayIntoCopy(r *replication.Replica, db *ad.Database, recs []ese.Record) error {
+func (l *Service) replayIntoCopy(r *Replica, db *ad.Database, recs []ese.Record) error {
 	path, err := l.HostPath(r.Machine, r.EDBPath(db))
 	if err != nil {
 		return err
@@ -243,15 +242,15 @@ func (l *Replication) replayIntoCopy(r *replication.Replica, db *ad.Database, re
 	return e.WriteHeader() // the page count, grown with the records
 }
 
-// activateCopy is Restore-StorageGroupCopy: the copy gets every log it
+// ActivateCopy is Restore-StorageGroupCopy: the copy gets every log it
 // can (all of the source's when the source can be read, -Force when it
 // cannot), replays them all, and becomes consistent; then its files take
 // the production databases' places (the damaged files set aside first).
 // It returns how many of the source's generations were out of reach.
 // Long on purpose: copy, replay, then the renames, in the order a kill
 // must find them (TestCrashAnywhere, copy_activation).
-func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (lost int, err error) {
-	r, err := l.replica(step.Identity)
+func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost int, err error) {
+	r, err := l.Replica(step.Identity)
 	if err != nil {
 		return 0, err
 	}
@@ -335,11 +334,11 @@ func (l *Replication) activateCopy(_ context.Context, step *providers.Step) (los
 	return lost, r.SaveState(st)
 }
 
-// copyHealth is what Get-StorageGroupCopyStatus shows of a storage
+// CopyHealth is what Get-StorageGroupCopyStatus shows of a storage
 // group's copy.
-func (l *Replication) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
+func (l *Service) CopyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 	h := &org.CopyHealth{Status: "Healthy"}
-	r, err := l.replica(org.Identity(sg.Server).Join(sg.Name))
+	r, err := l.Replica(org.Identity(sg.Server).Join(sg.Name))
 	if err != nil {
 		h.Status, h.Error = "Failed", err.Error()
 		return h
@@ -355,7 +354,7 @@ func (l *Replication) copyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 		return h
 	}
 	h.LastReplayed, h.SourceNewest = st.NextReplay-1, st.SourceNewest
-	h.LastCopied = replication.LastCopied(r.Logs, st.NextReplay)
+	h.LastCopied = LastCopied(r.Logs, st.NextReplay)
 	lag := ad.DurationOr(r.Config.ReplayLag, 0)
 	for g := st.NextReplay; g <= h.LastCopied; g++ {
 		if t, err := r.Logs.Created(g); err == nil && l.Now().Sub(t) > lag {

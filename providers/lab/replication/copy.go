@@ -1,4 +1,4 @@
-package lab
+package replication
 
 import (
 	"fmt"
@@ -8,7 +8,6 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
-	"github.com/exdr/exdr/providers/lab/replication"
 )
 
 // A storage group's passive copy (LCR on the same server under Path; SCR
@@ -19,8 +18,8 @@ import (
 // in Active Directory; what the copy has copied and replayed lives in
 // copy.json beside its logs, as the replication service's own state.
 
-func (l *Replication) replica(id org.Identity) (*replication.Replica, error) {
-	r := &replication.Replica{}
+func (l *Service) Replica(id org.Identity) (*Replica, error) {
+	r := &Replica{}
 	err := l.ViewDirectory(func(d *ad.Directory) error {
 		r.SG = d.StorageGroup(id)
 		if r.SG == nil || r.SG.Copy == nil {
@@ -62,7 +61,7 @@ func (l *Replication) replica(id org.Identity) (*replication.Replica, error) {
 
 // sourceUp reports whether the copy's source can be read: its server runs
 // and its log folder is there.
-func (l *Replication) sourceUp(r *replication.Replica) bool {
+func (l *Service) sourceUp(r *Replica) bool {
 	if !l.MachineUp(r.SG.Server) {
 		return false
 	}
@@ -70,14 +69,14 @@ func (l *Replication) sourceUp(r *replication.Replica) bool {
 	return err == nil
 }
 
-// copyKeepsFrom is the oldest generation of a storage group's stream that
+// CopyKeepsFrom is the oldest generation of a storage group's stream that
 // its copy still needs: a backup does not truncate below it, as Exchange
 // holds truncation until the copy has the logs. Zero when nothing holds.
-func (l *Replication) copyKeepsFrom(sg *ad.StorageGroup) uint32 {
+func (l *Service) CopyKeepsFrom(sg *ad.StorageGroup) uint32 {
 	if sg.Copy == nil {
 		return 0
 	}
-	r, err := l.replica(org.Identity(sg.Server).Join(sg.Name))
+	r, err := l.Replica(org.Identity(sg.Server).Join(sg.Name))
 	if err != nil {
 		return 0
 	}
@@ -85,5 +84,5 @@ func (l *Replication) copyKeepsFrom(sg *ad.StorageGroup) uint32 {
 	if err != nil || !st.Activated.IsZero() {
 		return 0
 	}
-	return replication.LastCopied(r.Logs, st.NextReplay) + 1
+	return LastCopied(r.Logs, st.NextReplay) + 1
 }
