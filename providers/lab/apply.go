@@ -107,10 +107,10 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		})
 	},
 	providers.VerbRestoreBackup: func(l *Lab, c call) error {
-		return l.measured(c, l.restoreBackup)
+		return l.measured(c, l.RestoreBackup)
 	},
 	providers.VerbHardRecovery: func(l *Lab, c call) error {
-		return l.measured(c, l.hardRecovery)
+		return l.measured(c, l.HardRecovery)
 	},
 	providers.VerbIntegrityCheck: func(l *Lab, c call) error {
 		return l.Integrity(c.step.Identity)
@@ -171,7 +171,7 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return err
 	},
 	providers.VerbSetAsideLogs: func(l *Lab, c call) error {
-		return l.setAsideLogs(c.step)
+		return l.SetAsideLogs(c.step)
 	},
 }
 

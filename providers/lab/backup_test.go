@@ -115,7 +115,7 @@ func TestRollForwardStopsAtAMissingLog(t *testing.T) {
 
 func TestDamagedSetIsFoundAndRefused(t *testing.T) {
 	l, full, incr := chainLab(t)
-	f := filepath.Join(l.setDir(incr.ID), incr.LogFiles[0].Name)
+	f := filepath.Join(l.SetDir(incr.ID), incr.LogFiles[0].Name)
 	b, _ := os.ReadFile(f)
 	b[5000] ^= 0xff
 	os.WriteFile(f, b, 0o644)
@@ -298,7 +298,7 @@ func TestZeroedManifestIsADamagedSet(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
 	full := takeBackup(t, l, org.BackupFull)
-	if err := os.WriteFile(filepath.Join(l.setDir(full.ID), "manifest.json"), make([]byte, 200), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(l.SetDir(full.ID), "manifest.json"), make([]byte, 200), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	o, err := l.Read(context.Background())
@@ -317,7 +317,7 @@ func TestSetWithoutManifestIsListed(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	traffic(t, l, 5)
 	full := takeBackup(t, l, org.BackupFull)
-	os.Remove(filepath.Join(l.setDir(full.ID), "manifest.json"))
+	os.Remove(filepath.Join(l.SetDir(full.ID), "manifest.json"))
 	sets, err := l.Backups()
 	if err != nil || len(sets) != 1 || sets[0].ID != full.ID || !strings.Contains(l.Verify(sets[0]), "no manifest") || sets[0].StorageGroup != string(sg1) {
 		t.Fatalf("catalog %+v (%v), want the set listed, damaged", sets, err)
@@ -335,7 +335,7 @@ func TestOldCopyOverAMountedDatabaseIsNotMounted(t *testing.T) {
 	full := takeBackup(t, l, org.BackupFull)
 	traffic(t, l, 8000) // generations, and checkpoints past the backup's
 	path, _ := l.DatabaseFile(db1)
-	copyBack, err := os.ReadFile(filepath.Join(l.setDir(full.ID), full.Databases[0].Name))
+	copyBack, err := os.ReadFile(filepath.Join(l.SetDir(full.ID), full.Databases[0].Name))
 	if err != nil {
 		t.Fatal(err)
 	}

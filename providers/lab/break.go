@@ -123,7 +123,7 @@ func (l *Lab) DeleteLogs(sg org.Identity, from uint32) (int, error) {
 
 // CorruptBackup flips bytes in every file of a backup set.
 func (l *Lab) CorruptBackup(id string) error {
-	dir := l.setDir(id)
+	dir := l.SetDir(id)
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
 		return fmt.Errorf("no backup set %s", id)
 	}

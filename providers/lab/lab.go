@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/replication"
 	"github.com/exdr/exdr/providers/lab/store"
@@ -17,15 +18,8 @@ type Lab struct {
 	*host.Host
 	*store.Store
 	*replication.Service
-	*BackupApp
+	*backup.Application
 	*Transport
-}
-
-// BackupApp takes and restores backups.
-type BackupApp struct {
-	*host.Host
-	store  *store.Store
-	copies *replication.Service
 }
 
 // Transport is the transport service of the Hub and Edge servers.
@@ -43,8 +37,8 @@ func New(root, organization string) *Lab {
 	copies := replication.New(h, st)
 	h.AfterLogs = copies.Replicate
 	return &Lab{Host: h, Store: st, Service: copies,
-		BackupApp: &BackupApp{Host: h, store: st, copies: copies},
-		Transport: &Transport{Host: h, store: st}}
+		Application: backup.New(h, st, copies),
+		Transport:   &Transport{Host: h, store: st}}
 }
 
 // Open opens the lab at root, which must exist.

@@ -1,12 +1,16 @@
-// Package backup is the lab's backup sets as they lie on disk: each set's
-// manifest (its storage group, type, time, the log generations it holds,
-// every file with its size and SHA-256), how sets chain (the full a
-// differential or incremental builds on), files copied into a set and
-// back out of it with every byte checked against the manifest, and the
-// marker a streaming restore leaves for hard recovery, as restore.env.
+// Package backup is the lab's backup application. Its data: each set's
+// manifest as it lies on disk (its storage group, type, time, the log
+// generations it holds, every file with its size and SHA-256), how sets
+// chain (the full a differential or incremental builds on), and files
+// copied into a set and back out of it with every byte checked against
+// the manifest.
 //
-// Taking a backup and restoring one are lab operations: they reach the
-// directory and the databases, and live in the lab provider.
+// Its operations (type Application): taking full, copy, incremental and
+// differential sets through the store, truncating the logs a set holds
+// (never below what a standby copy still needs), verifying sets,
+// restoring a chain into a database's place with restore.env for hard
+// recovery, hard recovery itself (eseutil /cc), and setting aside a
+// storage group's logs.
 //
-// Imports (exdr): org, providers, providers/lab/disk.
+// Imports (exdr): org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/replication, providers/lab/store.
 package backup

@@ -1,4 +1,4 @@
-package lab
+package backup
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
@@ -25,11 +24,11 @@ import (
 // manifest was interrupted and is not in the catalog.
 const backupsDir = "backups"
 
-func (l *BackupApp) setDir(id string) string { return filepath.Join(l.Root(), backupsDir, id) }
+func (l *Application) SetDir(id string) string { return filepath.Join(l.Root(), backupsDir, id) }
 
 // Backup takes a backup of one storage group, or of every one when sg is
 // empty. It returns the sets written.
-func (l *BackupApp) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*backup.Manifest, error) {
+func (l *Application) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*Manifest, error) {
 	if !host.Exists(l.Root()) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.Root())
 	}
@@ -48,7 +47,7 @@ func (l *BackupApp) Backup(ctx context.Context, sg org.Identity, typ org.BackupT
 	}); err != nil {
 		return nil, err
 	}
-	var sets []*backup.Manifest
+	var sets []*Manifest
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return sets, err
@@ -69,7 +68,7 @@ func (l *BackupApp) Backup(ctx context.Context, sg org.Identity, typ org.BackupT
 // has no manifest until the last byte is in, then the stamps and the log
 // truncation. Long on purpose: one ordered sequence, in which a kill at
 // any line must leave either no set or a whole one.
-func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*backup.Manifest, error) {
+func (l *Application) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*Manifest, error) {
 	id := org.Identity(g.Server).Join(g.Name)
 	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {
 		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
@@ -90,9 +89,9 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 	if err != nil {
 		return nil, err
 	}
-	m := &backup.Manifest{FormatVersion: 1, Type: typ, Time: l.Now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
+	m := &Manifest{FormatVersion: 1, Type: typ, Time: l.Now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
 	if typ == org.BackupIncremental || typ == org.BackupDifferential {
-		base := backup.ChainBase(catalog, string(id), typ)
+		base := ChainBase(catalog, string(id), typ)
 		if base == nil {
 			return nil, fmt.Errorf("there is no full backup of this storage group to follow: take a full backup first")
 		}
@@ -116,8 +115,8 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 		return nil, err
 	}
 	m.Covers = cur
-	m.ID = backup.SetID(m.Time, id, typ)
-	dir := l.setDir(m.ID)
+	m.ID = SetID(m.Time, id, typ)
+	dir := l.SetDir(m.ID)
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 		return nil, err
 	}
@@ -140,7 +139,7 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 			}
 		}
 	case org.BackupIncremental, org.BackupDifferential:
-		base := backup.FindSet(catalog, m.Base)
+		base := FindSet(catalog, m.Base)
 		low = base.Covers + 1
 		gens, err := s.Generations()
 		if err != nil {
@@ -174,7 +173,7 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 				}
 				return nil, fmt.Errorf("log generation %d cannot be backed up: %w; the backup stops, as Exchange's does", gen, err)
 			}
-			f, err := backup.CopyVerified(s.LogPath(gen), filepath.Join(dir, "logs", filepath.Base(s.LogPath(gen))))
+			f, err := CopyVerified(s.LogPath(gen), filepath.Join(dir, "logs", filepath.Base(s.LogPath(gen))))
 			if err != nil {
 				os.RemoveAll(dir)
 				return nil, fmt.Errorf("log generation %d: %w", gen, err)
@@ -217,30 +216,30 @@ func (l *BackupApp) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org
 // backupDatabase copies a database file into the set, refusing one whose
 // pages fail their checksums, as Exchange's backup does. It returns the
 // oldest generation the copy needs to become consistent (0: none).
-func (l *BackupApp) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (backup.BackupFile, uint32, error) {
+func (l *Application) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir string) (BackupFile, uint32, error) {
 	path, err := l.HostPath(g.Server, db.EdbFilePath)
 	if err != nil {
-		return backup.BackupFile{}, 0, err
+		return BackupFile{}, 0, err
 	}
 	e, err := ese.OpenEDB(path, false)
 	if err != nil {
-		return backup.BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.Identity(), err)
+		return BackupFile{}, 0, fmt.Errorf("%s cannot be read: %w", db.Identity(), err)
 	}
 	bad, err := e.Scan()
 	hdr := *e.Hdr
 	e.Close()
 	if err != nil {
-		return backup.BackupFile{}, 0, err
+		return BackupFile{}, 0, err
 	}
 	if len(bad) > 0 {
-		return backup.BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
+		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
 	}
 	if err := host.PathElement("the database name", db.Name); err != nil {
-		return backup.BackupFile{}, 0, err
+		return BackupFile{}, 0, err
 	}
-	f, err := backup.CopyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
+	f, err := CopyVerified(path, filepath.Join(dir, "db", db.Name+".edb"))
 	if err != nil {
-		return backup.BackupFile{}, 0, err
+		return BackupFile{}, 0, err
 	}
 	f.Name, f.Identity = "db/"+f.Name, string(db.Identity())
 	if hdr.State == org.StateDirty {
@@ -251,7 +250,7 @@ func (l *BackupApp) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir stri
 
 // stampBackup records the backup in each database's header, where
 // eseutil /mh shows it. A copy backup leaves the headers alone.
-func (l *BackupApp) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.BackupType, at time.Time) error {
+func (l *Application) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.BackupType, at time.Time) error {
 	if typ == org.BackupCopy {
 		return nil
 	}
@@ -283,7 +282,7 @@ func (l *BackupApp) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ org.
 
 // truncate deletes the log generations below the checkpoint, which the
 // backup has made unnecessary: what full and incremental backups do.
-func (l *BackupApp) truncate(s *ese.Stream, g *ad.StorageGroup) error {
+func (l *Application) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 	cp, err := s.Checkpoint()
 	if err != nil {
 		return err
@@ -306,7 +305,7 @@ func (l *BackupApp) truncate(s *ese.Stream, g *ad.StorageGroup) error {
 }
 
 // Backups returns the catalog: every complete set, oldest first.
-func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
+func (l *Application) Backups() ([]*Manifest, error) {
 	entries, err := os.ReadDir(filepath.Join(l.Root(), backupsDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -314,7 +313,7 @@ func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*backup.Manifest
+	var out []*Manifest
 	for _, e := range entries {
 		path := filepath.Join(l.Root(), backupsDir, e.Name(), "manifest.json")
 		b, err := os.ReadFile(path)
@@ -326,7 +325,7 @@ func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
 			out = append(out, &m)
 			continue
 		}
-		var m backup.Manifest
+		var m Manifest
 		if err == nil {
 			err = json.Unmarshal(b, &m)
 		}
@@ -344,7 +343,7 @@ func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
 		}
 		out = append(out, &m)
 	}
-	slices.SortFunc(out, func(a, b *backup.Manifest) int {
+	slices.SortFunc(out, func(a, b *Manifest) int {
 		if c := a.Time.Compare(b.Time); c != 0 {
 			return c
 		}
@@ -355,8 +354,8 @@ func (l *BackupApp) Backups() ([]*backup.Manifest, error) {
 
 // setFromName is what a set's folder name tells of it (setID wrote it):
 // its time, storage group and type.
-func (l *BackupApp) setFromName(name string) backup.Manifest {
-	m := backup.Manifest{ID: name}
+func (l *Application) setFromName(name string) Manifest {
+	m := Manifest{ID: name}
 	parts := strings.Split(name, "-")
 	if len(parts) < 3 {
 		return m
@@ -367,7 +366,7 @@ func (l *BackupApp) setFromName(name string) backup.Manifest {
 	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, sg := range d.StorageGroups {
 			id := org.Identity(sg.Server).Join(sg.Name)
-			if backup.SetID(m.Time, id, m.Type) == name || strings.EqualFold(backup.CleanName(id), clean) {
+			if SetID(m.Time, id, m.Type) == name || strings.EqualFold(CleanName(id), clean) {
 				m.StorageGroup = string(id)
 			}
 		}
@@ -378,13 +377,13 @@ func (l *BackupApp) setFromName(name string) backup.Manifest {
 
 // Verify checks every file of a set against its manifest and returns why
 // the set cannot be used, or "".
-func (l *BackupApp) Verify(m *backup.Manifest) string {
+func (l *Application) Verify(m *Manifest) string {
 	if m.Unreadable != "" {
 		return m.Unreadable
 	}
-	dir := l.setDir(m.ID)
-	for _, f := range append(append([]backup.BackupFile{}, m.Databases...), m.LogFiles...) {
-		sum, size, err := backup.HashFile(filepath.Join(dir, f.Name))
+	dir := l.SetDir(m.ID)
+	for _, f := range append(append([]BackupFile{}, m.Databases...), m.LogFiles...) {
+		sum, size, err := HashFile(filepath.Join(dir, f.Name))
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			return fmt.Sprintf("%s is missing from the set", f.Name)

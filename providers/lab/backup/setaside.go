@@ -1,4 +1,4 @@
-package lab
+package backup
 
 import (
 	"errors"
@@ -14,12 +14,12 @@ import (
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
-// setAsideLogs moves a storage group's damaged current generations (from
+// SetAsideLogs moves a storage group's damaged current generations (from
 // Args["from"] up) into an exdr-aside folder in its log folder and starts
 // the next generation, so its databases can mount again. Every database
 // of the group must be offline. Once the current generation reads, there
 // is nothing to do.
-func (l *BackupApp) setAsideLogs(step *providers.Step) error {
+func (l *Application) SetAsideLogs(step *providers.Step) error {
 	from64, err := strconv.ParseUint(step.Args["from"], 10, 32)
 	if err != nil || from64 == 0 {
 		return fmt.Errorf("set_aside_logs needs the first generation to set aside, not %q", step.Args["from"])

@@ -1,4 +1,4 @@
-package lab
+package backup
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
@@ -32,14 +31,14 @@ func restorePaths(c *store.DB) (marker, logs string, err error) {
 	return marker, logs, nil
 }
 
-// restoreBackup puts a backup chain's copy of the database in place of
+// RestoreBackup puts a backup chain's copy of the database in place of
 // the live file (which is moved aside, never deleted) and the chain's
 // logs in a restore folder for hard recovery. Every byte copied is
 // verified against the manifest.
 // Long on purpose: one ordered sequence of moves and verified copies, in
 // which a kill at any line must leave a file the next plan recovers from
 // (TestCrashAnywhere); split, the order would be hidden.
-func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
+func (l *Application) RestoreBackup(ctx context.Context, step *providers.Step, progress providers.Progress) (copied int64, err error) {
 	c, err := l.store.Database(step.Identity)
 	if err != nil {
 		return 0, err
@@ -68,9 +67,9 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	if err != nil {
 		return copied, err
 	}
-	var chain []*backup.Manifest
+	var chain []*Manifest
 	for _, id := range ids {
-		m := backup.FindSet(catalog, id)
+		m := FindSet(catalog, id)
 		if m == nil {
 			return copied, fmt.Errorf("backup set %s is not in the catalog", id)
 		}
@@ -84,7 +83,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	if c.DB.RecoveryOf != "" {
 		source = c.DB.RecoveryOf
 	}
-	var dbFile *backup.BackupFile
+	var dbFile *BackupFile
 	for i := range chain[0].Databases {
 		if strings.EqualFold(chain[0].Databases[i].Identity, source) {
 			dbFile = &chain[0].Databases[i]
@@ -121,7 +120,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
 		return copied, err
 	}
-	if err := backup.RestoreFile(ctx, filepath.Join(l.setDir(chain[0].ID), dbFile.Name), c.Path, *dbFile, progress); err != nil {
+	if err := RestoreFile(ctx, filepath.Join(l.SetDir(chain[0].ID), dbFile.Name), c.Path, *dbFile, progress); err != nil {
 		return copied, err
 	}
 	copied += dbFile.Size
@@ -134,7 +133,7 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	covers := chain[0].Covers
 	for _, m := range chain {
 		for _, f := range m.LogFiles {
-			if err := backup.RestoreFile(ctx, filepath.Join(l.setDir(m.ID), f.Name), filepath.Join(logsDir, filepath.Base(f.Name)), f, nil); err != nil {
+			if err := RestoreFile(ctx, filepath.Join(l.SetDir(m.ID), f.Name), filepath.Join(logsDir, filepath.Base(f.Name)), f, nil); err != nil {
 				return copied, err
 			}
 			copied += f.Size
@@ -174,12 +173,12 @@ func (l *BackupApp) restoreBackup(ctx context.Context, step *providers.Step, pro
 	return copied, disk.WriteAtomic(markerPath, b)
 }
 
-// hardRecovery is eseutil /cc: it replays the restored logs into the
+// HardRecovery is eseutil /cc: it replays the restored logs into the
 // restored file and then, with roll_forward, every later generation in
 // the live log folder, stopping at the first one missing.
 // Long on purpose: one ordered replay, then the clean-up restore.env
 // guards, in the order a kill must find them.
-func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
+func (l *Application) HardRecovery(ctx context.Context, step *providers.Step, progress providers.Progress) (replayed int64, err error) {
 	c, err := l.store.Database(step.Identity)
 	if err != nil {
 		return replayed, err
@@ -212,7 +211,7 @@ func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, prog
 	}
 	if mk.Signature != 0 && e.Hdr.State == org.StateClean {
 		// Recovered, and cut short before restore.env was removed.
-		return replayed, backup.FinishRestore(markerPath, logsDir)
+		return replayed, FinishRestore(markerPath, logsDir)
 	}
 	if mk.Signature == 0 || mk.Signature != e.Hdr.Signature {
 		return replayed, fmt.Errorf("the restore of %s did not finish: restore the backup again before hard recovery", strings.Join(mk.Sets, ", "))
@@ -258,5 +257,5 @@ func (l *BackupApp) hardRecovery(ctx context.Context, step *providers.Step, prog
 	if err := e.Handle.Sync(); err != nil {
 		return replayed, err
 	}
-	return replayed, backup.FinishRestore(markerPath, logsDir)
+	return replayed, FinishRestore(markerPath, logsDir)
 }
