@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // Apply carries out one step on the lab. Every verb checks whether its
@@ -152,13 +153,13 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.SwapDatabases(c.step)
 	},
 	providers.VerbValidateEdgeConfig: func(l *Lab, c call) error {
-		return l.validateEdge(c.step)
+		return l.ValidateEdge(c.step)
 	},
 	providers.VerbImportEdgeConfig: func(l *Lab, c call) error {
-		return l.importEdge(c.step)
+		return l.ImportEdge(c.step)
 	},
 	providers.VerbSubscribeEdge: func(l *Lab, c call) error {
-		return l.subscribeEdge(c.step)
+		return l.SubscribeEdge(c.step)
 	},
 	providers.VerbEnableCopy: func(l *Lab, c call) error {
 		return l.EnableCopy(c.step)
@@ -207,9 +208,9 @@ func (l *Lab) createServer(step *providers.Step) error {
 				return err
 			}
 		}
-		if t, err := l.loadTransport(name); err == nil && t != nil {
+		if t, err := l.LoadService(name); err == nil && t != nil {
 			t.Running, t.NotAccepting = false, false
-			if err := l.saveTransport(name, t); err != nil {
+			if err := l.SaveService(name, t); err != nil {
 				return err
 			}
 		}
@@ -219,14 +220,14 @@ func (l *Lab) createServer(step *providers.Step) error {
 		return err
 	}
 	if roles.Has(org.RoleEdgeTransport) {
-		if _, err := os.Stat(l.adamPath(name)); err != nil {
-			if err := l.writeEdgeConfig(name, defaultEdgeConfig(name)); err != nil {
+		if _, err := os.Stat(l.ADAMPath(name)); err != nil {
+			if err := l.WriteEdgeConfig(name, transport.DefaultEdgeConfig(name)); err != nil {
 				return err
 			}
 		}
 	}
 	if roles.Has(org.RoleHubTransport) || roles.Has(org.RoleEdgeTransport) {
-		if err := l.installTransport(name); err != nil {
+		if err := l.InstallTransport(name); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // applyQueue carries out a step on a server's queue database. Every file
@@ -18,7 +19,7 @@ func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Ste
 		return fmt.Errorf("the lab cannot carry out %s on a queue database", step.Verb)
 	}
 	if err := do(l, server, call{ctx, step, progress}); err != nil {
-		return fmt.Errorf("%s %s: %w", step.Verb, queueIdentity(server), err)
+		return fmt.Errorf("%s %s: %w", step.Verb, transport.QueueIdentity(server), err)
 	}
 	return nil
 }
@@ -27,17 +28,17 @@ func (l *Lab) applyQueue(ctx context.Context, server string, step *providers.Ste
 // server's queue database (server is the queue's server).
 var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
 	providers.VerbStopTransport: func(l *Lab, server string, c call) error {
-		return l.stopTransport(server)
+		return l.StopTransport(server)
 	},
 	providers.VerbStartTransport: func(l *Lab, server string, c call) error {
-		return l.startTransport(server)
+		return l.StartTransport(server)
 	},
 	providers.VerbReplayLogs: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error { return l.recoverQueue(q) })
+		return l.OfflineQueue(server, func(q *transport.Queue) error { return l.RecoverQueue(q) })
 	},
 	providers.VerbRepairDatabase: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error {
-			if err := l.RepairFile(c.ctx, q.target(), c.progress); err != nil {
+		return l.OfflineQueue(server, func(q *transport.Queue) error {
+			if err := l.RepairFile(c.ctx, q.Target(), c.progress); err != nil {
 				return err
 			}
 			// The repaired mail.que needs no log, and the old trn logs (the
@@ -45,28 +46,28 @@ var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
 			// are set aside, kept, and the stream goes on at the next
 			// generation (never back to 1: pages and the attach position
 			// carry log positions that must stay older than new ones).
-			return ese.SetAsideGenerations(q.stream, l.asideDir(q, "repaired-logs"))
+			return ese.SetAsideGenerations(q.Stream, l.AsideDir(q, "repaired-logs"))
 		})
 	},
 	providers.VerbDefragment: func(l *Lab, server string, c call) error {
-		return l.offlineQueue(server, func(q *queueContext) error { return l.DefragmentFile(c.ctx, q.target(), c.progress) })
+		return l.OfflineQueue(server, func(q *transport.Queue) error { return l.DefragmentFile(c.ctx, q.Target(), c.progress) })
 	},
 	providers.VerbMoveQueueDatabase: func(l *Lab, server string, c call) error {
-		return l.moveQueueDatabase(server, c.step.Args["path"], c.step.Args["logging_path"])
+		return l.MoveQueueDatabase(server, c.step.Args["path"], c.step.Args["logging_path"])
 	},
 	providers.VerbImportQueue: func(l *Lab, server string, c call) error {
-		return l.importQueue(server, c.step.Args["source"])
+		return l.ImportQueue(server, c.step.Args["source"])
 	},
 	providers.VerbDrainQueue: func(l *Lab, server string, c call) error {
-		return l.drainQueue(server)
+		return l.DrainQueue(server)
 	},
 	providers.VerbRestoreQueue: func(l *Lab, server string, c call) error {
-		return l.restoreOwnQueue(server)
+		return l.RestoreOwnQueue(server)
 	},
 	providers.VerbRotateQueue: func(l *Lab, server string, c call) error {
-		return l.rotateQueue(server)
+		return l.RotateQueue(server)
 	},
 	providers.VerbRetryQueue: func(l *Lab, server string, c call) error {
-		return l.retryQueues(server, strings.Split(c.step.Args["queues"], ","))
+		return l.RetryQueues(server, strings.Split(c.step.Args["queues"], ","))
 	},
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 const sg1 = org.Identity(`MBX01\SG1`)
@@ -30,7 +31,7 @@ func takeBackup(t *testing.T, l *Lab, typ org.BackupType) *backup.Manifest {
 
 func traffic(t *testing.T, l *Lab, items int) {
 	t.Helper()
-	if _, err := l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: items, Seed: 5}); err != nil {
+	if _, err := l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: items, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // bigDatabase writes a database file of n pages of items.
@@ -178,7 +179,7 @@ func BenchmarkRestoreMailbox10k(b *testing.B) {
 	}
 	must(l.Apply(ctx, &providers.Step{Verb: providers.VerbMount, Identity: db1}, nil))
 	for range 10 {
-		_, err := l.Traffic(ctx, TrafficOptions{Mailboxes: 1, Items: 1000, Seed: 1})
+		_, err := l.Traffic(ctx, transport.TrafficOptions{Mailboxes: 1, Items: 1000, Seed: 1})
 		must(err)
 	}
 	sets, err := l.Backup(ctx, `MBX01\SG1`, org.BackupFull)

@@ -163,23 +163,23 @@ func (l *Lab) FailServer(name string) error {
 // CorruptQueuePage overwrites bytes in the middle of one page of a
 // server's mail.que, so that its checksum fails.
 func (l *Lab) CorruptQueuePage(server string, page uint32) error {
-	q, err := l.queue(server)
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
-	return corruptPage(q.path, q.winPath, page)
+	return corruptPage(q.Path, q.WinPath, page)
 }
 
 // PoisonMessages moves n of a server's queued messages to its Poison
 // queue, as transport does with a message that crashed it twice: there
 // they stay, suspended, until an administrator resumes or removes them.
 func (l *Lab) PoisonMessages(server string, n int) (int, error) {
-	q, err := l.queue(server)
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return 0, err
 	}
 	moved := 0
-	err = l.withQueue(q, func(v *store.View) error {
+	err = l.WithQueue(q, func(v *store.View) error {
 		v.Rewrite(func(it *store.Item) bool {
 			if moved < n && transport.IsDeliveryQueue(it.Queue) {
 				it.Queue, it.Dest = transport.Poison, ""

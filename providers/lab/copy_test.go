@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 func step(t *testing.T, l *Lab, s *providers.Step) {
@@ -34,11 +35,11 @@ func TestLocalCopyActivatesWithNothingLost(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
 	step(t, l, &providers.Step{Verb: providers.VerbEnableCopy, Identity: sg1, Args: map[string]string{"copy": "local", "copy_path": `F:\LCR\SG1`}})
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 30, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 30, Seed: 1})
 	if _, err := l.Backup(context.Background(), sg1, org.BackupFull); err != nil {
 		t.Fatal(err)
 	}
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 5, Seed: 1}) // in the open generation only
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 5, Seed: 1}) // in the open generation only
 	h := copyHealthOf(t, l)
 	if h.Status != "Healthy" || h.CopyQueue() != 1 || h.ReplayQueue() != 0 {
 		t.Fatalf("copy: %+v (copy queue %d, replay queue %d); want Healthy, 1 open generation not copied", h, h.CopyQueue(), h.ReplayQueue())
@@ -70,7 +71,7 @@ func TestStandbyCopyLagsThenActivatesWithTheCopyQueueLost(t *testing.T) {
 	step(t, l, &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX03", Args: map[string]string{"server": "MBX03", "roles": "mailbox"}})
 	apply(t, l, providers.VerbMount, db1)
 	step(t, l, &providers.Step{Verb: providers.VerbEnableCopy, Identity: sg1, Args: map[string]string{"standby_machine": "MBX03", "replay_lag": "1h"}})
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 20, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 20, Seed: 1})
 	l.Backup(context.Background(), sg1, org.BackupFull) // closes the generation: it is copied, not replayed
 	h := copyHealthOf(t, l)
 	if h.Status != "Healthy" || h.ReplayQueue() == 0 {
@@ -80,7 +81,7 @@ func TestStandbyCopyLagsThenActivatesWithTheCopyQueueLost(t *testing.T) {
 	if h := copyHealthOf(t, l); h.ReplayQueue() != 0 {
 		t.Fatalf("after the lag: replay queue %d", h.ReplayQueue())
 	}
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 5, Seed: 1}) // the open generation: never copied
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 5, Seed: 1}) // the open generation: never copied
 	if err := l.LoseServer("MBX01"); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestBackupKeepsLogsTheCopyLacks(t *testing.T) {
 	if err := l.FailServer("MBX03"); err != nil {
 		t.Fatal(err)
 	}
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 10, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 1, Items: 10, Seed: 1})
 	// A backup closes generation 1; dismounting moves the checkpoint
 	// past it, so the next full backup could truncate it.
 	if _, err := l.Backup(context.Background(), sg1, org.BackupFull); err != nil {
@@ -130,7 +131,7 @@ func TestBackupKeepsLogsTheCopyLacks(t *testing.T) {
 		t.Fatalf("the full backups truncated generation 1, which the copy lacks: %v", err)
 	}
 	step(t, l, &providers.Step{Verb: providers.VerbCreateServer, Identity: "MBX03", Args: map[string]string{"server": "MBX03", "roles": "mailbox"}})
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 1, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 1, Items: 1, Seed: 1})
 	if h := copyHealthOf(t, l); h.Status != "Healthy" || h.LastReplayed < 2 {
 		t.Fatalf("after the standby came back: %+v", h)
 	}

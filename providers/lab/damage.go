@@ -29,11 +29,11 @@ func (l *Lab) Crash(server string) error {
 	}); err != nil {
 		return err
 	}
-	if t, err := l.loadTransport(name); err == nil && t != nil && t.Running {
+	if t, err := l.LoadService(name); err == nil && t != nil && t.Running {
 		// MSExchangeTransport dies with the machine: mail.que keeps a
 		// dirty header, its latest changes only in the trn logs.
 		t.Running = false
-		if err := l.saveTransport(name, t); err != nil {
+		if err := l.SaveService(name, t); err != nil {
 			return err
 		}
 	}

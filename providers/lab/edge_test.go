@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // A cloned configuration from an Edge server with a log drive the
@@ -24,11 +25,11 @@ func TestEdgeCloneOntoServerWithoutTheDrive(t *testing.T) {
 	if err := l.Apply(ctx, create, nil); err != nil {
 		t.Fatal(err)
 	}
-	exported := defaultEdgeConfig("EDGE01")
+	exported := transport.DefaultEdgeConfig("EDGE01")
 	exported.MessageTracking = `F:\Logs\MessageTracking`
-	exported.SendConnectors = []EdgeConnector{{Name: "To Internet", AddressSpace: "*", SmartHost: "smtp.isp.example"}}
+	exported.SendConnectors = []transport.EdgeConnector{{Name: "To Internet", AddressSpace: "*", SmartHost: "smtp.isp.example"}}
 	exported.Agents[3].Enabled = false
-	b, err := EncodeEdgeConfig(exported)
+	b, err := transport.EncodeEdgeConfig(exported)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestEdgeCloneOntoServerWithoutTheDrive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.MessageTracking != defaultEdgeConfig("EDGE01").MessageTracking {
+	if got.MessageTracking != transport.DefaultEdgeConfig("EDGE01").MessageTracking {
 		t.Errorf("message tracking path %q, want the default: F: does not exist on EDGE01", got.MessageTracking)
 	}
 	if !slices.Equal(got.SendConnectors, exported.SendConnectors) || got.Agents[3].Enabled {
@@ -86,7 +87,7 @@ func TestEdgeImportRefusesAChangedExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	step := &providers.Step{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01",
-		Args: map[string]string{"server": "EDGE01", "cloned_config": clone, "cloned_config_sha256": EdgeConfigHash(defaultEdgeConfig("EDGE01"))}}
+		Args: map[string]string{"server": "EDGE01", "cloned_config": clone, "cloned_config_sha256": transport.EdgeConfigHash(transport.DefaultEdgeConfig("EDGE01"))}}
 	if err := l.Apply(ctx, step, nil); err != nil {
 		t.Fatalf("the export as planned: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/replication"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 var _ providers.Provider = (*Lab)(nil)
@@ -19,13 +20,7 @@ type Lab struct {
 	*store.Store
 	*replication.Service
 	*backup.Application
-	*Transport
-}
-
-// Transport is the transport service of the Hub and Edge servers.
-type Transport struct {
-	*host.Host
-	store *store.Store
+	*transport.Pipeline
 }
 
 // New returns the lab at root without touching the disk: a lab that does
@@ -38,7 +33,7 @@ func New(root, organization string) *Lab {
 	h.AfterLogs = copies.Replicate
 	return &Lab{Host: h, Store: st, Service: copies,
 		Application: backup.New(h, st, copies),
-		Transport:   &Transport{Host: h, store: st}}
+		Pipeline:    transport.New(h, st)}
 }
 
 // Open opens the lab at root, which must exist.
@@ -63,3 +58,10 @@ type Measured = host.Measured
 
 // Inspection is what "exdr lab inspect" shows of a database.
 type Inspection = store.Inspection
+
+// TrafficOptions and QueuedMessage are "exdr lab traffic"'s options and
+// one message waiting in a queue, as drills count them.
+type (
+	TrafficOptions = transport.TrafficOptions
+	QueuedMessage  = transport.QueuedMessage
+)

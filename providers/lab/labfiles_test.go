@@ -107,7 +107,7 @@ func TestDirectoryChecksum(t *testing.T) {
 // a queue database read as missing (whose plan said nothing was lost).
 func TestTransportStateGone(t *testing.T) {
 	l := newHubLab(t)
-	if err := os.Remove(l.transportPath("HUB01")); err != nil {
+	if err := os.Remove(l.ServicePath("HUB01")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "transport.json") {
@@ -123,7 +123,7 @@ func TestEdgeConfigurationStoreUnreadable(t *testing.T) {
 		Args: map[string]string{"server": "EDGE01", "roles": "edge_transport"}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(l.adamPath("EDGE01"), make([]byte, 100), 0o644)
+	os.WriteFile(l.ADAMPath("EDGE01"), make([]byte, 100), 0o644)
 	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "adam.xml") {
 		t.Errorf("read: %v, want an error naming adam.xml", err)
 	}
@@ -132,12 +132,12 @@ func TestEdgeConfigurationStoreUnreadable(t *testing.T) {
 // A link in mail.que's place is refused at Read, by name.
 func TestQueueDatabaseLinkRefusedAtRead(t *testing.T) {
 	l := newHubLab(t)
-	q, err := l.queue("HUB01")
+	q, err := l.QueueOf("HUB01")
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Rename(q.path, q.path+".moved")
-	if err := os.Symlink(q.path+".moved", q.path); err != nil {
+	os.Rename(q.Path, q.Path+".moved")
+	if err := os.Symlink(q.Path+".moved", q.Path); err != nil {
 		t.Skip(err)
 	}
 	var le *disk.LinkError

@@ -10,6 +10,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 func subjects(in *store.Inspection, mailbox string) []string {
@@ -35,7 +36,7 @@ func inspect(t *testing.T, l *Lab) *store.Inspection {
 func TestTrafficIsLoggedThenCheckpointed(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
-	rep, err := l.Traffic(context.Background(), TrafficOptions{Mailboxes: 3, Items: 40, Seed: 7})
+	rep, err := l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 3, Items: 40, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +60,10 @@ func TestTrafficIsLoggedThenCheckpointed(t *testing.T) {
 func TestCrashLosesOnlyWhatReplayBringsBack(t *testing.T) {
 	l := newLab(t)
 	apply(t, l, providers.VerbMount, db1)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 10, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 10, Seed: 1})
 	apply(t, l, providers.VerbDismount, db1) // 20 items in the pages
 	apply(t, l, providers.VerbMount, db1)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1}) // 30 more, in the log only
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1}) // 30 more, in the log only
 	if err := l.Crash("MBX01"); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestTrafficIsDeterministic(t *testing.T) {
 	bodies := func() []string {
 		l := newLab(t)
 		apply(t, l, providers.VerbMount, db1)
-		l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 5, Seed: 42})
+		l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 1, Items: 5, Seed: 42})
 		var out []string
 		for _, it := range inspect(t, l).Mailboxes["db1-user001"] {
 			out = append(out, it.Subject+"|"+it.From+"|"+it.Body)
@@ -111,7 +112,7 @@ func TestLongTrafficCheckpointsAndGrowsTheFile(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	// Enough mail to roll the log over several generations.
 	for range 12 {
-		if _, err := l.Traffic(context.Background(), TrafficOptions{Mailboxes: 4, Items: 250, Seed: 3}); err != nil {
+		if _, err := l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 4, Items: 250, Seed: 3}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
+	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // Read inspects the lab: the directory for configuration, the disks for
@@ -59,7 +60,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 	o.Mailboxes = liveMailboxes(d, cats)
 	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
-	if o.QueueDatabases, err = l.liveQueues(d); err != nil {
+	if o.QueueDatabases, err = l.LiveQueues(d); err != nil {
 		return nil, err
 	}
 	for _, m := range d.Merges {
@@ -121,11 +122,11 @@ func (l *Lab) readEdge(d *ad.Directory, name string, h *org.ServerHealth) (*org.
 		// running server, it is not read as a server to subscribe.
 		return nil, fmt.Errorf("the Edge Transport server %s's configuration store (ADAM, %s) cannot be read: %v; "+
 			"put it back from a copy of the lab, or rebuild the server from its export (exdr lab break lose-server %s, then exdr apply)",
-			name, l.adamPath(name), err, name)
+			name, l.ADAMPath(name), err, name)
 	}
 	if err == nil && h.Up {
-		edge.ConfigHash = EdgeConfigHash(c)
-		edge.Fresh = edge.ConfigHash == EdgeConfigHash(defaultEdgeConfig(name))
+		edge.ConfigHash = transport.EdgeConfigHash(c)
+		edge.Fresh = edge.ConfigHash == transport.EdgeConfigHash(transport.DefaultEdgeConfig(name))
 	}
 	// A subscription has two sides: the hub's, in the directory, and the
 	// Edge's EdgeSync credentials, lost with the server.

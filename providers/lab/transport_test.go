@@ -51,7 +51,7 @@ func queueHealth(t *testing.T, l *Lab, server string) *org.QueueHealth {
 
 func TestTrafficQueuesWhileTheDatabaseIsDown(t *testing.T) {
 	l := newHubLab(t)
-	rep, err := l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 25, Seed: 3})
+	rep, err := l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 25, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestTrafficQueuesWhileTheDatabaseIsDown(t *testing.T) {
 		t.Fatalf("HUB01 still holds %d messages: %+v", h.Messages, h.Queues)
 	}
 	// More traffic numbers on from what arrived: no subject repeats.
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 1, Seed: 3})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 1, Seed: 3})
 	if got := subjects(inspect(t, l), "db1-user001"); len(got) != 26 || got[25] != "Message 26 to db1-user001" {
 		t.Fatalf("db1-user001 holds %d items, last %q", len(got), got[len(got)-1])
 	}
@@ -82,7 +82,7 @@ func TestTrafficQueuesWhileTheDatabaseIsDown(t *testing.T) {
 
 func TestCrashedQueueDatabaseRecoversEveryMessage(t *testing.T) {
 	l := newHubLab(t)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 3, Items: 20, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 3, Items: 20, Seed: 1})
 	if err := l.Crash("HUB01"); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestCrashedQueueDatabaseRecoversEveryMessage(t *testing.T) {
 
 func TestPortabilityDeliversAFailedHubsMail(t *testing.T) {
 	l := newHubLab(t)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 4, Items: 125, Seed: 9}) // 500 queued on HUB01
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 4, Items: 125, Seed: 9}) // 500 queued on HUB01
 	if err := l.FailServer("HUB01"); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestPortabilityDeliversAFailedHubsMail(t *testing.T) {
 
 func TestQueueRepairLosesExactlyTheMessagesOnBadPages(t *testing.T) {
 	l := newHubLab(t)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 60, Seed: 5})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 60, Seed: 5})
 	if err := queueStep(t, l, providers.VerbStopTransport, "HUB01", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestDefragmentKeepsEveryQueuedMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 4, Items: 100, Seed: 2}) // 400 for each database, queued
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 4, Items: 100, Seed: 2}) // 400 for each database, queued
 	// DB1's half goes: its pages empty, the file keeps its size.
 	apply(t, l, providers.VerbMount, db1)
 	// Retry-Queue delivers DB1's; DB2's wait, not mounted.
@@ -231,14 +231,14 @@ func TestDefragmentKeepsEveryQueuedMessage(t *testing.T) {
 
 func TestRotationDrainsThenStartsANewQueueDatabase(t *testing.T) {
 	l := newHubLab(t)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 30, Seed: 4})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 30, Seed: 4})
 	if err := queueStep(t, l, providers.VerbRotateQueue, "HUB01", nil); err == nil {
 		t.Fatal("rotated with 60 messages for a dismounted database")
 	}
 	if h := queueHealth(t, l, "HUB01"); h.Messages != 60 {
 		t.Fatalf("the refused rotation left %d messages, want 60", h.Messages)
 	}
-	if _, err := l.submit("HUB01", nil); err != nil {
+	if _, err := l.Submit("HUB01", nil); err != nil {
 		t.Fatalf("a refused rotation left HUB01 not accepting mail: %v", err)
 	}
 	apply(t, l, providers.VerbMount, db1)
@@ -256,7 +256,7 @@ func TestRotationDrainsThenStartsANewQueueDatabase(t *testing.T) {
 
 func TestPoisonMessagesWaitSuspended(t *testing.T) {
 	l := newHubLab(t)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 1, Items: 10, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 1, Items: 10, Seed: 1})
 	if n, err := l.PoisonMessages("HUB01", 3); err != nil || n != 3 {
 		t.Fatalf("poisoned %d, %v", n, err)
 	}
@@ -275,7 +275,7 @@ func TestPoisonMessagesWaitSuspended(t *testing.T) {
 
 func TestMovingTheQueueDatabaseKeepsItsMessages(t *testing.T) {
 	l := newHubLab(t)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
 	if err := queueStep(t, l, providers.VerbMoveQueueDatabase, "HUB01", map[string]string{"path": `D:\Queue`, "logging_path": `L:\QueueLogs`}); err != nil {
 		t.Fatal(err)
 	}
@@ -301,16 +301,16 @@ func TestAnInterruptedQueueMoveIsFinished(t *testing.T) {
 	args := map[string]string{"path": `D:\Queue`, "logging_path": `L:\QueueLogs`}
 	for stopAfter := 1; ; stopAfter++ {
 		l := newHubLab(t)
-		l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
+		l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
 		moved, stopped := 0, errors.New("killed")
-		testHookAfterMove = func() error {
+		transport.TestHookAfterMove = func() error {
 			if moved++; moved == stopAfter {
 				return stopped
 			}
 			return nil
 		}
 		err := queueStep(t, l, providers.VerbMoveQueueDatabase, "HUB01", args)
-		testHookAfterMove = nil
+		transport.TestHookAfterMove = nil
 		if !errors.Is(err, stopped) {
 			if err != nil {
 				t.Fatal(err)
@@ -353,9 +353,9 @@ func TestQueueChangesAfterARepairCount(t *testing.T) {
 	// First enough mail through the hub, delivered, for its trn logs to
 	// run to later generations; then DB1 dismounted, and 20 queued.
 	apply(t, l, providers.VerbMount, db1)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 1500, Seed: 4})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 1500, Seed: 4})
 	apply(t, l, providers.VerbDismount, db1)
-	l.Traffic(context.Background(), TrafficOptions{Mailboxes: 2, Items: 10, Seed: 5})
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 10, Seed: 5})
 	before := inspectItems(t, l)
 	queueStep(t, l, providers.VerbStopTransport, "HUB01", nil)
 	if err := l.CorruptQueuePage("HUB01", 3); err != nil {
@@ -402,13 +402,13 @@ func inspectItems(t *testing.T, l *Lab) int {
 // without allow_data_loss for a database that had never held a message.
 func TestNewQueueDatabaseAppearsWhole(t *testing.T) {
 	checked := false
-	testHookQueueCreated = func(path string) {
+	transport.TestHookQueueCreated = func(path string) {
 		checked = true
 		if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("while the new mail.que is written, %s exists (%v)", path, err)
 		}
 	}
-	defer func() { testHookQueueCreated = nil }()
+	defer func() { transport.TestHookQueueCreated = nil }()
 	l := newHubLab(t)
 	if !checked {
 		t.Fatal("no queue database was created aside")

@@ -1,14 +1,18 @@
-// Package transport is the lab's Hub and Edge Transport, as far as it is
-// data: the queue database's names (mail.que, its trn logs), the queues
-// every transport server has and how Get-Queue names their delivery type,
+// Package transport is the lab's Hub and Edge Transport. Its data: the
+// queue database's names (mail.que, its trn logs), the queues every
+// transport server has and how Get-Queue names their delivery type,
 // MSExchangeTransport's state on a server (Service: running, the folders
 // EdgeTransport.exe.config names, a drain or a move under way), and how a
 // recipient routes (inside the organization, or to the Internet through
 // the Edge).
 //
-// Delivering, draining, moving and rotating queue databases are lab
-// operations: they reach the directory, the store and the disks, and live
-// in the lab provider.
+// Its operations (type Pipeline): installing, starting and stopping the
+// service; the queue database's life (creation, soft recovery, eseutil
+// through the store's engine, portability, drain, rotation, moves); mail
+// submitted by "exdr lab traffic", routed through an accepting hub,
+// delivered to the mailbox stores or relayed out through the Edge; the
+// Edge's cloned configuration (ExportEdgeConfig.ps1 and its import) and
+// its EdgeSync subscription.
 //
-// Imports (exdr): org.
+// Imports (exdr): org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/store.
 package transport

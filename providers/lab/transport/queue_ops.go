@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"fmt"
@@ -10,133 +10,132 @@ import (
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
-	"github.com/exdr/exdr/providers/lab/transport"
 )
 
-// offlineQueue runs an eseutil operation on a stopped server's mail.que.
-func (l *Transport) offlineQueue(server string, fn func(q *queueContext) error) error {
-	q, err := l.queue(server)
+// OfflineQueue runs an eseutil operation on a stopped server's mail.que.
+func (l *Pipeline) OfflineQueue(server string, fn func(q *Queue) error) error {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
 	if q.svc.Running {
-		return fmt.Errorf("MSExchangeTransport is running on %s: stop it before working on %s", q.server, q.winPath)
+		return fmt.Errorf("MSExchangeTransport is running on %s: stop it before working on %s", q.server, q.WinPath)
 	}
-	mu := l.StreamLock(q.stream.Dir)
+	mu := l.StreamLock(q.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	return fn(q)
 }
 
-// recoverQueue is soft recovery (eseutil /r trn): the trn logs replayed
+// RecoverQueue is soft recovery (eseutil /r trn): the trn logs replayed
 // into mail.que, which turns clean. A missing log stops it.
-func (l *Transport) recoverQueue(q *queueContext) error {
-	e, err := ese.OpenEDB(q.path, true)
+func (l *Pipeline) RecoverQueue(q *Queue) error {
+	e, err := ese.OpenEDB(q.Path, true)
 	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", q.winPath, err)
+		return fmt.Errorf("cannot open %s: %w", q.WinPath, err)
 	}
 	defer e.Close()
 	if e.Hdr.State == org.StateClean {
 		return nil
 	}
 	if err := l.flushQueue(q, e, org.StateClean); err != nil {
-		return fmt.Errorf("soft recovery failed, %s stays in dirty shutdown: %w", transport.QueueFile, err)
+		return fmt.Errorf("soft recovery failed, %s stays in dirty shutdown: %w", QueueFile, err)
 	}
 	return nil
 }
 
 // queueFiles are the files of a queue database: mail.que, then trn.chk
 // and the trn generations.
-func queueFiles(q *queueContext) []string {
-	files := []string{q.path, q.stream.ChkPath()}
-	if gens, err := q.stream.Generations(); err == nil {
+func queueFiles(q *Queue) []string {
+	files := []string{q.Path, q.Stream.ChkPath()}
+	if gens, err := q.Stream.Generations(); err == nil {
 		for _, g := range gens {
-			files = append(files, q.stream.LogPath(g))
+			files = append(files, q.Stream.LogPath(g))
 		}
 	}
 	return files
 }
 
-// asideDir is a new exdr-aside folder in a queue folder.
-func (l *Transport) asideDir(q *queueContext, what string) string {
-	return filepath.Join(filepath.Dir(q.path), "exdr-aside", l.Now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
+// AsideDir is a new exdr-aside folder in a queue folder.
+func (l *Pipeline) AsideDir(q *Queue, what string) string {
+	return filepath.Join(filepath.Dir(q.Path), "exdr-aside", l.Now().UTC().Format("20060102T150405.000000000Z")+"-"+what)
 }
 
-// testHookAfterMove, when set by a test, runs after each rename of a
+// TestHookAfterMove, when set by a test, runs after each rename of a
 // queue database move; an error it returns stops the move there, as a
 // kill would.
-var testHookAfterMove func() error
+var TestHookAfterMove func() error
 
-// importQueue is queue database portability onto target: its transport
+// ImportQueue is queue database portability onto target: its transport
 // stopped, its own queue database set aside, the source's mail.que and
 // trn files moved into its queue folders (soft recovery if they are
 // dirty), and its transport started to deliver them.
-func (l *Transport) importQueue(target, source string) error {
+func (l *Pipeline) ImportQueue(target, source string) error {
 	if source == "" {
 		return fmt.Errorf("no source server given")
 	}
-	src, err := l.queue(source)
+	src, err := l.QueueOf(source)
 	if err != nil {
 		return err
 	}
 	if src.svc.Running {
 		return fmt.Errorf("MSExchangeTransport runs on %s: its queue database is in use", src.server)
 	}
-	t, err := l.queue(target)
+	t, err := l.QueueOf(target)
 	if err != nil {
 		return err
 	}
 	if strings.EqualFold(t.svc.DrainingFrom, src.server) {
-		return l.startTransport(target) // imported already
+		return l.StartTransport(target) // imported already
 	}
 	if t.svc.DrainingFrom != "" {
 		return fmt.Errorf("%s is draining %s's queue database already", t.server, t.svc.DrainingFrom)
 	}
-	if _, err := os.Stat(src.path); err != nil {
-		return fmt.Errorf("%s's %s: %w", src.server, src.winPath, err)
+	if _, err := os.Stat(src.Path); err != nil {
+		return fmt.Errorf("%s's %s: %w", src.server, src.WinPath, err)
 	}
-	if err := l.stopTransport(target); err != nil {
+	if err := l.StopTransport(target); err != nil {
 		return err
 	}
-	if t, err = l.queue(target); err != nil {
+	if t, err = l.QueueOf(target); err != nil {
 		return err
 	}
-	own := l.asideDir(t, "own")
+	own := l.AsideDir(t, "own")
 	if err := disk.MoveFiles(queueFiles(t), own); err != nil {
 		return err
 	}
 	t.svc.OwnAside, t.svc.DrainingFrom = own, src.server
-	if err := l.saveTransport(t.server, t.svc); err != nil {
+	if err := l.SaveService(t.server, t.svc); err != nil {
 		return err
 	}
-	logDir := t.stream.Dir
-	if err := disk.MoveFiles([]string{src.path}, filepath.Dir(t.path)); err != nil {
+	logDir := t.Stream.Dir
+	if err := disk.MoveFiles([]string{src.Path}, filepath.Dir(t.Path)); err != nil {
 		return err
 	}
 	if err := disk.MoveFiles(queueFiles(src)[2:], logDir); err != nil {
 		return err
 	}
-	if err := disk.MoveFiles([]string{src.stream.ChkPath()}, logDir); err != nil {
+	if err := disk.MoveFiles([]string{src.Stream.ChkPath()}, logDir); err != nil {
 		return err
 	}
-	if t, err = l.queue(target); err != nil {
+	if t, err = l.QueueOf(target); err != nil {
 		return err
 	}
-	if err := l.offlineQueue(target, func(q *queueContext) error { return l.recoverQueue(q) }); err != nil {
+	if err := l.OfflineQueue(target, func(q *Queue) error { return l.RecoverQueue(q) }); err != nil {
 		return err
 	}
-	return l.startTransport(target)
+	return l.StartTransport(target)
 }
 
 // queued counts the messages left in a running server's queue database
 // and names the first queue still holding some, with its last error.
-func (l *Transport) queued(server string) (int, string, error) {
-	q, err := l.queue(server)
+func (l *Pipeline) queued(server string) (int, string, error) {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return 0, "", err
 	}
 	n, first := 0, ""
-	err = l.withQueue(q, func(v *store.View) error {
+	err = l.WithQueue(q, func(v *store.View) error {
 		items, err := v.Items()
 		if err != nil {
 			return err
@@ -145,7 +144,7 @@ func (l *Transport) queued(server string) (int, string, error) {
 		if n > 0 {
 			name := items[0].Queue
 			first = q.server + `\` + name
-			if st := v.Cat.Queues[transport.QueueKey(name)]; st != nil && st.LastError != "" {
+			if st := v.Cat.Queues[QueueKey(name)]; st != nil && st.LastError != "" {
 				first += " (" + st.LastError + ")"
 			}
 		}
@@ -156,13 +155,13 @@ func (l *Transport) queued(server string) (int, string, error) {
 
 // deliverAll retries every queue of a running server and reports what
 // stays undelivered.
-func (l *Transport) deliverAll(server string) error {
-	q, err := l.queue(server)
+func (l *Pipeline) deliverAll(server string) error {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
 	// Every queue, the Unreachable one resubmitted.
-	if _, err := l.runQueues(q, map[string]bool{allQueuesKey: true, transport.QueueKey(transport.Unreachable): true}); err != nil {
+	if _, err := l.runQueues(q, map[string]bool{allQueuesKey: true, QueueKey(Unreachable): true}); err != nil {
 		return err
 	}
 	n, first, err := l.queued(server)
@@ -175,26 +174,26 @@ func (l *Transport) deliverAll(server string) error {
 	return nil
 }
 
-// drainQueue waits for an imported queue database to empty.
-func (l *Transport) drainQueue(target string) error {
-	t, err := l.queue(target)
+// DrainQueue waits for an imported queue database to empty.
+func (l *Pipeline) DrainQueue(target string) error {
+	t, err := l.QueueOf(target)
 	if err != nil {
 		return err
 	}
 	if t.svc.DrainingFrom == "" {
 		return nil // drained and restored already
 	}
-	if err := l.startTransport(target); err != nil {
+	if err := l.StartTransport(target); err != nil {
 		return err
 	}
 	return l.deliverAll(target)
 }
 
-// restoreOwnQueue ends a drain: the drained queue database is set aside,
+// RestoreOwnQueue ends a drain: the drained queue database is set aside,
 // the target's own put back and its transport started. It refuses while
 // the drained one holds mail.
-func (l *Transport) restoreOwnQueue(target string) error {
-	t, err := l.queue(target)
+func (l *Pipeline) RestoreOwnQueue(target string) error {
+	t, err := l.QueueOf(target)
 	if err != nil {
 		return err
 	}
@@ -208,13 +207,13 @@ func (l *Transport) restoreOwnQueue(target string) error {
 			return fmt.Errorf("the queue database from %s still holds %d messages, first in %s: drain it first", t.svc.DrainingFrom, n, first)
 		}
 	}
-	if err := l.stopTransport(target); err != nil {
+	if err := l.StopTransport(target); err != nil {
 		return err
 	}
-	if t, err = l.queue(target); err != nil {
+	if t, err = l.QueueOf(target); err != nil {
 		return err
 	}
-	if err := disk.MoveFiles(queueFiles(t), l.asideDir(t, "drained-from-"+t.svc.DrainingFrom)); err != nil {
+	if err := disk.MoveFiles(queueFiles(t), l.AsideDir(t, "drained-from-"+t.svc.DrainingFrom)); err != nil {
 		return err
 	}
 	own := t.svc.OwnAside
@@ -223,77 +222,77 @@ func (l *Transport) restoreOwnQueue(target string) error {
 		return fmt.Errorf("its own queue database, set aside in %s: %w", own, err)
 	}
 	for _, e := range entries {
-		dst := t.stream.Dir
-		if e.Name() == transport.QueueFile {
-			dst = filepath.Dir(t.path)
+		dst := t.Stream.Dir
+		if e.Name() == QueueFile {
+			dst = filepath.Dir(t.Path)
 		}
 		if err := disk.MoveFiles([]string{filepath.Join(own, e.Name())}, dst); err != nil {
 			return err
 		}
 	}
 	t.svc.OwnAside, t.svc.DrainingFrom = "", ""
-	if err := l.saveTransport(t.server, t.svc); err != nil {
+	if err := l.SaveService(t.server, t.svc); err != nil {
 		return err
 	}
-	return l.startTransport(target)
+	return l.StartTransport(target)
 }
 
-// rotateQueue drains a server's queues with its Receive connectors
+// RotateQueue drains a server's queues with its Receive connectors
 // disabled, then sets the emptied mail.que aside and starts with a new
 // one. It refuses, accepting mail again, when something stays queued.
-func (l *Transport) rotateQueue(server string) error {
-	q, err := l.queue(server)
+func (l *Pipeline) RotateQueue(server string) error {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
 	q.svc.NotAccepting = true
-	if err := l.saveTransport(q.server, q.svc); err != nil {
+	if err := l.SaveService(q.server, q.svc); err != nil {
 		return err
 	}
 	if err := l.deliverAll(server); err != nil {
 		q.svc.NotAccepting = false
-		l.saveTransport(q.server, q.svc)
+		l.SaveService(q.server, q.svc)
 		return err
 	}
-	if err := l.stopTransport(server); err != nil {
+	if err := l.StopTransport(server); err != nil {
 		return err
 	}
-	if q, err = l.queue(server); err != nil {
+	if q, err = l.QueueOf(server); err != nil {
 		return err
 	}
-	if err := disk.MoveFiles(queueFiles(q), l.asideDir(q, "rotated")); err != nil {
+	if err := disk.MoveFiles(queueFiles(q), l.AsideDir(q, "rotated")); err != nil {
 		return err
 	}
 	q.svc.NotAccepting = false
-	if err := l.saveTransport(q.server, q.svc); err != nil {
+	if err := l.SaveService(q.server, q.svc); err != nil {
 		return err
 	}
-	return l.startTransport(server)
+	return l.StartTransport(server)
 }
 
-// retryQueues is Retry-Queue on each named queue (-Resubmit $true for
+// RetryQueues is Retry-Queue on each named queue (-Resubmit $true for
 // Unreachable). The step fails when a queue still holds mail for a
 // mounted database after it: the cause has not gone. Mail for a database
 // that is not mounted waits, as it would.
-func (l *Transport) retryQueues(server string, names []string) error {
-	q, err := l.queue(server)
+func (l *Pipeline) RetryQueues(server string, names []string) error {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
 	force := map[string]bool{}
 	for _, n := range names {
 		if n = strings.TrimSpace(n); n != "" {
-			force[transport.QueueKey(n)] = true
+			force[QueueKey(n)] = true
 		}
 	}
 	if _, err := l.runQueues(q, force); err != nil {
 		return err
 	}
 	var stuck []string
-	err = l.withQueue(q, func(v *store.View) error {
+	err = l.WithQueue(q, func(v *store.View) error {
 		items, err := v.Items()
 		for _, it := range items {
-			if force[transport.QueueKey(it.Queue)] && (it.Dest == "" || l.isMounted(org.Identity(it.Dest))) {
+			if force[QueueKey(it.Queue)] && (it.Dest == "" || l.isMounted(org.Identity(it.Dest))) {
 				stuck = append(stuck, it.Queue)
 			}
 		}
@@ -309,7 +308,7 @@ func (l *Transport) retryQueues(server string, names []string) error {
 }
 
 // isMounted reports whether the store has a database mounted now.
-func (l *Transport) isMounted(id org.Identity) bool {
+func (l *Pipeline) isMounted(id org.Identity) bool {
 	c, err := l.store.Database(id)
 	return err == nil && l.store.Mounted(c)
 }

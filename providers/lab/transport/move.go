@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"errors"
@@ -9,31 +9,30 @@ import (
 
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
-	"github.com/exdr/exdr/providers/lab/transport"
 )
 
-// moveQueueDatabase sets the paths in EdgeTransport.exe.config, moving
+// MoveQueueDatabase sets the paths in EdgeTransport.exe.config, moving
 // the files there with the service stopped, as Move-TransportDatabase.ps1
 // does, then starts the service. The move is put on record before the
 // first rename, so one stopped at any point is finished by the next
 // (and a service start refused until it is).
-func (l *Transport) moveQueueDatabase(server, path, logging string) error {
+func (l *Pipeline) MoveQueueDatabase(server, path, logging string) error {
 	if path == "" {
 		return fmt.Errorf("no path given")
 	}
 	if logging == "" {
 		logging = path
 	}
-	if err := l.stopTransport(server); err != nil {
+	if err := l.StopTransport(server); err != nil {
 		return err
 	}
-	q, err := l.queue(server)
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
 	if q.svc.MovingTo == "" {
 		if strings.EqualFold(q.svc.QueuePath, path) && strings.EqualFold(q.svc.LoggingPath, logging) {
-			return l.startTransport(server)
+			return l.StartTransport(server)
 		}
 		for _, p := range []string{path, logging} {
 			if _, err := l.HostPath(q.server, p); err != nil {
@@ -41,7 +40,7 @@ func (l *Transport) moveQueueDatabase(server, path, logging string) error {
 			}
 		}
 		q.svc.MovingTo, q.svc.MovingLogsTo = path, logging
-		if err := l.saveTransport(q.server, q.svc); err != nil {
+		if err := l.SaveService(q.server, q.svc); err != nil {
 			return err
 		}
 	}
@@ -50,15 +49,15 @@ func (l *Transport) moveQueueDatabase(server, path, logging string) error {
 	}
 	if !strings.EqualFold(q.svc.QueuePath, path) || !strings.EqualFold(q.svc.LoggingPath, logging) {
 		// The move on record went elsewhere: now this one.
-		return l.moveQueueDatabase(server, path, logging)
+		return l.MoveQueueDatabase(server, path, logging)
 	}
-	return l.startTransport(server)
+	return l.StartTransport(server)
 }
 
 // finishMove renames every file of the queue database that is still in
 // the old folders into the new ones (mail.que, the trn generations, then
 // trn.chk), then makes the new folders the service's paths.
-func (l *Transport) finishMove(server string, svc *transport.Service) error {
+func (l *Pipeline) finishMove(server string, svc *Service) error {
 	oldDB, err := l.HostPath(server, svc.QueuePath)
 	if err != nil {
 		return err
@@ -75,13 +74,13 @@ func (l *Transport) finishMove(server string, svc *transport.Service) error {
 	if err != nil {
 		return err
 	}
-	old := &ese.Stream{Dir: oldLogs, Prefix: transport.QueuePrefix, Clock: l.Now}
+	old := &ese.Stream{Dir: oldLogs, Prefix: QueuePrefix, Clock: l.Now}
 	gens, err := old.Generations()
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	type rename struct{ from, toDir string }
-	renames := []rename{{filepath.Join(oldDB, transport.QueueFile), newDB}}
+	renames := []rename{{filepath.Join(oldDB, QueueFile), newDB}}
 	for _, g := range gens {
 		renames = append(renames, rename{old.LogPath(g), newLogs})
 	}
@@ -91,15 +90,15 @@ func (l *Transport) finishMove(server string, svc *transport.Service) error {
 		if err != nil {
 			return err
 		}
-		if moved && testHookAfterMove != nil {
-			if err := testHookAfterMove(); err != nil {
+		if moved && TestHookAfterMove != nil {
+			if err := TestHookAfterMove(); err != nil {
 				return err
 			}
 		}
 	}
 	svc.QueuePath, svc.LoggingPath = svc.MovingTo, svc.MovingLogsTo
 	svc.MovingTo, svc.MovingLogsTo = "", ""
-	return l.saveTransport(server, svc)
+	return l.SaveService(server, svc)
 }
 
 // moveOne renames a file into dir, unless it is there already (moved by

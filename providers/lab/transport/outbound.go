@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"bufio"
@@ -15,7 +15,6 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/store"
-	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // Mail to other organizations: a hub relays it to the Edge Transport
@@ -35,7 +34,7 @@ var externalDomains = []string{"fabrikam.example", "litwareinc.example"}
 
 // edgeQueue is a hub's queue name for the Edge its site is subscribed
 // to, and that Edge; empty when no Edge is subscribed.
-func (l *Transport) edgeQueue(hub string) (queue, edge string) {
+func (l *Pipeline) edgeQueue(hub string) (queue, edge string) {
 	l.ViewDirectory(func(d *ad.Directory) error {
 		s := d.Server(hub)
 		if s == nil || !s.Roles.Has(org.RoleHubTransport) {
@@ -43,7 +42,7 @@ func (l *Transport) edgeQueue(hub string) (queue, edge string) {
 		}
 		for _, sub := range d.EdgeSubscriptions {
 			if sub.Site == "" || strings.EqualFold(sub.Site, s.Site) {
-				queue, edge = transport.EdgeQueuePrefix+s.Site+" to Internet", sub.Edge
+				queue, edge = EdgeQueuePrefix+s.Site+" to Internet", sub.Edge
 				return nil
 			}
 		}
@@ -54,33 +53,33 @@ func (l *Transport) edgeQueue(hub string) (queue, edge string) {
 
 // routeExternal is the categorizer's answer for mail leaving the
 // organization: the queue and the next hop it waits for.
-func (l *Transport) routeExternal(server, recipient string) (queue, dest string) {
+func (l *Pipeline) routeExternal(server, recipient string) (queue, dest string) {
 	if q, edge := l.edgeQueue(server); q != "" {
 		return q, edge
 	}
-	d := transport.RecipientDomain(recipient)
+	d := RecipientDomain(recipient)
 	return d, d
 }
 
 // relay hands messages on: to the Edge server a hub relays to, or to
 // the recipients' domain's mail server.
-func (l *Transport) relay(queue, dest string, msgs []store.Item) error {
-	if strings.HasPrefix(queue, transport.EdgeQueuePrefix) {
+func (l *Pipeline) relay(queue, dest string, msgs []store.Item) error {
+	if strings.HasPrefix(queue, EdgeQueuePrefix) {
 		if !l.MachineUp(dest) {
 			return fmt.Errorf("%s", edgeUnreachable)
 		}
-		q, err := l.queue(dest)
+		q, err := l.QueueOf(dest)
 		if err != nil || !q.svc.Running {
 			return fmt.Errorf("%s", edgeUnreachable)
 		}
-		_, err = l.submit(dest, msgs)
+		_, err = l.Submit(dest, msgs)
 		return err
 	}
 	return l.sendToInternet(dest, msgs)
 }
 
 // sendToInternet is the remote domain's mail server accepting messages.
-func (l *Transport) sendToInternet(domain string, msgs []store.Item) error {
+func (l *Pipeline) sendToInternet(domain string, msgs []store.Item) error {
 	dir := filepath.Join(l.Root(), internetDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -114,7 +113,7 @@ func (l *Transport) sendToInternet(domain string, msgs []store.Item) error {
 
 // SentOut lists every message the other organizations' servers have
 // accepted, by recipient then subject.
-func (l *Transport) SentOut() (map[string]map[string]time.Time, error) {
+func (l *Pipeline) SentOut() (map[string]map[string]time.Time, error) {
 	out := map[string]map[string]time.Time{}
 	files, _ := filepath.Glob(filepath.Join(l.Root(), internetDir, "*.jsonl"))
 	for _, path := range files {

@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"context"
@@ -55,8 +55,8 @@ type EdgeConnector struct {
 
 const edgeLogs = `C:\Program Files\Microsoft\Exchange Server\TransportRoles\Logs`
 
-// defaultEdgeConfig is what a fresh Edge install starts with.
-func defaultEdgeConfig(server string) *EdgeConfig {
+// DefaultEdgeConfig is what a fresh Edge install starts with.
+func DefaultEdgeConfig(server string) *EdgeConfig {
 	return &EdgeConfig{
 		Server: server, MessageTracking: edgeLogs + `\MessageTracking`, ReceiveProtocol: edgeLogs + `\ProtocolLog\SmtpReceive`,
 		SendProtocol: edgeLogs + `\ProtocolLog\SmtpSend`, PickupDirectory: `C:\Program Files\Microsoft\Exchange Server\TransportRoles\Pickup`,
@@ -67,13 +67,13 @@ func defaultEdgeConfig(server string) *EdgeConfig {
 	}
 }
 
-func (l *Transport) adamPath(server string) string {
+func (l *Pipeline) ADAMPath(server string) string {
 	return filepath.Join(l.ServerDir(server), "adam.xml")
 }
 
 // EdgeConfigOf reads an Edge server's configuration.
-func (l *Transport) EdgeConfigOf(server string) (*EdgeConfig, error) {
-	return decodeEdge(l.adamPath(server), server+" has no Edge configuration", "the Edge configuration of "+server+" is damaged")
+func (l *Pipeline) EdgeConfigOf(server string) (*EdgeConfig, error) {
+	return decodeEdge(l.ADAMPath(server), server+" has no Edge configuration", "the Edge configuration of "+server+" is damaged")
 }
 
 // decodeEdge reads an EdgeConfiguration document, saying what went wrong
@@ -90,17 +90,17 @@ func decodeEdge(path, unreadable, invalid string) (*EdgeConfig, error) {
 	return &c, nil
 }
 
-func (l *Transport) writeEdgeConfig(server string, c *EdgeConfig) error {
+func (l *Pipeline) WriteEdgeConfig(server string, c *EdgeConfig) error {
 	b, err := EncodeEdgeConfig(c)
 	if err != nil {
 		return err
 	}
-	return disk.WriteAtomic(l.adamPath(server), b)
+	return disk.WriteAtomic(l.ADAMPath(server), b)
 }
 
 // ExportEdgeConfig is ExportEdgeConfig.ps1 -CloneConfigData on a lab Edge
 // server.
-func (l *Transport) ExportEdgeConfig(_ context.Context, server string) ([]byte, error) {
+func (l *Pipeline) ExportEdgeConfig(_ context.Context, server string) ([]byte, error) {
 	c, err := l.EdgeConfigOf(server)
 	if err != nil {
 		return nil, err
@@ -133,14 +133,14 @@ func EdgeConfigHash(c *EdgeConfig) string {
 }
 
 // AddSendConnector customises an Edge server, for drills.
-func (l *Transport) AddSendConnector(server, name, addressSpace, smartHost string) error {
+func (l *Pipeline) AddSendConnector(server, name, addressSpace, smartHost string) error {
 	c, err := l.EdgeConfigOf(server)
 	if err != nil {
 		return err
 	}
 	c.SendConnectors = slices.DeleteFunc(c.SendConnectors, func(x EdgeConnector) bool { return x.Name == name })
 	c.SendConnectors = append(c.SendConnectors, EdgeConnector{Name: name, AddressSpace: addressSpace, SmartHost: smartHost})
-	return l.writeEdgeConfig(server, c)
+	return l.WriteEdgeConfig(server, c)
 }
 
 func readCloned(step *providers.Step) (*EdgeConfig, error) {
@@ -161,9 +161,9 @@ func readCloned(step *providers.Step) (*EdgeConfig, error) {
 // server cannot take (paths on drives it does not have), with the value
 // the import uses instead: the answer file ImportEdgeConfig.ps1 writes in
 // validate mode.
-func (l *Transport) answers(server string, c *EdgeConfig) map[string][2]string {
+func (l *Pipeline) answers(server string, c *EdgeConfig) map[string][2]string {
 	out := map[string][2]string{}
-	def := defaultEdgeConfig(server)
+	def := DefaultEdgeConfig(server)
 	check := func(name, have, instead string) {
 		if len(have) > 2 && have[1] == ':' {
 			if _, err := os.Stat(l.DriveDir(server, have[:1])); err != nil {
@@ -178,9 +178,9 @@ func (l *Transport) answers(server string, c *EdgeConfig) map[string][2]string {
 	return out
 }
 
-// validateEdge is ImportEdgeConfig.ps1 -IsImport $false: it checks the
+// ValidateEdge is ImportEdgeConfig.ps1 -IsImport $false: it checks the
 // cloned configuration against the target and writes the answer file.
-func (l *Transport) validateEdge(step *providers.Step) error {
+func (l *Pipeline) ValidateEdge(step *providers.Step) error {
 	server := step.Args["server"]
 	c, err := readCloned(step)
 	if err != nil {
@@ -206,8 +206,8 @@ func (l *Transport) validateEdge(step *providers.Step) error {
 	return disk.WriteAtomic(filepath.Join(l.ServerDir(server), "CloneConfigAnswer.xml"), append([]byte(xml.Header), append(b, '\n')...))
 }
 
-// importEdge is ImportEdgeConfig.ps1 -IsImport $true with the answer file.
-func (l *Transport) importEdge(step *providers.Step) error {
+// ImportEdge is ImportEdgeConfig.ps1 -IsImport $true with the answer file.
+func (l *Pipeline) ImportEdge(step *providers.Step) error {
 	server := step.Args["server"]
 	c, err := readCloned(step)
 	if err != nil {
@@ -232,18 +232,18 @@ func (l *Transport) importEdge(step *providers.Step) error {
 	if cur, err := l.EdgeConfigOf(server); err == nil {
 		c.Subscription = cur.Subscription
 	}
-	return l.writeEdgeConfig(server, c)
+	return l.WriteEdgeConfig(server, c)
 }
 
-// subscribeEdge is Remove-EdgeSubscription on both sides, then
+// SubscribeEdge is Remove-EdgeSubscription on both sides, then
 // New-EdgeSubscription: the Edge is subscribed to the hubs' site again.
-func (l *Transport) subscribeEdge(step *providers.Step) error {
+func (l *Pipeline) SubscribeEdge(step *providers.Step) error {
 	c, err := l.EdgeConfigOf(step.Args["server"])
 	if err != nil {
 		return err
 	}
 	c.Subscription = &EdgeSubscription{Site: step.Args["site"]}
-	if err := l.writeEdgeConfig(step.Args["server"], c); err != nil {
+	if err := l.WriteEdgeConfig(step.Args["server"], c); err != nil {
 		return err
 	}
 	return l.UpdateDirectory(func(d *ad.Directory) error {

@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"fmt"
@@ -10,7 +10,6 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
-	"github.com/exdr/exdr/providers/lab/transport"
 )
 
 // sendState is what numbering a burst's messages needs, read once per
@@ -22,10 +21,10 @@ type sendState struct {
 	homes        map[string]string
 }
 
-func (l *Transport) newSendState(external bool) *sendState {
+func (l *Pipeline) newSendState(external bool) *sendState {
 	st := &sendState{queued: map[string]int{}, sent: map[string]int{}, homes: map[string]string{}}
 	for _, m := range l.QueuedMessages() {
-		if transport.IsExternal(m.Mailbox) {
+		if IsExternal(m.Mailbox) {
 			st.sent[senderOf(m.Subject)]++
 		} else {
 			st.queued[m.Mailbox]++
@@ -52,7 +51,7 @@ func (l *Transport) newSendState(external bool) *sendState {
 // sendVia sends a database's share of a traffic burst through a hub in
 // its server's site. New messages are numbered after those the database
 // holds and those still queued for it on any hub, so no subject repeats.
-func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, st *sendState) error {
+func (l *Pipeline) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficReport, st *sendState) error {
 	c, err := l.store.Database(id)
 	if err != nil {
 		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %s", id, err))
@@ -96,11 +95,11 @@ func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficRe
 	if err := l.homeMailboxes(aliases, id); err != nil {
 		return err
 	}
-	q, err := l.queue(hub)
+	q, err := l.QueueOf(hub)
 	if err != nil {
 		return err
 	}
-	n, err := l.submit(q.server, msgs)
+	n, err := l.Submit(q.server, msgs)
 	if err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func (l *Transport) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficRe
 
 // acceptingHub picks, by name, the first Hub Transport server in a
 // server's site whose transport runs and accepts mail.
-func (l *Transport) acceptingHub(server string) (hub, why string) {
+func (l *Pipeline) acceptingHub(server string) (hub, why string) {
 	var site string
 	var candidates []string
 	l.ViewDirectory(func(d *ad.Directory) error {
@@ -136,7 +135,7 @@ func (l *Transport) acceptingHub(server string) (hub, why string) {
 		if l.Failed(name) {
 			continue
 		}
-		if t, err := l.loadTransport(name); err == nil && t != nil && t.Running && !t.NotAccepting {
+		if t, err := l.LoadService(name); err == nil && t != nil && t.Running && !t.NotAccepting {
 			return name, ""
 		}
 	}
@@ -144,7 +143,7 @@ func (l *Transport) acceptingHub(server string) (hub, why string) {
 }
 
 // itemCounts counts a database's items per mailbox, mounted or not.
-func (l *Transport) itemCounts(c *store.DB) (map[string]int, error) {
+func (l *Pipeline) itemCounts(c *store.DB) (map[string]int, error) {
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
@@ -170,7 +169,7 @@ func (l *Transport) itemCounts(c *store.DB) (map[string]int, error) {
 
 // transportServers are the Hub and Edge Transport servers in the
 // directory.
-func (l *Transport) transportServers() []string {
+func (l *Pipeline) transportServers() []string {
 	var out []string
 	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, s := range d.Servers {
@@ -185,20 +184,20 @@ func (l *Transport) transportServers() []string {
 
 // queuedMessages reads every message in a server's queue database, with
 // the logged changes not yet in its pages.
-func (l *Transport) queuedMessages(server string) ([]store.Item, error) {
-	q, err := l.queue(server)
+func (l *Pipeline) queuedMessages(server string) ([]store.Item, error) {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return nil, err
 	}
-	mu := l.StreamLock(q.stream.Dir)
+	mu := l.StreamLock(q.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := ese.OpenEDB(q.path, false)
+	e, err := ese.OpenEDB(q.Path, false)
 	if err != nil {
 		return nil, err
 	}
 	defer e.Close()
-	v, err := store.LoadView(e, q.stream, true)
+	v, err := store.LoadView(e, q.Stream, true)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +216,7 @@ type QueuedMessage struct {
 // database whose disks exist (a failed machine's too), as a drill's
 // inventory counts them. An unreadable queue database lists nothing: its
 // messages cannot be reached.
-func (l *Transport) QueuedMessages() []QueuedMessage {
+func (l *Pipeline) QueuedMessages() []QueuedMessage {
 	var out []QueuedMessage
 	for _, srv := range l.transportServers() {
 		msgs, err := l.queuedMessages(srv)

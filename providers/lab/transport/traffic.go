@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"context"
@@ -44,7 +44,7 @@ type TrafficReport struct {
 // the lab hands it straight to mounted databases. In the database each
 // change goes to the log first, and reaches the pages at the next
 // checkpoint.
-func (l *Transport) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
+func (l *Pipeline) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficReport, error) {
 	if !host.Exists(l.Root()) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.Root())
 	}
@@ -91,7 +91,7 @@ func (l *Transport) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficR
 	return rep, l.AfterLogs()
 }
 
-func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
+func (l *Pipeline) deliverTo(id org.Identity, opts TrafficOptions) (int, string, error) {
 	c, err := l.store.Database(id)
 	if err != nil {
 		return 0, err.Error(), nil // a server down takes no mail
@@ -132,7 +132,7 @@ func (l *Transport) deliverTo(id org.Identity, opts TrafficOptions) (int, string
 
 // homeMailboxes gives the directory a mailbox object for each alias that
 // has none, homed in db.
-func (l *Transport) homeMailboxes(aliases []string, db org.Identity) error {
+func (l *Pipeline) homeMailboxes(aliases []string, db org.Identity) error {
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		have := map[string]bool{}
 		for _, m := range d.Mailboxes {

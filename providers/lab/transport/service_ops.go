@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"context"
@@ -14,21 +14,20 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
-	"github.com/exdr/exdr/providers/lab/transport"
 )
 
-// startTransport starts MSExchangeTransport: it attaches mail.que,
+// StartTransport starts MSExchangeTransport: it attaches mail.que,
 // creating an empty one when there is none, and delivers what is queued.
 // A dirty or damaged mail.que stops it, as the service would fail to
 // start: soft recovery or repair comes first.
-func (l *Transport) startTransport(server string) error {
+func (l *Pipeline) StartTransport(server string) error {
 	if l.Failed(server) {
 		return fmt.Errorf("server %s has failed: nothing on it starts until it is rebuilt", server)
 	}
 	if err := l.ensureTransport(server); err != nil {
 		return err
 	}
-	q, err := l.queue(server)
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
@@ -46,37 +45,37 @@ func (l *Transport) startTransport(server string) error {
 	return err
 }
 
-func (l *Transport) attachQueue(q *queueContext) error {
-	mu := l.StreamLock(q.stream.Dir)
+func (l *Pipeline) attachQueue(q *Queue) error {
+	mu := l.StreamLock(q.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := ese.OpenEDB(q.path, true)
+	e, err := ese.OpenEDB(q.Path, true)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := l.createQueueDatabase(q); err != nil {
-			return fmt.Errorf("create %s: %w", q.winPath, err)
+			return fmt.Errorf("create %s: %w", q.WinPath, err)
 		}
-		e, err = ese.OpenEDB(q.path, true)
+		e, err = ese.OpenEDB(q.Path, true)
 	}
 	if err != nil {
-		return fmt.Errorf("%s cannot be attached: %w: repair it (eseutil /p) or set it aside", q.winPath, err)
+		return fmt.Errorf("%s cannot be attached: %w: repair it (eseutil /p) or set it aside", q.WinPath, err)
 	}
 	defer e.Close()
 	if q.svc.Running && e.Hdr.State == org.StateDirty {
 		return nil // running already
 	}
 	if e.Hdr.State == org.StateDirty {
-		return fmt.Errorf("%s is in dirty shutdown (trn logs %d and later required): run soft recovery (eseutil /r trn) first", q.winPath, e.Hdr.LogRequired.Low)
+		return fmt.Errorf("%s is in dirty shutdown (trn logs %d and later required): run soft recovery (eseutil /r trn) first", q.WinPath, e.Hdr.LogRequired.Low)
 	}
 	if bad, err := e.Scan(); err != nil {
 		return err
 	} else if len(bad) > 0 {
-		return fmt.Errorf("%s: %d pages fail their checksums (JET -1018, first page %d): repair it (eseutil /p) first", q.winPath, len(bad), bad[0])
+		return fmt.Errorf("%s: %d pages fail their checksums (JET -1018, first page %d): repair it (eseutil /p) first", q.WinPath, len(bad), bad[0])
 	}
-	cur, err := q.stream.EnsureCurrent()
+	cur, err := q.Stream.EnsureCurrent()
 	if err != nil {
 		return err
 	}
-	_, end, err := q.stream.ReadGeneration(cur)
+	_, end, err := q.Stream.ReadGeneration(cur)
 	if err != nil {
 		return err
 	}
@@ -85,24 +84,24 @@ func (l *Transport) attachQueue(q *queueContext) error {
 		return err
 	}
 	q.svc.Running = true
-	return l.saveTransport(q.server, q.svc)
+	return l.SaveService(q.server, q.svc)
 }
 
-// stopTransport stops MSExchangeTransport cleanly: the logged changes
+// StopTransport stops MSExchangeTransport cleanly: the logged changes
 // reach mail.que, whose header turns clean, and the queue database's
 // circular logging lets the older generations go.
-func (l *Transport) stopTransport(server string) error {
-	q, err := l.queue(server)
+func (l *Pipeline) StopTransport(server string) error {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return err
 	}
 	if !q.svc.Running {
 		return nil
 	}
-	mu := l.StreamLock(q.stream.Dir)
+	mu := l.StreamLock(q.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	if e, err := ese.OpenEDB(q.path, true); err == nil {
+	if e, err := ese.OpenEDB(q.Path, true); err == nil {
 		err := l.flushQueue(q, e, org.StateClean)
 		e.Close()
 		if err != nil && !errors.Is(err, ese.ErrCorruptLog) && !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "is missing") {
@@ -113,17 +112,17 @@ func (l *Transport) stopTransport(server string) error {
 		// shutdown for the repair the plan makes.
 	}
 	q.svc.Running = false
-	return l.saveTransport(q.server, q.svc)
+	return l.SaveService(q.server, q.svc)
 }
 
 // flushQueue writes the logged changes into mail.que, sets its state and
 // moves the checkpoint to the current generation, deleting the older ones
 // (the queue database always logs circularly).
-func (l *Transport) flushQueue(q *queueContext, e *ese.File, state org.ShutdownState) error {
-	if _, err := ese.ReplayInto(context.Background(), e, q.stream, nil); err != nil {
+func (l *Pipeline) flushQueue(q *Queue, e *ese.File, state org.ShutdownState) error {
+	if _, err := ese.ReplayInto(context.Background(), e, q.Stream, nil); err != nil {
 		return err
 	}
-	cur, err := q.stream.Current()
+	cur, err := q.Stream.Current()
 	if err != nil {
 		return err
 	}
@@ -137,16 +136,16 @@ func (l *Transport) flushQueue(q *queueContext, e *ese.File, state org.ShutdownS
 	if err := e.Handle.Sync(); err != nil {
 		return err
 	}
-	if err := q.stream.SetCheckpoint(cur); err != nil {
+	if err := q.Stream.SetCheckpoint(cur); err != nil {
 		return err
 	}
-	gens, err := q.stream.Generations()
+	gens, err := q.Stream.Generations()
 	if err != nil {
 		return err
 	}
 	for _, g := range gens {
 		if g < cur {
-			if err := os.Remove(q.stream.LogPath(g)); err != nil {
+			if err := os.Remove(q.Stream.LogPath(g)); err != nil {
 				return err
 			}
 		}
@@ -154,23 +153,23 @@ func (l *Transport) flushQueue(q *queueContext, e *ese.File, state org.ShutdownS
 	return nil
 }
 
-// withQueue runs fn on a running server's queue database, with the
+// WithQueue runs fn on a running server's queue database, with the
 // logged changes overlaid, and logs what fn changed.
-func (l *Transport) withQueue(q *queueContext, fn func(v *store.View) error) error {
+func (l *Pipeline) WithQueue(q *Queue, fn func(v *store.View) error) error {
 	if !q.svc.Running {
 		return fmt.Errorf("MSExchangeTransport is not running on %s", q.server)
 	}
-	mu := l.StreamLock(q.stream.Dir)
+	mu := l.StreamLock(q.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	e, err := ese.OpenEDB(q.path, true)
+	e, err := ese.OpenEDB(q.Path, true)
 	if err != nil {
-		return fmt.Errorf("%s: %w", q.winPath, err)
+		return fmt.Errorf("%s: %w", q.WinPath, err)
 	}
 	defer e.Close()
-	v, err := store.LoadView(e, q.stream, true)
+	v, err := store.LoadView(e, q.Stream, true)
 	if err != nil {
-		return fmt.Errorf("%s: %w", q.winPath, err)
+		return fmt.Errorf("%s: %w", q.WinPath, err)
 	}
 	if v.Cat.Queues == nil {
 		v.Cat.Queues = map[string]*store.QueueState{}
@@ -178,28 +177,28 @@ func (l *Transport) withQueue(q *queueContext, fn func(v *store.View) error) err
 	if err := fn(v); err != nil {
 		return err
 	}
-	if err := v.Commit(q.stream); err != nil {
+	if err := v.Commit(q.Stream); err != nil {
 		return err
 	}
-	if cur, err := q.stream.Current(); err == nil && cur-e.Hdr.LogRequired.Low >= store.CheckpointDepth {
+	if cur, err := q.Stream.Current(); err == nil && cur-e.Hdr.LogRequired.Low >= store.CheckpointDepth {
 		return l.flushQueue(q, e, org.StateDirty)
 	}
 	return nil
 }
 
-// submit puts messages in a server's Submission queue and lets transport
+// Submit puts messages in a server's Submission queue and lets transport
 // route and deliver them.
-func (l *Transport) submit(server string, msgs []store.Item) (delivered int, err error) {
-	q, err := l.queue(server)
+func (l *Pipeline) Submit(server string, msgs []store.Item) (delivered int, err error) {
+	q, err := l.QueueOf(server)
 	if err != nil {
 		return 0, err
 	}
 	if q.svc.NotAccepting {
 		return 0, fmt.Errorf("%s does not accept mail: its queues are draining", server)
 	}
-	err = l.withQueue(q, func(v *store.View) error {
+	err = l.WithQueue(q, func(v *store.View) error {
 		for _, m := range msgs {
-			m.ID, m.Queue = 0, transport.Submission
+			m.ID, m.Queue = 0, Submission
 			if err := v.Deliver(m); err != nil {
 				return err
 			}
@@ -223,9 +222,9 @@ func (l *Transport) submit(server string, msgs []store.Item) (delivered int, err
 // messages reached a mailbox database.
 // Long on purpose: one pass over the queues, in which each message is
 // delivered, relayed or kept, and the queue's state follows.
-func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered int, err error) {
+func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, err error) {
 	force := func(name string) bool {
-		return retry != nil && (retry[transport.QueueKey(name)] || retry[allQueuesKey])
+		return retry != nil && (retry[QueueKey(name)] || retry[allQueuesKey])
 	}
 	if !q.svc.Running {
 		return 0, nil
@@ -246,13 +245,13 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 		return nil
 	})
 	now := l.Now()
-	err = l.withQueue(q, func(v *store.View) error {
-		resubmit := retry != nil && retry[transport.QueueKey(transport.Unreachable)]
+	err = l.WithQueue(q, func(v *store.View) error {
+		resubmit := retry != nil && retry[QueueKey(Unreachable)]
 		v.Rewrite(func(it *store.Item) bool {
-			if it.Queue != transport.Submission && (it.Queue != transport.Unreachable || !resubmit) {
+			if it.Queue != Submission && (it.Queue != Unreachable || !resubmit) {
 				return true
 			}
-			if transport.IsExternal(it.Mailbox) {
+			if IsExternal(it.Mailbox) {
 				it.Queue, it.Dest = l.routeExternal(q.server, it.Mailbox)
 				return true
 			}
@@ -260,7 +259,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 			if srv := servers[db.Key()]; srv != "" {
 				it.Queue, it.Dest = srv, string(db)
 			} else {
-				it.Queue, it.Dest = transport.Unreachable, ""
+				it.Queue, it.Dest = Unreachable, ""
 			}
 			return true
 		})
@@ -270,7 +269,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 		}
 		byQueue := map[string]map[string][]store.Item{}
 		for _, it := range items {
-			if !transport.IsDeliveryQueue(it.Queue) {
+			if !IsDeliveryQueue(it.Queue) {
 				continue
 			}
 			if byQueue[it.Queue] == nil {
@@ -280,19 +279,19 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 		}
 		done := map[uint64]bool{}
 		for _, name := range slices.Sorted(maps.Keys(byQueue)) {
-			st := v.Cat.Queues[transport.QueueKey(name)]
+			st := v.Cat.Queues[QueueKey(name)]
 			if st != nil && st.Status == "Suspended" {
 				continue
 			}
 			due := st == nil || !now.Before(st.NextRetry) || force(name)
-			next := &store.QueueState{Status: "Retry", NextRetry: now.Add(transport.RetryInterval).UTC()}
+			next := &store.QueueState{Status: "Retry", NextRetry: now.Add(RetryInterval).UTC()}
 			for _, dest := range slices.Sorted(maps.Keys(byQueue[name])) {
 				if !due && slices.ContainsFunc(st.Waiting, func(w string) bool { return strings.EqualFold(w, dest) }) {
 					next.Waiting, next.LastError, next.NextRetry = append(next.Waiting, dest), st.LastError, st.NextRetry
 					continue
 				}
 				msgs := byQueue[name][dest]
-				mapi := transport.DeliveryType(name) == "MapiDelivery"
+				mapi := DeliveryType(name) == "MapiDelivery"
 				var err error
 				if mapi {
 					err = l.deliverItems(org.Identity(dest), msgs)
@@ -304,7 +303,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 					case !mapi:
 						next.LastError = err.Error()
 					case errors.Is(err, store.ErrNotMounted):
-						next.LastError = transport.StoreOffline
+						next.LastError = StoreOffline
 					default:
 						next.LastError = "451 4.4.0 " + err.Error()
 					}
@@ -319,22 +318,22 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 				}
 			}
 			if len(next.Waiting) > 0 {
-				v.Cat.Queues[transport.QueueKey(name)] = next
+				v.Cat.Queues[QueueKey(name)] = next
 			} else {
-				delete(v.Cat.Queues, transport.QueueKey(name))
+				delete(v.Cat.Queues, QueueKey(name))
 			}
 			v.Changed[1] = true
 		}
 		unreachable := false
 		v.Rewrite(func(it *store.Item) bool {
-			unreachable = unreachable || it.Queue == transport.Unreachable && !done[it.ID]
+			unreachable = unreachable || it.Queue == Unreachable && !done[it.ID]
 			return !done[it.ID]
 		})
 		if unreachable {
-			v.Cat.Queues[transport.QueueKey(transport.Unreachable)] = &store.QueueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(transport.RetryInterval).UTC()}
+			v.Cat.Queues[QueueKey(Unreachable)] = &store.QueueState{Status: "Retry", LastError: "550 5.1.1 no mailbox database holds the recipient", NextRetry: now.Add(RetryInterval).UTC()}
 			v.Changed[1] = true
-		} else if _, ok := v.Cat.Queues[transport.QueueKey(transport.Unreachable)]; ok {
-			delete(v.Cat.Queues, transport.QueueKey(transport.Unreachable))
+		} else if _, ok := v.Cat.Queues[QueueKey(Unreachable)]; ok {
+			delete(v.Cat.Queues, QueueKey(Unreachable))
 			v.Changed[1] = true
 		}
 		return nil
@@ -344,7 +343,7 @@ func (l *Transport) runQueues(q *queueContext, retry map[string]bool) (delivered
 
 // deliverItems is the store driver handing messages to a mounted mailbox
 // database: each becomes an item in its recipient's Inbox, logged first.
-func (l *Transport) deliverItems(id org.Identity, msgs []store.Item) error {
+func (l *Pipeline) deliverItems(id org.Identity, msgs []store.Item) error {
 	return l.store.WithMountedView(id, func(v *store.View, _ time.Time) error {
 		for _, m := range msgs {
 			m.ID, m.Queue, m.Dest = 0, "", ""

@@ -1,4 +1,4 @@
-package lab
+package transport
 
 import (
 	"errors"
@@ -13,13 +13,12 @@ import (
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
-	"github.com/exdr/exdr/providers/lab/transport"
 )
 
-// liveQueues inspects the queue database of every Hub and Edge Transport
+// LiveQueues inspects the queue database of every Hub and Edge Transport
 // server whose machine exists, failed or not: the disks of a failed one
 // can still be read.
-func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
+func (l *Pipeline) LiveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 	var out []*org.QueueDatabase
 	for _, s := range d.Servers {
 		if !s.Roles.Has(org.RoleHubTransport) && !s.Roles.Has(org.RoleEdgeTransport) {
@@ -30,16 +29,16 @@ func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 		}
 		live := &org.QueueDatabase{Server: s.Name, Path: org.DefaultQueuePath, LoggingPath: org.DefaultQueuePath, Health: &org.QueueHealth{}}
 		out = append(out, live)
-		t, err := l.loadTransport(s.Name)
+		t, err := l.LoadService(s.Name)
 		if err != nil {
 			return nil, err // damaged: never read as "no queue database"
 		}
 		if _, werr := os.Lstat(l.SetupWatermark(s.Name)); t == nil && werr != nil {
 			// Setup finished, so the service's state must be there.
 			return nil, fmt.Errorf("the transport service's state %s is gone from %s, a Hub or Edge Transport server that Setup finished: "+
-				"put it back from a copy of the lab (exdr will not read the server's queue database as missing)", l.transportPath(s.Name), s.Name)
+				"put it back from a copy of the lab (exdr will not read the server's queue database as missing)", l.ServicePath(s.Name), s.Name)
 		}
-		q, err := l.queue(s.Name)
+		q, err := l.QueueOf(s.Name)
 		var le *host.LinkError
 		if errors.As(err, &le) {
 			return nil, err
@@ -48,7 +47,7 @@ func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 			continue // no transport service: never installed by this lab
 		}
 		live.Path, live.LoggingPath = q.svc.QueuePath, q.svc.LoggingPath
-		if err := disk.RefuseLinks(q.path, q.stream.ChkPath()); err != nil {
+		if err := disk.RefuseLinks(q.Path, q.Stream.ChkPath()); err != nil {
 			return nil, err
 		}
 		if err := l.inspectQueue(q, live.Health); err != nil {
@@ -62,22 +61,22 @@ func (l *Transport) liveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 // as Get-Queue lists them.
 // Long on purpose: the header, the pages and the logs read in the order
 // eseutil reads them, each finding going into the same health.
-func (l *Transport) inspectQueue(q *queueContext, h *org.QueueHealth) error {
+func (l *Pipeline) inspectQueue(q *Queue, h *org.QueueHealth) error {
 	h.Running = q.svc.Running
 	h.OwnAside, h.DrainingFrom, h.MovingTo = q.svc.OwnAside != "", q.svc.DrainingFrom, q.svc.MovingTo
-	mu := l.StreamLock(q.stream.Dir)
+	mu := l.StreamLock(q.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
 	var ierr error
-	if h.Logs, _, ierr = q.stream.Inspect(); ierr != nil {
+	if h.Logs, _, ierr = q.Stream.Inspect(); ierr != nil {
 		return ierr // a link where a trn log or the checkpoint should be
 	}
-	fi, err := os.Stat(q.path)
+	fi, err := os.Stat(q.Path)
 	if err != nil {
 		return nil
 	}
 	h.FileExists, h.Size = true, org.Size(fi.Size())
-	e, err := ese.OpenEDB(q.path, false)
+	e, err := ese.OpenEDB(q.Path, false)
 	if err != nil {
 		h.BadPages = []uint32{0}
 		return nil
@@ -97,7 +96,7 @@ func (l *Transport) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 		return nil
 	}
 	// A running or crashed database's latest changes are in its logs.
-	v, err := store.LoadView(e, q.stream, e.Hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
+	v, err := store.LoadView(e, q.Stream, e.Hdr.State == org.StateDirty && h.Logs.Usable(h.LogRequired))
 	if err != nil {
 		return nil
 	}
@@ -119,26 +118,26 @@ func (l *Transport) inspectQueue(q *queueContext, h *org.QueueHealth) error {
 	queues := map[string]*org.Queue{}
 	dests := map[string]map[string]int{}
 	for _, it := range items {
-		qu := queues[transport.QueueKey(it.Queue)]
+		qu := queues[QueueKey(it.Queue)]
 		if qu == nil {
-			qu = &org.Queue{Identity: q.server + `\` + it.Queue, DeliveryType: transport.DeliveryType(it.Queue), NextHopDomain: it.Queue, Status: "Ready"}
-			queues[transport.QueueKey(it.Queue)] = qu
-			dests[transport.QueueKey(it.Queue)] = map[string]int{}
+			qu = &org.Queue{Identity: q.server + `\` + it.Queue, DeliveryType: DeliveryType(it.Queue), NextHopDomain: it.Queue, Status: "Ready"}
+			queues[QueueKey(it.Queue)] = qu
+			dests[QueueKey(it.Queue)] = map[string]int{}
 		}
 		qu.MessageCount++
 		if it.Dest == "" {
 			continue
 		}
 		if qu.DeliveryType != "MapiDelivery" {
-			if strings.HasPrefix(it.Queue, transport.EdgeQueuePrefix) {
+			if strings.HasPrefix(it.Queue, EdgeQueuePrefix) {
 				qu.NextHopServer = it.Dest
 			}
 			continue
 		}
-		i, seen := dests[transport.QueueKey(it.Queue)][strings.ToLower(it.Dest)]
+		i, seen := dests[QueueKey(it.Queue)][strings.ToLower(it.Dest)]
 		if !seen {
 			i = len(qu.Databases)
-			dests[transport.QueueKey(it.Queue)][strings.ToLower(it.Dest)] = i
+			dests[QueueKey(it.Queue)][strings.ToLower(it.Dest)] = i
 			qu.Databases = append(qu.Databases, org.Identity(it.Dest))
 			qu.PerDatabase = append(qu.PerDatabase, 0)
 		}
