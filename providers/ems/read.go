@@ -23,6 +23,9 @@ import (
 // the database or group it was for, never the end of the read. eseutil
 // /mh is not run on a mounted database: store.exe holds the file open,
 // and eseutil fails with -1032 (JET_errFileAccessDenied).
+//
+// Long on purpose: it is one PowerShell script, written top to bottom in
+// the order it runs on the server.
 func ReadScript(opts Options) string {
 	b := script.NewBuilder(opts.DomainController)
 	dc := b.DCArg()

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/providers"
-	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
 
@@ -34,23 +33,13 @@ var queueVerbs = map[providers.Verb]func(l *Lab, server string, c call) error{
 		return l.StartTransport(server)
 	},
 	providers.VerbReplayLogs: func(l *Lab, server string, c call) error {
-		return l.OfflineQueue(server, func(q *transport.Queue) error { return l.RecoverQueue(q) })
+		return l.RecoverQueueOffline(server)
 	},
 	providers.VerbRepairDatabase: func(l *Lab, server string, c call) error {
-		return l.OfflineQueue(server, func(q *transport.Queue) error {
-			if err := l.RepairFile(c.ctx, q.Target(), c.progress); err != nil {
-				return err
-			}
-			// The repaired mail.que needs no log, and the old trn logs (the
-			// damaged one among them) would stop the service's start: they
-			// are set aside, kept, and the stream goes on at the next
-			// generation (never back to 1: pages and the attach position
-			// carry log positions that must stay older than new ones).
-			return ese.SetAsideGenerations(q.Stream, l.AsideDir(q, "repaired-logs"))
-		})
+		return l.RepairQueue(c.ctx, server, c.progress)
 	},
 	providers.VerbDefragment: func(l *Lab, server string, c call) error {
-		return l.OfflineQueue(server, func(q *transport.Queue) error { return l.DefragmentFile(c.ctx, q.Target(), c.progress) })
+		return l.DefragmentQueue(c.ctx, server, c.progress)
 	},
 	providers.VerbMoveQueueDatabase: func(l *Lab, server string, c call) error {
 		return l.MoveQueueDatabase(server, c.step.Args["path"], c.step.Args["logging_path"])

@@ -9,8 +9,16 @@
 // their logs are files of the storage engine, package ese: pages with
 // checksums behind a header, numbered log generations and a checkpoint.
 // The lab touches its files through package disk, which follows no
-// symbolic link. Each server's Information Store keeps the set of
-// databases it has mounted (store.go), as the running service would.
+// symbolic link.
+//
+// The lab is built as Exchange is, one package per component, each on
+// the one below it: host (the machines, their disks, the directory file,
+// the clock), store (the Information Store), replication (LCR and SCR),
+// backup (the backup application) and transport (the Hub and Edge
+// Transport pipeline). This package is the provider over them: Read
+// gathers what they hold into an org.Org, Apply dispatches each verb to
+// the component that carries it out (the verbs and queueVerbs tables),
+// and the damage commands ("exdr lab break") break their files.
 //
 // Changes to a mounted database are written to the log first and reach
 // the pages only at a checkpoint (dismount), as ESE does; so a crash
@@ -23,8 +31,7 @@
 // current one included, is named by its number (E0000000001.log; Exchange
 // calls the current one E00.log), and log files are sparse.
 //
-// lab imports org and providers; it must never import planner, executor
-// or lang.
+// lab must never import planner, executor or lang.
 //
 // Imports (exdr): org, providers, providers/lab/ad, providers/lab/backup, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/replication, providers/lab/store, providers/lab/transport.
 package lab

@@ -1,12 +1,14 @@
 package transport
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
@@ -311,4 +313,29 @@ func (l *Pipeline) RetryQueues(server string, names []string) error {
 func (l *Pipeline) isMounted(id org.Identity) bool {
 	c, err := l.store.Database(id)
 	return err == nil && l.store.Mounted(c)
+}
+
+// RecoverQueueOffline is soft recovery of a stopped server's mail.que.
+func (l *Pipeline) RecoverQueueOffline(server string) error {
+	return l.OfflineQueue(server, func(q *Queue) error { return l.RecoverQueue(q) })
+}
+
+// RepairQueue is eseutil /p on a stopped server's mail.que.
+func (l *Pipeline) RepairQueue(ctx context.Context, server string, progress providers.Progress) error {
+	return l.OfflineQueue(server, func(q *Queue) error {
+		if err := l.store.RepairFile(ctx, q.Target(), progress); err != nil {
+			return err
+		}
+		// The repaired mail.que needs no log, and the old trn logs (the
+		// damaged one among them) would stop the service's start: they
+		// are set aside, kept, and the stream goes on at the next
+		// generation (never back to 1: pages and the attach position
+		// carry log positions that must stay older than new ones).
+		return ese.SetAsideGenerations(q.Stream, l.AsideDir(q, "repaired-logs"))
+	})
+}
+
+// DefragmentQueue is eseutil /d on a stopped server's mail.que.
+func (l *Pipeline) DefragmentQueue(ctx context.Context, server string, progress providers.Progress) error {
+	return l.OfflineQueue(server, func(q *Queue) error { return l.store.DefragmentFile(ctx, q.Target(), progress) })
 }
