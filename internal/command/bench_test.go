@@ -102,3 +102,22 @@ func TestWriteBenchLab(t *testing.T) {
 	}
 	buildBenchLab(t, filepath.Clean(dir))
 }
+
+// BenchmarkPlanCLIAt is BenchmarkPlanCLI10k on a lab already written (by
+// TestWriteBenchLab, or one of another size) to EXDR_BENCH_LAB, so that a
+// profile shows the plan alone:
+//
+//	EXDR_BENCH_LAB=/tmp/biglab go test . -run XXX -bench PlanCLIAt -cpuprofile cpu.out
+func BenchmarkPlanCLIAt(b *testing.B) {
+	dir := os.Getenv("EXDR_BENCH_LAB")
+	if dir == "" {
+		b.Skip("set EXDR_BENCH_LAB to a lab written by TestWriteBenchLab")
+	}
+	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := runCommand(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
+			b.Fatalf("plan exited %d, want %d (changes)", code, exitChanges)
+		}
+	}
+}

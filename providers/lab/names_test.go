@@ -155,3 +155,35 @@ func TestPlantedAsideFolderIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// A read of the lab names a link planted anywhere on the way to a file it
+// reads, whatever the depth: the file itself, its folder, a folder above
+// it, the drive. (The read answers these from one walk of the disks, not
+// from a check per file, so each depth is tried.)
+func TestReadRefusesALinkAtAnyDepth(t *testing.T) {
+	for _, up := range []int{0, 1, 2, 3} {
+		t.Run(fmt.Sprintf("%d folders up", up), func(t *testing.T) {
+			l := newLab(t)
+			apply(t, l, providers.VerbMount, db1)
+			at := mustPath(t, l)
+			for range up {
+				at = filepath.Dir(at)
+			}
+			if filepath.Base(filepath.Dir(at)) != "disks" && up == 3 {
+				t.Fatalf("%s is not a drive folder", at)
+			}
+			victim := filepath.Join(t.TempDir(), "victim")
+			if err := os.Rename(at, victim); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(victim, at); err != nil {
+				t.Skip("no symlinks here:", err)
+			}
+			_, err := New(l.Root(), "").Read(context.Background())
+			var le *disk.LinkError
+			if !errors.As(err, &le) || le.Path != at {
+				t.Fatalf("read with a link at %s: %v, want a disk.LinkError naming it", at, err)
+			}
+		})
+	}
+}

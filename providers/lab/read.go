@@ -37,7 +37,12 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	o := &org.Org{Name: d.Organization, Provider: org.ProviderConfig{Type: "lab", Path: l.Root()}, Now: l.Now()}
-	stores, err := l.readServers(d, o)
+	names := make([]string, len(d.Servers))
+	for i, s := range d.Servers {
+		names[i] = s.Name
+	}
+	sv := l.Survey(names)
+	stores, err := l.readServers(d, o, sv)
 	if err != nil {
 		return nil, err
 	}
@@ -47,11 +52,11 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	// Log streams first: a dirty database needs its stream's newest
 	// generation, and looking it up once per stream saves a directory
 	// listing per database.
-	logged, err := l.readStorageGroups(ctx, d, o, links)
+	logged, err := l.readStorageGroups(ctx, d, o, sv, links)
 	if err != nil {
 		return nil, err
 	}
-	cats, err := l.readDatabases(ctx, d, o, stores, logged, links)
+	cats, err := l.readDatabases(ctx, d, o, sv, stores, logged, links)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +87,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 // readServers reads each server's health (up, its disks, Setup's
 // watermark, free space, an Edge's configuration) into o, and returns
 // each server's store by identity key.
-func (l *Lab) readServers(d *ad.Directory, o *org.Org) (map[string]*store.Service, error) {
+func (l *Lab) readServers(d *ad.Directory, o *org.Org, sv *host.Survey) (map[string]*store.Service, error) {
 	stores := map[string]*store.Service{}
 	for _, s := range d.Servers {
 		edition, _ := org.ParseEdition(s.Edition)
@@ -92,10 +97,8 @@ func (l *Lab) readServers(d *ad.Directory, o *org.Org) (map[string]*store.Servic
 		if _, werr := os.Lstat(l.SetupWatermark(s.Name)); werr == nil {
 			h.SetupIncomplete = true
 		}
-		for _, d := range l.Drives(s.Name) {
-			if free, err := l.Free(s.Name, d); err == nil {
-				h.Free[d] = free
-			}
+		for _, d := range sv.Drives(s.Name) {
+			h.Free[d] = sv.Free(s.Name, d)
 		}
 		live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
 		if s.Roles.Has(org.RoleEdgeTransport) {
@@ -139,7 +142,7 @@ func (l *Lab) readEdge(d *ad.Directory, name string, h *org.ServerHealth) (*org.
 // readStorageGroups reads each production storage group's log stream
 // into o, in parallel, and returns what each stream logged of its
 // databases' catalogs, by storage group identity key.
-func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org, links *linkNotes) (map[string]map[uint64]ese.Record, error) {
+func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org, sv *host.Survey, links *linkNotes) (map[string]map[uint64]ese.Record, error) {
 	var jobs []func()
 	catalogs := make([]map[uint64]ese.Record, len(d.StorageGroups))
 	for i, sg := range d.StorageGroups {
@@ -158,9 +161,10 @@ func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org
 		}
 		o.StorageGroups = append(o.StorageGroups, live)
 		jobs = append(jobs, func() {
-			if s, err := l.Stream(sg); err == nil {
+			if s, err := sv.Stream(sg); err == nil {
+				entries, exists := sv.Folder(s.Dir)
 				var ierr error
-				live.Health, catalogs[i], ierr = s.Inspect()
+				live.Health, catalogs[i], ierr = ese.InspectListed(s, entries, exists)
 				links.note(ierr)
 			} else {
 				links.note(err)
@@ -181,7 +185,7 @@ func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org
 // readDatabases reads each production database's file into o, in
 // parallel, and returns the catalogs of the databases, in the
 // directory's order.
-func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, stores map[string]*store.Service,
+func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, sv *host.Survey, stores map[string]*store.Service,
 	logged map[string]map[uint64]ese.Record, links *linkNotes) ([]*store.Catalog, error) {
 	newest := make(map[string]uint32, len(o.StorageGroups))
 	for _, sg := range o.StorageGroups {
@@ -206,13 +210,21 @@ func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, st
 		cur := newest[org.Identity(db.StorageGroup).Key()]
 		catalog := logged[org.Identity(db.StorageGroup).Key()]
 		jobs = append(jobs, func() {
-			live.Health, cats[i] = l.inspectDatabase(db, sg, st, cur, catalog)
-			if path, err := l.HostPath(live.Server(), db.EdbFilePath); err != nil {
+			path, err := sv.HostPath(live.Server(), db.EdbFilePath)
+			if err != nil {
 				links.note(err)
-			} else if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+				live.Health = &org.DatabaseHealth{}
+				return
+			}
+			entry, found := sv.Lookup(path)
+			if found && entry.Type()&os.ModeSymlink != 0 {
 				links.note(&host.LinkError{Path: path})
-			} else if live.Health.Swap, err = store.PendingSwap(path, db.Name); err != nil {
-				links.fail(err)
+			}
+			live.Health, cats[i] = l.inspectDatabase(db, sg, st, path, entry, found, cur, catalog, sv)
+			if _, ok := sv.Lookup(store.SwapRecordPath(path, db.Name)); ok {
+				if live.Health.Swap, err = store.PendingSwap(path, db.Name); err != nil {
+					links.fail(err)
+				}
 			}
 		})
 	}
@@ -238,25 +250,38 @@ func liveDatabase(db *ad.Database) *org.Database {
 }
 
 // inspectDatabase reads a database's header and verifies every page, as
-// eseutil /mh and /k would. A database counts as mounted only if the store
-// attached this very file and its header says it is attached.
-func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Service, newestLog uint32, logged map[uint64]ese.Record) (*org.DatabaseHealth, *store.Catalog) {
+// eseutil /mh and /k would, from one read of the whole file (a file too
+// large to hold is read in parts). A database counts as mounted only if
+// the store attached this very file and its header says it is attached.
+//
+// Long on purpose: eseutil /mh's report, field by field, in its order.
+func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Service, path string, entry host.Entry, found bool,
+	newestLog uint32, logged map[uint64]ese.Record, sv *host.Survey) (*org.DatabaseHealth, *store.Catalog) {
 	h := &org.DatabaseHealth{}
-	server := strings.SplitN(db.StorageGroup, `\`, 2)[0]
-	path, err := l.HostPath(server, db.EdbFilePath)
-	if err != nil {
-		return h, nil
-	}
-	fi, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if !found {
 		return h, nil
 	}
 	h.FileExists = true
-	if err != nil {
+	if entry.Type()&os.ModeSymlink != 0 {
+		return h, nil // refused by the read, by name
+	}
+	h.Size = org.Size(entry.Size())
+	bp := imageBuffers.Get().(*[]byte)
+	defer imageBuffers.Put(bp)
+	var e *ese.File
+	data, err := disk.ReadWhole(path, *bp, maxImage)
+	switch {
+	case errors.Is(err, disk.ErrTooLarge):
+		e, err = ese.OpenEDB(path, false) // the header alone, as eseutil /mh reads it
+	case err == nil:
+		*bp = data[:0]
+		h.Size = org.Size(len(data))
+		e, err = ese.FromBytes(data)
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		h.FileExists, h.Size = false, 0 // gone since the survey
 		return h, nil
 	}
-	h.Size = org.Size(fi.Size())
-	e, err := ese.OpenEDB(path, false) // the header alone, as eseutil /mh reads it
 	if err != nil {
 		// An unreadable header makes the whole file unusable: report
 		// page 0 as failing, as eseutil reports a damaged header.
@@ -284,7 +309,9 @@ func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Se
 	}
 	h.BadPages, _ = e.Scan()
 	h.ItemsAtRisk = store.ItemsAtRisk(e, h.BadPages)
-	h.Restore = store.PendingRestore(path, db.Name, hdr.Signature)
+	if _, ok := sv.Lookup(store.RestoreMarkerPath(path, db.Name)); ok {
+		h.Restore = store.PendingRestore(path, db.Name, hdr.Signature)
+	}
 	h.LastFull = store.StampTime(hdr.LastFull)
 	h.Created = store.StampTime(hdr.Created)
 	// A database whose restore is not recovered cannot be mounted, even if
@@ -292,6 +319,12 @@ func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Se
 	h.Mounted = h.Restore == nil && st.IsMounted(db.Identity(), hdr)
 	return h, storeCatalog(e, logged[hdr.Signature], h.Mounted)
 }
+
+// maxImage is the largest database file a read holds whole in memory
+// (one per inspecting goroutine); a larger one is read in parts.
+const maxImage = 16 << 20
+
+var imageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
 
 // runParallel runs independent inspection jobs on a few goroutines, all of
 // which finish before it returns.

@@ -24,7 +24,7 @@ func restorePaths(c *store.DB) (marker, logs string, err error) {
 		return "", "", err
 	}
 	dir := filepath.Dir(c.Path)
-	marker, logs = filepath.Join(dir, "exdr-restore-"+c.DB.Name+".json"), filepath.Join(dir, "exdr-restore", c.DB.Name)
+	marker, logs = store.RestoreMarkerPath(c.Path, c.DB.Name), filepath.Join(dir, "exdr-restore", c.DB.Name)
 	if err := disk.RefuseLinks(marker, filepath.Dir(logs), logs); err != nil {
 		return "", "", err
 	}

@@ -170,10 +170,41 @@ func PageValid(p []byte, number uint32, sig uint64) bool {
 		PageHeaderSize+int(binary.LittleEndian.Uint16(p[24:])) <= PageSize
 }
 
-// File is an open database file.
+// File is an open database file, or one read whole into memory for
+// inspection (FromBytes), which has no Handle.
 type File struct {
 	Handle *os.File
 	Hdr    *Header
+	data   []byte // the whole file, when read whole
+}
+
+// FromBytes is a database file read whole: its header decoded, its pages
+// served from data, which the File keeps (and the caller must not reuse
+// while the File is in use).
+func FromBytes(data []byte) (*File, error) {
+	if len(data) < PageSize {
+		return nil, fmt.Errorf("%w: %v", ErrBadHeader, io.ErrUnexpectedEOF)
+	}
+	hdr, err := DecodeHeader(data[:PageSize])
+	if err != nil {
+		return nil, err
+	}
+	return &File{Hdr: hdr, data: data}, nil
+}
+
+// ReadAt reads the file at off, from memory for a file read whole.
+func (e *File) ReadAt(p []byte, off int64) (int, error) {
+	if e.Handle != nil {
+		return e.Handle.ReadAt(p, off)
+	}
+	if off >= int64(len(e.data)) {
+		return 0, io.EOF
+	}
+	n := copy(p, e.data[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 func OpenEDB(path string, write bool) (*File, error) {
@@ -198,7 +229,12 @@ func OpenEDB(path string, write bool) (*File, error) {
 	return &File{Handle: f, Hdr: hdr}, nil
 }
 
-func (e *File) Close() error { return e.Handle.Close() }
+func (e *File) Close() error {
+	if e.Handle == nil {
+		return nil
+	}
+	return e.Handle.Close()
+}
 
 func (e *File) WriteHeader() error {
 	_, err := e.Handle.WriteAt(e.Hdr.Encode(), 0)
@@ -206,6 +242,14 @@ func (e *File) WriteHeader() error {
 }
 
 func (e *File) ReadPage(n uint32) (*Page, bool, error) {
+	if e.Handle == nil {
+		off := int64(n) * PageSize
+		if off+PageSize > int64(len(e.data)) {
+			return nil, false, nil // a truncated file: the page is as good as corrupt
+		}
+		pg, ok := DecodePage(e.data[off:off+PageSize], n, e.Hdr.Signature)
+		return pg, ok, nil
+	}
 	p := make([]byte, PageSize)
 	if _, err := e.Handle.ReadAt(p, int64(n)*PageSize); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -225,6 +269,15 @@ func (e *File) WritePage(pg *Page) error {
 // Scan verifies every data page's checksum, as eseutil /k does, reading
 // the file in large chunks.
 func (e *File) Scan() (bad []uint32, err error) {
+	if e.Handle == nil {
+		for n := uint32(1); n <= e.Hdr.Pages; n++ {
+			off := int(n) * PageSize
+			if off+PageSize > len(e.data) || !PageValid(e.data[off:off+PageSize], n, e.Hdr.Signature) {
+				bad = append(bad, n)
+			}
+		}
+		return bad, nil
+	}
 	const chunkPages = 64
 	bp := scanBuffers.Get().(*[]byte)
 	defer scanBuffers.Put(bp)
@@ -259,7 +312,7 @@ func (e *File) NewestChange() (uint64, error) {
 	newest := e.Hdr.AttachLSN
 	h := make([]byte, PageHeaderSize)
 	for n := uint32(1); n <= e.Hdr.Pages; n++ {
-		if _, err := e.Handle.ReadAt(h, int64(n)*PageSize); err != nil {
+		if _, err := e.ReadAt(h, int64(n)*PageSize); err != nil {
 			if errors.Is(err, io.EOF) {
 				break
 			}

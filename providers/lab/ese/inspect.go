@@ -15,11 +15,26 @@ import (
 // catalog page from the checkpoint on (what the store shows of a database
 // whose catalog change has not reached its page).
 func (s *Stream) Inspect() (*org.LogHealth, map[uint64]Record, error) {
+	if st, err := os.Stat(s.Dir); err != nil || !st.IsDir() {
+		return &org.LogHealth{Prefix: s.Prefix}, map[uint64]Record{}, nil
+	}
+	entries, err := os.ReadDir(s.Dir)
+	return inspect(s, entries, err)
+}
+
+// InspectListed is Inspect of a folder already listed (a survey of the
+// disks), which spares the folder's own listing; exists says whether the
+// folder was there.
+func InspectListed[E Listed](s *Stream, entries []E, exists bool) (*org.LogHealth, map[uint64]Record, error) {
+	if !exists {
+		return &org.LogHealth{Prefix: s.Prefix}, map[uint64]Record{}, nil
+	}
+	return inspect(s, entries, nil)
+}
+
+func inspect[E Listed](s *Stream, entries []E, listErr error) (*org.LogHealth, map[uint64]Record, error) {
 	catalogs := map[uint64]Record{}
 	h := &org.LogHealth{Prefix: s.Prefix}
-	if st, err := os.Stat(s.Dir); err != nil || !st.IsDir() {
-		return h, catalogs, nil
-	}
 	h.FolderExists = true
 	var newest uint32
 	var err error
@@ -28,7 +43,11 @@ func (s *Stream) Inspect() (*org.LogHealth, map[uint64]Record, error) {
 	if errors.As(err, &le) {
 		return h, catalogs, err
 	}
-	gens, err := s.Generations()
+	var gens []uint32
+	err = listErr
+	if err == nil {
+		gens, err = generationsIn(s, entries)
+	}
 	if errors.As(err, &le) {
 		return h, catalogs, err
 	}
@@ -43,7 +62,15 @@ func (s *Stream) Inspect() (*org.LogHealth, map[uint64]Record, error) {
 	h.Created = make(map[uint32]time.Time, len(gens))
 	for _, g := range gens {
 		present[g] = true
-		recs, _, err := s.ReadGeneration(g)
+		b, err := ReadUsed(s.LogPath(g))
+		if err == nil && len(b) >= 32 {
+			// The creation time stands in the header, checksummed or not.
+			h.Created[g] = time.Unix(0, int64(binary.LittleEndian.Uint64(b[24:]))).UTC()
+		}
+		var recs []Record
+		if err == nil {
+			recs, _, err = s.records(g, b)
+		}
 		if err != nil {
 			h.Corrupt = append(h.Corrupt, g)
 			continue
@@ -54,9 +81,6 @@ func (s *Stream) Inspect() (*org.LogHealth, map[uint64]Record, error) {
 					catalogs[binary.LittleEndian.Uint64(p[1:])] = r
 				}
 			}
-		}
-		if t, err := s.Created(g); err == nil {
-			h.Created[g] = t
 		}
 	}
 	// Generations between the checkpoint (or the oldest on disk) and the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -184,6 +185,17 @@ func (s *Stream) Generations() ([]uint32, error) {
 	if err != nil {
 		return nil, err
 	}
+	return generationsIn(s, entries)
+}
+
+// Listed is a name in a folder's listing, with its type: an fs.DirEntry,
+// or an entry of the lab's survey of its disks.
+type Listed interface {
+	Name() string
+	Type() fs.FileMode
+}
+
+func generationsIn[E Listed](s *Stream, entries []E) ([]uint32, error) {
 	var gens []uint32
 	for _, e := range entries {
 		name := e.Name()
@@ -223,6 +235,11 @@ func (s *Stream) ReadGeneration(gen uint32) ([]Record, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	return s.records(gen, b)
+}
+
+// records parses a generation's bytes as ReadGeneration returns them.
+func (s *Stream) records(gen uint32, b []byte) ([]Record, int, error) {
 	if len(b) < LogHeaderSize || string(b[:8]) != logMagic ||
 		crc32.Checksum(b[12:LogHeaderSize], castagnoli) != binary.LittleEndian.Uint32(b[8:]) ||
 		binary.LittleEndian.Uint32(b[12:]) != gen || binary.LittleEndian.Uint64(b[16:]) != s.Sig {

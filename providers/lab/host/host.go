@@ -293,6 +293,18 @@ func (l *Host) ServerDir(server string) string {
 // HostPath maps a Windows path on a server to the lab file that holds it:
 // E:\Exchange\DB1.edb on MBX01 is servers/MBX01/disks/E/Exchange/DB1.edb.
 func (l *Host) HostPath(server, winPath string) (string, error) {
+	path, err := l.mapPath(server, winPath)
+	if err != nil {
+		return "", err
+	}
+	if err := l.CheckInside(path); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// mapPath is HostPath without the check for links on the way.
+func (l *Host) mapPath(server, winPath string) (string, error) {
 	if len(winPath) < 3 || winPath[1] != ':' || winPath[2] != '\\' {
 		return "", fmt.Errorf("%q is not an absolute Windows path", winPath)
 	}
@@ -309,11 +321,7 @@ func (l *Host) HostPath(server, winPath string) (string, error) {
 		}
 		parts = append(parts, p)
 	}
-	path := filepath.Join(parts...)
-	if err := l.CheckInside(path); err != nil {
-		return "", err
-	}
-	return path, nil
+	return filepath.Join(parts...), nil
 }
 
 func (l *Host) StreamLock(dir string) *sync.Mutex {

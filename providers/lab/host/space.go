@@ -38,12 +38,6 @@ func (l *Host) SetCapacity(server, drive string, size org.Size) error {
 // Free returns a drive's capacity less what its files take.
 func (l *Host) Free(server, drive string) (org.Size, error) {
 	dir := l.DriveDir(server, drive)
-	capacity := DefaultCapacity
-	if b, err := os.ReadFile(filepath.Join(dir, capacityFile)); err == nil {
-		if c, err := org.ParseSize(strings.TrimSpace(string(b))); err == nil {
-			capacity = c
-		}
-	}
 	var used int64
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -59,7 +53,17 @@ func (l *Host) Free(server, drive string) (org.Size, error) {
 		}
 		return nil
 	})
-	return capacity - org.Size(used), err
+	return capacity(dir) - org.Size(used), err
+}
+
+// capacity is a drive's size: DefaultCapacity, or what SetCapacity gave it.
+func capacity(dir string) org.Size {
+	if b, err := os.ReadFile(filepath.Join(dir, capacityFile)); err == nil {
+		if c, err := org.ParseSize(strings.TrimSpace(string(b))); err == nil {
+			return c
+		}
+	}
+	return DefaultCapacity
 }
 
 // Drives lists the Drives of a server that hold anything.

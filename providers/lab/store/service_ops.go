@@ -91,9 +91,15 @@ func PendingRestore(path, name string, hdrSignature uint64) *org.PendingRestore 
 	if host.PathElement("", name) != nil {
 		return nil
 	}
-	mk, err := ReadMarker(filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json"))
+	mk, err := ReadMarker(RestoreMarkerPath(path, name))
 	if err != nil || mk.Completed {
 		return nil
 	}
 	return &org.PendingRestore{Sets: mk.Sets, FilesInPlace: mk.Signature != 0 && mk.Signature == hdrSignature}
+}
+
+// RestoreMarkerPath is where a restore into the database file at path
+// leaves its marker (restore.env).
+func RestoreMarkerPath(path, name string) string {
+	return filepath.Join(filepath.Dir(path), "exdr-restore-"+name+".json")
 }

@@ -264,12 +264,15 @@ func ReadCatalog(e *ese.File) (*Catalog, error) {
 // them would lose.
 func ItemsAtRisk(e *ese.File, bad []uint32) int {
 	n := 0
-	p := make([]byte, ese.PageSize)
+	var p []byte
 	for _, pg := range bad {
 		if pg == 0 {
 			continue
 		}
-		if _, err := e.Handle.ReadAt(p, int64(pg)*ese.PageSize); err != nil {
+		if p == nil {
+			p = make([]byte, ese.PageSize)
+		}
+		if _, err := e.ReadAt(p, int64(pg)*ese.PageSize); err != nil {
 			continue
 		}
 		size := min(int(binary.LittleEndian.Uint16(p[24:])), ese.MaxPayload)

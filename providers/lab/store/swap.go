@@ -26,7 +26,9 @@ type swapRecord struct {
 	Recovery         uint64 `json:"recovery"`   // the dial-tone file's signature
 }
 
-func swapRecordPath(prodPath, name string) string {
+// SwapRecordPath is where a swap of the database at prodPath keeps its
+// record.
+func SwapRecordPath(prodPath, name string) string {
 	return filepath.Join(filepath.Dir(prodPath), "exdr-swap-"+name+".json")
 }
 
@@ -54,7 +56,7 @@ func PendingSwap(path, name string) (*org.PendingSwap, error) {
 	if host.PathElement("", name) != nil {
 		return nil, nil
 	}
-	r, err := readSwapRecord(swapRecordPath(path, name))
+	r, err := readSwapRecord(SwapRecordPath(path, name))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -87,7 +89,7 @@ func (l *Store) SwapDatabases(step *providers.Step) error {
 			return err
 		}
 	}
-	recordPath := swapRecordPath(prod.Path, prod.DB.Name)
+	recordPath := SwapRecordPath(prod.Path, prod.DB.Name)
 	r, err := readSwapRecord(recordPath)
 	if errors.Is(err, os.ErrNotExist) {
 		r, err = l.beginSwap(prod, rec, recordPath)
