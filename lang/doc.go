@@ -7,8 +7,12 @@
 // source range it concerns, never as a flattened error string, so the CLI
 // can print it with its snippet.
 //
-// lang imports org and nothing else of exdr: it must never import planner,
-// executor or providers.
+// A load can be kept (Options.Cache, cache.go): a configuration loaded
+// again with the same inputs is decoded from the cache instead of parsed
+// and evaluated; every input is in the key, and every file read on the
+// way is read again before the entry is used.
 //
-// Imports (exdr): org.
+// lang must never import planner, executor or providers.
+//
+// Imports (exdr): internal/atomicfile, internal/bincodec, org.
 package lang

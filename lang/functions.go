@@ -80,13 +80,13 @@ var literalFunctions = map[string]function.Function{
 
 // functions adds to literalFunctions the ones that read files kept beside
 // the configuration; relative paths start at dir.
-func functions(dir string) map[string]function.Function {
+func functions(dir string, reads *readLog) map[string]function.Function {
 	fns := make(map[string]function.Function, len(literalFunctions)+2)
 	for name, fn := range literalFunctions {
 		fns[name] = fn
 	}
-	fns["file"] = fileFunc(dir)
-	fns["fileexists"] = fileExistsFunc(dir)
+	fns["file"] = fileFunc(dir, reads)
+	fns["fileexists"] = fileExistsFunc(dir, reads)
 	return fns
 }
 
@@ -97,13 +97,14 @@ func resolvePath(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-func fileFunc(dir string) function.Function {
+func fileFunc(dir string, reads *readLog) function.Function {
 	return function.New(&function.Spec{
 		Description: "Reads a UTF-8 text file, relative to the configuration directory.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
+			reads.note(resolvePath(dir, p))
 			b, err := os.ReadFile(resolvePath(dir, p))
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("cannot read %q (paths are relative to the configuration directory): %w", p, unwrapPathError(err))
@@ -113,12 +114,13 @@ func fileFunc(dir string) function.Function {
 	})
 }
 
-func fileExistsFunc(dir string) function.Function {
+func fileExistsFunc(dir string, reads *readLog) function.Function {
 	return function.New(&function.Spec{
 		Description: "Tells whether a file exists, relative to the configuration directory.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			reads.note(resolvePath(dir, args[0].AsString()))
 			st, err := os.Stat(resolvePath(dir, args[0].AsString()))
 			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
 		},

@@ -15,6 +15,9 @@ import (
 type Options struct {
 	Vars []VarArg // -var and -var-file, in command-line order
 	Env  []string // the environment, for EXDR_VAR_*; nil reads none
+	// Cache is the folder of the cache of loaded configurations
+	// (CacheDir); "" keeps none.
+	Cache string
 }
 
 // Config is a loaded configuration.
@@ -30,6 +33,8 @@ type Config struct {
 	Sensitive map[string]bool
 	// Drills are the drill blocks, in the order written.
 	Drills []*org.Drill
+
+	sources []Source // for DiagnosticFiles
 }
 
 // LoadPath loads a directory with LoadDir, or a single file on its own
@@ -63,7 +68,28 @@ func LoadDir(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // Load loads a configuration from sources already read; dir is where
 // file() and csvdecode(file()) look for their files.
 func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
+	var slot, key string
+	if opts.Cache != "" {
+		slot, key = cacheKeys(dir, srcs, opts)
+		if e := readCache(opts.Cache, slot, key); e != nil {
+			cacheHits.Add(1)
+			return &Config{Dir: dir, Org: e.Org, Drills: e.Drills, Sensitive: e.Sensitive, sources: srcs}, nil
+		}
+	}
+	reads := &readLog{}
+	cfg, diags := loadUncached(dir, srcs, opts, reads)
+	cfg.sources = srcs
+	if opts.Cache != "" && len(diags) == 0 {
+		writeCache(opts.Cache, slot, &cacheEntry{Key: key, Reads: reads.list(), Org: cfg.Org, Drills: cfg.Drills, Sensitive: cfg.Sensitive})
+	}
+	return cfg, diags
+}
+
+// loadUncached is Load without the cache; reads records the files it reads
+// beyond the sources.
+func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Config, hcl.Diagnostics) {
 	m, diags := parseSources(srcs)
+	m.reads = reads
 	cfg := &Config{Dir: dir, Files: m.files, Sensitive: map[string]bool{}}
 	for name, v := range m.variables {
 		if v.sensitive {
@@ -86,7 +112,7 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 	if ds.HasErrors() {
 		return cfg, diags
 	}
-	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir)), org: &org.Org{}, dir: dir}
+	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir), reads), org: &org.Org{}, dir: dir}
 	diags = append(diags, ev.settings()...)
 	for _, n := range nodes {
 		diags = append(diags, ev.evalNode(n)...)

@@ -61,6 +61,7 @@ func ReadDir(dir string) ([]Source, hcl.Diagnostics) {
 // its files before anything is evaluated.
 type module struct {
 	files     map[string]*hcl.File
+	reads     *readLog // files read beyond the sources, for the cache
 	exdr      *hcl.Block
 	providers []*hcl.Block
 	drills    []*hcl.Block

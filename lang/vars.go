@@ -198,6 +198,7 @@ func (m *module) rawValue(v *variable, text, from string) (hcl.Expression, hcl.R
 }
 
 func (m *module) varFile(path string) (hcl.Attributes, hcl.Diagnostics) {
+	m.reads.note(path)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, hcl.Diagnostics{{

@@ -33,12 +33,12 @@ func cmdValidate(ctx context.Context, args []string, s *streams) error {
 }
 
 func runValidate(_ context.Context, opts validateOptions, s *streams) error {
-	cfg, diags := lang.LoadPath(opts.dir, lang.Options{Vars: opts.vars, Env: s.env})
+	cfg, diags := lang.LoadPath(opts.dir, lang.Options{Vars: opts.vars, Env: s.env, Cache: lang.CacheDir(s.env)})
 	if opts.json {
 		out := jsonValidation{
 			FormatVersion: diagnosticsFormatVersion,
 			Valid:         !diags.HasErrors(),
-			Diagnostics:   toJSONDiagnostics(cfg.Files, diags),
+			Diagnostics:   toJSONDiagnostics(cfg.DiagnosticFiles(diags), diags),
 		}
 		for _, d := range out.Diagnostics {
 			if d.Severity == "error" {
@@ -55,7 +55,7 @@ func runValidate(_ context.Context, opts validateOptions, s *streams) error {
 		}
 		return nil
 	}
-	printDiagnostics(s.stderr, cfg.Files, diags, s.color(true))
+	printDiagnostics(s.stderr, cfg.DiagnosticFiles(diags), diags, s.color(true))
 	if diags.HasErrors() {
 		return errReported
 	}

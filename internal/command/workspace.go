@@ -32,8 +32,8 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 	if err != nil {
 		return nil, err
 	}
-	cfg, diags := lang.LoadDir(dir, lang.Options{Vars: vars, Env: s.env})
-	printDiagnostics(s.stderr, cfg.Files, diags, s.color(true))
+	cfg, diags := lang.LoadDir(dir, lang.Options{Vars: vars, Env: s.env, Cache: lang.CacheDir(s.env)})
+	printDiagnostics(s.stderr, cfg.DiagnosticFiles(diags), diags, s.color(true))
 	if diags.HasErrors() {
 		return nil, errReported
 	}
@@ -76,7 +76,7 @@ func (ws *workspace) planLive(live *org.Org, opts planner.Options, s *streams) (
 		return nil, err
 	}
 	p, diags := planner.New(ws.cfg.Org, live, opts)
-	printDiagnostics(s.stderr, ws.cfg.Files, diags, s.color(true))
+	printDiagnostics(s.stderr, ws.cfg.DiagnosticFiles(diags), diags, s.color(true))
 	if diags.HasErrors() {
 		return nil, errReported
 	}

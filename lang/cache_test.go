@@ -1,0 +1,231 @@
+package lang
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/exdr/exdr/internal/benchgen"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// cacheConfig reads the server's site through every kind of input a load
+// has: a variable (default, -var, -var-file, EXDR_VAR_), file() and
+// fileexists().
+const cacheConfig = `
+variable "site" {
+  default = "Default-Site"
+}
+variable "suffix" {
+  default = ""
+}
+locals {
+  from_file = trimspace(file("site.txt"))
+  flagged   = fileexists("flag.txt") ? "-flagged" : ""
+}
+server "MBX01" {
+  roles = ["mailbox"]
+  site  = "${var.site}-${local.from_file}${var.suffix}${local.flagged}"
+}
+server "EDGE01" {
+  roles = ["edge_transport"]
+  edge {
+    cloned_config = "EDGE01.xml"
+  }
+}
+`
+
+const edgeExport = `<EdgeConfiguration><TransportServer><QueueDatabasePath>%s</QueueDatabasePath></TransportServer></EdgeConfiguration>`
+
+type cacheFixture struct {
+	dir, cache string
+	opts       Options
+}
+
+func newCacheFixture(t *testing.T) *cacheFixture {
+	t.Helper()
+	f := &cacheFixture{dir: t.TempDir(), cache: t.TempDir()}
+	f.write(t, "main.exdr.hcl", cacheConfig)
+	f.write(t, "site.txt", "A")
+	f.write(t, "vars.exdrvars", `suffix = "-v1"`)
+	f.write(t, "EDGE01.xml", fmt.Sprintf(edgeExport, `D:\Queue`))
+	f.opts = Options{Cache: f.cache, Vars: []VarArg{{File: filepath.Join(f.dir, "vars.exdrvars")}}, Env: []string{"HOME=/x"}}
+	return f
+}
+
+func (f *cacheFixture) write(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(f.dir, name), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// load loads the fixture, with the cache or without, and says whether
+// the cache answered.
+func (f *cacheFixture) load(t *testing.T, cached bool) (*Config, bool) {
+	t.Helper()
+	opts := f.opts
+	if !cached {
+		opts.Cache = ""
+	}
+	before := cacheHits.Load()
+	cfg, diags := LoadDir(f.dir, opts)
+	if diags.HasErrors() {
+		t.Fatalf("load: %s", render(cfg.DiagnosticFiles(diags), diags))
+	}
+	return cfg, cacheHits.Load() > before
+}
+
+func site(cfg *Config) string {
+	for _, s := range cfg.Org.Servers {
+		if s.Name == "MBX01" {
+			return s.Site
+		}
+	}
+	return ""
+}
+
+// Every input of a load, changed, makes the next load miss the cache and
+// see the change; unchanged, the next load is answered by the cache with
+// the same configuration a parse gives.
+func TestCacheNoticesEveryInput(t *testing.T) {
+	cases := map[string]func(t *testing.T, f *cacheFixture){
+		"a source file edited": func(t *testing.T, f *cacheFixture) {
+			f.write(t, "main.exdr.hcl", strings.Replace(cacheConfig, "Default-Site", "Edited-Site", 1))
+		},
+		"a source file added": func(t *testing.T, f *cacheFixture) {
+			f.write(t, "more.exdr.hcl", "server \"MBX02\" {\n  roles = [\"mailbox\"]\n}\n")
+		},
+		"a -var given": func(t *testing.T, f *cacheFixture) {
+			f.opts.Vars = append(f.opts.Vars, VarArg{Name: "site", Value: "From-Var"})
+		},
+		"a -var-file changed in place": func(t *testing.T, f *cacheFixture) {
+			f.write(t, "vars.exdrvars", `suffix = "-v2"`)
+		},
+		"an EXDR_VAR_ set": func(t *testing.T, f *cacheFixture) {
+			f.opts.Env = append(f.opts.Env, EnvPrefix+"site=From-Env")
+		},
+		"a file read by file() changed": func(t *testing.T, f *cacheFixture) {
+			f.write(t, "site.txt", "B")
+		},
+		"a file fileexists() looked for created": func(t *testing.T, f *cacheFixture) {
+			f.write(t, "flag.txt", "")
+		},
+		"an Edge's cloned configuration exported again": func(t *testing.T, f *cacheFixture) {
+			f.write(t, "EDGE01.xml", fmt.Sprintf(edgeExport, `E:\\Queue`))
+		},
+		"another exdr": func(t *testing.T, f *cacheFixture) {
+			saved := executable
+			executable = func() string { return "another build" }
+			t.Cleanup(func() { executable = saved })
+		},
+	}
+	for name, change := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newCacheFixture(t)
+			first, hit := f.load(t, true)
+			if hit {
+				t.Fatal("the first load was answered by an empty cache")
+			}
+			again, hit := f.load(t, true)
+			if !hit || !reflect.DeepEqual(again.Org, first.Org) {
+				t.Fatalf("an unchanged configuration: hit %v, same %v", hit, reflect.DeepEqual(again.Org, first.Org))
+			}
+			change(t, f)
+			got, hit := f.load(t, true)
+			want, _ := f.load(t, false)
+			if hit {
+				t.Errorf("answered by the cache after the change")
+			}
+			if !reflect.DeepEqual(got.Org, want.Org) {
+				t.Errorf("the load after the change differs from a parse: site %q, want %q", site(got), site(want))
+			}
+			if name != "another exdr" && reflect.DeepEqual(want.Org, first.Org) {
+				t.Errorf("the change changed nothing: the case proves nothing")
+			}
+			if _, hit := f.load(t, true); !hit {
+				t.Errorf("the changed configuration was not cached in turn")
+			}
+		})
+	}
+}
+
+// A damaged or foreign entry is ignored, never trusted, and written again.
+func TestCacheIgnoresADamagedEntry(t *testing.T) {
+	damage := map[string]func(b []byte) []byte{
+		"a byte flipped": func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b },
+		"truncated":      func(b []byte) []byte { return b[:len(b)/3] },
+		"emptied":        func(b []byte) []byte { return nil },
+		"garbage":        func(b []byte) []byte { return []byte(strings.Repeat("x", 100)) },
+	}
+	for name, spoil := range damage {
+		t.Run(name, func(t *testing.T) {
+			f := newCacheFixture(t)
+			want, _ := f.load(t, true)
+			entries, _ := os.ReadDir(f.cache)
+			if len(entries) != 1 {
+				t.Fatalf("%d entries, want 1", len(entries))
+			}
+			path := filepath.Join(f.cache, entries[0].Name())
+			b, _ := os.ReadFile(path)
+			os.WriteFile(path, spoil(b), 0o600)
+			got, hit := f.load(t, true)
+			if hit || !reflect.DeepEqual(got.Org, want.Org) {
+				t.Fatalf("a %s entry: hit %v, same %v", name, hit, reflect.DeepEqual(got.Org, want.Org))
+			}
+			if _, hit := f.load(t, true); !hit {
+				t.Errorf("the entry was not written again")
+			}
+		})
+	}
+}
+
+// A configuration from the cache still shows its source in diagnostics
+// raised afterwards (by the planner), with the block it is in.
+func TestCachedConfigShowsSource(t *testing.T) {
+	f := newCacheFixture(t)
+	f.load(t, true)
+	cfg, hit := f.load(t, true)
+	if !hit || len(cfg.Files) != 0 {
+		t.Fatalf("hit %v, %d parsed files kept", hit, len(cfg.Files))
+	}
+	var rng hcl.Range
+	for _, s := range cfg.Org.Servers {
+		if s.Name == "MBX01" {
+			rng = s.Decl.Range
+		}
+	}
+	diags := hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Something about the server", Subject: &rng}}
+	out := render(cfg.DiagnosticFiles(diags), diags)
+	if !strings.Contains(out, `server "MBX01" {`) || !strings.Contains(out, "main.exdr.hcl line 12, in server \"MBX01\"") {
+		t.Fatalf("no source shown:\n%s", out)
+	}
+}
+
+// Every configuration the project ships loads from the cache exactly as
+// it parses.
+func TestCachedEqualsParsed(t *testing.T) {
+	gen := t.TempDir()
+	if err := benchgen.Write(gen, benchgen.Files(4, 3, 2)); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"../examples/quickstart", gen} {
+		cache := t.TempDir()
+		want, diags := LoadDir(dir, Options{})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", dir, render(want.DiagnosticFiles(diags), diags))
+		}
+		LoadDir(dir, Options{Cache: cache})
+		before := cacheHits.Load()
+		got, _ := LoadDir(dir, Options{Cache: cache})
+		if cacheHits.Load() == before {
+			t.Fatalf("%s: not answered by the cache", dir)
+		}
+		if !reflect.DeepEqual(got.Org, want.Org) || !reflect.DeepEqual(got.Drills, want.Drills) || !reflect.DeepEqual(got.Sensitive, want.Sensitive) {
+			t.Errorf("%s: the cached configuration differs from the parsed one", dir)
+		}
+	}
+}
