@@ -20,10 +20,7 @@ func (e *LinkError) Error() string {
 // Open is os.OpenFile for the lab's own files: a link in the file's
 // place is refused.
 func Open(path string, flag int, perm os.FileMode) (*os.File, error) {
-	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 {
-		return nil, &LinkError{Path: path}
-	}
-	return os.OpenFile(path, flag, perm)
+	return open(path, flag, perm)
 }
 
 // RefuseLinks refuses any of the paths that is a symbolic link: the

@@ -88,28 +88,21 @@ type walk struct {
 }
 
 func (w *walk) folder(dir string) {
-	des, err := os.ReadDir(dir)
+	entries, err := listFolder(dir)
 	if err != nil {
 		return
 	}
-	entries := make([]Entry, 0, len(des))
-	for _, de := range des {
-		e := Entry{name: de.Name(), mode: de.Type()}
+	for i := range entries {
+		e := &entries[i]
 		path := dir + string(os.PathSeparator) + e.name
 		switch {
 		case e.mode&fs.ModeSymlink != 0:
 			w.links = append(w.links, path)
 		case e.mode.IsDir():
 			w.folder(path)
-		case e.mode.IsRegular():
-			if info, err := de.Info(); err == nil {
-				e.size = info.Size()
-				if e.name != capacityFile {
-					w.used += e.size
-				}
-			}
+		case e.mode.IsRegular() && e.name != capacityFile:
+			w.used += e.size
 		}
-		entries = append(entries, e)
 	}
 	w.folders[dir] = entries
 }
