@@ -14,9 +14,12 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/exdr/exdr/providers/ems/emsfake"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 func TestMain(m *testing.M) {
+	// Every lab update in these tests is read back from disk and compared.
+	host.VerifyWrites = true
 	testscript.Main(m, map[string]func(){
 		"exdr": func() { os.Exit(Main()) },
 		// A stand-in for powershell.exe playing a small Exchange

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,7 +64,7 @@ func TestLabOfAnotherFormatIsRefused(t *testing.T) {
 	l := newLab(t)
 	path := filepath.Join(l.Root(), host.DirectoryFile)
 	b, _ := os.ReadFile(path)
-	os.WriteFile(path, []byte(strings.Replace(string(b), `"format_version": 2`, `"format_version": 7`, 1)), 0o644)
+	os.WriteFile(path, regexp.MustCompile(`"format_version": \d+`).ReplaceAll(b, []byte(`"format_version": 7`)), 0o644)
 	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "rebuild the lab") {
 		t.Errorf("read: %v, want a refusal saying to rebuild the lab", err)
 	}
@@ -89,17 +90,26 @@ func TestFolderThatIsNotALabIsRefused(t *testing.T) {
 	}
 }
 
-// A byte of directory.json changed (a bad disk, a hand) is found by its
-// checksum: the lab does not read a different organization from it.
+// A byte of directory.json or of its log changed (a bad disk, a hand) is
+// found by its checksum: the lab does not read a different organization
+// from it.
 func TestDirectoryChecksum(t *testing.T) {
-	l := newLab(t)
-	path := filepath.Join(l.Root(), host.DirectoryFile)
-	b, _ := os.ReadFile(path)
-	i := strings.Index(string(b), `"SG1"`)
-	b[i+3] = '2' // SG1 becomes SG2
-	os.WriteFile(path, b, 0o644)
-	if _, err := New(l.Root(), "").Read(context.Background()); err == nil || !strings.Contains(err.Error(), "does not match its checksum") {
-		t.Errorf("read: %v, want the directory named damaged", err)
+	for file, from := range map[string]string{host.DirectoryFile: `"Test"`, host.LogFile: `"SG1"`} {
+		t.Run(file, func(t *testing.T) {
+			l := newLab(t)
+			path := filepath.Join(l.Root(), file)
+			b, _ := os.ReadFile(path)
+			i := strings.Index(string(b), from)
+			if i < 0 {
+				t.Fatalf("%s holds no %s", file, from)
+			}
+			b[i+3] = '2' // Test becomes Tes2, SG1 becomes SG2
+			os.WriteFile(path, b, 0o644)
+			_, err := New(l.Root(), "").Read(context.Background())
+			if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), file) {
+				t.Errorf("read: %v, want %s named damaged", err, file)
+			}
+		})
 	}
 }
 

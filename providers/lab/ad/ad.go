@@ -12,7 +12,10 @@ type Directory struct {
 	// Checksum is the SHA-256 of the file with this value zeroed: a byte
 	// changed outside exdr (a bad disk, a hand) is found, not read as a
 	// different organization.
-	Checksum      string          `json:"checksum"`
+	Checksum string `json:"checksum"`
+	// LogGeneration is which records of directory.log follow this file:
+	// those written since it was (the lab's host keeps the log).
+	LogGeneration int             `json:"log_generation,omitempty"`
 	Organization  string          `json:"organization"`
 	Servers       []*Server       `json:"servers"`
 	StorageGroups []*StorageGroup `json:"storage_groups"`
@@ -28,6 +31,7 @@ type Directory struct {
 	EdgeSubscriptions []*Subscription `json:"edge_subscriptions,omitempty"`
 
 	index *dirIndex
+	track *tracker // the update under way (changes.go)
 }
 
 type Subscription struct {
@@ -122,24 +126,54 @@ func (d *Directory) ix() *dirIndex {
 	return ix
 }
 
-func (d *Directory) Server(name string) *Server { return d.ix().servers[org.Identity(name).Key()] }
+// Server, StorageGroup and Database return the object, which an update
+// under way then writes whole (changes.go): what a lookup returns may be
+// changed.
+func (d *Directory) Server(name string) *Server {
+	s := d.ix().servers[org.Identity(name).Key()]
+	if s != nil {
+		d.touch(listServers, s)
+	}
+	return s
+}
 
-func (d *Directory) StorageGroup(id org.Identity) *StorageGroup { return d.ix().groups[id.Key()] }
+func (d *Directory) StorageGroup(id org.Identity) *StorageGroup {
+	sg := d.ix().groups[id.Key()]
+	if sg != nil {
+		d.touch(listStorageGroups, sg)
+	}
+	return sg
+}
 
-func (d *Directory) Database(id org.Identity) *Database { return d.ix().dbs[id.Key()] }
+func (d *Directory) Database(id org.Identity) *Database {
+	db := d.ix().dbs[id.Key()]
+	if db != nil {
+		d.touch(listDatabases, db)
+	}
+	return db
+}
 
 func (d *Directory) AddServer(s *Server) {
+	before := headerOf(d.Servers)
 	d.Servers = append(d.Servers, s)
+	d.appended(listServers, before, headerOf(d.Servers))
+	d.touch(listServers, s)
 	d.ix().servers[org.Identity(s.Name).Key()] = s
 }
 
 func (d *Directory) AddStorageGroup(sg *StorageGroup) {
+	before := headerOf(d.StorageGroups)
 	d.StorageGroups = append(d.StorageGroups, sg)
+	d.appended(listStorageGroups, before, headerOf(d.StorageGroups))
+	d.touch(listStorageGroups, sg)
 	d.ix().groups[org.Identity(sg.Server).Join(sg.Name).Key()] = sg
 }
 
 func (d *Directory) AddDatabase(db *Database) {
+	before := headerOf(d.Databases)
 	d.Databases = append(d.Databases, db)
+	d.appended(listDatabases, before, headerOf(d.Databases))
+	d.touch(listDatabases, db)
 	d.ix().dbs[db.Identity().Key()] = db
 }
 

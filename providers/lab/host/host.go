@@ -1,11 +1,8 @@
 package host
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -30,12 +27,13 @@ type Host struct {
 	organization string     // for a lab created on first use
 	Mu           sync.Mutex // directory.json, the cache below, and the stores' files
 
-	// cached is directory.json as last read or written, with the file's
-	// modification time and size then: a change on disk reloads it.
+	// cached is the directory as last read or written, with the files'
+	// modification times and sizes then: a change on disk reloads it.
 	cached      *ad.Directory
-	cachedMod   time.Time
-	cachedSize  int64
-	deferSaves  bool // within Batch
+	cachedBase  fileStamp
+	cachedLog   fileStamp
+	logGood     int64 // the log's bytes up to its last whole record
+	deferSaves  bool  // within Batch
 	unsavedDirs bool
 
 	streamMu sync.Mutex
@@ -120,8 +118,10 @@ func (l *Host) Ensure() error {
 
 // formatVersion is the layout of the lab's files this exdr reads and
 // writes, stamped in directory.json. 2: directory.json carries its
-// checksum.
-const formatVersion = 2
+// checksum. 3: changes since directory.json was written are in
+// directory.log (directory.go). A lab of format 2 is read as one with an
+// empty log.
+const formatVersion = 3
 
 // noChecksum stands in for the checksum while it is computed.
 var noChecksum = strings.Repeat("0", 64)
@@ -167,123 +167,6 @@ func (l *Host) Organization() string { return l.organization }
 
 // Root is the lab's directory.
 func (l *Host) Root() string { return l.root }
-
-func (l *Host) loadDirectory() (*ad.Directory, error) {
-	b, err := os.ReadFile(filepath.Join(l.root, DirectoryFile))
-	if err != nil {
-		return nil, err
-	}
-	var d ad.Directory
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("lab directory %s is damaged: %w", filepath.Join(l.root, DirectoryFile), err)
-	}
-	if d.FormatVersion != formatVersion {
-		return nil, fmt.Errorf("the lab at %s was written in format %d, and this exdr reads format %d: rebuild the lab (move the folder away and run exdr apply)",
-			l.root, d.FormatVersion, formatVersion)
-	}
-	field := []byte(`"checksum": "` + d.Checksum + `"`)
-	if len(d.Checksum) != len(noChecksum) || bytes.Count(b, field) != 1 {
-		return nil, fmt.Errorf("lab directory %s is damaged: its checksum is missing or garbled; restore it from a copy of the lab", filepath.Join(l.root, DirectoryFile))
-	}
-	zeroed := bytes.Replace(b, field, []byte(`"checksum": "`+noChecksum+`"`), 1)
-	if sum := sha256.Sum256(zeroed); hex.EncodeToString(sum[:]) != d.Checksum {
-		return nil, fmt.Errorf("lab directory %s is damaged: it does not match its checksum (changed outside exdr, or a bad disk); restore it from a copy of the lab", filepath.Join(l.root, DirectoryFile))
-	}
-	return &d, nil
-}
-
-func (l *Host) saveDirectory(d *ad.Directory) error {
-	d.Checksum = noChecksum
-	b, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(append(b, '\n'))
-	d.Checksum = hex.EncodeToString(sum[:])
-	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
-	path := filepath.Join(l.root, DirectoryFile)
-	if err := disk.WriteAtomic(path, append(b, '\n')); err != nil {
-		return err
-	}
-	if st, err := os.Stat(path); err == nil {
-		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
-	}
-	return nil
-}
-
-// current returns the directory, from the cache unless the file changed.
-// The caller holds l.mu.
-func (l *Host) current() (*ad.Directory, error) {
-	if l.cached != nil && (l.deferSaves || l.unchanged()) {
-		return l.cached, nil
-	}
-	d, err := l.loadDirectory()
-	if err != nil {
-		return nil, err
-	}
-	if st, err := os.Stat(filepath.Join(l.root, DirectoryFile)); err == nil {
-		l.cached, l.cachedMod, l.cachedSize = d, st.ModTime(), st.Size()
-	}
-	return d, nil
-}
-
-func (l *Host) unchanged() bool {
-	st, err := os.Stat(filepath.Join(l.root, DirectoryFile))
-	return err == nil && st.ModTime().Equal(l.cachedMod) && st.Size() == l.cachedSize
-}
-
-// UpdateDirectory runs fn on the directory and saves it, under the lock
-// that serialises directory changes within the process. If fn fails, the
-// cache is dropped so that its partial change is not kept.
-func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
-	l.Mu.Lock()
-	defer l.Mu.Unlock()
-	d, err := l.current()
-	if err != nil {
-		return err
-	}
-	if err := fn(d); err != nil {
-		l.cached = nil
-		return err
-	}
-	if l.deferSaves {
-		l.unsavedDirs = true
-		return nil
-	}
-	return l.saveDirectory(d)
-}
-
-// ViewDirectory runs fn on the current directory without changing it.
-func (l *Host) ViewDirectory(fn func(*ad.Directory) error) error {
-	l.Mu.Lock()
-	defer l.Mu.Unlock()
-	d, err := l.current()
-	if err != nil {
-		return err
-	}
-	return fn(d)
-}
-
-// Batch runs fn with directory saves deferred to its end: building a
-// large organization step by step would otherwise rewrite the whole
-// directory once per step. A crash inside fn loses the directory changes
-// fn made; use it for building labs, not for recoveries.
-func (l *Host) Batch(fn func() error) error {
-	l.Mu.Lock()
-	l.deferSaves = true
-	l.Mu.Unlock()
-	err := fn()
-	l.Mu.Lock()
-	defer l.Mu.Unlock()
-	l.deferSaves = false
-	if l.unsavedDirs && l.cached != nil {
-		l.unsavedDirs = false
-		if serr := l.saveDirectory(l.cached); err == nil {
-			err = serr
-		}
-	}
-	return err
-}
 
 // ServerDir is a server's machine: its disks and its services' state.
 func (l *Host) ServerDir(server string) string {

@@ -232,8 +232,9 @@ func (l *Store) SetMailboxObject(alias string, db org.Identity, args map[string]
 		}
 		if m == nil {
 			m = &ad.Mailbox{Alias: alias}
-			d.Mailboxes = append(d.Mailboxes, m)
+			d.AddMailbox(m)
 		}
+		d.Touch(m)
 		m.Database = string(db)
 		if o, ok := args["owner"]; ok && o != "" {
 			m.Owner = o

@@ -93,6 +93,7 @@ func (l *Store) RehomeMailboxes(step *providers.Step) error {
 		for _, m := range d.Mailboxes {
 			if org.Identity(m.Database).Key() == src.Key() {
 				m.Database = string(step.Identity)
+				d.Touch(m)
 			}
 		}
 		return nil

@@ -140,7 +140,8 @@ func (l *Pipeline) homeMailboxes(aliases []string, db org.Identity) error {
 		}
 		for _, a := range aliases {
 			if !have[strings.ToLower(a)] {
-				d.Mailboxes = append(d.Mailboxes, &ad.Mailbox{Alias: a, Database: string(db)})
+				d.AddMailbox(&ad.Mailbox{Alias: a, Database: string(db)})
+				have[strings.ToLower(a)] = true
 			}
 		}
 		return nil

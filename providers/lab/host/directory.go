@@ -1,0 +1,312 @@
+package host
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/exdr/exdr/providers/lab/ad"
+	"github.com/exdr/exdr/providers/lab/disk"
+)
+
+// The directory on disk is directory.json, written whole, and
+// directory.log, where each update appends the objects it changed (ad's
+// changes): an update costs what it changed, not the whole directory
+// again, so building ten thousand databases step by step is linear. The
+// log is folded into a new directory.json when it outgrows it.
+//
+// Each log record is one line: the generation of directory.json it
+// follows, the SHA-256 of the change, the change. A record of another
+// generation is one a fold already holds (a kill between writing the new
+// directory.json and emptying the log leaves them) and is skipped. A last
+// record cut short is an update that never returned (a kill during its
+// append) and is dropped, the next append writing over it; a damaged
+// record anywhere else is damage, and the lab refuses to read on.
+
+// LogFile is the directory's log of changes.
+const LogFile = "directory.log"
+
+// VerifyWrites, set by tests, reads the directory back from disk after
+// every update and fails the update if it differs from what the update
+// left in memory: a change the log would have lost is found at once.
+var VerifyWrites bool
+
+type fileStamp struct {
+	mod  time.Time
+	size int64
+	ok   bool
+}
+
+func stamp(path string) fileStamp {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{st.ModTime(), st.Size(), true}
+}
+
+func (l *Host) basePath() string { return filepath.Join(l.root, DirectoryFile) }
+func (l *Host) logPath() string  { return filepath.Join(l.root, LogFile) }
+
+// loadDirectory reads directory.json and replays the log after it; it
+// returns the directory and the length of the log's whole records.
+func (l *Host) loadDirectory() (*ad.Directory, int64, error) {
+	b, err := os.ReadFile(l.basePath())
+	if err != nil {
+		return nil, 0, err
+	}
+	var d ad.Directory
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, 0, fmt.Errorf("lab directory %s is damaged: %w", l.basePath(), err)
+	}
+	if d.FormatVersion != formatVersion && d.FormatVersion != 2 {
+		return nil, 0, fmt.Errorf("the lab at %s was written in format %d, and this exdr reads format %d: rebuild the lab (move the folder away and run exdr apply)",
+			l.root, d.FormatVersion, formatVersion)
+	}
+	field := []byte(`"checksum": "` + d.Checksum + `"`)
+	if len(d.Checksum) != len(noChecksum) || bytes.Count(b, field) != 1 {
+		return nil, 0, fmt.Errorf("lab directory %s is damaged: its checksum is missing or garbled; restore it from a copy of the lab", l.basePath())
+	}
+	zeroed := bytes.Replace(b, field, []byte(`"checksum": "`+noChecksum+`"`), 1)
+	if sum := sha256.Sum256(zeroed); hex.EncodeToString(sum[:]) != d.Checksum {
+		return nil, 0, fmt.Errorf("lab directory %s is damaged: it does not match its checksum (changed outside exdr, or a bad disk); restore it from a copy of the lab", l.basePath())
+	}
+	good, err := l.replayLog(&d)
+	return &d, good, err
+}
+
+// replayLog applies the log's records of d's generation to d.
+func (l *Host) replayLog(d *ad.Directory) (int64, error) {
+	f, err := disk.Open(l.logPath(), os.O_RDONLY, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	var good int64
+	var damaged error
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			// A last line without its newline is an append cut short.
+			return good, damaged
+		}
+		if err != nil {
+			return 0, err
+		}
+		if damaged != nil {
+			return 0, damaged // a bad record with whole ones after it
+		}
+		gen, rec, ok := parseRecord(line)
+		if !ok {
+			damaged = fmt.Errorf("lab directory log %s is damaged at record %d (it fails its checksum): restore the lab from a copy", l.logPath(), n)
+			continue
+		}
+		if gen == d.LogGeneration {
+			if err := d.Replay(rec); err != nil {
+				return 0, fmt.Errorf("lab directory log %s: record %d: %w", l.logPath(), n, err)
+			}
+		}
+		good += int64(len(line))
+	}
+}
+
+// parseRecord splits "GEN SHA256 CHANGE\n" and checks the checksum.
+func parseRecord(line []byte) (gen int, rec []byte, ok bool) {
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	g, rest, found := bytes.Cut(line, []byte(" "))
+	if !found {
+		return 0, nil, false
+	}
+	sum, rec, found := bytes.Cut(rest, []byte(" "))
+	if !found {
+		return 0, nil, false
+	}
+	gen, err := strconv.Atoi(string(g))
+	if err != nil {
+		return 0, nil, false
+	}
+	want := sha256.Sum256(rec)
+	if hex.EncodeToString(want[:]) != string(sum) {
+		return 0, nil, false
+	}
+	return gen, rec, true
+}
+
+// saveDirectory writes d whole as a new generation of directory.json and
+// empties the log, which it now holds.
+func (l *Host) saveDirectory(d *ad.Directory) error {
+	d.FormatVersion = formatVersion
+	d.LogGeneration++
+	d.Checksum = noChecksum
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(append(b, '\n'))
+	d.Checksum = hex.EncodeToString(sum[:])
+	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
+	if err := disk.WriteAtomic(l.basePath(), append(b, '\n')); err != nil {
+		return err
+	}
+	// A kill here leaves the log's records of the old generation, which
+	// the new directory.json holds: they are skipped.
+	if err := os.Truncate(l.logPath(), 0); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	l.cached, l.cachedBase, l.cachedLog, l.logGood = d, stamp(l.basePath()), stamp(l.logPath()), 0
+	return nil
+}
+
+// appendChange appends one update's change to the log, durably, and
+// folds the log into directory.json once it is half its size: a read
+// replays at most half a directory, and every byte of the directory is
+// written a bounded number of times.
+func (l *Host) appendChange(d *ad.Directory, rec []byte) error {
+	f, err := disk.Open(l.logPath(), os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// Over a record cut short by a kill, if one is there.
+	if err := f.Truncate(l.logGood); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(rec)
+	line := make([]byte, 0, len(rec)+80)
+	line = strconv.AppendInt(line, int64(d.LogGeneration), 10)
+	line = append(line, ' ')
+	line = hex.AppendEncode(line, sum[:])
+	line = append(line, ' ')
+	line = append(line, rec...)
+	line = append(line, '\n')
+	if _, err := f.WriteAt(line, l.logGood); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	l.logGood += int64(len(line))
+	l.cachedLog = stamp(l.logPath())
+	if base := l.cachedBase; base.ok && l.logGood > max(base.size/2, 256<<10) {
+		return l.saveDirectory(d)
+	}
+	return nil
+}
+
+// current returns the directory, from the cache unless the files changed.
+// The caller holds l.Mu.
+func (l *Host) current() (*ad.Directory, error) {
+	if l.cached != nil && (l.deferSaves || l.unchanged()) {
+		return l.cached, nil
+	}
+	base, log := stamp(l.basePath()), stamp(l.logPath())
+	d, good, err := l.loadDirectory()
+	if err != nil {
+		return nil, err
+	}
+	l.cached, l.cachedBase, l.cachedLog, l.logGood = d, base, log, good
+	return d, nil
+}
+
+func (l *Host) unchanged() bool {
+	return stamp(l.basePath()) == l.cachedBase && stamp(l.logPath()) == l.cachedLog
+}
+
+// UpdateDirectory runs fn on the directory and writes what it changed,
+// under the lock that serialises directory changes within the process.
+// fn must fail only before changing anything; if it fails, the cache is
+// dropped all the same, and what is on disk (every update that returned)
+// is read again.
+func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
+	d, err := l.current()
+	if err != nil {
+		return err
+	}
+	if l.deferSaves {
+		if err := fn(d); err != nil {
+			l.cached = nil
+			return err
+		}
+		l.unsavedDirs = true
+		return nil
+	}
+	d.Begin()
+	if err := fn(d); err != nil {
+		d.End()
+		l.cached = nil
+		return err
+	}
+	rec, err := d.Changes()
+	if err == nil && rec != nil {
+		err = l.appendChange(d, rec)
+	}
+	if err != nil {
+		l.cached = nil
+		return err
+	}
+	if VerifyWrites {
+		return l.verify(d)
+	}
+	return nil
+}
+
+// verify reads the directory back and compares it with d.
+func (l *Host) verify(d *ad.Directory) error {
+	back, _, err := l.loadDirectory()
+	if err != nil {
+		return err
+	}
+	a, _ := json.Marshal(d)
+	b, _ := json.Marshal(back)
+	if !bytes.Equal(a, b) {
+		l.cached = nil
+		return fmt.Errorf("the lab's directory as written differs from the update's: a change was not logged\n memory: %s\n   disk: %s", a, b)
+	}
+	return nil
+}
+
+// ViewDirectory runs fn on the current directory without changing it.
+func (l *Host) ViewDirectory(fn func(*ad.Directory) error) error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
+	d, err := l.current()
+	if err != nil {
+		return err
+	}
+	return fn(d)
+}
+
+// Batch runs fn with directory writes deferred to its end, where the
+// directory is written whole. A crash inside fn loses the directory
+// changes fn made; use it for building labs, not for recoveries.
+func (l *Host) Batch(fn func() error) error {
+	l.Mu.Lock()
+	l.deferSaves = true
+	l.Mu.Unlock()
+	err := fn()
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
+	l.deferSaves = false
+	if l.unsavedDirs && l.cached != nil {
+		l.unsavedDirs = false
+		if serr := l.saveDirectory(l.cached); err == nil {
+			err = serr
+		}
+	}
+	return err
+}
