@@ -42,12 +42,48 @@ func TestRandomDamage(t *testing.T) {
 	if v, err := strconv.ParseUint(os.Getenv("EXDR_DAMAGE_SEED"), 10, 64); err == nil {
 		first = v
 	}
+	desired, base, before := usedLab(t)
+	var files []string
+	filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() != "lock.json" && d.Name() != "journal.jsonl" {
+			files = append(files, path)
+		}
+		return nil
+	})
+	slices.Sort(files)
+
+	kinds := []string{"delete", "truncate", "zero", "flip", "link"}
+	outcomes := map[string]int{}
+	for seed := first; seed < first+uint64(runs); seed++ {
+		rng := rand.New(rand.NewPCG(seed, seed*7919))
+		victim := files[rng.IntN(len(files))]
+		kind := kinds[rng.IntN(len(kinds))]
+		rel, _ := filepath.Rel(base, victim)
+		t.Run(fmt.Sprintf("%d_%s_%s", seed, kind, strings.ReplaceAll(rel, string(filepath.Separator), "_")), func(t *testing.T) {
+			work := filepath.Join(t.TempDir(), "lab")
+			if err := copyTree(base, work); err != nil {
+				t.Fatal(err)
+			}
+			target := filepath.Join(work, rel)
+			if err := damage(target, kind, rng); err != nil {
+				t.Skip("this damage cannot be done here:", err)
+			}
+			outcomes[judgeDamage(t, desired, work, before)]++
+		})
+	}
+	t.Logf("%d damages: %v", runs, outcomes)
+}
+
+// usedLab builds the quickstart lab, uses it (mail, backups, a database
+// dismounted with mail queued for it) and counts what it holds.
+func usedLab(t *testing.T) (desired *org.Org, base string, before *Census) {
+	t.Helper()
 	cfg, diags := lang.LoadDir(filepath.Join("..", "examples", "quickstart"), lang.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	desired := cfg.Org
-	base := filepath.Join(t.TempDir(), "base")
+	desired = cfg.Org
+	base = filepath.Join(t.TempDir(), "base")
 	l, err := lab.Init(base, desired.Name)
 	if err != nil {
 		t.Fatal(err)
@@ -85,39 +121,36 @@ func TestRandomDamage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, err := Count(l, desired)
+	before, err = Count(l, desired)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []string
-	filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() != "lock.json" && d.Name() != "journal.jsonl" {
-			files = append(files, path)
-		}
-		return nil
-	})
-	slices.Sort(files)
+	return desired, base, before
+}
 
-	kinds := []string{"delete", "truncate", "zero", "flip", "link"}
-	outcomes := map[string]int{}
-	for seed := first; seed < first+uint64(runs); seed++ {
-		rng := rand.New(rand.NewPCG(seed, seed*7919))
-		victim := files[rng.IntN(len(files))]
-		kind := kinds[rng.IntN(len(kinds))]
-		rel, _ := filepath.Rel(base, victim)
-		t.Run(fmt.Sprintf("%d_%s_%s", seed, kind, strings.ReplaceAll(rel, string(filepath.Separator), "_")), func(t *testing.T) {
-			work := filepath.Join(t.TempDir(), "lab")
-			if err := copyTree(base, work); err != nil {
-				t.Fatal(err)
-			}
-			target := filepath.Join(work, rel)
-			if err := damage(target, kind, rng); err != nil {
-				t.Skip("this damage cannot be done here:", err)
-			}
-			outcomes[judgeDamage(t, desired, work, before)]++
-		})
+// TestDirectoryDamage does each damage to the lab's directory and its log
+// (TestRandomDamage reaches them rarely): every one is refused by name or
+// converges.
+func TestDirectoryDamage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and damages many labs")
 	}
-	t.Logf("%d damages: %v", runs, outcomes)
+	desired, base, before := usedLab(t)
+	for _, file := range []string{"directory.json", "directory.log"} {
+		for i, kind := range []string{"delete", "truncate", "zero", "flip", "link"} {
+			t.Run(file+"_"+kind, func(t *testing.T) {
+				work := filepath.Join(t.TempDir(), "lab")
+				if err := copyTree(base, work); err != nil {
+					t.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(uint64(i), 7))
+				if err := damage(filepath.Join(work, file), kind, rng); err != nil {
+					t.Skip("this damage cannot be done here:", err)
+				}
+				t.Logf("outcome: %s", judgeDamage(t, desired, work, before))
+			})
+		}
+	}
 }
 
 // damage does one kind of harm to a file.
