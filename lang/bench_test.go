@@ -28,25 +28,49 @@ func oneFile(srcs []Source) []Source {
 // 20 groups, puts 100 databases on a server, past the 50 that Exchange
 // 2007 Enterprise allows: validation rightly refuses it.
 func BenchmarkLoad10k(b *testing.B) {
-	b.Run("file-per-server", func(b *testing.B) { benchLoad(b, generatedOrg(200, 10, 5)) })
-	b.Run("one-file", func(b *testing.B) { benchLoad(b, oneFile(generatedOrg(200, 10, 5))) })
+	b.Run("file-per-server", func(b *testing.B) { benchLoad(b, b.TempDir(), generatedOrg(200, 10, 5), Options{}, 10000) })
+	b.Run("one-file", func(b *testing.B) { benchLoad(b, b.TempDir(), oneFile(generatedOrg(200, 10, 5)), Options{}, 10000) })
 }
 
-func benchLoad(b *testing.B, srcs []Source) {
-	dir := b.TempDir()
+// BenchmarkLoad loads the generated organization at 1,000, 10,000 and
+// 100,000 databases (20, 200 and 2,000 servers of 10 groups of 5), parsed
+// (no cache) and from the cache of loaded configurations:
+//
+//	go test ./lang -run XXX -bench 'Load/' -benchtime 3x
+func BenchmarkLoad(b *testing.B) {
+	for _, size := range []struct {
+		name    string
+		servers int
+	}{{"1k", 20}, {"10k", 200}, {"100k", 2000}} {
+		srcs := generatedOrg(size.servers, 10, 5)
+		want := size.servers * 50
+		b.Run(size.name+"/parsed", func(b *testing.B) { benchLoad(b, b.TempDir(), srcs, Options{}, want) })
+		b.Run(size.name+"/cached", func(b *testing.B) {
+			dir, opts := b.TempDir(), Options{Cache: b.TempDir()}
+			Load(dir, srcs, opts) // fills the cache
+			benchLoad(b, dir, srcs, opts, want)
+		})
+	}
+}
+
+func benchLoad(b *testing.B, dir string, srcs []Source, opts Options, want int) {
 	var size int64
 	for _, s := range srcs {
 		size += int64(len(s.Bytes))
 	}
 	b.SetBytes(size)
 	b.ReportAllocs()
+	before := cacheHits.Load()
 	for b.Loop() {
-		cfg, diags := Load(dir, srcs, Options{})
+		cfg, diags := Load(dir, srcs, opts)
 		if diags.HasErrors() {
-			b.Fatalf("generated configuration is invalid:\n%s", render(cfg.Files, diags))
+			b.Fatalf("generated configuration is invalid:\n%s", render(cfg.DiagnosticFiles(diags), diags))
 		}
-		if len(cfg.Org.Databases) != 10000 {
-			b.Fatalf("loaded %d databases, want 10000", len(cfg.Org.Databases))
+		if len(cfg.Org.Databases) != want {
+			b.Fatalf("loaded %d databases, want %d", len(cfg.Org.Databases), want)
 		}
+	}
+	if opts.Cache != "" && cacheHits.Load() == before {
+		b.Fatal("the cache answered no load")
 	}
 }

@@ -71,3 +71,24 @@ func BenchmarkPlan10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlan plans the generated organization at 1,000, 10,000 and
+// 100,000 databases, a tenth damaged, in-process (the planner alone):
+//
+//	go test ./planner -run XXX -bench 'Plan/' -benchtime 5x
+func BenchmarkPlan(b *testing.B) {
+	for _, size := range []struct {
+		name    string
+		servers int
+	}{{"1k", 20}, {"10k", 200}, {"100k", 2000}} {
+		b.Run(size.name, func(b *testing.B) {
+			desired, live := bigOrgs(size.servers, 10, 5)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, diags := New(desired, live, Options{AllowDataLoss: true}); diags.HasErrors() {
+					b.Fatal(diags)
+				}
+			}
+		})
+	}
+}

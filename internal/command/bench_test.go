@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 )
 
 // buildBenchLab writes the generated 10,000-database configuration to dir,
@@ -118,6 +119,55 @@ func BenchmarkPlanCLIAt(b *testing.B) {
 	for b.Loop() {
 		if code := runCommand(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
 			b.Fatalf("plan exited %d, want %d (changes)", code, exitChanges)
+		}
+	}
+}
+
+// BenchmarkApplyFromNothing builds the generated organization from
+// nothing with exdr apply -auto-approve, every step journaled and every
+// directory change written as it happens (no batch), at 1,000 and 10,000
+// databases:
+//
+//	go test ./internal/command -run XXX -bench ApplyFromNothing -benchtime 1x
+func BenchmarkApplyFromNothing(b *testing.B) {
+	for _, size := range []struct {
+		name    string
+		servers int
+	}{{"1k", 20}, {"10k", 200}} {
+		b.Run(size.name, func(b *testing.B) {
+			// TestMain reads every update back; a benchmark measures exdr.
+			host.VerifyWrites = false
+			defer func() { host.VerifyWrites = true }()
+			s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
+			for b.Loop() {
+				b.StopTimer()
+				dir := b.TempDir()
+				if err := benchgen.Write(dir, benchgen.Files(size.servers, 10, 5)); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if code := runCommand(context.Background(), []string{"apply", "-auto-approve", dir}, s); code != exitOK {
+					b.Fatalf("apply exited %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkValidateCLI10k runs exdr validate on the generated
+// 10,000-database configuration, its load cached as every run after the
+// first finds it.
+func BenchmarkValidateCLI10k(b *testing.B) {
+	dir := b.TempDir()
+	if err := benchgen.Write(dir, benchgen.Files(200, 10, 5)); err != nil {
+		b.Fatal(err)
+	}
+	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr, env: []string{"EXDR_CONFIG_CACHE=" + b.TempDir()}}
+	runCommand(context.Background(), []string{"validate", dir}, s) // fills the cache
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := runCommand(context.Background(), []string{"validate", dir}, s); code != exitOK {
+			b.Fatalf("validate exited %d", code)
 		}
 	}
 }

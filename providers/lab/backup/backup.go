@@ -212,6 +212,9 @@ func HashStream(ctx context.Context, path string, total int64, progress provider
 	}
 	defer f.Close()
 	h := sha256.New()
+	if sum, n, ok, err := hashMapped(ctx, f, h, total, progress); ok {
+		return sum, n, err
+	}
 	buf := make([]byte, 1<<20)
 	var n int64
 	for {
