@@ -27,10 +27,20 @@ import (
 // Each log record is one line: the generation of directory.json it
 // follows, the SHA-256 of the change, the change. A record of another
 // generation is one a fold already holds (a kill between writing the new
-// directory.json and emptying the log leaves them) and is skipped. A last
-// record cut short is an update that never returned (a kill during its
-// append) and is dropped, the next append writing over it; a damaged
-// record anywhere else is damage, and the lab refuses to read on.
+// directory.json and emptying the log leaves them) and is skipped.
+//
+// A record never straddles a page of the file: one that would is put at
+// the start of the next page (the rest of this one filled with a line of
+// spaces), and a change larger than a page is written as a fold instead.
+// Linux stops a write cut by a kill only between pages, so a kill leaves
+// a record whole or not at all, and a last line cut short is never an
+// interrupted update: it is damage (a file cut by hand, or a power loss
+// mid-write), refused with what to do, as a damaged record is. Dropping
+// it would read a lab that lost every change after the cut as a lab that
+// never had them.
+
+// pageSize is the unit Linux writes a file's page cache in.
+const pageSize = 4096
 
 // LogFile is the directory's log of changes.
 const LogFile = "directory.log"
@@ -84,7 +94,8 @@ func (l *Host) loadDirectory() (*ad.Directory, int64, error) {
 	return &d, good, err
 }
 
-// replayLog applies the log's records of d's generation to d.
+// replayLog applies the log's records of d's generation to d, and returns
+// the length of the log.
 func (l *Host) replayLog(d *ad.Directory) (int64, error) {
 	f, err := disk.Open(l.logPath(), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
@@ -96,23 +107,26 @@ func (l *Host) replayLog(d *ad.Directory) (int64, error) {
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
 	var good int64
-	var damaged error
 	for n := 1; ; n++ {
 		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) && len(line) == 0 {
+			return good, nil
+		}
 		if errors.Is(err, io.EOF) {
-			// A last line without its newline is an append cut short.
-			return good, damaged
+			return 0, fmt.Errorf("lab directory log %s ends in the middle of a change (after byte %d): the file was cut, or the machine lost power while exdr wrote it. "+
+				"Restore the lab from a copy; or, if the power went during an apply, cut the file at that byte (truncate -s %d %s), which drops only the change being written, and plan again",
+				l.logPath(), good, good, l.logPath())
 		}
 		if err != nil {
 			return 0, err
 		}
-		if damaged != nil {
-			return 0, damaged // a bad record with whole ones after it
+		if len(bytes.TrimRight(line, " \n")) == 0 {
+			good += int64(len(line)) // the filling before a page
+			continue
 		}
 		gen, rec, ok := parseRecord(line)
 		if !ok {
-			damaged = fmt.Errorf("lab directory log %s is damaged at record %d (it fails its checksum): restore the lab from a copy", l.logPath(), n)
-			continue
+			return 0, fmt.Errorf("lab directory log %s is damaged at record %d (it fails its checksum): restore the lab from a copy", l.logPath(), n)
 		}
 		if gen == d.LogGeneration {
 			if err := d.Replay(rec); err != nil {
@@ -175,15 +189,6 @@ func (l *Host) saveDirectory(d *ad.Directory) error {
 // replays at most half a directory, and every byte of the directory is
 // written a bounded number of times.
 func (l *Host) appendChange(d *ad.Directory, rec []byte) error {
-	f, err := disk.Open(l.logPath(), os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	// Over a record cut short by a kill, if one is there.
-	if err := f.Truncate(l.logGood); err != nil {
-		return err
-	}
 	sum := sha256.Sum256(rec)
 	line := make([]byte, 0, len(rec)+80)
 	line = strconv.AppendInt(line, int64(d.LogGeneration), 10)
@@ -192,7 +197,20 @@ func (l *Host) appendChange(d *ad.Directory, rec []byte) error {
 	line = append(line, ' ')
 	line = append(line, rec...)
 	line = append(line, '\n')
-	if _, err := f.WriteAt(line, l.logGood); err != nil {
+	if len(line) > pageSize {
+		return l.saveDirectory(d) // too large to write in one page
+	}
+	off := l.logGood
+	if used := off % pageSize; used+int64(len(line)) > pageSize {
+		fill := append(bytes.Repeat([]byte{' '}, int(pageSize-used-1)), '\n')
+		line = append(fill, line...)
+	}
+	f, err := disk.Open(l.logPath(), os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.WriteAt(line, off); err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {

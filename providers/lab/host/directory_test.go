@@ -71,21 +71,59 @@ func TestAnUpdateWritesOnlyItsChange(t *testing.T) {
 	}
 }
 
-// A record cut short (a kill during its append) is an update that never
-// returned: it is dropped, and the next update writes over it.
-func TestTornLastRecordIsDropped(t *testing.T) {
+// A log cut in the middle of a record is damage, refused with the byte
+// to cut at: no kill leaves one (TestRecordsNeverStraddleAPage), so it
+// is a file cut by hand or a power loss, and reading past it as if the
+// changes after the cut had never been made could not be trusted.
+func TestLogCutShortIsRefused(t *testing.T) {
 	h := newHost(t)
 	addDatabase(t, h, 1)
+	good := stamp(h.logPath()).size
 	f, _ := os.OpenFile(h.logPath(), os.O_WRONLY|os.O_APPEND, 0)
 	f.WriteString(`1 0000 {"databases":[{"name":"HALF`)
 	f.Close()
-	if got := len(reread(t, h).Databases); got != 1 {
-		t.Fatalf("with a torn record: %d databases, want 1", got)
+	err := NewHost(h.root, "").ViewDirectory(func(*ad.Directory) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "ends in the middle of a change") || !strings.Contains(err.Error(), fmt.Sprintf("truncate -s %d", good)) {
+		t.Fatalf("read: %v, want a refusal naming the byte %d to cut at", err, good)
 	}
-	h2 := NewHost(h.root, "")
-	addDatabase(t, h2, 2)
-	if got := len(reread(t, h).Databases); got != 2 {
-		t.Fatalf("after writing over it: %d databases, want 2", got)
+	os.Truncate(h.logPath(), good) // as the message says
+	if got := len(reread(t, h).Databases); got != 1 {
+		t.Fatalf("after cutting as told: %d databases, want 1", got)
+	}
+}
+
+// Every record lies within one page of the file, so that a kill (which
+// Linux lets stop a write only between pages) leaves it whole or absent;
+// a change larger than a page is a fold.
+func TestRecordsNeverStraddleAPage(t *testing.T) {
+	h := newHost(t)
+	VerifyWrites = false
+	for i := range 300 {
+		addDatabase(t, h, i)
+	}
+	b, _ := os.ReadFile(h.logPath())
+	off := 0
+	for _, line := range strings.SplitAfter(string(b), "\n") {
+		if strings.TrimSpace(line) != "" && off/pageSize != (off+len(line)-1)/pageSize {
+			t.Fatalf("the record at byte %d (%d bytes) straddles a page", off, len(line))
+		}
+		off += len(line)
+	}
+	base := stamp(h.basePath())
+	err := h.UpdateDirectory(func(d *ad.Directory) error {
+		for i := range 200 {
+			d.AddMailbox(&ad.Mailbox{Alias: fmt.Sprintf("user%03d", i), Database: `MBX01\SG1\DB1`})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stamp(h.basePath()) == base || stamp(h.logPath()).size != 0 {
+		t.Errorf("a change larger than a page was appended, not folded")
+	}
+	if got := len(reread(t, h).Mailboxes); got != 200 {
+		t.Errorf("read back %d mailboxes, want 200", got)
 	}
 }
 
