@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -44,4 +45,13 @@ func Write(dir string, files []File) error {
 		}
 	}
 	return nil
+}
+
+// Servers is how many servers the benchmark's organization has: def, or
+// EXDR_BENCH_SERVERS (each server holds 50 databases).
+func Servers(def int) int {
+	if n, err := strconv.Atoi(os.Getenv("EXDR_BENCH_SERVERS")); err == nil && n > 0 {
+		return n
+	}
+	return def
 }

@@ -23,7 +23,7 @@ import (
 // dismounted.
 func buildBenchLab(tb testing.TB, dir string) {
 	tb.Helper()
-	if err := benchgen.Write(dir, benchgen.Files(200, 10, 5)); err != nil {
+	if err := benchgen.Write(dir, benchgen.Files(benchgen.Servers(200), 10, 5)); err != nil {
 		tb.Fatal(err)
 	}
 	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
@@ -92,7 +92,8 @@ func BenchmarkPlanCLI10k(b *testing.B) {
 }
 
 // TestWriteBenchLab writes the damaged 10,000-database lab to the
-// directory in EXDR_BENCH_LAB, to measure the CLI there:
+// directory in EXDR_BENCH_LAB (EXDR_BENCH_SERVERS sets another size), to
+// measure the CLI there:
 //
 //	EXDR_BENCH_LAB=/tmp/biglab go test . -run WriteBenchLab
 //	/usr/bin/time -v exdr plan -allow-data-loss /tmp/biglab
