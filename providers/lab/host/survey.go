@@ -59,7 +59,9 @@ func (l *Host) Survey(servers []string) *Survey {
 		for _, de := range des {
 			dir := filepath.Join(disks, de.Name())
 			if de.Type()&fs.ModeSymlink != 0 {
+				mu.Lock()                      // the walks started for earlier drives append too
 				s.links = append(s.links, dir) // a drive that leads elsewhere
+				mu.Unlock()
 				continue
 			}
 			if !de.IsDir() || len(de.Name()) != 1 {
