@@ -30,11 +30,11 @@ export EXDR_CONFIG_CACHE="$work/cache" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 # best CMD...: runs CMD three times; prints "SECONDS KB" of the fastest
 # run, and its peak RSS.
 best() {
-	local out=() i
+	local i
 	for i in 1 2 3; do
-		out+=("$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )")
-	done
-	printf '%s\n' "${out[@]}" | sort -n | head -1
+		/usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1 || true
+		tail -1 "$work/time"
+	done | sort -n | head -1
 }
 
 # tofu_config DIR N: N terraform_data resources, 100 to a file.
