@@ -2,7 +2,6 @@ package lang
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -38,17 +37,20 @@ func (ev *evaluator) link() hcl.Diagnostics {
 
 // targetIndex finds link targets by folded name and by folded identity.
 type targetIndex struct {
-	all    []named
-	byName map[string][]named
-	byID   map[string][]named
+	all     []named
+	byName  map[string][]named
+	byID    map[string][]named
+	byLabel map[string][]named // by the block's label
 }
 
 func newTargetIndex(all []named) *targetIndex {
-	ix := &targetIndex{all: all, byName: make(map[string][]named, len(all)), byID: make(map[string][]named, len(all))}
+	ix := &targetIndex{all: all, byName: make(map[string][]named, len(all)), byID: make(map[string][]named, len(all)),
+		byLabel: make(map[string][]named, len(all))}
 	for _, n := range all {
 		k := strings.ToLower(n.name)
 		ix.byName[k] = append(ix.byName[k], n)
 		ix.byID[n.id.Key()] = append(ix.byID[n.id.Key()], n)
+		ix.byLabel[n.addr.Name] = append(ix.byLabel[n.addr.Name], n)
 	}
 	return ix
 }
@@ -85,10 +87,21 @@ func (l *link) resolve(ix *targetIndex) hcl.Diagnostics {
 		found = ix.byName[strings.ToLower(l.value)]
 	}
 	if len(found) > 1 && len(l.labels) > 0 {
+		// The blocks the expression refers to, among those of this name:
+		// looked up by label, as a name can be shared by thousands (SG01
+		// on every server), and a scan per reference was quadratic.
 		var viaRef []named
-		for _, n := range found {
-			if slices.Contains(l.labels, n.addr.Name) {
-				viaRef = append(viaRef, n)
+		seen := map[org.Address]bool{}
+		for _, label := range l.labels {
+			for _, n := range ix.byLabel[label] {
+				same := strings.ToLower(n.name) == strings.ToLower(l.value)
+				if byIdentity {
+					same = n.id.Key() == org.Identity(l.value).Key()
+				}
+				if same && !seen[n.addr] {
+					seen[n.addr] = true
+					viaRef = append(viaRef, n)
+				}
 			}
 		}
 		if len(viaRef) == 1 {
