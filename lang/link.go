@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -44,15 +45,25 @@ type targetIndex struct {
 }
 
 func newTargetIndex(all []named) *targetIndex {
-	ix := &targetIndex{all: all, byName: make(map[string][]named, len(all)), byID: make(map[string][]named, len(all)),
-		byLabel: make(map[string][]named, len(all))}
+	ix := &targetIndex{all: all, byName: make(map[string][]named, len(all)), byID: make(map[string][]named, len(all))}
 	for _, n := range all {
 		k := strings.ToLower(n.name)
 		ix.byName[k] = append(ix.byName[k], n)
 		ix.byID[n.id.Key()] = append(ix.byID[n.id.Key()], n)
-		ix.byLabel[n.addr.Name] = append(ix.byLabel[n.addr.Name], n)
 	}
 	return ix
+}
+
+// labelled are the targets written in a block of this label, indexed on
+// first use (only a name that blocks share needs it).
+func (ix *targetIndex) labelled(label string) []named {
+	if ix.byLabel == nil {
+		ix.byLabel = make(map[string][]named, len(ix.all))
+		for _, n := range ix.all {
+			ix.byLabel[n.addr.Name] = append(ix.byLabel[n.addr.Name], n)
+		}
+	}
+	return ix.byLabel[label]
 }
 
 func (ev *evaluator) targets(kind org.Kind) []named {
@@ -91,15 +102,13 @@ func (l *link) resolve(ix *targetIndex) hcl.Diagnostics {
 		// looked up by label, as a name can be shared by thousands (SG01
 		// on every server), and a scan per reference was quadratic.
 		var viaRef []named
-		seen := map[org.Address]bool{}
 		for _, label := range l.labels {
-			for _, n := range ix.byLabel[label] {
-				same := strings.ToLower(n.name) == strings.ToLower(l.value)
+			for _, n := range ix.labelled(label) {
+				same := strings.ToLower(n.name) == strings.ToLower(l.value) // as byName folds
 				if byIdentity {
 					same = n.id.Key() == org.Identity(l.value).Key()
 				}
-				if same && !seen[n.addr] {
-					seen[n.addr] = true
+				if same && !slices.ContainsFunc(viaRef, func(v named) bool { return v.addr == n.addr }) {
 					viaRef = append(viaRef, n)
 				}
 			}
