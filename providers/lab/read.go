@@ -351,12 +351,27 @@ func runParallel(ctx context.Context, jobs []func()) error {
 	return err
 }
 
+// sortLive puts the live resources in identity order, each key folded
+// once rather than in every comparison.
 func sortLive(o *org.Org) {
-	slices.SortFunc(o.Servers, func(a, b *org.Server) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
-	slices.SortFunc(o.StorageGroups, func(a, b *org.StorageGroup) int {
-		return strings.Compare(a.Identity().Key(), b.Identity().Key())
-	})
-	slices.SortFunc(o.Databases, func(a, b *org.Database) int { return strings.Compare(a.Identity().Key(), b.Identity().Key()) })
+	sortByKey(o.Servers, func(s *org.Server) org.Identity { return s.Identity() })
+	sortByKey(o.StorageGroups, func(sg *org.StorageGroup) org.Identity { return sg.Identity() })
+	sortByKey(o.Databases, func(db *org.Database) org.Identity { return db.Identity() })
+}
+
+func sortByKey[T any](list []T, id func(T) org.Identity) {
+	type keyed struct {
+		key string
+		v   T
+	}
+	ks := make([]keyed, len(list))
+	for i, v := range list {
+		ks[i] = keyed{id(v).Key(), v}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		list[i] = ks[i].v
+	}
 }
 
 // storeCatalog is a mailbox database's catalog as its store sees it: the
