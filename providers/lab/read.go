@@ -381,17 +381,26 @@ func storeCatalog(e *ese.File, logged ese.Record, _ bool) *store.Catalog {
 	if e.Hdr.Kind != org.MailboxDB || len(e.Hdr.Identity) == 0 {
 		return nil
 	}
+	if e.Hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.Hdr.AttachLSN {
+		// The logged image is what the store shows; the page need only be
+		// readable, as ReadCatalog would require, not decoded too.
+		var newer store.Catalog
+		if pageCatalogReadable(e) && json.Unmarshal(logged.Payload[13:], &newer) == nil {
+			return &newer
+		}
+	}
 	cat, err := store.ReadCatalog(e)
 	if err != nil {
 		return nil
 	}
-	if e.Hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.Hdr.AttachLSN {
-		var newer store.Catalog
-		if json.Unmarshal(logged.Payload[13:], &newer) == nil {
-			cat = &newer
-		}
-	}
 	return cat
+}
+
+// pageCatalogReadable is whether store.ReadCatalog would read the catalog
+// page without an error.
+func pageCatalogReadable(e *ese.File) bool {
+	pg, ok, err := e.ReadPage(1)
+	return err == nil && (!ok || len(pg.Payload) == 0 || json.Valid(pg.Payload))
 }
 
 // liveMailboxes joins the directory's mailbox objects with what each
