@@ -147,7 +147,11 @@ func cacheKeys(dir string, srcs []Source, opts Options) (slot, key string) {
 	for _, v := range opts.Vars {
 		field(v.Name)
 		field(v.Value)
-		field(v.File)
+		file := v.File
+		if abs, err := filepath.Abs(file); err == nil && file != "" {
+			file = abs // a relative -var-file is another file in another folder
+		}
+		field(file)
 	}
 	for _, e := range slices.Sorted(slices.Values(opts.Env)) {
 		if strings.HasPrefix(e, EnvPrefix) {

@@ -229,3 +229,21 @@ func TestCachedEqualsParsed(t *testing.T) {
 		}
 	}
 }
+
+// A relative -var-file names a file in the folder exdr runs in: from
+// another folder it is another file, and the cache does not answer with
+// the first one's load. (Found by a review: the key held the path as
+// typed.)
+func TestCacheRelativeVarFileFromAnotherFolder(t *testing.T) {
+	f := newCacheFixture(t)
+	a, b := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(a, "v.exdrvars"), []byte(`suffix = "-from-A"`), 0o644)
+	os.WriteFile(filepath.Join(b, "v.exdrvars"), []byte(`suffix = "-from-B"`), 0o644)
+	f.opts.Vars = []VarArg{{File: "v.exdrvars"}}
+	t.Chdir(a)
+	f.load(t, true)
+	t.Chdir(b)
+	if cfg, hit := f.load(t, true); site(cfg) != "Default-Site-A-from-B" {
+		t.Fatalf("from B the -var-file is B's; the load gave %q (cache hit %v)", site(cfg), hit)
+	}
+}

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
@@ -183,6 +185,39 @@ func TestReadRefusesALinkAtAnyDepth(t *testing.T) {
 			var le *disk.LinkError
 			if !errors.As(err, &le) || le.Path != at {
 				t.Fatalf("read with a link at %s: %v, want a disk.LinkError naming it", at, err)
+			}
+		})
+	}
+}
+
+// Something other than a file at a database's or a log's path (a FIFO, a
+// folder) is read as damage at once, never waited on. (Found by a review:
+// the read opened a FIFO and waited for a writer forever.)
+func TestReadDoesNotWaitOnAFIFO(t *testing.T) {
+	for _, what := range []string{"database", "log"} {
+		t.Run(what, func(t *testing.T) {
+			l := newLab(t)
+			p := mustPath(t, l)
+			if what == "log" {
+				c, _ := l.Database(db1)
+				p = c.Stream.LogPath(1)
+			}
+			os.Remove(p)
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Skip(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := New(l.Root(), "").Read(context.Background())
+				done <- err
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				if f, err := os.OpenFile(p, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+					f.Close() // lets the stuck read go
+				}
+				t.Fatalf("the read waits on a FIFO at %s", p)
 			}
 		})
 	}

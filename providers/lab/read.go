@@ -265,6 +265,12 @@ func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Se
 	if entry.Type()&os.ModeSymlink != 0 {
 		return h, nil // refused by the read, by name
 	}
+	if !entry.Type().IsRegular() {
+		// A folder, a FIFO, a device where the file should be: no
+		// database, and never opened (a FIFO would wait for a writer).
+		h.BadPages = []uint32{0}
+		return h, nil
+	}
 	h.Size = org.Size(entry.Size())
 	bp := imageBuffers.Get().(*[]byte)
 	defer imageBuffers.Put(bp)

@@ -3,6 +3,7 @@
 package disk
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"syscall"
@@ -16,7 +17,7 @@ func open(path string, flag int, perm os.FileMode) (*os.File, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(path, flag|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, uint32(perm.Perm()))
+		fd, err = syscall.Open(path, flag|syscall.O_CLOEXEC|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, uint32(perm.Perm()))
 		if err != syscall.EINTR {
 			break
 		}
@@ -25,6 +26,21 @@ func open(path string, flag int, perm os.FileMode) (*os.File, error) {
 		return nil, &LinkError{Path: path}
 	}
 	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	// Opened without waiting (O_NONBLOCK), so that a FIFO or a device in
+	// the place of a lab file is refused here rather than waited on.
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	if kind := st.Mode & syscall.S_IFMT; kind != syscall.S_IFREG && kind != syscall.S_IFDIR {
+		syscall.Close(fd)
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file: the lab keeps only files and folders")}
+	}
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		syscall.Close(fd)
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	return os.NewFile(uintptr(fd), path), nil

@@ -128,6 +128,10 @@ func (l *Host) replayLog(d *ad.Directory) (int64, error) {
 		if !ok {
 			return 0, fmt.Errorf("lab directory log %s is damaged at record %d (it fails its checksum): restore the lab from a copy", l.logPath(), n)
 		}
+		if gen > d.LogGeneration {
+			return 0, fmt.Errorf("lab directory %s is older than its log %s (it holds generation %d, the log's changes follow generation %d): "+
+				"it was put back from an earlier copy without its log; restore the lab whole from one copy", l.basePath(), l.logPath(), d.LogGeneration, gen)
+		}
 		if gen == d.LogGeneration {
 			if err := d.Replay(rec); err != nil {
 				return 0, fmt.Errorf("lab directory log %s: record %d: %w", l.logPath(), n, err)
@@ -251,6 +255,15 @@ func (l *Host) unchanged() bool {
 func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
 	l.Mu.Lock()
 	defer l.Mu.Unlock()
+	if !l.deferSaves {
+		// Another exdr may change the lab too: the files are read again,
+		// if changed, under the same lock the change is written under.
+		unlock, err := l.lockLog(true)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	d, err := l.current()
 	if err != nil {
 		return err
@@ -302,6 +315,11 @@ func (l *Host) verify(d *ad.Directory) error {
 func (l *Host) ViewDirectory(fn func(*ad.Directory) error) error {
 	l.Mu.Lock()
 	defer l.Mu.Unlock()
+	unlock, err := l.lockLog(false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	d, err := l.current()
 	if err != nil {
 		return err
@@ -322,6 +340,11 @@ func (l *Host) Batch(fn func() error) error {
 	l.deferSaves = false
 	if l.unsavedDirs && l.cached != nil {
 		l.unsavedDirs = false
+		unlock, lerr := l.lockLog(true)
+		if lerr != nil {
+			return lerr
+		}
+		defer unlock()
 		if serr := l.saveDirectory(l.cached); err == nil {
 			err = serr
 		}
