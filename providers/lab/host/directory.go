@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -177,6 +178,12 @@ func (l *Host) saveDirectory(d *ad.Directory) error {
 	d.Checksum = hex.EncodeToString(sum[:])
 	b = bytes.Replace(b, []byte(`"checksum": "`+noChecksum+`"`), []byte(`"checksum": "`+d.Checksum+`"`), 1)
 	if err := disk.WriteAtomic(l.basePath(), append(b, '\n')); err != nil {
+		return err
+	}
+	// The new directory.json's name must be on disk before the log that
+	// it replaces is emptied: after a power loss, an old file with an
+	// empty log would lose every change since it.
+	if err := syncDir(l.root); err != nil {
 		return err
 	}
 	// A kill here leaves the log's records of the old generation, which
@@ -350,4 +357,17 @@ func (l *Host) Batch(fn func() error) error {
 		}
 	}
 	return err
+}
+
+// syncDir flushes a folder's entries (a rename in it) to disk.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && runtime.GOOS == "linux" {
+		return err // elsewhere a folder may not be syncable: the rename is as durable as the system makes it
+	}
+	return nil
 }

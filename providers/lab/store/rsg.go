@@ -231,7 +231,11 @@ func (l *Store) RemoveRecoveryGroup(step *providers.Step) error {
 	}
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		d.Databases = slices.DeleteFunc(d.Databases, func(db *ad.Database) bool { return strings.EqualFold(db.StorageGroup, string(step.Identity)) })
-		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *ad.StorageGroup) bool { return g == sg })
+		// By identity: sg is from an earlier view, and the directory may
+		// have been read again since (another exdr changed it).
+		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *ad.StorageGroup) bool {
+			return org.Identity(g.Server).Join(g.Name).Key() == step.Identity.Key()
+		})
 		d.Reindex()
 		return nil
 	})
