@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 )
 
 // Main runs the command line os.Args names and returns its exit code;
@@ -30,13 +29,8 @@ func Main() int {
 // default: at GOGC=400 building 10,000 databases peaked at 690 MB
 // against 211 MB. GOGC or GOMEMLIMIT in the environment win.
 func tuneGC(args []string) {
-	for _, a := range args {
-		if !strings.HasPrefix(a, "-") {
-			if a == "apply" || a == "drill" {
-				return
-			}
-			break
-		}
+	if name := commandName(args); name == "apply" || name == "drill" {
+		return
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
@@ -44,6 +38,19 @@ func tuneGC(args []string) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
 	}
+}
+
+// commandName is the first argument that names a command: flags before
+// it (-chdir DIR) and their values are passed over.
+func commandName(args []string) string {
+	for _, a := range args {
+		for _, c := range commands() {
+			if a == c.name {
+				return a
+			}
+		}
+	}
+	return ""
 }
 
 type command struct {
