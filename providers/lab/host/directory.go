@@ -237,9 +237,20 @@ func (l *Host) appendChange(d *ad.Directory, rec []byte) error {
 
 // current returns the directory, from the cache unless the files changed.
 // The caller holds l.Mu.
-func (l *Host) current() (*ad.Directory, error) {
+//
+// A reload takes the shared lock of the log (lockLog), unless the caller
+// holds the exclusive one (locked): a cache still current costs two stats
+// and no lock.
+func (l *Host) current(locked bool) (*ad.Directory, error) {
 	if l.cached != nil && (l.deferSaves || l.unchanged()) {
 		return l.cached, nil
+	}
+	if !locked {
+		unlock, err := l.lockLog(false)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
 	base, log := stamp(l.basePath()), stamp(l.logPath())
 	d, good, err := l.loadDirectory()
@@ -255,7 +266,8 @@ func (l *Host) unchanged() bool {
 }
 
 // UpdateDirectory runs fn on the directory and writes what it changed,
-// under the lock that serialises directory changes within the process.
+// under the process's lock and the log's exclusive lock, which every exdr
+// process on the lab takes to change it.
 // fn must fail only before changing anything; if it fails, the cache is
 // dropped all the same, and what is on disk (every update that returned)
 // is read again.
@@ -271,7 +283,7 @@ func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
 		}
 		defer unlock()
 	}
-	d, err := l.current()
+	d, err := l.current(!l.deferSaves)
 	if err != nil {
 		return err
 	}
@@ -322,12 +334,7 @@ func (l *Host) verify(d *ad.Directory) error {
 func (l *Host) ViewDirectory(fn func(*ad.Directory) error) error {
 	l.Mu.Lock()
 	defer l.Mu.Unlock()
-	unlock, err := l.lockLog(false)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	d, err := l.current()
+	d, err := l.current(false)
 	if err != nil {
 		return err
 	}
