@@ -53,22 +53,27 @@ func cmdPlan(ctx context.Context, args []string, s *streams) error {
 }
 
 func runPlan(ctx context.Context, opts planOptions, s *streams) error {
+	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
+	early := startEarlyPlan(ctx, opts, popts, s)
 	ws, err := openWorkspace(opts.dir, opts.vars, s)
 	if err != nil {
+		early.abandon()
 		return err
 	}
-	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
 	// The lock keeps an apply from changing the organization while it is
 	// read, as Terraform's plan does; it is let go before printing.
 	var p *planner.Plan
-	lk := opts.lock.lock(ws.backend, "plan")
-	lk.Hint = "To plan without waiting for it, give -lock=false: the plan is then made from an organization that may be changing."
-	err = run.Locked(ctx, lk, func(msg string) { fmt.Fprintf(s.stderr, "%s %s\n", s.warnColor("Warning:"), msg) },
-		func(ctx context.Context, _ string) error {
-			var err error
-			p, err = ws.readAndPlan(ctx, popts, s)
-			return err
-		})
+	if early.serves(ws) {
+		p, err = early.finish(ws, s)
+	} else {
+		early.abandon()
+		err = run.Locked(ctx, planLock(opts, ws.backend), func(msg string) { warnLock(s, msg) },
+			func(ctx context.Context, _ string) error {
+				var err error
+				p, err = ws.readAndPlan(ctx, popts, s)
+				return err
+			})
+	}
 	if err != nil {
 		return err
 	}

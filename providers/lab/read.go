@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/exdr/exdr/internal/jsonread"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
@@ -391,7 +393,7 @@ func storeCatalog(e *ese.File, logged ese.Record, _ bool) *store.Catalog {
 		// The logged image is what the store shows; the page need only be
 		// readable, as ReadCatalog would require, not decoded too.
 		var newer store.Catalog
-		if pageCatalogReadable(e) && json.Unmarshal(logged.Payload[13:], &newer) == nil {
+		if pageCatalogReadable(e) && jsonread.Unmarshal(logged.Payload[13:], &newer) == nil {
 			return &newer
 		}
 	}

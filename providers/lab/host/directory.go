@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/exdr/exdr/internal/jsonread"
+
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 )
@@ -76,7 +78,7 @@ func (l *Host) loadDirectory() (*ad.Directory, int64, error) {
 		return nil, 0, err
 	}
 	var d ad.Directory
-	if err := json.Unmarshal(b, &d); err != nil {
+	if err := jsonread.Unmarshal(b, &d); err != nil {
 		return nil, 0, fmt.Errorf("lab directory %s is damaged: %w", l.basePath(), err)
 	}
 	if d.FormatVersion != formatVersion && d.FormatVersion != 2 {

@@ -8,5 +8,5 @@
 // Every component of the lab (store, replication, backup, transport)
 // stands on a Host; none of them reaches the disk another way.
 //
-// Imports (exdr): org, providers/lab/ad, providers/lab/disk, providers/lab/ese.
+// Imports (exdr): internal/jsonread, org, providers/lab/ad, providers/lab/disk, providers/lab/ese.
 package host

@@ -14,5 +14,5 @@
 // clock's purge), recovery storage groups and Restore-Mailbox, the
 // dial-tone swap, and database portability.
 //
-// Imports (exdr): org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host.
+// Imports (exdr): internal/jsonread, org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host.
 package store

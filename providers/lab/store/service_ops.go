@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/exdr/exdr/internal/jsonread"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
@@ -43,7 +45,7 @@ func (l *Store) LoadStore(server string) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, s); err != nil {
+	if err := jsonread.Unmarshal(b, s); err != nil {
 		return nil, fmt.Errorf("the Information Store state %s cannot be read (%v): put it right, or remove it to have the store restart with nothing mounted", l.StorePath(server), err)
 	}
 	if s.Mounted == nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdr/exdr/internal/jsonread"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ese"
 )
@@ -92,7 +94,7 @@ func LoadView(e *ese.File, s *ese.Stream, withLog bool) (*View, error) {
 	}
 	v.Cat = &Catalog{Identity: e.Hdr.Identity}
 	if b := v.Pages[1]; len(b) > 0 {
-		if err := json.Unmarshal(b, v.Cat); err != nil {
+		if err := jsonread.Unmarshal(b, v.Cat); err != nil {
 			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
 		}
 	}
@@ -252,7 +254,7 @@ func ReadCatalog(e *ese.File) (*Catalog, error) {
 	}
 	cat := &Catalog{Identity: e.Hdr.Identity}
 	if ok && len(pg.Payload) > 0 {
-		if err := json.Unmarshal(pg.Payload, cat); err != nil {
+		if err := jsonread.Unmarshal(pg.Payload, cat); err != nil {
 			return nil, fmt.Errorf("the catalog page is unreadable: %w", err)
 		}
 	}
