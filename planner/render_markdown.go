@@ -34,7 +34,13 @@ func WriteMarkdown(w io.Writer, p *Plan) error {
 		for i, s := range p.Steps {
 			fmt.Fprintf(&b, "# %d. %s: %s\n%s\n", i+1, s.Address, s.Verb, s.Command)
 		}
-		b.WriteString("```\n\n</details>\n")
+		b.WriteString("```\n\n</details>\n\n")
+		// The same objective lines as the text plan: a reviewer weighs
+		// the recovery time and what is lost before anything else.
+		for _, line := range objectives(p) {
+			label, rest, _ := strings.Cut(line, ": ")
+			fmt.Fprintf(&b, "- **%s:** %s\n", label, mdEscape(rest))
+		}
 	}
 	if len(p.Unreadable) > 0 {
 		b.WriteString("\nCould not be read (nothing is planned for them):\n\n")

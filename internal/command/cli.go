@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -17,10 +18,17 @@ type streams struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	stdinTTY       bool
+	noInput        bool // -input=false: ask nothing, as without a terminal
 	stdoutTTY      bool
 	stderrTTY      bool
 	noColor        bool // -no-color was given, or NO_COLOR is set
 	env            []string
+	// json is set when the command line asks for -json: a failure is
+	// then answered in JSON on stdout too, with the diagnostics kept.
+	json      bool
+	jsonDiags []jsonDiagnostic
+	// flags is the flag set the command made, for shell completion.
+	flags *flag.FlagSet
 }
 
 func systemStreams() *streams {
@@ -74,32 +82,37 @@ func (s *streams) okColor(text string) string {
 }
 
 // newFlags makes a command's flag set with the flags every command has.
+// -h prints the command's help to stdout (its usage, what it does,
+// examples, its flags); a flag error is returned, not printed, and said
+// once by exitCode.
 func newFlags(s *streams, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(s.stderr)
+	fs.SetOutput(io.Discard)
 	fs.BoolFunc("no-color", "never colour the output", func(string) error {
 		s.noColor = true
 		return nil
 	})
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: exdr %s\n\nFlags:\n", usage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { printHelp(s.stdout, fs, usage) }
+	s.flags = fs
 	return fs
 }
 
 // parseFlags parses args, flags before or after the positional arguments
-// (exdr plan . -out x as well as exdr plan -out x .), and turns a flag
-// error into errReported, since package flag has printed it with the
-// usage already. After "--" everything is positional.
+// (exdr plan . -out x as well as exdr plan -out x .). -h prints the help
+// and returns flag.ErrHelp (exit 0); any other flag error comes back as
+// a flagError saying what to do. After "--" everything is positional.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	help := fs.Usage
+	fs.Usage = func() {} // package flag calls it on every error too
+	defer func() { fs.Usage = help }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
+				help()
 				return err
 			}
-			return errReported
+			return &flagError{command: fs.Name(), err: err, hint: suggestFlag(fs, err)}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -146,4 +159,22 @@ func dirArg(fs *flag.FlagSet) (string, error) {
 		return fs.Arg(0), nil
 	}
 	return "", fmt.Errorf("%s takes one directory, got %d arguments: %s", fs.Name(), fs.NArg(), strings.Join(fs.Args(), " "))
+}
+
+// canAsk says whether a question may be asked: on a terminal, and not
+// after -input=false.
+func (s *streams) canAsk() bool { return s.stdinTTY && !s.noInput }
+
+// inputFlag registers -input, as Terraform has it: -input=false makes a
+// command that would ask a question refuse instead, saying which flag
+// answers it, so a script never hangs on a prompt.
+func inputFlag(fs *flag.FlagSet, s *streams) {
+	fs.BoolFunc("input", "ask questions on the terminal (default true); -input=false asks nothing and refuses where a question would be", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("give -input=false or -input=true")
+		}
+		s.noInput = !b
+		return nil
+	})
 }

@@ -36,6 +36,7 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 	var opts applyOptions
 	var targets targetFlags
 	fs.BoolVar(&opts.autoApprove, "auto-approve", false, "carry out the plan without asking")
+	inputFlag(fs, s)
 	fs.IntVar(&opts.parallelism, "parallelism", 10, "run at most N independent steps at once")
 	opts.lock.register(fs)
 	fs.BoolVar(&opts.allowDataLoss, "allow-data-loss", false, "permit steps that lose data for every resource")
@@ -70,7 +71,7 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 }
 
 func runApply(ctx context.Context, opts applyOptions, sigs <-chan os.Signal, s *streams) error {
-	if !opts.autoApprove && !s.stdinTTY {
+	if !opts.autoApprove && !s.canAsk() {
 		// Refuse before the lock (and the lab) is touched.
 		return errNoTerminal
 	}
@@ -233,13 +234,13 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-var errNoTerminal = errors.New("apply asks before it changes anything, and there is no terminal to ask on: " +
+var errNoTerminal = errors.New("apply asks before it changes anything, and cannot ask here (no terminal, or -input=false): " +
 	"review the plan with exdr plan and run apply -auto-approve, or save it with plan -out FILE and run apply FILE")
 
 // confirm asks for "yes" on a terminal, and refuses without one. An
 // interrupt while it waits ends it.
 func confirm(ctx context.Context, s *streams, question string) error {
-	if !s.stdinTTY {
+	if !s.canAsk() {
 		return errNoTerminal
 	}
 	fmt.Fprintf(s.stdout, "\n%s\n  Only 'yes' will be accepted.\n\n  Enter a value: ", question)
@@ -276,7 +277,7 @@ func readLine(ctx context.Context, s *streams) (string, error) {
 // the apply with its instructions.
 func askForManualSteps(prov providers.Provider, s *streams) {
 	p, ok := prov.(*ems.Provider)
-	if !ok || !s.stdinTTY {
+	if !ok || !s.canAsk() {
 		return
 	}
 	var mu sync.Mutex // steps run in parallel; one question at a time

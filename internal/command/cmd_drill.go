@@ -27,6 +27,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	fs := newFlags(s, "drill", "drill [-scenario NAME] [-keep] [-in-place [-auto-approve]] [-lock-timeout D] [-history] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	inPlace := fs.Bool("in-place", false, "run on the configuration's lab itself, not a copy: its data is really damaged (asks first)")
 	autoApprove := fs.Bool("auto-approve", false, "with -in-place, do not ask")
+	inputFlag(fs, s)
 	history := fs.Bool("history", false, "list the drills run so far, from their reports, with verdicts and recovery-time trends")
 	scenario := fs.String("scenario", "", "run only this drill")
 	keep := fs.Bool("keep", false, "keep the lab copy each drill ran on, and say where")

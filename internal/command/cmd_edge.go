@@ -19,15 +19,20 @@ const edgeUsage = "edge export [DIR] [SERVER...]"
 // cmdEdge is "exdr edge export": each Edge server's configuration written
 // to the file its edge block names, so that the repository keeps it.
 func cmdEdge(ctx context.Context, args []string, s *streams) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" {
-		fmt.Fprintf(s.stderr, "Usage: exdr %s\n\nWrites each Edge Transport server's configuration (or the named ones') to the file\nits edge { cloned_config } block names, as ExportEdgeConfig.ps1 -CloneConfigData does.\nA different previous export is kept beside it as FILE.TIME.previous.\n", edgeUsage)
+	if len(args) == 0 || isHelp(args[0]) {
+		w := s.stdout
+		if len(args) == 0 {
+			w = s.stderr
+		}
+		fs := newFlags(s, "edge export", edgeUsage)
+		printHelp(w, fs, edgeUsage)
 		if len(args) == 0 {
 			return errReported
 		}
 		return nil
 	}
 	if args[0] != "export" {
-		return fmt.Errorf("no edge command %q: the command is exdr %s", args[0], edgeUsage)
+		return fmt.Errorf("exdr edge has no command %q: the command is exdr %s", args[0], edgeUsage)
 	}
 	fs := newFlags(s, "edge export", edgeUsage)
 	if err := parseFlags(fs, args[1:]); err != nil {

@@ -50,11 +50,18 @@ func noFlags(run func(ctx context.Context, l *lab.Lab, ws *workspace, args []str
 }
 
 func cmdLab(ctx context.Context, args []string, s *streams) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" {
-		fmt.Fprintln(s.stderr, "Usage: exdr lab <command> [args]\n\nThe embedded lab organization of a configuration (its provider \"lab\").\n\nCommands:")
-		for _, c := range labCommands() {
-			fmt.Fprintf(s.stderr, "  %-54s %s\n", c.usage, c.summary)
+	if len(args) == 0 || isHelp(args[0]) {
+		// Asked for, the help goes to stdout; a lab with no command is a
+		// mistake, answered on stderr.
+		w := s.stdout
+		if len(args) == 0 {
+			w = s.stderr
 		}
+		fmt.Fprintln(w, "Usage: exdr lab <command> [args]\n\nThe embedded lab organization of a configuration (its provider \"lab\"): set it\nup, send mail, inspect it, and damage it for real for a drill or a walkthrough.\n\nExamples:\n  exdr lab traffic .\n  exdr lab break . delete-database mailbox_database.DB1\n  exdr lab inspect -items . mailbox_database.DB1\n\nCommands:")
+		for _, c := range labCommands() {
+			fmt.Fprintf(w, "  %-54s %s\n", c.usage, c.summary)
+		}
+		fmt.Fprintln(w, "\nRun \"exdr lab <command> -h\" for a command's flags.")
 		if len(args) == 0 {
 			return errReported
 		}
@@ -65,6 +72,8 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 			continue
 		}
 		fs := newFlags(s, "lab "+c.name, c.usage)
+		about := strings.ToUpper(c.summary[:1]) + c.summary[1:] + "."
+		fs.Usage = func() { printHelpText(s.stdout, fs, c.usage, helpText{about: about}) }
 		run := c.flags(fs)
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
@@ -103,7 +112,15 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		}
 		return run(ctx, l, ws, append(rest, opt...), s)
 	}
-	return fmt.Errorf("no lab command %q: run exdr lab -h", args[0])
+	var names []string
+	for _, c := range labCommands() {
+		names = append(names, c.name)
+	}
+	hint := ""
+	if c := closest(args[0], names); c != "" {
+		hint = fmt.Sprintf(" Did you mean %q?", c)
+	}
+	return fmt.Errorf("exdr lab has no command %q.%s Run \"exdr lab -h\" for the list", args[0], hint)
 }
 
 func labInit(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {

@@ -22,15 +22,18 @@ type planOptions struct {
 	allowDataLoss bool
 	removeRSG     bool
 	runbook       bool
+	markdown      bool
 	lock          lockFlags
 }
 
 func cmdPlan(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-lock=false] [-lock-timeout D] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-markdown|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-lock=false] [-lock-timeout D] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	var opts planOptions
 	var targets targetFlags
 	fs.StringVar(&opts.out, "out", "", "save the plan to FILE, for exdr apply FILE")
 	fs.BoolVar(&opts.json, "json", false, "print the plan as JSON")
+	inputFlag(fs, s) // a plan asks nothing; taken so a script can give it to every command, as to Terraform's
+	fs.BoolVar(&opts.markdown, "markdown", false, "print the plan as Markdown, for a pull-request comment or a change ticket")
 	fs.BoolVar(&opts.runbook, "runbook", false, "print the plan as a break-glass runbook (Markdown, with one PowerShell script for the whole recovery)")
 	fs.BoolVar(&opts.detailed, "detailed-exitcode", false, "exit 2 when the plan has steps, 0 when it has none")
 	fs.Var(&targets, "target", "plan only this resource and what it depends on (repeatable)")
@@ -47,6 +50,9 @@ func cmdPlan(ctx context.Context, args []string, s *streams) error {
 		return err
 	}
 	opts.dir, opts.vars, opts.targets = dir, vars.args, targets
+	if btoi(opts.json)+btoi(opts.markdown)+btoi(opts.runbook) > 1 {
+		return fmt.Errorf("give one of -json, -markdown and -runbook")
+	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	return runPlan(ctx, opts, s)
@@ -78,8 +84,10 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		return err
 	}
 	switch {
-	case opts.json && opts.runbook:
-		return fmt.Errorf("give -json or -runbook, not both")
+	case btoi(opts.json)+btoi(opts.markdown)+btoi(opts.runbook) > 1:
+		return fmt.Errorf("give one of -json, -markdown and -runbook")
+	case opts.markdown:
+		err = planner.WriteMarkdown(s.stdout, p)
 	case opts.runbook:
 		err = runbook.Write(s.stdout, p, ems.Options{DomainController: ws.cfg.Org.Provider.DomainController})
 	case opts.json:
@@ -97,7 +105,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		if err := f.Save(opts.out); err != nil {
 			return fmt.Errorf("save the plan: %w", err)
 		}
-		if !opts.json && !opts.runbook {
+		if !opts.json && !opts.runbook && !opts.markdown {
 			fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
 		}
 	}

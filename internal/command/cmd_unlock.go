@@ -8,6 +8,7 @@ import (
 func cmdForceUnlock(ctx context.Context, args []string, s *streams) error {
 	fs := newFlags(s, "force-unlock", "force-unlock [-force] LOCK_ID [DIR]")
 	force := fs.Bool("force", false, "do not ask for confirmation")
+	inputFlag(fs, s)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -23,8 +24,8 @@ func cmdForceUnlock(ctx context.Context, args []string, s *streams) error {
 		return err
 	}
 	if !*force {
-		if !s.stdinTTY {
-			return fmt.Errorf("force-unlock asks before it removes a lock, and there is no terminal to ask on: give -force")
+		if !s.canAsk() {
+			return fmt.Errorf("force-unlock asks before it removes a lock, and cannot ask here (no terminal, or -input=false): give -force")
 		}
 		ctx, stop := interruptible(ctx)
 		defer stop()

@@ -55,7 +55,7 @@ func runValidate(_ context.Context, opts validateOptions, s *streams) error {
 		}
 		return nil
 	}
-	printDiagnostics(s.stderr, cfg.DiagnosticFiles(diags), diags, s.color(true))
+	s.diagnostics(cfg.DiagnosticFiles(diags), diags)
 	if diags.HasErrors() {
 		return errReported
 	}

@@ -8,12 +8,16 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 )
 
 // Main runs the command line os.Args names and returns its exit code;
 // main exits with it, and testscript runs it in-process. Commands that
 // run long handle Ctrl-C themselves.
 func Main() int {
+	if completing() {
+		return 0
+	}
 	tuneGC(os.Args[1:])
 	return runCommand(context.Background(), os.Args[1:], systemStreams())
 }
@@ -73,31 +77,91 @@ func commands() []command {
 		{"lab", "Set up and damage the embedded lab organization", cmdLab},
 		{"force-unlock", "Remove a stale lock left by an apply", cmdForceUnlock},
 		{"version", "Print the exdr version", cmdVersion},
+		{"completion", "Print or install shell completion for bash, zsh or PowerShell", cmdCompletion},
 		{"help", "Show help for a command", cmdHelp},
 	}
 }
 
 func runCommand(ctx context.Context, args []string, s *streams) int {
+	args, done, code := globalOptions(args, s)
+	if done {
+		return code
+	}
 	if len(args) == 0 {
 		printUsage(s.stderr)
 		return 1
 	}
 	name := args[0]
-	switch name {
-	case "-h", "-help", "--help":
-		printUsage(s.stdout)
-		return 0
-	case "-v", "-version", "--version":
-		name = "version"
+	if jsonAsked(args[1:]) {
+		s.json = true
+		s.stdout = &countingWriter{w: s.stdout}
 	}
 	for _, c := range commands() {
 		if c.name == name {
 			return exitCode(c.run(ctx, args[1:], s), s)
 		}
 	}
-	fmt.Fprintf(s.stderr, "exdr: unknown command %q.\n\n", name)
-	printUsage(s.stderr)
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	hint := ""
+	if c := closest(name, names); c != "" {
+		hint = fmt.Sprintf(" Did you mean %q?", c)
+	}
+	fmt.Fprintf(s.stderr, "%s exdr has no command %q.%s Run \"exdr help\" for the list.\n", s.errColor("Error:"), name, hint)
 	return 1
+}
+
+// globalOptions takes the options that come before the command, as
+// Terraform's: -chdir=DIR (the command runs as if started in DIR), -help
+// and -version. done is set when one of them was the whole run.
+func globalOptions(args []string, s *streams) (rest []string, done bool, code int) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		a := args[0]
+		switch {
+		case a == "-h" || a == "-help" || a == "--help":
+			printUsage(s.stdout)
+			return nil, true, exitOK
+		case a == "-v" || a == "-version" || a == "--version":
+			return append([]string{"version"}, args[1:]...), false, 0
+		case a == "-chdir" || a == "--chdir" || strings.HasPrefix(a, "-chdir=") || strings.HasPrefix(a, "--chdir="):
+			dir, ok := strings.CutPrefix(strings.TrimPrefix(a, "-"), "-chdir=")
+			if !ok {
+				dir, ok = strings.CutPrefix(a, "-chdir=")
+			}
+			if !ok {
+				if len(args) < 2 {
+					fmt.Fprintf(s.stderr, "%s -chdir needs a directory: exdr -chdir=DIR COMMAND\n", s.errColor("Error:"))
+					return nil, true, exitError
+				}
+				dir, args = args[1], args[1:]
+			}
+			if err := os.Chdir(dir); err != nil {
+				fmt.Fprintf(s.stderr, "%s Invalid -chdir option: %v\n", s.errColor("Error:"), err)
+				return nil, true, exitError
+			}
+			args = args[1:]
+		default:
+			fmt.Fprintf(s.stderr, "%s %s is not an option exdr takes before a command: only -chdir=DIR, -help and -version are; a command's own flags come after it (exdr plan -h lists plan's).\n", s.errColor("Error:"), a)
+			return nil, true, exitError
+		}
+	}
+	return args, false, 0
+}
+
+// jsonAsked says whether a command's arguments ask for -json, so that
+// even a failure before its flags are parsed is answered in JSON.
+func jsonAsked(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-json", "--json", "-json=true", "--json=true":
+			return true
+		}
+	}
+	return false
 }
 
 // Exit codes. 2 means "changes present" for plan -detailed-exitcode; 3
@@ -119,7 +183,9 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 // printed already.
 var errReported = errors.New("reported")
 
-// exitCode is the one place where errors become exit codes.
+// exitCode is the one place where errors become exit codes. With -json,
+// a failure is answered on stdout too, in the shape validate -json has,
+// unless the command has written its JSON already.
 func exitCode(err error, s *streams) int {
 	var status exitStatus
 	switch {
@@ -130,9 +196,11 @@ func exitCode(err error, s *streams) int {
 	case errors.As(err, &status):
 		return int(status)
 	case errors.Is(err, errReported):
+		s.writeJSONFailure(nil)
 		return exitError
 	}
 	fmt.Fprintf(s.stderr, "%s %s\n", s.errColor("Error:"), err)
+	s.writeJSONFailure(err)
 	return exitError
 }
 

@@ -102,3 +102,58 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// diagnostics prints diagnostics on stderr and, under -json, keeps them
+// for the JSON answer of a failure.
+func (s *streams) diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	printDiagnostics(s.stderr, files, diags, s.color(true))
+	if s.json {
+		s.jsonDiags = append(s.jsonDiags, toJSONDiagnostics(files, diags)...)
+	}
+}
+
+// jsonFailure is the answer of a -json command that failed: the shape
+// of validate -json without its "valid".
+type jsonFailure struct {
+	FormatVersion string           `json:"format_version"`
+	ErrorCount    int              `json:"error_count"`
+	WarningCount  int              `json:"warning_count"`
+	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
+}
+
+// writeJSONFailure answers a failed -json command on stdout with the
+// diagnostics it printed and err, unless it has written its JSON
+// already, so that a pipeline never reads an empty document.
+func (s *streams) writeJSONFailure(err error) {
+	cw, ok := s.stdout.(*countingWriter)
+	if !s.json || !ok || cw.n > 0 {
+		return
+	}
+	out := jsonFailure{FormatVersion: diagnosticsFormatVersion, Diagnostics: s.jsonDiags}
+	if err != nil {
+		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{Severity: "error", Summary: err.Error()})
+	}
+	if out.Diagnostics == nil {
+		out.Diagnostics = []jsonDiagnostic{}
+	}
+	for _, d := range out.Diagnostics {
+		if d.Severity == "error" {
+			out.ErrorCount++
+		} else {
+			out.WarningCount++
+		}
+	}
+	_ = writeJSON(s.stdout, out)
+}
+
+// countingWriter counts what a -json command has written to stdout.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

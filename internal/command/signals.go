@@ -3,8 +3,10 @@ package command
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -39,7 +41,29 @@ type lockFlags struct {
 
 func (l *lockFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&l.enabled, "lock", true, "take the organization's lock; -lock=false goes without it (another apply may be changing the organization)")
-	fs.DurationVar(&l.timeout, "lock-timeout", 0, "wait this long for another run's lock, such as 30s")
+	fs.Var((*durationValue)(&l.timeout), "lock-timeout", "wait this long for another run's lock: a `duration` such as 30s or 5m")
+}
+
+// durationValue is a duration flag whose error says what to write: a
+// bare number (-lock-timeout 5) is the likeliest slip, and package flag
+// would call it only "parse error".
+type durationValue time.Duration
+
+func (d *durationValue) String() string { return time.Duration(*d).String() }
+
+func (d *durationValue) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+			return fmt.Errorf("a duration needs its unit: write %ss (seconds), %sm or %sh", s, s, s)
+		}
+		return fmt.Errorf("not a duration: write it as 30s, 5m or 1h30m")
+	}
+	if v < 0 {
+		return fmt.Errorf("a duration to wait cannot be negative")
+	}
+	*d = durationValue(v)
+	return nil
 }
 
 func (l *lockFlags) lock(b backend.Backend, operation string) run.Lock {

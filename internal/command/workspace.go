@@ -33,7 +33,7 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 		return nil, err
 	}
 	cfg, diags := lang.LoadDir(dir, lang.Options{Vars: vars, Env: s.env, Cache: lang.CacheDir(s.env)})
-	printDiagnostics(s.stderr, cfg.DiagnosticFiles(diags), diags, s.color(true))
+	s.diagnostics(cfg.DiagnosticFiles(diags), diags)
 	if diags.HasErrors() {
 		return nil, errReported
 	}
@@ -76,7 +76,7 @@ func (ws *workspace) planLive(live *org.Org, opts planner.Options, s *streams) (
 		return nil, err
 	}
 	p, diags := planner.New(ws.cfg.Org, live, opts)
-	printDiagnostics(s.stderr, ws.cfg.DiagnosticFiles(diags), diags, s.color(true))
+	s.diagnostics(ws.cfg.DiagnosticFiles(diags), diags)
 	if diags.HasErrors() {
 		return nil, errReported
 	}
