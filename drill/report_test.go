@@ -2,6 +2,8 @@ package drill
 
 import (
 	"bytes"
+	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +136,119 @@ func TestHistory(t *testing.T) {
 	}
 	if _, err := History(dir); err == nil || !strings.Contains(err.Error(), "notes.json is not a drill report") {
 		t.Errorf("a stray file: got %v, want an error naming it", err)
+	}
+}
+
+// TestHTMLCarriesTheMarkdown: the HTML report has every section the
+// Markdown one has, and in them the same facts: each step's row, the
+// converged row, every loss the plan stated, every item and message
+// lost.
+func TestHTMLCarriesTheMarkdown(t *testing.T) {
+	r := sample()
+	r.BuiltSteps = 17
+	r.MessagesQueued = 3
+	r.MessagesLost = []LostItem{{Mailbox: "db1-user003", Subject: "Message 2 to db1-user003 <&>", Time: disaster}}
+	r.Steps[1].Status, r.Steps[1].Error = "failed", "eseutil /cc: <log 5 missing>"
+	r.judgeRecovery(&org.Drill{Expect: org.DrillExpect{ItemsBack: true, MessagesDelivered: true}})
+	r.judge()
+	var md, page bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	doc := page.String()
+	for _, line := range strings.Split(md.String(), "\n") {
+		if title, ok := strings.CutPrefix(line, "## "); ok && !strings.Contains(doc, "<h2>"+html.EscapeString(title)+"</h2>") {
+			t.Errorf("the Markdown report has a section %q the HTML one does not", title)
+		}
+	}
+	steps := section(t, doc, `<table id="steps">`)
+	for _, s := range r.Steps {
+		if !strings.Contains(steps, "<td><code>"+html.EscapeString(s.ID)+"</code></td><td>"+s.Effect+"</td>") {
+			t.Errorf("the step table has no row for %s:\n%s", s.ID, steps)
+		}
+	}
+	if !strings.Contains(steps, html.EscapeString("failed: eseutil /cc: <log 5 missing>")) {
+		t.Errorf("the step table does not say how a step failed:\n%s", steps)
+	}
+	if !strings.Contains(section(t, doc, `<table id="objectives">`), "<td>converged</td><td></td><td>yes</td>") {
+		t.Error("the objectives table has no converged row")
+	}
+	for _, want := range []string{
+		"the drill built the organization in a fresh one (17 steps)",
+		html.EscapeString(r.PlannedLosses[0]),
+		html.EscapeString("Message 2 to db1-user003 <&>"),
+		"<td>queued messages</td><td>3 before</td><td>2 delivered, 1 lost</td>",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the HTML report does not hold %q", want)
+		}
+	}
+	for _, why := range r.Reasons {
+		if !strings.Contains(doc, "<li>"+html.EscapeString(why)+"</li>") {
+			t.Errorf("the HTML report does not give the reason %q", why)
+		}
+	}
+}
+
+// section is the element that begins with open, up to its </table>.
+func section(t *testing.T, doc, open string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(doc, open)
+	if !ok {
+		t.Fatalf("the HTML report has no %s", open)
+	}
+	body, _, _ := strings.Cut(rest, "</table>")
+	return body
+}
+
+// TestTimelineScale: the timeline's scale is the recovery's own; an
+// objective far beyond it is marked past an axis break, one within reach
+// is drawn on the scale; ticks fall at round intervals.
+func TestTimelineScale(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		rto, est    time.Duration
+		wantBreak   bool
+		wantTicks   []string
+		widestAtMin float64 // the longest bar's width, at least
+	}{
+		{"objective far beyond", 4 * time.Hour, 2 * time.Minute, true, []string{">0<", ">15s<", ">2m<"}, 500},
+		{"objective within reach", time.Hour, 46*time.Minute + 37*time.Second, false, []string{">0<", ">10m<", ">1h<"}, 400},
+		{"no objective", 0, 90 * time.Second, false, []string{">0<", ">30s<", ">1m30s<"}, 500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sample()
+			r.Objectives.RTO = org.Duration(tc.rto)
+			r.EstimatedRTO = tc.est
+			r.Steps[0].Estimate, r.Steps[1].EstStart, r.Steps[1].Estimate = tc.est-time.Second, tc.est-time.Second, time.Second
+			var b strings.Builder
+			timeline(&b, r)
+			svg := b.String()
+			if got := strings.Contains(svg, `class="axis-break"`); got != tc.wantBreak {
+				t.Errorf("axis break drawn: %v, want %v", got, tc.wantBreak)
+			}
+			if tc.rto > 0 && !strings.Contains(svg, "RTO "+short(tc.rto)) {
+				t.Errorf("the objective %s is not marked", short(tc.rto))
+			}
+			for _, tick := range tc.wantTicks {
+				if !strings.Contains(svg, tick) {
+					t.Errorf("no tick %s in:\n%s", tick, svg)
+				}
+			}
+			var widest float64
+			for _, part := range strings.Split(svg, `<rect class="step`)[1:] {
+				var w float64
+				if _, err := fmt.Sscanf(part[strings.Index(part, `width="`)+len(`width="`):], "%f", &w); err != nil {
+					t.Fatal(err)
+				}
+				widest = max(widest, w)
+			}
+			if widest < tc.widestAtMin {
+				t.Errorf("the longest bar is %.0f px wide of 600, want at least %.0f: the recovery must fill its scale", widest, tc.widestAtMin)
+			}
+		})
 	}
 }
