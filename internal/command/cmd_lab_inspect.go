@@ -1,9 +1,12 @@
 package command
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
@@ -88,7 +91,16 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 	}
 	if items {
 		for _, mb := range in.MailboxNames() {
-			for _, it := range in.Mailboxes[mb] {
+			// As a person reads a mailbox: by folder, then Message 5
+			// before Message 10; the store's own order is its pages'.
+			list := slices.Clone(in.Mailboxes[mb])
+			slices.SortStableFunc(list, func(a, b lab.Item) int {
+				if c := naturalCompare(a.Folder, b.Folder); c != 0 {
+					return c
+				}
+				return naturalCompare(a.Subject, b.Subject)
+			})
+			for _, it := range list {
 				del := ""
 				if !it.Deleted.IsZero() {
 					del = "\t(deleted)"
@@ -97,4 +109,36 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 			}
 		}
 	}
+}
+
+// naturalCompare orders strings as a person does: runs of digits by
+// their value (Message 5 before Message 10), the rest as text.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }

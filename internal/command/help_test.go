@@ -177,3 +177,24 @@ func TestDurationFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestNaturalCompare(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"Message 5 to x", "Message 10 to x", -1},
+		{"Message 10 to x", "Message 5 to x", 1},
+		{"Message 3 to db1-user002", "Message 12 to db1-user002", -1},
+		{"Message 05", "Message 5", 0},
+		{"Inbox", "Sent Items", -1},
+		{"a", "a1", -1},
+		{"", "", 0},
+		{"Message 2 to db1-user010", "Message 2 to db1-user9", 1},
+		{"99999999999999999999999", "100000000000000000000000", -1},
+	} {
+		if got := naturalCompare(tc.a, tc.b); got != tc.want {
+			t.Errorf("naturalCompare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

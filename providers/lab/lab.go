@@ -59,6 +59,9 @@ type Measured = host.Measured
 // Inspection is what "exdr lab inspect" shows of a database.
 type Inspection = store.Inspection
 
+// Item is an item of a mailbox, as an Inspection lists it.
+type Item = store.Item
+
 // TrafficOptions and QueuedMessage are "exdr lab traffic"'s options and
 // one message waiting in a queue, as drills count them.
 type (
