@@ -297,3 +297,25 @@ func TestOlderDirectoryWithANewerLogIsRefused(t *testing.T) {
 		t.Fatalf("an older directory.json under a newer log: %v, want a refusal", err)
 	}
 }
+
+func TestChecksumField(t *testing.T) {
+	field := []byte(`"checksum": "abc"`)
+	for _, tc := range []struct {
+		doc       string
+		at, count int
+	}{
+		{`{"checksum": "abc", "x": 1}`, 1, 1},
+		{`{"x": 1}`, -1, 0},
+		{`{"checksum": "abd"}`, -1, 0},
+		{`{"checksum": "abc", "y": {"checksum": "abc"}}`, 26, 2},
+		{`{"y": {"checksum": "zzz"}, "checksum": "abc"}`, 27, 1},
+		{`{"checksum": "ab`, -1, 0},
+		{`"checksum": "abc"`, 0, 1},
+		{``, -1, 0},
+	} {
+		at, count := checksumField([]byte(tc.doc), field)
+		if at != tc.at || count != tc.count {
+			t.Errorf("%s: at %d, %d times; want %d, %d", tc.doc, at, count, tc.at, tc.count)
+		}
+	}
+}
