@@ -5,11 +5,13 @@
 #   exdr apply -var recover_deleted_items=true .
 #
 # The plan creates a recovery storage group on MBX01, restores DB1's newest
-# full backup into it (production is not touched, users keep working),
+# backup into it (production is not touched, users keep working),
 # mounts it, merges Ann's mailbox from it into a "Recovered Items" folder
 # of her own mailbox (Restore-Mailbox -TargetFolder; an item she still has
-# is not copied again), then removes the group, its files kept aside. The
-# merge is recorded, so running it again plans nothing.
+# is not copied again), then removes the group, its files kept aside.
+# The merge is recorded, so running it again plans nothing. That holds
+# for a second request too: then give target_folder a new name
+# ("Recovered Items 2"), or the block plans nothing.
 #
 # Why a variable rather than a block kept here for good: a recovery
 # storage group needs a backup to restore from, and exdr refuses a
