@@ -287,12 +287,25 @@ func storageGroupIdentity(ws *workspace, arg string) (org.Identity, error) {
 	if strings.Contains(arg, `\`) {
 		return org.Identity(arg), nil
 	}
+	var addrs []string
 	for _, sg := range ws.cfg.Org.StorageGroups {
 		if sg.Addr.String() == arg {
 			return sg.Identity(), nil
 		}
+		addrs = append(addrs, sg.Addr.String())
 	}
-	return "", fmt.Errorf("%s names no storage group of the configuration; give an address such as storage_group.SG1, or an identity such as MBX01\\SG1", arg)
+	hint := ""
+	if c := closest(arg, addrs); c != "" {
+		hint = fmt.Sprintf(" Did you mean %s?", c)
+	}
+	// The configuration's own names, never a made-up one: an example
+	// address the configuration lacks reads as a contradiction.
+	example := `MBX01\SG1`
+	if len(ws.cfg.Org.StorageGroups) > 0 {
+		sg := ws.cfg.Org.StorageGroups[0]
+		example = fmt.Sprintf("%s or %s", sg.Addr, sg.Identity())
+	}
+	return "", fmt.Errorf("%s names no storage group of the configuration.%s Give its address or its identity, such as %s", arg, hint, example)
 }
 
 func labBackups(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
