@@ -23,7 +23,7 @@ import (
 var exampleRecoveries = map[string]map[string]string{
 	"quickstart":             {"lose_mbx01": "create_server", "delete_db1": "hard_recovery", "hub_crash": "replay_logs"},
 	"recovery_storage_group": {"purged_mailbox": "restore_mailbox"},
-	"dial_tone":              {"lose_db1": "swap_databases", "lose_mbx01": "swap_databases"},
+	"dial_tone":              {"lose_db1": "swap_databases", "lose_mbx01": "swap_databases", "db1_bad_page": "swap_databases"},
 	"standby_copies":         {"lcr_db2_lost": "activate_copy", "scr_mbx01_lost": "activate_copy"},
 	"two_hubs":               {"hub01_failed": "import_queue_database", "hub01_power_cut": "replay_logs"},
 	"edge":                   {"edge01_lost": "import_edge_config"},

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -195,5 +196,51 @@ func TestCreateRefusesForeignFile(t *testing.T) {
 	}
 	if err := l.Apply(context.Background(), steps[2], nil); err != nil {
 		t.Fatalf("re-creating DB1 over its own file: %v", err)
+	}
+}
+
+// A database whose file is damaged, replaced by an empty one (dial tone,
+// or a loss the configuration allows): the damaged file is set aside,
+// never kept in place, and the new file is empty and whole. Applied
+// again, the step keeps the fresh empty file it made.
+func TestEmptyDatabaseSetsTheDamagedFileAside(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	apply(t, l, providers.VerbDismount, db1)
+	if err := l.CorruptPage(db1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if h := health(t, l); len(h.BadPages) == 0 {
+		t.Fatal("the corrupted page reads as whole")
+	}
+	path, _ := l.DatabaseFile(db1)
+	damaged, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := &providers.Step{Verb: providers.VerbCreateEmptyDatabase, Identity: db1}
+	if err := l.Apply(context.Background(), step, nil); err != nil {
+		t.Fatal(err)
+	}
+	if h := health(t, l); len(h.BadPages) != 0 || h.State != org.StateClean {
+		t.Fatalf("after create_empty_database the file is %+v; want a new, whole, clean one", h)
+	}
+	aside, err := filepath.Glob(filepath.Join(filepath.Dir(path), "exdr-aside", "*", filepath.Base(path)))
+	if err != nil || len(aside) != 1 {
+		t.Fatalf("the damaged file set aside: %v (%v); want one copy in exdr-aside", aside, err)
+	}
+	if kept, err := os.ReadFile(aside[0]); err != nil || !bytes.Equal(kept, damaged) {
+		t.Fatalf("the file set aside is not the damaged file, byte for byte (%v)", err)
+	}
+	fresh, _ := os.ReadFile(path)
+	if err := l.Apply(context.Background(), step, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(path); !bytes.Equal(again, fresh) {
+		t.Error("applied again, create_empty_database replaced the fresh empty file it made")
+	}
+	apply(t, l, providers.VerbMount, db1)
+	if h := health(t, l); !h.Mounted || len(h.BadPages) != 0 {
+		t.Fatalf("the empty database does not mount: %+v", h)
 	}
 }

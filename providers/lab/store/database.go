@@ -139,9 +139,24 @@ func (l *Store) CreateDatabase(step *providers.Step) error {
 	})
 }
 
+// freshEmpty says whether e is a database just created empty: clean,
+// every page whole, never mounted, holding no mailbox.
+func freshEmpty(e *ese.File) bool {
+	if e.Hdr.State != org.StateClean {
+		return false
+	}
+	if bad, err := e.Scan(); err != nil || len(bad) > 0 {
+		return false
+	}
+	cat, err := ReadCatalog(e)
+	return err == nil && cat.Mounts == 0 && len(cat.Mailboxes) == 0 && cat.NextItem == 0
+}
+
 // ensureDatabaseFile puts a new, empty database file at db's path, unless
 // this database's file is there already. Another file standing there is
-// refused, or, for an empty database in place of a lost one, moved aside.
+// refused. For an empty database in place of a lost or damaged one
+// (replace), whatever stands there is moved aside, this database's own
+// file too, unless it is the fresh empty file an earlier run made.
 // The file is written whole beside its path and renamed into place.
 func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace bool) error {
 	if _, err := os.Stat(l.DisksDir(sg.Server)); err != nil {
@@ -155,12 +170,17 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 		return err
 	}
 	if e, err := ese.OpenEDB(path, false); err == nil {
-		ok := strings.EqualFold(e.Hdr.Identity, string(db.Identity())) && e.Hdr.LogStream == sg.Signature
+		ours := strings.EqualFold(e.Hdr.Identity, string(db.Identity())) && e.Hdr.LogStream == sg.Signature
+		// An empty database replaces whatever stands there (a damaged
+		// file, one in dirty shutdown, one that held mail), unless it is
+		// the fresh one an earlier run of this step made: never mounted,
+		// clean, every page whole.
+		keep := ours && (!replace || freshEmpty(e))
 		e.Close()
-		if ok {
+		if keep {
 			return nil
 		}
-		if !replace {
+		if !ours && !replace {
 			return fmt.Errorf("a file that is not this database's stands at %s; exdr does not overwrite it", db.EdbFilePath)
 		}
 	}
