@@ -158,7 +158,7 @@ func dirArg(fs *flag.FlagSet) (string, error) {
 	case 1:
 		return fs.Arg(0), nil
 	}
-	return "", fmt.Errorf("%s takes one directory, got %d arguments: %s", fs.Name(), fs.NArg(), strings.Join(fs.Args(), " "))
+	return "", fmt.Errorf("%s takes one directory, got %s: %s", fs.Name(), plural(fs.NArg(), "argument"), strings.Join(fs.Args(), " "))
 }
 
 // canAsk says whether a question may be asked: on a terminal, and not

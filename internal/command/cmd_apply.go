@@ -231,7 +231,37 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
+	switch {
+	case strings.HasSuffix(word, "x"):
+		return fmt.Sprintf("%d %ses", n, word)
+	case strings.HasSuffix(word, "y") && len(word) > 1 && !strings.ContainsRune("aeiou", rune(word[len(word)-2])):
+		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
+	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// verbFor is the verb that agrees with a count: one, or many.
+func verbFor(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// failing says how many pages fail their checksums, agreeing in number.
+func failing(n int) string {
+	if n == 1 {
+		return "1 failing its checksum"
+	}
+	return fmt.Sprintf("%d failing their checksums", n)
+}
+
+// failingPages is failing with the noun.
+func failingPages(n int) string {
+	if n == 1 {
+		return "1 page failing its checksum"
+	}
+	return fmt.Sprintf("%d pages failing their checksums", n)
 }
 
 var errNoTerminal = errors.New("apply asks before it changes anything, and cannot ask here (no terminal, or -input=false): " +

@@ -104,10 +104,10 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		}
 		messages := ""
 		if rep.MessagesQueued > 0 {
-			messages = fmt.Sprintf("; %d of %d queued messages delivered", rep.MessagesQueued-len(rep.MessagesLost), rep.MessagesQueued)
+			messages = fmt.Sprintf("; %d of %s delivered", rep.MessagesQueued-len(rep.MessagesLost), plural(rep.MessagesQueued, "queued message"))
 		}
-		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %d items back%s.\n",
-			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), rep.ItemsBefore, messages)
+		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %s back%s.\n",
+			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), plural(rep.ItemsBefore, "item"), messages)
 		for _, why := range rep.Reasons {
 			fmt.Fprintf(s.stdout, "  - %s\n", why)
 		}
@@ -131,7 +131,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		fmt.Fprintf(s.stdout, "Measured %s: later plans estimate from them (%s).\n", strings.Join(learned, ", "), drill.EstimatesFile)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d drills failed", failed, len(drills))
+		return fmt.Errorf("%d of %s failed", failed, plural(len(drills), "drill"))
 	}
 	return nil
 }

@@ -165,7 +165,7 @@ func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []
 			}
 			for db, n := range rep.Items {
 				if n > 0 {
-					fmt.Fprintf(s.stdout, "%s: %d deleted items past retention purged.\n", db, n)
+					fmt.Fprintf(s.stdout, "%s: %s past retention purged.\n", db, plural(n, "deleted item"))
 				}
 			}
 			for db, mbs := range rep.Mailboxes {
@@ -187,13 +187,13 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(s.stdout, "%d items of %s moved to the dumpster.\n", n, alias)
+			fmt.Fprintf(s.stdout, "%s of %s moved to the dumpster.\n", plural(n, "item"), alias)
 		case "recover-deleted":
 			n, err := l.RecoverDeleted(alias)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(s.stdout, "%d items of %s recovered from the dumpster (Recover Deleted Items).\n", n, alias)
+			fmt.Fprintf(s.stdout, "%s of %s recovered from the dumpster (Recover Deleted Items).\n", plural(n, "item"), alias)
 		case "disable":
 			if err := l.DisableMailbox(alias); err != nil {
 				return err
@@ -346,12 +346,12 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			total += n
 			_ = id
 		}
-		fmt.Fprintf(s.stdout, "Delivered %d messages to %d databases.\n", total, len(rep.Delivered))
+		fmt.Fprintf(s.stdout, "Delivered %s to %s.\n", plural(total, "message"), plural(len(rep.Delivered), "database"))
 		if rep.External > 0 {
-			fmt.Fprintf(s.stdout, "Sent %d messages to other organizations; exdr lab queues shows any still on their way.\n", rep.External)
+			fmt.Fprintf(s.stdout, "Sent %s to other organizations; exdr lab queues shows any still on their way.\n", plural(rep.External, "message"))
 		}
 		for _, id := range sortedIdentities(rep.Queued) {
-			fmt.Fprintf(s.stdout, "  %d messages for %s wait in %s's queues: the database is not mounted\n", rep.Queued[id], id, rep.Via[id])
+			fmt.Fprintf(s.stdout, "  %s for %s %s in %s's queues: the database is not mounted\n", plural(rep.Queued[id], "message"), id, verbFor(rep.Queued[id], "waits", "wait"), rep.Via[id])
 		}
 		for _, sk := range rep.Skipped {
 			fmt.Fprintf(s.stdout, "  no mail for %s\n", sk)

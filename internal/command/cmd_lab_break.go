@@ -62,7 +62,7 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.stdout, "%d queued messages of %s are in its Poison queue.\n", moved, args[1])
+		fmt.Fprintf(s.stdout, "%s of %s %s in its Poison queue.\n", plural(moved, "queued message"), args[1], verbFor(moved, "is", "are"))
 	case "delete-server-object":
 		if err := need(1); err != nil {
 			return err
@@ -115,7 +115,7 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.stdout, "%d log generations of %s deleted, from %d on.\n", n, sg, from)
+		fmt.Fprintf(s.stdout, "%s of %s deleted, from %d on.\n", plural(n, "log generation"), sg, from)
 	case "corrupt-backup":
 		if err := need(1); err != nil {
 			return err

@@ -57,15 +57,15 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 	}
 	fmt.Fprintf(w, "Last full backup: %s\nLast incremental backup: %s\nLast differential backup: %s\n",
 		stamp(in.LastFull), stamp(in.LastIncremental), stamp(in.LastDifferential))
-	fmt.Fprintf(w, "Pages:    %d (%s), %d failing their checksums\n", in.Pages, in.Size, len(in.BadPages))
+	fmt.Fprintf(w, "Pages:    %d (%s), %s\n", in.Pages, in.Size, failing(len(in.BadPages)))
 	fmt.Fprintf(w, "Mounted:  %s\n", map[bool]string{true: "yes", false: "no"}[in.Mounted])
 	if in.ContentError != "" {
 		fmt.Fprintf(w, "Items:    cannot be read: %s\n", in.ContentError)
 		return
 	}
-	fmt.Fprintf(w, "Items:    %d in %d mailboxes", in.Items(), len(in.Mailboxes))
+	fmt.Fprintf(w, "Items:    %d in %s", in.Items(), plural(len(in.Mailboxes), "mailbox"))
 	if in.Pending > 0 {
-		fmt.Fprintf(w, " (in the pages; %d page changes in the logs await soft recovery)", in.Pending)
+		fmt.Fprintf(w, " (in the pages; %s in the logs await soft recovery)", plural(in.Pending, "page change"))
 	}
 	if n := in.Dumpster(); n > 0 {
 		fmt.Fprintf(w, "; %d deleted, kept in the dumpster", n)
@@ -80,7 +80,7 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 				deleted++
 			}
 		}
-		line := fmt.Sprintf("  %-20s %d items", mb, visible)
+		line := fmt.Sprintf("  %-20s %s", mb, plural(visible, "item"))
 		if deleted > 0 {
 			line += fmt.Sprintf(", %d in the dumpster", deleted)
 		}

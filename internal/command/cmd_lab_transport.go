@@ -38,10 +38,10 @@ func labQueues(ctx context.Context, l *lab.Lab, _ *workspace, args []string, s *
 			fmt.Fprintln(s.stdout, " missing")
 			continue
 		case len(h.BadPages) > 0:
-			fmt.Fprintf(s.stdout, " %s, %d pages failing their checksums (about %d messages on them)\n", h.State, len(h.BadPages), h.MessagesAtRisk)
+			fmt.Fprintf(s.stdout, " %s, %s (about %s on them)\n", h.State, failingPages(len(h.BadPages)), plural(h.MessagesAtRisk, "message"))
 			continue
 		}
-		fmt.Fprintf(s.stdout, " %s, %s, %d pages, whitespace %.0f%%, %d messages\n", h.State, h.Size, h.Pages, float64(h.Whitespace), h.Messages)
+		fmt.Fprintf(s.stdout, " %s, %s, %s, whitespace %.0f%%, %s\n", h.State, h.Size, plural(h.Pages, "page"), float64(h.Whitespace), plural(h.Messages, "message"))
 		if h.DrainingFrom != "" {
 			fmt.Fprintf(s.stdout, "  holds the queue database of %s; its own is set aside\n", h.DrainingFrom)
 		}

@@ -32,12 +32,27 @@ func (l *Host) SetCapacity(server, drive string, size org.Size) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	// A disk is never smaller than what it holds.
+	used, err := usedOn(dir)
+	if err != nil {
+		return err
+	}
+	if size < used {
+		return fmt.Errorf("%s: of %s holds %s already: give it at least that", strings.ToUpper(drive), server, used)
+	}
 	return disk.WriteAtomic(filepath.Join(dir, capacityFile), []byte(size.String()+"\n"))
 }
 
-// Free returns a drive's capacity less what its files take.
+// Free returns a drive's capacity less what its files take, never less
+// than nothing (files put there by hand may hold more than its size).
 func (l *Host) Free(server, drive string) (org.Size, error) {
 	dir := l.DriveDir(server, drive)
+	used, err := usedOn(dir)
+	return max(capacity(dir)-used, 0), err
+}
+
+// usedOn is what the files of a drive's folder take.
+func usedOn(dir string) (org.Size, error) {
 	var used int64
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -53,7 +68,7 @@ func (l *Host) Free(server, drive string) (org.Size, error) {
 		}
 		return nil
 	})
-	return capacity(dir) - org.Size(used), err
+	return org.Size(used), err
 }
 
 // capacity is a drive's size: DefaultCapacity, or what SetCapacity gave it.

@@ -145,7 +145,7 @@ func (s *Survey) Free(server, drive string) org.Size {
 	if _, ok := s.Lookup(filepath.Join(dir, capacityFile)); ok {
 		size = capacity(dir)
 	}
-	return size - org.Size(s.used[dir])
+	return max(size-org.Size(s.used[dir]), 0)
 }
 
 // Drives are the drives of a server that hold anything, as Drives lists

@@ -243,6 +243,9 @@ func (l *Store) Mount(id org.Identity) error {
 	if bad, err := e.Scan(); err != nil {
 		return err
 	} else if len(bad) > 0 {
+		if len(bad) == 1 {
+			return fmt.Errorf("page %d fails its checksum (JET -1018): restore or repair the database first", bad[0])
+		}
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
 	}
 	mu := l.StreamLock(c.Stream.Dir)
