@@ -1,9 +1,12 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,7 +107,46 @@ func Run(ctx context.Context, p *planner.Plan, apply ApplyFunc, opts Options) *R
 		wg.Go(func() { w.run(s) })
 	}
 	wg.Wait()
+	// The failures in the plan's order, whatever order they happened in,
+	// said as exdr says a list.
+	order := make(map[string]int, len(p.Steps))
+	for i, s := range p.Steps {
+		order[s.ID] = i
+	}
+	slices.SortStableFunc(w.errs.Errors, func(a, b error) int {
+		return cmp.Compare(order[failedStep(a)], order[failedStep(b)])
+	})
+	w.errs.ErrorFormat = stepErrors
 	return &Result{Status: w.status, Err: w.errs.ErrorOrNil()}
+}
+
+// stepError is a step's failure, naming the step.
+type stepError struct {
+	id  string
+	err error
+}
+
+func (e *stepError) Error() string { return e.id + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+func failedStep(err error) string {
+	if se, ok := err.(*stepError); ok {
+		return se.id
+	}
+	return ""
+}
+
+// stepErrors says one failure as itself and several as a list.
+func stepErrors(errs []error) string {
+	if len(errs) == 1 {
+		return errs[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d steps failed:", len(errs))
+	for _, err := range errs {
+		b.WriteString("\n  - " + err.Error())
+	}
+	return b.String()
 }
 
 type walker struct {
@@ -134,7 +176,7 @@ func (w *walker) get(id string) Status {
 func (w *walker) fail(s *providers.Step, err error) {
 	w.mu.Lock()
 	w.status[s.ID] = Failed
-	w.errs.Errors = append(w.errs.Errors, fmt.Errorf("%s: %w", s.ID, err))
+	w.errs.Errors = append(w.errs.Errors, &stepError{id: s.ID, err: err})
 	w.mu.Unlock()
 }
 
@@ -178,7 +220,7 @@ func (w *walker) run(s *providers.Step) {
 		// Cancelled while it ran: not a failure of the step itself.
 		w.mu.Lock()
 		w.status[s.ID] = Cancelled
-		w.errs.Errors = append(w.errs.Errors, fmt.Errorf("%s: %w", s.ID, err))
+		w.errs.Errors = append(w.errs.Errors, &stepError{id: s.ID, err: err})
 		w.mu.Unlock()
 		w.journal(s, providers.JournalFailed, err.Error())
 	} else if err != nil {

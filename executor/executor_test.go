@@ -91,6 +91,15 @@ func TestAllFailuresReportedTogether(t *testing.T) {
 	if !strings.Contains(msg, "a: boom") || !strings.Contains(msg, "c: boom") || strings.Contains(msg, "b: boom") {
 		t.Errorf("error = %q, want a and c named, not b", msg)
 	}
+	// exdr's own list, in the plan's order, not go-multierror's "2 errors
+	// occurred:" with tabs and stars.
+	if want := "2 steps failed:\n  - a: boom\n  - c: boom"; msg != want {
+		t.Errorf("error = %q, want %q", msg, want)
+	}
+	one := Run(context.Background(), chain("a"), r.apply("a"), Options{})
+	if got := fmt.Sprint(one.Err); got != "a: boom" {
+		t.Errorf("one failure reads %q, want %q", got, "a: boom")
+	}
 }
 
 func TestParallelismIsBounded(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/all"
 	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/providers/lab"
 	"github.com/exdr/exdr/run"
 )
 
@@ -61,7 +63,11 @@ func cmdApply(ctx context.Context, args []string, s *streams) error {
 		return fmt.Errorf("-parallelism must be at least 1")
 	}
 	opts.target, opts.vars, opts.targets = target, vars.args, targets
-	if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() {
+	st, err := os.Stat(target)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%s does not exist: give a configuration folder, or a plan file written by exdr plan -out FILE", target)
+	}
+	if err == nil && st.Mode().IsRegular() {
 		if len(opts.vars) > 0 || len(opts.targets) > 0 || opts.allowDataLoss || opts.removeRSG {
 			return fmt.Errorf("a saved plan is applied as it was made: -var, -var-file, -target, -allow-data-loss and -remove-recovery-groups belong to the plan command")
 		}
@@ -107,6 +113,9 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 	if err != nil {
 		return err
 	}
+	if err := savedPlanInPlace(opts.target, f); err != nil {
+		return err
+	}
 	pcfg := org.ProviderConfig{Type: f.Provider.Type, Path: f.Provider.Path}
 	prov, err := all.Open(pcfg, f.ConfigDir, saved.Organization)
 	if err != nil {
@@ -133,7 +142,8 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 		Replan: func(live *org.Org, targets []string) (*planner.Plan, error) {
 			cfg, diags := lang.LoadDir(f.ConfigDir, lang.Options{Vars: fromFileVars(f.Vars), Env: s.env})
 			if diags.HasErrors() {
-				return nil, fmt.Errorf("the configuration in %s no longer loads: %w", f.ConfigDir, diags)
+				s.diagnostics(cfg.DiagnosticFiles(diags), diags)
+				return nil, fmt.Errorf("the configuration in %s no longer loads (above): fix it, then plan again", f.ConfigDir)
 			}
 			p, diags := planner.New(cfg.Org, live, planner.Options{AllowDataLoss: f.AllowDataLoss, Targets: targets})
 			if diags.HasErrors() {
@@ -142,6 +152,41 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 			return p, nil
 		},
 	}, true)
+}
+
+// savedPlanInPlace refuses a saved plan whose configuration or lab is
+// not where the plan was made, before anything is read or created there:
+// a checkout moved or copied since, or the plan carried into another
+// configuration's folder, would otherwise read as an organization whose
+// every fact moved, or apply to the old place.
+func savedPlanInPlace(planPath string, f *planner.File) error {
+	if st, err := os.Stat(f.ConfigDir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s was made for the configuration in %s, which is not there any more (moved or deleted?): make a new plan where the configuration is now (exdr plan -out FILE DIR)", planPath, f.ConfigDir)
+	}
+	if f.Provider.Type == "lab" && len(f.Facts) > 0 && !lab.Exists(f.Provider.Path) {
+		return fmt.Errorf("%s was made from the lab at %s, which is not there any more (moved with its checkout?): make a new plan where the lab is now (exdr plan -out FILE DIR)", planPath, f.Provider.Path)
+	}
+	abs, err := filepath.Abs(planPath)
+	if err != nil {
+		return err
+	}
+	here := filepath.Dir(abs)
+	if !sameDir(here, f.ConfigDir) {
+		if configs, _ := filepath.Glob(filepath.Join(here, "*.exdr.hcl")); len(configs) > 0 {
+			return fmt.Errorf("%s was made for the configuration in %s, but it lies beside another configuration, in %s (a copied or moved checkout?): make a new plan here (exdr plan -out %s %s), or apply the plan from its own folder", planPath, f.ConfigDir, here, filepath.Base(planPath), here)
+		}
+	}
+	return nil
+}
+
+// sameDir says whether two paths name one folder, through links too.
+func sameDir(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
 
 // applyRun carries out the run and says how it ended. A saved plan was
