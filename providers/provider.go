@@ -27,7 +27,7 @@ type Provider interface {
 }
 
 // Progress receives a long step's progress; done and total are in unit
-// ("bytes", "pages", "logs"). Implementations must be safe for concurrent
+// ("bytes", "pages", "generations"). Implementations must be safe for concurrent
 // use.
 type Progress interface {
 	Update(done, total int64, unit string)

@@ -85,9 +85,13 @@ func TestProgressLines(t *testing.T) {
 		unit        string
 		want        string
 	}{
-		{512 << 20, 2 << 30, "bytes", "512MB of 2GB (25%, 256MB/s)"},
-		{3, 12, "logs", "3 of 12 logs"},
-		{3, 0, "logs", "3 logs"},
+		{512 << 20, 2 << 30, "bytes", "512MB of 2GB (25%, 256MB/s, 6s left)"},
+		{2 << 30, 2 << 30, "bytes", "2GB of 2GB (100%, 1GB/s)"},
+		{512 << 20, 0, "bytes", "512MB (256MB/s)"},
+		{3, 12, "generations", "generation 3 of 12 (6s left)"},
+		{3, 0, "generations", "generation 3"},
+		{3, 12, "pages", "3 of 12 pages (6s left)"},
+		{0, 12, "pages", "0 of 12 pages"},
 	}
 	for _, tt := range tests {
 		if got := amount(tt.done, tt.total, tt.unit, 2*time.Second); got != tt.want {
@@ -123,5 +127,30 @@ func TestFlagsAnywhere(t *testing.T) {
 	}
 	if _, stdout, _ := runIn(t, "validate", "../../examples/quickstart", "-json"); !strings.Contains(stdout, `"valid": true`) {
 		t.Errorf("-json after the directory was not taken as a flag: %s", stdout)
+	}
+}
+
+// On a terminal a long step shows a bar with its rate and the time left.
+func TestProgressBar(t *testing.T) {
+	for _, tt := range []struct {
+		done, total int64
+		unit, want  string
+	}{
+		{5, 20, "generations", "[#####               ] generation 5 of 20 (30s left)"},
+		{1 << 30, 4 << 30, "bytes", "[#####               ] 1GB of 4GB (25%, 102.4MB/s, 30s left)"},
+		{20, 20, "pages", "[####################] 20 of 20 pages"},
+		{7, 0, "generations", "generation 7"},
+		{30, 20, "pages", "[####################] 30 of 20 pages"},
+	} {
+		if got := bar(tt.done, tt.total, tt.unit, 10*time.Second); got != tt.want {
+			t.Errorf("bar(%d, %d, %s) = %q, want %q", tt.done, tt.total, tt.unit, got, tt.want)
+		}
+	}
+	var out bytes.Buffer
+	v := newProgressView(&streams{stdout: &out, stdoutTTY: true}, 1)
+	p := v.progress(&providers.Step{Address: "mailbox_database.DB1", Verb: "hard_recovery"})
+	p.Update(3, 12, "generations")
+	if got := out.String(); !strings.HasPrefix(got, "\r\x1b[K  mailbox_database.DB1: hard_recovery [#####               ] generation 3 of 12") {
+		t.Errorf("the status line reads %q", got)
 	}
 }

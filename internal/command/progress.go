@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,35 +92,85 @@ type stepProgress struct {
 func (p *stepProgress) Update(done, total int64, unit string) {
 	p.v.mu.Lock()
 	defer p.v.mu.Unlock()
-	text := fmt.Sprintf("%s: %s %s", p.step.Address, p.step.Verb, amount(done, total, unit, time.Since(p.start)))
+	elapsed := time.Since(p.start)
 	if p.v.s.stdoutTTY {
-		p.v.status = "  " + text
+		p.v.status = fmt.Sprintf("  %s: %s %s", p.step.Address, p.step.Verb, bar(done, total, unit, elapsed))
 		fmt.Fprint(p.v.s.stdout, "\r\x1b[K"+p.v.status)
 		return
 	}
+	// Without a terminal, no bar: as Terraform's "Still creating...", a
+	// plain line now and then, so a log shows a long step is alive.
 	if time.Since(p.last) >= progressInterval {
 		p.last = time.Now()
-		fmt.Fprintln(p.v.s.stdout, text)
+		fmt.Fprintf(p.v.s.stdout, "%s: %s %s\n", p.step.Address, p.step.Verb, amount(done, total, unit, elapsed))
 	}
 }
 
-// amount renders progress: "1.2 GB of 4 GB (31%, 180 MB/s)" for bytes,
-// "3 of 12 logs" otherwise.
+// amount renders progress: "1.2GB of 4GB (31%, 180MB/s, 16s left)" for
+// bytes, "generation 3 of 12" for log generations, "3 of 12 pages"
+// otherwise.
 func amount(done, total int64, unit string, elapsed time.Duration) string {
-	if unit != "bytes" {
+	left := timeLeft(done, total, elapsed)
+	switch unit {
+	case "bytes":
+		s := org.Size(done).String()
+		var parts []string
 		if total > 0 {
-			return fmt.Sprintf("%d of %d %s", done, total, unit)
+			s += " of " + org.Size(total).String()
+			parts = append(parts, fmt.Sprintf("%d%%", done*100/total))
 		}
-		return fmt.Sprintf("%d %s", done, unit)
+		if secs := elapsed.Seconds(); secs > 0 {
+			parts = append(parts, org.Size(float64(done)/secs).String()+"/s")
+		}
+		if left != "" {
+			parts = append(parts, left)
+		}
+		if len(parts) == 0 {
+			return s
+		}
+		return s + " (" + strings.Join(parts, ", ") + ")"
+	case "generations":
+		s := fmt.Sprintf("generation %d", done)
+		if total > 0 {
+			s += fmt.Sprintf(" of %d", total)
+		}
+		if left != "" {
+			s += " (" + left + ")"
+		}
+		return s
 	}
-	s := org.Size(done).String()
+	s := fmt.Sprintf("%d %s", done, unit)
 	if total > 0 {
-		s += fmt.Sprintf(" of %s (%d%%", org.Size(total), done*100/total)
-	} else {
-		s += " ("
+		s = fmt.Sprintf("%d of %d %s", done, total, unit)
 	}
-	if secs := elapsed.Seconds(); secs > 0 {
-		s += fmt.Sprintf(", %s/s", org.Size(float64(done)/secs))
+	if left != "" {
+		s += " (" + left + ")"
 	}
-	return s + ")"
+	return s
+}
+
+// timeLeft is what remains at the rate so far: "" until there is a rate
+// and a total to measure against.
+func timeLeft(done, total int64, elapsed time.Duration) string {
+	if done <= 0 || total <= 0 || done >= total || elapsed <= 0 {
+		return ""
+	}
+	left := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+	if left < time.Second {
+		return "less than 1s left"
+	}
+	return left.Round(time.Second).String() + " left"
+}
+
+// barWidth is the width of a progress bar, in characters.
+const barWidth = 20
+
+// bar is amount with a bar before it, for a terminal's status line:
+// "[########            ] 1.2GB of 4GB (31%, 180MB/s, 16s left)".
+func bar(done, total int64, unit string, elapsed time.Duration) string {
+	if total <= 0 {
+		return amount(done, total, unit, elapsed)
+	}
+	filled := int(min(done, total) * barWidth / total)
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(" ", barWidth-filled) + "] " + amount(done, total, unit, elapsed)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -349,5 +350,51 @@ func TestOldCopyOverAMountedDatabaseIsNotMounted(t *testing.T) {
 	}
 	if h := org.NewIndex(o).Database(db1).Health; h.Mounted {
 		t.Fatalf("the old copy reads as mounted: %+v", h)
+	}
+}
+
+// progressRecorder keeps every update a step gives.
+type progressRecorder struct {
+	mu      sync.Mutex
+	updates [][2]int64
+	unit    string
+}
+
+func (r *progressRecorder) Update(done, total int64, unit string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.updates = append(r.updates, [2]int64{done, total})
+	r.unit = unit
+}
+
+// Hard recovery says which generation of how many it replays, and ends
+// at the last of them when the roll-forward goes to the newest.
+func TestHardRecoveryReportsGenerationOfTotal(t *testing.T) {
+	l, full, incr := chainLab(t)
+	ctx := context.Background()
+	for _, s := range []*providers.Step{
+		{Verb: providers.VerbAllowFileRestore, Identity: db1, Args: map[string]string{"value": "true"}},
+		{Verb: providers.VerbRestoreBackup, Identity: db1, Args: map[string]string{"sets": full.ID + "," + incr.ID}},
+	} {
+		if err := l.Apply(ctx, s, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rec progressRecorder
+	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbHardRecovery, Identity: db1, Args: map[string]string{"roll_forward": "true"}}, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.updates) == 0 || rec.unit != "generations" {
+		t.Fatalf("hard recovery reported %v in %q; want generations", rec.updates, rec.unit)
+	}
+	first, last := rec.updates[0], rec.updates[len(rec.updates)-1]
+	if first[0] != 1 || last[1] <= 0 || last[0] != last[1] {
+		t.Errorf("hard recovery went %v … %v; want generation 1 of N first and N of N last", first, last)
+	}
+	for _, u := range rec.updates {
+		if u[1] != last[1] {
+			t.Errorf("the total moved during the replay: %v", rec.updates)
+			break
+		}
 	}
 }

@@ -225,6 +225,19 @@ func (l *Application) HardRecovery(ctx context.Context, step *providers.Step, pr
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
+	// How many generations the replay will take at most: the restored
+	// chain's, and with the roll-forward the live stream's up to its
+	// newest (it stops earlier at the first one missing or damaged).
+	last := mk.Covers
+	if rollForward {
+		if cur, err := liveLogs.Current(); err == nil {
+			last = max(last, cur)
+		}
+	}
+	total := int64(0)
+	if last >= e.Hdr.LogRequired.Low {
+		total = int64(last - e.Hdr.LogRequired.Low + 1)
+	}
 	for gen := e.Hdr.LogRequired.Low; ; gen++ {
 		if err := ctx.Err(); err != nil {
 			return replayed, err
@@ -243,7 +256,7 @@ func (l *Application) HardRecovery(ctx context.Context, step *providers.Step, pr
 			break // the roll-forward ends at the first generation missing or damaged
 		}
 		if progress != nil {
-			progress.Update(int64(gen-e.Hdr.LogRequired.Low+1), 0, "logs")
+			progress.Update(int64(gen-e.Hdr.LogRequired.Low+1), total, "generations")
 		}
 		if err := ese.ApplyRecords(e, recs); err != nil {
 			return replayed, err

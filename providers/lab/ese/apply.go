@@ -30,7 +30,7 @@ func ReplayInto(ctx context.Context, e *File, s *Stream, progress Progress) (int
 			return err
 		}
 		if progress != nil {
-			progress.Update(int64(LSNGeneration(r.LSN)-from), int64(cur-from+1), "logs")
+			progress.Update(int64(LSNGeneration(r.LSN)-from+1), int64(cur-from+1), "generations")
 		}
 		ok, err := ApplyRecord(e, r)
 		if ok {
