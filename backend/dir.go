@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -330,8 +331,17 @@ func (d *Dir) Journal() providers.Journal {
 }
 
 type fileJournal struct {
-	mu        sync.Mutex
 	dir, path string
+
+	// Group commit: steps that end at once share one write and one
+	// fsync. The first to arrive writes every record waiting, then the
+	// ones that came meanwhile; each Append returns once its own record
+	// is on disk.
+	mu       sync.Mutex
+	pending  [][]byte
+	waiters  []chan error
+	durable  bool // an entry pending must be synced
+	flushing bool
 }
 
 func (j *fileJournal) Append(e providers.JournalEntry) error {
@@ -339,8 +349,32 @@ func (j *fileJournal) Append(e providers.JournalEntry) error {
 	if err != nil {
 		return err
 	}
+	done := make(chan error, 1)
 	j.mu.Lock()
-	defer j.mu.Unlock()
+	j.pending = append(j.pending, append(b, '\n'))
+	j.waiters = append(j.waiters, done)
+	j.durable = j.durable || e.Event != providers.JournalStart
+	if !j.flushing {
+		j.flushing = true
+		for len(j.pending) > 0 {
+			batch, waiters, durable := j.pending, j.waiters, j.durable
+			j.pending, j.waiters, j.durable = nil, nil, false
+			j.mu.Unlock()
+			err := j.write(batch, durable)
+			for _, w := range waiters {
+				w <- err
+			}
+			j.mu.Lock()
+		}
+		j.flushing = false
+	}
+	j.mu.Unlock()
+	return <-done
+}
+
+// write appends records to the journal, and syncs it if one of them is
+// to be durable (and with it every start entry written before).
+func (j *fileJournal) write(records [][]byte, durable bool) error {
 	if err := os.MkdirAll(j.dir, 0o755); err != nil {
 		return err
 	}
@@ -351,13 +385,15 @@ func (j *fileJournal) Append(e providers.JournalEntry) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
+	if _, err := f.Write(bytes.Join(records, nil)); err != nil {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if durable {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	return f.Close()
 }

@@ -3,10 +3,13 @@ package backend
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -264,6 +267,57 @@ func TestPrintable(t *testing.T) {
 	} {
 		if got := Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Steps ending at once share the journal's writes: every entry is there
+// afterwards, once, whole, each step's start before its end, and a start
+// entry is in the file as soon as Append returns.
+func TestJournalGroupCommitKeepsEveryEntry(t *testing.T) {
+	j := NewDir(t.TempDir()).Journal()
+	const steps = 200
+	var wg sync.WaitGroup
+	for i := range steps {
+		wg.Go(func() {
+			id := fmt.Sprintf("step%03d", i)
+			if err := j.Append(providers.JournalEntry{Apply: "a", Step: id, Event: providers.JournalStart}); err != nil {
+				t.Error(err)
+				return
+			}
+			entries, _, err := j.Entries()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if !slices.ContainsFunc(entries, func(e providers.JournalEntry) bool { return e.Step == id && e.Event == providers.JournalStart }) {
+				t.Errorf("%s's start is not in the journal when Append returns", id)
+			}
+			if err := j.Append(providers.JournalEntry{Apply: "a", Step: id, Event: providers.JournalDone}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	entries, skipped, err := j.Entries()
+	if err != nil || len(skipped) > 0 {
+		t.Fatalf("entries: %v, skipped %v", err, skipped)
+	}
+	if len(entries) != 2*steps {
+		t.Fatalf("%d entries, want %d", len(entries), 2*steps)
+	}
+	started := map[string]bool{}
+	for _, e := range entries {
+		switch e.Event {
+		case providers.JournalStart:
+			if started[e.Step] {
+				t.Errorf("%s started twice", e.Step)
+			}
+			started[e.Step] = true
+		case providers.JournalDone:
+			if !started[e.Step] {
+				t.Errorf("%s ended before it started", e.Step)
+			}
 		}
 	}
 }

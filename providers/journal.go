@@ -5,7 +5,12 @@ import "time"
 // Journal is an append-only record of steps started and finished, kept
 // by a backend (package backend) so that an interrupted apply can be
 // understood and the next run can say what was interrupted.
-// Append must be safe for concurrent use and durable when it returns.
+// Append must be safe for concurrent use. An end entry (done, failed,
+// skipped) is durable when Append returns; a start entry is written (a
+// killed process keeps it) and made durable with the next end entry, so
+// that a step costs one sync, not two: a power cut in between loses only
+// the news that the step had begun, and the next plan is made from the
+// organization as it is, whatever the step did.
 type Journal interface {
 	Append(e JournalEntry) error
 	// Entries returns every entry in the order appended. A line that

@@ -325,7 +325,7 @@ func (e *File) NewestChange() (uint64, error) {
 
 // CreateEDB writes a new, clean database file with empty pages. It refuses
 // to replace a file that exists.
-func CreateEDB(path string, hdr *Header) error {
+func CreateEDB(path string, hdr *Header, pages ...*Page) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -337,8 +337,16 @@ func CreateEDB(path string, hdr *Header) error {
 	hdr.State = org.StateClean
 	var b bytes.Buffer
 	b.Write(hdr.Encode())
+	given := make(map[uint32]*Page, len(pages))
+	for _, pg := range pages {
+		given[pg.Number] = pg
+	}
 	for n := uint32(1); n <= hdr.Pages; n++ {
-		b.Write((&Page{Number: n, Signature: hdr.Signature}).Encode())
+		pg := given[n]
+		if pg == nil {
+			pg = &Page{Number: n, Signature: hdr.Signature}
+		}
+		b.Write(pg.Encode())
 	}
 	if _, err := f.Write(b.Bytes()); err != nil {
 		f.Close()

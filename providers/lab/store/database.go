@@ -196,23 +196,9 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 	hdr := &ese.Header{Kind: kind, Signature: host.NewSignature(), LogStream: sg.Signature, Created: l.Now().UnixNano(), Identity: string(db.Identity())}
 	tmp := path + ".exdr-creating"
 	os.Remove(tmp) // what a killed create left
-	if err := ese.CreateEDB(tmp, hdr); err != nil {
-		return err
-	}
-	e, err := ese.OpenEDB(tmp, true)
-	if err != nil {
-		return err
-	}
+	// The catalog is written with the file, in its one write and sync.
 	b, _ := json.Marshal(Catalog{Identity: hdr.Identity, Created: l.Now().UTC()})
-	if err := e.WritePage(&ese.Page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
-		e.Close()
-		return err
-	}
-	if err := e.Handle.Sync(); err != nil {
-		e.Close()
-		return err
-	}
-	if err := e.Close(); err != nil {
+	if err := ese.CreateEDB(tmp, hdr, &ese.Page{Number: 1, Signature: hdr.Signature, Payload: b}); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
