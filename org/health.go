@@ -22,6 +22,10 @@ type ServerHealth struct {
 	// are intact (a failed machine, not a lost one): a rebuild with the
 	// same drive letters finds its files where they were.
 	DisksSurvive bool
+	// DisksUnknown is set for a server that does not answer when the
+	// provider cannot see its disks (the shell reaches only servers that
+	// answer): whether they survive is for the administrator to find out.
+	DisksUnknown bool
 	// Free is the free space on each drive, by letter ("E").
 	Free map[string]Size
 	// SetupIncomplete is set when Setup started on the server and did not

@@ -81,3 +81,30 @@ func TestSetupIncompleteResumes(t *testing.T) {
 		}
 	})
 }
+
+// A server that does not answer the Exchange Management Shell: whether
+// its disks survive cannot be read, and the plan does not say they are
+// gone, nor that its queue went with them.
+func TestServerNotAnsweringWithDisksUnknown(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	live.Servers[0].Health.Up = false
+	live.Servers[0].Health.DisksUnknown = true
+	p, _ := New(desired, live, Options{AllowDataLoss: true})
+	var reason string
+	for _, s := range p.Steps {
+		if s.Verb == "create_server" {
+			reason = s.Reason
+		}
+	}
+	if reason == "" {
+		t.Fatalf("no rebuild planned: %s", ids(p))
+	}
+	if strings.Contains(reason, "its disks are gone") || !strings.Contains(reason, "cannot be read") {
+		t.Errorf("the rebuild's reason claims what the read cannot know: %q", reason)
+	}
+	for _, n := range p.Notes {
+		if strings.Contains(n, "went with its disks") {
+			t.Errorf("a note claims what the read cannot know: %q", n)
+		}
+	}
+}

@@ -55,8 +55,11 @@ func (b *builder) server(s *org.Server) {
 		return
 	case live.Health != nil && !live.Health.Up:
 		why := "its disks are gone"
-		if live.Health.DisksSurvive {
+		switch {
+		case live.Health.DisksSurvive:
 			why = "its machine has failed and its disks survive, to be moved to the new machine"
+		case live.Health.DisksUnknown:
+			why = "whether its disks survive cannot be read through the shell (if they do, move them to the new machine, same drive letters, before Setup)"
 		}
 		args["setup"] = "recover_server"
 		b.trackHub(s, b.add(&providers.Step{
@@ -70,7 +73,10 @@ func (b *builder) server(s *org.Server) {
 		if s.Roles.Has(org.RoleUnifiedMessaging) {
 			b.note("%s: if it published Unified Messaging prompts, restore UnifiedMessaging\\Prompts from a file backup.", addr)
 		}
-		if s.Roles.Has(org.RoleHubTransport) && !live.Health.DisksSurvive {
+		switch {
+		case s.Roles.Has(org.RoleHubTransport) && live.Health.DisksUnknown:
+			b.note("%s: if its disks are lost, its queue database and any mail it held went with them, and it starts with a new one; if they survive, its mail.que can be carried to another hub (queue database portability).", addr)
+		case s.Roles.Has(org.RoleHubTransport) && !live.Health.DisksSurvive:
 			b.note("%s: its queue database, and any mail it held, went with its disks; it starts with a new one.", addr)
 		}
 		return

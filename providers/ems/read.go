@@ -337,7 +337,7 @@ func server(v clixml.Value, up map[string]clixml.Value) (*org.Server, error) {
 	edition, _ := org.ParseEdition(strings.ToLower(strings.TrimSuffix(v.Prop("Edition").Text(), "Evaluation")))
 	reach := up[strings.ToLower(name)]
 	return &org.Server{Name: name, Roles: roles, Site: adObjectName(v.Prop("Site").Text()), Edition: edition,
-		Health: &org.ServerHealth{Up: reach.Kind == clixml.Bool && reach.Bool}}, nil
+		Health: serverHealth(reach.Kind == clixml.Bool && reach.Bool)}, nil
 }
 
 func storageGroup(v clixml.Value, logs map[string]clixml.Value) *org.StorageGroup {
@@ -498,4 +498,10 @@ func queues(o *org.Org, items []clixml.Value, failed, paths map[string]clixml.Va
 		q.Health.Queues = append(q.Health.Queues, qu)
 		q.Health.Messages += qu.MessageCount
 	}
+}
+
+// serverHealth is what the shell can tell of a server: whether it
+// answers; of one that does not, nothing of its disks.
+func serverHealth(up bool) *org.ServerHealth {
+	return &org.ServerHealth{Up: up, DisksUnknown: !up}
 }
