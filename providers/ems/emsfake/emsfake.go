@@ -333,13 +333,26 @@ const StateEnv = "EXDR_FAKE_EXCHANGE"
 // Main is a stand-in for powershell.exe -Command -: it reads the script
 // on stdin, runs it on the organization kept in $EXDR_FAKE_EXCHANGE
 // (created with New's state when missing), saves it, and exits with the
-// script's code.
+// script's code. exdr runs steps in parallel, each its own powershell.exe:
+// the read, the run and the save hold an exclusive lock on the state
+// (lockState), so that no invocation writes over another's changes.
 func Main() int {
 	path := os.Getenv(StateEnv)
 	if path == "" {
 		fmt.Fprintln(os.Stderr, "fakepowershell: set "+StateEnv+" to the file that keeps the organization")
 		return 2
 	}
+	script, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	unlock, err := lockState(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fakepowershell: locking %s: %v\n", path, err)
+		return 2
+	}
+	defer unlock()
 	f := New()
 	if b, err := os.ReadFile(path); err == nil {
 		if err := json.Unmarshal(b, f); err != nil {
@@ -347,11 +360,6 @@ func Main() int {
 			return 2
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
-		return 2
-	}
-	script, err := io.ReadAll(os.Stdin)
-	if err != nil {
 		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
 		return 2
 	}
