@@ -81,12 +81,9 @@ func (c *checker) backups() {
 			c.add("backup_cannot_roll_forward", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
 				"%s", c.breaks(db, chain))
 		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time) > rpo:
-			// The logs roll a restore forward past the backup only while
-			// they survive: with the server (or circular logging) they do
-			// not, and the backup is as far as recovery goes.
-			c.add("backup_too_old", db.Addr.String(), db.Identity(), db.Decl.Range, "back it up at least as often as the recovery point objective, or keep its logs on another server (standby copy)",
-				"its newest usable backup (%s) is %s old; if the server is lost with its logs, that much mail is lost, and the recovery point objective is %s",
-				chain.IDs(), org.Duration(c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time).Round(time.Minute)), org.Duration(rpo))
+			age := org.Duration(c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time).Round(time.Minute))
+			fix, msg := c.tooOld(db, chain.IDs(), age, org.Duration(rpo))
+			c.add("backup_too_old", db.Addr.String(), db.Identity(), db.Decl.Range, fix, "%s", msg)
 		}
 	}
 	for _, sg := range c.desired.StorageGroups {
@@ -98,6 +95,56 @@ func (c *checker) backups() {
 				"circular logging is on: only full backups are possible and a restore cannot roll forward to the failure")
 		}
 	}
+}
+
+// tooOld says what an old backup risks and what to do, given the standby
+// copy the database's storage group keeps. The logs roll a restore
+// forward past the backup only while they survive: with the server (or
+// circular logging) they do not, and the backup is as far as recovery
+// goes. An SCR copy on another server keeps them through the loss of the
+// server, but not through a logical corruption (a bad import, a virus),
+// which it copies and replays too: the backup is still needed, and the
+// advice never asks for the copy the configuration already keeps. An LCR
+// copy is on the server itself.
+func (c *checker) tooOld(db *org.Database, ids string, age, rpo org.Duration) (fix, msg string) {
+	old := fmt.Sprintf("its newest usable backup (%s) is %s old", ids, age)
+	server, sg := db.Server(), c.desiredGroup(db.StorageGroup)
+	var cp *org.StandbyCopy
+	if sg != nil {
+		cp = sg.Copy
+	}
+	switch {
+	case cp == nil:
+		return "back it up at least as often as the recovery point objective, or keep its logs on another server (standby copy)",
+			fmt.Sprintf("%s; if the server is lost with its logs, that much mail is lost, and the recovery point objective is %s", old, rpo)
+	case cp.Local:
+		return "back it up at least as often as the recovery point objective, or keep its logs on another server: a standby block (SCR) in place of its LCR copy",
+			fmt.Sprintf("%s; its LCR copy at %s covers the loss of a disk, not of %s: if %s is lost with its logs, that much mail is lost, and the recovery point objective is %s",
+				old, cp.Path, server, server, rpo)
+	case !c.keepsLogs(sg):
+		return fmt.Sprintf("put its SCR copy on %s right (standby_copy), and back it up at least as often as the recovery point objective: the copy does not replace backups", cp.Machine),
+			fmt.Sprintf("%s; its SCR copy on %s does not hold every closed log generation now (standby_copy): if %s is lost with its logs, that much mail is lost, and the recovery point objective is %s",
+				old, cp.Machine, server, rpo)
+	}
+	replay := "replays at once"
+	if cp.ReplayLag > 0 {
+		replay = fmt.Sprintf("replays after its replay lag (%s)", cp.ReplayLag)
+	}
+	return "back it up at least as often as the recovery point objective: the standby copy does not replace backups",
+		fmt.Sprintf("%s, over the recovery point objective of %s; its SCR copy on %s covers the loss of %s (every closed log generation is copied there), "+
+			"not a logical corruption (a bad import, a virus, mass deletions), which the copy receives too and %s: against that, recovery starts from the backup",
+			old, rpo, cp.Machine, server, replay)
+}
+
+// desiredGroup is the configuration's storage group of that identity, or
+// nil.
+func (c *checker) desiredGroup(id org.Identity) *org.StorageGroup {
+	for _, sg := range c.desired.StorageGroups {
+		if sg.Identity().Key() == id.Key() {
+			return sg
+		}
+	}
+	return nil
 }
 
 // restoredSince says when the database's file records an older full
@@ -237,33 +284,57 @@ func (c *checker) copies() {
 		if sg.Copy == nil {
 			continue
 		}
-		addr, id := sg.Addr.String(), sg.Identity()
-		live := c.ix.StorageGroup(id)
-		var lc *org.StandbyCopy
-		if live != nil {
-			lc = live.Copy
-		}
-		kind := sg.Copy.Kind()
-		switch {
-		case lc == nil || lc.Health == nil:
-			c.add("standby_copy", addr, id, sg.Copy.Range, "run exdr apply to enable and seed it",
-				"the configuration keeps an %s copy and there is none: losing %s now means a restore from backup", kind, sg.Server)
-		case lc.Health.Status != "Healthy":
-			why := lc.Health.Status
-			if lc.Health.Error != "" {
-				why += ": " + lc.Health.Error
-			}
-			c.add("standby_copy", addr, id, sg.Copy.Range, "run exdr plan: it seeds the copy again (Update-StorageGroupCopy)",
-				"its %s copy is %s", kind, why)
-		case len(lc.Health.Stale) > 0:
-			c.add("standby_copy", addr, id, sg.Copy.Range, "run exdr plan: it seeds the copy again (Update-StorageGroupCopy)",
-				"its %s copy was seeded from a file of %s since restored or repaired: no log can be replayed into it", kind, lc.Health.Stale[0])
-		case lc.Health.CopyQueue() > 1:
-			c.add("standby_copy", addr, id, sg.Copy.Range, "find why the replication service is not copying (the copy's machine, the network, the source's log folder)",
-				"its %s copy lacks %d closed log generations of the source (copy queue %d): losing %s now loses them", kind, lc.Health.CopyQueue()-1, lc.Health.CopyQueue(), sg.Server)
-		case lc.Health.ReplayBehind > 0:
-			c.add("standby_copy", addr, id, sg.Copy.Range, "find why the copy is not replaying (Get-StorageGroupCopyStatus shows the error); activation would have to replay them first",
-				"its %s copy is behind its replay lag (%s): %d copied generations older than that wait to be replayed", kind, sg.Copy.ReplayLag, lc.Health.ReplayBehind)
+		if msg, fix := c.copyProblem(sg); msg != "" {
+			c.add("standby_copy", sg.Addr.String(), sg.Identity(), sg.Copy.Range, fix, "%s", msg)
 		}
 	}
+}
+
+// liveCopy is the live copy of a configuration's storage group, or nil.
+func (c *checker) liveCopy(sg *org.StorageGroup) *org.StandbyCopy {
+	if live := c.ix.StorageGroup(sg.Identity()); live != nil {
+		return live.Copy
+	}
+	return nil
+}
+
+// keepsLogs reports whether the group's copy holds every closed log
+// generation of a file it can replay them into: activated, it loses no
+// more than the source's open generation (a copy behind its replay lag
+// replays the rest first).
+func (c *checker) keepsLogs(sg *org.StorageGroup) bool {
+	lc := c.liveCopy(sg)
+	return lc != nil && lc.Health != nil && lc.Health.Status == "Healthy" && len(lc.Health.Stale) == 0 && lc.Health.CopyQueue() <= 1
+}
+
+// copyProblem says what is wrong with a storage group's declared copy and
+// what to do, or "" when it is healthy and keeping up (or none is
+// declared).
+func (c *checker) copyProblem(sg *org.StorageGroup) (msg, fix string) {
+	if sg == nil || sg.Copy == nil {
+		return "", ""
+	}
+	lc := c.liveCopy(sg)
+	kind := sg.Copy.Kind()
+	switch {
+	case lc == nil || lc.Health == nil:
+		return fmt.Sprintf("the configuration keeps an %s copy and there is none: losing %s now means a restore from backup", kind, sg.Server),
+			"run exdr apply to enable and seed it"
+	case lc.Health.Status != "Healthy":
+		why := lc.Health.Status
+		if lc.Health.Error != "" {
+			why += ": " + lc.Health.Error
+		}
+		return fmt.Sprintf("its %s copy is %s", kind, why), "run exdr plan: it seeds the copy again (Update-StorageGroupCopy)"
+	case len(lc.Health.Stale) > 0:
+		return fmt.Sprintf("its %s copy was seeded from a file of %s since restored or repaired: no log can be replayed into it", kind, lc.Health.Stale[0]),
+			"run exdr plan: it seeds the copy again (Update-StorageGroupCopy)"
+	case lc.Health.CopyQueue() > 1:
+		return fmt.Sprintf("its %s copy lacks %d closed log generations of the source (copy queue %d): losing %s now loses them", kind, lc.Health.CopyQueue()-1, lc.Health.CopyQueue(), sg.Server),
+			"find why the replication service is not copying (the copy's machine, the network, the source's log folder)"
+	case lc.Health.ReplayBehind > 0:
+		return fmt.Sprintf("its %s copy is behind its replay lag (%s): %d copied generations older than that wait to be replayed", kind, sg.Copy.ReplayLag, lc.Health.ReplayBehind),
+			"find why the copy is not replaying (Get-StorageGroupCopyStatus shows the error); activation would have to replay them first"
+	}
+	return "", ""
 }

@@ -172,7 +172,12 @@ func TestRenderings(t *testing.T) {
 	l.Backups[0].Time = now.Add(-26 * time.Hour)
 	l.StorageGroups[0].CircularLogging = true
 	l.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Recovery Storage Group", Server: "MBX01"}}
-	for name, findings := range map[string][]Finding{"ready": nil, "not_ready": Check(d, l)} {
+	// examples/standby_copies two hours after its backup: an old backup
+	// beside an SCR copy and an LCR copy.
+	sd, sl := standby()
+	sd.Databases[0].Decl.Range = hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 16, Column: 1}}
+	sd.Databases[1].Decl.Range = hcl.Range{Filename: "storage.exdr.hcl", Start: hcl.Pos{Line: 32, Column: 1}}
+	for name, findings := range map[string][]Finding{"ready": nil, "not_ready": Check(d, l), "standby_copies": Check(sd, sl)} {
 		var text, js bytes.Buffer
 		if err := WriteText(&text, findings); err != nil {
 			t.Fatal(err)
@@ -182,5 +187,104 @@ func TestRenderings(t *testing.T) {
 		}
 		g.Assert(t, name+".txt", text.Bytes())
 		g.Assert(t, name+".json", js.Bytes())
+	}
+}
+
+// standby is examples/standby_copies two hours after its backup (RPO
+// 15m): SG1 keeps an SCR copy on MBX02, SG2 an LCR copy on MBX01's F:,
+// both healthy and keeping up.
+func standby() (desired, live *org.Org) {
+	desired, live = ready()
+	desired.Objectives.RPO = org.Duration(15 * time.Minute)
+	desired.StorageGroups = []*org.StorageGroup{
+		{Addr: org.Address{Kind: org.KindStorageGroup, Name: "SG1"}, Name: "SG1", Server: "MBX01", Copy: &org.StandbyCopy{Machine: "MBX02", ReplayLag: org.Duration(time.Hour)}},
+		{Addr: org.Address{Kind: org.KindStorageGroup, Name: "SG2"}, Name: "SG2", Server: "MBX01", Copy: &org.StandbyCopy{Local: true, Path: `F:\LCR\SG2`}},
+	}
+	db2 := *desired.Databases[0]
+	db2.Addr.Name, db2.Name, db2.StorageGroup, db2.EdbFilePath = "DB2", "DB2", `MBX01\SG2`, `E:\SG2\DB2.edb`
+	desired.Databases = append(desired.Databases, &db2)
+	healthy := &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 6}
+	live.StorageGroups = []*org.StorageGroup{
+		{Name: "SG1", Server: "MBX01", Copy: &org.StandbyCopy{Machine: "MBX02", Health: healthy}},
+		{Name: "SG2", Server: "MBX01", Copy: &org.StandbyCopy{Local: true, Path: `F:\LCR\SG2`, Health: healthy}},
+	}
+	live2 := *live.Databases[0]
+	live2.Name, live2.StorageGroup, live2.EdbFilePath = "DB2", `MBX01\SG2`, `E:\SG2\DB2.edb`
+	live.Databases = append(live.Databases, &live2)
+	live.Backups = []*org.BackupSet{
+		{ID: "full1", Type: org.BackupFull, Time: now.Add(-2 * time.Hour), StorageGroup: `MBX01\SG1`, Databases: []org.Identity{`MBX01\SG1\DB1`}, Covers: 3},
+		{ID: "full2", Type: org.BackupFull, Time: now.Add(-2 * time.Hour), StorageGroup: `MBX01\SG2`, Databases: []org.Identity{`MBX01\SG2\DB2`}, Covers: 3},
+	}
+	return desired, live
+}
+
+// A healthy SCR copy does not make an old backup fine (a logical
+// corruption is copied and replayed too), but the advice never asks for
+// the copy the configuration keeps: it says what the copy covers and
+// what it does not. An LCR copy is on the server itself: the advice to
+// keep the logs on another server stands, as SCR in its place (exdr
+// keeps one copy per storage group).
+func TestBackupTooOldSaysWhatTheCopyCovers(t *testing.T) {
+	const addCopy = "keep its logs on another server (standby copy)"
+	tests := []struct {
+		name   string
+		change func(desired, live *org.Org)
+		rules  []string
+		db     string // the backup_too_old finding's database
+		says   []string
+		never  []string
+	}{
+		{"healthy SCR copy", func(_, _ *org.Org) {}, []string{"backup_too_old", "backup_too_old"}, `MBX01\SG1\DB1`,
+			[]string{"is 02:00:00 old, over the recovery point objective of 00:15:00", "its SCR copy on MBX02 covers the loss of MBX01",
+				"not a logical corruption", "replays after its replay lag (01:00:00)", "the standby copy does not replace backups"},
+			[]string{addCopy, "if the server is lost with its logs"}},
+		{"SCR copy behind its replay lag still holds the logs", func(_, l *org.Org) {
+			l.StorageGroups[0].Copy.Health = &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 2, ReplayBehind: 3}
+		},
+			[]string{"backup_too_old", "backup_too_old", "standby_copy"}, `MBX01\SG1\DB1`,
+			[]string{"its SCR copy on MBX02 covers the loss of MBX01"}, []string{addCopy}},
+		{"SCR copy not copying", func(_, l *org.Org) {
+			l.StorageGroups[0].Copy.Health = &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 4, LastReplayed: 4}
+		},
+			[]string{"backup_too_old", "backup_too_old", "standby_copy"}, `MBX01\SG1\DB1`,
+			[]string{"its SCR copy on MBX02 does not hold every closed log generation now (standby_copy): if MBX01 is lost with its logs, that much mail is lost",
+				"put its SCR copy on MBX02 right (standby_copy)"}, []string{addCopy}},
+		{"SCR copy declared, none live", func(_, l *org.Org) { l.StorageGroups[0].Copy = nil },
+			[]string{"backup_too_old", "backup_too_old", "standby_copy"}, `MBX01\SG1\DB1`,
+			[]string{"put its SCR copy on MBX02 right"}, []string{addCopy}},
+		{"LCR copy", func(_, _ *org.Org) {}, []string{"backup_too_old", "backup_too_old"}, `MBX01\SG2\DB2`,
+			[]string{`its LCR copy at F:\LCR\SG2 covers the loss of a disk, not of MBX01: if MBX01 is lost with its logs, that much mail is lost`,
+				"a standby block (SCR) in place of its LCR copy"}, []string{addCopy}},
+		{"no copy", func(d, _ *org.Org) { d.StorageGroups[0].Copy = nil }, []string{"backup_too_old", "backup_too_old"}, `MBX01\SG1\DB1`,
+			[]string{"if the server is lost with its logs, that much mail is lost", addCopy}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, l := standby()
+			tt.change(d, l)
+			got := Check(d, l)
+			var rules []string
+			var f *Finding
+			for i := range got {
+				rules = append(rules, got[i].Rule)
+				if got[i].Rule == "backup_too_old" && got[i].Identity == tt.db {
+					f = &got[i]
+				}
+			}
+			if !slices.Equal(rules, tt.rules) || f == nil {
+				t.Fatalf("rules %v, want %v (backup_too_old of %s); findings: %+v", rules, tt.rules, tt.db, got)
+			}
+			text := f.Message + " To fix: " + f.Fix
+			for _, s := range tt.says {
+				if !strings.Contains(text, s) {
+					t.Errorf("%q does not say %q", text, s)
+				}
+			}
+			for _, s := range tt.never {
+				if strings.Contains(text, s) {
+					t.Errorf("%q says %q", text, s)
+				}
+			}
+		})
 	}
 }
