@@ -25,7 +25,12 @@ var rootSchema = func() *hcl.BodySchema {
 
 var exdrSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "organization", Required: true}},
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "objectives"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "objectives"}, {Type: "backend", LabelNames: []string{"type"}}},
+}
+
+// backendSchemas holds each backend type's settings.
+var backendSchemas = map[string]*hcl.BodySchema{
+	"pg": {Attributes: []hcl.AttributeSchema{{Name: "conn_str"}}},
 }
 
 var objectivesSchema = &hcl.BodySchema{

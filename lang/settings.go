@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -28,8 +29,18 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 		var decl org.Decl
 		d := newDecoder(ctx, content.Attributes, &decl)
 		o.Name, _ = d.str("organization")
+		var objectives, backendBlock *hcl.Block
 		for _, ob := range content.Blocks {
-			if ob == content.Blocks[0] {
+			switch {
+			case ob.Type == "backend" && backendBlock != nil:
+				diags = append(diags, duplicateBlock("backend block", ob, backendBlock, "An organization keeps its lock and journal in one backend.")...)
+			case ob.Type == "backend":
+				backendBlock = ob
+				diags = append(diags, ev.backend(ctx, ob)...)
+			case objectives != nil:
+				diags = append(diags, duplicateBlock("objectives block", ob, objectives, "Keep one objectives block.")...)
+			default:
+				objectives = ob
 				o.ObjectRange = ob.DefRange
 				nd := d.nested(ob, objectivesSchema)
 				if v := nd.duration("rto"); v != nil {
@@ -39,9 +50,7 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 					o.Objectives.RPO = *v
 				}
 				d.merge(nd)
-				continue
 			}
-			diags = append(diags, duplicateBlock("objectives block", ob, content.Blocks[0], "Keep one objectives block.")...)
 		}
 		diags = append(diags, d.diags...)
 	}
@@ -104,6 +113,62 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 		diags = append(diags, d.diags...)
 	}
 	return diags
+}
+
+// backend decodes the exdr block's backend block. A password in the
+// connection string is refused: the configuration is kept in git.
+func (ev *evaluator) backend(ctx *hcl.EvalContext, b *hcl.Block) hcl.Diagnostics {
+	typ := b.Labels[0]
+	schema, ok := backendSchemas[typ]
+	if !ok {
+		types := sortedKeys(backendSchemas)
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown backend type",
+			Detail:   fmt.Sprintf("exdr has no backend %q. The backends are %s; without a backend block the lock and the journal are files beside the provider's data.%s", typ, quoteList(types), suggest(typ, types)),
+			Subject:  b.LabelRanges[0].Ptr(),
+		}}
+	}
+	content, diags := b.Body.Content(schema)
+	var decl org.Decl
+	d := newDecoder(ctx, content.Attributes, &decl)
+	ev.org.Backend = org.BackendConfig{Range: b.DefRange, Type: typ}
+	if cs, ok := d.str("conn_str"); ok {
+		switch {
+		case strings.TrimSpace(cs) == "":
+			d.errorf(content.Attributes["conn_str"], "Empty connection string",
+				"conn_str names the PostgreSQL database, such as \"postgres://exdr@db01.contoso.com/exdr\"; or leave it out and set EXDR_PG_CONN_STR.")
+		case connStrHasPassword(cs):
+			// Shown at the block, not the attribute: the line holding
+			// the password must not be quoted into a terminal or a log.
+			at := content.Attributes["conn_str"].Range
+			d.diags = append(d.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "A password in the configuration",
+				Detail: fmt.Sprintf("conn_str (line %d) holds a password, and the configuration is kept in git. Remove it, and give the password to the machines that run exdr: in EXDR_PG_CONN_STR (which then replaces conn_str), PGPASSWORD, or a ~/.pgpass file.",
+					at.Start.Line),
+				Subject: b.DefRange.Ptr(),
+			})
+		default:
+			ev.org.Backend.ConnStr = cs
+		}
+	}
+	return append(diags, d.diags...)
+}
+
+// connStrHasPassword says whether a PostgreSQL connection string (a URL
+// or key=value words) carries a password.
+func connStrHasPassword(cs string) bool {
+	if u, err := url.Parse(cs); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		_, has := u.User.Password()
+		return has || u.Query().Has("password")
+	}
+	for _, f := range strings.Fields(cs) {
+		if k, _, ok := strings.Cut(f, "="); ok && strings.EqualFold(strings.TrimSpace(k), "password") {
+			return true
+		}
+	}
+	return false
 }
 
 // variablesContext gives the exdr and provider blocks every variable.

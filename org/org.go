@@ -13,6 +13,9 @@ type Org struct {
 	Name       string // the Exchange organization name
 	Objectives Objectives
 	Provider   ProviderConfig
+	// Backend is where the lock, the journal and the run history are
+	// kept: Type "" (files beside the provider's data) or "pg".
+	Backend BackendConfig
 
 	Servers                []*Server
 	StorageGroups          []*StorageGroup
@@ -55,6 +58,15 @@ type ProviderConfig struct {
 	// the recovery after a restore: "streaming" (restore.env, hard
 	// recovery with eseutil /cc) or "vss" (soft recovery).
 	BackupMethod string
+}
+
+// BackendConfig is the exdr block's backend block.
+type BackendConfig struct {
+	Range hcl.Range
+	Type  string // "pg", or "" for the local files
+	// ConnStr is PostgreSQL's connection string as the configuration
+	// gives it, never with a password; empty means EXDR_PG_CONN_STR.
+	ConnStr string
 }
 
 // Index looks resources up by Exchange identity, ignoring case as

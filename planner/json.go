@@ -188,6 +188,10 @@ type File struct {
 type FileProvider struct {
 	Type string `json:"type"`
 	Path string `json:"path"`
+	// Backend and BackendConnStr are the configuration's backend block:
+	// its type ("" for files) and conn_str, never with a password.
+	Backend        string `json:"backend,omitempty"`
+	BackendConnStr string `json:"backend_conn_str,omitempty"`
 }
 
 // FileVar is one -var or -var-file argument.

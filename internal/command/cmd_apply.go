@@ -121,9 +121,14 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 	if err != nil {
 		return err
 	}
+	be, err := all.Backend(&org.Org{Name: saved.Organization, Provider: pcfg,
+		Backend: org.BackendConfig{Type: f.Provider.Backend, ConnStr: f.Provider.BackendConnStr}}, f.ConfigDir)
+	if err != nil {
+		return err
+	}
 	return applyRun(ctx, s, opts, run.Request{
 		Provider:    prov,
-		Lock:        opts.lock.lock(all.Backend(pcfg, f.ConfigDir), "apply "+opts.target),
+		Lock:        opts.lock.lock(be, "apply "+opts.target),
 		Parallelism: opts.parallelism,
 		Interrupt:   sigs,
 		Targets:     f.Targets,

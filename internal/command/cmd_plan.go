@@ -99,7 +99,8 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		return err
 	}
 	if opts.out != "" {
-		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath}, time.Now())
+		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath,
+			Backend: ws.cfg.Org.Backend.Type, BackendConnStr: ws.cfg.Org.Backend.ConnStr}, time.Now())
 		f.AllowDataLoss, f.Targets = opts.allowDataLoss, opts.targets
 		f.Vars = toFileVars(varArgsToKeep(opts.vars, ws.cfg.Sensitive))
 		if err := f.Save(opts.out); err != nil {

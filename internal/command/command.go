@@ -75,6 +75,7 @@ func commands() []command {
 		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
 		{"edge", "Export Edge Transport servers' cloned configurations", cmdEdge},
 		{"lab", "Set up and damage the embedded lab organization", cmdLab},
+		{"history", "List the runs kept by the organization's backend, or show one", cmdHistory},
 		{"force-unlock", "Remove a stale lock left by an apply", cmdForceUnlock},
 		{"version", "Print the exdr version", cmdVersion},
 		{"completion", "Print or install shell completion for bash, zsh or PowerShell", cmdCompletion},

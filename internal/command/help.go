@@ -87,6 +87,15 @@ FILE.TIME.previous.`, []string{
 		"exdr edge export .",
 		"exdr edge export . EDGE01",
 	}},
+	"history": {`Lists the runs kept by the organization's backend, newest first: who ran
+what, when, how many steps, how it ended and how long it took, from
+the journal of every step's start and end. With backend "pg" the history
+is the whole team's, in PostgreSQL; without, it is read from the local
+journal. "exdr history show RUN" shows one run's steps.`, []string{
+		"exdr history .",
+		"exdr history -n 5 -json .",
+		"exdr history show 0a1b2c3d .",
+	}},
 	"force-unlock": {`Removes the organization's lock left behind by a run that can no longer
 release it. Give the lock ID the refusal printed; it asks first unless
 -force.`, []string{

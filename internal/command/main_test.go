@@ -44,7 +44,16 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
+			// The pg backend's scripts run against the PostgreSQL .ci/run
+			// starts; [pg] is false without it.
+			env.Setenv("EXDR_TEST_PG_CONN_STR", os.Getenv("EXDR_TEST_PG_CONN_STR"))
 			return copyConfig(filepath.Join(examples, "quickstart"), filepath.Join(env.WorkDir, "quickstart"))
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "pg" {
+				return os.Getenv("EXDR_TEST_PG_CONN_STR") != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"flipbytes":  flipBytes,

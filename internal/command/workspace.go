@@ -41,8 +41,11 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 	if err != nil {
 		return nil, err
 	}
-	return &workspace{dir: abs, cfg: cfg, provider: prov, provPath: all.Resolve(cfg.Org.Provider, abs),
-		backend: all.Backend(cfg.Org.Provider, abs)}, nil
+	be, err := all.Backend(cfg.Org, abs)
+	if err != nil {
+		return nil, err
+	}
+	return &workspace{dir: abs, cfg: cfg, provider: prov, provPath: all.Resolve(cfg.Org.Provider, abs), backend: be}, nil
 }
 
 // parseWorkspace parses a command's flags (vars registered on fs) and

@@ -2,8 +2,11 @@ package all
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/exdr/exdr/backend/pg"
 
 	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/org"
@@ -34,16 +37,38 @@ func Open(cfg org.ProviderConfig, baseDir, organization string) (providers.Provi
 	return open(cfg, baseDir, organization)
 }
 
-// Backend is where the organization's lock and journal are kept: the
-// lab's own directory, so that every configuration pointed at one lab
-// shares its lock; for ems, .exdr beside the configuration (a shared
-// backend for teams is to come).
-func Backend(cfg org.ProviderConfig, baseDir string) backend.Backend {
-	if cfg.Type == "lab" {
-		return backend.NewDir(Resolve(cfg, baseDir))
+// Backend is where the organization's lock, journal and run history are
+// kept. Without a backend block: files in the lab's own directory, so
+// that every configuration pointed at one lab shares its lock; for ems,
+// .exdr beside the configuration. With backend "pg": the PostgreSQL
+// database EXDR_PG_CONN_STR (or the block's conn_str) names, which every
+// machine of a team shares; journal entries wait in those same local
+// folders while it cannot be reached.
+func Backend(o *org.Org, baseDir string) (backend.Backend, error) {
+	local := filepath.Join(baseDir, ".exdr", o.Provider.Type)
+	if o.Provider.Type == "lab" {
+		local = Resolve(o.Provider, baseDir)
 	}
-	return backend.NewDir(filepath.Join(baseDir, ".exdr", cfg.Type))
+	switch o.Backend.Type {
+	case "":
+		return backend.NewDir(local), nil
+	case "pg":
+		cs := os.Getenv(PGConnEnv)
+		if cs == "" {
+			cs = o.Backend.ConnStr
+		}
+		if cs == "" {
+			return nil, fmt.Errorf("the backend \"pg\" (%s) names no database: set %s on this machine, such as postgres://exdr@db01.contoso.com/exdr (its password in PGPASSWORD or ~/.pgpass), or give conn_str, without a password, in the block",
+				o.Backend.Range, PGConnEnv)
+		}
+		return pg.New(cs, o.Name, local), nil
+	}
+	return nil, fmt.Errorf("no backend %q", o.Backend.Type)
 }
+
+// PGConnEnv names the PostgreSQL database of the pg backend, with its
+// password if it has one: it replaces the block's conn_str.
+const PGConnEnv = "EXDR_PG_CONN_STR"
 
 // Resolve is the provider's path, absolute or relative to baseDir.
 func Resolve(cfg org.ProviderConfig, baseDir string) string {

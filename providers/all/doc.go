@@ -4,5 +4,5 @@
 // all imports backend, providers, org and every implementation; only
 // package main imports it.
 //
-// Imports (exdr): backend, org, providers, providers/ems, providers/lab.
+// Imports (exdr): backend, backend/pg, org, providers, providers/ems, providers/lab.
 package all

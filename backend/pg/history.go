@@ -1,0 +1,66 @@
+package pg
+
+import (
+	"context"
+	"time"
+
+	"github.com/exdr/exdr/backend"
+	"github.com/exdr/exdr/providers"
+)
+
+// Runs are the organization's runs, newest first, each with its journal
+// entries counted by event; entries that waited locally are pushed
+// first, so that they count.
+func (b *Backend) Runs(n int) ([]backend.Run, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	conn, err := b.journalConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.pushPending(ctx, conn); err != nil {
+		return nil, err
+	}
+	limit := any(nil)
+	if n > 0 {
+		limit = n
+	}
+	// The runs first, newest first and as many as asked for, then each
+	// one's entries counted through the journal's index by run.
+	rows, err := conn.Query(ctx, `WITH r AS (
+			SELECT id, organization, operation, holder, started, ended FROM exdr_runs
+			WHERE organization = $1 ORDER BY started DESC, id LIMIT $2)
+		SELECT r.id, r.operation, r.holder, r.started, r.ended, c.start, c.done, c.failed, c.skipped
+		FROM r LEFT JOIN LATERAL (
+			SELECT count(*) FILTER (WHERE j.event = 'start') AS start, count(*) FILTER (WHERE j.event = 'done') AS done,
+				count(*) FILTER (WHERE j.event = 'failed') AS failed, count(*) FILTER (WHERE j.event = 'skipped') AS skipped
+			FROM exdr_journal j WHERE j.organization = r.organization AND j.apply = r.id) c ON true
+		ORDER BY r.started DESC, r.id`, b.organization, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []backend.Run
+	for rows.Next() {
+		var r backend.Run
+		var ended *time.Time
+		var start, done, failed, skipped int
+		if err := rows.Scan(&r.ID, &r.Operation, &r.Holder, &r.Started, &ended, &start, &done, &failed, &skipped); err != nil {
+			return nil, err
+		}
+		r.Started = r.Started.UTC()
+		if ended != nil {
+			r.Ended = ended.UTC()
+		}
+		r.Steps = map[providers.JournalEvent]int{}
+		for ev, c := range map[providers.JournalEvent]int{providers.JournalStart: start, providers.JournalDone: done, providers.JournalFailed: failed, providers.JournalSkipped: skipped} {
+			if c > 0 {
+				r.Steps[ev] = c
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

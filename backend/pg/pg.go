@@ -1,0 +1,323 @@
+package pg
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/exdr/exdr/backend"
+	"github.com/exdr/exdr/providers"
+)
+
+// Backend keeps an organization's lock, journal and run history in a
+// PostgreSQL database.
+type Backend struct {
+	connStr      string
+	organization string
+	key          int64
+	// local is where journal entries wait while the database cannot be
+	// reached.
+	local *backend.Dir
+	// CheckInterval is how often a held lock checks its connection and
+	// its row (default: every second).
+	CheckInterval time.Duration
+	// ConnectTimeout bounds each connection attempt (default 10s).
+	ConnectTimeout time.Duration
+
+	mu   sync.Mutex // guards conn, the journal's connection
+	conn *pgx.Conn
+}
+
+// New is the backend of organization in the database connStr names;
+// localDir keeps journal entries the database could not take.
+func New(connStr, organization, localDir string) *Backend {
+	return &Backend{connStr: connStr, organization: organization, key: lockKey("exdr organization " + strings.ToLower(organization)),
+		local: backend.NewDir(localDir)}
+}
+
+// lockKey is the advisory lock's key for a name: the first 8 bytes of
+// its SHA-256.
+func lockKey(name string) int64 {
+	sum := sha256.Sum256([]byte(name))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
+}
+
+// String names the database without its password, for messages.
+func (b *Backend) String() string { return "PostgreSQL " + Redact(b.connStr) }
+
+// Redact is a connection string with its password, if any, replaced.
+func Redact(connStr string) string {
+	if u, err := url.Parse(connStr); err == nil && u.Scheme != "" {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "REDACTED")
+		}
+		q := u.Query()
+		if q.Has("password") {
+			q.Set("password", "REDACTED")
+			u.RawQuery = q.Encode()
+		}
+		return u.String()
+	}
+	var out []string
+	for _, f := range strings.Fields(connStr) {
+		if k, _, ok := strings.Cut(f, "="); ok && strings.EqualFold(k, "password") {
+			f = k + "=REDACTED"
+		}
+		out = append(out, f)
+	}
+	return strings.Join(out, " ")
+}
+
+// HasPassword says whether a connection string carries a password.
+func HasPassword(connStr string) bool {
+	return Redact(connStr) != connStr
+}
+
+func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
+	timeout := b.ConnectTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	conn, err := pgx.Connect(cctx, b.connStr)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", b, err)
+	}
+	if err := migrate(ctx, conn); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return conn, nil
+}
+
+// Lock takes the organization's advisory lock on a connection of its
+// own and records the holder. The lock's context is cancelled if the
+// connection is lost (the lock can no longer be trusted: PostgreSQL may
+// have given it to someone else) or the row is removed by force-unlock.
+func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Duration) (context.Context, func() error, error) {
+	conn, err := b.connect(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("take the lock: %w", err)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		var got bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", b.key).Scan(&got); err != nil {
+			conn.Close(context.WithoutCancel(ctx))
+			return nil, nil, fmt.Errorf("take the lock: %w", err)
+		}
+		if got {
+			break
+		}
+		if time.Now().After(deadline) {
+			held, herr := b.rowOn(ctx, conn)
+			conn.Close(context.WithoutCancel(ctx))
+			if herr != nil {
+				return nil, nil, herr
+			}
+			if held == nil {
+				held = &backend.LockInfo{Holder: "a session that has not recorded itself yet", Created: time.Now().UTC()}
+			}
+			return nil, nil, &backend.LockedError{Info: *held}
+		}
+		select {
+		case <-ctx.Done():
+			conn.Close(context.WithoutCancel(ctx))
+			return nil, nil, context.Cause(ctx)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if err := b.record(ctx, conn, info); err != nil {
+		conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", b.key)
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, nil, fmt.Errorf("record the lock's holder: %w", err)
+	}
+
+	lockCtx, cancel := context.WithCancelCause(ctx)
+	var connMu sync.Mutex // the monitor and unlock share the connection
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	interval := b.CheckInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	wg.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-lockCtx.Done():
+				return
+			case <-t.C:
+				connMu.Lock()
+				id, err := b.rowID(lockCtx, conn)
+				connMu.Unlock()
+				switch {
+				case lockCtx.Err() != nil:
+					return
+				case err != nil:
+					cancel(fmt.Errorf("the connection to %s was lost (%v): the lock can no longer be trusted", b, err))
+					return
+				case id != info.ID:
+					cancel(fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID))
+					return
+				}
+			}
+		}
+	})
+	var once sync.Once
+	unlock := func() error {
+		var err error
+		once.Do(func() {
+			close(done)
+			wg.Wait()
+			cancel(nil)
+			connMu.Lock()
+			defer connMu.Unlock()
+			bg, stop := context.WithTimeout(context.Background(), 10*time.Second)
+			defer stop()
+			if _, derr := conn.Exec(bg, "DELETE FROM exdr_locks WHERE organization = $1 AND id = $2", b.organization, info.ID); derr == nil {
+				conn.Exec(bg, "UPDATE exdr_runs SET ended = now() WHERE id = $1 AND ended IS NULL", info.ID)
+				_, err = conn.Exec(bg, "SELECT pg_advisory_unlock($1)", b.key)
+			}
+			// A connection that is gone has let go of the lock already.
+			conn.Close(bg)
+		})
+		return err
+	}
+	return lockCtx, unlock, nil
+}
+
+// record writes the holder's row and, for a run that changes the
+// organization, its history row.
+func (b *Backend) record(ctx context.Context, conn *pgx.Conn, info backend.LockInfo) error {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `INSERT INTO exdr_locks (organization, id, holder, host, pid, operation, created, backend_pid)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid())
+		ON CONFLICT (organization) DO UPDATE SET id = $2, holder = $3, host = $4, pid = $5, operation = $6, created = $7, backend_pid = pg_backend_pid()`,
+		b.organization, info.ID, info.Holder, info.Host, info.PID, info.Operation, info.Created); err != nil {
+		return err
+	}
+	if info.Operation != "plan" {
+		if _, err := tx.Exec(ctx, `INSERT INTO exdr_runs (id, organization, operation, holder, started) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (id) DO NOTHING`, info.ID, b.organization, info.Operation, info.Holder, info.Created); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+func (b *Backend) rowID(ctx context.Context, conn *pgx.Conn) (string, error) {
+	var id string
+	err := conn.QueryRow(ctx, "SELECT id FROM exdr_locks WHERE organization = $1", b.organization).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// rowOn reads the lock's row, nil when there is none.
+func (b *Backend) rowOn(ctx context.Context, conn *pgx.Conn) (*backend.LockInfo, error) {
+	var li backend.LockInfo
+	err := conn.QueryRow(ctx, "SELECT id, holder, host, pid, operation, created FROM exdr_locks WHERE organization = $1", b.organization).
+		Scan(&li.ID, &li.Holder, &li.Host, &li.PID, &li.Operation, &li.Created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	li.Created = li.Created.UTC()
+	return &li, nil
+}
+
+// held says whether a session holds the organization's advisory lock.
+func (b *Backend) held(ctx context.Context, conn *pgx.Conn) (bool, error) {
+	var n int
+	err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid = $1 AND objid = $2 AND objsubid = 1`,
+		uint32(uint64(b.key)>>32), uint32(uint64(b.key))).Scan(&n)
+	return n > 0, err
+}
+
+// Holder is who holds the lock: the row of a session that holds the
+// advisory lock. A row whose session is gone (its server restarted)
+// holds nothing.
+func (b *Backend) Holder() (*backend.LockInfo, error) {
+	ctx := context.Background()
+	conn, err := b.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	held, err := b.held(ctx, conn)
+	if err != nil || !held {
+		return nil, err
+	}
+	li, err := b.rowOn(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	if li == nil {
+		li = &backend.LockInfo{Holder: "a session that has not recorded itself yet", Created: time.Now().UTC()}
+	}
+	return li, nil
+}
+
+// ForceUnlock ends the session holding the lock with the given ID and
+// removes its row.
+func (b *Backend) ForceUnlock(id string) (string, error) {
+	ctx := context.Background()
+	conn, err := b.connect(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	li, err := b.rowOn(ctx, conn)
+	if err != nil {
+		return "", err
+	}
+	if li == nil {
+		return "", fmt.Errorf("the organization %s is not locked in %s", b.organization, b)
+	}
+	if li.ID != id {
+		return "", fmt.Errorf("the lock of %s has the ID %s, not %s: check the ID the refusal printed", b.organization, backend.Printable(li.ID), id)
+	}
+	var backendPID int
+	if err := conn.QueryRow(ctx, "SELECT backend_pid FROM exdr_locks WHERE organization = $1", b.organization).Scan(&backendPID); err != nil {
+		return "", err
+	}
+	ended := false
+	if held, err := b.held(ctx, conn); err == nil && held {
+		if err := conn.QueryRow(ctx, "SELECT pg_terminate_backend($1)", backendPID).Scan(&ended); err != nil {
+			return "", fmt.Errorf("end the holder's session: %w", err)
+		}
+	}
+	if _, err := conn.Exec(ctx, "DELETE FROM exdr_locks WHERE organization = $1 AND id = $2", b.organization, id); err != nil {
+		return "", err
+	}
+	if ended {
+		return fmt.Sprintf("Removed the lock %s held by %s for %s; its database session was ended, so a run still under it stops at its next check.",
+			backend.Printable(id), backend.Printable(li.Holder), backend.Printable(li.Operation)), nil
+	}
+	return fmt.Sprintf("Removed the lock %s of %s for %s; no session held it any more.", backend.Printable(id), backend.Printable(li.Holder), backend.Printable(li.Operation)), nil
+}
+
+// Journal is the organization's journal in the database.
+func (b *Backend) Journal() providers.Journal { return &journal{b: b} }

@@ -1,0 +1,325 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/exdr/exdr/backend"
+	"github.com/exdr/exdr/providers"
+)
+
+// These tests run against a real PostgreSQL, never a mock: .ci/run starts
+// one and sets EXDR_TEST_PG_CONN_STR. With the variable set, a server the
+// tests cannot reach fails them.
+const connEnv = "EXDR_TEST_PG_CONN_STR"
+
+func testConn(t testing.TB) string {
+	t.Helper()
+	cs := os.Getenv(connEnv)
+	if cs == "" {
+		t.Skipf("%s is not set: the pg backend is tested against a real PostgreSQL (.ci/run starts one)", connEnv)
+	}
+	conn, err := pgx.Connect(context.Background(), cs)
+	if err != nil {
+		t.Fatalf("%s is set, but PostgreSQL cannot be reached: %v", connEnv, err)
+	}
+	conn.Close(context.Background())
+	return cs
+}
+
+// newBackend is a backend of an organization of the test's own.
+func newBackend(t testing.TB, cs, org string) *Backend {
+	b := New(cs, org, t.TempDir())
+	b.CheckInterval = 50 * time.Millisecond
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func orgName(t testing.TB) string {
+	return fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+}
+
+func info(id string) backend.LockInfo {
+	return backend.LockInfo{ID: id, Holder: "alice@mgmt01 (pid 1)", Host: "mgmt01", PID: 1, Operation: "apply", Created: time.Now().UTC().Truncate(time.Microsecond)}
+}
+
+func TestLockIsExclusiveAndNamesItsHolder(t *testing.T) {
+	cs := testConn(t)
+	org := orgName(t)
+	a, b := newBackend(t, cs, org), newBackend(t, cs, org)
+	_, unlock, err := a.Lock(context.Background(), info("a1"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = b.Lock(context.Background(), info("b1"), 0)
+	var le *backend.LockedError
+	if !errors.As(err, &le) || le.Info.ID != "a1" || le.Info.Holder != "alice@mgmt01 (pid 1)" {
+		t.Fatalf("a second lock: %v; want a LockedError naming a1 and its holder", err)
+	}
+	if h, err := b.Holder(); err != nil || h == nil || h.ID != "a1" {
+		t.Fatalf("Holder: %+v, %v", h, err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := b.Holder(); err != nil || h != nil {
+		t.Fatalf("after unlock, Holder: %+v, %v", h, err)
+	}
+	_, unlock2, err := b.Lock(context.Background(), info("b2"), 0)
+	if err != nil {
+		t.Fatalf("the lock let go is not taken: %v", err)
+	}
+	unlock2()
+}
+
+// Two runs racing for the lock, a hundred times: exactly one gets it
+// each time.
+func TestExactlyOneOfTwoRacersHoldsTheLock(t *testing.T) {
+	cs := testConn(t)
+	org := orgName(t)
+	a, b := newBackend(t, cs, org), newBackend(t, cs, org)
+	for try := range 100 {
+		var won atomic.Int32
+		var unlocks []func() error
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i, be := range []*Backend{a, b} {
+			wg.Go(func() {
+				_, unlock, err := be.Lock(context.Background(), info(fmt.Sprintf("t%d-%d", try, i)), 0)
+				if err == nil {
+					won.Add(1)
+					mu.Lock()
+					unlocks = append(unlocks, unlock)
+					mu.Unlock()
+				} else if !errors.Is(err, backend.ErrLocked) {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if won.Load() != 1 {
+			t.Fatalf("try %d: %d runs held the lock", try, won.Load())
+		}
+		for _, u := range unlocks {
+			u()
+		}
+	}
+}
+
+// A holder killed with kill -9 holds nothing: PostgreSQL ends its session
+// and the next run takes the lock within a second, without force-unlock.
+func TestKilledHolderLetsGo(t *testing.T) {
+	cs := testConn(t)
+	org := orgName(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHoldLock$")
+	cmd.Env = append(os.Environ(), "EXDR_TEST_HOLD_LOCK="+org)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, _ := out.Read(buf)
+	if !strings.Contains(string(buf[:n]), "held") {
+		cmd.Process.Kill()
+		t.Fatalf("the holder did not take the lock: %q", buf[:n])
+	}
+	b := newBackend(t, cs, org)
+	if _, _, err := b.Lock(context.Background(), info("after"), 0); !errors.Is(err, backend.ErrLocked) {
+		t.Fatalf("while the holder lives: %v, want locked", err)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	start := time.Now()
+	_, unlock, err := b.Lock(context.Background(), info("after"), time.Second)
+	if err != nil {
+		t.Fatalf("a second after kill -9 of the holder: %v", err)
+	}
+	t.Logf("taken %s after the holder was killed", time.Since(start).Round(time.Millisecond))
+	unlock()
+}
+
+// TestHelperHoldLock takes the lock named by EXDR_TEST_HOLD_LOCK, says so
+// and waits to be killed.
+func TestHelperHoldLock(t *testing.T) {
+	org := os.Getenv("EXDR_TEST_HOLD_LOCK")
+	if org == "" {
+		t.Skip("a helper of TestKilledHolderLetsGo")
+	}
+	b := New(os.Getenv(connEnv), org, t.TempDir())
+	if _, _, err := b.Lock(context.Background(), info("holder"), 0); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("held")
+	time.Sleep(time.Minute)
+}
+
+// A holder whose connection is cut (the server ends its session) is told
+// at once: the lock can no longer be trusted.
+func TestCutConnectionCancelsTheLock(t *testing.T) {
+	cs := testConn(t)
+	org := orgName(t)
+	a := newBackend(t, cs, org)
+	lockCtx, unlock, err := a.Lock(context.Background(), info("cut"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	admin, err := pgx.Connect(context.Background(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	if _, err := admin.Exec(context.Background(), "SELECT pg_terminate_backend(backend_pid) FROM exdr_locks WHERE organization = $1", org); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-lockCtx.Done():
+		if cause := context.Cause(lockCtx); cause == nil || !strings.Contains(cause.Error(), "the lock can no longer be trusted") {
+			t.Errorf("cancelled because %v", cause)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the lock's context lived on after its connection was cut")
+	}
+}
+
+// force-unlock ends the holder's session: the holder hears of it, and
+// the lock is free.
+func TestForceUnlockEndsTheHolder(t *testing.T) {
+	cs := testConn(t)
+	org := orgName(t)
+	a, b := newBackend(t, cs, org), newBackend(t, cs, org)
+	lockCtx, unlock, err := a.Lock(context.Background(), info("forced"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := b.ForceUnlock("wrong"); err == nil || !strings.Contains(err.Error(), "has the ID forced, not wrong") {
+		t.Errorf("a wrong ID: %v", err)
+	}
+	said, err := b.ForceUnlock("forced")
+	if err != nil || !strings.Contains(said, "its database session was ended") {
+		t.Fatalf("ForceUnlock: %q, %v", said, err)
+	}
+	select {
+	case <-lockCtx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the holder was not told its lock was removed")
+	}
+	_, unlock2, err := b.Lock(context.Background(), info("next"), time.Second)
+	if err != nil {
+		t.Fatalf("after force-unlock: %v", err)
+	}
+	unlock2()
+}
+
+// The journal goes to the database; while it is out of reach, to a local
+// file, pushed when it is back: every entry once, nothing lost.
+func TestJournalWaitsLocallyAndIsPushedOnce(t *testing.T) {
+	cs := testConn(t)
+	org := orgName(t)
+	local := t.TempDir()
+	up := New(cs, org, local)
+	defer up.Close()
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	entry := func(step string, ev providers.JournalEvent, sec int) providers.JournalEntry {
+		return providers.JournalEntry{Time: at.Add(time.Duration(sec) * time.Second), Apply: "run1", Step: step, Event: ev}
+	}
+	if err := up.Journal().Append(entry("s1", providers.JournalStart, 0)); err != nil {
+		t.Fatal(err)
+	}
+	down := New("postgres://exdr@/exdr_test?host=/nonexistent&connect_timeout=1", org, local)
+	down.ConnectTimeout = time.Second
+	for i, e := range []providers.JournalEntry{entry("s1", providers.JournalDone, 1), entry("s2", providers.JournalStart, 2), entry("s2", providers.JournalFailed, 3)} {
+		if err := down.Journal().Append(e); err != nil {
+			t.Fatalf("entry %d with the database out of reach: %v", i, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(local, "pg-pending", "journal.jsonl")); err != nil {
+		t.Fatalf("the entries did not wait locally: %v", err)
+	}
+	up.Close()
+	got, skipped, err := up.Journal().Entries()
+	if err != nil || len(skipped) > 0 {
+		t.Fatal(err, skipped)
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d entries after the push, want 4: %+v", len(got), got)
+	}
+	if _, err := os.Stat(filepath.Join(local, "pg-pending", "journal.jsonl")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the local file stayed after its entries were pushed: %v", err)
+	}
+	// A push repeated (the file put back, as after a crash between the
+	// commit and the removal) adds nothing.
+	if err := backend.NewDir(filepath.Join(local, "pg-pending")).Journal().Append(entry("s2", providers.JournalFailed, 3)); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := up.Journal().Entries()
+	if err != nil || len(again) != 4 {
+		t.Fatalf("after a second push: %d entries, %v; want 4", len(again), err)
+	}
+}
+
+// An exdr older than the database's schema refuses it.
+func TestNewerSchemaIsRefused(t *testing.T) {
+	cs := testConn(t)
+	admin, err := pgx.Connect(context.Background(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	db := fmt.Sprintf("exdr_schema_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(context.Background(), "CREATE DATABASE "+db); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Exec(context.Background(), "DROP DATABASE "+db+" WITH (FORCE)")
+	other := strings.Replace(cs, "/exdr_test", "/"+db, 1)
+	b := New(other, "Contoso", t.TempDir())
+	if _, err := b.Holder(); err != nil {
+		t.Fatalf("first use migrates: %v", err)
+	}
+	conn, err := pgx.Connect(context.Background(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	if err := conn.QueryRow(context.Background(), "SELECT version FROM exdr_schema").Scan(&v); err != nil || v != SchemaVersion() {
+		t.Fatalf("schema version %d (%v), want %d", v, err, SchemaVersion())
+	}
+	conn.Exec(context.Background(), "UPDATE exdr_schema SET version = 999")
+	conn.Close(context.Background())
+	if _, err := b.Holder(); err == nil || !strings.Contains(err.Error(), "version 999, newer than this exdr's") {
+		t.Fatalf("a newer schema: %v", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"postgres://alice:s3cret@db.contoso.com/exdr", "postgres://alice:REDACTED@db.contoso.com/exdr"},
+		{"postgres://alice@db.contoso.com/exdr", "postgres://alice@db.contoso.com/exdr"},
+		{"postgres://db/exdr?password=s3cret&sslmode=require", "postgres://db/exdr?password=REDACTED&sslmode=require"},
+		{"host=db user=alice password=s3cret dbname=exdr", "host=db user=alice password=REDACTED dbname=exdr"},
+		{"host=db user=alice dbname=exdr", "host=db user=alice dbname=exdr"},
+	} {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if HasPassword(tc.in) != (tc.in != tc.want) {
+			t.Errorf("HasPassword(%q) = %v", tc.in, HasPassword(tc.in))
+		}
+	}
+}

@@ -1,0 +1,168 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/exdr/exdr/backend"
+	"github.com/exdr/exdr/providers"
+)
+
+// cmdHistory lists the runs the organization's backend has kept, or
+// shows one with its steps.
+func cmdHistory(_ context.Context, args []string, s *streams) error {
+	fs := newFlags(s, "history", "history [-json] [-n N] [DIR] | history show RUN [DIR]")
+	asJSON := fs.Bool("json", false, "print the runs as JSON")
+	n := fs.Int("n", 20, "list at most N runs, newest first (0: all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	show := ""
+	if len(rest) > 0 && rest[0] == "show" {
+		if len(rest) < 2 {
+			return fmt.Errorf("name the run: exdr history show RUN [DIR], with RUN as exdr history lists it")
+		}
+		show, rest = rest[1], rest[2:]
+	}
+	dir := "."
+	switch len(rest) {
+	case 0:
+	case 1:
+		dir = rest[0]
+	default:
+		return fmt.Errorf("history takes one directory, got %s", strings.Join(rest, " "))
+	}
+	ws, err := openWorkspace(dir, nil, s)
+	if err != nil {
+		return err
+	}
+	h, ok := ws.backend.(backend.Historian)
+	if !ok {
+		return fmt.Errorf("the backend %s keeps no history", ws.backend)
+	}
+	if show != "" {
+		return showRun(ws, show, *asJSON, s)
+	}
+	runs, err := h.Runs(*n)
+	if err != nil {
+		return fmt.Errorf("read the history from %s: %w", ws.backend, err)
+	}
+	holder, _ := ws.backend.Holder()
+	if *asJSON {
+		type jsonRun struct {
+			backend.Run
+			Outcome     string  `json:"outcome"`
+			TookSeconds float64 `json:"took_seconds,omitempty"`
+		}
+		out := make([]jsonRun, 0, len(runs))
+		for _, r := range runs {
+			jr := jsonRun{Run: r, Outcome: outcome(r, holder)}
+			if !r.Ended.IsZero() {
+				jr.TookSeconds = r.Ended.Sub(r.Started).Seconds()
+			}
+			out = append(out, jr)
+		}
+		return writeJSON(s.stdout, out)
+	}
+	if len(runs) == 0 {
+		fmt.Fprintf(s.stdout, "No runs yet in %s.\n", ws.backend)
+		return nil
+	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tWHO\tWHAT\tSTEPS\tOUTCOME\tTOOK")
+	for _, r := range runs {
+		took := "-"
+		if !r.Ended.IsZero() {
+			took = r.Ended.Sub(r.Started).Round(time.Millisecond).String()
+		}
+		who := r.Holder
+		if who == "" {
+			who = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", backend.Printable(r.ID), r.Started.UTC().Format("2006-01-02 15:04:05"),
+			backend.Printable(who), backend.Printable(r.Operation), r.Steps[providers.JournalStart], outcome(r, holder), took)
+	}
+	return tw.Flush()
+}
+
+// outcome says how a run ended, from its journal entries: every step
+// that started ended, none failed.
+func outcome(r backend.Run, holder *backend.LockInfo) string {
+	unended := r.Steps[providers.JournalStart] - r.Steps[providers.JournalDone] - r.Steps[providers.JournalFailed]
+	switch {
+	case holder != nil && holder.ID == r.ID:
+		return "running"
+	case unended > 0:
+		return "interrupted"
+	case r.Steps[providers.JournalFailed] > 0:
+		return "failed"
+	case r.Steps[providers.JournalStart] == 0:
+		return "no steps"
+	}
+	return "complete"
+}
+
+// showRun prints one run's steps, each with its start, end and outcome.
+func showRun(ws *workspace, id string, asJSON bool, s *streams) error {
+	entries, _, err := ws.backend.Journal().Entries()
+	if err != nil {
+		return fmt.Errorf("read the journal from %s: %w", ws.backend, err)
+	}
+	var mine []providers.JournalEntry
+	for _, e := range entries {
+		if e.Apply == id {
+			mine = append(mine, e)
+		}
+	}
+	if len(mine) == 0 {
+		return fmt.Errorf("no run %s in the journal of %s: exdr history lists the runs", backend.Printable(id), ws.backend)
+	}
+	if asJSON {
+		return writeJSON(s.stdout, mine)
+	}
+	type step struct {
+		id           string
+		start, end   time.Time
+		event, error string
+	}
+	var order []string
+	steps := map[string]*step{}
+	for _, e := range mine {
+		st := steps[e.Step]
+		if st == nil {
+			st = &step{id: e.Step}
+			steps[e.Step] = st
+			order = append(order, e.Step)
+		}
+		if e.Event == providers.JournalStart {
+			st.start = e.Time
+			continue
+		}
+		st.end, st.event, st.error = e.Time, string(e.Event), e.Error
+	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Run %s, %s:\n", backend.Printable(id), plural(len(order), "step"))
+	fmt.Fprintln(tw, "STEP\tSTARTED (UTC)\tTOOK\tOUTCOME")
+	for _, sid := range order {
+		st := steps[sid]
+		started, took, what := "-", "-", st.event
+		if !st.start.IsZero() {
+			started = st.start.UTC().Format("15:04:05.000")
+		}
+		if !st.start.IsZero() && !st.end.IsZero() {
+			took = st.end.Sub(st.start).Round(time.Millisecond).String()
+		}
+		if what == "" {
+			what = "interrupted (no end recorded)"
+		}
+		if st.error != "" {
+			what += ": " + backend.Printable(st.error)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", backend.Printable(st.id), started, took, what)
+	}
+	return tw.Flush()
+}

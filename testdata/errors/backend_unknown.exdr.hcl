@@ -1,0 +1,4 @@
+exdr {
+  organization = "Contoso"
+  backend "pgsql" {} # ERROR: Unknown backend type
+}
