@@ -233,7 +233,7 @@ func build(ctx context.Context, l *lab.Lab, desired *org.Org) (int, error) {
 		}
 		return 0, errors.New("interrupted")
 	case out.Check != nil && !out.Check.Matches():
-		return 0, fmt.Errorf("the organization does not match the configuration after building it: %d steps remain", len(out.Check.Remaining))
+		return 0, fmt.Errorf("the organization does not match the configuration after building it: %s", remain(len(out.Check.Remaining)))
 	}
 	return len(out.Plan.Steps), nil
 }

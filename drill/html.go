@@ -40,7 +40,7 @@ svg text{font-size:12px;font-family:monospace}
 <h1>Drill %s: <span class="%s">%s</span></h1>
 <p>Organization %s, drill started %s.`, e(r.Drill), verdict, e(r.Drill), strings.ToLower(verdict), verdict, e(r.Organization), r.Started.Format(time.RFC3339))
 	if r.BuiltSteps > 0 {
-		fmt.Fprintf(&b, " There was no lab: the drill built the organization in a fresh one (%d steps).", r.BuiltSteps)
+		fmt.Fprintf(&b, " There was no lab: the drill built the organization in a fresh one (%s).", plural(r.BuiltSteps, "step"))
 	}
 	b.WriteString("</p>\n")
 	if len(r.Reasons) > 0 {

@@ -96,19 +96,19 @@ func (r *Report) judgeRecovery(dr *org.Drill) {
 	if rpo := time.Duration(r.Objectives.RPO); len(r.Lost)+len(r.MessagesLost) > 0 && r.MeasuredRPO > rpo {
 		var lost []string
 		if len(r.Lost) > 0 {
-			lost = append(lost, fmt.Sprintf("%d items", len(r.Lost)))
+			lost = append(lost, plural(len(r.Lost), "item"))
 		}
 		if len(r.MessagesLost) > 0 {
-			lost = append(lost, fmt.Sprintf("%d queued messages", len(r.MessagesLost)))
+			lost = append(lost, plural(len(r.MessagesLost), "queued message"))
 		}
 		r.fail("%s lost, the oldest written %s before the disaster, over the recovery point objective of %s",
 			strings.Join(lost, " and "), short(r.MeasuredRPO), short(rpo))
 	}
 	if dr.Expect.ItemsBack && len(r.Lost) > 0 {
-		r.fail("items_back: %d of %d items did not come back", len(r.Lost), r.ItemsBefore)
+		r.fail("items_back: %d of %s did not come back", len(r.Lost), plural(r.ItemsBefore, "item"))
 	}
 	if dr.Expect.MessagesDelivered && len(r.MessagesLost) > 0 {
-		r.fail("messages_delivered: %d of %d queued messages were not delivered", len(r.MessagesLost), r.MessagesQueued)
+		r.fail("messages_delivered: %d of %s %s not delivered", len(r.MessagesLost), plural(r.MessagesQueued, "queued message"), agree(len(r.MessagesLost), "was", "were"))
 	}
 }
 
@@ -139,7 +139,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "# Drill %s: %s\n\n", r.Drill, verdict)
 	fmt.Fprintf(&b, "Organization %s, drill started %s.", r.Organization, r.Started.Format(time.RFC3339))
 	if r.BuiltSteps > 0 {
-		fmt.Fprintf(&b, " There was no lab: the drill built the organization in a fresh one (%d steps).", r.BuiltSteps)
+		fmt.Fprintf(&b, " There was no lab: the drill built the organization in a fresh one (%s).", plural(r.BuiltSteps, "step"))
 	}
 	b.WriteString("\n\n")
 	for _, why := range r.Reasons {
@@ -239,4 +239,26 @@ func (r *Report) rpo() string {
 		return "nothing lost"
 	}
 	return short(r.MeasuredRPO) + " of mail lost"
+}
+
+// plural writes a count with its noun, agreeing in number: "1 item",
+// "2 items".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// agree is the word that agrees with a count: one, or many.
+func agree(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// remain says how many steps remain, agreeing in number.
+func remain(n int) string {
+	return plural(n, "step") + " " + agree(n, "remains", "remain")
 }

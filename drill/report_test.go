@@ -48,6 +48,16 @@ func TestJudge(t *testing.T) {
 		{"lost more than the RPO", func(r *Report, d *org.Drill) {}, []string{
 			"2 items lost, the oldest written 1h before the disaster, over the recovery point objective of 15m",
 			"items_back: 2 of 12 items did not come back"}},
+		// One of each agrees in number (it said "1 items lost", "1 of 1
+		// items", "1 of 3 queued messages were").
+		{"lost one item of one, and one queued message", func(r *Report, d *org.Drill) {
+			r.Lost, r.ItemsBefore, r.ItemsAfter = r.Lost[:1], 1, 0
+			r.MessagesQueued, r.MessagesLost = 3, []LostItem{{Mailbox: "db1-user003", Subject: "Message 2 to db1-user003", Time: disaster.Add(-time.Hour)}}
+			d.Expect.MessagesDelivered = true
+		}, []string{
+			"1 item and 1 queued message lost, the oldest written 1h before the disaster, over the recovery point objective of 15m",
+			"items_back: 1 of 1 item did not come back",
+			"messages_delivered: 1 of 3 queued messages was not delivered"}},
 		{"lost within the RPO, loss allowed", func(r *Report, d *org.Drill) {
 			r.Lost[0].Time, r.Lost[1].Time, d.Expect.ItemsBack = disaster.Add(-time.Minute), disaster, false
 		}, nil},
@@ -250,5 +260,24 @@ func TestTimelineScale(t *testing.T) {
 				t.Errorf("the longest bar is %.0f px wide of 600, want at least %.0f: the recovery must fill its scale", widest, tc.widestAtMin)
 			}
 		})
+	}
+}
+
+// A drill that built its organization in one step says "1 step", in
+// Markdown and in HTML.
+func TestBuiltStepsAgreeInNumber(t *testing.T) {
+	r := sample()
+	r.BuiltSteps = 1
+	var md, page bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]string{"Markdown": md.String(), "HTML": page.String()} {
+		if !strings.Contains(doc, "in a fresh one (1 step).") {
+			t.Errorf("the %s report does not say '(1 step)'", name)
+		}
 	}
 }

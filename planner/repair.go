@@ -221,11 +221,15 @@ func missingIn(h *org.LogHealth, r org.LogRange) string {
 		}
 	}
 	var parts []string
-	if len(missing) > 0 {
+	if len(missing) == 1 {
 		parts = append(parts, "generation "+genList(missing)+" is missing")
+	} else if len(missing) > 1 {
+		parts = append(parts, "generations "+genList(missing)+" are missing")
 	}
-	if len(corrupt) > 0 {
+	if len(corrupt) == 1 {
 		parts = append(parts, "generation "+genList(corrupt)+" fails its checksums")
+	} else if len(corrupt) > 1 {
+		parts = append(parts, "generations "+genList(corrupt)+" fail their checksums")
 	}
 	if len(parts) == 0 {
 		return fmt.Sprintf("the logs on disk (%s) do not cover them", h.OnDisk)

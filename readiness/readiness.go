@@ -330,11 +330,13 @@ func (c *checker) copyProblem(sg *org.StorageGroup) (msg, fix string) {
 		return fmt.Sprintf("its %s copy was seeded from a file of %s since restored or repaired: no log can be replayed into it", kind, lc.Health.Stale[0]),
 			"run exdr plan: it seeds the copy again (Update-StorageGroupCopy)"
 	case lc.Health.CopyQueue() > 1:
-		return fmt.Sprintf("its %s copy lacks %d closed log generations of the source (copy queue %d): losing %s now loses them", kind, lc.Health.CopyQueue()-1, lc.Health.CopyQueue(), sg.Server),
+		return fmt.Sprintf("its %s copy lacks %s of the source (copy queue %d): losing %s now loses %s", kind, plural(lc.Health.CopyQueue()-1, "closed log generation"),
+				lc.Health.CopyQueue(), sg.Server, agree(lc.Health.CopyQueue()-1, "it", "them")),
 			"find why the replication service is not copying (the copy's machine, the network, the source's log folder)"
 	case lc.Health.ReplayBehind > 0:
-		return fmt.Sprintf("its %s copy is behind its replay lag (%s): %d copied generations older than that wait to be replayed", kind, sg.Copy.ReplayLag, lc.Health.ReplayBehind),
-			"find why the copy is not replaying (Get-StorageGroupCopyStatus shows the error); activation would have to replay them first"
+		return fmt.Sprintf("its %s copy is behind its replay lag (%s): %s older than that %s to be replayed", kind, sg.Copy.ReplayLag,
+				plural(lc.Health.ReplayBehind, "copied generation"), agree(lc.Health.ReplayBehind, "waits", "wait")),
+			"find why the copy is not replaying (Get-StorageGroupCopyStatus shows the error); activation would have to replay " + agree(lc.Health.ReplayBehind, "it", "them") + " first"
 	}
 	return "", ""
 }

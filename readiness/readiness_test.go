@@ -126,6 +126,14 @@ func TestCheck(t *testing.T) {
 			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
 			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 4, LastReplayed: 4}}
 		}, []string{"standby_copy"}, "lacks 4 closed log generations"},
+		{"standby copy one closed generation short", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 7, LastReplayed: 4}}
+		}, []string{"standby_copy"}, "lacks 1 closed log generation of the source (copy queue 2): losing MBX01 now loses it"},
+		{"standby copy one generation behind its lag", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 2, ReplayBehind: 1}}
+		}, []string{"standby_copy"}, "1 copied generation older than that waits to be replayed find why the copy is not replaying (Get-StorageGroupCopyStatus shows the error); activation would have to replay it first"},
 		{"standby copy behind its lag", func(d, l *org.Org) {
 			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
 			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 8, LastReplayed: 2, ReplayBehind: 3}}

@@ -38,12 +38,25 @@ func WriteText(w io.Writer, findings []Finding) error {
 			return err
 		}
 	}
-	n := "1 finding"
-	if len(findings) > 1 {
-		n = fmt.Sprintf("%d findings", len(findings))
-	}
-	_, err := fmt.Fprintf(w, "Not ready: %s.\n", n)
+	_, err := fmt.Fprintf(w, "Not ready: %s.\n", plural(len(findings), "finding"))
 	return err
+}
+
+// plural writes a count with its noun, agreeing in number: "1 finding",
+// "2 findings".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// agree is the word that agrees with a count: one, or many.
+func agree(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 type jsonFinding struct {

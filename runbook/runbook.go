@@ -36,8 +36,7 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 			manual++
 		}
 	}
-	fmt.Fprintf(&b, "%d steps, in order; %d of them by hand. Each step waits for the steps it names to be done. ", len(p.Steps), manual)
-	b.WriteString("The script at the end runs them all in this order, asks at each step done by hand, and stops at the first error.\n\n")
+	b.WriteString(overview(len(p.Steps), manual))
 	if len(p.Losses) > 0 {
 		b.WriteString("**This recovery loses data:**\n\n")
 		for _, l := range p.Losses {
@@ -63,7 +62,7 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 			for _, n := range nums {
 				after = append(after, fmt.Sprintf("%d", n))
 			}
-			fmt.Fprintf(&b, " After step %s.", strings.Join(after, ", "))
+			fmt.Fprintf(&b, " After %s.", stepList(after))
 		}
 		b.WriteString("\n\n")
 		if s.Loss != "" {
@@ -84,6 +83,28 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 	b.WriteString("```\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// overview is the runbook's opening: how many steps, how many by hand,
+// and what the script at the end does, agreeing in number.
+func overview(steps, manual int) string {
+	switch {
+	case steps == 1 && manual == 1:
+		return "1 step, by hand. The script at the end shows what to do and waits for you to type done.\n\n"
+	case steps == 1:
+		return "1 step, not by hand. The script at the end runs it and stops if it fails.\n\n"
+	}
+	return fmt.Sprintf("%d steps, in order; %d of them by hand. Each step waits for the steps it names to be done. ", steps, manual) +
+		"The script at the end runs them all in this order, asks at each step done by hand, and stops at the first error.\n\n"
+}
+
+// stepList names the steps a step waits for: "step 2", "steps 1 and 2",
+// "steps 1, 2 and 4".
+func stepList(nums []string) string {
+	if len(nums) == 1 {
+		return "step " + nums[0]
+	}
+	return "steps " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
 }
 
 // Script is the steps as one PowerShell script, each in a block of its

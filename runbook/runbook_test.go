@@ -151,3 +151,33 @@ func wholeScript(t *testing.T, p *planner.Plan) string {
 	}
 	return Script(p.Steps, scripts)
 }
+
+// A runbook of one step says "1 step", by hand or not, and a step waiting
+// for several names them as steps.
+func TestCountsAgreeInNumber(t *testing.T) {
+	rebuild := step("server.MBX02:create_server", providers.VerbCreateServer, "MBX02", map[string]string{"server": "MBX02", "roles": "mailbox", "setup": "recover_server"},
+		providers.Reversible, "server MBX02 does not answer")
+	mount := step("mailbox_database.DB1:mount", providers.VerbMount, `MBX01\SG1\DB1`, nil, providers.Reversible, "the database is dismounted")
+	for _, tt := range []struct {
+		step *providers.Step
+		want string
+	}{
+		{rebuild, "\n1 step, by hand. The script at the end shows what to do and waits for you to type done.\n"},
+		{mount, "\n1 step, not by hand. The script at the end runs it and stops if it fails.\n"},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, &planner.Plan{Organization: "Contoso", Steps: []*providers.Step{tt.step}}, script.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if out := b.String(); !strings.Contains(out, tt.want) || strings.Contains(out, "1 steps") || strings.Contains(out, "of them") {
+			t.Errorf("%s: the runbook does not say %q:\n%s", tt.step.Verb, tt.want, out)
+		}
+	}
+	var b bytes.Buffer
+	if err := Write(&b, plans()["hub_portability"], script.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "After steps 1 and 2.") || strings.Contains(out, "After step 1, 2") {
+		t.Errorf("a step after two others does not say 'After steps 1 and 2.':\n%s", out)
+	}
+}

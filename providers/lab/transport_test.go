@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -153,8 +154,9 @@ func TestQueueRepairLosesExactlyTheMessagesOnBadPages(t *testing.T) {
 	if len(h.BadPages) != 1 || h.MessagesAtRisk == 0 {
 		t.Fatalf("after corrupting page 3: bad pages %v, %d messages at risk", h.BadPages, h.MessagesAtRisk)
 	}
-	if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err == nil {
-		t.Fatal("transport started on a mail.que with a bad page")
+	// One page, said as one (it said "1 pages fail their checksums").
+	if err := queueStep(t, l, providers.VerbStartTransport, "HUB01", nil); err == nil || !strings.Contains(err.Error(), "page 3 fails its checksum (JET -1018)") {
+		t.Fatalf("transport started on a mail.que with a bad page, or did not say which: %v", err)
 	}
 	if err := queueStep(t, l, providers.VerbRepairDatabase, "HUB01", nil); err != nil {
 		t.Fatal(err)
@@ -415,5 +417,35 @@ func TestNewQueueDatabaseAppearsWhole(t *testing.T) {
 	}
 	if h := queueHealth(t, l, "HUB01"); !h.FileExists || len(h.BadPages) > 0 {
 		t.Fatalf("HUB01's new mail.que: %+v", h)
+	}
+}
+
+// One message left queued is said as one: the rotation that cannot drain
+// it, and the end of a drain that has not delivered it (they said "1
+// messages are still queued", "still holds 1 messages").
+func TestOneQueuedMessageIsOne(t *testing.T) {
+	l := newHubLab(t)
+	if _, err := l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 1, Items: 1, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if h := queueHealth(t, l, "HUB01"); h.Messages != 1 {
+		t.Fatalf("HUB01 holds %d messages, want 1 (DB1 is not mounted)", h.Messages)
+	}
+	err := queueStep(t, l, providers.VerbRotateQueue, "HUB01", nil)
+	if err == nil || !strings.Contains(err.Error(), "1 message is still queued on HUB01, first in ") || !strings.Contains(err.Error(), "make its database mountable") {
+		t.Fatalf("rotating HUB01 with 1 message for a dismounted database: %v", err)
+	}
+	if err := l.FailServer("HUB01"); err != nil {
+		t.Fatal(err)
+	}
+	if err := queueStep(t, l, providers.VerbImportQueue, "HUB02", map[string]string{"source": "HUB01"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := queueStep(t, l, providers.VerbStartTransport, "HUB02", nil); err != nil {
+		t.Fatal(err)
+	}
+	err = queueStep(t, l, providers.VerbRestoreQueue, "HUB02", nil)
+	if err == nil || !strings.Contains(err.Error(), "the queue database from HUB01 still holds 1 message, first in ") {
+		t.Fatalf("ending the drain with 1 message left: %v", err)
 	}
 }

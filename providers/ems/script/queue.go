@@ -167,7 +167,7 @@ $x.Save($cfg)
 		b.line("} while ($left -gt 0 -and (Get-Date) -lt $deadline)")
 		// The server's name as a literal, never inside a double-quoted
 		// string, where $( ) and backticks would run.
-		b.line("if ($left -gt 0) { throw ([string]$left + ' messages are still queued on ' + %s) }", srv)
+		b.line("if ($left -gt 0) { $what = ' messages are'; if ($left -eq 1) { $what = ' message is' }; throw ([string]$left + $what + ' still queued on ' + %s) }", srv)
 		b.show("Get-Queue -Server %s", srv)
 		b.at("until empty (at most two hours); Retry-Queue on any queue in Retry")
 		return b.script(step.Verb, "Get-Queue -Server shows no message.")
@@ -194,7 +194,7 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 		// ever with Receive connectors disabled.
 		b.line("$deadline = (Get-Date).AddHours(2)")
 		b.line("do { $left = (Get-Queue -Server %s | Where-Object { $_.Identity.ToString() -notlike '*\\Poison' } | Measure-Object -Property 'MessageCount' -Sum).Sum; if ($left -gt 0) { Start-Sleep -Seconds 30 } } while ($left -gt 0 -and (Get-Date) -lt $deadline)", srv)
-		b.line("if ($left -gt 0) { Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true; throw ([string]$left + ' messages are still queued on ' + %s + ': its Receive connectors are enabled again and its queue database is left as it was') }", srv, srv)
+		b.line("if ($left -gt 0) { Get-ReceiveConnector -Server %s | Set-ReceiveConnector -Enabled $true; $what = ' messages are'; if ($left -eq 1) { $what = ' message is' }; throw ([string]$left + $what + ' still queued on ' + %s + ': its Receive connectors are enabled again and its queue database is left as it was') }", srv, srv)
 		b.on(srv, shownMark+`Stop-Service -Name MSExchangeTransport
 `+TransportPaths+`
 `+queueAside("rotated")+`

@@ -231,6 +231,9 @@ func (l *Application) backupDatabase(db *ad.Database, g *ad.StorageGroup, dir st
 	if err != nil {
 		return BackupFile{}, 0, err
 	}
+	if len(bad) == 1 {
+		return BackupFile{}, 0, fmt.Errorf("%s has page %d failing its checksum (JET -1018): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), bad[0])
+	}
 	if len(bad) > 0 {
 		return BackupFile{}, 0, fmt.Errorf("%s has %d pages failing their checksums (JET -1018, first page %d): the backup stops, as Exchange's does; restore or repair the database first", db.Identity(), len(bad), bad[0])
 	}

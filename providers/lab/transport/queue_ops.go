@@ -171,7 +171,7 @@ func (l *Pipeline) deliverAll(server string) error {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("%d messages are still queued on %s, first in %s: make their databases mountable, then run again", n, q.server, first)
+		return fmt.Errorf("%s still queued on %s, first in %s: make %s mountable, then run again", stillQueued(n), q.server, first, agree(n, "its database", "their databases"))
 	}
 	return nil
 }
@@ -206,7 +206,7 @@ func (l *Pipeline) RestoreOwnQueue(target string) error {
 		if n, first, err := l.queued(target); err != nil {
 			return err
 		} else if n > 0 {
-			return fmt.Errorf("the queue database from %s still holds %d messages, first in %s: drain it first", t.svc.DrainingFrom, n, first)
+			return fmt.Errorf("the queue database from %s still holds %s, first in %s: drain it first", t.svc.DrainingFrom, plural(n, "message"), first)
 		}
 	}
 	if err := l.StopTransport(target); err != nil {
@@ -304,7 +304,7 @@ func (l *Pipeline) RetryQueues(server string, names []string) error {
 		return err
 	}
 	if len(stuck) > 0 {
-		return fmt.Errorf("%d messages are still queued after the retry, first in %s\\%s", len(stuck), q.server, stuck[0])
+		return fmt.Errorf("%s still queued after the retry, first in %s\\%s", stillQueued(len(stuck)), q.server, stuck[0])
 	}
 	return nil
 }
@@ -338,4 +338,26 @@ func (l *Pipeline) RepairQueue(ctx context.Context, server string, progress prov
 // DefragmentQueue is eseutil /d on a stopped server's mail.que.
 func (l *Pipeline) DefragmentQueue(ctx context.Context, server string, progress providers.Progress) error {
 	return l.OfflineQueue(server, func(q *Queue) error { return l.store.DefragmentFile(ctx, q.Target(), progress) })
+}
+
+// plural writes a count with its noun, agreeing in number: "1 message",
+// "2 messages".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// agree is the words that agree with a count: one, or many.
+func agree(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// stillQueued is "1 message is" or "N messages are".
+func stillQueued(n int) string {
+	return plural(n, "message") + " " + agree(n, "is", "are")
 }

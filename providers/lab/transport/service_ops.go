@@ -68,6 +68,8 @@ func (l *Pipeline) attachQueue(q *Queue) error {
 	}
 	if bad, err := e.Scan(); err != nil {
 		return err
+	} else if len(bad) == 1 {
+		return fmt.Errorf("%s: page %d fails its checksum (JET -1018): repair it (eseutil /p) first", q.WinPath, bad[0])
 	} else if len(bad) > 0 {
 		return fmt.Errorf("%s: %d pages fail their checksums (JET -1018, first page %d): repair it (eseutil /p) first", q.WinPath, len(bad), bad[0])
 	}
