@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdr/exdr/internal/english"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
 )
@@ -243,20 +245,10 @@ func (r *Report) rpo() string {
 
 // plural writes a count with its noun, agreeing in number: "1 item",
 // "2 items".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return english.Plural(n, word) }
 
 // agree is the word that agrees with a count: one, or many.
-func agree(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func agree(n int, one, many string) string { return english.Agree(n, one, many) }
 
 // remain says how many steps remain, agreeing in number.
 func remain(n int) string {

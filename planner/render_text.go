@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdr/exdr/internal/english"
+
 	"github.com/exdr/exdr/providers"
 )
 
@@ -180,15 +182,7 @@ func rpoVerdict(l Loss, readAt time.Time, rpo time.Duration) string {
 	return fmt.Sprintf("(up to %s of changes, to when the organization was read; objective at most %s: %s)", RoundEstimate(span), RoundEstimate(rpo), verdict)
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if strings.HasSuffix(word, "x") {
-		return fmt.Sprintf("%d %ses", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return english.Plural(n, word) }
 
 // RoundEstimate keeps an estimate's two leading units: 12s, 1m25s, 45m,
 // 1h5m.

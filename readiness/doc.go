@@ -10,5 +10,5 @@
 // readiness imports org only; it must never import lang, planner,
 // executor or a provider.
 //
-// Imports (exdr): org.
+// Imports (exdr): internal/english, org.
 package readiness

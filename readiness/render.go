@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
+	"github.com/exdr/exdr/internal/english"
 )
 
 // FormatVersion is the version of the JSON document WriteJSON writes.
@@ -44,20 +46,10 @@ func WriteText(w io.Writer, findings []Finding) error {
 
 // plural writes a count with its noun, agreeing in number: "1 finding",
 // "2 findings".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return english.Plural(n, word) }
 
 // agree is the word that agrees with a count: one, or many.
-func agree(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func agree(n int, one, many string) string { return english.Agree(n, one, many) }
 
 type jsonFinding struct {
 	Finding

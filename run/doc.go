@@ -12,5 +12,5 @@
 // summary writers; it must never import lang, a provider implementation
 // or package main's commands.
 //
-// Imports (exdr): backend, executor, org, planner, providers.
+// Imports (exdr): backend, executor, internal/english, org, planner, providers.
 package run

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdr/exdr/internal/english"
+
 	"github.com/exdr/exdr/executor"
 )
 
@@ -143,11 +145,6 @@ func remain(n int) string {
 	return "remain"
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return english.Plural(n, word) }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

@@ -92,6 +92,8 @@ func TestProgressLines(t *testing.T) {
 		{3, 0, "generations", "generation 3"},
 		{3, 12, "pages", "3 of 12 pages (6s left)"},
 		{0, 12, "pages", "0 of 12 pages"},
+		{1, 0, "pages", "1 page"},
+		{2, 0, "pages", "2 pages"},
 	}
 	for _, tt := range tests {
 		if got := amount(tt.done, tt.total, tt.unit, 2*time.Second); got != tt.want {

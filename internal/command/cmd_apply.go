@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exdr/exdr/internal/english"
+
 	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/org"
@@ -277,26 +279,10 @@ func (v *applyView) Stopping(cancel bool) {
 	v.line("\nStopping: no new step starts; running steps finish. Press Ctrl-C again to cancel them.")
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	switch {
-	case strings.HasSuffix(word, "x"):
-		return fmt.Sprintf("%d %ses", n, word)
-	case strings.HasSuffix(word, "y") && len(word) > 1 && !strings.ContainsRune("aeiou", rune(word[len(word)-2])):
-		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return english.Plural(n, word) }
 
 // verbFor is the verb that agrees with a count: one, or many.
-func verbFor(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func verbFor(n int, one, many string) string { return english.Agree(n, one, many) }
 
 // failing says how many pages fail their checksums, agreeing in number.
 func failing(n int) string {

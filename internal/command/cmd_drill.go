@@ -63,7 +63,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		return errors.New("the configuration declares no drill: add a drill block, such as drill \"lose_mbx01\" { disaster \"lose_server\" { server = \"MBX01\" } }")
 	}
 	if *inPlace && !*autoApprove {
-		if err := confirm(ctx, s, fmt.Sprintf("Run %d drill(s) on the lab at %s itself? Its databases, logs and servers are really damaged, then recovered as the plan can.", len(drills), ws.provPath)); err != nil {
+		if err := confirm(ctx, s, fmt.Sprintf("Run %s on the lab at %s itself? Its databases, logs and servers are really damaged, then recovered as the plan can.", plural(len(drills), "drill"), ws.provPath)); err != nil {
 			return err
 		}
 	}

@@ -71,7 +71,7 @@ func cmdEdge(ctx context.Context, args []string, s *streams) error {
 			failed = true
 			fmt.Fprintf(s.stderr, "Error: %s: %s\n", srv.Addr, err)
 		default:
-			fmt.Fprintf(s.stdout, "%s: exported to %s (%d bytes).\n", srv.Name, srv.Edge.ClonedConfig, len(b))
+			fmt.Fprintf(s.stdout, "%s: exported to %s (%s).\n", srv.Name, srv.Edge.ClonedConfig, plural(len(b), "byte"))
 		}
 	}
 	if failed {

@@ -139,6 +139,9 @@ func amount(done, total int64, unit string, elapsed time.Duration) string {
 		}
 		return s
 	}
+	if done == 1 && total <= 0 {
+		unit = strings.TrimSuffix(unit, "s") // "1 page", as the units are named in the plural
+	}
 	s := fmt.Sprintf("%d %s", done, unit)
 	if total > 0 {
 		s = fmt.Sprintf("%d of %d %s", done, total, unit)

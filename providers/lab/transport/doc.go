@@ -14,5 +14,5 @@
 // Edge's cloned configuration (ExportEdgeConfig.ps1 and its import) and
 // its EdgeSync subscription.
 //
-// Imports (exdr): org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/store.
+// Imports (exdr): internal/english, org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/store.
 package transport

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/exdr/exdr/internal/english"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/disk"
@@ -342,20 +344,10 @@ func (l *Pipeline) DefragmentQueue(ctx context.Context, server string, progress 
 
 // plural writes a count with its noun, agreeing in number: "1 message",
 // "2 messages".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return english.Plural(n, word) }
 
 // agree is the words that agree with a count: one, or many.
-func agree(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func agree(n int, one, many string) string { return english.Agree(n, one, many) }
 
 // stillQueued is "1 message is" or "N messages are".
 func stillQueued(n int) string {
