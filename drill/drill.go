@@ -35,6 +35,9 @@ type Options struct {
 	// LockWait is how long to wait for the lab's lock (held by an
 	// apply) before copying it, or before a drill in place.
 	LockWait time.Duration
+	// Backend keeps the organization's lock: the configuration's (in
+	// PostgreSQL, with backend "pg"); nil means the lab's own files.
+	Backend backend.Backend
 }
 
 // Run carries out one drill on a copy of the lab at labRoot.
@@ -44,6 +47,10 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		clock = time.Now
 	}
 	rep := &Report{Drill: dr.Name, Organization: desired.Name, Started: clock().UTC(), Objectives: objectives(desired, dr)}
+	orgLock := opts.Backend
+	if orgLock == nil {
+		orgLock = backend.NewDir(labRoot)
+	}
 	var l *lab.Lab
 	if opts.InPlace {
 		if !lab.Exists(labRoot) {
@@ -53,7 +60,7 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	} else if lab.Exists(labRoot) {
 		// Copy under the lab's lock, so that an apply changing it cannot
 		// leave a half-changed copy.
-		err := run.Locked(ctx, run.Lock{Backend: backend.NewDir(labRoot), Operation: "drill " + dr.Name + " (copying the lab)", Wait: opts.LockWait},
+		err := run.Locked(ctx, run.Lock{Backend: orgLock, Operation: "drill " + dr.Name + " (copying the lab)", Wait: opts.LockWait},
 			func(string) {}, func(context.Context, string) error { return copyTree(labRoot, opts.Work) })
 		if err != nil {
 			return nil, fmt.Errorf("copy the lab: %w", err)
@@ -73,7 +80,11 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	// The drill's own lock, the copy's (or, in place, the lab's), held
 	// from its first change to its last: a drill in place never touches
 	// a lab another run holds.
-	lock := run.Lock{Backend: backend.NewDir(l.Root()), Operation: "drill " + dr.Name, Wait: opts.LockWait}
+	var lockBackend backend.Backend = backend.NewDir(l.Root())
+	if opts.InPlace {
+		lockBackend = orgLock
+	}
+	lock := run.Lock{Backend: lockBackend, Operation: "drill " + dr.Name, Wait: opts.LockWait}
 	err := run.Locked(ctx, lock, func(string) {}, func(ctx context.Context, _ string) error {
 		lock.Held = true
 		var err error

@@ -87,7 +87,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if dr == drills[0] && !lab.Exists(ws.provPath) {
 			fmt.Fprintf(s.stdout, "There is no lab at %s yet: each drill builds the organization in a fresh one first.\n", ws.provPath)
 		}
-		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace, Estimates: snapshot, LockWait: *lockWait})
+		rep, err := drill.Run(ctx, ws.cfg.Org, ws.provPath, dr, drill.Options{Work: labDir, InPlace: *inPlace, Estimates: snapshot, LockWait: *lockWait, Backend: ws.backend})
 		if !*keep {
 			os.RemoveAll(work)
 		}
