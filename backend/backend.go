@@ -45,6 +45,11 @@ type LockInfo struct {
 	PID       int       `json:"pid,omitempty"`
 	Operation string    `json:"operation"`
 	Created   time.Time `json:"created"`
+	// ConfigDigest is the SHA-256 of the configuration's files, and
+	// GitCommit the commit its folder is at ("-dirty" when it has
+	// changes), when the run has a configuration and it is in git.
+	ConfigDigest string `json:"config_digest,omitempty"`
+	GitCommit    string `json:"git_commit,omitempty"`
 }
 
 // ErrLocked is wrapped by the error Lock returns when the lock is taken.

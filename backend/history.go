@@ -15,7 +15,9 @@ type Run struct {
 	Started   time.Time `json:"started"`
 	// Ended is when the run let go of its lock, or, from a journal alone,
 	// when its last step ended; zero while it runs or if it never ended.
-	Ended time.Time `json:"ended,omitzero"`
+	Ended        time.Time `json:"ended,omitzero"`
+	ConfigDigest string    `json:"config_digest,omitempty"`
+	GitCommit    string    `json:"git_commit,omitempty"`
 	// Steps counts the run's journal entries by event.
 	Steps map[providers.JournalEvent]int `json:"steps"`
 }

@@ -1,8 +1,13 @@
 package lang
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -262,4 +267,21 @@ func (ev *evaluator) forEach(rb *resourceBlock, ctx *hcl.EvalContext) ([]string,
 			"{ for row in LIST : row.alias => row }.")
 	}
 	return bad("for_each takes a map, or a set of strings; this is " + ty.FriendlyName() + ".")
+}
+
+// Digest is the SHA-256 of the configuration's files, each by name and
+// content in name order: the same files give the same digest, whatever
+// machine reads them.
+func (c *Config) Digest() string { return Digest(c.sources) }
+
+// Digest is Config.Digest of sources.
+func Digest(srcs []Source) string {
+	sorted := slices.Clone(srcs)
+	slices.SortFunc(sorted, func(a, b Source) int { return strings.Compare(a.Filename, b.Filename) })
+	h := sha256.New()
+	for _, s := range sorted {
+		fmt.Fprintf(h, "%d:%s\n%d:", len(s.Filename), s.Filename, len(s.Bytes))
+		h.Write(s.Bytes)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -25,6 +25,9 @@ type Lock struct {
 	// Hint ends the error of a lock held by someone else (plan: how to
 	// plan without it).
 	Hint string
+	// ConfigDigest and GitCommit say which configuration the run is of,
+	// for the history (backend.LockInfo).
+	ConfigDigest, GitCommit string
 	// Held says the caller holds the lock already, for a longer piece of
 	// work than this run (a drill in place: its damage and its recovery).
 	Held bool
@@ -48,6 +51,7 @@ func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context
 		return fn(ctx, id)
 	}
 	info := ThisProcess(id, lk.Operation)
+	info.ConfigDigest, info.GitCommit = lk.ConfigDigest, lk.GitCommit
 	lockCtx, unlock, err := lk.Backend.Lock(ctx, info, lk.Wait)
 	if err != nil {
 		hint := lk.Hint

@@ -30,9 +30,9 @@ func (b *Backend) Runs(n int) ([]backend.Run, error) {
 	// The runs first, newest first and as many as asked for, then each
 	// one's entries counted through the journal's index by run.
 	rows, err := conn.Query(ctx, `WITH r AS (
-			SELECT id, organization, operation, holder, started, ended FROM exdr_runs
+			SELECT id, organization, operation, holder, started, ended, config_digest, git_commit FROM exdr_runs
 			WHERE organization = $1 ORDER BY started DESC, id LIMIT $2)
-		SELECT r.id, r.operation, r.holder, r.started, r.ended, c.start, c.done, c.failed, c.skipped
+		SELECT r.id, r.operation, r.holder, r.started, r.ended, r.config_digest, r.git_commit, c.start, c.done, c.failed, c.skipped
 		FROM r LEFT JOIN LATERAL (
 			SELECT count(*) FILTER (WHERE j.event = 'start') AS start, count(*) FILTER (WHERE j.event = 'done') AS done,
 				count(*) FILTER (WHERE j.event = 'failed') AS failed, count(*) FILTER (WHERE j.event = 'skipped') AS skipped
@@ -47,7 +47,7 @@ func (b *Backend) Runs(n int) ([]backend.Run, error) {
 		var r backend.Run
 		var ended *time.Time
 		var start, done, failed, skipped int
-		if err := rows.Scan(&r.ID, &r.Operation, &r.Holder, &r.Started, &ended, &start, &done, &failed, &skipped); err != nil {
+		if err := rows.Scan(&r.ID, &r.Operation, &r.Holder, &r.Started, &ended, &r.ConfigDigest, &r.GitCommit, &start, &done, &failed, &skipped); err != nil {
 			return nil, err
 		}
 		r.Started = r.Started.UTC()

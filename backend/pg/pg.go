@@ -188,7 +188,7 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 			bg, stop := context.WithTimeout(context.Background(), 10*time.Second)
 			defer stop()
 			if _, derr := conn.Exec(bg, "DELETE FROM exdr_locks WHERE organization = $1 AND id = $2", b.organization, info.ID); derr == nil {
-				conn.Exec(bg, "UPDATE exdr_runs SET ended = now() WHERE id = $1 AND ended IS NULL", info.ID)
+				conn.Exec(bg, "UPDATE exdr_runs SET ended = now() WHERE organization = $1 AND id = $2 AND ended IS NULL", b.organization, info.ID)
 				_, err = conn.Exec(bg, "SELECT pg_advisory_unlock($1)", b.key)
 			}
 			// A connection that is gone has let go of the lock already.
@@ -214,8 +214,9 @@ func (b *Backend) record(ctx context.Context, conn *pgx.Conn, info backend.LockI
 		return err
 	}
 	if info.Operation != "plan" {
-		if _, err := tx.Exec(ctx, `INSERT INTO exdr_runs (id, organization, operation, holder, started) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (id) DO NOTHING`, info.ID, b.organization, info.Operation, info.Holder, info.Created); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO exdr_runs (id, organization, operation, holder, started, config_digest, git_commit)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization, id) DO NOTHING`,
+			info.ID, b.organization, info.Operation, info.Holder, info.Created, info.ConfigDigest, info.GitCommit); err != nil {
 			return err
 		}
 	}

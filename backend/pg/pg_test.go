@@ -323,3 +323,23 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// A run's row keeps which configuration it was of.
+func TestRunsKeepTheConfiguration(t *testing.T) {
+	cs := testConn(t)
+	b := newBackend(t, cs, orgName(t))
+	li := info("cfg")
+	li.ConfigDigest, li.GitCommit = strings.Repeat("ab", 32), "0123456789abcdef0123456789abcdef01234567-dirty"
+	_, unlock, err := b.Lock(context.Background(), li, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	runs, err := b.Runs(0)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("%+v, %v", runs, err)
+	}
+	if r := runs[0]; r.ConfigDigest != li.ConfigDigest || r.GitCommit != li.GitCommit || r.Ended.IsZero() || r.Operation != "apply" {
+		t.Errorf("the run reads back as %+v", r)
+	}
+}

@@ -91,7 +91,7 @@ func runApply(ctx context.Context, opts applyOptions, sigs <-chan os.Signal, s *
 	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
 	return applyRun(ctx, s, opts, run.Request{
 		Provider:    ws.provider,
-		Lock:        opts.lock.lock(ws.backend, "apply"),
+		Lock:        runLock(opts.lock.lock(ws.backend, "apply"), ws.cfg.Digest(), ws.dir),
 		Parallelism: opts.parallelism,
 		Interrupt:   sigs,
 		Targets:     opts.targets,
@@ -130,7 +130,7 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 	}
 	return applyRun(ctx, s, opts, run.Request{
 		Provider:    prov,
-		Lock:        opts.lock.lock(be, "apply "+opts.target),
+		Lock:        runLock(opts.lock.lock(be, "apply "+opts.target), savedDigest(f.ConfigDir), f.ConfigDir),
 		Parallelism: opts.parallelism,
 		Interrupt:   sigs,
 		Targets:     f.Targets,
@@ -370,4 +370,21 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// runLock is a run's lock with what the history keeps of its
+// configuration: the digest of its files and its git commit.
+func runLock(lk run.Lock, digest, dir string) run.Lock {
+	lk.ConfigDigest, lk.GitCommit = digest, gitCommit(dir)
+	return lk
+}
+
+// savedDigest is the digest of the configuration a saved plan is
+// applied with, "" if its files cannot be read.
+func savedDigest(dir string) string {
+	srcs, diags := lang.ReadDir(dir)
+	if diags.HasErrors() {
+		return ""
+	}
+	return lang.Digest(srcs)
 }

@@ -73,7 +73,7 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tWHO\tWHAT\tSTEPS\tOUTCOME\tTOOK")
+	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tWHO\tWHAT\tSTEPS\tOUTCOME\tTOOK\tCOMMIT")
 	for _, r := range runs {
 		took := "-"
 		if !r.Ended.IsZero() {
@@ -83,8 +83,15 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 		if who == "" {
 			who = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", backend.Printable(r.ID), r.Started.UTC().Format("2006-01-02 15:04:05"),
-			backend.Printable(who), backend.Printable(r.Operation), r.Steps[providers.JournalStart], outcome(r, holder), took)
+		commit := "-"
+		if c, dirty := strings.CutSuffix(r.GitCommit, "-dirty"); c != "" {
+			commit = c[:min(len(c), 12)]
+			if dirty {
+				commit += "-dirty"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", backend.Printable(r.ID), r.Started.UTC().Format("2006-01-02 15:04:05"),
+			backend.Printable(who), backend.Printable(r.Operation), r.Steps[providers.JournalStart], outcome(r, holder), took, backend.Printable(commit))
 	}
 	return tw.Flush()
 }
