@@ -2,8 +2,9 @@ package lang
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
+
+	"github.com/exdr/exdr/internal/connstr"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -138,7 +139,7 @@ func (ev *evaluator) backend(ctx *hcl.EvalContext, b *hcl.Block) hcl.Diagnostics
 		case strings.TrimSpace(cs) == "":
 			d.errorf(content.Attributes["conn_str"], "Empty connection string",
 				"conn_str names the PostgreSQL database, such as \"postgres://exdr@db01.contoso.com/exdr\"; or leave it out and set EXDR_PG_CONN_STR.")
-		case connStrHasPassword(cs):
+		case connstr.HasPassword(cs):
 			// Shown at the block, not the attribute: the line holding
 			// the password must not be quoted into a terminal or a log.
 			at := content.Attributes["conn_str"].Range
@@ -154,21 +155,6 @@ func (ev *evaluator) backend(ctx *hcl.EvalContext, b *hcl.Block) hcl.Diagnostics
 		}
 	}
 	return append(diags, d.diags...)
-}
-
-// connStrHasPassword says whether a PostgreSQL connection string (a URL
-// or key=value words) carries a password.
-func connStrHasPassword(cs string) bool {
-	if u, err := url.Parse(cs); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		_, has := u.User.Password()
-		return has || u.Query().Has("password")
-	}
-	for _, f := range strings.Fields(cs) {
-		if k, _, ok := strings.Cut(f, "="); ok && strings.EqualFold(strings.TrimSpace(k), "password") {
-			return true
-		}
-	}
-	return false
 }
 
 // variablesContext gives the exdr and provider blocks every variable.

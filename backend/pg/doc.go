@@ -18,5 +18,5 @@
 // first use, each upgrade in a transaction under an advisory lock of its
 // own; an exdr older than the database's schema refuses it.
 //
-// Imports (exdr): backend, providers.
+// Imports (exdr): backend, internal/connstr, providers.
 package pg

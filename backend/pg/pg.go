@@ -6,10 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/exdr/exdr/internal/connstr"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,33 +54,20 @@ func lockKey(name string) int64 {
 // String names the database without its password, for messages.
 func (b *Backend) String() string { return "PostgreSQL " + Redact(b.connStr) }
 
-// Redact is a connection string with its password, if any, replaced.
-func Redact(connStr string) string {
-	if u, err := url.Parse(connStr); err == nil && u.Scheme != "" {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "REDACTED")
-		}
-		q := u.Query()
-		if q.Has("password") {
-			q.Set("password", "REDACTED")
-			u.RawQuery = q.Encode()
-		}
-		return u.String()
+// withoutPassword is msg with the connection's password, wherever the
+// driver may have quoted it, replaced.
+func (b *Backend) withoutPassword(msg string) string {
+	if cfg, err := pgx.ParseConfig(b.connStr); err == nil && cfg.Password != "" {
+		msg = strings.ReplaceAll(msg, cfg.Password, "REDACTED")
 	}
-	var out []string
-	for _, f := range strings.Fields(connStr) {
-		if k, _, ok := strings.Cut(f, "="); ok && strings.EqualFold(k, "password") {
-			f = k + "=REDACTED"
-		}
-		out = append(out, f)
-	}
-	return strings.Join(out, " ")
+	return msg
 }
 
+// Redact is a connection string with its password, if any, replaced.
+func Redact(connStr string) string { return connstr.Redact(connStr) }
+
 // HasPassword says whether a connection string carries a password.
-func HasPassword(connStr string) bool {
-	return Redact(connStr) != connStr
-}
+func HasPassword(connStr string) bool { return connstr.HasPassword(connStr) }
 
 func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 	timeout := b.ConnectTimeout
@@ -90,7 +78,7 @@ func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 	defer cancel()
 	conn, err := pgx.Connect(cctx, b.connStr)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", b, err)
+		return nil, fmt.Errorf("connect to %s: %s", b, b.withoutPassword(err.Error()))
 	}
 	if err := migrate(ctx, conn); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
