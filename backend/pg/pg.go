@@ -21,9 +21,11 @@ import (
 // Backend keeps an organization's lock, journal and run history in a
 // PostgreSQL database.
 type Backend struct {
-	connStr      string
-	organization string
-	key          int64
+	connStr string
+	// organization is the name as the configuration gives it;
+	// orgKey, the key of its rows: Exchange's names ignore case.
+	name, organization string
+	key                int64
 	// local is where journal entries wait while the database cannot be
 	// reached.
 	local *backend.Dir
@@ -40,7 +42,7 @@ type Backend struct {
 // New is the backend of organization in the database connStr names;
 // localDir keeps journal entries the database could not take.
 func New(connStr, organization, localDir string) *Backend {
-	return &Backend{connStr: connStr, organization: organization, key: lockKey("exdr organization " + strings.ToLower(organization)),
+	return &Backend{connStr: connStr, name: organization, organization: strings.ToLower(organization), key: lockKey("exdr organization " + strings.ToLower(organization)),
 		local: backend.NewDir(localDir)}
 }
 
@@ -283,10 +285,10 @@ func (b *Backend) ForceUnlock(id string) (string, error) {
 		return "", err
 	}
 	if li == nil {
-		return "", fmt.Errorf("the organization %s is not locked in %s", b.organization, b)
+		return "", fmt.Errorf("the organization %s is not locked in %s", backend.Printable(b.name), b)
 	}
 	if li.ID != id {
-		return "", fmt.Errorf("the lock of %s has the ID %s, not %s: check the ID the refusal printed", b.organization, backend.Printable(li.ID), id)
+		return "", fmt.Errorf("the lock of %s has the ID %s, not %s: check the ID the refusal printed", backend.Printable(b.name), backend.Printable(li.ID), backend.Printable(id))
 	}
 	var backendPID int
 	if err := conn.QueryRow(ctx, "SELECT backend_pid FROM exdr_locks WHERE organization = $1", b.organization).Scan(&backendPID); err != nil {

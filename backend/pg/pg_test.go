@@ -184,7 +184,7 @@ func TestCutConnectionCancelsTheLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close(context.Background())
-	if _, err := admin.Exec(context.Background(), "SELECT pg_terminate_backend(backend_pid) FROM exdr_locks WHERE organization = $1", org); err != nil {
+	if _, err := admin.Exec(context.Background(), "SELECT pg_terminate_backend(backend_pid) FROM exdr_locks WHERE organization = $1", strings.ToLower(org)); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -341,5 +341,29 @@ func TestRunsKeepTheConfiguration(t *testing.T) {
 	}
 	if r := runs[0]; r.ConfigDigest != li.ConfigDigest || r.GitCommit != li.GitCommit || r.Ended.IsZero() || r.Operation != "apply" {
 		t.Errorf("the run reads back as %+v", r)
+	}
+}
+
+// Exchange's names ignore case: "Contoso" and "contoso" are one
+// organization, with one lock, one holder and one history.
+func TestOrganizationNamesIgnoreCase(t *testing.T) {
+	cs := testConn(t)
+	name := orgName(t)
+	upper, lower := newBackend(t, cs, strings.ToUpper(name)), newBackend(t, cs, strings.ToLower(name))
+	_, unlock, err := upper.Lock(context.Background(), info("case"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = lower.Lock(context.Background(), info("other"), 0)
+	var le *backend.LockedError
+	if !errors.As(err, &le) || le.Info.ID != "case" {
+		t.Fatalf("the same organization in other case: %v; want locked by case", err)
+	}
+	if h, err := lower.Holder(); err != nil || h == nil || h.ID != "case" {
+		t.Errorf("Holder in other case: %+v, %v", h, err)
+	}
+	unlock()
+	if runs, err := lower.Runs(0); err != nil || len(runs) != 1 {
+		t.Errorf("history in other case: %+v, %v", runs, err)
 	}
 }

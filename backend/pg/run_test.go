@@ -3,6 +3,7 @@ package pg
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestConnectionCutMidApplyStopsTheRun(t *testing.T) {
 	var started atomic.Int32
 	prov := &providertest.Fake{ApplyFunc: func(ctx context.Context, _ *providers.Step, _ providers.Progress) error {
 		if started.Add(1) == 3 {
-			if _, err := admin.Exec(context.Background(), "SELECT pg_terminate_backend(backend_pid) FROM exdr_locks WHERE organization = $1", name); err != nil {
+			if _, err := admin.Exec(context.Background(), "SELECT pg_terminate_backend(backend_pid) FROM exdr_locks WHERE organization = $1", strings.ToLower(name)); err != nil {
 				return err
 			}
 		}
