@@ -21,8 +21,9 @@ type Backend interface {
 	// called from any goroutine; one process may hold one lock at a time.
 	Lock(ctx context.Context, info LockInfo, wait time.Duration) (lockCtx context.Context, unlock func() error, err error)
 
-	// Holder returns who holds the lock now, or nil when nobody does. An
-	// unreadable lock is returned as a *LockedError error.
+	// Holder returns who holds the lock now and a *LockedError saying so,
+	// or nil and nil when nobody does. An unreadable lock is a
+	// *LockedError with Unreadable set.
 	Holder() (*LockInfo, error)
 
 	// ForceUnlock removes the lock with the given ID, whoever holds it,

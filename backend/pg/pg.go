@@ -268,7 +268,9 @@ func (b *Backend) Holder() (*backend.LockInfo, error) {
 	if li == nil {
 		li = &backend.LockInfo{Holder: "a session that has not recorded itself yet", Created: time.Now().UTC()}
 	}
-	return li, nil
+	// As the local backend's: a held lock is also a *LockedError, which
+	// -lock=false warns of.
+	return li, &backend.LockedError{Info: *li}
 }
 
 // ForceUnlock ends the session holding the lock with the given ID and

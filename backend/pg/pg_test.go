@@ -68,7 +68,7 @@ func TestLockIsExclusiveAndNamesItsHolder(t *testing.T) {
 	if !errors.As(err, &le) || le.Info.ID != "a1" || le.Info.Holder != "alice@mgmt01 (pid 1)" {
 		t.Fatalf("a second lock: %v; want a LockedError naming a1 and its holder", err)
 	}
-	if h, err := b.Holder(); err != nil || h == nil || h.ID != "a1" {
+	if h, err := b.Holder(); !errors.Is(err, backend.ErrLocked) || h == nil || h.ID != "a1" {
 		t.Fatalf("Holder: %+v, %v", h, err)
 	}
 	if err := unlock(); err != nil {
@@ -359,7 +359,7 @@ func TestOrganizationNamesIgnoreCase(t *testing.T) {
 	if !errors.As(err, &le) || le.Info.ID != "case" {
 		t.Fatalf("the same organization in other case: %v; want locked by case", err)
 	}
-	if h, err := lower.Holder(); err != nil || h == nil || h.ID != "case" {
+	if h, err := lower.Holder(); !errors.Is(err, backend.ErrLocked) || h == nil || h.ID != "case" {
 		t.Errorf("Holder in other case: %+v, %v", h, err)
 	}
 	unlock()

@@ -103,3 +103,27 @@ func TestConnectionCutMidApplyStopsTheRun(t *testing.T) {
 		t.Fatalf("history: %+v, %v", runs, err)
 	}
 }
+
+// -lock=false with the lock held on another machine goes on, and warns
+// who holds it, as with the local backend.
+func TestLockFalseWarnsOfTheHolder(t *testing.T) {
+	cs := testConn(t)
+	name := orgName(t)
+	holder, other := newBackend(t, cs, name), newBackend(t, cs, name)
+	_, unlock, err := holder.Lock(context.Background(), info("held"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	var warnings []string
+	ran := false
+	err = run.Locked(context.Background(), run.Lock{Backend: other, Operation: "plan", Skip: true},
+		func(msg string) { warnings = append(warnings, msg) },
+		func(context.Context, string) error { ran = true; return nil })
+	if err != nil || !ran {
+		t.Fatalf("-lock=false: ran %v, %v", ran, err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "alice@mgmt01 (pid 1) holds the lock for apply") {
+		t.Errorf("warnings %q, want one naming the holder", warnings)
+	}
+}
