@@ -129,6 +129,7 @@ func Apply(ctx context.Context, req Request) (*Outcome, error) {
 	defer intr.close()
 
 	var out *Outcome
+	outer := ctx
 	err := Locked(ctx, req.Lock, req.UI.Warn, func(ctx context.Context, id string) error {
 		var journal providers.Journal
 		if req.Lock.Backend != nil {
@@ -160,10 +161,26 @@ func Apply(ctx context.Context, req Request) (*Outcome, error) {
 		if !intr.executing() {
 			return ErrInterrupted
 		}
+		// A lost lock can no longer be trusted: no new step starts, as
+		// after a first Ctrl-C, but the running ones finish (restic's
+		// rule): cutting a restore or a replay short helps nobody. So the
+		// steps run under the run's context (a second Ctrl-C cancels
+		// it), not the lock's.
+		stopNew, finished := make(chan struct{}), make(chan struct{})
+		go func() {
+			select {
+			case <-intr.stop:
+			case <-ctx.Done():
+			case <-finished:
+				return
+			}
+			close(stopNew)
+		}()
 		start := time.Now()
-		out.Result = executor.Run(ctx, p, func(ctx context.Context, step *providers.Step) error {
+		out.Result = executor.Run(outer, p, func(ctx context.Context, step *providers.Step) error {
 			return req.Provider.Apply(ctx, step, req.UI.Progress(step))
-		}, executor.Options{Parallelism: req.Parallelism, Journal: journal, ApplyID: id, Stop: intr.stop, Observer: req.UI})
+		}, executor.Options{Parallelism: req.Parallelism, Journal: journal, ApplyID: id, Stop: stopNew, Observer: req.UI})
+		close(finished)
 		out.Elapsed = time.Since(start)
 		if !intr.checking() || ctx.Err() != nil {
 			out.Interrupted = true

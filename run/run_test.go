@@ -242,6 +242,11 @@ func TestLockLostStopsTheRun(t *testing.T) {
 	if out.LockLost == nil || out.Complete() {
 		t.Errorf("lock lost %v, complete %v", out.LockLost, out.Complete())
 	}
+	// The steps running when the lock was lost finish; none starts after.
+	n := out.Result.Count()
+	if n[executor.Cancelled] != 0 || n[executor.Failed] != 0 || n[executor.Stopped]+n[executor.Pending] == 0 {
+		t.Errorf("statuses %v: want the running steps done, none cancelled or failed, the rest not started", n)
+	}
 }
 
 // After a -target run the check is scoped to the targets and names what

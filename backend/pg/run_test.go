@@ -98,6 +98,12 @@ func TestConnectionCutMidApplyStopsTheRun(t *testing.T) {
 			t.Errorf("%s: %d starts, %d ends in the journal; want one of each", step, n, ends[step])
 		}
 	}
+	// The steps running when the connection was cut finished.
+	for _, e := range entries {
+		if e.Event == providers.JournalFailed {
+			t.Errorf("%s failed (%s): a lost lock lets running steps finish", e.Step, e.Error)
+		}
+	}
 	runs, err := b.Runs(0)
 	if err != nil || len(runs) != 1 || runs[0].Steps[providers.JournalStart] != len(starts) {
 		t.Fatalf("history: %+v, %v", runs, err)
