@@ -85,8 +85,8 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 		lockBackend = orgLock
 	}
 	lock := run.Lock{Backend: lockBackend, Operation: "drill " + dr.Name, Wait: opts.LockWait}
-	err := run.Locked(ctx, lock, func(string) {}, func(ctx context.Context, _ string) error {
-		lock.Held = true
+	err := run.Locked(ctx, lock, func(string) {}, func(ctx context.Context, id string) error {
+		lock.Held, lock.HeldID = true, id
 		var err error
 		rep, err = drillLocked(ctx, l, desired, dr, opts, rep, clock, lock)
 		return err

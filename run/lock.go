@@ -28,6 +28,9 @@ type Lock struct {
 	// ConfigDigest and GitCommit say which configuration the run is of,
 	// for the history (backend.LockInfo).
 	ConfigDigest, GitCommit string
+	// HeldID is the ID of the lock the caller holds (Held), which the
+	// run's journal entries then carry.
+	HeldID string
 	// Held says the caller holds the lock already, for a longer piece of
 	// work than this run (a drill in place: its damage and its recovery).
 	Held bool
@@ -40,6 +43,9 @@ type Lock struct {
 func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context.Context, id string) error) (err error) {
 	id := newID()
 	if lk.Held {
+		if lk.HeldID != "" {
+			id = lk.HeldID // one run in the history, not two
+		}
 		return fn(ctx, id)
 	}
 	if lk.Skip || lk.Backend == nil {

@@ -53,4 +53,24 @@ func TestDrillTakesThePGLock(t *testing.T) {
 	if code, stdout, stderr := runLine("drill", "-scenario", "delete_db1", dir); code != 0 || !strings.Contains(stdout, "Drill delete_db1: PASS") {
 		t.Errorf("the drill once the lock is free: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// In place, the drill is one run in the history, its steps under it.
+	if code, stdout, stderr := runLine("drill", "-in-place", "-auto-approve", "-scenario", "delete_db1", dir); code != 0 {
+		t.Fatalf("drill in place: exit %d\n%s%s", code, stdout, stderr)
+	}
+	runs, err := holder.Runs(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range runs {
+		if r.Operation == "drill delete_db1" {
+			found = true
+			if r.Steps["start"] == 0 || r.Steps["done"] != r.Steps["start"] {
+				t.Errorf("the drill in place's run has steps %v: its recovery's steps are journaled under another ID", r.Steps)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no drill run in the history: %+v", runs)
+	}
 }

@@ -73,7 +73,7 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tWHO\tWHAT\tSTEPS\tOUTCOME\tTOOK\tCOMMIT")
+	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tWHO\tWHAT\tDONE\tOUTCOME\tTOOK\tCOMMIT")
 	for _, r := range runs {
 		took := "-"
 		if !r.Ended.IsZero() {
@@ -90,14 +90,17 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 				commit += "-dirty"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", backend.Printable(r.ID), r.Started.UTC().Format("2006-01-02 15:04:05"),
-			backend.Printable(who), backend.Printable(r.Operation), r.Steps[providers.JournalStart], outcome(r, holder), took, backend.Printable(commit))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", backend.Printable(r.ID), r.Started.UTC().Format("2006-01-02 15:04:05"),
+			backend.Printable(who), backend.Printable(r.Operation), stepCounts(r), outcome(r, holder), took, backend.Printable(commit))
 	}
 	return tw.Flush()
 }
 
-// outcome says how a run ended, from its journal entries: every step
-// that started ended, none failed.
+// outcome says how a run ended, from its journal entries: a step
+// started and never ended (interrupted: killed, or cut off), a step
+// that failed, steps never started though none failed (stopped: Ctrl-C
+// or a lost lock, the executor journals them as skipped), or every step
+// done.
 func outcome(r backend.Run, holder *backend.LockInfo) string {
 	unended := r.Steps[providers.JournalStart] - r.Steps[providers.JournalDone] - r.Steps[providers.JournalFailed]
 	switch {
@@ -107,10 +110,18 @@ func outcome(r backend.Run, holder *backend.LockInfo) string {
 		return "interrupted"
 	case r.Steps[providers.JournalFailed] > 0:
 		return "failed"
+	case r.Steps[providers.JournalSkipped] > 0:
+		return "stopped"
 	case r.Steps[providers.JournalStart] == 0:
 		return "no steps"
 	}
 	return "complete"
+}
+
+// stepCounts is "done/all": the steps done of all the run knew of
+// (started, or journaled as never started).
+func stepCounts(r backend.Run) string {
+	return fmt.Sprintf("%d/%d", r.Steps[providers.JournalDone], r.Steps[providers.JournalStart]+r.Steps[providers.JournalSkipped])
 }
 
 // showRun prints one run's steps, each with its start, end and outcome.
