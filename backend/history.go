@@ -64,3 +64,10 @@ func (d *Dir) Runs(n int) ([]Run, error) {
 	}
 	return RunsFromJournal(entries, n), nil
 }
+
+// RunRecorder is a backend that keeps a row per run: a run without the
+// lock (-lock=false) records itself through it.
+type RunRecorder interface {
+	RecordRun(info LockInfo) error
+	EndRun(id string) error
+}

@@ -54,6 +54,17 @@ func Locked(ctx context.Context, lk Lock, warn func(string), fn func(ctx context
 				warn(holderWarning(herr))
 			}
 		}
+		// A run without the lock is in the history all the same: it is
+		// the one a team most needs to see.
+		if r, ok := lk.Backend.(backend.RunRecorder); ok && lk.Operation != "plan" {
+			info := ThisProcess(id, lk.Operation+" (-lock=false)")
+			info.ConfigDigest, info.GitCommit = lk.ConfigDigest, lk.GitCommit
+			if rerr := r.RecordRun(info); rerr != nil {
+				warn(fmt.Sprintf("this run is not in the history of %s: %v", lk.Backend, rerr))
+			} else {
+				defer r.EndRun(id)
+			}
+		}
 		return fn(ctx, id)
 	}
 	info := ThisProcess(id, lk.Operation)

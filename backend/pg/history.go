@@ -64,3 +64,33 @@ func (b *Backend) Runs(n int) ([]backend.Run, error) {
 	}
 	return out, rows.Err()
 }
+
+// RecordRun adds a run taken without the lock to the history.
+func (b *Backend) RecordRun(info backend.LockInfo) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	conn, err := b.journalConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, `INSERT INTO exdr_runs (id, organization, operation, holder, started, config_digest, git_commit)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization, id) DO NOTHING`,
+		info.ID, b.organization, info.Operation, info.Holder, info.Created, info.ConfigDigest, info.GitCommit)
+	return err
+}
+
+// EndRun notes when a run recorded by RecordRun ended.
+func (b *Backend) EndRun(id string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	conn, err := b.journalConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, "UPDATE exdr_runs SET ended = now() WHERE organization = $1 AND id = $2 AND ended IS NULL", b.organization, id)
+	return err
+}

@@ -132,4 +132,22 @@ func TestLockFalseWarnsOfTheHolder(t *testing.T) {
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "alice@mgmt01 (pid 1) holds the lock for apply") {
 		t.Errorf("warnings %q, want one naming the holder", warnings)
 	}
+	// An apply without the lock is in the history, said so.
+	if err := run.Locked(context.Background(), run.Lock{Backend: other, Operation: "apply", Skip: true}, func(string) {},
+		func(context.Context, string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := other.Runs(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range runs {
+		if r.Operation == "apply (-lock=false)" && !r.Ended.IsZero() {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the apply without the lock is not in the history: %+v", runs)
+	}
 }
