@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/exdr/exdr/drill"
@@ -76,6 +78,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	snapshot := estimates.Clone()
 	var learned []string
 	ctx, stop := interruptible(ctx)
+	signal.Ignore(syscall.SIGPIPE) // a drill goes on if its output goes away, as an apply does
 	defer stop()
 	failed := 0
 	for _, dr := range drills {

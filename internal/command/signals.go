@@ -25,6 +25,12 @@ var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP
 func notifyInterrupts() <-chan os.Signal {
 	ch := make(chan os.Signal, 4)
 	signal.Notify(ch, interruptSignals...)
+	// A recovery is not cut short because its output went away
+	// (exdr apply | head, a tee that died): without this, the first
+	// write to a closed pipe kills the process mid-step. The writes
+	// fail instead, and the steps, the journal and the exit status go
+	// on as they would.
+	signal.Ignore(syscall.SIGPIPE)
 	return ch
 }
 
