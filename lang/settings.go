@@ -3,6 +3,8 @@ package lang
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/exdr/exdr/internal/connstr"
 
@@ -30,6 +32,9 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 		var decl org.Decl
 		d := newDecoder(ctx, content.Attributes, &decl)
 		o.Name, _ = d.str("organization")
+		if a := content.Attributes["organization"]; a != nil {
+			checkOrganizationName(d, a, o.Name)
+		}
 		var objectives, backendBlock *hcl.Block
 		for _, ob := range content.Blocks {
 			switch {
@@ -114,6 +119,29 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 		diags = append(diags, d.diags...)
 	}
 	return diags
+}
+
+// checkOrganizationName refuses a name no organization has: empty,
+// blank at either end, longer than Exchange's 64 characters, or with an
+// invisible formatting character (U+202E would show the name reversed).
+// The name also keys the organization's lock in a shared backend, so two
+// configurations must not differ by what nobody can see.
+func checkOrganizationName(d *decoder, a *hcl.Attribute, name string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		d.errorf(a, "Empty organization name", "organization is the Exchange organization's name, as Setup /OrganizationName gave it, such as \"Contoso\".")
+	case strings.TrimSpace(name) != name:
+		d.errorf(a, "Organization name with spaces at its ends", "The organization's name %q begins or ends with a space: write it as Exchange shows it, without them.", name)
+	case utf8.RuneCountInString(name) > 64:
+		d.errorf(a, "Organization name too long", "An Exchange organization's name has at most 64 characters; this one has %d.", utf8.RuneCountInString(name))
+	default:
+		for _, r := range name {
+			if unicode.Is(unicode.Cf, r) {
+				d.errorf(a, "Invisible character in the organization name", "The organization's name holds U+%04X, a formatting character nobody sees: write the name without it.", r)
+				return
+			}
+		}
+	}
 }
 
 // backend decodes the exdr block's backend block. A password in the

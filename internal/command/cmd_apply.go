@@ -268,7 +268,7 @@ func (v *applyView) Consent(ctx context.Context, p *planner.Plan) error {
 	if v.autoApprove {
 		return nil
 	}
-	return confirm(ctx, v.s, "Do you want to carry out these steps?")
+	return confirm(ctx, v.s, "Do you want to carry out these steps?", errNoTerminal)
 }
 
 func (v *applyView) Stopping(cancel bool) {
@@ -305,9 +305,9 @@ var errNoTerminal = errors.New("apply asks before it changes anything, and canno
 
 // confirm asks for "yes" on a terminal, and refuses without one. An
 // interrupt while it waits ends it.
-func confirm(ctx context.Context, s *streams, question string) error {
+func confirm(ctx context.Context, s *streams, question string, cannotAsk error) error {
 	if !s.canAsk() {
-		return errNoTerminal
+		return cannotAsk
 	}
 	fmt.Fprintf(s.stdout, "\n%s\n  Only 'yes' will be accepted.\n\n  Enter a value: ", question)
 	line, err := readLine(ctx, s)

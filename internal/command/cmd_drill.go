@@ -65,7 +65,8 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		return errors.New("the configuration declares no drill: add a drill block, such as drill \"lose_mbx01\" { disaster \"lose_server\" { server = \"MBX01\" } }")
 	}
 	if *inPlace && !*autoApprove {
-		if err := confirm(ctx, s, fmt.Sprintf("Run %s on the lab at %s itself? Its databases, logs and servers are really damaged, then recovered as the plan can.", plural(len(drills), "drill"), ws.provPath)); err != nil {
+		if err := confirm(ctx, s, fmt.Sprintf("Run %s on the lab at %s itself? Its databases, logs and servers are really damaged, then recovered as the plan can.", plural(len(drills), "drill"), ws.provPath),
+			errors.New("drill -in-place asks before it damages the lab, and cannot ask here (no terminal, or -input=false): give -auto-approve")); err != nil {
 			return err
 		}
 	}

@@ -20,6 +20,9 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *n < 0 {
+		return fmt.Errorf("-n %d: give how many runs to list, or 0 for all", *n)
+	}
 	rest := fs.Args()
 	show := ""
 	if len(rest) > 0 && rest[0] == "show" {

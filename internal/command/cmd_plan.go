@@ -3,6 +3,8 @@ package command
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/exdr/exdr/lang"
@@ -83,6 +85,20 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	if err != nil {
 		return err
 	}
+	// The plan file first: a plan that could not be saved is a failure
+	// said before anything is printed, so that -json prints one document.
+	if opts.out != "" {
+		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath,
+			Backend: ws.cfg.Org.Backend.Type, BackendConnStr: ws.cfg.Org.Backend.ConnStr}, time.Now())
+		f.AllowDataLoss, f.Targets = opts.allowDataLoss, opts.targets
+		f.Vars = toFileVars(varArgsToKeep(opts.vars, ws.cfg.Sensitive))
+		if st, err := os.Stat(filepath.Dir(opts.out)); err != nil || !st.IsDir() {
+			return fmt.Errorf("-out %s: the folder %s does not exist; make it, or give a file in a folder that does", opts.out, filepath.Dir(opts.out))
+		}
+		if err := f.Save(opts.out); err != nil {
+			return fmt.Errorf("save the plan: %w", err)
+		}
+	}
 	switch {
 	case btoi(opts.json)+btoi(opts.markdown)+btoi(opts.runbook) > 1:
 		return fmt.Errorf("give one of -json, -markdown and -runbook")
@@ -98,17 +114,8 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	if err != nil {
 		return err
 	}
-	if opts.out != "" {
-		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath,
-			Backend: ws.cfg.Org.Backend.Type, BackendConnStr: ws.cfg.Org.Backend.ConnStr}, time.Now())
-		f.AllowDataLoss, f.Targets = opts.allowDataLoss, opts.targets
-		f.Vars = toFileVars(varArgsToKeep(opts.vars, ws.cfg.Sensitive))
-		if err := f.Save(opts.out); err != nil {
-			return fmt.Errorf("save the plan: %w", err)
-		}
-		if !opts.json && !opts.runbook && !opts.markdown {
-			fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
-		}
+	if opts.out != "" && !opts.json && !opts.runbook && !opts.markdown {
+		fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
 	}
 	// A resource that could not be read is not known to match: 2, as
 	// for changes, never 0.

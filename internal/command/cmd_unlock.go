@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -29,7 +30,7 @@ func cmdForceUnlock(ctx context.Context, args []string, s *streams) error {
 		}
 		ctx, stop := interruptible(ctx)
 		defer stop()
-		if err := confirm(ctx, s, fmt.Sprintf("Remove the lock %s? An apply running under it would be stopped.", fs.Arg(0))); err != nil {
+		if err := confirm(ctx, s, fmt.Sprintf("Remove the lock %s? An apply running under it would be stopped.", fs.Arg(0)), errors.New("force-unlock asks before it removes a lock, and cannot ask here (no terminal, or -input=false): give -force")); err != nil {
 			return err
 		}
 	}

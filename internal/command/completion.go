@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/posener/complete/v2"
@@ -30,11 +31,47 @@ import (
 // completing answers a shell's completion request and says whether
 // this run was one.
 func completing() bool {
-	if os.Getenv("COMP_LINE") == "" {
+	line := os.Getenv("COMP_LINE")
+	if line == "" {
 		return false
 	}
+	point, err := strconv.Atoi(os.Getenv("COMP_POINT"))
+	if err != nil || point < 0 || point > len(line) {
+		point = len(line) // the library would panic on a point it cannot read
+	}
+	line, point = withoutGlobalOptions(line, point)
+	os.Setenv("COMP_LINE", line)
+	os.Setenv("COMP_POINT", strconv.Itoa(point))
 	complete.Complete("exdr", completionTree())
 	return true
+}
+
+// withoutGlobalOptions drops -chdir (and its folder) before the command
+// from a line being completed, which the library would take for an
+// unknown command, and moves the point with it.
+func withoutGlobalOptions(line string, point int) (string, int) {
+	fields := strings.Fields(line[:point])
+	if len(fields) < 2 {
+		return line, point
+	}
+	drop := 0
+	switch f := fields[1]; {
+	case strings.HasPrefix(f, "-chdir=") || strings.HasPrefix(f, "--chdir="):
+		drop = 1
+	case (f == "-chdir" || f == "--chdir") && len(fields) > 2:
+		drop = 2
+	default:
+		return line, point
+	}
+	start := strings.Index(line, fields[1])
+	end := start
+	for i := 1; i <= drop; i++ {
+		end = strings.Index(line[end:], fields[i]) + end + len(fields[i])
+	}
+	for end < len(line) && line[end] == ' ' {
+		end++
+	}
+	return line[:start] + line[end:], point - (end - start)
 }
 
 // completionTree is every command with its flags and what its

@@ -105,6 +105,7 @@ func TestJSONFailures(t *testing.T) {
 		{"show_missing_file", []string{"show", "-json", filepath.Join(dir, "missing.plan")}, 1},
 		{"version_extra_argument", []string{"version", "-json", "extra"}, 1},
 		{"validate_broken_config", []string{"validate", "-json", broken}, 1},
+		{"plan_out_unwritable", []string{"plan", "-json", "-out", filepath.Join(dir, "missing", "f.plan"), quickstart}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, _ := runLine(tc.args...)

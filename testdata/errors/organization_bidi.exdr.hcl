@@ -1,0 +1,3 @@
+exdr {
+  organization = "Cont\u202Eoso" # ERROR: Invisible character in the organization name
+}

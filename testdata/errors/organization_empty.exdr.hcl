@@ -1,0 +1,3 @@
+exdr {
+  organization = "" # ERROR: Empty organization name
+}

@@ -1,0 +1,3 @@
+exdr {
+  organization = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" # ERROR: Organization name too long
+}

@@ -1,0 +1,3 @@
+exdr {
+  organization = " Contoso" # ERROR: Organization name with spaces at its ends
+}
