@@ -204,9 +204,11 @@ func (b *Backend) record(ctx context.Context, conn *pgx.Conn, info backend.LockI
 		return err
 	}
 	if info.Operation != "plan" {
+		// Started when the lock was taken, not when the run asked for
+		// it: how long a run took leaves out its wait for another.
 		if _, err := tx.Exec(ctx, `INSERT INTO exdr_runs (id, organization, operation, holder, started, config_digest, git_commit)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization, id) DO NOTHING`,
-			info.ID, b.organization, info.Operation, info.Holder, info.Created, info.ConfigDigest, info.GitCommit); err != nil {
+			VALUES ($1, $2, $3, $4, now(), $5, $6) ON CONFLICT (organization, id) DO NOTHING`,
+			info.ID, b.organization, info.Operation, info.Holder, info.ConfigDigest, info.GitCommit); err != nil {
 			return err
 		}
 	}

@@ -367,3 +367,34 @@ func TestOrganizationNamesIgnoreCase(t *testing.T) {
 		t.Errorf("history in other case: %+v, %v", runs, err)
 	}
 }
+
+// A run's start in the history is when it took the lock, so that how
+// long it took leaves out its wait for another run.
+func TestRunStartsWhenTheLockIsTaken(t *testing.T) {
+	cs := testConn(t)
+	name := orgName(t)
+	a, b := newBackend(t, cs, name), newBackend(t, cs, name)
+	_, unlockA, err := a.Lock(context.Background(), info("first"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(400 * time.Millisecond); unlockA() }()
+	_, unlockB, err := b.Lock(context.Background(), info("waited"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlockB()
+	runs, err := b.Runs(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.ID == "waited" {
+			if took := r.Ended.Sub(r.Started); took >= 400*time.Millisecond {
+				t.Errorf("the run took %s by the history, its wait for the lock included", took)
+			}
+			return
+		}
+	}
+	t.Fatalf("no run 'waited' in %+v", runs)
+}

@@ -36,7 +36,7 @@ type applyOptions struct {
 }
 
 func cmdApply(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "apply", "apply [-auto-approve] [-parallelism N] [-lock=false] [-lock-timeout D] [-allow-data-loss] [-target ADDR]... [-var NAME=VALUE]... [-var-file FILE]... [DIR|PLANFILE]")
+	fs := newFlags(s, "apply", "apply [-auto-approve] [-input=false] [-parallelism N] [-lock=false] [-lock-timeout D] [-allow-data-loss] [-remove-recovery-groups] [-target ADDR]... [-var NAME=VALUE]... [-var-file FILE]... [DIR|PLANFILE]")
 	var opts applyOptions
 	var targets targetFlags
 	fs.BoolVar(&opts.autoApprove, "auto-approve", false, "carry out the plan without asking")
@@ -168,7 +168,13 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 // every fact moved, or apply to the old place.
 func savedPlanInPlace(planPath string, f *planner.File) error {
 	if st, err := os.Stat(f.ConfigDir); err != nil || !st.IsDir() {
-		return fmt.Errorf("%s was made for the configuration in %s, which is not there any more (moved or deleted?): make a new plan where the configuration is now (exdr plan -out FILE DIR)", planPath, f.ConfigDir)
+		where := "where the configuration is now"
+		if abs, err := filepath.Abs(planPath); err == nil {
+			if configs, _ := filepath.Glob(filepath.Join(filepath.Dir(abs), "*.exdr.hcl")); len(configs) > 0 {
+				where = "in " + filepath.Dir(abs) + ", where a configuration lies beside the plan, if it is the one moved"
+			}
+		}
+		return fmt.Errorf("%s was made for the configuration in %s, which is not there any more (moved or deleted?): make a new plan %s (exdr plan -out FILE DIR)", planPath, f.ConfigDir, where)
 	}
 	if f.Provider.Type == "lab" && len(f.Facts) > 0 && !lab.Exists(f.Provider.Path) {
 		return fmt.Errorf("%s was made from the lab at %s, which is not there any more (moved with its checkout?): make a new plan where the lab is now (exdr plan -out FILE DIR)", planPath, f.Provider.Path)

@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,6 +31,17 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 			return fmt.Errorf("name the run: exdr history show RUN [DIR], with RUN as exdr history lists it")
 		}
 		show, rest = rest[1], rest[2:]
+		if st, err := os.Stat(show); err == nil && st.IsDir() {
+			return fmt.Errorf("%s is a folder: name the run first, exdr history show RUN [DIR], with RUN as exdr history lists it", show)
+		}
+	} else if len(rest) > 0 {
+		if st, err := os.Stat(rest[0]); err != nil || !st.IsDir() {
+			hint := ""
+			if closest(rest[0], []string{"show"}) == "show" {
+				hint = ` Did you mean "show"?`
+			}
+			return fmt.Errorf("%s is not a folder: exdr history [DIR] lists the runs, exdr history show RUN [DIR] shows one.%s", rest[0], hint)
+		}
 	}
 	dir := "."
 	switch len(rest) {

@@ -29,7 +29,7 @@ type planOptions struct {
 }
 
 func cmdPlan(ctx context.Context, args []string, s *streams) error {
-	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-markdown|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-lock=false] [-lock-timeout D] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
+	fs := newFlags(s, "plan", "plan [-out FILE] [-json|-markdown|-runbook] [-detailed-exitcode] [-target ADDR]... [-allow-data-loss] [-remove-recovery-groups] [-input=false] [-lock=false] [-lock-timeout D] [-var NAME=VALUE]... [-var-file FILE]... [DIR]")
 	var opts planOptions
 	var targets targetFlags
 	fs.StringVar(&opts.out, "out", "", "save the plan to FILE, for exdr apply FILE")

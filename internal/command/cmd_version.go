@@ -41,7 +41,7 @@ type jsonVersion struct {
 }
 
 func cmdHelp(ctx context.Context, args []string, s *streams) error {
-	if len(args) == 0 {
+	if len(args) == 0 || isHelp(args[0]) {
 		printUsage(s.stdout)
 		return nil
 	}
@@ -53,5 +53,13 @@ func cmdHelp(ctx context.Context, args []string, s *streams) error {
 			return c.run(ctx, []string{"-h"}, &s)
 		}
 	}
-	return fmt.Errorf("no command %q: run \"exdr help\" for the list", args[0])
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	hint := ""
+	if c := closest(args[0], names); c != "" {
+		hint = fmt.Sprintf(" Did you mean %q?", c)
+	}
+	return fmt.Errorf("exdr has no command %q.%s Run \"exdr help\" for the list", args[0], hint)
 }

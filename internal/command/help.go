@@ -174,6 +174,9 @@ func suggestFlag(fs *flag.FlagSet, err error) string {
 	if !ok {
 		return ""
 	}
+	if name, _, _ := strings.Cut(strings.TrimLeft(given, "-"), "="); name == "chdir" {
+		return fmt.Sprintf(" -chdir goes before the command: exdr -chdir=DIR %s ...", fs.Name())
+	}
 	var names []string
 	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 	if c := closest(given, names); c != "" {
