@@ -104,3 +104,20 @@ func (e *LockedError) Advice() string {
 	}
 	return fmt.Sprintf("Wait for it to finish (or give -lock-timeout to wait for it); if no apply is running, remove the lock with: exdr force-unlock %s", Printable(e.Info.ID))
 }
+
+type verifierKey struct{}
+
+// WithVerifier gives a lock's context the check that the lock is still
+// held, which Verify runs: a backend sets it on the context Lock returns.
+func WithVerifier(ctx context.Context, check func() error) context.Context {
+	return context.WithValue(ctx, verifierKey{}, check)
+}
+
+// Verify checks, now, that the lock ctx was returned with is still
+// held; nil for a context without a check.
+func Verify(ctx context.Context) error {
+	if check, ok := ctx.Value(verifierKey{}).(func() error); ok {
+		return check()
+	}
+	return nil
+}

@@ -100,6 +100,14 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 			}
 		}
 	})
+	lockCtx = WithVerifier(lockCtx, func() error {
+		if held, err := readLock(path); err != nil || held.ID != info.ID {
+			cause := fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
+			cancel(cause)
+			return cause
+		}
+		return nil
+	})
 	var once sync.Once
 	unlock := func() error {
 		var err error

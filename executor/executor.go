@@ -42,6 +42,11 @@ type Options struct {
 	Stop <-chan struct{}
 	// Observer, if set, hears each step start and end.
 	Observer Observer
+	// MayStart, if set, is asked just before each step starts; an error
+	// leaves the step not started, as Stop does (the run's lock is
+	// checked there: a lock lost while the process was paused must not
+	// let one more step start before the lock's monitor notices).
+	MayStart func() error
 }
 
 // Status is what became of a step.
@@ -205,6 +210,12 @@ func (w *walker) run(s *providers.Step) {
 		return
 	}
 	defer w.sem.Release()
+	if w.opts.MayStart != nil {
+		if err := w.opts.MayStart(); err != nil {
+			w.notStarted(s)
+			return
+		}
+	}
 
 	if err := w.journal(s, providers.JournalStart, ""); err != nil {
 		w.fail(s, err)

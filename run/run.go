@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/executor"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
@@ -179,7 +180,8 @@ func Apply(ctx context.Context, req Request) (*Outcome, error) {
 		start := time.Now()
 		out.Result = executor.Run(outer, p, func(ctx context.Context, step *providers.Step) error {
 			return req.Provider.Apply(ctx, step, req.UI.Progress(step))
-		}, executor.Options{Parallelism: req.Parallelism, Journal: journal, ApplyID: id, Stop: stopNew, Observer: req.UI})
+		}, executor.Options{Parallelism: req.Parallelism, Journal: journal, ApplyID: id, Stop: stopNew, Observer: req.UI,
+			MayStart: func() error { return backend.Verify(ctx) }})
 		close(finished)
 		out.Elapsed = time.Since(start)
 		if !intr.checking() || ctx.Err() != nil {

@@ -300,3 +300,40 @@ type previousUI struct {
 }
 
 func (u *previousUI) Previous(p Previous) { *u.got = p }
+
+// A lock lost between two steps is seen before the next one starts, not
+// only by the monitor's next tick: a holder paused (kill -STOP) while
+// someone ran force-unlock starts nothing more once it runs again.
+func TestLockLostIsSeenBeforeTheNextStep(t *testing.T) {
+	dir := t.TempDir()
+	b := backend.NewDir(dir)
+	b.CheckInterval = time.Hour // the monitor never ticks in this test
+	var started atomic.Int32
+	prov := &providertest.Fake{ApplyFunc: func(ctx context.Context, _ *providers.Step, _ providers.Progress) error {
+		if started.Add(1) == 1 {
+			h, _ := b.Holder()
+			if _, err := b.ForceUnlock(h.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	req := request(dir, prov, chain(5), nil, &testUI{})
+	req.Lock.Backend = b
+	out, err := Apply(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if started.Load() != 1 || out.LockLost == nil {
+		t.Errorf("%d steps started, lock lost %v: want one step, then the loss seen before the next", started.Load(), out.LockLost)
+	}
+}
+
+// chain is n steps, each after the one before.
+func chain(n int) *planner.Plan {
+	p := wide(n)
+	for i := 1; i < n; i++ {
+		p.Steps[i].DependsOn = []string{p.Steps[i-1].ID}
+	}
+	return p
+}

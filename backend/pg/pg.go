@@ -166,6 +166,24 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 			}
 		}
 	})
+	lockCtx = backend.WithVerifier(lockCtx, func() error {
+		connMu.Lock()
+		id, err := b.rowID(lockCtx, conn)
+		connMu.Unlock()
+		var cause error
+		switch {
+		case lockCtx.Err() != nil:
+			return context.Cause(lockCtx)
+		case err != nil:
+			cause = fmt.Errorf("the connection to %s was lost (%v): the lock can no longer be trusted", b, err)
+		case id != info.ID:
+			cause = fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
+		default:
+			return nil
+		}
+		cancel(cause)
+		return cause
+	})
 	var once sync.Once
 	unlock := func() error {
 		var err error
