@@ -19,9 +19,22 @@ func suggest(given string, candidates []string) string {
 			}
 		}
 	}
-	best, bestDist := "", 4
+	// A name the candidate begins ("pgsql" for "pg").
 	for _, c := range candidates {
-		if d := levenshtein.Distance(given, c, nil); d < bestDist {
+		if len(c) >= 2 && strings.HasPrefix(given, c) {
+			return fmt.Sprintf(" Did you mean %q?", c)
+		}
+	}
+	// A slip or two (three in a name of five letters or more: "sight"
+	// for "site"), and never a guess as far from the candidate as the
+	// candidate is long: "nope" is not "site".
+	limit := 2
+	if len(given) >= 5 {
+		limit = 3
+	}
+	best, bestDist := "", limit+1
+	for _, c := range candidates {
+		if d := levenshtein.Distance(given, c, nil); d < bestDist && d < len(c) {
 			best, bestDist = c, d
 		}
 	}
