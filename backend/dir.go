@@ -100,7 +100,7 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 			}
 		}
 	})
-	lockCtx = WithVerifier(lockCtx, func() error {
+	verified := WithVerifier(lockCtx, func() error {
 		if held, err := readLock(path); err != nil || held.ID != info.ID {
 			cause := fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
 			cancel(cause)
@@ -126,7 +126,7 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 		})
 		return err
 	}
-	return lockCtx, unlock, nil
+	return verified, unlock, nil
 }
 
 // missingDirs lists dir and those of its parents that do not exist yet,

@@ -166,7 +166,7 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 			}
 		}
 	})
-	lockCtx = backend.WithVerifier(lockCtx, func() error {
+	verified := backend.WithVerifier(lockCtx, func() error {
 		connMu.Lock()
 		id, err := b.rowID(lockCtx, conn)
 		connMu.Unlock()
@@ -204,7 +204,7 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 		})
 		return err
 	}
-	return lockCtx, unlock, nil
+	return verified, unlock, nil
 }
 
 // record writes the holder's row and, for a run that changes the
