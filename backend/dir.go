@@ -76,35 +76,9 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 		}
 	}
 
-	lockCtx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	interval := d.CheckInterval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	wg.Go(func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-lockCtx.Done():
-				return
-			case <-t.C:
-				if held, err := readLock(path); err != nil || held.ID != info.ID {
-					cancel(fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID))
-					return
-				}
-			}
-		}
-	})
-	verified := WithVerifier(lockCtx, func() error {
+	watched, stop := Watch(ctx, d.CheckInterval, func(context.Context) error {
 		if held, err := readLock(path); err != nil || held.ID != info.ID {
-			cause := fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
-			cancel(cause)
-			return cause
+			return fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
 		}
 		return nil
 	})
@@ -112,9 +86,7 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 	unlock := func() error {
 		var err error
 		once.Do(func() {
-			close(done)
-			wg.Wait()
-			cancel(nil)
+			stop()
 			if held, rerr := readLock(path); rerr == nil && held.ID == info.ID {
 				err = os.Remove(path)
 			}
@@ -126,7 +98,7 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 		})
 		return err
 	}
-	return verified, unlock, nil
+	return watched, unlock, nil
 }
 
 // missingDirs lists dir and those of its parents that do not exist yet,

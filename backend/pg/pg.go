@@ -132,65 +132,26 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 		return nil, nil, fmt.Errorf("record the lock's holder: %w", err)
 	}
 
-	lockCtx, cancel := context.WithCancelCause(ctx)
-	var connMu sync.Mutex // the monitor and unlock share the connection
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	interval := b.CheckInterval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	wg.Go(func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-lockCtx.Done():
-				return
-			case <-t.C:
-				connMu.Lock()
-				id, err := b.rowID(lockCtx, conn)
-				connMu.Unlock()
-				switch {
-				case lockCtx.Err() != nil:
-					return
-				case err != nil:
-					cancel(fmt.Errorf("the connection to %s was lost (%v): the lock can no longer be trusted", b, err))
-					return
-				case id != info.ID:
-					cancel(fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID))
-					return
-				}
-			}
-		}
-	})
-	verified := backend.WithVerifier(lockCtx, func() error {
+	var connMu sync.Mutex // the watch and unlock share the connection
+	watched, stop := backend.Watch(ctx, b.CheckInterval, func(ctx context.Context) error {
 		connMu.Lock()
-		id, err := b.rowID(lockCtx, conn)
+		id, err := b.rowID(ctx, conn)
 		connMu.Unlock()
-		var cause error
 		switch {
-		case lockCtx.Err() != nil:
-			return context.Cause(lockCtx)
+		case ctx.Err() != nil:
+			return context.Cause(ctx)
 		case err != nil:
-			cause = fmt.Errorf("the connection to %s was lost (%v): the lock can no longer be trusted", b, err)
+			return fmt.Errorf("the connection to %s was lost (%v): the lock can no longer be trusted", b, err)
 		case id != info.ID:
-			cause = fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
-		default:
-			return nil
+			return fmt.Errorf("the lock %s was lost while held: someone ran force-unlock", info.ID)
 		}
-		cancel(cause)
-		return cause
+		return nil
 	})
 	var once sync.Once
 	unlock := func() error {
 		var err error
 		once.Do(func() {
-			close(done)
-			wg.Wait()
-			cancel(nil)
+			stop()
 			connMu.Lock()
 			defer connMu.Unlock()
 			bg, stop := context.WithTimeout(context.Background(), 10*time.Second)
@@ -204,7 +165,7 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 		})
 		return err
 	}
-	return verified, unlock, nil
+	return watched, unlock, nil
 }
 
 // record writes the holder's row and, for a run that changes the
