@@ -41,21 +41,36 @@ type Rate struct {
 
 // LoadEstimates reads dir's estimates; none yet is not an error.
 func LoadEstimates(dir string) (*Estimates, error) {
-	e := &Estimates{FormatVersion: 1, Rates: map[string]Rate{}}
 	b, err := os.ReadFile(filepath.Join(dir, EstimatesFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return e, nil
+		return ParseEstimates(nil, "")
 	}
 	if err != nil {
 		return nil, err
 	}
+	return ParseEstimates(b, filepath.Join(dir, EstimatesFile))
+}
+
+// ParseEstimates reads an estimates document (nil: none yet) that where
+// names for the error.
+func ParseEstimates(b []byte, where string) (*Estimates, error) {
+	e := &Estimates{FormatVersion: 1, Rates: map[string]Rate{}}
+	if b == nil {
+		return e, nil
+	}
 	if err := json.Unmarshal(b, e); err != nil || e.FormatVersion != 1 {
-		return nil, fmt.Errorf("%s is not an exdr estimates file (format_version 1): fix it or delete it, and the next drill writes it again", filepath.Join(dir, EstimatesFile))
+		return nil, fmt.Errorf("%s is not an exdr estimates document (format_version 1): fix it or delete it, and the next drill writes it again", where)
 	}
 	if e.Rates == nil {
 		e.Rates = map[string]Rate{}
 	}
 	return e, nil
+}
+
+// Marshal is the estimates document, as Save writes it.
+func (e *Estimates) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(e, "", "  ")
+	return append(b, '\n'), err
 }
 
 // Clone is a copy that later learning does not change.
@@ -83,7 +98,7 @@ func (e *Estimates) Learn(drill string, measured map[string]float64, at time.Tim
 
 // Save writes the estimates to dir atomically.
 func (e *Estimates) Save(dir string) error {
-	b, err := json.MarshalIndent(e, "", "  ")
+	b, err := e.Marshal()
 	if err != nil {
 		return err
 	}
@@ -91,7 +106,7 @@ func (e *Estimates) Save(dir string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)
+	return atomicfile.WriteFile(path, b, 0o644)
 }
 
 // Fill gives throughput the drills' rates for the verbs it lacks: what

@@ -47,3 +47,15 @@ func TestEstimatesFileDamaged(t *testing.T) {
 		t.Fatal("a damaged estimates file was read")
 	}
 }
+
+// A report beside the configuration counts as kept when the backend has
+// the same drill started at the same microsecond (all PostgreSQL keeps).
+func TestNotIn(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 9, 0, 0, 123456789, time.UTC)
+	local := []Past{{Drill: "a", Started: t0}, {Drill: "b", Started: t0}, {Drill: "a", Started: t0.Add(time.Second)}}
+	kept := []Past{{Drill: "a", Started: t0.Truncate(time.Microsecond)}, {Drill: "b", Started: t0.Add(time.Minute)}}
+	got := NotIn(local, kept)
+	if len(got) != 2 || got[0].Drill != "b" || got[1].Drill != "a" || !got[1].Started.Equal(t0.Add(time.Second)) {
+		t.Errorf("not kept: %+v, want b at t0 and a a second later", got)
+	}
+}

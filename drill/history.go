@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/exdr/exdr/backend"
 )
 
 // Past is one earlier drill, as its JSON report recorded it.
@@ -80,4 +82,37 @@ func WriteHistory(w io.Writer, runs []Past) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// RecordOf is a report as a backend keeps it, with js its JSON.
+func RecordOf(rep *Report, js []byte) backend.DrillRecord {
+	return backend.DrillRecord{Drill: rep.Drill, Started: rep.Started, Verdict: rep.Verdict,
+		EstimatedRTO: rep.EstimatedRTO, Lost: len(rep.Lost), Report: js}
+}
+
+// PastOf are the drills a backend keeps, as the history lists them.
+func PastOf(recs []backend.DrillRecord) []Past {
+	out := make([]Past, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, Past{Drill: r.Drill, Started: r.Started, Verdict: r.Verdict, EstimatedRTO: r.EstimatedRTO, Lost: r.Lost})
+	}
+	slices.SortStableFunc(out, func(a, b Past) int { return a.Started.Compare(b.Started) })
+	return out
+}
+
+// NotIn are the reports of local that are not among kept (the same drill
+// started at the same microsecond, all PostgreSQL keeps): reports written before the backend was
+// configured, or by a run that could not reach it.
+func NotIn(local, kept []Past) []Past {
+	have := map[string]bool{}
+	for _, k := range kept {
+		have[k.Drill+"\x00"+k.Started.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)] = true
+	}
+	var out []Past
+	for _, l := range local {
+		if !have[l.Drill+"\x00"+l.Started.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)] {
+			out = append(out, l)
+		}
+	}
+	return out
 }

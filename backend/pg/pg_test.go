@@ -398,3 +398,75 @@ func TestRunStartsWhenTheLockIsTaken(t *testing.T) {
 	}
 	t.Fatalf("no run 'waited' in %+v", runs)
 }
+
+// Drill reports are kept once each, listed oldest first, and belong to
+// their organization alone.
+func TestDrillsAreKeptOnceInOrder(t *testing.T) {
+	cs := testConn(t)
+	name := orgName(t)
+	b, other := newBackend(t, cs, name), newBackend(t, cs, name+"-other")
+	t0 := time.Date(2026, 12, 3, 9, 0, 0, 123456789, time.UTC)
+	recs := []backend.DrillRecord{
+		{Drill: "lose_mbx01", Started: t0.Add(time.Hour), Verdict: "fail", EstimatedRTO: 90 * time.Minute, Lost: 3, Report: []byte(`{"drill": "lose_mbx01"}`)},
+		{Drill: "delete_db1", Started: t0, Verdict: "pass", EstimatedRTO: 30 * time.Second, Report: []byte(`{"drill": "delete_db1"}`)},
+	}
+	for _, r := range append(recs, recs[0]) {
+		if err := b.SaveDrill(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := b.Drills()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Drill != "delete_db1" || got[1].Drill != "lose_mbx01" {
+		t.Fatalf("drills %+v, want delete_db1 then lose_mbx01, once each", got)
+	}
+	if g := got[1]; g.Verdict != "fail" || g.Lost != 3 || g.EstimatedRTO != 90*time.Minute || !g.Started.Equal(t0.Add(time.Hour).Truncate(time.Microsecond)) || !strings.Contains(string(g.Report), `"lose_mbx01"`) {
+		t.Errorf("kept %+v", g)
+	}
+	if theirs, err := other.Drills(); err != nil || len(theirs) != 0 {
+		t.Errorf("another organization sees %d drills (%v)", len(theirs), err)
+	}
+}
+
+// Drills finishing at once on several machines each fold their rates in:
+// none is lost to another's write.
+func TestEstimateUpdatesDoNotLoseEachOther(t *testing.T) {
+	cs := testConn(t)
+	name := orgName(t)
+	if doc, err := newBackend(t, cs, name).Estimates(); err != nil || doc != nil {
+		t.Fatalf("estimates before any drill: %q, %v", doc, err)
+	}
+	const machines = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, machines)
+	for range machines {
+		b := newBackend(t, cs, name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- b.UpdateEstimates(func(old []byte) ([]byte, error) {
+				n := 0
+				if old != nil {
+					if _, err := fmt.Sscanf(string(old), `{"runs": %d}`, &n); err != nil {
+						return nil, fmt.Errorf("%q: %v", old, err)
+					}
+				}
+				time.Sleep(5 * time.Millisecond)
+				return fmt.Appendf(nil, `{"runs": %d}`, n+1), nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc, err := newBackend(t, cs, name).Estimates()
+	if err != nil || string(doc) != fmt.Sprintf(`{"runs": %d}`, machines) {
+		t.Errorf("estimates after %d drills: %s, %v", machines, doc, err)
+	}
+}

@@ -13,8 +13,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/drill"
 	"github.com/exdr/exdr/internal/atomicfile"
+	"github.com/exdr/exdr/internal/english"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers/lab"
@@ -30,7 +32,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	inPlace := fs.Bool("in-place", false, "run on the configuration's lab itself, not a copy: its data is really damaged (asks first)")
 	autoApprove := fs.Bool("auto-approve", false, "with -in-place, do not ask")
 	inputFlag(fs, s)
-	history := fs.Bool("history", false, "list the drills run so far, from their reports, with verdicts and recovery-time trends")
+	history := fs.Bool("history", false, "list the drills run so far (from the backend when it keeps them, else from the reports under drills/), with verdicts and recovery-time trends")
 	scenario := fs.String("scenario", "", "run only this drill")
 	keep := fs.Bool("keep", false, "keep the lab copy each drill ran on, and say where")
 	lockWait := fs.Duration("lock-timeout", 0, "wait this long for the lab's lock (another run's) before copying it, or before a drill in place")
@@ -40,12 +42,9 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
+	keeper, _ := ws.backend.(backend.DrillKeeper)
 	if *history {
-		runs, err := drill.History(ws.dir)
-		if err != nil {
-			return err
-		}
-		return drill.WriteHistory(s.stdout, runs)
+		return drillHistory(ws, keeper, s)
 	}
 	if ws.cfg.Org.Provider.Type != "lab" {
 		return fmt.Errorf("drills run on the embedded lab; the configuration in %s uses provider %q", ws.dir, ws.cfg.Org.Provider.Type)
@@ -72,12 +71,12 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	}
 	// Every drill of this run plans with what earlier runs measured; what
 	// this run measures is kept for the next.
-	estimates, err := drill.LoadEstimates(ws.dir)
+	snapshot, err := loadEstimates(ws, keeper)
 	if err != nil {
 		return err
 	}
-	snapshot := estimates.Clone()
-	var learned []string
+	var learnings []learning
+	var notKept []string
 	ctx, stop := interruptible(ctx)
 	signal.Ignore(syscall.SIGPIPE) // a drill goes on if its output goes away, as an apply does
 	defer stop()
@@ -98,9 +97,14 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if err != nil {
 			return fmt.Errorf("drill %s: %w", dr.Name, err)
 		}
-		md, err := writeReports(ws.dir, rep)
+		md, js, err := writeReports(ws.dir, rep)
 		if err != nil {
 			return fmt.Errorf("drill %s: write the report: %w", dr.Name, err)
+		}
+		if keeper != nil {
+			if err := keeper.SaveDrill(drill.RecordOf(rep, js)); err != nil {
+				notKept = append(notKept, fmt.Sprintf("drill %s: its report is not kept in %s (%v); it is written beside the configuration", dr.Name, ws.backend, err))
+			}
 		}
 		verdict := s.okColor("PASS")
 		if rep.Verdict != "pass" {
@@ -120,19 +124,29 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if *keep {
 			fmt.Fprintf(s.stdout, "  The lab it ran on is kept at %s\n", labDir)
 		}
-		estimates.Learn(dr.Name, rep.Measured, rep.Started)
-		for verb := range rep.Measured {
-			if !slices.Contains(learned, verb) {
-				learned = append(learned, verb)
-			}
+		if len(rep.Measured) > 0 {
+			learnings = append(learnings, learning{dr.Name, rep.Measured, rep.Started})
 		}
 	}
-	if len(learned) > 0 {
-		if err := estimates.Save(ws.dir); err != nil {
-			return fmt.Errorf("keep the measured rates: %w", err)
+	if len(learnings) > 0 {
+		where, err := saveLearnings(ws, keeper, learnings)
+		if err != nil {
+			notKept = append(notKept, fmt.Sprintf("the measured rates are not kept: %v", err))
+		} else {
+			var verbs []string
+			for _, l := range learnings {
+				for verb := range l.measured {
+					if !slices.Contains(verbs, verb) {
+						verbs = append(verbs, verb)
+					}
+				}
+			}
+			slices.Sort(verbs)
+			fmt.Fprintf(s.stdout, "Measured %s: later plans estimate from them (%s).\n", strings.Join(verbs, ", "), where)
 		}
-		slices.Sort(learned)
-		fmt.Fprintf(s.stdout, "Measured %s: later plans estimate from them (%s).\n", strings.Join(learned, ", "), drill.EstimatesFile)
+	}
+	if len(notKept) > 0 {
+		return errors.New(strings.Join(notKept, "; "))
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %s failed", failed, plural(len(drills), "drill"))
@@ -140,32 +154,116 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	return nil
 }
 
+// learning is what one drill measured, to fold into the estimates.
+type learning struct {
+	drill    string
+	measured map[string]float64
+	at       time.Time
+}
+
+// loadEstimates are the rates earlier drills measured: the backend's when
+// it keeps them, else (or until its first drill) drills/estimates.json.
+func loadEstimates(ws *workspace, keeper backend.DrillKeeper) (*drill.Estimates, error) {
+	if keeper != nil {
+		doc, err := keeper.Estimates()
+		if err != nil {
+			return nil, fmt.Errorf("read the measured rates from %s: %w", ws.backend, err)
+		}
+		if doc != nil {
+			return drill.ParseEstimates(doc, "the estimates in "+ws.backend.String())
+		}
+	}
+	return drill.LoadEstimates(ws.dir)
+}
+
+// saveLearnings folds what this run's drills measured into the kept
+// estimates, read again just before: in the backend, in one transaction
+// (a team's first drill starts from the file it kept before), else in
+// drills/estimates.json. It says where they are kept.
+func saveLearnings(ws *workspace, keeper backend.DrillKeeper, learnings []learning) (string, error) {
+	fold := func(e *drill.Estimates) {
+		for _, l := range learnings {
+			e.Learn(l.drill, l.measured, l.at)
+		}
+	}
+	if keeper == nil {
+		e, err := drill.LoadEstimates(ws.dir)
+		if err != nil {
+			return "", err
+		}
+		fold(e)
+		return drill.EstimatesFile, e.Save(ws.dir)
+	}
+	err := keeper.UpdateEstimates(func(old []byte) ([]byte, error) {
+		e, err := drill.ParseEstimates(old, "the estimates in "+ws.backend.String())
+		if old == nil {
+			e, err = drill.LoadEstimates(ws.dir)
+		}
+		if err != nil {
+			return nil, err
+		}
+		fold(e)
+		return e.Marshal()
+	})
+	return ws.backend.String(), err
+}
+
+// drillHistory lists the drills run so far: from the backend when it
+// keeps them, saying which reports beside the configuration it lacks;
+// else from those reports.
+func drillHistory(ws *workspace, keeper backend.DrillKeeper, s *streams) error {
+	local, localErr := drill.History(ws.dir)
+	if keeper == nil {
+		if localErr != nil {
+			return localErr
+		}
+		return drill.WriteHistory(s.stdout, local)
+	}
+	recs, err := keeper.Drills()
+	if err != nil {
+		return fmt.Errorf("read the drill history from %s: %w", ws.backend, err)
+	}
+	kept := drill.PastOf(recs)
+	if len(kept) == 0 {
+		fmt.Fprintf(s.stdout, "No drill has run yet with %s.\n", ws.backend)
+	} else if err := drill.WriteHistory(s.stdout, kept); err != nil {
+		return err
+	}
+	if localErr != nil {
+		fmt.Fprintf(s.stderr, "%s %v\n", s.warnColor("Warning:"), localErr)
+	} else if missing := drill.NotIn(local, kept); len(missing) > 0 {
+		fmt.Fprintf(s.stdout, "%s under drills/ %s not in %s (written before it was configured, or while it could not be reached).\n",
+			plural(len(missing), "report"), english.Agree(len(missing), "is", "are"), ws.backend)
+	}
+	return nil
+}
+
 // writeReports writes drills/NAME/TIME.md, .json and .html beside the
 // configuration, never over an earlier report, and returns the Markdown's
-// path.
-func writeReports(dir string, rep *drill.Report) (string, error) {
+// path and the JSON.
+func writeReports(dir string, rep *drill.Report) (string, []byte, error) {
 	base := filepath.Join(dir, "drills", rep.Drill, rep.Started.Format("20060102T150405Z"))
 	for i := 2; fileExists(base+".md") || fileExists(base+".json") || fileExists(base+".html"); i++ {
 		base = filepath.Join(dir, "drills", rep.Drill, fmt.Sprintf("%s-%d", rep.Started.Format("20060102T150405Z"), i))
 	}
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var md, js, page bytes.Buffer
 	if err := drill.WriteMarkdown(&md, rep); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := drill.WriteHTML(&page, rep); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := atomicfile.WriteFile(base+".html", page.Bytes(), 0o644); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := drill.WriteJSON(&js, rep); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := atomicfile.WriteFile(base+".json", js.Bytes(), 0o644); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return base + ".md", atomicfile.WriteFile(base+".md", md.Bytes(), 0o644)
+	return base + ".md", js.Bytes(), atomicfile.WriteFile(base+".md", md.Bytes(), 0o644)
 }

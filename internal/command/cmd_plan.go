@@ -75,7 +75,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		p, err = early.finish(ws, s)
 	} else {
 		early.abandon()
-		err = run.Locked(ctx, planLock(opts, ws.backend), func(msg string) { warnLock(s, msg) },
+		err = run.Locked(ctx, planLock(opts, ws.backend), func(msg string) { printWarning(s, msg) },
 			func(ctx context.Context, _ string) error {
 				var err error
 				p, err = ws.readAndPlan(ctx, popts, s)

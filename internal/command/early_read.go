@@ -89,7 +89,7 @@ func (e *earlyPlan) finish(ws *workspace, s *streams) (*planner.Plan, error) {
 	e.workspace <- ws
 	<-e.done
 	for _, w := range e.warnings {
-		warnLock(s, w)
+		printWarning(s, w)
 	}
 	return e.plan, e.err
 }
@@ -113,6 +113,6 @@ func planLock(opts planOptions, b backend.Backend) run.Lock {
 	return lk
 }
 
-func warnLock(s *streams, msg string) {
+func printWarning(s *streams, msg string) {
 	fmt.Fprintf(s.stderr, "%s %s\n", s.warnColor("Warning:"), msg)
 }

@@ -1,15 +1,18 @@
 package command
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -58,6 +61,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"flipbytes":  flipBytes,
 			"deadholder": deadHolder,
+			"nooverlap":  noOverlap,
 		},
 	})
 }
@@ -122,4 +126,44 @@ func deadHolder(ts *testscript.TestScript, neg bool, args []string) {
 	lock := fmt.Sprintf(`{"id": %q, "holder": "alice@%s (pid %d)", "host": %q, "pid": %d, "operation": "apply", "created": "2026-11-25T10:00:00Z"}`+"\n",
 		args[1], host, pid, host, pid)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(lock), 0o644))
+}
+
+// noOverlap checks that no two runs of a history (exdr history -json)
+// held the lock at the same time: each ended before the next started.
+// With -min N, at least N runs must be there.
+func noOverlap(ts *testscript.TestScript, neg bool, args []string) {
+	min := 0
+	if len(args) == 3 && args[0] == "-min" {
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		min, args = n, args[2:]
+	}
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: nooverlap [-min N] HISTORY_JSON")
+	}
+	var runs []struct {
+		ID      string    `json:"id"`
+		Started time.Time `json:"started"`
+		Ended   time.Time `json:"ended"`
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &runs))
+	if len(runs) < min {
+		ts.Fatalf("%d runs in the history, want at least %d", len(runs), min)
+	}
+	slices.SortFunc(runs, func(a, b struct {
+		ID      string    `json:"id"`
+		Started time.Time `json:"started"`
+		Ended   time.Time `json:"ended"`
+	}) int {
+		return a.Started.Compare(b.Started)
+	})
+	for i, r := range runs {
+		if r.Ended.IsZero() {
+			ts.Fatalf("run %s never ended", r.ID)
+		}
+		if i > 0 && r.Started.Before(runs[i-1].Ended) {
+			ts.Fatalf("runs %s (%s to %s) and %s (%s to %s) held the lock at once", runs[i-1].ID, runs[i-1].Started, runs[i-1].Ended, r.ID, r.Started, r.Ended)
+		}
+	}
+	ts.Logf("%d runs, none at once", len(runs))
 }
