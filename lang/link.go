@@ -54,16 +54,18 @@ func newTargetIndex(all []named) *targetIndex {
 	return ix
 }
 
-// labelled are the targets written in a block of this label, indexed on
-// first use (only a name that blocks share needs it).
-func (ix *targetIndex) labelled(label string) []named {
+// labelled are the targets written in a block of this kind and label,
+// indexed on first use (only a name that blocks share needs it): a
+// mailbox_database and a public_folder_database may share a label.
+func (ix *targetIndex) labelled(kind org.Kind, label string) []named {
 	if ix.byLabel == nil {
 		ix.byLabel = make(map[string][]named, len(ix.all))
 		for _, n := range ix.all {
-			ix.byLabel[n.addr.Name] = append(ix.byLabel[n.addr.Name], n)
+			k := n.addr.Kind.String() + "." + n.addr.Name
+			ix.byLabel[k] = append(ix.byLabel[k], n)
 		}
 	}
-	return ix.byLabel[label]
+	return ix.byLabel[kind.String()+"."+label]
 }
 
 func (ev *evaluator) targets(kind org.Kind) []named {
@@ -103,7 +105,7 @@ func (l *link) resolve(ix *targetIndex) hcl.Diagnostics {
 		// on every server), and a scan per reference was quadratic.
 		var viaRef []named
 		for _, label := range l.labels {
-			for _, n := range ix.labelled(label) {
+			for _, n := range ix.labelled(l.target, label) {
 				same := strings.ToLower(n.name) == strings.ToLower(l.value) // as byName folds
 				if byIdentity {
 					same = n.id.Key() == org.Identity(l.value).Key()

@@ -276,3 +276,39 @@ func TestQuickstartExample(t *testing.T) {
 		t.Errorf("quickstart has %d servers, %d databases, %d mailboxes", len(o.Servers), len(o.Databases), len(o.Mailboxes))
 	}
 }
+
+// A reference to mailbox_database.LABEL resolves a name that a public
+// folder database with the same label also has: the reference names the
+// mailbox database's block. Before, both blocks matched the label and
+// the name was refused as ambiguous (found by exdr generate's round trip).
+func TestReferenceLabelIsOfItsKind(t *testing.T) {
+	o := mustLoad(t, `
+exdr { organization = "Contoso" }
+server "A" { roles = ["mailbox"] }
+server "B" { roles = ["mailbox"] }
+storage_group "A_SG" {
+  name            = "SG"
+  server          = server.A.name
+  log_folder_path = "D:\\SG"
+}
+storage_group "B_SG" {
+  name            = "SG"
+  server          = server.B.name
+  log_folder_path = "D:\\SG"
+}
+mailbox_database "db-2" {
+  storage_group = storage_group.A_SG.identity
+  edb_file_path = "E:\\db-2.edb"
+}
+public_folder_database "db-2" {
+  storage_group = storage_group.B_SG.identity
+  edb_file_path = "E:\\db-2.edb"
+}
+mailbox "alice" {
+  database = mailbox_database.db-2.name
+}
+`, Options{}, nil)
+	if len(o.Mailboxes) != 1 || o.Mailboxes[0].Database != `A\SG\db-2` {
+		t.Fatalf("alice's database: %+v", o.Mailboxes)
+	}
+}

@@ -74,6 +74,7 @@ func commands() []command {
 		{"check", "Check that the organization could be recovered as configured, today", cmdCheck},
 		{"fmt", "Rewrite configuration files in the canonical format", cmdFmt},
 		{"edge", "Export Edge Transport servers' cloned configurations", cmdEdge},
+		{"generate", "Write the configuration of a live organization", cmdGenerate},
 		{"lab", "Set up and damage the embedded lab organization", cmdLab},
 		{"history", "List the runs kept by the organization's backend, or show one", cmdHistory},
 		{"force-unlock", "Remove a stale lock left by an apply", cmdForceUnlock},

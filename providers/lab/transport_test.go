@@ -294,6 +294,30 @@ func TestMovingTheQueueDatabaseKeepsItsMessages(t *testing.T) {
 	}
 }
 
+// Moving only the logs (Move-TransportDatabase.ps1 -QueueDatabaseLoggingPath)
+// leaves mail.que where it is. Before, the move renamed mail.que onto
+// itself and failed on "both ... exist" (found by exdr generate's round
+// trip, TestGenerateRoundTrip).
+func TestMovingOnlyTheQueueLogs(t *testing.T) {
+	l := newHubLab(t)
+	l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 15, Seed: 1})
+	args := map[string]string{"path": org.DefaultQueuePath, "logging_path": `L:\QueueLogs`}
+	if err := queueStep(t, l, providers.VerbMoveQueueDatabase, "HUB01", args); err != nil {
+		t.Fatal(err)
+	}
+	o, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := org.NewIndex(o).QueueDatabase("HUB01")
+	if q.Path != org.DefaultQueuePath || q.LoggingPath != `L:\QueueLogs` || !q.Health.Running || q.Health.Messages != 30 {
+		t.Fatalf("after moving the logs: %s, %s, %+v", q.Path, q.LoggingPath, q.Health)
+	}
+	if _, err := os.Stat(filepath.Join(l.ServerDir("HUB01"), "disks", "L", "QueueLogs", "trn.chk")); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A move stopped after any of its file renames (a kill: nothing after
 // the rename runs) leaves a queue database that reads as moving, every
 // message still counted, and that the next move_queue_database finishes.

@@ -109,6 +109,9 @@ func moveOne(from, dir string) (bool, error) {
 		return false, err
 	}
 	to := filepath.Join(dir, filepath.Base(from))
+	if filepath.Clean(from) == to {
+		return false, nil // staying where it is: only the other folder moves
+	}
 	_, ferr := os.Lstat(from)
 	_, terr := os.Lstat(to)
 	switch {

@@ -1,0 +1,149 @@
+package generate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exdr/exdr/org"
+)
+
+// label is the block a resource is written as: its kind, its label (an
+// HCL identifier, so that a reference can name it) and its address.
+type label struct {
+	kind, label, addr string
+	// csv is set for a mailbox written as a row of mailboxes.csv.
+	csv bool
+}
+
+// names gives every resource of the organization its block, each label
+// unique within its kind.
+type names struct {
+	order  []*label
+	byAddr map[string]*label
+
+	server  map[*org.Server]*label
+	sg      map[*org.StorageGroup]*label
+	db      map[*org.Database]*label
+	queue   map[*org.QueueDatabase]*label
+	mailbox map[*org.Mailbox]*label
+	// csv is set when the mailboxes go to mailboxes.csv.
+	csv bool
+	// dbNames counts the databases, of both kinds, by lower-cased name:
+	// a mailbox's database = "NAME" must name one of them.
+	dbNames map[string]int
+
+	serverKey, sgKey, dbKey map[string]*label
+	taken                   map[string]bool // kind + "." + lower-cased label
+}
+
+func (n *names) serverByName(name string) *label     { return n.serverKey[org.Identity(name).Key()] }
+func (n *names) sgByIdentity(id org.Identity) *label { return n.sgKey[id.Key()] }
+func (n *names) dbByIdentity(id org.Identity) *label { return n.dbKey[id.Key()] }
+
+// csvLabel is the mailbox block whose for_each reads mailboxes.csv.
+const csvLabel = "users"
+
+func name(live *org.Org, opts Options) *names {
+	n := &names{byAddr: map[string]*label{},
+		server: map[*org.Server]*label{}, sg: map[*org.StorageGroup]*label{}, db: map[*org.Database]*label{},
+		queue: map[*org.QueueDatabase]*label{}, mailbox: map[*org.Mailbox]*label{}, dbNames: map[string]int{},
+		serverKey: map[string]*label{}, sgKey: map[string]*label{}, dbKey: map[string]*label{}, taken: map[string]bool{}}
+	dbNames := map[string]int{}
+	for _, db := range live.Databases {
+		dbNames[fmt.Sprint(db.Kind)+"\x00"+strings.ToLower(ident(db.Name, ""))]++
+		n.dbNames[strings.ToLower(db.Name)]++
+	}
+	for _, s := range live.Servers {
+		l := n.add("server", ident(s.Name, "server_"))
+		n.server[s], n.serverKey[s.Identity().Key()] = l, l
+		for _, sg := range live.StorageGroups {
+			if !strings.EqualFold(sg.Server, s.Name) || sg.Recovery {
+				continue
+			}
+			l := n.add("storage_group", ident(s.Name+"_"+sg.Name, "sg_"))
+			n.sg[sg], n.sgKey[sg.Identity().Key()] = l, l
+			for _, db := range live.Databases {
+				if db.StorageGroup.Key() != sg.Identity().Key() {
+					continue
+				}
+				kind := "mailbox_database"
+				if db.Kind == org.PublicFolderDB {
+					kind = "public_folder_database"
+				}
+				want := ident(db.Name, "db_")
+				if dbNames[fmt.Sprint(db.Kind)+"\x00"+strings.ToLower(ident(db.Name, ""))] > 1 {
+					want = ident(s.Name+"_"+db.Name, "db_")
+				}
+				l := n.add(kind, want)
+				n.db[db], n.dbKey[db.Identity().Key()] = l, l
+			}
+		}
+		for _, q := range live.QueueDatabases {
+			if strings.EqualFold(q.Server, s.Name) {
+				n.queue[q] = n.add("queue_database", n.server[s].label)
+			}
+		}
+	}
+	max := opts.MailboxCSV
+	if max <= 0 {
+		max = 5
+	}
+	var declared []*org.Mailbox
+	for _, mb := range live.Mailboxes {
+		if mb.Name == "" || (mb.Health != nil && !mb.Health.Disconnected.IsZero()) {
+			continue // disconnected: the store keeps it, no user has it
+		}
+		declared = append(declared, mb)
+	}
+	n.csv = len(declared) > max
+	if n.csv {
+		n.taken["mailbox."+csvLabel] = true
+	}
+	aliases := map[string]bool{}
+	for _, mb := range declared {
+		key := strings.ToLower(mb.Name)
+		overrides := mb.UseDatabaseRetentionDefaults != nil && !*mb.UseDatabaseRetentionDefaults
+		if n.csv && !overrides && !aliases[key] && !strings.ContainsAny(mb.Name, "\"\\") {
+			aliases[key] = true
+			l := &label{kind: "mailbox", label: csvLabel, addr: fmt.Sprintf("mailbox.%s[%q]", csvLabel, mb.Name), csv: true}
+			n.order = append(n.order, l)
+			n.byAddr[l.addr] = l
+			n.mailbox[mb] = l
+			continue
+		}
+		n.mailbox[mb] = n.add("mailbox", ident(mb.Name, "mailbox_"))
+	}
+	return n
+}
+
+// add takes a label of kind, want or want_2, want_3...
+func (n *names) add(kind, want string) *label {
+	lbl := want
+	for i := 2; n.taken[kind+"."+strings.ToLower(lbl)]; i++ {
+		lbl = fmt.Sprintf("%s_%d", want, i)
+	}
+	n.taken[kind+"."+strings.ToLower(lbl)] = true
+	l := &label{kind: kind, label: lbl, addr: kind + "." + lbl}
+	n.order = append(n.order, l)
+	n.byAddr[l.addr] = l
+	return l
+}
+
+// ident is s as an HCL identifier: ASCII letters, digits, underscores and
+// dashes, starting with a letter (prefix added when it does not).
+func ident(s, prefix string) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if out == "" || !(out[0] >= 'a' && out[0] <= 'z' || out[0] >= 'A' && out[0] <= 'Z') {
+		out = prefix + out
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/generate"
+	"github.com/exdr/exdr/internal/english"
+	"github.com/exdr/exdr/lang"
+	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems"
+	"github.com/exdr/exdr/providers/lab"
+)
+
+const generateUsage = "generate [-out DIR] [-provider lab|ems] [-path DIR] [-powershell PATH] [-domain-controller FQDN] [-target ADDR]... [-all] [-overwrite]"
+
+// cmdGenerate is "exdr generate": the live organization read through a
+// provider and written as a configuration, to adopt exdr without typing
+// hundreds of blocks.
+func cmdGenerate(ctx context.Context, args []string, s *streams) error {
+	fs := newFlags(s, "generate", generateUsage)
+	out := fs.String("out", ".", "write the configuration in this folder")
+	providerType := fs.String("provider", "lab", "read the organization through this provider: lab or ems")
+	labPath := fs.String("path", ".exdr/lab", "with -provider lab, the lab's folder")
+	powershell := fs.String("powershell", "powershell.exe", "with -provider ems, the Exchange Management Shell's PowerShell")
+	dc := fs.String("domain-controller", "", "with -provider ems, the domain controller every cmdlet reads through")
+	all := fs.Bool("all", false, "write the values equal to Exchange's defaults too")
+	overwrite := fs.Bool("overwrite", false, "replace files already there, each kept beside as NAME.TIME.previous")
+	var targets targetFlags
+	fs.Var(&targets, "target", "write only this resource, by the address exdr generate gives it (repeatable); into generated.exdr.hcl")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("exdr generate takes no argument (%q): give the folder to write with -out", fs.Arg(0))
+	}
+	outDir, err := filepath.Abs(*out)
+	if err != nil {
+		return err
+	}
+	var prov providers.Provider
+	cfg := org.ProviderConfig{Type: *providerType}
+	var source string
+	switch *providerType {
+	case "lab":
+		root, err := filepath.Abs(*labPath)
+		if err != nil {
+			return err
+		}
+		if !lab.Exists(root) {
+			return fmt.Errorf("no lab at %s: give its folder with -path, or build one with exdr apply", root)
+		}
+		prov = lab.New(root, "")
+		cfg.Path = filepath.ToSlash(root)
+		if rel, err := filepath.Rel(outDir, root); err == nil {
+			cfg.Path = filepath.ToSlash(rel)
+		}
+		source = "the lab at " + cfg.Path
+	case "ems":
+		cfg.PowerShell, cfg.DomainController = *powershell, *dc
+		prov = ems.New(ems.PowerShell{Path: *powershell}, ems.Options{DomainController: *dc}, nil)
+		source = "the Exchange Management Shell"
+		if *dc != "" {
+			source += " through " + *dc
+		}
+	default:
+		return fmt.Errorf("-provider is lab or ems, not %q", *providerType)
+	}
+	live, err := prov.Read(ctx)
+	if err != nil {
+		return fmt.Errorf("read the live organization: %w", err)
+	}
+	opts := generate.Options{All: *all, Targets: targets, Provider: cfg, Source: source,
+		EdgeExports: map[string][]byte{}, EdgeErrors: map[string]error{}}
+	for _, srv := range live.Servers {
+		if !srv.Roles.Has(org.RoleEdgeTransport) {
+			continue
+		}
+		exporter, ok := prov.(providers.EdgeExporter)
+		if !ok {
+			opts.EdgeErrors[srv.Name] = fmt.Errorf("provider %s cannot export it", *providerType)
+			continue
+		}
+		if b, err := exporter.ExportEdgeConfig(ctx, srv.Name); err != nil {
+			opts.EdgeErrors[srv.Name] = err
+		} else {
+			opts.EdgeExports[srv.Name] = b
+		}
+	}
+	files, err := generate.Generate(live, opts)
+	if err != nil {
+		return err
+	}
+	if err := refuseToOverwrite(outDir, files, len(targets) > 0, *overwrite); err != nil {
+		return err
+	}
+	now := time.Now()
+	var names []string
+	for _, f := range files {
+		path := filepath.Join(outDir, filepath.FromSlash(f.Name))
+		err := writeExport(path, f.Data, now, func(aside string) {
+			fmt.Fprintf(s.stdout, "%s: the previous file is kept as %s.\n", f.Name, filepath.Base(aside))
+		})
+		if err != nil && !errors.Is(err, errUnchanged) {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		names = append(names, f.Name)
+	}
+	fmt.Fprintf(s.stdout, "Wrote %s in %s: %s.\n", plural(len(files), "file"), outDir, strings.Join(names, ", "))
+	if len(targets) == 0 {
+		fmt.Fprintln(s.stdout, "Review them and fill in the objectives in main.exdr.hcl; exdr plan on them says No changes while the organization stays as it was read.")
+	}
+	for srv, err := range opts.EdgeErrors {
+		fmt.Fprintf(s.stderr, "%s %s's Edge configuration could not be exported (%v): run exdr edge export once it can be.\n", s.warnColor("Warning:"), srv, err)
+	}
+	return nil
+}
+
+// refuseToOverwrite stops before anything is written when a file to write
+// is already there (unless overwrite), or when the folder already holds a
+// configuration the whole organization's files would be declared twice
+// beside.
+func refuseToOverwrite(dir string, files []generate.File, targeted, overwrite bool) error {
+	if overwrite {
+		return nil
+	}
+	var there []string
+	for _, f := range files {
+		if fileExists(filepath.Join(dir, filepath.FromSlash(f.Name))) {
+			there = append(there, f.Name)
+		}
+	}
+	if len(there) > 0 {
+		return fmt.Errorf("%s already has %s: exdr generate does not overwrite. Give another -out, move %s away, or give -overwrite to keep each beside as NAME.TIME.previous",
+			dir, strings.Join(there, ", "), english.Agree(len(there), "it", "them"))
+	}
+	if targeted {
+		return nil
+	}
+	others, _ := filepath.Glob(filepath.Join(dir, "*"+lang.FileSuffix))
+	if len(others) > 0 {
+		return fmt.Errorf("%s already holds a configuration (%s): the organization written beside it would be declared twice. Give -out an empty folder, or -target to write only some resources",
+			dir, filepath.Base(others[0]))
+	}
+	return nil
+}
