@@ -232,6 +232,9 @@ func (g *generator) mainFile() []byte {
 func (g *generator) serverFile(s *org.Server) ([]byte, bool) {
 	f := hclwrite.NewEmptyFile()
 	w := f.Body()
+	if len(g.wanted) == 0 {
+		g.header(w, fmt.Sprintf("%s: the server, and the storage groups, databases and queue database it holds.", s.Name))
+	}
 	wrote := false
 	sep := func() {
 		if wrote {
@@ -243,56 +246,36 @@ func (g *generator) serverFile(s *org.Server) ([]byte, bool) {
 		sep()
 		g.writeServer(w, s)
 	}
-	for _, sg := range g.live.StorageGroups {
-		if !strings.EqualFold(sg.Server, s.Name) {
-			continue
-		}
-		if sg.Recovery {
-			continue
-		}
+	for _, sg := range g.n.groupsOf[s.Identity().Key()] {
 		if g.writes(g.n.sg[sg].addr) {
 			sep()
 			g.writeStorageGroup(w, sg)
 		}
-		for _, db := range g.live.Databases {
-			if db.StorageGroup.Key() != sg.Identity().Key() {
-				continue
-			}
+		for _, db := range g.n.databasesOf[sg.Identity().Key()] {
 			if g.writes(g.n.db[db].addr) {
 				sep()
 				g.writeDatabase(w, db)
 			}
 		}
 	}
-	for _, q := range g.live.QueueDatabases {
-		if strings.EqualFold(q.Server, s.Name) && g.writes(g.n.queue[q].addr) {
+	for _, q := range g.n.queuesOf[s.Identity().Key()] {
+		if g.writes(g.n.queue[q].addr) {
 			sep()
 			g.writeQueue(w, q)
 		}
 	}
 	if len(g.wanted) == 0 {
-		for _, r := range g.live.RecoveryStorageGroups {
-			if strings.EqualFold(r.Server, s.Name) {
-				sep()
-				comment(w, fmt.Sprintf("Not written: the recovery storage group %s, a recovery under way", r.Identity()),
-					"rather than the state to recover to. Declare a recovery_storage_group block",
-					"when a recovery should bring items back from a backup.")
-			}
+		for _, r := range g.n.recoveryOf[s.Identity().Key()] {
+			sep()
+			comment(w, fmt.Sprintf("Not written: the recovery storage group %s, a recovery under way", r.Identity()),
+				"rather than the state to recover to. Declare a recovery_storage_group block",
+				"when a recovery should bring items back from a backup.")
 		}
 	}
 	if !wrote {
 		return nil, false
 	}
-	body := format(f)
-	if len(g.wanted) > 0 {
-		return body, true
-	}
-	var head bytes.Buffer
-	hf := hclwrite.NewEmptyFile()
-	g.header(hf.Body(), fmt.Sprintf("%s: the server, and the storage groups, databases and queue database it holds.", s.Name))
-	head.Write(hf.Bytes())
-	head.Write(body)
-	return hclwrite.Format(head.Bytes()), true
+	return format(f), true
 }
 
 func (g *generator) writeServer(w *hclwrite.Body, s *org.Server) {

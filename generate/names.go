@@ -34,6 +34,36 @@ type names struct {
 
 	serverKey, sgKey, dbKey map[string]*label
 	taken                   map[string]bool // kind + "." + lower-cased label
+
+	// What each server holds and each storage group holds, in the
+	// organization's order, by folded identity: found once, not by a
+	// scan per server (quadratic at 10,000 databases).
+	groupsOf    map[string][]*org.StorageGroup
+	databasesOf map[string][]*org.Database
+	queuesOf    map[string][]*org.QueueDatabase
+	recoveryOf  map[string][]*org.RecoveryStorageGroup
+}
+
+func (n *names) index(live *org.Org) {
+	n.groupsOf, n.databasesOf = map[string][]*org.StorageGroup{}, map[string][]*org.Database{}
+	n.queuesOf, n.recoveryOf = map[string][]*org.QueueDatabase{}, map[string][]*org.RecoveryStorageGroup{}
+	for _, sg := range live.StorageGroups {
+		if !sg.Recovery {
+			k := org.Identity(sg.Server).Key()
+			n.groupsOf[k] = append(n.groupsOf[k], sg)
+		}
+	}
+	for _, db := range live.Databases {
+		n.databasesOf[db.StorageGroup.Key()] = append(n.databasesOf[db.StorageGroup.Key()], db)
+	}
+	for _, q := range live.QueueDatabases {
+		k := org.Identity(q.Server).Key()
+		n.queuesOf[k] = append(n.queuesOf[k], q)
+	}
+	for _, r := range live.RecoveryStorageGroups {
+		k := org.Identity(r.Server).Key()
+		n.recoveryOf[k] = append(n.recoveryOf[k], r)
+	}
 }
 
 func (n *names) serverByName(name string) *label     { return n.serverKey[org.Identity(name).Key()] }
@@ -53,19 +83,14 @@ func name(live *org.Org, opts Options) *names {
 		dbNames[fmt.Sprint(db.Kind)+"\x00"+strings.ToLower(ident(db.Name, ""))]++
 		n.dbNames[strings.ToLower(db.Name)]++
 	}
+	n.index(live)
 	for _, s := range live.Servers {
 		l := n.add("server", ident(s.Name, "server_"))
 		n.server[s], n.serverKey[s.Identity().Key()] = l, l
-		for _, sg := range live.StorageGroups {
-			if !strings.EqualFold(sg.Server, s.Name) || sg.Recovery {
-				continue
-			}
+		for _, sg := range n.groupsOf[s.Identity().Key()] {
 			l := n.add("storage_group", ident(s.Name+"_"+sg.Name, "sg_"))
 			n.sg[sg], n.sgKey[sg.Identity().Key()] = l, l
-			for _, db := range live.Databases {
-				if db.StorageGroup.Key() != sg.Identity().Key() {
-					continue
-				}
+			for _, db := range n.databasesOf[sg.Identity().Key()] {
 				kind := "mailbox_database"
 				if db.Kind == org.PublicFolderDB {
 					kind = "public_folder_database"
@@ -78,10 +103,8 @@ func name(live *org.Org, opts Options) *names {
 				n.db[db], n.dbKey[db.Identity().Key()] = l, l
 			}
 		}
-		for _, q := range live.QueueDatabases {
-			if strings.EqualFold(q.Server, s.Name) {
-				n.queue[q] = n.add("queue_database", n.server[s].label)
-			}
+		for _, q := range n.queuesOf[s.Identity().Key()] {
+			n.queue[q] = n.add("queue_database", n.server[s].label)
 		}
 	}
 	max := opts.MailboxCSV

@@ -3,14 +3,13 @@ package command
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/exdr/exdr/executor"
 	"github.com/exdr/exdr/internal/benchgen"
-	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
 	"github.com/exdr/exdr/providers/lab/ese"
@@ -26,24 +25,14 @@ func buildBenchLab(tb testing.TB, dir string) {
 	if err := benchgen.Write(dir, benchgen.Files(benchgen.Servers(200), 10, 5)); err != nil {
 		tb.Fatal(err)
 	}
+	buildLab(tb, dir)
 	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
 	ws, err := openWorkspace(dir, nil, s)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
-	p, err := ws.readAndPlan(ctx, planner.Options{}, s)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	l := lab.New(ws.provPath, ws.cfg.Org.Name)
-	err = l.Batch(func() error {
-		return executor.Run(ctx, p, func(ctx context.Context, st *providers.Step) error { return l.Apply(ctx, st, nil) },
-			executor.Options{Parallelism: 4}).Err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	for i, db := range ws.cfg.Org.Databases {
 		if i%10 != 0 {
 			continue
@@ -169,6 +158,31 @@ func BenchmarkValidateCLI10k(b *testing.B) {
 	for b.Loop() {
 		if code := runCommand(context.Background(), []string{"validate", dir}, s); code != exitOK {
 			b.Fatalf("validate exited %d", code)
+		}
+	}
+}
+
+// BenchmarkGenerate10k measures exdr generate on the 10,000-database
+// organization: the lab's read and the files written.
+//
+//	go test ./internal/command -run XXX -bench Generate10k -benchtime 5x
+func BenchmarkGenerate10k(b *testing.B) {
+	dir := b.TempDir()
+	src := filepath.Join(dir, "src")
+	if err := benchgen.Write(src, benchgen.Files(benchgen.Servers(200), 10, 5)); err != nil {
+		b.Fatal(err)
+	}
+	buildLab(b, src)
+	host.VerifyWrites = false
+	defer func() { host.VerifyWrites = true }()
+	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		out := filepath.Join(dir, fmt.Sprintf("gen%d", i))
+		if code := runCommand(context.Background(), []string{"generate", "-path", filepath.Join(src, ".exdr", "lab"), "-out", out}, s); code != 0 {
+			b.Fatalf("generate exited %d", code)
 		}
 	}
 }

@@ -126,16 +126,15 @@ func cmdGenerate(ctx context.Context, args []string, s *streams) error {
 // configuration the whole organization's files would be declared twice
 // beside.
 func refuseToOverwrite(dir string, files []generate.File, targeted, overwrite bool) error {
-	if overwrite {
-		return nil
-	}
+	written := map[string]bool{}
 	var there []string
 	for _, f := range files {
+		written[f.Name] = true
 		if fileExists(filepath.Join(dir, filepath.FromSlash(f.Name))) {
 			there = append(there, f.Name)
 		}
 	}
-	if len(there) > 0 {
+	if len(there) > 0 && !overwrite {
 		return fmt.Errorf("%s already has %s: exdr generate does not overwrite. Give another -out, move %s away, or give -overwrite to keep each beside as NAME.TIME.previous",
 			dir, strings.Join(there, ", "), english.Agree(len(there), "it", "them"))
 	}
@@ -143,9 +142,11 @@ func refuseToOverwrite(dir string, files []generate.File, targeted, overwrite bo
 		return nil
 	}
 	others, _ := filepath.Glob(filepath.Join(dir, "*"+lang.FileSuffix))
-	if len(others) > 0 {
-		return fmt.Errorf("%s already holds a configuration (%s): the organization written beside it would be declared twice. Give -out an empty folder, or -target to write only some resources",
-			dir, filepath.Base(others[0]))
+	for _, o := range others {
+		if !written[filepath.Base(o)] {
+			return fmt.Errorf("%s already holds a configuration (%s): the organization written beside it would be declared twice. Give -out an empty folder, or -target to write only some resources",
+				dir, filepath.Base(o))
+		}
 	}
 	return nil
 }

@@ -87,6 +87,20 @@ FILE.TIME.previous.`, []string{
 		"exdr edge export .",
 		"exdr edge export . EDGE01",
 	}},
+	"generate": {`Reads the live organization through a provider and writes its
+configuration: main.exdr.hcl (the exdr and provider blocks, the
+objectives left for you to fill in), one file per server with its
+storage groups, databases and queue database, the mailboxes (in
+mailboxes.csv with one for_each block past five), and each Edge server's
+export under edge/. Values equal to Exchange's defaults are left out
+unless -all. What cannot be read is a commented placeholder saying why.
+It never overwrites a file unless -overwrite, which keeps the old one
+beside it. exdr plan on what it wrote says No changes. It reads without
+taking the organization's lock.`, []string{
+		"exdr generate -out contoso",
+		"exdr generate -provider ems -domain-controller dc01.contoso.com -out contoso",
+		"exdr generate -target mailbox_database.DB9 -out new",
+	}},
 	"history": {`Lists the runs kept by the organization's backend, newest first: who ran
 what, when, how many steps, how it ended and how long it took, from
 the journal of every step's start and end. With backend "pg" the history

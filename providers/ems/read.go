@@ -37,6 +37,10 @@ func ReadScript(opts Options) string {
 		b.Q("exdr needs PowerShell 2.0 or later where it runs (Invoke-Command to the Exchange servers): install Windows Management Framework 2.0"))
 	b.Line("$out = @{}")
 	b.Line("$out['Now'] = (Get-Date).ToUniversalTime()")
+	// The organization's name, which exdr generate writes and plans check
+	// the configuration against (Get-OrganizationConfig [-DomainController],
+	// technet.microsoft.com/library/aa997571(EXCHG.80)).
+	b.Line("$out['Organization'] = [string](Get-OrganizationConfig%s).Name", dc)
 	b.Line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
 	b.Line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
 	b.Line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
@@ -186,6 +190,7 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 		return nil, fmt.Errorf("the directory did not list the storage groups and databases (%s): exdr will not read a failed read as an empty organization", statusErrors[0])
 	}
 	o := &org.Org{Provider: org.ProviderConfig{Type: "ems"}}
+	o.Name = strings.TrimSpace(top["Organization"].Text())
 	if now := top["Now"]; now.Kind == clixml.Time {
 		o.Now = now.Time.UTC()
 	}

@@ -31,6 +31,9 @@ func TestReadFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.Name != "Contoso" {
+		t.Errorf("the organization: %q, want Contoso (Get-OrganizationConfig)", o.Name)
+	}
 	if !o.Now.Equal(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)) {
 		t.Errorf("the shell's clock: %v", o.Now)
 	}

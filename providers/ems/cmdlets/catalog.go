@@ -22,6 +22,11 @@ package cmdlets
 
 // Catalog is every cmdlet exdr writes that Bind checks, by name.
 var Catalog = map[string]*Cmdlet{
+	"Get-OrganizationConfig": {
+		Name: "Get-OrganizationConfig",
+		Page: "https://learn.microsoft.com/zh-tw/previous-versions/office/exchange-server-2007/aa997571(v=exchg.80)",
+		Sets: []Set{{Name: "Default", Params: []Param{{Name: "DomainController"}}}},
+	},
 	"Get-ExchangeServer": {
 		Name:     "Get-ExchangeServer",
 		Page:     "https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb123873(v=exchg.80)",

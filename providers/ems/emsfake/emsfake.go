@@ -31,10 +31,20 @@ type Shell struct {
 	Servers map[string]*Server `json:"servers"`
 	Groups  map[string]*Group  `json:"storage_groups"`
 	DBs     map[string]*DB     `json:"databases"`
+	// Organization is what Get-OrganizationConfig names; Contoso when
+	// empty.
+	Organization string `json:"organization,omitempty"`
 	// OEM makes stdout what a redirected powershell.exe writes: the
 	// console's OEM code page, in which a character it lacks comes out
 	// as '?' (here every non-ASCII one, as code page 437 lacks most).
 	OEM bool `json:"-"`
+}
+
+func (f *Shell) organization() string {
+	if f.Organization == "" {
+		return "Contoso"
+	}
+	return f.Organization
 }
 
 // Server, Group and DB are the organization's objects, keyed by their
@@ -299,7 +309,8 @@ func (f *Shell) export() string {
 		headers[d.Group+`\`+d.Name] = c.s("Value", mh)
 	}
 	top := map[string]string{
-		"Servers": c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
+		"Organization": c.s("Value", f.organization()),
+		"Servers":      c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
 		"PublicFolderDatabases": c.list("Value", nil), "Mailboxes": c.list("Value", nil), "Queues": c.list("Value", nil),
 		"Up": c.dict("Value", up), "Logs": c.dict("Value", logs), "Headers": c.dict("Value", headers),
 	}
