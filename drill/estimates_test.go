@@ -3,6 +3,7 @@ package drill
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -57,5 +58,27 @@ func TestNotIn(t *testing.T) {
 	got := NotIn(local, kept)
 	if len(got) != 2 || got[0].Drill != "b" || got[1].Drill != "a" || !got[1].Started.Equal(t0.Add(time.Second)) {
 		t.Errorf("not kept: %+v, want b at t0 and a a second later", got)
+	}
+}
+
+// The estimates folded from reports are those learned drill after
+// drill, whatever order the reports are listed in.
+func TestEstimatesFromReports(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	runs := []Past{
+		{Drill: "b", Started: t0.Add(2 * time.Hour), Measured: map[string]float64{"restore_backup": 300}},
+		{Drill: "a", Started: t0, Measured: map[string]float64{"restore_backup": 100, "hard_recovery": 5}},
+		{Drill: "a", Started: t0.Add(time.Hour), Measured: map[string]float64{"restore_backup": 200}},
+	}
+	want := &Estimates{FormatVersion: 1, Rates: map[string]Rate{}}
+	for _, i := range []int{1, 2, 0} {
+		want.Learn(runs[i].Drill, runs[i].Measured, runs[i].Started)
+	}
+	got := EstimatesFrom(runs)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("folded %+v, want %+v", got.Rates, want.Rates)
+	}
+	if r := got.Rates["restore_backup"]; r.Runs != 3 || r.LastDrill != "b" {
+		t.Errorf("restore_backup: %+v", r)
 	}
 }

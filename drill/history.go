@@ -20,7 +20,9 @@ type Past struct {
 	Verdict      string
 	EstimatedRTO time.Duration
 	Lost         int
-	Report       string // the report's path
+	// Measured are the rates its steps ran at, by verb.
+	Measured map[string]float64
+	Report   string // the report's path; empty for one read from a backend
 }
 
 // History reads the JSON reports under dir/drills, oldest first. A report
@@ -38,18 +40,19 @@ func History(dir string) ([]Past, error) {
 			return nil, err
 		}
 		var doc struct {
-			FormatVersion string    `json:"format_version"`
-			Drill         string    `json:"drill"`
-			Started       time.Time `json:"started"`
-			Verdict       string    `json:"verdict"`
-			EstimatedRTO  float64   `json:"estimated_rto_seconds"`
-			Lost          []any     `json:"lost"`
+			FormatVersion string             `json:"format_version"`
+			Drill         string             `json:"drill"`
+			Started       time.Time          `json:"started"`
+			Verdict       string             `json:"verdict"`
+			EstimatedRTO  float64            `json:"estimated_rto_seconds"`
+			Lost          []any              `json:"lost"`
+			Measured      map[string]float64 `json:"measured_rates"`
 		}
 		if err := json.Unmarshal(b, &doc); err != nil || doc.FormatVersion == "" || doc.Drill == "" {
 			return nil, fmt.Errorf("%s is not a drill report (move it out of drills/ or delete it): %v", p, err)
 		}
 		out = append(out, Past{Drill: doc.Drill, Started: doc.Started, Verdict: doc.Verdict,
-			EstimatedRTO: time.Duration(doc.EstimatedRTO * float64(time.Second)), Lost: len(doc.Lost), Report: p})
+			EstimatedRTO: time.Duration(doc.EstimatedRTO * float64(time.Second)), Lost: len(doc.Lost), Measured: doc.Measured, Report: p})
 	}
 	slices.SortStableFunc(out, func(a, b Past) int { return a.Started.Compare(b.Started) })
 	return out, nil
@@ -87,22 +90,46 @@ func WriteHistory(w io.Writer, runs []Past) error {
 // RecordOf is a report as a backend keeps it, with js its JSON.
 func RecordOf(rep *Report, js []byte) backend.DrillRecord {
 	return backend.DrillRecord{Drill: rep.Drill, Started: rep.Started, Verdict: rep.Verdict,
-		EstimatedRTO: rep.EstimatedRTO, Lost: len(rep.Lost), Report: js}
+		EstimatedRTO: rep.EstimatedRTO, Lost: len(rep.Lost), Measured: rep.Measured, Report: js}
+}
+
+// RecordOfFile is a report under drills/ as a backend keeps it, read
+// again from its JSON file.
+func RecordOfFile(p Past) (backend.DrillRecord, error) {
+	js, err := os.ReadFile(p.Report)
+	if err != nil {
+		return backend.DrillRecord{}, err
+	}
+	return backend.DrillRecord{Drill: p.Drill, Started: p.Started, Verdict: p.Verdict, EstimatedRTO: p.EstimatedRTO,
+		Lost: p.Lost, Measured: p.Measured, Report: js}, nil
+}
+
+// EstimatesFrom are the rates the drills measured, folded in the order
+// they ran: what Learn makes of them one after another.
+func EstimatesFrom(runs []Past) *Estimates {
+	e := &Estimates{FormatVersion: 1, Rates: map[string]Rate{}}
+	runs = slices.Clone(runs)
+	slices.SortStableFunc(runs, func(a, b Past) int { return a.Started.Compare(b.Started) })
+	for _, r := range runs {
+		e.Learn(r.Drill, r.Measured, r.Started)
+	}
+	return e
 }
 
 // PastOf are the drills a backend keeps, as the history lists them.
 func PastOf(recs []backend.DrillRecord) []Past {
 	out := make([]Past, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, Past{Drill: r.Drill, Started: r.Started, Verdict: r.Verdict, EstimatedRTO: r.EstimatedRTO, Lost: r.Lost})
+		out = append(out, Past{Drill: r.Drill, Started: r.Started, Verdict: r.Verdict, EstimatedRTO: r.EstimatedRTO, Lost: r.Lost, Measured: r.Measured})
 	}
 	slices.SortStableFunc(out, func(a, b Past) int { return a.Started.Compare(b.Started) })
 	return out
 }
 
-// NotIn are the reports of local that are not among kept (the same drill
-// started at the same microsecond, all PostgreSQL keeps): reports written before the backend was
-// configured, or by a run that could not reach it.
+// NotIn are the reports of local that kept lacks (kept has a report
+// when it has the same drill started at the same microsecond, all
+// PostgreSQL keeps): written before the backend was configured, or by a
+// run that could not reach it.
 func NotIn(local, kept []Past) []Past {
 	have := map[string]bool{}
 	for _, k := range kept {

@@ -312,3 +312,39 @@ mailbox "alice" {
 		t.Fatalf("alice's database: %+v", o.Mailboxes)
 	}
 }
+
+// A password in conn_str is refused without quoting the line that holds
+// it, also when the whole backend block is on that line. Before, the
+// one-line block's header was the diagnostic's subject, and the
+// password was printed with it.
+func TestPasswordIsNeverQuoted(t *testing.T) {
+	for _, src := range []string{
+		"exdr {\n  organization = \"Contoso\"\n  backend \"pg\" { conn_str = \"postgres://exdr:s3cret@db01/exdr\" }\n}\n",
+		"exdr {\n  organization = \"Contoso\"\n  backend \"pg\" {\n    conn_str = \"postgres://exdr:s3cret@db01/exdr\"\n  }\n}\n",
+		"exdr {\n  organization = \"Contoso\"\n  backend \"pg\" {\n    conn_str = \"host=db01 password=s3cret\"\n  }\n}\n",
+	} {
+		cfg, diags := load(t, src, Options{}, nil)
+		if !diags.HasErrors() {
+			t.Fatalf("no error for a password in:\n%s", src)
+		}
+		out := render(cfg.Files, diags)
+		if strings.Contains(out, "s3cret") || !strings.Contains(out, "A password in the configuration") || !strings.Contains(out, "main.exdr.hcl") {
+			t.Errorf("for\n%s\nthe diagnostic:\n%s", src, out)
+		}
+		for _, d := range diags {
+			if d.Subject != nil && strings.Contains(sourceLines(cfg.Files, *d.Subject), "s3cret") {
+				t.Errorf("a diagnostic's subject %s holds the password", d.Subject)
+			}
+		}
+	}
+}
+
+// sourceLines are the lines of a range, as a snippet would show them.
+func sourceLines(files map[string]*hcl.File, r hcl.Range) string {
+	f := files[r.Filename]
+	if f == nil {
+		return ""
+	}
+	lines := strings.Split(string(f.Bytes), "\n")
+	return strings.Join(lines[r.Start.Line-1:min(r.End.Line, len(lines))], "\n")
+}

@@ -171,13 +171,20 @@ func (ev *evaluator) backend(ctx *hcl.EvalContext, b *hcl.Block) hcl.Diagnostics
 			// Shown at the block, not the attribute: the line holding
 			// the password must not be quoted into a terminal or a log.
 			at := content.Attributes["conn_str"].Range
-			d.diags = append(d.diags, &hcl.Diagnostic{
+			diag := &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "A password in the configuration",
 				Detail: fmt.Sprintf("conn_str (line %d) holds a password, and the configuration is kept in git. Remove it, and give the password to the machines that run exdr: in EXDR_PG_CONN_STR (which then replaces conn_str), PGPASSWORD, or a ~/.pgpass file.",
 					at.Start.Line),
 				Subject: b.DefRange.Ptr(),
-			})
+			}
+			if at.Start.Line <= b.DefRange.End.Line {
+				// The block on the password's line: no line is quoted,
+				// the place is said in words.
+				diag.Subject = nil
+				diag.Detail = fmt.Sprintf("%s:%d,%d: %s", at.Filename, at.Start.Line, at.Start.Column, diag.Detail)
+			}
+			d.diags = append(d.diags, diag)
 		default:
 			ev.org.Backend.ConnStr = cs
 		}

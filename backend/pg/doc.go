@@ -13,9 +13,9 @@
 //     local file beside the configuration and are pushed the next time it
 //     can be, each once (a unique key makes a second push a no-op).
 //   - The run history: exdr_runs, a row per run taken under the lock.
-//   - The drills: exdr_drills, each report whole, and exdr_estimates, the
-//     rates drills measured, updated with its row locked so that two
-//     drills finishing at once both count.
+//   - The drills: exdr_drills, each report with the rates its steps ran
+//     at (what plans estimate from, folded in the order the drills ran)
+//     and its JSON whole.
 //
 // The schema is versioned (exdr_schema) and migrated by exdr itself on
 // first use, each upgrade in a transaction under an advisory lock of its

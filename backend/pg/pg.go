@@ -80,7 +80,10 @@ func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 	defer cancel()
 	conn, err := pgx.Connect(cctx, b.connStr)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %s", b, b.withoutPassword(err.Error()))
+		// pgx lists each address it tried on a line of its own: one
+		// line here, so that a warning stays one.
+		msg := strings.ReplaceAll(strings.ReplaceAll(b.withoutPassword(err.Error()), ":\n\t", ": "), "\n\t", "; ")
+		return nil, fmt.Errorf("connect to %s: %s (is the server up, and does %s name it?)", b, msg, "EXDR_PG_CONN_STR")
 	}
 	if err := migrate(ctx, conn); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
@@ -88,6 +91,10 @@ func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 	}
 	return conn, nil
 }
+
+// recordGrace is how long past its wait a refused Lock looks for the
+// holder's row: a holder records itself just after it takes the lock.
+const recordGrace = time.Second
 
 // Lock takes the organization's advisory lock on a connection of its
 // own and records the holder. The lock's context is cancelled if the
@@ -110,6 +117,16 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 		}
 		if time.Now().After(deadline) {
 			held, herr := b.rowOn(ctx, conn)
+			if herr == nil && held == nil && time.Now().Before(deadline.Add(recordGrace)) {
+				// Taken a moment ago, its holder not recorded yet (or
+				// let go just now): look again, so that the refusal
+				// names who holds it.
+				select {
+				case <-ctx.Done():
+				case <-time.After(20 * time.Millisecond):
+					continue
+				}
+			}
 			conn.Close(context.WithoutCancel(ctx))
 			if herr != nil {
 				return nil, nil, herr

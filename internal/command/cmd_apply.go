@@ -96,7 +96,7 @@ func runApply(ctx context.Context, opts applyOptions, sigs <-chan os.Signal, s *
 		Interrupt:   sigs,
 		Targets:     opts.targets,
 		Plan: func(ctx context.Context, live *org.Org) (*planner.Plan, error) {
-			return ws.planLive(live, popts, s)
+			return ws.planLive(ctx, live, popts, s)
 		},
 		Replan: func(live *org.Org, targets []string) (*planner.Plan, error) {
 			o := popts

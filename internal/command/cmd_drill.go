@@ -44,7 +44,7 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	}
 	keeper, _ := ws.backend.(backend.DrillKeeper)
 	if *history {
-		return drillHistory(ws, keeper, s)
+		return drillHistory(ctx, ws, keeper, s)
 	}
 	if ws.cfg.Org.Provider.Type != "lab" {
 		return fmt.Errorf("drills run on the embedded lab; the configuration in %s uses provider %q", ws.dir, ws.cfg.Org.Provider.Type)
@@ -71,12 +71,19 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 	}
 	// Every drill of this run plans with what earlier runs measured; what
 	// this run measures is kept for the next.
-	snapshot, err := loadEstimates(ws, keeper)
+	if keeper != nil {
+		// Reports a run kept only here (the database out of reach, or
+		// an exdr before the backend) join the team's first.
+		if err := pushLocalReports(ctx, ws, keeper, s); err != nil {
+			return err
+		}
+	}
+	snapshot, err := loadEstimates(ctx, ws, keeper, s)
 	if err != nil {
 		return err
 	}
 	var learnings []learning
-	var notKept []string
+	keptLocally := 0
 	ctx, stop := interruptible(ctx)
 	signal.Ignore(syscall.SIGPIPE) // a drill goes on if its output goes away, as an apply does
 	defer stop()
@@ -102,8 +109,10 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 			return fmt.Errorf("drill %s: write the report: %w", dr.Name, err)
 		}
 		if keeper != nil {
-			if err := keeper.SaveDrill(drill.RecordOf(rep, js)); err != nil {
-				notKept = append(notKept, fmt.Sprintf("drill %s: its report is not kept in %s (%v); it is written beside the configuration", dr.Name, ws.backend, err))
+			if err := keeper.SaveDrill(ctx, drill.RecordOf(rep, js)); err != nil {
+				keptLocally++
+				fmt.Fprintf(s.stderr, "%s drill %s: its report could not be kept in %s (%v). It is under drills/, and the next exdr drill that reaches the database adds it there.\n",
+					s.warnColor("Warning:"), dr.Name, ws.backend, err)
 			}
 		}
 		verdict := s.okColor("PASS")
@@ -129,24 +138,27 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		}
 	}
 	if len(learnings) > 0 {
-		where, err := saveLearnings(ws, keeper, learnings)
-		if err != nil {
-			notKept = append(notKept, fmt.Sprintf("the measured rates are not kept: %v", err))
-		} else {
-			var verbs []string
-			for _, l := range learnings {
-				for verb := range l.measured {
-					if !slices.Contains(verbs, verb) {
-						verbs = append(verbs, verb)
-					}
+		var verbs []string
+		for _, l := range learnings {
+			for verb := range l.measured {
+				if !slices.Contains(verbs, verb) {
+					verbs = append(verbs, verb)
 				}
 			}
-			slices.Sort(verbs)
-			fmt.Fprintf(s.stdout, "Measured %s: later plans estimate from them (%s).\n", strings.Join(verbs, ", "), where)
 		}
-	}
-	if len(notKept) > 0 {
-		return errors.New(strings.Join(notKept, "; "))
+		slices.Sort(verbs)
+		where := drill.EstimatesFile
+		switch {
+		case keeper == nil:
+			if err := saveLearnings(ws, learnings); err != nil {
+				return fmt.Errorf("keep the measured rates: %w", err)
+			}
+		case keptLocally > 0:
+			where = "in the reports under drills/ until they reach " + ws.backend.String()
+		default:
+			where = "with the reports in " + ws.backend.String()
+		}
+		fmt.Fprintf(s.stdout, "Measured %s: later plans estimate from them (%s).\n", strings.Join(verbs, ", "), where)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %s failed", failed, plural(len(drills), "drill"))
@@ -161,57 +173,74 @@ type learning struct {
 	at       time.Time
 }
 
-// loadEstimates are the rates earlier drills measured: the backend's when
-// it keeps them, else (or until its first drill) drills/estimates.json.
-func loadEstimates(ws *workspace, keeper backend.DrillKeeper) (*drill.Estimates, error) {
-	if keeper != nil {
-		doc, err := keeper.Estimates()
-		if err != nil {
-			return nil, fmt.Errorf("read the measured rates from %s: %w", ws.backend, err)
-		}
-		if doc != nil {
-			return drill.ParseEstimates(doc, "the estimates in "+ws.backend.String())
-		}
-	}
-	return drill.LoadEstimates(ws.dir)
-}
-
-// saveLearnings folds what this run's drills measured into the kept
-// estimates, read again just before: in the backend, in one transaction
-// (a team's first drill starts from the file it kept before), else in
-// drills/estimates.json. It says where they are kept.
-func saveLearnings(ws *workspace, keeper backend.DrillKeeper, learnings []learning) (string, error) {
-	fold := func(e *drill.Estimates) {
-		for _, l := range learnings {
-			e.Learn(l.drill, l.measured, l.at)
-		}
-	}
+// loadEstimates are the rates earlier drills measured. With a backend
+// that keeps drills: folded from its reports and those under drills/ it
+// lacks (a report kept only here still counts); a database out of reach
+// is a warning, and the reports here alone are used. Without one:
+// drills/estimates.json.
+func loadEstimates(ctx context.Context, ws *workspace, keeper backend.DrillKeeper, s *streams) (*drill.Estimates, error) {
 	if keeper == nil {
-		e, err := drill.LoadEstimates(ws.dir)
-		if err != nil {
-			return "", err
-		}
-		fold(e)
-		return drill.EstimatesFile, e.Save(ws.dir)
+		return drill.LoadEstimates(ws.dir)
 	}
-	err := keeper.UpdateEstimates(func(old []byte) ([]byte, error) {
-		e, err := drill.ParseEstimates(old, "the estimates in "+ws.backend.String())
-		if old == nil {
-			e, err = drill.LoadEstimates(ws.dir)
-		}
-		if err != nil {
-			return nil, err
-		}
-		fold(e)
-		return e.Marshal()
-	})
-	return ws.backend.String(), err
+	local, localErr := drill.History(ws.dir)
+	if localErr != nil {
+		printWarning(s, fmt.Sprintf("%v: the estimates leave the reports here out.", localErr))
+	}
+	recs, err := keeper.Drills(ctx)
+	if err != nil {
+		printWarning(s, fmt.Sprintf("the drills' rates could not be read from %s (%v): the estimates use the reports under drills/ here alone.", ws.backend, err))
+	}
+	kept := drill.PastOf(recs)
+	return drill.EstimatesFrom(append(kept, drill.NotIn(local, kept)...)), nil
 }
 
-// drillHistory lists the drills run so far: from the backend when it
-// keeps them, saying which reports beside the configuration it lacks;
-// else from those reports.
-func drillHistory(ws *workspace, keeper backend.DrillKeeper, s *streams) error {
+// pushLocalReports adds to the backend the reports under drills/ it
+// lacks, and says how many.
+func pushLocalReports(ctx context.Context, ws *workspace, keeper backend.DrillKeeper, s *streams) error {
+	local, err := drill.History(ws.dir)
+	if err != nil {
+		return err
+	}
+	if len(local) == 0 {
+		return nil
+	}
+	recs, err := keeper.Drills(ctx)
+	if err != nil {
+		return fmt.Errorf("read the drill reports from %s: %w", ws.backend, err)
+	}
+	missing := drill.NotIn(local, drill.PastOf(recs))
+	for _, p := range missing {
+		rec, err := drill.RecordOfFile(p)
+		if err == nil {
+			err = keeper.SaveDrill(ctx, rec)
+		}
+		if err != nil {
+			return fmt.Errorf("add %s to %s: %w", p.Report, ws.backend, err)
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(s.stdout, "Added %s under drills/ to %s.\n", plural(len(missing), "report"), ws.backend)
+	}
+	return nil
+}
+
+// saveLearnings folds what this run's drills measured into
+// drills/estimates.json, read again just before.
+func saveLearnings(ws *workspace, learnings []learning) error {
+	e, err := drill.LoadEstimates(ws.dir)
+	if err != nil {
+		return err
+	}
+	for _, l := range learnings {
+		e.Learn(l.drill, l.measured, l.at)
+	}
+	return e.Save(ws.dir)
+}
+
+// drillHistory lists the drills run so far: with a backend that keeps
+// them, its reports and those under drills/ it lacks (said so); else the
+// reports under drills/.
+func drillHistory(ctx context.Context, ws *workspace, keeper backend.DrillKeeper, s *streams) error {
 	local, localErr := drill.History(ws.dir)
 	if keeper == nil {
 		if localErr != nil {
@@ -219,21 +248,24 @@ func drillHistory(ws *workspace, keeper backend.DrillKeeper, s *streams) error {
 		}
 		return drill.WriteHistory(s.stdout, local)
 	}
-	recs, err := keeper.Drills()
+	if localErr != nil {
+		printWarning(s, fmt.Sprintf("%v: the reports here are left out.", localErr))
+	}
+	recs, err := keeper.Drills(ctx)
 	if err != nil {
-		return fmt.Errorf("read the drill history from %s: %w", ws.backend, err)
+		printWarning(s, fmt.Sprintf("the drill history could not be read from %s (%v): these are the reports under drills/ here alone.", ws.backend, err))
+		return drill.WriteHistory(s.stdout, local)
 	}
 	kept := drill.PastOf(recs)
-	if len(kept) == 0 {
-		fmt.Fprintf(s.stdout, "No drill has run yet with %s.\n", ws.backend)
-	} else if err := drill.WriteHistory(s.stdout, kept); err != nil {
+	missing := drill.NotIn(local, kept)
+	runs := append(kept, missing...)
+	slices.SortStableFunc(runs, func(a, b drill.Past) int { return a.Started.Compare(b.Started) })
+	if err := drill.WriteHistory(s.stdout, runs); err != nil {
 		return err
 	}
-	if localErr != nil {
-		fmt.Fprintf(s.stderr, "%s %v\n", s.warnColor("Warning:"), localErr)
-	} else if missing := drill.NotIn(local, kept); len(missing) > 0 {
-		fmt.Fprintf(s.stdout, "%s under drills/ %s not in %s (written before it was configured, or while it could not be reached).\n",
-			plural(len(missing), "report"), english.Agree(len(missing), "is", "are"), ws.backend)
+	if len(missing) > 0 {
+		fmt.Fprintf(s.stdout, "%s under drills/ %s not in %s yet (written before it was configured, or while it could not be reached): the next exdr drill adds %s.\n",
+			plural(len(missing), "report"), english.Agree(len(missing), "is", "are"), ws.backend, english.Agree(len(missing), "it", "them"))
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func startEarlyPlan(ctx context.Context, opts planOptions, popts planner.Options
 			if err != nil {
 				return fmt.Errorf("read the live organization: %w", err)
 			}
-			e.plan, err = ws.planLive(live, popts, s)
+			e.plan, err = ws.planLive(ctx, live, popts, s)
 			return err
 		})
 	}()

@@ -66,12 +66,12 @@ func (ws *workspace) readAndPlan(ctx context.Context, opts planner.Options, s *s
 	if err != nil {
 		return nil, fmt.Errorf("read the live organization: %w", err)
 	}
-	return ws.planLive(live, opts, s)
+	return ws.planLive(ctx, live, opts, s)
 }
 
 // planLive plans from the live organization, printing refusals.
-func (ws *workspace) planLive(live *org.Org, opts planner.Options, s *streams) (*planner.Plan, error) {
-	if err := learnedEstimates(ws, live, s); err != nil {
+func (ws *workspace) planLive(ctx context.Context, live *org.Org, opts planner.Options, s *streams) (*planner.Plan, error) {
+	if err := learnedEstimates(ctx, ws, live, s); err != nil {
 		return nil, err
 	}
 	if err := checkTargets(ws, opts.Targets); err != nil {
@@ -130,19 +130,11 @@ type targetFlags []string
 func (t *targetFlags) String() string     { return fmt.Sprint(*t) }
 func (t *targetFlags) Set(v string) error { *t = append(*t, v); return nil }
 
-// learnedEstimates gives the plan the rates earlier drills measured (the
-// backend's, or drills/estimates.json) for the verbs the organization
-// has not measured itself. A backend that cannot be read is a warning,
-// not a refusal: in an outage its database may be down too, and a plan
-// made with -lock=false still estimates, from the lab's rates and
-// exdr's defaults.
-func learnedEstimates(ws *workspace, live *org.Org, s *streams) error {
+// learnedEstimates gives the plan the rates earlier drills measured (see
+// loadEstimates) for the verbs the organization has not measured itself.
+func learnedEstimates(ctx context.Context, ws *workspace, live *org.Org, s *streams) error {
 	keeper, _ := ws.backend.(backend.DrillKeeper)
-	est, err := loadEstimates(ws, keeper)
-	if err != nil && keeper != nil {
-		printWarning(s, fmt.Sprintf("%v: this plan estimates without the rates drills measured.", err))
-		return nil
-	}
+	est, err := loadEstimates(ctx, ws, keeper, s)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,6 @@
--- Every drill's report: the figures the history lists, and the whole
--- report as its JSON file holds it.
+-- Every drill's report: the figures the history lists, the rates its
+-- steps ran at (what plans estimate from), and the whole report as its
+-- JSON file holds it.
 CREATE TABLE exdr_drills (
     organization          text NOT NULL,
     drill                 text NOT NULL,
@@ -7,13 +8,7 @@ CREATE TABLE exdr_drills (
     verdict               text NOT NULL,
     estimated_rto_seconds double precision NOT NULL,
     lost                  integer NOT NULL,
+    measured              jsonb NOT NULL DEFAULT '{}',
     report                jsonb NOT NULL,
     PRIMARY KEY (organization, drill, started)
-);
-
--- The rates drills measured (drills/estimates.json without a backend).
-CREATE TABLE exdr_estimates (
-    organization text PRIMARY KEY,
-    estimates    jsonb NOT NULL,
-    updated      timestamptz NOT NULL
 );
