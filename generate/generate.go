@@ -122,9 +122,10 @@ func (g *generator) files() ([]File, error) {
 	if len(g.wanted) == 0 {
 		add("main.exdr.hcl", g.mainFile())
 	}
+	files := serverFiles(g.live.Servers)
 	for _, s := range g.live.Servers {
 		if data, ok := g.serverFile(s); ok {
-			add(fileName(s.Name)+".exdr.hcl", data)
+			add(files[s]+".exdr.hcl", data)
 		}
 		if s.Roles.Has(org.RoleEdgeTransport) && g.writes(g.n.server[s].addr) {
 			if b, ok := g.opts.EdgeExports[s.Name]; ok {
@@ -149,6 +150,39 @@ func (g *generator) files() ([]File, error) {
 
 // TargetFile is where -target's blocks are written.
 const TargetFile = "generated.exdr.hcl"
+
+// serverFiles are the servers' file names (without .exdr.hcl): each
+// server's name, unless another file has it, ignoring case as Windows
+// and macOS do (main, mailboxes, generated, another server's), or
+// Windows reserves it (CON, NUL, COM1...): then NAME_server.
+func serverFiles(servers []*org.Server) map[*org.Server]string {
+	taken := map[string]bool{"main": true, "mailboxes": true, strings.TrimSuffix(TargetFile, ".exdr.hcl"): true}
+	out := make(map[*org.Server]string, len(servers))
+	for _, s := range servers {
+		base := fileName(s.Name)
+		name := base
+		for i := 1; taken[strings.ToLower(name)] || windowsReserved(name); i++ {
+			name = base + "_server"
+			if i > 1 {
+				name += fmt.Sprint(i)
+			}
+		}
+		taken[strings.ToLower(name)] = true
+		out[s] = name
+	}
+	return out
+}
+
+// windowsReserved reports a name Windows keeps for a device, with or
+// without an extension.
+func windowsReserved(name string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(name), ".")
+	switch base {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	return len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) && base[3] >= '1' && base[3] <= '9'
+}
 
 // edgeFile is where an Edge server's export is kept, as exdr edge export
 // writes it.
@@ -184,6 +218,10 @@ func (g *generator) header(w *hclwrite.Body, what string) {
 func comment(w *hclwrite.Body, lines ...string) {
 	var b strings.Builder
 	for _, l := range lines {
+		if l == "" {
+			b.WriteString("#\n")
+			continue
+		}
 		b.WriteString("# " + strings.ReplaceAll(l, "\n", " ") + "\n")
 	}
 	w.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(b.String())}})
@@ -204,6 +242,11 @@ func (g *generator) mainFile() []byte {
 		`  rto = "4h"  # disaster to service restored`,
 		`  rpo = "15m" # the newest mail you accept to lose`,
 		"}")
+	comment(ex, "",
+		"Not written either, as Exchange does not keep it: exdr's own recovery policy.",
+		"Add it to the blocks it concerns: recovery { dial_tone = true }, restore_from",
+		"or allow_data_loss on a database; max_size and max_whitespace, at which a",
+		"queue database is rotated or defragmented, on a queue_database.")
 	w.AppendNewline()
 	p := w.AppendNewBlock("provider", []string{g.opts.Provider.Type}).Body()
 	switch g.opts.Provider.Type {
@@ -398,6 +441,12 @@ func (g *generator) writeQueue(w *hclwrite.Body, q *org.QueueDatabase) {
 	if q.MaxWhitespace > 0 {
 		b.SetAttributeValue("max_whitespace", cty.StringVal(q.MaxWhitespace.String()))
 	}
+	if q.MaxSize == 0 && q.MaxWhitespace == 0 {
+		comment(b, "Fill in if wanted: the size and free space at which exdr rotates or",
+			"defragments this queue database are exdr's policy, not Exchange's settings.",
+			`max_size       = "4GB"`,
+			`max_whitespace = "30%"`)
+	}
 }
 
 // ref sets attr to a reference to the resource when it is written, else
@@ -414,11 +463,10 @@ func (g *generator) ref(b *hclwrite.Body, attr string, to *label, field, literal
 // Options.MailboxCSV, mailboxes.csv.
 func (g *generator) mailboxFiles() ([]byte, []byte) {
 	var plain, rows []*org.Mailbox
-	skipped := 0
+	skipped := len(g.n.skipped)
 	for _, mb := range g.live.Mailboxes {
 		lbl, ok := g.n.mailbox[mb]
 		if !ok {
-			skipped++
 			continue
 		}
 		if !g.writes(lbl.addr) {
@@ -439,8 +487,16 @@ func (g *generator) mailboxFiles() ([]byte, []byte) {
 		g.header(w, "Every user's mailbox and the database it must be connected in.")
 	}
 	if skipped > 0 && len(g.wanted) == 0 {
-		comment(w, fmt.Sprintf("Not written: %d disconnected %s, kept by the store for the mailbox", skipped, english(skipped, "mailbox", "mailboxes")),
-			"retention without a user; declare one to connect it again.")
+		lines := []string{fmt.Sprintf("Not written: %d %s the organization shows but a configuration should not simply declare;", skipped, english(skipped, "mailbox", "mailboxes")),
+			"declare one to bring it back to a user:"}
+		for i, sk := range g.n.skipped {
+			if i == maxListed {
+				lines = append(lines, fmt.Sprintf("  and %d more", skipped-maxListed))
+				break
+			}
+			lines = append(lines, fmt.Sprintf("  %s in %s: %s", mailboxName(sk.mb), sk.mb.Database, sk.why))
+		}
+		comment(w, lines...)
 		w.AppendNewline()
 	}
 	var csvData []byte
@@ -467,7 +523,7 @@ func (g *generator) mailboxFiles() ([]byte, []byte) {
 		}
 		lbl := *g.n.mailbox[mb]
 		if lbl.csv {
-			lbl.label = ident(mb.Name, "mailbox_") // a row of mailboxes.csv, written alone
+			lbl.label = lbl.alone // a row of mailboxes.csv, written alone
 		}
 		b := w.AppendNewBlock("mailbox", []string{lbl.label}).Body()
 		if lbl.label != mb.Name {
@@ -486,8 +542,11 @@ func (g *generator) mailboxFiles() ([]byte, []byte) {
 		} else {
 			g.ref(b, "database", g.n.dbByIdentity(mb.Database), "name", dbName)
 		}
-		if v := mb.UseDatabaseRetentionDefaults; v != nil && (g.opts.All || !*v) {
-			b.SetAttributeValue("use_database_retention_defaults", cty.BoolVal(*v))
+		switch v := mb.UseDatabaseRetentionDefaults; {
+		case v != nil && !*v:
+			b.SetAttributeValue("use_database_retention_defaults", cty.False)
+		case g.opts.All:
+			b.SetAttributeValue("use_database_retention_defaults", cty.True) // Exchange's default
 		}
 		if mb.UseDatabaseRetentionDefaults != nil && !*mb.UseDatabaseRetentionDefaults {
 			if v := mb.RetainDeletedItemsFor; v != nil {
@@ -510,6 +569,21 @@ func (g *generator) databaseName(id org.Identity) string {
 		return name
 	}
 	return string(id)
+}
+
+// maxListed is how many skipped mailboxes a comment names.
+const maxListed = 20
+
+// mailboxName names a mailbox for a comment: its alias, else its display
+// name and GUID (a disconnected mailbox has no alias).
+func mailboxName(mb *org.Mailbox) string {
+	switch {
+	case mb.Name != "":
+		return mb.Name
+	case mb.GUID != "":
+		return fmt.Sprintf("%q (%s)", mb.DisplayName, mb.GUID)
+	}
+	return fmt.Sprintf("%q", mb.DisplayName)
 }
 
 func english(n int, one, many string) string {

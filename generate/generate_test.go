@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/exdr/exdr/org"
@@ -50,7 +52,9 @@ func TestIdent(t *testing.T) {
 		{"Mailbox Database", "db_", "Mailbox_Database"},
 		{"O'Brien", "sg_", "O_Brien"},
 		{"2007", "db_", "db_2007"},
-		{"Déjà vu", "db_", "D_j__vu"},
+		{"Déjà vu", "db_", "Déjà_vu"},
+		{"Übung", "sg_", "Übung"},
+		{"1ère", "db_", "db_1ère"},
 		{"$(whoami)", "sg_", "sg___whoami_"},
 		{"", "mailbox_", "mailbox_"},
 		{"-x", "server_", "server_-x"},
@@ -143,5 +147,70 @@ func TestDismountedOnPurpose(t *testing.T) {
 		if got := dismountedOnPurpose(&org.Database{Health: &h}); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A server's file never takes the name of another generated file, of
+// another server's (ignoring case, as Windows and macOS do), or of a
+// Windows device. Before, servers named main and mailboxes overwrote
+// main.exdr.hcl and mailboxes.exdr.hcl.
+func TestServerFileNamesAreUnique(t *testing.T) {
+	var servers []*org.Server
+	for _, n := range []string{"main", "MAILBOXES", "generated", "MBX01", "mbx01", "CON", "com3", "users"} {
+		servers = append(servers, &org.Server{Name: n})
+	}
+	got := serverFiles(servers)
+	want := []string{"main_server", "MAILBOXES_server", "generated_server", "MBX01", "mbx01_server", "CON_server", "com3_server", "users"}
+	seen := map[string]bool{}
+	for i, s := range servers {
+		if got[s] != want[i] {
+			t.Errorf("%s: %q, want %q", s.Name, got[s], want[i])
+		}
+		if seen[strings.ToLower(got[s])] {
+			t.Errorf("%s: %q taken twice", s.Name, got[s])
+		}
+		seen[strings.ToLower(got[s])] = true
+	}
+}
+
+// Rows of mailboxes.csv asked for with -target are written as blocks of
+// their own, each with a label no other block has. Before, ${x} and %{x}
+// both became mailbox "mailbox___x_", and generated.exdr.hcl declared it
+// twice.
+func TestTargetedRowsHaveLabelsOfTheirOwn(t *testing.T) {
+	live := &org.Org{Name: "Contoso",
+		Servers:       []*org.Server{{Name: "MBX01", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionStandard}},
+		StorageGroups: []*org.StorageGroup{{Name: "SG1", Server: "MBX01", LogFolderPath: `D:\SG1`}},
+		Databases:     []*org.Database{{Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\DB1.edb`, Mounted: true}},
+	}
+	for _, a := range []string{"${x}", "%{x}", "a_b", "a.b", "c", "d", "e"} {
+		mb := &org.Mailbox{Name: a, Database: `MBX01\SG1\DB1`}
+		if a == "a.b" {
+			f := false
+			mb.UseDatabaseRetentionDefaults = &f // a block of its own, labelled a_b
+		}
+		live.Mailboxes = append(live.Mailboxes, mb)
+	}
+	files, err := Generate(live, Options{Provider: org.ProviderConfig{Type: "lab", Path: "lab"},
+		Targets: []string{`mailbox.users["${x}"]`, `mailbox.users["%{x}"]`, `mailbox.users["a_b"]`, "mailbox.a_b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Name != TargetFile {
+		t.Fatalf("files: %v", files)
+	}
+	f, diags := hclsyntax.ParseConfig(files[0].Data, TargetFile, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	seen := map[string]bool{}
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if seen[b.Labels[0]] {
+			t.Errorf("mailbox %q declared twice:\n%s", b.Labels[0], files[0].Data)
+		}
+		seen[b.Labels[0]] = true
+	}
+	if len(seen) != 4 {
+		t.Errorf("%d blocks, want 4:\n%s", len(seen), files[0].Data)
 	}
 }

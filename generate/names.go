@@ -3,16 +3,22 @@ package generate
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/exdr/exdr/org"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // label is the block a resource is written as: its kind, its label (an
 // HCL identifier, so that a reference can name it) and its address.
 type label struct {
 	kind, label, addr string
-	// csv is set for a mailbox written as a row of mailboxes.csv.
-	csv bool
+	// csv is set for a mailbox written as a row of mailboxes.csv; alias
+	// is its alias, and alone the label it has when written as a block
+	// of its own (under -target).
+	csv          bool
+	alias, alone string
 }
 
 // names gives every resource of the organization its block, each label
@@ -28,6 +34,8 @@ type names struct {
 	mailbox map[*org.Mailbox]*label
 	// csv is set when the mailboxes go to mailboxes.csv.
 	csv bool
+	// skipped are the live mailboxes not declared, each with why.
+	skipped []skippedMailbox
 	// dbNames counts the databases, of both kinds, by lower-cased name:
 	// a mailbox's database = "NAME" must name one of them.
 	dbNames map[string]int
@@ -113,8 +121,9 @@ func name(live *org.Org, opts Options) *names {
 	}
 	var declared []*org.Mailbox
 	for _, mb := range live.Mailboxes {
-		if mb.Name == "" || (mb.Health != nil && !mb.Health.Disconnected.IsZero()) {
-			continue // disconnected: the store keeps it, no user has it
+		if why := notDeclared(mb, n.dbKey); why != "" {
+			n.skipped = append(n.skipped, skippedMailbox{mb, why})
+			continue
 		}
 		declared = append(declared, mb)
 	}
@@ -123,33 +132,66 @@ func name(live *org.Org, opts Options) *names {
 		n.taken["mailbox."+csvLabel] = true
 	}
 	aliases := map[string]bool{}
+	var rows []*label
 	for _, mb := range declared {
 		key := strings.ToLower(mb.Name)
 		overrides := mb.UseDatabaseRetentionDefaults != nil && !*mb.UseDatabaseRetentionDefaults
 		if n.csv && !overrides && !aliases[key] && !strings.ContainsAny(mb.Name, "\"\\") {
 			aliases[key] = true
-			l := &label{kind: "mailbox", label: csvLabel, addr: fmt.Sprintf("mailbox.%s[%q]", csvLabel, mb.Name), csv: true}
+			l := &label{kind: "mailbox", label: csvLabel, addr: fmt.Sprintf("mailbox.%s[%q]", csvLabel, mb.Name), csv: true, alias: mb.Name}
 			n.order = append(n.order, l)
 			n.byAddr[l.addr] = l
 			n.mailbox[mb] = l
+			rows = append(rows, l)
 			continue
 		}
 		n.mailbox[mb] = n.add("mailbox", ident(mb.Name, "mailbox_"))
 	}
+	// A row written alone (under -target) is a block of its own: its
+	// label is taken now, so that no two blocks share one.
+	for _, l := range rows {
+		l.alone = n.take("mailbox", ident(l.alias, "mailbox_"))
+	}
 	return n
 }
 
-// add takes a label of kind, want or want_2, want_3...
+// add takes a label of kind, want or want_2, want_3..., for a block.
 func (n *names) add(kind, want string) *label {
+	lbl := n.take(kind, want)
+	l := &label{kind: kind, label: lbl, addr: kind + "." + lbl}
+	n.order = append(n.order, l)
+	n.byAddr[l.addr] = l
+	return l
+}
+
+// take reserves a label of kind: want, or want_2, want_3... when taken.
+func (n *names) take(kind, want string) string {
 	lbl := want
 	for i := 2; n.taken[kind+"."+strings.ToLower(lbl)]; i++ {
 		lbl = fmt.Sprintf("%s_%d", want, i)
 	}
 	n.taken[kind+"."+strings.ToLower(lbl)] = true
-	l := &label{kind: kind, label: lbl, addr: kind + "." + lbl}
-	n.order = append(n.order, l)
-	n.byAddr[l.addr] = l
-	return l
+	return lbl
+}
+
+// skippedMailbox is a mailbox the store or directory shows that is not
+// declared, and why.
+type skippedMailbox struct {
+	mb  *org.Mailbox
+	why string
+}
+
+// notDeclared says why a live mailbox is not written as a block, or "".
+func notDeclared(mb *org.Mailbox, dbs map[string]*label) string {
+	switch {
+	case mb.Name == "" || (mb.Health != nil && !mb.Health.Disconnected.IsZero()):
+		return "disconnected: the store keeps it for the mailbox retention, no user has it"
+	case mb.Health != nil && !mb.Health.InDirectory:
+		return "its account is gone from Active Directory; the store still holds it"
+	case dbs[mb.Database.Key()] == nil:
+		return fmt.Sprintf("its database %s is not in the organization as read", mb.Database)
+	}
+	return ""
 }
 
 // ident is s as an HCL identifier: ASCII letters, digits, underscores and
@@ -160,13 +202,30 @@ func ident(s, prefix string) string {
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-':
 			b.WriteRune(c)
+		case c > unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c)):
+			b.WriteRune(c) // HCL identifiers take letters of every script
 		default:
 			b.WriteByte('_')
 		}
 	}
 	out := b.String()
-	if out == "" || !(out[0] >= 'a' && out[0] <= 'z' || out[0] >= 'A' && out[0] <= 'Z') {
+	if r, _ := utf8.DecodeRuneInString(out); out == "" || !unicode.IsLetter(r) {
 		out = prefix + out
 	}
+	if !hclsyntax.ValidIdentifier(out) {
+		return ident(asciiOnly(s), prefix)
+	}
 	return out
+}
+
+// asciiOnly is s with every non-ASCII character an underscore.
+func asciiOnly(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c > unicode.MaxASCII {
+			c = '_'
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

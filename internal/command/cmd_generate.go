@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/exdr/exdr/internal/english"
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/ems"
 	"github.com/exdr/exdr/providers/lab"
@@ -43,6 +46,8 @@ func cmdGenerate(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
+	// The lab's path is written relative to where the files really are.
+	outDir = resolveExisting(outDir)
 	var prov providers.Provider
 	cfg := org.ProviderConfig{Type: *providerType}
 	var source string
@@ -96,28 +101,54 @@ func cmdGenerate(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
+	if err := checkInstall(outDir, files); err != nil {
+		return err
+	}
 	if err := refuseToOverwrite(outDir, files, len(targets) > 0, *overwrite); err != nil {
 		return err
 	}
-	now := time.Now()
 	var names []string
+	err = installFiles(outDir, files, *overwrite, time.Now(), func(name, aside string) {
+		fmt.Fprintf(s.stdout, "%s: the previous file is kept as %s.\n", name, filepath.Base(aside))
+	})
+	if err != nil {
+		return err
+	}
 	for _, f := range files {
-		path := filepath.Join(outDir, filepath.FromSlash(f.Name))
-		err := writeExport(path, f.Data, now, func(aside string) {
-			fmt.Fprintf(s.stdout, "%s: the previous file is kept as %s.\n", f.Name, filepath.Base(aside))
-		})
-		if err != nil && !errors.Is(err, errUnchanged) {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
 		names = append(names, f.Name)
 	}
 	fmt.Fprintf(s.stdout, "Wrote %s in %s: %s.\n", plural(len(files), "file"), outDir, strings.Join(names, ", "))
 	if len(targets) == 0 {
-		fmt.Fprintln(s.stdout, "Review them and fill in the objectives in main.exdr.hcl; exdr plan on them says No changes while the organization stays as it was read.")
+		if err := sayWhatPlanWillSay(outDir, live, s); err != nil {
+			return err
+		}
 	}
-	for srv, err := range opts.EdgeErrors {
-		fmt.Fprintf(s.stderr, "%s %s's Edge configuration could not be exported (%v): run exdr edge export once it can be.\n", s.warnColor("Warning:"), srv, err)
+	for _, srv := range slices.Sorted(maps.Keys(opts.EdgeErrors)) {
+		fmt.Fprintf(s.stderr, "%s %s's Edge configuration could not be exported (%v): run exdr edge export once it can be.\n", s.warnColor("Warning:"), srv, opts.EdgeErrors[srv])
 	}
+	return nil
+}
+
+// sayWhatPlanWillSay plans what it wrote against the organization as
+// read, and says what exdr plan will: No changes, or how many steps a
+// damaged organization needs. A configuration that does not load is a
+// defect of generate, said as one.
+func sayWhatPlanWillSay(dir string, live *org.Org, s *streams) error {
+	cfg, diags := lang.LoadDir(dir, lang.Options{Env: s.env})
+	if diags.HasErrors() {
+		s.diagnostics(cfg.DiagnosticFiles(diags), diags)
+		return errors.New("exdr generate wrote a configuration that does not load (a defect: please report it with the files)")
+	}
+	p, diags := planner.New(cfg.Org, live, planner.Options{})
+	if diags.HasErrors() {
+		fmt.Fprintf(s.stdout, "The organization as read is not healthy: exdr plan on what was written refuses a recovery that would lose data; run it to see why.\n")
+		return nil
+	}
+	if n := len(p.Steps); n > 0 {
+		fmt.Fprintf(s.stdout, "The organization as read is not healthy: exdr plan on what was written shows %s; run it to see them.\n", plural(n, "step"))
+		return nil
+	}
+	fmt.Fprintln(s.stdout, "Review them and fill in the objectives in main.exdr.hcl: exdr plan on them says No changes while the organization stays as it was read.")
 	return nil
 }
 
