@@ -225,21 +225,23 @@ func (w *walker) run(s *providers.Step) {
 		w.opts.Observer.Started(s)
 	}
 	start := time.Now()
-	err := w.apply(w.ctx, s)
+	stepCtx := providers.WithStepOutput(w.ctx)
+	err := w.apply(stepCtx, s)
 	elapsed := time.Since(start)
+	output := providers.StepOutput(stepCtx)
 	if err != nil && w.ctx.Err() != nil {
 		// Cancelled while it ran: not a failure of the step itself.
 		w.mu.Lock()
 		w.status[s.ID] = Cancelled
 		w.errs.Errors = append(w.errs.Errors, &stepError{id: s.ID, err: err})
 		w.mu.Unlock()
-		w.journal(s, providers.JournalFailed, err.Error())
+		w.journalEnd(s, providers.JournalFailed, err.Error(), output)
 	} else if err != nil {
 		w.fail(s, err)
-		w.journal(s, providers.JournalFailed, err.Error())
+		w.journalEnd(s, providers.JournalFailed, err.Error(), output)
 	} else {
 		w.set(s.ID, Done)
-		if jerr := w.journal(s, providers.JournalDone, ""); jerr != nil {
+		if jerr := w.journalEnd(s, providers.JournalDone, "", output); jerr != nil {
 			// The step is done but its end is not on record: a rerun
 			// plans afresh and the step, being idempotent, converges.
 			w.fail(s, jerr)
@@ -266,10 +268,15 @@ func (w *walker) skip(s *providers.Step, reason string) {
 }
 
 func (w *walker) journal(s *providers.Step, ev providers.JournalEvent, msg string) error {
+	return w.journalEnd(s, ev, msg, "")
+}
+
+// journalEnd journals an event with what the step's commands printed.
+func (w *walker) journalEnd(s *providers.Step, ev providers.JournalEvent, msg, output string) error {
 	if w.opts.Journal == nil {
 		return nil
 	}
-	err := w.opts.Journal.Append(providers.JournalEntry{Time: time.Now().UTC(), Apply: w.opts.ApplyID, Step: s.ID, Event: ev, Error: msg})
+	err := w.opts.Journal.Append(providers.JournalEntry{Time: time.Now().UTC(), Apply: w.opts.ApplyID, Step: s.ID, Event: ev, Error: msg, Output: output})
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrJournal, err)
 	}

@@ -244,3 +244,45 @@ func BenchmarkOverhead1000(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000/1000, "µs/step")
 }
+
+// What a step's commands print is kept on its end's entry, done or
+// failed, and only on its own.
+func TestStepOutputIsJournaled(t *testing.T) {
+	j := &memJournal{}
+	apply := func(ctx context.Context, s *providers.Step) error {
+		providers.RecordOutput(ctx, "ran "+s.ID)
+		if s.ID == "b" {
+			providers.RecordOutput(ctx, "second line\n")
+			return errors.New("exit 1")
+		}
+		return nil
+	}
+	Run(context.Background(), chain("a", "b", "c<-a"), apply, Options{Journal: j, ApplyID: "run1", Parallelism: 2})
+	got := map[string]string{}
+	for _, e := range j.entries {
+		if e.Event == providers.JournalStart && e.Output != "" {
+			t.Errorf("%s's start carries output %q", e.Step, e.Output)
+		}
+		if e.Event != providers.JournalStart {
+			got[e.Step+":"+string(e.Event)] = e.Output
+		}
+	}
+	want := map[string]string{"a:done": "ran a\n", "b:failed": "ran b\nsecond line\n", "c:done": "ran c\n"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: output %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+// The journal keeps the end of a long output, cut at a line.
+func TestStepOutputKeepsItsEnd(t *testing.T) {
+	ctx := providers.WithStepOutput(context.Background())
+	for i := range 20000 {
+		providers.RecordOutput(ctx, fmt.Sprintf("line %05d", i))
+	}
+	out := providers.StepOutput(ctx)
+	if len(out) > providers.MaxStepOutput+4 || !strings.HasPrefix(out, "...\nline ") || !strings.HasSuffix(out, "line 19999\n") {
+		t.Errorf("kept %d bytes: %.40q ... %q", len(out), out, out[len(out)-20:])
+	}
+}

@@ -1,6 +1,11 @@
 package providers
 
-import "time"
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+)
 
 // Journal is an append-only record of steps started and finished, kept
 // by a backend (package backend) so that an interrupted apply can be
@@ -41,4 +46,61 @@ type JournalEntry struct {
 	Step  string       `json:"step,omitempty"`
 	Event JournalEvent `json:"event"`
 	Error string       `json:"error,omitempty"`
+	// Output is what the step's commands printed (an ems script's
+	// output), on its end's entry; empty when they printed nothing.
+	Output string `json:"output,omitempty"`
+}
+
+type outputKey struct{}
+
+// stepOutput collects what a step's commands printed.
+type stepOutput struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+// MaxStepOutput is how much of a step's output the journal keeps: the
+// end of it, where a failure's cause is.
+const MaxStepOutput = 64 << 10
+
+// WithStepOutput gives a step's context a place for what its commands
+// print; StepOutput reads it back once the step has ended.
+func WithStepOutput(ctx context.Context) context.Context {
+	return context.WithValue(ctx, outputKey{}, &stepOutput{})
+}
+
+// RecordOutput keeps text a step's command printed (a provider calls it
+// with a script's output), for the journal. Without a place for it in
+// ctx, it is dropped.
+func RecordOutput(ctx context.Context, text string) {
+	o, ok := ctx.Value(outputKey{}).(*stepOutput)
+	if !ok || text == "" {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.buf.WriteString(text)
+	if !strings.HasSuffix(text, "\n") {
+		o.buf.WriteByte('\n')
+	}
+}
+
+// StepOutput is what was recorded in ctx: its last MaxStepOutput bytes,
+// cut at a line.
+func StepOutput(ctx context.Context) string {
+	o, ok := ctx.Value(outputKey{}).(*stepOutput)
+	if !ok {
+		return ""
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := o.buf.String()
+	if len(s) > MaxStepOutput {
+		s = s[len(s)-MaxStepOutput:]
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			s = s[i+1:]
+		}
+		s = "...\n" + s
+	}
+	return s
 }

@@ -37,7 +37,7 @@ func (b *Backend) journalConn(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-const insertEntry = `INSERT INTO exdr_journal (organization, apply, step, event, at, error) VALUES ($1, $2, $3, $4, $5, $6)
+const insertEntry = `INSERT INTO exdr_journal (organization, apply, step, event, at, error, output) VALUES ($1, $2, $3, $4, $5, $6, $7)
 	ON CONFLICT (organization, apply, step, event, at) DO NOTHING`
 
 func (j *journal) Append(e providers.JournalEntry) error {
@@ -49,7 +49,7 @@ func (j *journal) Append(e providers.JournalEntry) error {
 	conn, err := b.journalConn(ctx)
 	if err == nil {
 		if err = b.pushPending(ctx, conn); err == nil {
-			_, err = conn.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error)
+			_, err = conn.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error, e.Output)
 		}
 	}
 	if err == nil {
@@ -84,7 +84,7 @@ func (b *Backend) pushPending(ctx context.Context, conn *pgx.Conn) error {
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	for _, e := range entries {
-		if _, err := tx.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error); err != nil {
+		if _, err := tx.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error, e.Output); err != nil {
 			return err
 		}
 	}
@@ -108,7 +108,7 @@ func (j *journal) Entries() ([]providers.JournalEntry, []string, error) {
 	if err := b.pushPending(ctx, conn); err != nil {
 		return nil, nil, fmt.Errorf("push the journal entries kept in %s while the database was out of reach: %w", b.pendingDir(), err)
 	}
-	rows, err := conn.Query(ctx, "SELECT apply, step, event, at, error FROM exdr_journal WHERE organization = $1 ORDER BY seq", b.organization)
+	rows, err := conn.Query(ctx, "SELECT apply, step, event, at, error, output FROM exdr_journal WHERE organization = $1 ORDER BY seq", b.organization)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,7 +116,7 @@ func (j *journal) Entries() ([]providers.JournalEntry, []string, error) {
 	for rows.Next() {
 		var e providers.JournalEntry
 		var event string
-		if err := rows.Scan(&e.Apply, &e.Step, &event, &e.Time, &e.Error); err != nil {
+		if err := rows.Scan(&e.Apply, &e.Step, &event, &e.Time, &e.Error, &e.Output); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}

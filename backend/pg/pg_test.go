@@ -462,3 +462,18 @@ func TestSaveAfterTheConnectionWasEnded(t *testing.T) {
 		t.Fatalf("drills kept: %d, %v", len(got), err)
 	}
 }
+
+// A step's output goes to the database with its end, and comes back.
+func TestJournalKeepsStepOutput(t *testing.T) {
+	cs := testConn(t)
+	b := newBackend(t, cs, orgName(t))
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	out := "Name  Server\n----  ------\nSG1   MBX01\n"
+	if err := b.Journal().Append(providers.JournalEntry{Time: at, Apply: "run1", Step: "s", Event: providers.JournalDone, Output: out}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := b.Journal().Entries()
+	if err != nil || len(entries) != 1 || entries[0].Output != out {
+		t.Fatalf("entries %+v, %v", entries, err)
+	}
+}

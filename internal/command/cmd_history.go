@@ -158,9 +158,9 @@ func showRun(ws *workspace, id string, asJSON bool, s *streams) error {
 		return writeJSON(s.stdout, mine)
 	}
 	type step struct {
-		id           string
-		start, end   time.Time
-		event, error string
+		id                   string
+		start, end           time.Time
+		event, error, output string
 	}
 	var order []string
 	steps := map[string]*step{}
@@ -175,7 +175,7 @@ func showRun(ws *workspace, id string, asJSON bool, s *streams) error {
 			st.start = e.Time
 			continue
 		}
-		st.end, st.event, st.error = e.Time, string(e.Event), e.Error
+		st.end, st.event, st.error, st.output = e.Time, string(e.Event), e.Error, e.Output
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Run %s, %s:\n", backend.Printable(id), plural(len(order), "step"))
@@ -197,5 +197,17 @@ func showRun(ws *workspace, id string, asJSON bool, s *streams) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", backend.Printable(st.id), started, took, what)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// What each step's commands printed, as the journal kept it.
+	for _, sid := range order {
+		if out := steps[sid].output; out != "" {
+			fmt.Fprintf(s.stdout, "\nOutput of %s:\n", backend.Printable(sid))
+			for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+				fmt.Fprintf(s.stdout, "  %s\n", backend.Printable(strings.TrimRight(line, "\r")))
+			}
+		}
+	}
+	return nil
 }

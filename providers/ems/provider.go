@@ -106,6 +106,9 @@ func (p *Provider) Apply(ctx context.Context, step *providers.Step, _ providers.
 	if err != nil {
 		return fmt.Errorf("run PowerShell: %w", err)
 	}
+	// The journal keeps what the script printed: what was done, in the
+	// shell's own words, for the run's history.
+	providers.RecordOutput(ctx, strings.TrimRight(stdout, "\r\n"))
 	if exit != 0 {
 		return fmt.Errorf("the script failed (exit %d): %s", exit, failure(stderr, stdout))
 	}

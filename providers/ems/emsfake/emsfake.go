@@ -88,12 +88,23 @@ func (f *Shell) Run(ctx context.Context, script string) (string, string, int, er
 	if strings.Contains(script, "$out = @{}") {
 		return f.stdout(readAnswer(f.export())), "", 0, nil
 	}
+	// A New- cmdlet writes the object it made; the fake writes its
+	// identity, one line each, for the journal to keep.
+	var out strings.Builder
 	for _, line := range strings.Split(script, "\n") {
-		if err := f.cmdlet(strings.TrimSpace(line)); err != nil {
-			return "", err.Error(), 1, nil
+		line = strings.TrimSpace(line)
+		if err := f.cmdlet(line); err != nil {
+			return out.String(), err.Error(), 1, nil
+		}
+		p := params(line)
+		switch {
+		case strings.HasPrefix(line, "New-StorageGroup "):
+			fmt.Fprintf(&out, "%s\\%s\r\n", p["Server"], p["Name"])
+		case strings.HasPrefix(line, "New-MailboxDatabase "), strings.HasPrefix(line, "New-PublicFolderDatabase "):
+			fmt.Fprintf(&out, "%s\\%s\r\n", p["StorageGroup"], p["Name"])
 		}
 	}
-	return "", "", 0, nil
+	return f.stdout(out.String()), "", 0, nil
 }
 
 // params reads -Name 'literal' pairs from a cmdlet line.
