@@ -2,10 +2,12 @@ package pg
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/providers"
+	"github.com/jackc/pgx/v5"
 )
 
 // Runs are the organization's runs, newest first, each with its journal
@@ -65,32 +67,48 @@ func (b *Backend) Runs(n int) ([]backend.Run, error) {
 	return out, rows.Err()
 }
 
-// RecordRun adds a run taken without the lock to the history.
+const insertRun = `INSERT INTO exdr_runs (id, organization, operation, holder, started, config_digest, git_commit)
+	VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization, id) DO NOTHING`
+
+const endRun = "UPDATE exdr_runs SET ended = $3 WHERE organization = $1 AND id = $2 AND ended IS NULL"
+
+// RecordRun adds a run taken without the lock to the history. With the
+// database out of reach, the row waits on this machine and is pushed
+// with the journal's entries: the error still says the database did not
+// take it now.
 func (b *Backend) RecordRun(info backend.LockInfo) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	conn, err := b.journalConn(ctx)
-	if err != nil {
+	err := b.withConn(context.Background(), 10*time.Second, func(ctx context.Context, conn *pgx.Conn) error {
+		if err := b.pushPending(ctx, conn); err != nil {
+			return err
+		}
+		_, err := conn.Exec(ctx, insertRun, info.ID, b.organization, info.Operation, info.Holder, info.Created, info.ConfigDigest, info.GitCommit)
 		return err
+	})
+	if err != nil {
+		if lerr := b.keepRunLocally(pendingRun{Info: &info}); lerr != nil {
+			return fmt.Errorf("%w; and keeping it in %s: %v", err, b.pendingDir(), lerr)
+		}
+		return fmt.Errorf("%w (kept in %s until the database answers)", err, b.pendingDir())
 	}
-	_, err = conn.Exec(ctx, `INSERT INTO exdr_runs (id, organization, operation, holder, started, config_digest, git_commit)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization, id) DO NOTHING`,
-		info.ID, b.organization, info.Operation, info.Holder, info.Created, info.ConfigDigest, info.GitCommit)
-	return err
+	return nil
 }
 
-// EndRun notes when a run recorded by RecordRun ended.
+// EndRun notes when a run recorded by RecordRun ended; with the database
+// out of reach, as RecordRun.
 func (b *Backend) EndRun(id string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	conn, err := b.journalConn(ctx)
-	if err != nil {
+	now := time.Now().UTC()
+	err := b.withConn(context.Background(), 10*time.Second, func(ctx context.Context, conn *pgx.Conn) error {
+		if err := b.pushPending(ctx, conn); err != nil {
+			return err
+		}
+		_, err := conn.Exec(ctx, endRun, b.organization, id, now)
 		return err
+	})
+	if err != nil {
+		if lerr := b.keepRunLocally(pendingRun{ID: id, Ended: now}); lerr != nil {
+			return fmt.Errorf("%w; and keeping it in %s: %v", err, b.pendingDir(), lerr)
+		}
+		return fmt.Errorf("%w (kept in %s until the database answers)", err, b.pendingDir())
 	}
-	_, err = conn.Exec(ctx, "UPDATE exdr_runs SET ended = now() WHERE organization = $1 AND id = $2 AND ended IS NULL", b.organization, id)
-	return err
+	return nil
 }

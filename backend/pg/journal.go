@@ -1,7 +1,9 @@
 package pg
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -67,22 +69,81 @@ func (j *journal) Append(e providers.JournalEntry) error {
 	return nil
 }
 
-// pushPending copies the entries that waited locally into the database,
-// each once, then lets the local file go.
-func (b *Backend) pushPending(ctx context.Context, conn *pgx.Conn) error {
-	path := filepath.Join(b.pendingDir(), "journal.jsonl")
-	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	entries, _, err := b.pending().Entries()
+// pendingRun is a line of pg-pending/runs.jsonl: a run's row, or its
+// end, that the database could not take when the run began or ended.
+type pendingRun struct {
+	Info  *backend.LockInfo `json:"info,omitempty"`
+	ID    string            `json:"id,omitempty"`
+	Ended time.Time         `json:"ended,omitzero"`
+}
+
+func (b *Backend) pendingRunsPath() string { return filepath.Join(b.pendingDir(), "runs.jsonl") }
+
+// keepRunLocally appends a run's row or end to the local file, for the
+// next push.
+func (b *Backend) keepRunLocally(r pendingRun) error {
+	line, err := json.Marshal(r)
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(b.pendingDir(), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(b.pendingRunsPath(), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// pushPending copies what waited locally (journal entries, runs' rows
+// and ends) into the database in one transaction, each once, then lets
+// the local files go.
+func (b *Backend) pushPending(ctx context.Context, conn *pgx.Conn) error {
+	journalPath := filepath.Join(b.pendingDir(), "journal.jsonl")
+	_, jerr := os.Lstat(journalPath)
+	runs, err := os.ReadFile(b.pendingRunsPath())
+	if errors.Is(jerr, os.ErrNotExist) && errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	var entries []providers.JournalEntry
+	if jerr == nil {
+		if entries, _, err = b.pending().Entries(); err != nil {
+			return err
+		}
 	}
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	for _, line := range bytes.Split(runs, []byte("\n")) {
+		var r pendingRun
+		if len(bytes.TrimSpace(line)) == 0 || json.Unmarshal(line, &r) != nil {
+			continue // a line cut by a crash mid-write
+		}
+		switch {
+		case r.Info != nil:
+			if _, err := tx.Exec(ctx, insertRun, r.Info.ID, b.organization, r.Info.Operation, r.Info.Holder, r.Info.Created, r.Info.ConfigDigest, r.Info.GitCommit); err != nil {
+				return err
+			}
+		case r.ID != "":
+			if _, err := tx.Exec(ctx, endRun, b.organization, r.ID, r.Ended); err != nil {
+				return err
+			}
+		}
+	}
 	for _, e := range entries {
 		if _, err := tx.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error, e.Output); err != nil {
 			return err
@@ -91,8 +152,13 @@ func (b *Backend) pushPending(ctx context.Context, conn *pgx.Conn) error {
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
-	// In the database now, every entry: the local copy has served.
-	return os.Remove(path)
+	// In the database now, all of it: the local copies have served.
+	for _, p := range []string{journalPath, b.pendingRunsPath()} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 func (j *journal) Entries() ([]providers.JournalEntry, []string, error) {

@@ -103,7 +103,7 @@ const recordGrace = time.Second
 func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Duration) (context.Context, func() error, error) {
 	conn, err := b.connect(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("take the lock: %w", err)
+		return nil, nil, fmt.Errorf("take the lock: %w. To go on without it, give -lock=false: nobody else can then see this run, and its journal waits on this machine until the database answers", err)
 	}
 	deadline := time.Now().Add(wait)
 	for {
