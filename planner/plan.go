@@ -149,6 +149,15 @@ func (p *Plan) Step(id string) *providers.Step {
 // lose data without permission, a procedure that cannot be done) is an
 // error diagnostic pointing at the configuration.
 func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
+	if live.Name != "" && desired.Name != "" && !strings.EqualFold(live.Name, desired.Name) {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Another organization",
+			Detail: fmt.Sprintf("The configuration is of the organization %q, but the provider reads the organization %q: it points at another one, and exdr changes nothing there. "+
+				"Point the provider at %s (the lab's path, the shell that reaches it), or correct organization if it is mistyped.", desired.Name, live.Name, desired.Name),
+			Subject: desired.DeclRange.Ptr(),
+		}}
+	}
 	b := &builder{
 		desired:     desired,
 		live:        live,

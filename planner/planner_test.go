@@ -289,3 +289,21 @@ func TestRoundEstimate(t *testing.T) {
 		}
 	}
 }
+
+// A provider that reads another organization than the configuration's
+// is refused before any step is planned: exdr changes nothing there.
+// Before, a configuration pointed at another organization's lab (or
+// shell) planned that organization into this one's shape.
+func TestAnotherOrganizationIsRefused(t *testing.T) {
+	desired := &org.Org{Name: "Contoso", Servers: []*org.Server{{Name: "MBX01", Roles: org.Roles(org.RoleMailbox)}}}
+	for _, tt := range []struct {
+		live string
+		ok   bool
+	}{{"Fabrikam", false}, {"contoso", true}, {"", true}} {
+		_, diags := New(desired, &org.Org{Name: tt.live}, Options{})
+		refused := diags.HasErrors() && strings.Contains(diags.Error(), `the provider reads the organization "Fabrikam"`)
+		if refused == tt.ok {
+			t.Errorf("live %q: diagnostics %v", tt.live, diags)
+		}
+	}
+}
