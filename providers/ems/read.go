@@ -42,6 +42,10 @@ func ReadScript(opts Options) string {
 	// technet.microsoft.com/library/aa997571(EXCHG.80)).
 	b.Line("$out['Organization'] = [string](Get-OrganizationConfig%s).Name", dc)
 	b.Line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
+	// Which Edge servers are subscribed, by name: a subscription is not
+	// part of the Edge's clone and is made again after a rebuild
+	// (Get-EdgeSubscription [-DomainController], bb124801).
+	b.Line("$out['EdgeSubscriptions'] = @(Get-EdgeSubscription%s | ForEach-Object { [string]$_.Name })", dc)
 	b.Line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
 	b.Line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
 		b.Q(floorMessage+": "))
@@ -207,6 +211,17 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 	}
 	if len(rtm) > 0 {
 		return nil, fmt.Errorf("%s: %s", floorMessage, strings.Join(rtm, ", "))
+	}
+	if subs, ok := top["EdgeSubscriptions"]; ok && subs.Kind == clixml.Object {
+		subscribed := map[string]bool{}
+		for _, v := range list("EdgeSubscriptions") {
+			subscribed[strings.ToLower(strings.TrimSpace(v.Text()))] = true
+		}
+		for _, s := range o.Servers {
+			if s.Roles.Has(org.RoleEdgeTransport) {
+				s.Edge = &org.EdgeSettings{Subscribed: subscribed[strings.ToLower(s.Name)]}
+			}
+		}
 	}
 	unreadable := map[string]string{} // storage group identity -> why its databases cannot be read
 	for _, v := range list("StorageGroups") {

@@ -27,6 +27,11 @@ var Catalog = map[string]*Cmdlet{
 		Page: "https://learn.microsoft.com/zh-tw/previous-versions/office/exchange-server-2007/aa997571(v=exchg.80)",
 		Sets: []Set{{Name: "Default", Params: []Param{{Name: "DomainController"}}}},
 	},
+	"Get-EdgeSubscription": {
+		Name: "Get-EdgeSubscription",
+		Page: "https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb124801(v=exchg.80)",
+		Sets: []Set{{Name: "Default", Params: []Param{{Name: "Identity", Position: 1}, {Name: "DomainController"}}}},
+	},
 	"Get-ExchangeServer": {
 		Name:     "Get-ExchangeServer",
 		Page:     "https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb123873(v=exchg.80)",

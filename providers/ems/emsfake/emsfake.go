@@ -54,6 +54,9 @@ type Server struct {
 	// Version is AdminDisplayVersion; SP3 when empty.
 	Version string
 	Up      bool
+	// Subscribed is set for an Edge server with an Edge subscription,
+	// as Get-EdgeSubscription lists it.
+	Subscribed bool `json:",omitempty"`
 }
 
 type Group struct{ Server, Name, Logs, System string }
@@ -194,7 +197,12 @@ func (c *clix) text(s string) string {
 	return b.String()
 }
 
-func (c *clix) s(n, v string) string       { return fmt.Sprintf(`<S N="%s">%s</S>`, n, c.text(v)) }
+func (c *clix) s(n, v string) string {
+	if n == "" { // an item of a list
+		return fmt.Sprintf(`<S>%s</S>`, c.text(v))
+	}
+	return fmt.Sprintf(`<S N="%s">%s</S>`, n, c.text(v))
+}
 func (c *clix) bo(n string, v bool) string { return fmt.Sprintf(`<B N="%s">%t</B>`, n, v) }
 
 // obj is an object with type names, ToString and properties; n names it
@@ -275,7 +283,7 @@ func readAnswer(doc string) string {
 // export is the read script's output for the fake's state.
 func (f *Shell) export() string {
 	c := &clix{}
-	var servers, groups, dbs []string
+	var servers, groups, dbs, subscriptions []string
 	up, logs, headers := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, k := range slices.Sorted(maps.Keys(f.Servers)) {
 		s := f.Servers[k]
@@ -284,6 +292,9 @@ func (f *Shell) export() string {
 			c.obj("ServerRole", []string{"Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole", "Deserialized.System.Enum"}, s.Roles),
 			c.id("Site", s.Site), c.s("Edition", s.Edition), c.obj("AdminDisplayVersion", []string{"Deserialized.Microsoft.Exchange.Data.ServerVersion"}, version(s.Version))))
 		up[s.Name] = c.bo("Value", s.Up)
+		if s.Subscribed {
+			subscriptions = append(subscriptions, c.s("", s.Name))
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.Groups)) {
 		g := f.Groups[k]
@@ -320,8 +331,9 @@ func (f *Shell) export() string {
 		headers[d.Group+`\`+d.Name] = c.s("Value", mh)
 	}
 	top := map[string]string{
-		"Organization": c.s("Value", f.organization()),
-		"Servers":      c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
+		"Organization":      c.s("Value", f.organization()),
+		"EdgeSubscriptions": c.list("Value", subscriptions),
+		"Servers":           c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
 		"PublicFolderDatabases": c.list("Value", nil), "Mailboxes": c.list("Value", nil), "Queues": c.list("Value", nil),
 		"Up": c.dict("Value", up), "Logs": c.dict("Value", logs), "Headers": c.dict("Value", headers),
 	}
