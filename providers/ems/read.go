@@ -44,8 +44,11 @@ func ReadScript(opts Options) string {
 	b.Line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
 	// Which Edge servers are subscribed, by name: a subscription is not
 	// part of the Edge's clone and is made again after a rebuild
-	// (Get-EdgeSubscription [-DomainController], bb124801).
-	b.Line("$out['EdgeSubscriptions'] = @(Get-EdgeSubscription%s | ForEach-Object { [string]$_.Name })", dc)
+	// (Get-EdgeSubscription [-DomainController], bb124801). It needs the
+	// Exchange Organization Administrator role, which a read-only
+	// account lacks: then the key is left out, and the subscriptions are
+	// unknown, as before this read asked.
+	b.Line("try { $out['EdgeSubscriptions'] = @(Get-EdgeSubscription -ErrorAction Stop%s | ForEach-Object { [string]$_.Name }) } catch { }", dc)
 	b.Line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
 	b.Line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
 		b.Q(floorMessage+": "))
