@@ -76,6 +76,10 @@ func randomOrg(r *rand.Rand, seed uint64) []benchgen.File {
 			b.WriteString("  max_size = \"4GB\"\n  max_whitespace = \"30%\"\n")
 		}
 		b.WriteString("}\n\n")
+		if r.IntN(2) == 0 {
+			// An Edge server in the perimeter, subscribed to the hub.
+			fmt.Fprintf(&b, "server \"EDGE\" {\n  name  = \"EDGE-01\"\n  roles = [\"edge_transport\"]\n\n  edge {\n    cloned_config = \"edge/EDGE-01.xml\"\n  }\n}\n\n")
+		}
 	}
 	pfOn := map[int]bool{}
 	for si := range n {
