@@ -94,7 +94,7 @@ func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 
 // recordGrace is how long past its wait a refused Lock looks for the
 // holder's row: a holder records itself just after it takes the lock.
-const recordGrace = time.Second
+const recordGrace = 3 * time.Second
 
 // Lock takes the organization's advisory lock on a connection of its
 // own and records the holder. The lock's context is cancelled if the
@@ -107,8 +107,8 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		var got bool
-		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", b.key).Scan(&got); err != nil {
+		got, err := b.tryLock(ctx, conn, info)
+		if err != nil {
 			conn.Close(context.WithoutCancel(ctx))
 			return nil, nil, fmt.Errorf("take the lock: %w", err)
 		}
@@ -144,7 +144,8 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 		}
 	}
 	if err := b.record(ctx, conn, info); err != nil {
-		conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", b.key)
+		conn.Exec(context.WithoutCancel(ctx), `WITH gone AS (DELETE FROM exdr_locks WHERE organization = $1 AND id = $2 RETURNING 1)
+			SELECT pg_advisory_unlock($3) FROM (SELECT count(*) FROM gone) AS g`, b.organization, info.ID, b.key)
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, nil, fmt.Errorf("record the lock's holder: %w", err)
 	}
@@ -173,9 +174,11 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 			defer connMu.Unlock()
 			bg, stop := context.WithTimeout(context.Background(), 10*time.Second)
 			defer stop()
-			if _, derr := conn.Exec(bg, "DELETE FROM exdr_locks WHERE organization = $1 AND id = $2", b.organization, info.ID); derr == nil {
-				conn.Exec(bg, "UPDATE exdr_runs SET ended = now() WHERE organization = $1 AND id = $2 AND ended IS NULL", b.organization, info.ID)
-				_, err = conn.Exec(bg, "SELECT pg_advisory_unlock($1)", b.key)
+			if _, derr := conn.Exec(bg, "UPDATE exdr_runs SET ended = now() WHERE organization = $1 AND id = $2 AND ended IS NULL", b.organization, info.ID); derr == nil {
+				// The row goes with the lock, in one statement: another
+				// run never finds the lock held with nobody named.
+				_, err = conn.Exec(bg, `WITH gone AS (DELETE FROM exdr_locks WHERE organization = $1 AND id = $2 RETURNING 1)
+					SELECT pg_advisory_unlock($3) FROM (SELECT count(*) FROM gone) AS g`, b.organization, info.ID, b.key)
 			}
 			// A connection that is gone has let go of the lock already.
 			conn.Close(bg)
@@ -185,20 +188,32 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 	return watched, unlock, nil
 }
 
-// record writes the holder's row and, for a run that changes the
-// organization, its history row.
+// tryLock takes the advisory lock and, if it got it, writes the
+// holder's row, in one statement: another run finds the lock held with
+// its holder named, but for the moment the statement takes.
+func (b *Backend) tryLock(ctx context.Context, conn *pgx.Conn, info backend.LockInfo) (bool, error) {
+	rows, err := conn.Query(ctx, `WITH l AS (SELECT pg_try_advisory_lock($8) AS got)
+		INSERT INTO exdr_locks (organization, id, holder, host, pid, operation, created, backend_pid)
+		SELECT $1, $2, $3, $4, $5, $6, $7, pg_backend_pid() FROM l WHERE l.got
+		ON CONFLICT (organization) DO UPDATE SET id = $2, holder = $3, host = $4, pid = $5, operation = $6, created = $7, backend_pid = pg_backend_pid()
+		RETURNING 1`,
+		b.organization, info.ID, info.Holder, info.Host, info.PID, info.Operation, info.Created, b.key)
+	if err != nil {
+		return false, err
+	}
+	got := rows.Next()
+	rows.Close()
+	return got, rows.Err()
+}
+
+// record writes, for a run that changes the organization, its history
+// row (the holder's row is written as the lock is taken).
 func (b *Backend) record(ctx context.Context, conn *pgx.Conn, info backend.LockInfo) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `INSERT INTO exdr_locks (organization, id, holder, host, pid, operation, created, backend_pid)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid())
-		ON CONFLICT (organization) DO UPDATE SET id = $2, holder = $3, host = $4, pid = $5, operation = $6, created = $7, backend_pid = pg_backend_pid()`,
-		b.organization, info.ID, info.Holder, info.Host, info.PID, info.Operation, info.Created); err != nil {
-		return err
-	}
 	if info.Operation != "plan" {
 		// Started when the lock was taken, not when the run asked for
 		// it: how long a run took leaves out its wait for another.
