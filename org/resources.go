@@ -40,7 +40,11 @@ type Server struct {
 	Site    string // the Active Directory site; empty when not managed
 	Edition Edition
 	Edge    *EdgeSettings // only on a server with the edge_transport role
-	Health  *ServerHealth // live only
+	// ClusterNodes are the nodes of a clustered mailbox server (its
+	// RedundantMachines), live only: it is recovered as a cluster, never
+	// with Setup /m:RecoverServer.
+	ClusterNodes []string
+	Health       *ServerHealth // live only
 }
 
 func (s *Server) Identity() Identity { return Identity(s.Name) }

@@ -307,3 +307,24 @@ func TestAnotherOrganizationIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A clustered mailbox server that does not answer is never planned a
+// Setup /m:RecoverServer, which Microsoft says not to use for clusters:
+// the plan refuses, naming the cluster procedure. Before, it planned
+// create_server with setup = recover_server.
+func TestClusteredMailboxServerIsNotRecoveredAsAServer(t *testing.T) {
+	desired := &org.Org{Name: "Contoso", Servers: []*org.Server{{Name: "CMS01", Roles: org.Roles(org.RoleMailbox)}}}
+	live := &org.Org{Name: "Contoso", Servers: []*org.Server{{Name: "CMS01", Roles: org.Roles(org.RoleMailbox),
+		ClusterNodes: []string{"NODE1", "NODE2"}, Health: &org.ServerHealth{}}}}
+	p, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Setup /RecoverCMS") || !strings.Contains(diags.Error(), "NODE1, NODE2") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if p != nil {
+		for _, s := range p.Steps {
+			if s.Verb == providers.VerbCreateServer {
+				t.Errorf("planned %s with setup %s", s.ID, s.Args["setup"])
+			}
+		}
+	}
+}

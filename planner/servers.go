@@ -40,6 +40,21 @@ func (b *builder) server(s *org.Server) {
 			Effect: providers.Reversible,
 		}))
 		return
+	case live.Health != nil && !live.Health.Up && len(live.ClusterNodes) > 0:
+		// Setup /m:RecoverServer is not for clusters: a clustered
+		// mailbox server comes back with Setup /RecoverCMS on the nodes
+		// of a new failover cluster, after Setup /ClearLocalCMS on an
+		// old node still there (the Exchange 2007 help's "How to Use
+		// Setup /ClearLocalCMS", which names RedundantMachines too:
+		// unifiedpeople.ru/exchhelp.en/html/4e2c53e9-13f6-4ad9-95a6-4e75c821037f.htm).
+		subject := s.Decl.Range
+		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Clustered mailbox server down",
+			Detail: fmt.Sprintf("%s: %s is a clustered mailbox server (its nodes: %s) and does not answer. It is not rebuilt with Setup /m:RecoverServer, which does not apply to clusters: "+
+				"bring a node back and start it (Start-ClusteredMailboxServer), or, with every node lost, form a new failover cluster and run Setup /RecoverCMS for %s (its name and IP address) on its active node "+
+				"(Setup /ClearLocalCMS first on any old node still present). exdr does not plan cluster recovery yet; plan again once %s answers.",
+				addr, s.Name, strings.Join(live.ClusterNodes, ", "), s.Name, s.Name),
+			Subject: &subject})
+		return
 	case live.Health != nil && !live.Health.Up && s.Roles.Has(org.RoleEdgeTransport):
 		// Edge keeps its configuration in ADAM, not AD: RecoverServer
 		// does not apply.

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exdr/exdr/org"
@@ -42,6 +43,12 @@ func ReadScript(opts Options) string {
 	// technet.microsoft.com/library/aa997571(EXCHG.80)).
 	b.Line("$out['Organization'] = [string](Get-OrganizationConfig%s).Name", dc)
 	b.Line("$out['Servers'] = @(Get-ExchangeServer%s)", dc)
+	// The clustered mailbox servers, by name, with their nodes: a
+	// mailbox server whose RedundantMachines lists nodes (Get-MailboxServer
+	// [-DomainController], bb123539). Such a server is never rebuilt with
+	// Setup /m:RecoverServer.
+	b.Line("$out['Clustered'] = @{}")
+	b.Line("foreach ($m in @(Get-MailboxServer%s)) { $n = @($m.RedundantMachines | Where-Object { $_ }); if ($n.Count -gt 0) { $out['Clustered'][[string]$m.Name] = @($n | ForEach-Object { [string]$_ }) } }", dc)
 	// Which Edge servers are subscribed, by name: a subscription is not
 	// part of the Edge's clone and is made again after a rebuild
 	// (Get-EdgeSubscription [-DomainController], bb124801). It needs the
@@ -214,6 +221,16 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 	}
 	if len(rtm) > 0 {
 		return nil, fmt.Errorf("%s: %s", floorMessage, strings.Join(rtm, ", "))
+	}
+	for name, nodes := range dict("Clustered") {
+		for _, s := range o.Servers {
+			if strings.EqualFold(s.Name, name) && nodes.Kind == clixml.Object {
+				for _, n := range nodes.Obj.Items {
+					s.ClusterNodes = append(s.ClusterNodes, strings.TrimSpace(n.Text()))
+				}
+				slices.Sort(s.ClusterNodes)
+			}
+		}
 	}
 	if subs, ok := top["EdgeSubscriptions"]; ok && subs.Kind == clixml.Object {
 		subscribed := map[string]bool{}

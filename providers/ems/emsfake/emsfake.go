@@ -57,6 +57,8 @@ type Server struct {
 	// Subscribed is set for an Edge server with an Edge subscription,
 	// as Get-EdgeSubscription lists it.
 	Subscribed bool `json:",omitempty"`
+	// Nodes are a clustered mailbox server's RedundantMachines.
+	Nodes []string `json:",omitempty"`
 }
 
 type Group struct{ Server, Name, Logs, System string }
@@ -284,6 +286,7 @@ func readAnswer(doc string) string {
 func (f *Shell) export() string {
 	c := &clix{}
 	var servers, groups, dbs, subscriptions []string
+	clustered := map[string]string{}
 	up, logs, headers := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, k := range slices.Sorted(maps.Keys(f.Servers)) {
 		s := f.Servers[k]
@@ -294,6 +297,13 @@ func (f *Shell) export() string {
 		up[s.Name] = c.bo("Value", s.Up)
 		if s.Subscribed {
 			subscriptions = append(subscriptions, c.s("", s.Name))
+		}
+		if len(s.Nodes) > 0 {
+			var nodes []string
+			for _, n := range s.Nodes {
+				nodes = append(nodes, c.s("", n))
+			}
+			clustered[s.Name] = c.list("Value", nodes)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.Groups)) {
@@ -333,6 +343,7 @@ func (f *Shell) export() string {
 	top := map[string]string{
 		"Organization":      c.s("Value", f.organization()),
 		"EdgeSubscriptions": c.list("Value", subscriptions),
+		"Clustered":         c.dict("Value", clustered),
 		"Servers":           c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
 		"PublicFolderDatabases": c.list("Value", nil), "Mailboxes": c.list("Value", nil), "Queues": c.list("Value", nil),
 		"Up": c.dict("Value", up), "Logs": c.dict("Value", logs), "Headers": c.dict("Value", headers),
