@@ -348,3 +348,67 @@ func sourceLines(files map[string]*hcl.File, r hcl.Range) string {
 	lines := strings.Split(string(f.Bytes), "\n")
 	return strings.Join(lines[r.Start.Line-1:min(r.End.Line, len(lines))], "\n")
 }
+
+// A standby (SCR) copy keeps the source's paths on its machine: where
+// the standby's own storage group or database, or another group's copy,
+// already uses them, the configuration is refused at the copy. Before,
+// the apply failed on "a file that is not this database's" (found by
+// exdr generate's round trip).
+func TestStandbyCopyPathsAreItsMachines(t *testing.T) {
+	base := `
+exdr { organization = "Contoso" }
+server "MBX01" { roles = ["mailbox"] }
+server "MBX02" { roles = ["mailbox"] }
+server "MBX03" { roles = ["mailbox"] }
+storage_group "MBX01_SG1" {
+  name            = "SG1"
+  server          = server.MBX01.name
+  log_folder_path = "D:\\Exchange\\SG1"
+
+  standby {
+    machine = server.MBX02.name
+  }
+}
+mailbox_database "DB1" {
+  storage_group = storage_group.MBX01_SG1.identity
+  edb_file_path = "E:\\Exchange\\SG1\\DB1.edb"
+}
+`
+	tests := []struct{ name, extra, want string }{
+		{"the standby's own logs", `
+storage_group "MBX02_SG1" {
+  name            = "SG1"
+  server          = server.MBX02.name
+  log_folder_path = "D:\\Exchange\\SG1"
+}`, `MBX02\SG1 keeps its own logs`},
+		{"the standby's own database", `
+storage_group "MBX02_SG2" {
+  name            = "SG2"
+  server          = server.MBX02.name
+  log_folder_path = "D:\\Exchange\\SG2"
+}
+mailbox_database "DB2" {
+  storage_group = storage_group.MBX02_SG2.identity
+  edb_file_path = "E:\\Exchange\\SG1\\DB1.edb"
+}`, `the file of MBX02\SG2\DB2`},
+		{"another group's copy", `
+storage_group "MBX03_SG1" {
+  name            = "SG1"
+  server          = server.MBX03.name
+  log_folder_path = "D:\\Exchange\\SG1"
+
+  standby {
+    machine = server.MBX02.name
+  }
+}`, `the standby copy of MBX01\SG1 keeps its logs`},
+	}
+	if _, diags := load(t, base, Options{}, nil); diags.HasErrors() {
+		t.Fatalf("the base configuration: %v", diags)
+	}
+	for _, tt := range tests {
+		_, diags := load(t, base+tt.extra, Options{}, nil)
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), "Standby copy paths taken") || !strings.Contains(diags.Error(), tt.want) {
+			t.Errorf("%s: %v", tt.name, diags)
+		}
+	}
+}

@@ -18,6 +18,7 @@ func validate(o *org.Org) hcl.Diagnostics {
 	v.servers()
 	v.storageGroups()
 	v.databases()
+	v.standbyPaths()
 	v.recoveryStorageGroups()
 	v.mailboxes()
 	v.queueDatabases()
@@ -163,6 +164,53 @@ func (v *validator) databases() {
 	for _, r := range v.o.RecoveryStorageGroups {
 		if r.EdbFilePath != "" {
 			v.edbFile(files, r.Server, r.EdbFilePath, string(r.Identity()), r.Decl.AttrRange("edb_file_path"))
+		}
+	}
+}
+
+// standbyPaths refuses a standby (SCR) copy whose paths on its machine,
+// the source's own (SCR keeps them), are already taken there: by the
+// machine's own storage groups and databases, or by another group's
+// copy. The copy would write into their files.
+func (v *validator) standbyPaths() {
+	taken := map[string]string{} // machine|path -> what uses it
+	key := func(server, path string) string {
+		return org.Identity(server).Key() + "|" + strings.ToLower(strings.TrimRight(path, `\`))
+	}
+	for _, sg := range v.o.StorageGroups {
+		taken[key(sg.Server, sg.LogFolderPath)] = fmt.Sprintf("%s keeps its own logs there", sg.Identity())
+	}
+	for _, db := range v.o.Databases {
+		taken[key(db.Server(), db.EdbFilePath)] = fmt.Sprintf("it is the file of %s", db.Identity())
+	}
+	for _, sg := range v.o.StorageGroups {
+		c := sg.Copy
+		if c == nil || c.Local || v.ix.Server(c.Machine) == nil {
+			continue
+		}
+		m := v.ix.Server(c.Machine).Name
+		if strings.EqualFold(m, sg.Server) {
+			continue // refused already: a standby copy on its own server
+		}
+		paths := []string{sg.LogFolderPath}
+		for _, db := range v.o.Databases {
+			if db.StorageGroup.Key() == sg.Identity().Key() {
+				paths = append(paths, db.EdbFilePath)
+			}
+		}
+		for i, p := range paths {
+			k := key(m, p)
+			if what, dup := taken[k]; dup {
+				v.errorf(c.Range, "Standby copy paths taken",
+					"The standby copy of %s on %s keeps the source's paths there, and %s on %s is taken: %s. Give one of them another folder.",
+					sg.Identity(), m, p, m, what)
+				break
+			}
+			if i == 0 {
+				taken[k] = fmt.Sprintf("the standby copy of %s keeps its logs there", sg.Identity())
+			} else {
+				taken[k] = fmt.Sprintf("the standby copy of %s keeps a database file there", sg.Identity())
+			}
 		}
 	}
 }
