@@ -51,6 +51,11 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	if orgLock == nil {
 		orgLock = backend.NewDir(labRoot)
 	}
+	// Another organization's lab is refused before it is copied or
+	// damaged: a drill in place would break it first.
+	if err := lab.New(labRoot, desired.Name).CheckOrganization(desired.Name); err != nil {
+		return nil, err
+	}
 	var l *lab.Lab
 	if opts.InPlace {
 		if !lab.Exists(labRoot) {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
@@ -284,5 +285,16 @@ func TestStepOutputKeepsItsEnd(t *testing.T) {
 	out := providers.StepOutput(ctx)
 	if len(out) > providers.MaxStepOutput+4 || !strings.HasPrefix(out, "...\nline ") || !strings.HasSuffix(out, "line 19999\n") {
 		t.Errorf("kept %d bytes: %.40q ... %q", len(out), out, out[len(out)-20:])
+	}
+}
+
+// One line longer than what is kept is kept from a character's start,
+// not dropped whole.
+func TestStepOutputKeepsALongLastLine(t *testing.T) {
+	ctx := providers.WithStepOutput(context.Background())
+	providers.RecordOutput(ctx, "cause\n"+strings.Repeat("é", providers.MaxStepOutput))
+	out := providers.StepOutput(ctx)
+	if !strings.HasPrefix(out, "...\n") || len(out) < providers.MaxStepOutput/2 || !utf8.ValidString(out) {
+		t.Errorf("kept %d bytes, valid UTF-8 %v: %.20q", len(out), utf8.ValidString(out), out)
 	}
 }

@@ -1,6 +1,7 @@
 package org
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -132,4 +133,18 @@ func (o *Org) Sort() {
 	slices.SortFunc(o.RecoveryStorageGroups, func(a, b *RecoveryStorageGroup) int { return a.Addr.Compare(b.Addr) })
 	slices.SortFunc(o.Mailboxes, func(a, b *Mailbox) int { return a.Addr.Compare(b.Addr) })
 	slices.SortFunc(o.QueueDatabases, func(a, b *QueueDatabase) int { return a.Addr.Compare(b.Addr) })
+}
+
+// SameOrganization reports whether two organization names are one
+// organization's, compared as exdr compares every Exchange name (and as
+// the pg backend keys its rows): case folded with strings.ToLower.
+func SameOrganization(a, b string) bool { return Identity(a).Key() == Identity(b).Key() }
+
+// AnotherOrganizationError is the refusal to act on an organization
+// other than the configuration's.
+type AnotherOrganizationError struct{ Configured, Found, Where string }
+
+func (e *AnotherOrganizationError) Error() string {
+	return fmt.Sprintf("the configuration is of the organization %q, but %s holds the organization %q: it points at another one, and exdr changes nothing there. "+
+		"Point it at %s, or correct organization if it is mistyped", e.Configured, e.Where, e.Found, e.Configured)
 }

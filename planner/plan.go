@@ -149,7 +149,7 @@ func (p *Plan) Step(id string) *providers.Step {
 // lose data without permission, a procedure that cannot be done) is an
 // error diagnostic pointing at the configuration.
 func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
-	if live.Name != "" && desired.Name != "" && !strings.EqualFold(live.Name, desired.Name) {
+	if live.Name != "" && desired.Name != "" && !org.SameOrganization(live.Name, desired.Name) {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Another organization",

@@ -50,8 +50,8 @@ func (b *builder) server(s *org.Server) {
 		subject := s.Decl.Range
 		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Clustered mailbox server down",
 			Detail: fmt.Sprintf("%s: %s is a clustered mailbox server (its nodes: %s) and does not answer. It is not rebuilt with Setup /m:RecoverServer, which does not apply to clusters: "+
-				"bring a node back and start it (Start-ClusteredMailboxServer), or, with every node lost, form a new failover cluster and run Setup /RecoverCMS for %s (its name and IP address) on its active node "+
-				"(Setup /ClearLocalCMS first on any old node still present). exdr does not plan cluster recovery yet; plan again once %s answers.",
+				"start it on a node that works (Start-ClusteredMailboxServer; for a single copy cluster, once its shared storage is back), or, with every node lost, form a new failover cluster and run Setup /RecoverCMS for %s (its name and IP address) on its active node "+
+				"(Setup /ClearLocalCMS first on any old node still present). exdr does not plan cluster recovery yet: plan again once %s answers, and meanwhile recover the rest with -target.",
 				addr, s.Name, strings.Join(live.ClusterNodes, ", "), s.Name, s.Name),
 			Subject: &subject})
 		return

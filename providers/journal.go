@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Journal is an append-only record of steps started and finished, kept
@@ -97,8 +98,12 @@ func StepOutput(ctx context.Context) string {
 	s := o.buf.String()
 	if len(s) > MaxStepOutput {
 		s = s[len(s)-MaxStepOutput:]
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			s = s[i+1:]
+		if i := strings.IndexByte(s, '\n'); i >= 0 && i < len(s)-1 {
+			s = s[i+1:] // from a line's start
+		} else {
+			for len(s) > 0 && !utf8.RuneStart(s[0]) {
+				s = s[1:] // one long line: from a character's start
+			}
 		}
 		s = "...\n" + s
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,7 +52,7 @@ func (j *journal) Append(e providers.JournalEntry) error {
 	conn, err := b.journalConn(ctx)
 	if err == nil {
 		if err = b.pushPending(ctx, conn); err == nil {
-			_, err = conn.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error, e.Output)
+			_, err = conn.Exec(ctx, insertEntry, b.organization, pgText(e.Apply), pgText(e.Step), string(e.Event), e.Time.UTC(), pgText(e.Error), pgText(e.Output))
 		}
 	}
 	if err == nil {
@@ -145,7 +146,7 @@ func (b *Backend) pushPending(ctx context.Context, conn *pgx.Conn) error {
 		}
 	}
 	for _, e := range entries {
-		if _, err := tx.Exec(ctx, insertEntry, b.organization, e.Apply, e.Step, string(e.Event), e.Time.UTC(), e.Error, e.Output); err != nil {
+		if _, err := tx.Exec(ctx, insertEntry, b.organization, pgText(e.Apply), pgText(e.Step), string(e.Event), e.Time.UTC(), pgText(e.Error), pgText(e.Output)); err != nil {
 			return err
 		}
 	}
@@ -202,4 +203,12 @@ func (b *Backend) Close() error {
 	err := b.conn.Close(context.Background())
 	b.conn = nil
 	return err
+}
+
+// pgText is s as PostgreSQL's text takes it: valid UTF-8 (a shell's
+// output may be in the console's code page) and no NUL, which text
+// cannot hold. An entry the database refuses would otherwise wait
+// locally for ever, and every entry after it with it.
+func pgText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\\x00")
 }

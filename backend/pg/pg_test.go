@@ -477,3 +477,28 @@ func TestJournalKeepsStepOutput(t *testing.T) {
 		t.Fatalf("entries %+v, %v", entries, err)
 	}
 }
+
+// Output the database's text cannot hold (a NUL; bytes of the console's
+// code page that are not UTF-8) is kept, escaped, and the entries after
+// it still reach the database. Before, the entry was refused, waited
+// locally, and blocked every later push.
+func TestJournalTakesAnyOutput(t *testing.T) {
+	cs := testConn(t)
+	b := newBackend(t, cs, orgName(t))
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	for i, out := range []string{"Name\x00SG1", "caf\xe9", "plain"} {
+		if err := b.Journal().Append(providers.JournalEntry{Time: at.Add(time.Duration(i) * time.Millisecond), Apply: "run1", Step: fmt.Sprint("s", i), Event: providers.JournalDone, Output: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, _, err := b.Journal().Entries()
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("%d entries, %v", len(entries), err)
+	}
+	if entries[0].Output != `Name\x00SG1` || entries[1].Output != "caf\uFFFD" || entries[2].Output != "plain" {
+		t.Errorf("outputs %q %q %q", entries[0].Output, entries[1].Output, entries[2].Output)
+	}
+	if _, err := os.Stat(filepath.Join(b.pendingDir(), "journal.jsonl")); err == nil {
+		t.Errorf("entries wait locally with the database up")
+	}
+}

@@ -110,6 +110,9 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		if c.name != "init" && !lab.Exists(l.Root()) {
 			return fmt.Errorf("no lab at %s yet: run exdr apply (or exdr lab init) first", l.Root())
 		}
+		if err := l.CheckOrganization(ws.cfg.Org.Name); err != nil {
+			return err
+		}
 		return run(ctx, l, ws, append(rest, opt...), s)
 	}
 	var names []string
@@ -123,9 +126,9 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 	return fmt.Errorf("exdr lab has no command %q.%s Run \"exdr lab -h\" for the list", args[0], hint)
 }
 
-func labInit(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
+func labInit(_ context.Context, l *lab.Lab, ws *workspace, _ []string, s *streams) error {
 	existed := lab.Exists(l.Root())
-	if _, err := lab.Init(l.Root(), ""); err != nil {
+	if _, err := lab.Init(l.Root(), ws.cfg.Org.Name); err != nil {
 		return err
 	}
 	if existed {

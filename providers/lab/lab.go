@@ -3,7 +3,9 @@ package lab
 import (
 	"fmt"
 
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/backup"
 	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/replication"
@@ -68,3 +70,20 @@ type (
 	TrafficOptions = transport.TrafficOptions
 	QueuedMessage  = transport.QueuedMessage
 )
+
+// CheckOrganization refuses a lab that holds another organization than
+// want, before anything is read or changed there; a lab not created yet,
+// or created without a name, passes.
+func (l *Lab) CheckOrganization(want string) error {
+	if !host.Exists(l.Root()) {
+		return nil
+	}
+	var got string
+	if err := l.ViewDirectory(func(d *ad.Directory) error { got = d.Organization; return nil }); err != nil {
+		return err
+	}
+	if got != "" && want != "" && !org.SameOrganization(got, want) {
+		return &org.AnotherOrganizationError{Configured: want, Found: got, Where: "the lab at " + l.Root()}
+	}
+	return nil
+}
