@@ -75,7 +75,7 @@ func Generate(live *org.Org, opts Options) ([]File, error) {
 	wanted := map[string]bool{}
 	for _, t := range opts.Targets {
 		if _, ok := n.byAddr[t]; !ok {
-			return nil, fmt.Errorf("-target %s names no resource of the organization: exdr generate names them %s", t, sample(n))
+			return nil, fmt.Errorf("-target %s names no resource of the organization: exdr generate names them %s (exdr generate -list lists them all)", t, sample(n))
 		}
 		wanted[t] = true
 	}

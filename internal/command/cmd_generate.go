@@ -20,7 +20,7 @@ import (
 	"github.com/exdr/exdr/providers/lab"
 )
 
-const generateUsage = "generate [-out DIR] [-provider lab|ems] [-path DIR] [-powershell PATH] [-domain-controller FQDN] [-target ADDR]... [-all] [-overwrite]"
+const generateUsage = "generate [-out DIR] [-provider lab|ems] [-path DIR] [-powershell PATH] [-domain-controller FQDN] [-target ADDR]... [-all] [-overwrite] [-list]"
 
 // cmdGenerate is "exdr generate": the live organization read through a
 // provider and written as a configuration, to adopt exdr without typing
@@ -34,6 +34,7 @@ func cmdGenerate(ctx context.Context, args []string, s *streams) error {
 	dc := fs.String("domain-controller", "", "with -provider ems, the domain controller every cmdlet reads through")
 	all := fs.Bool("all", false, "write the values equal to Exchange's defaults too")
 	overwrite := fs.Bool("overwrite", false, "replace files already there, each kept beside as NAME.TIME.previous")
+	list := fs.Bool("list", false, "list the address each resource would be written at (what -target takes), and write nothing")
 	var targets targetFlags
 	fs.Var(&targets, "target", "write only this resource, by the address exdr generate gives it (repeatable); into generated.exdr.hcl")
 	if err := parseFlags(fs, args); err != nil {
@@ -82,6 +83,12 @@ func cmdGenerate(ctx context.Context, args []string, s *streams) error {
 	}
 	opts := generate.Options{All: *all, Targets: targets, Provider: cfg, Source: source,
 		EdgeExports: map[string][]byte{}, EdgeErrors: map[string]error{}}
+	if *list {
+		for _, a := range generate.Addresses(live, opts) {
+			fmt.Fprintln(s.stdout, a)
+		}
+		return nil
+	}
 	for _, srv := range live.Servers {
 		if !srv.Roles.Has(org.RoleEdgeTransport) {
 			continue
