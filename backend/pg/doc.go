@@ -19,7 +19,9 @@
 //
 // The schema is versioned (exdr_schema) and migrated by exdr itself on
 // first use, each upgrade in a transaction under an advisory lock of its
-// own; an exdr older than the database's schema refuses it.
+// own; an exdr older than the database's schema refuses it, unless each
+// newer upgrade said that exdr still reads it (exdr_schema.readable_by:
+// an upgrade that only adds a table or a defaulted column).
 //
 // Imports (exdr): backend, internal/connstr, providers.
 package pg

@@ -300,7 +300,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), "SELECT version FROM exdr_schema").Scan(&v); err != nil || v != SchemaVersion() {
 		t.Fatalf("schema version %d (%v), want %d", v, err, SchemaVersion())
 	}
-	conn.Exec(context.Background(), "UPDATE exdr_schema SET version = 999")
+	conn.Exec(context.Background(), "UPDATE exdr_schema SET version = 999, readable_by = 999")
 	conn.Close(context.Background())
 	if _, err := b.Holder(); err == nil || !strings.Contains(err.Error(), "version 999, newer than this exdr's") {
 		t.Fatalf("a newer schema: %v", err)
@@ -500,5 +500,66 @@ func TestJournalTakesAnyOutput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(b.pendingDir(), "journal.jsonl")); err == nil {
 		t.Errorf("entries wait locally with the database up")
+	}
+}
+
+// A schema newer than this exdr's is used as it is when the newer exdr
+// said that this one can still read it (an added column or table), and
+// refused when not: a team's older binaries keep working through an
+// upgrade that only adds.
+func TestNewerSchemaReadableByThisOne(t *testing.T) {
+	cs := testConn(t)
+	admin, err := pgx.Connect(context.Background(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	db := fmt.Sprintf("exdr_readable_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(context.Background(), "CREATE DATABASE "+db); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Exec(context.Background(), "DROP DATABASE "+db+" WITH (FORCE)")
+	other := strings.Replace(cs, "/exdr_test", "/"+db, 1)
+	if _, err := New(other, "Contoso", t.TempDir()).Holder(); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(context.Background(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var readable int
+	if err := conn.QueryRow(context.Background(), "SELECT readable_by FROM exdr_schema").Scan(&readable); err != nil || readable < 1 || readable > SchemaVersion() {
+		t.Fatalf("readable_by %d (%v)", readable, err)
+	}
+	conn.Exec(context.Background(), "UPDATE exdr_schema SET version = $1, readable_by = $2", SchemaVersion()+1, SchemaVersion())
+	if _, err := New(other, "Contoso", t.TempDir()).Holder(); err != nil {
+		t.Errorf("a newer schema this exdr can read: %v", err)
+	}
+	var v int
+	conn.QueryRow(context.Background(), "SELECT version FROM exdr_schema").Scan(&v)
+	if v != SchemaVersion()+1 {
+		t.Errorf("the schema went from %d to %d: an older exdr must not touch it", SchemaVersion()+1, v)
+	}
+	conn.Exec(context.Background(), "UPDATE exdr_schema SET readable_by = $1", SchemaVersion()+1)
+	if _, err := New(other, "Contoso", t.TempDir()).Holder(); err == nil || !strings.Contains(err.Error(), "newer than this exdr's") {
+		t.Errorf("a newer schema this exdr cannot read: %v", err)
+	}
+}
+
+// Each migration that only adds says which older schema still reads
+// it; the schema today is readable by an exdr of schema 5.
+func TestMigrationsSayWhoCanRead(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.readableBy < 1 || m.readableBy > m.version {
+			t.Errorf("migration %d readable by %d", m.version, m.readableBy)
+		}
+	}
+	if got := readableBy(ms); got != 5 || ms[4].readableBy != 4 {
+		t.Errorf("readable by %d (005: %d), want 5 (005: 4)", got, ms[4].readableBy)
 	}
 }

@@ -1,3 +1,4 @@
+-- readable by schema 4
 -- Every drill's report: the figures the history lists, the rates its
 -- steps ran at (what plans estimate from), and the whole report as its
 -- JSON file holds it.
