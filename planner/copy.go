@@ -189,6 +189,11 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 		reason += fmt.Sprintf("; a restore of %s would take about %s and reach generation %d",
 			chain.Describe(), RoundEstimate(copyBack+hard), restoreReach)
 	}
+	if rebuild := b.byID[providers.StepID(b.serverAddr(db.Server()), providers.VerbCreateServer)]; rebuild != nil && !c.Local && db.Kind == org.MailboxDB {
+		// The files go back to the rebuilt server: users wait for it.
+		b.note("%s: it waits for %s's rebuild (about %s); its SCR copy on %s could serve its users sooner, activated there (Restore-StorageGroupCopy -StandbyMachine %s, then database portability to a storage group on %s), which exdr does not plan yet.",
+			db.Addr, db.Server(), RoundEstimate(rebuild.Estimate), c.Machine, c.Machine, c.Machine)
+	}
 	step := after(b.add(&providers.Step{
 		Verb: providers.VerbActivateCopy, Address: addr, Identity: db.StorageGroup, Args: args,
 		Reason: reason, Effect: effect, Loss: loss, Estimate: est,

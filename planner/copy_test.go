@@ -89,3 +89,33 @@ func lose(l *org.Org) {
 	ch := l.StorageGroups[1].Copy.Health
 	ch.SourceUp = false
 }
+
+// A mailbox database whose server is lost and whose SCR copy waits for
+// the server's rebuild: the plan says the copy could serve its users
+// sooner, activated on the standby, which exdr does not plan yet.
+func TestStandbyActivationWaitsForTheRebuildSaid(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withStandby(desired, live)
+	for _, o := range []*org.Org{desired, live} {
+		for _, db := range o.Databases {
+			if db.Name == "PF1" {
+				db.Kind = org.MailboxDB
+				db.Addr = addr(org.KindMailboxDatabase, "PF1")
+			}
+		}
+	}
+	lose(live)
+	p, diags := New(desired, live, Options{AllowDataLoss: true})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	found := false
+	for _, n := range p.Notes {
+		if strings.Contains(n, "its SCR copy on MBX03 could serve its users sooner") && strings.Contains(n, "Restore-StorageGroupCopy") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("notes %q", p.Notes)
+	}
+}
