@@ -66,6 +66,9 @@ type EdgeSettings struct {
 	// to take (desired only).
 	Paths      map[string]string
 	Subscribed bool // live: an Edge subscription exists, on both sides
+	// SubscriptionUnknown (live) says why whether it is subscribed could
+	// not be read; Subscribed is then false.
+	SubscriptionUnknown string
 	// Fresh (live) is set when the server runs the configuration of a
 	// fresh install: rebuilt, and its export not imported yet.
 	Fresh bool

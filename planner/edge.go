@@ -73,6 +73,9 @@ func (b *builder) edge(s *org.Server) {
 	if unsubscribed || last != nil {
 		site := b.edgeSite(s)
 		reason := "the Edge subscription is made again so EdgeSync repopulates recipients and configuration (it is not part of the clone)"
+		if live != nil && live.Edge != nil && live.Edge.SubscriptionUnknown != "" && !restore {
+			reason = fmt.Sprintf("whether %s is subscribed could not be read (%s): it is subscribed again, which replaces a subscription it may still have", s.Name, live.Edge.SubscriptionUnknown)
+		}
 		if live == nil {
 			reason = "the new Edge server is subscribed to its site's hubs so EdgeSync gives it recipients and configuration"
 		}

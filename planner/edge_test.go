@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 )
 
 func TestOffSetupDrive(t *testing.T) {
@@ -89,5 +90,25 @@ func TestEdgeDrift(t *testing.T) {
 				t.Errorf("notes %q, want one containing %q", got, tt.note)
 			}
 		})
+	}
+}
+
+// An Edge server whose subscription could not be read is subscribed
+// again, and the plan says why, instead of claiming it is not subscribed.
+func TestEdgeSubscriptionUnknownIsSaid(t *testing.T) {
+	desired := &org.Org{Name: "Contoso", Servers: []*org.Server{
+		{Addr: addr(org.KindServer, "HUB01"), Name: "HUB01", Roles: org.Roles(org.RoleHubTransport), Site: "HQ"},
+		{Addr: addr(org.KindServer, "EDGE01"), Name: "EDGE01", Roles: org.Roles(org.RoleEdgeTransport), Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", Missing: true}}}}
+	live := &org.Org{Name: "Contoso", Servers: []*org.Server{
+		{Name: "HUB01", Roles: org.Roles(org.RoleHubTransport), Site: "HQ", Health: &org.ServerHealth{Up: true}},
+		{Name: "EDGE01", Roles: org.Roles(org.RoleEdgeTransport), Health: &org.ServerHealth{Up: true},
+			Edge: &org.EdgeSettings{SubscriptionUnknown: "Get-EdgeSubscription failed: access denied"}}}}
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	s := p.Step(providers.StepID("server.EDGE01", providers.VerbSubscribeEdge))
+	if s == nil || !strings.Contains(s.Reason, "whether EDGE01 is subscribed could not be read (Get-EdgeSubscription failed: access denied)") {
+		t.Fatalf("subscribe step %+v", s)
 	}
 }

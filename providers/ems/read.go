@@ -55,7 +55,7 @@ func ReadScript(opts Options) string {
 	// Exchange Organization Administrator role, which a read-only
 	// account lacks: then the key is left out, and the subscriptions are
 	// unknown, as before this read asked.
-	b.Line("try { $out['EdgeSubscriptions'] = @(Get-EdgeSubscription -ErrorAction Stop%s | ForEach-Object { [string]$_.Name }) } catch { }", dc)
+	b.Line("try { $out['EdgeSubscriptions'] = @(Get-EdgeSubscription -ErrorAction Stop%s | ForEach-Object { [string]$_.Name }) } catch { $out['EdgeSubscriptionsError'] = $_.ToString() }", dc)
 	b.Line("$rtm = @($out['Servers'] | Where-Object { $_.AdminDisplayVersion.Major -eq 8 -and $_.AdminDisplayVersion.Minor -lt 1 })")
 	b.Line("if ($rtm.Count -gt 0) { throw (%s + (($rtm | ForEach-Object { $_.Name + ' (' + $_.AdminDisplayVersion + ')' }) -join ', ')) }",
 		b.Q(floorMessage+": "))
@@ -229,6 +229,13 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 					s.ClusterNodes = append(s.ClusterNodes, strings.TrimSpace(n.Text()))
 				}
 				slices.Sort(s.ClusterNodes)
+			}
+		}
+	}
+	if why := strings.TrimSpace(top["EdgeSubscriptionsError"].Text()); why != "" {
+		for _, s := range o.Servers {
+			if s.Roles.Has(org.RoleEdgeTransport) {
+				s.Edge = &org.EdgeSettings{SubscriptionUnknown: "Get-EdgeSubscription failed: " + why}
 			}
 		}
 	}

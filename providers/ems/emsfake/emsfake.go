@@ -34,6 +34,9 @@ type Shell struct {
 	// Organization is what Get-OrganizationConfig names; Contoso when
 	// empty.
 	Organization string `json:"organization,omitempty"`
+	// EdgeSubscriptionError makes Get-EdgeSubscription fail with it, as
+	// it does for an account without the Organization Administrator role.
+	EdgeSubscriptionError string `json:"edge_subscription_error,omitempty"`
 	// OEM makes stdout what a redirected powershell.exe writes: the
 	// console's OEM code page, in which a character it lacks comes out
 	// as '?' (here every non-ASCII one, as code page 437 lacks most).
@@ -347,6 +350,10 @@ func (f *Shell) export() string {
 		"Servers":           c.list("Value", servers), "StorageGroups": c.list("Value", groups), "MailboxDatabases": c.list("Value", dbs),
 		"PublicFolderDatabases": c.list("Value", nil), "Mailboxes": c.list("Value", nil), "Queues": c.list("Value", nil),
 		"Up": c.dict("Value", up), "Logs": c.dict("Value", logs), "Headers": c.dict("Value", headers),
+	}
+	if f.EdgeSubscriptionError != "" {
+		delete(top, "EdgeSubscriptions")
+		top["EdgeSubscriptionsError"] = c.s("Value", f.EdgeSubscriptionError)
 	}
 	var b strings.Builder
 	b.WriteString(`<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">`)
