@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,11 +70,6 @@ func ParseEstimates(b []byte, where string) (*Estimates, error) {
 func (e *Estimates) Marshal() ([]byte, error) {
 	b, err := json.MarshalIndent(e, "", "  ")
 	return append(b, '\n'), err
-}
-
-// Clone is a copy that later learning does not change.
-func (e *Estimates) Clone() *Estimates {
-	return &Estimates{FormatVersion: e.FormatVersion, Rates: maps.Clone(e.Rates)}
 }
 
 // Learn folds in what one drill measured.

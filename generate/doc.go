@@ -10,5 +10,5 @@
 // placeholders, with their reasons, for what cannot be read. It writes
 // nothing to disk: the command does, refusing to overwrite.
 //
-// Imports (exdr): org.
+// Imports (exdr): internal/english, org.
 package generate

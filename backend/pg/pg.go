@@ -92,6 +92,12 @@ func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
+// releaseLock deletes the holder's row and lets the advisory lock go in
+// one statement: another run never finds the lock held with nobody
+// named.
+const releaseLock = `WITH gone AS (DELETE FROM exdr_locks WHERE organization = $1 AND id = $2 RETURNING 1)
+	SELECT pg_advisory_unlock($3) FROM (SELECT count(*) FROM gone) AS g`
+
 // recordGrace is how long past its wait a refused Lock looks for the
 // holder's row: a holder records itself just after it takes the lock.
 const recordGrace = 3 * time.Second
@@ -144,8 +150,7 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 		}
 	}
 	if err := b.record(ctx, conn, info); err != nil {
-		conn.Exec(context.WithoutCancel(ctx), `WITH gone AS (DELETE FROM exdr_locks WHERE organization = $1 AND id = $2 RETURNING 1)
-			SELECT pg_advisory_unlock($3) FROM (SELECT count(*) FROM gone) AS g`, b.organization, info.ID, b.key)
+		conn.Exec(context.WithoutCancel(ctx), releaseLock, b.organization, info.ID, b.key)
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, nil, fmt.Errorf("record the lock's holder: %w", err)
 	}
@@ -175,10 +180,7 @@ func (b *Backend) Lock(ctx context.Context, info backend.LockInfo, wait time.Dur
 			bg, stop := context.WithTimeout(context.Background(), 10*time.Second)
 			defer stop()
 			if _, derr := conn.Exec(bg, "UPDATE exdr_runs SET ended = now() WHERE organization = $1 AND id = $2 AND ended IS NULL", b.organization, info.ID); derr == nil {
-				// The row goes with the lock, in one statement: another
-				// run never finds the lock held with nobody named.
-				_, err = conn.Exec(bg, `WITH gone AS (DELETE FROM exdr_locks WHERE organization = $1 AND id = $2 RETURNING 1)
-					SELECT pg_advisory_unlock($3) FROM (SELECT count(*) FROM gone) AS g`, b.organization, info.ID, b.key)
+				_, err = conn.Exec(bg, releaseLock, b.organization, info.ID, b.key)
 			}
 			// A connection that is gone has let go of the lock already.
 			conn.Close(bg)

@@ -120,11 +120,7 @@ func writeExport(path string, b []byte, now time.Time, keptAside func(string)) e
 	case err == nil && bytes.Equal(old, b):
 		return errUnchanged
 	case err == nil:
-		stamp := now.UTC().Format("20060102T150405Z")
-		aside := path + "." + stamp + ".previous"
-		for i := 2; fileExists(aside); i++ {
-			aside = fmt.Sprintf("%s.%s-%d.previous", path, stamp, i)
-		}
+		aside := asideName(path, now)
 		if err := os.Rename(path, aside); err != nil {
 			return fmt.Errorf("set the previous export aside: %w", err)
 		}
