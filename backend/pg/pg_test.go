@@ -124,7 +124,9 @@ func TestKilledHolderLetsGo(t *testing.T) {
 	cs := testConn(t)
 	org := orgName(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHoldLock$")
-	cmd.Env = append(os.Environ(), "EXDR_TEST_HOLD_LOCK="+org)
+	// The helper is killed, so it cannot remove a folder of its own: it
+	// works in this test's.
+	cmd.Env = append(os.Environ(), "EXDR_TEST_HOLD_LOCK="+org, "EXDR_TEST_HOLD_DIR="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +162,7 @@ func TestHelperHoldLock(t *testing.T) {
 	if org == "" {
 		t.Skip("a helper of TestKilledHolderLetsGo")
 	}
-	b := New(os.Getenv(connEnv), org, t.TempDir())
+	b := New(os.Getenv(connEnv), org, os.Getenv("EXDR_TEST_HOLD_DIR"))
 	if _, _, err := b.Lock(context.Background(), info("holder"), 0); err != nil {
 		t.Fatal(err)
 	}
