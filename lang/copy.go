@@ -42,6 +42,7 @@ func (ev *evaluator) decodeCopy(d *decoder, rb *resourceBlock, addr org.Address,
 					"Exchange 2007 replays a standby copy at most 7 days behind (ReplayLagTime 7.00:00:00); replay_lag is %s.", lag)
 			}
 		}
+		c.Failback = nd.boolean("failback", false)
 		sg.Copy = c
 		d.merge(nd)
 	}

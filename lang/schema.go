@@ -137,6 +137,7 @@ var kindSpecs = map[org.Kind]*kindSpec{
 		blocks: []blockSpec{{typ: "standby", attrs: []attrSpec{
 			{name: "machine", typ: tRef, required: true},
 			{name: "replay_lag", typ: tDuration},
+			{name: "failback", typ: tBool},
 		}}},
 	},
 	org.KindMailboxDatabase: {

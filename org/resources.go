@@ -101,7 +101,11 @@ type StandbyCopy struct {
 	Path      string // LCR: the copy's logs and database files
 	Machine   string // SCR: the standby server
 	ReplayLag Duration
-	Health    *CopyHealth // live only
+	// Failback allows the way back from a copy activated on its standby
+	// (SCR): the database returns to its server, in a planned outage.
+	// Configuration only.
+	Failback bool
+	Health   *CopyHealth // live only
 }
 
 // Kind names the copy as Exchange does.
@@ -135,6 +139,10 @@ type CopyHealth struct {
 	// ReplayBehind counts the copied generations older than the replay
 	// lag and still not replayed: the copy is behind its declared lag.
 	ReplayBehind int
+	// ActivatedOn is the standby machine the copy was activated on
+	// (Restore-StorageGroupCopy -StandbyMachine, to be mounted there);
+	// empty when it was not, or when the provider cannot tell.
+	ActivatedOn string
 }
 
 // CopyQueue is how many generations the source has that the copy lacks

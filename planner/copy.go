@@ -38,8 +38,16 @@ func (b *builder) copies() {
 			lc = live.Copy
 		}
 		switch {
+		case b.failedBack[id.Key()] != nil:
+			// Restore-StorageGroupCopy -StandbyMachine ended SCR for the
+			// pair ("During activation, SCR is disabled", bb738132): it is
+			// enabled again, toward the standby whose paths failback freed.
+			b.enableCopy(sg, dbs, append(deps, b.failedBack[id.Key()]), "failback: the database is back on "+sg.Server+", so its SCR copy on "+sg.Copy.Machine+" is enabled and seeded again from it")
+		case b.servedOnStandby[id.Key()]:
+			// The copy serves on the standby: nothing to seed until
+			// failback, which the plan's waiting list or steps say.
 		case lc == nil || live.Health != nil && !live.Health.FolderExists && lc.Health != nil && lc.Health.Status != "Healthy":
-			b.enableCopy(sg, dbs, deps)
+			b.enableCopy(sg, dbs, deps, "")
 		case !sameCopy(lc, sg.Copy):
 			b.note("%s: its %s copy differs from the configuration (live %s); Exchange changes a copy only by disabling it and enabling it again (Disable-StorageGroupCopy, Enable-StorageGroupCopy), which exdr does not do.",
 				addr, sg.Copy.Kind(), describeCopy(lc))
@@ -91,7 +99,7 @@ func copyBytes(dbs []*org.Database, b *builder) int64 {
 	return n
 }
 
-func (b *builder) enableCopy(sg *org.StorageGroup, dbs []*org.Database, deps []*providers.Step) {
+func (b *builder) enableCopy(sg *org.StorageGroup, dbs []*org.Database, deps []*providers.Step, why string) {
 	c := sg.Copy
 	args := map[string]string{}
 	if c.Local {
@@ -99,9 +107,12 @@ func (b *builder) enableCopy(sg *org.StorageGroup, dbs []*org.Database, deps []*
 	} else {
 		args["standby_machine"], args["replay_lag"] = c.Machine, c.ReplayLag.String()
 	}
+	if why == "" {
+		why = fmt.Sprintf("the configuration keeps an %s copy of %s (%s); it has none, so it is enabled and seeded", c.Kind(), sg.Identity(), describeCopy(c))
+	}
 	after(b.add(&providers.Step{
 		Verb: providers.VerbEnableCopy, Address: sg.Addr.String(), Identity: sg.Identity(), Args: args,
-		Reason:   fmt.Sprintf("the configuration keeps an %s copy of %s (%s); it has none, so it is enabled and seeded", c.Kind(), sg.Identity(), describeCopy(c)),
+		Reason:   why,
 		Effect:   providers.Reversible,
 		Estimate: b.estimate(providers.VerbEnableCopy, copyBytes(dbs, b)),
 	}), deps...)
@@ -190,9 +201,26 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 			chain.Describe(), RoundEstimate(copyBack+hard), restoreReach)
 	}
 	if rebuild := b.byID[providers.StepID(b.serverAddr(db.Server()), providers.VerbCreateServer)]; rebuild != nil && !c.Local && db.Kind == org.MailboxDB {
-		// The files go back to the rebuilt server: users wait for it.
-		b.note("%s: it waits for %s's rebuild (about %s); its SCR copy on %s could serve its users sooner, activated there (Restore-StorageGroupCopy -StandbyMachine %s, then database portability to a storage group on %s), which exdr does not plan yet.",
-			db.Addr, db.Server(), RoundEstimate(rebuild.Estimate), c.Machine, c.Machine, c.Machine)
+		// Activated in its place, the copy's files go back to the
+		// rebuilt server, and users wait for it; on the standby they
+		// need not.
+		choice := b.chooseStandby(db, want.Copy, rebuild, est)
+		if choice.onStandby {
+			args["on_standby"] = "true"
+			step := after(b.add(&providers.Step{
+				Verb: providers.VerbActivateCopy, Address: addr, Identity: db.StorageGroup, Args: args,
+				Reason: reason + "; " + choice.why, Effect: effect, Loss: loss, Estimate: est,
+			}), append(deps, b.lastStepOf(b.serverAddr(c.Machine)))...)
+			if parent != nil && parent.Verb == providers.VerbCreateStorageGroup {
+				// The source's storage group, made again on the rebuilt
+				// server, starts a new stream only after its copy was
+				// restored from the old one.
+				after(parent, step)
+			}
+			b.onStandby(db, want.Copy, step, nil)
+			return true
+		}
+		b.note("%s: its SCR copy on %s is activated once %s is rebuilt: %s.", db.Addr, c.Machine, db.Server(), choice.why)
 	}
 	step := after(b.add(&providers.Step{
 		Verb: providers.VerbActivateCopy, Address: addr, Identity: db.StorageGroup, Args: args,

@@ -1,11 +1,13 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 )
 
 // withStandby gives SG2 (PF1's group) an SCR copy on MBX03, live and
@@ -90,32 +92,147 @@ func lose(l *org.Org) {
 	ch.SourceUp = false
 }
 
-// A mailbox database whose server is lost and whose SCR copy waits for
-// the server's rebuild: the plan says the copy could serve its users
-// sooner, activated on the standby, which exdr does not plan yet.
-func TestStandbyActivationWaitsForTheRebuildSaid(t *testing.T) {
-	desired, live := desiredOrg(), healthyLive()
+// A mailbox database whose server is lost, with an SCR copy on a standby
+// that answers: with no RTO, or one the rebuild would miss, the copy is
+// activated on the standby and mounted there by database portability;
+// with an RTO the rebuild meets, it waits for the rebuild, and says why.
+func TestStandbyActivation(t *testing.T) {
+	tests := []struct {
+		name  string
+		rto   time.Duration
+		down  bool
+		steps string
+		note  string
+	}{
+		{name: "no RTO: on the standby",
+			steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount " +
+				"mailbox_database.DB2:create_empty_database mailbox_database.DB2:mount mailbox_database.PF1:activate_copy " +
+				"mailbox_database.PF1.standby:create_storage_group mailbox_database.PF1.standby:create_database mailbox_database.PF1.standby:allow_file_restore " +
+				"mailbox_database.PF1.standby:mount mailbox_database.PF1.standby:rehome_mailboxes mailbox_database.PF1.standby:set_database storage_group.SG2:create_storage_group"},
+		{name: "an RTO the rebuild misses: on the standby", rto: 30 * time.Minute,
+			steps: "server.MBX01:create_server storage_group.SG1:create_storage_group mailbox_database.DB1:create_empty_database mailbox_database.DB1:mount " +
+				"mailbox_database.DB2:create_empty_database mailbox_database.DB2:mount mailbox_database.PF1:activate_copy " +
+				"mailbox_database.PF1.standby:create_storage_group mailbox_database.PF1.standby:create_database mailbox_database.PF1.standby:allow_file_restore " +
+				"mailbox_database.PF1.standby:mount mailbox_database.PF1.standby:rehome_mailboxes mailbox_database.PF1.standby:set_database storage_group.SG2:create_storage_group"},
+		{name: "an RTO the rebuild meets: waits", rto: 4 * time.Hour, note: "fits the RTO of 4h"},
+		{name: "the standby down: waits", down: true, note: "its standby MBX03 does not answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			withStandby(desired, live)
+			pf1AsMailbox(desired, live)
+			desired.Objectives.RTO = org.Duration(tt.rto)
+			lose(live)
+			if tt.down {
+				live.Servers[len(live.Servers)-1].Health.Up = false
+			}
+			p, diags := New(desired, live, Options{AllowDataLoss: true})
+			if tt.steps != "" {
+				text := accepted(t, p, diags, tt.steps)
+				goldenText(t, "standby_"+strings.NewReplacer(" ", "_", ":", "").Replace(tt.name), text)
+			} else if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if tt.note != "" && !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, tt.note) }) {
+				t.Errorf("no note %q in %q", tt.note, p.Notes)
+			}
+			if tt.note != "" && slices.ContainsFunc(p.Steps, func(s *providers.Step) bool { return s.Args["on_standby"] == "true" }) {
+				t.Errorf("activated on the standby: %s", ids(p))
+			}
+		})
+	}
+}
+
+// afterStandbyActivation is the organization once PF1 (a mailbox
+// database here) was activated on its standby MBX03: MBX01 rebuilt
+// without the file, MBX03\SG2\PF1 serving alice, the copy ended.
+func afterStandbyActivation() (desired, live *org.Org) {
+	desired, live = desiredOrg(), healthyLive()
 	withStandby(desired, live)
-	for _, o := range []*org.Org{desired, live} {
+	pf1AsMailbox(desired, live)
+	x := liveDB(live, "PF1")
+	x.Health = &org.DatabaseHealth{}
+	sg2 := live.StorageGroups[1]
+	sg2.Copy.Health = &org.CopyHealth{Status: "Failed", Error: "activated on MBX03", ActivatedOn: "MBX03", SourceUp: true}
+	live.StorageGroups = append(live.StorageGroups, &org.StorageGroup{Name: "SG2", Server: "MBX03", LogFolderPath: sg2.LogFolderPath, SystemFolderPath: sg2.SystemFolderPath,
+		Health: &org.LogHealth{FolderExists: true, Prefix: "E00"}})
+	live.Databases = append(live.Databases, &org.Database{Kind: org.MailboxDB, Name: "PF1", StorageGroup: `MBX03\SG2`, EdbFilePath: x.EdbFilePath, Mounted: true,
+		Health: &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateClean, Size: 1 << 30}})
+	live.Mailboxes = append(live.Mailboxes, &org.Mailbox{Name: "alice", Database: `MBX03\SG2\PF1`})
+	return desired, live
+}
+
+// Once users are served from the standby, later plans leave them there
+// until failback is declared, and never say the organization matches;
+// with failback declared they plan the way back in its order, and an
+// interrupted activation or failback is taken up where it stands.
+func TestServedFromStandby(t *testing.T) {
+	tests := []struct {
+		name    string
+		change  func(d, live *org.Org)
+		steps   string
+		waiting string
+		golden  bool
+	}{
+		{name: "no failback declared: waits", change: func(*org.Org, *org.Org) {}, waiting: "declare failback = true"},
+		{name: "failback", change: func(d, _ *org.Org) { d.StorageGroups[1].Copy.Failback = true }, golden: true,
+			steps: "mailbox_database.PF1.failback:allow_file_restore mailbox_database.PF1.failback:dismount mailbox_database.PF1.failback:place_database " +
+				"mailbox_database.PF1:mount mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database " +
+				"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
+		{name: "failback interrupted after the mount", change: func(d, l *org.Org) {
+			d.StorageGroups[1].Copy.Failback = true
+			x := liveDB(l, "PF1")
+			x.Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
+			x.AllowFileRestore = ptr(true)
+			l.Databases[len(l.Databases)-1].Health.Mounted = false
+		}, steps: "mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
+		{name: "both mounted, users on the standby: waits", change: func(d, l *org.Org) {
+			d.StorageGroups[1].Copy.Failback = true
+			liveDB(l, "PF1").Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
+		}, waiting: "both"},
+		{name: "activation interrupted before the mount", change: func(_, l *org.Org) {
+			y := l.Databases[len(l.Databases)-1]
+			y.Health.Mounted, y.AllowFileRestore = false, ptr(true)
+			y.Health.Foreign, y.Health.BadPages = `MBX01\SG2\PF1`, []uint32{0} // the copy's file, not yet taken
+			l.Mailboxes[len(l.Mailboxes)-1].Database = `MBX01\SG2\PF1`
+		}, steps: "mailbox_database.PF1.standby:mount mailbox_database.PF1.standby:rehome_mailboxes mailbox_database.PF1.standby:set_database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := afterStandbyActivation()
+			tt.change(desired, live)
+			p, diags := New(desired, live, Options{})
+			text := accepted(t, p, diags, tt.steps)
+			if tt.golden {
+				goldenText(t, "standby_"+strings.ReplaceAll(tt.name, " ", "_"), text)
+			}
+			for _, u := range p.Unmanaged {
+				if strings.HasPrefix(string(u.Identity), `MBX03\SG2`) {
+					t.Errorf("the standby's activated database is listed as unmanaged: %v", u)
+				}
+			}
+			switch {
+			case tt.waiting != "" && (len(p.Waiting) != 1 || !strings.Contains(p.Waiting[0].Why, tt.waiting)):
+				t.Errorf("waiting %v, want one saying %q", p.Waiting, tt.waiting)
+			case tt.waiting == "" && len(p.Waiting) > 0:
+				t.Errorf("waiting %v", p.Waiting)
+			case tt.waiting != "" && (strings.Contains(text, "matches the configuration") || !strings.Contains(text, "No changes planned.")):
+				t.Errorf("a plan with a database waiting says:\n%s", text)
+			}
+		})
+	}
+}
+
+// pf1AsMailbox makes PF1 a mailbox database: only those are portable,
+// and so activated on a standby.
+func pf1AsMailbox(orgs ...*org.Org) {
+	for _, o := range orgs {
 		for _, db := range o.Databases {
 			if db.Name == "PF1" {
 				db.Kind = org.MailboxDB
 				db.Addr = addr(org.KindMailboxDatabase, "PF1")
 			}
 		}
-	}
-	lose(live)
-	p, diags := New(desired, live, Options{AllowDataLoss: true})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	found := false
-	for _, n := range p.Notes {
-		if strings.Contains(n, "its SCR copy on MBX03 could serve its users sooner") && strings.Contains(n, "Restore-StorageGroupCopy") {
-			found = true
-		}
-	}
-	if !found {
-		t.Errorf("notes %q", p.Notes)
 	}
 }

@@ -28,6 +28,7 @@ type jsonPlan struct {
 	Steps         []jsonStep       `json:"steps"`
 	Unmanaged     []jsonUnmanaged  `json:"unmanaged"`
 	Unreadable    []jsonUnreadable `json:"unreadable"`
+	Waiting       []jsonUnreadable `json:"waiting"`
 	Notes         []string         `json:"notes"`
 	Objectives    jsonObjectives   `json:"objectives"`
 	Losses        []jsonLoss       `json:"losses"`
@@ -88,6 +89,7 @@ func toJSON(p *Plan) jsonPlan {
 		Steps:      make([]jsonStep, 0, len(p.Steps)),
 		Unmanaged:  make([]jsonUnmanaged, 0, len(p.Unmanaged)),
 		Unreadable: make([]jsonUnreadable, 0, len(p.Unreadable)),
+		Waiting:    make([]jsonUnreadable, 0, len(p.Waiting)),
 		Notes:      append([]string{}, p.Notes...),
 		Objectives: jsonObjectives{RTOSeconds: time.Duration(p.Objectives.RTO).Seconds(), RPOSeconds: time.Duration(p.Objectives.RPO).Seconds()},
 		Losses:     make([]jsonLoss, 0, len(p.Losses)),
@@ -120,6 +122,9 @@ func toJSON(p *Plan) jsonPlan {
 	}
 	for _, u := range p.Unreadable {
 		out.Unreadable = append(out.Unreadable, jsonUnreadable{Address: u.Address, Identity: string(u.Identity), Why: u.Why})
+	}
+	for _, w := range p.Waiting {
+		out.Waiting = append(out.Waiting, jsonUnreadable{Address: w.Address, Identity: string(w.Identity), Why: w.Why})
 	}
 	return out
 }
@@ -156,6 +161,9 @@ func fromJSON(jp jsonPlan) (*Plan, error) {
 	}
 	for _, u := range jp.Unreadable {
 		p.Unreadable = append(p.Unreadable, Unreadable{Address: u.Address, Identity: org.Identity(u.Identity), Why: u.Why})
+	}
+	for _, w := range jp.Waiting {
+		p.Waiting = append(p.Waiting, Waiting{Address: w.Address, Identity: org.Identity(w.Identity), Why: w.Why})
 	}
 	return p, nil
 }

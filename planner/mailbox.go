@@ -22,6 +22,13 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		dbAddr = db.Addr.String()
 	}
 	parent := b.lastStepOf(dbAddr) // the database's own recovery comes first
+	// A database served from its standby (its SCR copy activated there)
+	// holds its users there until failback: that is their home now.
+	home := m.Database
+	if serving, ok := b.servingOf[m.Database.Key()]; ok {
+		home = serving
+	}
+	atHome := func(id org.Identity) bool { return id.Key() == home.Key() || id.Key() == m.Database.Key() }
 	owner := m.Owner
 	if owner == "" {
 		owner = m.Name
@@ -45,9 +52,9 @@ func (b *builder) mailbox(m *org.Mailbox) {
 			}
 		}
 		switch {
-		case l.Database.Key() == m.Database.Key() && l.Health.InStore:
+		case atHome(l.Database) && l.Health.InStore:
 			here = l
-		case l.Database.Key() == m.Database.Key() && l.Health.InDirectory:
+		case atHome(l.Database) && l.Health.InDirectory:
 			homed = l
 		case l.Health.InStore && l.Health.Disconnected.IsZero():
 			elsewhere = l
@@ -75,12 +82,12 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		if db != nil {
 			c = b.backupHolding(db, m.Name)
 		}
-		reason := fmt.Sprintf("the mailbox %s does not exist in %s", m.Name, m.Database)
+		reason := fmt.Sprintf("the mailbox %s does not exist in %s", m.Name, home)
 		if c != nil {
 			reason += "; it was purged, and a backup holds it"
 		}
 		created := after(b.add(&providers.Step{
-			Verb: providers.VerbCreateMailbox, Address: addr, Identity: m.Database, Args: args(nil),
+			Verb: providers.VerbCreateMailbox, Address: addr, Identity: home, Args: args(nil),
 			Reason: reason, Effect: providers.Reversible, Estimate: 10 * time.Second,
 		}), parent)
 		if c != nil {
@@ -93,7 +100,7 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		if here.Health.Disconnected.IsZero() {
 			// The account went out of band: the store still counts the
 			// mailbox as connected until it is cleaned.
-			deps = append(deps, b.cleanDatabase(m.Database, dbAddr, parent))
+			deps = append(deps, b.cleanDatabase(home, dbAddr, parent))
 			why = "its directory object is gone, but the store has not noticed; once Clean-MailboxDatabase marks it disconnected, Connect-Mailbox brings it back with every item"
 		}
 		// The store names a disconnected mailbox by its MailboxGuid (and
@@ -105,13 +112,13 @@ func (b *builder) mailbox(m *org.Mailbox) {
 			extra["mailbox_guid"] = here.GUID
 		}
 		after(b.add(&providers.Step{
-			Verb: providers.VerbConnectMailbox, Address: addr, Identity: m.Database, Args: args(extra),
+			Verb: providers.VerbConnectMailbox, Address: addr, Identity: home, Args: args(extra),
 			Reason: why, Effect: providers.Reversible, Estimate: 10 * time.Second,
 		}), append(deps, parent)...)
 	default:
 		if s := mailboxSettings(m, here); len(s) > 0 {
 			after(b.add(&providers.Step{
-				Verb: providers.VerbSetMailbox, Address: addr, Identity: m.Database, Args: args(s),
+				Verb: providers.VerbSetMailbox, Address: addr, Identity: home, Args: args(s),
 				Reason: "retention settings differ from the configuration: " + strings.Join(settingList(s), ", "),
 				Effect: providers.Reversible, Estimate: 2 * time.Second,
 			}), parent)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/exdr/exdr/internal/english"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/ems/script"
@@ -43,6 +44,11 @@ type Plan struct {
 	// nothing is planned from what is not known, and a plan with any
 	// never says the organization matches the configuration.
 	Unreadable []Unreadable
+	// Waiting are resources that differ from the configuration and that
+	// exdr leaves until the configuration says more (a database served
+	// from its standby until failback is declared): a plan with any never
+	// says the organization matches the configuration.
+	Waiting []Waiting
 }
 
 // Unreadable is a resource the provider could not read, and why.
@@ -59,6 +65,10 @@ func (p *Plan) NoChanges() string {
 	if n := len(p.Unreadable); n > 0 {
 		return fmt.Sprintf("exdr could not read %s, so it cannot say the organization matches the configuration: see why below, and plan again once it can be read.",
 			plural(n, "resource"))
+	}
+	if n := len(p.Waiting); n > 0 {
+		return fmt.Sprintf("%s %s from the configuration and %s for you: see below.",
+			plural(n, "resource"), english.Agree(n, "differs", "differ"), english.Agree(n, "waits", "wait"))
 	}
 	if len(p.Targets) == 0 {
 		return "The organization matches the configuration."
@@ -159,21 +169,25 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		}}
 	}
 	b := &builder{
-		desired:     desired,
-		live:        live,
-		liveIx:      org.NewIndex(live),
-		wantIx:      org.NewIndex(desired),
-		opts:        opts,
-		byID:        map[string]*providers.Step{},
-		last:        map[string]*providers.Step{},
-		recoveries:  map[string]*mailboxRecovery{},
-		activated:   map[string]*providers.Step{},
-		setAside:    map[string]*providers.Step{},
-		consent:     map[string]string{},
-		rsgClaims:   map[string]rsgClaim{},
-		rsgRemovals: map[string]*providers.Step{},
-		drainHosts:  map[string]bool{},
-		plan:        &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
+		desired:         desired,
+		live:            live,
+		liveIx:          org.NewIndex(live),
+		wantIx:          org.NewIndex(desired),
+		opts:            opts,
+		byID:            map[string]*providers.Step{},
+		last:            map[string]*providers.Step{},
+		recoveries:      map[string]*mailboxRecovery{},
+		activated:       map[string]*providers.Step{},
+		setAside:        map[string]*providers.Step{},
+		consent:         map[string]string{},
+		rsgClaims:       map[string]rsgClaim{},
+		rsgRemovals:     map[string]*providers.Step{},
+		drainHosts:      map[string]bool{},
+		servedOnStandby: map[string]bool{},
+		standbyObjects:  map[string]bool{},
+		servingOf:       map[string]org.Identity{},
+		failedBack:      map[string]*providers.Step{},
+		plan:            &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
 	}
 	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {
@@ -296,6 +310,19 @@ type builder struct {
 	rsgRemovals   map[string]*providers.Step // leftover recovery storage groups removed, by identity key
 	drainHosts    map[string]bool            // transport servers chosen to drain a failed one's queue database, by server key
 	noteAddr      []string                   // the address each note is about, for -target
+	// servedOnStandby are the storage groups (by identity key) whose SCR
+	// copy serves on its standby: not seeded again until failback.
+	servedOnStandby map[string]bool
+	// standbyObjects are the storage groups and databases made on a
+	// standby for an activated copy, by identity key: not "unmanaged".
+	standbyObjects map[string]bool
+	// failedBack are the storage groups whose database this plan takes
+	// back from the standby: the last step of it, which the copy's new
+	// seed waits for.
+	failedBack map[string]*providers.Step
+	// servingOf is, by a configured database's identity key, the
+	// database on its standby that serves its users until failback.
+	servingOf map[string]org.Identity
 }
 
 // add puts a step in the plan and returns it.
@@ -356,7 +383,7 @@ func (b *builder) unmanaged() {
 		}
 	}
 	for _, sg := range b.live.StorageGroups {
-		if want.StorageGroup(sg.Identity()) == nil {
+		if want.StorageGroup(sg.Identity()) == nil && !b.standbyObjects[sg.Identity().Key()] {
 			b.plan.Unmanaged = append(b.plan.Unmanaged, Unmanaged{org.KindStorageGroup, sg.Identity()})
 		}
 	}
@@ -371,7 +398,7 @@ func (b *builder) unmanaged() {
 		}
 	}
 	for _, db := range b.live.Databases {
-		if want.Database(db.Identity()) == nil {
+		if want.Database(db.Identity()) == nil && !b.standbyObjects[db.Identity().Key()] {
 			kind := org.KindMailboxDatabase
 			if db.Kind == org.PublicFolderDB {
 				kind = org.KindPublicFolderDatabase

@@ -77,6 +77,10 @@ func (b *builder) database(db *org.Database) {
 		}), append(append(append(deps, parent), b.hubs...), b.clientAccess...)...)
 	}
 
+	if serving, c := b.standbyServing(db); serving != nil {
+		b.servedFromStandby(db, live, serving, c, parent, mount)
+		return
+	}
 	if live == nil {
 		if src := b.moveSource(db); src != nil {
 			b.move(db, src, parent, mount)

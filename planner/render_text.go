@@ -50,7 +50,7 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 	}
 	var b strings.Builder
 	switch {
-	case !p.Changes() && len(p.Unreadable) > 0:
+	case !p.Changes() && (len(p.Unreadable) > 0 || len(p.Waiting) > 0):
 		b.WriteString(c(ansiYellow, "No changes planned.") + " " + p.NoChanges() + "\n")
 	case !p.Changes():
 		b.WriteString(c(ansiGreen, "No changes.") + " " + p.NoChanges() + "\n")
@@ -80,6 +80,12 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 		b.WriteString("\n" + c(ansiYellow, "Could not be read (nothing is planned for them):") + "\n")
 		for _, u := range p.Unreadable {
 			fmt.Fprintf(&b, "  %s (%s): %s\n", u.Address, u.Identity, u.Why)
+		}
+	}
+	if len(p.Waiting) > 0 {
+		b.WriteString("\n" + c(ansiYellow, "Differs from the configuration, left until it says more:") + "\n")
+		for _, w := range p.Waiting {
+			fmt.Fprintf(&b, "  %s (%s): %s\n", w.Address, w.Identity, w.Why)
 		}
 	}
 	if len(p.Unmanaged) > 0 {

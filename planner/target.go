@@ -44,10 +44,11 @@ func Addresses(o *org.Org) []string {
 }
 
 // targeted reports whether addr is one of the targets or an instance of
-// one (mailbox.users names mailbox.users["alice"]).
+// one (mailbox.users names mailbox.users["alice"]), or a group of its
+// steps (mailbox_database.DB1.standby).
 func targeted(addr string, targets []string) bool {
 	for _, t := range targets {
-		if addr == t || strings.HasPrefix(addr, t+"[") {
+		if addr == t || strings.HasPrefix(addr, t+"[") || strings.HasPrefix(addr, t+".") {
 			return true
 		}
 	}

@@ -57,6 +57,7 @@ const (
 	VerbSeedCopy            Verb = "seed_copy"
 	VerbActivateCopy        Verb = "activate_copy"
 	VerbSetAsideLogs        Verb = "set_aside_logs"
+	VerbRemoveDatabase      Verb = "remove_database"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -105,6 +105,8 @@ var Verbs = []VerbSpec{
 		"Restore-StorageGroupCopy [-Force]: the copy in the database's place, then its files (by size)"},
 	{VerbSetAsideLogs, Irreversible, []string{"from", "log_file_prefix", "log_folder_path"}, 2 * time.Minute,
 		"a storage group's unreadable current log generations moved aside (by hand), so its databases mount on a new generation"},
+	{VerbRemoveDatabase, Irreversible, []string{"storage_group", "edb_file_path", "server"}, time.Minute,
+		"Remove-MailboxDatabase and Remove-StorageGroup of a database without users; its files set aside, not deleted"},
 }
 
 var specs = func() map[Verb]VerbSpec {

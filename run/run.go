@@ -111,12 +111,23 @@ type Check struct {
 	// Unreadable are the resources in scope the provider could not read
 	// again: whether they match is not known.
 	Unreadable []planner.Unreadable
+	// Waiting are the resources in scope that differ from the
+	// configuration and wait for it to say more (a database served from
+	// its standby until failback is declared).
+	Waiting []planner.Waiting
 }
 
 // Matches reports whether the check found nothing more to do in scope,
 // having read everything in it.
 func (c *Check) Matches() bool {
-	return c.Err == nil && len(c.Remaining) == 0 && len(c.Unreadable) == 0
+	return c.Err == nil && len(c.Remaining) == 0 && len(c.Unreadable) == 0 && len(c.Waiting) == 0
+}
+
+// OnlyWaiting reports whether all that keeps the organization from
+// matching is what waits for the configuration: the run did what it was
+// asked to.
+func (c *Check) OnlyWaiting() bool {
+	return c.Err == nil && len(c.Remaining) == 0 && len(c.Unreadable) == 0 && len(c.Waiting) > 0
 }
 
 // Apply carries out one run. An error means no step ran (the lock was
@@ -216,7 +227,7 @@ func check(ctx context.Context, req Request) *Check {
 		c.Err = err
 		return c
 	}
-	c.Remaining, c.Unreadable = p.Steps, p.Unreadable
+	c.Remaining, c.Unreadable, c.Waiting = p.Steps, p.Unreadable, p.Waiting
 	if len(req.Targets) == 0 {
 		return c
 	}

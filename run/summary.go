@@ -113,6 +113,13 @@ func WriteCheck(w io.Writer, c *Check) error {
 		}
 		fmt.Fprintf(&b, "Every step ran, but exdr could not read %s again (%s), so it cannot say the organization matches the configuration. Run exdr plan to see why.\n",
 			plural(len(c.Unreadable), "resource"), strings.Join(names, ", "))
+	case c.OnlyWaiting():
+		var names []string
+		for _, w := range c.Waiting {
+			names = append(names, w.Address)
+		}
+		fmt.Fprintf(&b, "Every step ran. The organization differs from the configuration only where it waits for you (%s). Run exdr plan to see why.\n",
+			strings.Join(names, ", "))
 	case len(c.Targets) == 0 && c.Matches():
 		b.WriteString("The organization matches the configuration.\n")
 	case len(c.Targets) == 0:

@@ -225,7 +225,7 @@ func applyRun(ctx context.Context, s *streams, opts applyOptions, req run.Reques
 		return errReported
 	case out.Result.Err != nil:
 		return out.Result.Err
-	case out.Check != nil && !out.Check.Matches():
+	case out.Check != nil && !out.Check.Matches() && !out.Check.OnlyWaiting():
 		return errReported
 	}
 	return nil

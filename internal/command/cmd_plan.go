@@ -119,7 +119,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	}
 	// A resource that could not be read is not known to match: 2, as
 	// for changes, never 0.
-	if opts.detailed && (p.Changes() || len(p.Unreadable) > 0) {
+	if opts.detailed && (p.Changes() || len(p.Unreadable) > 0 || len(p.Waiting) > 0) {
 		return exitStatus(exitChanges)
 	}
 	return nil

@@ -122,6 +122,9 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 	providers.VerbPlaceDatabase: func(l *Lab, c call) error {
 		return l.PlaceDatabase(c.step)
 	},
+	providers.VerbRemoveDatabase: func(l *Lab, c call) error {
+		return l.RemoveDatabase(c.step)
+	},
 	providers.VerbRehomeMailboxes: func(l *Lab, c call) error {
 		return l.RehomeMailboxes(c.step)
 	},

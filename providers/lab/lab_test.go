@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -242,5 +243,54 @@ func TestEmptyDatabaseSetsTheDamagedFileAside(t *testing.T) {
 	apply(t, l, providers.VerbMount, db1)
 	if h := health(t, l); !h.Mounted || len(h.BadPages) != 0 {
 		t.Fatalf("the empty database does not mount: %+v", h)
+	}
+}
+
+// Another database's file at a database's path is mounted only with
+// AllowFileRestore, as Exchange's database portability requires; then it
+// becomes this database's, in this storage group's stream. Before, the
+// lab mounted it silently and the next read found a foreign file.
+func TestMountTakesAnotherDatabasesFileOnlyWhenAllowed(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	apply(t, l, providers.VerbDismount, db1)
+	db2 := org.Identity(`MBX01\SG1\DB2`)
+	create := &providers.Step{Verb: providers.VerbCreateDatabase, Identity: db2,
+		Args: map[string]string{"storage_group": `MBX01\SG1`, "name": "DB2", "edb_file_path": `E:\Exchange\SG1\DB2.edb`, "object_only": "true"}}
+	if err := l.Apply(context.Background(), create, nil); err != nil {
+		t.Fatal(err)
+	}
+	from, err := l.HostPath("MBX01", `E:\Exchange\SG1\DB1.edb`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, err := l.HostPath("MBX01", `E:\Exchange\SG1\DB2.edb`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = l.Apply(context.Background(), &providers.Step{Verb: providers.VerbMount, Identity: db2}, nil)
+	if err == nil || !strings.Contains(err.Error(), "AllowFileRestore") {
+		t.Fatalf("mounting DB1's file as DB2: %v, want a refusal naming AllowFileRestore", err)
+	}
+	allow := &providers.Step{Verb: providers.VerbAllowFileRestore, Identity: db2, Args: map[string]string{"value": "true"}}
+	if err := l.Apply(context.Background(), allow, nil); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, l, providers.VerbMount, db2)
+	o, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range o.Databases {
+		if h := db.Health; db.Identity() == db2 && (h.Foreign != "" || !h.Mounted || len(h.BadPages) > 0) {
+			t.Errorf("DB2 after the mount: %+v", h)
+		}
 	}
 }

@@ -52,6 +52,10 @@ func (b *Builder) activateCopy(step *providers.Step) {
 		}
 	}
 	m := a["standby_machine"]
+	if m != "" && a["on_standby"] == "true" {
+		b.activateOnStandby(id, m, args)
+		return
+	}
 	if m != "" {
 		// SCR keeps the same paths: the activated files go back to the
 		// databases' own server. A damaged file still at a path is set
@@ -78,6 +82,33 @@ func (b *Builder) activateCopy(step *providers.Step) {
 		b.line("}")
 		b.at("any damaged file at a database's path moved to an exdr-aside folder first; then each database file copied from %s back to its own path on %s", m, serverOf(id))
 	}
+}
+
+// activateOnStandby is Restore-StorageGroupCopy -StandbyMachine with the
+// copy left where it is, as "Standby Continuous Replication: Database
+// Portability" activates it (bb738132): then, on the standby, each
+// database brought to clean shutdown with eseutil /r where the cmdlet
+// left it dirty, and the copy's logs set aside, as a clean database needs
+// none of them and the storage group made there next starts its own
+// stream in that folder.
+func (b *Builder) activateOnStandby(id, m, args string) {
+	b.cmd("Restore-StorageGroupCopy -Identity %s%s -Confirm:$false%s", b.q(id), args, b.dcArg())
+	b.line("$sg = Get-StorageGroup -Identity %s%s", b.q(id), b.dcArg())
+	b.line("$dbs = @(Get-MailboxDatabase -StorageGroup %s%s)", b.q(id), b.dcArg())
+	b.on(b.q(m), `param($prefix, $logs, $system, $edbs)
+foreach ($edb in $edbs.Split('|')) {
+if (-not $edb) { continue }
+$state = & eseutil.exe /mh $edb | Select-String -Pattern 'State:' | Select-Object -First 1
+if ("$state" -notmatch 'Clean Shutdown') {
+eseutil.exe /r $prefix ('/l' + $logs) ('/s' + $system) ('/d' + (Split-Path -Parent $edb))
+`+ese+`
+}
+}
+$aside = Join-Path $logs ('exdr-aside\' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ'))
+$old = @(Get-ChildItem -LiteralPath $logs | Where-Object { -not $_.PSIsContainer -and $_.Extension -match '^\.(log|chk|jrs)$' })
+if ($old.Count -gt 0) { New-Item -ItemType Directory -Path $aside -Force | Out-Null; $old | Move-Item -Destination $aside }`,
+		"$sg.LogFilePrefix", "$sg.LogFolderPath.PathName", "$sg.SystemFolderPath.PathName", "(($dbs | ForEach-Object { $_.EdbFilePath.PathName }) -join '|')")
+	b.at("then on %s each database brought to clean shutdown (eseutil /r where it is not) and the copy's logs set aside; the files stay there for a storage group made on %s", m, m)
 }
 
 func (b *Builder) restoreMailbox(id string, a map[string]string) {

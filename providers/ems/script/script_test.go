@@ -66,6 +66,10 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbActivateCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "force": "true"}},
 	{Verb: providers.VerbSetAsideLogs, Identity: `MBX01\SG1`, Args: map[string]string{"from": "6", "log_file_prefix": "E00", "log_folder_path": `D:\Exchange\SG1`},
 		Reason: "log generation 6, the newest, fails its checksums"},
+	{Verb: providers.VerbActivateCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "force": "true", "on_standby": "true"}},
+	{Verb: providers.VerbPlaceDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"source": `MBX03\SG1\DB1`, "source_server": "MBX03",
+		"source_edb_file_path": `E:\Exchange\SG1\DB1.edb`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "set_aside": "true"}},
+	{Verb: providers.VerbRemoveDatabase, Identity: `MBX03\SG1\DB1`, Args: map[string]string{"storage_group": `MBX03\SG1`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "server": "MBX03"}},
 }
 
 func TestScriptForEveryVerb(t *testing.T) {
@@ -82,6 +86,12 @@ func TestScriptForEveryVerb(t *testing.T) {
 		name := string(s.Verb)
 		if s.Args["queue_server"] != "" && (s.Verb == providers.VerbRepairDatabase || s.Verb == providers.VerbReplayLogs || s.Verb == providers.VerbDefragment) {
 			name += "_queue"
+		}
+		if s.Args["on_standby"] == "true" {
+			name += "_on_standby"
+		}
+		if s.Args["set_aside"] == "true" {
+			name += "_set_aside"
 		}
 		t.Run(name, func(t *testing.T) {
 			sc, err := For(s, Options{DomainController: "dc01.contoso.com"})

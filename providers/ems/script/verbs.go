@@ -256,11 +256,41 @@ var renderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Scri
 			return nil, fmt.Errorf("%s: no source_edb_file_path, source_server or edb_file_path: plan again", step.Verb)
 		}
 		from, to := unc(a["source_server"], src), unc(serverOf(id), dst)
+		if a["set_aside"] == "true" {
+			// Failback: the old file at the database's own path, from
+			// before its copy was activated elsewhere, is kept aside.
+			b.on(b.q(serverOf(id)), setAside, b.q(dst), "$true")
+		}
 		b.line("if (Test-Path -LiteralPath %s) { throw %s }", b.q(to), b.q(to+" exists: move it aside first"))
 		b.line("New-Item -ItemType Directory -Path %s -Force | Out-Null", b.q(parentPath(to)))
 		b.cmd("Copy-Item -LiteralPath %s -Destination %s", b.q(from), b.q(to))
 		b.at("the original stays where it is")
 		return b.script(step.Verb, "The file is at the new path; the old one stays.")
+	},
+	providers.VerbRemoveDatabase: func(b *Builder, step *providers.Step) (*Script, error) {
+		a := step.Args
+		id := string(step.Identity)
+		if a["storage_group"] == "" || a["edb_file_path"] == "" {
+			return nil, fmt.Errorf("%s: no storage_group or edb_file_path: plan again", step.Verb)
+		}
+		// Refused by Exchange while a mailbox is homed in it; the
+		// storage group's removal, once it holds no database. The files
+		// stay on disk (neither cmdlet deletes them), moved aside here.
+		b.line("if (@(Get-Mailbox -Database %s -ResultSize Unlimited%s).Count -gt 0) { throw %s }", b.q(id), b.dcArg(), b.q(id+" still has mailboxes: re-home them first"))
+		b.line("$sg = Get-StorageGroup -Identity %s%s", b.q(a["storage_group"]), b.dcArg())
+		b.cmd("Remove-MailboxDatabase -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
+		b.cmd("Remove-StorageGroup -Identity %s -Confirm:$false%s", b.q(a["storage_group"]), b.dcArg())
+		b.on(b.q(serverOf(id)), `param($edb, $logs, $system)
+$stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')
+foreach ($dir in (@($logs, $system) | Select-Object -Unique)) {
+if (-not (Test-Path -LiteralPath $dir)) { continue }
+$old = @(Get-ChildItem -LiteralPath $dir | Where-Object { -not $_.PSIsContainer -and $_.Extension -match '^\.(log|chk|jrs)$' })
+if ($old.Count -gt 0) { $aside = Join-Path $dir ('exdr-aside\' + $stamp); New-Item -ItemType Directory -Path $aside -Force | Out-Null; $old | Move-Item -Destination $aside }
+}
+if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) ('exdr-aside\' + $stamp); New-Item -ItemType Directory -Path $aside -Force | Out-Null; Move-Item -LiteralPath $edb -Destination $aside }`,
+			b.q(a["edb_file_path"]), "$sg.LogFolderPath.PathName", "$sg.SystemFolderPath.PathName")
+		b.at("then its files on %s moved to exdr-aside folders: kept, not deleted", serverOf(id))
+		return b.script(step.Verb, "Get-StorageGroup no longer lists it; its files are in exdr-aside.")
 	},
 	providers.VerbRehomeMailboxes: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args

@@ -246,6 +246,9 @@ func (l *Service) replayIntoCopy(r *Replica, db *ad.Database, recs []ese.Record)
 // can (all of the source's when the source can be read, -Force when it
 // cannot), replays them all, and becomes consistent; then its files take
 // the production databases' places (the damaged files set aside first).
+// With on_standby (SCR), the copy stays where it is, in clean shutdown,
+// its logs set aside, for a storage group made on the standby to mount
+// by database portability.
 // It returns how many of the source's generations were out of reach.
 // Long on purpose: copy, replay, then the renames, in the order a kill
 // must find them (TestCrashAnywhere, copy_activation).
@@ -267,6 +270,12 @@ func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost in
 	up := l.sourceUp(r)
 	if cur, err := r.Source.Current(); up && (err != nil || cur < st.SourceNewest) {
 		up = false // a new stream in the old folder: the one the copy followed is gone
+	}
+	// On the standby (SCR only): the copy becomes a database there, by
+	// database portability, without waiting for the source's rebuild.
+	onStandby := step.Args["on_standby"] == "true"
+	if onStandby && r.Config.Local {
+		return 0, fmt.Errorf("a local copy is activated in place of its database, not on a standby machine")
 	}
 	if !up && step.Args["force"] != "true" {
 		return 0, fmt.Errorf("the source %s cannot be read: activating without its last logs needs -Force", r.SG.Server)
@@ -309,6 +318,9 @@ func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost in
 		if err != nil {
 			return 0, err
 		}
+		if onStandby {
+			continue // the copy is the database now, where it stands
+		}
 		if !l.MachineUp(r.SG.Server) {
 			return 0, fmt.Errorf("%s does not answer: the copy waits for it to be rebuilt", r.SG.Server)
 		}
@@ -329,6 +341,23 @@ func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost in
 		if err != nil {
 			return 0, fmt.Errorf("place the activated copy at %s: %w", db.EdbFilePath, err)
 		}
+	}
+	if onStandby {
+		// The database is in clean shutdown and needs none of the copy's
+		// logs; the storage group made on the standby for it starts its
+		// own stream in this folder. Set aside before the state says
+		// activated, so that a kill between the two is finished by a run
+		// again.
+		if gens, err := r.Logs.Generations(); err == nil && len(gens) > 0 {
+			if err := ese.SetAsideStream(r.Logs, l.Now()); err != nil {
+				return 0, err
+			}
+		} else if _, err := os.Stat(r.Logs.ChkPath()); err == nil {
+			if err := ese.SetAsideStream(r.Logs, l.Now()); err != nil {
+				return 0, err
+			}
+		}
+		st.ActivatedOn = r.Machine
 	}
 	st.Activated = l.Now().UTC()
 	return lost, r.SaveState(st)
@@ -369,6 +398,9 @@ func (l *Service) CopyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 		}
 	}
 	switch {
+	case !st.Activated.IsZero() && st.ActivatedOn != "":
+		h.ActivatedOn = st.ActivatedOn
+		h.Status, h.Error = "Failed", "activated on "+st.ActivatedOn+" "+st.Activated.Format(time.RFC3339)+": replication ended; the copy serves there until failback"
 	case !st.Activated.IsZero():
 		h.Status, h.Error = "Failed", "activated "+st.Activated.Format(time.RFC3339)+": replication ended; seed the copy again"
 	case st.Error != "":

@@ -29,6 +29,10 @@ type State struct {
 	// Activated is set once Restore-StorageGroupCopy has made the copy
 	// the production database: replication has ended.
 	Activated time.Time `json:"activated,omitzero"`
+	// ActivatedOn is the standby machine a copy was activated on, to be
+	// mounted there by database portability; empty when it took the
+	// production database's place.
+	ActivatedOn string `json:"activated_on,omitempty"`
 }
 
 // Replica gathers what an operation on one storage group's copy needs.

@@ -234,6 +234,20 @@ func (l *Store) Mount(id org.Identity) error {
 		}
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
 	}
+	if !strings.EqualFold(e.Hdr.Identity, string(c.DB.Identity())) || e.Hdr.LogStream != c.SG.Signature {
+		// Another database's file, or this one's from another log
+		// stream: Exchange mounts it only when "This database can be
+		// overwritten by a restore" is set (database portability), and
+		// only in clean shutdown, which needs none of the old stream's
+		// logs. It then belongs to this database and this stream.
+		if !c.DB.AllowFileRestore {
+			return fmt.Errorf("the file at %s is %s's, not this database's: mount it here only with Set-MailboxDatabase -AllowFileRestore $true (database portability)", c.DB.EdbFilePath, orUnnamed(e.Hdr.Identity))
+		}
+		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.DB.Identity()), c.SG.Signature, 0
+		if err := e.WriteHeader(); err != nil {
+			return err
+		}
+	}
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
@@ -423,4 +437,11 @@ func (l *Store) checkpointIfDeep(c *DB, e *ese.File) error {
 		return err
 	}
 	return l.advanceCheckpoint(c)
+}
+
+func orUnnamed(identity string) string {
+	if identity == "" {
+		return "an unnamed database"
+	}
+	return identity
 }

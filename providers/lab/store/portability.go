@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/exdr/exdr/org"
@@ -23,12 +24,23 @@ func (l *Store) PlaceDatabase(step *providers.Step) error {
 		return err
 	}
 	if e, err := ese.OpenEDB(dst.Path, false); err == nil {
+		// Placed already: this database's name and its storage group's
+		// stream (a file from before a rebuild has the old stream's).
 		done := strings.EqualFold(e.Hdr.Identity, string(dst.DB.Identity())) && e.Hdr.LogStream == dst.SG.Signature
 		e.Close()
 		if done {
 			return nil // placed already
 		}
-		return fmt.Errorf("a file already stands at %s on %s; exdr does not overwrite it", dst.DB.EdbFilePath, dst.Server)
+		if step.Args["set_aside"] != "true" {
+			return fmt.Errorf("a file already stands at %s on %s; exdr does not overwrite it", dst.DB.EdbFilePath, dst.Server)
+		}
+	}
+	if _, err := os.Lstat(dst.Path); err == nil && step.Args["set_aside"] == "true" {
+		// Failback: the database's file from before its copy was
+		// activated elsewhere, kept aside.
+		if _, err := disk.MoveAside(dst.Path, l.Now()); err != nil {
+			return err
+		}
 	}
 	if !dst.DB.AllowFileRestore {
 		return fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
@@ -96,6 +108,71 @@ func (l *Store) RehomeMailboxes(step *providers.Step) error {
 				d.Touch(m)
 			}
 		}
+		return nil
+	})
+}
+
+// RemoveDatabase is Remove-MailboxDatabase then Remove-StorageGroup, for
+// a database without users alone in its storage group (the one an SCR
+// copy became on its standby, after failback): dismounted, its objects
+// removed from the directory, its file and log folder set aside, never
+// deleted. Refused while a mailbox is homed in it, as Exchange refuses.
+func (l *Store) RemoveDatabase(step *providers.Step) error {
+	sgID := org.Identity(step.Args["storage_group"])
+	var sg *ad.StorageGroup
+	var db *ad.Database
+	var others, homed int
+	l.ViewDirectory(func(d *ad.Directory) error {
+		sg, db = d.StorageGroup(sgID), d.Database(step.Identity)
+		for _, o := range d.Databases {
+			if strings.EqualFold(o.StorageGroup, string(sgID)) && org.Identity(o.Identity()).Key() != step.Identity.Key() {
+				others++
+			}
+		}
+		for _, m := range d.Mailboxes {
+			if org.Identity(m.Database).Key() == step.Identity.Key() {
+				homed++
+			}
+		}
+		return nil
+	})
+	switch {
+	case sg == nil && db == nil:
+		return nil // removed already
+	case homed > 0:
+		return fmt.Errorf("%s still has %d mailboxes: re-home them first", step.Identity, homed)
+	case others > 0:
+		return fmt.Errorf("%s holds other databases: exdr removes a storage group only with its one database", sgID)
+	case sg != nil && sg.Recovery:
+		return fmt.Errorf("%s is a recovery storage group: remove it as one", sgID)
+	}
+	if db != nil {
+		if err := l.Dismount(step.Identity); err != nil {
+			return err
+		}
+		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
+			if _, err := os.Stat(path); err == nil {
+				if _, err := disk.MoveAside(path, l.Now()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if sg != nil {
+		if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
+			if _, err := os.Stat(dir); err == nil {
+				if _, err := disk.MoveAside(dir, l.Now()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return l.UpdateDirectory(func(d *ad.Directory) error {
+		d.Databases = slices.DeleteFunc(d.Databases, func(o *ad.Database) bool { return org.Identity(o.Identity()).Key() == step.Identity.Key() })
+		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *ad.StorageGroup) bool {
+			return org.Identity(g.Server).Join(g.Name).Key() == sgID.Key()
+		})
+		d.Reindex()
 		return nil
 	})
 }
