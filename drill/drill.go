@@ -129,8 +129,10 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 
 	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
 	var measuredBefore map[string]lab.Measured
+	var usersBack []planner.UsersBack
 	rec.planned = func(p *planner.Plan) {
 		rep.EstimatedRTO = p.RecoveryTime()
+		usersBack = p.UsersBack()
 		for _, loss := range p.Losses {
 			rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", loss.Address, loss.What))
 		}
@@ -206,11 +208,19 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 		rep.fail("the organization does not match the configuration after the recovery: it was not checked")
 	case out.Check != nil && out.Check.Err != nil:
 		return nil, fmt.Errorf("check the lab after the recovery: %w", out.Check.Err)
+	case out.Check != nil && out.Check.OnlyWaiting():
+		// Users served from a standby until failback: the recovery the
+		// configuration asked for, which the report says.
+		rep.Converged = true
+		for _, w := range out.Check.Waiting {
+			rep.Waiting = append(rep.Waiting, w.Address+": "+w.Why)
+		}
 	case out.Check != nil && !out.Check.Matches():
 		rep.fail("the organization does not match the configuration after the recovery")
 	default:
 		rep.Converged = true
 	}
+	rep.UsersBack = usersBackReports(usersBack, out.Plan, rec.byID)
 	after, err := Count(l, desired)
 	if err != nil {
 		return nil, fmt.Errorf("inventory after the recovery: %w", err)
@@ -448,4 +458,25 @@ func storageGroup(o *org.Org, v string) org.Identity {
 		}
 	}
 	return org.Identity(v)
+}
+
+// usersBackReports pairs each database's estimated return of its users
+// with the lab's: the end of the same last mount or re-home, measured
+// from the start of the apply. Zero when that step did not run.
+func usersBackReports(back []planner.UsersBack, p *planner.Plan, steps map[string]*StepReport) []UsersBackReport {
+	var out []UsersBackReport
+	for _, u := range back {
+		r := UsersBackReport{Address: u.Address, Identity: string(u.Identity), Standby: u.Standby, Estimate: u.Estimate}
+		for _, s := range p.Steps {
+			if s.Verb != providers.VerbMount && s.Verb != providers.VerbRehomeMailboxes || s.Address != u.Address && !strings.HasPrefix(s.Address, u.Address+".") {
+				continue
+			}
+			if sr := steps[s.ID]; sr != nil && sr.Status == "done" {
+				r.Measured = max(r.Measured, sr.Start+sr.Took)
+			}
+		}
+		r.EstimateSeconds, r.MeasuredSeconds = r.Estimate.Seconds(), r.Measured.Seconds()
+		out = append(out, r)
+	}
+	return out
 }

@@ -62,6 +62,9 @@ svg text{font-size:12px;font-family:monospace}
 		fmt.Fprintf(&b, "<tr><td>queued messages</td><td>%d before</td><td>%d delivered, %d lost</td></tr>\n", r.MessagesQueued, r.MessagesQueued-len(r.MessagesLost), len(r.MessagesLost))
 	}
 	fmt.Fprintf(&b, "<tr><td>converged</td><td></td><td>%s</td></tr>\n</table>\n", map[bool]string{true: "yes", false: "no"}[r.Converged])
+	for _, w := range r.Waiting {
+		fmt.Fprintf(&b, "<p>Left as it is until the configuration says more: %s</p>\n", html.EscapeString(w))
+	}
 	if len(r.Steps) > 0 {
 		b.WriteString("<h2>Timeline</h2>\n")
 		timeline(&b, r)

@@ -52,15 +52,45 @@ type items map[string]map[string]time.Time
 // reach.
 func inventory(l *lab.Lab, o *org.Org) (items, error) {
 	out := items{}
+	homes, err := l.MailboxHomes()
+	if err != nil {
+		return nil, err
+	}
+	// The configuration's databases, and any other the directory homes a
+	// mailbox in (a database served from its standby until failback):
+	// there only the mailboxes homed in it count, as users reach no other.
+	type source struct {
+		id       org.Identity
+		declared bool
+	}
+	var dbs []source
+	seen := map[string]bool{}
 	for _, db := range o.Databases {
-		if db.Kind != org.MailboxDB {
-			continue
+		if db.Kind == org.MailboxDB {
+			dbs = append(dbs, source{db.Identity(), true})
+			seen[db.Identity().Key()] = true
 		}
-		in, err := l.Inspect(db.Identity())
+	}
+	var others []org.Identity
+	for _, home := range homes {
+		if !seen[home.Key()] {
+			seen[home.Key()] = true
+			others = append(others, home)
+		}
+	}
+	slices.Sort(others)
+	for _, id := range others {
+		dbs = append(dbs, source{id, false})
+	}
+	for _, db := range dbs {
+		in, err := l.Inspect(db.id)
 		if err != nil || in.ContentError != "" || !in.Mounted {
 			continue
 		}
 		for mb, its := range in.Mailboxes {
+			if home, ok := homes[mb]; !db.declared && (!ok || home.Key() != db.id.Key()) {
+				continue
+			}
 			for _, it := range its {
 				if !it.Deleted.IsZero() {
 					continue

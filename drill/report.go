@@ -40,9 +40,16 @@ type Report struct {
 	PlannedLosses []string      `json:"planned_losses,omitempty"`
 	Steps         []*StepReport `json:"steps"`
 	Converged     bool          `json:"converged"`
-	ItemsBefore   int           `json:"items_before"`
-	ItemsAfter    int           `json:"items_after"`
-	Lost          []LostItem    `json:"lost"`
+	// Waiting are the differences from the configuration the recovery
+	// leaves on purpose (a database served from its standby until
+	// failback is declared), each its address and why.
+	Waiting []string `json:"waiting,omitempty"`
+	// UsersBack is when each database's users were back: estimated by
+	// the plan, and measured in the lab from the start of the apply.
+	UsersBack   []UsersBackReport `json:"users_back,omitempty"`
+	ItemsBefore int               `json:"items_before"`
+	ItemsAfter  int               `json:"items_after"`
+	Lost        []LostItem        `json:"lost"`
 	// MessagesQueued were in transport queues before the disaster;
 	// MessagesLost are those not in their recipient's mailbox after.
 	MessagesQueued int        `json:"messages_queued"`
@@ -69,6 +76,18 @@ type StepReport struct {
 	Took     time.Duration `json:"-"`
 	Status   string        `json:"status"`
 	Error    string        `json:"error,omitempty"`
+}
+
+// UsersBackReport is when one database's users were back.
+type UsersBackReport struct {
+	Address  string        `json:"address"`
+	Identity string        `json:"identity"` // where they work: on a standby, the database there
+	Standby  bool          `json:"standby,omitempty"`
+	Estimate time.Duration `json:"-"`
+	Measured time.Duration `json:"-"`
+	// The same, in seconds, for tools.
+	EstimateSeconds float64 `json:"estimate_seconds"`
+	MeasuredSeconds float64 `json:"measured_seconds"`
 }
 
 // LostItem is an item a mailbox held before the disaster and not after.
@@ -105,6 +124,16 @@ func (r *Report) judgeRecovery(dr *org.Drill) {
 		}
 		r.fail("%s lost, the oldest written %s before the disaster, over the recovery point objective of %s",
 			strings.Join(lost, " and "), short(r.MeasuredRPO), short(rpo))
+	}
+	if want := dr.Expect.UsersBack; want != nil {
+		for _, u := range r.UsersBack {
+			if u.Estimate > time.Duration(*want) {
+				r.fail("users_back: the users of %s are back in about %s, over %s", u.Address, short(u.Estimate), short(time.Duration(*want)))
+			}
+		}
+		if len(r.UsersBack) == 0 && len(r.Steps) > 0 {
+			r.fail("users_back: the recovery mounted no database")
+		}
 	}
 	if dr.Expect.ItemsBack && len(r.Lost) > 0 {
 		r.fail("items_back: %d of %s did not come back", len(r.Lost), plural(r.ItemsBefore, "item"))
@@ -162,6 +191,20 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "| queued messages | %d before | %d delivered, %d lost |\n", r.MessagesQueued, r.MessagesQueued-len(r.MessagesLost), len(r.MessagesLost))
 	}
 	fmt.Fprintf(&b, "| converged | | %s |\n\n", map[bool]string{true: "yes", false: "no"}[r.Converged])
+	if len(r.UsersBack) > 0 {
+		b.WriteString("| users back | estimated | measured in the lab |\n|---|---|---|\n")
+		for _, u := range r.UsersBack {
+			where := u.Identity
+			if u.Standby {
+				where += ", on the standby"
+			}
+			fmt.Fprintf(&b, "| %s (%s) | %s | %s |\n", u.Address, where, short(u.Estimate), short(u.Measured))
+		}
+		b.WriteString("\n")
+	}
+	for _, w := range r.Waiting {
+		fmt.Fprintf(&b, "Left as it is until the configuration says more: %s\n\n", w)
+	}
 	if len(r.Steps) > 0 {
 		b.WriteString("## Steps\n\n| step | effect | estimate | took | status |\n|---|---|---|---|---|\n")
 		for _, s := range r.Steps {

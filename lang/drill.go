@@ -21,7 +21,7 @@ var drillSchema = &hcl.BodySchema{
 }
 
 var drillExpectSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "rto"}, {Name: "rpo"}, {Name: "items_back"}, {Name: "messages_delivered"}},
+	Attributes: []hcl.AttributeSchema{{Name: "rto"}, {Name: "rpo"}, {Name: "items_back"}, {Name: "messages_delivered"}, {Name: "users_back"}},
 }
 
 // drills decodes the drill blocks. They may use variables and functions;
@@ -52,6 +52,7 @@ func (ev *evaluator) drills() ([]*org.Drill, hcl.Diagnostics) {
 				dr.Expect.RTO, dr.Expect.RPO = nd.duration("rto"), nd.duration("rpo")
 				dr.Expect.ItemsBack = nd.boolean("items_back", true)
 				dr.Expect.MessagesDelivered = nd.boolean("messages_delivered", true)
+				dr.Expect.UsersBack = nd.duration("users_back")
 				d.merge(nd)
 			case "before", "disaster":
 				kinds := org.DrillBefore

@@ -37,6 +37,10 @@ type DrillExpect struct {
 	// MessagesDelivered requires every message queued on a transport
 	// server before the disaster to be in its recipient's mailbox after.
 	MessagesDelivered bool
+	// UsersBack bounds when every database's users are back, by the
+	// plan's estimates: the mounts and re-homes they wait for, not the
+	// rest of the recovery (a rebuild no database waits for).
+	UsersBack *Duration
 }
 
 // DrillKind is what a before or disaster block of one kind takes: its

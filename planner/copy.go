@@ -150,6 +150,13 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 		return false
 	}
 	ch := sg.Copy.Health
+	if ch.ActivatedOn != "" && !want.Copy.Local && strings.EqualFold(ch.ActivatedOn, want.Copy.Machine) && db.Kind == org.MailboxDB {
+		// Activated on its standby by a run that stopped before the
+		// database there was made: the rest of it, never a restore over
+		// the users' newer mail in the copy.
+		b.onStandby(db, want.Copy, nil, nil)
+		return true
+	}
 	if ch.Status != "Healthy" || slices.ContainsFunc(ch.Stale, func(s org.Identity) bool { return s.Key() == db.Identity().Key() }) {
 		b.note("%s: its %s copy cannot be activated (%s); recovering from other sources.", db.Addr, sg.Copy.Kind(), copyState(ch))
 		return false

@@ -130,6 +130,13 @@ func TestStandbyActivation(t *testing.T) {
 			p, diags := New(desired, live, Options{AllowDataLoss: true})
 			if tt.steps != "" {
 				text := accepted(t, p, diags, tt.steps)
+				// The time the choice was made on is the time the plan
+				// then shows.
+				back := p.UsersBack()
+				i := slices.IndexFunc(back, func(u UsersBack) bool { return u.Standby })
+				if i < 0 || !strings.Contains(text, "users are back in about "+RoundEstimate(back[i].Estimate)+";") {
+					t.Errorf("users back %v; the reason does not give the same time:\n%s", back, text)
+				}
 				goldenText(t, "standby_"+strings.NewReplacer(" ", "_", ":", "").Replace(tt.name), text)
 			} else if diags.HasErrors() {
 				t.Fatal(diags)

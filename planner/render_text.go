@@ -159,6 +159,23 @@ func objectives(p *Plan) []string {
 		line += fmt.Sprintf("; objective %s: %s", RoundEstimate(o), verdict)
 	}
 	lines := []string{line + "."}
+	for _, u := range p.UsersBack() {
+		if !u.Standby {
+			continue
+		}
+		// Users on a standby are back long before the rest of the
+		// recovery (their server's rebuild) ends: said, and held to the
+		// RTO, which was chosen on it.
+		line := fmt.Sprintf("Users back: %s on the standby (%s) in about %s", u.Address, u.Identity, RoundEstimate(u.Estimate))
+		if o := time.Duration(p.Objectives.RTO); o > 0 {
+			verdict := "within"
+			if u.Estimate > o {
+				verdict = "OVER"
+			}
+			line += fmt.Sprintf("; objective %s: %s", RoundEstimate(o), verdict)
+		}
+		lines = append(lines, line+".")
+	}
 	if len(p.Losses) == 0 {
 		return append(lines, "Recovery point: nothing is lost.")
 	}

@@ -50,12 +50,13 @@ func (b *builder) chooseStandby(db *org.Database, c *org.StandbyCopy, rebuild *p
 		c.Machine, RoundEstimate(there), db.Server(), RoundEstimate(wait), limit, c.Machine)}
 }
 
-// standbyOverhead is what the portability steps add to the activation:
-// a storage group, a database, the restore flag, the mount, the re-home.
+// standbyOverhead is what the portability steps add to the activation
+// before users are back: a storage group, a database, the restore flag,
+// the mount, the re-home (onStandby's steps, which run one after another).
 var standbyOverhead = func() time.Duration {
 	var d time.Duration
 	for _, v := range []providers.Verb{providers.VerbCreateStorageGroup, providers.VerbCreateDatabase, providers.VerbAllowFileRestore,
-		providers.VerbMount, providers.VerbRehomeMailboxes, providers.VerbSetDatabase} {
+		providers.VerbMount, providers.VerbRehomeMailboxes} {
 		d += estimate(v, 0)
 	}
 	return d
@@ -83,6 +84,16 @@ func (b *builder) standbyServing(db *org.Database) (*org.Database, *org.StandbyC
 // standbyGroup names the storage group made on the standby for the copy:
 // the source's name, unless the standby has one of that name already.
 func (b *builder) standbyGroup(sg org.Identity, machine string) org.Identity {
+	// One an earlier run made there (stopped before its database): on
+	// the machine, at the copy's log folder, outside the configuration.
+	if src := b.wantIx.StorageGroup(sg); src != nil {
+		for _, live := range b.live.StorageGroups {
+			if strings.EqualFold(live.Server, machine) && strings.EqualFold(live.LogFolderPath, src.LogFolderPath) &&
+				b.wantIx.StorageGroup(live.Identity()) == nil {
+				return live.Identity()
+			}
+		}
+	}
 	parts := sg.Parts()
 	name := parts[len(parts)-1]
 	taken := func(n string) bool {
@@ -138,6 +149,16 @@ func (b *builder) onStandby(db *org.Database, c *org.StandbyCopy, activation *pr
 		}), prev)
 	}
 	mounted := serving != nil && serving.Health != nil && serving.Health.Mounted
+	if !mounted && serving != nil && serving.Health != nil && serving.Health.State == org.StateDirty {
+		// A mount cut short: soft recovery first, as for any database.
+		if lsg := b.liveIx.StorageGroup(sgID); lsg != nil && lsg.Health != nil && lsg.Health.Usable(serving.Health.LogRequired) {
+			prev = after(b.add(&providers.Step{
+				Verb: providers.VerbReplayLogs, Address: addr, Identity: dbID, Args: replayArgs(lsg.Health.Prefix, lsg, serving.EdbFilePath),
+				Reason: fmt.Sprintf("a mount on %s was cut short (dirty shutdown, generations %s present): soft recovery replays them, losing nothing", c.Machine, serving.Health.LogRequired),
+				Effect: providers.Reversible, Estimate: b.estimate(providers.VerbReplayLogs, int64(serving.Health.LogRequired.High-serving.Health.LogRequired.Low+1)),
+			}), prev)
+		}
+	}
 	if !mounted {
 		if serving == nil || !isTrue(serving.AllowFileRestore) {
 			prev = after(b.add(&providers.Step{
@@ -191,7 +212,13 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 	// it has, and failback is declared, a dismounted standby database is
 	// failback under way: not mounted there again.
 	adopted := h != nil && h.FileExists && h.Foreign == ""
-	if !c.Failback || !adopted {
+	back := live != nil && live.Health != nil && live.Health.Mounted && len(live.Health.BadPages) == 0
+	// Its users are at home there, whatever follows (no mailbox is made
+	// for them in the database they left).
+	b.servedOnStandby[db.StorageGroup.Key()] = true
+	b.standbyObjects[serving.Identity().Key()], b.standbyObjects[serving.StorageGroup.Key()] = true, true
+	b.servingOf[db.Identity().Key()] = serving.Identity()
+	if !c.Failback || !adopted && !back {
 		before := len(b.steps)
 		b.onStandby(db, c, nil, serving)
 		if len(b.steps) > before {
@@ -200,16 +227,13 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 			return
 		}
 	}
-	b.servedOnStandby[db.StorageGroup.Key()] = true
-	b.standbyObjects[serving.Identity().Key()], b.standbyObjects[serving.StorageGroup.Key()] = true, true
-	b.servingOf[db.Identity().Key()] = serving.Identity()
 	if !c.Failback {
 		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(),
 			Why: fmt.Sprintf("its users are served by %s on the standby %s, where its SCR copy was activated; the way back to %s is a planned outage: declare failback = true in the storage group's standby block, and plan in a maintenance window", serving.Identity(), c.Machine, db.Server())})
 		return
 	}
 	switch {
-	case h == nil || !h.FileExists || len(h.BadPages) > 0 || h.Unreadable != "":
+	case !back && (h == nil || !h.FileExists || len(h.BadPages) > 0 || h.Unreadable != ""):
 		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(),
 			Why: fmt.Sprintf("failback is declared, but %s on %s, which serves its users, is missing or damaged: exdr does not carry a damaged database back; recover it there first", serving.Identity(), c.Machine)})
 		return
@@ -220,21 +244,32 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		return
 	}
 	id := db.Identity()
-	back := live != nil && live.Health != nil && live.Health.Mounted && len(live.Health.BadPages) == 0
 	if back && h.Mounted && b.homedIn(serving.Identity()) > 0 {
 		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: id,
 			Why: fmt.Sprintf("failback is declared, but both %s and %s are mounted while users are homed on the standby: exdr does not choose which holds their newest mail; dismount the one that should not serve, and plan again", id, serving.Identity())})
 		return
 	}
 	var last *providers.Step
+	xh := (*org.DatabaseHealth)(nil)
+	if live != nil {
+		xh = live.Health
+	}
 	if !back {
 		// The planned outage: the standby's database dismounted, its
-		// file copied home, mounted there.
-		allow := after(b.add(&providers.Step{
-			Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
-			Reason: fmt.Sprintf("failback: %s takes its file back from %s only once \"This database can be overwritten by a restore\" is set", id, c.Machine),
-			Effect: providers.Reversible,
-		}), parent)
+		// file copied home, mounted there. Whatever file stands at home
+		// is set aside first, even one a stopped run copied there: while
+		// the users are homed on the standby, its database is the one
+		// that holds their mail, and nothing else tells which file is
+		// which (a server whose disks survived keeps its file from
+		// before the activation, of the same name and stream).
+		var allow *providers.Step
+		if live == nil || !isTrue(live.AllowFileRestore) {
+			allow = after(b.add(&providers.Step{
+				Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
+				Reason: fmt.Sprintf("failback: %s takes its file back from %s only once \"This database can be overwritten by a restore\" is set", id, c.Machine),
+				Effect: providers.Reversible,
+			}), parent)
+		}
 		var down *providers.Step
 		if h.Mounted {
 			down = b.add(&providers.Step{
@@ -245,15 +280,15 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		}
 		args := map[string]string{"source": string(serving.Identity()), "source_server": c.Machine, "source_edb_file_path": serving.EdbFilePath, "edb_file_path": db.EdbFilePath}
 		why := ""
-		if live != nil && live.Health != nil && live.Health.FileExists {
+		if xh != nil && xh.FileExists {
 			args["set_aside"] = "true"
-			why = "; the file there, from before the activation, is set aside first"
+			why = "; the file there is set aside first"
 		}
 		last = after(b.add(&providers.Step{
 			Verb: providers.VerbPlaceDatabase, Address: addr, Identity: id, Args: args,
 			Reason: fmt.Sprintf("failback: the database file is copied from %s back to %s on %s%s; the standby's stays until its storage group is removed", c.Machine, db.EdbFilePath, db.Server(), why),
 			Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreBackup, int64(h.Size)),
-		}), allow, down)
+		}), allow, down, parent)
 		if db.Mounted {
 			last = mount("failback: the database is mounted on "+db.Server(), last)
 		}
@@ -293,3 +328,58 @@ type Waiting struct {
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
+
+// UsersBack is when a database's users can work again as a plan goes:
+// the end of its last mount or re-home, independent steps run at once.
+type UsersBack struct {
+	Address  string       // the database's address
+	Identity org.Identity // the database they work in: on a standby, the one there
+	Estimate time.Duration
+	Standby  bool // served from its standby (its SCR copy activated there)
+}
+
+// stepGroups are the suffixes of a database's step groups.
+var stepGroups = []string{".standby", ".failback", ".dial_tone"}
+
+// UsersBack lists, per database the plan mounts, when its users are
+// back: before the plan's end when the rest of the recovery (a rebuild
+// no database waits for, a copy's seed) goes on after them.
+func (p *Plan) UsersBack() []UsersBack {
+	finish := make(map[string]time.Duration, len(p.Steps))
+	byAddr := map[string]*UsersBack{}
+	var order []string
+	for _, s := range p.Steps { // in dependency order
+		var start time.Duration
+		for _, d := range s.DependsOn {
+			start = max(start, finish[d])
+		}
+		finish[s.ID] = start + s.Estimate
+		if s.Verb != providers.VerbMount && s.Verb != providers.VerbRehomeMailboxes {
+			continue
+		}
+		addr, standby := s.Address, false
+		for _, g := range stepGroups {
+			if base, ok := strings.CutSuffix(addr, g); ok {
+				addr, standby = base, g == ".standby"
+			}
+		}
+		if !strings.HasPrefix(addr, org.KindMailboxDatabase.String()+".") && !strings.HasPrefix(addr, org.KindPublicFolderDatabase.String()+".") {
+			continue
+		}
+		u := byAddr[addr]
+		if u == nil {
+			u = &UsersBack{Address: addr}
+			byAddr[addr] = u
+			order = append(order, addr)
+		}
+		if finish[s.ID] >= u.Estimate {
+			u.Estimate, u.Identity = finish[s.ID], s.Identity
+		}
+		u.Standby = u.Standby || standby
+	}
+	out := make([]UsersBack, 0, len(order))
+	for _, a := range order {
+		out = append(out, *byAddr[a])
+	}
+	return out
+}

@@ -123,6 +123,12 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 		if rep.MessagesQueued > 0 {
 			messages = fmt.Sprintf("; %d of %s delivered", rep.MessagesQueued-len(rep.MessagesLost), plural(rep.MessagesQueued, "queued message"))
 		}
+		for _, u := range rep.UsersBack {
+			if u.Standby {
+				// Users on a standby are back before the recovery ends.
+				messages += fmt.Sprintf("; users of %s back on the standby in about %s", u.Address, planner.RoundEstimate(u.Estimate))
+			}
+		}
 		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %s back%s.\n",
 			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), plural(rep.ItemsBefore, "item"), messages)
 		for _, why := range rep.Reasons {

@@ -22,6 +22,12 @@ var recoveries = []struct {
 	// for what the item census does not count (an Edge server's
 	// connectors).
 	expect []expectation
+	// waits: the recovery may leave a difference the configuration
+	// must settle (users served from a standby until failback), which
+	// every plan after it then lists instead of saying the organization
+	// matches. (A run stopped after the server's rebuild finds the
+	// server back, and activates the copy there instead.)
+	waits bool
 }{
 	// The issue's first repro: 24 steps, many independent, interrupted
 	// while some wait for a slot.
@@ -91,6 +97,39 @@ var recoveries = []struct {
 			{"lab", "traffic", "-mailboxes", "2", "-items", "3", "."},
 		},
 		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB1"}},
+	},
+	{
+		// MBX01 lost with SG1's SCR copy on MBX03, whose RTO its rebuild
+		// misses: the copy activated on MBX03, a storage group and a
+		// database made there at its paths, mounted, the users re-homed,
+		// each step killed at any point; the users wait there for
+		// failback.
+		name: "standby_activation",
+		edit: func(dir string) { standbyOfSG1(dir); allowDataLoss(dir) },
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "MBX01"}},
+		waits:  true,
+	},
+	{
+		// MBX01 lost with SG1's SCR copy on MBX03: activated there (the
+		// RTO is shorter than the rebuild) in the damage, then failback
+		// declared: the standby's database dismounted, copied home,
+		// mounted, users re-homed, the standby's objects removed and the
+		// copy seeded again, each step killed at any point.
+		name: "standby_failback",
+		edit: standbyOfSG1,
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+		},
+		damage: [][]string{
+			{"lab", "break", ".", "lose-server", "MBX01"},
+			{"apply", "-auto-approve", "-allow-data-loss", "."},
+		},
+		change: declareFailback,
 	},
 	{
 		// The Edge server lost whole: Setup again, its exported
@@ -210,4 +249,41 @@ func keepDB2Dismounted(dir string) {
 	b, _ := os.ReadFile(path)
 	os.WriteFile(path, []byte(strings.Replace(string(b), "retain_deleted_items_until_backup = true",
 		"retain_deleted_items_until_backup = true\n  mounted = false", 1)), 0o644)
+}
+
+// standbyOfSG1 gives SG1 an SCR copy on a new mailbox server MBX03, and
+// an RTO MBX01's rebuild misses, so that its loss is met on the standby.
+func standbyOfSG1(dir string) {
+	os.WriteFile(filepath.Join(dir, "mbx03.exdr.hcl"), []byte(`server "MBX03" {
+  roles   = ["mailbox"]
+  site    = var.site
+  edition = "enterprise"
+}
+`), 0o644)
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `log_folder_path = "D:\\Exchange\\SG1"`,
+		`log_folder_path = "D:\\Exchange\\SG1"
+  standby {
+    machine = server.MBX03.name
+  }`, 1)), 0o644)
+	path = filepath.Join(dir, "main.exdr.hcl")
+	b, _ = os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `rto = "4h"`, `rto = "30m"`, 1)), 0o644)
+}
+
+// declareFailback allows SG1's way back from its standby.
+func declareFailback(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), "machine = server.MBX03.name", "machine  = server.MBX03.name\n    failback = true", 1)), 0o644)
+}
+
+// allowDataLoss lets DB1's recovery lose what it must (a standby copy
+// activated with -Force loses the log generation its source never
+// closed, empty here).
+func allowDataLoss(dir string) {
+	path := filepath.Join(dir, "storage.exdr.hcl")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), "    restore_from = var.restore_from\n", "    restore_from    = var.restore_from\n    allow_data_loss = true\n", 1)), 0o644)
 }

@@ -87,3 +87,17 @@ func (l *Lab) CheckOrganization(want string) error {
 	}
 	return nil
 }
+
+// MailboxHomes is the database the directory homes each mailbox in, by
+// alias: where a user's mail is, wherever the configuration puts it (a
+// database served from its standby until failback, say).
+func (l *Lab) MailboxHomes() (map[string]org.Identity, error) {
+	homes := map[string]org.Identity{}
+	err := l.ViewDirectory(func(d *ad.Directory) error {
+		for _, m := range d.Mailboxes {
+			homes[m.Alias] = org.Identity(m.Database)
+		}
+		return nil
+	})
+	return homes, err
+}

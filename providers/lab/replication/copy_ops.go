@@ -219,8 +219,13 @@ func (l *Service) replicateLocked(r *Replica, all bool) error {
 			}
 		}
 		st.NextReplay = g + 1
-		// Replayed generations are in the copy's pages now.
-		os.Remove(r.Logs.LogPath(g))
+		// Replayed generations are in the copy's pages now: the
+		// service truncates them. An activation keeps them (set aside
+		// with the copy's stream on a standby): a run stopped before the
+		// activation ends must find what it replayed.
+		if !all {
+			os.Remove(r.Logs.LogPath(g))
+		}
 	}
 	st.Error = ""
 	return r.SaveState(st)

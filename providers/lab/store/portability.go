@@ -26,7 +26,8 @@ func (l *Store) PlaceDatabase(step *providers.Step) error {
 	if e, err := ese.OpenEDB(dst.Path, false); err == nil {
 		// Placed already: this database's name and its storage group's
 		// stream (a file from before a rebuild has the old stream's).
-		done := strings.EqualFold(e.Hdr.Identity, string(dst.DB.Identity())) && e.Hdr.LogStream == dst.SG.Signature
+		done := strings.EqualFold(e.Hdr.Identity, string(dst.DB.Identity())) && e.Hdr.LogStream == dst.SG.Signature &&
+			step.Args["set_aside"] != "true" // failback: copied again, whatever stands there
 		e.Close()
 		if done {
 			return nil // placed already
@@ -146,28 +147,25 @@ func (l *Store) RemoveDatabase(step *providers.Step) error {
 	case sg != nil && sg.Recovery:
 		return fmt.Errorf("%s is a recovery storage group: remove it as one", sgID)
 	}
+	// The objects go before the files: a kill between the two leaves
+	// files without objects, which the copy's next seed sets aside, never
+	// a standby database without its file, which would read as an
+	// activation to finish.
+	var files []string
 	if db != nil {
 		if err := l.Dismount(step.Identity); err != nil {
 			return err
 		}
 		if path, err := l.HostPath(sg.Server, db.EdbFilePath); err == nil {
-			if _, err := os.Stat(path); err == nil {
-				if _, err := disk.MoveAside(path, l.Now()); err != nil {
-					return err
-				}
-			}
+			files = append(files, path)
 		}
 	}
 	if sg != nil {
 		if dir, err := l.HostPath(sg.Server, sg.LogFolderPath); err == nil {
-			if _, err := os.Stat(dir); err == nil {
-				if _, err := disk.MoveAside(dir, l.Now()); err != nil {
-					return err
-				}
-			}
+			files = append(files, dir)
 		}
 	}
-	return l.UpdateDirectory(func(d *ad.Directory) error {
+	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		d.Databases = slices.DeleteFunc(d.Databases, func(o *ad.Database) bool { return org.Identity(o.Identity()).Key() == step.Identity.Key() })
 		d.StorageGroups = slices.DeleteFunc(d.StorageGroups, func(g *ad.StorageGroup) bool {
 			return org.Identity(g.Server).Join(g.Name).Key() == sgID.Key()
@@ -175,4 +173,15 @@ func (l *Store) RemoveDatabase(step *providers.Step) error {
 		d.Reindex()
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if _, err := os.Lstat(f); err == nil {
+			if _, err := disk.MoveAside(f, l.Now()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
