@@ -321,6 +321,15 @@ func (g *generator) serverFile(s *org.Server) ([]byte, bool) {
 
 func (g *generator) writeServer(w *hclwrite.Body, s *org.Server) {
 	lbl := g.n.server[s]
+	if len(s.ClusterNodes) > 0 {
+		// The read gives the nodes, not the cluster's type or mount dial,
+		// which a clustered_mailbox_server block must declare: said, not
+		// guessed. As a server block it is still never rebuilt with
+		// Setup /m:RecoverServer (the read knows it is clustered).
+		comment(w, fmt.Sprintf("%s is a clustered mailbox server on %s. Declare it as clustered_mailbox_server %q", s.Name, strings.Join(s.ClusterNodes, ", "), lbl.label),
+			fmt.Sprintf("{ type, nodes = [%s], auto_database_mount_dial } once you know them (Get-MailboxServer %s | fl ClusteredStorageType,AutoDatabaseMountDial:", quoteNodes(s.ClusterNodes), s.Name),
+			"NonShared is \"ccr\", Shared \"scc\"); the read does not give them.")
+	}
 	b := w.AppendNewBlock("server", []string{lbl.label}).Body()
 	if lbl.label != s.Name {
 		b.SetAttributeValue("name", cty.StringVal(s.Name))
@@ -468,3 +477,11 @@ func rawExpr(src string) hclwrite.Tokens {
 
 // format lays a file out as exdr fmt would.
 func format(f *hclwrite.File) []byte { return hclwrite.Format(f.Bytes()) }
+
+func quoteNodes(nodes []string) string {
+	q := make([]string, len(nodes))
+	for i, n := range nodes {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -60,6 +61,8 @@ func (ev *evaluator) decodeInstance(rb *resourceBlock, addr org.Address, ctx *hc
 	switch addr.Kind {
 	case org.KindServer:
 		ev.decodeServer(d, rb, addr, def)
+	case org.KindClusteredMailboxServer:
+		ev.decodeClusteredServer(d, addr, def)
 	case org.KindStorageGroup:
 		ev.decodeStorageGroup(d, rb, addr, def)
 	case org.KindMailboxDatabase, org.KindPublicFolderDatabase:
@@ -151,6 +154,54 @@ func (ev *evaluator) decodeServer(d *decoder, rb *resourceBlock, addr org.Addres
 			ev.readClonedConfig(nd, a, s.Edge)
 		}
 		d.merge(nd)
+	}
+	d.obj["identity"] = cty.StringVal(string(s.Identity()))
+	s.Decl = *d.decl
+	ev.org.Servers = append(ev.org.Servers, s)
+}
+
+// decodeClusteredServer reads a clustered mailbox server: an Exchange
+// server (the Mailbox role, on Enterprise edition, which clustering
+// needs) that runs on the nodes of one failover cluster.
+func (ev *evaluator) decodeClusteredServer(d *decoder, addr org.Address, def string) {
+	s := &org.Server{Addr: addr, Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise, Cluster: &org.Cluster{Range: d.decl.Range}}
+	s.Name = d.serverName(def)
+	s.Site, _ = d.str("site")
+	c := s.Cluster
+	if t, ok := d.str("type"); ok {
+		switch t {
+		case org.ClusterCCR, org.ClusterSCC:
+			c.Type = t
+		default:
+			d.errorf(d.attrs["type"], "Unknown cluster type",
+				"type is \"ccr\" (cluster continuous replication: two nodes, each with its own copy of the data) or \"scc\" (single copy cluster: shared storage), not %q.%s",
+				t, suggest(t, []string{org.ClusterCCR, org.ClusterSCC}))
+		}
+	}
+	if nodes, a := d.strList("nodes"); a != nil {
+		seen := map[string]bool{}
+		for _, n := range nodes {
+			switch err := checkComputerName(n); {
+			case err != nil:
+				d.errorf(a, "Invalid node name", "%q %s: a node is a computer of the failover cluster.", n, err)
+			case seen[strings.ToLower(n)]:
+				d.errorf(a, "Node listed twice", "%s is listed twice in nodes; list each node of the cluster once.", n)
+			case strings.EqualFold(n, s.Name):
+				d.errorf(a, "Node named as the clustered mailbox server",
+					"%s is the clustered mailbox server's own name, which moves between the nodes; nodes are the cluster's computers, each with a name of its own.", n)
+			}
+			seen[strings.ToLower(n)] = true
+			c.Nodes = append(c.Nodes, n)
+		}
+	}
+	if dial, ok := d.str("auto_database_mount_dial"); ok {
+		if _, known := org.MountDials[dial]; !known {
+			d.errorf(d.attrs["auto_database_mount_dial"], "Unknown AutoDatabaseMountDial",
+				"auto_database_mount_dial is \"lossless\", \"good_availability\" or \"best_availability\" (Set-MailboxServer -AutoDatabaseMountDial Lossless, GoodAvailability, BestAvailability), not %q.%s",
+				dial, suggest(dial, []string{"lossless", "good_availability", "best_availability"}))
+		} else {
+			c.AutoDatabaseMountDial = dial
+		}
 	}
 	d.obj["identity"] = cty.StringVal(string(s.Identity()))
 	s.Decl = *d.decl

@@ -123,6 +123,14 @@ var kindSpecs = map[org.Kind]*kindSpec{
 		},
 		blocks: []blockSpec{{typ: "edge", attrs: []attrSpec{{name: "cloned_config", typ: tString, required: true}}}},
 	},
+	org.KindClusteredMailboxServer: {
+		attrs: []attrSpec{
+			{name: "type", typ: tString, required: true},
+			{name: "nodes", typ: tStringList, required: true},
+			{name: "site", typ: tString},
+			{name: "auto_database_mount_dial", typ: tString},
+		},
+	},
 	org.KindStorageGroup: {
 		attrs: []attrSpec{
 			{name: "server", typ: tRef, required: true},

@@ -16,6 +16,7 @@ import (
 func validate(o *org.Org) hcl.Diagnostics {
 	v := &validator{o: o, ix: org.NewIndex(o)}
 	v.servers()
+	v.clusters()
 	v.storageGroups()
 	v.databases()
 	v.standbyPaths()
@@ -48,6 +49,54 @@ func (v *validator) unique(seen map[string]org.Address, key string, addr org.Add
 	}
 	seen[key] = addr
 	return true
+}
+
+// clusters checks the rules Exchange 2007 sets for clustered mailbox
+// servers: a CCR cluster has two nodes, a single copy cluster two to
+// eight; one clustered mailbox server per cluster, so a node belongs to
+// one; a node runs the clustered Mailbox role alone, so it is no server
+// of its own; AutoDatabaseMountDial is CCR's, and CCR's must be
+// declared, being what a failover may lose.
+func (v *validator) clusters() {
+	nodeOf := map[string]*org.Server{}
+	for _, s := range v.o.Servers {
+		c := s.Cluster
+		if c == nil {
+			continue
+		}
+		switch {
+		case c.Type == org.ClusterCCR && len(c.Nodes) != 2:
+			v.errorf(s.Decl.AttrRange("nodes"), "A CCR cluster has two nodes",
+				"Cluster continuous replication runs on a two-node failover cluster, the active node and the passive one with its copy; %s lists %d.", s.Name, len(c.Nodes))
+		case c.Type == org.ClusterSCC && (len(c.Nodes) < 2 || len(c.Nodes) > 8):
+			v.errorf(s.Decl.AttrRange("nodes"), "A single copy cluster has two to eight nodes",
+				"A single copy cluster of Exchange 2007 has from two to eight nodes sharing its storage; %s lists %d.", s.Name, len(c.Nodes))
+		}
+		switch {
+		case c.Type == org.ClusterCCR && s.Decl.Attrs["auto_database_mount_dial"] == (hcl.Range{}):
+			v.errorf(s.Decl.Range, "AutoDatabaseMountDial not declared",
+				"A CCR failover mounts the passive copy on its own only when it lacks no more log generations than AutoDatabaseMountDial allows: that is the mail an unplanned failover may lose. "+
+					"Declare it: auto_database_mount_dial = \"lossless\", \"good_availability\" (up to 3 generations) or \"best_availability\" (up to 6).")
+		case c.Type == org.ClusterSCC && c.AutoDatabaseMountDial != "":
+			v.errorf(s.Decl.AttrRange("auto_database_mount_dial"), "AutoDatabaseMountDial on a single copy cluster",
+				"A single copy cluster has one copy of the data, on shared storage: a failover loses no logs, and AutoDatabaseMountDial applies to CCR only. Remove it.")
+		}
+		for _, n := range c.Nodes {
+			k := strings.ToLower(n)
+			if prev := nodeOf[k]; prev != nil && prev != s {
+				v.errorf(s.Decl.AttrRange("nodes"), "Node in two clusters",
+					"%s is a node of %s already: a failover cluster runs one clustered mailbox server, so each node belongs to one.", n, prev.Addr)
+			}
+			nodeOf[k] = s
+		}
+	}
+	for _, s := range v.o.Servers {
+		if owner := nodeOf[strings.ToLower(s.Name)]; owner != nil && s.Cluster == nil {
+			v.errorf(s.Decl.Range, "A cluster node declared as a server",
+				"%s is a node of %s, and a node runs the clustered Mailbox role alone: no other role, and no storage group of its own. "+
+					"Declare the other roles on another server, or remove %s from the cluster's nodes.", s.Name, owner.Addr, s.Name)
+		}
+	}
 }
 
 func (v *validator) servers() {
@@ -93,6 +142,10 @@ func (v *validator) storageGroups() {
 		} else {
 			logs[key] = sg
 		}
+		if c := sg.Copy; c != nil && c.Local && srv.Cluster != nil {
+			v.errorf(c.Range, "Local copy on a clustered mailbox server",
+				"%s is a clustered mailbox server: local continuous replication is not supported on a cluster (CCR keeps its copy on the passive node). Remove copy and copy_path; a standby block (SCR) may copy it to another server.", srv.Name)
+		}
 		if c := sg.Copy; c != nil && !c.Local {
 			if m := v.ix.Server(c.Machine); m != nil && strings.EqualFold(m.Name, srv.Name) {
 				v.errorf(c.Range, "Standby copy on its own server",
@@ -136,7 +189,11 @@ func (v *validator) databases() {
 		sg := v.ix.StorageGroup(db.StorageGroup)
 		srv := v.ix.Server(sg.Server)
 		perSG[sg.Identity().Key()]++
-		if n := perSG[sg.Identity().Key()]; sg.Copy != nil && n == srv.Edition.Limits().DatabasesPerCopy+1 {
+		if n := perSG[sg.Identity().Key()]; srv.Cluster != nil && srv.Cluster.Type == org.ClusterCCR && n == 2 {
+			v.errorf(db.Decl.Range, "Second database in a CCR storage group",
+				"%s is on %s, a CCR clustered mailbox server, whose storage groups are replicated to the passive node and so hold one database each. Put %s in a storage group of its own.",
+				sg.Identity(), srv.Name, db.Addr)
+		} else if sg.Copy != nil && n == srv.Edition.Limits().DatabasesPerCopy+1 {
 			v.errorf(db.Decl.Range, "Second database in a replicated storage group",
 				"%s has an %s copy, and Exchange 2007 replicates a storage group that holds one database only. Put %s in a storage group of its own.",
 				sg.Identity(), sg.Copy.Kind(), db.Addr)

@@ -11,6 +11,7 @@ import "fmt"
 //	recovery_storage_group  the one recovery storage group a server may have
 //	mailbox                 a user's mailbox and where it must be connected
 //	queue_database          a hub or Edge server's transport queue (mail.que)
+//	clustered_mailbox_server  a Mailbox server on a failover cluster (CCR, SCC)
 type Kind uint8
 
 const (
@@ -22,12 +23,16 @@ const (
 	KindRecoveryStorageGroup
 	KindMailbox
 	KindQueueDatabase
+	// After the others: a kind's number orders addresses, and saved
+	// plans name kinds, never number them.
+	KindClusteredMailboxServer
 )
 
 // Kinds lists every resource kind in the order configurations usually
 // declare them (containers before what they contain).
 var Kinds = []Kind{
 	KindServer,
+	KindClusteredMailboxServer,
 	KindStorageGroup,
 	KindMailboxDatabase,
 	KindPublicFolderDatabase,
@@ -37,14 +42,15 @@ var Kinds = []Kind{
 }
 
 var kindNames = [...]string{
-	KindInvalid:              "invalid",
-	KindServer:               "server",
-	KindStorageGroup:         "storage_group",
-	KindMailboxDatabase:      "mailbox_database",
-	KindPublicFolderDatabase: "public_folder_database",
-	KindRecoveryStorageGroup: "recovery_storage_group",
-	KindMailbox:              "mailbox",
-	KindQueueDatabase:        "queue_database",
+	KindInvalid:                "invalid",
+	KindServer:                 "server",
+	KindStorageGroup:           "storage_group",
+	KindMailboxDatabase:        "mailbox_database",
+	KindPublicFolderDatabase:   "public_folder_database",
+	KindRecoveryStorageGroup:   "recovery_storage_group",
+	KindMailbox:                "mailbox",
+	KindQueueDatabase:          "queue_database",
+	KindClusteredMailboxServer: "clustered_mailbox_server",
 }
 
 func (k Kind) String() string {
@@ -71,6 +77,8 @@ func (k Kind) Noun() string {
 		return "mailbox"
 	case KindQueueDatabase:
 		return "queue database"
+	case KindClusteredMailboxServer:
+		return "clustered mailbox server"
 	}
 	return k.String()
 }

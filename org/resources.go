@@ -44,10 +44,38 @@ type Server struct {
 	// RedundantMachines), live only: it is recovered as a cluster, never
 	// with Setup /m:RecoverServer.
 	ClusterNodes []string
-	Health       *ServerHealth // live only
+	// Cluster is a clustered mailbox server's declaration (desired only).
+	Cluster *Cluster
+	Health  *ServerHealth // live only
 }
 
 func (s *Server) Identity() Identity { return Identity(s.Name) }
+
+// Cluster is a clustered mailbox server's failover cluster, as declared.
+type Cluster struct {
+	Range hcl.Range
+	// Type is "ccr" (cluster continuous replication: two nodes, each
+	// with its own copy) or "scc" (single copy cluster: shared storage).
+	Type  string
+	Nodes []string
+	// AutoDatabaseMountDial is what a CCR failover may lose and still
+	// mount on its own: "lossless", "good_availability" or
+	// "best_availability" (Set-MailboxServer -AutoDatabaseMountDial).
+	AutoDatabaseMountDial string
+}
+
+// The cluster types Exchange 2007 knows.
+const (
+	ClusterCCR = "ccr"
+	ClusterSCC = "scc"
+)
+
+// MountDials are AutoDatabaseMountDial's values, as declared, with the
+// copy queue length (log generations) each lets a CCR failover lose
+// and still mount: Lossless none; GoodAvailability three;
+// BestAvailability six ("How to Tune Failover and Mount Settings for
+// Cluster Continuous Replication", Exchange 2007 help bc9f85ff).
+var MountDials = map[string]int{"lossless": 0, "good_availability": 3, "best_availability": 6}
 
 // EdgeSettings is what a server with the Edge Transport role keeps outside
 // Active Directory: its cloned configuration (ExportEdgeConfig.ps1).

@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -326,5 +327,51 @@ func TestClusteredMailboxServerIsNotRecoveredAsAServer(t *testing.T) {
 				t.Errorf("planned %s with setup %s", s.ID, s.Args["setup"])
 			}
 		}
+	}
+}
+
+// A declared clustered mailbox server: never built or rebuilt as a
+// server; its declared nodes name the cluster when the read gives none;
+// nodes that differ are noted.
+func TestDeclaredClusteredMailboxServer(t *testing.T) {
+	cms := func() *org.Server {
+		return &org.Server{Addr: addr(org.KindClusteredMailboxServer, "CMS01"), Name: "CMS01", Roles: org.Roles(org.RoleMailbox),
+			Edition: org.EditionEnterprise, Cluster: &org.Cluster{Type: org.ClusterCCR, Nodes: []string{"NODE1", "NODE2"}, AutoDatabaseMountDial: "lossless"}}
+	}
+	tests := []struct {
+		name    string
+		live    *org.Server
+		refused string
+		note    string
+	}{
+		{name: "not there", refused: "Clustered mailbox server not found"},
+		{name: "down, no nodes read", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), Health: &org.ServerHealth{}},
+			refused: "its nodes: NODE1, NODE2"},
+		{name: "up, other nodes", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"node1", "NODE3"}, Health: &org.ServerHealth{Up: true}},
+			note: "its nodes differ (live node1, NODE3, configuration NODE1, NODE2)"},
+		{name: "up, same nodes", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"node2", "node1"}, Health: &org.ServerHealth{Up: true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired := &org.Org{Name: "Contoso", Servers: []*org.Server{cms()}}
+			live := &org.Org{Name: "Contoso"}
+			if tt.live != nil {
+				live.Servers = []*org.Server{tt.live}
+			}
+			p, diags := New(desired, live, Options{})
+			if tt.refused != "" {
+				if !diags.HasErrors() || !strings.Contains(diags.Error(), tt.refused) {
+					t.Fatalf("diagnostics %v, want one saying %q", diags, tt.refused)
+				}
+				return
+			}
+			if diags.HasErrors() || len(p.Steps) > 0 {
+				t.Fatalf("diagnostics %v, steps %v", diags, ids(p))
+			}
+			noted := slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, "nodes differ") })
+			if (tt.note != "") != noted || tt.note != "" && !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, tt.note) }) {
+				t.Errorf("notes %q, want %q", p.Notes, tt.note)
+			}
+		})
 	}
 }

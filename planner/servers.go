@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exdr/exdr/org"
@@ -13,7 +14,23 @@ func (b *builder) server(s *org.Server) {
 	addr := s.Addr.String()
 	live := b.liveIx.Server(s.Name)
 	args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "site": s.Site, "edition": s.Edition.String()}
+	var nodes []string
+	if live != nil {
+		nodes = live.ClusterNodes
+	}
+	if s.Cluster != nil && len(nodes) == 0 {
+		nodes = s.Cluster.Nodes
+	}
 	switch {
+	case live == nil && s.Cluster != nil:
+		// Setup /newCMS on a failover cluster the administrator forms:
+		// not a step exdr takes.
+		subject := s.Decl.Range
+		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Clustered mailbox server not found",
+			Detail: fmt.Sprintf("%s: the organization has no server %s. exdr does not build failover clusters: form the cluster on %s, install the active clustered mailbox role on one node (Setup /mode:Install /roles:Mailbox /NewCms /CMSName:%s with its IP address) and the passive role on the other%s, then plan again.",
+				addr, s.Name, strings.Join(s.Cluster.Nodes, " and "), s.Name, map[bool]string{true: "", false: "s"}[len(s.Cluster.Nodes) == 2]),
+			Subject: &subject})
+		return
 	case live == nil && b.priorLife(s.Name) != "":
 		// RecoverServer needs the directory entry; a fresh install would
 		// give the databases new identities under the same names.
@@ -40,7 +57,7 @@ func (b *builder) server(s *org.Server) {
 			Effect: providers.Reversible,
 		}))
 		return
-	case live.Health != nil && !live.Health.Up && len(live.ClusterNodes) > 0:
+	case live.Health != nil && !live.Health.Up && len(nodes) > 0:
 		// Setup /m:RecoverServer is not for clusters: a clustered
 		// mailbox server comes back with Setup /RecoverCMS on the nodes
 		// of a new failover cluster, after Setup /ClearLocalCMS on an
@@ -52,7 +69,7 @@ func (b *builder) server(s *org.Server) {
 			Detail: fmt.Sprintf("%s: %s is a clustered mailbox server (its nodes: %s) and does not answer. It is not rebuilt with Setup /m:RecoverServer, which does not apply to clusters: "+
 				"start it on a node that works (Start-ClusteredMailboxServer; for a single copy cluster, once its shared storage is back), or, with every node lost, form a new failover cluster and run Setup /RecoverCMS for %s (its name and IP address) on its active node "+
 				"(Setup /ClearLocalCMS first on any old node still present). exdr does not plan cluster recovery yet: plan again once %s answers, and meanwhile recover the rest with -target.",
-				addr, s.Name, strings.Join(live.ClusterNodes, ", "), s.Name, s.Name),
+				addr, s.Name, strings.Join(nodes, ", "), s.Name, s.Name),
 			Subject: &subject})
 		return
 	case live.Health != nil && !live.Health.Up && s.Roles.Has(org.RoleEdgeTransport):
@@ -95,6 +112,9 @@ func (b *builder) server(s *org.Server) {
 			b.note("%s: its queue database, and any mail it held, went with its disks; it starts with a new one.", addr)
 		}
 		return
+	}
+	if c := s.Cluster; c != nil && len(live.ClusterNodes) > 0 && !sameNodes(c.Nodes, live.ClusterNodes) {
+		b.note("%s: its nodes differ (live %s, configuration %s); exdr does not add or evict cluster nodes.", addr, strings.Join(live.ClusterNodes, ", "), strings.Join(c.Nodes, ", "))
 	}
 	if live.Roles != s.Roles {
 		b.note("%s: the roles differ (live %s, configuration %s); exdr does not add or remove roles.", addr, live.Roles, s.Roles)
@@ -161,4 +181,18 @@ func (b *builder) priorLife(server string) string {
 		out = append(out, fmt.Sprintf("the backup catalog holds %s of its storage groups", plural(sets, "set")))
 	}
 	return strings.Join(out, " and ")
+}
+
+// sameNodes reports whether two lists name the same computers, in any
+// order and case.
+func sameNodes(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, n := range a {
+		if !slices.ContainsFunc(b, func(m string) bool { return strings.EqualFold(n, m) }) {
+			return false
+		}
+	}
+	return true
 }
