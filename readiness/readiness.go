@@ -320,6 +320,10 @@ func (c *checker) copyProblem(sg *org.StorageGroup) (msg, fix string) {
 	case lc == nil || lc.Health == nil:
 		return fmt.Sprintf("the configuration keeps an %s copy and there is none: losing %s now means a restore from backup", kind, sg.Server),
 			"run exdr apply to enable and seed it"
+	case lc.Health.ActivatedOn != "" && !sg.Copy.Local:
+		// Seeded again only with failback: the users are on the standby.
+		return fmt.Sprintf("its SCR copy was activated on %s, where its database serves the users: %s has no copy until they are back on %s", lc.Health.ActivatedOn, sg.Identity(), sg.Server),
+			fmt.Sprintf("declare failback = true in its standby block and apply in a maintenance window: the database goes back to %s and the copy is seeded again", sg.Server)
 	case lc.Health.Status != "Healthy":
 		why := lc.Health.Status
 		if lc.Health.Error != "" {

@@ -122,6 +122,12 @@ func TestCheck(t *testing.T) {
 			d.StorageGroups[0].Copy = &org.StandbyCopy{Local: true, Path: `F:\LCR`}
 			l.StorageGroups[0].Copy = &org.StandbyCopy{Local: true, Path: `F:\LCR`, Health: &org.CopyHealth{Status: "Failed", Error: "copied log generation 4 is damaged"}}
 		}, []string{"standby_copy"}, "LCR copy is Failed: copied log generation 4 is damaged"},
+		// Activated on its standby: no seed fixes it, failback does
+		// (it said "run exdr plan: it seeds the copy again").
+		{"SCR copy activated on its standby", func(d, l *org.Org) {
+			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
+			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Failed", ActivatedOn: "MBX03", Error: "activated on MBX03"}}
+		}, []string{"standby_copy"}, "declare failback = true"},
 		{"standby copy not copying", func(d, l *org.Org) {
 			d.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", ReplayLag: org.DefaultReplayLag}
 			l.StorageGroups[0].Copy = &org.StandbyCopy{Machine: "MBX03", Health: &org.CopyHealth{Status: "Healthy", SourceUp: true, SourceNewest: 9, LastCopied: 4, LastReplayed: 4}}

@@ -315,7 +315,7 @@ func (l *Store) Dismount(id org.Identity) error {
 	defer e.Close()
 	if !st.IsMounted(id, e.Hdr) {
 		if e.Hdr.State == org.StateDirty {
-			return fmt.Errorf("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
+			return ErrDirtyNotMounted
 		}
 		return l.updateStore(c.Server, func(s *Service) { s.Detached(id) })
 	}
@@ -445,3 +445,8 @@ func orUnnamed(identity string) string {
 	}
 	return identity
 }
+
+// ErrDirtyNotMounted is Dismount's answer for a database in dirty
+// shutdown that no store has attached (a mount or a store cut short):
+// soft recovery brings it to clean shutdown, not a dismount.
+var ErrDirtyNotMounted = errors.New("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,12 +85,19 @@ func (l *Store) SwapDatabases(step *providers.Step) error {
 	if err := host.PathElement("the database name", prod.DB.Name); err != nil {
 		return err
 	}
+	recordPath := SwapRecordPath(prod.Path, prod.DB.Name)
+	_, recorded := os.Stat(recordPath)
 	for _, id := range []org.Identity{prod.DB.Identity(), rec.DB.Identity()} {
-		if err := l.Dismount(id); err != nil {
+		err := l.Dismount(id)
+		if err != nil && recorded == nil && errors.Is(err, ErrDirtyNotMounted) {
+			// A swap stopped inside its last mounts: that mount's attach
+			// was cut short. Soft recovery, as the store would do, then on.
+			err = l.ReplayLogs(context.Background(), id, nil)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	recordPath := SwapRecordPath(prod.Path, prod.DB.Name)
 	r, err := readSwapRecord(recordPath)
 	if errors.Is(err, os.ErrNotExist) {
 		r, err = l.beginSwap(prod, rec, recordPath)
