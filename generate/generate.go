@@ -69,7 +69,9 @@ func Generate(live *org.Org, opts Options) ([]File, error) {
 	if opts.MailboxCSV <= 0 {
 		opts.MailboxCSV = 5
 	}
+	live, served := withoutActivatedCopies(live)
 	n := name(live, opts)
+	n.served = served
 	wanted := map[string]bool{}
 	for _, t := range opts.Targets {
 		if _, ok := n.byAddr[t]; !ok {
@@ -306,6 +308,12 @@ func (g *generator) serverFile(s *org.Server) ([]byte, bool) {
 		}
 	}
 	if len(g.wanted) == 0 {
+		for _, sv := range g.n.served[s.Identity().Key()] {
+			sep()
+			comment(w, fmt.Sprintf("Not written: %s, the database %s's SCR copy became here when it was", sv.serving, sv.source),
+				fmt.Sprintf("activated on this server: its users are served here until failback, and are declared in %s.", sv.source),
+				"Add failback = true to that storage group's standby block to take them back (a planned outage).")
+		}
 		for _, r := range g.n.recoveryOf[s.Identity().Key()] {
 			sep()
 			comment(w, fmt.Sprintf("Not written: the recovery storage group %s, a recovery under way", r.Identity()),
@@ -484,4 +492,60 @@ func quoteNodes(nodes []string) string {
 		q[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(q, ", ")
+}
+
+// servedCopy is a database an SCR copy became on its standby: its users
+// are served there until failback, and belong to the source database.
+type servedCopy struct {
+	serving, source org.Identity
+}
+
+// withoutActivatedCopies is the organization as the configuration should
+// declare it while a standby serves an activated SCR copy: without the
+// storage group and database made on the standby for it, their mailboxes
+// declared in the source database they belong to. The configuration then
+// keeps the copy's standby block, and plans say the database waits for
+// failback. It returns what it left out, by the standby's server key.
+func withoutActivatedCopies(live *org.Org) (*org.Org, map[string][]servedCopy) {
+	type activated struct{ source *org.StorageGroup }
+	byFolder := map[string]activated{} // machine key | log folder
+	for _, sg := range live.StorageGroups {
+		if c := sg.Copy; c != nil && !c.Local && c.Health != nil && c.Health.ActivatedOn != "" {
+			byFolder[org.Identity(c.Health.ActivatedOn).Key()+"|"+strings.ToLower(strings.TrimRight(sg.LogFolderPath, `\`))] = activated{sg}
+		}
+	}
+	if len(byFolder) == 0 {
+		return live, nil
+	}
+	out := *live
+	out.StorageGroups, out.Databases, out.Mailboxes = nil, nil, nil
+	dropped := map[string]org.Identity{} // dropped storage group key -> source storage group
+	served := map[string][]servedCopy{}
+	for _, sg := range live.StorageGroups {
+		if a, ok := byFolder[org.Identity(sg.Server).Key()+"|"+strings.ToLower(strings.TrimRight(sg.LogFolderPath, `\`))]; ok && sg.Copy == nil {
+			dropped[sg.Identity().Key()] = a.source.Identity()
+			continue
+		}
+		out.StorageGroups = append(out.StorageGroups, sg)
+	}
+	moved := map[string]org.Identity{} // serving database key -> source database
+	for _, db := range live.Databases {
+		src, ok := dropped[db.StorageGroup.Key()]
+		if !ok {
+			out.Databases = append(out.Databases, db)
+			continue
+		}
+		moved[db.Identity().Key()] = src.Join(db.Name)
+		k := org.Identity(db.Server()).Key()
+		served[k] = append(served[k], servedCopy{serving: db.Identity(), source: src.Join(db.Name)})
+	}
+	for _, m := range live.Mailboxes {
+		if src, ok := moved[m.Database.Key()]; ok {
+			c := *m
+			c.Database = src
+			m = &c
+		}
+		out.Mailboxes = append(out.Mailboxes, m)
+	}
+	return &out, served
 }

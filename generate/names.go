@@ -50,6 +50,9 @@ type names struct {
 	databasesOf map[string][]*org.Database
 	queuesOf    map[string][]*org.QueueDatabase
 	recoveryOf  map[string][]*org.RecoveryStorageGroup
+	// served are the databases SCR copies became on their standbys, by
+	// the standby's server key: not declared, said in a comment.
+	served map[string][]servedCopy
 }
 
 func (n *names) index(live *org.Org) {

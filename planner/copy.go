@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // copies plans each storage group's passive copy: enabled and seeded
@@ -46,6 +47,15 @@ func (b *builder) copies() {
 		case b.servedOnStandby[id.Key()]:
 			// The copy serves on the standby: nothing to seed until
 			// failback, which the plan's waiting list or steps say.
+		case !sg.Copy.Local && b.copyPathsTaken(sg, dbs) != "":
+			// A seed sets aside what stands at the copy's paths: never
+			// the files of a database that serves users there.
+			subject := sg.Copy.Range
+			b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Standby copy paths in use",
+				Detail: fmt.Sprintf("%s: its SCR copy on %s would be seeded at the paths of %s, a database there outside the configuration (one its copy became, serving users?). A seed would set its files aside. "+
+					"If its users belong to %s, keep the standby block as it was, with failback = true, to bring them home; otherwise move or remove that database on %s first.",
+					addr, sg.Copy.Machine, b.copyPathsTaken(sg, dbs), sg.Identity(), sg.Copy.Machine),
+				Subject: &subject})
 		case lc == nil || live.Health != nil && !live.Health.FolderExists && lc.Health != nil && lc.Health.Status != "Healthy":
 			b.enableCopy(sg, dbs, deps, "")
 		case !sameCopy(lc, sg.Copy):
@@ -256,4 +266,25 @@ func copyState(h *org.CopyHealth) string {
 		return "seeded from a file since replaced"
 	}
 	return h.Status
+}
+
+// copyPathsTaken names a live database on the SCR copy's machine, outside
+// the configuration, that stands at one of the copy's paths (its file at
+// a database's path, or its storage group at the copy's log folder);
+// "" when none does.
+func (b *builder) copyPathsTaken(sg *org.StorageGroup, dbs []*org.Database) string {
+	for _, l := range b.live.Databases {
+		if !strings.EqualFold(l.Server(), sg.Copy.Machine) || b.wantIx.Database(l.Identity()) != nil {
+			continue
+		}
+		for _, db := range dbs {
+			if strings.EqualFold(l.EdbFilePath, db.EdbFilePath) {
+				return string(l.Identity())
+			}
+		}
+		if lsg := b.liveIx.StorageGroup(l.StorageGroup); lsg != nil && strings.EqualFold(strings.TrimRight(lsg.LogFolderPath, `\`), strings.TrimRight(sg.LogFolderPath, `\`)) {
+			return string(l.Identity())
+		}
+	}
+	return ""
 }

@@ -180,6 +180,7 @@ func TestServedFromStandby(t *testing.T) {
 		change  func(d, live *org.Org)
 		steps   string
 		waiting string
+		refused string
 		golden  bool
 	}{
 		{name: "no failback declared: waits", change: func(*org.Org, *org.Org) {}, waiting: "declare failback = true"},
@@ -198,6 +199,39 @@ func TestServedFromStandby(t *testing.T) {
 			d.StorageGroups[1].Copy.Failback = true
 			liveDB(l, "PF1").Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
 		}, waiting: "both"},
+		// Found by its folder, not its name: a database renamed in the
+		// configuration is still the one its users are on, and no seed
+		// sets its files aside (it was: the adversarial review's first
+		// finding).
+		{name: "renamed while served: waits, no seed", change: func(d, _ *org.Org) {
+			for _, db := range d.Databases {
+				if db.Name == "PF1" {
+					db.Name = "Mail1"
+				}
+			}
+		}, waiting: "declare failback = true"},
+		{name: "standby block removed while served: refused", change: func(d, _ *org.Org) { d.StorageGroups[1].Copy = nil },
+			refused: "Users served from a standby the configuration no longer declares"},
+		{name: "failback dropped after the mount at home: waits", change: func(_, l *org.Org) {
+			x := liveDB(l, "PF1")
+			x.Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
+			l.Databases[len(l.Databases)-1].Health.Mounted = false
+			l.Mailboxes[len(l.Mailboxes)-1].Database = `MBX01\SG2\PF1`
+		}, waiting: "began"},
+		{name: "the standby's database lost: refused", change: func(_, l *org.Org) {
+			l.Databases[len(l.Databases)-1].Health = &org.DatabaseHealth{}
+		}, refused: "The database serving on the standby is lost"},
+		{name: "the standby's database damaged: refused", change: func(_, l *org.Org) {
+			l.Databases[len(l.Databases)-1].Health.BadPages = []uint32{3}
+		}, refused: "page 3 fails"},
+		{name: "standby crashed, failback: soft recovery first", change: func(d, l *org.Org) {
+			d.StorageGroups[1].Copy.Failback = true
+			y := l.Databases[len(l.Databases)-1]
+			y.Health.Mounted, y.Health.State, y.Health.LogRequired = false, org.StateDirty, org.LogRange{Low: 4, High: 5}
+			l.StorageGroups[len(l.StorageGroups)-1].Health.OnDisk = org.LogRange{Low: 1, High: 5}
+		}, steps: "mailbox_database.PF1.failback:allow_file_restore mailbox_database.PF1.failback:replay_logs mailbox_database.PF1.failback:place_database " +
+			"mailbox_database.PF1:mount mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database " +
+			"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
 		{name: "activation interrupted before the mount", change: func(_, l *org.Org) {
 			y := l.Databases[len(l.Databases)-1]
 			y.Health.Mounted, y.AllowFileRestore = false, ptr(true)
@@ -210,6 +244,12 @@ func TestServedFromStandby(t *testing.T) {
 			desired, live := afterStandbyActivation()
 			tt.change(desired, live)
 			p, diags := New(desired, live, Options{})
+			if tt.refused != "" {
+				if !diags.HasErrors() || !strings.Contains(diags.Error(), tt.refused) {
+					t.Fatalf("diagnostics %v, want one saying %q", diags, tt.refused)
+				}
+				return
+			}
 			text := accepted(t, p, diags, tt.steps)
 			if tt.golden {
 				goldenText(t, "standby_"+strings.ReplaceAll(tt.name, " ", "_"), text)
@@ -241,5 +281,22 @@ func pf1AsMailbox(orgs ...*org.Org) {
 				db.Addr = addr(org.KindMailboxDatabase, "PF1")
 			}
 		}
+	}
+}
+
+// A seed sets aside what stands at the copy's paths: a database there
+// outside the configuration refuses it rather than lose its files.
+func TestSeedNeverOverADatabaseAtTheCopysPaths(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withStandby(desired, live)
+	live.StorageGroups[1].Copy = nil // not enabled: the plan would enable and seed it
+	pf1 := liveDB(live, "PF1")
+	live.StorageGroups = append(live.StorageGroups, &org.StorageGroup{Name: "Other", Server: "MBX03", LogFolderPath: `L:\Other`, SystemFolderPath: `L:\Other`,
+		Health: &org.LogHealth{FolderExists: true, Prefix: "E00"}})
+	live.Databases = append(live.Databases, &org.Database{Kind: org.MailboxDB, Name: "Kept", StorageGroup: `MBX03\Other`, EdbFilePath: pf1.EdbFilePath, Mounted: true,
+		Health: &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateClean}})
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Standby copy paths in use") || !strings.Contains(diags.Error(), `MBX03\Other\Kept`) {
+		t.Fatalf("diagnostics %v", diags)
 	}
 }

@@ -186,6 +186,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		servedOnStandby: map[string]bool{},
 		standbyObjects:  map[string]bool{},
 		servingOf:       map[string]org.Identity{},
+		resubmitted:     map[string]bool{},
 		failedBack:      map[string]*providers.Step{},
 		plan:            &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
 	}
@@ -323,6 +324,9 @@ type builder struct {
 	// servingOf is, by a configured database's identity key, the
 	// database on its standby that serves its users until failback.
 	servingOf map[string]org.Identity
+	// resubmitted are the standby databases (by identity key) whose
+	// queued mail a failback in this plan resubmits.
+	resubmitted map[string]bool
 }
 
 // add puts a step in the plan and returns it.

@@ -77,8 +77,19 @@ func (b *builder) database(db *org.Database) {
 		}), append(append(append(deps, parent), b.hubs...), b.clientAccess...)...)
 	}
 
-	if serving, c := b.standbyServing(db); serving != nil {
+	if serving, c, declared := b.standbyServing(db); serving != nil && declared {
 		b.servedFromStandby(db, live, serving, c, parent, mount)
+		return
+	} else if serving != nil {
+		// The standby block is gone from the configuration while the
+		// users are served there: recovering the database at home would
+		// restore an older copy and leave their newest mail behind.
+		subject := db.Decl.Range
+		b.refuse(db.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Users served from a standby the configuration no longer declares",
+			Detail: fmt.Sprintf("%s: its users are served by %s on %s, where its SCR copy was activated, and the configuration declares no standby copy for %s any more. Planning %s at home would restore an older copy and leave them and their newest mail there. "+
+				"Put the standby block back (machine = %s), with failback = true to bring them home, and plan again.",
+				db.Addr, serving.Identity(), c.Machine, db.StorageGroup, db.Identity(), c.Machine),
+			Subject: &subject})
 		return
 	}
 	if live == nil {

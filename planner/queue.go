@@ -297,6 +297,9 @@ func (p *queuePlan) deliverable(h *org.QueueHealth) ([]*providers.Step, string) 
 		}
 		for _, db := range qu.Databases {
 			step, why := p.b.mountedBy(db)
+			if why == resubmittedByFailback {
+				continue
+			}
 			if why != "" {
 				return nil, fmt.Sprintf("%s holds mail for %s, which %s", qu.Identity, db, why)
 			}
@@ -333,6 +336,23 @@ func (b *builder) hopReady(qu *org.Queue) (*providers.Step, string) {
 // already (nil, ""), by a planned step, or not (the reason).
 func (b *builder) mountedBy(id org.Identity) (*providers.Step, string) {
 	want := b.wantIx.Database(id)
+	if want == nil && b.standbyObjects[id.Key()] {
+		// A database a standby copy became: mounted by this plan's
+		// activation steps, or taken away by its failback, which
+		// resubmits what is queued for it.
+		if b.resubmitted[id.Key()] {
+			return nil, resubmittedByFailback
+		}
+		for _, s := range b.steps {
+			if s.Verb == providers.VerbMount && s.Identity.Key() == id.Key() {
+				return s, ""
+			}
+		}
+		if live := b.liveIx.Database(id); live != nil && live.Health != nil && live.Health.Mounted {
+			return nil, ""
+		}
+		return nil, "this plan cannot mount"
+	}
 	if want == nil {
 		return nil, "the configuration does not declare"
 	}
@@ -347,6 +367,10 @@ func (b *builder) mountedBy(id org.Identity) (*providers.Step, string) {
 	}
 	return nil, "this plan cannot mount"
 }
+
+// resubmittedByFailback is mountedBy's answer for the database a failback
+// removes, whose queued mail the failback itself resubmits.
+const resubmittedByFailback = "is resubmitted by its failback"
 
 // retry plans Retry-Queue, after the mounts, for the queues in Retry with
 // mail for a database mounted by then: transport would wait out its retry
@@ -381,6 +405,9 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 		mounts := 0
 		for i, db := range qu.Databases {
 			step, why := p.b.mountedBy(db)
+			if why == resubmittedByFailback {
+				continue
+			}
 			if why != "" {
 				p.b.note("%s: %s holds mail for %s, which %s; it stays queued.", p.addr, qu.Identity, db, why)
 				continue

@@ -12,7 +12,7 @@ func WriteMarkdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### exdr plan for %s\n\n", orgName(p))
 	switch {
-	case !p.Changes() && len(p.Unreadable) > 0:
+	case !p.Changes() && (len(p.Unreadable) > 0 || len(p.Waiting) > 0):
 		b.WriteString("**No changes planned.** " + p.NoChanges() + "\n")
 	case !p.Changes():
 		b.WriteString("**No changes.** " + p.NoChanges() + "\n")
@@ -46,6 +46,12 @@ func WriteMarkdown(w io.Writer, p *Plan) error {
 		b.WriteString("\nCould not be read (nothing is planned for them):\n\n")
 		for _, u := range p.Unreadable {
 			fmt.Fprintf(&b, "- `%s` (%s): %s\n", u.Address, u.Identity, mdEscape(u.Why))
+		}
+	}
+	if len(p.Waiting) > 0 {
+		b.WriteString("\nDiffers from the configuration, left until it says more:\n\n")
+		for _, w := range p.Waiting {
+			fmt.Fprintf(&b, "- `%s` (%s): %s\n", w.Address, w.Identity, mdEscape(w.Why))
 		}
 	}
 	if len(p.Unmanaged) > 0 {

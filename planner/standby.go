@@ -2,11 +2,13 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // Activation of an SCR copy on its standby machine, as Exchange 2007 SP1
@@ -46,8 +48,14 @@ func (b *builder) chooseStandby(db *org.Database, c *org.StandbyCopy, rebuild *p
 	if rto > 0 {
 		limit = "beyond the RTO of " + RoundEstimate(rto)
 	}
-	return standbyChoice{onStandby: true, why: fmt.Sprintf("activated on %s, users are back in about %s; waiting for %s's rebuild would take about %s (%s). They stay on %s until failback is declared",
-		c.Machine, RoundEstimate(there), db.Server(), RoundEstimate(wait), limit, c.Machine)}
+	stay := fmt.Sprintf("They stay on %s until failback is declared", c.Machine)
+	if c.Failback {
+		// Declared before the disaster (left from an earlier one?): the
+		// next plan takes them back at once, an outage of its own.
+		stay = fmt.Sprintf("failback = true is declared, so the next apply takes them back to %s once it is rebuilt, in a planned outage: remove it to keep them on %s for now", db.Server(), c.Machine)
+	}
+	return standbyChoice{onStandby: true, why: fmt.Sprintf("activated on %s, users are back in about %s; waiting for %s's rebuild would take about %s (%s). %s",
+		c.Machine, RoundEstimate(there), db.Server(), RoundEstimate(wait), limit, stay)}
 }
 
 // standbyOverhead is what the portability steps add to the activation
@@ -63,22 +71,43 @@ var standbyOverhead = func() time.Duration {
 }()
 
 // standbyServing finds the database db's SCR copy became on its standby:
-// a mailbox database on the copy's machine, of db's name, at db's path
-// (SCR keeps the same paths on both machines), which the configuration
-// does not name. Nil when the copy was not activated there.
-func (b *builder) standbyServing(db *org.Database) (*org.Database, *org.StandbyCopy) {
+// a mailbox database on the copy's machine, outside the configuration,
+// in a storage group at the copy's log folder (SCR keeps the same paths
+// on both machines; the storage group exdr made there for it). Found by
+// the folder, not by name: a database renamed or moved in the
+// configuration meanwhile is still the one its users are on. The copy is
+// the configuration's, or, when the configuration no longer declares one
+// (declared false), the one the organization still has.
+func (b *builder) standbyServing(db *org.Database) (serving *org.Database, c *org.StandbyCopy, declared bool) {
 	want := b.wantIx.StorageGroup(db.StorageGroup)
-	if db.Kind != org.MailboxDB || want == nil || want.Copy == nil || want.Copy.Local {
-		return nil, nil
+	live := b.liveIx.StorageGroup(db.StorageGroup)
+	if db.Kind != org.MailboxDB || want == nil {
+		return nil, nil, false
 	}
-	for _, live := range b.live.Databases {
-		if live.Kind == org.MailboxDB && strings.EqualFold(live.Server(), want.Copy.Machine) &&
-			strings.EqualFold(live.EdbFilePath, db.EdbFilePath) && strings.EqualFold(live.Name, db.Name) &&
-			b.wantIx.Database(live.Identity()) == nil {
-			return live, want.Copy
+	c, declared = want.Copy, true
+	if c == nil || c.Local {
+		c, declared = nil, false
+		if live != nil && live.Copy != nil && !live.Copy.Local {
+			c = live.Copy
 		}
 	}
-	return nil, nil
+	if c == nil {
+		return nil, nil, false
+	}
+	logs := want.LogFolderPath
+	if live != nil {
+		logs = live.LogFolderPath
+	}
+	for _, l := range b.live.Databases {
+		if l.Kind != org.MailboxDB || !strings.EqualFold(l.Server(), c.Machine) || b.wantIx.Database(l.Identity()) != nil {
+			continue
+		}
+		if sg := b.liveIx.StorageGroup(l.StorageGroup); sg != nil && b.wantIx.StorageGroup(sg.Identity()) == nil &&
+			strings.EqualFold(strings.TrimRight(sg.LogFolderPath, `\`), strings.TrimRight(logs, `\`)) {
+			return l, c, declared
+		}
+	}
+	return nil, nil, false
 }
 
 // standbyGroup names the storage group made on the standby for the copy:
@@ -141,7 +170,6 @@ func (b *builder) onStandby(db *org.Database, c *org.StandbyCopy, activation *pr
 	if serving == nil {
 		args := databaseSettings(db, nil)
 		args["storage_group"], args["name"], args["kind"], args["edb_file_path"], args["object_only"] = string(sgID), db.Name, "mailbox", db.EdbFilePath, "true"
-		args["allow_file_restore"] = "true"
 		prev = after(b.add(&providers.Step{
 			Verb: providers.VerbCreateDatabase, Address: addr, Identity: dbID, Args: args,
 			Reason: fmt.Sprintf("the database object on %s, at the copy's file %s, not mounted", c.Machine, db.EdbFilePath),
@@ -159,8 +187,10 @@ func (b *builder) onStandby(db *org.Database, c *org.StandbyCopy, activation *pr
 			}), prev)
 		}
 	}
+	allowed := serving != nil && isTrue(serving.AllowFileRestore)
 	if !mounted {
-		if serving == nil || !isTrue(serving.AllowFileRestore) {
+		if !allowed {
+			allowed = true
 			prev = after(b.add(&providers.Step{
 				Verb: providers.VerbAllowFileRestore, Address: addr, Identity: dbID, Args: map[string]string{"value": "true"},
 				Reason: "the copy's file is mounted by a new database object only once \"This database can be overwritten by a restore\" is set",
@@ -179,7 +209,7 @@ func (b *builder) onStandby(db *org.Database, c *org.StandbyCopy, activation *pr
 			Effect: providers.Reversible,
 		}), prev)
 	}
-	if serving == nil || isTrue(serving.AllowFileRestore) {
+	if allowed {
 		after(b.add(&providers.Step{
 			Verb: providers.VerbSetDatabase, Address: addr, Identity: dbID, Args: map[string]string{"allow_file_restore": "false", "kind": "mailbox"},
 			Reason: "put \"This database can be overwritten by a restore\" back", Effect: providers.Reversible,
@@ -213,12 +243,44 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 	// failback under way: not mounted there again.
 	adopted := h != nil && h.FileExists && h.Foreign == ""
 	back := live != nil && live.Health != nil && live.Health.Mounted && len(live.Health.BadPages) == 0
+	// The copy's file before its first mount there reads as another
+	// database's (Foreign): not damage.
+	lostThere := h == nil || h.Unreadable != "" || !h.FileExists || len(h.BadPages) > 0 && h.Foreign == ""
 	// Its users are at home there, whatever follows (no mailbox is made
 	// for them in the database they left).
 	b.servedOnStandby[db.StorageGroup.Key()] = true
 	b.standbyObjects[serving.Identity().Key()], b.standbyObjects[serving.StorageGroup.Key()] = true, true
 	b.servingOf[db.Identity().Key()] = serving.Identity()
-	if !c.Failback || !adopted && !back {
+	wait := func(format string, args ...any) {
+		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(), Why: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case back && h != nil && h.Mounted && b.homedIn(serving.Identity()) > 0:
+		wait("both %s and %s are mounted while its users are homed on the standby: exdr does not choose which holds their newest mail; dismount the one that should not serve, and plan again", db.Identity(), serving.Identity())
+		return
+	case back && !c.Failback:
+		// Failback began (the database is mounted at home again) and is
+		// no longer declared: never send the users back to the standby's
+		// older copy.
+		wait("failback to %s began (it is mounted there again) and is no longer declared: declare failback = true in the storage group's standby block again to finish it", db.Server())
+		return
+	case !back && lostThere:
+		subject := db.Decl.Range
+		what := "its file is missing"
+		switch {
+		case h == nil || h.Unreadable != "":
+			what = "it cannot be read"
+		case h.FileExists:
+			what = pagesFail(h.BadPages)
+		}
+		b.refuse(db.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "The database serving on the standby is lost",
+			Detail: fmt.Sprintf("%s: its users are served by %s on the standby %s, where its SCR copy was activated, and %s. exdr does not recover a database on a standby yet, and planning %s at home would leave the users' newest mail behind: "+
+				"restore %s on %s from its backups (or repair it) by hand, then plan again; meanwhile -target recovers the rest.",
+				db.Addr, serving.Identity(), c.Machine, what, db.Identity(), serving.Identity(), c.Machine),
+			Subject: &subject})
+		return
+	}
+	if !back && (!c.Failback || !adopted) {
 		before := len(b.steps)
 		b.onStandby(db, c, nil, serving)
 		if len(b.steps) > before {
@@ -228,27 +290,14 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		}
 	}
 	if !c.Failback {
-		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(),
-			Why: fmt.Sprintf("its users are served by %s on the standby %s, where its SCR copy was activated; the way back to %s is a planned outage: declare failback = true in the storage group's standby block, and plan in a maintenance window", serving.Identity(), c.Machine, db.Server())})
-		return
-	}
-	switch {
-	case !back && (h == nil || !h.FileExists || len(h.BadPages) > 0 || h.Unreadable != ""):
-		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(),
-			Why: fmt.Sprintf("failback is declared, but %s on %s, which serves its users, is missing or damaged: exdr does not carry a damaged database back; recover it there first", serving.Identity(), c.Machine)})
+		wait("its users are served by %s on the standby %s, where its SCR copy was activated; the way back to %s is a planned outage: declare failback = true in the storage group's standby block, and plan in a maintenance window", serving.Identity(), c.Machine, db.Server())
 		return
 	}
 	if srv := b.liveIx.Server(db.Server()); (srv == nil || srv.Health == nil || !srv.Health.Up) && b.lastStepOf(b.serverAddr(db.Server())) == nil {
-		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(),
-			Why: fmt.Sprintf("failback is declared, but %s does not answer and is not rebuilt by this plan", db.Server())})
+		wait("failback is declared, but %s does not answer and is not rebuilt by this plan", db.Server())
 		return
 	}
 	id := db.Identity()
-	if back && h.Mounted && b.homedIn(serving.Identity()) > 0 {
-		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: id,
-			Why: fmt.Sprintf("failback is declared, but both %s and %s are mounted while users are homed on the standby: exdr does not choose which holds their newest mail; dismount the one that should not serve, and plan again", id, serving.Identity())})
-		return
-	}
 	var last *providers.Step
 	xh := (*org.DatabaseHealth)(nil)
 	if live != nil {
@@ -271,12 +320,28 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 			}), parent)
 		}
 		var down *providers.Step
-		if h.Mounted {
-			down = b.add(&providers.Step{
+		switch {
+		case h.Mounted:
+			// Not before home is ready for the file (a rebuild, its
+			// storage group): the outage is the copy and the mount only.
+			down = after(b.add(&providers.Step{
 				Verb: providers.VerbDismount, Address: addr, Identity: serving.Identity(),
 				Reason: fmt.Sprintf("failback, the planned outage: %s is dismounted on %s (clean shutdown, nothing lost); its users are offline until %s mounts", serving.Identity(), c.Machine, id),
 				Effect: providers.Downtime,
-			})
+			}), parent, allow)
+		case h.State == org.StateDirty:
+			// The standby's store stopped without a clean dismount: soft
+			// recovery brings the file to clean shutdown before its copy.
+			if lsg := b.liveIx.StorageGroup(serving.StorageGroup); lsg != nil && lsg.Health != nil && lsg.Health.Usable(h.LogRequired) {
+				down = after(b.add(&providers.Step{
+					Verb: providers.VerbReplayLogs, Address: addr, Identity: serving.Identity(), Args: replayArgs(lsg.Health.Prefix, lsg, serving.EdbFilePath),
+					Reason: fmt.Sprintf("failback: %s is in dirty shutdown on %s (generations %s present): soft recovery brings it to clean shutdown before its file is copied, losing nothing", serving.Identity(), c.Machine, h.LogRequired),
+					Effect: providers.Reversible, Estimate: b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
+				}), parent, allow)
+			} else {
+				wait("failback is declared, but %s on %s is in dirty shutdown without the logs to recover it: exdr does not carry it back so", serving.Identity(), c.Machine)
+				return
+			}
 		}
 		args := map[string]string{"source": string(serving.Identity()), "source_server": c.Machine, "source_edb_file_path": serving.EdbFilePath, "edb_file_path": db.EdbFilePath}
 		why := ""
@@ -305,6 +370,31 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false", "kind": "mailbox"},
 			Reason: "put \"This database can be overwritten by a restore\" back", Effect: providers.Reversible,
 		}), last, parent)
+	}
+	// Mail queued for the standby's database (dismounted for the
+	// failback, or by hand before it) follows its re-homed recipients: a
+	// retry sends it where they are now, before the database goes.
+	for _, q := range b.live.QueueDatabases {
+		if q.Health == nil {
+			continue
+		}
+		var names []string
+		for _, qu := range q.Health.Queues {
+			if slices.ContainsFunc(qu.Databases, func(id org.Identity) bool { return id.Key() == serving.Identity().Key() }) {
+				names = append(names, qu.Identity[strings.LastIndexByte(qu.Identity, '\\')+1:])
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		retry := after(b.add(&providers.Step{
+			Verb: providers.VerbRetryQueue, Address: addr + "." + q.Server, Identity: org.Identity(q.Server).Join("mail.que"),
+			Args:   map[string]string{"queue_server": q.Server, "queues": strings.Join(names, ","), "resubmit": "true"},
+			Reason: fmt.Sprintf("failback: %s holds mail for %s, whose users are re-homed in %s: resubmitted, it is routed to them there", q.Server, serving.Identity(), id),
+			Effect: providers.Reversible,
+		}), last, parent)
+		last = retry
+		b.resubmitted[serving.Identity().Key()] = true
 	}
 	remove := after(b.add(&providers.Step{
 		Verb: providers.VerbRemoveDatabase, Address: addr, Identity: serving.Identity(),

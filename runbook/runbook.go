@@ -27,6 +27,7 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 	fmt.Fprintf(&b, "# Recovery runbook: %s\n\n", p.Organization)
 	if len(p.Steps) == 0 {
 		b.WriteString("Nothing to do. " + p.NoChanges() + "\n")
+		writeLeft(&b, p)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -81,6 +82,7 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 	b.WriteString("## The whole recovery as one script\n\nRun it in the Exchange Management Shell as an Exchange administrator. It stops at the first error; at a step done by hand it waits for you to type done.\n\n```powershell\n")
 	b.WriteString(Script(p.Steps, scripts))
 	b.WriteString("```\n")
+	writeLeft(&b, p)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -178,4 +180,21 @@ func literal(s string) string {
 	}, strings.ToValidUTF8(s, "?"))
 	q, _ := pwsh.Quote(clean)
 	return q
+}
+
+// writeLeft lists what the runbook does not touch and why: what could
+// not be read, and what waits for the configuration to say more.
+func writeLeft(b *strings.Builder, p *planner.Plan) {
+	if len(p.Unreadable) > 0 {
+		b.WriteString("\n## Could not be read\n\nNothing is done for these:\n\n")
+		for _, u := range p.Unreadable {
+			fmt.Fprintf(b, "- %s (%s): %s\n", u.Address, u.Identity, u.Why)
+		}
+	}
+	if len(p.Waiting) > 0 {
+		b.WriteString("\n## Left as it is\n\nThese differ from the configuration, which must say more first:\n\n")
+		for _, w := range p.Waiting {
+			fmt.Fprintf(b, "- %s (%s): %s\n", w.Address, w.Identity, w.Why)
+		}
+	}
 }

@@ -155,6 +155,11 @@ func sayWhatPlanWillSay(dir string, live *org.Org, s *streams) error {
 		fmt.Fprintf(s.stdout, "The organization as read is not healthy: exdr plan on what was written shows %s; run it to see them.\n", plural(n, "step"))
 		return nil
 	}
+	if n := len(p.Waiting); n > 0 {
+		fmt.Fprintf(s.stdout, "Review them and fill in the objectives in main.exdr.hcl: exdr plan on them plans nothing, and lists %s that %s for the configuration (users served from a standby until failback).\n",
+			plural(n, "resource"), english.Agree(n, "waits", "wait"))
+		return nil
+	}
 	fmt.Fprintln(s.stdout, "Review them and fill in the objectives in main.exdr.hcl: exdr plan on them says No changes while the organization stays as it was read.")
 	return nil
 }

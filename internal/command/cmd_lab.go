@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -281,6 +282,11 @@ func backupFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, [
 		sets, err := l.Backup(ctx, id, t)
 		for _, m := range sets {
 			fmt.Fprintf(s.stdout, "%s backup of %s: set %s, logs %s\n", m.Type, m.StorageGroup, m.ID, m.Logs)
+		}
+		var skipped *lab.BackupSkipped
+		if errors.As(err, &skipped) {
+			fmt.Fprintf(s.stderr, "%s %s.\n", s.warnColor("Warning:"), skipped)
+			return nil
 		}
 		return err
 	}

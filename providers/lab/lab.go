@@ -61,6 +61,10 @@ type Measured = host.Measured
 // Inspection is what "exdr lab inspect" shows of a database.
 type Inspection = store.Inspection
 
+// BackupSkipped names the storage groups a backup of every group passed
+// over, having no database file to back up; the others were backed up.
+type BackupSkipped = backup.SkippedError
+
 // Item is an item of a mailbox, as an Inspection lists it.
 type Item = store.Item
 

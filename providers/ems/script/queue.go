@@ -215,7 +215,14 @@ Get-ChildItem -LiteralPath $own.FullName -Filter 'trn*' | Move-Item -Destination
 				b.cmd("Retry-Queue -Identity %s -Resubmit $true", b.q(server+`\Unreachable`))
 				continue
 			}
-			b.cmd("Get-Queue -Server %s | Where-Object { $_.NextHopDomain -eq %s } | ForEach-Object { Retry-Queue -Identity $_.Identity }", srv, b.q(name))
+			resubmit := ""
+			if a["resubmit"] == "true" {
+				// Its recipients were re-homed: the categorizer routes
+				// the messages again, to their mailboxes' new database
+				// (Retry-Queue -Resubmit, for a delivery queue in Retry).
+				resubmit = " -Resubmit $true"
+			}
+			b.cmd("Get-Queue -Server %s | Where-Object { $_.NextHopDomain -eq %s } | ForEach-Object { Retry-Queue -Identity $_.Identity%s }", srv, b.q(name), resubmit)
 		}
 		return b.script(step.Verb, "Get-Queue -Server shows the queues emptying.")
 	},

@@ -69,6 +69,7 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbActivateCopy, Identity: `MBX01\SG1`, Args: map[string]string{"standby_machine": "MBX03", "force": "true", "on_standby": "true"}},
 	{Verb: providers.VerbPlaceDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"source": `MBX03\SG1\DB1`, "source_server": "MBX03",
 		"source_edb_file_path": `E:\Exchange\SG1\DB1.edb`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "set_aside": "true"}},
+	{Verb: providers.VerbRetryQueue, Identity: `HUB02\mail.que`, Args: map[string]string{"queue_server": "HUB02", "queues": "MBX02", "resubmit": "true"}},
 	{Verb: providers.VerbRemoveDatabase, Identity: `MBX03\SG1\DB1`, Args: map[string]string{"storage_group": `MBX03\SG1`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "server": "MBX03"}},
 }
 
@@ -92,6 +93,9 @@ func TestScriptForEveryVerb(t *testing.T) {
 		}
 		if s.Args["set_aside"] == "true" {
 			name += "_set_aside"
+		}
+		if s.Args["resubmit"] == "true" {
+			name += "_resubmit"
 		}
 		t.Run(name, func(t *testing.T) {
 			sc, err := For(s, Options{DomainController: "dc01.contoso.com"})

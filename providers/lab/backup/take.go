@@ -48,9 +48,17 @@ func (l *Application) Backup(ctx context.Context, sg org.Identity, typ org.Backu
 		return nil, err
 	}
 	var sets []*Manifest
+	var skipped []string
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return sets, err
+		}
+		if sg == "" && !g.Recovery && l.noFiles(g) {
+			// Every database of the group lost its file (its users served
+			// from a standby, say): nothing to back up, and no reason to
+			// leave the other groups without their backup.
+			skipped = append(skipped, g.Server+`\`+g.Name)
+			continue
 		}
 		m, err := l.backupGroup(ctx, g, typ)
 		if err != nil {
@@ -60,7 +68,43 @@ func (l *Application) Backup(ctx context.Context, sg org.Identity, typ org.Backu
 			sets = append(sets, m)
 		}
 	}
-	return sets, l.copies.Replicate() // the backup closed a generation on each stream
+	if err := l.copies.Replicate(); err != nil { // the backup closed a generation on each stream
+		return sets, err
+	}
+	if len(skipped) > 0 {
+		return sets, &SkippedError{Groups: skipped}
+	}
+	return sets, nil
+}
+
+// SkippedError names the storage groups a backup of every group passed
+// over, each with no database file to back up; the others were backed up.
+type SkippedError struct{ Groups []string }
+
+func (e *SkippedError) Error() string {
+	return fmt.Sprintf("not backed up, no database file to back up: %s", strings.Join(e.Groups, ", "))
+}
+
+// noFiles reports whether a storage group has databases and none of their
+// files is at its path.
+func (l *Application) noFiles(g *ad.StorageGroup) bool {
+	var dbs []*ad.Database
+	l.ViewDirectory(func(d *ad.Directory) error {
+		for _, db := range d.Databases {
+			if strings.EqualFold(db.StorageGroup, g.Server+`\`+g.Name) && db.RecoveryOf == "" {
+				dbs = append(dbs, db)
+			}
+		}
+		return nil
+	})
+	for _, db := range dbs {
+		if path, err := l.HostPath(g.Server, db.EdbFilePath); err == nil {
+			if _, err := os.Lstat(path); err == nil {
+				return false
+			}
+		}
+	}
+	return len(dbs) > 0
 }
 
 // backupGroup takes one set of a storage group: its databases' files (a

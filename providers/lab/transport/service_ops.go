@@ -250,6 +250,18 @@ func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, er
 	err = l.WithQueue(q, func(v *store.View) error {
 		resubmit := retry != nil && retry[QueueKey(Unreachable)]
 		v.Rewrite(func(it *store.Item) bool {
+			if IsDeliveryQueue(it.Queue) && DeliveryType(it.Queue) == "MapiDelivery" && it.Dest != "" && !IsExternal(it.Mailbox) {
+				// The recipient's mailbox was re-homed while the message
+				// waited (Move-Mailbox -ConfigurationOnly, a failback):
+				// the store of the old database refuses it, and it is
+				// routed again to where the mailbox is now.
+				if db := homes[strings.ToLower(it.Mailbox)]; db != "" && db.Key() != org.Identity(it.Dest).Key() {
+					if srv := servers[db.Key()]; srv != "" {
+						it.Queue, it.Dest = srv, string(db)
+					}
+				}
+				return true
+			}
 			if it.Queue != Submission && (it.Queue != Unreachable || !resubmit) {
 				return true
 			}
