@@ -232,6 +232,13 @@ func TestServedFromStandby(t *testing.T) {
 		}, steps: "mailbox_database.PF1.failback:allow_file_restore mailbox_database.PF1.failback:replay_logs mailbox_database.PF1.failback:place_database " +
 			"mailbox_database.PF1:mount mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database " +
 			"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
+		// A standby whose store crashed: soft recovery, the mount, and
+		// the restore flag put back in the same plan (it took two).
+		{name: "standby crashed, no failback: recovered and mounted there", change: func(_, l *org.Org) {
+			y := l.Databases[len(l.Databases)-1]
+			y.Health.Mounted, y.Health.State, y.Health.LogRequired = false, org.StateDirty, org.LogRange{Low: 4, High: 5}
+			l.StorageGroups[len(l.StorageGroups)-1].Health.OnDisk = org.LogRange{Low: 1, High: 5}
+		}, steps: "mailbox_database.PF1.standby:replay_logs mailbox_database.PF1.standby:allow_file_restore mailbox_database.PF1.standby:mount mailbox_database.PF1.standby:set_database"},
 		{name: "activation interrupted before the mount", change: func(_, l *org.Org) {
 			y := l.Databases[len(l.Databases)-1]
 			y.Health.Mounted, y.AllowFileRestore = false, ptr(true)
@@ -298,5 +305,37 @@ func TestSeedNeverOverADatabaseAtTheCopysPaths(t *testing.T) {
 	_, diags := New(desired, live, Options{})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Standby copy paths in use") || !strings.Contains(diags.Error(), `MBX03\Other\Kept`) {
 		t.Fatalf("diagnostics %v", diags)
+	}
+}
+
+// Failback declared while the home server is still down: the users'
+// outage (the dismount on the standby) waits for home to be rebuilt.
+func TestFailbackOutageWaitsForHome(t *testing.T) {
+	desired, live := afterStandbyActivation()
+	desired.StorageGroups[1].Copy.Failback = true
+	live.Servers[0].Health.Up = false
+	for _, sg := range live.StorageGroups[:2] {
+		sg.Health = &org.LogHealth{Prefix: sg.Health.Prefix}
+	}
+	p, diags := New(desired, live, Options{AllowDataLoss: true})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	byID := map[string]*providers.Step{}
+	for _, s := range p.Steps {
+		byID[s.ID] = s
+	}
+	var waitsFor func(s *providers.Step, id string) bool
+	waitsFor = func(s *providers.Step, id string) bool {
+		for _, d := range s.DependsOn {
+			if d == id || waitsFor(byID[d], id) {
+				return true
+			}
+		}
+		return false
+	}
+	down := byID["mailbox_database.PF1.failback:dismount"]
+	if down == nil || !waitsFor(down, "server.MBX01:create_server") {
+		t.Fatalf("the dismount does not wait for MBX01's rebuild: %s", ids(p))
 	}
 }

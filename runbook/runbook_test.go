@@ -181,3 +181,27 @@ func TestCountsAgreeInNumber(t *testing.T) {
 		t.Errorf("a step after two others does not say 'After steps 1 and 2.':\n%s", out)
 	}
 }
+
+// What a plan leaves (unreadable, or waiting for the configuration) is
+// listed after "see below", with steps or without.
+func TestRunbookListsWhatItLeaves(t *testing.T) {
+	for _, steps := range [][]*providers.Step{nil, {{ID: "mailbox_database.DB1:mount", Verb: providers.VerbMount, Address: "mailbox_database.DB1", Identity: `MBX01\SG1\DB1`}}} {
+		p := &planner.Plan{Organization: "Contoso", Steps: steps,
+			Unreadable: []planner.Unreadable{{Address: "mailbox_database.DB2", Identity: `MBX02\SG1\DB2`, Why: "MBX02 does not answer"}},
+			Waiting:    []planner.Waiting{{Address: "mailbox_database.DB3", Identity: `MBX01\SG3\DB3`, Why: "its users are served by MBX03\\SG3\\DB3"}}}
+		var b strings.Builder
+		if err := Write(&b, p, script.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"mailbox_database.DB2 (MBX02\\SG1\\DB2): MBX02 does not answer", "mailbox_database.DB3 (MBX01\\SG3\\DB3): its users are served by"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("with %d steps, the runbook does not say %q:\n%s", len(steps), want, b.String())
+			}
+		}
+		var md strings.Builder
+		planner.WriteMarkdown(&md, p)
+		if !strings.Contains(md.String(), "`mailbox_database.DB3` (MBX01\\SG3\\DB3): its users are served by") {
+			t.Errorf("the markdown plan does not list what waits:\n%s", md.String())
+		}
+	}
+}
