@@ -339,3 +339,27 @@ func TestFailbackOutageWaitsForHome(t *testing.T) {
 		t.Fatalf("the dismount does not wait for MBX01's rebuild: %s", ids(p))
 	}
 }
+
+// A server whose disks survive is rebuilt onto them, losing nothing;
+// when that misses the RTO, the plan says what the standby could do and
+// at what cost, and does not do it.
+func TestStandbyOptionNotedWhenTheDisksSurvive(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withStandby(desired, live)
+	pf1AsMailbox(desired, live)
+	desired.Objectives.RTO = org.Duration(15 * time.Minute)
+	live.Servers[0].Health.Up, live.Servers[0].Health.DisksSurvive = false, true
+	live.StorageGroups[1].Copy.Health.SourceUp = false
+	p, diags := New(desired, live, Options{AllowDataLoss: true})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if !slices.ContainsFunc(p.Notes, func(n string) bool {
+		return strings.Contains(n, "mailbox_database.PF1: its users wait for MBX01's rebuild") && strings.Contains(n, "Restore-StorageGroupCopy -Identity 'MBX01\\SG2' -StandbyMachine 'MBX03' -Force")
+	}) {
+		t.Errorf("notes %q", p.Notes)
+	}
+	if slices.ContainsFunc(p.Steps, func(s *providers.Step) bool { return s.Args["on_standby"] == "true" }) {
+		t.Errorf("activated on the standby with the disks surviving: %s", ids(p))
+	}
+}

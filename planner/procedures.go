@@ -110,6 +110,7 @@ func (b *builder) database(db *org.Database) {
 	}
 
 	defer b.settle(db, live, parent)
+	defer b.standbyOption(db)
 	h := live.Health
 	if h == nil {
 		return

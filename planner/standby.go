@@ -473,3 +473,30 @@ func (p *Plan) UsersBack() []UsersBack {
 	}
 	return out
 }
+
+// standbyOption notes, for a mailbox database whose users wait for their
+// server's rebuild past the RTO while its SCR copy could serve them on a
+// standby that answers, what that would cost: exdr activates a copy on
+// its standby only when the source's files are gone (activate); with the
+// server's disks surviving, waiting loses nothing and activating would
+// lose the generations the copy never received.
+func (b *builder) standbyOption(db *org.Database) {
+	rebuild := b.byID[providers.StepID(b.serverAddr(db.Server()), providers.VerbCreateServer)]
+	want := b.wantIx.StorageGroup(db.StorageGroup)
+	live := b.liveIx.StorageGroup(db.StorageGroup)
+	rto := time.Duration(b.plan.Objectives.RTO)
+	if rebuild == nil || db.Kind != org.MailboxDB || want == nil || want.Copy == nil || want.Copy.Local || live == nil || live.Copy == nil ||
+		live.Copy.Health == nil || live.Copy.Health.Status != "Healthy" || b.servedOnStandby[db.StorageGroup.Key()] || rto <= 0 || rebuild.Estimate <= rto {
+		return
+	}
+	if s := b.lastStepOf(db.Addr.String()); s != nil && s.Verb == providers.VerbActivateCopy {
+		return
+	}
+	if standby := b.liveIx.Server(want.Copy.Machine); standby == nil || standby.Health == nil || !standby.Health.Up {
+		return
+	}
+	b.note("%s: its users wait for %s's rebuild (about %s), beyond the RTO of %s; waiting loses nothing. Its SCR copy on %s could serve them sooner, losing the %s it has not received, but exdr activates a copy on its standby only when the source's files are gone; "+
+		"to serve them from %s now, run Restore-StorageGroupCopy -Identity %s -StandbyMachine %s -Force, then database portability there, by hand.",
+		db.Addr, db.Server(), RoundEstimate(rebuild.Estimate), RoundEstimate(rto), want.Copy.Machine, plural(max(live.Copy.Health.CopyQueue(), 1), "log generation"),
+		want.Copy.Machine, psQuote(string(db.StorageGroup)), psQuote(want.Copy.Machine))
+}
