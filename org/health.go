@@ -213,6 +213,14 @@ func (sg *StorageGroup) Facts() Facts {
 		f["logs_missing"] = uints(h.Missing)
 		f["logs_corrupt"] = uints(h.Corrupt)
 	}
+	// A copy a plan activates or seeds: its state, not how far it has
+	// copied (that moves with every closed generation).
+	if c := sg.Copy; c != nil && c.Health != nil {
+		f["copy_status"] = c.Health.Status
+		f["copy_error"] = c.Health.Error
+		f["copy_activated_on"] = c.Health.ActivatedOn
+		f["copy_source_up"] = strconv.FormatBool(c.Health.SourceUp)
+	}
 	return f
 }
 

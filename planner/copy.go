@@ -43,7 +43,12 @@ func (b *builder) copies() {
 			// Restore-StorageGroupCopy -StandbyMachine ended SCR for the
 			// pair ("During activation, SCR is disabled", bb738132): it is
 			// enabled again, toward the standby whose paths failback freed.
-			b.enableCopy(sg, dbs, append(deps, b.failedBack[id.Key()]), "failback: the database is back on "+sg.Server+", so its SCR copy on "+sg.Copy.Machine+" is enabled and seeded again from it")
+			b.enableCopy(sg, dbs, append(deps, b.failedBack[id.Key()]), "failback: the database is back on "+sg.Server+", so its SCR copy on "+sg.Copy.Machine+" is enabled again")
+			// The database came home by portability, in a stream it was
+			// not created in: the copy has no baseline to replay into
+			// until it is seeded (Update-StorageGroupCopy, aa998853).
+			b.seedCopy(sg, dbs, "failback: the database came home by portability, so the copy has no baseline to replay into: it is seeded from "+sg.Server,
+				[]*providers.Step{b.lastStepOf(addr)})
 		case b.servedOnStandby[id.Key()]:
 			// The copy serves on the standby: nothing to seed until
 			// failback, which the plan's waiting list or steps say.

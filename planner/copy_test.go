@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -187,14 +188,14 @@ func TestServedFromStandby(t *testing.T) {
 		{name: "failback", change: func(d, _ *org.Org) { d.StorageGroups[1].Copy.Failback = true }, golden: true,
 			steps: "mailbox_database.PF1.failback:allow_file_restore mailbox_database.PF1.failback:dismount mailbox_database.PF1.failback:place_database " +
 				"mailbox_database.PF1:mount mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database " +
-				"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
+				"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy storage_group.SG2:seed_copy"},
 		{name: "failback interrupted after the mount", change: func(d, l *org.Org) {
 			d.StorageGroups[1].Copy.Failback = true
 			x := liveDB(l, "PF1")
 			x.Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
 			x.AllowFileRestore = ptr(true)
 			l.Databases[len(l.Databases)-1].Health.Mounted = false
-		}, steps: "mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
+		}, steps: "mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy storage_group.SG2:seed_copy"},
 		{name: "both mounted, users on the standby: waits", change: func(d, l *org.Org) {
 			d.StorageGroups[1].Copy.Failback = true
 			liveDB(l, "PF1").Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
@@ -231,7 +232,7 @@ func TestServedFromStandby(t *testing.T) {
 			l.StorageGroups[len(l.StorageGroups)-1].Health.OnDisk = org.LogRange{Low: 1, High: 5}
 		}, steps: "mailbox_database.PF1.failback:allow_file_restore mailbox_database.PF1.failback:replay_logs mailbox_database.PF1.failback:place_database " +
 			"mailbox_database.PF1:mount mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database " +
-			"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy"},
+			"mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy storage_group.SG2:seed_copy"},
 		// A standby whose store crashed: soft recovery, the mount, and
 		// the restore flag put back in the same plan (it took two).
 		{name: "standby crashed, no failback: recovered and mounted there", change: func(_, l *org.Org) {
@@ -361,5 +362,20 @@ func TestStandbyOptionNotedWhenTheDisksSurvive(t *testing.T) {
 	}
 	if slices.ContainsFunc(p.Steps, func(s *providers.Step) bool { return s.Args["on_standby"] == "true" }) {
 		t.Errorf("activated on the standby with the disks surviving: %s", ids(p))
+	}
+}
+
+// The storage group made on a standby keeps within Exchange's 64
+// characters when the source's name is taken there and gets a suffix.
+func TestStandbyGroupNameFits(t *testing.T) {
+	for _, tt := range []struct{ name, suffix, want string }{
+		{"SG1", " (MBX01)", "SG1 (MBX01)"},
+		{strings.Repeat("S", 64), " (MBX01)", strings.Repeat("S", 56) + " (MBX01)"},
+		{strings.Repeat("’", 63) + " x", " (MBX01 2)", strings.Repeat("’", 54) + " (MBX01 2)"},
+	} {
+		got := fitName(tt.name, tt.suffix)
+		if got != tt.want || utf8.RuneCountInString(got) > 64 {
+			t.Errorf("fitName(%q, %q) = %q (%d characters), want %q", tt.name, tt.suffix, got, utf8.RuneCountInString(got), tt.want)
+		}
 	}
 }

@@ -29,6 +29,7 @@ type jsonPlan struct {
 	Unmanaged     []jsonUnmanaged  `json:"unmanaged"`
 	Unreadable    []jsonUnreadable `json:"unreadable"`
 	Waiting       []jsonUnreadable `json:"waiting"`
+	UsersBack     []jsonUsersBack  `json:"users_back"`
 	Notes         []string         `json:"notes"`
 	Objectives    jsonObjectives   `json:"objectives"`
 	Losses        []jsonLoss       `json:"losses"`
@@ -76,6 +77,14 @@ type jsonUnreadable struct {
 	Why      string `json:"why"`
 }
 
+// jsonUsersBack is when a database's users are back, by the estimates.
+type jsonUsersBack struct {
+	Address         string  `json:"address"`
+	Identity        string  `json:"identity"`
+	EstimateSeconds float64 `json:"estimate_seconds"`
+	Standby         bool    `json:"standby,omitempty"`
+}
+
 type jsonUnmanaged struct {
 	Kind     string `json:"kind"`
 	Identity string `json:"identity"`
@@ -90,6 +99,7 @@ func toJSON(p *Plan) jsonPlan {
 		Unmanaged:  make([]jsonUnmanaged, 0, len(p.Unmanaged)),
 		Unreadable: make([]jsonUnreadable, 0, len(p.Unreadable)),
 		Waiting:    make([]jsonUnreadable, 0, len(p.Waiting)),
+		UsersBack:  []jsonUsersBack{},
 		Notes:      append([]string{}, p.Notes...),
 		Objectives: jsonObjectives{RTOSeconds: time.Duration(p.Objectives.RTO).Seconds(), RPOSeconds: time.Duration(p.Objectives.RPO).Seconds()},
 		Losses:     make([]jsonLoss, 0, len(p.Losses)),
@@ -125,6 +135,9 @@ func toJSON(p *Plan) jsonPlan {
 	}
 	for _, w := range p.Waiting {
 		out.Waiting = append(out.Waiting, jsonUnreadable{Address: w.Address, Identity: string(w.Identity), Why: w.Why})
+	}
+	for _, u := range p.UsersBack() {
+		out.UsersBack = append(out.UsersBack, jsonUsersBack{Address: u.Address, Identity: string(u.Identity), EstimateSeconds: u.Estimate.Seconds(), Standby: u.Standby})
 	}
 	return out
 }

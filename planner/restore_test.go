@@ -274,7 +274,7 @@ func TestPortability(t *testing.T) {
 	if s := p.Step("mailbox_database.DB1:dismount"); s.Identity != `MBX01\SG1\DB1` {
 		t.Errorf("the dismount is of %s, want the source", s.Identity)
 	}
-	if s := p.Step("mailbox_database.DB1:rehome_mailboxes"); !strings.Contains(s.Command, `Get-Mailbox -Database 'MBX01\SG1\DB1' -ResultSize Unlimited | Move-Mailbox -ConfigurationOnly -TargetDatabase 'MBX02\SG9\DB1' -Confirm:$false`) {
+	if s := p.Step("mailbox_database.DB1:rehome_mailboxes"); !strings.Contains(s.Command, `Get-Mailbox -Database 'MBX01\SG1\DB1' -ResultSize Unlimited | Where-Object { $_.ObjectClass -notmatch '(SystemAttendantMailbox|ExOleDbSystemMailbox)' } | Move-Mailbox -ConfigurationOnly -TargetDatabase 'MBX02\SG9\DB1' -Confirm:$false`) {
 		t.Errorf("rehome command: %s", s.Command)
 	}
 	var text bytes.Buffer

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -131,10 +132,11 @@ func (b *builder) standbyGroup(sg org.Identity, machine string) org.Identity {
 	}
 	try := name
 	for i := 2; taken(try); i++ {
-		try = fmt.Sprintf("%s (%s)", name, parts[0])
+		suffix := fmt.Sprintf(" (%s)", parts[0])
 		if i > 2 {
-			try = fmt.Sprintf("%s (%s %d)", name, parts[0], i-1)
+			suffix = fmt.Sprintf(" (%s %d)", parts[0], i-1)
 		}
+		try = fitName(name, suffix)
 	}
 	return org.Identity(machine).Join(try)
 }
@@ -366,7 +368,9 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		}), last, parent)
 	}
 	if (db.AllowFileRestore == nil || !*db.AllowFileRestore) && (!back || isTrue(live.AllowFileRestore)) {
-		after(b.add(&providers.Step{
+		// In the chain the standby's removal waits for: a plan narrowed
+		// with -target to what follows never leaves the flag set.
+		last = after(b.add(&providers.Step{
 			Verb: providers.VerbSetDatabase, Address: addr, Identity: id, Args: map[string]string{"allow_file_restore": "false", "kind": "mailbox"},
 			Reason: "put \"This database can be overwritten by a restore\" back", Effect: providers.Reversible,
 		}), last, parent)
@@ -380,8 +384,16 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		}
 		var names []string
 		for _, qu := range q.Health.Queues {
-			if slices.ContainsFunc(qu.Databases, func(id org.Identity) bool { return id.Key() == serving.Identity().Key() }) {
-				names = append(names, qu.Identity[strings.LastIndexByte(qu.Identity, '\\')+1:])
+			// The delivery queue to the standby's Mailbox server: the
+			// lab says which databases its messages are for; the shell
+			// does not, so any message queued there is resubmitted
+			// (what is for another database goes back where it was).
+			forIt := slices.ContainsFunc(qu.Databases, func(id org.Identity) bool { return id.Key() == serving.Identity().Key() })
+			if len(qu.Databases) == 0 && qu.MessageCount > 0 && qu.DeliveryType == "MapiDelivery" && strings.EqualFold(qu.NextHopDomain, c.Machine) {
+				forIt = true
+			}
+			if forIt && !slices.Contains(names, qu.NextHopDomain) {
+				names = append(names, qu.NextHopDomain)
 			}
 		}
 		if len(names) == 0 {
@@ -499,4 +511,18 @@ func (b *builder) standbyOption(db *org.Database) {
 		"to serve them from %s now, run Restore-StorageGroupCopy -Identity %s -StandbyMachine %s -Force, then database portability there, by hand.",
 		db.Addr, db.Server(), RoundEstimate(rebuild.Estimate), RoundEstimate(rto), want.Copy.Machine, plural(max(live.Copy.Health.CopyQueue(), 1), "log generation"),
 		want.Copy.Machine, psQuote(string(db.StorageGroup)), psQuote(want.Copy.Machine))
+}
+
+// maxStorageGroupName is the longest storage group name Exchange 2007
+// accepts (New-StorageGroup -Name).
+const maxStorageGroupName = 64
+
+// fitName is name with suffix, name shortened so that the whole fits a
+// storage group name.
+func fitName(name, suffix string) string {
+	r := []rune(name)
+	if keep := maxStorageGroupName - utf8.RuneCountInString(suffix); len(r) > keep {
+		r = r[:max(keep, 1)]
+	}
+	return strings.TrimRight(string(r), " ") + suffix
 }

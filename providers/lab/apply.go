@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdr/exdr/internal/english"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab/ad"
@@ -123,6 +124,18 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.PlaceDatabase(c.step)
 	},
 	providers.VerbRemoveDatabase: func(l *Lab, c call) error {
+		// Mail still routed to it would wait for it forever: refused
+		// until it is resubmitted to where its recipients are (a plan
+		// made now does that first).
+		n, where := 0, ""
+		for _, m := range l.QueuedMessages() {
+			if m.Dest != "" && org.Identity(m.Dest).Key() == c.step.Identity.Key() {
+				n, where = n+1, m.Server
+			}
+		}
+		if n > 0 {
+			return fmt.Errorf("%s still has %s routed to it in %s's queues: resubmit them (Retry-Queue -Resubmit $true) before it is removed; a plan made now does", c.step.Identity, english.Plural(n, "message"), where)
+		}
 		return l.RemoveDatabase(c.step)
 	},
 	providers.VerbRehomeMailboxes: func(l *Lab, c call) error {

@@ -33,5 +33,5 @@
 //
 // lab must never import planner, executor or lang.
 //
-// Imports (exdr): internal/jsonread, org, providers, providers/lab/ad, providers/lab/backup, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/replication, providers/lab/store, providers/lab/transport.
+// Imports (exdr): internal/english, internal/jsonread, org, providers, providers/lab/ad, providers/lab/backup, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/replication, providers/lab/store, providers/lab/transport.
 package lab

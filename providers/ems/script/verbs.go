@@ -42,6 +42,10 @@ func (b *Builder) on(serverExpr, block string, exprs ...string) {
 // shownMark starts a line of a remote block that the plan shows.
 const shownMark = "\u00bb "
 
+// userMailboxes passes users' mailboxes on, not a database's system
+// mailboxes.
+const userMailboxes = "Where-Object { $_.ObjectClass -notmatch '(SystemAttendantMailbox|ExOleDbSystemMailbox)' }"
+
 const ese = `if ($LASTEXITCODE -ne 0) { throw "eseutil exited with $LASTEXITCODE" }`
 
 // setAside copies (or moves) a file on its server into an exdr-aside
@@ -276,7 +280,7 @@ var renderers = map[providers.Verb]func(b *Builder, step *providers.Step) (*Scri
 		// Refused by Exchange while a mailbox is homed in it; the
 		// storage group's removal, once it holds no database. The files
 		// stay on disk (neither cmdlet deletes them), moved aside here.
-		b.line("if (@(Get-Mailbox -Database %s -ResultSize Unlimited%s).Count -gt 0) { throw %s }", b.q(id), b.dcArg(), b.q(id+" still has mailboxes: re-home them first"))
+		b.line("if (@(Get-Mailbox -Database %s -ResultSize Unlimited%s | %s).Count -gt 0) { throw %s }", b.q(id), b.dcArg(), userMailboxes, b.q(id+" still has mailboxes: re-home them first"))
 		b.line("$sg = Get-StorageGroup -Identity %s%s", b.q(a["storage_group"]), b.dcArg())
 		b.cmd("Remove-MailboxDatabase -Identity %s -Confirm:$false%s", b.q(id), b.dcArg())
 		b.cmd("Remove-StorageGroup -Identity %s -Confirm:$false%s", b.q(a["storage_group"]), b.dcArg())
@@ -295,7 +299,10 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 	providers.VerbRehomeMailboxes: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		id := string(step.Identity)
-		b.cmd("Get-Mailbox -Database %s -ResultSize Unlimited%s | Move-Mailbox -ConfigurationOnly -TargetDatabase %s -Confirm:$false", b.q(a["source"]), b.dcArg(), b.q(id))
+		// The system mailboxes stay with their database, as "Standby
+		// Continuous Replication: Database Portability" filters them
+		// (learn.microsoft.com/.../exchange-server-2007/bb738132(v=exchg.80)).
+		b.cmd("Get-Mailbox -Database %s -ResultSize Unlimited%s | %s | Move-Mailbox -ConfigurationOnly -TargetDatabase %s -Confirm:$false", b.q(a["source"]), b.dcArg(), userMailboxes, b.q(id))
 		b.at("then wait for Active Directory replication")
 		return b.script(step.Verb, "Get-Mailbox -Database on the new database lists the users.")
 	},

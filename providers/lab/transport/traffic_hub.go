@@ -210,6 +210,9 @@ type QueuedMessage struct {
 	Server, Queue    string
 	Mailbox, Subject string
 	Time             time.Time
+	// Dest is the mailbox database a message in a delivery queue is
+	// routed to; empty before routing, or for another organization.
+	Dest string
 }
 
 // QueuedMessages lists every message in every transport server's queue
@@ -224,7 +227,7 @@ func (l *Pipeline) QueuedMessages() []QueuedMessage {
 			continue
 		}
 		for _, m := range msgs {
-			out = append(out, QueuedMessage{Server: srv, Queue: m.Queue, Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time})
+			out = append(out, QueuedMessage{Server: srv, Queue: m.Queue, Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time, Dest: m.Dest})
 		}
 	}
 	return out
