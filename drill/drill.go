@@ -221,6 +221,22 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 		rep.Converged = true
 	}
 	rep.UsersBack = usersBackReports(usersBack, out.Plan, rec.byID)
+	if dr.Failback {
+		if out.Check == nil || !out.Check.OnlyWaiting() {
+			rep.fail("failback: the recovery left no users on a standby to take back")
+		} else {
+			fb, err := failback(ctx, l, desired, out.Check.Waiting, lock, popts, clock)
+			if err != nil {
+				return nil, err
+			}
+			rep.Failback = fb
+			if fb.Error != "" {
+				rep.fail("failback: %s", fb.Error)
+			} else if !fb.Converged {
+				rep.fail("failback: the organization does not match the configuration after it")
+			}
+		}
+	}
 	after, err := Count(l, desired)
 	if err != nil {
 		return nil, fmt.Errorf("inventory after the recovery: %w", err)
@@ -483,4 +499,97 @@ func usersBackReports(back []planner.UsersBack, p *planner.Plan, steps map[strin
 		out = append(out, r)
 	}
 	return out
+}
+
+// FailbackReport is a drill's failback: the users a recovery left on a
+// standby taken back home, as failback = true in their copy's standby
+// block does.
+type FailbackReport struct {
+	Steps int `json:"steps"`
+	// Outage is, by the plan's estimates, from the standby's dismount to
+	// the users back home (their database mounted and re-homed).
+	Outage        time.Duration `json:"-"`
+	OutageSeconds float64       `json:"outage_seconds"`
+	Took          time.Duration `json:"-"`
+	TookSeconds   float64       `json:"took_seconds"`
+	Converged     bool          `json:"converged"`
+	Error         string        `json:"error,omitempty"`
+}
+
+// failback applies the configuration with failback declared for the
+// storage groups of the databases waiting on a standby.
+func failback(ctx context.Context, l *lab.Lab, desired *org.Org, waiting []planner.Waiting, lock run.Lock, popts planner.Options, clock func() time.Time) (*FailbackReport, error) {
+	ix := org.NewIndex(desired)
+	groups := map[string]bool{}
+	for _, w := range waiting {
+		if db := ix.Database(w.Identity); db != nil {
+			groups[db.StorageGroup.Key()] = true
+		}
+	}
+	with := *desired
+	with.StorageGroups = make([]*org.StorageGroup, len(desired.StorageGroups))
+	for i, sg := range desired.StorageGroups {
+		if groups[sg.Identity().Key()] && sg.Copy != nil {
+			c, g := *sg.Copy, *sg
+			c.Failback, g.Copy = true, &c
+			sg = &g
+		}
+		with.StorageGroups[i] = sg
+	}
+	fb := &FailbackReport{}
+	plan := func(_ context.Context, live *org.Org) (*planner.Plan, error) {
+		p, diags := planner.New(&with, live, popts)
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		return p, nil
+	}
+	start := clock()
+	out, err := run.Apply(ctx, run.Request{
+		Provider: l, Lock: lock, Plan: plan, UI: quiet{},
+		Replan: func(live *org.Org, _ []string) (*planner.Plan, error) { return plan(ctx, live) },
+	})
+	if err != nil {
+		fb.Error = oneLine(err)
+		return fb, nil
+	}
+	fb.Took, fb.TookSeconds = clock().Sub(start), clock().Sub(start).Seconds()
+	fb.Steps = len(out.Plan.Steps)
+	fb.Outage = failbackOutage(out.Plan)
+	fb.OutageSeconds = fb.Outage.Seconds()
+	switch {
+	case out.Result != nil && out.Result.Err != nil:
+		fb.Error = oneLine(out.Result.Err)
+	case out.Check != nil && out.Check.Err != nil:
+		return nil, fmt.Errorf("check the lab after the failback: %w", out.Check.Err)
+	}
+	fb.Converged = out.Check != nil && out.Check.Matches()
+	return fb, nil
+}
+
+// failbackOutage is, by a failback plan's estimates, the time from the
+// first dismount of a standby's database to the last of its users back
+// home (independent steps run at once).
+func failbackOutage(p *planner.Plan) time.Duration {
+	start := make(map[string]time.Duration, len(p.Steps))
+	finish := make(map[string]time.Duration, len(p.Steps))
+	first := time.Duration(-1)
+	for _, s := range p.Steps {
+		var at time.Duration
+		for _, d := range s.DependsOn {
+			at = max(at, finish[d])
+		}
+		start[s.ID], finish[s.ID] = at, at+s.Estimate
+		if s.Verb == providers.VerbDismount && strings.HasSuffix(s.Address, ".failback") && (first < 0 || at < first) {
+			first = at
+		}
+	}
+	if first < 0 {
+		return 0
+	}
+	var back time.Duration
+	for _, u := range p.UsersBack() {
+		back = max(back, u.Estimate)
+	}
+	return max(back-first, 0)
 }

@@ -46,10 +46,12 @@ type Report struct {
 	Waiting []string `json:"waiting,omitempty"`
 	// UsersBack is when each database's users were back: estimated by
 	// the plan, and measured in the lab from the start of the apply.
-	UsersBack   []UsersBackReport `json:"users_back,omitempty"`
-	ItemsBefore int               `json:"items_before"`
-	ItemsAfter  int               `json:"items_after"`
-	Lost        []LostItem        `json:"lost"`
+	UsersBack []UsersBackReport `json:"users_back,omitempty"`
+	// Failback is the drill's failback, when it asks for one.
+	Failback    *FailbackReport `json:"failback,omitempty"`
+	ItemsBefore int             `json:"items_before"`
+	ItemsAfter  int             `json:"items_after"`
+	Lost        []LostItem      `json:"lost"`
 	// MessagesQueued were in transport queues before the disaster;
 	// MessagesLost are those not in their recipient's mailbox after.
 	MessagesQueued int        `json:"messages_queued"`
@@ -201,6 +203,17 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	for _, w := range r.Waiting {
 		fmt.Fprintf(&b, "Left as it is until the configuration says more: %s\n\n", w)
+	}
+	if fb := r.Failback; fb != nil {
+		state := "the organization matches the configuration"
+		switch {
+		case fb.Error != "":
+			state = "it failed: " + fb.Error
+		case !fb.Converged:
+			state = "the organization does not match the configuration"
+		}
+		fmt.Fprintf(&b, "Failback: %s; the users' outage about %s (estimated), %s in the lab; %s.\n\n",
+			plural(fb.Steps, "step"), short(fb.Outage), short(fb.Took), state)
 	}
 	if len(r.Steps) > 0 {
 		b.WriteString("## Steps\n\n| step | effect | estimate | took | status |\n|---|---|---|---|---|\n")

@@ -12,7 +12,7 @@ import (
 )
 
 var drillSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "allow_data_loss"}},
+	Attributes: []hcl.AttributeSchema{{Name: "allow_data_loss"}, {Name: "failback"}},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "before", LabelNames: []string{"kind"}},
 		{Type: "disaster", LabelNames: []string{"kind"}},
@@ -39,6 +39,7 @@ func (ev *evaluator) drills() ([]*org.Drill, hcl.Diagnostics) {
 		var decl org.Decl
 		d := newDecoder(ctx, content.Attributes, &decl)
 		dr.AllowDataLoss = d.boolean("allow_data_loss", false)
+		dr.Failback = d.boolean("failback", false)
 		expects := 0
 		for _, nb := range content.Blocks {
 			switch nb.Type {

@@ -13,7 +13,11 @@ type Drill struct {
 	// AllowDataLoss lets the recovery lose data, as -allow-data-loss
 	// does; the report then counts what was lost.
 	AllowDataLoss bool
-	Expect        DrillExpect
+	// Failback takes the users a recovery left on a standby back home
+	// after it, as failback = true in their copy's standby block would,
+	// and the report measures that too.
+	Failback bool
+	Expect   DrillExpect
 }
 
 // DrillAction is one thing a drill does to the lab: Kind is the block's

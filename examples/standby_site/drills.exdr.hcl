@@ -36,3 +36,29 @@ drill "hq_lost" {
     items_back = false
   }
 }
+
+# The same loss just after the nightly backup, and then, once MBX01 is
+# rebuilt, the users taken back home (failback = true: as if declared in
+# SG1's standby block): the standby's database dismounted, its file
+# copied home, mounted, the users re-homed, the copy seeded again. The
+# copy had every generation that held mail (the open one was empty), so
+# every item comes back both ways; the report gives the failback's
+# outage.
+drill "hq_lost_and_back" {
+  before "traffic" {
+    mailboxes = 2
+    items     = 20
+  }
+  before "backup" {
+    type = "full"
+  }
+  disaster "lose_server" {
+    server = "MBX01"
+  }
+  allow_data_loss = true # the copy lacks the open log generation, empty here
+  failback        = true
+  expect {
+    rto        = "2h"
+    users_back = "15m"
+  }
+}

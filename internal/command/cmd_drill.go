@@ -129,6 +129,9 @@ func cmdDrill(ctx context.Context, args []string, s *streams) error {
 				messages += fmt.Sprintf("; users of %s back on the standby in about %s", u.Address, planner.RoundEstimate(u.Estimate))
 			}
 		}
+		if fb := rep.Failback; fb != nil && fb.Error == "" && fb.Converged {
+			messages += fmt.Sprintf("; failback took them home after an outage of about %s", planner.RoundEstimate(fb.Outage))
+		}
 		fmt.Fprintf(s.stdout, "Drill %s: %s. Recovery about %s (objective %s); %d of %s back%s.\n",
 			dr.Name, verdict, planner.RoundEstimate(rep.EstimatedRTO), planner.RoundEstimate(time.Duration(rep.Objectives.RTO)), rep.ItemsBefore-len(rep.Lost), plural(rep.ItemsBefore, "item"), messages)
 		for _, why := range rep.Reasons {

@@ -25,7 +25,7 @@ var exampleRecoveries = map[string]map[string]string{
 	"recovery_storage_group": {"purged_mailbox": "restore_mailbox"},
 	"dial_tone":              {"lose_db1": "swap_databases", "lose_mbx01": "swap_databases", "db1_bad_page": "swap_databases"},
 	"standby_copies":         {"lcr_db2_lost": "activate_copy", "scr_mbx01_lost": "activate_copy"},
-	"standby_site":           {"hq_lost": "rehome_mailboxes"},
+	"standby_site":           {"hq_lost": "rehome_mailboxes", "hq_lost_and_back": "rehome_mailboxes"},
 	"two_hubs":               {"hub01_failed": "import_queue_database", "hub01_power_cut": "replay_logs"},
 	"edge":                   {"edge01_lost": "import_edge_config"},
 	"public_folders":         {"pf1_lost": "restore_backup", "pf1_bad_page": "restore_backup", "pf1_lost_newest_backup_damaged": "restore_backup"},
