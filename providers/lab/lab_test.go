@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -292,5 +293,35 @@ func TestMountTakesAnotherDatabasesFileOnlyWhenAllowed(t *testing.T) {
 		if h := db.Health; db.Identity() == db2 && (h.Foreign != "" || !h.Mounted || len(h.BadPages) > 0) {
 			t.Errorf("DB2 after the mount: %+v", h)
 		}
+	}
+}
+
+// Time passes with a server lost: moving the clock purges what it can
+// and does not fail on the lost server's databases (it moved the clock,
+// then said "server MBX01 is down").
+func TestClockMovesWithAServerLost(t *testing.T) {
+	l := newLab(t)
+	apply(t, l, providers.VerbMount, db1)
+	if err := l.LoseServer("MBX01"); err != nil {
+		t.Fatal(err)
+	}
+	before := l.Now()
+	if _, err := l.Advance(2 * time.Hour); err != nil {
+		t.Fatalf("moving the clock with MBX01 lost: %v", err)
+	}
+	if got := l.Now().Sub(before); got < 2*time.Hour {
+		t.Errorf("the clock moved %s", got)
+	}
+}
+
+// New-StorageGroup refuses a log folder another storage group of the
+// server uses (the lab accepted it, mixing two streams in one folder).
+func TestStorageGroupLogFolderIsItsOwn(t *testing.T) {
+	l := newLab(t)
+	second := &providers.Step{Verb: providers.VerbCreateStorageGroup, Identity: `MBX01\First Storage Group`,
+		Args: map[string]string{"server": "MBX01", "name": "First Storage Group", "log_folder_path": `D:\Exchange\SG1\`}}
+	err := l.Apply(context.Background(), second, nil)
+	if err == nil || !strings.Contains(err.Error(), `storage group MBX01\SG1's`) {
+		t.Fatalf("a second storage group in SG1's log folder: %v", err)
 	}
 }

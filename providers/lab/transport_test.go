@@ -473,3 +473,18 @@ func TestOneQueuedMessageIsOne(t *testing.T) {
 		t.Fatalf("ending the drain with 1 message left: %v", err)
 	}
 }
+
+// A database named with "@" or a space gets mailboxes whose aliases are
+// neither: "db @-user001" read as another organization's address, and
+// its mail waited in the queues of a mounted database.
+func TestTrafficAliasesOfOddDatabaseNames(t *testing.T) {
+	for _, name := range []string{"DB @", "Mail Box", "db1"} {
+		a := transport.MailboxName(name, 1)
+		if strings.ContainsAny(a, "@ \t") || transport.IsExternal(a) {
+			t.Errorf("MailboxName(%q, 1) = %q", name, a)
+		}
+	}
+	if got := transport.MailboxName("DB1", 2); got != "db1-user002" {
+		t.Errorf("MailboxName(DB1, 2) = %q: an existing lab's mailboxes would be renamed", got)
+	}
+}

@@ -75,7 +75,7 @@ func (l *Store) databaseFiles(id org.Identity) (*DB, error) {
 		return nil, err
 	}
 	if _, err := os.Stat(l.DisksDir(c.Server)); err != nil {
-		return nil, fmt.Errorf("server %s is down: its disks are gone", c.Server)
+		return nil, &ServerDownError{Server: c.Server}
 	}
 	if c.Path, err = l.HostPath(c.Server, c.DB.EdbFilePath); err != nil {
 		return nil, err
@@ -450,3 +450,10 @@ func orUnnamed(identity string) string {
 // shutdown that no store has attached (a mount or a store cut short):
 // soft recovery brings it to clean shutdown, not a dismount.
 var ErrDirtyNotMounted = errors.New("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
+
+// ServerDownError is a database whose server's disks are gone.
+type ServerDownError struct{ Server string }
+
+func (e *ServerDownError) Error() string {
+	return fmt.Sprintf("server %s is down: its disks are gone", e.Server)
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
@@ -148,9 +149,17 @@ func (l *Pipeline) homeMailboxes(aliases []string, db org.Identity) error {
 	})
 }
 
-// MailboxName is the alias traffic gives a database's i-th mailbox.
+// MailboxName is the alias traffic gives a database's i-th mailbox. An
+// alias holds no "@" (it would read as another organization's address)
+// and no white space, which a database's name may.
 func MailboxName(database string, i int) string {
-	return fmt.Sprintf("%s-user%03d", strings.ToLower(database), i)
+	base := strings.Map(func(r rune) rune {
+		if r == '@' || unicode.IsSpace(r) {
+			return '-'
+		}
+		return r
+	}, strings.ToLower(database))
+	return fmt.Sprintf("%s-user%03d", base, i)
 }
 
 var words = strings.Fields(`budget meeting quarterly report review draft contract invoice schedule
