@@ -80,3 +80,9 @@ func (id Identity) Parts() []string {
 func (id Identity) Key() string {
 	return strings.ToLower(string(id))
 }
+
+// SameFolder reports whether two Windows paths name one folder: case and
+// a trailing backslash aside.
+func SameFolder(a, b string) bool {
+	return strings.EqualFold(strings.TrimRight(a, `\`), strings.TrimRight(b, `\`))
+}

@@ -52,6 +52,13 @@ func (b *builder) copies() {
 		case b.servedOnStandby[id.Key()]:
 			// The copy serves on the standby: nothing to seed until
 			// failback, which the plan's waiting list or steps say.
+		case !sg.Copy.Local && lc != nil && lc.Health != nil && lc.Health.ActivatedOn != "" && b.copyPathsTaken(sg, dbs) == "":
+			// Activated on its standby, and nothing serves there any more
+			// (a failback stopped after the standby's database was
+			// removed): Restore-StorageGroupCopy ended SCR for the pair,
+			// so it is enabled again before its seed.
+			b.enableCopy(sg, dbs, deps, fmt.Sprintf("its SCR copy was activated on %s and no database serves there any more: the copy is enabled again", lc.Health.ActivatedOn))
+			b.seedCopy(sg, dbs, "the copy has no baseline since its activation: it is seeded from "+sg.Server, []*providers.Step{b.lastStepOf(addr)})
 		case !sg.Copy.Local && b.copyPathsTaken(sg, dbs) != "":
 			// A seed sets aside what stands at the copy's paths: never
 			// the files of a database that serves users there.
@@ -287,7 +294,7 @@ func (b *builder) copyPathsTaken(sg *org.StorageGroup, dbs []*org.Database) stri
 				return string(l.Identity())
 			}
 		}
-		if lsg := b.liveIx.StorageGroup(l.StorageGroup); lsg != nil && strings.EqualFold(strings.TrimRight(lsg.LogFolderPath, `\`), strings.TrimRight(sg.LogFolderPath, `\`)) {
+		if lsg := b.liveIx.StorageGroup(l.StorageGroup); lsg != nil && org.SameFolder(lsg.LogFolderPath, sg.LogFolderPath) {
 			return string(l.Identity())
 		}
 	}

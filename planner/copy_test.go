@@ -195,7 +195,30 @@ func TestServedFromStandby(t *testing.T) {
 			x.Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
 			x.AllowFileRestore = ptr(true)
 			l.Databases[len(l.Databases)-1].Health.Mounted = false
-		}, steps: "mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy storage_group.SG2:seed_copy"},
+			// Mounted at home with the users still on the standby: which
+			// file it holds nothing tells (a stopped failback's copy, or
+			// an older one), so the standby's is copied home again (the
+			// code review's finding: it re-homed them to an older copy).
+		}, steps: "mailbox_database.PF1.failback.home:dismount mailbox_database.PF1.failback:place_database mailbox_database.PF1:mount " +
+			"mailbox_database.PF1.failback:rehome_mailboxes mailbox_database.PF1.failback:set_database mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy storage_group.SG2:seed_copy"},
+		{name: "failback after the users came home: what remains", change: func(d, l *org.Org) {
+			d.StorageGroups[1].Copy.Failback = true
+			x := liveDB(l, "PF1")
+			x.Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
+			x.AllowFileRestore = ptr(true)
+			l.Databases[len(l.Databases)-1].Health.Mounted = false
+			l.Mailboxes[len(l.Mailboxes)-1].Database = `MBX01\SG2\PF1`
+		}, steps: "mailbox_database.PF1.failback:set_database mailbox_database.PF1.failback:remove_database storage_group.SG2:enable_copy storage_group.SG2:seed_copy"},
+		{name: "the standby's database unread, failback declared: waits", change: func(d, l *org.Org) {
+			d.StorageGroups[1].Copy.Failback = true
+			liveDB(l, "PF1").Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
+			l.Mailboxes[len(l.Mailboxes)-1].Database = `MBX01\SG2\PF1`
+			l.Databases[len(l.Databases)-1].Health = nil
+		}, waiting: "could not be read"},
+		{name: "another standby named while served: refused", change: func(d, _ *org.Org) {
+			d.Servers = append(d.Servers, &org.Server{Addr: addr(org.KindServer, "MBX04"), Name: "MBX04", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise})
+			d.StorageGroups[1].Copy.Machine = "MBX04"
+		}, refused: "names another standby for MBX01\\SG2 (MBX04)"},
 		{name: "both mounted, users on the standby: waits", change: func(d, l *org.Org) {
 			d.StorageGroups[1].Copy.Failback = true
 			liveDB(l, "PF1").Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
@@ -222,6 +245,14 @@ func TestServedFromStandby(t *testing.T) {
 		{name: "the standby's database lost: refused", change: func(_, l *org.Org) {
 			l.Databases[len(l.Databases)-1].Health = &org.DatabaseHealth{}
 		}, refused: "The database serving on the standby is lost"},
+		{name: "the standby down: waits for it", change: func(_, l *org.Org) {
+			for _, srv := range l.Servers {
+				if srv.Name == "MBX03" {
+					srv.Health.Up = false
+				}
+			}
+			l.Databases[len(l.Databases)-1].Health = &org.DatabaseHealth{}
+		}, steps: "server.MBX03:create_server", waiting: "cannot be reached"},
 		{name: "the standby's database damaged: refused", change: func(_, l *org.Org) {
 			l.Databases[len(l.Databases)-1].Health.BadPages = []uint32{3}
 		}, refused: "page 3 fails"},
@@ -272,7 +303,7 @@ func TestServedFromStandby(t *testing.T) {
 				t.Errorf("waiting %v, want one saying %q", p.Waiting, tt.waiting)
 			case tt.waiting == "" && len(p.Waiting) > 0:
 				t.Errorf("waiting %v", p.Waiting)
-			case tt.waiting != "" && (strings.Contains(text, "matches the configuration") || !strings.Contains(text, "No changes planned.")):
+			case tt.waiting != "" && (strings.Contains(text, "matches the configuration") || tt.steps == "" && !strings.Contains(text, "No changes planned.")):
 				t.Errorf("a plan with a database waiting says:\n%s", text)
 			}
 		})
@@ -377,5 +408,48 @@ func TestStandbyGroupNameFits(t *testing.T) {
 		if got != tt.want || utf8.RuneCountInString(got) > 64 {
 			t.Errorf("fitName(%q, %q) = %q (%d characters), want %q", tt.name, tt.suffix, got, utf8.RuneCountInString(got), tt.want)
 		}
+	}
+}
+
+// A mailbox declared while failback takes its database's users home is
+// made at home, after them, not in the standby's database the failback
+// removes.
+func TestMailboxDeclaredDuringFailbackIsMadeAtHome(t *testing.T) {
+	desired, live := afterStandbyActivation()
+	desired.StorageGroups[1].Copy.Failback = true
+	desired.Mailboxes = append(desired.Mailboxes, &org.Mailbox{Addr: addr(org.KindMailbox, "carol"), Name: "carol", Owner: `CONTOSO\carol`, Database: `MBX01\SG2\PF1`},
+		&org.Mailbox{Addr: addr(org.KindMailbox, "alice"), Name: "alice", Owner: `CONTOSO\alice`, Database: `MBX01\SG2\PF1`})
+	live.Mailboxes[len(live.Mailboxes)-1].Health = &org.MailboxHealth{InDirectory: true, InStore: true}
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if s := p.Step("mailbox.alice:create_mailbox"); s != nil {
+		t.Errorf("alice, on the standby until the failback re-homes her, is made again: %+v", s)
+	}
+	s := p.Step("mailbox.carol:create_mailbox")
+	if s == nil || s.Identity != `MBX01\SG2\PF1` || !slices.Contains(s.DependsOn, "mailbox_database.PF1.failback:remove_database") {
+		t.Fatalf("create_mailbox: %+v (steps %s)", s, ids(p))
+	}
+}
+
+// A failback stopped after the standby's database was removed: nothing
+// serves on the standby, and the copy, ended by its activation, is
+// enabled again before its seed (it was seeded only, which Exchange
+// refuses for a copy it no longer has).
+func TestCopyActivatedOnAStandbyNothingServesIsEnabledAgain(t *testing.T) {
+	desired, live := afterStandbyActivation()
+	desired.StorageGroups[1].Copy.Failback = true
+	live.StorageGroups = live.StorageGroups[:len(live.StorageGroups)-1]
+	live.Databases = live.Databases[:len(live.Databases)-1]
+	x := liveDB(live, "PF1")
+	x.Health = &org.DatabaseHealth{FileExists: true, Mounted: true, State: org.StateDirty}
+	live.Mailboxes[len(live.Mailboxes)-1].Database = `MBX01\SG2\PF1`
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if got := ids(p); got != "storage_group.SG2:enable_copy storage_group.SG2:seed_copy" {
+		t.Errorf("steps %s", got)
 	}
 }

@@ -25,10 +25,19 @@ func (b *builder) mailbox(m *org.Mailbox) {
 	// A database served from its standby (its SCR copy activated there)
 	// holds its users there until failback: that is their home now.
 	home := m.Database
-	if serving, ok := b.servingOf[m.Database.Key()]; ok {
+	serving, onStandby := b.servingOf[m.Database.Key()]
+	if onStandby {
 		home = serving
+		if want := b.wantIx.Database(m.Database); want != nil && b.failedBack[want.StorageGroup.Key()] != nil {
+			// Failback takes the users home in this plan: a mailbox to
+			// make is made there, after them.
+			home = m.Database
+			parent = b.failedBack[want.StorageGroup.Key()]
+		}
 	}
-	atHome := func(id org.Identity) bool { return id.Key() == home.Key() || id.Key() == m.Database.Key() }
+	atHome := func(id org.Identity) bool {
+		return id.Key() == home.Key() || id.Key() == m.Database.Key() || onStandby && id.Key() == serving.Key()
+	}
 	owner := m.Owner
 	if owner == "" {
 		owner = m.Name

@@ -85,10 +85,14 @@ func (b *builder) database(db *org.Database) {
 		// users are served there: recovering the database at home would
 		// restore an older copy and leave their newest mail behind.
 		subject := db.Decl.Range
+		declaredNow := "declares no standby copy for " + string(db.StorageGroup) + " any more"
+		if w := b.wantIx.StorageGroup(db.StorageGroup); w != nil && w.Copy != nil && !w.Copy.Local {
+			declaredNow = "names another standby for " + string(db.StorageGroup) + " (" + w.Copy.Machine + ")"
+		}
 		b.refuse(db.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Users served from a standby the configuration no longer declares",
-			Detail: fmt.Sprintf("%s: its users are served by %s on %s, where its SCR copy was activated, and the configuration declares no standby copy for %s any more. Planning %s at home would restore an older copy and leave them and their newest mail there. "+
-				"Put the standby block back (machine = %s), with failback = true to bring them home, and plan again.",
-				db.Addr, serving.Identity(), c.Machine, db.StorageGroup, db.Identity(), c.Machine),
+			Detail: fmt.Sprintf("%s: its users are served by %s on %s, where its SCR copy was activated, and the configuration %s. Planning %s at home would restore an older copy and leave them and their newest mail there. "+
+				"Put the standby block back as it was (machine = %s), with failback = true to bring them home, and plan again.",
+				db.Addr, serving.Identity(), c.Machine, declaredNow, db.Identity(), c.Machine),
 			Subject: &subject})
 		return
 	}

@@ -85,30 +85,49 @@ func (b *builder) standbyServing(db *org.Database) (serving *org.Database, c *or
 	if db.Kind != org.MailboxDB || want == nil {
 		return nil, nil, false
 	}
-	c, declared = want.Copy, true
-	if c == nil || c.Local {
-		c, declared = nil, false
-		if live != nil && live.Copy != nil && !live.Copy.Local {
-			c = live.Copy
+	logs := b.copyLogFolder(db.StorageGroup)
+	// The declared standby first; then the one the organization's copy
+	// names, or was activated on (the configuration may name another
+	// machine now, or none).
+	type candidate struct {
+		c        *org.StandbyCopy
+		declared bool
+	}
+	var candidates []candidate
+	if want.Copy != nil && !want.Copy.Local {
+		candidates = append(candidates, candidate{want.Copy, true})
+	}
+	if live != nil && live.Copy != nil && !live.Copy.Local {
+		candidates = append(candidates, candidate{live.Copy, false})
+		if h := live.Copy.Health; h != nil && h.ActivatedOn != "" && !strings.EqualFold(h.ActivatedOn, live.Copy.Machine) {
+			candidates = append(candidates, candidate{&org.StandbyCopy{Machine: h.ActivatedOn}, false})
 		}
 	}
-	if c == nil {
-		return nil, nil, false
-	}
-	logs := want.LogFolderPath
-	if live != nil {
-		logs = live.LogFolderPath
-	}
-	for _, l := range b.live.Databases {
-		if l.Kind != org.MailboxDB || !strings.EqualFold(l.Server(), c.Machine) || b.wantIx.Database(l.Identity()) != nil {
-			continue
-		}
-		if sg := b.liveIx.StorageGroup(l.StorageGroup); sg != nil && b.wantIx.StorageGroup(sg.Identity()) == nil &&
-			strings.EqualFold(strings.TrimRight(sg.LogFolderPath, `\`), strings.TrimRight(logs, `\`)) {
-			return l, c, declared
+	for _, cand := range candidates {
+		for _, l := range b.live.Databases {
+			if l.Kind != org.MailboxDB || !strings.EqualFold(l.Server(), cand.c.Machine) || b.wantIx.Database(l.Identity()) != nil {
+				continue
+			}
+			if sg := b.liveIx.StorageGroup(l.StorageGroup); sg != nil && b.wantIx.StorageGroup(sg.Identity()) == nil && org.SameFolder(sg.LogFolderPath, logs) {
+				declared := cand.declared || want.Copy != nil && !want.Copy.Local && strings.EqualFold(want.Copy.Machine, cand.c.Machine)
+				return l, cand.c, declared
+			}
 		}
 	}
 	return nil, nil, false
+}
+
+// copyLogFolder is where a storage group's SCR copy keeps its logs on the
+// standby, the source's own log folder (SCR keeps the paths): as the
+// organization has it, or, not read, as the configuration says.
+func (b *builder) copyLogFolder(sg org.Identity) string {
+	if live := b.liveIx.StorageGroup(sg); live != nil {
+		return live.LogFolderPath
+	}
+	if want := b.wantIx.StorageGroup(sg); want != nil {
+		return want.LogFolderPath
+	}
+	return ""
 }
 
 // standbyGroup names the storage group made on the standby for the copy:
@@ -116,12 +135,10 @@ func (b *builder) standbyServing(db *org.Database) (serving *org.Database, c *or
 func (b *builder) standbyGroup(sg org.Identity, machine string) org.Identity {
 	// One an earlier run made there (stopped before its database): on
 	// the machine, at the copy's log folder, outside the configuration.
-	if src := b.wantIx.StorageGroup(sg); src != nil {
-		for _, live := range b.live.StorageGroups {
-			if strings.EqualFold(live.Server, machine) && strings.EqualFold(live.LogFolderPath, src.LogFolderPath) &&
-				b.wantIx.StorageGroup(live.Identity()) == nil {
-				return live.Identity()
-			}
+	logs := b.copyLogFolder(sg)
+	for _, live := range b.live.StorageGroups {
+		if strings.EqualFold(live.Server, machine) && org.SameFolder(live.LogFolderPath, logs) && b.wantIx.StorageGroup(live.Identity()) == nil {
+			return live.Identity()
 		}
 	}
 	parts := sg.Parts()
@@ -244,7 +261,14 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 	// it has, and failback is declared, a dismounted standby database is
 	// failback under way: not mounted there again.
 	adopted := h != nil && h.FileExists && h.Foreign == ""
-	back := live != nil && live.Health != nil && live.Health.Mounted && len(live.Health.BadPages) == 0
+	// Home is back once its database is mounted and the users are homed
+	// there. Mounted while they are still on the standby, its file may be
+	// the one copied from the standby (a failback stopped before the
+	// re-home) or an older one (mounted by hand, disks that survived):
+	// nothing tells which, so failback copies the standby's again.
+	xMounted := live != nil && live.Health != nil && live.Health.Mounted && len(live.Health.BadPages) == 0
+	usersThere := b.homedIn(serving.Identity()) > 0
+	back := xMounted && !usersThere
 	// The copy's file before its first mount there reads as another
 	// database's (Foreign): not damage.
 	lostThere := h == nil || h.Unreadable != "" || !h.FileExists || len(h.BadPages) > 0 && h.Foreign == ""
@@ -257,7 +281,10 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: db.Addr.String(), Identity: db.Identity(), Why: fmt.Sprintf(format, args...)})
 	}
 	switch {
-	case back && h != nil && h.Mounted && b.homedIn(serving.Identity()) > 0:
+	case h == nil:
+		wait("%s on %s, which its users were left on, could not be read: plan again once it can be", serving.Identity(), c.Machine)
+		return
+	case xMounted && h.Mounted && usersThere:
 		wait("both %s and %s are mounted while its users are homed on the standby: exdr does not choose which holds their newest mail; dismount the one that should not serve, and plan again", db.Identity(), serving.Identity())
 		return
 	case back && !c.Failback:
@@ -265,6 +292,11 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		// no longer declared: never send the users back to the standby's
 		// older copy.
 		wait("failback to %s began (it is mounted there again) and is no longer declared: declare failback = true in the storage group's standby block again to finish it", db.Server())
+		return
+	case !back && lostThere && (h.Unreadable != "" || !b.serverUp(c.Machine)):
+		// The standby does not answer (or its database could not be
+		// read): not lost, for all exdr knows.
+		wait("%s on the standby %s, which its users were left on, cannot be reached: bring %s back (or let this plan rebuild it), and plan again", serving.Identity(), c.Machine, c.Machine)
 		return
 	case !back && lostThere:
 		subject := db.Decl.Range
@@ -305,6 +337,16 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 	if live != nil {
 		xh = live.Health
 	}
+	var homeDown *providers.Step
+	if xMounted && !back {
+		// Mounted at home while the users are still on the standby:
+		// dismounted, its file set aside and the standby's copied again.
+		homeDown = after(b.add(&providers.Step{
+			Verb: providers.VerbDismount, Address: addr + ".home", Identity: id,
+			Reason: fmt.Sprintf("failback: %s is mounted while its users are still homed on %s: it is dismounted, and its file set aside for the standby's, which holds their newest mail", id, serving.Identity()),
+			Effect: providers.Downtime,
+		}), parent)
+	}
 	if !back {
 		// The planned outage: the standby's database dismounted, its
 		// file copied home, mounted there. Whatever file stands at home
@@ -319,7 +361,7 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 				Verb: providers.VerbAllowFileRestore, Address: addr, Identity: id, Args: map[string]string{"value": "true"},
 				Reason: fmt.Sprintf("failback: %s takes its file back from %s only once \"This database can be overwritten by a restore\" is set", id, c.Machine),
 				Effect: providers.Reversible,
-			}), parent)
+			}), parent, homeDown)
 		}
 		var down *providers.Step
 		switch {
@@ -355,7 +397,7 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 			Verb: providers.VerbPlaceDatabase, Address: addr, Identity: id, Args: args,
 			Reason: fmt.Sprintf("failback: the database file is copied from %s back to %s on %s%s; the standby's stays until its storage group is removed", c.Machine, db.EdbFilePath, db.Server(), why),
 			Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreBackup, int64(h.Size)),
-		}), allow, down, parent)
+		}), allow, down, parent, homeDown)
 		if db.Mounted {
 			last = mount("failback: the database is mounted on "+db.Server(), last)
 		}
@@ -416,8 +458,10 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 	}), last, parent)
 	b.failedBack[db.StorageGroup.Key()] = remove
 	b.standbyObjects[serving.Identity().Key()], b.standbyObjects[serving.StorageGroup.Key()] = true, true
-	b.note("%s: failback moves its users back to %s with an outage of about %s (the file's copy back); plan it in a maintenance window.",
-		db.Addr, db.Server(), RoundEstimate(b.estimate(providers.VerbRestoreBackup, int64(h.Size))+estimate(providers.VerbMount, 0)))
+	if !back {
+		b.note("%s: failback moves its users back to %s with an outage of about %s (the file's copy back); plan it in a maintenance window.",
+			db.Addr, db.Server(), RoundEstimate(b.estimate(providers.VerbRestoreBackup, int64(h.Size))+estimate(providers.VerbMount, 0)))
+	}
 }
 
 // Waiting is a resource that differs from the configuration and that
@@ -504,7 +548,12 @@ func (b *builder) standbyOption(db *org.Database) {
 	if s := b.lastStepOf(db.Addr.String()); s != nil && s.Verb == providers.VerbActivateCopy {
 		return
 	}
-	if standby := b.liveIx.Server(want.Copy.Machine); standby == nil || standby.Health == nil || !standby.Health.Up {
+	if !b.serverUp(want.Copy.Machine) {
+		return
+	}
+	if srv := b.liveIx.Server(db.Server()); srv == nil || srv.Health == nil || !srv.Health.DisksSurvive {
+		// Only surviving disks make waiting lossless; with disks lost the
+		// copy is activated (activate), and unknown ones are not guessed.
 		return
 	}
 	b.note("%s: its users wait for %s's rebuild (about %s), beyond the RTO of %s; waiting loses nothing. Its SCR copy on %s could serve them sooner, losing the %s it has not received, but exdr activates a copy on its standby only when the source's files are gone; "+
@@ -525,4 +574,10 @@ func fitName(name, suffix string) string {
 		r = r[:max(keep, 1)]
 	}
 	return strings.TrimRight(string(r), " ") + suffix
+}
+
+// serverUp reports whether a server answers as the organization was read.
+func (b *builder) serverUp(name string) bool {
+	s := b.liveIx.Server(name)
+	return s != nil && s.Health != nil && s.Health.Up
 }

@@ -36,13 +36,6 @@ func (l *Store) PlaceDatabase(step *providers.Step) error {
 			return fmt.Errorf("a file already stands at %s on %s; exdr does not overwrite it", dst.DB.EdbFilePath, dst.Server)
 		}
 	}
-	if _, err := os.Lstat(dst.Path); err == nil && step.Args["set_aside"] == "true" {
-		// Failback: the database's file from before its copy was
-		// activated elsewhere, kept aside.
-		if _, err := disk.MoveAside(dst.Path, l.Now()); err != nil {
-			return err
-		}
-	}
 	if !dst.DB.AllowFileRestore {
 		return fmt.Errorf("the database may not be overwritten by a restore: run Set-MailboxDatabase -AllowFileRestore $true first")
 	}
@@ -62,6 +55,13 @@ func (l *Store) PlaceDatabase(step *providers.Step) error {
 	st, err := os.Stat(src.Path)
 	if err != nil {
 		return err
+	}
+	if _, err := os.Lstat(dst.Path); err == nil && step.Args["set_aside"] == "true" {
+		// Failback: what stands at home, kept aside, once the copy can
+		// be made (the checks above refuse before anything moves).
+		if _, err := disk.MoveAside(dst.Path, l.Now()); err != nil {
+			return err
+		}
 	}
 	if err := l.EnsureFree(dst.Server, dst.DB.EdbFilePath, st.Size(), "the moved database"); err != nil {
 		return err
@@ -140,6 +140,8 @@ func (l *Store) RemoveDatabase(step *providers.Step) error {
 	switch {
 	case sg == nil && db == nil:
 		return nil // removed already
+	case sg == nil:
+		return fmt.Errorf("%s is not in storage group %s: plan again", step.Identity, sgID)
 	case homed > 0:
 		return fmt.Errorf("%s still has %d mailboxes: re-home them first", step.Identity, homed)
 	case others > 0:

@@ -25,7 +25,7 @@ func (l *Store) CreateStorageGroup(step *providers.Step) error {
 		// New-StorageGroup refuses a log folder another storage group of
 		// the server keeps its logs in: the streams would mix.
 		for _, o := range d.StorageGroups {
-			if strings.EqualFold(o.Server, server) && strings.EqualFold(strings.TrimRight(o.LogFolderPath, `\`), strings.TrimRight(step.Args["log_folder_path"], `\`)) {
+			if strings.EqualFold(o.Server, server) && org.SameFolder(o.LogFolderPath, step.Args["log_folder_path"]) {
 				return fmt.Errorf("the log folder %s is storage group %s\\%s's: each storage group keeps its logs in its own", step.Args["log_folder_path"], o.Server, o.Name)
 			}
 		}
