@@ -453,3 +453,17 @@ func TestCopyActivatedOnAStandbyNothingServesIsEnabledAgain(t *testing.T) {
 		t.Errorf("steps %s", got)
 	}
 }
+
+// -target leaves out what waits elsewhere, as it leaves out other
+// resources' notes; the targeted database keeps its own.
+func TestTargetKeepsOnlyItsOwnWaiting(t *testing.T) {
+	desired, live := afterStandbyActivation()
+	p, diags := New(desired, live, Options{Targets: []string{"mailbox_database.DB1"}})
+	if diags.HasErrors() || len(p.Waiting) != 0 {
+		t.Errorf("targeting DB1: waiting %v, diagnostics %v", p.Waiting, diags)
+	}
+	p, diags = New(desired, live, Options{Targets: []string{"mailbox_database.PF1"}})
+	if diags.HasErrors() || len(p.Waiting) != 1 {
+		t.Errorf("targeting PF1: waiting %v, diagnostics %v", p.Waiting, diags)
+	}
+}

@@ -108,6 +108,9 @@ func (b *builder) target(targets []string) {
 	}
 	b.plan.Notes = notes
 	b.plan.Losses = slices.DeleteFunc(b.plan.Losses, func(l Loss) bool { return !scope[l.Address] })
+	// What waits elsewhere is not the targeted resources' either: it
+	// would keep a targeted run from saying they match.
+	b.plan.Waiting = slices.DeleteFunc(b.plan.Waiting, func(w Waiting) bool { return !scope[w.Address] && !targeted(w.Address, targets) })
 	// Resources outside the configuration are not what a targeted run is
 	// about.
 	b.plan.Unmanaged = nil

@@ -240,7 +240,11 @@ func (l *Store) Mount(id org.Identity) error {
 		// overwritten by a restore" is set (database portability), and
 		// only in clean shutdown, which needs none of the old stream's
 		// logs. It then belongs to this database and this stream.
-		if !c.DB.AllowFileRestore {
+		switch {
+		case c.DB.AllowFileRestore:
+		case strings.EqualFold(e.Hdr.Identity, string(c.DB.Identity())):
+			return fmt.Errorf("the file at %s is this database's, from another log stream (from before a rebuild, or a copy): mount it only with Set-MailboxDatabase -AllowFileRestore $true", c.DB.EdbFilePath)
+		default:
 			return fmt.Errorf("the file at %s is %s's, not this database's: mount it here only with Set-MailboxDatabase -AllowFileRestore $true (database portability)", c.DB.EdbFilePath, orUnnamed(e.Hdr.Identity))
 		}
 		e.Hdr.Identity, e.Hdr.LogStream, e.Hdr.AttachLSN = string(c.DB.Identity()), c.SG.Signature, 0
