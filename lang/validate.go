@@ -153,6 +153,9 @@ func (v *validator) storageGroups() {
 			} else if m != nil && !m.Roles.Has(org.RoleMailbox) {
 				v.errorf(c.Range, "Standby machine without the mailbox role",
 					"%s has the roles %s; a standby copy needs a Mailbox server to replay into.", m.Name, m.Roles)
+			} else if m != nil && m.Cluster != nil {
+				v.errorf(c.Range, "Standby machine is a clustered mailbox server",
+					"%s is a clustered mailbox server. Exchange 2007 copies SCR to a standalone Mailbox server, or to a node of a standby cluster that runs no clustered mailbox server yet; name such a server as the machine.", m.Name)
 			}
 		}
 		perServer[srv.Name]++

@@ -51,8 +51,9 @@ func (b *builder) chooseStandby(db *org.Database, c *org.StandbyCopy, rebuild *p
 	}
 	stay := fmt.Sprintf("They stay on %s until failback is declared", c.Machine)
 	if c.Failback {
-		// Declared before the disaster (left from an earlier one?): the
-		// next plan takes them back at once, an outage of its own.
+		// Declared before the disaster (a failback = true left in place
+		// after an earlier one): the next plan takes them back at once,
+		// an outage of its own, which the reason must not hide.
 		stay = fmt.Sprintf("failback = true is declared, so the next apply takes them back to %s once it is rebuilt, in a planned outage: remove it to keep them on %s for now", db.Server(), c.Machine)
 	}
 	return standbyChoice{onStandby: true, why: fmt.Sprintf("activated on %s, users are back in about %s; waiting for %s's rebuild would take about %s (%s). %s",
@@ -198,12 +199,8 @@ func (b *builder) onStandby(db *org.Database, c *org.StandbyCopy, activation *pr
 	mounted := serving != nil && serving.Health != nil && serving.Health.Mounted
 	if !mounted && serving != nil && serving.Health != nil && serving.Health.State == org.StateDirty {
 		// A mount cut short: soft recovery first, as for any database.
-		if lsg := b.liveIx.StorageGroup(sgID); lsg != nil && lsg.Health != nil && lsg.Health.Usable(serving.Health.LogRequired) {
-			prev = after(b.add(&providers.Step{
-				Verb: providers.VerbReplayLogs, Address: addr, Identity: dbID, Args: replayArgs(lsg.Health.Prefix, lsg, serving.EdbFilePath),
-				Reason: fmt.Sprintf("a mount on %s was cut short (dirty shutdown, generations %s present): soft recovery replays them, losing nothing", c.Machine, serving.Health.LogRequired),
-				Effect: providers.Reversible, Estimate: b.estimate(providers.VerbReplayLogs, int64(serving.Health.LogRequired.High-serving.Health.LogRequired.Low+1)),
-			}), prev)
+		if s := b.standbySoftRecovery(addr, serving, fmt.Sprintf("a mount on %s was cut short", c.Machine), prev); s != nil {
+			prev = s
 		}
 	}
 	allowed := serving != nil && isTrue(serving.AllowFileRestore)
@@ -258,8 +255,9 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 	h := serving.Health
 	// Mounted once, the standby's database has taken the copy's file as
 	// its own (until then the file names the database it copies). Once
-	// it has, and failback is declared, a dismounted standby database is
-	// failback under way: not mounted there again.
+	// it has, and failback is declared, the failback steps take it from
+	// there, whatever its state (dismounted by the failback, by hand, or
+	// by a crashed store): it is not mounted on the standby again.
 	adopted := h != nil && h.FileExists && h.Foreign == ""
 	// Home is back once its database is mounted and the users are homed
 	// there. Mounted while they are still on the standby, its file may be
@@ -376,13 +374,7 @@ func (b *builder) servedFromStandby(db, live, serving *org.Database, c *org.Stan
 		case h.State == org.StateDirty:
 			// The standby's store stopped without a clean dismount: soft
 			// recovery brings the file to clean shutdown before its copy.
-			if lsg := b.liveIx.StorageGroup(serving.StorageGroup); lsg != nil && lsg.Health != nil && lsg.Health.Usable(h.LogRequired) {
-				down = after(b.add(&providers.Step{
-					Verb: providers.VerbReplayLogs, Address: addr, Identity: serving.Identity(), Args: replayArgs(lsg.Health.Prefix, lsg, serving.EdbFilePath),
-					Reason: fmt.Sprintf("failback: %s is in dirty shutdown on %s (generations %s present): soft recovery brings it to clean shutdown before its file is copied, losing nothing", serving.Identity(), c.Machine, h.LogRequired),
-					Effect: providers.Reversible, Estimate: b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
-				}), parent, allow)
-			} else {
+			if down = b.standbySoftRecovery(addr, serving, fmt.Sprintf("failback: %s stopped on %s without a clean dismount, and its file is copied only in clean shutdown", serving.Identity(), c.Machine), parent, allow); down == nil {
 				wait("failback is declared, but %s on %s is in dirty shutdown without the logs to recover it: exdr does not carry it back so", serving.Identity(), c.Machine)
 				return
 			}
@@ -580,4 +572,19 @@ func fitName(name, suffix string) string {
 func (b *builder) serverUp(name string) bool {
 	s := b.liveIx.Server(name)
 	return s != nil && s.Health != nil && s.Health.Up
+}
+
+// standbySoftRecovery plans soft recovery of the database on a standby
+// left in dirty shutdown, when its storage group has every generation it
+// needs; nil when it has not.
+func (b *builder) standbySoftRecovery(addr string, db *org.Database, why string, deps ...*providers.Step) *providers.Step {
+	h, lsg := db.Health, b.liveIx.StorageGroup(db.StorageGroup)
+	if h == nil || lsg == nil || lsg.Health == nil || !lsg.Health.Usable(h.LogRequired) {
+		return nil
+	}
+	return after(b.add(&providers.Step{
+		Verb: providers.VerbReplayLogs, Address: addr, Identity: db.Identity(), Args: replayArgs(lsg.Health.Prefix, lsg, db.EdbFilePath),
+		Reason: fmt.Sprintf("%s (dirty shutdown, generations %s present): soft recovery replays them, losing nothing", why, h.LogRequired),
+		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbReplayLogs, int64(h.LogRequired.High-h.LogRequired.Low+1)),
+	}), deps...)
 }
