@@ -553,7 +553,8 @@ func failback(ctx context.Context, l *lab.Lab, desired *org.Org, waiting []plann
 		fb.Error = oneLine(err)
 		return fb, nil
 	}
-	fb.Took, fb.TookSeconds = clock().Sub(start), clock().Sub(start).Seconds()
+	fb.Took = clock().Sub(start)
+	fb.TookSeconds = fb.Took.Seconds()
 	fb.Steps = len(out.Plan.Steps)
 	fb.Outage = failbackOutage(out.Plan)
 	fb.OutageSeconds = fb.Outage.Seconds()
@@ -571,16 +572,10 @@ func failback(ctx context.Context, l *lab.Lab, desired *org.Org, waiting []plann
 // first dismount of a standby's database to the last of its users back
 // home (independent steps run at once).
 func failbackOutage(p *planner.Plan) time.Duration {
-	start := make(map[string]time.Duration, len(p.Steps))
-	finish := make(map[string]time.Duration, len(p.Steps))
+	finish := p.Finishes()
 	first := time.Duration(-1)
 	for _, s := range p.Steps {
-		var at time.Duration
-		for _, d := range s.DependsOn {
-			at = max(at, finish[d])
-		}
-		start[s.ID], finish[s.ID] = at, at+s.Estimate
-		if s.Verb == providers.VerbDismount && strings.HasSuffix(s.Address, ".failback") && (first < 0 || at < first) {
+		if at := finish[s.ID] - s.Estimate; s.Verb == providers.VerbDismount && strings.HasSuffix(s.Address, ".failback") && (first < 0 || at < first) {
 			first = at
 		}
 	}

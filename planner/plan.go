@@ -90,17 +90,26 @@ type Loss struct {
 // that wait for each other, which bounds the time to recover when
 // independent steps run at once.
 func (p *Plan) RecoveryTime() time.Duration {
-	finish := make(map[string]time.Duration, len(p.Steps))
 	var longest time.Duration
+	for _, f := range p.Finishes() {
+		longest = max(longest, f)
+	}
+	return longest
+}
+
+// Finishes is when each step ends by the estimates, each starting once
+// the steps it depends on have ended (independent steps run at once), by
+// step ID, from the start of the run.
+func (p *Plan) Finishes() map[string]time.Duration {
+	finish := make(map[string]time.Duration, len(p.Steps))
 	for _, s := range p.Steps { // in dependency order
 		var start time.Duration
 		for _, d := range s.DependsOn {
 			start = max(start, finish[d])
 		}
 		finish[s.ID] = start + s.Estimate
-		longest = max(longest, finish[s.ID])
 	}
-	return longest
+	return finish
 }
 
 // Unmanaged is a live resource outside the configuration.

@@ -483,15 +483,10 @@ var stepGroups = []string{".standby", ".failback", ".dial_tone"}
 // back: before the plan's end when the rest of the recovery (a rebuild
 // no database waits for, a copy's seed) goes on after them.
 func (p *Plan) UsersBack() []UsersBack {
-	finish := make(map[string]time.Duration, len(p.Steps))
+	finish := p.Finishes()
 	byAddr := map[string]*UsersBack{}
 	var order []string
-	for _, s := range p.Steps { // in dependency order
-		var start time.Duration
-		for _, d := range s.DependsOn {
-			start = max(start, finish[d])
-		}
-		finish[s.ID] = start + s.Estimate
+	for _, s := range p.Steps {
 		if s.Verb != providers.VerbMount && s.Verb != providers.VerbRehomeMailboxes {
 			continue
 		}
