@@ -129,8 +129,12 @@ func (ev *evaluator) drillTarget(name, value string) string {
 	o := ev.org
 	switch name {
 	case "server":
-		if !slices.ContainsFunc(o.Servers, func(s *org.Server) bool { return strings.EqualFold(s.Name, value) }) {
-			return fmt.Sprintf("no server %q in the configuration.", value)
+		// A clustered mailbox server's node is a machine a drill may
+		// lose or fail too.
+		if !slices.ContainsFunc(o.Servers, func(s *org.Server) bool {
+			return strings.EqualFold(s.Name, value) || s.Cluster != nil && slices.ContainsFunc(s.Cluster.Nodes, func(n string) bool { return strings.EqualFold(n, value) })
+		}) {
+			return fmt.Sprintf("no server %q in the configuration (nor a node of a clustered mailbox server).", value)
 		}
 	case "database":
 		if !slices.ContainsFunc(o.Databases, func(db *org.Database) bool {

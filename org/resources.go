@@ -1,6 +1,8 @@
 package org
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -62,6 +64,50 @@ type Cluster struct {
 	// mount on its own: "lossless", "good_availability" or
 	// "best_availability" (Set-MailboxServer -AutoDatabaseMountDial).
 	AutoDatabaseMountDial string
+
+	// Live only, where the provider can tell (the lab; the shell reads
+	// only RedundantMachines):
+	//
+	// Active is the node the server runs on now; NodesDown the nodes
+	// that do not answer, and NodesFailed those of them whose disks
+	// survive; LastFailover the newest move between the nodes.
+	Active       string
+	NodesDown    []string
+	NodesFailed  []string
+	LastFailover *Failover
+}
+
+// Failover is a clustered mailbox server's move between its nodes, or
+// the cluster's attempt at one (To empty: nothing mounted, the copies
+// lacking more than AutoDatabaseMountDial allows).
+type Failover struct {
+	From, To  string
+	Time      time.Time
+	Scheduled bool // Move-ClusteredMailboxServer, not a node lost
+	// Lost is, by storage group name, the log generations its copy
+	// never got; Unmounted the storage groups the dial kept dismounted.
+	Lost      map[string]int
+	Unmounted []string
+}
+
+// NodeDown reports whether a node does not answer.
+func (c *Cluster) NodeDown(node string) bool {
+	return slices.ContainsFunc(c.NodesDown, func(n string) bool { return strings.EqualFold(n, node) })
+}
+
+// NodeFailed reports whether a node that does not answer keeps its disks.
+func (c *Cluster) NodeFailed(node string) bool {
+	return slices.ContainsFunc(c.NodesFailed, func(n string) bool { return strings.EqualFold(n, node) })
+}
+
+// Passive is the node the server does not run on, of a two-node cluster.
+func (c *Cluster) Passive() string {
+	for _, n := range c.Nodes {
+		if !strings.EqualFold(n, c.Active) {
+			return n
+		}
+	}
+	return ""
 }
 
 // The cluster types Exchange 2007 knows.
@@ -125,7 +171,10 @@ type StorageGroup struct {
 // paths), replaying ReplayLag behind.
 type StandbyCopy struct {
 	Range     hcl.Range // the copy attribute or the standby block
-	Local     bool
+	Local bool
+	// Cluster is a CCR copy: on the clustered mailbox server's passive
+	// node, at the same paths (live only: it comes with the server).
+	Cluster   bool
 	Path      string // LCR: the copy's logs and database files
 	Machine   string // SCR: the standby server
 	ReplayLag Duration
@@ -140,6 +189,9 @@ type StandbyCopy struct {
 func (c *StandbyCopy) Kind() string {
 	if c.Local {
 		return "LCR"
+	}
+	if c.Cluster {
+		return "CCR"
 	}
 	return "SCR"
 }

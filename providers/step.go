@@ -58,6 +58,7 @@ const (
 	VerbActivateCopy        Verb = "activate_copy"
 	VerbSetAsideLogs        Verb = "set_aside_logs"
 	VerbRemoveDatabase      Verb = "remove_database"
+	VerbMoveClusteredServer Verb = "move_clustered_server"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -107,6 +107,8 @@ var Verbs = []VerbSpec{
 		"a storage group's unreadable current log generations moved aside (by hand), so its databases mount on a new generation"},
 	{VerbRemoveDatabase, Irreversible, []string{"storage_group", "edb_file_path", "server"}, time.Minute,
 		"Remove-MailboxDatabase and Remove-StorageGroup of a database without users; its files set aside, not deleted"},
+	{VerbMoveClusteredServer, Downtime, []string{"target", "comment"}, 2 * time.Minute,
+		"Move-ClusteredMailboxServer: a scheduled move to the passive node, every log copied and replayed first"},
 }
 
 var specs = func() map[Verb]VerbSpec {

@@ -87,7 +87,10 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.SetDatabase(c.step)
 	},
 	providers.VerbMount: func(l *Lab, c call) error {
-		return l.Mount(c.step.Identity)
+		if err := l.Mount(c.step.Identity); err != nil {
+			return err
+		}
+		return l.seedNewClusterCopy(c.step.Identity)
 	},
 	providers.VerbDismount: func(l *Lab, c call) error {
 		return l.Dismount(c.step.Identity)
@@ -184,8 +187,14 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 		return l.SeedCopy(c.step.Identity)
 	},
 	providers.VerbActivateCopy: func(l *Lab, c call) error {
+		if l.isClusterCopy(c.step.Identity) {
+			return l.ActivateClusterCopy(c.ctx, c.step)
+		}
 		_, err := l.ActivateCopy(c.ctx, c.step)
 		return err
+	},
+	providers.VerbMoveClusteredServer: func(l *Lab, c call) error {
+		return l.MoveClusteredServer(c.ctx, c.step)
 	},
 	providers.VerbSetAsideLogs: func(l *Lab, c call) error {
 		return l.SetAsideLogs(c.step)
@@ -193,6 +202,12 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 }
 
 func (l *Lab) createServer(step *providers.Step) error {
+	switch step.Args["setup"] {
+	case "new_cms", "recover_cms":
+		return l.createClusteredServer(step)
+	case "cluster_node":
+		return l.installNode(step)
+	}
 	name := step.Args["server"]
 	var roles org.Roles
 	for _, r := range strings.Split(step.Args["roles"], ",") {

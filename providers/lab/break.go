@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/exdr/exdr/providers/lab/ad"
 	"github.com/exdr/exdr/providers/lab/disk"
 	"github.com/exdr/exdr/providers/lab/ese"
+	"github.com/exdr/exdr/providers/lab/host"
 	"github.com/exdr/exdr/providers/lab/store"
 	"github.com/exdr/exdr/providers/lab/transport"
 )
@@ -19,19 +21,27 @@ import (
 // none touches what it does not name.
 
 // LoseServer removes a server's machine (its disks and its services'
-// state); its directory entry remains, as after a hardware loss.
+// state); its directory entry remains, as after a hardware loss. A node
+// of a clustered mailbox server is a machine too: losing the node the
+// server runs on fails the server over (failOver); the server's own name
+// loses every node.
 func (l *Lab) LoseServer(name string) error {
-	var server string
-	l.ViewDirectory(func(d *ad.Directory) error {
-		if s := d.Server(name); s != nil {
-			server = s.Name
-		}
-		return nil
-	})
-	if server == "" {
-		return fmt.Errorf("no server %s in the lab", name)
+	machines, cms, err := l.nodeNamed(name)
+	if err != nil {
+		return err
 	}
-	return os.RemoveAll(l.ServerDir(server))
+	for _, m := range machines {
+		if err := host.PathElement("the server name", m); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(filepath.Join(l.Root(), "servers", m)); err != nil {
+			return err
+		}
+	}
+	if cms != "" {
+		_, err = l.failOver(context.Background(), cms)
+	}
+	return err
 }
 
 // DeleteServerObject deletes a server's object from the directory with
@@ -146,6 +156,31 @@ func (l *Lab) CorruptBackup(id string) error {
 // abruptly (mounted databases and mail.que keep dirty headers), and it
 // answers nothing until it is rebuilt on a machine its disks move to.
 func (l *Lab) FailServer(name string) error {
+	machines, cms, err := l.nodeNamed(name)
+	if err != nil {
+		return err
+	}
+	if cms != "" {
+		for _, m := range machines {
+			if err := host.PathElement("the server name", m); err != nil {
+				return err
+			}
+			dir := filepath.Join(l.Root(), "servers", m)
+			if _, err := os.Stat(filepath.Join(dir, "disks")); err != nil {
+				return fmt.Errorf("node %s is lost already: its disks are gone", m)
+			}
+			// Its store stops with it: what it had mounted keeps dirty
+			// headers.
+			if err := os.Remove(filepath.Join(dir, "store.json")); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			if err := disk.WriteAtomic(filepath.Join(dir, "failed"), []byte(l.Now().UTC().Format("2006-01-02T15:04:05Z")+"\n")); err != nil {
+				return err
+			}
+		}
+		_, err = l.failOver(context.Background(), cms)
+		return err
+	}
 	if err := l.Crash(name); err != nil {
 		return err
 	}

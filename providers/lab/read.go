@@ -103,6 +103,11 @@ func (l *Lab) readServers(d *ad.Directory, o *org.Org, sv *host.Survey) (map[str
 			h.Free[d] = sv.Free(s.Name, d)
 		}
 		live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
+		if c := s.Cluster; c != nil {
+			live.ClusterNodes = slices.Clone(c.Nodes)
+			slices.Sort(live.ClusterNodes)
+			live.Cluster = l.liveCluster(c)
+		}
 		if s.Roles.Has(org.RoleEdgeTransport) {
 			if live.Edge, err = l.readEdge(d, s.Name, h); err != nil {
 				return nil, err
@@ -156,7 +161,7 @@ func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org
 			SystemFolderPath: sg.SystemFolderPath, CircularLogging: sg.CircularLogging,
 		}
 		if c := sg.Copy; c != nil {
-			live.Copy = &org.StandbyCopy{Local: c.Local, Path: c.Path, Machine: c.Machine, Health: l.CopyHealth(sg)}
+			live.Copy = &org.StandbyCopy{Local: c.Local, Cluster: c.Cluster, Path: c.Path, Machine: c.Machine, Health: l.CopyHealth(sg)}
 			if lag, err := org.ParseDuration(c.ReplayLag); err == nil {
 				live.Copy.ReplayLag = lag
 			}

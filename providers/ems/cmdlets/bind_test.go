@@ -24,6 +24,8 @@ func TestBind(t *testing.T) {
 		{`Update-StorageGroupCopy -Identity 'MBX01\SG1' -StandbyMachine 'MBX03'`, "asks for confirmation"},
 		{`Update-StorageGroupCopy -Identity 'MBX01\SG1' -StandbyMachine 'MBX03' -Confirm:$false`, ""},
 		{`Restore-StorageGroupCopy -Identity 'MBX01\SG1' -ReplaceLocations -Confirm:$false`, ""},
+		{`Move-ClusteredMailboxServer -Identity 'CMS1' -TargetMachine 'NODE2' -Confirm:$false`, "MoveComment"},
+		{`Move-ClusteredMailboxServer -Identity 'CMS1' -TargetMachine 'NODE2' -MoveComment 'patch' -Confirm:$false`, ""},
 		{`Mount-Database`, "missing mandatory parameters: Identity"},
 		{`Get-MailboxDatabase | Mount-Database`, ""},
 		{`Mount-Database -Identity 'a' -Identity 'b'`, "specified more than once"},

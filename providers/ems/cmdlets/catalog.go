@@ -1123,6 +1123,26 @@ var Catalog = map[string]*Cmdlet{
 			}},
 		},
 	},
+	// The Exchange 2007 SP1-SP3 help's page (2008-01-22), read in its
+	// unifiedpeople.ru copy: d13d8ae3-0288-4225-8b6a-c46e94f703db.
+	"Move-ClusteredMailboxServer": {
+		Name:     "Move-ClusteredMailboxServer",
+		Page:     "https://unifiedpeople.ru/exchhelp.en/html/d13d8ae3-0288-4225-8b6a-c46e94f703db.htm",
+		Confirms: true,
+		Pipeline: "Identity",
+		Sets: []Set{
+			{Name: "Identity", Params: []Param{
+				{Name: "Identity", Mandatory: true, Position: 1},
+				{Name: "MoveComment", Mandatory: true},
+				{Name: "TargetMachine", Mandatory: true},
+				{Name: "Confirm", Switch: true},
+				{Name: "DomainController"},
+				{Name: "IgnoreDismounted", Switch: true},
+				{Name: "ValidateOnly", Switch: true},
+				{Name: "WhatIf", Switch: true},
+			}},
+		},
+	},
 	// Page seen in its zh-cn, de-de, ja-jp and ko-kr copies.
 	"Get-Queue": {
 		Name:     "Get-Queue",

@@ -17,6 +17,8 @@ func (b *Builder) createServer(step *providers.Step) (*Script, error) {
 	server := a["server"]
 	var p string
 	switch a["setup"] {
+	case "new_cms", "recover_cms", "cluster_node":
+		return b.clusterSetup(step)
 	case "recover_server":
 		p = b.show("Setup.com /m:RecoverServer")
 		b.at("on a new machine named %s with the same drive letters and service pack, after resetting (not deleting) its computer account", server)
@@ -86,4 +88,44 @@ func setsOf(a map[string]string) string {
 		return d
 	}
 	return a["sets"]
+}
+
+// clusterSetup is Setup.com on the nodes of a failover cluster: a new
+// clustered mailbox server (/NewCms on the active node, the passive role
+// on the other), one recovered on a new cluster after all its nodes were
+// lost (/RecoverCMS), or a lost node rebuilt with the passive role. Setup
+// runs on each node's console, never remotely; the cluster itself (its
+// nodes joined, a file share witness) is Windows', formed first. The
+// switches are those of "How to Install Exchange 2007 in Unattended
+// Mode" (aa997281); /RecoverCMS keeps the server's name and takes the
+// nodes of the new cluster into RedundantMachines ("How to Use Setup
+// /ClearLocalCMS", 4e2c53e9). The server's IP address is the site's:
+// exdr does not hold it.
+func (b *Builder) clusterSetup(step *providers.Step) (*Script, error) {
+	a := step.Args
+	server := a["server"]
+	nodes := strings.Split(a["nodes"], ",")
+	var what string
+	switch a["setup"] {
+	case "new_cms":
+		active := b.show("Setup.com /mode:Install /roles:Mailbox /NewCms /CMSName:%s /CMSIPAddress:<its IP address>", server)
+		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
+		b.at("on the failover cluster of %s, formed first; the second command on each other node", strings.Join(nodes, " and "))
+		what = fmt.Sprintf("Form the failover cluster of %s (Windows), then on %s run %s, and on %s run %s (the passive clustered mailbox role)",
+			strings.Join(nodes, " and "), nodes[0], active, strings.Join(nodes[1:], " and "), passive)
+	case "recover_cms":
+		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
+		recover := b.show("Setup.com /RecoverCMS /CMSName:%s /CMSIPAddress:<its IP address>", server)
+		b.at("on the nodes of a new failover cluster, %s; every old node still present is cleared first with Setup.com /ClearLocalCMS on its console", strings.Join(nodes, " and "))
+		what = fmt.Sprintf("Every node of %s is lost. Form a new failover cluster of %s (Windows); on any old node still present run Setup.com /ClearLocalCMS with %s offline; install the passive clustered mailbox role on each new node (%s), then on %s run %s. Its databases come back from their copies or backups in the steps after this one",
+			server, strings.Join(nodes, " and "), server, passive, nodes[0], recover)
+	default:
+		node := a["node"]
+		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
+		b.at("on %s, rebuilt and joined to the failover cluster again", node)
+		what = fmt.Sprintf("Rebuild the node %s of %s: reinstall Windows with the same name, join it to the failover cluster again, then on it run %s (the passive clustered mailbox role). Its copies are seeded in the steps after this one",
+			node, server, passive)
+	}
+	return manual(step.Verb, fmt.Sprintf("%s (%s). Reason: %s.", what, b.where, step.Reason),
+		fmt.Sprintf("Get-ClusteredMailboxServerStatus -Identity %s shows it Online, with its nodes in OperationalMachines.", b.q(server))), b.err
 }

@@ -32,6 +32,14 @@ Move-Item -LiteralPath $t -Destination $b`, "$db.EdbFilePath.PathName", "$rdb.Ed
 // database's own server, which keeps the same paths.
 func (b *Builder) activateCopy(step *providers.Step) {
 	a, id := step.Args, string(step.Identity)
+	if a["cluster"] == "true" {
+		// CCR, after a failover the dial kept from mounting: the copy is
+		// on the node the server runs on now, at its paths already;
+		// Restore-StorageGroupCopy overrides the loss restrictions, and
+		// Mount-Database follows (aa996024; bb676314). -Force: no prompt.
+		b.cmd("Restore-StorageGroupCopy -Identity %s -Force -Confirm:$false%s", b.q(id), b.dcArg())
+		return
+	}
 	args := ""
 	if a["standby_machine"] != "" {
 		args += " -StandbyMachine " + b.q(a["standby_machine"])

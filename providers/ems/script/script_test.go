@@ -70,6 +70,11 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbPlaceDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"source": `MBX03\SG1\DB1`, "source_server": "MBX03",
 		"source_edb_file_path": `E:\Exchange\SG1\DB1.edb`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "set_aside": "true"}},
 	{Verb: providers.VerbRetryQueue, Identity: `HUB02\mail.que`, Args: map[string]string{"queue_server": "HUB02", "queues": "MBX02", "resubmit": "true"}},
+	{Verb: providers.VerbMoveClusteredServer, Identity: "CMS1", Args: map[string]string{"target": "NODE2", "comment": "exdr: O'Brien's patch window"}},
+	{Verb: providers.VerbActivateCopy, Identity: `CMS1\SG1`, Args: map[string]string{"cluster": "true"}},
+	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "new_cms", "nodes": "NODE1,NODE2"}},
+	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "recover_cms", "nodes": "NODE3,NODE4"}},
+	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "cluster_node", "node": "NODE1", "nodes": "NODE1,NODE2"}},
 	{Verb: providers.VerbRemoveDatabase, Identity: `MBX03\SG1\DB1`, Args: map[string]string{"storage_group": `MBX03\SG1`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "server": "MBX03"}},
 }
 
@@ -96,6 +101,12 @@ func TestScriptForEveryVerb(t *testing.T) {
 		}
 		if s.Args["resubmit"] == "true" {
 			name += "_resubmit"
+		}
+		if s.Args["cluster"] == "true" {
+			name += "_cluster"
+		}
+		if setup := s.Args["setup"]; s.Verb == providers.VerbCreateServer && setup != "recover_server" {
+			name += "_" + s.Args["setup"]
 		}
 		t.Run(name, func(t *testing.T) {
 			sc, err := For(s, Options{DomainController: "dc01.contoso.com"})

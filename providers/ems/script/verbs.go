@@ -386,6 +386,14 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 		b.activateCopy(step)
 		return b.script(step.Verb, "Restore-StorageGroupCopy reports the copy consistent; the database file is at its path; mount follows.")
 	},
+	providers.VerbMoveClusteredServer: func(b *Builder, step *providers.Step) (*Script, error) {
+		// A handoff: every log copied and replayed on the passive node
+		// first, and refused while replication is not healthy (How to
+		// Move a CMS, 5ac92b11; Move-ClusteredMailboxServer, d13d8ae3).
+		a := step.Args
+		b.cmd("Move-ClusteredMailboxServer -Identity %s -TargetMachine %s -MoveComment %s -Confirm:$false%s", b.q(string(step.Identity)), b.q(a["target"]), b.q(a["comment"]), b.dcArg())
+		return b.script(step.Verb, fmt.Sprintf("Get-ClusteredMailboxServerStatus shows %s Online on %s.", step.Identity, a["target"]))
+	},
 	providers.VerbStopTransport: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.queueScript(step)
 	},

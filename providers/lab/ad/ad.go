@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
@@ -69,6 +70,51 @@ type Server struct {
 	Roles   org.Roles `json:"roles"` // msExchCurrentServerRoles
 	Site    string    `json:"site,omitempty"`
 	Edition string    `json:"edition"`
+	// Cluster is set on a clustered mailbox server: the failover
+	// cluster it runs on.
+	Cluster *Cluster `json:"cluster,omitempty"`
+}
+
+// Cluster is a clustered mailbox server's failover cluster: its nodes
+// (RedundantMachines) and the node it runs on. The lab keeps here what
+// Exchange keeps in the cluster database and the directory.
+type Cluster struct {
+	Type  string   `json:"type"` // ccr or scc
+	Nodes []string `json:"nodes"`
+	// Active is the node that owns the clustered mailbox server now:
+	// its paths are that node's disks.
+	Active string `json:"active"`
+	// MountDial is AutoDatabaseMountDial (lossless, good_availability,
+	// best_availability): what a failover may lose and still mount.
+	MountDial string `json:"auto_database_mount_dial,omitempty"`
+	// Failovers are the moves of the server between nodes, newest last:
+	// the Application log's MSExchangeRepl events, as the lab keeps them.
+	Failovers []*Failover `json:"failovers,omitempty"`
+}
+
+// Failover is one move of a clustered mailbox server between its nodes.
+type Failover struct {
+	From string    `json:"from"`
+	To   string    `json:"to"`
+	Time time.Time `json:"time"`
+	// Scheduled is a Move-ClusteredMailboxServer; otherwise the cluster
+	// moved the server after its node was lost.
+	Scheduled bool `json:"scheduled,omitempty"`
+	// Lost is, per storage group, the log generations the passive copy
+	// never got; Unmounted the storage groups whose databases stayed
+	// dismounted because that was more than the dial allows.
+	Lost      map[string]int `json:"lost,omitempty"`
+	Unmounted []string       `json:"unmounted,omitempty"`
+}
+
+// Passive is the node a clustered mailbox server does not run on now.
+func (c *Cluster) Passive() string {
+	for _, n := range c.Nodes {
+		if !strings.EqualFold(n, c.Active) {
+			return n
+		}
+	}
+	return ""
 }
 
 type StorageGroup struct {
@@ -179,7 +225,13 @@ func (d *Directory) AddDatabase(db *Database) {
 
 // Copy is a storage group's copy as the directory holds it.
 type Copy struct {
-	Local     bool   `json:"local,omitempty"`
+	Local bool `json:"local,omitempty"`
+	// Cluster is the copy of cluster continuous replication (CCR): on
+	// the clustered mailbox server's passive node, at the same paths.
+	Cluster bool `json:"cluster,omitempty"`
+	// NewSeed marks a CCR copy to begin at its database's first mount:
+	// Exchange builds a new storage group's copy from its first logs.
+	NewSeed   bool   `json:"new_seed,omitempty"`
 	Path      string `json:"path,omitempty"`
 	Machine   string `json:"machine,omitempty"`
 	ReplayLag string `json:"replay_lag,omitempty"`

@@ -286,6 +286,7 @@ func (l *Host) current(locked bool) (*ad.Directory, error) {
 		return nil, err
 	}
 	l.cached, l.cachedBase, l.cachedLog, l.logGood = d, base, log, good
+	l.mapNodes(d)
 	return d, nil
 }
 
@@ -321,6 +322,7 @@ func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
 			return err
 		}
 		l.unsavedDirs = true
+		l.mapNodes(d)
 		return nil
 	}
 	d.Begin()
@@ -337,6 +339,7 @@ func (l *Host) UpdateDirectory(fn func(*ad.Directory) error) error {
 		l.cached = nil
 		return err
 	}
+	l.mapNodes(d)
 	if VerifyWrites {
 		return l.verify(d)
 	}

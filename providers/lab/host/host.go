@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exdr/exdr/providers/lab/ad"
@@ -49,6 +50,11 @@ type Host struct {
 
 	now    func() time.Time
 	offset time.Duration // the lab clock's lead over real time
+
+	// onNode maps each clustered mailbox server (by lower-case name) to
+	// the node it runs on, from the directory as last read or changed:
+	// its paths are that node's disks.
+	onNode atomic.Pointer[map[string]string]
 }
 
 // NewHost returns the host of the lab at root without touching the disk.
@@ -169,8 +175,43 @@ func (l *Host) Organization() string { return l.organization }
 func (l *Host) Root() string { return l.root }
 
 // ServerDir is a server's machine: its disks and its services' state.
+// A clustered mailbox server's machine is the node it runs on now.
 func (l *Host) ServerDir(server string) string {
+	if node := l.NodeOf(server); node != "" {
+		server = node
+	}
 	return filepath.Join(l.root, "servers", server)
+}
+
+// NodeOf is the node a clustered mailbox server runs on, or "" for a
+// server that is not clustered.
+func (l *Host) NodeOf(server string) string {
+	m := l.onNode.Load()
+	if m == nil {
+		// Not read yet in this process: read it now, unless a caller
+		// holds the lock (then it has read the directory already).
+		if !l.Mu.TryLock() {
+			return ""
+		}
+		l.current(false)
+		l.Mu.Unlock()
+		if m = l.onNode.Load(); m == nil {
+			return ""
+		}
+	}
+	return (*m)[strings.ToLower(server)]
+}
+
+// mapNodes records where each clustered mailbox server runs, after the
+// directory was read or changed. The caller holds l.Mu.
+func (l *Host) mapNodes(d *ad.Directory) {
+	m := map[string]string{}
+	for _, s := range d.Servers {
+		if s.Cluster != nil && s.Cluster.Active != "" {
+			m[strings.ToLower(s.Name)] = s.Cluster.Active
+		}
+	}
+	l.onNode.Store(&m)
 }
 
 // HostPath maps a Windows path on a server to the lab file that holds it:

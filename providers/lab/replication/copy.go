@@ -32,7 +32,16 @@ func (l *Service) Replica(id org.Identity) (*Replica, error) {
 			}
 		}
 		r.Machine = r.SG.Server
-		if !r.Config.Local {
+		switch {
+		case r.Config.Cluster:
+			// CCR: the node the clustered mailbox server does not run
+			// on, at the same paths.
+			s := d.Server(r.SG.Server)
+			if s == nil || s.Cluster == nil || s.Cluster.Passive() == "" {
+				return fmt.Errorf("storage group %s has a cluster copy and %s has no passive node", id, r.SG.Server)
+			}
+			r.Machine = s.Cluster.Passive()
+		case !r.Config.Local:
 			if s := d.Server(r.Config.Machine); s != nil {
 				r.Machine = s.Name
 			} else {

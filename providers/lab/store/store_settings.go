@@ -40,6 +40,11 @@ func (l *Store) CreateStorageGroup(step *providers.Step) error {
 			Prefix:    nextPrefix(d, server),
 			Signature: host.NewSignature(),
 		}
+		if c := d.Server(server).Cluster; c != nil && c.Type == org.ClusterCCR && !sg.Recovery {
+			// On a CCR clustered mailbox server every storage group has
+			// its copy on the passive node, begun with its database.
+			sg.Copy = &ad.Copy{Cluster: true, NewSeed: true}
+		}
 		d.AddStorageGroup(sg)
 		return nil
 	})
