@@ -170,7 +170,7 @@ type StorageGroup struct {
 // Path) or standby continuous replication (SCR, on Machine at the same
 // paths), replaying ReplayLag behind.
 type StandbyCopy struct {
-	Range     hcl.Range // the copy attribute or the standby block
+	Range hcl.Range // the copy attribute or the standby block
 	Local bool
 	// Cluster is a CCR copy: on the clustered mailbox server's passive
 	// node, at the same paths (live only: it comes with the server).

@@ -3,8 +3,8 @@ package lab
 import (
 	"context"
 	"errors"
-	"maps"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
