@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -201,6 +202,14 @@ func (ev *evaluator) decodeClusteredServer(d *decoder, addr org.Address, def str
 				dial, suggest(dial, []string{"lossless", "good_availability", "best_availability"}))
 		} else {
 			c.AutoDatabaseMountDial = dial
+		}
+	}
+	if n, ok := d.str("active_node"); ok {
+		if !slices.ContainsFunc(c.Nodes, func(x string) bool { return strings.EqualFold(x, n) }) {
+			d.errorf(d.attrs["active_node"], "Active node not among the nodes",
+				"active_node is the node %s should run on, one of its nodes (%s), not %q.%s", s.Name, strings.Join(c.Nodes, ", "), n, suggest(n, c.Nodes))
+		} else {
+			c.ActiveNode = c.Nodes[slices.IndexFunc(c.Nodes, func(x string) bool { return strings.EqualFold(x, n) })]
 		}
 	}
 	d.obj["identity"] = cty.StringVal(string(s.Identity()))

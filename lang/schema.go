@@ -129,6 +129,7 @@ var kindSpecs = map[org.Kind]*kindSpec{
 			{name: "nodes", typ: tStringList, required: true},
 			{name: "site", typ: tString},
 			{name: "auto_database_mount_dial", typ: tString},
+			{name: "active_node", typ: tString},
 		},
 	},
 	org.KindStorageGroup: {

@@ -64,6 +64,11 @@ type Cluster struct {
 	// mount on its own: "lossless", "good_availability" or
 	// "best_availability" (Set-MailboxServer -AutoDatabaseMountDial).
 	AutoDatabaseMountDial string
+	// ActiveNode is the node the server should run on (desired only):
+	// where it runs elsewhere, the plan moves it there in a scheduled
+	// outage (Move-ClusteredMailboxServer), once that node's copies
+	// are healthy. Empty: wherever it runs.
+	ActiveNode string
 
 	// Live only, where the provider can tell (the lab; the shell reads
 	// only RedundantMachines):

@@ -83,6 +83,7 @@ type jsonUsersBack struct {
 	Identity        string  `json:"identity"`
 	EstimateSeconds float64 `json:"estimate_seconds"`
 	Standby         bool    `json:"standby,omitempty"`
+	PassiveNode     string  `json:"passive_node,omitempty"`
 }
 
 type jsonUnmanaged struct {
@@ -137,7 +138,7 @@ func toJSON(p *Plan) jsonPlan {
 		out.Waiting = append(out.Waiting, jsonUnreadable{Address: w.Address, Identity: string(w.Identity), Why: w.Why})
 	}
 	for _, u := range p.UsersBack() {
-		out.UsersBack = append(out.UsersBack, jsonUsersBack{Address: u.Address, Identity: string(u.Identity), EstimateSeconds: u.Estimate.Seconds(), Standby: u.Standby})
+		out.UsersBack = append(out.UsersBack, jsonUsersBack{Address: u.Address, Identity: string(u.Identity), EstimateSeconds: u.Estimate.Seconds(), Standby: u.Standby, PassiveNode: u.PassiveNode})
 	}
 	return out
 }

@@ -178,26 +178,28 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		}}
 	}
 	b := &builder{
-		desired:         desired,
-		live:            live,
-		liveIx:          org.NewIndex(live),
-		wantIx:          org.NewIndex(desired),
-		opts:            opts,
-		byID:            map[string]*providers.Step{},
-		last:            map[string]*providers.Step{},
-		recoveries:      map[string]*mailboxRecovery{},
-		activated:       map[string]*providers.Step{},
-		setAside:        map[string]*providers.Step{},
-		consent:         map[string]string{},
-		rsgClaims:       map[string]rsgClaim{},
-		rsgRemovals:     map[string]*providers.Step{},
-		drainHosts:      map[string]bool{},
-		servedOnStandby: map[string]bool{},
-		standbyObjects:  map[string]bool{},
-		servingOf:       map[string]org.Identity{},
-		resubmitted:     map[string]bool{},
-		failedBack:      map[string]*providers.Step{},
-		plan:            &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
+		desired:          desired,
+		live:             live,
+		liveIx:           org.NewIndex(live),
+		wantIx:           org.NewIndex(desired),
+		opts:             opts,
+		byID:             map[string]*providers.Step{},
+		last:             map[string]*providers.Step{},
+		recoveries:       map[string]*mailboxRecovery{},
+		activated:        map[string]*providers.Step{},
+		setAside:         map[string]*providers.Step{},
+		consent:          map[string]string{},
+		rsgClaims:        map[string]rsgClaim{},
+		rsgRemovals:      map[string]*providers.Step{},
+		drainHosts:       map[string]bool{},
+		servedOnStandby:  map[string]bool{},
+		standbyObjects:   map[string]bool{},
+		servingOf:        map[string]org.Identity{},
+		resubmitted:      map[string]bool{},
+		failedBack:       map[string]*providers.Step{},
+		clusterRebuilt:   map[string]*providers.Step{},
+		clusterActivated: map[string]*providers.Step{},
+		plan:             &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
 	}
 	b.plan.Facts = liveFacts(live)
 	for _, s := range desired.Servers {
@@ -215,6 +217,8 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		b.database(db)
 	}
 	b.copies()
+	b.clusterCopies()
+	b.clusterMoves()
 	// After the databases, whose mounts retries wait for; a failed
 	// server's first, so that a server chosen to drain its queue database
 	// is known as such when its own is planned.
@@ -336,6 +340,13 @@ type builder struct {
 	// resubmitted are the standby databases (by identity key) whose
 	// queued mail a failback in this plan resubmits.
 	resubmitted map[string]bool
+	// clusterRebuilt is, by clustered mailbox server (key), the step
+	// that rebuilds a node or the server: its CCR copies are seeded
+	// after it. clusterActivated is, by storage group (key), the
+	// Restore-StorageGroupCopy that makes its CCR copy the database on
+	// the passive node: its databases mount after it.
+	clusterRebuilt   map[string]*providers.Step
+	clusterActivated map[string]*providers.Step
 }
 
 // add puts a step in the plan and returns it.

@@ -343,8 +343,22 @@ func TestDeclaredClusteredMailboxServer(t *testing.T) {
 		live    *org.Server
 		refused string
 		note    string
+		step    string // the one step planned: its ID, setup and nodes
 	}{
-		{name: "not there", refused: "Clustered mailbox server not found"},
+		{name: "not there", step: "clustered_mailbox_server.CMS01:create_server new_cms NODE1,NODE2"},
+		{name: "every node lost", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"NODE1", "NODE2"}, Health: &org.ServerHealth{},
+			Cluster: &org.Cluster{Type: org.ClusterCCR, Nodes: []string{"NODE1", "NODE2"}, Active: "NODE1", NodesDown: []string{"NODE1", "NODE2"}}},
+			step: "clustered_mailbox_server.CMS01:create_server recover_cms NODE1,NODE2"},
+		{name: "active node failed with its disks", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"NODE1", "NODE2"}, Health: &org.ServerHealth{},
+			Cluster: &org.Cluster{Type: org.ClusterCCR, Nodes: []string{"NODE1", "NODE2"}, Active: "NODE1", NodesDown: []string{"NODE1"}, NodesFailed: []string{"NODE1"}}},
+			step: "clustered_mailbox_server.CMS01.node.NODE1:create_server cluster_node NODE1,NODE2", note: "could serve sooner"},
+		{name: "passive node lost", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"NODE1", "NODE2"}, Health: &org.ServerHealth{Up: true},
+			Cluster: &org.Cluster{Type: org.ClusterCCR, Nodes: []string{"NODE1", "NODE2"}, Active: "NODE1", NodesDown: []string{"NODE2"}}},
+			step: "clustered_mailbox_server.CMS01.node.NODE2:create_server cluster_node NODE1,NODE2"},
+		{name: "failed over, old node lost", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"NODE1", "NODE2"}, Health: &org.ServerHealth{Up: true},
+			Cluster: &org.Cluster{Type: org.ClusterCCR, Nodes: []string{"NODE1", "NODE2"}, Active: "NODE2", NodesDown: []string{"NODE1"},
+				LastFailover: &org.Failover{From: "NODE1", To: "NODE2", Lost: map[string]int{"SG1": 2}}}},
+			step: "clustered_mailbox_server.CMS01.node.NODE1:create_server cluster_node NODE1,NODE2", note: "the cluster moved it from NODE1 to NODE2"},
 		{name: "down, no nodes read", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), Health: &org.ServerHealth{}},
 			refused: "its nodes: NODE1, NODE2"},
 		{name: "up, other nodes", live: &org.Server{Name: "CMS01", Roles: org.Roles(org.RoleMailbox), ClusterNodes: []string{"node1", "NODE3"}, Health: &org.ServerHealth{Up: true}},
@@ -365,10 +379,20 @@ func TestDeclaredClusteredMailboxServer(t *testing.T) {
 				}
 				return
 			}
-			if diags.HasErrors() || len(p.Steps) > 0 {
+			if tt.step != "" {
+				if diags.HasErrors() || len(p.Steps) != 1 {
+					t.Fatalf("diagnostics %v, steps %v; want the one step %s", diags, ids(p), tt.step)
+				}
+				st := p.Steps[0]
+				if got := st.ID + " " + st.Args["setup"] + " " + st.Args["nodes"]; got != tt.step {
+					t.Errorf("planned %s, want %s", got, tt.step)
+				}
+			} else if diags.HasErrors() || len(p.Steps) > 0 {
 				t.Fatalf("diagnostics %v, steps %v", diags, ids(p))
 			}
-			noted := slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, "nodes differ") })
+			noted := slices.ContainsFunc(p.Notes, func(n string) bool {
+				return strings.Contains(n, "nodes differ") || strings.Contains(n, "could serve sooner") || strings.Contains(n, "the cluster moved it")
+			})
 			if (tt.note != "") != noted || tt.note != "" && !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, tt.note) }) {
 				t.Errorf("notes %q, want %q", p.Notes, tt.note)
 			}

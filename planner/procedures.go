@@ -15,6 +15,9 @@ func (b *builder) storageGroup(sg *org.StorageGroup) {
 	addr := sg.Addr.String()
 	srvStep := b.lastStepOf(b.serverAddr(sg.Server))
 	live := b.liveIx.StorageGroup(sg.Identity())
+	if b.clusterActivated[sg.Identity().Key()] != nil {
+		return // its copy becomes it on the passive node: the log folder there is its own
+	}
 	create := func(reason string) {
 		after(b.add(&providers.Step{
 			Verb: providers.VerbCreateStorageGroup, Address: addr, Identity: sg.Identity(),
@@ -94,6 +97,14 @@ func (b *builder) database(db *org.Database) {
 				"Put the standby block back as it was (machine = %s), with failback = true to bring them home, and plan again.",
 				db.Addr, serving.Identity(), c.Machine, declaredNow, db.Identity(), c.Machine),
 			Subject: &subject})
+		return
+	}
+	if act := b.clusterActivated[db.StorageGroup.Key()]; act != nil && live != nil {
+		// The CCR copy activated on the passive node is the database now.
+		defer b.settle(db, live, act)
+		if db.Mounted {
+			mount("the activated CCR copy is mounted where the server runs now", act)
+		}
 		return
 	}
 	if live == nil {

@@ -160,13 +160,17 @@ func objectives(p *Plan) []string {
 	}
 	lines := []string{line + "."}
 	for _, u := range p.UsersBack() {
-		if !u.Standby {
+		if !u.Standby && u.PassiveNode == "" {
 			continue
 		}
 		// Users on a standby are back long before the rest of the
 		// recovery (their server's rebuild) ends: said, and held to the
 		// RTO, which was chosen on it.
-		line := fmt.Sprintf("Users back: %s on the standby (%s) in about %s", u.Address, u.Identity, RoundEstimate(u.Estimate))
+		where := "the standby"
+		if u.PassiveNode != "" {
+			where = "the passive node " + u.PassiveNode
+		}
+		line := fmt.Sprintf("Users back: %s on %s (%s) in about %s", u.Address, where, u.Identity, RoundEstimate(u.Estimate))
 		if o := time.Duration(p.Objectives.RTO); o > 0 {
 			verdict := "within"
 			if u.Estimate > o {

@@ -22,15 +22,6 @@ func (b *builder) server(s *org.Server) {
 		nodes = s.Cluster.Nodes
 	}
 	switch {
-	case live == nil && s.Cluster != nil:
-		// Setup /newCMS on a failover cluster the administrator forms:
-		// not a step exdr takes.
-		subject := s.Decl.Range
-		b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Clustered mailbox server not found",
-			Detail: fmt.Sprintf("%s: the organization has no server %s. exdr does not build failover clusters: form the cluster on %s, install the active clustered mailbox role on one node (Setup /mode:Install /roles:Mailbox /NewCms /CMSName:%s with its IP address) and the passive role on the other%s, then plan again.",
-				addr, s.Name, strings.Join(s.Cluster.Nodes, " and "), s.Name, map[bool]string{true: "", false: "s"}[len(s.Cluster.Nodes) == 2]),
-			Subject: &subject})
-		return
 	case live == nil && b.priorLife(s.Name) != "":
 		// RecoverServer needs the directory entry; a fresh install would
 		// give the databases new identities under the same names.
@@ -41,6 +32,16 @@ func (b *builder) server(s *org.Server) {
 				"Restore the server's object from an Active Directory backup (an authoritative restore of the configuration partition), then plan again.", addr, s.Name, b.priorLife(s.Name)),
 			Subject: &subject})
 		return
+	case live == nil && s.Cluster != nil:
+		// Setup /NewCms on the active node of a failover cluster the
+		// administrator forms, the passive role on the others.
+		args["setup"], args["nodes"], args["cluster_type"], args["mount_dial"] = "new_cms", strings.Join(activeFirst(s.Cluster), ","), s.Cluster.Type, s.Cluster.AutoDatabaseMountDial
+		b.trackHub(s, b.add(&providers.Step{
+			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
+			Reason: fmt.Sprintf("clustered mailbox server %s does not exist: it is installed on the failover cluster of %s, running on %s", s.Name, strings.Join(s.Cluster.Nodes, " and "), activeFirst(s.Cluster)[0]),
+			Effect: providers.Reversible,
+		}))
+		return
 	case live == nil:
 		args["setup"] = "install"
 		b.trackHub(s, b.add(&providers.Step{
@@ -50,12 +51,18 @@ func (b *builder) server(s *org.Server) {
 		return
 	case live.Health != nil && live.Health.Up && live.Health.SetupIncomplete:
 		args["setup"] = "resume"
+		if s.Cluster != nil {
+			// Setup /NewCms run again on the nodes: it resumes too.
+			args["setup"], args["nodes"], args["cluster_type"], args["mount_dial"] = "new_cms", strings.Join(activeFirst(s.Cluster), ","), s.Cluster.Type, s.Cluster.AutoDatabaseMountDial
+		}
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("Setup did not finish on %s (its Watermark is left in the registry under HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0): "+
 				"Setup run again resumes from it", s.Name),
 			Effect: providers.Reversible,
 		}))
+		return
+	case s.Cluster != nil && b.clusteredServer(s, live):
 		return
 	case live.Health != nil && !live.Health.Up && len(nodes) > 0:
 		// Setup /m:RecoverServer is not for clusters: a clustered

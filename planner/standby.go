@@ -474,6 +474,10 @@ type UsersBack struct {
 	Identity org.Identity // the database they work in: on a standby, the one there
 	Estimate time.Duration
 	Standby  bool // served from its standby (its SCR copy activated there)
+	// PassiveNode is the node a clustered mailbox server's activated
+	// CCR copy serves on: the users are back there before the lost
+	// node's rebuild ends.
+	PassiveNode string
 }
 
 // stepGroups are the suffixes of a database's step groups.
@@ -486,6 +490,10 @@ func (p *Plan) UsersBack() []UsersBack {
 	finish := p.Finishes()
 	byAddr := map[string]*UsersBack{}
 	var order []string
+	byID := make(map[string]*providers.Step, len(p.Steps))
+	for _, s := range p.Steps {
+		byID[s.ID] = s
+	}
 	for _, s := range p.Steps {
 		if s.Verb != providers.VerbMount && s.Verb != providers.VerbRehomeMailboxes {
 			continue
@@ -509,6 +517,11 @@ func (p *Plan) UsersBack() []UsersBack {
 			u.Estimate, u.Identity = finish[s.ID], s.Identity
 		}
 		u.Standby = u.Standby || standby
+		for _, d := range s.DependsOn {
+			if a := byID[d]; a != nil && a.Verb == providers.VerbActivateCopy && a.Args["cluster"] == "true" {
+				u.PassiveNode = a.Args["node"]
+			}
+		}
 	}
 	out := make([]UsersBack, 0, len(order))
 	for _, a := range order {

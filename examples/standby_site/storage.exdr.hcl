@@ -19,5 +19,6 @@ mailbox_database "DB1" {
 
 mailbox "users" {
   for_each = toset(["alice", "bob"])
+  owner    = "CONTOSO\\${each.key}"
   database = mailbox_database.DB1.name
 }

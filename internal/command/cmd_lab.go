@@ -42,6 +42,7 @@ func labCommands() []labCommand {
 		{"queues", "lab queues [DIR] [SERVER]", "list each transport server's queues, as Get-Queue would, with its mail.que", -1, noFlags(labQueues), ""},
 		{"transport", "lab transport [DIR] stop|start SERVER", "stop or start a server's MSExchangeTransport", -1, noFlags(labTransport), ""},
 		{"dismount", "lab dismount [DIR] ADDRESS|IDENTITY", "dismount a database cleanly, as Dismount-Database would", 1, noFlags(labDismount), ""},
+		{"move-cms", "lab move-cms [DIR] SERVER NODE", "move a clustered mailbox server to its passive node, as Move-ClusteredMailboxServer would: a scheduled outage, nothing lost", 2, noFlags(labMoveCMS), ""},
 		{"mount", "lab mount [-force] [DIR] ADDRESS|IDENTITY", "mount a database, as Mount-Database would; -force answers yes when its file is missing and Exchange offers to create an empty one", 1, mountFlags, ""},
 	}
 }

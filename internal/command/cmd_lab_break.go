@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
 )
@@ -26,16 +27,26 @@ func labBreak(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *st
 		if err := need(1); err != nil {
 			return err
 		}
+		since := l.Now()
 		if err := l.LoseServer(args[1]); err != nil {
 			return err
+		}
+		if ev, ok := l.ClusterEvent(args[1], since); ok {
+			fmt.Fprintf(s.stdout, "%s is lost: its disks and services are gone. %s\n", args[1], ev)
+			break
 		}
 		fmt.Fprintf(s.stdout, "%s is lost: its disks and services are gone; its directory entry remains.\n", args[1])
 	case "fail-server":
 		if err := need(1); err != nil {
 			return err
 		}
+		since := l.Now()
 		if err := l.FailServer(args[1]); err != nil {
 			return err
+		}
+		if ev, ok := l.ClusterEvent(args[1], since); ok {
+			fmt.Fprintf(s.stdout, "%s has failed: nothing on it runs; its disks survive. %s\n", args[1], ev)
+			break
 		}
 		fmt.Fprintf(s.stdout, "%s has failed: nothing on it runs; its disks survive; its directory entry remains.\n", args[1])
 	case "corrupt-queue":
@@ -147,5 +158,19 @@ func labDismount(ctx context.Context, l *lab.Lab, ws *workspace, args []string, 
 		return err
 	}
 	fmt.Fprintf(s.stdout, "%s dismounted.\n", id)
+	return nil
+}
+
+func labMoveCMS(ctx context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+	since := l.Now()
+	if err := l.Apply(ctx, &providers.Step{Verb: providers.VerbMoveClusteredServer, Identity: org.Identity(args[0]),
+		Args: map[string]string{"target": args[1], "comment": "exdr lab move-cms"}}, nil); err != nil {
+		return err
+	}
+	if ev, ok := l.ClusterEvent(args[0], since); ok {
+		fmt.Fprintln(s.stdout, ev)
+	} else {
+		fmt.Fprintf(s.stdout, "%s runs on %s already.\n", args[0], args[1])
+	}
 	return nil
 }

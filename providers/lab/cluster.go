@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -354,7 +355,11 @@ func (l *Lab) ActivateClusterCopy(ctx context.Context, step *providers.Step) err
 	}
 	cms := sgs[0].Server
 	if l.MachineUp(c.Active) {
-		return l.setAsideActivated(cms, sgs) // the server runs: moved already
+		if n := len(c.Failovers); n > 0 && strings.EqualFold(c.Failovers[n-1].To, c.Active) {
+			return l.setAsideActivated(cms, sgs) // moved already: a stopped run's records finished
+		}
+		return fmt.Errorf("%s runs on %s: a CCR copy is activated (Restore-StorageGroupCopy) only after the node the server ran on is lost and the cluster did not mount its databases; "+
+			"if %s was rebuilt before the copies on %s were activated, it holds none of the databases: move the server there with Move-ClusteredMailboxServer once they are seeded, or restore", cms, c.Active, c.Active, c.Passive())
 	}
 	to := c.Passive()
 	if !l.MachineUp(to) {
@@ -516,4 +521,54 @@ func (l *Lab) liveCluster(c *ad.Cluster) *org.Cluster {
 		live.LastFailover = &org.Failover{From: f.From, To: f.To, Time: f.Time, Scheduled: f.Scheduled, Lost: maps.Clone(f.Lost), Unmounted: slices.Clone(f.Unmounted)}
 	}
 	return live
+}
+
+// ClusterEvent says what the cluster of a clustered mailbox server, or of
+// a node, did since a moment: the move it made (or could not), and what
+// it lost, from its record. ok is false for a machine outside any
+// cluster, or when the cluster did nothing.
+func (l *Lab) ClusterEvent(name string, since time.Time) (string, bool) {
+	var s *ad.Server
+	l.ViewDirectory(func(d *ad.Directory) error {
+		if s = d.Server(name); s == nil || s.Cluster == nil {
+			s = clusterOfNode(d, name)
+		}
+		return nil
+	})
+	if s == nil || s.Cluster == nil {
+		return "", false
+	}
+	n := len(s.Cluster.Failovers)
+	if n == 0 || s.Cluster.Failovers[n-1].Time.Before(since) {
+		if !l.MachineUp(s.Cluster.Active) {
+			return fmt.Sprintf("%s does not run: no node of it that answers holds its databases.", s.Name), true
+		}
+		return fmt.Sprintf("%s runs on %s.", s.Name, s.Cluster.Active), true
+	}
+	f := s.Cluster.Failovers[n-1]
+	var lost []string
+	for _, sg := range slices.Sorted(maps.Keys(f.Lost)) {
+		if f.Lost[sg] > 0 {
+			lost = append(lost, fmt.Sprintf("%d log generation(s) of %s", f.Lost[sg], sg))
+		}
+	}
+	what := "nothing lost"
+	if len(lost) > 0 {
+		what = "losing " + strings.Join(lost, ", ")
+	}
+	switch {
+	case f.To == "":
+		return fmt.Sprintf("%s did not fail over to %s: its copies lack more than AutoDatabaseMountDial (%s) allows (%s); it is offline, its databases dismounted.",
+			s.Name, s.Cluster.Passive(), orDial(s.Cluster.MountDial), strings.TrimPrefix(what, "losing ")), true
+	case f.Scheduled:
+		return fmt.Sprintf("%s moved from %s to %s, %s; its databases are mounted there.", s.Name, f.From, f.To, what), true
+	}
+	return fmt.Sprintf("%s failed over from %s to %s, %s; its databases are mounted there.", s.Name, f.From, f.To, what), true
+}
+
+func orDial(dial string) string {
+	if dial == "" {
+		return "good_availability"
+	}
+	return dial
 }
