@@ -26,6 +26,7 @@ var exampleRecoveries = map[string]map[string]string{
 	"dial_tone":              {"lose_db1": "swap_databases", "lose_mbx01": "swap_databases", "db1_bad_page": "swap_databases"},
 	"standby_copies":         {"lcr_db2_lost": "activate_copy", "scr_mbx01_lost": "activate_copy"},
 	"standby_site":           {"hq_lost": "rehome_mailboxes", "hq_lost_and_back": "rehome_mailboxes"},
+	"ccr_cluster":            {"passive_node_lost": "seed_copy", "active_node_lost": "move_clustered_server", "cluster_lost": "create_server"},
 	"two_hubs":               {"hub01_failed": "import_queue_database", "hub01_power_cut": "replay_logs"},
 	"edge":                   {"edge01_lost": "import_edge_config"},
 	"public_folders":         {"pf1_lost": "restore_backup", "pf1_bad_page": "restore_backup", "pf1_lost_newest_backup_damaged": "restore_backup"},
