@@ -132,6 +132,44 @@ var recoveries = []struct {
 		change: declareFailback,
 	},
 	{
+		// CMS1's active node lost with nothing in its open generation:
+		// the cluster fails it over to NODE2 on its own; the plan
+		// rebuilds NODE1, seeds its copy and moves CMS1 back to its
+		// active_node (Move-ClusteredMailboxServer), each step killed
+		// at any point.
+		name: "cluster_failover",
+		edit: func(dir string) { useCCRCluster(dir, "good_availability") },
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "NODE1"}},
+	},
+	{
+		// The same loss with a lossless dial: the cluster mounts
+		// nothing; the copy is activated on NODE2
+		// (Restore-StorageGroupCopy), mounted, NODE1 rebuilt after it,
+		// seeded, and CMS1 moved back, each step killed at any point.
+		name: "cluster_activation",
+		edit: func(dir string) { useCCRCluster(dir, "lossless") },
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "NODE1"}},
+	},
+	{
+		// Both nodes lost: Setup /RecoverCMS, DB1 restored from its
+		// backup, the copy seeded, each step killed at any point.
+		name: "cluster_lost",
+		edit: func(dir string) { useCCRCluster(dir, "good_availability") },
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "10", "."},
+			{"lab", "backup", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "lose-server", "CMS1"}},
+	},
+	{
 		// The Edge server lost whole: Setup again, its exported
 		// configuration validated and imported, the subscription made.
 		name: "edge_rebuild",
@@ -286,4 +324,23 @@ func allowDataLoss(dir string) {
 	path := filepath.Join(dir, "storage.exdr.hcl")
 	b, _ := os.ReadFile(path)
 	os.WriteFile(path, []byte(strings.Replace(string(b), "    restore_from = var.restore_from\n", "    restore_from    = var.restore_from\n    allow_data_loss = true\n", 1)), 0o644)
+}
+
+// useCCRCluster replaces the quickstart's configuration with
+// examples/ccr_cluster's, with the dial given, and consent to lose what
+// a copy lacks (here an empty open generation).
+func useCCRCluster(dir, dial string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !e.IsDir() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join("..", "..", "examples", "ccr_cluster", "main.exdr.hcl"))
+	cfg := strings.Replace(string(b), `auto_database_mount_dial = "good_availability"`, `auto_database_mount_dial = "`+dial+`"`, 1)
+	cfg = strings.Replace(cfg, `  edb_file_path = "E:\\Exchange\\SG1\\DB1.edb"`, `  edb_file_path = "E:\\Exchange\\SG1\\DB1.edb"
+  recovery {
+    allow_data_loss = true
+  }`, 1)
+	os.WriteFile(filepath.Join(dir, "main.exdr.hcl"), []byte(cfg), 0o644)
 }
