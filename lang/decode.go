@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 
@@ -202,6 +203,14 @@ func (ev *evaluator) decodeClusteredServer(d *decoder, addr org.Address, def str
 				dial, suggest(dial, []string{"lossless", "good_availability", "best_availability"}))
 		} else {
 			c.AutoDatabaseMountDial = dial
+		}
+	}
+	if ip, ok := d.str("ip_address"); ok {
+		if a := net.ParseIP(ip); a == nil || a.To4() == nil {
+			d.errorf(d.attrs["ip_address"], "Invalid IP address",
+				"ip_address is the clustered mailbox server's IPv4 address, as Setup /NewCms and /RecoverCMS take it (/CMSIPAddress), such as \"10.0.0.25\", not %q.", ip)
+		} else {
+			c.IPAddress = a.To4().String()
 		}
 	}
 	if n, ok := d.str("active_node"); ok {

@@ -130,6 +130,7 @@ var kindSpecs = map[org.Kind]*kindSpec{
 			{name: "site", typ: tString},
 			{name: "auto_database_mount_dial", typ: tString},
 			{name: "active_node", typ: tString},
+			{name: "ip_address", typ: tString},
 		},
 	},
 	org.KindStorageGroup: {

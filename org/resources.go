@@ -69,6 +69,10 @@ type Cluster struct {
 	// outage (Move-ClusteredMailboxServer), once that node's copies
 	// are healthy. Empty: wherever it runs.
 	ActiveNode string
+	// IPAddress is the server's IPv4 address, which Setup /NewCms and
+	// /RecoverCMS take (desired only; optional: without it the plan
+	// says to give it).
+	IPAddress string
 
 	// Live only, where the provider can tell (the lab; the shell reads
 	// only RedundantMachines):

@@ -42,10 +42,14 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 	nodes := activeFirst(s.Cluster)
 	switch {
 	case len(lc.NodesDown) == len(lc.Nodes) && len(lc.Nodes) > 0:
+		args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "setup": "recover_cms", "nodes": strings.Join(nodes, ","),
+			"cluster_type": s.Cluster.Type, "mount_dial": s.Cluster.AutoDatabaseMountDial}
+		if s.Cluster.IPAddress != "" {
+			args["ip_address"] = s.Cluster.IPAddress
+		}
 		step := b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(),
-			Args: map[string]string{"server": s.Name, "roles": s.Roles.String(), "setup": "recover_cms", "nodes": strings.Join(nodes, ","),
-				"cluster_type": s.Cluster.Type, "mount_dial": s.Cluster.AutoDatabaseMountDial},
+			Args: args,
 			Reason: fmt.Sprintf("every node of %s (%s) does not answer: it is recovered on the nodes of a new failover cluster (%s) with Setup /RecoverCMS, which keeps its name and Active Directory object; "+
 				"its databases follow from what survives of them", s.Name, strings.Join(lc.Nodes, ", "), strings.Join(nodes, ", ")),
 			Effect: providers.Reversible,
@@ -75,6 +79,15 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 		// server back with none of its databases.
 		after(b.rebuildNode(s, lc.Active, "it was lost with its disks; the server runs on "+passive+" once its copies are activated, and the rebuilt node takes the passive role"), activations...)
 		return true
+	}
+	if want := s.Cluster.AutoDatabaseMountDial; want != "" && lc.AutoDatabaseMountDial != "" && want != lc.AutoDatabaseMountDial {
+		prev := b.lastStepOf(addr)
+		after(b.add(&providers.Step{
+			Verb: providers.VerbSetMailboxServer, Address: addr, Identity: s.Identity(),
+			Args:   map[string]string{"auto_database_mount_dial": want},
+			Reason: fmt.Sprintf("AutoDatabaseMountDial is %s, the configuration says %s: what a failover may lose and still mount on its own", lc.AutoDatabaseMountDial, want),
+			Effect: providers.Reversible,
+		}), prev)
 	}
 	if f := lc.LastFailover; f != nil && !f.Scheduled && f.To != "" && lc.NodeDown(f.From) {
 		at := f.Time.UTC().Format("2006-01-02 15:04:05Z")

@@ -61,6 +61,10 @@ func TestClusterPlans(t *testing.T) {
 			says: []string{"the cluster moved it from NODE1 to NODE2", "lost already in the cluster's failover"}},
 		// Running on NODE2 with a healthy copy on NODE1 (moved by hand):
 		// moved back in a scheduled outage.
+		// The configuration's dial changed: Set-MailboxServer.
+		{name: "cluster_dial_drift", damage: func(cms *org.Server, sg *org.StorageGroup, db *org.Database) {
+			cms.Cluster.AutoDatabaseMountDial = "best_availability"
+		}, steps: "clustered_mailbox_server.CMS1:set_mailbox_server", says: []string{"Set-MailboxServer -Identity 'CMS1' -AutoDatabaseMountDial Lossless", "AutoDatabaseMountDial is best_availability, the configuration says lossless"}},
 		{name: "cluster_off_its_active_node", damage: func(cms *org.Server, sg *org.StorageGroup, db *org.Database) {
 			cms.Cluster.Active = "NODE2"
 		}, steps: "clustered_mailbox_server.CMS1.move:move_clustered_server", says: []string{"nothing lost"}},

@@ -36,6 +36,9 @@ func (b *builder) server(s *org.Server) {
 		// Setup /NewCms on the active node of a failover cluster the
 		// administrator forms, the passive role on the others.
 		args["setup"], args["nodes"], args["cluster_type"], args["mount_dial"] = "new_cms", strings.Join(activeFirst(s.Cluster), ","), s.Cluster.Type, s.Cluster.AutoDatabaseMountDial
+		if s.Cluster.IPAddress != "" {
+			args["ip_address"] = s.Cluster.IPAddress
+		}
 		b.trackHub(s, b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("clustered mailbox server %s does not exist: it is installed on the failover cluster of %s, running on %s", s.Name, strings.Join(s.Cluster.Nodes, " and "), activeFirst(s.Cluster)[0]),

@@ -59,6 +59,7 @@ const (
 	VerbSetAsideLogs        Verb = "set_aside_logs"
 	VerbRemoveDatabase      Verb = "remove_database"
 	VerbMoveClusteredServer Verb = "move_clustered_server"
+	VerbSetMailboxServer    Verb = "set_mailbox_server"
 )
 
 // Effect classes a step by what it risks, from mild to grave.

@@ -109,6 +109,8 @@ var Verbs = []VerbSpec{
 		"Remove-MailboxDatabase and Remove-StorageGroup of a database without users; its files set aside, not deleted"},
 	{VerbMoveClusteredServer, Downtime, []string{"target", "comment"}, 2 * time.Minute,
 		"Move-ClusteredMailboxServer: a scheduled move to the passive node, every log copied and replayed first"},
+	{VerbSetMailboxServer, Reversible, []string{"auto_database_mount_dial"}, 5 * time.Second,
+		"Set-MailboxServer -AutoDatabaseMountDial: what a CCR failover may lose and still mount"},
 }
 
 var specs = func() map[Verb]VerbSpec {

@@ -35,6 +35,7 @@ clustered_mailbox_server "CMS1" {
   nodes                    = ["NODE1", "NODE2"]
   auto_database_mount_dial = "good_availability"
   site                     = "HQ"
+  ip_address               = "10.0.0.25" # for Setup /NewCms and /RecoverCMS
 
   # Where CMS1 runs when both nodes do: after a failover, once NODE1 is
   # rebuilt and its copies seeded, the plan moves CMS1 back there

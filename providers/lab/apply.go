@@ -196,6 +196,20 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 	providers.VerbMoveClusteredServer: func(l *Lab, c call) error {
 		return l.MoveClusteredServer(c.ctx, c.step)
 	},
+	providers.VerbSetMailboxServer: func(l *Lab, c call) error {
+		return l.UpdateDirectory(func(d *ad.Directory) error {
+			s := d.Server(string(c.step.Identity))
+			if s == nil || s.Cluster == nil {
+				return fmt.Errorf("%s is not a clustered mailbox server", c.step.Identity)
+			}
+			dial := c.step.Args["auto_database_mount_dial"]
+			if _, ok := org.MountDials[dial]; !ok {
+				return fmt.Errorf("AutoDatabaseMountDial %q is not lossless, good_availability or best_availability", dial)
+			}
+			s.Cluster.MountDial = dial
+			return nil
+		})
+	},
 	providers.VerbSetAsideLogs: func(l *Lab, c call) error {
 		return l.SetAsideLogs(c.step)
 	},

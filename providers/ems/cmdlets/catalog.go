@@ -1123,6 +1123,25 @@ var Catalog = map[string]*Cmdlet{
 			}},
 		},
 	},
+	// Only the parameters exdr passes, from the Exchange 2007 help's
+	// page (6a229126-b863-4f07-b024-a39c93b253f7) and "How to Tune
+	// Failover and Mount Settings for CCR" (bc9f85ff).
+	"Set-MailboxServer": {
+		Name:     "Set-MailboxServer",
+		Page:     "https://unifiedpeople.ru/exchhelp.en/html/6a229126-b863-4f07-b024-a39c93b253f7.htm",
+		Pipeline: "Identity",
+		Sets: []Set{
+			{Name: "Identity", Params: []Param{
+				{Name: "Identity", Mandatory: true, Position: 1},
+				{Name: "AutoDatabaseMountDial"},
+				{Name: "Confirm", Switch: true},
+				{Name: "DomainController"},
+				{Name: "ForcedDatabaseMountAfter"},
+				{Name: "RedundantMachines"},
+				{Name: "WhatIf", Switch: true},
+			}},
+		},
+	},
 	// The Exchange 2007 SP1-SP3 help's page (2008-01-22), read in its
 	// unifiedpeople.ru copy: d13d8ae3-0288-4225-8b6a-c46e94f703db.
 	"Move-ClusteredMailboxServer": {

@@ -105,19 +105,25 @@ func (b *Builder) clusterSetup(step *providers.Step) (*Script, error) {
 	a := step.Args
 	server := a["server"]
 	nodes := strings.Split(a["nodes"], ",")
+	// Its IP address, when declared; otherwise the switch is left out of
+	// the command and the text says to add it.
+	ip, giveIP := "", " (add /CMSIPAddress: with its IPv4 address; declare ip_address to have it written here)"
+	if a["ip_address"] != "" {
+		ip, giveIP = " /CMSIPAddress:"+b.q(a["ip_address"]), ""
+	}
 	var what string
 	switch a["setup"] {
 	case "new_cms":
-		active := b.show("Setup.com /mode:Install /roles:Mailbox /NewCms /CMSName:%s /CMSIPAddress:<its IP address>", server)
+		active := b.show("Setup.com /mode:Install /roles:Mailbox /NewCms /CMSName:%s%s", b.q(server), ip) + giveIP
 		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
 		b.at("on the failover cluster of %s, formed first; the second command on each other node", strings.Join(nodes, " and "))
-		what = fmt.Sprintf("Form the failover cluster of %s (Windows), then on %s run %s, and on %s run %s (the passive clustered mailbox role)",
+		what = fmt.Sprintf("Form the failover cluster of %s (Windows), then on %s run in PowerShell %s, and on %s run %s (the passive clustered mailbox role)",
 			strings.Join(nodes, " and "), nodes[0], active, strings.Join(nodes[1:], " and "), passive)
 	case "recover_cms":
 		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
-		recover := b.show("Setup.com /RecoverCMS /CMSName:%s /CMSIPAddress:<its IP address>", server)
+		recover := b.show("Setup.com /RecoverCMS /CMSName:%s%s", b.q(server), ip) + giveIP
 		b.at("on the nodes of a new failover cluster, %s; every old node still present is cleared first with Setup.com /ClearLocalCMS on its console", strings.Join(nodes, " and "))
-		what = fmt.Sprintf("Every node of %s is lost. Form a new failover cluster of %s (Windows); on any old node still present run Setup.com /ClearLocalCMS with %s offline; install the passive clustered mailbox role on each new node (%s), then on %s run %s. Its databases come back from their copies or backups in the steps after this one",
+		what = fmt.Sprintf("Every node of %s is lost. Form a new failover cluster of %s (Windows); on any old node still present run Setup.com /ClearLocalCMS with %s offline; install the passive clustered mailbox role on each new node (%s), then on %s run in PowerShell %s. Its databases come back from their copies or backups in the steps after this one",
 			server, strings.Join(nodes, " and "), server, passive, nodes[0], recover)
 	default:
 		node := a["node"]

@@ -71,8 +71,9 @@ var steps = []*providers.Step{
 		"source_edb_file_path": `E:\Exchange\SG1\DB1.edb`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "set_aside": "true"}},
 	{Verb: providers.VerbRetryQueue, Identity: `HUB02\mail.que`, Args: map[string]string{"queue_server": "HUB02", "queues": "MBX02", "resubmit": "true"}},
 	{Verb: providers.VerbMoveClusteredServer, Identity: "CMS1", Args: map[string]string{"target": "NODE2", "comment": "exdr: O'Brien's patch window"}},
-	{Verb: providers.VerbActivateCopy, Identity: `CMS1\SG1`, Args: map[string]string{"cluster": "true"}},
-	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "new_cms", "nodes": "NODE1,NODE2"}},
+	{Verb: providers.VerbActivateCopy, Identity: `CMS1\SG1`, Args: map[string]string{"cluster": "true", "node": "NODE2"}},
+	{Verb: providers.VerbSetMailboxServer, Identity: "CMS1", Args: map[string]string{"auto_database_mount_dial": "good_availability"}},
+	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "new_cms", "nodes": "NODE1,NODE2", "ip_address": "10.0.0.25"}},
 	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "recover_cms", "nodes": "NODE3,NODE4"}},
 	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "cluster_node", "node": "NODE1", "nodes": "NODE1,NODE2"}},
 	{Verb: providers.VerbRemoveDatabase, Identity: `MBX03\SG1\DB1`, Args: map[string]string{"storage_group": `MBX03\SG1`, "edb_file_path": `E:\Exchange\SG1\DB1.edb`, "server": "MBX03"}},
@@ -185,7 +186,7 @@ var hostile = []string{
 func withText(s *providers.Step, v string) *providers.Step {
 	form := func(k string) bool {
 		switch k {
-		case "copy", "force", "roll_forward", "method", "into", "value", "allow_file_restore", "circular_logging", "replay_lag", "use_database_retention_defaults":
+		case "copy", "force", "roll_forward", "method", "into", "value", "allow_file_restore", "circular_logging", "replay_lag", "use_database_retention_defaults", "auto_database_mount_dial", "cluster", "setup":
 			return true
 		}
 		return strings.HasSuffix(k, "_retention") || strings.HasPrefix(k, "retain")

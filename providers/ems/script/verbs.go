@@ -394,6 +394,16 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 		b.cmd("Move-ClusteredMailboxServer -Identity %s -TargetMachine %s -MoveComment %s -Confirm:$false%s", b.q(string(step.Identity)), b.q(a["target"]), b.q(a["comment"]), b.dcArg())
 		return b.script(step.Verb, fmt.Sprintf("Get-ClusteredMailboxServerStatus shows %s Online on %s.", step.Identity, a["target"]))
 	},
+	providers.VerbSetMailboxServer: func(b *Builder, step *providers.Step) (*Script, error) {
+		// The values as "How to Tune Failover and Mount Settings for
+		// CCR" (bc9f85ff) and Set-MailboxServer (6a229126) name them.
+		dial := map[string]string{"lossless": "Lossless", "good_availability": "GoodAvailability", "best_availability": "BestAvailability"}[step.Args["auto_database_mount_dial"]]
+		if dial == "" {
+			return nil, fmt.Errorf("AutoDatabaseMountDial %q is not lossless, good_availability or best_availability", step.Args["auto_database_mount_dial"])
+		}
+		b.cmd("Set-MailboxServer -Identity %s -AutoDatabaseMountDial %s%s", b.q(string(step.Identity)), dial, b.dcArg())
+		return b.script(step.Verb, fmt.Sprintf("Get-MailboxServer %s shows AutoDatabaseMountDial %s.", step.Identity, dial))
+	},
 	providers.VerbStopTransport: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.queueScript(step)
 	},
