@@ -57,6 +57,12 @@ func (l *Lab) createClusteredServer(step *providers.Step) error {
 	if len(nodes) == 0 {
 		return fmt.Errorf("a clustered mailbox server needs its nodes")
 	}
+	if t := step.Args["cluster_type"]; t != "" && t != org.ClusterCCR {
+		// A single copy cluster's data lives on storage its nodes share,
+		// which the lab, whose disks are each machine's own, does not
+		// have: it would lose the data with a node SCC never loses.
+		return fmt.Errorf("the lab simulates CCR clustered mailbox servers only, not a single copy cluster (%s): plan and apply it with the ems provider", t)
+	}
 	for _, n := range nodes {
 		if err := l.installNodeMachine(n); err != nil {
 			return err

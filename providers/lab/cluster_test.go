@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -186,5 +187,19 @@ func TestWholeClusterLostIsRecoveredOnNewNodes(t *testing.T) {
 	s, sg, _ := liveCMS(t, l)
 	if !s.Health.Up || s.Cluster.Active != "NODE3" || sg.Copy.Health.Status != "NotSeeded" {
 		t.Fatalf("after /RecoverCMS: %+v %+v copy %+v", s.Health, s.Cluster, sg.Copy.Health)
+	}
+}
+
+// A single copy cluster's shared storage is not simulated: refused, not
+// built on per-node disks that would lose its data with a node.
+func TestSingleCopyClusterIsRefused(t *testing.T) {
+	l, err := Init(t.TempDir(), "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = l.Apply(context.Background(), &providers.Step{Verb: providers.VerbCreateServer, Identity: "CMS1",
+		Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "new_cms", "cluster_type": "scc", "nodes": "NODE1,NODE2"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "CCR clustered mailbox servers only") {
+		t.Fatalf("an SCC server in the lab: %v", err)
 	}
 }
