@@ -40,6 +40,26 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 	}
 	addr := s.Addr.String()
 	nodes := activeFirst(s.Cluster)
+	// What exdr does not change: listed as differing, so that no plan
+	// says the organization matches the configuration.
+	if !sameNodes(s.Cluster.Nodes, lc.Nodes) && len(lc.NodesDown) < len(lc.Nodes) {
+		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: addr, Identity: s.Identity(),
+			Why: fmt.Sprintf("its nodes are %s, the configuration says %s: exdr does not add or evict cluster nodes (Setup on a new node, or evicting one, is yours); change the configuration or the cluster",
+				strings.Join(lc.Nodes, ", "), strings.Join(s.Cluster.Nodes, ", "))})
+	}
+	if want := s.Cluster.AutoDatabaseMountDial; want != "" && lc.AutoDatabaseMountDial != "" && want != lc.AutoDatabaseMountDial {
+		prev := b.lastStepOf(addr)
+		after(b.add(&providers.Step{
+			Verb: providers.VerbSetMailboxServer, Address: addr, Identity: s.Identity(),
+			Args:   map[string]string{"auto_database_mount_dial": want},
+			Reason: fmt.Sprintf("AutoDatabaseMountDial is %s, the configuration says %s: what a failover may lose and still mount on its own", lc.AutoDatabaseMountDial, want),
+			Effect: providers.Reversible,
+		}), prev)
+	}
+	if lc.Type != "" && s.Cluster.Type != lc.Type {
+		b.plan.Waiting = append(b.plan.Waiting, Waiting{Address: addr, Identity: s.Identity(),
+			Why: fmt.Sprintf("it is a %s clustered mailbox server, the configuration says %s: exdr does not convert one kind of cluster to the other", strings.ToUpper(lc.Type), strings.ToUpper(s.Cluster.Type))})
+	}
 	switch {
 	case len(lc.NodesDown) == len(lc.Nodes) && len(lc.Nodes) > 0:
 		args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "setup": "recover_cms", "nodes": strings.Join(nodes, ","),
@@ -47,6 +67,7 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 		if s.Cluster.IPAddress != "" {
 			args["ip_address"] = s.Cluster.IPAddress
 		}
+		prev := b.lastStepOf(addr) // Set-MailboxServer, if any: the same object
 		step := b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(),
 			Args: args,
@@ -54,6 +75,7 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 				"its databases follow from what survives of them", s.Name, strings.Join(lc.Nodes, ", "), strings.Join(nodes, ", ")),
 			Effect: providers.Reversible,
 		})
+		after(step, prev)
 		b.clusterRebuilt[org.Identity(s.Name).Key()] = step
 		b.trackHub(s, step)
 		return true
@@ -79,15 +101,6 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 		// server back with none of its databases.
 		after(b.rebuildNode(s, lc.Active, "it was lost with its disks; the server runs on "+passive+" once its copies are activated, and the rebuilt node takes the passive role"), activations...)
 		return true
-	}
-	if want := s.Cluster.AutoDatabaseMountDial; want != "" && lc.AutoDatabaseMountDial != "" && want != lc.AutoDatabaseMountDial {
-		prev := b.lastStepOf(addr)
-		after(b.add(&providers.Step{
-			Verb: providers.VerbSetMailboxServer, Address: addr, Identity: s.Identity(),
-			Args:   map[string]string{"auto_database_mount_dial": want},
-			Reason: fmt.Sprintf("AutoDatabaseMountDial is %s, the configuration says %s: what a failover may lose and still mount on its own", lc.AutoDatabaseMountDial, want),
-			Effect: providers.Reversible,
-		}), prev)
 	}
 	if f := lc.LastFailover; f != nil && !f.Scheduled && f.To != "" && lc.NodeDown(f.From) {
 		at := f.Time.UTC().Format("2006-01-02 15:04:05Z")
@@ -118,12 +131,13 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 // joined to the failover cluster again, then Setup /mode:Install
 // /roles:Mailbox. Its copies are seeded after it (clusterCopies).
 func (b *builder) rebuildNode(s *org.Server, node, why string) *providers.Step {
-	step := b.add(&providers.Step{
+	prev := b.lastStepOf(s.Addr.String()) // Set-MailboxServer, if any: the same object
+	step := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateServer, Address: s.Addr.String() + ".node." + node, Identity: s.Identity(),
 		Args:   map[string]string{"server": s.Name, "roles": s.Roles.String(), "setup": "cluster_node", "node": node, "nodes": strings.Join(s.Cluster.Nodes, ",")},
 		Reason: fmt.Sprintf("node %s of %s does not answer: %s", node, s.Name, why),
 		Effect: providers.Reversible,
-	})
+	}), prev)
 	b.clusterRebuilt[org.Identity(s.Name).Key()] = step
 	return step
 }
@@ -134,9 +148,10 @@ func (b *builder) rebuildNode(s *org.Server, node, why string) *providers.Step {
 // databases are mounted after it (database).
 func (b *builder) activateClusterCopies(s *org.Server, live *org.Server, passive string) (steps []*providers.Step) {
 	lc := live.Cluster
-	dial := s.Cluster.AutoDatabaseMountDial
+	// The dial that held the failover back: the live one.
+	dial := lc.AutoDatabaseMountDial
 	if dial == "" {
-		dial = lc.AutoDatabaseMountDial
+		dial = s.Cluster.AutoDatabaseMountDial
 	}
 	for _, sg := range b.desired.StorageGroups {
 		if !strings.EqualFold(sg.Server, s.Name) {

@@ -63,12 +63,27 @@ func (l *Lab) createClusteredServer(step *providers.Step) error {
 		// have: it would lose the data with a node SCC never loses.
 		return fmt.Errorf("the lab simulates CCR clustered mailbox servers only, not a single copy cluster (%s): plan and apply it with the ems provider", t)
 	}
+	// Recovered already (a run again): it runs on a node of the new
+	// cluster whose Setup finished. Asked before the nodes' machines
+	// are made, which would bring an old node it ran on back up.
+	var done bool
+	err := l.ViewDirectory(func(d *ad.Directory) error {
+		if s := d.Server(name); s != nil && s.Cluster != nil {
+			a := s.Cluster.Active
+			_, setup := os.Lstat(l.SetupWatermark(a))
+			done = l.MachineUp(a) && setup != nil && slices.ContainsFunc(nodes, func(n string) bool { return strings.EqualFold(n, a) })
+		}
+		return nil
+	})
+	if err != nil || done {
+		return err
+	}
 	for _, n := range nodes {
 		if err := l.installNodeMachine(n); err != nil {
 			return err
 		}
 	}
-	err := l.UpdateDirectory(func(d *ad.Directory) error {
+	err = l.UpdateDirectory(func(d *ad.Directory) error {
 		s := d.Server(name)
 		if s == nil {
 			d.AddServer(&ad.Server{Name: name, Roles: org.Roles(org.RoleMailbox), Site: step.Args["site"], Edition: "enterprise",
@@ -77,9 +92,6 @@ func (l *Lab) createClusteredServer(step *providers.Step) error {
 		}
 		if s.Cluster == nil {
 			return fmt.Errorf("%s is not a clustered mailbox server: Setup /RecoverCMS is for one", name)
-		}
-		if l.MachineUp(s.Cluster.Active) && slices.ContainsFunc(nodes, func(n string) bool { return strings.EqualFold(n, s.Cluster.Active) }) {
-			return nil // recovered already: it runs on a node of the new cluster
 		}
 		s.Cluster.Nodes, s.Cluster.Active = nodes, nodes[0]
 		if dial := step.Args["mount_dial"]; dial != "" {
@@ -223,8 +235,13 @@ func (l *Lab) failOver(ctx context.Context, cms string) (*ad.Failover, error) {
 		h := l.CopyHealth(sg)
 		lost := h.CopyQueue()
 		f.Lost[sg.Name] = lost
-		if h.Status == "NotSeeded" || h.Status == "Failed" || lost > allow {
+		switch {
+		case h.Status == "NotSeeded" || h.Status == "Failed":
 			f.Unmounted = append(f.Unmounted, sg.Name)
+			f.Why = append(f.Why, fmt.Sprintf("%s's copy on %s is %s", sg.Name, to, copyStateOf(h)))
+		case lost > allow:
+			f.Unmounted = append(f.Unmounted, sg.Name)
+			f.Why = append(f.Why, fmt.Sprintf("%s's copy lacks %d log generation(s), more than AutoDatabaseMountDial (%s) allows", sg.Name, lost, orDial(c.MountDial)))
 		}
 	}
 	if len(f.Unmounted) > 0 {
@@ -564,8 +581,8 @@ func (l *Lab) ClusterEvent(name string, since time.Time) (string, bool) {
 	}
 	switch {
 	case f.To == "":
-		return fmt.Sprintf("%s did not fail over to %s: its copies lack more than AutoDatabaseMountDial (%s) allows (%s); it is offline, its databases dismounted.",
-			s.Name, s.Cluster.Passive(), orDial(s.Cluster.MountDial), strings.TrimPrefix(what, "losing ")), true
+		return fmt.Sprintf("%s did not fail over to %s: %s; it is offline, its databases dismounted.",
+			s.Name, s.Cluster.Passive(), strings.Join(f.Why, "; ")), true
 	case f.Scheduled:
 		return fmt.Sprintf("%s moved from %s to %s, %s; its databases are mounted there.", s.Name, f.From, f.To, what), true
 	}
@@ -577,4 +594,11 @@ func orDial(dial string) string {
 		return "good_availability"
 	}
 	return dial
+}
+
+func copyStateOf(h *org.CopyHealth) string {
+	if h.Error != "" {
+		return h.Status + " (" + h.Error + ")"
+	}
+	return h.Status
 }

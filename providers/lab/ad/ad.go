@@ -105,6 +105,9 @@ type Failover struct {
 	// dismounted because that was more than the dial allows.
 	Lost      map[string]int `json:"lost,omitempty"`
 	Unmounted []string       `json:"unmounted,omitempty"`
+	// Why says, for an attempt that moved nothing, what held each
+	// storage group back.
+	Why []string `json:"why,omitempty"`
 }
 
 // Passive is the node a clustered mailbox server does not run on now.

@@ -347,7 +347,29 @@ func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost in
 			return 0, fmt.Errorf("place the activated copy at %s: %w", db.EdbFilePath, err)
 		}
 	}
-	if onStandby {
+	if onStandby && r.Config.Cluster {
+		// CCR: the copy's folder is the storage group's own on the node
+		// it moves to, and its stream goes on there, as Exchange's does:
+		// the copied generations stay, and the database writes next into
+		// a new generation after the newest the copy got. The copy is
+		// the database as of that generation's end, so a backup from
+		// before the move rolls forward through both; the generations
+		// the copy never got, lost with the old node, are numbered again
+		// here, and that node's copy is seeded anew (it diverged).
+		last := LastCopied(r.Logs, st.NextReplay)
+		if last < st.NextReplay {
+			last = st.NextReplay - 1 // replayed and truncated: none left
+		}
+		if _, newest, err := r.Logs.ReadChk(); err != nil || newest <= last {
+			if err := r.Logs.WriteChk(last+1, last); err != nil {
+				return 0, err
+			}
+			if err := r.Logs.NewGeneration(last + 1); err != nil && !errors.Is(err, os.ErrExist) {
+				return 0, err
+			}
+		}
+		st.ActivatedOn = r.Machine
+	} else if onStandby {
 		// The database is in clean shutdown and needs none of the copy's
 		// logs; the storage group made on the standby for it starts its
 		// own stream in this folder. Set aside before the state says
@@ -423,7 +445,17 @@ func (l *Service) CopyHealth(sg *ad.StorageGroup) *org.CopyHealth {
 				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s cannot be read: %v", db.Identity(), err)
 			}
 		} else {
+			// Its pages too: a copy that would not mount is no copy to
+			// activate, and a seed replaces it (Update-StorageGroupCopy).
+			bad, serr := e.Scan()
 			e.Close()
+			switch {
+			case h.Status != "Healthy":
+			case serr != nil:
+				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s cannot be read: %v", db.Identity(), serr)
+			case len(bad) > 0:
+				h.Status, h.Error = "Failed", fmt.Sprintf("the copy of %s has %d page(s) failing their checksums (JET -1018, first page %d)", db.Identity(), len(bad), bad[0])
+			}
 		}
 		prod, err := l.HostPath(r.SG.Server, db.EdbFilePath)
 		if err != nil {
