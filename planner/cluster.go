@@ -172,8 +172,8 @@ func (b *builder) activateClusterCopies(s *org.Server, live *org.Server, passive
 		if h.Status != "Healthy" || len(h.Stale) > 0 {
 			subject := sg.Decl.Range
 			b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No copy to fail over to",
-				Detail: fmt.Sprintf("%s: %s's node %s is lost and the CCR copy of %s on %s cannot be activated (%s). Restore its databases from backup once %s runs on a node again (Start-ClusteredMailboxServer after rebuilding %s), then plan again.",
-					addr, s.Name, lc.Active, sg.Identity(), passive, copyState(h), s.Name, lc.Active),
+				Detail: fmt.Sprintf("%s: %s's node %s is lost and the CCR copy of %s on %s cannot be activated (%s). Restore its databases from backup once %s runs on a node again: rebuild %s first (exdr apply -target %s plans only the server and its nodes), then plan again.",
+					addr, s.Name, lc.Active, sg.Identity(), passive, copyState(h), s.Name, lc.Active, s.Addr),
 				Subject: &subject})
 			continue
 		}

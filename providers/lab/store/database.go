@@ -75,7 +75,7 @@ func (l *Store) databaseFiles(id org.Identity) (*DB, error) {
 		return nil, err
 	}
 	if _, err := os.Stat(l.DisksDir(c.Server)); err != nil {
-		return nil, &ServerDownError{Server: c.Server}
+		return nil, &ServerDownError{Server: c.Server, Node: l.NodeOf(c.Server)}
 	}
 	if c.Path, err = l.HostPath(c.Server, c.DB.EdbFilePath); err != nil {
 		return nil, err
@@ -455,9 +455,13 @@ func orUnnamed(identity string) string {
 // soft recovery brings it to clean shutdown, not a dismount.
 var ErrDirtyNotMounted = errors.New("the database is not mounted but in dirty shutdown: it needs soft recovery, not a dismount")
 
-// ServerDownError is a database whose server's disks are gone.
-type ServerDownError struct{ Server string }
+// ServerDownError is a database whose server's disks are gone: for a
+// clustered mailbox server, those of the node it runs on (Node).
+type ServerDownError struct{ Server, Node string }
 
 func (e *ServerDownError) Error() string {
+	if e.Node != "" {
+		return fmt.Sprintf("clustered mailbox server %s does not run: the disks of %s, the node it ran on, are gone", e.Server, e.Node)
+	}
 	return fmt.Sprintf("server %s is down: its disks are gone", e.Server)
 }
