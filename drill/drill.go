@@ -121,10 +121,18 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 	rep.MessagesQueued = len(before.Queued)
 	rep.DisasterAt = l.Now().UTC()
 	for _, a := range dr.Disaster {
+		since := l.Now()
 		if err := inflict(ctx, l, desired, a); err != nil {
 			return nil, fmt.Errorf("%s: disaster %q: %w", a.Range, a.Kind, err)
 		}
-		rep.Disaster = append(rep.Disaster, describe(a))
+		d := describe(a)
+		if s := a.Args["server"]; s != "" && (a.Kind == "lose_server" || a.Kind == "fail_server") {
+			// What the cluster did on its own, before any plan.
+			if ev, ok := l.ClusterEvent(s, since); ok {
+				d += ": " + ev
+			}
+		}
+		rep.Disaster = append(rep.Disaster, d)
 	}
 
 	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
