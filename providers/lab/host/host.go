@@ -199,6 +199,9 @@ func (l *Host) NodeOf(server string) string {
 			return ""
 		}
 	}
+	if len(*m) == 0 {
+		return "" // no cluster: the common case, without a lowered copy of the name
+	}
 	return (*m)[strings.ToLower(server)]
 }
 
