@@ -61,6 +61,25 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 			Why: fmt.Sprintf("it is a %s clustered mailbox server, the configuration says %s: exdr does not convert one kind of cluster to the other", strings.ToUpper(lc.Type), strings.ToUpper(s.Cluster.Type))})
 	}
 	switch {
+	case !live.Health.Up && lc.NodeFailed(lc.Active):
+		// Its disks survive: on new hardware with them, the server comes
+		// back where it ran, its databases recovered from their own logs.
+		step := b.rebuildNode(s, lc.Active, "its disks survive, to be moved to the new machine: the server runs there again and its databases recover from their own logs, losing nothing")
+		b.last[addr] = step // the storage groups and databases wait for it
+		// The copies on the other node go on following the same logs:
+		// nothing to seed.
+		delete(b.clusterRebuilt, org.Identity(s.Name).Key())
+		if p := lc.Passive(); p != "" && !lc.NodeDown(p) {
+			b.note("%s: its CCR copies on %s could serve sooner: Restore-StorageGroupCopy there, then Mount-Database, losing what they lack; exdr waits for %s's disks instead, which lose nothing.", addr, p, lc.Active)
+		}
+		// Every other node down too: each rebuilt with the passive role
+		// after it, its copies seeded.
+		for _, n := range lc.NodesDown {
+			if !strings.EqualFold(n, lc.Active) {
+				after(b.rebuildNode(s, n, "it is down with "+lc.Active+", which the server comes back on"), step)
+			}
+		}
+		return true
 	case len(lc.NodesDown) == len(lc.Nodes) && len(lc.Nodes) > 0:
 		args := map[string]string{"server": s.Name, "roles": s.Roles.String(), "setup": "recover_cms", "nodes": strings.Join(nodes, ","),
 			"cluster_type": s.Cluster.Type, "mount_dial": s.Cluster.AutoDatabaseMountDial}
@@ -78,18 +97,6 @@ func (b *builder) clusteredServer(s *org.Server, live *org.Server) bool {
 		after(step, prev)
 		b.clusterRebuilt[org.Identity(s.Name).Key()] = step
 		b.trackHub(s, step)
-		return true
-	case !live.Health.Up && lc.NodeFailed(lc.Active):
-		// Its disks survive: on new hardware with them, the server comes
-		// back where it ran, its databases recovered from their own logs.
-		step := b.rebuildNode(s, lc.Active, "its disks survive, to be moved to the new machine: the server runs there again and its databases recover from their own logs, losing nothing")
-		b.last[addr] = step // the storage groups and databases wait for it
-		// The copies on the other node go on following the same logs:
-		// nothing to seed.
-		delete(b.clusterRebuilt, org.Identity(s.Name).Key())
-		if p := lc.Passive(); p != "" && !lc.NodeDown(p) {
-			b.note("%s: its CCR copies on %s could serve sooner: Restore-StorageGroupCopy there, then Mount-Database, losing what they lack; exdr waits for %s's disks instead, which lose nothing.", addr, p, lc.Active)
-		}
 		return true
 	case !live.Health.Up:
 		passive := lc.Passive()

@@ -35,8 +35,8 @@ func (b *builder) copies() {
 		}
 		live := b.liveIx.StorageGroup(id)
 		var lc *org.StandbyCopy
-		if live != nil {
-			lc = live.Copy
+		if live != nil && live.Copy != nil && !live.Copy.Cluster {
+			lc = live.Copy // a CCR copy is the cluster's, not the one declared here
 		}
 		switch {
 		case b.failedBack[id.Key()] != nil:
@@ -168,8 +168,8 @@ func (b *builder) activate(db *org.Database, h *org.DatabaseHealth, damage strin
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	sg := b.liveIx.StorageGroup(db.StorageGroup)
 	want := b.wantIx.StorageGroup(db.StorageGroup)
-	if sg == nil || sg.Copy == nil || sg.Copy.Health == nil || want == nil || want.Copy == nil {
-		return false
+	if sg == nil || sg.Copy == nil || sg.Copy.Cluster || sg.Copy.Health == nil || want == nil || want.Copy == nil {
+		return false // (a CCR copy is the cluster's: clusteredServer activates it)
 	}
 	ch := sg.Copy.Health
 	if ch.ActivatedOn != "" && !want.Copy.Local && strings.EqualFold(ch.ActivatedOn, want.Copy.Machine) && db.Kind == org.MailboxDB {

@@ -98,7 +98,7 @@ func (b *builder) standbyServing(db *org.Database) (serving *org.Database, c *or
 	if want.Copy != nil && !want.Copy.Local {
 		candidates = append(candidates, candidate{want.Copy, true})
 	}
-	if live != nil && live.Copy != nil && !live.Copy.Local {
+	if live != nil && live.Copy != nil && !live.Copy.Local && !live.Copy.Cluster {
 		candidates = append(candidates, candidate{live.Copy, false})
 		if h := live.Copy.Health; h != nil && h.ActivatedOn != "" && !strings.EqualFold(h.ActivatedOn, live.Copy.Machine) {
 			candidates = append(candidates, candidate{&org.StandbyCopy{Machine: h.ActivatedOn}, false})
@@ -541,7 +541,7 @@ func (b *builder) standbyOption(db *org.Database) {
 	want := b.wantIx.StorageGroup(db.StorageGroup)
 	live := b.liveIx.StorageGroup(db.StorageGroup)
 	rto := time.Duration(b.plan.Objectives.RTO)
-	if rebuild == nil || db.Kind != org.MailboxDB || want == nil || want.Copy == nil || want.Copy.Local || live == nil || live.Copy == nil ||
+	if rebuild == nil || db.Kind != org.MailboxDB || want == nil || want.Copy == nil || want.Copy.Local || live == nil || live.Copy == nil || live.Copy.Cluster ||
 		live.Copy.Health == nil || live.Copy.Health.Status != "Healthy" || b.servedOnStandby[db.StorageGroup.Key()] || rto <= 0 || rebuild.Estimate <= rto {
 		return
 	}

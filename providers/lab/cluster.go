@@ -131,7 +131,14 @@ func (l *Lab) installNode(step *providers.Step) error {
 	if err := l.installNodeMachine(node); err != nil {
 		return err
 	}
-	return os.Remove(l.SetupWatermark(node))
+	if err := os.Remove(l.SetupWatermark(node)); err != nil {
+		return err
+	}
+	// Its replication service starts with it: a copy its disks kept
+	// catches up at once, so that what it lacks is known before anything
+	// else happens. A copy that cannot records why in its own state.
+	l.Replicate()
+	return nil
 }
 
 // installNodeMachine gives a node its machine, with Setup's watermark in
@@ -215,11 +222,17 @@ func clusterCopies(d *ad.Directory, cms string) []*ad.StorageGroup {
 func (l *Lab) failOver(ctx context.Context, cms string) (*ad.Failover, error) {
 	var c ad.Cluster
 	var sgs []*ad.StorageGroup
+	var uncopied []string // storage groups with no CCR copy: nothing to move them with
 	l.ViewDirectory(func(d *ad.Directory) error {
 		if s := d.Server(cms); s != nil && s.Cluster != nil {
 			c = *s.Cluster
 		}
 		sgs = clusterCopies(d, cms)
+		for _, sg := range d.StorageGroups {
+			if strings.EqualFold(sg.Server, cms) && !sg.Recovery && (sg.Copy == nil || !sg.Copy.Cluster) {
+				uncopied = append(uncopied, sg.Name)
+			}
+		}
 		return nil
 	})
 	to := c.Passive()
@@ -230,6 +243,10 @@ func (l *Lab) failOver(ctx context.Context, cms string) (*ad.Failover, error) {
 	allow, ok := org.MountDials[c.MountDial]
 	if !ok {
 		allow = org.MountDials["good_availability"] // Exchange's default
+	}
+	for _, name := range uncopied {
+		f.Unmounted = append(f.Unmounted, name)
+		f.Why = append(f.Why, fmt.Sprintf("%s has no CCR copy on %s", name, to))
 	}
 	for _, sg := range sgs {
 		h := l.CopyHealth(sg)

@@ -203,3 +203,34 @@ func TestSingleCopyClusterIsRefused(t *testing.T) {
 		t.Fatalf("an SCC server in the lab: %v", err)
 	}
 }
+
+// A passive node failed while mail went on and backups truncated logs;
+// rebuilt with its disks, its replication service catches up at once,
+// so a failover right after knows what the copy lacks (one open
+// generation, not the three it missed while down) and loses only that.
+func TestRebuiltPassiveNodeCatchesUpBeforeAFailover(t *testing.T) {
+	l := newClusterLab(t, "good_availability")
+	if err := l.FailServer("NODE2"); err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(2); seed < 5; seed++ {
+		l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 5, Seed: seed})
+		if _, err := l.Backup(context.Background(), `CMS1\SG1`, org.BackupIncremental); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step(t, l, &providers.Step{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "setup": "cluster_node", "node": "NODE2"}})
+	if err := l.LoseServer("NODE1"); err != nil {
+		t.Fatal(err)
+	}
+	s, _, db := liveCMS(t, l)
+	if f := s.Cluster.LastFailover; f == nil || f.To != "NODE2" || f.Lost["SG1"] != 1 {
+		t.Fatalf("failover %+v, want to NODE2 losing the one open generation", f)
+	}
+	if !db.Health.Mounted {
+		t.Fatal("DB1 is not mounted on NODE2")
+	}
+	if n := clusterItems(t, l); n != 90 {
+		t.Fatalf("DB1 holds %d items, want the 90 the copy caught up on", n)
+	}
+}

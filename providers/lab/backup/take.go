@@ -306,25 +306,52 @@ func (l *Application) stampBackup(dbs []*ad.Database, g *ad.StorageGroup, typ or
 		if err != nil {
 			return err
 		}
-		e, err := ese.OpenEDB(path, true)
-		if err != nil {
+		if err := stampHeader(path, typ, at); err != nil {
 			return err
 		}
-		switch typ {
-		case org.BackupFull:
-			e.Hdr.LastFull = at.UnixNano()
-		case org.BackupIncremental:
-			e.Hdr.LastIncr = at.UnixNano()
-		case org.BackupDifferential:
-			e.Hdr.LastDiff = at.UnixNano()
-		}
-		err = e.WriteHeader()
-		e.Close()
+	}
+	if g.Copy == nil || !g.Copy.Cluster {
+		return nil
+	}
+	// A CCR copy's header carries the backups too: after a move the
+	// database there goes on taking incremental backups. (Not under the
+	// copy's folder lock: the caller holds the source's, and replication
+	// takes the two the other way round.)
+	r, err := l.copies.Replica(org.Identity(g.Server).Join(g.Name))
+	if err != nil || !l.MachineUp(r.Machine) {
+		return nil
+	}
+	for _, db := range dbs {
+		path, err := l.HostPath(r.Machine, r.EDBPath(db))
 		if err != nil {
+			continue
+		}
+		if _, err := os.Stat(path); err != nil {
+			continue // not seeded
+		}
+		if err := stampHeader(path, typ, at); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// stampHeader records one backup in a database file's header.
+func stampHeader(path string, typ org.BackupType, at time.Time) error {
+	e, err := ese.OpenEDB(path, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	switch typ {
+	case org.BackupFull:
+		e.Hdr.LastFull = at.UnixNano()
+	case org.BackupIncremental:
+		e.Hdr.LastIncr = at.UnixNano()
+	case org.BackupDifferential:
+		e.Hdr.LastDiff = at.UnixNano()
+	}
+	return e.WriteHeader()
 }
 
 // truncate deletes the log generations below the checkpoint, which the

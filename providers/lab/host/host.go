@@ -188,10 +188,14 @@ func (l *Host) ServerDir(server string) string {
 func (l *Host) NodeOf(server string) string {
 	m := l.onNode.Load()
 	if m == nil {
-		// Not read yet in this process: read it now, unless a caller
-		// holds the lock (then it has read the directory already).
+		// Not read yet in this process: read it now. A caller holding
+		// the lock gets it read from the files, not cached.
 		if !l.Mu.TryLock() {
-			return ""
+			d, _, err := l.loadDirectory()
+			if err != nil {
+				return ""
+			}
+			return nodesOf(d)[strings.ToLower(server)]
 		}
 		l.current(false)
 		l.Mu.Unlock()
@@ -208,13 +212,19 @@ func (l *Host) NodeOf(server string) string {
 // mapNodes records where each clustered mailbox server runs, after the
 // directory was read or changed. The caller holds l.Mu.
 func (l *Host) mapNodes(d *ad.Directory) {
+	m := nodesOf(d)
+	l.onNode.Store(&m)
+}
+
+// nodesOf maps each clustered mailbox server (lower-case) to its node.
+func nodesOf(d *ad.Directory) map[string]string {
 	m := map[string]string{}
 	for _, s := range d.Servers {
 		if s.Cluster != nil && s.Cluster.Active != "" {
 			m[strings.ToLower(s.Name)] = s.Cluster.Active
 		}
 	}
-	l.onNode.Store(&m)
+	return m
 }
 
 // HostPath maps a Windows path on a server to the lab file that holds it:

@@ -26,6 +26,12 @@ func (l *Service) EnableCopy(step *providers.Step) error {
 		if !cfg.Local && d.Server(cfg.Machine) == nil {
 			return fmt.Errorf("standby machine %s does not exist", cfg.Machine)
 		}
+		if sg.Copy != nil && sg.Copy.Cluster {
+			// Exchange keeps an SCR copy of a CCR group beside its CCR
+			// copy; the lab keeps one copy per storage group, and would
+			// drop the cluster's.
+			return fmt.Errorf("%s has its CCR copy on the cluster's passive node: the lab does not simulate an SCR copy of a CCR storage group as well; test the standby with a standalone Mailbox server", step.Identity)
+		}
 		sg.Copy = cfg
 		return nil
 	})
