@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy"}
+var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -35,6 +35,7 @@ func Check(desired, live *org.Org) []Finding {
 	c.space()
 	c.edge()
 	c.copies()
+	c.clusterCopies()
 	return c.out
 }
 
@@ -288,6 +289,53 @@ func (c *checker) copies() {
 			c.add("standby_copy", sg.Addr.String(), sg.Identity(), sg.Copy.Range, fix, "%s", msg)
 		}
 	}
+}
+
+// clusterCopies: each storage group of a CCR clustered mailbox server
+// has its copy on the passive node, healthy and keeping up; without it,
+// losing the node the server runs on means a restore from backup.
+func (c *checker) clusterCopies() {
+	for _, sg := range c.desired.StorageGroups {
+		s := c.desiredServer(sg.Server)
+		if s == nil || s.Cluster == nil || s.Cluster.Type != org.ClusterCCR {
+			continue
+		}
+		live := c.ix.StorageGroup(sg.Identity())
+		if live == nil || live.Copy == nil || !live.Copy.Cluster || live.Copy.Health == nil {
+			continue // not read as a cluster's (the shell's read): nothing to say
+		}
+		h := live.Copy.Health
+		lost := fmt.Sprintf("losing the node %s runs on now means a restore from backup", s.Name)
+		switch {
+		case h.Status == "ServiceDown":
+			c.add("cluster_copy", sg.Addr.String(), sg.Identity(), s.Decl.Range, "run exdr plan: it rebuilds the node and seeds the copy",
+				"the passive node of %s does not answer, so %s has no copy: %s", s.Name, sg.Identity(), lost)
+		case h.Status != "Healthy" || len(h.Stale) > 0:
+			why := h.Status
+			if h.Error != "" {
+				why += ": " + h.Error
+			}
+			if len(h.Stale) > 0 {
+				why = "seeded from a file since restored or repaired"
+			}
+			c.add("cluster_copy", sg.Addr.String(), sg.Identity(), s.Decl.Range, "run exdr plan: it seeds the copy again (Update-StorageGroupCopy)",
+				"its CCR copy is %s: %s", why, lost)
+		case h.CopyQueue() > 1:
+			c.add("cluster_copy", sg.Addr.String(), sg.Identity(), s.Decl.Range, "find why the replication service is not copying (the passive node, the network)",
+				"its CCR copy lacks %s of the source (copy queue %d): a failover now loses %s, and mounts on its own only within AutoDatabaseMountDial",
+				plural(h.CopyQueue()-1, "closed log generation"), h.CopyQueue(), agree(h.CopyQueue()-1, "it", "them"))
+		}
+	}
+}
+
+// desiredServer is the configuration's server of that name, or nil.
+func (c *checker) desiredServer(name string) *org.Server {
+	for _, s := range c.desired.Servers {
+		if strings.EqualFold(s.Name, name) {
+			return s
+		}
+	}
+	return nil
 }
 
 // liveCopy is the live copy of a configuration's storage group, or nil.
