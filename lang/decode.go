@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"net"
+	"path"
 	"slices"
 	"strings"
 
@@ -364,6 +365,15 @@ func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, a
 		rm.EndDate = nd.timestamp("end_date")
 		rm.SubjectKeywords, _ = nd.strList("subject_keywords")
 		rm.SenderKeywords, _ = nd.strList("sender_keywords")
+		rm.ContentKeywords, _ = nd.strList("content_keywords")
+		rm.RecipientKeywords, _ = nd.strList("recipient_keywords")
+		rm.AttachmentFilenames, _ = nd.strList("attachment_filenames")
+		for _, f := range rm.AttachmentFilenames {
+			if _, err := path.Match(strings.ToLower(f), ""); err != nil || strings.ContainsAny(f, `/\`) {
+				nd.errorf(nd.attrs["attachment_filenames"], "Invalid attachment file name filter",
+					"%q is not a file name pattern: give a name, with * and ? as wildcards (such as \"*.xlsx\"), and no folder.", f)
+			}
+		}
 		rm.IncludeFolders, _ = nd.strList("include_folders")
 		rm.ExcludeFolders, _ = nd.strList("exclude_folders")
 		if !rm.StartDate.IsZero() && !rm.EndDate.IsZero() && rm.EndDate.Before(rm.StartDate) {

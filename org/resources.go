@@ -350,8 +350,14 @@ type RestoreMailbox struct {
 	EndDate         time.Time
 	SubjectKeywords []string
 	SenderKeywords  []string
-	IncludeFolders  []string
-	ExcludeFolders  []string
+	// ContentKeywords match the body and the attachments' names;
+	// RecipientKeywords the recipients; AttachmentFilenames the
+	// attachments' file names, with * and ? as wildcards.
+	ContentKeywords     []string
+	RecipientKeywords   []string
+	AttachmentFilenames []string
+	IncludeFolders      []string
+	ExcludeFolders      []string
 }
 
 // Mailbox is a user's mailbox and the database it must be connected in.

@@ -140,7 +140,9 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 	}
 	args := map[string]string{"rsg_database": string(rdb), "mailbox": rm.Mailbox, "target": rm.Target, "target_folder": rm.TargetFolder,
 		"subject_keywords": strings.Join(rm.SubjectKeywords, ","), "sender_keywords": strings.Join(rm.SenderKeywords, ","),
-		"include_folders": strings.Join(rm.IncludeFolders, ","), "exclude_folders": strings.Join(rm.ExcludeFolders, ",")}
+		"content_keywords": strings.Join(rm.ContentKeywords, ","), "recipient_keywords": strings.Join(rm.RecipientKeywords, ","),
+		"attachment_filenames": strings.Join(rm.AttachmentFilenames, ","),
+		"include_folders":      strings.Join(rm.IncludeFolders, ","), "exclude_folders": strings.Join(rm.ExcludeFolders, ",")}
 	for _, f := range []struct {
 		t   time.Time
 		arg string

@@ -343,6 +343,7 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 	fs.IntVar(&opts.Items, "items", 10, "messages delivered to each mailbox")
 	fs.IntVar(&opts.External, "external", 0, "messages each mailbox sends to other organizations, through a hub (and the subscribed Edge)")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "the same seed and history deliver the same mail")
+	fs.BoolVar(&opts.Attachments, "attachments", false, "attach a file to about a third of the messages (what Restore-Mailbox's attachment and content filters look at)")
 	return func(ctx context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
 		if opts.Mailboxes < 0 || opts.Items < 0 || opts.External < 0 {
 			return fmt.Errorf("-mailboxes, -items and -external cannot be negative")

@@ -102,8 +102,11 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 			})
 			for _, it := range list {
 				del := ""
+				if it.Attachments != "" {
+					del = "\t(attached: " + strings.ReplaceAll(it.Attachments, "|", ", ") + ")"
+				}
 				if !it.Deleted.IsZero() {
-					del = "\t(deleted)"
+					del += "\t(deleted)"
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s%s\n", it.Mailbox, it.Folder, it.Subject, del)
 			}

@@ -147,6 +147,8 @@ func (b *Builder) restoreMailbox(id string, a map[string]string) {
 	}
 	for _, p := range []struct{ arg, param string }{
 		{"subject_keywords", "SubjectKeywords"}, {"sender_keywords", "SenderKeywords"},
+		{"content_keywords", "ContentKeywords"}, {"recipient_keywords", "RecipientKeywords"},
+		{"attachment_filenames", "AttachmentFilenames"},
 		{"include_folders", "IncludeFolders"}, {"exclude_folders", "ExcludeFolders"},
 	} {
 		if v := a[p.arg]; v != "" {

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -180,7 +181,17 @@ func passes(it Item, a map[string]string) bool {
 		}
 		return strings.Split(list, ",")
 	}
-	if !anyIn(a["subject_keywords"], it.Subject) || !anyIn(a["sender_keywords"], it.From) {
+	// The lab's mail has one recipient: the mailbox it was delivered to.
+	if !anyIn(a["subject_keywords"], it.Subject) || !anyIn(a["sender_keywords"], it.From) || !anyIn(a["recipient_keywords"], it.Mailbox) ||
+		!anyIn(a["content_keywords"], it.Body+"|"+it.Attachments) {
+		return false
+	}
+	if pats := folders(a["attachment_filenames"]); pats != nil && (it.Attachments == "" || !slices.ContainsFunc(strings.Split(it.Attachments, "|"), func(name string) bool {
+		return slices.ContainsFunc(pats, func(p string) bool {
+			ok, _ := path.Match(strings.ToLower(strings.TrimSpace(p)), strings.ToLower(name))
+			return ok
+		})
+	})) {
 		return false
 	}
 	if inc := folders(a["include_folders"]); inc != nil && !slices.ContainsFunc(inc, func(f string) bool { return strings.EqualFold(f, it.Folder) }) {

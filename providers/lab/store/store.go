@@ -24,6 +24,10 @@ type Item struct {
 	From    string    `json:"from"`
 	Time    time.Time `json:"t"`
 	Body    string    `json:"b"`
+	// Attachments are the file names of its attachments, separated by
+	// "|", which no Windows file name holds (a string keeps Item
+	// comparable).
+	Attachments string `json:"att,omitempty"`
 	// Deleted is when the user deleted it: it is in the dumpster, which
 	// keeps it for the deleted item retention. Zero for a visible item.
 	Deleted time.Time `json:"del,omitzero"`

@@ -23,6 +23,9 @@ type TrafficOptions struct {
 	Items     int    // delivered to each mailbox
 	External  int    // sent by each mailbox to other organizations (through a hub)
 	Seed      uint64 // the same seed and history give the same mail
+	// Attachments gives about a third of the messages a file attached
+	// (its name only: what Restore-Mailbox's filters look at).
+	Attachments bool
 }
 
 // TrafficReport says what was delivered where.
@@ -113,7 +116,7 @@ func (l *Pipeline) deliverTo(id org.Identity, opts TrafficOptions) (int, string,
 			v.AddMailbox(mb)
 			for k := 0; k < opts.Items; k++ {
 				have[mb]++
-				if err := v.Deliver(message(opts.Seed, id, mb, have[mb], l.Now())); err != nil {
+				if err := v.Deliver(message(opts.Seed, id, mb, have[mb], l.Now(), opts.Attachments)); err != nil {
 					return err
 				}
 				delivered++
@@ -168,7 +171,7 @@ deadline payroll audit inventory renewal license support ticket release plan`)
 
 // message makes the seq-th message to a mailbox: the same arguments give
 // the same message, so a test can name every item that must come back.
-func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Time) store.Item {
+func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Time, attach bool) store.Item {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s|%s|%d", db.Key(), mailbox, seq)
 	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
@@ -176,7 +179,7 @@ func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Tim
 	for i := range body {
 		body[i] = words[rng.IntN(len(words))]
 	}
-	return store.Item{
+	it := store.Item{
 		Mailbox: mailbox,
 		Folder:  "Inbox",
 		Subject: fmt.Sprintf("Message %d to %s", seq, mailbox),
@@ -184,4 +187,10 @@ func message(seed uint64, db org.Identity, mailbox string, seq int, now time.Tim
 		Time:    now.UTC(),
 		Body:    strings.Join(body, " "),
 	}
+	// Drawn after everything above, so that mail without attachments is
+	// the same as before they existed.
+	if attach && rng.IntN(3) == 0 {
+		it.Attachments = fmt.Sprintf("%s-%d.%s", words[rng.IntN(len(words))], seq, []string{"xlsx", "pdf", "docx"}[rng.IntN(3)])
+	}
+	return it
 }

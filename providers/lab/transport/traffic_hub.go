@@ -79,7 +79,7 @@ func (l *Pipeline) sendVia(id org.Identity, opts TrafficOptions, rep *TrafficRep
 		for k := 0; k < opts.Items; k++ {
 			seq := have[mb] + st.queued[mb] + 1
 			have[mb]++
-			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.Now()))
+			msgs = append(msgs, message(opts.Seed, id, mb, seq, l.Now(), opts.Attachments))
 		}
 		for k := 0; k < opts.External; k++ {
 			st.sent[mb]++
