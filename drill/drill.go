@@ -377,7 +377,11 @@ func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 		if v := a.Args["storage_group"]; v != "" {
 			sg = storageGroup(o, v)
 		}
-		_, err := l.Backup(ctx, sg, typ)
+		method := a.Args["method"]
+		if method == "streaming" {
+			method = ""
+		}
+		_, err := l.BackupWith(ctx, sg, typ, method)
 		var skipped *lab.BackupSkipped
 		if errors.As(err, &skipped) {
 			err = nil // the others were backed up; a group with no file has nothing to

@@ -153,6 +153,10 @@ func (ev *evaluator) drillTarget(name, value string) string {
 		if n, err := strconv.ParseUint(value, 10, 32); err != nil || (n == 0 && !zeroOK) {
 			return fmt.Sprintf("%s must be a whole number%s, not %q.", name, map[bool]string{true: "", false: " above zero"}[zeroOK], value)
 		}
+	case "method":
+		if value != "streaming" && value != "vss" {
+			return fmt.Sprintf("method is \"streaming\" or \"vss\" (a Volume Shadow Copy backup), not %q.", value)
+		}
 	case "type":
 		if _, ok := org.ParseBackupType(value); !ok {
 			return fmt.Sprintf("type is one of \"full\", \"incremental\", \"differential\", \"copy\", not %q.", value)

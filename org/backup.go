@@ -45,6 +45,9 @@ type BackupSet struct {
 	Covers uint32
 	Base   string // the set an incremental or differential follows
 	Bytes  int64  // the size of its files
+	// Method is "vss" for a Volume Shadow Copy set: restored in place,
+	// followed by soft recovery, not eseutil /cc; empty when streaming.
+	Method string
 	// Mailboxes each database held when the set was taken.
 	Mailboxes map[Identity][]string
 	// Damaged says why the set cannot be used (a file missing or failing

@@ -58,7 +58,7 @@ type DrillKind struct {
 var (
 	DrillBefore = map[string]DrillKind{
 		"traffic":  {Args: []string{"mailboxes", "items", "external", "seed"}},
-		"backup":   {Args: []string{"type", "storage_group"}},
+		"backup":   {Args: []string{"type", "storage_group", "method"}},
 		"clock":    {Args: []string{"advance"}, Required: 1},
 		"dismount": {Args: []string{"database"}, Required: 1},
 	}

@@ -89,7 +89,9 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		}), append(deps, parent)...)
 	}
 
-	if b.desired.Provider.BackupMethod == "vss" {
+	// VSS sets (the lab's say so; through the shell, backup_method does)
+	// are restored in place and followed by soft recovery.
+	if b.desired.Provider.BackupMethod == "vss" || len(c.Sets) > 0 && c.Sets[0].Method == "vss" {
 		return b.vssRecovery(db, c, pit, restoreStep, resumed, damage, rpo, hardEst, mount)
 	}
 	rf := "true"

@@ -31,7 +31,7 @@ func labCommands() []labCommand {
 		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit), ""},
 		{"traffic", "lab traffic [-mailboxes N] [-items N] [-external N] [-seed S] [DIR]", "send deterministic mail to every mailbox database, through a hub when there is one, and to other organizations", 0, trafficFlags, ""},
 		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items, or an Edge server's configuration", 1, inspectFlags, ""},
-		{"backup", "lab backup [-type full|incremental|differential|copy] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
+		{"backup", "lab backup [-type full|incremental|differential|copy] [-method streaming|vss] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
@@ -268,10 +268,19 @@ func databaseIdentity(ws *workspace, arg string) (org.Identity, error) {
 func backupFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
 	typ := fs.String("type", "full", "full, incremental, differential or copy")
 	group := fs.String("storage-group", "", "back up only this storage group (address or identity)")
+	method := fs.String("method", "streaming", "streaming (the legacy API: restore.env, then eseutil /cc) or vss (a Volume Shadow Copy snapshot: restored in place, then eseutil /r)")
 	return func(ctx context.Context, l *lab.Lab, ws *workspace, _ []string, s *streams) error {
 		t, ok := org.ParseBackupType(*typ)
 		if !ok {
 			return fmt.Errorf("-type %q: give full, incremental, differential or copy", *typ)
+		}
+		m := *method
+		switch m {
+		case "streaming":
+			m = ""
+		case "vss":
+		default:
+			return fmt.Errorf("-method %q: give streaming or vss", *method)
 		}
 		var id org.Identity
 		if *group != "" {
@@ -280,9 +289,13 @@ func backupFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, [
 				return err
 			}
 		}
-		sets, err := l.Backup(ctx, id, t)
+		sets, err := l.BackupWith(ctx, id, t, m)
 		for _, m := range sets {
-			fmt.Fprintf(s.stdout, "%s backup of %s: set %s, logs %s\n", m.Type, m.StorageGroup, m.ID, m.Logs)
+			how := ""
+			if m.Method == "vss" {
+				how = " (VSS)"
+			}
+			fmt.Fprintf(s.stdout, "%s backup%s of %s: set %s, logs %s\n", m.Type, how, m.StorageGroup, m.ID, m.Logs)
 		}
 		var skipped *lab.BackupSkipped
 		if errors.As(err, &skipped) {

@@ -44,6 +44,20 @@ var recoveries = []struct {
 		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB1"}},
 	},
 	{
+		// DB1 lost, restored from a VSS chain in place (its logs into the
+		// live log folder, then the file), then soft recovery: a kill
+		// anywhere must lose nothing.
+		name: "vss_restore",
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "2", "-items", "4", "."},
+			{"lab", "backup", "-method", "vss", "-storage-group", "storage_group.MBX01_SG1", "."},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "4", "."},
+			{"lab", "backup", "-method", "vss", "-type", "incremental", "-storage-group", "storage_group.MBX01_SG1", "."},
+			{"lab", "traffic", "-mailboxes", "2", "-items", "4", "."},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "mailbox_database.DB1"}},
+	},
+	{
 		name: "lost_server",
 		before: [][]string{
 			{"lab", "traffic", "-mailboxes", "2", "-items", "5", "."},

@@ -30,8 +30,12 @@ type Manifest struct {
 	Logs          org.LogRange   `json:"logs"`
 	Covers        uint32         `json:"covers"`
 	Base          string         `json:"base,omitempty"`
-	Databases     []BackupFile   `json:"databases,omitempty"`
-	LogFiles      []BackupFile   `json:"log_files,omitempty"`
+	// Method is "vss" for a Volume Shadow Copy set (a snapshot of the
+	// files: restored in place, no restore.env, soft recovery after);
+	// empty for the streaming API's.
+	Method    string       `json:"method,omitempty"`
+	Databases []BackupFile `json:"databases,omitempty"`
+	LogFiles  []BackupFile `json:"log_files,omitempty"`
 	// Mailboxes are the mailboxes each database held when the set was
 	// taken, so a plan knows which backup can bring a purged one back.
 	Mailboxes map[string][]string `json:"mailboxes,omitempty"`
@@ -128,7 +132,7 @@ func CopyVerified(src, dst string) (BackupFile, error) {
 // Live turns a manifest into the catalog fact the planner reads.
 func (m *Manifest) Live(damaged string) *org.BackupSet {
 	b := &org.BackupSet{ID: m.ID, Type: m.Type, Time: m.Time, StorageGroup: org.Identity(m.StorageGroup),
-		Logs: m.Logs, Covers: m.Covers, Base: m.Base, Damaged: damaged}
+		Logs: m.Logs, Covers: m.Covers, Base: m.Base, Damaged: damaged, Method: m.Method}
 	for _, f := range m.Databases {
 		b.Databases = append(b.Databases, org.Identity(f.Identity))
 		b.Bytes += f.Size

@@ -102,6 +102,9 @@ func (l *Application) RestoreBackup(ctx context.Context, step *providers.Step, p
 	if err := l.EnsureFree(c.Server, c.DB.EdbFilePath, need, "the restore"); err != nil {
 		return 0, err
 	}
+	if chain[0].Method == "vss" {
+		return l.restoreVSS(ctx, c, chain, dbFile, progress)
+	}
 	// restore.env first: until the restore and its hard recovery are
 	// done, the database reads as a restore in progress, whatever stands
 	// at its path (a crash can leave half a restore).
@@ -271,4 +274,69 @@ func (l *Application) HardRecovery(ctx context.Context, step *providers.Step, pr
 		return replayed, err
 	}
 	return replayed, FinishRestore(markerPath, logsDir)
+}
+
+// restoreVSS puts a VSS chain's files back where they were taken from, as
+// a VSS restore does: the logs into the storage group's own log folder
+// (first: a kill leaves logs there, which nothing replays until the file
+// is back), then the database file, the damaged one set aside. There is
+// no restore.env: soft recovery (eseutil /r) follows, replaying the
+// restored logs and every later one in the folder. A live log of the
+// same generation that differs is set aside, never overwritten.
+func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Manifest, dbFile *BackupFile, progress providers.Progress) (copied int64, err error) {
+	if c.DB.RecoveryOf != "" {
+		return 0, fmt.Errorf("backup set %s was taken with VSS, which the lab restores only in place: restore the recovery storage group from a streaming set", chain[0].ID)
+	}
+	// The store lets go of a database whose file went from under it (a
+	// record of it mounted would read the restored file, the same
+	// database's, as mounted, and refuse soft recovery).
+	if err := l.store.Dismount(c.DB.Identity()); err != nil && !errors.Is(err, store.ErrDirtyNotMounted) {
+		return 0, err
+	}
+	logDir := c.Stream.Dir
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return 0, err
+	}
+	for _, m := range chain {
+		for _, f := range m.LogFiles {
+			dst := filepath.Join(logDir, filepath.Base(f.Name))
+			if _, err := os.Lstat(dst); err == nil {
+				if sum, _, herr := HashFile(dst); herr == nil && sum == f.SHA256 {
+					continue // the same generation, still there
+				}
+				if _, err := disk.MoveAside(dst, l.Now()); err != nil {
+					return copied, err
+				}
+			}
+			if err := RestoreFile(ctx, filepath.Join(l.SetDir(m.ID), f.Name), dst, f, nil); err != nil {
+				return copied, err
+			}
+			copied += f.Size
+		}
+	}
+	if _, err := os.Stat(c.Path); err == nil {
+		if _, err := disk.MoveAside(c.Path, l.Now()); err != nil {
+			return copied, fmt.Errorf("move the damaged file aside: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
+		return copied, err
+	}
+	if err := RestoreFile(ctx, filepath.Join(l.SetDir(chain[0].ID), dbFile.Name), c.Path, *dbFile, progress); err != nil {
+		return copied, err
+	}
+	copied += dbFile.Size
+	e, err := ese.OpenEDB(c.Path, true)
+	if err != nil {
+		return copied, err
+	}
+	defer e.Close()
+	if e.Hdr.State != org.StateDirty || e.Hdr.LogRequired.Low == 0 {
+		e.Hdr.LogRequired.Low = chain[0].Covers + 1
+	}
+	e.Hdr.State = org.StateDirty
+	if err := e.WriteHeader(); err != nil {
+		return copied, err
+	}
+	return copied, e.Handle.Sync()
 }

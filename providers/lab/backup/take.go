@@ -29,6 +29,15 @@ func (l *Application) SetDir(id string) string { return filepath.Join(l.Root(), 
 // Backup takes a backup of one storage group, or of every one when sg is
 // empty. It returns the sets written.
 func (l *Application) Backup(ctx context.Context, sg org.Identity, typ org.BackupType) ([]*Manifest, error) {
+	return l.BackupWith(ctx, sg, typ, "")
+}
+
+// BackupWith is Backup by a method: "" for the streaming API, "vss" for
+// a Volume Shadow Copy backup.
+func (l *Application) BackupWith(ctx context.Context, sg org.Identity, typ org.BackupType, method string) ([]*Manifest, error) {
+	if method != "" && method != "vss" {
+		return nil, fmt.Errorf("backup method %q: the lab takes streaming backups, or VSS ones (vss)", method)
+	}
 	if !host.Exists(l.Root()) {
 		return nil, fmt.Errorf("no lab at %s yet: run exdr apply first", l.Root())
 	}
@@ -60,7 +69,7 @@ func (l *Application) Backup(ctx context.Context, sg org.Identity, typ org.Backu
 			skipped = append(skipped, g.Server+`\`+g.Name)
 			continue
 		}
-		m, err := l.backupGroup(ctx, g, typ)
+		m, err := l.backupGroup(ctx, g, typ, method)
 		if err != nil {
 			return sets, fmt.Errorf("%s backup of %s\\%s: %w", typ, g.Server, g.Name, err)
 		}
@@ -112,7 +121,7 @@ func (l *Application) noFiles(g *ad.StorageGroup) bool {
 // has no manifest until the last byte is in, then the stamps and the log
 // truncation. Long on purpose: one ordered sequence, in which a kill at
 // any line must leave either no set or a whole one.
-func (l *Application) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType) (*Manifest, error) {
+func (l *Application) backupGroup(ctx context.Context, g *ad.StorageGroup, typ org.BackupType, method string) (*Manifest, error) {
 	id := org.Identity(g.Server).Join(g.Name)
 	if g.CircularLogging && typ != org.BackupFull && typ != org.BackupCopy {
 		return nil, fmt.Errorf("circular logging is on, so logs are not kept for %s backups: take a full backup, or turn circular logging off", typ)
@@ -133,11 +142,19 @@ func (l *Application) backupGroup(ctx context.Context, g *ad.StorageGroup, typ o
 	if err != nil {
 		return nil, err
 	}
-	m := &Manifest{FormatVersion: 1, Type: typ, Time: l.Now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature}
+	m := &Manifest{FormatVersion: 1, Type: typ, Time: l.Now().UTC(), StorageGroup: string(id), LogPrefix: g.Prefix, LogSignature: g.Signature, Method: method}
 	if typ == org.BackupIncremental || typ == org.BackupDifferential {
 		base := ChainBase(catalog, string(id), typ)
 		if base == nil {
 			return nil, fmt.Errorf("there is no full backup of this storage group to follow: take a full backup first")
+		}
+		if base.Method != method {
+			// The lab's rule, after Exchange's: an incremental or
+			// differential follows a full backup taken the same way (the
+			// database header records the last full's kind), never a
+			// streaming set on a VSS one or the reverse.
+			return nil, fmt.Errorf("the %s backup %s it would follow was taken %s: take the %s backup %s too, or a new full one",
+				base.Type, base.ID, methodName(base.Method), typ, methodName(base.Method))
 		}
 		m.Base = base.ID
 	}
@@ -468,4 +485,12 @@ func (l *Application) Verify(m *Manifest) string {
 		}
 	}
 	return ""
+}
+
+// methodName names a backup method as an administrator would.
+func methodName(method string) string {
+	if method == "vss" {
+		return "with VSS"
+	}
+	return "by the streaming API"
 }
