@@ -3,7 +3,6 @@ package lang
 import (
 	"fmt"
 	"net"
-	"path"
 	"slices"
 	"strings"
 
@@ -369,9 +368,20 @@ func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, a
 		rm.RecipientKeywords, _ = nd.strList("recipient_keywords")
 		rm.AttachmentFilenames, _ = nd.strList("attachment_filenames")
 		for _, f := range rm.AttachmentFilenames {
-			if _, err := path.Match(strings.ToLower(f), ""); err != nil || strings.ContainsAny(f, `/\`) {
+			if strings.ContainsAny(f, `/\`) {
 				nd.errorf(nd.attrs["attachment_filenames"], "Invalid attachment file name filter",
 					"%q is not a file name pattern: give a name, with * and ? as wildcards (such as \"*.xlsx\"), and no folder.", f)
+			}
+		}
+		// An empty value would match everything, or pass '' to the
+		// cmdlet: the filter it stands in would be no filter at all.
+		for _, attr := range []string{"subject_keywords", "sender_keywords", "content_keywords", "recipient_keywords", "attachment_filenames", "include_folders", "exclude_folders"} {
+			values, a := nd.strList(attr)
+			for _, v := range values {
+				if strings.TrimSpace(v) == "" {
+					nd.errorf(a, "Empty filter value", "%s holds an empty value, which would match every item: remove it, or give the words to look for.", attr)
+					break
+				}
 			}
 		}
 		rm.IncludeFolders, _ = nd.strList("include_folders")

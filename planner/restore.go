@@ -205,6 +205,19 @@ func (b *builder) vssRecovery(db *org.Database, c *org.BackupChain, pit bool, re
 			Subject: &subject})
 		return true
 	}
+	// Soft recovery replays every log in the folder and stops at a
+	// missing one: with later generations there, it cannot end.
+	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil && sg.Health != nil {
+		if _, gap := rollForward(sg.Health, c.Covers); gap != 0 && sg.Health.OnDisk.High > gap {
+			subject := db.Decl.Range
+			b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "VSS restore with a gap in the logs",
+				Detail: fmt.Sprintf("%s (%s) would be restored from %s, taken with VSS: soft recovery follows, which replays every log in %s and stops at generation %d, missing, with later ones there; the database would stay in dirty shutdown. "+
+					"Restore from a streaming set (its hard recovery stops at the gap, stating the loss), or move generation %d and later aside by hand (losing what they hold) and plan again.",
+					addr, id, c.Describe(), sg.LogFolderPath, gap, gap),
+				Subject: &subject})
+			return true
+		}
+	}
 	if restoreStep != nil && !resumed {
 		restoreStep.Args["method"] = "vss"
 		delete(restoreStep.Args, "temp_folder")

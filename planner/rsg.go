@@ -101,15 +101,26 @@ func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
 
 func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step) *providers.Step {
 	addr := r.Addr.String()
-	c := org.FindChain(b.live.Backups, r.Database, prod.StorageGroup, r.RestoreFrom)
+	// A VSS set is restored in place only: a recovery storage group is
+	// restored from the streaming sets.
+	var streaming []*org.BackupSet
+	for _, set := range b.live.Backups {
+		if set.Method != "vss" {
+			streaming = append(streaming, set)
+		}
+	}
+	c := org.FindChain(streaming, r.Database, prod.StorageGroup, r.RestoreFrom)
 	if c == nil || len(c.Sets) == 0 {
 		when := "in the catalog"
 		if !r.RestoreFrom.IsZero() {
 			when = "taken at or before " + r.RestoreFrom.UTC().Format(time.RFC3339)
 		}
 		detail := fmt.Sprintf("%s recovers %s from a backup, but no usable backup of %s is %s.", r.Addr, r.Database, prod.StorageGroup, when)
-		if c != nil {
+		if c != nil && len(c.Skipped) > 0 {
 			detail += " Passed over: " + strings.Join(c.Skipped, "; ") + "."
+		}
+		if len(streaming) < len(b.live.Backups) {
+			detail += " Its VSS sets are restored in place only, never into a recovery storage group: take a streaming backup for one."
 		}
 		subject := r.Decl.Range
 		b.refuse(r.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No backup to recover from",
@@ -139,10 +150,10 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 		name += " to " + rm.Target
 	}
 	args := map[string]string{"rsg_database": string(rdb), "mailbox": rm.Mailbox, "target": rm.Target, "target_folder": rm.TargetFolder,
-		"subject_keywords": strings.Join(rm.SubjectKeywords, ","), "sender_keywords": strings.Join(rm.SenderKeywords, ","),
-		"content_keywords": strings.Join(rm.ContentKeywords, ","), "recipient_keywords": strings.Join(rm.RecipientKeywords, ","),
-		"attachment_filenames": strings.Join(rm.AttachmentFilenames, ","),
-		"include_folders":      strings.Join(rm.IncludeFolders, ","), "exclude_folders": strings.Join(rm.ExcludeFolders, ",")}
+		"subject_keywords": filterList(rm.SubjectKeywords), "sender_keywords": filterList(rm.SenderKeywords),
+		"content_keywords": filterList(rm.ContentKeywords), "recipient_keywords": filterList(rm.RecipientKeywords),
+		"attachment_filenames": filterList(rm.AttachmentFilenames),
+		"include_folders":      filterList(rm.IncludeFolders), "exclude_folders": filterList(rm.ExcludeFolders)}
 	for _, f := range []struct {
 		t   time.Time
 		arg string
@@ -255,3 +266,8 @@ func (b *builder) claimRecoveryGroup(server string, rid org.Identity, group, add
 	}
 	return wait, true
 }
+
+// filterList passes a Restore-Mailbox filter's values in a step argument,
+// one a line: a value may hold a comma ("Last, First"), never a line
+// break (the language refuses control characters in them).
+func filterList(values []string) string { return strings.Join(values, "\n") }

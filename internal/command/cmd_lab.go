@@ -345,7 +345,11 @@ func labBackups(_ context.Context, l *lab.Lab, _ *workspace, _ []string, s *stre
 		if why := l.Verify(m); why != "" {
 			status = "DAMAGED: " + why
 		}
-		fmt.Fprintf(s.stdout, "%s  %-12s %-24s logs %-8s %s\n", m.Time.Format("2006-01-02 15:04:05Z"), m.Type, m.StorageGroup, m.Logs, status)
+		typ := string(m.Type)
+		if m.Method == "vss" {
+			typ += " VSS"
+		}
+		fmt.Fprintf(s.stdout, "%s  %-12s %-24s logs %-8s %s\n", m.Time.Format("2006-01-02 15:04:05Z"), typ, m.StorageGroup, m.Logs, status)
 	}
 	return nil
 }

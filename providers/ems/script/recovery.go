@@ -153,7 +153,7 @@ func (b *Builder) restoreMailbox(id string, a map[string]string) {
 	} {
 		if v := a[p.arg]; v != "" {
 			var parts []string
-			for _, x := range strings.Split(v, ",") {
+			for _, x := range strings.Split(v, "\n") { // one value a line (planner.filterList)
 				parts = append(parts, b.q(x))
 			}
 			s += " -" + p.param + " " + strings.Join(parts, ",")

@@ -297,12 +297,24 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return 0, err
 	}
+	live := &ese.Stream{Dir: logDir, Prefix: chain[0].LogPrefix, Sig: chain[0].LogSignature}
+	covers := chain[0].Covers
 	for _, m := range chain {
+		covers = max(covers, m.Covers)
 		for _, f := range m.LogFiles {
 			dst := filepath.Join(logDir, filepath.Base(f.Name))
 			if _, err := os.Lstat(dst); err == nil {
 				if sum, _, herr := HashFile(dst); herr == nil && sum == f.SHA256 {
 					continue // the same generation, still there
+				}
+				// Another stream's generation of that number (the log
+				// stream started again after a rebuild): set aside only
+				// if it holds nothing; replaying the backup's and then
+				// this stream's later ones would mix two streams.
+				gen := m.Logs.Low + uint32(slices.Index(m.LogFiles, f))
+				if recs, _, rerr := live.ReadGeneration(gen); rerr != nil || len(recs) > 0 {
+					return copied, fmt.Errorf("the log folder holds a generation %s that is not the backup's and holds changes of its own (the stream started again since the backup): "+
+						"a VSS restore here would replay two streams into one file. Restore from a streaming set, whose hard recovery stops where the streams part, or move the folder's logs aside by hand (losing what only they hold) and plan again", filepath.Base(dst))
 				}
 				if _, err := disk.MoveAside(dst, l.Now()); err != nil {
 					return copied, err
@@ -317,6 +329,14 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 	if _, err := os.Stat(c.Path); err == nil {
 		if _, err := disk.MoveAside(c.Path, l.Now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)
+		}
+	}
+	// The restored generations are closed: the database writes next
+	// into a new one, never appending to a generation the backup holds
+	// too (a later restore from it would find the two differ).
+	if gens, err := live.Generations(); err == nil && (len(gens) == 0 || gens[len(gens)-1] <= covers) {
+		if err := live.NewGeneration(covers + 1); err != nil && !errors.Is(err, os.ErrExist) {
+			return copied, err
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"fmt"
 	"os"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -168,7 +167,7 @@ func passes(it Item, a map[string]string) bool {
 		if list == "" {
 			return true
 		}
-		for _, k := range strings.Split(list, ",") {
+		for _, k := range strings.Split(list, "\n") { // one value a line (planner.filterList)
 			if strings.Contains(strings.ToLower(s), strings.ToLower(strings.TrimSpace(k))) {
 				return true
 			}
@@ -179,17 +178,16 @@ func passes(it Item, a map[string]string) bool {
 		if list == "" {
 			return nil
 		}
-		return strings.Split(list, ",")
+		return strings.Split(list, "\n")
 	}
 	// The lab's mail has one recipient: the mailbox it was delivered to.
 	if !anyIn(a["subject_keywords"], it.Subject) || !anyIn(a["sender_keywords"], it.From) || !anyIn(a["recipient_keywords"], it.Mailbox) ||
-		!anyIn(a["content_keywords"], it.Body+"|"+it.Attachments) {
+		!anyIn(a["content_keywords"], it.Body) {
 		return false
 	}
 	if pats := folders(a["attachment_filenames"]); pats != nil && (it.Attachments == "" || !slices.ContainsFunc(strings.Split(it.Attachments, "|"), func(name string) bool {
 		return slices.ContainsFunc(pats, func(p string) bool {
-			ok, _ := path.Match(strings.ToLower(strings.TrimSpace(p)), strings.ToLower(name))
-			return ok
+			return wildcardMatch(p, name)
 		})
 	})) {
 		return false
@@ -250,4 +248,32 @@ func (l *Store) RemoveRecoveryGroup(step *providers.Step) error {
 		d.Reindex()
 		return nil
 	})
+}
+
+// wildcardMatch matches a file name against a Restore-Mailbox attachment
+// pattern, ignoring case: * any run of characters, ? one; everything else
+// (brackets included) stands for itself.
+func wildcardMatch(pattern, name string) bool {
+	p, n := []rune(strings.ToLower(pattern)), []rune(strings.ToLower(name))
+	var star, mark = -1, 0
+	i, j := 0, 0
+	for j < len(n) {
+		switch {
+		case i < len(p) && (p[i] == '?' || p[i] == n[j]):
+			i++
+			j++
+		case i < len(p) && p[i] == '*':
+			star, mark = i, j
+			i++
+		case star >= 0:
+			i, mark = star+1, mark+1
+			j = mark
+		default:
+			return false
+		}
+	}
+	for i < len(p) && p[i] == '*' {
+		i++
+	}
+	return i == len(p)
 }
