@@ -367,6 +367,8 @@ func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, a
 		rm.ContentKeywords, _ = nd.strList("content_keywords")
 		rm.RecipientKeywords, _ = nd.strList("recipient_keywords")
 		rm.AttachmentFilenames, _ = nd.strList("attachment_filenames")
+		rm.BadItemLimit, _ = nd.count("bad_item_limit")
+		rm.ValidateOnly = nd.boolean("validate_only", false)
 		for _, f := range rm.AttachmentFilenames {
 			if strings.ContainsAny(f, `/\`) {
 				nd.errorf(nd.attrs["attachment_filenames"], "Invalid attachment file name filter",

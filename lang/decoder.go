@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 	"unicode"
@@ -55,6 +56,8 @@ func ctyType(t attrType) cty.Type {
 		return cty.Bool
 	case tStringList:
 		return cty.List(cty.String)
+	case tCount:
+		return cty.Number
 	}
 	return cty.String
 }
@@ -71,6 +74,8 @@ func typeDetail(t attrType) string {
 		return `a size such as "512MB" or "4GB"`
 	case tPercent:
 		return `a percentage such as "30%"`
+	case tCount:
+		return "a whole number, 0 or more, such as 10"
 	case tTime:
 		return `"latest" or a time such as "2026-11-20T22:00:00Z"`
 	case tPath:
@@ -171,6 +176,22 @@ func (d *decoder) boolean(name string, def bool) bool {
 		return def
 	}
 	return v.True()
+}
+
+// count reads a whole number of 0 or more; ok is false when unset or
+// not one (then an error is reported at the attribute).
+func (d *decoder) count(name string) (n int, ok bool) {
+	v, a, set := d.raw(name, tCount)
+	if !set {
+		return 0, false
+	}
+	bf := v.AsBigFloat()
+	i, acc := bf.Int64()
+	if bf.Sign() < 0 || !bf.IsInt() || acc != big.Exact || i > 1<<31-1 {
+		d.errorf(a, "Incorrect attribute value type", "%s must be %s, not %s.", name, typeDetail(tCount), bf.Text('g', 10))
+		return 0, false
+	}
+	return int(i), true
 }
 
 // optBool is a setting the configuration may leave to Exchange.

@@ -73,6 +73,7 @@ const (
 	tPercent                    // "30%"
 	tTime                       // RFC 3339 timestamp, or "latest"
 	tRef                        // the name or identity of another resource
+	tCount                      // a whole number, 0 or more
 )
 
 // attrSpec describes one attribute of a resource block.
@@ -178,6 +179,8 @@ var kindSpecs = map[org.Kind]*kindSpec{
 			{name: "content_keywords", typ: tStringList},
 			{name: "recipient_keywords", typ: tStringList},
 			{name: "attachment_filenames", typ: tStringList},
+			{name: "bad_item_limit", typ: tCount},
+			{name: "validate_only", typ: tBool},
 			{name: "include_folders", typ: tStringList},
 			{name: "exclude_folders", typ: tStringList},
 		}}},

@@ -336,6 +336,11 @@ type Merge struct {
 	Target        string
 	TargetFolder  string
 	Items         int
+	// Validated is a -ValidateOnly run: Items would have been copied,
+	// and none was.
+	Validated bool
+	// Skipped are the corrupted items the run passed over (BadItemLimit).
+	Skipped int
 }
 
 func (r *RecoveryStorageGroup) Identity() Identity { return Identity(r.Server).Join(r.Name) }
@@ -358,6 +363,12 @@ type RestoreMailbox struct {
 	AttachmentFilenames []string
 	IncludeFolders      []string
 	ExcludeFolders      []string
+	// BadItemLimit is how many corrupted items the run may skip (each
+	// lost) before it fails; 0: none.
+	BadItemLimit int
+	// ValidateOnly runs Restore-Mailbox -ValidateOnly: the checks, and
+	// how many items would be copied, with nothing copied.
+	ValidateOnly bool
 }
 
 // Mailbox is a user's mailbox and the database it must be connected in.

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,8 +34,9 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 			pending = append(pending, rm)
 		}
 	}
+	validating := slices.ContainsFunc(r.RestoreMailboxes, func(rm org.RestoreMailbox) bool { return rm.ValidateOnly })
 	if len(r.RestoreMailboxes) > 0 && len(pending) == 0 {
-		if r.RemoveWhenDone && live != nil {
+		if r.RemoveWhenDone && live != nil && !validating {
 			b.removeRecoveryGroup(r, live, nil)
 		}
 		return
@@ -84,7 +87,9 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 	for _, rm := range pending {
 		merges = append(merges, b.restoreMailbox(r, rm, rdb, last))
 	}
-	if r.RemoveWhenDone {
+	// A check (validate_only) is followed by the merge itself: the group
+	// stays for it.
+	if r.RemoveWhenDone && !validating {
 		b.removeRecoveryGroup(r, live, merges)
 	}
 }
@@ -92,7 +97,8 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 // merged reports whether a restore_mailbox is recorded as done.
 func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
 	for _, m := range b.live.Merges {
-		if m.RecoveryGroup.Key() == rid.Key() && strings.EqualFold(m.Mailbox, rm.Mailbox) && strings.EqualFold(m.Target, rm.Target) && m.TargetFolder == rm.TargetFolder {
+		if m.RecoveryGroup.Key() == rid.Key() && strings.EqualFold(m.Mailbox, rm.Mailbox) && strings.EqualFold(m.Target, rm.Target) && m.TargetFolder == rm.TargetFolder &&
+			m.Validated == rm.ValidateOnly {
 			return true
 		}
 	}
@@ -154,6 +160,19 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 		"content_keywords": filterList(rm.ContentKeywords), "recipient_keywords": filterList(rm.RecipientKeywords),
 		"attachment_filenames": filterList(rm.AttachmentFilenames),
 		"include_folders":      filterList(rm.IncludeFolders), "exclude_folders": filterList(rm.ExcludeFolders)}
+	if rm.BadItemLimit > 0 {
+		args["bad_item_limit"] = strconv.Itoa(rm.BadItemLimit)
+	}
+	effect, loss, consent := providers.Reversible, "", ""
+	if rm.ValidateOnly {
+		args["validate_only"] = "true"
+		effect = providers.ReadOnly
+	} else if rm.BadItemLimit > 0 {
+		// Each corrupted item it passes over is lost: the configuration's
+		// bad_item_limit is the consent to that.
+		effect, loss = providers.DataLoss, fmt.Sprintf("up to %s of %s that cannot be read (bad_item_limit)", plural(rm.BadItemLimit, "corrupted item"), rm.Mailbox)
+		consent = fmt.Sprintf("restore_mailbox { bad_item_limit = %d } (%s)", rm.BadItemLimit, rangeAt(rm.Range, r.Decl.Range))
+	}
 	for _, f := range []struct {
 		t   time.Time
 		arg string
@@ -173,11 +192,19 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 			targetMailbox = b.lastStepOf(m.Addr.String())
 		}
 	}
+	reason := fmt.Sprintf("merge the items of %s in the recovery database into %s%s; an item already there is not copied again",
+		rm.Mailbox, rm.Target, map[bool]string{true: ", folder " + rm.TargetFolder, false: ""}[rm.TargetFolder != ""])
+	if rm.ValidateOnly {
+		reason = fmt.Sprintf("check that the items of %s in the recovery database can be merged into %s (Restore-Mailbox -ValidateOnly): nothing is copied; set validate_only = false to merge them",
+			rm.Mailbox, rm.Target)
+	}
+	addr := fmt.Sprintf("%s.restore_mailbox[%q]", r.Addr, name)
+	if loss != "" {
+		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, What: loss})
+	}
 	return after(b.add(&providers.Step{
-		Verb: providers.VerbRestoreMailbox, Address: fmt.Sprintf("%s.restore_mailbox[%q]", r.Addr, name), Identity: r.Identity(), Args: args,
-		Reason: fmt.Sprintf("merge the items of %s in the recovery database into %s%s; an item already there is not copied again",
-			rm.Mailbox, rm.Target, map[bool]string{true: ", folder " + rm.TargetFolder, false: ""}[rm.TargetFolder != ""]),
-		Effect: providers.Reversible, Estimate: time.Minute,
+		Verb: providers.VerbRestoreMailbox, Address: addr, Identity: r.Identity(), Args: args,
+		Reason: reason, Effect: effect, Loss: loss, Consent: consent, Estimate: time.Minute,
 	}), last, targetDB, targetMailbox)
 }
 

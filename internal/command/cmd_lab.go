@@ -34,7 +34,7 @@ func labCommands() []labCommand {
 		{"backup", "lab backup [-type full|incremental|differential|copy] [-method streaming|vss] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
-		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, disable it, or delete its account out of band", 2, mailboxFlags, ""},
+		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|corrupt-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, corrupt its oldest items, disable it, or delete its account out of band", 2, mailboxFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
 		{"break", "lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | poison-messages SERVER N | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
 		{"edge", "lab edge [DIR] add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "customise an Edge server, for a drill to bring back", -1, noFlags(labEdge), ""},
@@ -183,7 +183,7 @@ func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []
 }
 
 func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
-	count := fs.Int("count", 1, "delete-items: how many of the oldest items")
+	count := fs.Int("count", 1, "delete-items, corrupt-items: how many of the oldest items")
 	return func(_ context.Context, l *lab.Lab, _ *workspace, args []string, s *streams) error {
 		action, alias := args[0], args[1]
 		switch action {
@@ -193,6 +193,12 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 				return err
 			}
 			fmt.Fprintf(s.stdout, "%s of %s moved to the dumpster.\n", plural(n, "item"), alias)
+		case "corrupt-items":
+			n, err := l.CorruptItems(alias, *count)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "%s of %s corrupted: the store keeps them; Restore-Mailbox cannot copy them.\n", plural(n, "item"), alias)
 		case "recover-deleted":
 			n, err := l.RecoverDeleted(alias)
 			if err != nil {
@@ -210,7 +216,7 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			}
 			fmt.Fprintf(s.stdout, "The account of %s is gone from the directory; its store has not noticed.\n", alias)
 		default:
-			return fmt.Errorf("lab mailbox %s: give delete-items, recover-deleted, disable or remove-account", action)
+			return fmt.Errorf("lab mailbox %s: give delete-items, corrupt-items, recover-deleted, disable or remove-account", action)
 		}
 		return nil
 	}

@@ -105,6 +105,9 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 				if it.Attachments != "" {
 					del = "\t(attached: " + strings.ReplaceAll(it.Attachments, "|", ", ") + ")"
 				}
+				if it.Corrupt {
+					del += "\t(corrupted)"
+				}
 				if !it.Deleted.IsZero() {
 					del += "\t(deleted)"
 				}

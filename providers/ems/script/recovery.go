@@ -2,6 +2,7 @@ package script
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/exdr/exdr/providers"
@@ -158,6 +159,14 @@ func (b *Builder) restoreMailbox(id string, a map[string]string) {
 			}
 			s += " -" + p.param + " " + strings.Join(parts, ",")
 		}
+	}
+	if v := a["bad_item_limit"]; v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			s += fmt.Sprintf(" -BadItemLimit %d", n)
+		}
+	}
+	if a["validate_only"] == "true" {
+		s += " -ValidateOnly"
 	}
 	b.cmd("%s -Confirm:$false", s)
 }

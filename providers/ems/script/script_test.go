@@ -44,6 +44,8 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbRestoreMailbox, Identity: `MBX01\Recovery Storage Group`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB1`, "mailbox": "bob", "target": "bob",
 		"target_folder": "Recovered Items", "start_date": "2026-11-01", "subject_keywords": "invoice\ncontract",
 		"content_keywords": "budget", "recipient_keywords": "Smith, Bob", "attachment_filenames": "*.xlsx\n*.pdf"}},
+	{Verb: providers.VerbRestoreMailbox, Identity: `MBX01\Recovery Storage Group`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB1`, "mailbox": "bob", "target": "bob",
+		"target_folder": "Recovered Items", "bad_item_limit": "5", "validate_only": "true"}},
 	{Verb: providers.VerbRemoveRecoveryGroup, Identity: `MBX01\Recovery Storage Group`},
 	{Verb: providers.VerbSwapDatabases, Identity: `MBX01\SG2\DB2`, Args: map[string]string{"rsg_database": `MBX01\Recovery Storage Group\DB2`}},
 	{Verb: providers.VerbValidateEdgeConfig, Identity: "EDGE01", Args: map[string]string{"server": "EDGE01", "cloned_config": "edge/EDGE01.xml", "cloned_config_sha256": "9f2c"}},
@@ -103,6 +105,9 @@ func TestScriptForEveryVerb(t *testing.T) {
 		}
 		if s.Args["resubmit"] == "true" {
 			name += "_resubmit"
+		}
+		if s.Args["validate_only"] == "true" {
+			name += "_validate_only"
 		}
 		if s.Args["cluster"] == "true" {
 			name += "_cluster"

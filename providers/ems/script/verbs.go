@@ -339,6 +339,9 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 		a := step.Args
 		id := string(step.Identity)
 		b.restoreMailbox(id, a)
+		if step.Args["validate_only"] == "true" {
+			return b.script(step.Verb, "Restore-Mailbox reports that the restore would succeed; nothing is copied.")
+		}
 		return b.script(step.Verb, "Restore-Mailbox reports the items it copied.")
 	},
 	providers.VerbRemoveRecoveryGroup: func(b *Builder, step *providers.Step) (*Script, error) {

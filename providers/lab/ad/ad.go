@@ -48,6 +48,10 @@ type Merge struct {
 	TargetFolder  string    `json:"target_folder,omitempty"`
 	Items         int       `json:"items"`
 	Time          time.Time `json:"time"`
+	// Validated is a -ValidateOnly run: Items would have been copied.
+	Validated bool `json:"validated,omitempty"`
+	// Skipped are the corrupted items passed over (-BadItemLimit).
+	Skipped int `json:"skipped,omitempty"`
 }
 
 type Mailbox struct {

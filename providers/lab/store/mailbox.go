@@ -102,6 +102,28 @@ func (l *Store) DeleteItems(alias string, n int) (int, error) {
 	return moved, err
 }
 
+// CorruptItems damages the n oldest items of a mailbox, as a bad
+// property stream would: the store keeps them, and Restore-Mailbox
+// cannot copy them. It returns how many.
+func (l *Store) CorruptItems(alias string, n int) (int, error) {
+	db, err := l.homeOf(alias)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	err = l.WithMountedView(db, func(v *View, _ time.Time) error {
+		v.Rewrite(func(it *Item) bool {
+			if done < n && strings.EqualFold(it.Mailbox, alias) && !it.Corrupt {
+				it.Corrupt = true
+				done++
+			}
+			return true
+		})
+		return nil
+	})
+	return done, err
+}
+
 // RecoverDeleted is what a user does with Outlook's Recover Deleted
 // Items: every item of the mailbox still in the dumpster comes back. It
 // returns how many.

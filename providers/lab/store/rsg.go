@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,6 +108,19 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 	if err != nil {
 		return fmt.Errorf("the target mailbox %s: %w", target, err)
 	}
+	// Corrupted items: passed over within -BadItemLimit, each lost;
+	// more of them, and the run copies nothing and fails.
+	limit, _ := strconv.Atoi(a["bad_item_limit"])
+	bad := 0
+	for _, it := range items {
+		if it.Corrupt {
+			bad++
+		}
+	}
+	if bad > limit {
+		return fmt.Errorf("%s holds %d corrupted item(s) among those to restore, more than BadItemLimit (%d): nothing is copied. Raise bad_item_limit to pass over them (each is lost)", source, bad, limit)
+	}
+	validate := a["validate_only"] == "true"
 	copied := 0
 	err = l.WithMountedView(home, func(v *View, _ time.Time) error {
 		have, err := v.Items()
@@ -119,9 +133,15 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 				seen[it.ID], seen[it.Orig] = true, true
 			}
 		}
-		v.AddMailbox(target)
+		if !validate {
+			v.AddMailbox(target)
+		}
 		for _, it := range items {
-			if seen[it.ID] {
+			if seen[it.ID] || it.Corrupt {
+				continue
+			}
+			if validate {
+				copied++ // what would be copied
 				continue
 			}
 			c := it
@@ -145,12 +165,17 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		rsg := string(step.Identity)
 		for _, m := range d.Merges {
-			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] {
-				m.Items += copied
+			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] && m.Validated == validate {
+				if validate {
+					m.Items = copied // the newest check's count
+				} else {
+					m.Items += copied
+				}
+				m.Skipped = bad
 				return nil
 			}
 		}
-		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC()})
+		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC(), Validated: validate, Skipped: bad})
 		return nil
 	})
 }

@@ -28,6 +28,10 @@ type Item struct {
 	// "|", which no Windows file name holds (a string keeps Item
 	// comparable).
 	Attachments string `json:"att,omitempty"`
+	// Corrupt is an item whose properties cannot be read (a damaged
+	// item, as "exdr lab mailbox corrupt-items" makes): Restore-Mailbox
+	// cannot copy it, and passes over it only within -BadItemLimit.
+	Corrupt bool `json:"bad,omitempty"`
 	// Deleted is when the user deleted it: it is in the dumpster, which
 	// keeps it for the deleted item retention. Zero for a visible item.
 	Deleted time.Time `json:"del,omitzero"`
