@@ -435,6 +435,9 @@ type QueueHealth struct {
 	// MessagesAtRisk how many of them sit on pages that fail.
 	Messages       int
 	MessagesAtRisk int
+	// BackPressure is the level of the queue database's drive (the lab
+	// reads it; nil when not known).
+	BackPressure *BackPressure
 	// OwnAside is true while the server drains another's queue database,
 	// its own set aside until the drain ends.
 	OwnAside     bool
@@ -467,3 +470,38 @@ const DefaultQueuePath = `C:\Program Files\Microsoft\Exchange Server\TransportRo
 
 // QueueStates are the values QueueDatabase.State accepts.
 var QueueStates = []string{"healthy"}
+
+// BackPressure is the level of a transport server's queue database
+// drive, as the transport service rates it: Normal, Medium (mail from
+// outside the organization refused) or High (all new mail refused).
+type BackPressure struct {
+	Level string
+	Drive string
+	// UsedPercent is the drive's use; HighPercent where the high level
+	// starts (medium 2 points below it, normal 4 below).
+	UsedPercent, HighPercent float64
+}
+
+// BackPressureOf rates a drive of size with free space left, the high
+// level starting where only reserve is free.
+func BackPressureOf(drive string, size, free, reserve Size) *BackPressure {
+	b := &BackPressure{Level: "Normal", Drive: drive}
+	if size <= 0 {
+		return b
+	}
+	b.UsedPercent = 100 * float64(size-free) / float64(size)
+	b.HighPercent = 100 * float64(size-reserve) / float64(size)
+	switch {
+	case b.UsedPercent >= b.HighPercent:
+		b.Level = "High"
+	case b.UsedPercent >= b.HighPercent-2:
+		b.Level = "Medium"
+	}
+	return b
+}
+
+// Approaching reports whether the drive is within 4 points of the high
+// level: back pressure's normal threshold, where check warns.
+func (b *BackPressure) Approaching() bool {
+	return b != nil && b.UsedPercent >= b.HighPercent-4
+}

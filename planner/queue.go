@@ -50,6 +50,7 @@ func (b *builder) queueDatabase(q *org.QueueDatabase) {
 		return
 	}
 	h := p.live.Health
+	p.backPressure(h.BackPressure)
 	if h.DrainingFrom != "" {
 		p.finishDrain(h.DrainingFrom)
 		return
@@ -454,4 +455,23 @@ func (p *queuePlan) paths(livePath, liveLogging, why string) {
 	p.add(&providers.Step{Verb: providers.VerbMoveQueueDatabase, Args: p.args("path", p.q.Path, "logging_path", p.q.LoggingPath),
 		Reason: reason, Effect: providers.Downtime,
 	})
+}
+
+// backPressure notes a transport server whose queue database's drive puts
+// it under back pressure, and what relieves it: the move the
+// configuration plans, or room made on the drive.
+func (p *queuePlan) backPressure(bp *org.BackPressure) {
+	if bp == nil || bp.Level == "Normal" {
+		return
+	}
+	refuses := "refuses all new mail (452 4.3.1 Insufficient system resources)"
+	if bp.Level == "Medium" {
+		refuses = "refuses mail from outside the organization"
+	}
+	relief := fmt.Sprintf("free space on %s:, or declare queue_database { path } on a drive with room, which exdr moves it to", bp.Drive)
+	if want := p.q.Path; want != "" && p.live != nil && !strings.EqualFold(want, p.live.Path) && !strings.EqualFold(want[:1], bp.Drive) {
+		relief = fmt.Sprintf("the move this plan makes, to %s, relieves it if that drive has room", want)
+	}
+	p.b.note("%s: MSExchangeTransport on %s is under back pressure (%s): its queue database's drive %s: is %.1f%% used, the high level at %.1f%%, so it %s; %s.",
+		p.addr, p.q.Server, bp.Level, bp.Drive, bp.UsedPercent, bp.HighPercent, refuses, relief)
 }

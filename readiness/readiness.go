@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy"}
+var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -36,6 +36,7 @@ func Check(desired, live *org.Org) []Finding {
 	c.edge()
 	c.copies()
 	c.clusterCopies()
+	c.backPressure()
 	return c.out
 }
 
@@ -325,6 +326,39 @@ func (c *checker) clusterCopies() {
 				"its CCR copy lacks %s of the source (copy queue %d): a failover now loses %s, and mounts on its own only within AutoDatabaseMountDial",
 				plural(h.CopyQueue()-1, "closed log generation"), h.CopyQueue(), agree(h.CopyQueue()-1, "it", "them"))
 		}
+	}
+}
+
+// backPressure: a transport server's queue database drive within 4
+// points of back pressure's high level (its normal threshold) is
+// reported before mail is refused.
+func (c *checker) backPressure() {
+	for _, q := range c.live.QueueDatabases {
+		if q.Health == nil || !q.Health.BackPressure.Approaching() {
+			continue
+		}
+		s := c.desiredServer(q.Server)
+		if s == nil {
+			continue
+		}
+		addr, rng := s.Addr.String(), s.Decl.Range
+		for _, dq := range c.desired.QueueDatabases {
+			if strings.EqualFold(dq.Server, q.Server) {
+				addr, rng = dq.Addr.String(), dq.Decl.Range
+			}
+		}
+		bp := q.Health.BackPressure
+		now := "it refuses no mail yet"
+		switch bp.Level {
+		case "High":
+			now = "it refuses all new mail now (452 4.3.1)"
+		case "Medium":
+			now = "it refuses mail from outside the organization now"
+		}
+		c.add("back_pressure", addr, org.Identity(q.Server).Join("mail.que"), rng,
+			fmt.Sprintf("free space on %s:, or move the queue database to a drive with room (queue_database { path })", bp.Drive),
+			"its queue database's drive %s: is %.1f%% used; back pressure starts at %.1f%% (medium) and stops all new mail at %.1f%% (high): %s",
+			bp.Drive, bp.UsedPercent, bp.HighPercent-2, bp.HighPercent, now)
 	}
 }
 

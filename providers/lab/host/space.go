@@ -71,6 +71,9 @@ func usedOn(dir string) (org.Size, error) {
 	return org.Size(used), err
 }
 
+// Capacity is a server's drive's size.
+func (l *Host) Capacity(server, drive string) org.Size { return capacity(l.DriveDir(server, drive)) }
+
 // capacity is a drive's size: DefaultCapacity, or what SetCapacity gave it.
 func capacity(dir string) org.Size {
 	if b, err := os.ReadFile(filepath.Join(dir, capacityFile)); err == nil {

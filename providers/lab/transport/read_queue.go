@@ -53,6 +53,9 @@ func (l *Pipeline) LiveQueues(d *ad.Directory) ([]*org.QueueDatabase, error) {
 		if err := l.inspectQueue(q, live.Health); err != nil {
 			return nil, err
 		}
+		if bp, err := l.BackPressure(s.Name); err == nil {
+			live.Health.BackPressure = bp
+		}
 	}
 	return out, nil
 }

@@ -131,15 +131,21 @@ func (l *Pipeline) acceptingHub(server string) (hub, why string) {
 		return nil
 	})
 	slices.Sort(candidates)
+	pressed := ""
 	for _, name := range candidates {
 		if l.Failed(name) {
 			continue
 		}
 		if t, err := l.LoadService(name); err == nil && t != nil && t.Running && !t.NotAccepting {
+			if bp, err := l.BackPressure(name); err == nil && bp.Level == "High" {
+				pressed = fmt.Sprintf(" (%s refuses it under back pressure, 452 4.3.1 Insufficient system resources: its queue database drive %s: is %.1f%% used, the high level %.1f%%)",
+					name, bp.Drive, bp.UsedPercent, bp.HighPercent)
+				continue
+			}
 			return name, ""
 		}
 	}
-	return "", fmt.Sprintf("no Hub Transport server in site %q accepts mail", site)
+	return "", fmt.Sprintf("no Hub Transport server in site %q accepts mail%s", site, pressed)
 }
 
 // itemCounts counts a database's items per mailbox, mounted or not.
