@@ -366,8 +366,23 @@ func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 	switch a.Kind {
 	case "traffic":
 		opts := lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Items: num(a, "items", 5), External: num(a, "external", 0), Seed: uint64(num(a, "seed", 1))}
-		_, err := l.Traffic(ctx, opts)
-		return err
+		rep, err := l.Traffic(ctx, opts)
+		if err != nil {
+			return err
+		}
+		moved := rep.External
+		for _, n := range rep.Delivered {
+			moved += n
+		}
+		for _, n := range rep.Queued {
+			moved += n
+		}
+		if moved == 0 && opts.Mailboxes > 0 && (opts.Items > 0 || opts.External > 0) && len(rep.Skipped) > 0 {
+			// Nothing it counts afterwards was sent: the drill would
+			// pass on nothing.
+			return fmt.Errorf("its traffic delivered and queued nothing: %s", strings.Join(rep.Skipped, "; "))
+		}
+		return nil
 	case "backup":
 		typ, ok := org.ParseBackupType(a.Args["type"])
 		if !ok {

@@ -400,7 +400,7 @@ func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, a
 				Subject:  b.DefRange.Ptr(),
 			})
 		}
-		key := rm.Mailbox + "\x00" + rm.Target
+		key := strings.ToLower(rm.Mailbox + "\x00" + rm.Target) // aliases ignore case, as the directory does
 		if prev, dup := seen[key]; dup {
 			nd.diags = append(nd.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,

@@ -339,8 +339,10 @@ type Merge struct {
 	// Validated is a -ValidateOnly run: Items would have been copied,
 	// and none was.
 	Validated bool
-	// Skipped are the corrupted items the run passed over (BadItemLimit).
-	Skipped int
+	// Skipped are the corrupted items the run passed over, and
+	// BadItemLimit the limit it had.
+	Skipped      int
+	BadItemLimit int
 }
 
 func (r *RecoveryStorageGroup) Identity() Identity { return Identity(r.Server).Join(r.Name) }
@@ -490,7 +492,9 @@ func BackPressureOf(drive string, size, free, reserve Size) *BackPressure {
 		return b
 	}
 	b.UsedPercent = 100 * float64(size-free) / float64(size)
-	b.HighPercent = 100 * float64(size-reserve) / float64(size)
+	// A drive no bigger than the reserve is at the high level whatever
+	// it holds.
+	b.HighPercent = max(0, 100*float64(size-reserve)/float64(size))
 	switch {
 	case b.UsedPercent >= b.HighPercent:
 		b.Level = "High"

@@ -469,8 +469,15 @@ func (p *queuePlan) backPressure(bp *org.BackPressure) {
 		refuses = "refuses mail from outside the organization"
 	}
 	relief := fmt.Sprintf("free space on %s:, or declare queue_database { path } on a drive with room, which exdr moves it to", bp.Drive)
-	if want := p.q.Path; want != "" && p.live != nil && !strings.EqualFold(want, p.live.Path) && !strings.EqualFold(want[:1], bp.Drive) {
+	if want := p.q.Path; want != "" && p.live != nil && !strings.EqualFold(want, p.live.Path) {
 		relief = fmt.Sprintf("the move this plan makes, to %s, relieves it if that drive has room", want)
+		if strings.EqualFold(want[:1], bp.Drive) {
+			relief = fmt.Sprintf("the move this plan makes, to %s, stays on %s: and does not relieve it: free space there, or declare a path on another drive", want, bp.Drive)
+		} else if srv := p.b.liveIx.Server(p.q.Server); srv != nil && srv.Health != nil {
+			if free, ok := srv.Health.Free[strings.ToUpper(want[:1])]; ok && free <= 500*org.MegaByte {
+				relief = fmt.Sprintf("the move this plan makes, to %s, does not relieve it: %s: has %s free, no more than the 500 MB below which back pressure stops all mail: declare a path on a drive with room", want, strings.ToUpper(want[:1]), free)
+			}
+		}
 	}
 	p.b.note("%s: MSExchangeTransport on %s is under back pressure (%s): its queue database's drive %s: is %.1f%% used, the high level at %.1f%%, so it %s; %s.",
 		p.addr, p.q.Server, bp.Level, bp.Drive, bp.UsedPercent, bp.HighPercent, refuses, relief)

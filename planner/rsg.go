@@ -35,6 +35,9 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 		}
 	}
 	validating := slices.ContainsFunc(r.RestoreMailboxes, func(rm org.RestoreMailbox) bool { return rm.ValidateOnly })
+	if validating && r.RemoveWhenDone && live != nil {
+		b.note("%s: kept although remove_when_done = true, while a restore_mailbox only validates (validate_only = true): set it to false to merge, or remove that block, and the group is removed once the merges are done.", addr)
+	}
 	if len(r.RestoreMailboxes) > 0 && len(pending) == 0 {
 		if r.RemoveWhenDone && live != nil && !validating {
 			b.removeRecoveryGroup(r, live, nil)
@@ -98,7 +101,7 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
 	for _, m := range b.live.Merges {
 		if m.RecoveryGroup.Key() == rid.Key() && strings.EqualFold(m.Mailbox, rm.Mailbox) && strings.EqualFold(m.Target, rm.Target) && m.TargetFolder == rm.TargetFolder &&
-			m.Validated == rm.ValidateOnly {
+			m.Validated == rm.ValidateOnly && (!m.Validated || m.BadItemLimit == rm.BadItemLimit) {
 			return true
 		}
 	}

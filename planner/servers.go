@@ -58,12 +58,17 @@ func (b *builder) server(s *org.Server) {
 			// Setup /NewCms run again on the nodes: it resumes too.
 			args["setup"], args["nodes"], args["cluster_type"], args["mount_dial"] = "new_cms", strings.Join(activeFirst(s.Cluster), ","), s.Cluster.Type, s.Cluster.AutoDatabaseMountDial
 		}
-		b.trackHub(s, b.add(&providers.Step{
+		step := b.add(&providers.Step{
 			Verb: providers.VerbCreateServer, Address: addr, Identity: s.Identity(), Args: args,
 			Reason: fmt.Sprintf("Setup did not finish on %s (its Watermark is left in the registry under HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0): "+
 				"Setup run again resumes from it", s.Name),
 			Effect: providers.Reversible,
-		}))
+		})
+		b.trackHub(s, step)
+		if s.Cluster != nil {
+			// The nodes Setup makes hold no copy yet: seeded after it.
+			b.clusterRebuilt[org.Identity(s.Name).Key()] = step
+		}
 		return
 	case s.Cluster != nil && b.clusteredServer(s, live):
 		return

@@ -194,6 +194,9 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 			}
 			fmt.Fprintf(s.stdout, "%s of %s moved to the dumpster.\n", plural(n, "item"), alias)
 		case "corrupt-items":
+			if *count < 1 {
+				return fmt.Errorf("-count %d: give how many items to corrupt, 1 or more", *count)
+			}
 			n, err := l.CorruptItems(alias, *count)
 			if err != nil {
 				return err

@@ -50,8 +50,10 @@ type Merge struct {
 	Time          time.Time `json:"time"`
 	// Validated is a -ValidateOnly run: Items would have been copied.
 	Validated bool `json:"validated,omitempty"`
-	// Skipped are the corrupted items passed over (-BadItemLimit).
-	Skipped int `json:"skipped,omitempty"`
+	// Skipped are the corrupted items passed over (-BadItemLimit), and
+	// BadItemLimit the limit the run had.
+	Skipped      int `json:"skipped,omitempty"`
+	BadItemLimit int `json:"bad_item_limit,omitempty"`
 }
 
 type Mailbox struct {

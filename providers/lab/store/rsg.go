@@ -171,11 +171,11 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 				} else {
 					m.Items += copied
 				}
-				m.Skipped = bad
+				m.Skipped, m.BadItemLimit = bad, limit
 				return nil
 			}
 		}
-		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC(), Validated: validate, Skipped: bad})
+		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC(), Validated: validate, Skipped: bad, BadItemLimit: limit})
 		return nil
 	})
 }

@@ -39,6 +39,17 @@ func (l *Pipeline) MoveQueueDatabase(server, path, logging string) error {
 				return err
 			}
 		}
+		// Room for what moves: mail.que and its logs.
+		need := int64(0)
+		for _, f := range queueFiles(q) {
+			if info, err := os.Stat(f); err == nil {
+				need += info.Size()
+			}
+		}
+		if err := l.EnsureFree(q.server, path, need, "the queue database's move"); err != nil {
+			l.StartTransport(server)
+			return err
+		}
 		q.svc.MovingTo, q.svc.MovingLogsTo = path, logging
 		if err := l.SaveService(q.server, q.svc); err != nil {
 			return err
