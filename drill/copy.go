@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -43,12 +44,51 @@ func copyTree(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(out, in); err != nil {
+		if err := copySparse(out, in, info.Size()); err != nil {
 			out.Close()
 			return err
 		}
 		return out.Close()
 	})
+}
+
+// copySparse copies a file, leaving holes where it holds blocks of zeros:
+// the lab's log generations are sparse (preallocated to their full size),
+// and so are drives filled by hand in a test; copied whole, a drill's copy
+// would take their logical size on the real disk.
+func copySparse(out, in *os.File, size int64) error {
+	buf := make([]byte, 64<<10)
+	var off int64
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			if isZero(buf[:n]) {
+				if _, serr := out.Seek(int64(n), io.SeekCurrent); serr != nil {
+					return serr
+				}
+			} else if _, werr := out.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			off += int64(n)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	// A file ending in a hole gets its size from the truncate.
+	return out.Truncate(max(off, size))
+}
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func describeMode(m os.FileMode) string {
