@@ -416,3 +416,18 @@ func TestStepWithoutNeededArgumentIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A mailbox declared without an owner is enabled for the account named
+// as its alias: never Enable-Mailbox -Identity '', which no shell runs.
+func TestEnableMailboxWithoutOwner(t *testing.T) {
+	sc, err := For(&providers.Step{Verb: providers.VerbCreateMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": ""}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sc.PowerShell, "Enable-Mailbox -Identity 'alice' -Alias 'alice'") || strings.Contains(sc.PowerShell, "-Identity ''") {
+		t.Fatalf("script:\n%s", sc.PowerShell)
+	}
+	if err := cmdlets.Check(sc.PowerShell); err != nil {
+		t.Fatal(err)
+	}
+}

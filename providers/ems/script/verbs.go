@@ -309,7 +309,14 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 	providers.VerbCreateMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
 		id := string(step.Identity)
-		b.cmd("Enable-Mailbox -Identity %s -Alias %s -Database %s%s", b.q(a["owner"]), b.q(a["mailbox"]), b.q(id), b.dcArg())
+		// -Identity is the user account (a UserIdParameter, which takes
+		// its name as well as DOMAIN\\user): without a declared owner,
+		// the account named as the alias, never an empty identity.
+		owner := a["owner"]
+		if owner == "" {
+			owner = a["mailbox"]
+		}
+		b.cmd("Enable-Mailbox -Identity %s -Alias %s -Database %s%s", b.q(owner), b.q(a["mailbox"]), b.q(id), b.dcArg())
 		return b.script(step.Verb, "Get-Mailbox lists it in the database.")
 	},
 	providers.VerbConnectMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
