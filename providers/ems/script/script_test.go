@@ -418,7 +418,7 @@ func TestStepWithoutNeededArgumentIsRefused(t *testing.T) {
 }
 
 // A mailbox declared without an owner is enabled for the account named
-// as its alias: never Enable-Mailbox -Identity ”, which no shell runs.
+// as its alias, never with an empty -Identity, which no shell runs.
 func TestEnableMailboxWithoutOwner(t *testing.T) {
 	sc, err := For(&providers.Step{Verb: providers.VerbCreateMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": ""}}, Options{})
 	if err != nil {
