@@ -132,6 +132,10 @@ const (
 // Cluster Continuous Replication", Exchange 2007 help bc9f85ff).
 var MountDials = map[string]int{"lossless": 0, "good_availability": 3, "best_availability": 6}
 
+// DefaultMountDial is AutoDatabaseMountDial where none is set: Exchange's
+// default.
+const DefaultMountDial = "good_availability"
+
 // EdgeSettings is what a server with the Edge Transport role keeps outside
 // Active Directory: its cloned configuration (ExportEdgeConfig.ps1).
 type EdgeSettings struct {

@@ -160,6 +160,9 @@ func (b *builder) activateClusterCopies(s *org.Server, live *org.Server, passive
 	if dial == "" {
 		dial = s.Cluster.AutoDatabaseMountDial
 	}
+	if dial == "" {
+		dial = org.DefaultMountDial
+	}
 	for _, sg := range b.desired.StorageGroups {
 		if !strings.EqualFold(sg.Server, s.Name) {
 			continue
@@ -169,12 +172,7 @@ func (b *builder) activateClusterCopies(s *org.Server, live *org.Server, passive
 			continue
 		}
 		h := lsg.Copy.Health
-		var dbs []*org.Database
-		for _, db := range b.desired.Databases {
-			if db.StorageGroup.Key() == sg.Identity().Key() {
-				dbs = append(dbs, db)
-			}
-		}
+		dbs := b.databasesOf(sg)
 		addr := sg.Addr.String()
 		if h.Status != "Healthy" || len(h.Stale) > 0 {
 			subject := sg.Decl.Range
@@ -191,7 +189,7 @@ func (b *builder) activateClusterCopies(s *org.Server, live *org.Server, passive
 			refused := false
 			for _, db := range dbs {
 				if !b.allowed(db, fmt.Sprintf("%s's node %s is lost and the cluster did not move it: its CCR copy on %s lacks %s, more than AutoDatabaseMountDial (%s) lets a failover lose; activating it (Restore-StorageGroupCopy) loses %s",
-					s.Name, lc.Active, passive, plural(lost, "log generation"), orDefault(dial, "good_availability"), loss),
+					s.Name, lc.Active, passive, plural(lost, "log generation"), dial, loss),
 					"A restore from a backup would lose more: everything since the backup, as the lost node's logs are gone with it.") {
 					refused = true
 				}
@@ -208,13 +206,11 @@ func (b *builder) activateClusterCopies(s *org.Server, live *org.Server, passive
 			Verb: providers.VerbActivateCopy, Address: addr, Identity: sg.Identity(),
 			Args: map[string]string{"cluster": "true", "node": passive},
 			Reason: fmt.Sprintf("%s's node %s is lost and the cluster did not mount its databases on %s (AutoDatabaseMountDial %s; the copy lacks %s): "+
-				"Restore-StorageGroupCopy activates the copy there, and %s runs on %s", s.Name, lc.Active, passive, orDefault(dial, "good_availability"), plural(lost, "log generation"), s.Name, passive),
+				"Restore-StorageGroupCopy activates the copy there, and %s runs on %s", s.Name, lc.Active, passive, dial, plural(lost, "log generation"), s.Name, passive),
 			Effect: effect, Loss: loss,
 		})
-		if lost > 0 {
-			if db := firstOf(dbs); db != nil {
-				step.Consent = b.consent[db.Addr.String()]
-			}
+		if lost > 0 && len(dbs) > 0 {
+			step.Consent = b.consent[dbs[0].Addr.String()]
 		}
 		b.clusterActivated[sg.Identity().Key()] = step
 		steps = append(steps, step)
@@ -235,10 +231,8 @@ func (b *builder) clusterCopies() {
 		h := live.Copy.Health
 		rebuilt := b.clusterRebuilt[org.Identity(s.Name).Key()]
 		deps := []*providers.Step{b.lastStepOf(sg.Addr.String()), rebuilt}
-		for _, db := range b.desired.Databases {
-			if db.StorageGroup.Key() == sg.Identity().Key() {
-				deps = append(deps, b.lastStepOf(db.Addr.String()))
-			}
+		for _, db := range b.databasesOf(sg) {
+			deps = append(deps, b.lastStepOf(db.Addr.String()))
 		}
 		why := ""
 		switch {
@@ -274,20 +268,6 @@ func (b *builder) databasesOf(sg *org.StorageGroup) []*org.Database {
 		}
 	}
 	return dbs
-}
-
-func firstOf(dbs []*org.Database) *org.Database {
-	if len(dbs) == 0 {
-		return nil
-	}
-	return dbs[0]
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // describeLost says what a failover lost, by storage group.
