@@ -441,8 +441,9 @@ type QueueHealth struct {
 	// MessagesAtRisk how many of them sit on pages that fail.
 	Messages       int
 	MessagesAtRisk int
-	// BackPressure is the level of the queue database's drive (the lab
-	// reads it; nil when not known).
+	// BackPressure is the level of the more pressed of the queue
+	// database's drives, its file's or its logs' (the lab reads it; nil
+	// when not known).
 	BackPressure *BackPressure
 	// OwnAside is true while the server drains another's queue database,
 	// its own set aside until the drain ends.
@@ -477,24 +478,28 @@ const DefaultQueuePath = `C:\Program Files\Microsoft\Exchange Server\TransportRo
 // QueueStates are the values QueueDatabase.State accepts.
 var QueueStates = []string{"healthy"}
 
-// BackPressure is the level of a transport server's queue database
-// drive, as the transport service rates it: Normal, Medium (mail from
-// outside the organization refused) or High (all new mail refused).
+// BackPressure is the level of a drive a transport server's queue
+// database uses, as the transport service rates it: Normal, Medium (mail
+// from outside the organization refused) or High (all new mail refused).
 type BackPressure struct {
 	Level string
 	Drive string
+	// Logs is true when the drive rated is the one holding the queue
+	// database's transaction logs (logging_path), not its file (path).
+	Logs bool
 	// UsedPercent is the drive's use; HighPercent where the high level
 	// starts (medium 2 points below it, normal 4 below).
 	UsedPercent, HighPercent float64
 }
 
 // BackPressureOf rates a drive of size with free space left, the high
-// level starting where only reserve is free.
+// level starting where only reserve is free; nil for a drive of unknown
+// size, which cannot be rated.
 func BackPressureOf(drive string, size, free, reserve Size) *BackPressure {
-	b := &BackPressure{Level: "Normal", Drive: drive}
 	if size <= 0 {
-		return b
+		return nil
 	}
+	b := &BackPressure{Level: "Normal", Drive: drive}
 	b.UsedPercent = 100 * float64(size-free) / float64(size)
 	// A drive no bigger than the reserve is at the high level whatever
 	// it holds.
@@ -506,6 +511,38 @@ func BackPressureOf(drive string, size, free, reserve Size) *BackPressure {
 		b.Level = "Medium"
 	}
 	return b
+}
+
+// Resource names the drive's use: "queue database drive" or "queue
+// database logs drive".
+func (b *BackPressure) Resource() string {
+	if b.Logs {
+		return "queue database logs drive"
+	}
+	return "queue database drive"
+}
+
+// Attr is the queue_database attribute that places the files on the
+// drive: where a move relieves it.
+func (b *BackPressure) Attr() string {
+	if b.Logs {
+		return "logging_path"
+	}
+	return "path"
+}
+
+// Worse is the higher of two ratings: the transport service refuses
+// mail at the level of its most pressed resource.
+func Worse(a, b *BackPressure) *BackPressure {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	case b.UsedPercent-b.HighPercent > a.UsedPercent-a.HighPercent:
+		return b
+	}
+	return a
 }
 
 // Approaching reports whether the drive is within 4 points of the high

@@ -457,9 +457,9 @@ func (p *queuePlan) paths(livePath, liveLogging, why string) {
 	})
 }
 
-// backPressure notes a transport server whose queue database's drive puts
-// it under back pressure, and what relieves it: the move the
-// configuration plans, or room made on the drive.
+// backPressure notes a transport server whose queue database's drive,
+// or its logs' drive, puts it under back pressure, and what relieves it:
+// the move the configuration plans, or room made on the drive.
 func (p *queuePlan) backPressure(bp *org.BackPressure) {
 	if bp == nil || bp.Level == "Normal" {
 		return
@@ -468,17 +468,27 @@ func (p *queuePlan) backPressure(bp *org.BackPressure) {
 	if bp.Level == "Medium" {
 		refuses = "refuses mail from outside the organization"
 	}
-	relief := fmt.Sprintf("free space on %s:, or declare queue_database { path } on a drive with room, which exdr moves it to", bp.Drive)
-	if want := p.q.Path; want != "" && p.live != nil && !strings.EqualFold(want, p.live.Path) {
+	want, live := p.q.Path, ""
+	if p.live != nil {
+		live = p.live.Path
+	}
+	if bp.Logs {
+		want = p.q.LoggingPath
+		if p.live != nil {
+			live = p.live.LoggingPath
+		}
+	}
+	relief := fmt.Sprintf("free space on %s:, or declare queue_database { %s } on a drive with room, which exdr moves it to", bp.Drive, bp.Attr())
+	if want != "" && p.live != nil && !strings.EqualFold(want, live) {
 		relief = fmt.Sprintf("the move this plan makes, to %s, relieves it if that drive has room", want)
 		if strings.EqualFold(want[:1], bp.Drive) {
-			relief = fmt.Sprintf("the move this plan makes, to %s, stays on %s: and does not relieve it: free space there, or declare a path on another drive", want, bp.Drive)
+			relief = fmt.Sprintf("the move this plan makes, to %s, stays on %s: and does not relieve it: free space there, or declare a %s on another drive", want, bp.Drive, bp.Attr())
 		} else if srv := p.b.liveIx.Server(p.q.Server); srv != nil && srv.Health != nil {
 			if free, ok := srv.Health.Free[strings.ToUpper(want[:1])]; ok && free <= 500*org.MegaByte {
-				relief = fmt.Sprintf("the move this plan makes, to %s, does not relieve it: %s: has %s free, no more than the 500 MB below which back pressure stops all mail: declare a path on a drive with room", want, strings.ToUpper(want[:1]), free)
+				relief = fmt.Sprintf("the move this plan makes, to %s, does not relieve it: %s: has %s free, no more than the 500 MB below which back pressure stops all mail: declare a %s on a drive with room", want, strings.ToUpper(want[:1]), free, bp.Attr())
 			}
 		}
 	}
-	p.b.note("%s: MSExchangeTransport on %s is under back pressure (%s): its queue database's drive %s: is %.1f%% used, the high level at %.1f%%, so it %s; %s.",
-		p.addr, p.q.Server, bp.Level, bp.Drive, bp.UsedPercent, bp.HighPercent, refuses, relief)
+	p.b.note("%s: MSExchangeTransport on %s is under back pressure (%s): its %s %s: is %.1f%% used, the high level at %.1f%%, so it %s; %s.",
+		p.addr, p.q.Server, bp.Level, bp.Resource(), bp.Drive, bp.UsedPercent, bp.HighPercent, refuses, relief)
 }

@@ -356,9 +356,9 @@ func (c *checker) backPressure() {
 			now = "it refuses mail from outside the organization now"
 		}
 		c.add("back_pressure", addr, org.Identity(q.Server).Join("mail.que"), rng,
-			fmt.Sprintf("free space on %s:, or move the queue database to a drive with room (queue_database { path })", bp.Drive),
-			"its queue database's drive %s: is %.1f%% used; back pressure starts at %.1f%% (medium) and stops all new mail at %.1f%% (high): %s",
-			bp.Drive, bp.UsedPercent, bp.HighPercent-2, bp.HighPercent, now)
+			fmt.Sprintf("free space on %s:, or move the queue database to a drive with room (queue_database { %s })", bp.Drive, bp.Attr()),
+			"its %s %s: is %.1f%% used; back pressure starts at %.1f%% (medium) and stops all new mail at %.1f%% (high): %s",
+			bp.Resource(), bp.Drive, bp.UsedPercent, bp.HighPercent-2, bp.HighPercent, now)
 	}
 }
 

@@ -43,7 +43,7 @@ func labQueues(ctx context.Context, l *lab.Lab, _ *workspace, args []string, s *
 		}
 		fmt.Fprintf(s.stdout, " %s, %s, %s, whitespace %.0f%%, %s\n", h.State, h.Size, plural(h.Pages, "page"), float64(h.Whitespace), plural(h.Messages, "message"))
 		if bp := h.BackPressure; bp != nil && bp.Level != "Normal" {
-			fmt.Fprintf(s.stdout, "  back pressure %s: queue database drive %s: %.1f%% used (medium from %.1f%%, high from %.1f%%)\n", bp.Level, bp.Drive, bp.UsedPercent, bp.HighPercent-2, bp.HighPercent)
+			fmt.Fprintf(s.stdout, "  back pressure %s: %s %s: %.1f%% used (medium from %.1f%%, high from %.1f%%)\n", bp.Level, bp.Resource(), bp.Drive, bp.UsedPercent, bp.HighPercent-2, bp.HighPercent)
 		}
 		if h.DrainingFrom != "" {
 			fmt.Fprintf(s.stdout, "  holds the queue database of %s; its own is set aside\n", h.DrainingFrom)

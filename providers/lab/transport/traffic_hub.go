@@ -137,9 +137,9 @@ func (l *Pipeline) acceptingHub(server string) (hub, why string) {
 			continue
 		}
 		if t, err := l.LoadService(name); err == nil && t != nil && t.Running && !t.NotAccepting {
-			if bp, err := l.BackPressure(name); err == nil && bp.Level == "High" {
-				pressed += fmt.Sprintf(" (%s refuses it under back pressure, 452 4.3.1 Insufficient system resources: its queue database drive %s: is %.1f%% used, the high level %.1f%%)",
-					name, bp.Drive, bp.UsedPercent, bp.HighPercent)
+			if bp, err := l.BackPressure(name); err == nil && bp != nil && bp.Level == "High" {
+				pressed += fmt.Sprintf(" (%s refuses it under back pressure, 452 4.3.1 Insufficient system resources: its %s %s: is %.1f%% used, the high level %.1f%%)",
+					name, bp.Resource(), bp.Drive, bp.UsedPercent, bp.HighPercent)
 				continue
 			}
 			return name, ""
