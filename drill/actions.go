@@ -66,6 +66,20 @@ func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 		return err
 	case "dismount":
 		return l.Apply(ctx, &providers.Step{Verb: providers.VerbDismount, Identity: database(o, a.Args["database"])}, nil)
+	case "posts":
+		h, err := l.Hierarchy()
+		if err != nil {
+			return err
+		}
+		if len(h) == 0 {
+			return errors.New("the public folder hierarchy holds no folder to post to")
+		}
+		for _, f := range h {
+			if _, err := l.Post(f.Path, num(a, "count", 5)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return fmt.Errorf("no such action")
 }

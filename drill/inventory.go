@@ -82,6 +82,9 @@ func inventory(l *lab.Lab, o *org.Org) (items, error) {
 	for _, id := range others {
 		dbs = append(dbs, source{id, false})
 	}
+	if err := publicFolderPosts(l, o, out); err != nil {
+		return nil, err
+	}
 	for _, db := range dbs {
 		in, err := l.Inspect(db.id)
 		if err != nil || in.ContentError != "" || !in.Mounted {
@@ -146,4 +149,33 @@ func undelivered(queued []lab.QueuedMessage, after items, sent map[string]map[st
 		return cmp.Or(strings.Compare(a.Mailbox, b.Mailbox), strings.Compare(a.Subject, b.Subject))
 	})
 	return out
+}
+
+// publicFolderPosts adds the posts users reach in public folders: a
+// folder's posts in any mounted public folder database that holds a
+// replica of it, keyed by the folder's path (which begins with a
+// backslash, as no mailbox alias does).
+func publicFolderPosts(l *lab.Lab, o *org.Org, out items) error {
+	for _, db := range o.Databases {
+		if db.Kind != org.PublicFolderDB {
+			continue
+		}
+		in, err := l.Inspect(db.Identity())
+		if err != nil || in.ContentError != "" || !in.Mounted {
+			continue
+		}
+		for _, f := range in.Hierarchy {
+			if !f.HasReplica(string(db.Identity())) {
+				continue
+			}
+			for _, it := range in.Folders[f.Path] {
+				key := strings.ToLower(f.Path)
+				if out[key] == nil {
+					out[key] = map[string]time.Time{}
+				}
+				out[key][it.Subject] = it.Time
+			}
+		}
+	}
+	return nil
 }

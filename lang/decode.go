@@ -5,6 +5,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -310,6 +311,8 @@ func (ev *evaluator) decodeDatabase(d *decoder, rb *resourceBlock, addr org.Addr
 	db.RetainDeletedItemsUntilBackup = d.optBool("retain_deleted_items_until_backup")
 	if addr.Kind == org.KindMailboxDatabase {
 		db.MailboxRetention = d.retention("mailbox_retention")
+	} else {
+		d.publicFolderSettings(db)
 	}
 	for _, b := range rb.content.Blocks {
 		nd := d.nested(b, bodySchema(recoveryBlock.attrs, nil))
@@ -325,6 +328,38 @@ func (ev *evaluator) decodeDatabase(d *decoder, rb *resourceBlock, addr org.Addr
 	}
 	db.Decl = *d.decl
 	ev.org.Databases = append(ev.org.Databases, db)
+}
+
+// publicFolderSettings reads a public folder database's replication
+// interval and the folders it holds replicas of.
+func (d *decoder) publicFolderSettings(db *org.Database) {
+	if dur := d.duration("replication_interval"); dur != nil {
+		// -ReplicationPeriod takes whole minutes (a UInt32).
+		if *dur < org.Duration(time.Minute) || *dur%org.Duration(time.Minute) != 0 || *dur > org.Duration(7*24*time.Hour) {
+			d.errorf(d.attrs["replication_interval"], "Invalid replication interval",
+				"replication_interval is %s; Set-PublicFolderDatabase -ReplicationPeriod takes whole minutes, from 1m to 7d, such as \"15m\" (the default).", dur.Short())
+		} else {
+			db.ReplicationInterval = dur
+		}
+	}
+	folders, a := d.strList("folder_replicas")
+	if a == nil {
+		return
+	}
+	db.FolderReplicas = []string{}
+	seen := map[string]bool{}
+	for _, f := range folders {
+		if err := org.ValidFolderPath(f); err != nil {
+			d.errorf(a, "Invalid public folder path", "folder_replicas: %s. Name each folder from the top of the hierarchy, such as \"\\\\Sales\\\\Reports\" (a backslash is written \\\\ in HCL).", err)
+			continue
+		}
+		if seen[strings.ToLower(f)] {
+			d.errorf(a, "Public folder listed twice", "folder_replicas names %s twice; list each folder once.", f)
+			continue
+		}
+		seen[strings.ToLower(f)] = true
+		db.FolderReplicas = append(db.FolderReplicas, f)
+	}
 }
 
 // retention reads a retention period: Exchange accepts 0 to 24855 days.

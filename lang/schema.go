@@ -156,7 +156,9 @@ var kindSpecs = map[org.Kind]*kindSpec{
 		blocks: []blockSpec{recoveryBlock},
 	},
 	org.KindPublicFolderDatabase: {
-		attrs:  databaseAttrs,
+		attrs: append(append([]attrSpec{}, databaseAttrs...),
+			attrSpec{name: "replication_interval", typ: tDuration},
+			attrSpec{name: "folder_replicas", typ: tStringList}),
 		blocks: []blockSpec{recoveryBlock},
 	},
 	org.KindRecoveryStorageGroup: {

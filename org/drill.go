@@ -61,6 +61,8 @@ var (
 		"backup":   {Args: []string{"type", "storage_group", "method"}},
 		"clock":    {Args: []string{"advance"}, Required: 1},
 		"dismount": {Args: []string{"database"}, Required: 1},
+		// posts: count posts to every public folder of the hierarchy.
+		"posts": {Args: []string{"count"}},
 	}
 	DrillDisasters = map[string]DrillKind{
 		"lose_server":     {Args: []string{"server"}, Required: 1},

@@ -73,11 +73,14 @@ func (r LogRange) String() string {
 // DatabaseHealth is what inspecting a database's file shows, as eseutil
 // /mh and /k would, plus whether the store has it mounted.
 type DatabaseHealth struct {
-	FileExists  bool
-	State       ShutdownState
-	LogRequired LogRange // generations needed to reach a clean state
-	Pages       int      // data pages, header excluded
-	BadPages    []uint32 // pages whose checksum fails
+	// PublicFolders is what a public folder database's store holds of
+	// the hierarchy; nil for a mailbox database, or when not read.
+	PublicFolders *PublicFolderStore
+	FileExists    bool
+	State         ShutdownState
+	LogRequired   LogRange // generations needed to reach a clean state
+	Pages         int      // data pages, header excluded
+	BadPages      []uint32 // pages whose checksum fails
 	// ItemsAtRisk estimates the items in the failing pages, from what is
 	// still recognisable in their bytes.
 	ItemsAtRisk int
@@ -241,6 +244,10 @@ func (db *Database) Facts() Facts {
 	optDur("deleted_item_retention", db.DeletedItemRetention)
 	optDur("mailbox_retention", db.MailboxRetention)
 	optBool("retain_deleted_items_until_backup", db.RetainDeletedItemsUntilBackup)
+	optDur("replication_interval", db.ReplicationInterval)
+	if db.FolderReplicas != nil {
+		f["folder_replicas"] = strings.Join(db.FolderReplicas, ",")
+	}
 	if h := db.Health; h != nil {
 		f["file"] = map[bool]string{true: "present", false: "missing"}[h.FileExists]
 		if h.Unreadable != "" {
@@ -311,4 +318,72 @@ func (h *LogHealth) RollForward(covers uint32) (reach uint32, gap uint32) {
 		reach = g
 	}
 	return reach, 0
+}
+
+// PublicFolderStore is what a public folder database's store holds of
+// the public folder hierarchy: its copy of every folder with the
+// folder's replicas, and when it last took replication from each other
+// public folder database.
+type PublicFolderStore struct {
+	Hierarchy []*PublicFolder
+	// Received is, by database identity key, when this database last
+	// took that one's replication: what that one held then is here too.
+	Received map[string]time.Time
+}
+
+// PublicFolder is a folder of the public folder hierarchy.
+type PublicFolder struct {
+	Path     string // \Top\Sub
+	Replicas []Identity
+	// Changed is when the folder's hierarchy entry last changed: of two
+	// copies of the hierarchy, the newer entry is the folder's.
+	Changed time.Time
+}
+
+// HasReplica reports whether db holds a replica of the folder.
+func (f *PublicFolder) HasReplica(db Identity) bool {
+	for _, r := range f.Replicas {
+		if r.Key() == db.Key() {
+			return true
+		}
+	}
+	return false
+}
+
+// MergeHierarchies is the hierarchy the public folder databases agree
+// on: every folder any of them holds, the newest entry of each, in path
+// order (paths compare without case, as Exchange's do).
+func MergeHierarchies(stores ...*PublicFolderStore) []*PublicFolder {
+	byKey := map[string]*PublicFolder{}
+	for _, s := range stores {
+		if s == nil {
+			continue
+		}
+		for _, f := range s.Hierarchy {
+			k := strings.ToLower(f.Path)
+			if cur, ok := byKey[k]; !ok || f.Changed.After(cur.Changed) {
+				byKey[k] = f
+			}
+		}
+	}
+	out := make([]*PublicFolder, 0, len(byKey))
+	for _, f := range byKey {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b *PublicFolder) int { return strings.Compare(strings.ToLower(a.Path), strings.ToLower(b.Path)) })
+	return out
+}
+
+// ValidFolderPath checks a public folder path: "\Top\Sub", no empty
+// part, no trailing backslash.
+func ValidFolderPath(path string) error {
+	if !strings.HasPrefix(path, `\`) || len(path) < 2 || strings.HasSuffix(path, `\`) {
+		return fmt.Errorf("public folder path \"%s\" must start at the top of the hierarchy: \\Name or \\Parent\\Name", path)
+	}
+	for _, part := range strings.Split(path[1:], `\`) {
+		if strings.TrimSpace(part) == "" {
+			return fmt.Errorf("public folder path \"%s\" has an empty folder name", path)
+		}
+	}
+	return nil
 }

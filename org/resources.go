@@ -280,8 +280,15 @@ type Database struct {
 	DeletedItemRetention          *Duration
 	MailboxRetention              *Duration // mailbox databases only
 	RetainDeletedItemsUntilBackup *bool
-	Recovery                      RecoveryPolicy
-	Health                        *DatabaseHealth // live only
+	// ReplicationInterval is a public folder database's replication
+	// interval (Set-PublicFolderDatabase -ReplicationPeriod).
+	ReplicationInterval *Duration
+	// FolderReplicas are the public folders this public folder database
+	// holds a replica of, by path; nil when the configuration leaves the
+	// replica lists alone. Live: read from the hierarchy.
+	FolderReplicas []string
+	Recovery       RecoveryPolicy
+	Health         *DatabaseHealth // live only
 }
 
 func (db *Database) Identity() Identity { return db.StorageGroup.Join(db.Name) }

@@ -32,6 +32,7 @@ func databaseSettings(want, live *org.Database) map[string]string {
 	}{
 		{"deleted_item_retention", want.DeletedItemRetention, liveDur(live, func(d *org.Database) *org.Duration { return d.DeletedItemRetention })},
 		{"mailbox_retention", want.MailboxRetention, liveDur(live, func(d *org.Database) *org.Duration { return d.MailboxRetention })},
+		{"replication_interval", want.ReplicationInterval, liveDur(live, func(d *org.Database) *org.Duration { return d.ReplicationInterval })},
 	}
 	for _, d := range durs {
 		if d.want != nil && (d.live == nil || *d.live != *d.want) {

@@ -219,6 +219,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	b.copies()
 	b.clusterCopies()
 	b.clusterMoves()
+	b.publicFolderReplicas()
 	// After the databases, whose mounts retries wait for; a failed
 	// server's first, so that a server chosen to drain its queue database
 	// is known as such when its own is planned.

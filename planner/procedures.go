@@ -141,7 +141,14 @@ func (b *builder) database(db *org.Database) {
 	// A healthy standby copy comes first: faster than a restore, and
 	// nearer the moment of the damage.
 	recover := func(damage string) bool {
-		return b.activate(db, h, damage, parent, mount) || b.restore(db, h, damage, parent, mount)
+		if b.activate(db, h, damage, parent, mount) || b.backfill(db, h, damage, parent, mount) {
+			return true
+		}
+		if b.restore(db, h, damage, parent, mount) {
+			b.resync(db) // what the other replicas hold newer than the backup
+			return true
+		}
+		return false
 	}
 	switch {
 	case h.Swap != nil:

@@ -19,17 +19,22 @@ func (b *builder) lostFile(db *org.Database, parent *providers.Step, mount func(
 		return
 	}
 	id := db.Identity()
-	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: "every item the database held"})
+	lost := "every item the database held"
+	if pf := b.emptyLoses(db); pf != "" {
+		lost = pf
+	}
+	b.plan.Losses = append(b.plan.Losses, Loss{Address: db.Addr.String(), What: lost})
 	create := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateEmptyDatabase, Address: db.Addr.String(), Identity: id,
 		Args:   map[string]string{"edb_file_path": b.fileOf(db)},
 		Reason: fmt.Sprintf("the database file %s is missing (event 9547) and no usable backup exists", b.fileOf(db)),
 		Effect: providers.DataLoss,
-		Loss:   "every item the database held: no usable backup exists",
+		Loss:   lost + ": no usable backup exists",
 	}), parent)
 	if db.Mounted {
 		mount("the empty database is mounted so users can work again", create)
 	}
+	b.resync(db) // a public folder database's replicated folders come back
 }
 
 // badPages: pages fail their checksums (JET -1018). Without a backup the

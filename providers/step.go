@@ -2,6 +2,7 @@ package providers
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
@@ -60,6 +61,12 @@ const (
 	VerbRemoveDatabase      Verb = "remove_database"
 	VerbMoveClusteredServer Verb = "move_clustered_server"
 	VerbSetMailboxServer    Verb = "set_mailbox_server"
+	// Public folders: a folder created, a folder's replica list set, and
+	// a public folder database's hierarchy and content brought from the
+	// other replicas (backfill).
+	VerbNewPublicFolder         Verb = "new_public_folder"
+	VerbSetPublicFolderReplicas Verb = "set_public_folder_replicas"
+	VerbUpdatePublicFolders     Verb = "update_public_folders"
 )
 
 // Effect classes a step by what it risks, from mild to grave.
@@ -146,3 +153,15 @@ type Step struct {
 
 // StepID makes a step's ID from its resource address and verb.
 func StepID(address string, v Verb) string { return address + ":" + string(v) }
+
+// JoinList and SplitList carry a list in one step argument, one value a
+// line: no Exchange name or path holds a line break, while commas and
+// semicolons are common in them.
+func JoinList(values []string) string { return strings.Join(values, "\n") }
+
+func SplitList(arg string) []string {
+	if arg == "" {
+		return nil
+	}
+	return strings.Split(arg, "\n")
+}

@@ -111,6 +111,12 @@ var Verbs = []VerbSpec{
 		"Move-ClusteredMailboxServer: a scheduled move to the passive node, every log copied and replayed first"},
 	{VerbSetMailboxServer, Reversible, []string{"auto_database_mount_dial"}, 5 * time.Second,
 		"Set-MailboxServer -AutoDatabaseMountDial: what a CCR failover may lose and still mount"},
+	{VerbNewPublicFolder, Reversible, []string{"path", "server"}, 5 * time.Second,
+		"New-PublicFolder: a folder of the public folder hierarchy, its first replica on the server named"},
+	{VerbSetPublicFolderReplicas, Reversible, []string{"path", "replicas"}, 5 * time.Second,
+		"Set-PublicFolder -Replicas: the public folder databases that hold a folder's content"},
+	{VerbUpdatePublicFolders, Reversible, []string{"server", "sources"}, 15 * time.Minute,
+		"Update-PublicFolderHierarchy and Update-PublicFolder: a public folder database's hierarchy and content sent to it from the other replicas (backfill)"},
 }
 
 var specs = func() map[Verb]VerbSpec {

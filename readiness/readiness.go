@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure"}
+var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure", "public_folder_replica"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -37,6 +37,7 @@ func Check(desired, live *org.Org) []Finding {
 	c.copies()
 	c.clusterCopies()
 	c.backPressure()
+	c.publicFolderReplicas()
 	return c.out
 }
 

@@ -76,6 +76,21 @@ func TestCheck(t *testing.T) {
 			l.Backups = append(l.Backups, &org.BackupSet{ID: "inc", Type: org.BackupIncremental, Time: now.Add(-30 * time.Minute), StorageGroup: `MBX01\SG1`, Base: "full", Covers: 5})
 		}, nil, ""},
 		{"circular logging", func(_, l *org.Org) { l.StorageGroups[0].CircularLogging = true }, []string{"circular_logging"}, "cannot roll forward"},
+		{"a public folder with one replica", func(_, l *org.Org) {
+			l.Databases[0].Health.PublicFolders = &org.PublicFolderStore{Hierarchy: []*org.PublicFolder{
+				{Path: `\Archive`, Replicas: []org.Identity{`MBX01\SG1\DB1`}},
+				{Path: `\Calendars`, Replicas: []org.Identity{`MBX01\SG1\DB1`, `MBX02\PF\PF2`}},
+			}}
+		}, []string{"public_folder_replica"}, `public folder \Archive has one replica, here`},
+		{"the newer hierarchy entry counts", func(_, l *org.Org) {
+			l.Databases[0].Health.PublicFolders = &org.PublicFolderStore{Hierarchy: []*org.PublicFolder{
+				{Path: `\Archive`, Replicas: []org.Identity{`MBX01\SG1\DB1`}, Changed: now.Add(-time.Hour)},
+			}}
+			l.Databases = append(l.Databases, &org.Database{Kind: org.PublicFolderDB, Name: "PF2", StorageGroup: `MBX02\PF`, Health: &org.DatabaseHealth{
+				PublicFolders: &org.PublicFolderStore{Hierarchy: []*org.PublicFolder{
+					{Path: `\ARCHIVE`, Replicas: []org.Identity{`MBX01\SG1\DB1`, `MBX02\PF\PF2`}, Changed: now},
+				}}}})
+		}, nil, ""},
 		// After a restore onto a rebuilt server the stream starts again
 		// past a gap: the plan says to take a full backup, so must check.
 		{"the log stream restarted after the backup", func(_, l *org.Org) {

@@ -1,18 +1,35 @@
 # Drills: exdr drill . runs each on a copy of the lab and writes a report
 # under drills/. A drill passes when the recovery fits the rto, loses
 # nothing past the rpo, and the organization matches this configuration
-# afterwards: PF1 restored, clean and mounted, and AllowFileRestore off
-# again.
-#
-# What they cannot count: the lab keeps no content in public folders
-# (exdr lab traffic delivers to mailbox databases only), so "items back"
-# counts DB1's mail, which a recovery of PF1 must leave alone; whether
-# PF1's folders came back is not measured.
+# afterwards. It counts DB1's mail and every public folder's posts (a
+# folder's posts count once, in whichever mounted replica holds them)
+# before the disaster and after the recovery.
 
-# PF1's file is deleted an hour after the nightly backup: the full backup
-# of "Public Folders" is restored and rolled forward through the logs.
+# PF2 is lost. Every folder it holds (\Calendars, \Contacts) has a
+# replica on PF1, and replication ran after the last posts: an empty PF2
+# takes its place and backfills from PF1. No restore, nothing lost.
+drill "pf2_lost_backfill" {
+  before "posts" {
+    count = 5
+  }
+  before "clock" {
+    advance = "15m" # one replication interval: PF2 gets the posts
+  }
+  disaster "delete_database" {
+    database = "public_folder_database.PF2"
+  }
+  expect {
+    items_back = true
+  }
+}
+
+# PF1's file is deleted an hour after the nightly backup. \Archive has no
+# other replica, so PF1 is restored from the full backup of "Public
+# Folders" and rolled forward through the logs; \Calendars and \Contacts
+# are brought up to date from PF2.
 drill "pf1_lost" {
   before "traffic" {}
+  before "posts" {}
   before "backup" {
     type = "full"
   }
@@ -20,8 +37,12 @@ drill "pf1_lost" {
     advance = "1h"
   }
   before "traffic" {}
+  before "posts" {}
   disaster "delete_database" {
     database = "public_folder_database.PF1"
+  }
+  expect {
+    items_back = true
   }
 }
 
@@ -30,6 +51,7 @@ drill "pf1_lost" {
 # deleted) and rolled forward.
 drill "pf1_bad_page" {
   before "traffic" {}
+  before "posts" {}
   before "backup" {
     type = "full"
   }

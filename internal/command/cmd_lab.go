@@ -35,6 +35,7 @@ func labCommands() []labCommand {
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
 		{"clock", "lab clock [DIR] [+DURATION]", "show the lab's time, or move it forward (retention windows pass)", 0, clockFlags, "+"},
 		{"mailbox", "lab mailbox [-count N] [DIR] delete-items|corrupt-items|recover-deleted|disable|remove-account ALIAS", "delete a mailbox's oldest items or recover them from the dumpster, corrupt its oldest items, disable it, or delete its account out of band", 2, mailboxFlags, ""},
+		{"public-folder", "lab public-folder [-count N] [DIR] add PATH SERVER | post PATH | replicas PATH ADDRESS|IDENTITY...", "create a public folder on a server's public folder database, post to it, or set its replicas; replication runs as lab clock passes each database's interval", -1, publicFolderFlags, ""},
 		{"disk", "lab disk [DIR] SERVER DRIVE SIZE", "give a server's drive a size, such as 500MB (default 2TB)", 3, noFlags(labDisk), ""},
 		{"break", "lab break [DIR] lose-server SERVER | fail-server SERVER | delete-server-object SERVER | delete-database ADDRESS | corrupt-page ADDRESS PAGE | corrupt-queue SERVER PAGE | poison-messages SERVER N | delete-logs STORAGE_GROUP FROM | corrupt-backup SET", "inflict a disaster: the bytes are really lost or damaged", -1, noFlags(labBreak), ""},
 		{"edge", "lab edge [DIR] add-send-connector SERVER NAME ADDRESS_SPACE SMART_HOST", "customise an Edge server, for a drill to bring back", -1, noFlags(labEdge), ""},
@@ -175,6 +176,9 @@ func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []
 			}
 			for db, mbs := range rep.Mailboxes {
 				fmt.Fprintf(s.stdout, "%s: disconnected mailboxes past retention purged: %s.\n", db, strings.Join(mbs, ", "))
+			}
+			if rep.PublicFolderPosts > 0 {
+				fmt.Fprintf(s.stdout, "Public folder replication copied %s.\n", plural(rep.PublicFolderPosts, "post"))
 			}
 		}
 		fmt.Fprintf(s.stdout, "Lab time: %s\n", l.Now().UTC().Format("2006-01-02 15:04:05Z"))
@@ -392,6 +396,51 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 		}
 		for _, sk := range rep.Skipped {
 			fmt.Fprintf(s.stdout, "  no mail for %s\n", sk)
+		}
+		return nil
+	}
+}
+
+// publicFolderFlags is New-PublicFolder, a client's posts and
+// Set-PublicFolder -Replicas, on the lab's public folders.
+func publicFolderFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []string, *streams) error {
+	count := fs.Int("count", 5, "post: how many posts")
+	return func(_ context.Context, l *lab.Lab, ws *workspace, args []string, s *streams) error {
+		usage := fmt.Errorf("usage: exdr lab public-folder [-count N] [DIR] add PATH SERVER | post PATH | replicas PATH ADDRESS|IDENTITY...")
+		if len(args) < 2 {
+			return usage
+		}
+		action, path := args[0], args[1]
+		switch {
+		case action == "add" && len(args) == 3:
+			if err := l.NewPublicFolder(path, args[2]); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "Public folder %s is in the hierarchy, its replica on %s's public folder database.\n", path, args[2])
+		case action == "post" && len(args) == 2:
+			if *count < 1 {
+				return fmt.Errorf("-count %d: give how many posts, 1 or more", *count)
+			}
+			db, err := l.Post(path, *count)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "%s to %s, saved in %s; the other replicas get them at its next replication.\n", plural(*count, "post"), path, db)
+		case action == "replicas" && len(args) >= 3:
+			var ids []string
+			for _, a := range args[2:] {
+				id, err := databaseIdentity(ws, a)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, string(id))
+			}
+			if err := l.SetReplicas(path, ids); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.stdout, "Public folder %s: replicas %s; content moves at the next replication.\n", path, strings.Join(ids, ", "))
+		default:
+			return usage
 		}
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -61,6 +62,10 @@ func writeInspection(s *streams, in *lab.Inspection, items bool) {
 	fmt.Fprintf(w, "Mounted:  %s\n", map[bool]string{true: "yes", false: "no"}[in.Mounted])
 	if in.ContentError != "" {
 		fmt.Fprintf(w, "Items:    cannot be read: %s\n", in.ContentError)
+		return
+	}
+	if in.Hierarchy != nil || in.Folders != nil {
+		publicFolders(w, in, items)
 		return
 	}
 	fmt.Fprintf(w, "Items:    %d in %s", in.Items(), plural(len(in.Mailboxes), "mailbox"))
@@ -147,4 +152,36 @@ func digitRun(s string) int {
 		n++
 	}
 	return n
+}
+
+// publicFolders shows a public folder database's copy of the hierarchy,
+// each folder's replicas and the posts this database holds of it.
+func publicFolders(w io.Writer, in *lab.Inspection, items bool) {
+	posts := 0
+	for _, its := range in.Folders {
+		posts += len(its)
+	}
+	fmt.Fprintf(w, "Folders:  %s in its hierarchy; %s held here\n", plural(len(in.Hierarchy), "folder"), plural(posts, "post"))
+	for _, f := range in.Hierarchy {
+		held := "no replica here"
+		if f.HasReplica(string(in.Identity)) {
+			held = plural(len(in.Folders[f.Path]), "post")
+		}
+		fmt.Fprintf(w, "  %-20s %s; replicas: %s\n", f.Path, held, strings.Join(f.Replicas, ", "))
+	}
+	for path, its := range in.Folders {
+		if !slices.ContainsFunc(in.Hierarchy, func(f *lab.PublicFolder) bool { return strings.EqualFold(f.Path, path) }) {
+			fmt.Fprintf(w, "  %-20s %s, not in its hierarchy\n", path, plural(len(its), "post"))
+		}
+	}
+	if !items {
+		return
+	}
+	for _, f := range in.Hierarchy {
+		list := slices.Clone(in.Folders[f.Path])
+		slices.SortStableFunc(list, func(a, b lab.Item) int { return naturalCompare(a.Subject, b.Subject) })
+		for _, it := range list {
+			fmt.Fprintf(w, "  %s\t%s\t%s\n", f.Path, it.Subject, it.Time.UTC().Format("2006-01-02 15:04:05Z"))
+		}
+	}
 }

@@ -83,6 +83,16 @@ var verbs = map[providers.Verb]func(l *Lab, c call) error{
 	providers.VerbCreateEmptyDatabase: func(l *Lab, c call) error {
 		return l.CreateDatabase(c.step)
 	},
+	providers.VerbNewPublicFolder: func(l *Lab, c call) error {
+		return l.NewPublicFolder(c.step.Args["path"], c.step.Args["server"])
+	},
+	providers.VerbSetPublicFolderReplicas: func(l *Lab, c call) error {
+		return l.SetReplicas(c.step.Args["path"], providers.SplitList(c.step.Args["replicas"]))
+	},
+	providers.VerbUpdatePublicFolders: func(l *Lab, c call) error {
+		_, err := l.Backfill(c.step.Identity)
+		return err
+	},
 	providers.VerbSetDatabase: func(l *Lab, c call) error {
 		return l.SetDatabase(c.step)
 	},

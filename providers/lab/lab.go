@@ -68,6 +68,9 @@ type BackupSkipped = backup.SkippedError
 // Item is an item of a mailbox, as an Inspection lists it.
 type Item = store.Item
 
+// PublicFolder is a folder of a public folder database's hierarchy.
+type PublicFolder = store.PublicFolder
+
 // TrafficOptions and QueuedMessage are "exdr lab traffic"'s options and
 // one message waiting in a queue, as drills count them.
 type (

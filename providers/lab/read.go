@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/exdr/exdr/internal/jsonread"
 
@@ -66,6 +67,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		return nil, err
 	}
 	o.Mailboxes = liveMailboxes(d, cats)
+	folderReplicas(o)
 	o.RecoveryStorageGroups = l.liveRecoveryGroups(d, stores)
 	if o.QueueDatabases, err = l.LiveQueues(d); err != nil {
 		return nil, err
@@ -228,6 +230,9 @@ func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, sv
 				links.note(&host.LinkError{Path: path})
 			}
 			live.Health, cats[i] = l.inspectDatabase(db, sg, st, path, entry, found, cur, catalog, sv)
+			if live.Kind == org.PublicFolderDB && cats[i] != nil && live.Health.Mounted {
+				live.Health.PublicFolders = livePublicFolders(cats[i])
+			}
 			if _, ok := sv.Lookup(store.SwapRecordPath(path, db.Name)); ok {
 				if live.Health.Swap, err = store.PendingSwap(path, db.Name); err != nil {
 					links.fail(err)
@@ -252,6 +257,10 @@ func liveDatabase(db *ad.Database) *org.Database {
 	}
 	if d, err := org.ParseDuration(db.MailboxRetention); err == nil && live.Kind == org.MailboxDB {
 		live.MailboxRetention = &d
+	}
+	if live.Kind == org.PublicFolderDB {
+		period := org.Duration(ad.DurationOr(db.ReplicationPeriod, store.DefaultReplicationPeriod))
+		live.ReplicationInterval = &period
 	}
 	return live
 }
@@ -387,11 +396,28 @@ func sortByKey[T any](list []T, id func(T) org.Identity) {
 	}
 }
 
-// storeCatalog is a mailbox database's catalog as its store sees it: the
+// livePublicFolders is what a public folder database's catalog holds of
+// the hierarchy, as Get-PublicFolder on that server shows it.
+func livePublicFolders(cat *store.Catalog) *org.PublicFolderStore {
+	s := &org.PublicFolderStore{Received: map[string]time.Time{}}
+	for _, f := range cat.Hierarchy {
+		pf := &org.PublicFolder{Path: f.Path, Changed: f.Changed}
+		for _, r := range f.Replicas {
+			pf.Replicas = append(pf.Replicas, org.Identity(r))
+		}
+		s.Hierarchy = append(s.Hierarchy, pf)
+	}
+	for db, at := range cat.Received {
+		s.Received[org.Identity(db).Key()] = at
+	}
+	return s
+}
+
+// storeCatalog is a mailbox or public folder database's catalog as its store sees it: the
 // page, or the newer logged image of it for a database in dirty shutdown
 // (mounted, or crashed with the change awaiting soft recovery).
 func storeCatalog(e *ese.File, logged ese.Record, _ bool) *store.Catalog {
-	if e.Hdr.Kind != org.MailboxDB || len(e.Hdr.Identity) == 0 {
+	if len(e.Hdr.Identity) == 0 {
 		return nil
 	}
 	if e.Hdr.State == org.StateDirty && logged.Payload != nil && logged.LSN >= e.Hdr.AttachLSN {
@@ -529,4 +555,30 @@ func (n *linkNotes) first() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.err
+}
+
+// folderReplicas fills each live public folder database's FolderReplicas
+// from the hierarchy the mounted ones agree on.
+func folderReplicas(o *org.Org) {
+	var stores []*org.PublicFolderStore
+	for _, db := range o.Databases {
+		if db.Health != nil && db.Health.PublicFolders != nil {
+			stores = append(stores, db.Health.PublicFolders)
+		}
+	}
+	if len(stores) == 0 {
+		return
+	}
+	h := org.MergeHierarchies(stores...)
+	for _, db := range o.Databases {
+		if db.Kind != org.PublicFolderDB {
+			continue
+		}
+		db.FolderReplicas = []string{}
+		for _, f := range h {
+			if f.HasReplica(db.Identity()) {
+				db.FolderReplicas = append(db.FolderReplicas, f.Path)
+			}
+		}
+	}
 }

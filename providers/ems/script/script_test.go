@@ -23,7 +23,7 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbCreateEmptyDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"edb_file_path": `E:\Exchange\SG1\DB1.edb`}},
 	{Verb: providers.VerbMount, Identity: `MBX01\SG1\DB1`},
 	{Verb: providers.VerbDismount, Identity: `MBX01\SG1\DB1`},
-	{Verb: providers.VerbSetDatabase, Identity: `MBX01\SG2\PF1`, Args: map[string]string{"kind": "public_folder", "deleted_item_retention": "7.00:00:00", "retain_deleted_items_until_backup": "true"}},
+	{Verb: providers.VerbSetDatabase, Identity: `MBX01\SG2\PF1`, Args: map[string]string{"kind": "public_folder", "deleted_item_retention": "7.00:00:00", "retain_deleted_items_until_backup": "true", "replication_interval": "30m"}},
 	{Verb: providers.VerbReplayLogs, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"log_file_prefix": "E00", "log_folder_path": `D:\Exchange\SG1`, "system_folder_path": `D:\Exchange\SG1\`, "edb_file_path": `E:\Exchange Databases\SG1\DB1.edb`}},
 	{Verb: providers.VerbRepairDatabase, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"edb_file_path": `E:\Exchange\SG1\DB1.edb`}, Loss: "page 3 and what it held"},
 	{Verb: providers.VerbAllowFileRestore, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"value": "true"}},
@@ -76,6 +76,9 @@ var steps = []*providers.Step{
 	{Verb: providers.VerbMoveClusteredServer, Identity: "CMS1", Args: map[string]string{"target": "NODE2", "comment": "exdr: O'Brien's patch window"}},
 	{Verb: providers.VerbActivateCopy, Identity: `CMS1\SG1`, Args: map[string]string{"cluster": "true", "node": "NODE2"}},
 	{Verb: providers.VerbSetMailboxServer, Identity: "CMS1", Args: map[string]string{"auto_database_mount_dial": "good_availability"}},
+	{Verb: providers.VerbNewPublicFolder, Identity: `MBX01\Public Folders\PF1`, Args: map[string]string{"path": `\O'Brien's Team\Calendars`, "server": "MBX01"}},
+	{Verb: providers.VerbSetPublicFolderReplicas, Identity: `MBX01\Public Folders\PF1`, Args: map[string]string{"path": `\Calendars`, "replicas": "MBX01\\Public Folders\\PF1\nMBX02\\Public Folders\\PF2"}},
+	{Verb: providers.VerbUpdatePublicFolders, Identity: `MBX02\Public Folders\PF2`, Args: map[string]string{"server": "MBX02", "sources": "MBX01", "folders": "\\Calendars=MBX01\n\\Contacts=MBX01"}},
 	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "new_cms", "nodes": "NODE1,NODE2", "ip_address": "10.0.0.25"}},
 	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "recover_cms", "nodes": "NODE3,NODE4"}},
 	{Verb: providers.VerbCreateServer, Identity: "CMS1", Args: map[string]string{"server": "CMS1", "roles": "mailbox", "setup": "cluster_node", "node": "NODE1", "nodes": "NODE1,NODE2"}},
@@ -206,6 +209,14 @@ func withText(s *providers.Step, v string) *providers.Step {
 		}
 	}
 	c.Identity = org.Identity(`MBX01\SG1\` + v)
+	switch s.Verb {
+	case providers.VerbNewPublicFolder, providers.VerbSetPublicFolderReplicas:
+		// A public folder's path: the hostile text as a folder's name
+		// and its parent's.
+		c.Args["path"] = `\` + v + `\` + v
+	case providers.VerbUpdatePublicFolders:
+		c.Args["folders"] = `\` + v + "=" + v
+	}
 	return &c
 }
 

@@ -1,6 +1,12 @@
 package script
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
 
 func (b *Builder) settings(id, kind string, a map[string]string) {
 	var params []string
@@ -17,6 +23,15 @@ func (b *Builder) settings(id, kind string, a map[string]string) {
 		if v, ok := a[p.arg]; ok {
 			params = append(params, "-"+p.param+" "+boolArg(v))
 		}
+	}
+	if v, ok := a["replication_interval"]; ok && kind == "public_folder" {
+		// -ReplicationPeriod is in minutes (a UInt32): how often
+		// replication runs with the "Always Run" schedule (aa997225).
+		m, err := minutes(v)
+		if err != nil && b.err == nil {
+			b.err = err
+		}
+		params = append(params, fmt.Sprintf("-ReplicationPeriod %d", m))
 	}
 	if len(params) > 0 {
 		b.cmd("Set-%s -Identity %s %s%s", dbNoun(kind), b.q(id), strings.Join(params, " "), b.dcArg())
@@ -46,4 +61,17 @@ func timeSpan(v string) string {
 		return v
 	}
 	return d
+}
+
+// minutes is a duration argument as whole minutes, as
+// -ReplicationPeriod takes it.
+func minutes(v string) (int64, error) {
+	d, err := org.ParseDuration(v)
+	if err != nil {
+		return 0, err
+	}
+	if d < org.Duration(time.Minute) || d%org.Duration(time.Minute) != 0 {
+		return 0, fmt.Errorf("replication interval %s is not whole minutes", v)
+	}
+	return int64(time.Duration(d) / time.Minute), nil
 }

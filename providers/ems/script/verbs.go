@@ -414,6 +414,51 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 		b.cmd("Set-MailboxServer -Identity %s -AutoDatabaseMountDial %s%s", b.q(string(step.Identity)), dial, b.dcArg())
 		return b.script(step.Verb, fmt.Sprintf("Get-MailboxServer %s shows AutoDatabaseMountDial %s.", step.Identity, dial))
 	},
+	providers.VerbNewPublicFolder: func(b *Builder, step *providers.Step) (*Script, error) {
+		// New-PublicFolder -Name -Path -Server (aa996405): -Path is the
+		// parent; a top-level folder takes none (the root).
+		path := step.Args["path"]
+		cut := strings.LastIndex(path, `\`)
+		if cut < 0 || cut == len(path)-1 {
+			return nil, fmt.Errorf("public folder path %q is not \\Name or \\Parent\\Name", path)
+		}
+		parent := ""
+		if cut > 0 {
+			parent = " -Path " + b.q(path[:cut])
+		}
+		b.cmd("New-PublicFolder -Name %s%s -Server %s%s", b.q(path[cut+1:]), parent, b.q(step.Args["server"]), b.dcArg())
+		return b.script(step.Verb, fmt.Sprintf("Get-PublicFolder %s shows the folder, its replica on %s.", path, step.Args["server"]))
+	},
+	providers.VerbSetPublicFolderReplicas: func(b *Builder, step *providers.Step) (*Script, error) {
+		var reps []string
+		for _, r := range providers.SplitList(step.Args["replicas"]) {
+			reps = append(reps, b.q(r))
+		}
+		if len(reps) == 0 {
+			return nil, fmt.Errorf("public folder %s: no replica given; a folder keeps at least one", step.Args["path"])
+		}
+		b.cmd("Set-PublicFolder -Identity %s -Replicas %s%s", b.q(step.Args["path"]), strings.Join(reps, ","), b.dcArg())
+		return b.script(step.Verb, fmt.Sprintf("Get-PublicFolder %s | Format-List Replicas shows the replicas as configured.", step.Args["path"]))
+	},
+	providers.VerbUpdatePublicFolders: func(b *Builder, step *providers.Step) (*Script, error) {
+		// Update-PublicFolderHierarchy (bb124741) and Update-PublicFolder
+		// (aa997451): -Server names the source of the replication.
+		sources := providers.SplitList(step.Args["sources"])
+		if len(sources) == 0 {
+			return nil, fmt.Errorf("%s: no other public folder server to backfill from", step.Identity)
+		}
+		for _, s := range sources {
+			b.cmd("Update-PublicFolderHierarchy -Server %s -Confirm:$false%s", b.q(s), b.dcArg())
+		}
+		for _, f := range providers.SplitList(step.Args["folders"]) {
+			path, src, ok := strings.Cut(f, "=")
+			if !ok || src == "" {
+				return nil, fmt.Errorf("folder %q names no source server", f)
+			}
+			b.cmd("Update-PublicFolder -Identity %s -Server %s -Confirm:$false%s", b.q(path), b.q(src), b.dcArg())
+		}
+		return b.script(step.Verb, fmt.Sprintf("Get-PublicFolderStatistics -Server %s shows each folder's item count as on its other replicas once backfill is done.", step.Args["server"]))
+	},
 	providers.VerbStopTransport: func(b *Builder, step *providers.Step) (*Script, error) {
 		return b.queueScript(step)
 	},

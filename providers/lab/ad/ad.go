@@ -148,6 +148,10 @@ type Database struct {
 	DeletedItemRetention          string `json:"deleted_item_retention"`
 	MailboxRetention              string `json:"mailbox_retention,omitempty"`
 	RetainDeletedItemsUntilBackup bool   `json:"retain_deleted_items_until_backup"`
+	// ReplicationPeriod is a public folder database's replication
+	// interval (Set-PublicFolderDatabase -ReplicationPeriod); empty is
+	// the default, 15 minutes.
+	ReplicationPeriod string `json:"replication_period,omitempty"`
 	// RecoveryOf is the production database a recovery database recovers
 	// (New-MailboxDatabase -MailboxDatabaseToRecover).
 	RecoveryOf string `json:"mailbox_database_to_recover,omitempty"`

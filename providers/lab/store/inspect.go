@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/org"
@@ -29,6 +30,10 @@ type Inspection struct {
 	// Items by mailbox, as users see them: for a mounted database, the
 	// pages with the logged changes; otherwise, the pages alone.
 	Mailboxes map[string][]Item
+	// Folders are a public folder database's posts by folder path, with
+	// its copy of the hierarchy.
+	Folders   map[string][]Item
+	Hierarchy []*PublicFolder
 	// Pending counts logged page changes a soft recovery would apply.
 	Pending int
 	// Disconnected mailboxes, and when each was disconnected.
@@ -149,7 +154,15 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 		in.Mailboxes[mb] = nil
 	}
 	in.Disconnected = view.Cat.Disconnected
+	in.Hierarchy = view.Cat.Hierarchy
 	for _, it := range items {
+		if it.Mailbox == "" && strings.HasPrefix(it.Folder, `\`) {
+			if in.Folders == nil {
+				in.Folders = map[string][]Item{}
+			}
+			in.Folders[it.Folder] = append(in.Folders[it.Folder], it)
+			continue
+		}
 		in.Mailboxes[it.Mailbox] = append(in.Mailboxes[it.Mailbox], it)
 	}
 	return in, nil

@@ -22,13 +22,23 @@ func (l *Store) Advance(d time.Duration) (*PurgeReport, error) {
 	if err := l.AfterLogs(); err != nil {
 		return nil, err
 	}
-	return l.Purge()
+	rep, err := l.Purge()
+	if err != nil {
+		return rep, err
+	}
+	// Public folder databases whose replication interval has passed
+	// replicate.
+	rep.PublicFolderPosts, err = l.ReplicatePublicFolders(d, "")
+	return rep, err
 }
 
 // PurgeReport says what retention removed.
 type PurgeReport struct {
 	Items     map[org.Identity]int      // dumpster items purged, by database
 	Mailboxes map[org.Identity][]string // disconnected mailboxes purged
+	// PublicFolderPosts is how many posts public folder replication
+	// copied as the time passed.
+	PublicFolderPosts int
 }
 
 // Purge removes, from every mounted mailbox database, the deleted items

@@ -250,6 +250,11 @@ type Catalog struct {
 	// Disconnected are the store's disconnected mailboxes and when each
 	// was disconnected; they stay for the mailbox retention.
 	Disconnected map[string]time.Time `json:"disconnected,omitempty"`
+	// Hierarchy is a public folder database's copy of the public folder
+	// hierarchy; Received when it last took replication from each other
+	// public folder database, by identity (publicfolder.go).
+	Hierarchy []*PublicFolder      `json:"hierarchy,omitempty"`
+	Received  map[string]time.Time `json:"received,omitempty"`
 	// Queues are a queue database's queues that hold mail or have
 	// failed, by name.
 	Queues map[string]*QueueState `json:"queues,omitempty"`

@@ -112,6 +112,12 @@ func applySettings(db *ad.Database, args map[string]string) error {
 			db.AllowFileRestore = val == "true"
 		case "retain_deleted_items_until_backup":
 			db.RetainDeletedItemsUntilBackup = val == "true"
+		case "replication_interval":
+			dur, err := org.ParseDuration(val)
+			if err != nil {
+				return err
+			}
+			db.ReplicationPeriod = dur.String()
 		case "deleted_item_retention", "mailbox_retention":
 			dur, err := org.ParseDuration(val)
 			if err != nil {

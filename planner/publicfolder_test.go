@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exdr/exdr/org"
+)
+
+// publicFolderOrgs are two public folder databases, PF1 on MBX01 and
+// PF2 on MBX02: \Archive on PF1 alone, \Calendars on both, as declared
+// and as read healthy.
+func publicFolderOrgs() (desired, live *org.Org) {
+	desired = desiredOrg()
+	desired.Servers = append(desired.Servers, &org.Server{Addr: addr(org.KindServer, "MBX02"), Name: "MBX02", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise})
+	desired.StorageGroups = append(desired.StorageGroups, &org.StorageGroup{Addr: addr(org.KindStorageGroup, "PF"), Name: "PF", Server: "MBX02", LogFolderPath: `D:\Exchange\PF`, SystemFolderPath: `D:\Exchange\PF`})
+	pf1 := desired.Databases[2]
+	pf1.FolderReplicas = []string{`\Archive`, `\Calendars`}
+	pf2 := &org.Database{Addr: addr(org.KindPublicFolderDatabase, "PF2"), Kind: org.PublicFolderDB, Name: "PF2", StorageGroup: `MBX02\PF`, EdbFilePath: `E:\Exchange\PF\PF2.edb`, Mounted: true,
+		FolderReplicas: []string{`\Calendars`}, Decl: pf1.Decl}
+	desired.Databases = append(desired.Databases, pf2)
+	live = healthyLive()
+	live.Servers = append(live.Servers, &org.Server{Name: "MBX02", Roles: org.Roles(org.RoleMailbox), Edition: org.EditionEnterprise, Health: &org.ServerHealth{Up: true}})
+	live.StorageGroups = append(live.StorageGroups, &org.StorageGroup{Name: "PF", Server: "MBX02", LogFolderPath: `D:\Exchange\PF`, SystemFolderPath: `D:\Exchange\PF`,
+		Health: &org.LogHealth{FolderExists: true, Prefix: "E00", Checkpoint: 3, OnDisk: org.LogRange{Low: 1, High: 5}}})
+	c := *live.Databases[2]
+	c.Name, c.StorageGroup, c.EdbFilePath = "PF2", `MBX02\PF`, `E:\Exchange\PF\PF2.edb`
+	h := *c.Health
+	c.Health = &h
+	live.Databases = append(live.Databases, &c)
+	period := org.Duration(15 * time.Minute)
+	at := time.Date(2026, 12, 3, 9, 45, 0, 0, time.UTC)
+	hierarchy := []*org.PublicFolder{
+		{Path: `\Archive`, Replicas: []org.Identity{`MBX01\SG2\PF1`}},
+		{Path: `\Calendars`, Replicas: []org.Identity{`MBX01\SG2\PF1`, `MBX02\PF\PF2`}},
+	}
+	for i, db := range live.Databases[2:] {
+		db.ReplicationInterval = &period
+		db.FolderReplicas = []string{`\Archive`, `\Calendars`}[i:]
+		other := `mbx02\pf\pf2`
+		if i == 1 {
+			other = `mbx01\sg2\pf1`
+		}
+		db.Health.PublicFolders = &org.PublicFolderStore{Hierarchy: hierarchy, Received: map[string]time.Time{other: at}}
+	}
+	return desired, live
+}
+
+func TestPublicFolderPlans(t *testing.T) {
+	tests := []struct {
+		name    string
+		damage  func(live *org.Org)
+		desired func(d *org.Org)
+		opts    Options
+		steps   string
+		says    []string
+	}{
+		{name: "public_folders_converged", steps: ""},
+		// PF2 lost: its one folder has a replica on PF1, so an empty
+		// database backfills; posts after its last replication are the
+		// stated loss.
+		{name: "public_folders_backfill", damage: func(l *org.Org) {
+			*liveDB(l, "PF2").Health = org.DatabaseHealth{}
+		}, steps: "public_folder_database.PF2:create_empty_database public_folder_database.PF2:mount public_folder_database.PF2:update_public_folders",
+			says: []string{`every folder it holds has a replica on another public folder database: \Calendars from MBX01\SG2\PF1`, "no restore",
+				`Update-PublicFolder -Identity '\Calendars' -Server 'MBX01'`, "after its last replication (2026-12-03 09:45:00Z)", "6 hours within a site, 12 across"}},
+		// PF2 lost before PF1 ever took replication from it: PF1's copy
+		// of the hierarchy may not know what PF2 held, so no backfill:
+		// with no backup, an empty database, consent given (found by the
+		// drill pf1_bad_page, which backfilled from a hierarchy that had
+		// never heard of \Archive and lost its posts).
+		{name: "public_folders_never_replicated", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) {
+			*liveDB(l, "PF2").Health = org.DatabaseHealth{}
+			liveDB(l, "PF1").Health.PublicFolders.Received = nil
+		}, steps: "public_folder_database.PF2:create_empty_database public_folder_database.PF2:mount public_folder_database.PF2:update_public_folders",
+			says: []string{"no other public folder database has taken replication from MBX02\\PF\\PF2 yet", "restored, not backfilled"}},
+		// PF1 lost with no backup: \Archive has no other replica, so the
+		// way back is an empty database (consent given), and \Calendars
+		// comes back from PF2.
+		{name: "public_folders_single_replica", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) {
+			*liveDB(l, "PF1").Health = org.DatabaseHealth{}
+		}, steps: "public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount public_folder_database.PF1:update_public_folders",
+			says: []string{`\Archive has no other replica, so only a restore of MBX01\SG2\PF1 brings it back`, `\Calendars from MBX02\PF\PF2`, `loses every post of \Archive`}},
+		// The configuration adds \Archive to PF2 and a new folder to PF1.
+		{name: "public_folders_replicas", desired: func(d *org.Org) {
+			d.Databases[3].FolderReplicas = []string{`\Archive`, `\Calendars`}
+			d.Databases[2].FolderReplicas = append(d.Databases[2].FolderReplicas, `\Archive\2026`)
+		}, steps: `public_folder_database.PF1.folder["\\Archive"]:set_public_folder_replicas public_folder_database.PF1.folder["\\Archive\\2026"]:new_public_folder`,
+			says: []string{`Set-PublicFolder -Identity '\Archive' -Replicas 'MBX01\SG2\PF1','MBX02\PF\PF2'`, `New-PublicFolder -Name '2026' -Path '\Archive' -Server 'MBX01'`}},
+		// PF2 drops \Calendars: PF1 keeps it, so the list shrinks.
+		{name: "public_folders_replica_removed", desired: func(d *org.Org) {
+			d.Databases[3].FolderReplicas = []string{}
+		}, steps: `public_folder_database.PF1.folder["\\Calendars"]:set_public_folder_replicas`,
+			says: []string{`Set-PublicFolder -Identity '\Calendars' -Replicas 'MBX01\SG2\PF1'`}},
+		{name: "public_folders_interval", desired: func(d *org.Org) {
+			d.Databases[3].ReplicationInterval = ptr(org.Duration(30 * time.Minute))
+		}, steps: "public_folder_database.PF2:set_database", says: []string{"-ReplicationPeriod 30"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := publicFolderOrgs()
+			if tt.damage != nil {
+				tt.damage(live)
+			}
+			if tt.desired != nil {
+				tt.desired(desired)
+			}
+			p, diags := New(desired, live, tt.opts)
+			text := accepted(t, p, diags, tt.steps)
+			for _, s := range tt.says {
+				if !strings.Contains(text, s) {
+					t.Errorf("the plan does not say %q:\n%s", s, text)
+				}
+			}
+			goldenText(t, tt.name, text)
+		})
+	}
+}
+
+// Removing a folder from every public folder database that holds it is
+// refused: its content would go with the last replica.
+func TestLastPublicFolderReplicaRefused(t *testing.T) {
+	desired, live := publicFolderOrgs()
+	desired.Databases[2].FolderReplicas = []string{`\Calendars`}
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), `No public folder database declares \Archive in folder_replicas any more`) {
+		t.Fatalf("diagnostics %v, want the last replica's removal refused", diags)
+	}
+}
