@@ -316,7 +316,7 @@ func (b *builder) publicFolderReplicas() {
 				rng = r
 			}
 			b.refuse(holder.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Last replica of a public folder removed",
-				Detail: fmt.Sprintf("No public folder database declares %s in folder_replicas any more, so its last replica (%s) would go, and its content with it. "+
+				Detail: fmt.Sprintf("No public folder database declares %s in folder_replicas any more, so its replicas (%s) would all go, and its content with them. "+
 					"Keep it in the folder_replicas of at least one public_folder_database, or delete the folder in Exchange (Remove-PublicFolder) first if its content is to go.", live[i].Path, joinIDs(live[i].Replicas)),
 				Subject: &rng})
 			continue

@@ -184,6 +184,32 @@ var recoveries = []struct {
 		damage: [][]string{{"lab", "break", ".", "lose-server", "CMS1"}},
 	},
 	{
+		// PF2 lost after replicating: an empty PF2 mounted and backfilled
+		// from PF1; a kill anywhere must lose no post.
+		name: "public_folder_backfill",
+		edit: func(dir string) { useExample(dir, "public_folders") },
+		before: [][]string{
+			{"lab", "public-folder", "-count", "3", ".", "post", `\Calendars`},
+			{"lab", "public-folder", "-count", "2", ".", "post", `\Contacts`},
+			{"lab", "clock", ".", "+15m"},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "public_folder_database.PF2"}},
+	},
+	{
+		// PF1 lost: \Archive only there, so restored and rolled forward,
+		// then brought up to date from PF2.
+		name: "public_folder_restore",
+		edit: func(dir string) { useExample(dir, "public_folders") },
+		before: [][]string{
+			{"lab", "public-folder", "-count", "3", ".", "post", `\Archive`},
+			{"lab", "clock", ".", "+15m"},
+			{"lab", "backup", "."},
+			{"lab", "public-folder", "-count", "2", ".", "post", `\Archive`},
+			{"lab", "public-folder", "-count", "2", ".", "post", `\Calendars`},
+		},
+		damage: [][]string{{"lab", "break", ".", "delete-database", "public_folder_database.PF1"}},
+	},
+	{
 		// The Edge server lost whole: Setup again, its exported
 		// configuration validated and imported, the subscription made.
 		name: "edge_rebuild",
@@ -357,4 +383,23 @@ func useCCRCluster(dir, dial string) {
     allow_data_loss = true
   }`, 1)
 	os.WriteFile(filepath.Join(dir, "main.exdr.hcl"), []byte(cfg), 0o644)
+}
+
+// useExample replaces the quickstart's configuration with an example's.
+func useExample(dir, name string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !e.IsDir() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+	src := filepath.Join("..", "..", "examples", name)
+	files, _ := filepath.Glob(filepath.Join(src, "*.exdr.hcl"))
+	for _, f := range files {
+		if strings.HasSuffix(f, "drills.exdr.hcl") {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+	}
 }
