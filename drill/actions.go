@@ -20,12 +20,15 @@ import (
 func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) error {
 	switch a.Kind {
 	case "traffic":
-		opts := lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Items: num(a, "items", 5), External: num(a, "external", 0), Seed: uint64(num(a, "seed", 1))}
+		opts := lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Items: num(a, "items", 5), External: num(a, "external", 0), Inbound: num(a, "inbound", 0), Seed: uint64(num(a, "seed", 1))}
 		rep, err := l.Traffic(ctx, opts)
 		if err != nil {
 			return err
 		}
 		moved := rep.External
+		if in := rep.Inbound; in != nil {
+			moved += in.Accepted + in.Waiting
+		}
 		for _, n := range rep.Delivered {
 			moved += n
 		}
@@ -87,6 +90,15 @@ func prepare(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) err
 // inflict does one disaster on the copy: bytes really lost or damaged.
 func inflict(ctx context.Context, l *lab.Lab, o *org.Org, a org.DrillAction) error {
 	switch a.Kind {
+	case "inbound":
+		rep, err := l.Traffic(ctx, lab.TrafficOptions{Mailboxes: num(a, "mailboxes", 2), Inbound: num(a, "count", 3), Seed: uint64(num(a, "seed", 1))})
+		if err != nil {
+			return err
+		}
+		if rep.Inbound == nil || rep.Inbound.Accepted+rep.Inbound.Waiting == 0 {
+			return errors.New("no mail from the Internet was sent: the organization has no mailbox to send it to")
+		}
+		return nil
 	case "lose_server":
 		return l.LoseServer(a.Args["server"])
 	case "fail_server":

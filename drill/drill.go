@@ -133,6 +133,11 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 		}
 		rep.Disaster = append(rep.Disaster, d)
 	}
+	// Mail that arrived during the disaster (from the Internet, held by
+	// its senders or queued) must be delivered as much as what waited
+	// before it.
+	before.addQueued(l.QueuedMessages())
+	rep.MessagesQueued = len(before.Queued)
 
 	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
 	var measuredBefore map[string]lab.Measured
@@ -243,6 +248,12 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 				rep.fail("failback: the organization does not match the configuration after it")
 			}
 		}
+	}
+	// The Internet's servers retry the mail they hold, as they do every
+	// few minutes: what no MX took during the outage arrives once one
+	// does, and only then counts as delivered.
+	if _, err := l.RetrySenders(); err != nil {
+		return nil, fmt.Errorf("the Internet's servers' retry after the recovery: %w", err)
 	}
 	after, err := Count(l, desired)
 	if err != nil {

@@ -19,6 +19,20 @@ type Census struct {
 	Queued []lab.QueuedMessage
 }
 
+// addQueued adds the queued messages the census does not hold yet.
+func (c *Census) addQueued(now []lab.QueuedMessage) {
+	have := map[string]bool{}
+	for _, m := range c.Queued {
+		have[m.Mailbox+"\x00"+m.Subject] = true
+	}
+	for _, m := range now {
+		if !have[m.Mailbox+"\x00"+m.Subject] {
+			have[m.Mailbox+"\x00"+m.Subject] = true
+			c.Queued = append(c.Queued, m)
+		}
+	}
+}
+
 // Count takes a census of the lab's organization as o declares it.
 func Count(l *lab.Lab, o *org.Org) (*Census, error) {
 	in, err := inventory(l, o)

@@ -57,7 +57,7 @@ type DrillKind struct {
 // DrillBefore and DrillDisasters are the action kinds, by block label.
 var (
 	DrillBefore = map[string]DrillKind{
-		"traffic":  {Args: []string{"mailboxes", "items", "external", "seed"}},
+		"traffic":  {Args: []string{"mailboxes", "items", "external", "inbound", "seed"}},
 		"backup":   {Args: []string{"type", "storage_group", "method"}},
 		"clock":    {Args: []string{"advance"}, Required: 1},
 		"dismount": {Args: []string{"database"}, Required: 1},
@@ -78,5 +78,9 @@ var (
 		"clock":           {Args: []string{"advance"}, Required: 1},
 		"fail_server":     {Args: []string{"server"}, Required: 1},
 		"corrupt_queue":   {Args: []string{"server", "page"}, Required: 2},
+		// inbound: mail from the Internet arriving during the outage,
+		// count messages to each of the first mailboxes of each
+		// database: it must be delivered after the recovery.
+		"inbound": {Args: []string{"mailboxes", "count", "seed"}},
 	}
 )

@@ -17,3 +17,27 @@ drill "edge01_lost" {
     server = "EDGE01"
   }
 }
+
+# Partners' mail comes in through EDGE01 and a hub, then EDGE01 is lost
+# and more arrives while it is down: no MX answers, so the partners'
+# servers keep it and retry. Once EDGE01 is rebuilt and subscribed, their
+# next retry delivers it; the drill counts every message from outside in
+# its mailbox.
+drill "edge01_lost_inbound" {
+  before "traffic" {
+    mailboxes = 2
+    items     = 2
+    inbound   = 3
+  }
+  disaster "lose_server" {
+    server = "EDGE01"
+  }
+  disaster "inbound" {
+    mailboxes = 2
+    count     = 4
+  }
+  expect {
+    items_back         = true
+    messages_delivered = true
+  }
+}

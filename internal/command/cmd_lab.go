@@ -29,7 +29,7 @@ type labCommand struct {
 func labCommands() []labCommand {
 	return []labCommand{
 		{"init", "lab init [DIR]", "create an empty lab for the configuration in DIR", 0, noFlags(labInit), ""},
-		{"traffic", "lab traffic [-mailboxes N] [-items N] [-external N] [-seed S] [DIR]", "send deterministic mail to every mailbox database, through a hub when there is one, and to other organizations", 0, trafficFlags, ""},
+		{"traffic", "lab traffic [-mailboxes N] [-items N] [-external N] [-inbound N] [-seed S] [DIR]", "send deterministic mail to every mailbox database, through a hub when there is one, to other organizations and from the Internet", 0, trafficFlags, ""},
 		{"inspect", "lab inspect [-items] [DIR] ADDRESS|IDENTITY", "show a database as eseutil /mh would, with its mailboxes and items, or an Edge server's configuration", 1, inspectFlags, ""},
 		{"backup", "lab backup [-type full|incremental|differential|copy] [-method streaming|vss] [-storage-group ADDRESS] [DIR]", "take a backup of every storage group, or of one", 0, backupFlags, ""},
 		{"backups", "lab backups [DIR]", "list the backup catalog, each set verified", 0, noFlags(labBackups), ""},
@@ -176,6 +176,9 @@ func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []
 			}
 			for db, mbs := range rep.Mailboxes {
 				fmt.Fprintf(s.stdout, "%s: disconnected mailboxes past retention purged: %s.\n", db, strings.Join(mbs, ", "))
+			}
+			if rep.InboundDelivered > 0 {
+				fmt.Fprintf(s.stdout, "The Internet's servers retried: %s from the Internet accepted.\n", plural(rep.InboundDelivered, "message"))
 			}
 			if rep.PublicFolderPosts > 0 {
 				fmt.Fprintf(s.stdout, "Public folder replication copied %s.\n", plural(rep.PublicFolderPosts, "post"))
@@ -372,11 +375,12 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 	fs.IntVar(&opts.Mailboxes, "mailboxes", 3, "mailboxes per mounted mailbox database (created if missing)")
 	fs.IntVar(&opts.Items, "items", 10, "messages delivered to each mailbox")
 	fs.IntVar(&opts.External, "external", 0, "messages each mailbox sends to other organizations, through a hub (and the subscribed Edge)")
+	fs.IntVar(&opts.Inbound, "inbound", 0, "messages each mailbox receives from the Internet, through the subscribed Edge (or a hub) and a hub")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "the same seed and history deliver the same mail")
 	fs.BoolVar(&opts.Attachments, "attachments", false, "attach a file to about a third of the messages (what Restore-Mailbox's attachment and content filters look at)")
 	return func(ctx context.Context, l *lab.Lab, _ *workspace, _ []string, s *streams) error {
-		if opts.Mailboxes < 0 || opts.Items < 0 || opts.External < 0 {
-			return fmt.Errorf("-mailboxes, -items and -external cannot be negative")
+		if opts.Mailboxes < 0 || opts.Items < 0 || opts.External < 0 || opts.Inbound < 0 {
+			return fmt.Errorf("-mailboxes, -items, -external and -inbound cannot be negative")
 		}
 		rep, err := l.Traffic(ctx, opts)
 		if err != nil {
@@ -396,6 +400,16 @@ func trafficFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 		}
 		for _, sk := range rep.Skipped {
 			fmt.Fprintf(s.stdout, "  no mail for %s\n", sk)
+		}
+		if rep.Retried > 0 {
+			fmt.Fprintf(s.stdout, "The Internet's servers retried: %s from the Internet accepted.\n", plural(rep.Retried, "message"))
+		}
+		switch in := rep.Inbound; {
+		case in == nil:
+		case in.Accepted > 0:
+			fmt.Fprintf(s.stdout, "%s from the Internet accepted by %s; exdr lab queues shows any still on their way.\n", plural(in.Accepted, "message"), in.By)
+		case in.Waiting > 0:
+			fmt.Fprintf(s.stdout, "%s from the Internet %s on the senders' servers, which retry (exdr lab clock, exdr lab traffic): %s\n", plural(in.Waiting, "message"), verbFor(in.Waiting, "waits", "wait"), in.Why)
 		}
 		return nil
 	}

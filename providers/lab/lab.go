@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -107,4 +108,16 @@ func (l *Lab) MailboxHomes() (map[string]org.Identity, error) {
 		return nil
 	})
 	return homes, err
+}
+
+// Advance moves the lab's clock forward (the store's retention and
+// public folder replication pass, the copies replay), and the Internet's
+// servers retry the mail they hold for the organization.
+func (l *Lab) Advance(d time.Duration) (*store.PurgeReport, error) {
+	rep, err := l.Store.Advance(d)
+	if err != nil {
+		return rep, err
+	}
+	rep.InboundDelivered, err = l.RetrySenders()
+	return rep, err
 }

@@ -39,6 +39,9 @@ type PurgeReport struct {
 	// PublicFolderPosts is how many posts public folder replication
 	// copied as the time passed.
 	PublicFolderPosts int
+	// InboundDelivered is how many messages the Internet's servers held
+	// and an MX took when they retried.
+	InboundDelivered int
 }
 
 // Purge removes, from every mounted mailbox database, the deleted items

@@ -10,9 +10,11 @@
 // service; the queue database's life (creation, soft recovery, eseutil
 // through the store's engine, portability, drain, rotation, moves); mail
 // submitted by "exdr lab traffic", routed through an accepting hub,
-// delivered to the mailbox stores or relayed out through the Edge; the
+// delivered to the mailbox stores or relayed out through the Edge; mail
+// from the Internet (inbound.go) taken by the subscribed Edge (or a hub)
+// and relayed to a hub, or held and retried by its senders' servers; the
 // Edge's cloned configuration (ExportEdgeConfig.ps1 and its import) and
 // its EdgeSync subscription.
 //
-// Imports (exdr): internal/english, org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/store.
+// Imports (exdr): internal/atomicfile, internal/english, org, providers, providers/lab/ad, providers/lab/disk, providers/lab/ese, providers/lab/host, providers/lab/store.
 package transport

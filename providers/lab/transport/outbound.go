@@ -64,6 +64,9 @@ func (l *Pipeline) routeExternal(server, recipient string) (queue, dest string) 
 // relay hands messages on: to the Edge server a hub relays to, or to
 // the recipients' domain's mail server.
 func (l *Pipeline) relay(queue, dest string, msgs []store.Item) error {
+	if strings.HasPrefix(queue, InboundQueuePrefix) {
+		return l.relayInbound(dest, msgs)
+	}
 	if strings.HasPrefix(queue, EdgeQueuePrefix) {
 		if !l.MachineUp(dest) {
 			return fmt.Errorf("%s", edgeUnreachable)

@@ -233,7 +233,16 @@ func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, er
 	}
 	homes := map[string]org.Identity{} // alias -> database
 	servers := map[string]string{}     // database -> its server
+	inboundSite := ""                  // an Edge's: where its hubs are
 	l.ViewDirectory(func(d *ad.Directory) error {
+		if s := d.Server(q.server); s != nil && s.Roles.Has(org.RoleEdgeTransport) {
+			inboundSite = "?"
+			for _, sub := range d.EdgeSubscriptions {
+				if strings.EqualFold(sub.Edge, q.server) {
+					inboundSite = sub.Site
+				}
+			}
+		}
 		for _, db := range d.Databases {
 			if db.RecoveryOf == "" {
 				if sg := d.StorageGroup(org.Identity(db.StorageGroup)); sg != nil {
@@ -267,6 +276,12 @@ func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, er
 			}
 			if IsExternal(it.Mailbox) {
 				it.Queue, it.Dest = l.routeExternal(q.server, it.Mailbox)
+				return true
+			}
+			if inboundSite != "" {
+				// An Edge delivers to no mailbox: it relays to the hubs
+				// of the site it is subscribed to.
+				it.Queue, it.Dest = InboundQueuePrefix+inboundSite, inboundSite
 				return true
 			}
 			db := homes[strings.ToLower(it.Mailbox)]

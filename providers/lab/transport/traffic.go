@@ -22,6 +22,7 @@ type TrafficOptions struct {
 	Mailboxes int    // per mailbox database; those missing are created
 	Items     int    // delivered to each mailbox
 	External  int    // sent by each mailbox to other organizations (through a hub)
+	Inbound   int    // sent to each mailbox from the Internet (through the Edge)
 	Seed      uint64 // the same seed and history give the same mail
 	// Attachments gives about a third of the messages a file attached
 	// (its name only: what Restore-Mailbox's filters look at).
@@ -39,6 +40,10 @@ type TrafficReport struct {
 	// organizations, accepted by a hub: on their way, or arrived.
 	External int
 	Skipped  []string // databases that took no mail, and why
+	// Inbound is what the mail from the Internet did; Retried how many
+	// messages the senders' servers held and an MX took this time.
+	Inbound *InboundReport
+	Retried int
 }
 
 // Traffic sends deterministic mail to every mailbox database. In an
@@ -90,6 +95,20 @@ func (l *Pipeline) Traffic(ctx context.Context, opts TrafficOptions) (*TrafficRe
 			continue
 		}
 		rep.Delivered[db.Identity()] = n
+	}
+	if hubs {
+		n, err := l.RetrySenders()
+		if err != nil {
+			return rep, err
+		}
+		rep.Retried = n
+	}
+	if opts.Inbound > 0 {
+		in, err := l.sendInbound(opts)
+		if err != nil {
+			return rep, err
+		}
+		rep.Inbound = in
 	}
 	// The replication service ships what the burst closed.
 	return rep, l.AfterLogs()

@@ -236,5 +236,11 @@ func (l *Pipeline) QueuedMessages() []QueuedMessage {
 			out = append(out, QueuedMessage{Server: srv, Queue: m.Queue, Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time, Dest: m.Dest})
 		}
 	}
+	// And what the Internet's servers hold for Contoso, which they
+	// retry: mail on its way as much as a queue's.
+	held, _ := l.AtSenders()
+	for _, m := range held {
+		out = append(out, QueuedMessage{Server: "(Internet senders)", Queue: "retry", Mailbox: m.Mailbox, Subject: m.Subject, Time: m.Time})
+	}
 	return out
 }

@@ -61,6 +61,12 @@ func DeliveryType(name string) string {
 		return "Undefined"
 	case name == Unreachable:
 		return "Unreachable"
+	case strings.HasPrefix(name, InboundQueuePrefix):
+		// An Edge's queue to its site's hubs, through the "EdgeSync -
+		// Inbound to SITE" Send connector, whose smart hosts are the
+		// hubs ("--"). Not verified in the corpus: written from how
+		// the connector is made.
+		return "SmartHostConnectorDelivery"
 	case strings.HasPrefix(name, EdgeQueuePrefix):
 		return "SmtpRelayWithinAdSiteToEdge"
 	case strings.Contains(name, "."):
