@@ -132,11 +132,12 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 			}
 		}
 		rep.Disaster = append(rep.Disaster, d)
+		// Mail that arrived during the disaster (from the Internet, held
+		// by its senders or queued) must be delivered as much as what
+		// waited before it: counted after each action, before a later
+		// one destroys the queue that took it.
+		before.addQueued(l.QueuedMessages())
 	}
-	// Mail that arrived during the disaster (from the Internet, held by
-	// its senders or queued) must be delivered as much as what waited
-	// before it.
-	before.addQueued(l.QueuedMessages())
 	rep.MessagesQueued = len(before.Queued)
 
 	rec := &recorder{clock: clock, byID: map[string]*StepReport{}}
@@ -193,8 +194,10 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 				rep.fail("the plan was refused: %s: %s", d.Summary, d.Detail)
 			}
 		}
-		rep.judge()
-		return rep, nil
+		// Nothing was recovered: what users reach is what the disaster
+		// left, counted as after any recovery (the summary's "N of M
+		// back" said every item was back).
+		return countAfter(l, desired, dr, rep, before)
 	}
 	if err != nil {
 		return nil, err
@@ -255,6 +258,12 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 	if _, err := l.RetrySenders(); err != nil {
 		return nil, fmt.Errorf("the Internet's servers' retry after the recovery: %w", err)
 	}
+	return countAfter(l, desired, dr, rep, before)
+}
+
+// countAfter takes the census after the recovery (or after a refused
+// plan, of what the disaster left) and judges the drill by it.
+func countAfter(l *lab.Lab, desired *org.Org, dr *org.Drill, rep *Report, before *Census) (*Report, error) {
 	after, err := Count(l, desired)
 	if err != nil {
 		return nil, fmt.Errorf("inventory after the recovery: %w", err)

@@ -46,9 +46,37 @@ func (b *builder) otherReplicas(id org.Identity) ([]*org.PublicFolder, map[strin
 }
 
 // folderSources says, for each folder db holds a replica of, the other
-// mounted replicas its content can come from; single lists those with
-// none.
+// mounted replicas its content can come from: a replica that took
+// replication from db after it became one (the folder's entry changed
+// last before that), so db's posts of the folder reached it. single
+// lists the folders with none: a replica added since db last sent its
+// content never got it.
 func folderSources(h []*org.PublicFolder, id org.Identity, mounted map[string]*org.Database) (sources map[string][]org.Identity, held, single []string) {
+	sources = map[string][]org.Identity{}
+	for _, f := range h {
+		if !f.HasReplica(id) {
+			continue
+		}
+		held = append(held, f.Path)
+		for _, r := range f.Replicas {
+			src := mounted[r.Key()]
+			if r.Key() == id.Key() || src == nil {
+				continue
+			}
+			if got, ok := src.Health.PublicFolders.Received[id.Key()]; ok && !got.Before(f.Changed) {
+				sources[f.Path] = append(sources[f.Path], r)
+			}
+		}
+		if len(sources[f.Path]) == 0 {
+			single = append(single, f.Path)
+		}
+	}
+	return sources, held, single
+}
+
+// otherCopies lists, for each folder db holds a replica of, the other
+// mounted replicas: where replication brings its content from.
+func otherCopies(h []*org.PublicFolder, id org.Identity, mounted map[string]*org.Database) (sources map[string][]org.Identity, held []string) {
 	sources = map[string][]org.Identity{}
 	for _, f := range h {
 		if !f.HasReplica(id) {
@@ -60,11 +88,8 @@ func folderSources(h []*org.PublicFolder, id org.Identity, mounted map[string]*o
 				sources[f.Path] = append(sources[f.Path], r)
 			}
 		}
-		if len(sources[f.Path]) == 0 {
-			single = append(single, f.Path)
-		}
 	}
-	return sources, held, single
+	return sources, held
 }
 
 // backfill recovers a lost or damaged public folder database from the
@@ -92,9 +117,25 @@ func (b *builder) backfill(db *org.Database, h *org.DatabaseHealth, damage strin
 	}
 	sources, held, single := folderSources(hier, id, mounted)
 	if len(single) > 0 {
-		b.note("%s: %s no other replica, so only a restore of %s brings %s back%s.",
+		b.note("%s: %s no other replica that has taken its content, so only a restore of %s brings %s back%s.",
 			addr, folderList(single, "has", "have"), id, pronoun(single), replicatedNote(sources, held, single))
 		return false
+	}
+	// What backfill cannot bring back is what was made in it since it
+	// last replicated: within the recovery point objective that is the
+	// way back; past it, a restore is, or the loss needs consent.
+	consented := false
+	if window := b.live.Now.Sub(since); len(held) > 0 && b.desired.Objectives.RPO > 0 && !b.live.Now.IsZero() && window > time.Duration(b.desired.Objectives.RPO) {
+		what := fmt.Sprintf("backfill from the other replicas would lose any folder or post made in it since its last replication at %s, %s ago, more than the recovery point objective (%s)",
+			since.UTC().Format("2006-01-02 15:04:05Z"), org.Duration(window).Short(), b.desired.Objectives.RPO.Short())
+		if c := org.FindChain(b.live.Backups, id, db.StorageGroup, db.Recovery.RestoreFrom); c != nil && len(c.Sets) > 0 {
+			b.note("%s: %s: it is restored from its backup instead.", addr, what)
+			return false
+		}
+		if !b.allowed(db, what+", and no usable backup exists", "A restore brings back what it held since then: with a backup of its storage group in the catalog, exdr plans the restore instead.") {
+			return true
+		}
+		consented = true
 	}
 	var deps []*providers.Step
 	if h.Mounted {
@@ -104,22 +145,28 @@ func (b *builder) backfill(db *org.Database, h *org.DatabaseHealth, damage strin
 	if len(held) > 0 {
 		from = "every folder it holds has a replica on another public folder database: " + describeSources(sources, held)
 	}
+	lost := fmt.Sprintf("any folder or post made in it after its last replication (%s), which no other replica got", since.UTC().Format("2006-01-02 15:04:05Z"))
+	effect, stepLoss := providers.Irreversible, ""
+	if consented {
+		effect, stepLoss = providers.DataLoss, lost
+	}
 	empty := after(b.add(&providers.Step{
 		Verb: providers.VerbCreateEmptyDatabase, Address: addr, Identity: id, Args: map[string]string{"edb_file_path": b.fileOf(db)},
 		Reason: fmt.Sprintf("%s; %s, so an empty database takes its place (the damaged file is set aside) and backfills from them: no restore", damage, from),
-		Effect: providers.Irreversible,
+		Effect: effect, Loss: stepLoss,
 	}), append(deps, parent)...)
 	mounted1 := mount("the empty public folder database is mounted to take the hierarchy and its folders' content", empty)
-	b.sync(db, mounted1, sources, held, mounted)
-	b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, Since: since,
-		What: fmt.Sprintf("any folder or post made in it after its last replication (%s), which no other replica got", since.UTC().Format("2006-01-02 15:04:05Z"))})
+	b.sync(db, mounted1, mounted)
+	b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, Since: since, What: lost})
 	return true
 }
 
 // sync sends a public folder database the hierarchy and its folders'
 // content from the other mounted replicas, after step: backfill of an
 // empty one, or what a restored one missed since its backup.
-func (b *builder) sync(db *org.Database, step *providers.Step, sources map[string][]org.Identity, held []string, mounted map[string]*org.Database) {
+func (b *builder) sync(db *org.Database, step *providers.Step, mounted map[string]*org.Database) {
+	hier, _ := b.otherReplicas(db.Identity())
+	sources, held := otherCopies(hier, db.Identity(), mounted)
 	servers := []string{}
 	interval := time.Duration(0)
 	for _, src := range mounted {
@@ -135,7 +182,7 @@ func (b *builder) sync(db *org.Database, step *providers.Step, sources map[strin
 		interval = 15 * time.Minute
 	}
 	reason := fmt.Sprintf("Update-PublicFolderHierarchy brings the hierarchy from %s", strings.Join(servers, ", "))
-	if len(held) > 0 {
+	if describeSources(sources, held) != "" {
 		reason += "; Update-PublicFolder sends " + describeSources(sources, held)
 	}
 	reason += fmt.Sprintf(". On Exchange the content arrives over the next replication cycles (every %s); %s", org.Duration(interval).Short(), backfillTimeouts)
@@ -166,8 +213,7 @@ func (b *builder) resync(db *org.Database) {
 	if hier == nil || last == nil {
 		return
 	}
-	sources, held, _ := folderSources(hier, db.Identity(), mounted)
-	b.sync(db, last, sources, held, mounted)
+	b.sync(db, last, mounted)
 }
 
 // lastReplicated is when another mounted replica last took replication

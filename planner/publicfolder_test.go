@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 )
 
 // publicFolderOrgs are two public folder databases, PF1 on MBX01 and
@@ -81,7 +82,7 @@ func TestPublicFolderPlans(t *testing.T) {
 		{name: "public_folders_single_replica", opts: Options{AllowDataLoss: true}, damage: func(l *org.Org) {
 			*liveDB(l, "PF1").Health = org.DatabaseHealth{}
 		}, steps: "public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount public_folder_database.PF1:update_public_folders",
-			says: []string{`\Archive has no other replica, so only a restore of MBX01\SG2\PF1 brings it back`, `\Calendars from MBX02\PF\PF2`, `loses every post of \Archive`}},
+			says: []string{`\Archive has no other replica that has taken its content, so only a restore of MBX01\SG2\PF1 brings it back`, `\Calendars from MBX02\PF\PF2`, `loses every post of \Archive`}},
 		// The configuration adds \Archive to PF2 and a new folder to PF1.
 		{name: "public_folders_replicas", desired: func(d *org.Org) {
 			d.Databases[3].FolderReplicas = []string{`\Archive`, `\Calendars`}
@@ -126,5 +127,56 @@ func TestLastPublicFolderReplicaRefused(t *testing.T) {
 	_, diags := New(desired, live, Options{})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), `No public folder database declares \Archive in folder_replicas any more`) {
 		t.Fatalf("diagnostics %v, want the last replica's removal refused", diags)
+	}
+}
+
+// A replica added after the lost database last sent its content never
+// got the folder's posts: no backfill from it (an adversarial review
+// found \Archive backfilled empty from PF2, its 3 posts lost, while the
+// plan said within the RPO).
+func TestBackfillNeedsTheContentToHaveReachedTheReplica(t *testing.T) {
+	desired, live := publicFolderOrgs()
+	desired.Databases[3].FolderReplicas = []string{`\Archive`, `\Calendars`}
+	added := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC) // after PF2's last receipt from PF1 (09:45)
+	for _, db := range live.Databases[2:] {
+		db.Health.PublicFolders.Hierarchy = []*org.PublicFolder{
+			{Path: `\Archive`, Replicas: []org.Identity{`MBX01\SG2\PF1`, `MBX02\PF\PF2`}, Changed: added},
+			{Path: `\Calendars`, Replicas: []org.Identity{`MBX01\SG2\PF1`, `MBX02\PF\PF2`}},
+		}
+	}
+	*liveDB(live, "PF1").Health = org.DatabaseHealth{}
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Recovery would lose data") {
+		t.Fatalf("diagnostics %v, want the empty database refused (\\Archive's posts never reached PF2)", diags)
+	}
+	p, diags := New(desired, live, Options{AllowDataLoss: true})
+	text := accepted(t, p, diags, "public_folder_database.PF1:create_empty_database public_folder_database.PF1:mount public_folder_database.PF1:update_public_folders")
+	if !strings.Contains(text, `\Archive has no other replica that has taken its content`) || !strings.Contains(text, `loses every post of \Archive`) {
+		t.Errorf("the plan does not name \\Archive as lost:\n%s", text)
+	}
+}
+
+// Backfill whose loss window is past the RPO is not taken without
+// consent, nor when a backup can restore (the review found 8 posts
+// written to PF2 alone lost by a backfill the plan called OVER the RPO,
+// applied without consent).
+func TestBackfillPastTheRPO(t *testing.T) {
+	desired, live := publicFolderOrgs()
+	live.Now = time.Date(2026, 12, 3, 12, 15, 0, 0, time.UTC) // 2h30m after PF2's last replication
+	*liveDB(live, "PF2").Health = org.DatabaseHealth{}
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "more than the recovery point objective") {
+		t.Fatalf("diagnostics %v, want the backfill refused past the RPO", diags)
+	}
+	p, diags := New(desired, live, Options{AllowDataLoss: true})
+	text := accepted(t, p, diags, "public_folder_database.PF2:create_empty_database public_folder_database.PF2:mount public_folder_database.PF2:update_public_folders")
+	if p.Steps[0].Effect != providers.DataLoss {
+		t.Errorf("create_empty_database is %s, want data_loss:\n%s", p.Steps[0].Effect, text)
+	}
+	// With a backup of PF2's storage group, it is restored instead.
+	live.Backups = []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: live.Now.Add(-time.Hour), StorageGroup: `MBX02\PF`, Databases: []org.Identity{`MBX02\PF\PF2`}, Covers: 5}}
+	p, diags = New(desired, live, Options{})
+	if diags.HasErrors() || p.Step("public_folder_database.PF2:restore_backup") == nil || p.Step("public_folder_database.PF2:create_empty_database") != nil {
+		t.Fatalf("diagnostics %v; want a restore, no empty database:\n%s", diags, ids(p))
 	}
 }

@@ -96,6 +96,7 @@ func (b *builder) server(s *org.Server) {
 			Reason: fmt.Sprintf("Edge server %s does not answer; Edge is not recovered with /m:RecoverServer: the role is installed again with the same name", s.Name),
 			Effect: providers.Reversible,
 		}))
+		b.lostQueue(addr, live)
 		if s.Edge == nil || s.Edge.ClonedConfig == "" {
 			b.note("%s: it comes back with the default Edge configuration: declare edge { cloned_config = \"...\" } with its export so that a rebuild restores its connectors, agents and settings.", addr)
 		}
@@ -120,11 +121,8 @@ func (b *builder) server(s *org.Server) {
 		if s.Roles.Has(org.RoleUnifiedMessaging) {
 			b.note("%s: if it published Unified Messaging prompts, restore UnifiedMessaging\\Prompts from a file backup.", addr)
 		}
-		switch {
-		case s.Roles.Has(org.RoleHubTransport) && live.Health.DisksUnknown:
-			b.note("%s: if its disks are lost, its queue database and any mail it held went with them, and it starts with a new one; if they survive, its mail.que can be carried to another hub (queue database portability).", addr)
-		case s.Roles.Has(org.RoleHubTransport) && !live.Health.DisksSurvive:
-			b.note("%s: its queue database, and any mail it held, went with its disks; it starts with a new one.", addr)
+		if s.Roles.Has(org.RoleHubTransport) {
+			b.lostQueue(addr, live)
 		}
 		return
 	}
@@ -210,4 +208,18 @@ func sameNodes(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// lostQueue notes what a lost Hub or Edge Transport server's queue
+// database held. The read cannot count it, so the recovery point says so
+// rather than "nothing is lost" (an Edge lost with mail from the
+// Internet queued for a hub that was down said it).
+func (b *builder) lostQueue(addr string, live *org.Server) {
+	switch {
+	case live.Health.DisksUnknown:
+		b.note("%s: if its disks are lost, its queue database and any mail it held went with them, and it starts with a new one; if they survive, its mail.que can be carried to another hub (queue database portability).", addr)
+	case !live.Health.DisksSurvive:
+		b.note("%s: its queue database, and any mail it held, went with its disks; it starts with a new one.", addr)
+		b.plan.Losses = append(b.plan.Losses, Loss{Address: addr, What: "any mail that was waiting in its queues when its disks were lost"})
+	}
 }

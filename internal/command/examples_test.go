@@ -28,8 +28,8 @@ var exampleRecoveries = map[string]map[string]string{
 	"standby_site":           {"hq_lost": "rehome_mailboxes", "hq_lost_and_back": "rehome_mailboxes"},
 	"ccr_cluster":            {"passive_node_lost": "seed_copy", "active_node_lost": "move_clustered_server", "cluster_lost": "create_server"},
 	"two_hubs":               {"hub01_failed": "import_queue_database", "hub01_power_cut": "replay_logs"},
-	"edge":                   {"edge01_lost": "import_edge_config"},
-	"public_folders":         {"pf1_lost": "restore_backup", "pf1_bad_page": "restore_backup", "pf1_lost_newest_backup_damaged": "restore_backup"},
+	"edge":                   {"edge01_lost": "import_edge_config", "edge01_lost_inbound": "subscribe_edge"},
+	"public_folders":         {"pf2_lost_backfill": "create_empty_database", "pf1_lost": "restore_backup", "pf1_bad_page": "restore_backup", "pf1_lost_newest_backup_damaged": "restore_backup"},
 }
 
 // TestExamples checks every directory of examples/ as a newcomer would

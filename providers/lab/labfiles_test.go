@@ -88,6 +88,15 @@ func TestFolderThatIsNotALabIsRefused(t *testing.T) {
 	if _, err := Init(empty, "Test"); err != nil {
 		t.Errorf("a folder with only a journal: %v", err)
 	}
+	// The first write of the directory, killed before its rename, leaves
+	// its temporary file: still a lab being made, not someone's folder
+	// (every later command refused the folder; found by an adversarial
+	// review killing the first apply).
+	killed := t.TempDir()
+	os.WriteFile(filepath.Join(killed, "."+host.DirectoryFile+".tmp2142588324"), []byte(`{"format_version"`), 0o644)
+	if _, err := Init(killed, "Test"); err != nil {
+		t.Errorf("a folder with only a killed first write of the directory: %v", err)
+	}
 }
 
 // A byte of directory.json or of its log changed (a bad disk, a hand) is

@@ -133,10 +133,12 @@ const formatVersion = 3
 var noChecksum = strings.Repeat("0", 64)
 
 // ownFiles are what exdr keeps in a lab's folder besides the lab itself:
-// the lock and the journal (package backend), and unreadable locks set
-// aside.
+// the lock and the journal (package backend), unreadable locks set
+// aside, and the temporary file of a first write of the directory that
+// a kill stopped before its rename.
 func ownFile(name string) bool {
-	return name == "lock.json" || name == "journal.jsonl" || strings.HasPrefix(name, "lock.json.") || strings.HasPrefix(name, ".lock.json.tmp")
+	return name == "lock.json" || name == "journal.jsonl" || strings.HasPrefix(name, "lock.json.") || strings.HasPrefix(name, ".lock.json.tmp") ||
+		strings.HasPrefix(name, "."+DirectoryFile+".tmp")
 }
 
 // NotALab refuses to make a lab where one cannot be: a folder whose
