@@ -302,3 +302,50 @@ func TestQueueDatabaseGoneWhileRunning(t *testing.T) {
 		t.Errorf("losses %+v, want every message of HUB01's mail.que stated", p.Losses)
 	}
 }
+
+// Back pressure is noted with what relieves it: the drive of the queue
+// database or of its logs, and the attribute whose move would.
+func TestBackPressureNotes(t *testing.T) {
+	tests := []struct {
+		name   string
+		bp     *org.BackPressure
+		move   func(q *org.QueueDatabase)
+		says   []string
+		silent bool
+	}{
+		{name: "normal", bp: &org.BackPressure{Level: "Normal", Drive: "C", UsedPercent: 10, HighPercent: 99}, silent: true},
+		{name: "database drive high", bp: &org.BackPressure{Level: "High", Drive: "C", UsedPercent: 99.9, HighPercent: 99.5},
+			says: []string{"under back pressure (High): its queue database drive C: is 99.9% used", "refuses all new mail (452 4.3.1", "declare queue_database { path } on a drive with room"}},
+		{name: "logs drive medium", bp: &org.BackPressure{Level: "Medium", Drive: "G", Logs: true, UsedPercent: 98, HighPercent: 99.5},
+			says: []string{"its queue database logs drive G: is 98.0% used", "refuses mail from outside the organization", "declare queue_database { logging_path }"}},
+		{name: "logs drive relieved by the declared move", bp: &org.BackPressure{Level: "High", Drive: "G", Logs: true, UsedPercent: 99.9, HighPercent: 99.5},
+			move: func(q *org.QueueDatabase) { q.LoggingPath = `H:\QueueLogs` },
+			says: []string{`the move this plan makes, to H:\QueueLogs, relieves it`}},
+		{name: "a database move does not relieve the logs drive", bp: &org.BackPressure{Level: "High", Drive: "G", Logs: true, UsedPercent: 99.9, HighPercent: 99.5},
+			move: func(q *org.QueueDatabase) { q.Path = `H:\Queue` },
+			says: []string{"declare queue_database { logging_path } on a drive with room"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired, live := desiredOrg(), healthyLive()
+			withHubs(desired, live)
+			liveQueue(live, "HUB01").BackPressure = tt.bp
+			if tt.move != nil {
+				tt.move(desired.QueueDatabases[0])
+			}
+			p, diags := New(desired, live, Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			notes := strings.Join(p.Notes, "\n")
+			if tt.silent != !strings.Contains(notes, "back pressure") {
+				t.Errorf("notes:\n%s", notes)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(notes, s) {
+					t.Errorf("the notes do not say %q:\n%s", s, notes)
+				}
+			}
+		})
+	}
+}
