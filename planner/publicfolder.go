@@ -50,9 +50,11 @@ func (b *builder) otherReplicas(id org.Identity) ([]*org.PublicFolder, map[strin
 // replication from db after it became one (the folder's entry changed
 // last before that), so db's posts of the folder reached it. single
 // lists the folders with none: a replica added since db last sent its
-// content never got it.
-func folderSources(h []*org.PublicFolder, id org.Identity, mounted map[string]*org.Database) (sources map[string][]org.Identity, held, single []string) {
-	sources = map[string][]org.Identity{}
+// content never got it. since is, per folder with a source, the newest
+// time one of its sources took replication from db: what db held of
+// the folder then is there.
+func folderSources(h []*org.PublicFolder, id org.Identity, mounted map[string]*org.Database) (sources map[string][]org.Identity, held, single []string, since map[string]time.Time) {
+	sources, since = map[string][]org.Identity{}, map[string]time.Time{}
 	for _, f := range h {
 		if !f.HasReplica(id) {
 			continue
@@ -65,13 +67,16 @@ func folderSources(h []*org.PublicFolder, id org.Identity, mounted map[string]*o
 			}
 			if got, ok := src.Health.PublicFolders.Received[id.Key()]; ok && !got.Before(f.Changed) {
 				sources[f.Path] = append(sources[f.Path], r)
+				if got.After(since[f.Path]) {
+					since[f.Path] = got
+				}
 			}
 		}
 		if len(sources[f.Path]) == 0 {
 			single = append(single, f.Path)
 		}
 	}
-	return sources, held, single
+	return sources, held, single, since
 }
 
 // otherCopies lists, for each folder db holds a replica of, the other
@@ -107,7 +112,7 @@ func (b *builder) backfill(db *org.Database, h *org.DatabaseHealth, damage strin
 	if hier == nil {
 		return false
 	}
-	since, replicated := lastReplicated(id, mounted)
+	hierarchySince, replicated := lastReplicated(id, mounted)
 	if !replicated {
 		// The others' copy of the hierarchy has never heard from it:
 		// what it held (a folder made there, its posts) is not known
@@ -115,17 +120,25 @@ func (b *builder) backfill(db *org.Database, h *org.DatabaseHealth, damage strin
 		b.note("%s: no other public folder database has taken replication from %s yet, so none knows all the folders and posts it held: it is restored, not backfilled.", addr, id)
 		return false
 	}
-	sources, held, single := folderSources(hier, id, mounted)
+	sources, held, single, contentSince := folderSources(hier, id, mounted)
 	if len(single) > 0 {
 		b.note("%s: %s no other replica that has taken its content, so only a restore of %s brings %s back%s.",
 			addr, folderList(single, "has", "have"), id, pronoun(single), replicatedNote(sources, held, single))
 		return false
 	}
 	// What backfill cannot bring back is what was made in it since it
-	// last replicated: within the recovery point objective that is the
-	// way back; past it, a restore is, or the loss needs consent.
+	// last replicated: a folder since the others last took its
+	// hierarchy, a post since a folder's sources last took its content,
+	// whichever is older. Within the recovery point objective that is
+	// the way back; past it, a restore is, or the loss needs consent.
+	since := hierarchySince
+	for _, f := range held {
+		if contentSince[f].Before(since) {
+			since = contentSince[f]
+		}
+	}
 	consented := false
-	if window := b.live.Now.Sub(since); len(held) > 0 && b.desired.Objectives.RPO > 0 && !b.live.Now.IsZero() && window > time.Duration(b.desired.Objectives.RPO) {
+	if window := b.live.Now.Sub(since); b.desired.Objectives.RPO > 0 && !b.live.Now.IsZero() && window > time.Duration(b.desired.Objectives.RPO) {
 		what := fmt.Sprintf("backfill from the other replicas would lose any folder or post made in it since its last replication at %s, %s ago, more than the recovery point objective (%s)",
 			since.UTC().Format("2006-01-02 15:04:05Z"), org.Duration(window).Short(), b.desired.Objectives.RPO.Short())
 		if c := org.FindChain(b.live.Backups, id, db.StorageGroup, db.Recovery.RestoreFrom); c != nil && len(c.Sets) > 0 {
@@ -279,7 +292,7 @@ func (b *builder) emptyLoses(db *org.Database) string {
 	if _, replicated := lastReplicated(db.Identity(), mounted); hier == nil || !replicated {
 		return "" // what it held is known nowhere else
 	}
-	_, held, single := folderSources(hier, db.Identity(), mounted)
+	_, held, single, _ := folderSources(hier, db.Identity(), mounted)
 	switch {
 	case len(single) > 0:
 		return "every post of " + strings.Join(single, ", ") + ", which no other replica holds (the other folders backfill from their replicas)"

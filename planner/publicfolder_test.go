@@ -180,3 +180,43 @@ func TestBackfillPastTheRPO(t *testing.T) {
 		t.Fatalf("diagnostics %v; want a restore, no empty database:\n%s", diags, ids(p))
 	}
 }
+
+// The loss window is the folder's own sources', not any database's: a
+// third public folder database that took PF2's hierarchy lately (not a
+// replica of \Calendars) does not make PF1's older copy of \Calendars
+// current (a second review found 4 posts lost while the plan said "up to
+// 0s", within the RPO).
+func TestBackfillWindowIsTheFoldersSources(t *testing.T) {
+	desired, live := publicFolderOrgs()
+	live.Now = time.Date(2026, 12, 3, 10, 20, 0, 0, time.UTC) // 35m after PF1 last took PF2's replication
+	pf3 := *liveDB(live, "PF2")
+	h := *pf3.Health
+	pf3.Name, pf3.StorageGroup, pf3.Health = "PF3", `MBX03\PF`, &h
+	h.PublicFolders = &org.PublicFolderStore{Hierarchy: liveDB(live, "PF1").Health.PublicFolders.Hierarchy,
+		Received: map[string]time.Time{`mbx02\pf\pf2`: live.Now.Add(-time.Minute)}}
+	live.Databases = append(live.Databases, &pf3)
+	*liveDB(live, "PF2").Health = org.DatabaseHealth{}
+	_, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "since its last replication at 2026-12-03 09:45:00Z, 35m ago") {
+		t.Fatalf("diagnostics %v, want the backfill refused, its window from PF1's copy of \\Calendars", diags)
+	}
+}
+
+// A folder made in the lost database after its last replication is in
+// no other database's hierarchy: the window past the RPO still applies
+// with no folder known on it (it was skipped, and the folder's 5 posts
+// lost though a backup held them).
+func TestBackfillWindowWithNoFolderKnown(t *testing.T) {
+	desired, live := publicFolderOrgs()
+	desired.Databases[3].FolderReplicas = nil
+	live.Now = time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)
+	for _, db := range live.Databases[2:] {
+		db.Health.PublicFolders.Hierarchy = db.Health.PublicFolders.Hierarchy[:1] // \Archive, on PF1 alone
+	}
+	*liveDB(live, "PF2").Health = org.DatabaseHealth{}
+	live.Backups = []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: live.Now.Add(-30 * time.Minute), StorageGroup: `MBX02\PF`, Databases: []org.Identity{`MBX02\PF\PF2`}, Covers: 5}}
+	p, diags := New(desired, live, Options{})
+	if diags.HasErrors() || p.Step("public_folder_database.PF2:restore_backup") == nil || p.Step("public_folder_database.PF2:create_empty_database") != nil {
+		t.Fatalf("diagnostics %v; want a restore, no empty database:\n%s", diags, ids(p))
+	}
+}

@@ -331,30 +331,30 @@ func (l *Store) ReplicatePublicFolders(elapsed time.Duration, to org.Identity) (
 		if len(from) == 0 {
 			continue
 		}
-		have := map[uint64]bool{}
+		have := map[postKey]bool{}
 		for _, it := range rcv.items {
-			have[it.ID] = true
+			have[keyOf(it)] = true
 		}
 		var take []Item
 		for _, s := range from {
 			for _, it := range s.items {
 				i := findFolder(h, it.Folder)
-				if i >= 0 && h[i].HasReplica(me) && !have[it.ID] {
-					have[it.ID] = true
+				if i >= 0 && h[i].HasReplica(me) && !have[keyOf(it)] {
+					have[keyOf(it)] = true
 					take = append(take, it)
 				}
 			}
 		}
 		// Posts of folders it no longer holds go once another mounted
 		// replica holds each of them.
-		elsewhere := map[uint64]bool{}
+		elsewhere := map[postKey]bool{}
 		for _, r := range reps {
 			if r == rcv {
 				continue
 			}
 			for _, it := range r.items {
 				if i := findFolder(h, it.Folder); i >= 0 && h[i].HasReplica(string(r.db.Identity())) {
-					elsewhere[it.ID] = true
+					elsewhere[keyOf(it)] = true
 				}
 			}
 		}
@@ -372,7 +372,7 @@ func (l *Store) ReplicatePublicFolders(elapsed time.Duration, to org.Identity) (
 					return true
 				}
 				i := findFolder(h, it.Folder)
-				return i < 0 || h[i].HasReplica(me) || !elsewhere[it.ID]
+				return i < 0 || h[i].HasReplica(me) || !elsewhere[keyOf(*it)]
 			})
 			for _, it := range take {
 				if err := v.Deliver(it); err != nil {
@@ -418,3 +418,15 @@ func (l *Store) Backfill(id org.Identity) (int, error) {
 	}
 	return l.ReplicatePublicFolders(-1, id)
 }
+
+// postKey names one post across replicas: its ID with its subject. The
+// ID alone is not enough: a database restored without its newest logs
+// numbers new posts from its backup's counter again, reusing IDs of
+// posts the other replicas already took (an adversarial review found
+// such posts never copied, then dropped as "held elsewhere").
+type postKey struct {
+	id      uint64
+	subject string
+}
+
+func keyOf(it Item) postKey { return postKey{it.ID, it.Subject} }
