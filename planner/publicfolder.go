@@ -98,10 +98,12 @@ func otherCopies(h []*org.PublicFolder, id org.Identity, mounted map[string]*org
 }
 
 // backfill recovers a lost or damaged public folder database from the
-// other replicas of its folders, when every folder it holds has one
-// mounted: an empty database in its place, mounted, then the hierarchy
-// and content sent to it. It reports false (restore it instead) when a
-// folder has no other replica, and says which folders come from where.
+// other replicas of its folders: an empty database in its place,
+// mounted, then the hierarchy and content sent to it. Only when every
+// folder it holds has a mounted replica that took its content, and what
+// was made in it since is within the recovery point objective (past it,
+// with consent and no backup). It reports false (restore it instead)
+// otherwise, and says which folders come from where.
 func (b *builder) backfill(db *org.Database, h *org.DatabaseHealth, damage string, parent *providers.Step,
 	mount func(string, ...*providers.Step) *providers.Step) bool {
 	if db.Kind != org.PublicFolderDB || !db.Mounted {
