@@ -293,6 +293,11 @@ func (r *Report) rpo() string {
 	if len(r.Lost)+len(r.MessagesLost) == 0 {
 		return "nothing lost"
 	}
+	if r.MeasuredRPO < time.Second {
+		// Lost, though written at the disaster or during it (mail that
+		// arrived in the outage): "0s of mail lost" read as nothing.
+		return fmt.Sprintf("%d lost, written at the disaster or during it", len(r.Lost)+len(r.MessagesLost))
+	}
 	return short(r.MeasuredRPO) + " of mail lost"
 }
 

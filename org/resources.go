@@ -475,8 +475,11 @@ type Queue struct {
 	// order; PerDatabase counts the messages for each.
 	Databases   []Identity
 	PerDatabase []int
-	// NextHopServer is the Edge server a relay queue waits for.
+	// NextHopServer is the Edge server a relay queue waits for;
+	// NextHopSite the site whose hubs an Edge's queue of mail from the
+	// Internet waits for.
 	NextHopServer string
+	NextHopSite   string
 }
 
 // DefaultQueuePath is where Setup puts mail.que.

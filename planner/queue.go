@@ -321,6 +321,9 @@ func (p *queuePlan) deliverable(h *org.QueueHealth) ([]*providers.Step, string) 
 // answer when the plan has run: already (nil, ""), after a planned
 // rebuild (its last step), or not (the reason).
 func (b *builder) hopReady(qu *org.Queue) (*providers.Step, string) {
+	if qu.NextHopSite != "" {
+		return b.siteHubReady(qu)
+	}
 	if qu.NextHopServer == "" {
 		return nil, ""
 	}
@@ -393,7 +396,7 @@ func (p *queuePlan) retry(h *org.QueueHealth) (delivered int) {
 				p.addr, qu.Identity, plural(qu.MessageCount, "message"), psQuote(qu.Identity))
 			continue
 		}
-		if qu.NextHopServer != "" {
+		if qu.NextHopServer != "" || qu.NextHopSite != "" {
 			step, why := p.b.hopReady(qu)
 			if why != "" {
 				p.b.note("%s: %s; it stays queued.", p.addr, why)
@@ -491,4 +494,27 @@ func (p *queuePlan) backPressure(bp *org.BackPressure) {
 	}
 	p.b.note("%s: MSExchangeTransport on %s is under back pressure (%s): its %s %s: is %.1f%% used, the high level at %.1f%%, so it %s; %s.",
 		p.addr, p.q.Server, bp.Level, bp.Resource(), bp.Drive, bp.UsedPercent, bp.HighPercent, refuses, relief)
+}
+
+// siteHubReady says when an Edge's queue of mail from the Internet can
+// be delivered: a hub of its site runs (now, or once this plan rebuilds
+// or starts it).
+func (b *builder) siteHubReady(qu *org.Queue) (*providers.Step, string) {
+	for _, s := range b.live.Servers {
+		if !s.Roles.Has(org.RoleHubTransport) || !strings.EqualFold(s.Site, qu.NextHopSite) {
+			continue
+		}
+		if q := b.wantIx.QueueDatabase(s.Name); q != nil {
+			if step := b.lastStepOf(q.Addr.String()); step != nil {
+				return step, ""
+			}
+		}
+		if step := b.lastStepOf(b.serverAddr(s.Name)); step != nil {
+			return step, ""
+		}
+		if q := b.liveIx.QueueDatabase(s.Name); s.Health != nil && s.Health.Up && q != nil && q.Health != nil && q.Health.Running {
+			return nil, ""
+		}
+	}
+	return nil, fmt.Sprintf("%s holds mail from the Internet for the hubs of site %s, none of which runs or is brought back by this plan", qu.Identity, qu.NextHopSite)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/lab"
+	"github.com/exdr/exdr/run"
 )
 
 // labCommand is one "exdr lab" subcommand: what happens to a lab from
@@ -77,7 +78,7 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		fs := newFlags(s, "lab "+c.name, c.usage)
 		about := strings.ToUpper(c.summary[:1]) + c.summary[1:] + "."
 		fs.Usage = func() { printHelpText(s.stdout, fs, c.usage, helpText{about: about}) }
-		run := c.flags(fs)
+		runLab := c.flags(fs)
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
@@ -116,7 +117,17 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		if err := l.CheckOrganization(ws.cfg.Org.Name); err != nil {
 			return err
 		}
-		return run(ctx, l, ws, append(rest, opt...), s)
+		if !labChanges(c.name, append(rest, opt...)) {
+			return runLab(ctx, l, ws, append(rest, opt...), s)
+		}
+		// A command that changes the lab takes the lock apply takes:
+		// two at once (two bursts of traffic, traffic during an apply)
+		// would write one queue database or mailbox store from two
+		// processes, as no Exchange server does.
+		lk := run.Lock{Backend: ws.backend, Operation: "lab " + c.name, Wait: labLockWait}
+		return run.Locked(ctx, lk, func(msg string) { printWarning(s, msg) }, func(ctx context.Context, _ string) error {
+			return runLab(ctx, l, ws, append(rest, opt...), s)
+		})
 	}
 	var names []string
 	for _, c := range labCommands() {
@@ -176,6 +187,9 @@ func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []
 			}
 			for db, mbs := range rep.Mailboxes {
 				fmt.Fprintf(s.stdout, "%s: disconnected mailboxes past retention purged: %s.\n", db, strings.Join(mbs, ", "))
+			}
+			if rep.Retried > 0 {
+				fmt.Fprintf(s.stdout, "Transport retried its queues: %s delivered.\n", plural(rep.Retried, "message"))
 			}
 			if rep.InboundDelivered > 0 {
 				fmt.Fprintf(s.stdout, "The Internet's servers retried: %s from the Internet accepted.\n", plural(rep.InboundDelivered, "message"))
@@ -458,4 +472,21 @@ func publicFolderFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *worksp
 		}
 		return nil
 	}
+}
+
+// labLockWait is how long a lab command waits for the lock another run
+// holds: a burst of traffic or an apply of a small lab ends within it.
+const labLockWait = 30 * time.Second
+
+// labChanges reports whether a lab command changes the lab: those that
+// only show it (inspect, backups, queues, the clock without a duration)
+// take no lock, as a plan with -lock=false reads it.
+func labChanges(name string, args []string) bool {
+	switch name {
+	case "inspect", "backups", "queues", "init":
+		return false
+	case "clock":
+		return len(args) > 0
+	}
+	return true
 }

@@ -111,11 +111,15 @@ func (l *Lab) MailboxHomes() (map[string]org.Identity, error) {
 }
 
 // Advance moves the lab's clock forward (the store's retention and
-// public folder replication pass, the copies replay), and the Internet's
-// servers retry the mail they hold for the organization.
+// public folder replication pass, the copies replay), the transport
+// servers retry the queues whose retry interval has run out, and the
+// Internet's servers retry the mail they hold for the organization.
 func (l *Lab) Advance(d time.Duration) (*store.PurgeReport, error) {
 	rep, err := l.Store.Advance(d)
 	if err != nil {
+		return rep, err
+	}
+	if rep.Retried, err = l.RetryDue(); err != nil {
 		return rep, err
 	}
 	rep.InboundDelivered, err = l.RetrySenders()

@@ -39,6 +39,9 @@ type PurgeReport struct {
 	// PublicFolderPosts is how many posts public folder replication
 	// copied as the time passed.
 	PublicFolderPosts int
+	// Retried is how many queued messages transport's own retries
+	// delivered to mailbox databases.
+	Retried int
 	// InboundDelivered is how many messages the Internet's servers held
 	// and an MX took when they retried.
 	InboundDelivered int

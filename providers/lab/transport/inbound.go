@@ -155,6 +155,14 @@ func (l *Pipeline) sendInbound(opts TrafficOptions) (*InboundReport, error) {
 			have[strings.ToLower(m.Mailbox)]++
 		}
 	}
+	// The senders number their own mail: what they sent before counts
+	// even when it was lost since (with an Edge, a hub's queue), so a
+	// lost message's subject is never sent again, where a drill would
+	// count the new one as the lost one delivered.
+	sent, err := l.readSentCounts()
+	if err != nil {
+		return rep, err
+	}
 	var msgs []store.Item
 	for _, db := range dbs {
 		c, err := l.store.Database(db.Identity())
@@ -170,8 +178,9 @@ func (l *Pipeline) sendInbound(opts TrafficOptions) (*InboundReport, error) {
 			mb := MailboxName(db.Name, i)
 			aliases = append(aliases, mb)
 			for k := 0; k < opts.Inbound; k++ {
-				seq := held[mb] + have[mb] + 1
+				seq := max(held[mb]+have[mb], sent[mb]) + 1
 				have[mb]++
+				sent[mb] = seq
 				msgs = append(msgs, inboundMessage(opts.Seed, mb, seq, l.Now()))
 			}
 		}
@@ -181,6 +190,11 @@ func (l *Pipeline) sendInbound(opts TrafficOptions) (*InboundReport, error) {
 	}
 	if len(msgs) == 0 {
 		return rep, nil
+	}
+	// Recorded before the mail goes: a kill after it skips numbers,
+	// never reuses one.
+	if err := l.writeSentCounts(sent); err != nil {
+		return rep, err
 	}
 	if _, err := l.RetrySenders(); err != nil {
 		return rep, err
@@ -315,7 +329,7 @@ func (l *Pipeline) RetrySenders() (int, error) {
 // relayInbound is an Edge handing mail from the Internet to a hub of the
 // site it is subscribed to: the first, by name, whose transport runs
 // and accepts mail.
-func (l *Pipeline) relayInbound(site string, msgs []store.Item) error {
+func (l *Pipeline) relayInbound(site string, msgs []store.Item) (int, error) {
 	var hubs []string
 	l.ViewDirectory(func(d *ad.Directory) error {
 		for _, s := range d.Servers {
@@ -339,8 +353,85 @@ func (l *Pipeline) relayInbound(site string, msgs []store.Item) error {
 
 			continue
 		}
-		_, err = l.Submit(hub, msgs)
+		return l.Submit(hub, msgs)
+	}
+	return 0, fmt.Errorf("451 4.4.0 no Hub Transport server in site %q accepts mail", site)
+}
+
+// RetryDue is transport's own retry as time passes: each running
+// transport server tries again the queues whose retry interval has run
+// out, as Exchange does without Retry-Queue (hubs first, so that what an
+// Edge relays to them is delivered in the same pass). It returns how
+// many messages reached a mailbox database.
+func (l *Pipeline) RetryDue() (int, error) {
+	var hubs, edges []string
+	l.ViewDirectory(func(d *ad.Directory) error {
+		for _, s := range d.Servers {
+			switch {
+			case s.Roles.Has(org.RoleHubTransport):
+				hubs = append(hubs, s.Name)
+			case s.Roles.Has(org.RoleEdgeTransport):
+				edges = append(edges, s.Name)
+			}
+		}
+		return nil
+	})
+	slices.Sort(hubs)
+	slices.Sort(edges)
+	delivered := 0
+	for _, srv := range append(hubs, edges...) {
+		if !l.MachineUp(srv) || l.Failed(srv) {
+			continue
+		}
+		svc, err := l.LoadService(srv)
+		if err != nil || svc == nil || !svc.Running {
+			continue
+		}
+		q, err := l.QueueOf(srv)
+		if err != nil {
+			continue // no queue database to retry: the read shows why
+		}
+		n, err := l.runQueues(q, nil)
+		if err != nil {
+			continue // a damaged queue database: the read and the plan show it
+		}
+		delivered += n
+	}
+	return delivered, nil
+}
+
+// sentCounts is where the Internet's servers keep how many messages each
+// recipient has been sent.
+func (l *Pipeline) sentCounts() string {
+	return filepath.Join(l.Root(), internetDir, "senders", "sent.json")
+}
+
+func (l *Pipeline) readSentCounts() (map[string]int, error) {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
+	out := map[string]int{}
+	b, err := os.ReadFile(l.sentCounts())
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("%s: %w", l.sentCounts(), err)
+	}
+	return out, nil
+}
+
+func (l *Pipeline) writeSentCounts(counts map[string]int) error {
+	l.Mu.Lock()
+	defer l.Mu.Unlock()
+	b, err := json.Marshal(counts)
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("451 4.4.0 no Hub Transport server in site %q accepts mail", site)
+	if err := os.MkdirAll(filepath.Dir(l.sentCounts()), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(l.sentCounts(), b, 0o644)
 }

@@ -61,24 +61,26 @@ func (l *Pipeline) routeExternal(server, recipient string) (queue, dest string) 
 	return d, d
 }
 
-// relay hands messages on: to the Edge server a hub relays to, or to
-// the recipients' domain's mail server.
-func (l *Pipeline) relay(queue, dest string, msgs []store.Item) error {
+// relay hands messages on: to the Edge server a hub relays to, to the
+// recipients' domain's mail server, or, from an Edge, to a hub of its
+// site. It returns how many of them that hub delivered to a mailbox
+// database at once.
+func (l *Pipeline) relay(queue, dest string, msgs []store.Item) (delivered int, err error) {
 	if strings.HasPrefix(queue, InboundQueuePrefix) {
 		return l.relayInbound(dest, msgs)
 	}
 	if strings.HasPrefix(queue, EdgeQueuePrefix) {
 		if !l.MachineUp(dest) {
-			return fmt.Errorf("%s", edgeUnreachable)
+			return 0, fmt.Errorf("%s", edgeUnreachable)
 		}
 		q, err := l.QueueOf(dest)
 		if err != nil || !q.svc.Running {
-			return fmt.Errorf("%s", edgeUnreachable)
+			return 0, fmt.Errorf("%s", edgeUnreachable)
 		}
 		_, err = l.Submit(dest, msgs)
-		return err
+		return 0, err
 	}
-	return l.sendToInternet(dest, msgs)
+	return 0, l.sendToInternet(dest, msgs)
 }
 
 // sendToInternet is the remote domain's mail server accepting messages.

@@ -132,7 +132,10 @@ func (l *Pipeline) inspectQueue(q *Queue, h *org.QueueHealth) error {
 			continue
 		}
 		if qu.DeliveryType != "MapiDelivery" {
-			if strings.HasPrefix(it.Queue, EdgeQueuePrefix) {
+			switch {
+			case strings.HasPrefix(it.Queue, InboundQueuePrefix):
+				qu.NextHopSite = it.Dest
+			case strings.HasPrefix(it.Queue, EdgeQueuePrefix):
 				qu.NextHopServer = it.Dest
 			}
 			continue

@@ -322,10 +322,11 @@ func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, er
 				msgs := byQueue[name][dest]
 				mapi := DeliveryType(name) == "MapiDelivery"
 				var err error
+				relayed := 0
 				if mapi {
 					err = l.deliverItems(org.Identity(dest), msgs)
 				} else {
-					err = l.relay(name, dest, msgs)
+					relayed, err = l.relay(name, dest, msgs)
 				}
 				if err != nil {
 					switch {
@@ -345,6 +346,7 @@ func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, er
 				if mapi {
 					delivered += len(msgs)
 				}
+				delivered += relayed
 			}
 			if len(next.Waiting) > 0 {
 				v.Cat.Queues[QueueKey(name)] = next
