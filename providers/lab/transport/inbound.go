@@ -116,7 +116,11 @@ func (l *Pipeline) acceptInbound(msgs []store.Item) (by, why string, err error) 
 			continue
 		}
 		if _, err := l.Submit(srv, msgs); err != nil {
-			return "", "", err
+			// Its queue database cannot take the mail (a page failing
+			// its checksum): the connection fails with a transient
+			// error, and the sender tries the next MX or keeps it.
+			refusals = append(refusals, fmt.Sprintf("%s: 451 4.3.0 local error in processing (%v)", srv, err))
+			continue
 		}
 		return srv, "", nil
 	}
