@@ -119,7 +119,8 @@ func skippable(err error) bool {
 type replica struct {
 	db        *ad.Database
 	hierarchy []*PublicFolder
-	items     []Item // its public folder posts
+	items     []Item    // its public folder posts
+	last      time.Time // its last replication, or its creation
 }
 
 // mountedReplicas reads every mounted public folder database.
@@ -129,6 +130,10 @@ func (l *Store) mountedReplicas() ([]*replica, error) {
 		r := &replica{db: db}
 		err := l.WithMountedView(db.Identity(), func(v *View, _ time.Time) error {
 			r.hierarchy = v.Cat.Hierarchy
+			r.last = v.Cat.Replicated
+			if r.last.IsZero() {
+				r.last = v.Cat.Created
+			}
 			items, err := v.Items()
 			for _, it := range items {
 				if it.Mailbox == "" && strings.HasPrefix(it.Folder, `\`) {
@@ -289,9 +294,9 @@ func (l *Store) Post(path string, n int) (org.Identity, error) {
 	return "", fmt.Errorf("no replica of public folder %s is mounted (%s): the post cannot be saved", f.Path, strings.Join(f.Replicas, ", "))
 }
 
-// ReplicatePublicFolders runs the public folder replication agent once. Each mounted
-// public folder database whose replication period has passed (elapsed is
-// at least its period; elapsed < 0 is every database, as
+// ReplicatePublicFolders runs the public folder replication agent. Each
+// mounted public folder database whose replication interval has passed
+// since its last replication (every one with now, as
 // Update-PublicFolderHierarchy and Update-PublicFolder ask) sends its
 // hierarchy, and the posts of the folders it holds, to the other mounted
 // databases: a replica of a folder takes the posts it lacks (backfill,
@@ -299,21 +304,23 @@ func (l *Store) Post(path string, n int) (org.Identity, error) {
 // folder's posts go once a replica holds them all. Only to receives when
 // set (an identity). Deleted posts are not replicated: the lab's folders
 // only grow. It returns how many posts were copied.
-func (l *Store) ReplicatePublicFolders(elapsed time.Duration, to org.Identity) (int, error) {
+func (l *Store) ReplicatePublicFolders(now bool, to org.Identity) (int, error) {
 	reps, err := l.mountedReplicas()
 	if err != nil {
 		return 0, err
 	}
+	at := l.Now().UTC()
 	var senders []*replica
+	sent := map[*replica]bool{}
 	for _, r := range reps {
-		if elapsed < 0 || elapsed >= ad.DurationOr(r.db.ReplicationPeriod, DefaultReplicationPeriod) {
+		if now || at.Sub(r.last) >= ad.DurationOr(r.db.ReplicationPeriod, DefaultReplicationPeriod) {
 			senders = append(senders, r)
+			sent[r] = !now // a scheduled cycle: the next is an interval on
 		}
 	}
 	if len(senders) == 0 {
 		return 0, nil
 	}
-	now := l.Now().UTC()
 	copied := 0
 	for _, rcv := range reps {
 		if to != "" && rcv.db.Identity().Key() != to.Key() {
@@ -329,6 +336,17 @@ func (l *Store) ReplicatePublicFolders(elapsed time.Duration, to org.Identity) (
 			}
 		}
 		if len(from) == 0 {
+			if sent[rcv] {
+				// It sent and took nothing: its next cycle is an interval on.
+				err := l.WithMountedView(rcv.db.Identity(), func(v *View, _ time.Time) error {
+					v.Cat.Replicated = at
+					v.Changed[1] = true
+					return nil
+				})
+				if err != nil && !skippable(err) {
+					return copied, err
+				}
+			}
 			continue
 		}
 		have := map[postKey]bool{}
@@ -364,7 +382,10 @@ func (l *Store) ReplicatePublicFolders(elapsed time.Duration, to org.Identity) (
 				v.Cat.Received = map[string]time.Time{}
 			}
 			for _, s := range from {
-				v.Cat.Received[string(s.db.Identity())] = now
+				v.Cat.Received[string(s.db.Identity())] = at
+			}
+			if sent[rcv] {
+				v.Cat.Replicated = at
 			}
 			v.Changed[1] = true
 			v.Rewrite(func(it *Item) bool {
@@ -416,7 +437,7 @@ func (l *Store) Backfill(id org.Identity) (int, error) {
 	case others == 0:
 		return 0, fmt.Errorf("no other public folder database is mounted to send %s the hierarchy and content", id)
 	}
-	return l.ReplicatePublicFolders(-1, id)
+	return l.ReplicatePublicFolders(true, id)
 }
 
 // postKey names one post across replicas: its ID with its subject. The

@@ -28,7 +28,7 @@ func (l *Store) Advance(d time.Duration) (*PurgeReport, error) {
 	}
 	// Public folder databases whose replication interval has passed
 	// replicate.
-	rep.PublicFolderPosts, err = l.ReplicatePublicFolders(d, "")
+	rep.PublicFolderPosts, err = l.ReplicatePublicFolders(false, "")
 	return rep, err
 }
 

@@ -255,6 +255,9 @@ type Catalog struct {
 	// public folder database, by identity (publicfolder.go).
 	Hierarchy []*PublicFolder      `json:"hierarchy,omitempty"`
 	Received  map[string]time.Time `json:"received,omitempty"`
+	// Replicated is when it last sent its replication: the next cycle is
+	// one replication interval after it (after Created, before the first).
+	Replicated time.Time `json:"replicated,omitzero"`
 	// Queues are a queue database's queues that hold mail or have
 	// failed, by name.
 	Queues map[string]*QueueState `json:"queues,omitempty"`
