@@ -102,7 +102,11 @@ func (e *LockedError) Advice() string {
 		return fmt.Sprintf("The process that took it (pid %d) no longer runs on this host: it was killed or crashed. "+
 			"If no apply is running elsewhere, remove the lock with: exdr force-unlock %s", e.Info.PID, Printable(e.Info.ID))
 	}
-	return fmt.Sprintf("Wait for it to finish (or give -lock-timeout to wait for it); if no apply is running, remove the lock with: exdr force-unlock %s", Printable(e.Info.ID))
+	op := "apply"
+	if e.Info.Operation != "" {
+		op = Printable(e.Info.Operation)
+	}
+	return fmt.Sprintf("Wait for it to finish (or give -lock-timeout to wait for it); if no %s is running, remove the lock with: exdr force-unlock %s", op, Printable(e.Info.ID))
 }
 
 type verifierKey struct{}

@@ -63,6 +63,12 @@ func (d *Dir) Lock(ctx context.Context, info LockInfo, wait time.Duration) (cont
 		if !errors.Is(err, os.ErrExist) {
 			return nil, nil, fmt.Errorf("take the lock %s: %w", path, err)
 		}
+		// A holder that no longer runs will not let go: waiting for it
+		// is waiting for nothing (a lab command sat 30 s on one).
+		var locked *LockedError
+		if _, herr := d.Holder(); errors.As(herr, &locked) && locked.HolderGone {
+			return nil, nil, herr
+		}
 		if time.Now().After(deadline) {
 			if _, herr := d.Holder(); herr != nil {
 				return nil, nil, herr

@@ -105,6 +105,14 @@ func TestLockOfAnEndedProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer unlock()
+			// Waiting: a holder gone fails it at once (it waited out the
+			// whole wait, for nothing); a live one until the context ends.
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			_, _, err = d.Lock(ctx, LockInfo{ID: "next"}, time.Hour)
+			if c.goneWant == errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("second lock, waiting: %v", err)
+			}
 			_, _, err = d.Lock(context.Background(), LockInfo{ID: "next"}, 0)
 			var locked *LockedError
 			if !errors.As(err, &locked) {

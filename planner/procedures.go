@@ -258,7 +258,7 @@ func (b *builder) settle(db *org.Database, live *org.Database, parent *providers
 
 func settingNames(args map[string]string) string {
 	var names []string
-	for _, k := range []string{"allow_file_restore", "deleted_item_retention", "mailbox_retention", "retain_deleted_items_until_backup"} {
+	for _, k := range []string{"allow_file_restore", "deleted_item_retention", "mailbox_retention", "retain_deleted_items_until_backup", "replication_interval"} {
 		if v, ok := args[k]; ok {
 			names = append(names, k+" → "+v)
 		}

@@ -96,7 +96,7 @@ func TestPublicFolderPlans(t *testing.T) {
 			says: []string{`Set-PublicFolder -Identity '\Calendars' -Replicas 'MBX01\SG2\PF1'`}},
 		{name: "public_folders_interval", desired: func(d *org.Org) {
 			d.Databases[3].ReplicationInterval = ptr(org.Duration(30 * time.Minute))
-		}, steps: "public_folder_database.PF2:set_database", says: []string{"-ReplicationPeriod 30"}},
+		}, steps: "public_folder_database.PF2:set_database", says: []string{"-ReplicationPeriod 30", "settings differ from the configuration: replication_interval → 00:30:00"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,6 +78,11 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		fs := newFlags(s, "lab "+c.name, c.usage)
 		about := strings.ToUpper(c.summary[:1]) + c.summary[1:] + "."
 		fs.Usage = func() { printHelpText(s.stdout, fs, c.usage, helpText{about: about}) }
+		lockWait, useLock := labLockWait, true
+		if labMayChange(c.name) {
+			fs.DurationVar(&lockWait, "lock-timeout", labLockWait, "how long to wait for the lock another run holds")
+			fs.BoolVar(&useLock, "lock", true, "take the lock apply takes; -lock=false only when nothing else changes the lab")
+		}
 		runLab := c.flags(fs)
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
@@ -124,7 +129,8 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		// two at once (two bursts of traffic, traffic during an apply)
 		// would write one queue database or mailbox store from two
 		// processes, as no Exchange server does.
-		lk := run.Lock{Backend: ws.backend, Operation: "lab " + c.name, Wait: labLockWait}
+		lk := run.Lock{Backend: ws.backend, Operation: "lab " + c.name, Wait: lockWait, Skip: !useLock,
+			Hint: "Give -lock-timeout to wait longer."}
 		return run.Locked(ctx, lk, func(msg string) { printWarning(s, msg) }, func(ctx context.Context, _ string) error {
 			return runLab(ctx, l, ws, append(rest, opt...), s)
 		})
@@ -482,11 +488,19 @@ const labLockWait = 30 * time.Second
 // only show it (inspect, backups, queues, the clock without a duration)
 // take no lock, as a plan with -lock=false reads it.
 func labChanges(name string, args []string) bool {
+	if name == "clock" {
+		return len(args) > 0
+	}
+	return labMayChange(name)
+}
+
+// labMayChange reports whether a lab command can change the lab, and so
+// takes -lock and -lock-timeout. init makes an empty lab, before any
+// lock can be.
+func labMayChange(name string) bool {
 	switch name {
 	case "inspect", "backups", "queues", "init":
 		return false
-	case "clock":
-		return len(args) > 0
 	}
 	return true
 }
