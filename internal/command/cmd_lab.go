@@ -122,6 +122,11 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		if err := l.CheckOrganization(ws.cfg.Org.Name); err != nil {
 			return err
 		}
+		// Checked before the lock: a mistyped action says so at once,
+		// not after waiting for another run to end.
+		if err := c.checkAction(append(rest, opt...)); err != nil {
+			return err
+		}
 		if !labChanges(c.name, append(rest, opt...)) {
 			return runLab(ctx, l, ws, append(rest, opt...), s)
 		}
@@ -503,4 +508,36 @@ func labMayChange(name string) bool {
 		return false
 	}
 	return true
+}
+
+// labActions are, for the lab commands that take an action, each action
+// and how many arguments follow it (a negative n: at least -n).
+var labActions = map[string]map[string]int{
+	"mailbox":       {"delete-items": 1, "corrupt-items": 1, "recover-deleted": 1, "disable": 1, "remove-account": 1},
+	"public-folder": {"add": 2, "post": 1, "replicas": -2},
+	"break": {"lose-server": 1, "fail-server": 1, "delete-server-object": 1, "delete-database": 1, "corrupt-page": 2,
+		"corrupt-queue": 2, "poison-messages": 2, "delete-logs": 2, "corrupt-backup": 1},
+	"transport": {"stop": 1, "start": 1},
+	"edge":      {"add-send-connector": 4},
+}
+
+// checkAction refuses an action the command does not have, or the wrong
+// number of arguments for it, with the command's usage.
+func (c labCommand) checkAction(args []string) error {
+	actions, ok := labActions[c.name]
+	if !ok {
+		return nil
+	}
+	usage := fmt.Errorf("usage: exdr %s", c.usage)
+	if len(args) == 0 {
+		return usage
+	}
+	n, ok := actions[args[0]]
+	switch {
+	case !ok:
+		return fmt.Errorf("exdr lab %s has no action %q; %w", c.name, args[0], usage)
+	case n >= 0 && len(args)-1 != n, n < 0 && len(args)-1 < -n:
+		return usage
+	}
+	return nil
 }
