@@ -159,6 +159,11 @@ func (l *Store) Hierarchy() ([]*PublicFolder, error) {
 	if err != nil {
 		return nil, err
 	}
+	return hierarchyOf(reps)
+}
+
+// hierarchyOf merges what the mounted databases read hold.
+func hierarchyOf(reps []*replica) ([]*PublicFolder, error) {
 	if len(reps) == 0 {
 		return nil, errors.New("no public folder database is mounted: the hierarchy cannot be read")
 	}
@@ -248,7 +253,11 @@ func (l *Store) SetReplicas(path string, replicas []string) error {
 // is mounted, as a client writing to the folder would. It returns the
 // database that took them.
 func (l *Store) Post(path string, n int) (org.Identity, error) {
-	h, err := l.Hierarchy()
+	reps, err := l.mountedReplicas()
+	if err != nil {
+		return "", err
+	}
+	h, err := hierarchyOf(reps)
 	if err != nil {
 		return "", err
 	}
@@ -259,10 +268,6 @@ func (l *Store) Post(path string, n int) (org.Identity, error) {
 	f := h[i]
 	// Numbered on from the most any mounted replica holds, so two
 	// replicas never hold two posts of one name.
-	reps, err := l.mountedReplicas()
-	if err != nil {
-		return "", err
-	}
 	have := 0
 	for _, r := range reps {
 		n := 0

@@ -17,7 +17,6 @@ import (
 	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers/lab/ad"
-	"github.com/exdr/exdr/providers/lab/ese"
 	"github.com/exdr/exdr/providers/lab/store"
 )
 
@@ -218,29 +217,7 @@ func (l *Pipeline) sendInbound(opts TrafficOptions) (*InboundReport, error) {
 // inboundCounts counts the messages from the Internet each mailbox of a
 // database holds.
 func (l *Pipeline) inboundCounts(c *store.DB) (map[string]int, error) {
-	mu := l.StreamLock(c.Stream.Dir)
-	mu.Lock()
-	defer mu.Unlock()
-	e, err := ese.OpenEDB(c.Path, false)
-	if err != nil {
-		return nil, err
-	}
-	defer e.Close()
-	v, err := store.LoadView(e, c.Stream, true)
-	if err != nil {
-		return nil, err
-	}
-	items, err := v.Items()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int{}
-	for _, it := range items {
-		if strings.HasPrefix(it.Subject, "Inbound ") {
-			out[strings.ToLower(it.Mailbox)]++
-		}
-	}
-	return out, nil
+	return l.countItems(c, func(it store.Item) bool { return strings.HasPrefix(it.Subject, "Inbound ") })
 }
 
 // holdAtSenders adds messages to what the senders' servers hold.

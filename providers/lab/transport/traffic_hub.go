@@ -150,6 +150,12 @@ func (l *Pipeline) acceptingHub(server string) (hub, why string) {
 
 // itemCounts counts a database's items per mailbox, mounted or not.
 func (l *Pipeline) itemCounts(c *store.DB) (map[string]int, error) {
+	return l.countItems(c, func(store.Item) bool { return true })
+}
+
+// countItems counts, per mailbox, the items of a database (mounted or
+// not, its logged changes applied) that count says to.
+func (l *Pipeline) countItems(c *store.DB, count func(store.Item) bool) (map[string]int, error) {
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
@@ -168,7 +174,9 @@ func (l *Pipeline) itemCounts(c *store.DB) (map[string]int, error) {
 	}
 	have := map[string]int{}
 	for _, it := range items {
-		have[it.Mailbox]++
+		if count(it) {
+			have[it.Mailbox]++
+		}
 	}
 	return have, nil
 }
