@@ -1,7 +1,9 @@
 package org
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +99,34 @@ func TestIndexIgnoresCase(t *testing.T) {
 	}
 	if got := o.Databases[0].Server(); got != "MBX01" {
 		t.Errorf("Database.Server() = %q", got)
+	}
+}
+
+// The index folds a looked-up name on the stack; it must find exactly
+// what a map keyed by Identity.Key finds, for every name, ASCII or not
+// (İ, ẞ and K are the letters whose lower case changes their length or
+// meets ASCII).
+func TestIndexFoldsAsKey(t *testing.T) {
+	names := []string{"MBX01", "mbx01", "Mbx01", "O'Brien", "İstanbul", "i̇stanbul", "STRAẞE", "straße", "\u212aelvin", "kelvin",
+		"", `MBX01\SG1\DB1`, strings.Repeat("LongServerName", 20), "\xff\xfe", "Ω", "ω", "σ", "Σ", "ς"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 500 {
+		b := make([]byte, rng.IntN(140))
+		for i := range b {
+			b[i] = byte(rng.IntN(0x60) + 0x20)
+			if rng.IntN(20) == 0 {
+				b[i] = byte(rng.IntN(256))
+			}
+		}
+		names = append(names, string(b))
+	}
+	for _, stored := range names {
+		m := map[string]int{Identity(stored).Key(): 1}
+		for _, asked := range names {
+			want := m[Identity(asked).Key()]
+			if got := byKey(m, asked); got != want {
+				t.Fatalf("stored %q, asked %q: byKey %d, Key %d", stored, asked, got, want)
+			}
+		}
 	}
 }

@@ -78,22 +78,23 @@ func ParseDuration(s string) (Duration, error) {
 
 // parseTimeSpan reads .NET's TimeSpan form, [d.]hh:mm[:ss[.fffffff]].
 func parseTimeSpan(s string) (Duration, error) {
-	bad := fmt.Errorf("%q is not a duration: write d.hh:mm:ss, such as 14.00:00:00", s)
+	// Built only when needed: the lab reads two of these per database.
+	bad := func() error { return fmt.Errorf("%q is not a duration: write d.hh:mm:ss, such as 14.00:00:00", s) }
 	var days int64
 	clock := s
 	if dot := strings.IndexByte(s, '.'); dot >= 0 && dot < strings.IndexByte(s, ':') {
 		d, err := strconv.ParseInt(s[:dot], 10, 64)
 		if err != nil || d < 0 {
-			return 0, bad
+			return 0, bad()
 		}
 		days, clock = d, s[dot+1:]
 	}
 	parts := strings.Split(clock, ":")
 	if len(parts) < 2 || len(parts) > 3 {
-		return 0, bad
+		return 0, bad()
 	}
-	limits := []int64{23, 59, 59}
-	units := []time.Duration{time.Hour, time.Minute, time.Second}
+	limits := [...]int64{23, 59, 59}
+	units := [...]time.Duration{time.Hour, time.Minute, time.Second}
 	var total time.Duration
 	for i, p := range parts {
 		if i == 2 {
@@ -103,7 +104,7 @@ func parseTimeSpan(s string) (Duration, error) {
 		}
 		n, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || n < 0 || n > limits[i] || len(p) != 2 {
-			return 0, bad
+			return 0, bad()
 		}
 		total += time.Duration(n) * units[i]
 	}

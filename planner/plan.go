@@ -2,9 +2,11 @@ package planner
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -201,7 +203,10 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		clusterActivated: map[string]*providers.Step{},
 		plan:             &Plan{Organization: desired.Name, Facts: map[string]org.Facts{}, Objectives: desired.Objectives, ReadAt: live.Now},
 	}
-	b.plan.Facts = liveFacts(live)
+	// The live facts and the steps' commands are each a pure function
+	// of their input: built beside the steps, on the other cores.
+	facts := make(chan map[string]org.Facts, 1)
+	go func() { facts <- liveFacts(live) }()
 	for _, s := range desired.Servers {
 		b.server(s)
 	}
@@ -243,10 +248,8 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		b.plan.Targets = slices.Clone(opts.Targets)
 	}
 	b.plan.Steps = order(b.steps)
-	for _, s := range b.plan.Steps {
-		// One renderer: the plan shows what the ems provider runs.
-		s.Command = script.Show(s)
-	}
+	showCommands(b.plan.Steps)
+	b.plan.Facts = <-facts
 	if err := b.checkInvariants(); err != nil {
 		// A procedure bug: never carry out a plan that breaks them.
 		b.diags = append(b.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Internal error: the plan breaks its own rules",
@@ -256,6 +259,21 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		testHookPlanned(b.plan)
 	}
 	return b.plan, b.diags
+}
+
+// showCommands sets each step's Command, the steps shared out among the
+// cores. One renderer: the plan shows what the ems provider runs.
+func showCommands(steps []*providers.Step) {
+	workers := min(runtime.GOMAXPROCS(0), (len(steps)+255)/256)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(steps); i += workers {
+				steps[i].Command = script.Show(steps[i])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // testHookPlanned, when set (by the tests), sees every plan New makes.

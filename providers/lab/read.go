@@ -52,14 +52,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	// A link planted where the lab keeps its files is refused by name,
 	// never read as damage to recover from.
 	links := &linkNotes{}
-	// Log streams first: a dirty database needs its stream's newest
-	// generation, and looking it up once per stream saves a directory
-	// listing per database.
-	logged, err := l.readStorageGroups(ctx, d, o, sv, links)
-	if err != nil {
-		return nil, err
-	}
-	cats, err := l.readDatabases(ctx, d, o, sv, stores, logged, links)
+	cats, err := l.readStorage(ctx, d, o, sv, stores, links)
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +141,23 @@ func (l *Lab) readEdge(d *ad.Directory, name string, h *org.ServerHealth) (*org.
 	return edge, nil
 }
 
-// readStorageGroups reads each production storage group's log stream
-// into o, in parallel, and returns what each stream logged of its
-// databases' catalogs, by storage group identity key.
-func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org, sv *host.Survey, links *linkNotes) (map[string]map[uint64]ese.Record, error) {
-	var jobs []func()
-	catalogs := make([]map[uint64]ese.Record, len(d.StorageGroups))
-	for i, sg := range d.StorageGroups {
+// readStorage reads each production storage group's log stream and its
+// databases' files into o, and returns the catalogs of the databases, in
+// the directory's order. A storage group is one job, its stream read
+// before its databases (a dirty database needs the stream's newest
+// generation, and a mounted one the catalog images it logged); the jobs
+// run in parallel, so that no storage group waits for every other
+// stream to be read.
+func (l *Lab) readStorage(ctx context.Context, d *ad.Directory, o *org.Org, sv *host.Survey, stores map[string]*store.Service,
+	links *linkNotes) ([]*store.Catalog, error) {
+	type group struct {
+		sg   *ad.StorageGroup
+		live *org.StorageGroup
+		dbs  []func(newest uint32, logged map[uint64]ese.Record)
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, sg := range d.StorageGroups {
 		if sg.Recovery {
 			continue // reported as a recovery storage group
 		}
@@ -169,78 +172,80 @@ func (l *Lab) readStorageGroups(ctx context.Context, d *ad.Directory, o *org.Org
 			}
 		}
 		o.StorageGroups = append(o.StorageGroups, live)
-		jobs = append(jobs, func() {
-			if s, err := sv.Stream(sg); err == nil {
-				entries, exists := sv.Folder(s.Dir)
-				var ierr error
-				live.Health, catalogs[i], ierr = ese.InspectListed(s, entries, exists)
-				links.note(ierr)
-			} else {
-				links.note(err)
-				live.Health = &org.LogHealth{Prefix: sg.Prefix}
-			}
-		})
+		g := &group{sg: sg, live: live}
+		groups = append(groups, g)
+		byKey[live.Identity().Key()] = g
 	}
-	if err := runParallel(ctx, jobs); err != nil {
-		return nil, err
-	}
-	logged := make(map[string]map[uint64]ese.Record, len(d.StorageGroups))
-	for i, sg := range d.StorageGroups {
-		logged[org.Identity(sg.Server).Join(sg.Name).Key()] = catalogs[i]
-	}
-	return logged, nil
-}
-
-// readDatabases reads each production database's file into o, in
-// parallel, and returns the catalogs of the databases, in the
-// directory's order.
-func (l *Lab) readDatabases(ctx context.Context, d *ad.Directory, o *org.Org, sv *host.Survey, stores map[string]*store.Service,
-	logged map[string]map[uint64]ese.Record, links *linkNotes) ([]*store.Catalog, error) {
-	newest := make(map[string]uint32, len(o.StorageGroups))
-	for _, sg := range o.StorageGroups {
-		// The newest generation the stream has started, even one now
-		// gone: a database needs it as much as any other.
-		n := sg.Health.OnDisk.High
-		for _, g := range sg.Health.Missing {
-			n = max(n, g)
-		}
-		newest[sg.Identity().Key()] = n
-	}
-	var jobs []func()
 	cats := make([]*store.Catalog, len(d.Databases))
+	var jobs []func()
 	for i, db := range d.Databases {
-		live := liveDatabase(db)
 		if db.RecoveryOf != "" {
 			continue // a recovery database: part of its group's report
 		}
+		live := liveDatabase(db)
 		o.Databases = append(o.Databases, live)
 		sg := d.StorageGroup(org.Identity(db.StorageGroup))
 		st := stores[org.Identity(live.Server()).Key()]
-		cur := newest[org.Identity(db.StorageGroup).Key()]
-		catalog := logged[org.Identity(db.StorageGroup).Key()]
+		read := func(newest uint32, logged map[uint64]ese.Record) {
+			cats[i] = l.readDatabase(db, live, sg, st, newest, logged, sv, links)
+		}
+		if g := byKey[org.Identity(db.StorageGroup).Key()]; g != nil {
+			g.dbs = append(g.dbs, read)
+		} else {
+			jobs = append(jobs, func() { read(0, nil) }) // no stream to read first
+		}
+	}
+	for _, g := range groups {
 		jobs = append(jobs, func() {
-			path, err := sv.HostPath(live.Server(), db.EdbFilePath)
-			if err != nil {
+			var logged map[uint64]ese.Record
+			if s, err := sv.Stream(g.sg); err == nil {
+				entries, exists := sv.Folder(s.Dir)
+				var ierr error
+				g.live.Health, logged, ierr = ese.InspectListed(s, entries, exists)
+				links.note(ierr)
+			} else {
 				links.note(err)
-				live.Health = &org.DatabaseHealth{}
-				return
+				g.live.Health = &org.LogHealth{Prefix: g.sg.Prefix}
 			}
-			entry, found := sv.Lookup(path)
-			if found && entry.Type()&os.ModeSymlink != 0 {
-				links.note(&host.LinkError{Path: path})
+			// The newest generation the stream has started, even one now
+			// gone: a database needs it as much as any other.
+			newest := g.live.Health.OnDisk.High
+			for _, gen := range g.live.Health.Missing {
+				newest = max(newest, gen)
 			}
-			live.Health, cats[i] = l.inspectDatabase(db, sg, st, path, entry, found, cur, catalog, sv)
-			if live.Kind == org.PublicFolderDB && cats[i] != nil && live.Health.Mounted {
-				live.Health.PublicFolders = livePublicFolders(cats[i])
-			}
-			if _, ok := sv.Lookup(store.SwapRecordPath(path, db.Name)); ok {
-				if live.Health.Swap, err = store.PendingSwap(path, db.Name); err != nil {
-					links.fail(err)
-				}
+			for _, read := range g.dbs {
+				read(newest, logged)
 			}
 		})
 	}
 	return cats, runParallel(ctx, jobs)
+}
+
+// readDatabase reads one production database's file into live, and
+// returns its catalog.
+func (l *Lab) readDatabase(db *ad.Database, live *org.Database, sg *ad.StorageGroup, st *store.Service,
+	newest uint32, logged map[uint64]ese.Record, sv *host.Survey, links *linkNotes) *store.Catalog {
+	path, err := sv.HostPath(live.Server(), db.EdbFilePath)
+	if err != nil {
+		links.note(err)
+		live.Health = &org.DatabaseHealth{}
+		return nil
+	}
+	entry, found := sv.Lookup(path)
+	if found && entry.Type()&os.ModeSymlink != 0 {
+		links.note(&host.LinkError{Path: path})
+	}
+	var cat *store.Catalog
+	live.Health, cat = l.inspectDatabase(db, sg, st, path, entry, found, newest, logged, sv)
+	if live.Kind == org.PublicFolderDB && cat != nil && live.Health.Mounted {
+		live.Health.PublicFolders = livePublicFolders(cat)
+	}
+	if _, ok := sv.Lookup(store.SwapRecordPath(path, db.Name)); ok {
+		if live.Health.Swap, err = store.PendingSwap(path, db.Name); err != nil {
+			links.fail(err)
+		}
+	}
+	return cat
 }
 
 func liveDatabase(db *ad.Database) *org.Database {

@@ -1,9 +1,11 @@
 package ese
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/exdr/exdr/org"
@@ -60,9 +62,14 @@ func inspect[E Listed](s *Stream, entries []E, listErr error) (*org.LogHealth, m
 	h.OnDisk = org.LogRange{Low: gens[0], High: gens[len(gens)-1]}
 	present := make(map[uint32]bool, len(gens))
 	h.Created = make(map[uint32]time.Time, len(gens))
+	bp := logBuffers.Get().(*[]byte)
+	defer logBuffers.Put(bp)
 	for _, g := range gens {
 		present[g] = true
-		b, err := ReadUsed(s.LogPath(g))
+		b, err := ReadUsedInto(s.LogPath(g), *bp)
+		if err == nil {
+			*bp = b[:0] // its room serves the next generation
+		}
 		if err == nil && len(b) >= 32 {
 			// The creation time stands in the header, checksummed or not.
 			h.Created[g] = time.Unix(0, int64(binary.LittleEndian.Uint64(b[24:]))).UTC()
@@ -78,6 +85,7 @@ func inspect[E Listed](s *Stream, entries []E, listErr error) (*org.LogHealth, m
 		if g >= h.Checkpoint {
 			for _, r := range recs {
 				if p := r.Payload; len(p) >= 13 && p[0] == RecPageImage && binary.LittleEndian.Uint32(p[9:]) == 1 {
+					r.Payload = bytes.Clone(p) // the buffer is read over by the next generation
 					catalogs[binary.LittleEndian.Uint64(p[1:])] = r
 				}
 			}
@@ -96,6 +104,9 @@ func inspect[E Listed](s *Stream, entries []E, listErr error) (*org.LogHealth, m
 	}
 	return h, catalogs, nil
 }
+
+// logBuffers hold the generations an inspection reads, one at a time.
+var logBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2*LogHeaderSize); return &b }}
 
 // RecPageImage is the type of a page image's log record, whose payload
 // PageRecord writes:

@@ -150,12 +150,11 @@ func (s *Stream) WriteChk(cp, newest uint32) error {
 }
 
 func (s *Stream) ReadChk() (cp, newest uint32, err error) {
-	f, err := disk.Open(s.ChkPath(), os.O_RDONLY, 0)
-	if err != nil {
-		return 0, 0, err
+	var room [32]byte
+	b, err := disk.ReadWhole(s.ChkPath(), room[:0], int64(len(room)))
+	if errors.Is(err, disk.ErrTooLarge) {
+		return 0, 0, fmt.Errorf("checkpoint %s is damaged: longer than a checkpoint", s.ChkPath())
 	}
-	b, err := io.ReadAll(io.LimitReader(f, 64))
-	f.Close()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -266,16 +265,28 @@ func (s *Stream) records(gen uint32, b []byte) ([]Record, int, error) {
 // of the preallocated megabyte is zeros, and reading it would make every
 // inspection read a megabyte per generation.
 func ReadUsed(path string) ([]byte, error) {
-	f, err := disk.Open(path, os.O_RDONLY, 0)
+	return ReadUsedInto(path, nil)
+}
+
+// ReadUsedInto is ReadUsed reading into buf's room, grown only when the
+// generation holds more: an inspection of two thousand streams reuses one
+// buffer instead of allocating one per generation.
+func ReadUsedInto(path string, buf []byte) ([]byte, error) {
+	f, err := disk.OpenReader(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// Most generations hold little: start small and grow.
-	b := make([]byte, 0, 2*LogHeaderSize)
+	// Most generations hold little: read a little first, and more only
+	// when the records run on.
+	b := buf[:0]
+	if cap(b) < 2*LogHeaderSize {
+		b = make([]byte, 0, 2*LogHeaderSize)
+	}
+	want := 2 * LogHeaderSize
 	off := 0 // where the next record header starts, once past the file header
 	for {
-		n, err := f.ReadAt(b[len(b):cap(b)], int64(len(b)))
+		n, err := f.ReadAt(b[len(b):want], int64(len(b)))
 		b = b[:len(b)+n]
 		if off == 0 && len(b) >= LogHeaderSize {
 			off = LogHeaderSize
@@ -300,9 +311,12 @@ func ReadUsed(path string) ([]byte, error) {
 		if len(b) >= LogSize {
 			return b, nil
 		}
-		grown := make([]byte, len(b), min(2*cap(b), LogSize))
-		copy(grown, b)
-		b = grown
+		want = min(2*want, LogSize)
+		if want > cap(b) {
+			grown := make([]byte, len(b), want)
+			copy(grown, b)
+			b = grown
+		}
 	}
 }
 
