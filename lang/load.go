@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -119,9 +122,7 @@ func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Con
 	}
 	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir), reads), org: &org.Org{}, dir: dir}
 	diags = append(diags, ev.settings()...)
-	for _, n := range nodes {
-		diags = append(diags, ev.evalNode(n)...)
-	}
+	diags = append(diags, ev.evalAll(nodes)...)
 	ev.org.Sort()
 	diags = append(diags, ev.link()...)
 	if !diags.HasErrors() {
@@ -172,6 +173,69 @@ func (ev *evaluator) evalContext(n *node) *hcl.EvalContext {
 		vars[root] = cty.ObjectVal(objs)
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
+}
+
+// evalAll evaluates the nodes, in dependency order, a level at a time:
+// a node reads only the values of the nodes it refers to, all of an
+// earlier level, so a level's nodes are evaluated on every core. What
+// each node declares is gathered in the nodes' order afterwards, so the
+// model and its diagnostics are those of evaluating them one by one.
+func (ev *evaluator) evalAll(nodes []*node) hcl.Diagnostics {
+	levelOf := make(map[*node]int, len(nodes))
+	var levels [][]int // node indexes, by level
+	for i, n := range nodes {
+		level := 0
+		for _, e := range n.deps {
+			if l, ok := levelOf[e.to]; ok {
+				level = max(level, l+1)
+			}
+		}
+		levelOf[n] = level
+		for len(levels) <= level {
+			levels = append(levels, nil)
+		}
+		levels[level] = append(levels[level], i)
+	}
+	sinks := make([]*evaluator, len(nodes))
+	nodeDiags := make([]hcl.Diagnostics, len(nodes))
+	for _, level := range levels {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), (len(level)+31)/32) {
+			wg.Go(func() {
+				for {
+					j := int(next.Add(1)) - 1
+					if j >= len(level) {
+						return
+					}
+					i := level[j]
+					sinks[i] = &evaluator{m: ev.m, funcs: ev.funcs, org: &org.Org{}, dir: ev.dir}
+					nodeDiags[i] = sinks[i].evalNode(nodes[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	var diags hcl.Diagnostics
+	for i, sink := range sinks {
+		ev.merge(sink)
+		diags = append(diags, nodeDiags[i]...)
+	}
+	return diags
+}
+
+// merge appends what a node's evaluation declared.
+func (ev *evaluator) merge(sink *evaluator) {
+	o, s := ev.org, sink.org
+	o.Servers = append(o.Servers, s.Servers...)
+	o.StorageGroups = append(o.StorageGroups, s.StorageGroups...)
+	o.Databases = append(o.Databases, s.Databases...)
+	o.RecoveryStorageGroups = append(o.RecoveryStorageGroups, s.RecoveryStorageGroups...)
+	o.Mailboxes = append(o.Mailboxes, s.Mailboxes...)
+	o.QueueDatabases = append(o.QueueDatabases, s.QueueDatabases...)
+	o.Backups = append(o.Backups, s.Backups...)
+	o.Merges = append(o.Merges, s.Merges...)
+	ev.links = append(ev.links, sink.links...)
 }
 
 func (ev *evaluator) evalNode(n *node) hcl.Diagnostics {

@@ -3,6 +3,8 @@ package lang
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -409,6 +411,80 @@ storage_group "MBX03_SG1" {
 		_, diags := load(t, base+tt.extra, Options{}, nil)
 		if !diags.HasErrors() || !strings.Contains(diags.Error(), "Standby copy paths taken") || !strings.Contains(diags.Error(), tt.want) {
 			t.Errorf("%s: %v", tt.name, diags)
+		}
+	}
+}
+
+// A node is evaluated into a sink of its own and merged afterwards: the
+// merge must carry every list of the model, or a resource kind added
+// later would vanish from the configuration without a word.
+func TestMergeCarriesEveryList(t *testing.T) {
+	sink := &evaluator{org: &org.Org{}, links: []*link{{}}}
+	v := reflect.ValueOf(sink.org).Elem()
+	var lists []string
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() != reflect.Slice {
+			continue
+		}
+		lists = append(lists, v.Type().Field(i).Name)
+		f.Set(reflect.Append(f, reflect.New(f.Type().Elem().Elem())))
+	}
+	ev := &evaluator{org: &org.Org{}}
+	ev.merge(sink)
+	ev.merge(sink)
+	got := reflect.ValueOf(ev.org).Elem()
+	for _, name := range lists {
+		if n := got.FieldByName(name).Len(); n != 2 {
+			t.Errorf("after two merges, Org.%s holds %d, want 2", name, n)
+		}
+	}
+	if len(ev.links) != 2 {
+		t.Errorf("after two merges, %d links, want 2", len(ev.links))
+	}
+	if len(lists) < 8 {
+		t.Errorf("found %d lists in org.Org: %v", len(lists), lists)
+	}
+}
+
+// Evaluated a level at a time on every core, a configuration loads to
+// the same model, in the same order, with the same diagnostics, as
+// evaluated one node after another.
+func TestParallelEvaluationMatchesSerial(t *testing.T) {
+	load := func(dir string, src []Source) (*Config, hcl.Diagnostics) {
+		if src == nil {
+			return LoadDir(dir, Options{})
+		}
+		return Load(dir, src, Options{})
+	}
+	type config struct {
+		dir string
+		src []Source
+	}
+	fixtures, _ := filepath.Glob(filepath.Join(errorFixtures, "*"+FileSuffix))
+	var configs []config
+	for _, path := range fixtures {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		configs = append(configs, config{errorFixtures, []Source{{Filename: filepath.Base(path), Bytes: b}}})
+	}
+	for _, c := range append(configs, []config{
+		{".", generatedOrg(20, 10, 5)},
+		{"../examples/quickstart", nil},
+		{"../examples/public_folders", nil},
+		{"../examples/edge", nil},
+	}...) {
+		parallel, pd := load(c.dir, c.src)
+		old := runtime.GOMAXPROCS(1)
+		serial, sd := load(c.dir, c.src)
+		runtime.GOMAXPROCS(old)
+		if pd.Error() != sd.Error() {
+			t.Errorf("%s: diagnostics differ:\nparallel %s\nserial   %s", c.dir, pd.Error(), sd.Error())
+		}
+		if !reflect.DeepEqual(parallel.Org, serial.Org) {
+			t.Errorf("%s: the parallel load's model differs from the serial one's", c.dir)
 		}
 	}
 }
