@@ -201,7 +201,9 @@ func writeCache(cacheDir, slot string, e *cacheEntry) {
 		return
 	}
 	// A cache that cannot be written only costs the next run a parse.
-	_ = atomicfile.WriteFile(filepath.Join(cacheDir, slot), append(body, sum[:]...), 0o600)
+	// Not flushed to disk: an entry a crash damaged fails its checksum
+	// and is written again, so the run need not wait for the disk.
+	_ = atomicfile.WriteUnsynced(filepath.Join(cacheDir, slot), append(body, sum[:]...), 0o600)
 }
 
 // DiagnosticFiles are the files hcl's diagnostic writer needs to show the

@@ -160,6 +160,9 @@ func TestCacheIgnoresADamagedEntry(t *testing.T) {
 		"truncated":      func(b []byte) []byte { return b[:len(b)/3] },
 		"emptied":        func(b []byte) []byte { return nil },
 		"garbage":        func(b []byte) []byte { return []byte(strings.Repeat("x", 100)) },
+		// What a crash can leave of an entry written without a flush to
+		// disk: the name, its length, and none of its bytes.
+		"zeroed": func(b []byte) []byte { return make([]byte, len(b)) },
 	}
 	for name, spoil := range damage {
 		t.Run(name, func(t *testing.T) {

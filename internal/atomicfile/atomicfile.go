@@ -9,7 +9,19 @@ import (
 // WriteFile writes data to a temporary file beside path, flushes it to
 // disk, and renames it over path. The file gets perm, or the mode of the
 // file it replaces.
-func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	return write(path, data, perm, true)
+}
+
+// WriteUnsynced is WriteFile without the flush to disk, for a file whose
+// reader checks its own checksum and makes it again when it fails (a
+// cache): after a crash the new name may hold lost bytes, which that
+// reader refuses, and a run is spared the wait for the disk.
+func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
+	return write(path, data, perm, false)
+}
+
+func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	if st, err := os.Stat(path); err == nil {
 		perm = st.Mode().Perm()
 	}
@@ -29,8 +41,10 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if err = tmp.Chmod(perm); err != nil {
 		return err
 	}
-	if err = tmp.Sync(); err != nil {
-		return err
+	if sync {
+		if err = tmp.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = tmp.Close(); err != nil {
 		return err
