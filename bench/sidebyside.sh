@@ -25,6 +25,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export EXDR_CONFIG_CACHE="$work/cache" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+# An empty CLI configuration: without one OpenTofu warns on every run.
+: >"$work/tofurc"
+export TF_CLI_CONFIG_FILE="$work/tofurc"
 (cd "$root" && go build -o "$work/exdr" .)
 
 # best CMD...: runs CMD three times; prints "SECONDS KB" of the fastest
