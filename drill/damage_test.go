@@ -2,6 +2,7 @@ package drill
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -69,6 +70,7 @@ func TestRandomDamage(t *testing.T) {
 				t.Skip("this damage cannot be done here:", err)
 			}
 			outcomes[judgeDamage(t, desired, work, before)]++
+			checkOutsideUntouched(t, work)
 		})
 	}
 	t.Logf("%d damages: %v", runs, outcomes)
@@ -148,12 +150,33 @@ func TestDirectoryDamage(t *testing.T) {
 					t.Skip("this damage cannot be done here:", err)
 				}
 				t.Logf("outcome: %s", judgeDamage(t, desired, work, before))
+				checkOutsideUntouched(t, work)
 			})
 		}
 	}
 }
 
-// damage does one kind of harm to a file.
+// outsideContent is what a "link" damage's target holds: a file beside the
+// lab (in the test's own folder, removed with it) that nothing may touch.
+const outsideContent = "outside the lab\n"
+
+func outsidePath(lab string) string { return filepath.Join(filepath.Dir(lab), "outside") }
+
+// checkOutsideUntouched fails the test when a recovery wrote through a
+// planted link to the file outside the lab.
+func checkOutsideUntouched(t *testing.T, lab string) {
+	t.Helper()
+	b, err := os.ReadFile(outsidePath(lab))
+	if errors.Is(err, fs.ErrNotExist) {
+		return // no link was planted
+	}
+	if err != nil || string(b) != outsideContent {
+		t.Errorf("the file outside the lab a link pointed to was changed: %q, %v", b, err)
+	}
+}
+
+// damage does one kind of harm to a file of a lab whose folder is
+// <test folder>/lab.
 func damage(path, kind string, rng *rand.Rand) error {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -184,8 +207,12 @@ func damage(path, kind string, rng *rand.Rand) error {
 		_, err = f.WriteAt(b, off)
 		return err
 	case "link":
-		outside := filepath.Join(os.TempDir(), fmt.Sprintf("exdr-damage-outside-%d", rng.Uint64()))
-		if err := os.WriteFile(outside, []byte("outside the lab\n"), 0o644); err != nil {
+		lab := path
+		for filepath.Base(lab) != "lab" && filepath.Dir(lab) != lab {
+			lab = filepath.Dir(lab)
+		}
+		outside := outsidePath(lab)
+		if err := os.WriteFile(outside, []byte(outsideContent), 0o644); err != nil {
 			return err
 		}
 		if err := os.Remove(path); err != nil {
