@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/exdr/exdr/internal/benchgen"
@@ -34,7 +35,9 @@ func BenchmarkLoad10k(b *testing.B) {
 
 // BenchmarkLoad loads the generated organization at 1,000, 10,000 and
 // 100,000 databases (20, 200 and 2,000 servers of 10 groups of 5), parsed
-// (no cache) and from the cache of loaded configurations:
+// (no cache), from the cache of loaded configurations, and with one file
+// edited since the last load (that file parsed, the others decoded from
+// the syntax cache, both caches written again):
 //
 //	go test ./lang -run XXX -bench 'Load/' -benchtime 3x
 func BenchmarkLoad(b *testing.B) {
@@ -49,6 +52,30 @@ func BenchmarkLoad(b *testing.B) {
 			dir, opts := b.TempDir(), Options{Cache: b.TempDir()}
 			Load(dir, srcs, opts) // fills the cache
 			benchLoad(b, dir, srcs, opts, want)
+		})
+		b.Run(size.name+"/one-file-edited", func(b *testing.B) {
+			dir, opts := b.TempDir(), Options{Cache: b.TempDir()}
+			edited := slices.Clone(srcs)
+			k := len(edited) / 2
+			variants := [2][]byte{
+				append(slices.Clip(srcs[k].Bytes), "\n# edited\n"...),
+				append(slices.Clip(srcs[k].Bytes), "\n# edited again\n"...),
+			}
+			Load(dir, srcs, opts) // fills the caches
+			b.ReportAllocs()
+			parsed, decoded := filesParsed.Load(), filesDecoded.Load()
+			i := 0
+			for b.Loop() {
+				edited[k].Bytes = variants[i%2]
+				i++
+				cfg, diags := Load(dir, edited, opts)
+				if diags.HasErrors() || len(cfg.Org.Databases) != want {
+					b.Fatalf("%d databases: %s", len(cfg.Org.Databases), diags)
+				}
+			}
+			if p, d := filesParsed.Load()-parsed, filesDecoded.Load()-decoded; p != int64(i) || d != int64(i*(len(srcs)-1)) {
+				b.Fatalf("%d loads parsed %d files and decoded %d", i, p, d)
+			}
 		})
 	}
 }

@@ -14,5 +14,5 @@
 //
 // lang must never import planner, executor or providers.
 //
-// Imports (exdr): internal/atomicfile, internal/bincodec, internal/connstr, org.
+// Imports (exdr): internal/atomicfile, internal/bincodec, internal/connstr, internal/hclcodec, org.
 package lang

@@ -96,7 +96,11 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 // loadUncached is Load without the cache; reads records the files it reads
 // beyond the sources.
 func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Config, hcl.Diagnostics) {
-	m, diags := parseSources(srcs)
+	var syntax *syntaxSlot
+	if opts.Cache != "" {
+		syntax = readSyntaxSlot(syntaxSlotPath(opts.Cache, dir))
+	}
+	m, diags := parseSources(srcs, syntax)
 	m.reads = reads
 	cfg := &Config{Dir: dir, Files: m.files, Sensitive: map[string]bool{}}
 	for name, v := range m.variables {

@@ -89,7 +89,9 @@ type resourceBlock struct {
 	referenced []org.Address
 }
 
-func parseSources(srcs []Source) (*module, hcl.Diagnostics) {
+// parseSources parses srcs, decoding from syntax the files it holds (nil
+// parses every file).
+func parseSources(srcs []Source, syntax *syntaxSlot) (*module, hcl.Diagnostics) {
 	m := &module{
 		files:     make(map[string]*hcl.File, len(srcs)),
 		variables: map[string]*variable{},
@@ -97,34 +99,63 @@ func parseSources(srcs []Source) (*module, hcl.Diagnostics) {
 		byAddr:    map[org.Address]*resourceBlock{},
 	}
 	var diags hcl.Diagnostics
-	for i, p := range parseAll(srcs) {
+	all := parseAll(srcs, syntax)
+	for i, p := range all {
 		diags = append(diags, p.diags...)
-		if p.file == nil {
+		if p.body == nil {
 			continue
 		}
-		m.files[srcs[i].Filename] = p.file
+		if p.file != nil {
+			m.files[srcs[i].Filename] = p.file
+		}
 		if p.diags.HasErrors() {
 			m.syntaxErrors = true
 			continue
 		}
-		content, ds := p.file.Body.Content(rootSchema)
+		content, ds := p.body.Content(rootSchema)
 		diags = append(diags, ds...)
 		for _, b := range content.Blocks {
 			diags = append(diags, m.addBlock(b)...)
 		}
 	}
+	if syntax != nil {
+		keepSyntax(syntax, srcs, all)
+	}
 	return m, diags
 }
 
 type parsed struct {
-	file  *hcl.File
+	body  *hclsyntax.Body
+	file  *hcl.File // nil when decoded from the syntax cache
 	diags hcl.Diagnostics
+	// entry is what the syntax cache keeps for the file: the one it was
+	// decoded from, or its fresh parse encoded; nil when it keeps none.
+	entry *syntaxEntry
+	fresh bool // entry is new to the syntax cache
 }
 
-// parseAll parses the files on every core: parsing is most of the cost of
-// loading a large configuration, and each file parses on its own. Results
-// keep the order of srcs, so everything after is deterministic.
-func parseAll(srcs []Source) []parsed {
+// keepSyntax rewrites the syntax cache when it no longer holds exactly
+// the entries of this load.
+func keepSyntax(syntax *syntaxSlot, srcs []Source, all []parsed) {
+	entries := make([]*syntaxEntry, len(all))
+	kept, changed := 0, false
+	for i, p := range all {
+		entries[i] = p.entry
+		if p.entry != nil {
+			kept++
+			changed = changed || p.fresh
+		}
+	}
+	if changed || kept != len(syntax.entries) {
+		syntax.write(srcs, entries)
+	}
+}
+
+// parseAll parses the files on every core, or decodes those the syntax
+// cache holds: parsing is most of the cost of loading a large
+// configuration, and each file parses on its own. Results keep the order
+// of srcs, so everything after is deterministic.
+func parseAll(srcs []Source, syntax *syntaxSlot) []parsed {
 	out := make([]parsed, len(srcs))
 	workers := min(runtime.GOMAXPROCS(0), len(srcs))
 	next := make(chan int)
@@ -132,8 +163,7 @@ func parseAll(srcs []Source) []parsed {
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				f, diags := hclsyntax.ParseConfig(srcs[i].Bytes, srcs[i].Filename, hcl.InitialPos)
-				out[i] = parsed{f, diags}
+				out[i] = parseOne(srcs[i], syntax)
 			}
 		})
 	}
@@ -143,6 +173,26 @@ func parseAll(srcs []Source) []parsed {
 	close(next)
 	wg.Wait()
 	return out
+}
+
+func parseOne(src Source, syntax *syntaxSlot) parsed {
+	if body := syntax.lookup(src); body != nil {
+		filesDecoded.Add(1)
+		e := syntax.entries[src.Filename]
+		return parsed{body: body, entry: &e}
+	}
+	filesParsed.Add(1)
+	f, diags := hclsyntax.ParseConfig(src.Bytes, src.Filename, hcl.InitialPos)
+	p := parsed{file: f, diags: diags}
+	if f != nil {
+		p.body, _ = f.Body.(*hclsyntax.Body)
+	}
+	if syntax != nil && p.body != nil && len(diags) == 0 {
+		if e, ok := encodeSyntax(src, p.body); ok {
+			p.entry, p.fresh = &e, true
+		}
+	}
+	return p
 }
 
 func (m *module) addBlock(b *hcl.Block) hcl.Diagnostics {
