@@ -169,9 +169,13 @@ func cacheKeys(dir string, srcs []Source, opts Options) (slot, key string) {
 	return slot, hex.EncodeToString(s.Sum(nil))
 }
 
+// maxCacheFile bounds what a cache file may hold: at 100,000 databases a
+// configuration's entry is 19 MB and its syntax slot 50 MB.
+const maxCacheFile = 1 << 30
+
 // readCache returns the configuration cached under slot for key, or nil.
 func readCache(cacheDir, slot, key string) *cacheEntry {
-	b, err := os.ReadFile(filepath.Join(cacheDir, slot))
+	b, err := atomicfile.ReadRegular(filepath.Join(cacheDir, slot), maxCacheFile)
 	if err != nil || len(b) < sha256.Size {
 		return nil
 	}

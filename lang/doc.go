@@ -10,7 +10,9 @@
 // A load can be kept (Options.Cache, cache.go): a configuration loaded
 // again with the same inputs is decoded from the cache instead of parsed
 // and evaluated; every input is in the key, and every file read on the
-// way is read again before the entry is used.
+// way is read again before the entry is used. Below it, the syntax cache
+// (syntaxcache.go) keeps each file's parse tree by name and content, so
+// that a load after an edit parses the edited files alone.
 //
 // lang must never import planner, executor or providers.
 //

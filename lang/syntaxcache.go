@@ -69,7 +69,7 @@ func syntaxHeader() []byte {
 // missing, damaged or from another exdr reads as empty.
 func readSyntaxSlot(path string) *syntaxSlot {
 	slot := &syntaxSlot{path: path, entries: map[string]syntaxEntry{}}
-	b, err := os.ReadFile(slot.path)
+	b, err := atomicfile.ReadRegular(slot.path, maxCacheFile)
 	if err != nil || len(b) < sha256.Size {
 		return slot
 	}

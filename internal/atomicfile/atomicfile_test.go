@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,5 +45,28 @@ func TestWriteFileNew(t *testing.T) {
 func TestWriteFileMissingDir(t *testing.T) {
 	if err := WriteFile(filepath.Join(t.TempDir(), "no", "such"), []byte("x"), 0o600); err == nil {
 		t.Fatal("writing into a missing directory succeeded")
+	}
+}
+
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("content"), 0o600)
+	if b, err := ReadRegular(file, 100); err != nil || string(b) != "content" {
+		t.Fatalf("regular file: %q, %v", b, err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, nil, 0o600)
+	if b, err := ReadRegular(empty, 100); err != nil || len(b) != 0 {
+		t.Fatalf("empty file: %q, %v", b, err)
+	}
+	if _, err := ReadRegular(file, 3); err == nil {
+		t.Fatal("a file over the limit was read")
+	}
+	if _, err := ReadRegular(dir, 100); !errors.Is(err, ErrNotRegular) {
+		t.Fatalf("a folder: %v", err)
+	}
+	if _, err := ReadRegular(filepath.Join(dir, "missing"), 100); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a missing file: %v", err)
 	}
 }
