@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,11 +33,14 @@ import (
 // configuration) is recorded with what it held, and read again before an
 // entry is used. An entry that does not match, does not decode, or fails
 // its checksum is ignored and written again: the cache is never trusted
-// over the files. Only loads without a diagnostic are kept.
+// over the files. Only loads without a diagnostic are kept, and of those
+// not one that was given a sensitive value (which would lie in plain
+// text in the cache) or read a file that cannot be checked again without
+// being consumed (a pipe such as -var-file <(...)).
 //
 // One entry is kept per configuration folder and set of arguments (the
-// slot), so the cache holds one configuration's worth per folder, however
-// often it is edited.
+// slot): editing a configuration replaces its entry, but each other set
+// of -var values leaves one more, and nothing trims the folder yet.
 
 // cacheEntry is what a slot holds.
 type cacheEntry struct {
@@ -55,52 +59,148 @@ type fileRead struct {
 
 // cacheFormat changes whenever the entry's meaning changes without its
 // shape changing.
-const cacheFormat = "exdr config cache 1"
+const cacheFormat = "exdr config cache 2"
 
 var entryShape = bincodec.Fingerprint(cacheEntry{})
 
-// fileState is what a load found at path: its bytes' digest, or that it
-// was absent or could not be read.
-func fileState(path string) string {
-	b, err := os.ReadFile(path)
+// What a load found at a path it read, as kept in an entry: the bytes'
+// digest, "absent", or for fileexists() its answer. A state is checked
+// again before the entry is used, without reading anything but a regular
+// file (a pipe would be drained, a FIFO waited on).
+const (
+	stateAbsent      = "absent"
+	stateUnreadable  = "unreadable" // never recorded: nothing matches it
+	stateExistsTrue  = "fileexists:true"
+	stateExistsFalse = "fileexists:false"
+	stateDigestTag   = "sha256:"
+)
+
+func digestState(b []byte) string {
+	sum := sha256.Sum256(b)
+	return stateDigestTag + hex.EncodeToString(sum[:])
+}
+
+// existsState is fileexists()'s answer for path: a regular file is there.
+func existsState(path string) string {
+	st, err := os.Stat(path)
+	if err == nil && st.Mode().IsRegular() {
+		return stateExistsTrue
+	}
+	return stateExistsFalse
+}
+
+// currentState is what the file at path holds now, in the terms of the
+// recorded state.
+func currentState(path, recorded string) string {
+	if strings.HasPrefix(recorded, "fileexists:") {
+		return existsState(path)
+	}
+	b, err := atomicfile.ReadRegular(path, maxCacheFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "absent"
+		return stateAbsent
 	case err != nil:
-		return "unreadable"
+		return stateUnreadable
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return digestState(b)
 }
 
-// readLog records the files a load reads beyond its sources.
+// readLog is how a load reads files beyond its sources (file(),
+// fileexists(), a -var-file, an Edge's cloned configuration): each is
+// read once, and what was read is recorded for the cache, so that the
+// entry is checked against the very bytes the load used. A load that
+// read something the cache could not check again (a pipe, a device, a
+// file that changed between two reads of it) or was given a sensitive
+// value is not kept.
 type readLog struct {
-	mu    sync.Mutex
-	reads map[string]string
+	mu          sync.Mutex
+	reads       map[fileRead]bool
+	byPath      map[string]string // the content state of each path read
+	uncacheable bool
 }
 
-func (r *readLog) note(path string) {
+// readFile reads the file at path for the load.
+func (r *readLog) readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			r.record(path, stateAbsent, true)
+		} else {
+			r.refuse()
+		}
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		r.refuse()
+		return nil, err
+	}
+	b, err := io.ReadAll(f)
+	if err != nil || !st.Mode().IsRegular() {
+		r.refuse()
+	} else {
+		r.record(path, digestState(b), true)
+	}
+	return b, err
+}
+
+// fileExists is fileexists()'s answer for path, recorded.
+func (r *readLog) fileExists(path string) bool {
+	state := existsState(path)
+	r.record(path, state, false)
+	return state == stateExistsTrue
+}
+
+// refuse marks the load as one the cache must not keep.
+func (r *readLog) refuse() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.uncacheable = true
+	r.mu.Unlock()
+}
+
+func (r *readLog) record(path, state string, content bool) {
 	if r == nil {
 		return
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	state := fileState(path)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.reads == nil {
-		r.reads = map[string]string{}
+		r.reads, r.byPath = map[fileRead]bool{}, map[string]string{}
 	}
-	r.reads[path] = state
+	if content {
+		// Read twice with different bytes: no state describes the load.
+		if prev, ok := r.byPath[path]; ok && prev != state {
+			r.uncacheable = true
+		}
+		r.byPath[path] = state
+	}
+	r.reads[fileRead{path, state}] = true
+}
+
+func (r *readLog) keep() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.uncacheable
 }
 
 func (r *readLog) list() []fileRead {
-	var out []fileRead
-	for p, s := range r.reads {
-		out = append(out, fileRead{p, s})
+	out := make([]fileRead, 0, len(r.reads))
+	for fr := range r.reads {
+		out = append(out, fr)
 	}
-	slices.SortFunc(out, func(a, b fileRead) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(out, func(a, b fileRead) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.State, b.State)
+	})
 	return out
 }
 
@@ -188,7 +288,7 @@ func readCache(cacheDir, slot, key string) *cacheEntry {
 		return nil
 	}
 	for _, r := range e.Reads {
-		if fileState(r.Path) != r.State {
+		if currentState(r.Path, r.State) != r.State {
 			return nil
 		}
 	}

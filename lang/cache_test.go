@@ -1,7 +1,9 @@
 package lang
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -57,9 +59,8 @@ func newCacheFixture(t *testing.T) *cacheFixture {
 }
 
 func (f *cacheFixture) write(t *testing.T, name, content string) {
-	t.Helper()
 	if err := os.WriteFile(filepath.Join(f.dir, name), []byte(content), 0o644); err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 }
 
@@ -265,5 +266,55 @@ func TestCacheRelativeVarFileFromAnotherFolder(t *testing.T) {
 	t.Chdir(b)
 	if cfg, hit := f.load(t, true); site(cfg) != "Default-Site-A-from-B" {
 		t.Fatalf("from B the -var-file is B's; the load gave %q (cache hit %v)", site(cfg), hit)
+	}
+}
+
+// A sensitive variable's value given from outside the files (-var,
+// -var-file, EXDR_VAR_) is never written to the cache, where it would sit
+// in plain text in the user's cache folder.
+func TestSensitiveValuesAreNotCached(t *testing.T) {
+	const secret = "Sup3r-Secret-Value"
+	config := cacheConfig + `
+variable "password" {
+  sensitive = true
+  default   = "not-the-secret"
+}
+server "MBX03" {
+  roles = ["mailbox"]
+  site  = var.password
+}
+`
+	for name, give := range map[string]func(f *cacheFixture){
+		"-var":      func(f *cacheFixture) { f.opts.Vars = append(f.opts.Vars, VarArg{Name: "password", Value: secret}) },
+		"EXDR_VAR_": func(f *cacheFixture) { f.opts.Env = append(f.opts.Env, EnvPrefix+"password="+secret) },
+		"-var-file": func(f *cacheFixture) {
+			f.write(nil, "secret.exdrvars", `password = "`+secret+`"`)
+			f.opts.Vars = append(f.opts.Vars, VarArg{File: filepath.Join(f.dir, "secret.exdrvars")})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newCacheFixture(t)
+			f.write(t, "main.exdr.hcl", config)
+			give(f)
+			f.load(t, true)
+			if _, hit := f.load(t, true); hit {
+				t.Error("a load with a sensitive value given was answered by the cache")
+			}
+			filepath.WalkDir(f.cache, func(path string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					if b, _ := os.ReadFile(path); bytes.Contains(b, []byte(secret)) {
+						t.Errorf("%s holds the sensitive value", path)
+					}
+				}
+				return nil
+			})
+		})
+	}
+	// The default is in the files already: such a load is cached.
+	f := newCacheFixture(t)
+	f.write(t, "main.exdr.hcl", config)
+	f.load(t, true)
+	if _, hit := f.load(t, true); !hit {
+		t.Error("a load with a sensitive variable left at its default was not cached")
 	}
 }

@@ -24,8 +24,7 @@ func (ev *evaluator) readClonedConfig(d *decoder, a *hcl.Attribute, e *org.EdgeS
 	if abs, err := filepath.Abs(e.File); err == nil {
 		e.File = abs
 	}
-	ev.m.reads.note(e.File)
-	b, err := os.ReadFile(e.File)
+	b, err := ev.m.reads.readFile(e.File)
 	if errors.Is(err, os.ErrNotExist) {
 		e.Missing = true
 		return

@@ -104,8 +104,7 @@ func fileFunc(dir string, reads *readLog) function.Function {
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			reads.note(resolvePath(dir, p))
-			b, err := os.ReadFile(resolvePath(dir, p))
+			b, err := reads.readFile(resolvePath(dir, p))
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("cannot read %q (paths are relative to the configuration directory): %w", p, unwrapPathError(err))
 			}
@@ -120,9 +119,7 @@ func fileExistsFunc(dir string, reads *readLog) function.Function {
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			reads.note(resolvePath(dir, args[0].AsString()))
-			st, err := os.Stat(resolvePath(dir, args[0].AsString()))
-			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
+			return cty.BoolVal(reads.fileExists(resolvePath(dir, args[0].AsString()))), nil
 		},
 	})
 }

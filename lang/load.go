@@ -87,7 +87,7 @@ func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
 	reads := &readLog{}
 	cfg, diags := loadUncached(dir, srcs, opts, reads)
 	cfg.sources = srcs
-	if opts.Cache != "" && len(diags) == 0 {
+	if opts.Cache != "" && len(diags) == 0 && reads.keep() {
 		writeCache(opts.Cache, slot, &cacheEntry{Key: key, Reads: reads.list(), Org: cfg.Org, Drills: cfg.Drills, Sensitive: cfg.Sensitive})
 	}
 	return cfg, diags

@@ -2,7 +2,6 @@ package lang
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -165,6 +164,11 @@ func (m *module) resolveVariables(args []VarArg, env []string) hcl.Diagnostics {
 		src, ok := given[name]
 		switch {
 		case ok:
+			if v.sensitive {
+				// Kept out of the cache, where it would lie in plain
+				// text in the user's cache folder.
+				m.reads.refuse()
+			}
 		case v.def != nil:
 			src = raw{v.def.Expr, v.def.Expr.Range()}
 		default:
@@ -198,8 +202,7 @@ func (m *module) rawValue(v *variable, text, from string) (hcl.Expression, hcl.R
 }
 
 func (m *module) varFile(path string) (hcl.Attributes, hcl.Diagnostics) {
-	m.reads.note(path)
-	b, err := os.ReadFile(path)
+	b, err := m.reads.readFile(path)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,

@@ -310,3 +310,46 @@ func encodeSource(name, src string) ([]byte, bool) {
 	}
 	return Encode(f.Body.(*hclsyntax.Body), name)
 }
+
+// Shapes the parser never makes and hcl's evaluation panics on (found by
+// a review with a hand-made cache): refused by Encode, and by Decode when
+// bytes hold them anyway.
+func TestForgedShapesRefused(t *testing.T) {
+	lit := &hclsyntax.LiteralValueExpr{Val: cty.True}
+	root := hcl.TraverseRoot{Name: "var"}
+	attr := hcl.TraverseAttr{Name: "x"}
+	forged := map[string]hclsyntax.Expression{
+		"expanded call without arguments":   &hclsyntax.FunctionCallExpr{Name: "f", ExpandFinal: true},
+		"scope traversal without steps":     &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{}},
+		"scope traversal from an attribute": &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{attr}},
+		"scope traversal with two roots":    &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{root, root}},
+		"relative traversal with a root":    &hclsyntax.RelativeTraversalExpr{Source: lit, Traversal: hcl.Traversal{root}},
+		"relative traversal without steps":  &hclsyntax.RelativeTraversalExpr{Source: lit, Traversal: hcl.Traversal{}},
+	}
+	for name, x := range forged {
+		t.Run(name, func(t *testing.T) {
+			body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{"a": {Name: "a", Expr: x}}}
+			if _, ok := Encode(body, "f.hcl"); ok {
+				t.Error("Encode took it")
+			}
+			// The encoder writes the node before it refuses it: those
+			// bytes are what a hand-made cache would hold.
+			e := &encoder{filename: "f.hcl"}
+			e.body(body)
+			if _, err := Decode(string(e.buf), "f.hcl"); err == nil {
+				t.Error("Decode took it")
+			}
+		})
+	}
+	for name, x := range map[string]hclsyntax.Expression{
+		"expanded call":      &hclsyntax.FunctionCallExpr{Name: "f", Args: []hclsyntax.Expression{lit}, ExpandFinal: true},
+		"root alone":         &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{root}},
+		"root and steps":     &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{root, attr, hcl.TraverseIndex{Key: cty.Zero}}},
+		"relative traversal": &hclsyntax.RelativeTraversalExpr{Source: lit, Traversal: hcl.Traversal{attr}},
+	} {
+		body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{"a": {Name: "a", Expr: x}}}
+		if _, ok := Encode(body, "f.hcl"); !ok {
+			t.Errorf("%s: refused a shape the parser makes", name)
+		}
+	}
+}

@@ -29,8 +29,8 @@ func Decode(data string, filename string) (body *hclsyntax.Body, err error) {
 
 // decoder reads with a sticky error: after the first failure every read
 // returns a zero value, and callers check d.err once at the end. It
-// never returns a nil expression where the parser never leaves one, so
-// that a tree it did return is safe to evaluate.
+// never returns a nil expression where the parser never leaves one, nor a
+// node of a shape hcl's evaluation panics on (see absoluteTraversal).
 type decoder struct {
 	s        string
 	i        int
@@ -46,6 +46,12 @@ func (d *decoder) fail(format string, args ...any) {
 		d.err = fmt.Errorf("%w at byte %d: %s", ErrMalformed, d.i, fmt.Sprintf(format, args...))
 	}
 	d.i = len(d.s) // every later read fails fast
+}
+
+func (d *decoder) check(ok bool, what string) {
+	if !ok {
+		d.fail("%s", what)
+	}
 }
 
 func (d *decoder) uint() uint64 {
@@ -284,12 +290,14 @@ func (d *decoder) expr() hclsyntax.Expression {
 		x := &hclsyntax.ScopeTraversalExpr{}
 		x.Traversal = d.traversal()
 		x.SrcRange = d.rng()
+		d.check(absoluteTraversal(x.Traversal), "a scope traversal not from a root")
 		return x
 	case tagRelativeTraversal:
 		x := &hclsyntax.RelativeTraversalExpr{}
 		x.Source = d.expr()
 		x.Traversal = d.traversal()
 		x.SrcRange = d.rng()
+		d.check(relativeTraversal(x.Traversal), "a relative traversal with a root or no step")
 		return x
 	case tagFunctionCall:
 		x := &hclsyntax.FunctionCallExpr{}
@@ -299,6 +307,7 @@ func (d *decoder) expr() hclsyntax.Expression {
 		x.NameRange = d.rng()
 		x.OpenParenRange = d.rng()
 		x.CloseParenRange = d.rng()
+		d.check(expandableCall(x.Args, x.ExpandFinal), "an expanded call without arguments")
 		return x
 	case tagConditional:
 		x := &hclsyntax.ConditionalExpr{}

@@ -13,7 +13,11 @@
 //
 // Decode reads bytes it did not necessarily write: it refuses anything
 // malformed with an error and never panics, so a damaged cache costs a
-// parse and nothing else.
+// parse and nothing else. It also refuses the node shapes the parser
+// never makes and hcl's evaluation panics on, so that a hand-made cache
+// (one whose checksum was made to match) cannot crash exdr either; it can
+// still say something else than the files, as any cache its owner
+// rewrites can.
 //
 // Imports (exdr): none.
 package hclcodec

@@ -153,6 +153,42 @@ func (e *encoder) rng(r hcl.Range) {
 	e.pos(r.End)
 }
 
+// check refuses the tree when a node is not one the parser makes.
+func (e *encoder) check(ok bool) {
+	if !ok {
+		e.refused = true
+	}
+}
+
+// The shapes below are the parser's and evaluation relies on them: hcl
+// panics on a scope traversal that does not start at a root, a relative
+// one that holds a root, or an expanded call without arguments. A tree
+// breaking them is refused on both sides, so that even a hand-made cache
+// cannot make evaluation panic.
+
+func absoluteTraversal(t hcl.Traversal) bool {
+	if len(t) == 0 {
+		return false
+	}
+	if _, ok := t[0].(hcl.TraverseRoot); !ok {
+		return false
+	}
+	return relativeTraversal(t[1:]) || len(t) == 1
+}
+
+func relativeTraversal(t hcl.Traversal) bool {
+	for _, step := range t {
+		if _, ok := step.(hcl.TraverseRoot); ok {
+			return false
+		}
+	}
+	return len(t) > 0
+}
+
+func expandableCall(args []hclsyntax.Expression, expandFinal bool) bool {
+	return !expandFinal || len(args) > 0
+}
+
 func (e *encoder) enter() bool {
 	e.depth++
 	if e.depth > maxDepth {
@@ -252,11 +288,13 @@ func (e *encoder) expr(x hclsyntax.Expression) {
 		e.byte(tagScopeTraversal)
 		e.traversal(x.Traversal)
 		e.rng(x.SrcRange)
+		e.check(absoluteTraversal(x.Traversal))
 	case *hclsyntax.RelativeTraversalExpr:
 		e.byte(tagRelativeTraversal)
 		e.expr(x.Source)
 		e.traversal(x.Traversal)
 		e.rng(x.SrcRange)
+		e.check(relativeTraversal(x.Traversal))
 	case *hclsyntax.FunctionCallExpr:
 		e.byte(tagFunctionCall)
 		e.string(x.Name)
@@ -265,6 +303,7 @@ func (e *encoder) expr(x hclsyntax.Expression) {
 		e.rng(x.NameRange)
 		e.rng(x.OpenParenRange)
 		e.rng(x.CloseParenRange)
+		e.check(expandableCall(x.Args, x.ExpandFinal))
 	case *hclsyntax.ConditionalExpr:
 		e.byte(tagConditional)
 		e.expr(x.Condition)
