@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/internal/bincodec"
@@ -40,7 +41,7 @@ import (
 //
 // One entry is kept per configuration folder and set of arguments (the
 // slot): editing a configuration replaces its entry, but each other set
-// of -var values leaves one more, and nothing trims the folder yet.
+// of -var values leaves one more, until trimming removes it (cachetrim.go).
 
 // cacheEntry is what a slot holds.
 type cacheEntry struct {
@@ -292,6 +293,7 @@ func readCache(cacheDir, slot, key string) *cacheEntry {
 			return nil
 		}
 	}
+	markUsed(filepath.Join(cacheDir, slot), time.Now())
 	return &e
 }
 
@@ -308,6 +310,7 @@ func writeCache(cacheDir, slot string, e *cacheEntry) {
 	// Not flushed to disk: an entry a crash damaged fails its checksum
 	// and is written again, so the run need not wait for the disk.
 	_ = atomicfile.WriteUnsynced(filepath.Join(cacheDir, slot), append(body, sum[:]...), 0o600)
+	trimCache(cacheDir, time.Now())
 }
 
 // DiagnosticFiles are the files hcl's diagnostic writer needs to show the

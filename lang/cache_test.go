@@ -188,7 +188,8 @@ func TestCacheIgnoresADamagedEntry(t *testing.T) {
 }
 
 // configCacheEntries are the configuration cache's entries in cache: its
-// files (the syntax cache is a folder beside them).
+// files named as slots (the syntax cache is a folder beside them, and the
+// time of the last trim a file).
 func configCacheEntries(t *testing.T, cache string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(cache)
@@ -197,7 +198,7 @@ func configCacheEntries(t *testing.T, cache string) []string {
 	}
 	var paths []string
 	for _, e := range entries {
-		if e.Type().IsRegular() {
+		if e.Type().IsRegular() && isSlotName(e.Name()) {
 			paths = append(paths, filepath.Join(cache, e.Name()))
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -100,6 +101,7 @@ func readSyntaxSlot(path string) *syntaxSlot {
 		data = rest
 	}
 	slot.entries = entries
+	markUsed(path, time.Now())
 	return slot
 }
 
