@@ -60,7 +60,11 @@ type fileRead struct {
 
 // cacheFormat changes whenever the entry's meaning changes without its
 // shape changing.
-const cacheFormat = "exdr config cache 2"
+const cacheFormat = "exdr config cache 3"
+
+// cacheMagic starts every file the cache writes (entries and syntax
+// slots), so that trimming can tell its own files by their first bytes.
+const cacheMagic = "exdr cache\n"
 
 var entryShape = bincodec.Fingerprint(cacheEntry{})
 
@@ -146,6 +150,20 @@ func (r *readLog) readFile(path string) ([]byte, error) {
 	return b, err
 }
 
+// absolute is path made absolute as the kernel would open it from here:
+// joined to the working folder without cleaning, since the kernel follows
+// a symbolic link before "..", and filepath.Abs removes ".." as text.
+func absolute(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	return wd + string(filepath.Separator) + path
+}
+
 // fileExists is fileexists()'s answer for path, recorded.
 func (r *readLog) fileExists(path string) bool {
 	state := existsState(path)
@@ -167,9 +185,7 @@ func (r *readLog) record(path, state string, content bool) {
 	if r == nil {
 		return
 	}
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
+	path = absolute(path)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.reads == nil {
@@ -284,6 +300,10 @@ func readCache(cacheDir, slot, key string) *cacheEntry {
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
 		return nil // damaged: never trusted
 	}
+	body, ok := bytes.CutPrefix(body, []byte(cacheMagic))
+	if !ok {
+		return nil
+	}
 	var e cacheEntry
 	if bincodec.Unmarshal(body, &e) != nil || e.Key != key {
 		return nil
@@ -298,10 +318,11 @@ func readCache(cacheDir, slot, key string) *cacheEntry {
 }
 
 func writeCache(cacheDir, slot string, e *cacheEntry) {
-	body, err := bincodec.Marshal(e)
+	encoded, err := bincodec.Marshal(e)
 	if err != nil {
 		return
 	}
+	body := append([]byte(cacheMagic), encoded...)
 	sum := sha256.Sum256(body)
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return

@@ -319,3 +319,32 @@ server "MBX03" {
 		t.Error("a load with a sensitive variable left at its default was not cached")
 	}
 }
+
+// A path with ".." after a symbolic link is recorded as the load opened
+// it: the kernel follows the link before "..", so cleaning the path as
+// text named another file, whose digest the cache then checked (found by
+// a review: a changed file read through ../ was answered from the cache).
+func TestCacheFollowsDotDotAsTheKernelDoes(t *testing.T) {
+	root := t.TempDir()
+	real := filepath.Join(root, "real", "sub")
+	os.MkdirAll(real, 0o755)
+	os.MkdirAll(filepath.Join(root, "logical"), 0o755)
+	if err := os.Symlink(real, filepath.Join(root, "logical", "sub")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	// The file the load reads is real/site.txt; logical/site.txt is
+	// what textual cleaning names instead.
+	os.WriteFile(filepath.Join(root, "real", "site.txt"), []byte("R1"), 0o644)
+	os.WriteFile(filepath.Join(root, "logical", "site.txt"), []byte("R1"), 0o644)
+	f := newCacheFixture(t)
+	through := filepath.Join(root, "logical", "sub") + "/../site.txt"
+	f.write(t, "main.exdr.hcl", strings.Replace(cacheConfig, `file("site.txt")`, `file("`+through+`")`, 1))
+	if cfg, _ := f.load(t, true); !strings.Contains(site(cfg), "-R1") {
+		t.Fatalf("site %q", site(cfg))
+	}
+	os.WriteFile(filepath.Join(root, "real", "site.txt"), []byte("R2"), 0o644)
+	got, hit := f.load(t, true)
+	if hit || !strings.Contains(site(got), "-R2") {
+		t.Errorf("after the file read was changed: hit %v, site %q", hit, site(got))
+	}
+}

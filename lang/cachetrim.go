@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/exdr/exdr/internal/atomicfile"
@@ -17,15 +21,19 @@ import (
 // marked by its modification time (at most once an hour, to spare the
 // disk a write per run), and at most once a day a load that wrote an
 // entry removes those unused for five days. Only files the cache can
-// prove it wrote are removed: a name of 64 hexadecimal digits and a
-// SHA-256 trailer that matches (or the name of a write a killed run left
-// half done), so a cache folder pointed at the wrong place
+// prove it wrote are removed: a name of 64 hexadecimal digits, the
+// cache's first bytes (cacheMagic) and a SHA-256 trailer that matches, or
+// the name atomicfile gives a write a killed run left half done. When the
+// last trim was is kept in a stamp file of exdr's own name and format; a
+// file of that name that is not exdr's is left alone, and then nothing is
+// trimmed. So a cache folder pointed at the wrong place
 // (EXDR_CONFIG_CACHE=$HOME) loses nothing of its owner's.
 const (
 	markInterval = time.Hour
 	trimInterval = 24 * time.Hour
 	trimLimit    = 5 * 24 * time.Hour
-	trimStamp    = "trim.txt"
+	trimStamp    = "exdr-trim.txt"
+	stampPrefix  = "exdr cache trimmed at "
 )
 
 // markUsed refreshes the modification time of the cache file at path,
@@ -40,13 +48,7 @@ func markUsed(path string, now time.Time) {
 // trimCache removes the entries and syntax slots unused for trimLimit,
 // if the last trim was trimInterval ago or more.
 func trimCache(cacheDir string, now time.Time) {
-	stamp := filepath.Join(cacheDir, trimStamp)
-	if b, err := atomicfile.ReadRegular(stamp, 64); err == nil {
-		if last, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && now.Sub(time.Unix(last, 0)) < trimInterval {
-			return
-		}
-	}
-	if atomicfile.WriteUnsynced(stamp, []byte(strconv.FormatInt(now.Unix(), 10)+"\n"), 0o600) != nil {
+	if !trimDue(filepath.Join(cacheDir, trimStamp), now) {
 		return
 	}
 	for _, dir := range []string{cacheDir, filepath.Join(cacheDir, "syntax")} {
@@ -72,6 +74,29 @@ func trimCache(cacheDir string, now time.Time) {
 			}
 		}
 	}
+}
+
+// trimDue says whether a trim is due, and if so records that it is done
+// now. A stamp more than an hour in the future (a clock that was wrong)
+// counts as old, so it cannot stop trimming until that date.
+func trimDue(stamp string, now time.Time) bool {
+	b, err := atomicfile.ReadRegular(stamp, 256)
+	switch {
+	case err == nil:
+		text, ok := strings.CutPrefix(strings.TrimSuffix(string(b), "\n"), stampPrefix)
+		last, perr := strconv.ParseInt(text, 10, 64)
+		if !ok || perr != nil {
+			return false // not exdr's: never replaced
+		}
+		if d := now.Sub(time.Unix(last, 0)); d < trimInterval && d > -markInterval {
+			return false
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return false // a folder, a FIFO, unreadable: not exdr's
+	}
+	// Flushed: a stamp a crash left empty would not be exdr's, and would
+	// stop trimming for good.
+	return atomicfile.WriteFile(stamp, []byte(stampPrefix+strconv.FormatInt(now.Unix(), 10)+"\n"), 0o600) == nil
 }
 
 func isSlotName(name string) bool {
@@ -102,9 +127,21 @@ func isLeftover(name string) bool {
 	return true
 }
 
-// ownCacheFile says whether the file at path ends with the SHA-256 of the
-// rest, as every file the cache writes does.
+// ownCacheFile says whether the file at path is one the cache wrote: it
+// starts with cacheMagic (checked first, so that a folder of other
+// hash-named files is not read whole) and ends with the SHA-256 of the
+// rest.
 func ownCacheFile(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	head := make([]byte, len(cacheMagic))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || string(head) != cacheMagic {
+		return false
+	}
 	b, err := atomicfile.ReadRegular(path, maxCacheFile)
 	if err != nil || len(b) < sha256.Size {
 		return false

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +18,11 @@ func TestTrimCache(t *testing.T) {
 	now := time.Now()
 	old := now.Add(-trimLimit - time.Hour)
 	slot := func(c byte) string { return strings.Repeat(string(c), 2*sha256.Size) }
-	own := func(body string) []byte {
+	withTrailer := func(body string) []byte {
 		sum := sha256.Sum256([]byte(body))
 		return append([]byte(body), sum[:]...)
 	}
+	own := func(body string) []byte { return withTrailer(cacheMagic + body) }
 	files := []struct {
 		path    string
 		content []byte
@@ -35,6 +37,8 @@ func TestTrimCache(t *testing.T) {
 		{"." + slot('f') + ".tmp12345", []byte("being written"), now, true},
 		// Not provably the cache's: kept however old.
 		{slot('1'), []byte("a file of the same name without the checksum"), old, true},
+		{slot('4'), withTrailer("a checksummed file without the cache's first bytes"), old, true},
+		{"trim.txt", []byte("someone's trim.txt"), old, true},
 		{strings.ToUpper(slot('a')), own("upper-case name"), old, true},
 		{"notes.txt", own("someone's notes"), old, true},
 		{slot('2') + ".bak", own("a copy"), old, true},
@@ -72,6 +76,60 @@ func TestTrimCache(t *testing.T) {
 	trimCache(cache, now.Add(trimInterval+time.Minute))
 	if _, err := os.Stat(p); err == nil {
 		t.Error("not trimmed a day after the last trim")
+	}
+	if b, _ := os.ReadFile(filepath.Join(cache, "trim.txt")); string(b) != "someone's trim.txt" {
+		t.Errorf("a trim.txt that is not exdr's was changed: %q", b)
+	}
+}
+
+// The stamp of the last trim: a stamp in the future (a clock that was
+// wrong) does not stop trimming, and a file of the stamp's name that is
+// not exdr's is never replaced, and then nothing is trimmed.
+func TestTrimStamp(t *testing.T) {
+	now := time.Now()
+	stampFile := func(t *testing.T, content string) string {
+		dir := t.TempDir()
+		if content != "" {
+			os.WriteFile(filepath.Join(dir, trimStamp), []byte(content), 0o600)
+		}
+		return filepath.Join(dir, trimStamp)
+	}
+	stampAt := func(at time.Time) string { return stampPrefix + strconv.FormatInt(at.Unix(), 10) + "\n" }
+	cases := []struct {
+		name, content string
+		due           bool
+	}{
+		{"none yet", "", true},
+		{"an hour ago", stampAt(now.Add(-time.Hour)), false},
+		{"two days ago", stampAt(now.Add(-48 * time.Hour)), true},
+		{"ten minutes ahead", stampAt(now.Add(10 * time.Minute)), false},
+		{"a year ahead", stampAt(now.Add(365 * 24 * time.Hour)), true},
+		{"not exdr's", "my notes\n", false},
+		{"empty", "\n", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stamp := stampFile(t, c.content)
+			if c.name == "empty" {
+				os.WriteFile(stamp, nil, 0o600)
+			}
+			before, _ := os.ReadFile(stamp)
+			if got := trimDue(stamp, now); got != c.due {
+				t.Fatalf("due %v, want %v", got, c.due)
+			}
+			after, _ := os.ReadFile(stamp)
+			if c.due && string(after) != stampAt(now) {
+				t.Errorf("stamp %q after a trim", after)
+			}
+			if !c.due && string(after) != string(before) {
+				t.Errorf("stamp changed from %q to %q without a trim", before, after)
+			}
+		})
+	}
+	dir := filepath.Join(t.TempDir(), trimStamp)
+	os.Mkdir(dir, 0o700)
+	if trimDue(dir, now) {
+		t.Error("a folder in the stamp's place: due")
 	}
 }
 

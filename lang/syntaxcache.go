@@ -30,7 +30,7 @@ import (
 // (Config.DiagnosticFiles), as for a configuration from the cache.
 
 // syntaxFormat changes whenever the slot's layout does.
-const syntaxFormat = "exdr syntax cache 1"
+const syntaxFormat = "exdr syntax cache 2"
 
 // syntaxSlot is the syntax cache of one configuration folder.
 type syntaxSlot struct {
@@ -58,7 +58,7 @@ func syntaxSlotPath(cacheDir, dir string) string {
 // syntaxHeader is what a slot starts with: this layout, the tree encoding
 // and this exdr's build, so that no other exdr's trees are decoded.
 func syntaxHeader() []byte {
-	var b []byte
+	b := []byte(cacheMagic)
 	for _, s := range []string{syntaxFormat, hclcodec.Format, executable()} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
