@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -150,10 +151,18 @@ func (r *readLog) readFile(path string) ([]byte, error) {
 	return b, err
 }
 
-// absolute is path made absolute as the kernel would open it from here:
-// joined to the working folder without cleaning, since the kernel follows
-// a symbolic link before "..", and filepath.Abs removes ".." as text.
+// absolute is path made absolute as the system would open it from here.
+// A Unix kernel follows a symbolic link before "..", so the path is joined
+// to the working folder without cleaning (filepath.Abs removes ".." as
+// text); Windows removes ".." as text itself, and has drive-relative and
+// rooted paths that a join would get wrong, so there Abs is right.
 func absolute(path string) string {
+	if runtime.GOOS == "windows" {
+		if abs, err := filepath.Abs(path); err == nil {
+			return abs
+		}
+		return path
+	}
 	if filepath.IsAbs(path) {
 		return path
 	}
