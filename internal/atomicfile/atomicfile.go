@@ -16,13 +16,15 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // WriteUnsynced is WriteFile without the flush to disk, for a file whose
 // reader checks its own checksum and makes it again when it fails (a
 // cache): after a crash the new name may hold lost bytes, which that
-// reader refuses, and a run is spared the wait for the disk.
+// reader refuses, and a run is spared the wait for the disk. Such a file
+// is the program's own, so it always gets perm: a file or FIFO that stood
+// in its place does not lend it a looser mode.
 func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
 	return write(path, data, perm, false)
 }
 
 func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
-	if st, err := os.Stat(path); err == nil {
+	if st, err := os.Stat(path); err == nil && sync {
 		perm = st.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")

@@ -70,3 +70,18 @@ func TestReadRegular(t *testing.T) {
 		t.Fatalf("a missing file: %v", err)
 	}
 }
+
+// A cache file written over a file of a looser mode keeps the mode it was
+// given (found by a review: an entry written over a 0644 file was 0644).
+func TestWriteUnsyncedKeepsItsMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "entry")
+	os.WriteFile(path, []byte("old"), 0o644)
+	os.Chmod(path, 0o644)
+	if err := WriteUnsynced(path, []byte("new"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, %v; want 0600", st.Mode().Perm(), err)
+	}
+}
