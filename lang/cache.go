@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -295,23 +294,11 @@ func cacheKeys(dir string, srcs []Source, opts Options) (slot, key string) {
 	return slot, hex.EncodeToString(s.Sum(nil))
 }
 
-// maxCacheFile bounds what a cache file may hold: at 100,000 databases a
-// configuration's entry is 19 MB and its syntax slot 50 MB.
-const maxCacheFile = 1 << 30
-
 // readCache returns the configuration cached under slot for key, or nil.
 func readCache(cacheDir, slot, key string) *cacheEntry {
-	b, err := atomicfile.ReadRegular(filepath.Join(cacheDir, slot), maxCacheFile)
-	if err != nil || len(b) < sha256.Size {
-		return nil
-	}
-	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return nil // damaged: never trusted
-	}
-	body, ok := bytes.CutPrefix(body, []byte(cacheMagic))
+	body, ok := readCacheFile(filepath.Join(cacheDir, slot))
 	if !ok {
-		return nil
+		return nil // damaged or not the cache's: never trusted
 	}
 	var e cacheEntry
 	if bincodec.Unmarshal(body, &e) != nil || e.Key != key {
@@ -327,19 +314,11 @@ func readCache(cacheDir, slot, key string) *cacheEntry {
 }
 
 func writeCache(cacheDir, slot string, e *cacheEntry) {
-	encoded, err := bincodec.Marshal(e)
+	body, err := bincodec.Marshal(e)
 	if err != nil {
 		return
 	}
-	body := append([]byte(cacheMagic), encoded...)
-	sum := sha256.Sum256(body)
-	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
-		return
-	}
-	// A cache that cannot be written only costs the next run a parse.
-	// Not flushed to disk: an entry a crash damaged fails its checksum
-	// and is written again, so the run need not wait for the disk.
-	_ = atomicfile.WriteUnsynced(filepath.Join(cacheDir, slot), append(body, sum[:]...), 0o600)
+	writeCacheFile(filepath.Join(cacheDir, slot), body)
 	trimCache(cacheDir, time.Now())
 }
 

@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -142,10 +141,6 @@ func ownCacheFile(path string) bool {
 	if err != nil || string(head) != cacheMagic {
 		return false
 	}
-	b, err := atomicfile.ReadRegular(path, maxCacheFile)
-	if err != nil || len(b) < sha256.Size {
-		return false
-	}
-	sum := sha256.Sum256(b[:len(b)-sha256.Size])
-	return bytes.Equal(sum[:], b[len(b)-sha256.Size:])
+	_, ok := readCacheFile(path)
+	return ok
 }

@@ -5,14 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
-	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/internal/hclcodec"
 )
 
@@ -58,7 +56,7 @@ func syntaxSlotPath(cacheDir, dir string) string {
 // syntaxHeader is what a slot starts with: this layout, the tree encoding
 // and this exdr's build, so that no other exdr's trees are decoded.
 func syntaxHeader() []byte {
-	b := []byte(cacheMagic)
+	var b []byte
 	for _, s := range []string{syntaxFormat, hclcodec.Format, executable()} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -70,12 +68,8 @@ func syntaxHeader() []byte {
 // missing, damaged or from another exdr reads as empty.
 func readSyntaxSlot(path string) *syntaxSlot {
 	slot := &syntaxSlot{path: path, entries: map[string]syntaxEntry{}}
-	b, err := atomicfile.ReadRegular(slot.path, maxCacheFile)
-	if err != nil || len(b) < sha256.Size {
-		return slot
-	}
-	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+	body, ok := readCacheFile(path)
+	if !ok {
 		return slot
 	}
 	header := syntaxHeader()
@@ -141,8 +135,6 @@ func encodeSyntax(src Source, body *hclsyntax.Body) (syntaxEntry, bool) {
 }
 
 // write replaces the slot with entries, one per file of srcs that has one.
-// A slot that cannot be written only costs the next load its parses; it is
-// not flushed to disk, since a slot a crash damaged fails its checksum.
 func (s *syntaxSlot) write(srcs []Source, entries []*syntaxEntry) {
 	b := syntaxHeader()
 	for i, e := range entries {
@@ -155,9 +147,5 @@ func (s *syntaxSlot) write(srcs []Source, entries []*syntaxEntry) {
 		b = binary.AppendUvarint(b, uint64(len(e.encoded)))
 		b = append(b, e.encoded...)
 	}
-	sum := sha256.Sum256(b)
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return
-	}
-	_ = atomicfile.WriteUnsynced(s.path, append(b, sum[:]...), 0o600)
+	writeCacheFile(s.path, b)
 }
