@@ -223,8 +223,13 @@ type FileVar struct {
 	Value string `json:"value,omitempty"`
 }
 
-// NewFile wraps a plan for saving.
+// NewFile wraps a plan for saving. The plan must have been made with
+// Options.RecordFacts: a file without facts could not tell apply that the
+// organization moved since.
 func NewFile(p *Plan, configDir string, prov FileProvider, now time.Time) *File {
+	if p.Facts == nil {
+		panic("planner.NewFile: the plan was made without Options.RecordFacts")
+	}
 	f := &File{
 		FormatVersion: FormatVersion, Created: now.UTC(), ConfigDir: configDir, Provider: prov,
 		Plan:  toJSON(p),

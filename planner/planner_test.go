@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -398,4 +399,37 @@ func TestDeclaredClusteredMailboxServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFactsOnlyWhenAsked: a plan that is only shown carries no facts, and
+// one made to be saved carries the facts of every live resource, the
+// same as liveFacts reads them; a file cannot be made without them.
+func TestFactsOnlyWhenAsked(t *testing.T) {
+	desired, live := bigOrgs(2, 2, 2)
+	shown, diags := New(desired, live, Options{AllowDataLoss: true})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if shown.Facts != nil {
+		t.Errorf("a plan made without RecordFacts has %d facts", len(shown.Facts))
+	}
+	saved, diags := New(desired, live, Options{AllowDataLoss: true, RecordFacts: true})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if want := len(live.Servers) + len(live.StorageGroups) + len(live.Databases); len(saved.Facts) != want {
+		t.Errorf("a plan made with RecordFacts has facts of %d resources, want %d", len(saved.Facts), want)
+	}
+	if !reflect.DeepEqual(saved.Facts, liveFacts(live)) {
+		t.Error("the recorded facts are not the live organization's")
+	}
+	if len(shown.Steps) != len(saved.Steps) {
+		t.Errorf("recording facts changed the plan: %d steps against %d", len(saved.Steps), len(shown.Steps))
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("NewFile took a plan without facts")
+		}
+	}()
+	NewFile(shown, "dir", FileProvider{Type: "lab"}, time.Now())
 }

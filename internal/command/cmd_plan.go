@@ -61,7 +61,8 @@ func cmdPlan(ctx context.Context, args []string, s *streams) error {
 }
 
 func runPlan(ctx context.Context, opts planOptions, s *streams) error {
-	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG}
+	popts := planner.Options{AllowDataLoss: opts.allowDataLoss, Targets: opts.targets, RemoveLeftoverRecoveryGroups: opts.removeRSG,
+		RecordFacts: opts.out != ""}
 	early := startEarlyPlan(ctx, opts, popts, s)
 	ws, err := openWorkspace(opts.dir, opts.vars, s)
 	if err != nil {
