@@ -184,11 +184,16 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 			Subject: desired.DeclRange.Ptr(),
 		}}
 	}
+	// The two indexes are built side by side: at 100,000 databases each
+	// is tens of milliseconds of map inserts.
+	wantIxDone := make(chan *org.Index, 1)
+	go func() { wantIxDone <- org.NewIndex(desired) }()
+	liveIx := org.NewIndex(live)
 	b := &builder{
 		desired:          desired,
 		live:             live,
-		liveIx:           org.NewIndex(live),
-		wantIx:           org.NewIndex(desired),
+		liveIx:           liveIx,
+		wantIx:           <-wantIxDone,
 		opts:             opts,
 		byID:             map[string]*providers.Step{},
 		last:             map[string]*providers.Step{},

@@ -75,14 +75,22 @@ func (b *Builder) dcArg() string {
 	return " -DomainController " + b.q(b.dc)
 }
 
+// line adds a line the script runs. Show keeps only the shown lines: a
+// plan shows a command for every step, and formatting the lines around
+// them was half of that work.
 func (b *Builder) line(format string, args ...any) {
+	if b.display {
+		return
+	}
 	b.lines = append(b.lines, fmt.Sprintf(format, args...))
 }
 
 // cmd adds a line the script runs and the plan shows.
 func (b *Builder) cmd(format string, args ...any) {
 	l := fmt.Sprintf(format, args...)
-	b.lines = append(b.lines, l)
+	if !b.display {
+		b.lines = append(b.lines, l)
+	}
 	b.shown = append(b.shown, strings.TrimSpace(l))
 }
 
@@ -140,6 +148,9 @@ func (b *Builder) Text() (string, error) {
 func (b *Builder) script(verb providers.Verb, verify string) (*Script, error) {
 	if b.err != nil {
 		return nil, fmt.Errorf("%s: %w", verb, b.err)
+	}
+	if b.display {
+		return &Script{Verb: verb, Verify: verify}, nil // Show reads b.shown
 	}
 	return &Script{Verb: verb, PowerShell: preamble + strings.Join(b.lines, "\n") + "\n", Verify: verify}, nil
 }
