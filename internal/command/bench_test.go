@@ -16,13 +16,13 @@ import (
 	"github.com/exdr/exdr/providers/lab/host"
 )
 
-// buildBenchLab writes the generated 10,000-database configuration to dir,
-// builds its lab through the lab's own steps, and damages one database in
-// ten: a third lose their file, a third get a page of garbage, a third are
-// dismounted.
-func buildBenchLab(tb testing.TB, dir string) {
+// buildBenchLab writes the generated configuration of servers servers (50
+// databases each) to dir, builds its lab through the lab's own steps, and
+// damages one database in ten: a third lose their file, a third get a page
+// of garbage, a third are dismounted.
+func buildBenchLab(tb testing.TB, dir string, servers int) {
 	tb.Helper()
-	if err := benchgen.Write(dir, benchgen.Files(benchgen.Servers(200), 10, 5)); err != nil {
+	if err := benchgen.Write(dir, benchgen.Files(servers, 10, 5)); err != nil {
 		tb.Fatal(err)
 	}
 	buildLab(tb, dir)
@@ -65,18 +65,45 @@ func flip(path string, off int64) error {
 	return err
 }
 
-// BenchmarkPlanCLI10k runs exdr plan in-process on the damaged
-// 10,000-database lab: loading the configuration, reading the lab (every
-// page of every database checksummed) and planning.
-func BenchmarkPlanCLI10k(b *testing.B) {
-	dir := b.TempDir()
-	buildBenchLab(b, dir)
-	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr}
-	b.ReportAllocs()
-	for b.Loop() {
-		if code := runCommand(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
-			b.Fatalf("plan exited %d, want %d (changes)", code, exitChanges)
-		}
+// benchSizes are the generated organization's sizes the CLI benchmarks
+// run at: 50 databases to a server. 100k writes a lab of 6.6 GB in about
+// four minutes, so it runs only when EXDR_BENCH_100K=1.
+var benchSizes = []struct {
+	name    string
+	servers int
+}{{"1k", 20}, {"10k", 200}, {"100k", 2000}}
+
+func skipUnasked(b *testing.B, servers int) {
+	if servers >= 2000 && os.Getenv("EXDR_BENCH_100K") != "1" {
+		b.Skip("set EXDR_BENCH_100K=1 to build the 100,000-database lab (6.6 GB, about four minutes)")
+	}
+}
+
+// BenchmarkPlanCLI runs exdr plan in-process on the damaged lab at 1,000,
+// 10,000 and (EXDR_BENCH_100K=1) 100,000 databases, its configuration
+// cached as every run after the first finds it: loading the
+// configuration, reading the lab (every page of every database
+// checksummed) and planning.
+//
+//	go test ./internal/command -run XXX -bench 'PlanCLI/' -benchtime 3x
+func BenchmarkPlanCLI(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			skipUnasked(b, size.servers)
+			dir := b.TempDir()
+			buildBenchLab(b, dir, size.servers)
+			s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr, env: []string{"EXDR_CONFIG_CACHE=" + b.TempDir()}}
+			plan := func() {
+				if code := runCommand(context.Background(), []string{"plan", "-allow-data-loss", "-detailed-exitcode", dir}, s); code != exitChanges {
+					b.Fatalf("plan exited %d, want %d (changes)", code, exitChanges)
+				}
+			}
+			plan() // fills the cache
+			b.ReportAllocs()
+			for b.Loop() {
+				plan()
+			}
+		})
 	}
 }
 
@@ -91,7 +118,7 @@ func TestWriteBenchLab(t *testing.T) {
 	if dir == "" {
 		t.Skip("set EXDR_BENCH_LAB to a directory to write the benchmark lab")
 	}
-	buildBenchLab(t, filepath.Clean(dir))
+	buildBenchLab(t, filepath.Clean(dir), benchgen.Servers(200))
 }
 
 // BenchmarkPlanCLIAt is BenchmarkPlanCLI10k on a lab already written (by
@@ -144,20 +171,39 @@ func BenchmarkApplyFromNothing(b *testing.B) {
 	}
 }
 
-// BenchmarkValidateCLI10k runs exdr validate on the generated
-// 10,000-database configuration, its load cached as every run after the
-// first finds it.
-func BenchmarkValidateCLI10k(b *testing.B) {
-	dir := b.TempDir()
-	if err := benchgen.Write(dir, benchgen.Files(200, 10, 5)); err != nil {
-		b.Fatal(err)
-	}
-	s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr, env: []string{"EXDR_CONFIG_CACHE=" + b.TempDir()}}
-	runCommand(context.Background(), []string{"validate", dir}, s) // fills the cache
-	b.ReportAllocs()
-	for b.Loop() {
-		if code := runCommand(context.Background(), []string{"validate", dir}, s); code != exitOK {
-			b.Fatalf("validate exited %d", code)
+// BenchmarkValidateCLI runs exdr validate on the generated configuration
+// at 1,000, 10,000 and 100,000 databases, its load cached as every run
+// after the first finds it ("cached"), and with the cache off ("parsed"):
+//
+//	go test ./internal/command -run XXX -bench 'ValidateCLI/' -benchtime 3x
+func BenchmarkValidateCLI(b *testing.B) {
+	for _, size := range benchSizes {
+		for _, cached := range []bool{true, false} {
+			name := size.name + "/parsed"
+			if cached {
+				name = size.name + "/cached"
+			}
+			b.Run(name, func(b *testing.B) {
+				dir := b.TempDir()
+				if err := benchgen.Write(dir, benchgen.Files(size.servers, 10, 5)); err != nil {
+					b.Fatal(err)
+				}
+				cache := "off"
+				if cached {
+					cache = b.TempDir()
+				}
+				s := &streams{stdin: bytes.NewReader(nil), stdout: io.Discard, stderr: os.Stderr, env: []string{"EXDR_CONFIG_CACHE=" + cache}}
+				validate := func() {
+					if code := runCommand(context.Background(), []string{"validate", dir}, s); code != exitOK {
+						b.Fatalf("validate exited %d", code)
+					}
+				}
+				validate() // fills the cache
+				b.ReportAllocs()
+				for b.Loop() {
+					validate()
+				}
+			})
 		}
 	}
 }
