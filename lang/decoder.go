@@ -125,10 +125,7 @@ func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool)
 		}
 	}
 	d.obj[name] = conv
-	if d.decl.Attrs == nil {
-		d.decl.Attrs = map[string]hcl.Range{}
-	}
-	d.decl.Attrs[d.prefix+name] = a.Expr.Range()
+	d.decl.Attrs.Put(d.prefix+name, a.Expr.Range())
 	return conv, a, true
 }
 

@@ -73,7 +73,7 @@ func (v *validator) clusters() {
 				"A single copy cluster of Exchange 2007 has from two to eight nodes sharing its storage; %s lists %d.", s.Name, len(c.Nodes))
 		}
 		switch {
-		case c.Type == org.ClusterCCR && s.Decl.Attrs["auto_database_mount_dial"] == (hcl.Range{}):
+		case c.Type == org.ClusterCCR && !s.Decl.Set("auto_database_mount_dial"):
 			v.errorf(s.Decl.Range, "AutoDatabaseMountDial not declared",
 				"A CCR failover mounts the passive copy on its own only when it lacks no more log generations than AutoDatabaseMountDial allows: that is the mail an unplanned failover may lose. "+
 					"Declare it: auto_database_mount_dial = \"lossless\", \"good_availability\" (up to 3 generations) or \"best_availability\" (up to 6).")

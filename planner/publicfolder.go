@@ -373,7 +373,7 @@ func (b *builder) publicFolderReplicas() {
 		if len(want) == 0 {
 			holder := b.wantIx.Database(live[i].Replicas[0])
 			rng := holder.Decl.Range
-			if r, ok := holder.Decl.Attrs["folder_replicas"]; ok {
+			if r, ok := holder.Decl.Attrs.Lookup("folder_replicas"); ok {
 				rng = r
 			}
 			b.refuse(holder.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Last replica of a public folder removed",
@@ -398,7 +398,7 @@ func (b *builder) publicFolderReplicas() {
 					deps = append(deps, s)
 				} else if !slices.ContainsFunc(live, func(f *org.PublicFolder) bool { return strings.EqualFold(f.Path, parent) }) {
 					rng := first.Decl.Range
-					if r, ok := first.Decl.Attrs["folder_replicas"]; ok {
+					if r, ok := first.Decl.Attrs.Lookup("folder_replicas"); ok {
 						rng = r
 					}
 					b.refuse(first.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Public folder without its parent",

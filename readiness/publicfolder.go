@@ -29,7 +29,7 @@ func (c *checker) publicFolderReplicas() {
 			continue // on a database the configuration does not declare
 		}
 		rng := decl.Decl.Range
-		if r, ok := decl.Decl.Attrs["folder_replicas"]; ok {
+		if r, ok := decl.Decl.Attrs.Lookup("folder_replicas"); ok {
 			rng = r
 		}
 		others := 0

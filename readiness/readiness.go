@@ -225,7 +225,7 @@ func (c *checker) retention() {
 }
 
 func attrRange(d org.Decl, name string) hcl.Range {
-	if r, ok := d.Attrs[name]; ok {
+	if r, ok := d.Attrs.Lookup(name); ok {
 		return r
 	}
 	return d.Range
