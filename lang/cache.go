@@ -39,9 +39,10 @@ import (
 // text in the cache) or read a file that cannot be checked again without
 // being consumed (a pipe such as -var-file <(...)).
 //
-// One entry is kept per configuration folder and set of arguments (the
-// slot): editing a configuration replaces its entry, but each other set
-// of -var values leaves one more, until trimming removes it (cachetrim.go).
+// One entry is kept per configuration folder, set of arguments and exdr
+// build (the slot): editing a configuration replaces its entry, but each
+// other set of -var values or build leaves one more, until trimming
+// removes it (cachetrim.go).
 
 // cacheEntry is what a slot holds.
 type cacheEntry struct {
@@ -283,9 +284,13 @@ func cacheKeys(dir string, srcs []Source, opts Options) (slot, key string) {
 			field(e)
 		}
 	}
-	slot = hex.EncodeToString(s.Sum(nil))
+	// The build is part of the slot, as Go's build cache keys by the
+	// compiler: two exdr builds run in turn on one folder each keep their
+	// entry instead of evicting the other's (trimming removes an old
+	// build's once it goes unused).
 	field(executable())
 	field(entryShape)
+	slot = hex.EncodeToString(s.Sum(nil))
 	for _, src := range srcs {
 		field(src.Filename)
 		sum := sha256.Sum256(src.Bytes)

@@ -348,3 +348,28 @@ func TestCacheFollowsDotDotAsTheKernelDoes(t *testing.T) {
 		t.Errorf("after the file read was changed: hit %v, site %q", hit, site(got))
 	}
 }
+
+// TestTwoBuildsKeepTheirEntries: two exdr builds run in turn on one
+// folder (an upgrade tried beside the old one, a CI matrix sharing a
+// cache) each find their own entry, instead of each evicting the other's
+// and parsing every time.
+func TestTwoBuildsKeepTheirEntries(t *testing.T) {
+	f := newCacheFixture(t)
+	saved := executable
+	t.Cleanup(func() { executable = saved })
+	build := func(name string) { executable = func() string { return name } }
+	build("build A")
+	if _, hit := f.load(t, true); hit {
+		t.Fatal("the first load was answered by an empty cache")
+	}
+	build("build B")
+	if _, hit := f.load(t, true); hit {
+		t.Fatal("build B was answered by build A's entry")
+	}
+	for _, name := range []string{"build A", "build B", "build A"} {
+		build(name)
+		if _, hit := f.load(t, true); !hit {
+			t.Errorf("%s, run again after the other build, parsed again: its entry was evicted", name)
+		}
+	}
+}
