@@ -299,14 +299,24 @@ func cacheKeys(dir string, srcs []Source, opts Options) (slot, key string) {
 	return slot, hex.EncodeToString(s.Sum(nil))
 }
 
-// readCache returns the configuration cached under slot for key, or nil.
-func readCache(cacheDir, slot, key string) *cacheEntry {
+// decodeCache is the entry in slot, decoded but not yet checked against
+// anything, or nil.
+func decodeCache(cacheDir, slot string) *cacheEntry {
 	body, ok := readCacheFile(filepath.Join(cacheDir, slot))
 	if !ok {
 		return nil // damaged or not the cache's: never trusted
 	}
 	var e cacheEntry
-	if bincodec.Unmarshal(body, &e) != nil || e.Key != key {
+	if bincodec.Unmarshal(body, &e) != nil {
+		return nil
+	}
+	return &e
+}
+
+// useCache returns e if it was loaded for key from files that still hold
+// what they held then, and marks the slot used; nil otherwise.
+func useCache(cacheDir, slot, key string, e *cacheEntry) *cacheEntry {
+	if e == nil || e.Key != key {
 		return nil
 	}
 	for _, r := range e.Reads {
@@ -315,7 +325,7 @@ func readCache(cacheDir, slot, key string) *cacheEntry {
 		}
 	}
 	markUsed(filepath.Join(cacheDir, slot), time.Now())
-	return &e
+	return e
 }
 
 func writeCache(cacheDir, slot string, e *cacheEntry) {

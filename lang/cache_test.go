@@ -373,3 +373,32 @@ func TestTwoBuildsKeepTheirEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadPathUsesTheCache: a single file given on its own (LoadPath,
+// Load) is cached as a folder is (LoadDir, whose entry is decoded while
+// the files are read), and an edit to it is seen.
+func TestLoadPathUsesTheCache(t *testing.T) {
+	f := newCacheFixture(t)
+	file := filepath.Join(f.dir, "main.exdr.hcl")
+	loadFile := func() (*Config, bool) {
+		t.Helper()
+		before := cacheHits.Load()
+		cfg, diags := LoadPath(file, f.opts)
+		if diags.HasErrors() {
+			t.Fatalf("load: %s", render(cfg.DiagnosticFiles(diags), diags))
+		}
+		return cfg, cacheHits.Load() > before
+	}
+	first, hit := loadFile()
+	if hit {
+		t.Fatal("the first load was answered by an empty cache")
+	}
+	if again, hit := loadFile(); !hit || !reflect.DeepEqual(again.Org, first.Org) {
+		t.Fatalf("the same file again: hit %v, same %v", hit, reflect.DeepEqual(again.Org, first.Org))
+	}
+	f.write(t, "main.exdr.hcl", strings.Replace(cacheConfig, "Default-Site", "Other-Site", 1))
+	edited, hit := loadFile()
+	if want := "Other-Site-A-v1"; hit || site(edited) != want {
+		t.Errorf("after an edit: hit %v, site %q, want %q", hit, site(edited), want)
+	}
+}

@@ -66,20 +66,41 @@ func LoadPath(path string, opts Options) (*Config, hcl.Diagnostics) {
 // LoadDir loads every *.exdr.hcl file in dir. The Config is returned even
 // with errors, so that its Files can render the diagnostics.
 func LoadDir(dir string, opts Options) (*Config, hcl.Diagnostics) {
+	// The slot does not depend on the files' bytes: its entry is read and
+	// decoded on another core while the files are read and hashed, and
+	// used only if it was loaded from these very files.
+	var candidate chan *cacheEntry
+	if opts.Cache != "" {
+		slot, _ := cacheKeys(dir, nil, opts)
+		candidate = make(chan *cacheEntry, 1)
+		go func() { candidate <- decodeCache(opts.Cache, slot) }()
+	}
 	srcs, diags := ReadDir(dir)
 	if diags.HasErrors() {
 		return &Config{Dir: dir, Files: map[string]*hcl.File{}}, diags
 	}
-	return Load(dir, srcs, opts)
+	return loadSources(dir, srcs, opts, candidate)
 }
 
 // Load loads a configuration from sources already read; dir is where
 // file() and csvdecode(file()) look for their files.
 func Load(dir string, srcs []Source, opts Options) (*Config, hcl.Diagnostics) {
+	return loadSources(dir, srcs, opts, nil)
+}
+
+// loadSources is Load; candidate, when not nil, delivers the entry in the
+// configuration's slot, already decoded.
+func loadSources(dir string, srcs []Source, opts Options, candidate <-chan *cacheEntry) (*Config, hcl.Diagnostics) {
 	var slot, key string
 	if opts.Cache != "" {
 		slot, key = cacheKeys(dir, srcs, opts)
-		if e := readCache(opts.Cache, slot, key); e != nil {
+		var e *cacheEntry
+		if candidate != nil {
+			e = <-candidate
+		} else {
+			e = decodeCache(opts.Cache, slot)
+		}
+		if e = useCache(opts.Cache, slot, key, e); e != nil {
 			cacheHits.Add(1)
 			return &Config{Dir: dir, Org: e.Org, Drills: e.Drills, Sensitive: e.Sensitive, sources: srcs}, nil
 		}
