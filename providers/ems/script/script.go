@@ -77,7 +77,7 @@ func (b *Builder) dcArg() string {
 
 // line adds a line the script runs. Show keeps only the shown lines: a
 // plan shows a command for every step, and formatting the lines around
-// them was half of that work.
+// them only to throw them away was 15% of the planner's allocations.
 func (b *Builder) line(format string, args ...any) {
 	if b.display {
 		return
