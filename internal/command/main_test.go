@@ -42,8 +42,14 @@ func TestScripts(t *testing.T) {
 	if f := flag.Lookup("update"); f != nil {
 		update = f.Value.String() == "true"
 	}
+	dir := filepath.Join("..", "..", "testdata", "script")
+	files := scriptsForThisRun(t, dir)
+	if files != nil {
+		dir = ""
+	}
 	testscript.Run(t, testscript.Params{
-		Dir:           filepath.Join("..", "..", "testdata", "script"),
+		Dir:           dir,
+		Files:         files,
 		UpdateScripts: update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
