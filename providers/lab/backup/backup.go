@@ -150,7 +150,11 @@ func (m *Manifest) Live(damaged string) *org.BackupSet {
 // RestoreFile copies a backup file to dst and keeps it only if the bytes
 // match the manifest's SHA-256. The copy runs in the kernel
 // (copy_file_range) while another goroutine hashes the same, immutable,
-// source: verifying costs little more than copying.
+// source: verifying costs little more than copying. Hashing from the
+// copy's own buffers (one read, each 4 MiB chunk written and hashed side
+// by side) was measured 2026-12-05 against this, interleaved in
+// BenchmarkRestoreThroughput: 0.55-0.70 of a plain copy against
+// 0.86-1.05, since the bytes then cross into the process and back out.
 func RestoreFile(ctx context.Context, src, dst string, want BackupFile, progress providers.Progress) error {
 	in, err := disk.Open(src, os.O_RDONLY, 0)
 	if err != nil {
