@@ -13,10 +13,11 @@ import (
 // took 11 of CI's 19 minutes; these are the ones that reach the most of
 // what the whole set reaches per second of it, picked by
 // internal/racepick from each scenario's coverage and a race run's times
-// (2026-12-05). Every scenario reaches every goroutine exdr starts (the
-// read, the planner, the executor, the journal's watch); what differs is
-// which steps run side by side, and these reach 90% of the statements
-// the whole set does, in under a quarter of its time. Pick them again when
+// (2026-12-05). The scenarios that plan and apply on the lab reach every
+// goroutine a plan and an apply start (the read, the planner, the
+// executor, the journal's watch); what differs is which steps run side
+// by side, and these reach 90% of the statements the whole set does, in
+// under a quarter of its time. Pick them again when
 // scenarios are added: the command is in internal/racepick's doc.
 var raceScripts = []string{
 	"journal_torn",           // 31.1% after it, 2 s of race time in all

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -29,12 +30,11 @@ func main() {
 }
 
 func run(w io.Writer, coverDir, timesFile string, target float64) error {
-	f, err := os.Open(timesFile)
+	log, err := os.ReadFile(timesFile)
 	if err != nil {
 		return err
 	}
-	times, err := readTimes(f)
-	f.Close()
+	times, err := readTimes(bytes.NewReader(log))
 	if err != nil {
 		return err
 	}
@@ -48,12 +48,11 @@ func run(w io.Writer, coverDir, timesFile string, target float64) error {
 		if _, ok := times[name]; !ok {
 			return fmt.Errorf("%s: no time for scenario %s in %s: run the race log and the profiles from the same scripts", p, name, timesFile)
 		}
-		f, err := os.Open(p)
+		profile, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		b, err := readProfile(f)
-		f.Close()
+		b, err := readProfile(bytes.NewReader(profile))
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
