@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/exdr/exdr/org"
@@ -90,5 +91,23 @@ func BenchmarkPlan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkWriteText renders the plan of BenchmarkPlan's organization at
+// 10,000 databases as `exdr plan` prints it:
+//
+//	go test ./planner -run XXX -bench WriteText -benchtime 10x
+func BenchmarkWriteText(b *testing.B) {
+	desired, live := bigOrgs(200, 10, 5)
+	p, diags := New(desired, live, Options{AllowDataLoss: true})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteText(io.Discard, p, TextOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
