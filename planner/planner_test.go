@@ -190,11 +190,13 @@ func TestProcedures(t *testing.T) {
 				return
 			}
 			text := accepted(t, p, diags, tt.steps)
-			var md, js, dot bytes.Buffer
+			var color, md, js, dot bytes.Buffer
+			WriteText(&color, p, TextOptions{Color: true})
 			WriteMarkdown(&md, p)
 			WriteJSON(&js, p)
 			WriteDOT(&dot, p)
 			g.Assert(t, tt.name+".txt", []byte(text))
+			g.Assert(t, tt.name+".color.txt", color.Bytes())
 			g.Assert(t, tt.name+".md", md.Bytes())
 			g.Assert(t, tt.name+".json", js.Bytes())
 			g.Assert(t, tt.name+".graph", []byte(p.String()))

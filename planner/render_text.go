@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -48,44 +49,34 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 		}
 		return code + s + ansiReset
 	}
-	var b strings.Builder
+	// Written as it is made, through one buffer: the whole text held in
+	// a builder first cost 4.6 MB of allocation a plan at 10,000
+	// databases, a third of it copies as the builder grew.
+	b := bufio.NewWriterSize(w, 64<<10)
 	switch {
 	case !p.Changes() && (len(p.Unreadable) > 0 || len(p.Waiting) > 0):
 		b.WriteString(c(ansiYellow, "No changes planned.") + " " + p.NoChanges() + "\n")
 	case !p.Changes():
 		b.WriteString(c(ansiGreen, "No changes.") + " " + p.NoChanges() + "\n")
 	default:
-		fmt.Fprintf(&b, "exdr will carry out %s on %s:\n", plural(len(p.Steps), "step"), orgName(p))
+		fmt.Fprintf(b, "exdr will carry out %s on %s:\n", plural(len(p.Steps), "step"), orgName(p))
 		for _, g := range groups(p) {
-			fmt.Fprintf(&b, "\n  %s\n", c(ansiBold, fmt.Sprintf("# %s (%s)", g.address, g.identity)))
+			fmt.Fprintf(b, "\n  %s\n", c(ansiBold, fmt.Sprintf("# %s (%s)", g.address, g.identity)))
 			for _, s := range g.steps {
-				sym, code := symbol(s)
-				head := fmt.Sprintf("%s %s", sym, s.Verb)
-				fmt.Fprintf(&b, "  %s%s%s  ~%s\n", c(code, head), strings.Repeat(" ", max(1, 28-len(head))), effectLabel(s.Effect, c), RoundEstimate(s.Estimate))
-				fmt.Fprintf(&b, "      %s\n", s.Reason)
-				if s.Loss != "" {
-					fmt.Fprintf(&b, "      %s %s\n", c(ansiBoldRd, "loses:"), s.Loss)
-				}
-				if s.Consent != "" {
-					fmt.Fprintf(&b, "      allowed by %s\n", s.Consent)
-				}
-				if deps := externalDeps(s); len(deps) > 0 {
-					fmt.Fprintf(&b, "      after: %s\n", strings.Join(deps, ", "))
-				}
-				fmt.Fprintf(&b, "      %s\n", c("\x1b[2m", "> "+s.Command))
+				writeStep(b, s, opts.Color)
 			}
 		}
 	}
 	if len(p.Unreadable) > 0 {
 		b.WriteString("\n" + c(ansiYellow, "Could not be read (nothing is planned for them):") + "\n")
 		for _, u := range p.Unreadable {
-			fmt.Fprintf(&b, "  %s (%s): %s\n", u.Address, u.Identity, u.Why)
+			fmt.Fprintf(b, "  %s (%s): %s\n", u.Address, u.Identity, u.Why)
 		}
 	}
 	if len(p.Waiting) > 0 {
 		b.WriteString("\n" + c(ansiYellow, "Differs from the configuration, left until it says more:") + "\n")
 		for _, w := range p.Waiting {
-			fmt.Fprintf(&b, "  %s (%s): %s\n", w.Address, w.Identity, w.Why)
+			fmt.Fprintf(b, "  %s (%s): %s\n", w.Address, w.Identity, w.Why)
 		}
 	}
 	if len(p.Unmanaged) > 0 {
@@ -95,23 +86,124 @@ func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
 			if u.Kind.String() == "recovery_storage_group" {
 				hint = " (remove it with -remove-recovery-groups)"
 			}
-			fmt.Fprintf(&b, "  %s %s%s\n", u.Kind.Noun(), u.Identity, hint)
+			fmt.Fprintf(b, "  %s %s%s\n", u.Kind.Noun(), u.Identity, hint)
 		}
 	}
 	if len(p.Notes) > 0 {
 		b.WriteString("\nNotes:\n")
 		for _, n := range p.Notes {
-			fmt.Fprintf(&b, "  - %s\n", n)
+			fmt.Fprintf(b, "  - %s\n", n)
 		}
 	}
 	if p.Changes() {
-		fmt.Fprintf(&b, "\n%s\n", c(ansiBold, summary(p)))
+		fmt.Fprintf(b, "\n%s\n", c(ansiBold, summary(p)))
 		for _, line := range objectives(p) {
-			fmt.Fprintln(&b, line)
+			fmt.Fprintln(b, line)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
+}
+
+// writeStep writes one step's lines. Piece by piece rather than through
+// fmt: a plan at 10,000 databases writes 60,000 of these lines, and
+// this is the serial tail of every plan (7.6-9.0 ms -> see
+// BenchmarkWriteText).
+func writeStep(b *bufio.Writer, s *providers.Step, color bool) {
+	paint := func(code, text string) {
+		if color {
+			b.WriteString(code)
+		}
+		b.WriteString(text)
+		if color {
+			b.WriteString(ansiReset)
+		}
+	}
+	sym, code := symbol(s)
+	b.WriteString("  ")
+	if color {
+		b.WriteString(code)
+	}
+	b.WriteString(sym)
+	b.WriteByte(' ')
+	b.WriteString(string(s.Verb))
+	if color {
+		b.WriteString(ansiReset)
+	}
+	pad(b, max(1, 28-(len(sym)+1+len(s.Verb))))
+	label := s.Effect.String()
+	switch s.Effect {
+	case providers.DataLoss:
+		b.WriteString(ansiIf(color, ansiBoldRd))
+	case providers.Downtime, providers.Irreversible:
+		b.WriteString(ansiIf(color, ansiYellow))
+	}
+	b.WriteString(label)
+	pad(b, 12-len(label))
+	switch s.Effect {
+	case providers.DataLoss, providers.Downtime, providers.Irreversible:
+		b.WriteString(ansiIf(color, ansiReset))
+	}
+	b.WriteString("  ~")
+	b.WriteString(RoundEstimate(s.Estimate))
+	b.WriteString("\n      ")
+	b.WriteString(s.Reason)
+	b.WriteByte('\n')
+	if s.Loss != "" {
+		b.WriteString("      ")
+		paint(ansiBoldRd, "loses:")
+		b.WriteByte(' ')
+		b.WriteString(s.Loss)
+		b.WriteByte('\n')
+	}
+	if s.Consent != "" {
+		b.WriteString("      allowed by ")
+		b.WriteString(s.Consent)
+		b.WriteByte('\n')
+	}
+	first := true
+	for _, d := range s.DependsOn {
+		if isOwnStep(s, d) {
+			continue
+		}
+		if first {
+			b.WriteString("      after: ")
+			first = false
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(d)
+	}
+	if !first {
+		b.WriteByte('\n')
+	}
+	b.WriteString("      ")
+	if color {
+		b.WriteString("\x1b[2m")
+	}
+	b.WriteString("> ")
+	b.WriteString(s.Command)
+	if color {
+		b.WriteString(ansiReset)
+	}
+	b.WriteByte('\n')
+}
+
+func ansiIf(color bool, code string) string {
+	if !color {
+		return ""
+	}
+	return code
+}
+
+const spaces = "                                "
+
+// pad writes n spaces (none for n <= 0).
+func pad(b *bufio.Writer, n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		b.WriteString(spaces[:k])
+		n -= k
+	}
 }
 
 func orgName(p *Plan) string {
@@ -119,17 +211,6 @@ func orgName(p *Plan) string {
 		return "the organization"
 	}
 	return p.Organization
-}
-
-func effectLabel(e providers.Effect, c func(string, string) string) string {
-	label := fmt.Sprintf("%-12s", e)
-	switch e {
-	case providers.DataLoss:
-		return c(ansiBoldRd, label)
-	case providers.Downtime, providers.Irreversible:
-		return c(ansiYellow, label)
-	}
-	return label
 }
 
 // summary is the plan's last line: the steps per effect class and the
@@ -255,13 +336,7 @@ func groups(p *Plan) []*group {
 	return out
 }
 
-// externalDeps lists the steps of other resources a step waits for.
-func externalDeps(s *providers.Step) []string {
-	var out []string
-	for _, d := range s.DependsOn {
-		if !strings.HasPrefix(d, s.Address+":") {
-			out = append(out, d)
-		}
-	}
-	return out
+// isOwnStep says the step ID d is of s's own resource.
+func isOwnStep(s *providers.Step, d string) bool {
+	return len(d) > len(s.Address) && d[len(s.Address)] == ':' && strings.HasPrefix(d, s.Address)
 }
