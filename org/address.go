@@ -17,16 +17,13 @@ type Address struct {
 }
 
 func (a Address) String() string {
-	var b strings.Builder
-	b.WriteString(a.Kind.String())
-	b.WriteByte('.')
-	b.WriteString(a.Name)
-	if a.Keyed {
-		b.WriteByte('[')
-		b.WriteString(strconv.Quote(a.Key))
-		b.WriteByte(']')
+	// One concatenation, one allocation: the planner asks for addresses
+	// a hundred thousand times a plan at 10,000 databases, and a
+	// builder grown piece by piece allocated two or three times each.
+	if !a.Keyed {
+		return a.Kind.String() + "." + a.Name
 	}
-	return b.String()
+	return a.Kind.String() + "." + a.Name + "[" + strconv.Quote(a.Key) + "]"
 }
 
 // Block is the address of the block an instance came from, without its key.
