@@ -178,18 +178,36 @@ func (l *Lab) readStorage(ctx context.Context, d *ad.Directory, o *org.Org, sv *
 	}
 	cats := make([]*store.Catalog, len(d.Databases))
 	var jobs []func()
+	// This loop runs before any job starts, on one core: what depends
+	// on the storage group is looked up once per group (a group's
+	// databases stand together in the directory), and each database's
+	// settings are filled in by its job, on every core.
+	var (
+		seen   bool
+		prevSG string
+		sg     *ad.StorageGroup
+		st     *store.Service
+		g      *group
+	)
 	for i, db := range d.Databases {
 		if db.RecoveryOf != "" {
 			continue // a recovery database: part of its group's report
 		}
-		live := liveDatabase(db)
+		live := &org.Database{}
 		o.Databases = append(o.Databases, live)
-		sg := d.StorageGroup(org.Identity(db.StorageGroup))
-		st := stores[org.Identity(live.Server()).Key()]
+		if !seen || db.StorageGroup != prevSG {
+			seen, prevSG = true, db.StorageGroup
+			id := org.Identity(db.StorageGroup)
+			sg = d.StorageGroup(id)
+			st = stores[org.Identity(id.Parts()[0]).Key()]
+			g = byKey[id.Key()]
+		}
+		sg, st := sg, st
 		read := func(newest uint32, logged map[uint64]ese.Record) {
+			fillLiveDatabase(live, db)
 			cats[i] = l.readDatabase(db, live, sg, st, newest, logged, sv, links)
 		}
-		if g := byKey[org.Identity(db.StorageGroup).Key()]; g != nil {
+		if g != nil {
 			g.dbs = append(g.dbs, read)
 		} else {
 			jobs = append(jobs, func() { read(0, nil) }) // no stream to read first
@@ -248,8 +266,9 @@ func (l *Lab) readDatabase(db *ad.Database, live *org.Database, sg *ad.StorageGr
 	return cat
 }
 
-func liveDatabase(db *ad.Database) *org.Database {
-	live := &org.Database{
+// fillLiveDatabase sets live's directory settings from db.
+func fillLiveDatabase(live *org.Database, db *ad.Database) {
+	*live = org.Database{
 		Kind: org.MailboxDB, Name: db.Name, StorageGroup: org.Identity(db.StorageGroup),
 		EdbFilePath: db.EdbFilePath, AllowFileRestore: &db.AllowFileRestore,
 		RetainDeletedItemsUntilBackup: &db.RetainDeletedItemsUntilBackup,
@@ -267,7 +286,6 @@ func liveDatabase(db *ad.Database) *org.Database {
 		period := org.Duration(ad.DurationOr(db.ReplicationPeriod, store.DefaultReplicationPeriod))
 		live.ReplicationInterval = &period
 	}
-	return live
 }
 
 // inspectDatabase reads a database's header and verifies every page, as
