@@ -328,7 +328,10 @@ type Database struct {
 func (db *Database) Identity() Identity { return db.StorageGroup.Join(db.Name) }
 
 // Server is the server that holds the database.
-func (db *Database) Server() string { return db.StorageGroup.Parts()[0] }
+func (db *Database) Server() string {
+	server, _, _ := strings.Cut(string(db.StorageGroup), `\`)
+	return server
+}
 
 // RecoveryPolicy says how a database may be brought back.
 type RecoveryPolicy struct {

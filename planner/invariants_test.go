@@ -52,7 +52,7 @@ func TestInvariantsCatchBrokenPlans(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := &builder{desired: desiredOrg(), plan: &Plan{Steps: tt.steps}}
-			b.wantIx = org.NewIndex(b.desired)
+			b.wantIx = newLookups(org.NewIndex(b.desired))
 			err := b.checkInvariants()
 			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
 				t.Errorf("error %v, want %q", err, tt.want)

@@ -192,8 +192,8 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 	b := &builder{
 		desired:          desired,
 		live:             live,
-		liveIx:           liveIx,
-		wantIx:           <-wantIxDone,
+		liveIx:           newLookups(liveIx),
+		wantIx:           newLookups(<-wantIxDone),
 		opts:             opts,
 		byID:             map[string]*providers.Step{},
 		last:             map[string]*providers.Step{},
@@ -338,8 +338,8 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 
 type builder struct {
 	desired, live *org.Org
-	liveIx        *org.Index
-	wantIx        *org.Index
+	liveIx        *lookups
+	wantIx        *lookups
 	opts          Options
 	steps         []*providers.Step
 	byID          map[string]*providers.Step
