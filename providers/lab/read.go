@@ -45,7 +45,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 		names[i] = s.Name
 	}
 	sv := l.Survey(names)
-	stores, err := l.readServers(d, o, sv)
+	stores, err := l.readServers(ctx, d, o, sv)
 	if err != nil {
 		return nil, err
 	}
@@ -83,39 +83,66 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 
 // readServers reads each server's health (up, its disks, Setup's
 // watermark, free space, an Edge's configuration) into o, and returns
-// each server's store by identity key.
-func (l *Lab) readServers(d *ad.Directory, o *org.Org, sv *host.Survey) (map[string]*store.Service, error) {
-	stores := map[string]*store.Service{}
-	for _, s := range d.Servers {
-		edition, _ := org.ParseEdition(s.Edition)
-		_, err := os.Stat(l.DisksDir(s.Name))
-		failed := err == nil && l.Failed(s.Name)
-		h := &org.ServerHealth{Up: err == nil && !failed, DisksSurvive: failed, Free: map[string]org.Size{}}
-		if _, werr := os.Lstat(l.SetupWatermark(s.Name)); werr == nil {
-			h.SetupIncomplete = true
-		}
-		for _, d := range sv.Drives(s.Name) {
-			h.Free[d] = sv.Free(s.Name, d)
-		}
-		live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
-		if c := s.Cluster; c != nil {
-			live.ClusterNodes = slices.Clone(c.Nodes)
-			slices.Sort(live.ClusterNodes)
-			live.Cluster = l.liveCluster(c)
-		}
-		if s.Roles.Has(org.RoleEdgeTransport) {
-			if live.Edge, err = l.readEdge(d, s.Name, h); err != nil {
-				return nil, err
+// each server's store by identity key. The servers are read on every
+// core: each is a few stats and its store's state, a JSON file, and at
+// 2,000 servers one after another took 94 ms with the other core idle.
+func (l *Lab) readServers(ctx context.Context, d *ad.Directory, o *org.Org, sv *host.Survey) (map[string]*store.Service, error) {
+	type read struct {
+		live  *org.Server
+		store *store.Service
+		err   error
+	}
+	reads := make([]read, len(d.Servers))
+	jobs := make([]func(), len(d.Servers))
+	for i, s := range d.Servers {
+		jobs[i] = func() {
+			live, err := l.readServer(d, s, sv)
+			if err != nil {
+				reads[i].err = err
+				return
 			}
+			st, err := l.LoadStore(s.Name)
+			reads[i] = read{live, st, err}
 		}
-		o.Servers = append(o.Servers, live)
-		st, err := l.LoadStore(s.Name)
-		if err != nil {
-			return nil, err
+	}
+	if err := runParallel(ctx, jobs); err != nil {
+		return nil, err
+	}
+	stores := make(map[string]*store.Service, len(d.Servers))
+	for i, r := range reads {
+		if r.err != nil {
+			return nil, r.err // the first in the directory's order, as when read one by one
 		}
-		stores[org.Identity(s.Name).Key()] = st
+		o.Servers = append(o.Servers, r.live)
+		stores[org.Identity(d.Servers[i].Name).Key()] = r.store
 	}
 	return stores, nil
+}
+
+// readServer reads one server's health and settings.
+func (l *Lab) readServer(d *ad.Directory, s *ad.Server, sv *host.Survey) (*org.Server, error) {
+	edition, _ := org.ParseEdition(s.Edition)
+	_, err := os.Stat(l.DisksDir(s.Name))
+	failed := err == nil && l.Failed(s.Name)
+	h := &org.ServerHealth{Up: err == nil && !failed, DisksSurvive: failed, Free: map[string]org.Size{}}
+	if _, werr := os.Lstat(l.SetupWatermark(s.Name)); werr == nil {
+		h.SetupIncomplete = true
+	}
+	for _, d := range sv.Drives(s.Name) {
+		h.Free[d] = sv.Free(s.Name, d)
+	}
+	live := &org.Server{Name: s.Name, Roles: s.Roles, Site: s.Site, Edition: edition, Health: h}
+	if c := s.Cluster; c != nil {
+		live.ClusterNodes = slices.Clone(c.Nodes)
+		slices.Sort(live.ClusterNodes)
+		live.Cluster = l.liveCluster(c)
+	}
+	if s.Roles.Has(org.RoleEdgeTransport) {
+		if live.Edge, err = l.readEdge(d, s.Name, h); err != nil {
+			return nil, err
+		}
+	}
+	return live, nil
 }
 
 // readEdge reads an Edge server's configuration (ADAM) and subscription.
