@@ -14,7 +14,7 @@ import (
 
 // literalFunctions are the functions that touch nothing outside the
 // expression: they may be used anywhere, variable defaults included.
-var literalFunctions = map[string]function.Function{
+var literalFunctions = guardFunctions(map[string]function.Function{
 	"abs":             stdlib.AbsoluteFunc,
 	"can":             tryfunc.CanFunc,
 	"ceil":            stdlib.CeilFunc,
@@ -76,7 +76,7 @@ var literalFunctions = map[string]function.Function{
 	"upper":           stdlib.UpperFunc,
 	"values":          stdlib.ValuesFunc,
 	"zipmap":          stdlib.ZipmapFunc,
-}
+})
 
 // functions adds to literalFunctions the ones that read files kept beside
 // the configuration; relative paths start at dir.
@@ -85,8 +85,8 @@ func functions(dir string, reads *readLog) map[string]function.Function {
 	for name, fn := range literalFunctions {
 		fns[name] = fn
 	}
-	fns["file"] = fileFunc(dir, reads)
-	fns["fileexists"] = fileExistsFunc(dir, reads)
+	fns["file"] = guardResult(fileFunc(dir, reads))
+	fns["fileexists"] = guardResult(fileExistsFunc(dir, reads))
 	return fns
 }
 

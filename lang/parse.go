@@ -187,7 +187,10 @@ func parseOne(src Source, syntax *syntaxSlot) parsed {
 	if f != nil {
 		p.body, _ = f.Body.(*hclsyntax.Body)
 	}
-	if syntax != nil && p.body != nil && len(diags) == 0 {
+	if p.body != nil {
+		p.diags = append(p.diags, checkLiterals(p.body)...)
+	}
+	if syntax != nil && p.body != nil && len(p.diags) == 0 {
 		if e, ok := encodeSyntax(src, p.body); ok {
 			p.entry, p.fresh = &e, true
 		}

@@ -242,6 +242,15 @@ func (v *variable) assign(expr hcl.Expression, rng hcl.Range) hcl.Diagnostics {
 			Subject:  rng.Ptr(),
 		})
 	}
+	if n, bad := outOfRange(conv); bad {
+		v.value = cty.UnknownVal(v.typ)
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for variable",
+			Detail:   fmt.Sprintf("var.%s: %s.", v.name, rangeError(n)),
+			Subject:  rng.Ptr(),
+		})
+	}
 	if v.sensitive {
 		conv = conv.Mark(sensitiveMark)
 	}

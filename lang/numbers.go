@@ -1,0 +1,174 @@
+package lang
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// Numbers in HCL are arbitrary-precision, and go-cty writes a number as a
+// string with every digit: "${1e99999999}" is a hundred million digits,
+// and a configuration that asked for it hung validate. exdr's numbers are
+// those a 64-bit float holds, refused where one could be made: in a
+// literal (checked as each file is parsed), in a variable's value, in a
+// function's result and in an arithmetic operation's result. A number
+// can come from nowhere else: every other expression passes values on.
+
+// Binary exponents of a float64's range: the largest finite value is
+// below 2^1024 and the smallest subnormal is 2^-1074 (big.Float's
+// MantExp counts a mantissa in [0.5, 1)).
+const (
+	maxNumberExp = 1024
+	minNumberExp = -1073
+)
+
+// outOfRange returns the first number in v beyond a float64's range.
+func outOfRange(v cty.Value) (*big.Float, bool) {
+	var bad *big.Float
+	cty.Walk(v, func(_ cty.Path, v cty.Value) (bool, error) {
+		if bad != nil {
+			return false, nil
+		}
+		v, _ = v.Unmark()
+		if !v.IsKnown() || v.IsNull() {
+			return false, nil
+		}
+		if v.Type() == cty.Number {
+			if f := v.AsBigFloat(); !f.IsInf() && f.Sign() != 0 {
+				if exp := f.MantExp(nil); exp > maxNumberExp || exp < minNumberExp {
+					bad = f
+				}
+			}
+			return false, nil
+		}
+		return true, nil
+	})
+	return bad, bad != nil
+}
+
+// rangeError says which number is too large or too small by its order of
+// magnitude: writing out its digits, even in %g, is what this guards
+// against (big.Float converts to decimal in time of its exponent).
+func rangeError(f *big.Float) error {
+	var mant big.Float
+	exp := f.MantExp(&mant)
+	m, _ := mant.Float64()
+	sign := ""
+	if m < 0 {
+		sign, m = "-", -m
+	}
+	// The nudge outweighs float64's error at a billion bits of exponent,
+	// so that 1e-99999999 does not read as 1e-100000000.
+	magnitude := math.Floor(math.Log10(m) + float64(exp)*math.Log10(2) + 1e-6)
+	return fmt.Errorf("a number of the order of %s1e%+.0f is beyond what exdr accepts (a 64-bit floating point number: at most about 1.8e308, at least about 4.9e-324 away from zero)", sign, magnitude)
+}
+
+// checkLiterals reports every number literal in body beyond a float64's
+// range, with its place.
+func checkLiterals(body *hclsyntax.Body) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		if lit, ok := n.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.Number {
+			if f, bad := outOfRange(lit.Val); bad {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Number out of range",
+					Detail:   rangeError(f).Error() + ". Write a number within that range.",
+					Subject:  lit.SrcRange.Ptr(),
+				})
+			}
+		}
+		return nil
+	})
+	return diags
+}
+
+// guardResult is f with its result refused when it holds a number beyond
+// a float64's range.
+func guardResult(f function.Function) function.Function {
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(args) },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, err := f.Call(args)
+			if err != nil {
+				return v, err
+			}
+			if n, bad := outOfRange(v); bad {
+				return cty.NilVal, rangeError(n)
+			}
+			return v, nil
+		},
+	})
+}
+
+// guardFormatArgs is format or formatlist with its arguments checked
+// first: they write a number given as a string ("%d" of "1e99999999")
+// digit by digit inside the call, before any result could be refused.
+func guardFormatArgs(f function.Function) function.Function {
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(args) },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			for _, a := range args {
+				if n, bad := numberTextOutOfRange(a); bad {
+					return cty.NilVal, rangeError(n)
+				}
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+// numberTextOutOfRange is outOfRange for v's numbers and for its strings
+// that read as numbers.
+func numberTextOutOfRange(v cty.Value) (*big.Float, bool) {
+	if n, bad := outOfRange(v); bad {
+		return n, true
+	}
+	var bad *big.Float
+	cty.Walk(v, func(_ cty.Path, v cty.Value) (bool, error) {
+		v, _ = v.Unmark()
+		if bad != nil || !v.IsKnown() || v.IsNull() {
+			return false, nil
+		}
+		if v.Type() == cty.String {
+			if n, err := cty.ParseNumberVal(v.AsString()); err == nil {
+				bad, _ = outOfRange(n)
+			}
+			return false, nil
+		}
+		return true, nil
+	})
+	return bad, bad != nil
+}
+
+func guardFunctions(fns map[string]function.Function) map[string]function.Function {
+	for name, f := range fns {
+		if name == "format" || name == "formatlist" {
+			f = guardFormatArgs(f)
+		}
+		fns[name] = guardResult(f)
+	}
+	return fns
+}
+
+// hcl's arithmetic calls the functions in its operation table; each is
+// guarded once, for every evaluation in the process.
+func init() {
+	for _, op := range []*hclsyntax.Operation{
+		hclsyntax.OpAdd, hclsyntax.OpSubtract, hclsyntax.OpMultiply,
+		hclsyntax.OpDivide, hclsyntax.OpModulo, hclsyntax.OpNegate,
+	} {
+		op.Impl = guardResult(op.Impl)
+	}
+}
