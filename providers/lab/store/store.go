@@ -127,6 +127,19 @@ func (v *View) Items() ([]Item, error) {
 	return out, nil
 }
 
+// EachItem calls fn with each item that reads, in page order, and passes
+// over a line that does not.
+func (v *View) EachItem(fn func(Item)) {
+	for n := uint32(2); n <= v.Count; n++ {
+		for line := range bytes.SplitSeq(v.Pages[n], []byte{'\n'}) {
+			var it Item
+			if len(line) > 0 && json.Unmarshal(line, &it) == nil {
+				fn(it)
+			}
+		}
+	}
+}
+
 func (v *View) AddMailbox(name string) {
 	if !slices.Contains(v.Cat.Mailboxes, name) {
 		v.Cat.Mailboxes = append(v.Cat.Mailboxes, name)

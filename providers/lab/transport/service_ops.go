@@ -374,9 +374,26 @@ func (l *Pipeline) runQueues(q *Queue, retry map[string]bool) (delivered int, er
 
 // deliverItems is the store driver handing messages to a mounted mailbox
 // database: each becomes an item in its recipient's Inbox, logged first.
+// A message its recipient already has is discarded, as the store's
+// duplicate detection discards it: Exchange keeps a DeliveredTo table of
+// each delivery's Internet Message ID and client submit time, seven days
+// by default ("How to Configure Duplicate Message Detection in Exchange
+// 2007", https://docs.microsoft.com/en-us/previous-versions/office/exchange-server-2007/dd577073(v=exchg.80)).
+// Transport takes a message off its queue only after the store has it,
+// so a crash between the two delivers it again when transport restarts;
+// the store's check is what keeps that from leaving two copies. The lab's
+// messages carry no Message ID: the recipient, sender, subject, body,
+// attachments and submit time stand for it, and the table is the items
+// the recipient still has (in the dumpster too).
 func (l *Pipeline) deliverItems(id org.Identity, msgs []store.Item) error {
 	return l.store.WithMountedView(id, func(v *store.View, _ time.Time) error {
+		have := deliveredTo(v, msgs)
 		for _, m := range msgs {
+			k := deliveryOf(m)
+			if have[k] {
+				continue
+			}
+			have[k] = true
 			m.ID, m.Queue, m.Dest = 0, "", ""
 			v.AddMailbox(m.Mailbox)
 			if err := v.Deliver(m); err != nil {
@@ -385,6 +402,32 @@ func (l *Pipeline) deliverItems(id org.Identity, msgs []store.Item) error {
 		}
 		return nil
 	})
+}
+
+// delivery is what tells one message from another for a recipient.
+type delivery struct {
+	mailbox, from, subject, body, attachments string
+	submitted                                 int64
+}
+
+func deliveryOf(it store.Item) delivery {
+	return delivery{strings.ToLower(it.Mailbox), it.From, it.Subject, it.Body, it.Attachments, it.Time.UnixNano()}
+}
+
+// deliveredTo is the deliveries v's recipients among msgs already hold.
+// An item that cannot be read is passed over: it cannot be a copy.
+func deliveredTo(v *store.View, msgs []store.Item) map[delivery]bool {
+	to := map[string]bool{}
+	for _, m := range msgs {
+		to[strings.ToLower(m.Mailbox)] = true
+	}
+	have := map[delivery]bool{}
+	v.EachItem(func(it store.Item) {
+		if to[strings.ToLower(it.Mailbox)] {
+			have[deliveryOf(it)] = true
+		}
+	})
+	return have
 }
 
 // allQueues, passed as runQueues's retry, tries every delivery queue
