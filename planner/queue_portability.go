@@ -77,6 +77,22 @@ func (p *queuePlan) finishDrain(source string) {
 		p.b.note("%s: %s holds the queue database of %s, not yet drained: %s.", p.addr, p.q.Server, source, why)
 		return
 	}
+	if !p.live.Health.Running {
+		// An import killed after this server took the source's name
+		// leaves MSExchangeTransport stopped and the source's files
+		// moved or not, mail.que perhaps dirty: a drain alone would wait
+		// on a queue that never runs. The import is run again; it moves
+		// what is left, recovers mail.que from its logs, and starts.
+		imp := p.add(&providers.Step{Verb: providers.VerbImportQueue, Args: map[string]string{"queue_server": p.q.Server, "source": source},
+			Reason: fmt.Sprintf("the import of %s's queue database on %s stopped before MSExchangeTransport ran again; it is finished (what is left moves over, soft recovery, start)", source, p.q.Server),
+			Effect: providers.Downtime,
+		})
+		// Some of the source's files may still be on its disks: its
+		// rebuild, which starts a new queue database there, waits.
+		if rebuild := p.b.lastStepOf(p.b.serverAddr(source)); rebuild != nil {
+			after(rebuild, imp)
+		}
+	}
 	p.drainOn(p.q.Server, source, deps)
 }
 

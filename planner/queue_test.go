@@ -125,6 +125,27 @@ func TestQueueProcedures(t *testing.T) {
 			h2.Running, h2.State = false, org.StateClean
 		}, steps: "queue_database.HUB01:import_queue_database queue_database.HUB01:drain_queue " +
 			"queue_database.HUB01:restore_queue_database server.HUB01:create_server"},
+		{name: "an import killed half-way on HUB02: the import again, then the drain", damage: func(l *org.Org) {
+			srv := org.NewIndex(l).Server("HUB01")
+			srv.Health.Up, srv.Health.DisksSurvive = false, true
+			h := liveQueue(l, "HUB01")
+			h.Running, h.FileExists, h.State = false, false, org.StateClean
+			h2 := liveQueue(l, "HUB02")
+			h2.Running, h2.State, h2.LogRequired, h2.DrainingFrom = false, org.StateDirty, org.LogRange{Low: 1, High: 1}, "HUB01"
+			queued(h2, 200)
+			h2.Queues[0].Identity = `HUB02\MBX01`
+		}, steps: "queue_database.HUB02:import_queue_database server.HUB01:create_server queue_database.HUB01:start_transport " +
+			"queue_database.HUB02:drain_queue queue_database.HUB02:restore_queue_database"},
+		{name: "HUB02 draining HUB01's queue database and running: the drain alone", damage: func(l *org.Org) {
+			srv := org.NewIndex(l).Server("HUB01")
+			srv.Health.Up, srv.Health.DisksSurvive = false, true
+			h := liveQueue(l, "HUB01")
+			h.Running, h.FileExists, h.State = false, false, org.StateClean
+			h2 := liveQueue(l, "HUB02")
+			h2.Running, h2.State, h2.DrainingFrom = true, org.StateClean, "HUB01"
+			queued(h2, 200)
+			h2.Queues[0].Identity = `HUB02\MBX01`
+		}, steps: "server.HUB01:create_server queue_database.HUB01:start_transport queue_database.HUB02:drain_queue queue_database.HUB02:restore_queue_database"},
 		{name: "failed hub, HUB02 stopped dirty: recovered in place after the rebuild", damage: func(l *org.Org) {
 			srv := org.NewIndex(l).Server("HUB01")
 			srv.Health.Up, srv.Health.DisksSurvive = false, true

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -535,5 +536,56 @@ func TestRedeliveryAfterACrashIsDiscarded(t *testing.T) {
 	got := subjects(inspect(t, l), "db1-user001")
 	if len(got) != 25 || got[0] != "Message 1 to db1-user001" || got[24] != "Message 25 to db1-user001" {
 		t.Fatalf("db1-user001 holds %d items: %q", len(got), got)
+	}
+}
+
+// An import killed after HUB02 took HUB01's name, with HUB01's files
+// moved in part, is finished by the next import: what is left moves over,
+// mail.que is recovered from its logs, transport starts, and every
+// message is delivered. Before, the next run only started transport, on a
+// dirty mail.que: the drain failed on every apply and the 50 messages
+// stayed stranded while the plan said nothing was lost.
+func TestAnImportKilledHalfWayIsFinished(t *testing.T) {
+	for kill := 1; kill <= 3; kill++ {
+		t.Run(fmt.Sprintf("after_move_%d", kill), func(t *testing.T) {
+			l := newHubLab(t)
+			if _, err := l.Traffic(context.Background(), transport.TrafficOptions{Mailboxes: 2, Items: 25, Seed: 9}); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.FailServer("HUB01"); err != nil {
+				t.Fatal(err)
+			}
+			apply(t, l, providers.VerbMount, db1)
+			moves := 0
+			transport.TestHookAfterMove = func() error {
+				if moves++; moves == kill {
+					return errors.New("killed")
+				}
+				return nil
+			}
+			err := queueStep(t, l, providers.VerbImportQueue, "HUB02", map[string]string{"source": "HUB01"})
+			transport.TestHookAfterMove = nil
+			if err == nil {
+				t.Fatalf("the import ran to its end: %d moves, the kill was at %d", moves, kill)
+			}
+			if h := queueHealth(t, l, "HUB02"); h.Running || !strings.EqualFold(h.DrainingFrom, "HUB01") {
+				t.Fatalf("after the kill HUB02 runs %v, draining %q", h.Running, h.DrainingFrom)
+			}
+			for _, step := range []providers.Verb{providers.VerbImportQueue, providers.VerbDrainQueue, providers.VerbRestoreQueue} {
+				args := map[string]string{}
+				if step == providers.VerbImportQueue {
+					args["source"] = "HUB01"
+				}
+				if err := queueStep(t, l, step, "HUB02", args); err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+			}
+			if got := inspectItems(t, l); got != 50 {
+				t.Fatalf("DB1 holds %d items, want all 50", got)
+			}
+			if h := queueHealth(t, l, "HUB02"); !h.Running || h.DrainingFrom != "" || h.Messages != 0 {
+				t.Fatalf("HUB02 at the end: %+v", h)
+			}
+		})
 	}
 }

@@ -66,8 +66,8 @@ func (l *Pipeline) AsideDir(q *Queue, what string) string {
 }
 
 // TestHookAfterMove, when set by a test, runs after each rename of a
-// queue database move; an error it returns stops the move there, as a
-// kill would.
+// queue database move, and after each group of files an import moves; an
+// error it returns stops the move there, as a kill would.
 var TestHookAfterMove func() error
 
 // ImportQueue is queue database portability onto target: its transport
@@ -90,7 +90,9 @@ func (l *Pipeline) ImportQueue(target, source string) error {
 		return err
 	}
 	if strings.EqualFold(t.svc.DrainingFrom, src.server) {
-		return l.StartTransport(target) // imported already
+		// Imported already, or cut short after the target took the
+		// source's name: what is left is finished.
+		return l.finishImport(target, t, src)
 	}
 	if t.svc.DrainingFrom != "" {
 		return fmt.Errorf("%s is draining %s's queue database already", t.server, t.svc.DrainingFrom)
@@ -112,23 +114,54 @@ func (l *Pipeline) ImportQueue(target, source string) error {
 	if err := l.SaveService(t.server, t.svc); err != nil {
 		return err
 	}
+	return l.finishImport(target, t, src)
+}
+
+// finishImport moves what is still on the source's disks (all of it, or
+// what a killed import left there) into the target's folders, recovers
+// the queue database with its logs, and starts transport. A kill anywhere
+// in it leaves files either moved or not, and the next import finishes
+// from there; before, an import killed after the target took the source's
+// name only started transport again, on a dirty mail.que that could then
+// never be drained.
+func (l *Pipeline) finishImport(target string, t, src *Queue) error {
+	if t.svc.Running {
+		return nil
+	}
 	logDir := t.Stream.Dir
-	if err := disk.MoveFiles([]string{src.Path}, filepath.Dir(t.Path)); err != nil {
-		return err
-	}
-	if err := disk.MoveFiles(queueFiles(src)[2:], logDir); err != nil {
-		return err
-	}
-	if err := disk.MoveFiles([]string{src.Stream.ChkPath()}, logDir); err != nil {
-		return err
-	}
-	if t, err = l.QueueOf(target); err != nil {
-		return err
+	for _, m := range []struct {
+		files []string
+		to    string
+	}{
+		{present(src.Path), filepath.Dir(t.Path)},
+		{present(queueFiles(src)[2:]...), logDir},
+		{present(src.Stream.ChkPath()), logDir},
+	} {
+		if err := disk.MoveFiles(m.files, m.to); err != nil {
+			return err
+		}
+		if TestHookAfterMove != nil && len(m.files) > 0 {
+			if err := TestHookAfterMove(); err != nil {
+				return err
+			}
+		}
 	}
 	if err := l.OfflineQueue(target, func(q *Queue) error { return l.RecoverQueue(q) }); err != nil {
 		return err
 	}
 	return l.StartTransport(target)
+}
+
+// present is the files among paths that are there (a link counts: moving
+// it refuses it by name).
+func present(paths ...string) []string {
+	var out []string
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // queued counts the messages left in a running server's queue database
