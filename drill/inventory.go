@@ -16,6 +16,7 @@ import (
 // message waiting in a transport queue.
 type Census struct {
 	items  items
+	copies int
 	Queued []lab.QueuedMessage
 }
 
@@ -35,15 +36,21 @@ func (c *Census) addQueued(now []lab.QueuedMessage) {
 
 // Count takes a census of the lab's organization as o declares it.
 func Count(l *lab.Lab, o *org.Org) (*Census, error) {
-	in, err := inventory(l, o)
+	in, copies, err := inventory(l, o)
 	if err != nil {
 		return nil, err
 	}
-	return &Census{items: in, Queued: l.QueuedMessages()}, nil
+	return &Census{items: in, copies: copies, Queued: l.QueuedMessages()}, nil
 }
 
 // Items is how many items users can reach.
 func (c *Census) Items() int { return c.items.count() }
+
+// Copies is how many items repeat another of the same folder: the same
+// subject at the same time, one message delivered twice. A recovery that
+// adds copies has not put the mailboxes back as they were, even though
+// nothing is missing.
+func (c *Census) Copies() int { return c.copies }
 
 // Lost lists what before holds that after does not: items gone from
 // their mailboxes, and queued messages neither delivered to a mailbox nor
@@ -64,11 +71,11 @@ type items map[string]map[string]time.Time
 // inventory reads every mailbox database of the configuration as a user
 // would see it. A database that cannot be read holds nothing a user can
 // reach.
-func inventory(l *lab.Lab, o *org.Org) (items, error) {
+func inventory(l *lab.Lab, o *org.Org) (items, int, error) {
 	out := items{}
 	homes, err := l.MailboxHomes()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// The configuration's databases, and any other the directory homes a
 	// mailbox in (a database served from its standby until failback):
@@ -97,8 +104,14 @@ func inventory(l *lab.Lab, o *org.Org) (items, error) {
 		dbs = append(dbs, source{id, false})
 	}
 	if err := publicFolderPosts(l, o, out); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	copies := 0
+	type placed struct {
+		mailbox, folder, subject string
+		time                     int64
+	}
+	seenItem := map[placed]bool{}
 	for _, db := range dbs {
 		in, err := l.Inspect(db.id)
 		if err != nil || in.ContentError != "" || !in.Mounted {
@@ -116,10 +129,15 @@ func inventory(l *lab.Lab, o *org.Org) (items, error) {
 					out[mb] = map[string]time.Time{}
 				}
 				out[mb][it.Subject] = it.Time
+				k := placed{mb, it.Folder, it.Subject, it.Time.UnixNano()}
+				if seenItem[k] {
+					copies++
+				}
+				seenItem[k] = true
 			}
 		}
 	}
-	return out, nil
+	return out, copies, nil
 }
 
 func (in items) count() int {

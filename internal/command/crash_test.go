@@ -309,6 +309,12 @@ func checkRecovered(t *testing.T, bin, dir, base string, desired *org.Org, befor
 		t.Errorf("%d items and %d queued messages lost (of %d and %d), first %v %v",
 			len(items), len(messages), before.Items(), len(before.Queued), first(items), first(messages))
 	}
+	// Nothing twice either: a message delivered again after a kill
+	// (before the store discarded what a mailbox already held, every
+	// message of a hub's queue came back twice).
+	if after.Copies() > before.Copies() {
+		t.Errorf("%d items repeat another of their folder after the recovery, %d before: mail was delivered twice", after.Copies(), before.Copies())
+	}
 	// Files the configuration moves (a queue database's path) are
 	// looked for where it puts them too.
 	var movedTo []string
