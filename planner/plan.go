@@ -300,8 +300,29 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 	for _, s := range live.Servers {
 		facts[string(s.Identity())] = s.Facts()
 	}
+	// A storage group none of whose databases is mounted has no writer:
+	// its logs hold still, and how far they reach is what a roll-forward
+	// the plan promises will reach. A log folder put back from an older
+	// snapshot, or its newest generation deleted with the checkpoint,
+	// between plan and apply made the saved plan's hard recovery stop
+	// short without a word, mail lost and the organization said to match.
+	// Only a group the directory gives databases, every one of them
+	// dismounted: a standby's group serving a home database's users has
+	// none of its own listed, and its logs move.
+	still := map[string]bool{}
+	for _, db := range live.Databases {
+		k := db.StorageGroup.Key()
+		if _, seen := still[k]; !seen {
+			still[k] = true
+		}
+		still[k] = still[k] && !db.Mounted
+	}
 	for _, sg := range live.StorageGroups {
-		facts[string(sg.Identity())] = sg.Facts()
+		f := sg.Facts()
+		if h := sg.Health; h != nil && still[sg.Identity().Key()] {
+			f["logs_reach"] = fmt.Sprintf("%d-%d", h.OnDisk.Low, h.OnDisk.High)
+		}
+		facts[string(sg.Identity())] = f
 	}
 	for _, db := range live.Databases {
 		facts[string(db.Identity())] = db.Facts()
