@@ -14,6 +14,7 @@ import (
 	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
+	"github.com/exdr/exdr/providers/ems/script"
 )
 
 // FormatVersion versions the JSON form of plans and plan files. A change
@@ -271,6 +272,16 @@ func LoadFile(path string) (*File, *Plan, error) {
 	p, err := fromJSON(f.Plan)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// What show prints of a step and what apply runs must be one thing:
+	// apply acts on the verb, identity and arguments, so the command is
+	// made again from them and must be the one the file shows. Before, a
+	// step's verb edited in the file showed its old command and ran the
+	// new verb.
+	for i, s := range p.Steps {
+		if shown := script.Show(s); shown != s.Command {
+			return nil, nil, fmt.Errorf("%s: step %d (%s) shows a command its verb, identity and arguments do not run: the file was edited, or saved by another build of exdr; make the plan again with exdr plan -out", path, i+1, s.ID)
+		}
 	}
 	p.Facts = map[string]org.Facts{}
 	for id, facts := range f.Facts {
