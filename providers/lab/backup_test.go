@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -397,5 +398,40 @@ func TestHardRecoveryReportsGenerationOfTotal(t *testing.T) {
 			t.Errorf("the total moved during the replay: %v", rec.updates)
 			break
 		}
+	}
+}
+
+// A manifest edited to name a file outside its set makes the set
+// damaged, never read: the restore joined each name to the set's folder,
+// and "../" walked out of the lab (an adversarial review restored DB1
+// from /tmp with a checksum written by the same hand).
+func TestManifestNamingAFileOutsideTheSetIsDamaged(t *testing.T) {
+	for _, name := range []string{"../../../outside/DB1.edb", "db/../../x.edb", "/etc/passwd", "db", "db/", "other/DB1.edb", `db/..\x.edb`, "db/a/b.edb"} {
+		t.Run(name, func(t *testing.T) {
+			l := newLab(t)
+			apply(t, l, providers.VerbMount, db1)
+			traffic(t, l, 5)
+			full := takeBackup(t, l, org.BackupFull)
+			path := filepath.Join(l.SetDir(full.ID), "manifest.json")
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			quoted, _ := json.Marshal(name)
+			edited := strings.Replace(string(b), `"db/DB1.edb"`, string(quoted), 1)
+			if edited == string(b) {
+				t.Fatalf("the manifest names no db/DB1.edb:\n%s", b)
+			}
+			if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sets, err := l.Backups()
+			if err != nil || len(sets) != 1 {
+				t.Fatalf("%d sets, %v", len(sets), err)
+			}
+			if why := l.Verify(sets[0]); !strings.Contains(why, "not in the set's db or logs folder") {
+				t.Fatalf("the set verifies as %q", why)
+			}
+		})
 	}
 }

@@ -426,6 +426,9 @@ func (l *Application) Backups() ([]*Manifest, error) {
 		if err == nil && m.FormatVersion != 1 {
 			err = fmt.Errorf("its format_version is %d, not 1", m.FormatVersion)
 		}
+		if err == nil {
+			err = filesInSet(&m)
+		}
 		if err != nil {
 			// A set whose manifest is damaged is shown as such, never
 			// dropped without a word.
@@ -464,6 +467,20 @@ func (l *Application) setFromName(name string) Manifest {
 		return nil
 	})
 	return m
+}
+
+// filesInSet refuses a manifest that names a file outside its set's db
+// and logs folders: a restore opens each name joined to the set's folder,
+// and a hand-edited "../../x.edb" restored a file from anywhere on the
+// machine (its checksum written by the same hand).
+func filesInSet(m *Manifest) error {
+	for _, f := range append(append([]BackupFile{}, m.Databases...), m.LogFiles...) {
+		dir, base, _ := strings.Cut(f.Name, "/")
+		if dir != "db" && dir != "logs" || base == "" || base == "." || base == ".." || strings.ContainsAny(base, `/\`) {
+			return fmt.Errorf("it names the file %q, which is not in the set's db or logs folder", f.Name)
+		}
+	}
+	return nil
 }
 
 // Verify checks every file of a set against its manifest and returns why
