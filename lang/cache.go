@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -142,7 +143,13 @@ func (r *readLog) readFile(path string) ([]byte, error) {
 		r.refuse()
 		return nil, err
 	}
-	b, err := io.ReadAll(f)
+	// A pipe is read (-var-file <(secrets-tool ...)), but never cached,
+	// and nothing without end: a link to /dev/zero read until memory ran
+	// out.
+	b, err := io.ReadAll(io.LimitReader(f, MaxSourceFile+1))
+	if err == nil && len(b) > MaxSourceFile {
+		err = fmt.Errorf("%s: more than the %d bytes exdr reads from a file", path, MaxSourceFile)
+	}
 	if err != nil || !st.Mode().IsRegular() {
 		r.refuse()
 	} else {

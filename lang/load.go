@@ -52,7 +52,7 @@ func LoadPath(path string, opts Options) (*Config, hcl.Diagnostics) {
 	if err != nil || st.IsDir() {
 		return LoadDir(path, opts)
 	}
-	b, err := os.ReadFile(path)
+	b, err := ReadSource(path)
 	if err != nil {
 		return &Config{Dir: filepath.Dir(path), Files: map[string]*hcl.File{}}, hcl.Diagnostics{{
 			Severity: hcl.DiagError,

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/exdr/exdr/internal/atomicfile"
 	"github.com/exdr/exdr/org"
 )
 
@@ -37,7 +39,7 @@ func ReadDir(dir string) ([]Source, hcl.Diagnostics) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, err := os.ReadFile(path)
+		b, err := ReadSource(path)
 		if err != nil {
 			return nil, hcl.Diagnostics{{
 				Severity: hcl.DiagError,
@@ -55,6 +57,23 @@ func ReadDir(dir string) ([]Source, hcl.Diagnostics) {
 		}}
 	}
 	return srcs, nil
+}
+
+// MaxSourceFile is the largest configuration, variables or function-read
+// file exdr reads: the benchmark's 100,000 databases in one file are
+// 29 MB.
+const MaxSourceFile = 256 << 20
+
+// ReadSource reads a file of the configuration: a regular file (a link to
+// one counts) of at most MaxSourceFile bytes. A FIFO named like a
+// configuration file hung every command, and a link to /dev/zero read
+// until memory ran out.
+func ReadSource(path string) ([]byte, error) {
+	b, err := atomicfile.ReadRegular(path, MaxSourceFile)
+	if errors.Is(err, atomicfile.ErrNotRegular) {
+		return nil, fmt.Errorf("%s is not a regular file (a FIFO, a device or a socket): exdr reads configuration only from files", path)
+	}
+	return b, err
 }
 
 // module is every top-level block of a configuration, gathered from all of

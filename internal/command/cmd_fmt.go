@@ -53,7 +53,7 @@ func runFmt(_ context.Context, opts fmtOptions, s *streams) error {
 	parsed := map[string]*hcl.File{}
 	changed := 0
 	for _, path := range files {
-		src, err := os.ReadFile(path)
+		src, err := lang.ReadSource(path)
 		if err != nil {
 			return err
 		}
