@@ -122,6 +122,9 @@ func cmdLab(ctx context.Context, args []string, s *streams) error {
 		if err := l.CheckOrganization(ws.cfg.Org.Name); err != nil {
 			return err
 		}
+		if err := l.CheckAllLinks(); err != nil {
+			return err
+		}
 		// Checked before the lock: a mistyped action says so at once,
 		// not after waiting for another run to end.
 		if err := c.checkAction(append(rest, opt...)); err != nil {

@@ -70,3 +70,25 @@ func (l *Host) scanLinks(dir string, depth int) error {
 	}
 	return nil
 }
+
+// CheckAllLinks refuses a symbolic link anywhere in the lab, its root
+// and the folder that holds the root included. The lab's own commands
+// (break, crash, disk, backup) write and delete by path: with a link
+// planted at servers, "lab break lose-server" deleted a folder outside
+// the lab. The read and apply check what they touch as they go
+// (CheckTree, CheckInside, the survey); a lab command, run by hand and
+// not timed, looks at everything first.
+func (l *Host) CheckAllLinks() error {
+	if err := disk.RefuseLinks(filepath.Dir(l.root)); err != nil {
+		return err
+	}
+	return filepath.WalkDir(l.root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil // gone meanwhile, or not there yet
+		}
+		if d.Type()&os.ModeSymlink != 0 {
+			return &LinkError{Path: path}
+		}
+		return nil
+	})
+}
