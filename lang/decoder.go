@@ -344,9 +344,23 @@ func checkWindowsPath(p string) error {
 		}
 		return fmt.Errorf("is not absolute (it must start with a drive, such as E:\\)")
 	}
-	for _, part := range strings.Split(p[3:], `\`) {
+	parts := strings.Split(p[3:], `\`)
+	for i, part := range parts {
+		// Windows reads E:\Data\\DB1.edb, E:\Data.\DB1.edb and
+		// E:\Data \DB1.edb as E:\Data\DB1.edb: refused, so that the checks
+		// for a file or log folder used twice, which compare paths as
+		// written, see one spelling (two databases validated on one file).
 		if part == "" {
-			continue // a trailing or doubled backslash is harmless
+			if i == len(parts)-1 {
+				continue // a trailing backslash names the same folder
+			}
+			return fmt.Errorf("contains a doubled backslash, which Windows reads as one; write one")
+		}
+		if strings.HasSuffix(part, ".") || strings.HasSuffix(part, " ") {
+			return fmt.Errorf("has a name ending in a dot or a space (%q), which Windows removes; write the name without it", part)
+		}
+		if reservedDevice(part) {
+			return fmt.Errorf("uses %q, a device name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9); choose another name", part)
 		}
 		if strings.ContainsAny(part, `<>:"/|?*`) {
 			return fmt.Errorf(`contains one of < > : " / | ? *, which Windows does not allow in a path`)
@@ -361,6 +375,19 @@ func checkWindowsPath(p string) error {
 		}
 	}
 	return nil
+}
+
+// reservedDevice reports whether a file or folder name is one of the DOS
+// device names Windows keeps in every folder, with or without an
+// extension ("NUL.edb" is NUL).
+func reservedDevice(name string) bool {
+	base, _, _ := strings.Cut(name, ".")
+	base = strings.ToUpper(strings.TrimRight(base, " "))
+	switch base {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	return len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) && base[3] >= '1' && base[3] <= '9'
 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -85,6 +86,9 @@ func checkLiterals(body *hclsyntax.Body) hcl.Diagnostics {
 		}
 		return nil
 	})
+	// A body's attributes are a map, walked in no order: the errors are
+	// put in the file's.
+	slices.SortFunc(diags, func(a, b *hcl.Diagnostic) int { return a.Subject.Start.Byte - b.Subject.Start.Byte })
 	return diags
 }
 
