@@ -359,6 +359,12 @@ func (c *Config) DiagnosticFiles(diags hcl.Diagnostics) map[string]*hcl.File {
 			}
 			for _, src := range c.sources {
 				if src.Filename == rng.Filename {
+					if checkNesting(src.Filename, src.Bytes) != nil {
+						// The snippet needs the text alone; the parse
+						// would overflow the stack.
+						c.Files[src.Filename] = &hcl.File{Bytes: src.Bytes}
+						continue
+					}
 					f, _ := hclsyntax.ParseConfig(src.Bytes, src.Filename, hcl.InitialPos)
 					c.Files[src.Filename] = f
 				}

@@ -121,11 +121,14 @@ func parseSources(srcs []Source, syntax *syntaxSlot) (*module, hcl.Diagnostics) 
 	all := parseAll(srcs, syntax)
 	for i, p := range all {
 		diags = append(diags, p.diags...)
-		if p.body == nil {
-			continue
-		}
 		if p.file != nil {
 			m.files[srcs[i].Filename] = p.file
+		}
+		if p.body == nil {
+			if len(p.diags) > 0 {
+				m.syntaxErrors = true
+			}
+			continue
 		}
 		if p.diags.HasErrors() {
 			m.syntaxErrors = true
@@ -201,6 +204,10 @@ func parseOne(src Source, syntax *syntaxSlot) parsed {
 		return parsed{body: body, entry: &e}
 	}
 	filesParsed.Add(1)
+	if diags := checkNesting(src.Filename, src.Bytes); diags != nil {
+		// The text alone, for the diagnostic's snippet.
+		return parsed{file: &hcl.File{Bytes: src.Bytes}, diags: diags}
+	}
 	f, diags := hclsyntax.ParseConfig(src.Bytes, src.Filename, hcl.InitialPos)
 	p := parsed{file: f, diags: diags}
 	if f != nil {
@@ -356,4 +363,42 @@ func asciiIdentifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// maxNesting is how deep brackets, braces, parentheses and template
+// interpolations may nest. hcl's parser recurses once or more per level:
+// a file of 70,000 nested brackets (140 KB) overflowed the stack, a fatal
+// error with no place named, and 5,000 nested interpolations printed
+// 75 MB of errors. A configuration nests a few levels.
+const maxNesting = 500
+
+// checkNesting refuses src when its brackets nest deeper than
+// maxNesting, naming where. It counts every bracket, in strings and
+// comments too: a string with five hundred unclosed brackets is refused
+// with the rest.
+func checkNesting(filename string, src []byte) hcl.Diagnostics {
+	depth, line, col := 0, 1, 1
+	for i, c := range src {
+		switch c {
+		case '(', '[', '{':
+			depth++
+			if depth > maxNesting {
+				pos := hcl.Pos{Line: line, Column: col, Byte: i}
+				return hcl.Diagnostics{{
+					Severity: hcl.DiagError,
+					Summary:  "Nesting too deep",
+					Detail:   fmt.Sprintf("Brackets, braces and interpolations nest more than %d deep here; exdr reads no deeper. Write the value with less nesting (a local value for an inner part).", maxNesting),
+					Subject:  &hcl.Range{Filename: filename, Start: pos, End: hcl.Pos{Line: line, Column: col + 1, Byte: i + 1}},
+				}}
+			}
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		case '\n':
+			line, col = line+1, 0
+		}
+		if c < 0x80 || c >= 0xC0 {
+			col++ // a column per character, not per byte
+		}
+	}
+	return nil
 }

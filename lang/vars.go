@@ -197,6 +197,9 @@ func (m *module) rawValue(v *variable, text, from string) (hcl.Expression, hcl.R
 	if v.typ == cty.String || v.typ == cty.DynamicPseudoType {
 		return hcl.StaticExpr(cty.StringVal(text), rng), rng, nil
 	}
+	if diags := checkNesting(filename, []byte(text)); diags != nil {
+		return hcl.StaticExpr(cty.UnknownVal(v.typ), rng), rng, diags
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(text), filename, hcl.InitialPos)
 	return expr, rng, diags
 }
@@ -209,6 +212,10 @@ func (m *module) varFile(path string) (hcl.Attributes, hcl.Diagnostics) {
 			Summary:  "Cannot read variables file",
 			Detail:   fmt.Sprintf("-var-file %s: %s.", path, err),
 		}}
+	}
+	if diags := checkNesting(path, b); diags != nil {
+		m.files[path] = &hcl.File{Bytes: b}
+		return nil, diags
 	}
 	f, diags := hclsyntax.ParseConfig(b, path, hcl.InitialPos)
 	if f == nil {
