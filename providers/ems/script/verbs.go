@@ -370,7 +370,10 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 		id := string(step.Identity)
 		if a["copy"] == "local" {
 			b.cmd("Enable-StorageGroupCopy -Identity %s -CopyLogFolderPath %s -CopySystemFolderPath %s%s", b.q(id), b.q(a["copy_path"]), b.q(a["copy_path"]), b.dcArg())
-			b.line("Get-MailboxDatabase -StorageGroup %s%s | ForEach-Object { Enable-DatabaseCopy -Identity $_.Identity -CopyEdbFilePath (Join-Path %s (Split-Path -Leaf $_.EdbFilePath.PathName)) }", b.q(id), b.dcArg(), b.q(a["copy_path"]))
+			// The copy's path is made as text: this line runs in the
+			// management shell, where Join-Path and Split-Path throw
+			// "Cannot find drive" for a drive only the server has.
+			b.line(`Get-MailboxDatabase -StorageGroup %s%s | ForEach-Object { Enable-DatabaseCopy -Identity $_.Identity -CopyEdbFilePath (%s.TrimEnd('\') + '\' + ($_.EdbFilePath.PathName -split '\\')[-1]) }`, b.q(id), b.dcArg(), b.q(a["copy_path"]))
 			b.at("then Enable-DatabaseCopy for each of its databases, into %s", a["copy_path"])
 		} else {
 			b.cmd("Enable-StorageGroupCopy -Identity %s -StandbyMachine %s -ReplayLagTime %s%s", b.q(id), b.q(a["standby_machine"]), b.q(timeSpan(a["replay_lag"])), b.dcArg())
