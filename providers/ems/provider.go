@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
@@ -34,7 +35,15 @@ func (p PowerShell) Run(ctx context.Context, script string) (string, string, int
 	cmd.Stdin = strings.NewReader(script)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	// Once ctx is done (Ctrl-C) the shell is killed, but a process it
+	// started can hold its output open: Run waited for that, and a hung
+	// shell kept plan deaf to Ctrl-C and SIGTERM, the lock held, for as
+	// long as the grandchild lived (adversarial review).
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		return out.String(), errOut.String(), -1, fmt.Errorf("the shell was stopped: %w", ctx.Err())
+	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return out.String(), errOut.String(), exit.ExitCode(), nil
