@@ -136,7 +136,14 @@ func repoSources(t *testing.T) map[string][]byte {
 }
 
 var treeOptions = cmp.Options{
-	cmp.Comparer(func(a, b cty.Value) bool { return a.RawEquals(b) }),
+	// Numbers by value: cty compares two numbers by writing both out in
+	// full, which for the error fixtures' 1e99999999 took hours.
+	cmp.Comparer(func(a, b cty.Value) bool {
+		if a.Type() == cty.Number && b.Type() == cty.Number && a.IsKnown() && b.IsKnown() && !a.IsNull() && !b.IsNull() && !a.IsMarked() && !b.IsMarked() {
+			return a.AsBigFloat().Cmp(b.AsBigFloat()) == 0
+		}
+		return a.RawEquals(b)
+	}),
 	cmp.Comparer(func(a, b *hclsyntax.Operation) bool { return a == b }),
 	cmpopts.IgnoreUnexported(hclsyntax.Body{}, hclsyntax.AnonSymbolExpr{}, hcl.TraverseRoot{}, hcl.TraverseAttr{}, hcl.TraverseIndex{}),
 }
@@ -145,6 +152,12 @@ var treeOptions = cmp.Options{
 // whether it was encodable.
 func roundTrip(t *testing.T, name string, src []byte) bool {
 	t.Helper()
+	if nesting(src) > 100 {
+		// exdr refuses such a file before it parses (lang's
+		// checkNesting), so the codec never sees one; and cmp takes
+		// hours over a tree 600 levels deep.
+		return false
+	}
 	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return false
@@ -163,6 +176,21 @@ func roundTrip(t *testing.T, name string, src []byte) bool {
 	}
 	checkSplatItems(t, name, got)
 	return true
+}
+
+// nesting is how deep src's brackets nest, counted as lang counts them.
+func nesting(src []byte) int {
+	depth, deepest := 0, 0
+	for _, c := range src {
+		switch c {
+		case '(', '[', '{':
+			depth++
+			deepest = max(deepest, depth)
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return deepest
 }
 
 // checkSplatItems checks that every splat symbol is the Item of a splat,
