@@ -4,4 +4,6 @@
 // collector's soft limit from it, so that a short command may let its
 // heap grow on a large machine and still stops short of what the machine
 // (or container) has.
+//
+// Imports (exdr): none.
 package memlimit
