@@ -74,7 +74,18 @@ func runFmt(_ context.Context, opts fmtOptions, s *streams) error {
 		if !opts.check {
 			// fmt changes layout only; the rename keeps the file whole
 			// if anything goes wrong, and git holds the previous text.
-			if err := atomicfile.WriteFile(path, out, 0o644); err != nil {
+			// Through a symbolic link to the file it names, keeping its
+			// permissions: the rename put a regular file in the link's
+			// place and left the shared file unformatted.
+			target, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return fmt.Errorf("rewrite %s: %w", path, err)
+			}
+			mode := os.FileMode(0o644)
+			if st, err := os.Stat(target); err == nil {
+				mode = st.Mode().Perm()
+			}
+			if err := atomicfile.WriteFile(target, out, mode); err != nil {
 				return fmt.Errorf("rewrite %s: %w", path, err)
 			}
 		}
