@@ -85,8 +85,8 @@ func functions(dir string, reads *readLog) map[string]function.Function {
 	for name, fn := range literalFunctions {
 		fns[name] = fn
 	}
-	fns["file"] = guardResult(fileFunc(dir, reads))
-	fns["fileexists"] = guardResult(fileExistsFunc(dir, reads))
+	fns["file"] = fileFunc(dir, reads) // text and a bool: no number to guard
+	fns["fileexists"] = fileExistsFunc(dir, reads)
 	return fns
 }
 

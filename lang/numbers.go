@@ -29,7 +29,11 @@ const (
 )
 
 // outOfRange returns the first number in v beyond a float64's range.
-func outOfRange(v cty.Value) (*big.Float, bool) {
+func outOfRange(v cty.Value) (*big.Float, bool) { return firstOutOfRange(v, false) }
+
+// firstOutOfRange is outOfRange, and with text also for v's strings that
+// read as numbers.
+func firstOutOfRange(v cty.Value, text bool) (*big.Float, bool) {
 	var bad *big.Float
 	cty.Walk(v, func(_ cty.Path, v cty.Value) (bool, error) {
 		if bad != nil {
@@ -39,11 +43,20 @@ func outOfRange(v cty.Value) (*big.Float, bool) {
 		if !v.IsKnown() || v.IsNull() {
 			return false, nil
 		}
-		if v.Type() == cty.Number {
+		switch v.Type() {
+		case cty.Number:
 			if f := v.AsBigFloat(); !f.IsInf() && f.Sign() != 0 {
 				if exp := f.MantExp(nil); exp > maxNumberExp || exp < minNumberExp {
 					bad = f
 				}
+			}
+			return false, nil
+		case cty.String:
+			if !text {
+				return false, nil
+			}
+			if n, err := cty.ParseNumberVal(v.AsString()); err == nil {
+				bad, _ = firstOutOfRange(n, false)
 			}
 			return false, nil
 		}
@@ -92,16 +105,24 @@ func checkLiterals(body *hclsyntax.Body) hcl.Diagnostics {
 	return diags
 }
 
-// guardResult is f with its result refused when it holds a number beyond
-// a float64's range.
-func guardResult(f function.Function) function.Function {
+// guard is f with its result refused when it holds a number beyond a
+// float64's range; with args, its arguments are checked first, numbers
+// and numbers given as text: format and formatlist write "%d" of
+// "1e99999999" digit by digit inside the call, before any result could
+// be refused.
+func guard(f function.Function, args bool) function.Function {
 	return function.New(&function.Spec{
 		Description: f.Description(),
 		Params:      f.Params(),
 		VarParam:    f.VarParam(),
-		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(args) },
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			v, err := f.Call(args)
+		Type:        func(in []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(in) },
+		Impl: func(in []cty.Value, _ cty.Type) (cty.Value, error) {
+			for i := 0; args && i < len(in); i++ {
+				if n, bad := firstOutOfRange(in[i], true); bad {
+					return cty.NilVal, rangeError(n)
+				}
+			}
+			v, err := f.Call(in)
 			if err != nil {
 				return v, err
 			}
@@ -113,55 +134,9 @@ func guardResult(f function.Function) function.Function {
 	})
 }
 
-// guardFormatArgs is format or formatlist with its arguments checked
-// first: they write a number given as a string ("%d" of "1e99999999")
-// digit by digit inside the call, before any result could be refused.
-func guardFormatArgs(f function.Function) function.Function {
-	return function.New(&function.Spec{
-		Description: f.Description(),
-		Params:      f.Params(),
-		VarParam:    f.VarParam(),
-		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(args) },
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			for _, a := range args {
-				if n, bad := numberTextOutOfRange(a); bad {
-					return cty.NilVal, rangeError(n)
-				}
-			}
-			return f.Call(args)
-		},
-	})
-}
-
-// numberTextOutOfRange is outOfRange for v's numbers and for its strings
-// that read as numbers.
-func numberTextOutOfRange(v cty.Value) (*big.Float, bool) {
-	if n, bad := outOfRange(v); bad {
-		return n, true
-	}
-	var bad *big.Float
-	cty.Walk(v, func(_ cty.Path, v cty.Value) (bool, error) {
-		v, _ = v.Unmark()
-		if bad != nil || !v.IsKnown() || v.IsNull() {
-			return false, nil
-		}
-		if v.Type() == cty.String {
-			if n, err := cty.ParseNumberVal(v.AsString()); err == nil {
-				bad, _ = outOfRange(n)
-			}
-			return false, nil
-		}
-		return true, nil
-	})
-	return bad, bad != nil
-}
-
 func guardFunctions(fns map[string]function.Function) map[string]function.Function {
 	for name, f := range fns {
-		if name == "format" || name == "formatlist" {
-			f = guardFormatArgs(f)
-		}
-		fns[name] = guardResult(f)
+		fns[name] = guard(f, name == "format" || name == "formatlist")
 	}
 	return fns
 }
@@ -173,6 +148,6 @@ func init() {
 		hclsyntax.OpAdd, hclsyntax.OpSubtract, hclsyntax.OpMultiply,
 		hclsyntax.OpDivide, hclsyntax.OpModulo, hclsyntax.OpNegate,
 	} {
-		op.Impl = guardResult(op.Impl)
+		op.Impl = guard(op.Impl, false)
 	}
 }

@@ -312,10 +312,8 @@ func liveFacts(live *org.Org) map[string]org.Facts {
 	still := map[string]bool{}
 	for _, db := range live.Databases {
 		k := db.StorageGroup.Key()
-		if _, seen := still[k]; !seen {
-			still[k] = true
-		}
-		still[k] = still[k] && !db.Mounted
+		others, seen := still[k]
+		still[k] = (others || !seen) && !db.Mounted
 	}
 	for _, sg := range live.StorageGroups {
 		f := sg.Facts()
