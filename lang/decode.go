@@ -275,7 +275,7 @@ func checkComputerName(name string) error {
 
 func (ev *evaluator) decodeStorageGroup(d *decoder, rb *resourceBlock, addr org.Address, def string) {
 	sg := &org.StorageGroup{Addr: addr}
-	sg.Name = d.exchangeName(def, "storage group")
+	sg.Name = d.exchangeName(def, "Invalid storage group name", checkExchangeName)
 	ev.ref(d, addr, "server", org.KindServer, func(id org.Identity) { sg.Server = string(id) })
 	sg.LogFolderPath = d.path("log_folder_path")
 	sg.SystemFolderPath = d.path("system_folder_path")
@@ -299,7 +299,7 @@ func (ev *evaluator) decodeDatabase(d *decoder, rb *resourceBlock, addr org.Addr
 	if addr.Kind == org.KindPublicFolderDatabase {
 		db.Kind = org.PublicFolderDB
 	}
-	db.Name = d.exchangeName(def, "database")
+	db.Name = d.exchangeName(def, "Invalid database name", checkExchangeName)
 	ev.ref(d, addr, "storage_group", org.KindStorageGroup, func(id org.Identity) { db.StorageGroup = id })
 	db.EdbFilePath = d.path("edb_file_path")
 	if a := d.attrs["edb_file_path"]; a != nil && db.EdbFilePath != "" && !hasSuffixFold(db.EdbFilePath, ".edb") {
@@ -374,7 +374,7 @@ func (d *decoder) retention(name string) *org.Duration {
 
 func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, addr org.Address, def string) {
 	r := &org.RecoveryStorageGroup{Addr: addr}
-	r.Name = d.exchangeName(def, "recovery storage group")
+	r.Name = d.exchangeName(def, "Invalid recovery storage group name", checkExchangeName)
 	ev.ref(d, addr, "server", org.KindServer, func(id org.Identity) { r.Server = string(id) })
 	ev.ref(d, addr, "database", org.KindMailboxDatabase, func(id org.Identity) { r.Database = id })
 	r.LogFolderPath = d.path("log_folder_path")
@@ -455,7 +455,7 @@ func (ev *evaluator) decodeRecoveryStorageGroup(d *decoder, rb *resourceBlock, a
 
 func (ev *evaluator) decodeMailbox(d *decoder, rb *resourceBlock, addr org.Address, def string) {
 	mb := &org.Mailbox{Addr: addr}
-	mb.Name = d.exchangeName(def, "mailbox")
+	mb.Name = d.exchangeName(def, "Invalid mailbox alias", checkMailboxAlias)
 	ev.ref(d, addr, "database", org.KindMailboxDatabase, func(id org.Identity) { mb.Database = id })
 	mb.DisplayName, _ = d.str("display_name")
 	mb.Owner, _ = d.str("owner")

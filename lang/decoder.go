@@ -266,14 +266,14 @@ func (d *decoder) timestamp(name string) time.Time {
 }
 
 // exchangeName reads an Exchange object name and checks that Exchange
-// would accept it.
-func (d *decoder) exchangeName(def string, noun string) string {
+// would accept it: check says why not, summary heads the error.
+func (d *decoder) exchangeName(def string, summary string, check func(string) error) string {
 	v, a, ok := d.raw("name", tName)
 	if !ok {
-		if err := checkExchangeName(def); err != nil {
+		if err := check(def); err != nil {
 			d.diags = append(d.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Invalid " + noun + " name",
+				Summary:  summary,
 				Detail:   fmt.Sprintf("%q %s. Set name = \"...\" in the block to give it a name Exchange accepts.", def, err),
 				Subject:  d.decl.Range.Ptr(),
 			})
@@ -282,8 +282,8 @@ func (d *decoder) exchangeName(def string, noun string) string {
 		return def
 	}
 	name := v.AsString()
-	if err := checkExchangeName(name); err != nil {
-		d.errorf(a, "Invalid "+noun+" name", "%q %s.", name, err)
+	if err := check(name); err != nil {
+		d.errorf(a, summary, "%q %s.", name, err)
 	}
 	return name
 }
@@ -317,6 +317,44 @@ func checkExchangeName(name string) error {
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
 			return fmt.Errorf("contains a control character")
+		}
+	}
+	return nil
+}
+
+// aliasSymbols are the characters besides letters and digits that an
+// alias may hold: those of an e-mail address's local part.
+const aliasSymbols = "!#$%&'*+-/=?^_`{|}~"
+
+// maxAliasLength is the longest alias the directory keeps (mailNickname).
+const maxAliasLength = 64
+
+// checkMailboxAlias applies Exchange 2007's rule for an alias, which the
+// Management Shell states when it refuses one: "Valid values are: Strings
+// formed with characters from a to z (uppercase or lowercase), digits from
+// 0 to 9, !, #, $, %, &, ', *, +, -, /, =, ?, ^, _, `, {, |, } or ~. One or
+// more periods may be embedded in an alias, but each one of them should be
+// preceded and followed by at least one of the other characters. Unicode
+// characters from U+00A1 to U+00FF are also valid in an alias" (quoted in
+// https://techcommunity.microsoft.com/blog/exchange/exchange-2007-scripting-corner-fix-alias/593132).
+// A mailbox exdr cannot create is better refused by validate than by
+// New-Mailbox in the middle of a recovery.
+func checkMailboxAlias(alias string) error {
+	switch {
+	case alias == "":
+		return fmt.Errorf("is empty")
+	case len([]rune(alias)) > maxAliasLength:
+		return fmt.Errorf("is longer than the %d characters an alias may have", maxAliasLength)
+	case strings.HasPrefix(alias, ".") || strings.HasSuffix(alias, ".") || strings.Contains(alias, ".."):
+		return fmt.Errorf("has a period at its start, at its end or beside another; Exchange accepts a period only between other characters (help.desk)")
+	}
+	for _, r := range alias {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.':
+		case r < 0x80 && strings.ContainsRune(aliasSymbols, r):
+		case r >= 0xA1 && r <= 0xFF:
+		default:
+			return fmt.Errorf("contains %q, which Exchange does not accept in an alias: use letters a to z, digits, periods between other characters, the characters %s, or the letters U+00A1 to U+00FF (ä, é, ß)", r, aliasSymbols)
 		}
 	}
 	return nil
