@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 		// A stand-in for powershell.exe playing a small Exchange
 		// organization, for the ems provider's scenarios.
 		"fakepowershell": func() { os.Exit(emsfake.Main()) },
+		// A person at that organization's Management Shell, typing the
+		// script on stdin: out-of-band changes.
+		"fakeemsconsole": func() { os.Exit(emsfake.MainTyped()) },
 	})
 }
 

@@ -5,6 +5,10 @@
 // package writes it: a script of cmdlets, or, where no cmdlet does the
 // work, instructions for a person, asked for on a terminal.
 //
+// Each script runs whole in its own powershell.exe: a short loader is
+// the -EncodedCommand, the script base64 on stdin (invoke.go says why
+// not -Command -).
+//
 // Tools that must run on an Exchange server (eseutil, file moves,
 // MSExchangeTransport) go through PowerShell 2.0 remoting
 // (Invoke-Command), which Exchange 2007 SP2 and later run on.

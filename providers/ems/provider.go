@@ -21,7 +21,8 @@ type Runner interface {
 	Run(ctx context.Context, script string) (stdout, stderr string, exit int, err error)
 }
 
-// PowerShell runs scripts with powershell.exe, the script on stdin.
+// PowerShell runs scripts with powershell.exe, each whole: the bootstrap
+// as its command, the script encoded on stdin.
 type PowerShell struct {
 	Path string // powershell.exe by default
 }
@@ -31,8 +32,8 @@ func (p PowerShell) Run(ctx context.Context, script string) (string, string, int
 	if path == "" {
 		path = "powershell.exe"
 	}
-	cmd := exec.CommandContext(ctx, path, "-NoProfile", "-NonInteractive", "-Command", "-")
-	cmd.Stdin = strings.NewReader(script)
+	cmd := exec.CommandContext(ctx, path, ShellArgs()...)
+	cmd.Stdin = strings.NewReader(EncodeInput(script))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	// Once ctx is done (Ctrl-C) the shell is killed, but a process it

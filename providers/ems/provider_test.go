@@ -29,7 +29,7 @@ func TestManualStepStopsThenContinues(t *testing.T) {
 		Args: map[string]string{"server": "MBX02", "roles": "mailbox", "setup": "recover_server"}, Reason: "server MBX02 does not answer"}
 	err := p.Apply(context.Background(), step, nil)
 	var manual *ems.ManualStepError
-	if !errors.As(err, &manual) || !strings.Contains(err.Error(), "a manual step: Build the server MBX02: Setup.com /m:RecoverServer") || !strings.Contains(err.Error(), "run exdr apply again") {
+	if !errors.As(err, &manual) || !strings.Contains(err.Error(), "a manual step: Build the server MBX02: .\\Setup.com /m:RecoverServer") || !strings.Contains(err.Error(), "run exdr apply again") {
 		t.Fatalf("got %v, want a manual step error with the instructions", err)
 	}
 	f.Servers["mbx02"] = &emsfake.Server{Name: "MBX02", Roles: "Mailbox", Up: true}

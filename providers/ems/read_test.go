@@ -264,6 +264,10 @@ func TestWriteReadScriptCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The command every script runs under.
+	if err := os.WriteFile(filepath.Join(dir, "ems_bootstrap.ps1"), []byte(Bootstrap+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A hub's queue folders are what its EdgeTransport.exe.config names, as

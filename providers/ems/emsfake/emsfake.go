@@ -382,21 +382,45 @@ func (f *Shell) up(identity string) bool {
 // StateEnv names the file Main keeps the organization in between runs.
 const StateEnv = "EXDR_FAKE_EXCHANGE"
 
-// Main is a stand-in for powershell.exe -Command -: it reads the script
-// on stdin, runs it on the organization kept in $EXDR_FAKE_EXCHANGE
-// (created with New's state when missing), saves it, and exits with the
-// script's code. exdr runs steps in parallel, each its own powershell.exe:
-// the read, the run and the save hold an exclusive lock on the state
-// (lockState), so that no invocation writes over another's changes.
+// Main is a stand-in for powershell.exe as ems.PowerShell starts it: it
+// reads the script on stdin through the bootstrap (ems.DecodeInvocation),
+// runs it on the organization kept in $EXDR_FAKE_EXCHANGE (created with
+// New's state when missing), saves it, and exits with the script's code.
+// exdr runs steps in parallel, each its own powershell.exe: the read, the
+// run and the save hold an exclusive lock on the state (lockState), so
+// that no invocation writes over another's changes.
 func Main() int {
-	path := os.Getenv(StateEnv)
-	if path == "" {
-		fmt.Fprintln(os.Stderr, "fakepowershell: set "+StateEnv+" to the file that keeps the organization")
+	input, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
 		return 2
 	}
+	script, err := ems.DecodeInvocation(os.Args[1:], input)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	return runSaved(script)
+}
+
+// MainTyped is a person at the Management Shell of the same organization
+// as Main, the script on stdin as typed: the tests' out-of-band changes
+// (someone dismounts a database).
+func MainTyped() int {
 	script, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
+		return 2
+	}
+	return runSaved(string(script))
+}
+
+// runSaved runs script on the organization in $EXDR_FAKE_EXCHANGE, under
+// its lock, and saves it.
+func runSaved(script string) int {
+	path := os.Getenv(StateEnv)
+	if path == "" {
+		fmt.Fprintln(os.Stderr, "fakepowershell: set "+StateEnv+" to the file that keeps the organization")
 		return 2
 	}
 	unlock, err := lockState(path)
@@ -415,7 +439,7 @@ func Main() int {
 		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
 		return 2
 	}
-	stdout, stderr, code, err := f.Run(context.Background(), string(script))
+	stdout, stderr, code, err := f.Run(context.Background(), script)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fakepowershell:", err)
 		return 2

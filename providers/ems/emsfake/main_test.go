@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exdr/exdr/providers/ems"
 	"github.com/exdr/exdr/providers/ems/emsfake"
 )
 
@@ -40,7 +41,7 @@ func TestConcurrentInvocationsKeepEveryChange(t *testing.T) {
 	stdins := make([]io.WriteCloser, n)
 	outs := make([]strings.Builder, n)
 	for i := range cmds {
-		c := exec.Command(self)
+		c := exec.Command(self, ems.ShellArgs()...)
 		c.Env = append(os.Environ(), asFake+"=1", emsfake.StateEnv+"="+state)
 		c.Stdout, c.Stderr = &outs[i], &outs[i]
 		if stdins[i], err = c.StdinPipe(); err != nil {
@@ -52,7 +53,7 @@ func TestConcurrentInvocationsKeepEveryChange(t *testing.T) {
 		cmds[i] = c
 	}
 	for i, w := range stdins {
-		fmt.Fprintf(w, "New-StorageGroup -Server 'MBX01' -Name 'SG%02d' -LogFolderPath 'L:\\SG%02d' -SystemFolderPath 'L:\\SG%02d'\n", i, i, i)
+		io.WriteString(w, ems.EncodeInput(fmt.Sprintf("New-StorageGroup -Server 'MBX01' -Name 'SG%02d' -LogFolderPath 'L:\\SG%02d' -SystemFolderPath 'L:\\SG%02d'\n", i, i, i)))
 		w.Close()
 	}
 	for i, c := range cmds {

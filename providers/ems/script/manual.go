@@ -7,6 +7,13 @@ import (
 	"github.com/exdr/exdr/providers"
 )
 
+// setup is Setup.com as PowerShell runs it from the folder of the
+// Exchange 2007 media: PowerShell does not look for a command in the
+// current folder, so a bare Setup.com is "not recognized"
+// (about_Command_Search, PowerShell 1.0). The commands are PowerShell's, as their
+// quoted values ('CMS1') are.
+const setup = `.\Setup.com`
+
 // createServer is Setup on the machine: a person runs it there. A new
 // server is installed with its roles; a failed one whose Active
 // Directory object remains is rebuilt with /m:RecoverServer, which reads
@@ -20,13 +27,13 @@ func (b *Builder) createServer(step *providers.Step) (*Script, error) {
 	case "new_cms", "recover_cms", "cluster_node":
 		return b.clusterSetup(step)
 	case "recover_server":
-		p = b.show("Setup.com /m:RecoverServer")
+		p = b.show(setup+" /m:RecoverServer")
 		b.at("on a new machine named %s with the same drive letters and service pack, after resetting (not deleting) its computer account", server)
 	case "resume":
-		p = b.show("Setup.com /mode:Install /roles:%s", setupRoles(a["roles"]))
+		p = b.show(setup+" /mode:Install /roles:%s", setupRoles(a["roles"]))
 		b.at("on %s: Setup resumes where it stopped", server)
 	default:
-		p = b.show("Setup.com /mode:Install /roles:%s", setupRoles(a["roles"]))
+		p = b.show(setup+" /mode:Install /roles:%s", setupRoles(a["roles"]))
 		b.at("on a machine named %s", server)
 	}
 	return manual(step.Verb, fmt.Sprintf("Build the server %s: %s (%s). Reason: %s.", server, p, b.where, step.Reason),
@@ -114,20 +121,20 @@ func (b *Builder) clusterSetup(step *providers.Step) (*Script, error) {
 	var what string
 	switch a["setup"] {
 	case "new_cms":
-		active := b.show("Setup.com /mode:Install /roles:Mailbox /NewCms /CMSName:%s%s", b.q(server), ip) + giveIP
-		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
+		active := b.show(setup+" /mode:Install /roles:Mailbox /NewCms /CMSName:%s%s", b.q(server), ip) + giveIP
+		passive := b.show(setup+" /mode:Install /roles:Mailbox")
 		b.at("on the failover cluster of %s, formed first; the second command on each other node", strings.Join(nodes, " and "))
 		what = fmt.Sprintf("Form the failover cluster of %s (Windows), then on %s run in PowerShell %s, and on %s run %s (the passive clustered mailbox role)",
 			strings.Join(nodes, " and "), nodes[0], active, strings.Join(nodes[1:], " and "), passive)
 	case "recover_cms":
-		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
-		recover := b.show("Setup.com /RecoverCMS /CMSName:%s%s", b.q(server), ip) + giveIP
-		b.at("on the nodes of a new failover cluster, %s; every old node still present is cleared first with Setup.com /ClearLocalCMS on its console", strings.Join(nodes, " and "))
-		what = fmt.Sprintf("Every node of %s is lost. Form a new failover cluster of %s (Windows); on any old node still present run Setup.com /ClearLocalCMS with %s offline; install the passive clustered mailbox role on each new node (%s), then on %s run in PowerShell %s. Its databases come back from their copies or backups in the steps after this one",
+		passive := b.show(setup+" /mode:Install /roles:Mailbox")
+		recover := b.show(setup+" /RecoverCMS /CMSName:%s%s", b.q(server), ip) + giveIP
+		b.at("on the nodes of a new failover cluster, %s; every old node still present is cleared first with .\\Setup.com /ClearLocalCMS on its console", strings.Join(nodes, " and "))
+		what = fmt.Sprintf("Every node of %s is lost. Form a new failover cluster of %s (Windows); on any old node still present run .\\Setup.com /ClearLocalCMS with %s offline; install the passive clustered mailbox role on each new node (%s), then on %s run in PowerShell %s. Its databases come back from their copies or backups in the steps after this one",
 			server, strings.Join(nodes, " and "), server, passive, nodes[0], recover)
 	default:
 		node := a["node"]
-		passive := b.show("Setup.com /mode:Install /roles:Mailbox")
+		passive := b.show(setup+" /mode:Install /roles:Mailbox")
 		b.at("on %s, rebuilt and joined to the failover cluster again", node)
 		what = fmt.Sprintf("Rebuild the node %s of %s: reinstall Windows with the same name, join it to the failover cluster again, then on it run %s (the passive clustered mailbox role). Its copies are seeded in the steps after this one",
 			node, server, passive)
