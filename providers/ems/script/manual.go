@@ -27,7 +27,7 @@ func (b *Builder) createServer(step *providers.Step) (*Script, error) {
 	case "new_cms", "recover_cms", "cluster_node":
 		return b.clusterSetup(step)
 	case "recover_server":
-		p = b.show(setup+" /m:RecoverServer")
+		p = b.show(setup + " /m:RecoverServer")
 		b.at("on a new machine named %s with the same drive letters and service pack, after resetting (not deleting) its computer account", server)
 	case "resume":
 		p = b.show(setup+" /mode:Install /roles:%s", setupRoles(a["roles"]))
@@ -122,19 +122,19 @@ func (b *Builder) clusterSetup(step *providers.Step) (*Script, error) {
 	switch a["setup"] {
 	case "new_cms":
 		active := b.show(setup+" /mode:Install /roles:Mailbox /NewCms /CMSName:%s%s", b.q(server), ip) + giveIP
-		passive := b.show(setup+" /mode:Install /roles:Mailbox")
+		passive := b.show(setup + " /mode:Install /roles:Mailbox")
 		b.at("on the failover cluster of %s, formed first; the second command on each other node", strings.Join(nodes, " and "))
 		what = fmt.Sprintf("Form the failover cluster of %s (Windows), then on %s run in PowerShell %s, and on %s run %s (the passive clustered mailbox role)",
 			strings.Join(nodes, " and "), nodes[0], active, strings.Join(nodes[1:], " and "), passive)
 	case "recover_cms":
-		passive := b.show(setup+" /mode:Install /roles:Mailbox")
+		passive := b.show(setup + " /mode:Install /roles:Mailbox")
 		recover := b.show(setup+" /RecoverCMS /CMSName:%s%s", b.q(server), ip) + giveIP
 		b.at("on the nodes of a new failover cluster, %s; every old node still present is cleared first with .\\Setup.com /ClearLocalCMS on its console", strings.Join(nodes, " and "))
 		what = fmt.Sprintf("Every node of %s is lost. Form a new failover cluster of %s (Windows); on any old node still present run .\\Setup.com /ClearLocalCMS with %s offline; install the passive clustered mailbox role on each new node (%s), then on %s run in PowerShell %s. Its databases come back from their copies or backups in the steps after this one",
 			server, strings.Join(nodes, " and "), server, passive, nodes[0], recover)
 	default:
 		node := a["node"]
-		passive := b.show(setup+" /mode:Install /roles:Mailbox")
+		passive := b.show(setup + " /mode:Install /roles:Mailbox")
 		b.at("on %s, rebuilt and joined to the failover cluster again", node)
 		what = fmt.Sprintf("Rebuild the node %s of %s: reinstall Windows with the same name, join it to the failover cluster again, then on it run %s (the passive clustered mailbox role). Its copies are seeded in the steps after this one",
 			node, server, passive)
