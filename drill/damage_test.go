@@ -123,7 +123,7 @@ func usedLab(t *testing.T) (desired *org.Org, base string, before *Census) {
 			t.Fatal(err)
 		}
 	}
-	before, err = Count(l, desired)
+	before, err = CountHeld(l, desired)
 	if err != nil {
 		t.Fatal(err)
 	}

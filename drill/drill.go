@@ -112,7 +112,7 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 			return nil, fmt.Errorf("%s: before %q: %w", a.Range, a.Kind, err)
 		}
 	}
-	before, err := Count(l, desired)
+	before, err := CountHeld(l, desired)
 	if err != nil {
 		return nil, fmt.Errorf("inventory before the disaster: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/exdr/exdr/lang"
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers/lab"
 )
 
 // Run, end to end on the quickstart, with no lab: each drill builds the
@@ -38,6 +39,17 @@ func TestRunQuickstartDrills(t *testing.T) {
 		Before:   []org.DrillAction{{Kind: "traffic", Args: map[string]string{"mailboxes": "1", "items": "5"}}},
 		Disaster: []org.DrillAction{{Kind: "delete_database", Args: map[string]string{"database": "mailbox_database.DB1"}}},
 	}
+	// DB1 dismounted for maintenance, then lost with no backup: its 5
+	// items are gone, written within the recovery point objective (a
+	// pass that names them). The census before counted only mounted
+	// databases: 15 of 15 back, "nothing lost" (adversarial review).
+	dismountedLost := &org.Drill{Name: "dismounted_lost", AllowDataLoss: true,
+		Before: []org.DrillAction{
+			{Kind: "traffic", Args: map[string]string{"mailboxes": "1", "items": "5"}},
+			{Kind: "dismount", Args: map[string]string{"database": "mailbox_database.DB1"}},
+		},
+		Disaster: []org.DrillAction{{Kind: "delete_database", Args: map[string]string{"database": "mailbox_database.DB1"}}},
+	}
 	tests := []struct {
 		drill         *org.Drill
 		verdict       string
@@ -55,6 +67,7 @@ func TestRunQuickstartDrills(t *testing.T) {
 		// with the server's logs: 2 items in each.
 		{extra, "fail", 24, 20},
 		{refused, "fail", 20, 15},
+		{dismountedLost, "pass", 20, 15},
 	}
 	for _, tt := range tests {
 		t.Run(tt.drill.Name, func(t *testing.T) {
@@ -112,5 +125,33 @@ func TestInboundLostWithTheEdgeIsCounted(t *testing.T) {
 	}
 	if got := rep.rpo(); strings.HasPrefix(got, "0s") || !strings.Contains(got, "lost") {
 		t.Errorf("the report's recovery point reads %q for %d lost messages", got, len(rep.MessagesLost))
+	}
+}
+
+// A database with a bad page cannot be counted before the disaster: the
+// drill stops and says so. It counted the database as holding nothing,
+// and a drill that lost all of its items passed (adversarial review).
+func TestUncountableDatabaseStopsTheDrill(t *testing.T) {
+	cfg, diags := lang.LoadDir(filepath.Join("..", "examples", "quickstart"), lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	root := filepath.Join(t.TempDir(), "lab")
+	l := lab.New(root, cfg.Org.Name)
+	ctx := context.Background()
+	if _, err := build(ctx, l, cfg.Org); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Traffic(ctx, lab.TrafficOptions{Mailboxes: 2, Items: 5, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := inflict(ctx, l, cfg.Org, org.DrillAction{Kind: "corrupt_page", Args: map[string]string{"database": "mailbox_database.DB2", "page": "3"}}); err != nil {
+		t.Fatal(err)
+	}
+	dr := &org.Drill{Name: "db2_lost", AllowDataLoss: true,
+		Disaster: []org.DrillAction{{Kind: "delete_database", Args: map[string]string{"database": "mailbox_database.DB2"}}}}
+	rep, err := Run(ctx, cfg.Org, root, dr, Options{Work: filepath.Join(t.TempDir(), "work")})
+	if err == nil || !strings.Contains(err.Error(), "mailbox_database.DB2 cannot be counted") {
+		t.Fatalf("drill: %v, %+v; want it stopped, DB2 named", err, rep)
 	}
 }

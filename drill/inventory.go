@@ -34,9 +34,25 @@ func (c *Census) addQueued(now []lab.QueuedMessage) {
 	}
 }
 
-// Count takes a census of the lab's organization as o declares it.
+// Count takes a census of the lab's organization as o declares it, after
+// a recovery: the items users reach, in mounted databases (and in those
+// the configuration keeps dismounted, as a mount would show them).
 func Count(l *lab.Lab, o *org.Org) (*Census, error) {
-	in, copies, err := inventory(l, o)
+	return count(l, o, false)
+}
+
+// CountHeld takes the census before a disaster: every item the
+// organization holds, in a database dismounted for maintenance too, as a
+// mount would show it. Counting only what users reached then, a drill
+// never saw a dismounted database's losses and said "nothing lost"
+// (adversarial review). A database whose pages or header cannot be read
+// is an error: what its recovery loses could not be told.
+func CountHeld(l *lab.Lab, o *org.Org) (*Census, error) {
+	return count(l, o, true)
+}
+
+func count(l *lab.Lab, o *org.Org, held bool) (*Census, error) {
+	in, copies, err := inventory(l, o, held)
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +85,10 @@ func Lost(l *lab.Lab, before, after *Census) (items, messages []LostItem, err er
 type items map[string]map[string]time.Time
 
 // inventory reads every mailbox database of the configuration as a user
-// would see it. A database that cannot be read holds nothing a user can
-// reach.
-func inventory(l *lab.Lab, o *org.Org) (items, int, error) {
+// would see it; held, every one as a mount would show it. After a
+// recovery, a database that cannot be read holds nothing a user can
+// reach; before a disaster (held) it is an error.
+func inventory(l *lab.Lab, o *org.Org, held bool) (items, int, error) {
 	out := items{}
 	homes, err := l.MailboxHomes()
 	if err != nil {
@@ -83,12 +100,16 @@ func inventory(l *lab.Lab, o *org.Org) (items, int, error) {
 	type source struct {
 		id       org.Identity
 		declared bool
+		// dismounted: the configuration keeps it so, and its items are
+		// counted as a mount would show them.
+		dismounted bool
+		name       string
 	}
 	var dbs []source
 	seen := map[string]bool{}
 	for _, db := range o.Databases {
 		if db.Kind == org.MailboxDB {
-			dbs = append(dbs, source{db.Identity(), true})
+			dbs = append(dbs, source{db.Identity(), true, !db.Mounted, db.Addr.String()})
 			seen[db.Identity().Key()] = true
 		}
 	}
@@ -101,7 +122,7 @@ func inventory(l *lab.Lab, o *org.Org) (items, int, error) {
 	}
 	slices.Sort(others)
 	for _, id := range others {
-		dbs = append(dbs, source{id, false})
+		dbs = append(dbs, source{id, false, false, string(id)})
 	}
 	if err := publicFolderPosts(l, o, out); err != nil {
 		return nil, 0, err
@@ -113,8 +134,19 @@ func inventory(l *lab.Lab, o *org.Org) (items, int, error) {
 	}
 	seenItem := map[placed]bool{}
 	for _, db := range dbs {
-		in, err := l.Inspect(db.id)
-		if err != nil || in.ContentError != "" || !in.Mounted {
+		asMounted := held || db.dismounted
+		inspect := l.Inspect
+		if asMounted {
+			inspect = l.InspectAsMounted
+		}
+		in, err := inspect(db.id)
+		if err != nil {
+			continue // not in the lab's directory: nothing is kept in it
+		}
+		if unreadable := cmp.Or(in.HeaderError, in.ContentError); held && in.FileExists && unreadable != "" {
+			return nil, 0, fmt.Errorf("%s cannot be counted: %s. The drill could not tell what its recovery loses: repair it first (exdr plan shows how)", db.name, unreadable)
+		}
+		if in.ContentError != "" || !in.Mounted && !asMounted {
 			continue
 		}
 		for mb, its := range in.Mailboxes {

@@ -69,7 +69,7 @@ func TestCrashAnywhere(t *testing.T) {
 				exdr(t, bin, base, c...)
 			}
 			desired := loadOrg(t, base)
-			before := census(t, base, desired)
+			before := census(t, base, desired, drill.CountHeld)
 			for _, c := range rec.damage {
 				exdr(t, bin, base, c...)
 			}
@@ -158,9 +158,9 @@ func loadOrg(t *testing.T, dir string) *org.Org {
 	return cfg.Org
 }
 
-func census(t *testing.T, dir string, desired *org.Org) *drill.Census {
+func census(t *testing.T, dir string, desired *org.Org, count func(*lab.Lab, *org.Org) (*drill.Census, error)) *drill.Census {
 	t.Helper()
-	c, err := drill.Count(lab.New(filepath.Join(dir, ".exdr", "lab"), desired.Name), desired)
+	c, err := count(lab.New(filepath.Join(dir, ".exdr", "lab"), desired.Name), desired)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func checkRecovered(t *testing.T, bin, dir, base string, desired *org.Org, befor
 	}
 	root := filepath.Join(dir, ".exdr", "lab")
 	l := lab.New(root, desired.Name)
-	after := census(t, dir, desired)
+	after := census(t, dir, desired, drill.Count)
 	items, messages, err := drill.Lost(l, before, after)
 	if err != nil {
 		t.Fatal(err)

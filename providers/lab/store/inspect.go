@@ -87,6 +87,18 @@ func StampTime(ns int64) time.Time {
 
 // Inspect reads a database's header and pages.
 func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
+	return l.inspect(id, false)
+}
+
+// InspectAsMounted is Inspect, with a dismounted database's items as a
+// mount would show them: its pages with the logged changes soft recovery
+// replays. What the organization holds in it, though no user reaches
+// them now.
+func (l *Store) InspectAsMounted(id org.Identity) (*Inspection, error) {
+	return l.inspect(id, true)
+}
+
+func (l *Store) inspect(id org.Identity, asMounted bool) (*Inspection, error) {
 	c, err := l.databaseFiles(id)
 	if err != nil {
 		return nil, err
@@ -131,9 +143,14 @@ func (l *Store) Inspect(id org.Identity) (*Inspection, error) {
 			// and a log it needs cannot be read.
 			return in, nil
 		}
+		if asMounted {
+			// Dismounted, a log it needs cannot be read: what it holds
+			// for certain is its pages.
+			overlay, asMounted, in.ContentError = nil, false, ""
+		}
 	}
 	view := overlay
-	if !in.Mounted {
+	if !in.Mounted && !asMounted {
 		if view, err = LoadView(e, c.Stream, false); err != nil {
 			in.ContentError = err.Error()
 			return in, nil
