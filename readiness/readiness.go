@@ -84,8 +84,7 @@ func (c *checker) backups() {
 			c.add("backup_cannot_roll_forward", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
 				"%s", c.breaks(db, chain))
 		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time) > rpo:
-			age := org.Duration(c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time).Round(time.Minute))
-			fix, msg := c.tooOld(db, chain.IDs(), age, org.Duration(rpo))
+			fix, msg := c.tooOld(db, chain.IDs(), overAge(c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time), rpo), org.Duration(rpo))
 			c.add("backup_too_old", db.Addr.String(), db.Identity(), db.Decl.Range, fix, "%s", msg)
 		}
 	}
@@ -98,6 +97,21 @@ func (c *checker) backups() {
 				"circular logging is on: only full backups are possible and a restore cannot roll forward to the failure")
 		}
 	}
+}
+
+// overAge is an age over the objective as a finding shows it: to the
+// minute, or rounded up to the second where the minute would show it no
+// older than the objective ("02:00:00 old" against an objective of
+// 02:00:00).
+func overAge(age, objective time.Duration) org.Duration {
+	if m := age.Round(time.Minute); m > objective {
+		return org.Duration(m)
+	}
+	s := age.Truncate(time.Second)
+	if s < age {
+		s += time.Second
+	}
+	return org.Duration(s)
 }
 
 // tooOld says what an old backup risks and what to do, given the standby
@@ -173,12 +187,16 @@ func (c *checker) restoredSince(db *org.Database, chain *org.BackupChain) string
 // a gap; the plan says to take a full backup, and so does the check.
 func (c *checker) breaks(db *org.Database, chain *org.BackupChain) string {
 	sg := c.ix.StorageGroup(db.StorageGroup)
-	if sg == nil || sg.Health == nil || !sg.Health.FolderExists || sg.CircularLogging {
-		return ""
+	if sg == nil || sg.Health == nil || sg.CircularLogging {
+		return "" // nothing is known of its logs, or circular_logging says it
 	}
 	reach, gap := sg.Health.RollForward(chain.Covers)
 	if gap == 0 {
 		return ""
+	}
+	if !sg.Health.FolderExists {
+		return fmt.Sprintf("a restore of its newest backup chain (%s) rolls forward only to log generation %d: the log folder is gone (%s); everything logged since would be lost",
+			chain.IDs(), reach, sg.LogFolderPath)
 	}
 	why := "is missing from the log folder"
 	if slices.Contains(sg.Health.Corrupt, gap) {

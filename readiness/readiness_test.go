@@ -99,6 +99,18 @@ func TestCheck(t *testing.T) {
 		{"a damaged generation after the backup", func(_, l *org.Org) {
 			l.StorageGroups[0].Health = &org.LogHealth{FolderExists: true, OnDisk: org.LogRange{Low: 1, High: 8}, Corrupt: []uint32{6}, Checkpoint: 8}
 		}, []string{"backup_cannot_roll_forward"}, "generation 6 fails its checksums"},
+		// The whole log folder gone is more than one generation missing:
+		// check said nothing of it (adversarial review).
+		{"the log folder is gone", func(_, l *org.Org) {
+			l.StorageGroups[0].Health = &org.LogHealth{}
+		}, []string{"backup_cannot_roll_forward"}, "rolls forward only to log generation 3: the log folder is gone"},
+		// Nothing is known of the folder (its server did not answer the
+		// read): not reported as gone.
+		{"the log folder unread", func(_, l *org.Org) { l.StorageGroups[0].Health = nil }, nil, ""},
+		// Just over the objective: the age shown is over it too (it
+		// read "is 02:00:00 old ... the recovery point objective is
+		// 02:00:00").
+		{"backup just over the RPO", func(_, l *org.Org) { l.Backups[0].Time = now.Add(-2*time.Hour - 50*time.Millisecond) }, []string{"backup_too_old"}, "(full) is 02:00:01 old"},
 		{"restored since the newest full", func(_, l *org.Org) {
 			l.Databases[0].Health.LastFull = now.Add(-30 * 24 * time.Hour)
 		}, []string{"backup_before_restore"}, "it was restored since its newest full backup (full, "},
