@@ -272,9 +272,19 @@ func (c *checker) space() {
 		}
 		drive := strings.ToUpper(db.EdbFilePath[:1])
 		free, known := srv.Health.Free[drive]
-		if known && free < l.Health.Size {
-			c.add("restore_space", db.Addr.String(), db.Identity(), attrRange(db.Decl, "edb_file_path"), fmt.Sprintf("free at least %s more on %s: of %s", l.Health.Size-free, drive, srv.Name),
-				"the database is %s and %s: has %s free: a restore, which sets the old file aside, would not fit", l.Health.Size, drive, free)
+		if !known {
+			continue
+		}
+		// What the planner asks room for (planner/restore.go): the
+		// chain it would restore, files and logs (the old file is moved
+		// aside on the same drive); with no chain, the file.
+		need, what := l.Health.Size, "the database is "+l.Health.Size.String()
+		if chain := org.FindChain(c.live.Backups, db.Identity(), db.StorageGroup, time.Time{}); chain != nil && len(chain.Sets) > 0 {
+			need, what = org.Size(chain.Bytes()), fmt.Sprintf("the restore of its newest backup chain (%s), the database file and the chain's logs, needs %s", chain.IDs(), org.Size(chain.Bytes()))
+		}
+		if free < need {
+			c.add("restore_space", db.Addr.String(), db.Identity(), attrRange(db.Decl, "edb_file_path"), fmt.Sprintf("free at least %s more on %s: of %s", need-free, drive, srv.Name),
+				"%s on %s: of %s, and %s is free: a restore, which sets the old file aside, would not fit", what, drive, srv.Name, free)
 		}
 	}
 }

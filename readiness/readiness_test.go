@@ -38,7 +38,7 @@ func ready() (desired, live *org.Org) {
 		StorageGroups: []*org.StorageGroup{{Name: "SG1", Server: "MBX01"}, {Name: "EMPTY", Server: "MBX01", CircularLogging: true}},
 		Databases: []*org.Database{{Kind: org.MailboxDB, Name: "DB1", StorageGroup: `MBX01\SG1`, EdbFilePath: `E:\SG1\DB1.edb`,
 			DeletedItemRetention: ptr(14 * day), MailboxRetention: ptr(30 * day), Health: &org.DatabaseHealth{FileExists: true, Size: 2 * org.GigaByte, LastFull: now.Add(-time.Hour)}}},
-		Backups: []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: now.Add(-time.Hour), StorageGroup: `MBX01\SG1`, Databases: []org.Identity{`MBX01\SG1\DB1`}, Covers: 3}},
+		Backups: []*org.BackupSet{{ID: "full", Type: org.BackupFull, Time: now.Add(-time.Hour), StorageGroup: `MBX01\SG1`, Databases: []org.Identity{`MBX01\SG1\DB1`}, Covers: 3, Bytes: int64(2 * org.GigaByte)}},
 	}
 	return desired, live
 }
@@ -130,6 +130,11 @@ func TestCheck(t *testing.T) {
 			d.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "RSG", Server: "MBX01"}}
 		}, nil, ""},
 		{"no room to restore", func(_, l *org.Org) { l.Servers[0].Health.Free["E"] = org.GigaByte }, []string{"restore_space"}, "free at least"},
+		// The plan needs room for the whole chain, logs too, as the
+		// planner measures it: check passed with room for the file
+		// alone, then the plan refused the restore (adversarial review).
+		{"room for the file, not for the chain's logs", func(_, l *org.Org) { l.Backups[0].Bytes = int64(11 * org.GigaByte) }, []string{"restore_space"},
+			"the restore of its newest backup chain (full), the database file and the chain's logs, needs 11GB on E: of MBX01, and 10GB is free"},
 		{"edge export missing", func(d, _ *org.Org) {
 			d.Servers = append(d.Servers, &org.Server{Addr: org.Address{Kind: org.KindServer, Name: "EDGE01"}, Name: "EDGE01",
 				Edge: &org.EdgeSettings{ClonedConfig: "edge/EDGE01.xml", Missing: true}})
