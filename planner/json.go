@@ -202,8 +202,16 @@ type File struct {
 	// Vars are the -var and -var-file arguments the plan was made with,
 	// less the values of sensitive variables, so that apply can check
 	// convergence against the same configuration.
-	Vars  []FileVar                    `json:"vars,omitempty"`
-	Plan  jsonPlan                     `json:"plan"`
+	Vars []FileVar `json:"vars,omitempty"`
+	// Env are the EXDR_VAR_ variables of the environment the plan was
+	// made in, as NAME=VALUE, less those of sensitive variables.
+	Env []string `json:"env,omitempty"`
+	// Omitted names the sensitive variables the plan was made with
+	// (from -var or the environment), whose values a plan file does not
+	// keep: apply checks the organization only if the environment gives
+	// them again (EXDR_VAR_NAME).
+	Omitted []string                     `json:"omitted_sensitive_vars,omitempty"`
+	Plan    jsonPlan                     `json:"plan"`
 	Facts map[string]map[string]string `json:"facts"`
 }
 

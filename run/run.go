@@ -105,6 +105,10 @@ type Check struct {
 	LeftOut map[string]int
 	// Err is set when the organization could not be read or planned.
 	Err error
+	// NotChecked says why the check was not made, when it could not be
+	// by design (Replan answered NotChecked): every step ran, and
+	// nothing is said of whether the organization matches.
+	NotChecked string
 	// Rest is set when what lies outside the targets could not be
 	// planned (a refusal): nothing is then said of it but that.
 	Rest error
@@ -120,14 +124,14 @@ type Check struct {
 // Matches reports whether the check found nothing more to do in scope,
 // having read everything in it.
 func (c *Check) Matches() bool {
-	return c.Err == nil && len(c.Remaining) == 0 && len(c.Unreadable) == 0 && len(c.Waiting) == 0
+	return c.Err == nil && c.NotChecked == "" && len(c.Remaining) == 0 && len(c.Unreadable) == 0 && len(c.Waiting) == 0
 }
 
 // OnlyWaiting reports whether all that keeps the organization from
 // matching is what waits for the configuration: the run did what it was
 // asked to.
 func (c *Check) OnlyWaiting() bool {
-	return c.Err == nil && len(c.Remaining) == 0 && len(c.Unreadable) == 0 && len(c.Waiting) > 0
+	return c.Err == nil && c.NotChecked == "" && len(c.Remaining) == 0 && len(c.Unreadable) == 0 && len(c.Waiting) > 0
 }
 
 // Apply carries out one run. An error means no step ran (the lock was
@@ -214,6 +218,13 @@ func Apply(ctx context.Context, req Request) (*Outcome, error) {
 	return out, err
 }
 
+// NotChecked is Replan's answer when the organization cannot be checked
+// against the configuration by design (a saved plan made with a
+// sensitive value it does not keep): Why says so, and how to check.
+type NotChecked struct{ Why string }
+
+func (e NotChecked) Error() string { return "not checked: " + e.Why }
+
 // check reads the organization again and plans, scoped to the targets.
 func check(ctx context.Context, req Request) *Check {
 	c := &Check{Targets: req.Targets}
@@ -223,6 +234,11 @@ func check(ctx context.Context, req Request) *Check {
 		return c
 	}
 	p, err := req.Replan(live, req.Targets)
+	var nc NotChecked
+	if errors.As(err, &nc) {
+		c.NotChecked = nc.Why
+		return c
+	}
 	if err != nil {
 		c.Err = err
 		return c

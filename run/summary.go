@@ -104,6 +104,8 @@ func WriteCheck(w io.Writer, c *Check) error {
 	var b strings.Builder
 	targets := strings.Join(c.Targets, ", ")
 	switch {
+	case c.NotChecked != "":
+		fmt.Fprintf(&b, "The organization was not checked against the configuration: %s.\n", c.NotChecked)
 	case c.Err != nil:
 		fmt.Fprintf(&b, "Could not check the organization against the configuration: %s\n", oneLine(c.Err))
 	case len(c.Remaining) == 0 && len(c.Unreadable) > 0:

@@ -3,8 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/exdr/exdr/lang"
@@ -92,9 +91,11 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath,
 			Backend: ws.cfg.Org.Backend.Type, BackendConnStr: ws.cfg.Org.Backend.ConnStr}, time.Now())
 		f.AllowDataLoss, f.Targets = opts.allowDataLoss, opts.targets
-		f.Vars = toFileVars(varArgsToKeep(opts.vars, ws.cfg.Sensitive))
-		if st, err := os.Stat(filepath.Dir(opts.out)); err != nil || !st.IsDir() {
-			return fmt.Errorf("-out %s: the folder %s does not exist; make it, or give a file in a folder that does", opts.out, filepath.Dir(opts.out))
+		var keep []lang.VarArg
+		keep, f.Env, f.Omitted = savedVars(opts.vars, s.env, ws.cfg.Sensitive)
+		f.Vars = toFileVars(keep)
+		if err := checkPlanOut(opts.out, ws.provPath); err != nil {
+			return err
 		}
 		if err := f.Save(opts.out); err != nil {
 			return fmt.Errorf("save the plan: %w", err)
@@ -117,6 +118,10 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	}
 	if opts.out != "" && !opts.json && !opts.runbook && !opts.markdown {
 		fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
+		if _, _, omitted := savedVars(opts.vars, s.env, ws.cfg.Sensitive); len(omitted) > 0 {
+			fmt.Fprintf(s.stdout, "The plan file does not keep the sensitive %s %s. When you apply it, set %s to the same %s, so that exdr can check the organization against the configuration afterwards.\n",
+				verbFor(len(omitted), "variable", "variables"), strings.Join(omitted, ", "), envNames(omitted), verbFor(len(omitted), "value", "values"))
+		}
 	}
 	// A resource that could not be read is not known to match: 2, as
 	// for changes, never 0.

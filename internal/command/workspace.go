@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"slices"
 
 	"github.com/exdr/exdr/backend"
@@ -104,11 +105,29 @@ func checkTargets(ws *workspace, targets []string) error {
 	return nil
 }
 
-// varArgsToKeep are the -var and -var-file arguments a plan file keeps:
-// all but the values of sensitive variables, which are never written
-// down.
-func varArgsToKeep(args []lang.VarArg, sensitive map[string]bool) []lang.VarArg {
-	var keep []lang.VarArg
+// savedVars are what a plan file keeps of the variables a plan was made
+// with: the -var and -var-file arguments (a -var-file by its absolute
+// path) and the EXDR_VAR_ environment, less the values of sensitive
+// variables, which it names (omitted) instead.
+func savedVars(args []lang.VarArg, env []string, sensitive map[string]bool) (keep []lang.VarArg, keepEnv, omitted []string) {
+	seen := map[string]bool{}
+	omit := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			omitted = append(omitted, name)
+		}
+	}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		name, ok := strings.CutPrefix(k, lang.EnvPrefix)
+		switch {
+		case !ok:
+		case sensitive[name]:
+			omit(name)
+		default:
+			keepEnv = append(keepEnv, kv)
+		}
+	}
 	for _, a := range args {
 		if a.File != "" {
 			if abs, err := filepath.Abs(a.File); err == nil {
@@ -117,11 +136,13 @@ func varArgsToKeep(args []lang.VarArg, sensitive map[string]bool) []lang.VarArg 
 			keep = append(keep, a)
 			continue
 		}
-		if !sensitive[a.Name] {
-			keep = append(keep, a)
+		if sensitive[a.Name] {
+			omit(a.Name)
+			continue
 		}
+		keep = append(keep, a)
 	}
-	return keep
+	return keep, keepEnv, omitted
 }
 
 // targetFlags collects repeated -target flags.
