@@ -212,7 +212,7 @@ type File struct {
 	// them again (EXDR_VAR_NAME).
 	Omitted []string                     `json:"omitted_sensitive_vars,omitempty"`
 	Plan    jsonPlan                     `json:"plan"`
-	Facts map[string]map[string]string `json:"facts"`
+	Facts   map[string]map[string]string `json:"facts"`
 }
 
 // FileProvider is where a saved plan applies.

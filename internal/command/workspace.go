@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"slices"
+	"strings"
 
 	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/lang"
