@@ -363,6 +363,42 @@ func (f *File) Stale(live *org.Org) []Moved {
 	return moved
 }
 
+// maxInputFile is the most exdr reads of a file a step takes as input
+// (an Edge export is some kilobytes).
+const maxInputFile = 64 << 20
+
+// StaleInputs lists the files the plan's steps take as input that changed
+// since it was made: an Edge server's export, by the SHA-256 its steps
+// carry. A saved plan checked it only when the import step ran, after the
+// server's rebuild (adversarial review).
+func (p *Plan) StaleInputs() []Moved {
+	var moved []Moved
+	seen := map[string]bool{}
+	for _, s := range p.Steps {
+		path, want := s.Args["cloned_config"], s.Args["cloned_config_sha256"]
+		if want == "" || seen[path] {
+			continue
+		}
+		seen[path] = true
+		now := "(unreadable)"
+		if b, err := atomicfile.ReadRegular(path, maxInputFile); err == nil {
+			sum := sha256.Sum256(b)
+			now = hex.EncodeToString(sum[:])
+		}
+		if now != want {
+			moved = append(moved, Moved{Identity: path, Fact: "sha256", Was: shortHash(want), Now: shortHash(now)})
+		}
+	}
+	return moved
+}
+
+func shortHash(h string) string {
+	if len(h) == 64 {
+		return h[:12] + "…"
+	}
+	return h
+}
+
 func sortedIDs(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

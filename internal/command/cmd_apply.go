@@ -136,7 +136,7 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 		Interrupt:   sigs,
 		Targets:     f.Targets,
 		Plan: func(ctx context.Context, live *org.Org) (*planner.Plan, error) {
-			if moved := f.Stale(live); len(moved) > 0 {
+			if moved := append(f.Stale(live), saved.StaleInputs()...); len(moved) > 0 {
 				fmt.Fprintf(s.stderr, "%s the saved plan is stale: %s moved since it was made at %s:\n",
 					s.errColor("Error:"), plural(len(moved), "fact"), f.Created.Format(time.RFC3339))
 				for _, m := range moved {
