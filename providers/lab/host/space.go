@@ -105,7 +105,7 @@ func (l *Host) EnsureFree(server, winPath string, need int64, what string) error
 		return err
 	}
 	if org.Size(need) > free {
-		return fmt.Errorf("%s needs %s on %s: of %s, but %s is free", what, org.Size(need), server, strings.ToUpper(drive)+":", free)
+		return fmt.Errorf("%s needs %s on %s: of %s, but %s is free", what, org.Size(need), strings.ToUpper(drive), server, free)
 	}
 	return nil
 }
