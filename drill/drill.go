@@ -146,7 +146,7 @@ func drillLocked(ctx context.Context, l *lab.Lab, desired *org.Org, dr *org.Dril
 	rec.planned = func(p *planner.Plan) {
 		rep.EstimatedRTO = p.RecoveryTime()
 		usersBack = p.UsersBack()
-		for _, loss := range p.Losses {
+		for _, loss := range p.Redacted().Losses {
 			rep.PlannedLosses = append(rep.PlannedLosses, fmt.Sprintf("%s: %s", loss.Address, loss.What))
 		}
 		for _, s := range p.Steps {

@@ -99,7 +99,8 @@ func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool)
 		d.obj[name] = cty.UnknownVal(ctyType(t))
 		return cty.NilVal, nil, false
 	}
-	if val.ContainsMarked() {
+	sensitive := val.ContainsMarked()
+	if sensitive {
 		if d.decl.Sensitive == nil {
 			d.decl.Sensitive = map[string]bool{}
 		}
@@ -107,6 +108,9 @@ func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool)
 		val, _ = val.UnmarkDeep()
 	}
 	conv, err := convert.Convert(val, ctyType(t))
+	if sensitive && err == nil {
+		d.decl.Secrets = append(d.decl.Secrets, secretForms(conv)...)
+	}
 	if err != nil {
 		d.errorf(a, "Incorrect attribute value type", "%s must be %s: %s.", name, typeDetail(t), err)
 		d.obj[name] = cty.UnknownVal(ctyType(t))
@@ -127,6 +131,33 @@ func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool)
 	d.obj[name] = conv
 	d.decl.Attrs.Put(d.prefix+name, a.Expr.Range())
 	return conv, a, true
+}
+
+// secretForms are the texts a value from a sensitive variable can take
+// in what exdr prints: as given, and, where it reads as a duration or a
+// size, as exdr writes those (20d is 20.00:00:00).
+func secretForms(v cty.Value) []string {
+	var out []string
+	switch {
+	case v.IsNull() || !v.IsKnown():
+	case v.Type() == cty.String:
+		s := v.AsString()
+		out = append(out, s)
+		if dur, err := org.ParseDuration(s); err == nil {
+			out = append(out, dur.String())
+		}
+		if size, err := org.ParseSize(s); err == nil {
+			out = append(out, size.String())
+		}
+	case v.Type() == cty.Number:
+		out = append(out, v.AsBigFloat().Text('f', -1))
+	case v.Type().IsListType() || v.Type().IsSetType() || v.Type().IsTupleType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			out = append(out, secretForms(e)...)
+		}
+	}
+	return out
 }
 
 func (d *decoder) errorf(a *hcl.Attribute, summary, format string, args ...any) {

@@ -167,3 +167,30 @@ func (e *AnotherOrganizationError) Error() string {
 	return fmt.Sprintf("the configuration is of the organization %q, but %s holds the organization %q: it points at another one, and exdr changes nothing there. "+
 		"Point it at %s, or correct organization if it is mistyped", e.Configured, e.Where, e.Found, e.Configured)
 }
+
+// Secrets are the values every resource's configuration took from
+// sensitive variables (Decl.Secrets), each once.
+func (o *Org) Secrets() []string {
+	var out []string
+	add := func(d *Decl) { out = append(out, d.Secrets...) }
+	for _, r := range o.Servers {
+		add(&r.Decl)
+	}
+	for _, r := range o.StorageGroups {
+		add(&r.Decl)
+	}
+	for _, r := range o.Databases {
+		add(&r.Decl)
+	}
+	for _, r := range o.RecoveryStorageGroups {
+		add(&r.Decl)
+	}
+	for _, r := range o.Mailboxes {
+		add(&r.Decl)
+	}
+	for _, r := range o.QueueDatabases {
+		add(&r.Decl)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

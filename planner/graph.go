@@ -28,6 +28,7 @@ func (p *Plan) String() string {
 // WriteDOT renders the plan's graph in Graphviz's language; an edge runs
 // from a step to the step that waits for it.
 func WriteDOT(w io.Writer, p *Plan) error {
+	p = p.Redacted()
 	var b strings.Builder
 	b.WriteString("digraph exdr {\n  rankdir = LR;\n  node [shape = box, fontname = \"Helvetica\"];\n")
 	for _, s := range p.Steps {

@@ -187,7 +187,7 @@ func fromJSON(jp jsonPlan) (*Plan, error) {
 func WriteJSON(w io.Writer, p *Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(toJSON(p))
+	return enc.Encode(toJSON(p.Redacted()))
 }
 
 // File is a saved plan: the plan, where it applies, and the facts it was
@@ -210,7 +210,10 @@ type File struct {
 	// (from -var or the environment), whose values a plan file does not
 	// keep: apply checks the organization only if the environment gives
 	// them again (EXDR_VAR_NAME).
-	Omitted []string                     `json:"omitted_sensitive_vars,omitempty"`
+	Omitted []string `json:"omitted_sensitive_vars,omitempty"`
+	// Secrets are the plan's Secrets: show redacts them as plan does.
+	// The steps' arguments hold them anyway, to be carried out.
+	Secrets []string                     `json:"sensitive_values,omitempty"`
 	Plan    jsonPlan                     `json:"plan"`
 	Facts   map[string]map[string]string `json:"facts"`
 }
@@ -241,8 +244,9 @@ func NewFile(p *Plan, configDir string, prov FileProvider, now time.Time) *File 
 	}
 	f := &File{
 		FormatVersion: FormatVersion, Created: now.UTC(), ConfigDir: configDir, Provider: prov,
-		Plan:  toJSON(p),
-		Facts: map[string]map[string]string{},
+		Plan:    toJSON(p),
+		Secrets: p.Secrets,
+		Facts:   map[string]map[string]string{},
 	}
 	for id, facts := range p.Facts {
 		f.Facts[id] = facts
@@ -291,6 +295,7 @@ func LoadFile(path string) (*File, *Plan, error) {
 			return nil, nil, fmt.Errorf("%s: step %d (%s) shows a command its verb, identity and arguments do not run: the file was edited, or saved by another build of exdr; make the plan again with exdr plan -out", path, i+1, s.ID)
 		}
 	}
+	p.Secrets = f.Secrets
 	p.Facts = map[string]org.Facts{}
 	for id, facts := range f.Facts {
 		p.Facts[id] = facts

@@ -52,6 +52,11 @@ type Plan struct {
 	// from its standby until failback is declared): a plan with any never
 	// says the organization matches the configuration.
 	Waiting []Waiting
+	// Secrets are the values the configuration took from sensitive
+	// variables (org.Org.Secrets): every rendering shows "(sensitive)"
+	// in their place (Redacted). A saved plan keeps them, as it keeps the
+	// steps' arguments they are in.
+	Secrets []string
 }
 
 // Unreadable is a resource the provider could not read, and why.
@@ -211,7 +216,7 @@ func New(desired, live *org.Org, opts Options) (*Plan, hcl.Diagnostics) {
 		failedBack:       map[string]*providers.Step{},
 		clusterRebuilt:   map[string]*providers.Step{},
 		clusterActivated: map[string]*providers.Step{},
-		plan:             &Plan{Organization: desired.Name, Objectives: desired.Objectives, ReadAt: live.Now},
+		plan:             &Plan{Organization: desired.Name, Objectives: desired.Objectives, ReadAt: live.Now, Secrets: desired.Secrets()},
 	}
 	// The live facts and the steps' commands are each a pure function
 	// of their input: built beside the steps, on the other cores.

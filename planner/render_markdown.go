@@ -9,6 +9,7 @@ import (
 // WriteMarkdown renders the plan for a pull-request comment: a table of
 // steps, then the commands, folded.
 func WriteMarkdown(w io.Writer, p *Plan) error {
+	p = p.Redacted()
 	var b strings.Builder
 	fmt.Fprintf(&b, "### exdr plan for %s\n\n", orgName(p))
 	switch {

@@ -43,6 +43,7 @@ func symbol(s *providers.Step) (string, string) {
 // the order they will run, each with its reason and command, then what is
 // left alone and a summary line.
 func WriteText(w io.Writer, p *Plan, opts TextOptions) error {
+	p = p.Redacted()
 	c := func(code, s string) string {
 		if !opts.Color {
 			return s

@@ -28,7 +28,7 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 	if len(p.Steps) == 0 {
 		b.WriteString("Nothing to do. " + p.NoChanges() + "\n")
 		writeLeft(&b, p)
-		_, err := io.WriteString(w, b.String())
+		_, err := io.WriteString(w, p.RedactText(b.String()))
 		return err
 	}
 	manual := 0
@@ -83,7 +83,7 @@ func Write(w io.Writer, p *planner.Plan, opts script.Options) error {
 	b.WriteString(Script(p.Steps, scripts))
 	b.WriteString("```\n")
 	writeLeft(&b, p)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, p.RedactText(b.String()))
 	return err
 }
 
