@@ -165,6 +165,10 @@ func (l *Service) Replicate() error {
 	return errors.Join(errs...)
 }
 
+// errNewStream is a source whose log stream started again (its server
+// rebuilt): the copy takes nothing from it.
+var errNewStream = errors.New("the source's log stream started again")
+
 // replicateLocked copies and replays for one copy, whose folder's lock
 // the caller holds. all copies the source's open generation too and
 // replays everything at once, as activation does.
@@ -182,9 +186,12 @@ func (l *Service) replicateLocked(r *Replica, all bool) error {
 		cur, err := r.Source.Current()
 		if err == nil && cur < st.SourceNewest {
 			// A stream that went back is a new one (the server rebuilt):
-			// not the stream this copy follows.
-			mu.Unlock()
-			return r.SaveState(st)
+			// not the stream this copy follows, so nothing is copied
+			// from it; what the copy holds is still replayed below. It
+			// returned here, and an activation after the rebuild put
+			// back a copy that had replayed nothing (adversarial
+			// review: DB1 empty, "matches the configuration").
+			err = errNewStream
 		}
 		if err == nil {
 			st.SourceNewest = cur
@@ -199,7 +206,7 @@ func (l *Service) replicateLocked(r *Replica, all bool) error {
 			}
 		}
 		mu.Unlock()
-		if err != nil {
+		if err != nil && !errors.Is(err, errNewStream) {
 			st.Error = err.Error()
 			return r.SaveState(st)
 		}
