@@ -81,7 +81,11 @@ func (c *checker) backups() {
 			c.add("backup_before_restore", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
 				"%s", c.restoredSince(db, chain))
 		case c.breaks(db, chain) != "":
-			c.add("backup_cannot_roll_forward", db.Addr.String(), db.Identity(), db.Decl.Range, "take a full backup of its storage group",
+			fix := "take a full backup of its storage group"
+			if sg := c.ix.StorageGroup(db.StorageGroup); sg != nil && sg.Health != nil && !sg.Health.FolderExists {
+				fix = "run exdr plan to recover it (its logs since the backup are gone), then take a full backup of its storage group"
+			}
+			c.add("backup_cannot_roll_forward", db.Addr.String(), db.Identity(), db.Decl.Range, fix,
 				"%s", c.breaks(db, chain))
 		case rpo > 0 && !c.live.Now.IsZero() && c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time) > rpo:
 			fix, msg := c.tooOld(db, chain.IDs(), overAge(c.live.Now.Sub(chain.Sets[len(chain.Sets)-1].Time), rpo), org.Duration(rpo))

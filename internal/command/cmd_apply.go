@@ -129,6 +129,11 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 	if err != nil {
 		return err
 	}
+	if missing := notInEnv(f.Omitted, s.env); len(missing) > 0 {
+		// Said before the steps run, not only after them.
+		printWarning(s, fmt.Sprintf("the plan was made with the sensitive %s %s, which a plan file does not keep: without %s in the environment, the organization is not checked against the configuration after the apply.",
+			verbFor(len(missing), "variable", "variables"), strings.Join(missing, ", "), envNames(missing)))
+	}
 	return applyRun(ctx, s, opts, run.Request{
 		Provider:    prov,
 		Lock:        runLock(opts.lock.lock(be, "apply "+opts.target), savedDigest(f.ConfigDir), f.ConfigDir),

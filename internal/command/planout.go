@@ -35,6 +35,8 @@ func checkPlanOut(out, labDir string) error {
 		return nil
 	case err != nil:
 		return fmt.Errorf("-out %s: %w", out, err)
+	case st.Mode()&os.ModeSymlink != 0:
+		return fmt.Errorf("-out %s is a symbolic link; exdr does not write through it: give the file it names, or another name", out)
 	case !st.Mode().IsRegular():
 		return fmt.Errorf("-out %s exists and is not a regular file; exdr does not write over it: give another name", out)
 	case !isPlanFile(out):

@@ -29,9 +29,17 @@ import (
 //
 // It uses only what PowerShell 1.0 has: $ExecutionContext's
 // NewScriptBlock ([scriptblock]::Create came with 2.0) and .NET 2.0.
+//
+// The script ends with endLine, which the loader checks before it runs
+// anything: an input cut short, or none at all ($input empty), would
+// otherwise run a part of the script, or nothing, and exit 0.
 const Bootstrap = `$ErrorActionPreference = 'Stop'; ` +
-	`& $ExecutionContext.InvokeCommand.NewScriptBlock(` +
-	`[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([string]::Join('', @($input)))))`
+	`$s = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([string]::Join('', @($input)))); ` +
+	`if (-not $s.EndsWith('` + endLine + `' + [char]10)) { throw 'exdr: the script did not arrive whole on standard input' }; ` +
+	`& ($ExecutionContext.InvokeCommand.NewScriptBlock($s))`
+
+// endLine ends every script the loader runs.
+const endLine = "# exdr: end of script"
 
 // ShellArgs are powershell.exe's arguments: the bootstrap as
 // -EncodedCommand (base64 of UTF-16LE), which no quoting of the command
@@ -55,9 +63,12 @@ func EncodeCommand(s string) string {
 const inputLine = 76
 
 // EncodeInput is what the bootstrap reads on standard input: base64 of
-// the script's UTF-8, in lines of inputLine characters.
+// the script's UTF-8 ended by endLine, in lines of inputLine characters.
 func EncodeInput(script string) string {
-	enc := base64.StdEncoding.EncodeToString([]byte(script))
+	if script != "" && !strings.HasSuffix(script, "\n") {
+		script += "\n"
+	}
+	enc := base64.StdEncoding.EncodeToString([]byte(script + endLine + "\n"))
 	var b strings.Builder
 	for len(enc) > inputLine {
 		b.WriteString(enc[:inputLine])
@@ -102,5 +113,9 @@ func DecodeInvocation(args []string, stdin []byte) (string, error) {
 	if !utf8.Valid(raw) {
 		return "", errors.New("the decoded script is not UTF-8")
 	}
-	return string(raw), nil
+	script, whole := strings.CutSuffix(string(raw), endLine+"\n")
+	if !whole {
+		return "", errors.New("exdr: the script did not arrive whole on standard input")
+	}
+	return script, nil
 }
