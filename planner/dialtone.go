@@ -163,11 +163,21 @@ func (b *builder) dialToneMerge(db *org.Database, rid org.Identity, group, why s
 // full backup the chain starts from: a dial-tone database whose recovery
 // was interrupted, or an empty one mounted by hand in place of a lost
 // file. What the file does not hold is in those backups.
+//
+// The chain is the newest taken before the file was made: a backup of
+// the new, empty file (the nightly job runs meanwhile) holds none of the
+// history, and taking the newest chain, the plan said "No changes" once
+// one ran (adversarial review). restore_from, when set, names the chain
+// instead: a time after the file was made keeps the database as it is.
 func (b *builder) historyInBackups(db *org.Database, h *org.DatabaseHealth) *org.BackupChain {
 	if db.Kind != org.MailboxDB || h.Created.IsZero() || !h.FileExists || len(h.BadPages) > 0 || h.Restore != nil {
 		return nil
 	}
-	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom)
+	before := db.Recovery.RestoreFrom
+	if before.IsZero() {
+		before = h.Created
+	}
+	c := org.FindChain(b.live.Backups, db.Identity(), db.StorageGroup, before)
 	if c == nil || len(c.Sets) == 0 || !c.Sets[0].Time.Before(h.Created) {
 		return nil
 	}

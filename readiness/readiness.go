@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"database_unreadable", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure", "public_folder_replica"}
+var Rules = []string{"database_unreadable", "history_in_backups", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure", "public_folder_replica"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -64,6 +64,9 @@ func (c *checker) backups() {
 		case l != nil && l.Health != nil && l.Health.Unreadable != "":
 			c.add("database_unreadable", db.Addr.String(), db.Identity(), db.Decl.Range, "make its server answer, then check again",
 				"exdr could not read it (%s): whether a backup could bring it back is not known", l.Health.Unreadable)
+		case c.historyInBackups(db, l) != "":
+			c.add("history_in_backups", db.Addr.String(), db.Identity(), db.Decl.Range, "run exdr plan: it restores the history beside the database and merges the new mail into it (dial tone)",
+				"%s", c.historyInBackups(db, l))
 		case (chain == nil || len(chain.Sets) == 0) && l != nil && l.Health != nil && l.Health.StampsUnread && !l.Health.LastFull.IsZero():
 			// (With no full backup recorded by the store at all, it has
 			// none: backup_missing below says so.)
@@ -116,6 +119,26 @@ func overAge(age, objective time.Duration) org.Duration {
 		s += time.Second
 	}
 	return org.Duration(s)
+}
+
+// historyInBackups says when the file at a mailbox database's path was
+// made after a backup that holds the database, as the planner measures
+// it (planner/dialtone.go): an empty database mounted in place of a lost
+// one, whose history only that backup holds; or "".
+func (c *checker) historyInBackups(db *org.Database, l *org.Database) string {
+	if db.Kind != org.MailboxDB || l == nil || l.Health == nil || l.Health.Created.IsZero() || !l.Health.FileExists || l.Health.Restore != nil {
+		return ""
+	}
+	before := db.Recovery.RestoreFrom
+	if before.IsZero() {
+		before = l.Health.Created
+	}
+	chain := org.FindChain(c.live.Backups, db.Identity(), db.StorageGroup, before)
+	if chain == nil || len(chain.Sets) == 0 || !chain.Sets[0].Time.Before(l.Health.Created) {
+		return ""
+	}
+	return fmt.Sprintf("the file at its path was created %s, after the backup %s that holds it: its history is in that backup, not in the file (an empty database mounted in place of a lost one, or a dial tone not finished)",
+		l.Health.Created.UTC().Format("2006-01-02 15:04Z"), chain.IDs())
 }
 
 // tooOld says what an old backup risks and what to do, given the standby

@@ -111,6 +111,14 @@ func TestCheck(t *testing.T) {
 		// read "is 02:00:00 old ... the recovery point objective is
 		// 02:00:00").
 		{"backup just over the RPO", func(_, l *org.Org) { l.Backups[0].Time = now.Add(-2*time.Hour - 50*time.Millisecond) }, []string{"backup_too_old"}, "(full) is 02:00:01 old"},
+		// An empty database mounted in place of a lost one, then backed
+		// up: its history is only in the earlier backup (check said
+		// Ready; adversarial review).
+		{"an empty database mounted by hand, then backed up", func(_, l *org.Org) {
+			l.Databases[0].Health.Created = now.Add(-30 * time.Minute)
+			l.Backups = append(l.Backups, &org.BackupSet{ID: "nightly", Type: org.BackupFull, Time: now.Add(-10 * time.Minute), StorageGroup: `MBX01\SG1`, Databases: []org.Identity{`MBX01\SG1\DB1`}, Covers: 5, Bytes: int64(org.GigaByte)})
+		}, []string{"history_in_backups"}, "its history is in that backup, not in the file"},
+		{"a database made before its backups", func(_, l *org.Org) { l.Databases[0].Health.Created = now.Add(-48 * time.Hour) }, nil, ""},
 		{"restored since the newest full", func(_, l *org.Org) {
 			l.Databases[0].Health.LastFull = now.Add(-30 * 24 * time.Hour)
 		}, []string{"backup_before_restore"}, "it was restored since its newest full backup (full, "},
