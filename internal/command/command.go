@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/exdr/exdr/internal/hugeheap"
 	"github.com/exdr/exdr/internal/memlimit"
@@ -21,6 +23,12 @@ func Main() int {
 	if completing() {
 		return 0
 	}
+	// A command whose output goes away (exdr lab traffic | head -1) is
+	// not killed by SIGPIPE at its next write, holding the
+	// organization's lock: the write fails instead, and the command ends
+	// as it would, releasing it (the next run found the lock of a dead
+	// process). apply and drill say the same for a recovery's steps.
+	signal.Ignore(syscall.SIGPIPE)
 	// apply and drill run for minutes and keep the runtime's defaults;
 	// tuneGC and hugeheap say what the others gain. The advice is given
 	// beside the command, not before it: its allocation and collection
