@@ -40,6 +40,9 @@ type BackupSet struct {
 	StorageGroup Identity
 	Databases    []Identity // whose files the set holds (full and copy)
 	Logs         LogRange   // the log generations the set holds
+	// LogSignature is the log stream the set's logs are of; 0 when not
+	// known.
+	LogSignature uint64
 	// Covers is the newest generation whose changes the set (with its
 	// base) contains: an incremental after it starts at Covers+1.
 	Covers uint32

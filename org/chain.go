@@ -34,6 +34,14 @@ func (c *BackupChain) Bytes() int64 {
 	return n
 }
 
+// LogSignature is the log stream the chain's logs are of: its full's.
+func (c *BackupChain) LogSignature() uint64 {
+	if len(c.Sets) == 0 {
+		return 0
+	}
+	return c.Sets[0].LogSignature
+}
+
 // Describe names each set with its type and time.
 func (c *BackupChain) Describe() string {
 	parts := make([]string, len(c.Sets))

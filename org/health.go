@@ -139,11 +139,15 @@ type PendingRestore struct {
 // LogHealth is what a storage group's log folder shows.
 type LogHealth struct {
 	FolderExists bool
-	Prefix       string   // E00, E01, ...
-	Checkpoint   uint32   // the oldest generation recovery would start from
-	OnDisk       LogRange // the generations present
-	Missing      []uint32 // generations absent between the lowest and the current
-	Corrupt      []uint32 // generations whose checksums fail
+	Prefix       string // E00, E01, ...
+	// Signature is the log stream's: a stream started again (a rebuilt
+	// server's new folder) has a new one, and a backup's logs roll
+	// forward only through their own stream. 0 when not known.
+	Signature  uint64
+	Checkpoint uint32   // the oldest generation recovery would start from
+	OnDisk     LogRange // the generations present
+	Missing    []uint32 // generations absent between the lowest and the current
+	Corrupt    []uint32 // generations whose checksums fail
 	// Created is when each generation on disk was started, for the
 	// recovery point a roll-forward reaches.
 	Created map[uint32]time.Time
@@ -295,12 +299,13 @@ func (q *QueueDatabase) Facts() Facts {
 }
 
 // RollForward is how far the live logs carry a restore past a backup
-// chain that covers generations up to covers: every generation after it,
-// up to the first missing or damaged (gap, or 0 when none is). The
+// chain that covers generations up to covers, of the log stream sig:
+// every generation after it, up to the first missing or damaged (gap, or
+// 0 when none is); none when the live logs are another stream. The
 // planner and exdr check both measure a chain with it.
-func (h *LogHealth) RollForward(covers uint32) (reach uint32, gap uint32) {
+func (h *LogHealth) RollForward(covers uint32, sig uint64) (reach uint32, gap uint32) {
 	reach = covers
-	if h == nil || !h.FolderExists {
+	if h == nil || !h.FolderExists || h.OtherStream(sig) {
 		return reach, covers + 1
 	}
 	bad := map[uint32]bool{}
@@ -318,6 +323,14 @@ func (h *LogHealth) RollForward(covers uint32) (reach uint32, gap uint32) {
 		reach = g
 	}
 	return reach, 0
+}
+
+// OtherStream reports whether the live logs are another stream than
+// the one of signature sig (a backup's): started again since, their
+// generations continue nothing the backup holds. Unknown signatures are
+// not another.
+func (h *LogHealth) OtherStream(sig uint64) bool {
+	return h != nil && h.Signature != 0 && sig != 0 && h.Signature != sig
 }
 
 // PublicFolderStore is what a public folder database's store holds of

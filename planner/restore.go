@@ -63,7 +63,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	}
 	reach, gap := c.Covers, uint32(0)
 	if !pit {
-		reach, gap = rollForward(logs, c.Covers)
+		reach, gap = rollForward(logs, c)
 	}
 	rpo, loss, since := b.recoveryPoint(c, logs, reach, gap, pit)
 	if loss != "" {
@@ -132,7 +132,7 @@ func (b *builder) chainReach(db *org.Database, c *org.BackupChain) uint32 {
 	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil {
 		logs = sg.Health
 	}
-	reach, _ := rollForward(logs, c.Covers)
+	reach, _ := rollForward(logs, c)
 	return reach
 }
 
@@ -168,6 +168,15 @@ func (b *builder) recoveryPoint(c *org.BackupChain, logs *org.LogHealth, reach, 
 			fmt.Sprintf("every change after the backup of %s, as restore_from asks", newest), newestSet
 	case gap == 0:
 		return "recovery point: the last change logged (nothing is lost)", "", time.Time{}
+	}
+	if logs.OtherStream(c.LogSignature()) {
+		// The live folder's generations are another stream's, of the same
+		// numbers: what was logged after the backup is in none of them,
+		// and their times say nothing of it. Since the newest set is the
+		// most that can be said.
+		return fmt.Sprintf("recovery point: the backup of %s; the live logs are another stream", newest),
+			fmt.Sprintf("every change after the backup of %s: the live log folder is another log stream, started again since the backup (a rebuilt server, a failover or a restore), so the backup rolls forward through none of it", newest),
+			newestSet
 	}
 	if logs != nil {
 		since = logs.Created[gap] // when the first lost generation began, if it is known
@@ -208,7 +217,7 @@ func (b *builder) vssRecovery(db *org.Database, c *org.BackupChain, pit bool, re
 	// Soft recovery replays every log in the folder and stops at a
 	// missing one: with later generations there, it cannot end.
 	if sg := b.liveIx.StorageGroup(db.StorageGroup); sg != nil && sg.Health != nil {
-		if _, gap := rollForward(sg.Health, c.Covers); gap != 0 && sg.Health.OnDisk.High > gap {
+		if _, gap := rollForward(sg.Health, c); gap != 0 && sg.Health.OnDisk.High > gap {
 			subject := db.Decl.Range
 			b.refuse(addr, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "VSS restore with a gap in the logs",
 				Detail: fmt.Sprintf("%s (%s) would be restored from %s, taken with VSS: soft recovery follows, which replays every log in %s and stops at generation %d, missing, with later ones there; the database would stay in dirty shutdown. "+

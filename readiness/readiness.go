@@ -217,7 +217,7 @@ func (c *checker) breaks(db *org.Database, chain *org.BackupChain) string {
 	if sg == nil || sg.Health == nil || sg.CircularLogging {
 		return "" // nothing is known of its logs, or circular_logging says it
 	}
-	reach, gap := sg.Health.RollForward(chain.Covers)
+	reach, gap := sg.Health.RollForward(chain.Covers, chain.LogSignature())
 	if gap == 0 {
 		return ""
 	}

@@ -132,7 +132,7 @@ func CopyVerified(src, dst string) (BackupFile, error) {
 // Live turns a manifest into the catalog fact the planner reads.
 func (m *Manifest) Live(damaged string) *org.BackupSet {
 	b := &org.BackupSet{ID: m.ID, Type: m.Type, Time: m.Time, StorageGroup: org.Identity(m.StorageGroup),
-		Logs: m.Logs, Covers: m.Covers, Base: m.Base, Damaged: damaged, Method: m.Method}
+		Logs: m.Logs, LogSignature: m.LogSignature, Covers: m.Covers, Base: m.Base, Damaged: damaged, Method: m.Method}
 	for _, f := range m.Databases {
 		b.Databases = append(b.Databases, org.Identity(f.Identity))
 		b.Bytes += f.Size

@@ -298,6 +298,9 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 		return 0, err
 	}
 	live := &ese.Stream{Dir: logDir, Prefix: chain[0].LogPrefix, Sig: chain[0].LogSignature}
+	if err := l.returnToStream(c, live); err != nil {
+		return 0, err
+	}
 	covers := chain[0].Covers
 	for _, m := range chain {
 		covers = max(covers, m.Covers)
@@ -312,7 +315,7 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 				// if it holds nothing; replaying the backup's and then
 				// this stream's later ones would mix two streams.
 				gen := m.Logs.Low + uint32(slices.Index(m.LogFiles, f))
-				if recs, _, rerr := live.ReadGeneration(gen); rerr != nil || len(recs) > 0 {
+				if !emptyGeneration(gen, live, c.Stream) {
 					return copied, fmt.Errorf("the log folder holds a generation %s that is not the backup's and holds changes of its own (the stream started again since the backup): "+
 						"a VSS restore here would replay two streams into one file. Restore from a streaming set, whose hard recovery stops where the streams part, or move the folder's logs aside by hand (losing what only they hold) and plan again", filepath.Base(dst))
 				}
@@ -359,4 +362,61 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 		return copied, err
 	}
 	return copied, e.Handle.Sync()
+}
+
+// returnToStream makes the backup's log stream (live) the storage group's
+// again, for a VSS restore after its stream started again (the server
+// rebuilt: a new stream, a new signature): the other stream's generations
+// and checkpoint are set aside when they hold nothing, and the group's
+// signature in the directory becomes the backup's, so that soft recovery
+// reads the restored generations as the group's own. One that holds
+// changes stops the restore: replaying the backup's stream would lose
+// them. Each file is judged by its own header, so a run stopped half way
+// finishes.
+func (l *Application) returnToStream(c *store.DB, live *ese.Stream) error {
+	if c.Stream.Sig == live.Sig || live.Sig == 0 {
+		return nil
+	}
+	gens, err := live.Generations()
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	for _, gen := range gens {
+		path := live.LogPath(gen)
+		sig, err := ese.FileSignature(path)
+		if err == nil && sig == live.Sig {
+			continue // the backup's stream
+		}
+		other := &ese.Stream{Dir: live.Dir, Prefix: live.Prefix, Sig: sig}
+		if err == nil && !emptyGeneration(gen, other) {
+			return fmt.Errorf("the log folder holds generation %s of a stream started since the backup, with changes of its own: "+
+				"restoring the backup's stream here would lose them. Restore from a streaming set, whose hard recovery stops where the streams part, or move the folder's logs aside by hand (losing what only they hold) and plan again", filepath.Base(path))
+		}
+		if _, err := disk.MoveAside(path, l.Now()); err != nil {
+			return err
+		}
+	}
+	if sig, err := ese.FileSignature(live.ChkPath()); err == nil && sig != live.Sig {
+		if _, err := disk.MoveAside(live.ChkPath(), l.Now()); err != nil {
+			return err
+		}
+	}
+	if err := l.store.SetStreamSignature(c.SG, live.Sig); err != nil {
+		return err
+	}
+	c.Stream.Sig = live.Sig
+	return nil
+}
+
+// emptyGeneration reports whether generation gen in the folder holds no
+// change, read as the generation of any of the streams (the backup's, or
+// the storage group's own since the stream started again); one none of
+// them can read is not known to be empty.
+func emptyGeneration(gen uint32, streams ...*ese.Stream) bool {
+	for _, s := range streams {
+		if recs, _, err := s.ReadGeneration(gen); err == nil {
+			return len(recs) == 0
+		}
+	}
+	return false
 }

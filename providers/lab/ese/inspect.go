@@ -36,7 +36,7 @@ func InspectListed[E Listed](s *Stream, entries []E, exists bool) (*org.LogHealt
 
 func inspect[E Listed](s *Stream, entries []E, listErr error) (*org.LogHealth, map[uint64]Record, error) {
 	catalogs := map[uint64]Record{}
-	h := &org.LogHealth{Prefix: s.Prefix}
+	h := &org.LogHealth{Prefix: s.Prefix, Signature: s.Sig}
 	h.FolderExists = true
 	var newest uint32
 	var err error

@@ -149,6 +149,21 @@ func (s *Stream) WriteChk(cp, newest uint32) error {
 	return disk.WriteAtomic(s.ChkPath(), b)
 }
 
+// FileSignature is the stream signature a log generation or checkpoint
+// file at path carries in its header, whatever stream reads it.
+func FileSignature(path string) (uint64, error) {
+	f, err := disk.Open(path, os.O_RDONLY, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	b := make([]byte, 24)
+	if _, err := io.ReadFull(f, b); err != nil || string(b[:8]) != logMagic && string(b[:8]) != chkMagic {
+		return 0, fmt.Errorf("%s: %w: no header", path, ErrCorruptLog)
+	}
+	return binary.LittleEndian.Uint64(b[16:]), nil
+}
+
 func (s *Stream) ReadChk() (cp, newest uint32, err error) {
 	var room [32]byte
 	b, err := disk.ReadWhole(s.ChkPath(), room[:0], int64(len(room)))
@@ -176,6 +191,26 @@ func (s *Stream) SetCheckpoint(gen uint32) error {
 func (s *Stream) Checkpoint() (uint32, error) {
 	cp, _, err := s.ReadChk()
 	return cp, err
+}
+
+// Empty reports whether no stream is in the folder yet: no checkpoint
+// and no generation (a folder that does not exist is empty).
+func (s *Stream) Empty() (bool, error) {
+	entries, err := os.ReadDir(s.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	gens, err := generationsIn(s, entries)
+	if err != nil {
+		return false, err
+	}
+	if _, err := os.Lstat(s.ChkPath()); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return false, err
+	}
+	return len(gens) == 0, nil
 }
 
 // Generations lists the generation numbers whose files are in the folder.

@@ -65,6 +65,9 @@ func (l *Service) Replica(id org.Identity) (*Replica, error) {
 	if r.Source, err = l.Stream(r.SG); err != nil {
 		return nil, err
 	}
+	if st, err := r.LoadState(); err == nil && st.LogSignature != 0 {
+		r.Logs.Sig = st.LogSignature // the stream it follows, which the group may have left
+	}
 	return r, nil
 }
 

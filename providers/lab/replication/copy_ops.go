@@ -75,7 +75,7 @@ func (l *Service) SeedCopy(id org.Identity) error {
 	}
 	mu := l.StreamLock(r.Source.Dir)
 	mu.Lock()
-	st := &State{Seeded: map[string]uint64{}}
+	st := &State{Seeded: map[string]uint64{}, LogSignature: r.Source.Sig}
 	err = func() error {
 		defer mu.Unlock()
 		cur, err := r.Source.Current()
@@ -184,7 +184,7 @@ func (l *Service) replicateLocked(r *Replica, all bool) error {
 		mu := l.StreamLock(r.Source.Dir)
 		mu.Lock()
 		cur, err := r.Source.Current()
-		if err == nil && cur < st.SourceNewest {
+		if err == nil && (cur < st.SourceNewest || r.Source.Sig != r.Logs.Sig) {
 			// A stream that went back is a new one (the server rebuilt):
 			// not the stream this copy follows, so nothing is copied
 			// from it; what the copy holds is still replayed below. It
@@ -286,7 +286,7 @@ func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost in
 		return 0, nil // activated already
 	}
 	up := l.sourceUp(r)
-	if cur, err := r.Source.Current(); up && (err != nil || cur < st.SourceNewest) {
+	if cur, err := r.Source.Current(); up && (err != nil || cur < st.SourceNewest || r.Source.Sig != r.Logs.Sig) {
 		up = false // a new stream in the old folder: the one the copy followed is gone
 	}
 	// On the standby (SCR only): the copy becomes a database there, by
@@ -328,6 +328,14 @@ func (l *Service) ActivateCopy(_ context.Context, step *providers.Step) (lost in
 			return 0, fmt.Errorf("the copy of %s: %w", db.Identity(), err)
 		}
 		e.Hdr.State, e.Hdr.LogRequired = org.StateClean, org.LogRange{}
+		if !onStandby && e.Hdr.LogStream != r.SG.Signature {
+			// Its storage group was made again since (the server
+			// rebuilt, a new log stream): in clean shutdown, the file is
+			// attached to that stream, as a mount of a consistent file
+			// starts the stream it finds (database portability does the
+			// same, store/portability.go).
+			e.Hdr.LogStream, e.Hdr.AttachLSN = r.SG.Signature, 0
+		}
 		err = e.WriteHeader()
 		if err == nil {
 			err = e.Handle.Sync()

@@ -33,6 +33,11 @@ type State struct {
 	// mounted there by database portability; empty when it took the
 	// production database's place.
 	ActivatedOn string `json:"activated_on,omitempty"`
+	// LogSignature is the source's log stream the copy follows, its
+	// copied generations that stream's: the storage group made again
+	// (its server rebuilt) starts another. 0 in a copy seeded before it
+	// was kept: the group's.
+	LogSignature uint64 `json:"log_signature,omitempty"`
 }
 
 // Replica gathers what an operation on one storage group's copy needs.

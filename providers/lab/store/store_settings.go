@@ -14,12 +14,14 @@ import (
 func (l *Store) CreateStorageGroup(step *providers.Step) error {
 	server, name := step.Args["server"], step.Args["name"]
 	var sg *ad.StorageGroup
+	existed := false
 	err := l.UpdateDirectory(func(d *ad.Directory) error {
 		if d.Server(server) == nil {
 			return fmt.Errorf("server %s does not exist", server)
 		}
 		id := org.Identity(server).Join(name)
 		if sg = d.StorageGroup(id); sg != nil {
+			existed = true
 			return nil
 		}
 		// New-StorageGroup refuses a log folder another storage group of
@@ -61,6 +63,27 @@ func (l *Store) CreateStorageGroup(step *providers.Step) error {
 	mu := l.StreamLock(s.Dir)
 	mu.Lock()
 	defer mu.Unlock()
+	if fresh, err := s.Empty(); err != nil {
+		return err
+	} else if fresh && existed {
+		// A stream started in an empty folder (the group made again
+		// after its log folder was lost with its server) is a new
+		// stream, with a signature of its own, as ESE gives the first
+		// log of a new sequence: it continues no backup of the old one.
+		// It kept the old signature, and a restore of a backup from
+		// before rolled forward through generations that were not its
+		// own, saying nothing was lost (adversarial review).
+		sig := host.NewSignature()
+		if err := l.UpdateDirectory(func(d *ad.Directory) error {
+			if g := d.StorageGroup(org.Identity(sg.Server).Join(sg.Name)); g != nil {
+				g.Signature = sig
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		s.Sig = sig
+	}
 	return s.Create()
 }
 
@@ -145,3 +168,19 @@ const (
 	defaultDeletedItemRetention = "14.00:00:00"
 	defaultMailboxRetention     = "30.00:00:00"
 )
+
+// SetStreamSignature records that storage group sg's log stream is now
+// the one of signature sig (a VSS restore put the backup's stream back in
+// its folder), in the directory and in sg.
+func (l *Store) SetStreamSignature(sg *ad.StorageGroup, sig uint64) error {
+	err := l.UpdateDirectory(func(d *ad.Directory) error {
+		if g := d.StorageGroup(org.Identity(sg.Server).Join(sg.Name)); g != nil {
+			g.Signature = sig
+		}
+		return nil
+	})
+	if err == nil {
+		sg.Signature = sig
+	}
+	return err
+}
