@@ -141,7 +141,7 @@ func inventory(l *lab.Lab, o *org.Org, held bool) (items, int, error) {
 		}
 		in, err := inspect(db.id)
 		if err != nil {
-			continue // not in the lab's directory: nothing is kept in it
+			continue // not in the lab's directory, or its server not there: nothing can be counted in it
 		}
 		if unreadable := cmp.Or(in.HeaderError, in.ContentError); held && in.FileExists && unreadable != "" {
 			return nil, 0, fmt.Errorf("%s cannot be counted: %s. The drill could not tell what its recovery loses: repair it first (exdr plan shows how)", db.name, unreadable)
