@@ -39,9 +39,16 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 	if !b.roomFor(db, c.Bytes(), "the restore (the database file and the chain's logs)") {
 		return true // refused with its diagnostic; no other path would fit either
 	}
+	rsgGone, ok := b.recoveryGroupOutOfTheWay(db)
+	if !ok {
+		return true // refused with its diagnostic: the restore would go into the group
+	}
 	id := db.Identity()
 	addr := db.Addr.String()
 	var deps []*providers.Step
+	if rsgGone != nil {
+		deps = append(deps, rsgGone)
+	}
 	if h.Mounted {
 		deps = append(deps, b.dismountFirst(db, parent, "a restore replaces the file of a dismounted database"))
 	}

@@ -297,6 +297,47 @@ func (b *builder) claimRecoveryGroup(server string, rid org.Identity, group, add
 	return wait, true
 }
 
+// recoveryGroupOutOfTheWay is what a restore of production database db
+// waits for when its server has a recovery storage group holding a
+// database of db: Exchange 2007 directs a restore of a database that has
+// a database in the recovery storage group into the group, not to
+// production ("associate a database with it so that the restore path is
+// targeted automatically at the RSG",
+// http://windowsitpro.com/print/powershell/backing-and-restoring-microsoft-exchange-server-2007-part-2;
+// Understanding Recovery Storage Groups, bb124039). A group left over is
+// removed first with -remove-recovery-groups (the step is returned);
+// otherwise, and for one the configuration keeps, the restore is
+// refused (false) with a diagnostic at db's block. A group this plan
+// uses itself (a dial tone's, a mailbox restore's) is left to that
+// recovery.
+func (b *builder) recoveryGroupOutOfTheWay(db *org.Database) (*providers.Step, bool) {
+	for _, r := range b.live.RecoveryStorageGroups {
+		if !strings.EqualFold(r.Server, db.Server()) || r.Database.Key() != db.Identity().Key() {
+			continue
+		}
+		if claim, ok := b.rsgClaims[org.Identity(r.Server).Key()]; ok && claim.rid.Key() == r.Identity().Key() {
+			continue
+		}
+		declared := false
+		for _, w := range b.desired.RecoveryStorageGroups {
+			declared = declared || w.Identity().Key() == r.Identity().Key()
+		}
+		if !declared && b.opts.RemoveLeftoverRecoveryGroups {
+			return b.removeLeftover(r), true
+		}
+		what := "It is left over (the configuration does not name it): plan again with -remove-recovery-groups to remove it first (its files are set aside)."
+		if declared {
+			what = "The configuration keeps it (remove_when_done = false, or its recovery not finished): remove its recovery_storage_group block once done with it, then plan again with -remove-recovery-groups."
+		}
+		b.refuse(db.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery storage group holds the database",
+			Detail: fmt.Sprintf("%s on %s holds a database of %s: Exchange directs a restore of %s into it, not to production. %s",
+				r.Identity(), r.Server, db.Identity(), db.Identity(), what),
+			Subject: db.Decl.Range.Ptr()})
+		return nil, false
+	}
+	return nil, true
+}
+
 // filterList passes a Restore-Mailbox filter's values in a step argument,
 // one a line: a value may hold a comma ("Last, First"), never a line
 // break (the language refuses control characters in them).
