@@ -48,6 +48,11 @@ type BackupSet struct {
 	Covers uint32
 	Base   string // the set an incremental or differential follows
 	Bytes  int64  // the size of its files
+	// DatabaseBytes is each database file's size in the set, and
+	// LogBytes its logs': a restore of one database copies its own file
+	// and the logs. Nil when the catalog does not say.
+	DatabaseBytes map[Identity]int64
+	LogBytes      int64
 	// Method is "vss" for a Volume Shadow Copy set: restored in place,
 	// followed by soft recovery, not eseutil /cc; empty when streaming.
 	Method string

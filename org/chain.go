@@ -34,6 +34,26 @@ func (c *BackupChain) Bytes() int64 {
 	return n
 }
 
+// BytesFor is what a restore of database db from the chain copies: its
+// own file and the logs of each set, where the catalog breaks the sets
+// down; a set's whole size where it does not.
+func (c *BackupChain) BytesFor(db Identity) int64 {
+	var n int64
+	for _, s := range c.Sets {
+		if s.DatabaseBytes == nil {
+			n += s.Bytes
+			continue
+		}
+		for id, size := range s.DatabaseBytes {
+			if id.Key() == db.Key() {
+				n += size
+			}
+		}
+		n += s.LogBytes
+	}
+	return n
+}
+
 // LogSignature is the log stream the chain's logs are of: its full's.
 func (c *BackupChain) LogSignature() uint64 {
 	if len(c.Sets) == 0 {

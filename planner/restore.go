@@ -36,7 +36,7 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		b.dialTone(db, h, c, damage, parent, mount, dialToneBegin)
 		return true
 	}
-	if !b.roomFor(db, c.Bytes(), "the restore (the database file and the chain's logs)") {
+	if !b.roomFor(db, c.BytesFor(db.Identity()), "the restore (the database file and the chain's logs)") {
 		return true // refused with its diagnostic; no other path would fit either
 	}
 	rsgGone, ok := b.recoveryGroupOutOfTheWay(db)

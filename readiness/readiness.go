@@ -306,8 +306,9 @@ func (c *checker) space() {
 		// chain it would restore, files and logs (the old file is moved
 		// aside on the same drive); with no chain, the file.
 		need, what := l.Health.Size, "the database is "+l.Health.Size.String()
-		if chain := org.FindChain(c.live.Backups, db.Identity(), db.StorageGroup, time.Time{}); chain != nil && len(chain.Sets) > 0 {
-			need, what = org.Size(chain.Bytes()), fmt.Sprintf("the restore of its newest backup chain (%s), the database file and the chain's logs, needs %s", chain.IDs(), org.Size(chain.Bytes()))
+		if chain := org.FindChain(c.live.Backups, db.Identity(), db.StorageGroup, db.Recovery.RestoreFrom); chain != nil && len(chain.Sets) > 0 {
+			need = org.Size(chain.BytesFor(db.Identity()))
+			what = fmt.Sprintf("the restore of its newest backup chain (%s), the database file and the chain's logs, needs %s", chain.IDs(), need)
 		}
 		if free < need {
 			c.add("restore_space", db.Addr.String(), db.Identity(), attrRange(db.Decl, "edb_file_path"), fmt.Sprintf("free at least %s more on %s: of %s", need-free, drive, srv.Name),

@@ -141,6 +141,13 @@ func TestCheck(t *testing.T) {
 		// The plan needs room for the whole chain, logs too, as the
 		// planner measures it: check passed with room for the file
 		// alone, then the plan refused the restore (adversarial review).
+		// A restore copies its own database's file and the logs, not the
+		// group's other databases' (check and plan asked room for all).
+		{"room for its own file, not the group's other database", func(_, l *org.Org) {
+			l.Backups[0].Bytes = int64(12 * org.GigaByte)
+			l.Backups[0].DatabaseBytes = map[org.Identity]int64{`MBX01\SG1\DB1`: int64(2 * org.GigaByte), `MBX01\SG1\DB9`: int64(9 * org.GigaByte)}
+			l.Backups[0].LogBytes = int64(org.GigaByte)
+		}, nil, ""},
 		{"room for the file, not for the chain's logs", func(_, l *org.Org) { l.Backups[0].Bytes = int64(11 * org.GigaByte) }, []string{"restore_space"},
 			"the restore of its newest backup chain (full), the database file and the chain's logs, needs 11GB on E: of MBX01, and 10GB is free"},
 		{"edge export missing", func(d, _ *org.Org) {

@@ -133,12 +133,15 @@ func CopyVerified(src, dst string) (BackupFile, error) {
 func (m *Manifest) Live(damaged string) *org.BackupSet {
 	b := &org.BackupSet{ID: m.ID, Type: m.Type, Time: m.Time, StorageGroup: org.Identity(m.StorageGroup),
 		Logs: m.Logs, LogSignature: m.LogSignature, Covers: m.Covers, Base: m.Base, Damaged: damaged, Method: m.Method}
+	b.DatabaseBytes = map[org.Identity]int64{}
 	for _, f := range m.Databases {
 		b.Databases = append(b.Databases, org.Identity(f.Identity))
 		b.Bytes += f.Size
+		b.DatabaseBytes[org.Identity(f.Identity)] += f.Size
 	}
 	for _, f := range m.LogFiles {
 		b.Bytes += f.Size
+		b.LogBytes += f.Size
 	}
 	b.Mailboxes = map[org.Identity][]string{}
 	for db, mbs := range m.Mailboxes {
