@@ -40,10 +40,14 @@ type Backend interface {
 
 // LockInfo says who holds the lock and for what.
 type LockInfo struct {
-	ID        string    `json:"id"`
-	Holder    string    `json:"holder"` // user@host (pid N)
-	Host      string    `json:"host,omitempty"`
-	PID       int       `json:"pid,omitempty"`
+	ID     string `json:"id"`
+	Holder string `json:"holder"` // user@host (pid N)
+	Host   string `json:"host,omitempty"`
+	PID    int    `json:"pid,omitempty"`
+	// PIDStart is when that process started (ProcessStart): a process
+	// given the same PID later, as PID namespaces and long uptimes do, is
+	// not taken for the holder. Empty when not known.
+	PIDStart  string    `json:"pid_start,omitempty"`
 	Operation string    `json:"operation"`
 	Created   time.Time `json:"created"`
 	// ConfigDigest is the SHA-256 of the configuration's files, and

@@ -255,7 +255,16 @@ func gone(info LockInfo) bool {
 	if err != nil || info.PID <= 0 || info.Host == "" || info.Host != host {
 		return false
 	}
-	return !processRuns(info.PID)
+	if !processRuns(info.PID) {
+		return true
+	}
+	// The PID runs: the holder's, unless it started at another time.
+	if info.PIDStart != "" {
+		if now := ProcessStart(info.PID); now != "" && now != info.PIDStart {
+			return true
+		}
+	}
+	return false
 }
 
 // createWhole creates path with data, failing with os.ErrExist if it

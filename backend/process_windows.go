@@ -2,7 +2,11 @@
 
 package backend
 
-import "golang.org/x/sys/windows"
+import (
+	"strconv"
+
+	"golang.org/x/sys/windows"
+)
 
 // processRuns reports whether a process with the PID exists on this host.
 func processRuns(pid int) bool {
@@ -18,4 +22,19 @@ func processRuns(pid int) bool {
 	}
 	const stillActive = 259
 	return code == stillActive
+}
+
+// ProcessStart is when the process with the PID was created, to tell it
+// from a later process given the same PID; "" when it cannot be told.
+func ProcessStart(pid int) string {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return ""
+	}
+	defer windows.CloseHandle(h)
+	var created, exited, kernel, user windows.Filetime
+	if err := windows.GetProcessTimes(h, &created, &exited, &kernel, &user); err != nil {
+		return ""
+	}
+	return strconv.FormatInt(created.Nanoseconds(), 10)
 }

@@ -99,7 +99,7 @@ func ThisProcess(id, operation string) backend.LockInfo {
 	host, _ := os.Hostname()
 	return backend.LockInfo{
 		ID: id, Holder: fmt.Sprintf("%s@%s (pid %d)", name, host, os.Getpid()),
-		Host: host, PID: os.Getpid(), Operation: operation, Created: time.Now().UTC(),
+		Host: host, PID: os.Getpid(), PIDStart: backend.ProcessStart(os.Getpid()), Operation: operation, Created: time.Now().UTC(),
 	}
 }
 
