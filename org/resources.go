@@ -15,11 +15,8 @@ type Decl struct {
 	Range     hcl.Range       // the block's header
 	Attrs     AttrRanges      // each attribute that was set
 	Sensitive map[string]bool // attributes whose value came from a sensitive variable
-	// Secrets are those attributes' values, in each form exdr writes
-	// them (20d also as 20.00:00:00): every rendering of a plan shows
-	// "(sensitive)" in their place.
-	Secrets   []string
-	DependsOn []Address // depends_on and the resources its expressions refer to
+	Secrets   []string        // their values as exdr writes them (20d, 20.00:00:00): renderings redact them
+	DependsOn []Address       // depends_on and the resources its expressions refer to
 }
 
 // AttrRanges are the attributes a block set, each with its value's range.
