@@ -305,7 +305,7 @@ func (q *QueueDatabase) Facts() Facts {
 // planner and exdr check both measure a chain with it.
 func (h *LogHealth) RollForward(covers uint32, sig uint64) (reach uint32, gap uint32) {
 	reach = covers
-	if h == nil || !h.FolderExists || h.OtherStream(sig) {
+	if h == nil || !h.FolderExists || h.OtherStream(sig) || h.Emptied() {
 		return reach, covers + 1
 	}
 	bad := map[uint32]bool{}
@@ -323,6 +323,15 @@ func (h *LogHealth) RollForward(covers uint32, sig uint64) (reach uint32, gap ui
 		reach = g
 	}
 	return reach, 0
+}
+
+// Emptied reports whether the log folder holds no log at all, nor a
+// checkpoint: a storage group always has its current generation, so its
+// stream was deleted (to free the drive), and whatever was logged since a
+// backup with it. It read as a folder with nothing missing, and a
+// restore said nothing was lost (adversarial review).
+func (h *LogHealth) Emptied() bool {
+	return h != nil && h.FolderExists && h.OnDisk.Empty() && h.Checkpoint == 0 && len(h.Missing) == 0 && len(h.Corrupt) == 0
 }
 
 // OtherStream reports whether the live logs are another stream than

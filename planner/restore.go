@@ -196,6 +196,9 @@ func (b *builder) recoveryPoint(c *org.BackupChain, logs *org.LogHealth, reach, 
 		started = fmt.Sprintf(" (started %s)", t)
 	}
 	why := fmt.Sprintf("generation %d is missing", gap)
+	if logs.Emptied() {
+		why = fmt.Sprintf("generation %d is missing: the log folder holds no log at all", gap)
+	}
 	if logs != nil && slices.Contains(logs.Corrupt, gap) {
 		why = fmt.Sprintf("generation %d is damaged (it fails its checksums)", gap)
 	}

@@ -226,6 +226,9 @@ func (c *checker) breaks(db *org.Database, chain *org.BackupChain) string {
 			chain.IDs(), reach, sg.LogFolderPath)
 	}
 	why := "is missing from the log folder"
+	if sg.Health.Emptied() {
+		why = "is missing: the log folder holds no log at all"
+	}
 	if slices.Contains(sg.Health.Corrupt, gap) {
 		why = "fails its checksums"
 	}

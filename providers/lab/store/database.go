@@ -209,6 +209,9 @@ func (l *Store) Mount(id org.Identity) error {
 	if err != nil {
 		return err
 	}
+	if err := l.restartEmptiedStream(c); err != nil {
+		return err
+	}
 	e, err := ese.OpenEDB(c.Path, true)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("the database file %s is missing (event 9547)", c.DB.EdbFilePath)
@@ -464,4 +467,63 @@ func (e *ServerDownError) Error() string {
 		return fmt.Sprintf("clustered mailbox server %s does not run: the disks of %s, the node it ran on, are gone", e.Server, e.Node)
 	}
 	return fmt.Sprintf("server %s is down: its disks are gone", e.Server)
+}
+
+// restartEmptiedStream starts a new log sequence, of a new signature, when
+// the storage group's log folder holds no log and no checkpoint (emptied
+// by hand to free the drive), as ESE does for a clean database mounted
+// without logs; every clean file of the group's databases is attached to
+// it. The new sequence numbers its generations from 1 again: under the
+// old signature they passed for the old stream's, and a restore of a
+// backup from before rolled forward through them, saying nothing was
+// lost (adversarial review). It runs under the stream's lock and makes
+// the stream before letting go, so two mounts at once restart it once;
+// c takes the group's signature as the directory has it then. The
+// directory changes first, then the files: a kill between leaves the
+// folder empty, and the next mount does both again.
+func (l *Store) restartEmptiedStream(c *DB) error {
+	mu := l.StreamLock(c.Stream.Dir)
+	mu.Lock()
+	defer mu.Unlock()
+	id := org.Identity(c.SG.Server).Join(c.SG.Name)
+	var dbs []*ad.Database
+	l.ViewDirectory(func(d *ad.Directory) error {
+		if g := d.StorageGroup(id); g != nil {
+			c.SG.Signature = g.Signature // another mount may have restarted it
+		}
+		for _, db := range d.Databases {
+			if strings.EqualFold(db.StorageGroup, string(id)) {
+				dbs = append(dbs, db)
+			}
+		}
+		return nil
+	})
+	c.Stream.Sig = c.SG.Signature
+	if fresh, err := c.Stream.Empty(); err != nil || !fresh {
+		return err
+	}
+	sig := host.NewSignature()
+	if err := l.SetStreamSignature(c.SG, sig); err != nil {
+		return err
+	}
+	c.Stream.Sig = sig
+	for _, db := range dbs {
+		path, err := l.HostPath(c.SG.Server, db.EdbFilePath)
+		if err != nil {
+			return err
+		}
+		e, err := ese.OpenEDB(path, true)
+		if err != nil {
+			continue // no file there, or not one the lab can read: nothing to attach
+		}
+		if e.Hdr.State == org.StateClean && strings.EqualFold(e.Hdr.Identity, string(db.Identity())) {
+			e.Hdr.LogStream, e.Hdr.AttachLSN = sig, 0
+			err = e.WriteHeader()
+		}
+		e.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return c.Stream.Create()
 }
