@@ -157,9 +157,18 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 				return nil, run.NotChecked{Why: fmt.Sprintf("the plan was made with the sensitive %s %s, which a plan file does not keep. To have it checked, set %s to the same %s when you apply a saved plan; run exdr plan with the same values to see whether it matches",
 					verbFor(len(missing), "variable", "variables"), strings.Join(missing, ", "), envNames(missing), verbFor(len(missing), "value", "values"))}
 			}
-			// The environment the plan was made in wins over today's,
-			// as the plan's -var arguments win over both.
-			env := append(slices.Clone(s.env), f.Env...)
+			// The environment the plan was made in, and of today's only
+			// the sensitive variables the plan left out: a stray
+			// EXDR_VAR_ in the apply's shell checked the organization
+			// against another configuration (adversarial review).
+			env := slices.Clone(f.Env)
+			for _, kv := range s.env {
+				for _, name := range f.Omitted {
+					if strings.HasPrefix(kv, lang.EnvPrefix+name+"=") {
+						env = append(env, kv)
+					}
+				}
+			}
 			cfg, diags := lang.LoadDir(f.ConfigDir, lang.Options{Vars: fromFileVars(f.Vars), Env: env})
 			if diags.HasErrors() {
 				s.diagnostics(cfg.DiagnosticFiles(diags), diags)
