@@ -379,6 +379,7 @@ type builder struct {
 	consent       map[string]string          // what allows data_loss steps, by address
 	rsgClaims     map[string]rsgClaim        // what each server's one recovery storage group is for in this plan, by server key
 	rsgRemovals   map[string]*providers.Step // leftover recovery storage groups removed, by identity key
+	spaceTaken    map[string]spaceTaken      // by server and drive: what the plan's steps write there
 	drainHosts    map[string]bool            // transport servers chosen to drain a failed one's queue database, by server key
 	noteAddr      []string                   // the address each note is about, for -target
 	// servedOnStandby are the storage groups (by identity key) whose SCR

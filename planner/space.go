@@ -18,6 +18,10 @@ func (b *builder) roomFor(db *org.Database, need int64, what string) bool {
 
 // roomOn is roomFor for any file on a server: addr is the resource's
 // address, who names it in the refusal, subject is where it is declared.
+// What each step of the plan takes on a drive is counted against what
+// the next one has: the steps of one apply run at once, and two restores
+// that each fit alone ran together, the second failing half way or both
+// writing past the drive's end (adversarial review).
 func (b *builder) roomOn(server, path string, need int64, what, addr, who string, subject hcl.Range) bool {
 	srv := b.liveIx.Server(server)
 	if srv == nil || srv.Health == nil || len(path) < 2 {
@@ -25,15 +29,35 @@ func (b *builder) roomOn(server, path string, need int64, what, addr, who string
 	}
 	drive := strings.ToUpper(path[:1])
 	free, known := srv.Health.Free[drive]
-	if !known || org.Size(need) <= free {
+	if !known {
 		return true
+	}
+	key := strings.ToLower(server) + "|" + drive
+	taken := b.spaceTaken[key]
+	if org.Size(need+taken.bytes) <= free {
+		if b.spaceTaken == nil {
+			b.spaceTaken = map[string]spaceTaken{}
+		}
+		b.spaceTaken[key] = spaceTaken{bytes: taken.bytes + need, by: append(taken.by, who)}
+		return true
+	}
+	others := ""
+	if taken.bytes > 0 {
+		others = fmt.Sprintf(", of which %s goes to %s in this plan", org.Size(taken.bytes), strings.Join(taken.by, " and "))
 	}
 	b.refuse(addr, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Not enough free space",
-		Detail: fmt.Sprintf("%s: %s needs %s on %s: of %s, and %s is free. Make room on %s: (move other files off it), then plan again.",
-			who, what, org.Size(need), drive, srv.Name, free, drive),
+		Detail: fmt.Sprintf("%s: %s needs %s on %s: of %s, and %s is free%s. Make room on %s: (move other files off it), then plan again.",
+			who, what, org.Size(need), drive, srv.Name, free, others, drive),
 		Subject: &subject,
 	})
 	return false
+}
+
+// spaceTaken is what the plan's steps so far take on one drive, and
+// which resources take it.
+type spaceTaken struct {
+	bytes int64
+	by    []string
 }

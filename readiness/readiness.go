@@ -294,6 +294,10 @@ func (c *checker) leftovers() {
 // space: restoring the largest database on a drive needs its size free
 // there (the damaged file is set aside, not deleted).
 func (c *checker) space() {
+	// What the databases of one drive take there together: a server lost
+	// whole has them all restored at once (the plan counts them so).
+	taken := map[string]org.Size{}
+	by := map[string][]string{}
 	for _, db := range c.desired.Databases {
 		l := c.ix.Database(db.Identity())
 		srv := c.ix.Server(db.Server())
@@ -313,10 +317,17 @@ func (c *checker) space() {
 			need = org.Size(chain.BytesFor(db.Identity()))
 			what = fmt.Sprintf("the restore of its newest backup chain (%s), the database file and the chain's logs, needs %s", chain.IDs(), need)
 		}
-		if free < need {
-			c.add("restore_space", db.Addr.String(), db.Identity(), attrRange(db.Decl, "edb_file_path"), fmt.Sprintf("free at least %s more on %s: of %s", need-free, drive, srv.Name),
-				"%s on %s: of %s, and %s is free: a restore, which sets the old file aside, would not fit", what, drive, srv.Name, free)
+		key := strings.ToLower(srv.Name) + "|" + drive
+		if free < need+taken[key] {
+			others := ""
+			if taken[key] > 0 {
+				others = fmt.Sprintf(" (%s of it for %s, on the same drive)", taken[key], strings.Join(by[key], " and "))
+			}
+			c.add("restore_space", db.Addr.String(), db.Identity(), attrRange(db.Decl, "edb_file_path"), fmt.Sprintf("free at least %s more on %s: of %s", need+taken[key]-free, drive, srv.Name),
+				"%s on %s: of %s, and %s is free%s: a restore, which sets the old file aside, would not fit", what, drive, srv.Name, free, others)
 		}
+		taken[key] += need
+		by[key] = append(by[key], db.Addr.String())
 	}
 }
 
