@@ -260,6 +260,7 @@ func (ev *evaluator) merge(sink *evaluator) {
 	o.QueueDatabases = append(o.QueueDatabases, s.QueueDatabases...)
 	o.Backups = append(o.Backups, s.Backups...)
 	o.Merges = append(o.Merges, s.Merges...)
+	o.SettingsSecrets = append(o.SettingsSecrets, s.SettingsSecrets...)
 	ev.links = append(ev.links, sink.links...)
 }
 

@@ -428,7 +428,11 @@ func TestMergeCarriesEveryList(t *testing.T) {
 			continue
 		}
 		lists = append(lists, v.Type().Field(i).Name)
-		f.Set(reflect.Append(f, reflect.New(f.Type().Elem().Elem())))
+		if f.Type().Elem().Kind() == reflect.Pointer {
+			f.Set(reflect.Append(f, reflect.New(f.Type().Elem().Elem())))
+		} else {
+			f.Set(reflect.Append(f, reflect.Zero(f.Type().Elem())))
+		}
 	}
 	ev := &evaluator{org: &org.Org{}}
 	ev.merge(sink)

@@ -58,6 +58,7 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 				d.merge(nd)
 			}
 		}
+		o.SettingsSecrets = append(o.SettingsSecrets, decl.Secrets...)
 		diags = append(diags, d.diags...)
 	}
 

@@ -192,7 +192,14 @@ func (m *module) resolveVariables(args []VarArg, env []string) hcl.Diagnostics {
 // file of its own so that diagnostics can show it.
 func (m *module) rawValue(v *variable, text, from string) (hcl.Expression, hcl.Range, hcl.Diagnostics) {
 	filename := fmt.Sprintf("<value for var.%s from %s>", v.name, from)
-	m.files[filename] = &hcl.File{Bytes: []byte(text)}
+	shown := []byte(text)
+	if v.sensitive {
+		// A diagnostic's snippet of the value shows stars: it printed
+		// "1: 9999" for a -var that failed its validation rule
+		// (adversarial review).
+		shown = []byte(strings.Repeat("*", len(text)))
+	}
+	m.files[filename] = &hcl.File{Bytes: shown}
 	rng := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.Pos{Line: 1, Column: len(text) + 1, Byte: len(text)}}
 	if v.typ == cty.String || v.typ == cty.DynamicPseudoType {
 		return hcl.StaticExpr(cty.StringVal(text), rng), rng, nil

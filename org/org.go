@@ -37,6 +37,9 @@ type Org struct {
 	// Now is the live system's time when it was read (the lab keeps its
 	// own clock): live only, zero when unknown.
 	Now time.Time
+	// SettingsSecrets are the exdr block's values from sensitive
+	// variables (the organization's name, an objective), as Decl.Secrets.
+	SettingsSecrets []string
 }
 
 // Objectives are what a recovery is measured against.
@@ -171,7 +174,7 @@ func (e *AnotherOrganizationError) Error() string {
 // Secrets are the values every resource's configuration took from
 // sensitive variables (Decl.Secrets), each once.
 func (o *Org) Secrets() []string {
-	var out []string
+	out := append([]string(nil), o.SettingsSecrets...)
 	add := func(d *Decl) { out = append(out, d.Secrets...) }
 	for _, r := range o.Servers {
 		add(&r.Decl)

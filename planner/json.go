@@ -245,13 +245,34 @@ func NewFile(p *Plan, configDir string, prov FileProvider, now time.Time) *File 
 	f := &File{
 		FormatVersion: FormatVersion, Created: now.UTC(), ConfigDir: configDir, Provider: prov,
 		Plan:    toJSON(p),
-		Secrets: p.Secrets,
+		Secrets: secretsInSteps(p),
 		Facts:   map[string]map[string]string{},
 	}
 	for id, facts := range p.Facts {
 		f.Facts[id] = facts
 	}
 	return f
+}
+
+// secretsInSteps are the plan's secrets its steps hold (in a reason, a
+// command or an argument): the file keeps those anyway, to carry them
+// out, and show redacts them. It kept every secret of the configuration,
+// those of variables no step used too (adversarial review).
+func secretsInSteps(p *Plan) []string {
+	var out []string
+	for _, sec := range p.Secrets {
+		for _, s := range p.Steps {
+			in := strings.Contains(s.Reason, sec) || strings.Contains(s.Command, sec) || strings.Contains(string(s.Identity), sec)
+			for _, v := range s.Args {
+				in = in || strings.Contains(v, sec)
+			}
+			if in {
+				out = append(out, sec)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func fingerprint(f org.Facts) string {

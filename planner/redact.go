@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 )
 
@@ -30,6 +31,7 @@ func (p *Plan) Redacted() *Plan {
 	for i, s := range p.Steps {
 		c := *s
 		c.Reason, c.Command, c.Loss = r.redact(s.Reason), r.redact(s.Command), r.redact(s.Loss)
+		c.Identity = org.Identity(r.redact(string(s.Identity)))
 		if s.Args != nil {
 			c.Args = maps.Clone(s.Args)
 			for k, v := range c.Args {
@@ -49,6 +51,7 @@ func (p *Plan) Redacted() *Plan {
 	out.Unreadable = slices.Clone(p.Unreadable)
 	for i := range out.Unreadable {
 		out.Unreadable[i].Why = r.redact(out.Unreadable[i].Why)
+		out.Unreadable[i].Identity = org.Identity(r.redact(string(out.Unreadable[i].Identity)))
 	}
 	out.Waiting = slices.Clone(p.Waiting)
 	for i := range out.Waiting {
@@ -60,11 +63,26 @@ func (p *Plan) Redacted() *Plan {
 // RedactText is text with the plan's Secrets replaced, for a rendering
 // made from the steps' real arguments (the runbook's scripts).
 func (p *Plan) RedactText(text string) string {
-	if p == nil || len(p.Secrets) == 0 {
+	if p == nil {
 		return text
 	}
-	return newRedactor(p.Secrets).redact(text)
+	return Redact(p.Secrets, text)
 }
+
+// Redact is text with secrets replaced as a plan's renderings replace
+// them, for what else exdr prints of a configuration (exdr check).
+func Redact(secrets []string, text string) string {
+	if len(secrets) == 0 {
+		return text
+	}
+	return newRedactor(secrets).redact(text)
+}
+
+// minSecret is the shortest value redacted: a sensitive "E" or "7"
+// replaced wherever it stands alone turned every path into
+// "(sensitive):\Exchange\..." in the runbook a person copies from
+// (adversarial review), and so short a value hides nothing.
+const minSecret = 3
 
 // redactor replaces secrets, each as written and as a PowerShell
 // single-quoted literal holds it (its quotes doubled), longest first, so
@@ -74,7 +92,7 @@ type redactor struct{ forms []string }
 func newRedactor(secrets []string) *redactor {
 	var forms []string
 	for _, s := range secrets {
-		if s == "" {
+		if len(s) < minSecret {
 			continue
 		}
 		forms = append(forms, s)

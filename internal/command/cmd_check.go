@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/readiness"
 )
 
@@ -23,6 +24,12 @@ func cmdCheck(ctx context.Context, args []string, s *streams) error {
 		return fmt.Errorf("read the live organization: %w", err)
 	}
 	findings := readiness.Check(ws.cfg.Org, live)
+	if secrets := ws.cfg.Org.Secrets(); len(secrets) > 0 {
+		for i := range findings {
+			f := &findings[i]
+			f.Identity, f.Message, f.Fix = planner.Redact(secrets, f.Identity), planner.Redact(secrets, f.Message), planner.Redact(secrets, f.Fix)
+		}
+	}
 	if *asJSON {
 		err = readiness.WriteJSON(s.stdout, findings)
 	} else {

@@ -119,7 +119,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	if opts.out != "" && !opts.json && !opts.runbook && !opts.markdown {
 		fmt.Fprintf(s.stdout, "\nSaved the plan to %s. To carry it out exactly: exdr apply %s\n", opts.out, opts.out)
 		if _, _, omitted := savedVars(opts.vars, s.env, ws.cfg.Sensitive); len(omitted) > 0 {
-			fmt.Fprintf(s.stdout, "The plan file does not keep the sensitive %s %s. When you apply it, set %s to the same %s, so that exdr can check the organization against the configuration afterwards.\n",
+			fmt.Fprintf(s.stdout, "The plan file does not keep the sensitive %s %s for the check after the apply (its steps hold the values they set: keep the file as you keep secrets). When you apply it, set %s to the same %s, so that exdr can check the organization against the configuration afterwards.\n",
 				verbFor(len(omitted), "variable", "variables"), strings.Join(omitted, ", "), envNames(omitted), verbFor(len(omitted), "value", "values"))
 		}
 	}
