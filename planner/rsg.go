@@ -58,20 +58,28 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 	if !ok {
 		return
 	}
+	// A restore of the production database in this plan runs first: once
+	// the group holds a database of it, Exchange directs that restore
+	// into the group (recoveryGroupOutOfTheWay). The two had no order
+	// and ran at once (adversarial review).
+	var prodDone *providers.Step
+	if b.restoresInPlan(prod.Addr.String()) {
+		prodDone = b.lastStepOf(prod.Addr.String())
+	}
 	var last *providers.Step
 	if live == nil {
 		last = after(b.add(&providers.Step{
 			Verb: providers.VerbCreateRecoveryGroup, Address: addr, Identity: rid,
 			Args:   map[string]string{"server": r.Server, "name": r.Name, "log_folder_path": r.LogFolderPath, "system_folder_path": r.SystemFolderPath},
 			Reason: fmt.Sprintf("a recovery storage group on %s to recover %s into", r.Server, r.Database), Effect: providers.Reversible,
-		}), parent, slot)
+		}), parent, slot, prodDone)
 	}
 	if live == nil || !live.Health.DatabaseExists {
 		last = after(b.add(&providers.Step{
 			Verb: providers.VerbCreateRecoveryDB, Address: addr, Identity: rdb,
 			Args:   map[string]string{"storage_group": string(rid), "name": prod.Name, "edb_file_path": edb, "recovery_of": string(r.Database)},
 			Reason: fmt.Sprintf("the recovery database for %s (the object; its files come from the restore)", r.Database), Effect: providers.Reversible,
-		}), last, parent)
+		}), last, parent, prodDone)
 	}
 	mounted := live != nil && live.Health.Mounted
 	if !mounted {
@@ -295,6 +303,14 @@ func (b *builder) claimRecoveryGroup(server string, rid org.Identity, group, add
 		wait = b.removeLeftover(l)
 	}
 	return wait, true
+}
+
+// restoresInPlan reports whether the plan restores the database at addr
+// from a backup.
+func (b *builder) restoresInPlan(addr string) bool {
+	return slices.ContainsFunc(b.steps, func(s *providers.Step) bool {
+		return s.Address == addr && s.Verb == providers.VerbRestoreBackup
+	})
 }
 
 // recoveryGroupOutOfTheWay is what a restore of production database db
