@@ -16,5 +16,5 @@
 //
 // lang must never import planner, executor or providers.
 //
-// Imports (exdr): internal/atomicfile, internal/bincodec, internal/connstr, internal/hclcodec, org.
+// Imports (exdr): internal/atomicfile, internal/bincodec, internal/connstr, internal/hclcodec, internal/redact, org.
 package lang

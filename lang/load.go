@@ -16,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/exdr/exdr/internal/redact"
 	"github.com/exdr/exdr/org"
 )
 
@@ -115,8 +116,43 @@ func loadSources(dir string, srcs []Source, opts Options, candidate <-chan *cach
 }
 
 // loadUncached is Load without the cache; reads records the files it reads
-// beyond the sources.
+// beyond the sources. Its diagnostics never quote a value from a
+// sensitive variable: a message that names a value (a log folder kept by
+// another group) printed the secret path (adversarial review).
 func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Config, hcl.Diagnostics) {
+	cfg, diags, m := evaluate(dir, srcs, opts, reads)
+	if len(diags) == 0 || m == nil {
+		return cfg, diags
+	}
+	secrets := m.sensitiveForms()
+	if cfg.Org != nil {
+		secrets = append(secrets, cfg.Org.Secrets()...)
+	}
+	if len(secrets) > 0 {
+		r := redact.New(secrets)
+		for _, d := range diags {
+			d.Summary, d.Detail = r.Redact(d.Summary), r.Redact(d.Detail)
+		}
+	}
+	return cfg, diags
+}
+
+// sensitiveForms are the values of the sensitive variables, in each form
+// exdr writes them (secretForms).
+func (m *module) sensitiveForms() []string {
+	var out []string
+	for _, v := range m.variables {
+		if v.sensitive && v.value != cty.NilVal && v.value.IsWhollyKnown() {
+			val, _ := v.value.UnmarkDeep()
+			out = append(out, secretForms(val)...)
+		}
+	}
+	return out
+}
+
+// evaluate is loadUncached before its diagnostics are redacted; m is nil
+// when the sources did not parse into a module.
+func evaluate(dir string, srcs []Source, opts Options, reads *readLog) (*Config, hcl.Diagnostics, *module) {
 	var syntax *syntaxSlot
 	if opts.Cache != "" {
 		syntax = readSyntaxSlot(syntaxSlotPath(opts.Cache, dir))
@@ -130,7 +166,7 @@ func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Con
 		}
 	}
 	if m.syntaxErrors {
-		return cfg, diags
+		return cfg, diags, m
 	}
 	diags = append(diags, m.resolveVariables(opts.Vars, opts.Env)...)
 	g, ds := m.buildGraph()
@@ -138,12 +174,12 @@ func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Con
 	if ds.HasErrors() {
 		// Evaluating around a dangling reference would only add
 		// "Unknown variable" errors that repeat these.
-		return cfg, diags
+		return cfg, diags, m
 	}
 	nodes, ds := g.sort()
 	diags = append(diags, ds...)
 	if ds.HasErrors() {
-		return cfg, diags
+		return cfg, diags, m
 	}
 	ev := &evaluator{m: m, funcs: functions(filepath.Clean(dir), reads), org: &org.Org{}, dir: dir}
 	diags = append(diags, ev.settings()...)
@@ -159,7 +195,7 @@ func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Con
 	drills, drillDiags := ev.drills()
 	cfg.Drills = drills
 	diags = append(diags, drillDiags...)
-	return cfg, diags
+	return cfg, diags, m
 }
 
 type evaluator struct {

@@ -14,5 +14,5 @@
 // planner imports org and providers; it must never import lang, executor
 // or a provider implementation.
 //
-// Imports (exdr): internal/atomicfile, internal/english, internal/pwsh, org, providers, providers/ems/script.
+// Imports (exdr): internal/atomicfile, internal/english, internal/pwsh, internal/redact, org, providers, providers/ems/script.
 package planner

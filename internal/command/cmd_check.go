@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/exdr/exdr/planner"
+	"github.com/exdr/exdr/internal/redact"
 	"github.com/exdr/exdr/readiness"
 )
 
@@ -27,7 +27,7 @@ func cmdCheck(ctx context.Context, args []string, s *streams) error {
 	if secrets := ws.cfg.Org.Secrets(); len(secrets) > 0 {
 		for i := range findings {
 			f := &findings[i]
-			f.Identity, f.Message, f.Fix = planner.Redact(secrets, f.Identity), planner.Redact(secrets, f.Message), planner.Redact(secrets, f.Fix)
+			f.Identity, f.Message, f.Fix = redact.Text(secrets, f.Identity), redact.Text(secrets, f.Message), redact.Text(secrets, f.Fix)
 		}
 	}
 	if *asJSON {

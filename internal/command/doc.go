@@ -5,5 +5,5 @@
 //
 // command may import every exdr package; none imports it but main.
 //
-// Imports (exdr): backend, drill, generate, internal/atomicfile, internal/english, internal/hugeheap, internal/memlimit, internal/pwsh, lang, org, planner, providers, providers/all, providers/ems, providers/lab, readiness, run, runbook.
+// Imports (exdr): backend, drill, generate, internal/atomicfile, internal/english, internal/hugeheap, internal/memlimit, internal/pwsh, internal/redact, lang, org, planner, providers, providers/all, providers/ems, providers/lab, readiness, run, runbook.
 package command
