@@ -94,7 +94,7 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 		var keep []lang.VarArg
 		keep, f.Env, f.Omitted = savedVars(opts.vars, s.env, ws.cfg.Sensitive)
 		f.Vars = toFileVars(keep)
-		if err := checkPlanOut(opts.out, ws.provPath); err != nil {
+		if err := checkPlanOut(opts.out, ws.provPath, ws.cfg.Org); err != nil {
 			return err
 		}
 		if err := f.Save(opts.out); err != nil {

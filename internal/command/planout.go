@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/exdr/exdr/lang"
+	"github.com/exdr/exdr/org"
 )
 
 // checkPlanOut refuses a -out that is not a plan file's place: a folder
@@ -17,8 +18,15 @@ import (
 // plan exdr wrote. plan wrote over the lab's directory.json and over a
 // configuration file without a word (adversarial review); an earlier
 // plan file is replaced, as Terraform replaces it.
-func checkPlanOut(out, labDir string) error {
+func checkPlanOut(out, labDir string, o *org.Org) error {
 	dir := filepath.Dir(out)
+	if abs, err := filepath.Abs(out); err == nil && o != nil {
+		for _, s := range o.Servers {
+			if s.Edge != nil && s.Edge.File != "" && sameFile(abs, s.Edge.File) {
+				return fmt.Errorf("-out %s is %s's cloned configuration (edge %s), which the configuration reads; give the plan file another name", out, s.Name, s.Edge.ClonedConfig)
+			}
+		}
+	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("-out %s: the folder %s does not exist; make it, or give a file in a folder that does", out, dir)
 	}
@@ -43,6 +51,20 @@ func checkPlanOut(out, labDir string) error {
 		return fmt.Errorf("-out %s exists and is not a plan file exdr wrote; exdr does not write over it: give another name, or move it away first", out)
 	}
 	return nil
+}
+
+// sameFile reports whether two paths name one file, or would: equal
+// when cleaned, or the same file through links.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
 
 // within reports whether folder dir is root or inside it, through links.
