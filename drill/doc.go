@@ -8,5 +8,5 @@
 // drill runs a recovery through package run, on the lab provider; only
 // the CLI imports it.
 //
-// Imports (exdr): backend, internal/atomicfile, internal/english, org, planner, providers, providers/lab, run.
+// Imports (exdr): backend, internal/atomicfile, internal/english, internal/redact, org, planner, providers, providers/lab, run.
 package drill

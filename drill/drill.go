@@ -98,6 +98,7 @@ func Run(ctx context.Context, desired *org.Org, labRoot string, dr *org.Drill, o
 	if err != nil {
 		return nil, err
 	}
+	rep.redact(desired.Secrets())
 	return rep, nil
 }
 

@@ -155,3 +155,35 @@ func TestUncountableDatabaseStopsTheDrill(t *testing.T) {
 		t.Fatalf("drill: %v, %+v; want it stopped, DB2 named", err, rep)
 	}
 }
+
+// A drill's report names no sensitive value: a database named from a
+// sensitive variable was printed in its users-back identities and
+// planned losses (adversarial review).
+func TestReportRedactsSecrets(t *testing.T) {
+	cfg, diags := lang.LoadDir(filepath.Join("..", "examples", "quickstart"), lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, db := range cfg.Org.Databases {
+		if db.Name == "DB1" {
+			db.Decl.Secrets = append(db.Decl.Secrets, "MBX01\\SG1\\DB1", "db1-user001")
+		}
+	}
+	dr := &org.Drill{Name: "lost", AllowDataLoss: true,
+		Before:   []org.DrillAction{{Kind: "traffic", Args: map[string]string{"mailboxes": "1", "items": "3"}}},
+		Disaster: []org.DrillAction{{Kind: "delete_database", Args: map[string]string{"database": "mailbox_database.DB1"}}}}
+	rep, err := Run(context.Background(), cfg.Org, filepath.Join(t.TempDir(), "none"), dr, Options{Work: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "db1-user001") || strings.Contains(b.String(), `MBX01\SG1\DB1`) || len(rep.Lost) == 0 {
+		t.Errorf("%d lost; the report names a secret:\n%s", len(rep.Lost), b.String())
+	}
+}

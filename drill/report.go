@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exdr/exdr/internal/english"
+	"github.com/exdr/exdr/internal/redact"
 
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/planner"
@@ -62,6 +63,41 @@ type Report struct {
 	// MeasuredRPO is how far before the disaster the oldest lost item
 	// was written: zero when nothing was lost.
 	MeasuredRPO time.Duration `json:"-"`
+}
+
+// redact replaces the configuration's sensitive values in what the
+// report says (a sensitive database name in an identity, a mailbox alias
+// in a lost item), as a plan's renderings do; the verdict is made
+// already.
+func (r *Report) redact(secrets []string) {
+	if len(secrets) == 0 {
+		return
+	}
+	x := redact.New(secrets)
+	each := func(list []string) {
+		for i := range list {
+			list[i] = x.Redact(list[i])
+		}
+	}
+	r.Organization = x.Redact(r.Organization)
+	each(r.Reasons)
+	each(r.Disaster)
+	each(r.PlannedLosses)
+	each(r.Waiting)
+	for _, s := range r.Steps {
+		s.Error = x.Redact(s.Error)
+	}
+	for i := range r.UsersBack {
+		r.UsersBack[i].Identity = x.Redact(r.UsersBack[i].Identity)
+	}
+	for _, lost := range [][]LostItem{r.Lost, r.MessagesLost} {
+		for i := range lost {
+			lost[i].Mailbox, lost[i].Subject = x.Redact(lost[i].Mailbox), x.Redact(lost[i].Subject)
+		}
+	}
+	if r.Failback != nil {
+		r.Failback.Error = x.Redact(r.Failback.Error)
+	}
 }
 
 // StepReport is one step of the recovery, estimated and measured.
