@@ -2,11 +2,14 @@ package command
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/exdr/exdr/backend"
 	"github.com/exdr/exdr/lang"
@@ -32,7 +35,10 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 	if err != nil {
 		return nil, err
 	}
-	cfg, diags := lang.LoadDir(dir, lang.Options{Vars: vars, Env: s.env, Cache: lang.CacheDir(s.env)})
+	cfg, diags, err := loadInterruptibly(dir, lang.Options{Vars: vars, Env: s.env, Cache: lang.CacheDir(s.env)})
+	if err != nil {
+		return nil, err
+	}
 	s.diagnostics(cfg.DiagnosticFiles(diags), diags)
 	if diags.HasErrors() {
 		return nil, errReported
@@ -46,6 +52,35 @@ func openWorkspace(dir string, vars []lang.VarArg, s *streams) (*workspace, erro
 		return nil, err
 	}
 	return &workspace{dir: abs, cfg: cfg, provider: prov, provPath: all.Resolve(cfg.Org.Provider, abs), backend: be}, nil
+}
+
+// errLoadInterrupted is a load of the configuration stopped by Ctrl-C or
+// SIGTERM.
+var errLoadInterrupted = errors.New("interrupted while the configuration was read (a -var-file that is a pipe no program writes to waits for ever)")
+
+// loadInterruptibly is lang.LoadDir, given up on at Ctrl-C or SIGTERM: a
+// -var-file that is a named pipe no program writes to blocks its open in
+// the kernel, and the commands that catch those signals (plan, apply)
+// then could not be stopped but by kill -9 (own issue). The load left
+// behind ends with the process.
+func loadInterruptibly(dir string, opts lang.Options) (*lang.Config, hcl.Diagnostics, error) {
+	ctx, stop := interruptible(context.Background())
+	defer stop()
+	type loaded struct {
+		cfg   *lang.Config
+		diags hcl.Diagnostics
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		cfg, diags := lang.LoadDir(dir, opts)
+		done <- loaded{cfg, diags}
+	}()
+	select {
+	case l := <-done:
+		return l.cfg, l.diags, nil
+	case <-ctx.Done():
+		return nil, nil, errLoadInterrupted
+	}
 }
 
 // parseWorkspace parses a command's flags (vars registered on fs) and
