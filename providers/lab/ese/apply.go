@@ -20,6 +20,9 @@ func ReplayInto(ctx context.Context, e *File, s *Stream, progress Progress) (int
 	if from == 0 {
 		return 0, nil
 	}
+	if err := s.FinishTmp(); err != nil {
+		return 0, err
+	}
 	cur, err := s.Current()
 	if err != nil {
 		return 0, err

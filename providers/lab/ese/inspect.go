@@ -99,6 +99,13 @@ func inspect[E Listed](s *Stream, entries []E, listErr error) (*org.LogHealth, m
 	}
 	for g := low; g <= max(h.OnDisk.High, newest); g++ {
 		if !present[g] {
+			if g == newest && g > h.OnDisk.High && s.tmpHolds(g) {
+				// Made whole as Enntmp.log, not yet named (a kill
+				// between): the next write names it (FinishTmp), and it
+				// holds nothing to lose.
+				h.OnDisk.High = g
+				continue
+			}
 			h.Missing = append(h.Missing, g)
 		}
 	}

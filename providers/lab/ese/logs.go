@@ -193,6 +193,47 @@ func (s *Stream) Checkpoint() (uint32, error) {
 	return cp, err
 }
 
+// tmpPath is Enntmp.log, where a generation is made before its name.
+func (s *Stream) tmpPath() string { return filepath.Join(s.Dir, s.Prefix+"tmp.log") }
+
+// tmpHolds reports whether Enntmp.log is generation gen made whole and
+// not yet named (a kill between the two): its header names gen of this
+// stream, and it holds no record yet.
+func (s *Stream) tmpHolds(gen uint32) bool {
+	b, err := ReadUsedInto(s.tmpPath(), nil)
+	if err != nil {
+		return false
+	}
+	recs, _, err := s.records(gen, b)
+	return err == nil && len(recs) == 0
+}
+
+// FinishTmp gives Enntmp.log its generation's name when a kill left it
+// made whole and unnamed, the checkpoint already naming that generation
+// the newest, as ESE does with E00tmp.log at its next start. Left, the
+// generation read as missing for good: soft recovery could not run, and
+// a crash later needed a repair that lost every item (adversarial
+// review). A temporary file already named (a kill after the link) goes.
+func (s *Stream) FinishTmp() error {
+	if _, err := os.Lstat(s.tmpPath()); err != nil {
+		return nil
+	}
+	_, newest, err := s.ReadChk()
+	if err != nil || newest == 0 {
+		return nil
+	}
+	if _, err := os.Lstat(s.LogPath(newest)); err == nil {
+		return os.Remove(s.tmpPath())
+	}
+	if !s.tmpHolds(newest) {
+		return nil
+	}
+	if err := os.Link(s.tmpPath(), s.LogPath(newest)); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return os.Remove(s.tmpPath())
+}
+
 // Empty reports whether no stream is in the folder yet: no checkpoint
 // and no generation (a folder that does not exist is empty).
 func (s *Stream) Empty() (bool, error) {
@@ -425,6 +466,9 @@ func (s *Stream) Current() (uint32, error) {
 // generation number is used twice; with no checkpoint either, the
 // sequence starts at 1.
 func (s *Stream) EnsureCurrent() (uint32, error) {
+	if err := s.FinishTmp(); err != nil {
+		return 0, err
+	}
 	if cur, err := s.Current(); err == nil {
 		// The checkpoint knows of a newer generation that is gone (the
 		// current log was lost): the stream goes on after it, never back
