@@ -67,7 +67,7 @@ func (l *Lab) inspectDatabase(db *ad.Database, sg *ad.StorageGroup, st *store.Se
 	}
 	defer e.Close()
 	hdr := e.Hdr
-	if !strings.EqualFold(hdr.Identity, string(db.Identity())) || (sg != nil && hdr.LogStream != sg.Signature) {
+	if !strings.EqualFold(hdr.Identity, string(db.Identity())) || (sg != nil && !sg.OwnStream(hdr.LogStream, hdr.State == org.StateClean)) {
 		h.BadPages = []uint32{0} // another database's file stands at this path
 		h.Foreign = hdr.Identity
 		if strings.EqualFold(hdr.Identity, string(db.Identity())) {

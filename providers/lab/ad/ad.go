@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -134,9 +135,21 @@ type StorageGroup struct {
 	CircularLogging  bool   `json:"circular_logging"`
 	Prefix           string `json:"log_file_prefix"`
 	Signature        uint64 `json:"log_signature"`
-	Recovery         bool   `json:"recovery,omitempty"` // New-StorageGroup -Recovery
+	// Restarted are the signatures of the group's earlier streams that a
+	// mount restarted after the log folder was emptied: a clean file of
+	// one is still the group's, and is attached to the current stream at
+	// its mount.
+	Restarted []uint64 `json:"restarted_log_signatures,omitempty"`
+	Recovery  bool     `json:"recovery,omitempty"` // New-StorageGroup -Recovery
 	// Copy is its LCR or SCR copy (Enable-StorageGroupCopy).
 	Copy *Copy `json:"copy,omitempty"`
+}
+
+// OwnStream reports whether a database file of the log stream sig, in
+// clean shutdown or not, belongs to the group's stream: its current one,
+// or, clean, one a mount restarted (Restarted).
+func (g *StorageGroup) OwnStream(sig uint64, clean bool) bool {
+	return sig == g.Signature || clean && slices.Contains(g.Restarted, sig)
 }
 
 type Database struct {

@@ -170,7 +170,7 @@ func (l *Store) ensureDatabaseFile(db *ad.Database, sg *ad.StorageGroup, replace
 		return err
 	}
 	if e, err := ese.OpenEDB(path, false); err == nil {
-		ours := strings.EqualFold(e.Hdr.Identity, string(db.Identity())) && e.Hdr.LogStream == sg.Signature
+		ours := strings.EqualFold(e.Hdr.Identity, string(db.Identity())) && sg.OwnStream(e.Hdr.LogStream, e.Hdr.State == org.StateClean)
 		// An empty database replaces whatever stands there (a damaged
 		// file, one in dirty shutdown, one that held mail), unless it is
 		// the fresh one an earlier run of this step made: never mounted,
@@ -236,6 +236,14 @@ func (l *Store) Mount(id org.Identity) error {
 			return fmt.Errorf("page %d fails its checksum (JET -1018): restore or repair the database first", bad[0])
 		}
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
+	}
+	if strings.EqualFold(e.Hdr.Identity, string(c.DB.Identity())) && e.Hdr.LogStream != c.SG.Signature && c.SG.OwnStream(e.Hdr.LogStream, true) {
+		// Clean, of a stream of this group a mount restarted (a kill
+		// came before its file was attached): attached now.
+		e.Hdr.LogStream, e.Hdr.AttachLSN = c.SG.Signature, 0
+		if err := e.WriteHeader(); err != nil {
+			return err
+		}
 	}
 	if !strings.EqualFold(e.Hdr.Identity, string(c.DB.Identity())) || e.Hdr.LogStream != c.SG.Signature {
 		// Another database's file, or this one's from another log
@@ -479,8 +487,11 @@ func (e *ServerDownError) Error() string {
 // lost (adversarial review). It runs under the stream's lock and makes
 // the stream before letting go, so two mounts at once restart it once;
 // c takes the group's signature as the directory has it then. The
-// directory changes first, then the files: a kill between leaves the
-// folder empty, and the next mount does both again.
+// directory changes first, keeping the old signature among the group's
+// restarted ones, then the files: a file a kill left unattached is still
+// the group's (ad.StorageGroup.OwnStream), to the planner's read too,
+// and its mount attaches it. A planner that took it for a copy from
+// elsewhere restored an old backup over it (adversarial review).
 func (l *Store) restartEmptiedStream(c *DB) error {
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
@@ -503,10 +514,18 @@ func (l *Store) restartEmptiedStream(c *DB) error {
 		return err
 	}
 	sig := host.NewSignature()
-	if err := l.SetStreamSignature(c.SG, sig); err != nil {
+	old := c.SG.Signature
+	if err := l.UpdateDirectory(func(d *ad.Directory) error {
+		if g := d.StorageGroup(id); g != nil {
+			g.Restarted = append(g.Restarted, old)
+			g.Signature = sig
+			c.SG.Restarted = g.Restarted
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
-	c.Stream.Sig = sig
+	c.SG.Signature, c.Stream.Sig = sig, sig
 	for _, db := range dbs {
 		path, err := l.HostPath(c.SG.Server, db.EdbFilePath)
 		if err != nil {
