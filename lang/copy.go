@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/exdr/exdr/org"
 )
 
@@ -27,9 +29,20 @@ func (ev *evaluator) decodeCopy(d *decoder, rb *resourceBlock, addr org.Address,
 			continue
 		}
 		nd := d.nested(b, bodySchema(nestedSpec(org.KindStorageGroup, "standby").attrs, nil))
+		if sg.Copy != nil && !sg.Copy.Local {
+			// A second standby block: "Duplicate standby block" says so.
+			// Pointing at a copy attribute there was none of crashed
+			// (adversarial review).
+			d.merge(nd)
+			continue
+		}
 		if sg.Copy != nil {
-			d.errorf(d.attrs["copy"], "Two copies of one storage group",
-				"exdr keeps one passive copy per storage group: a local copy (copy = \"local\") or a standby block, not both. Remove one.")
+			d.diags = append(d.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Two copies of one storage group",
+				Detail:   "exdr keeps one passive copy per storage group: a local copy (copy = \"local\") or one standby block. Remove the others.",
+				Subject:  b.DefRange.Ptr(),
+			})
 			d.merge(nd)
 			continue
 		}

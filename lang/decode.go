@@ -49,7 +49,7 @@ func (ev *evaluator) ref(d *decoder, from org.Address, name string, target org.K
 // and returns its reference object.
 func (ev *evaluator) decodeInstance(rb *resourceBlock, addr org.Address, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	decl := org.Decl{Range: rb.block.DefRange}
-	d := newDecoder(ctx, rb.content.Attributes, &decl)
+	d := newDecoder(ctx, rb.content.Attributes, &decl).requires(kindSchemas[addr.Kind])
 	d.vars = rb.vars
 	def := addr.Name
 	if addr.Keyed {

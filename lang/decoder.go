@@ -30,6 +30,25 @@ type decoder struct {
 	// incomplete is set when a value is unknown because of an error
 	// reported elsewhere; checks that would only repeat it are skipped.
 	incomplete bool
+	// required are the attributes the block's schema requires: one set
+	// to null is as missing as one left out.
+	required map[string]bool
+}
+
+// requires takes the required attributes from the block's schema.
+func (d *decoder) requires(schema *hcl.BodySchema) *decoder {
+	if schema == nil {
+		return d
+	}
+	for _, a := range schema.Attributes {
+		if a.Required {
+			if d.required == nil {
+				d.required = map[string]bool{}
+			}
+			d.required[a.Name] = true
+		}
+	}
+	return d
 }
 
 func newDecoder(ctx *hcl.EvalContext, attrs hcl.Attributes, decl *org.Decl) *decoder {
@@ -41,7 +60,7 @@ func newDecoder(ctx *hcl.EvalContext, attrs hcl.Attributes, decl *org.Decl) *dec
 func (d *decoder) nested(b *hcl.Block, schema *hcl.BodySchema) *decoder {
 	content, diags := b.Body.Content(schema)
 	d.diags = append(d.diags, diags...)
-	return &decoder{ctx: d.ctx, attrs: content.Attributes, decl: d.decl, prefix: b.Type + ".", obj: map[string]cty.Value{}}
+	return (&decoder{ctx: d.ctx, attrs: content.Attributes, decl: d.decl, prefix: b.Type + ".", obj: map[string]cty.Value{}}).requires(schema)
 }
 
 // merge takes back a nested decoder's diagnostics.
@@ -118,6 +137,18 @@ func (d *decoder) raw(name string, t attrType) (cty.Value, *hcl.Attribute, bool)
 	}
 	if conv.IsNull() {
 		d.obj[name] = conv
+		if d.required[name] {
+			// A required reference set to null passed as given and
+			// crashed the validation; a required value set to null made
+			// commands with empty arguments (adversarial review).
+			d.diags = append(d.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing required argument",
+				Detail:   fmt.Sprintf("%s is null, and the block needs it: give it a value (a variable left at a null default, or a lookup that found nothing?).", name),
+				Subject:  a.Expr.Range().Ptr(),
+			})
+			d.incomplete = true
+		}
 		return cty.NilVal, nil, false
 	}
 	if t == tStringList {
