@@ -383,7 +383,11 @@ func (g *generator) writeStorageGroup(w *hclwrite.Body, sg *org.StorageGroup) {
 		b.SetAttributeValue("circular_logging", cty.BoolVal(sg.CircularLogging))
 	}
 	switch c := sg.Copy; {
-	case c == nil:
+	case c == nil, c.Cluster:
+		// A CCR clustered mailbox server's copy on its passive node is
+		// the cluster's own, declared by the clustered_mailbox_server
+		// block: written as a standby block with no machine, the
+		// configuration did not load (adversarial review).
 	case c.Local:
 		b.SetAttributeValue("copy", cty.StringVal("local"))
 		b.SetAttributeValue("copy_path", cty.StringVal(c.Path))

@@ -171,17 +171,26 @@ func (l *Pipeline) homeMailboxes(aliases []string, db org.Identity) error {
 	})
 }
 
-// MailboxName is the alias traffic gives a database's i-th mailbox. An
-// alias holds no "@" (it would read as another organization's address)
-// and no white space, which a database's name may.
+// MailboxName is the alias traffic gives a database's i-th mailbox: the
+// database's name with what Exchange 2007 refuses in an alias (white
+// space, "@", parentheses, a period at the start or beside another,
+// letters past U+00FF) written as "-". "Mailbox Database (Sales)" gave
+// "mailbox-database-(sales)-user001", which no configuration may declare,
+// and exdr generate then wrote one that did not load (adversarial review).
 func MailboxName(database string, i int) string {
-	base := strings.Map(func(r rune) rune {
-		if r == '@' || unicode.IsSpace(r) {
-			return '-'
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range strings.ToLower(database) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r >= 0xA1 && r <= 0xFF && unicode.IsLetter(r):
+		case r == '.' && prev != 0 && prev != '.':
+		default:
+			r = '-'
 		}
-		return r
-	}, strings.ToLower(database))
-	return fmt.Sprintf("%s-user%03d", base, i)
+		b.WriteRune(r)
+		prev = r
+	}
+	return fmt.Sprintf("%s-user%03d", b.String(), i)
 }
 
 var words = strings.Fields(`budget meeting quarterly report review draft contract invoice schedule
