@@ -307,6 +307,17 @@ func (v *validator) recoveryStorageGroups() {
 			v.errorf(r.Decl.Range, "Recovery storage group name taken",
 				"%s is already the identity of %s. Give the recovery storage group another name, such as \"RSG\".", r.Identity(), sg.Addr)
 		}
+		// Its logs would mix with a production group's, which New-
+		// StorageGroup refuses: refused here, not half way through an
+		// apply (adversarial review).
+		for _, sg := range v.o.StorageGroups {
+			if strings.EqualFold(sg.Server, srv.Name) && org.SameFolder(sg.LogFolderPath, r.LogFolderPath) {
+				v.errorf(r.Decl.AttrRange("log_folder_path"), "Log folder shared by two storage groups",
+					"%s already keeps its transaction logs in %s. Give the recovery storage group a log folder of its own, such as R:\\RSG.",
+					sg.Identity(), r.LogFolderPath)
+				break
+			}
+		}
 	}
 }
 
