@@ -2,6 +2,8 @@ package lang
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -93,6 +95,16 @@ func (ev *evaluator) settings() hcl.Diagnostics {
 		if p, ok := d.str("path"); ok {
 			if strings.TrimSpace(p) == "" {
 				d.errorf(content.Attributes["path"], "Empty lab path", "path names the directory of the lab, such as %q.", DefaultLabPath)
+			}
+			full := p
+			if !filepath.IsAbs(full) {
+				full = filepath.Join(ev.dir, p)
+			}
+			if st, err := os.Stat(full); err == nil && !st.IsDir() {
+				// plan said only "take the lock: mkdir ...: not a
+				// directory" (adversarial review).
+				d.errorf(content.Attributes["path"], "Lab path is a file",
+					"path is %s, a file: the lab is a folder (%s by default). Give the folder the lab is kept in, or remove path.", p, DefaultLabPath)
 			}
 			o.Provider.Path = p
 		}
