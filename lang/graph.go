@@ -99,7 +99,8 @@ func nestedAttrs(b *hcl.Block) []*hclsyntax.Attribute {
 	return attrs
 }
 
-// refRoots are the names an expression may start with, for suggestions.
+// refRoots are the names an expression may start with, for suggestions:
+// var, local and each (the first three), then the block types.
 func refRoots() []string {
 	roots := []string{"var", "local", "each"}
 	for _, k := range org.Kinds {
@@ -214,7 +215,7 @@ func (m *module) addDependsOn(g *graph, n *node, a *hcl.Attribute) hcl.Diagnosti
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid depends_on reference",
-				Detail:   fmt.Sprintf("depends_on lists resource blocks; %q is not a block type.%s", t.RootName(), suggest(t.RootName(), refRoots())),
+				Detail:   fmt.Sprintf("depends_on lists resource blocks; %q is not a block type.%s", t.RootName(), suggest(t.RootName(), refRoots()[3:])),
 				Subject:  e.Range().Ptr(),
 			})
 			continue

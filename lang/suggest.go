@@ -11,6 +11,16 @@ import (
 // to given, or "" when none is. hcl uses the same distance (3) for its own
 // suggestions of attribute and block names.
 func suggest(given string, candidates []string) string {
+	// Never the given word itself: depends_on = [var.x] was told
+	// "\"var\" is not a block type. Did you mean \"var\"?" (adversarial
+	// review); a candidate equal to it is not a different one.
+	var others []string
+	for _, c := range candidates {
+		if c != given {
+			others = append(others, c)
+		}
+	}
+	candidates = others
 	// An abbreviation ("hub" for "hub_transport") is the likeliest slip.
 	if len(given) >= 2 {
 		for _, c := range candidates {
