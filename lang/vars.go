@@ -208,7 +208,28 @@ func (m *module) rawValue(v *variable, text, from string) (hcl.Expression, hcl.R
 		return hcl.StaticExpr(cty.UnknownVal(v.typ), rng), rng, diags
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(text), filename, hcl.InitialPos)
+	if !diags.HasErrors() && len(expr.Variables()) > 0 {
+		// "abc" for a number parses as a reference: hcl then said
+		// "Variables not allowed", which is not what went wrong
+		// (adversarial review).
+		return hcl.StaticExpr(cty.UnknownVal(v.typ), rng), rng, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for variable",
+			Detail: fmt.Sprintf("var.%s must be %s, given from %s as HCL: %s is not one. A string is written in quotes there (%s='\"...\"').",
+				v.name, v.typ.FriendlyName(), from, quoteUnlessSensitive(v, text), v.name),
+			Subject: rng.Ptr(),
+		}}
+	}
 	return expr, rng, diags
+}
+
+// quoteUnlessSensitive quotes a value given as text, or says it is not
+// shown.
+func quoteUnlessSensitive(v *variable, text string) string {
+	if v.sensitive {
+		return "the value (sensitive, not shown)"
+	}
+	return fmt.Sprintf("%q", text)
 }
 
 func (m *module) varFile(path string) (hcl.Attributes, hcl.Diagnostics) {
