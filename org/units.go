@@ -191,7 +191,12 @@ func ParseSize(s string) (Size, error) {
 		}
 		return Size(v), nil
 	}
-	return 0, fmt.Errorf("%q has no unit: write it as %sMB or %sGB", s, t, t)
+	if n, err := strconv.ParseFloat(t, 64); err == nil && n >= 0 && !math.IsInf(n, 0) {
+		return 0, fmt.Errorf("%q has no unit: write it as %sMB or %sGB", s, t, t)
+	}
+	// Advice made of the text itself suits a number only: "huge" was told
+	// to write "hugeMB" (adversarial review).
+	return 0, fmt.Errorf("%q is not a size: write a number and a unit, such as 512MB or 4GB", s)
 }
 
 // String renders the size in the largest unit that keeps it exact to a

@@ -156,3 +156,17 @@ func FuzzParseSize(f *testing.F) {
 		}
 	})
 }
+
+// The advice of a size without a unit is made of its number; other text
+// is told to write a number and a unit (it was told to write "hugeMB").
+func TestParseSizeAdvice(t *testing.T) {
+	for in, want := range map[string]string{
+		"4":    `"4" has no unit: write it as 4MB or 4GB`,
+		"huge": `"huge" is not a size: write a number and a unit, such as 512MB or 4GB`,
+		"5 G":  `"5 G" is not a size: write a number and a unit, such as 512MB or 4GB`,
+	} {
+		if _, err := ParseSize(in); err == nil || err.Error() != want {
+			t.Errorf("ParseSize(%q): %v, want %q", in, err, want)
+		}
+	}
+}
