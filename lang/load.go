@@ -387,6 +387,11 @@ func (ev *evaluator) forEach(rb *resourceBlock, ctx *hcl.EvalContext) ([]string,
 			vals = append(vals, v)
 		}
 		return keys, vals, diags
+	case ty.IsSetType() && val.LengthInt() == 0:
+		// toset([]) is a set of an unknown element type, with nothing
+		// in it: no instance. It was told to use toset(...) (adversarial
+		// review).
+		return nil, nil, diags
 	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
 		return bad("for_each takes a map, or a set of strings, so that every instance has a stable key. " +
 			"Convert a list of strings with toset(...), or a list of objects with a for expression: " +
