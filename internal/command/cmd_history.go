@@ -66,6 +66,15 @@ func cmdHistory(_ context.Context, args []string, s *streams) error {
 	if err != nil {
 		return fmt.Errorf("read the history from %s: %w", ws.backend, err)
 	}
+	// What the runs were read from, when lines of it could not be: said,
+	// as apply says it (history said nothing; adversarial review).
+	if dir, ok := ws.backend.(*backend.Dir); ok {
+		if _, skipped, err := dir.Journal().Entries(); err == nil {
+			for _, line := range skipped {
+				printWarning(s, backend.Printable(line))
+			}
+		}
+	}
 	holder, _ := ws.backend.Holder()
 	if *asJSON {
 		type jsonRun struct {
