@@ -191,6 +191,14 @@ func (ev *evaluator) backend(ctx *hcl.EvalContext, b *hcl.Block) hcl.Diagnostics
 					at.Start.Line),
 				Subject: b.DefRange.Ptr(),
 			}
+			if !connstr.Readable(cs) {
+				// It may hold a password, so it is not quoted either; but
+				// what is wrong is its form (\"db01/exdr\" was said to
+				// hold a password; adversarial review).
+				diag.Summary = "Unreadable connection string"
+				diag.Detail = fmt.Sprintf("conn_str (line %d) is neither a postgres:// URL nor key=value words, so exdr cannot tell what it holds. Write it as postgres://exdr@db01.contoso.com/exdr (no password: give that in EXDR_PG_CONN_STR, PGPASSWORD or ~/.pgpass).",
+					at.Start.Line)
+			}
 			if at.Start.Line <= b.DefRange.End.Line {
 				// The block on the password's line: no line is quoted,
 				// the place is said in words.

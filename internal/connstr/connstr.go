@@ -17,6 +17,16 @@ func HasPassword(s string) bool {
 	return Redact(s) != s
 }
 
+// Readable says whether s reads as a connection string: a postgres://
+// URL, or key=value words.
+func Readable(s string) bool {
+	if isURL(s) {
+		return true
+	}
+	_, ok := redactWords(s)
+	return ok
+}
+
 // Redact is s with its password replaced by REDACTED; a string that
 // cannot be read is cut after its scheme, or to nothing.
 func Redact(s string) string {
