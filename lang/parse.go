@@ -110,6 +110,9 @@ type resourceBlock struct {
 
 // parseSources parses srcs, decoding from syntax the files it holds (nil
 // parses every file).
+// windowsPathHint ends hcl's message for a backslash it cannot read.
+const windowsPathHint = " In a Windows path, write each backslash twice: \"D:\\\\Exchange\\\\SG1\"."
+
 func parseSources(srcs []Source, syntax *syntaxSlot) (*module, hcl.Diagnostics) {
 	m := &module{
 		files:     make(map[string]*hcl.File, len(srcs)),
@@ -120,6 +123,15 @@ func parseSources(srcs []Source, syntax *syntaxSlot) (*module, hcl.Diagnostics) 
 	var diags hcl.Diagnostics
 	all := parseAll(srcs, syntax)
 	for i, p := range all {
+		for _, d := range p.diags {
+			if d.Summary == "Invalid escape sequence" && !strings.Contains(d.Detail, windowsPathHint) {
+				// The likeliest cause in an Exchange configuration:
+				// a Windows path written with single backslashes
+				// (adversarial review: hcl's message alone said nothing
+				// of it).
+				d.Detail += windowsPathHint
+			}
+		}
 		diags = append(diags, p.diags...)
 		if p.file != nil {
 			m.files[srcs[i].Filename] = p.file
