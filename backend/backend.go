@@ -76,8 +76,20 @@ func (e *LockedError) Error() string {
 	if e.Unreadable != nil {
 		return fmt.Sprintf("%s, but the lock file %s cannot be read (%v)", ErrLocked, e.Path, e.Unreadable)
 	}
-	return fmt.Sprintf("%s by %s for %s since %s (lock ID %s)", ErrLocked, Printable(e.Info.Holder), Printable(e.Info.Operation),
-		e.Info.Created.Format(time.RFC3339), Printable(e.Info.ID))
+	// A lock file written by hand may leave any of these out: what is
+	// missing is said so, not printed as "by  for  since 0001-01-01"
+	// (adversarial review).
+	holder, op, since := Printable(e.Info.Holder), Printable(e.Info.Operation), e.Info.Created.Format(time.RFC3339)
+	if holder == "" {
+		holder = "a holder the lock file does not name"
+	}
+	if op == "" {
+		op = "an operation it does not name"
+	}
+	if e.Info.Created.IsZero() {
+		since = "a time it does not say"
+	}
+	return fmt.Sprintf("%s by %s for %s since %s (lock ID %s)", ErrLocked, holder, op, since, Printable(e.Info.ID))
 }
 
 // Printable shows text read from a lock file with its control characters
