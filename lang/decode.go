@@ -491,8 +491,11 @@ func (ev *evaluator) decodeQueueDatabase(d *decoder, rb *resourceBlock, addr org
 	if q.LoggingPath == "" {
 		q.LoggingPath = q.Path
 	}
+	before := len(d.diags)
 	q.MaxSize = d.size("max_size")
-	if q.MaxSize > 0 && q.MaxSize < minQueueMaxSize {
+	if _, set := d.attrs["max_size"]; set && len(d.diags) == before && q.MaxSize < minQueueMaxSize {
+		// 0B too: it read as no limit, while 16KB was refused
+		// (adversarial review).
 		// A new queue database's own pages would be over such a limit:
 		// it would be rotated again on every apply.
 		d.errorf(d.attrs["max_size"], "max_size below 1MB",
