@@ -121,6 +121,7 @@ func loadSources(dir string, srcs []Source, opts Options, candidate <-chan *cach
 // another group) printed the secret path (adversarial review).
 func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Config, hcl.Diagnostics) {
 	cfg, diags, m := evaluate(dir, srcs, opts, reads)
+	diags = distinct(diags)
 	if len(diags) == 0 || m == nil {
 		return cfg, diags
 	}
@@ -135,6 +136,33 @@ func loadUncached(dir string, srcs []Source, opts Options, reads *readLog) (*Con
 		}
 	}
 	return cfg, diags
+}
+
+// distinct is diags without repeats: the same error at the same place,
+// made again by each instance of a for_each block or each read of one
+// attribute, was printed as many times (adversarial review).
+func distinct(diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) < 2 {
+		return diags
+	}
+	type key struct {
+		severity        hcl.DiagnosticSeverity
+		summary, detail string
+		subject         hcl.Range
+	}
+	seen := make(map[key]bool, len(diags))
+	out := diags[:0:0]
+	for _, d := range diags {
+		k := key{severity: d.Severity, summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.subject = *d.Subject
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // sensitiveForms are the values of the sensitive variables, in each form
