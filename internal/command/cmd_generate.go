@@ -1,6 +1,8 @@
 package command
 
 import (
+	"github.com/hashicorp/hcl/v2"
+
 	"context"
 	"errors"
 	"fmt"
@@ -148,7 +150,15 @@ func sayWhatPlanWillSay(dir string, live *org.Org, s *streams) error {
 	}
 	p, diags := planner.New(cfg.Org, live, planner.Options{})
 	if diags.HasErrors() {
-		fmt.Fprintf(s.stdout, "The organization as read is not healthy: exdr plan on what was written refuses a recovery that would lose data; run it to see why.\n")
+		// The refusals' own summaries: "would lose data" was said of a
+		// refusal for a missing Edge export (adversarial review).
+		var why []string
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError && !slices.Contains(why, d.Summary) {
+				why = append(why, d.Summary)
+			}
+		}
+		fmt.Fprintf(s.stdout, "The organization as read is not healthy: exdr plan on what was written refuses the recovery (%s); run it to see why.\n", strings.Join(why, "; "))
 		return nil
 	}
 	if n := len(p.Steps); n > 0 {
