@@ -101,7 +101,7 @@ var (
 // output it does not recognise, is an *UnreadableError: the state is
 // unknown.
 func ParseHeader(out string) (*Header, error) {
-	if strings.Contains(out, "-1811") || strings.Contains(out, "JET_errFileNotFound") {
+	if mhNotFound.MatchString(out) {
 		return &Header{}, nil
 	}
 	if m := mhTerminated.FindStringSubmatch(out); m != nil {
@@ -161,6 +161,11 @@ var mhBackup = regexp.MustCompile(`(?m)^[ \t]*Previous (Full|Incremental|Copy|Di
 // mhTerminated is eseutil's last line when it failed: "Operation
 // terminated with error -1032 (JET_errFileAccessDenied, ...) after 10.31
 // seconds."
+// mhNotFound is eseutil's error for a file that is not there; "-1811"
+// alone is also a generation (Log Required: 1811-1811) or part of a path
+// (adversarial review).
+var mhNotFound = regexp.MustCompile(`(?m)(^\s*Operation terminated with error -1811\b|failed with Jet error -1811\b|JET_errFileNotFound)`)
+
 var mhTerminated = regexp.MustCompile(`(?m)^\s*Operation terminated with (error -?\d+[^\r\n]*?)(?: after [\d.]+ seconds\.)?\s*$`)
 
 func firstLine(s string) string {

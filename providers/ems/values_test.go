@@ -178,3 +178,29 @@ func TestParseHeaderFixtures(t *testing.T) {
 		t.Fatalf("a stamp with milliseconds: %+v, %v", h, err)
 	}
 }
+
+// "-1811" in eseutil /mh's output is file-not-found only as its error:
+// a database at generation 1811 (Log Required: 1811-1811) or in a folder
+// named SG-1811 read as missing, and the plan made an empty database in
+// place of a whole one (adversarial review).
+func TestParseHeader1811IsNotAlwaysMissing(t *testing.T) {
+	full, err := os.ReadFile(filepath.Join("testdata", "eseutil", "mh_2007_full_incremental.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{
+		"a folder named SG-1811": strings.ReplaceAll(string(full), `\SG1\`, `\SG-1811\`),
+		"log generation 1811":    "State: Dirty Shutdown\nLog Required: 1811-1811 (0x713-0x713)\n",
+	} {
+		if h, err := ParseHeader(out); err != nil || !h.FileExists {
+			t.Errorf("%s: %+v, %v; want the file read", name, h, err)
+		}
+	}
+	missing, err := os.ReadFile(filepath.Join("testdata", "eseutil", "mh_2007_missing.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := ParseHeader(string(missing)); err != nil || h.FileExists {
+		t.Errorf("missing: %+v, %v", h, err)
+	}
+}
