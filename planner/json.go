@@ -226,6 +226,13 @@ type FileProvider struct {
 	// its type ("" for files) and conn_str, never with a password.
 	Backend        string `json:"backend,omitempty"`
 	BackendConnStr string `json:"backend_conn_str,omitempty"`
+	// PowerShell and DomainController are the ems provider's: the saved
+	// plan runs through the same shell, against the same directory
+	// server, as it was made with (it ran through whatever
+	// powershell.exe came first on PATH, without -DomainController;
+	// adversarial review).
+	PowerShell       string `json:"powershell,omitempty"`
+	DomainController string `json:"domain_controller,omitempty"`
 }
 
 // FileVar is one -var or -var-file argument.

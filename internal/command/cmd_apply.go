@@ -119,7 +119,7 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 	if err := savedPlanInPlace(opts.target, f); err != nil {
 		return err
 	}
-	pcfg := org.ProviderConfig{Type: f.Provider.Type, Path: f.Provider.Path}
+	pcfg := org.ProviderConfig{Type: f.Provider.Type, Path: f.Provider.Path, PowerShell: f.Provider.PowerShell, DomainController: f.Provider.DomainController}
 	prov, err := all.Open(pcfg, f.ConfigDir, saved.Organization)
 	if err != nil {
 		return err

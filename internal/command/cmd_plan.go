@@ -89,7 +89,8 @@ func runPlan(ctx context.Context, opts planOptions, s *streams) error {
 	// said before anything is printed, so that -json prints one document.
 	if opts.out != "" {
 		f := planner.NewFile(p, ws.dir, planner.FileProvider{Type: ws.cfg.Org.Provider.Type, Path: ws.provPath,
-			Backend: ws.cfg.Org.Backend.Type, BackendConnStr: ws.cfg.Org.Backend.ConnStr}, time.Now())
+			Backend: ws.cfg.Org.Backend.Type, BackendConnStr: ws.cfg.Org.Backend.ConnStr,
+			PowerShell: ws.cfg.Org.Provider.PowerShell, DomainController: ws.cfg.Org.Provider.DomainController}, time.Now())
 		f.AllowDataLoss, f.Targets = opts.allowDataLoss, opts.targets
 		var keep []lang.VarArg
 		keep, f.Env, f.Omitted = savedVars(opts.vars, s.env, ws.cfg.Sensitive)
