@@ -24,3 +24,19 @@ func TestInputCutShortIsRefused(t *testing.T) {
 		t.Error("the loader does not check the end line")
 	}
 }
+
+// A failed script's message says what it printed: CliXML error records,
+// a plain line on stderr, the first line of stdout, or that it printed
+// nothing (it said "the script failed (exit 1): " and stopped there;
+// adversarial review).
+func TestFailureSaysWhatTheScriptPrinted(t *testing.T) {
+	for _, tc := range []struct{ stderr, stdout, want string }{
+		{"powershell.exe: cannot open\r\n", "", "powershell.exe: cannot open"},
+		{"", "step output\nmore", "step output"},
+		{"", "", "it printed nothing"},
+	} {
+		if got := failure(tc.stderr, tc.stdout); !strings.Contains(got, tc.want) {
+			t.Errorf("failure(%q, %q) = %q, want %q", tc.stderr, tc.stdout, got, tc.want)
+		}
+	}
+}

@@ -132,7 +132,13 @@ func failure(stderr, stdout string) string {
 	if msg := clixml.StreamErrors(stderr); msg != "" {
 		return msg
 	}
-	return strings.TrimSpace(firstLine(stdout))
+	if line := strings.TrimSpace(firstLine(stderr)); line != "" {
+		return line
+	}
+	if line := strings.TrimSpace(firstLine(stdout)); line != "" {
+		return line
+	}
+	return "it printed nothing (run the step's script by hand in the Exchange Management Shell to see why)"
 }
 
 // done reports whether the live organization already shows a manual
