@@ -228,6 +228,12 @@ func objectives(p *Plan) []string {
 		lines = append(lines, line+".")
 	}
 	if len(p.Losses) == 0 {
+		if len(p.Targets) > 0 {
+			// Of the targets only: a database left out can still lose
+			// what it loses (-target storage_group.SG1 after a lossy
+			// failover said "nothing is lost"; adversarial review).
+			return append(lines, fmt.Sprintf("Recovery point: nothing is lost in the targeted resources (%s); the rest of the organization is not planned here.", strings.Join(p.Targets, ", ")))
+		}
 		return append(lines, "Recovery point: nothing is lost.")
 	}
 	for _, l := range p.Losses {
