@@ -177,6 +177,15 @@ func fromCliXML(vals []clixml.Value) (*org.Org, error) {
 	for _, e := range vals[0].Obj.Entries {
 		top[e[0].Text()] = e[1]
 	}
+	// The read script writes every one of these, empty or not: a document
+	// without one is not what it wrote, and read as given it planned
+	// Setup for servers that run and New-StorageGroup for groups that
+	// exist (adversarial review).
+	for _, key := range []string{"Servers", "StorageGroups", "MailboxDatabases", "Up", "Logs", "Headers"} {
+		if _, ok := top[key]; !ok {
+			return nil, fmt.Errorf("the read script's output has no %s: exdr will not read a partial document as the organization", key)
+		}
+	}
 	dict := func(key string) map[string]clixml.Value {
 		out := map[string]clixml.Value{}
 		if v := top[key]; v.Kind == clixml.Object {

@@ -290,3 +290,24 @@ func TestQueueFoldersAsRead(t *testing.T) {
 		t.Errorf("not read, yet %q, %q", q.Path, q.LoggingPath)
 	}
 }
+
+// A read document without one of the keys the read script always writes
+// is refused: read as given, a missing Up planned Setup for servers that
+// run, and a missing StorageGroups New-StorageGroup for groups that exist
+// (adversarial review).
+func TestReadRefusesAPartialDocument(t *testing.T) {
+	b, err := os.ReadFile("testdata/read.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"Up", "StorageGroups", "MailboxDatabases", "Logs"} {
+		doc := strings.Replace(string(b), `<S N="Key">`+key+`</S>`, `<S N="Key">Not`+key+`</S>`, 1)
+		vals, err := clixml.Decode(strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fromCliXML(vals); err == nil || !strings.Contains(err.Error(), "has no "+key) {
+			t.Errorf("without %s: %v; want it refused", key, err)
+		}
+	}
+}
