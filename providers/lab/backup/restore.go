@@ -404,7 +404,9 @@ func (l *Application) returnToStream(c *store.DB, live *ese.Stream) error {
 	if err := l.store.SetStreamSignature(c.SG, live.Sig); err != nil {
 		return err
 	}
-	c.Stream.Sig = live.Sig
+	own := *c.SG // the directory's shared record is not changed in place
+	own.Signature = live.Sig
+	c.SG, c.Stream.Sig = &own, live.Sig
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/exdr/exdr/org"
@@ -496,6 +497,10 @@ func (l *Store) restartEmptiedStream(c *DB) error {
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
+	// c's group is the directory's own record, which other steps read at
+	// once: c takes a copy to change (the race detector caught it).
+	own := *c.SG
+	c.SG = &own
 	id := org.Identity(c.SG.Server).Join(c.SG.Name)
 	var dbs []*ad.Database
 	l.ViewDirectory(func(d *ad.Directory) error {
@@ -519,7 +524,7 @@ func (l *Store) restartEmptiedStream(c *DB) error {
 		if g := d.StorageGroup(id); g != nil {
 			g.Restarted = append(g.Restarted, old)
 			g.Signature = sig
-			c.SG.Restarted = g.Restarted
+			c.SG.Restarted = slices.Clone(g.Restarted)
 		}
 		return nil
 	}); err != nil {

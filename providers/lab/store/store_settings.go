@@ -169,18 +169,15 @@ const (
 	defaultMailboxRetention     = "30.00:00:00"
 )
 
-// SetStreamSignature records that storage group sg's log stream is now
-// the one of signature sig (a VSS restore put the backup's stream back in
-// its folder), in the directory and in sg.
+// SetStreamSignature records in the directory that storage group sg's
+// log stream is now the one of signature sig (a VSS restore put the
+// backup's stream back in its folder). sg itself, which may be the
+// directory's shared record, is not changed.
 func (l *Store) SetStreamSignature(sg *ad.StorageGroup, sig uint64) error {
-	err := l.UpdateDirectory(func(d *ad.Directory) error {
+	return l.UpdateDirectory(func(d *ad.Directory) error {
 		if g := d.StorageGroup(org.Identity(sg.Server).Join(sg.Name)); g != nil {
 			g.Signature = sig
 		}
 		return nil
 	})
-	if err == nil {
-		sg.Signature = sig
-	}
-	return err
 }
