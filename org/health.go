@@ -331,7 +331,10 @@ func (h *LogHealth) RollForward(covers uint32, sig uint64) (reach uint32, gap ui
 // backup with it. It read as a folder with nothing missing, and a
 // restore said nothing was lost (adversarial review).
 func (h *LogHealth) Emptied() bool {
-	return h != nil && h.FolderExists && h.OnDisk.Empty() && h.Checkpoint == 0 && len(h.Missing) == 0 && len(h.Corrupt) == 0
+	// Only where the stream is known (its signature): the shell's read
+	// lists no Enn.log and no checkpoint, and a folder holding only its
+	// current log read as emptied there (review).
+	return h != nil && h.FolderExists && h.Signature != 0 && h.OnDisk.Empty() && h.Checkpoint == 0 && len(h.Missing) == 0 && len(h.Corrupt) == 0
 }
 
 // OtherStream reports whether the live logs are another stream than

@@ -24,6 +24,7 @@ func (p *Plan) Redacted() *Plan {
 	r := redact.New(p.Secrets)
 	out := *p
 	out.Secrets = nil
+	out.Organization = r.Redact(p.Organization)
 	out.Steps = make([]*providers.Step, len(p.Steps))
 	for i, s := range p.Steps {
 		c := *s

@@ -9,9 +9,12 @@ import (
 // Redacted leaves the plan it is given as it is: its steps run with the
 // real values.
 func TestRedactedCopies(t *testing.T) {
-	p := &Plan{Secrets: []string{"hunter2"}, Steps: []*providers.Step{{ID: "a", Reason: "x hunter2", Command: "Set-X 'hunter2'", Args: map[string]string{"v": "hunter2"}}},
+	p := &Plan{Organization: "hunter2 Corp", Secrets: []string{"hunter2"}, Steps: []*providers.Step{{ID: "a", Reason: "x hunter2", Command: "Set-X 'hunter2'", Args: map[string]string{"v": "hunter2"}}},
 		Notes: []string{"hunter2 noted"}, Losses: []Loss{{What: "hunter2 lost"}}}
 	r := p.Redacted()
+	if r.Organization != "(sensitive) Corp" {
+		t.Errorf("organization %q", r.Organization)
+	}
 	if s := r.Steps[0]; s.Reason != "x (sensitive)" || s.Command != "Set-X '(sensitive)'" || s.Args["v"] != "(sensitive)" || r.Notes[0] != "(sensitive) noted" || r.Losses[0].What != "(sensitive) lost" {
 		t.Errorf("redacted: %+v %v %v", *s, r.Notes, r.Losses)
 	}

@@ -132,7 +132,7 @@ func failure(stderr, stdout string) string {
 	if msg := clixml.StreamErrors(stderr); msg != "" {
 		return msg
 	}
-	if line := strings.TrimSpace(firstLine(stderr)); line != "" {
+	if line := strings.TrimSpace(firstLine(stderr)); line != "" && !strings.HasPrefix(line, "#< CLIXML") {
 		return line
 	}
 	if line := strings.TrimSpace(firstLine(stdout)); line != "" {

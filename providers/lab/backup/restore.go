@@ -404,7 +404,14 @@ func (l *Application) returnToStream(c *store.DB, live *ese.Stream) error {
 	if err := l.store.SetStreamSignature(c.SG, live.Sig); err != nil {
 		return err
 	}
-	own := *c.SG // the directory's shared record is not changed in place
+	// The directory's shared record is not changed in place, nor copied
+	// but under its lock (the race detector).
+	var own ad.StorageGroup
+	l.store.ViewDirectory(func(d *ad.Directory) error {
+		own = *c.SG
+		own.Restarted = slices.Clone(own.Restarted)
+		return nil
+	})
 	own.Signature = live.Sig
 	c.SG, c.Stream.Sig = &own, live.Sig
 	return nil

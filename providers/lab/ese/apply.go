@@ -27,6 +27,12 @@ func ReplayInto(ctx context.Context, e *File, s *Stream, progress Progress) (int
 	if err != nil {
 		return 0, err
 	}
+	if from > cur {
+		// The logs it needs are not in the folder: "recovered" from none,
+		// a dirty database was marked clean with its changes lost
+		// (review).
+		return 0, fmt.Errorf("%w: the database needs log generation %d and later, and the folder's newest is %d", ErrCorruptLog, from, cur)
+	}
 	applied := 0
 	err = s.Replay(from, func(r Record) error {
 		if err := ctx.Err(); err != nil {

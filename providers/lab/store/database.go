@@ -210,9 +210,6 @@ func (l *Store) Mount(id org.Identity) error {
 	if err != nil {
 		return err
 	}
-	if err := l.restartEmptiedStream(c); err != nil {
-		return err
-	}
 	e, err := ese.OpenEDB(c.Path, true)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("the database file %s is missing (event 9547)", c.DB.EdbFilePath)
@@ -237,6 +234,12 @@ func (l *Store) Mount(id org.Identity) error {
 			return fmt.Errorf("page %d fails its checksum (JET -1018): restore or repair the database first", bad[0])
 		}
 		return fmt.Errorf("%d pages fail their checksums (JET -1018, first page %d): restore or repair the database first", len(bad), bad[0])
+	}
+	// Only a mount that will go on restarts an emptied stream: one that
+	// fails (a dirty file, a missing one) left a new stream, and its own
+	// file read as foreign (review).
+	if err := l.restartEmptiedStream(c); err != nil {
+		return err
 	}
 	if strings.EqualFold(e.Hdr.Identity, string(c.DB.Identity())) && e.Hdr.LogStream != c.SG.Signature && c.SG.OwnStream(e.Hdr.LogStream, true) {
 		// Clean, of a stream of this group a mount restarted (a kill
@@ -497,16 +500,18 @@ func (l *Store) restartEmptiedStream(c *DB) error {
 	mu := l.StreamLock(c.Stream.Dir)
 	mu.Lock()
 	defer mu.Unlock()
-	// c's group is the directory's own record, which other steps read at
-	// once: c takes a copy to change (the race detector caught it).
-	own := *c.SG
-	c.SG = &own
+	// c's group is the directory's own record, which other steps read and
+	// write at once: c takes a copy, made under the directory's lock (the
+	// race detector caught both).
 	id := org.Identity(c.SG.Server).Join(c.SG.Name)
 	var dbs []*ad.Database
 	l.ViewDirectory(func(d *ad.Directory) error {
+		own := *c.SG
 		if g := d.StorageGroup(id); g != nil {
-			c.SG.Signature = g.Signature // another mount may have restarted it
+			own = *g // another mount may have restarted it
 		}
+		own.Restarted = slices.Clone(own.Restarted)
+		c.SG = &own
 		for _, db := range d.Databases {
 			if strings.EqualFold(db.StorageGroup, string(id)) {
 				dbs = append(dbs, db)

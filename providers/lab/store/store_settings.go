@@ -76,6 +76,10 @@ func (l *Store) CreateStorageGroup(step *providers.Step) error {
 		sig := host.NewSignature()
 		if err := l.UpdateDirectory(func(d *ad.Directory) error {
 			if g := d.StorageGroup(org.Identity(sg.Server).Join(sg.Name)); g != nil {
+				// A clean file of the old stream (the database's drive
+				// survived the server) stays the group's, attached at
+				// its mount, as after a restart (review).
+				g.Restarted = append(g.Restarted, g.Signature)
 				g.Signature = sig
 			}
 			return nil
