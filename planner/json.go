@@ -266,17 +266,18 @@ func NewFile(p *Plan, configDir string, prov FileProvider, now time.Time) *File 
 // out, and show redacts them. It kept every secret of the configuration,
 // those of variables no step used too (adversarial review).
 func secretsInSteps(p *Plan) []string {
+	// Every field the file keeps, not the steps alone: a sensitive name in
+	// a note or a loss was printed by show (review).
+	b, err := json.Marshal(toJSON(p))
+	if err != nil {
+		return p.Secrets
+	}
+	text := string(b)
 	var out []string
 	for _, sec := range p.Secrets {
-		for _, s := range p.Steps {
-			in := strings.Contains(s.Reason, sec) || strings.Contains(s.Command, sec) || strings.Contains(string(s.Identity), sec)
-			for _, v := range s.Args {
-				in = in || strings.Contains(v, sec)
-			}
-			if in {
-				out = append(out, sec)
-				break
-			}
+		enc, _ := json.Marshal(sec) // as the file writes it, a backslash doubled
+		if strings.Contains(text, sec) || strings.Contains(text, strings.Trim(string(enc), `"`)) {
+			out = append(out, sec)
 		}
 	}
 	return out

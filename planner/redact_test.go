@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 )
 
@@ -20,5 +21,14 @@ func TestRedactedCopies(t *testing.T) {
 	}
 	if s := p.Steps[0]; s.Reason != "x hunter2" || s.Args["v"] != "hunter2" || p.Notes[0] != "hunter2 noted" {
 		t.Errorf("the plan itself changed: %+v", *s)
+	}
+}
+
+// A plan file keeps the secrets anything it holds names, a note's too:
+// show redacts them as plan does (it kept only the steps'; review).
+func TestFileKeepsEverySecretItHolds(t *testing.T) {
+	p := &Plan{Secrets: []string{`E:\Hidden`, "unused-secret"}, Notes: []string{`mailbox_database.DB1: no usable backup of E:\Hidden`}, Facts: map[string]org.Facts{}}
+	if got := secretsInSteps(p); len(got) != 1 || got[0] != `E:\Hidden` {
+		t.Errorf("kept %v, want the note's secret only", got)
 	}
 }

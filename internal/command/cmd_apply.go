@@ -169,7 +169,10 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 					}
 				}
 			}
-			cfg, diags := lang.LoadDir(f.ConfigDir, lang.Options{Vars: fromFileVars(f.Vars), Env: env})
+			cfg, diags, err := loadInterruptibly(f.ConfigDir, lang.Options{Vars: fromFileVars(f.Vars), Env: env})
+			if err != nil {
+				return nil, err
+			}
 			if diags.HasErrors() {
 				s.diagnostics(cfg.DiagnosticFiles(diags), diags)
 				return nil, fmt.Errorf("the configuration in %s no longer loads (above): fix it, then plan again", f.ConfigDir)

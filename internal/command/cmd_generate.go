@@ -143,7 +143,10 @@ func cmdGenerate(ctx context.Context, args []string, s *streams) error {
 // damaged organization needs. A configuration that does not load is a
 // defect of generate, said as one.
 func sayWhatPlanWillSay(dir string, live *org.Org, s *streams) error {
-	cfg, diags := lang.LoadDir(dir, lang.Options{Env: s.env})
+	cfg, diags, err := loadInterruptibly(dir, lang.Options{Env: s.env})
+	if err != nil {
+		return err
+	}
 	if diags.HasErrors() {
 		s.diagnostics(cfg.DiagnosticFiles(diags), diags)
 		return errors.New("exdr generate wrote a configuration that does not load (a defect: please report it with the files)")
