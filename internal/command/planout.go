@@ -56,15 +56,7 @@ func checkPlanOut(out, labDir string, o *org.Org) error {
 // sameFile reports whether two paths name one file, or would: equal
 // when cleaned, or the same file through links.
 func sameFile(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	sb, err := os.Stat(b)
-	return err == nil && os.SameFile(sa, sb)
+	return filepath.Clean(a) == filepath.Clean(b) || sameDir(a, b) // sameDir compares any two files
 }
 
 // within reports whether folder dir is root or inside it, through links.
