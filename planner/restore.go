@@ -36,12 +36,14 @@ func (b *builder) restore(db *org.Database, h *org.DatabaseHealth, damage string
 		b.dialTone(db, h, c, damage, parent, mount, dialToneBegin)
 		return true
 	}
-	if !b.roomFor(db, c.BytesFor(db.Identity()), "the restore (the database file and the chain's logs)") {
-		return true // refused with its diagnostic; no other path would fit either
-	}
+	// The group first: a restore refused for it takes no room another
+	// restore on the drive needs.
 	rsgGone, ok := b.recoveryGroupOutOfTheWay(db)
 	if !ok {
 		return true // refused with its diagnostic: the restore would go into the group
+	}
+	if !b.roomFor(db, c.BytesFor(db.Identity()), "the restore (the database file and the chain's logs)") {
+		return true // refused with its diagnostic; no other path would fit either
 	}
 	id := db.Identity()
 	addr := db.Addr.String()

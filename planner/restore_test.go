@@ -383,3 +383,31 @@ func TestPointInTimeFromVSSIsRefused(t *testing.T) {
 		t.Fatalf("got %v", diags)
 	}
 }
+
+// A restore refused for another reason (a recovery storage group holds
+// the database) takes no room: the restore of the database beside it is
+// not refused for room the refused one would have used (review: the
+// refusal said "of which 60MB goes to DB1 in this plan" of a restore the
+// plan did not hold).
+func TestRefusedRestoreTakesNoRoom(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	live.Backups[0].Bytes, live.Backups[1].Bytes = 60<<20, 20<<20
+	live.Servers[0].Health.Free = map[string]org.Size{"E": 100 * org.MegaByte}
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+	liveDB(live, "DB2").Health = &org.DatabaseHealth{}
+	live.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Old RSG", Server: "MBX01", Database: `MBX01\SG1\DB1`,
+		Health: &org.RecoveryHealth{DatabaseExists: true, FileExists: true}}}
+	_, diags := New(desired, live, Options{})
+	var summaries []string
+	for _, d := range diags {
+		summaries = append(summaries, d.Summary+": "+d.Detail)
+	}
+	got := strings.Join(summaries, "\n")
+	if !strings.Contains(got, "Recovery storage group holds the database") {
+		t.Fatalf("DB1's restore is not refused for the group:\n%s", got)
+	}
+	if strings.Contains(got, "Not enough free space") {
+		t.Errorf("DB2 is refused for room DB1's refused restore held:\n%s", got)
+	}
+}

@@ -32,13 +32,16 @@ func (b *builder) roomOn(server, path string, need int64, what, addr, who string
 	if !known {
 		return true
 	}
+	if b.roomScope != nil && !b.roomScope[addr] {
+		return true // pruned by -target: it takes no room in this plan
+	}
 	key := strings.ToLower(server) + "|" + drive
 	taken := b.spaceTaken[key]
 	if org.Size(need+taken.bytes) <= free {
 		if b.spaceTaken == nil {
 			b.spaceTaken = map[string]spaceTaken{}
 		}
-		b.spaceTaken[key] = spaceTaken{bytes: taken.bytes + need, by: append(taken.by, who)}
+		b.spaceTaken[key] = spaceTaken{bytes: taken.bytes + need, by: append(taken.by, who), addrs: append(taken.addrs, addr)}
 		return true
 	}
 	others := ""
@@ -59,5 +62,30 @@ func (b *builder) roomOn(server, path string, need int64, what, addr, who string
 // which resources take it.
 type spaceTaken struct {
 	bytes int64
-	by    []string
+	by    []string // as the refusal names them
+	addrs []string
+}
+
+// roomOutsideScope reports whether a targeted plan must be made again
+// for its drives' room: a resource it pruned took room, or it kept one
+// whose room was not counted.
+func (b *builder) roomOutsideScope() bool {
+	if b.scope == nil {
+		return false
+	}
+	for _, t := range b.spaceTaken {
+		for _, a := range t.addrs {
+			if !b.scope[a] {
+				return true
+			}
+		}
+	}
+	if b.roomScope != nil {
+		for a := range b.scope {
+			if !b.roomScope[a] {
+				return true
+			}
+		}
+	}
+	return false
 }

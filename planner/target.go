@@ -92,6 +92,7 @@ func (b *builder) target(targets []string) {
 		}
 	}
 	b.steps = kept
+	b.scope = scope
 
 	var diags hcl.Diagnostics
 	for i, d := range b.diags {
