@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -130,6 +131,7 @@ func (m *module) resolveVariables(args []VarArg, env []string) hcl.Diagnostics {
 		if arg.File != "" {
 			attrs, ds := m.varFile(arg.File)
 			diags = append(diags, ds...)
+			m.maskSensitive(arg.File, attrs)
 			for _, name := range sortedKeys(attrs) {
 				a := attrs[name]
 				if _, ok := m.variables[name]; !ok {
@@ -255,6 +257,37 @@ func (m *module) varFile(path string) (hcl.Attributes, hcl.Diagnostics) {
 	}
 	attrs, ds := f.Body.JustAttributes()
 	return attrs, append(diags, ds...)
+}
+
+// maskSensitive shows stars in place of a sensitive variable's value in
+// a -var-file, wherever a diagnostic quotes the file: a value failing its
+// validation rule was printed in the snippet, while -var and EXDR_VAR_
+// showed stars (review). The bytes keep their length and line breaks, so
+// every position in the file still points where it did.
+func (m *module) maskSensitive(path string, attrs hcl.Attributes) {
+	f := m.files[path]
+	if f == nil {
+		return
+	}
+	var shown []byte
+	for name, a := range attrs {
+		v, ok := m.variables[name]
+		if !ok || !v.sensitive {
+			continue
+		}
+		if shown == nil {
+			shown = slices.Clone(f.Bytes)
+		}
+		r := a.Expr.Range()
+		for i := r.Start.Byte; i < r.End.Byte && i < len(shown); i++ {
+			if shown[i] != '\n' && shown[i] != '\r' {
+				shown[i] = '*'
+			}
+		}
+	}
+	if shown != nil {
+		m.files[path] = &hcl.File{Body: f.Body, Bytes: shown, Nav: f.Nav}
+	}
 }
 
 func (v *variable) assign(expr hcl.Expression, rng hcl.Range) hcl.Diagnostics {
