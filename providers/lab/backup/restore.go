@@ -298,6 +298,18 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 		return 0, err
 	}
 	live := &ese.Stream{Dir: logDir, Prefix: chain[0].LogPrefix, Sig: chain[0].LogSignature}
+	// The folder is the stream's: a mount of another database of the
+	// group writes generations there, and the stream is changed and the
+	// backup's logs put back under its lock, as every other writer of the
+	// folder holds it (review: it ran without).
+	mu := l.StreamLock(logDir)
+	mu.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			mu.Unlock()
+		}
+	}()
 	if err := l.returnToStream(c, live); err != nil {
 		return 0, err
 	}
@@ -342,6 +354,8 @@ func (l *Application) restoreVSS(ctx context.Context, c *store.DB, chain []*Mani
 			return copied, err
 		}
 	}
+	mu.Unlock()
+	locked = false
 	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
 		return copied, err
 	}
@@ -401,19 +415,11 @@ func (l *Application) returnToStream(c *store.DB, live *ese.Stream) error {
 			return err
 		}
 	}
-	if err := l.store.SetStreamSignature(c.SG, live.Sig); err != nil {
+	g, err := l.store.SwitchStream(org.Identity(c.SG.Server).Join(c.SG.Name), live.Sig)
+	if err != nil {
 		return err
 	}
-	// The directory's shared record is not changed in place, nor copied
-	// but under its lock (the race detector).
-	var own ad.StorageGroup
-	l.store.ViewDirectory(func(d *ad.Directory) error {
-		own = *c.SG
-		own.Restarted = slices.Clone(own.Restarted)
-		return nil
-	})
-	own.Signature = live.Sig
-	c.SG, c.Stream.Sig = &own, live.Sig
+	c.SG, c.Stream.Sig = g, live.Sig
 	return nil
 }
 

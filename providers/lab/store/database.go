@@ -523,19 +523,12 @@ func (l *Store) restartEmptiedStream(c *DB) error {
 	if fresh, err := c.Stream.Empty(); err != nil || !fresh {
 		return err
 	}
-	sig := host.NewSignature()
-	old := c.SG.Signature
-	if err := l.UpdateDirectory(func(d *ad.Directory) error {
-		if g := d.StorageGroup(id); g != nil {
-			g.Restarted = append(g.Restarted, old)
-			g.Signature = sig
-			c.SG.Restarted = slices.Clone(g.Restarted)
-		}
-		return nil
-	}); err != nil {
+	g, err := l.SwitchStream(id, host.NewSignature())
+	if err != nil {
 		return err
 	}
-	c.SG.Signature, c.Stream.Sig = sig, sig
+	sig := g.Signature
+	c.SG, c.Stream.Sig = g, sig
 	for _, db := range dbs {
 		path, err := l.HostPath(c.SG.Server, db.EdbFilePath)
 		if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/exdr/exdr/org"
@@ -73,20 +74,14 @@ func (l *Store) CreateStorageGroup(step *providers.Step) error {
 		// It kept the old signature, and a restore of a backup from
 		// before rolled forward through generations that were not its
 		// own, saying nothing was lost (adversarial review).
-		sig := host.NewSignature()
-		if err := l.UpdateDirectory(func(d *ad.Directory) error {
-			if g := d.StorageGroup(org.Identity(sg.Server).Join(sg.Name)); g != nil {
-				// A clean file of the old stream (the database's drive
-				// survived the server) stays the group's, attached at
-				// its mount, as after a restart (review).
-				g.Restarted = append(g.Restarted, g.Signature)
-				g.Signature = sig
-			}
-			return nil
-		}); err != nil {
+		// A clean file of the old stream (the database's drive survived
+		// the server) stays the group's, attached at its mount, as after
+		// a restart (review).
+		g, err := l.SwitchStream(org.Identity(sg.Server).Join(sg.Name), host.NewSignature())
+		if err != nil {
 			return err
 		}
-		s.Sig = sig
+		s.Sig = g.Signature
 	}
 	return s.Create()
 }
@@ -173,15 +168,34 @@ const (
 	defaultMailboxRetention     = "30.00:00:00"
 )
 
-// SetStreamSignature records in the directory that storage group sg's
-// log stream is now the one of signature sig (a VSS restore put the
-// backup's stream back in its folder). sg itself, which may be the
-// directory's shared record, is not changed.
-func (l *Store) SetStreamSignature(sg *ad.StorageGroup, sig uint64) error {
-	return l.UpdateDirectory(func(d *ad.Directory) error {
-		if g := d.StorageGroup(org.Identity(sg.Server).Join(sg.Name)); g != nil {
+// SwitchStream records in the directory that storage group id's log
+// stream is now the one of signature sig: a new stream (the group made
+// again in an emptied folder, a mount of a folder emptied by hand) or
+// the backup's again (a VSS restore). The stream it leaves stays among
+// the group's restarted ones, so a clean file of it is still the group's
+// (ad.StorageGroup.OwnStream) and its mount attaches it; the three
+// places that changed the signature each kept that record their own way,
+// and two forgot it (review). It returns a copy of the group's record as
+// it is then, never the directory's shared one, which other steps read
+// at once. The caller holds the stream's lock.
+func (l *Store) SwitchStream(id org.Identity, sig uint64) (*ad.StorageGroup, error) {
+	var own *ad.StorageGroup
+	err := l.UpdateDirectory(func(d *ad.Directory) error {
+		g := d.StorageGroup(id)
+		if g == nil {
+			return fmt.Errorf("storage group %s is not in the directory", id)
+		}
+		if g.Signature != sig {
+			if g.Signature != 0 && !slices.Contains(g.Restarted, g.Signature) {
+				g.Restarted = append(g.Restarted, g.Signature)
+			}
+			g.Restarted = slices.DeleteFunc(g.Restarted, func(s uint64) bool { return s == sig })
 			g.Signature = sig
 		}
+		c := *g
+		c.Restarted = slices.Clone(g.Restarted)
+		own = &c
 		return nil
 	})
+	return own, err
 }
