@@ -21,6 +21,14 @@ const sensitiveMark = "sensitive"
 // EXDR_VAR_item_retention=7d sets var.item_retention.
 const EnvPrefix = "EXDR_VAR_"
 
+// EnvVar reads one environment entry, NAME=VALUE: the input variable it
+// sets and its value, or ok false for an entry that sets none.
+func EnvVar(kv string) (name, value string, ok bool) {
+	k, value, set := strings.Cut(kv, "=")
+	name, ok = strings.CutPrefix(k, EnvPrefix)
+	return name, value, ok && set
+}
+
 // VarArg is one -var NAME=VALUE or -var-file FILE argument. Arguments are
 // applied in command-line order, so a later one wins.
 type VarArg struct {
@@ -116,13 +124,12 @@ func (m *module) resolveVariables(args []VarArg, env []string) hcl.Diagnostics {
 	}
 	given := map[string]raw{}
 	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		name, ok := strings.CutPrefix(k, EnvPrefix)
+		name, v, ok := EnvVar(kv)
 		if !ok {
 			continue
 		}
 		if vr, ok := m.variables[name]; ok {
-			expr, rng, ds := m.rawValue(vr, v, k)
+			expr, rng, ds := m.rawValue(vr, v, EnvPrefix+name)
 			diags = append(diags, ds...)
 			given[name] = raw{expr, rng}
 		}

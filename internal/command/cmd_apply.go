@@ -163,10 +163,8 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 			// against another configuration (adversarial review).
 			env := slices.Clone(f.Env)
 			for _, kv := range s.env {
-				for _, name := range f.Omitted {
-					if strings.HasPrefix(kv, lang.EnvPrefix+name+"=") {
-						env = append(env, kv)
-					}
+				if name, _, ok := lang.EnvVar(kv); ok && slices.Contains(f.Omitted, name) {
+					env = append(env, kv)
 				}
 			}
 			cfg, diags, err := loadInterruptibly(f.ConfigDir, lang.Options{Vars: fromFileVars(f.Vars), Env: env})
@@ -188,9 +186,15 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 
 // notInEnv are the variables of names that env does not set.
 func notInEnv(names, env []string) []string {
+	set := map[string]bool{}
+	for _, kv := range env {
+		if name, _, ok := lang.EnvVar(kv); ok {
+			set[name] = true
+		}
+	}
 	var missing []string
 	for _, n := range names {
-		if !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, lang.EnvPrefix+n+"=") }) {
+		if !set[n] {
 			missing = append(missing, n)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -153,8 +152,7 @@ func savedVars(args []lang.VarArg, env []string, sensitive map[string]bool) (kee
 		}
 	}
 	for _, kv := range env {
-		k, _, _ := strings.Cut(kv, "=")
-		name, ok := strings.CutPrefix(k, lang.EnvPrefix)
+		name, _, ok := lang.EnvVar(kv)
 		switch {
 		case !ok:
 		case sensitive[name]:
