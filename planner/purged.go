@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/exdr/exdr/org"
 	"github.com/exdr/exdr/providers"
 )
@@ -39,11 +41,32 @@ func (b *builder) backupHolding(db *org.Database, alias string) *org.BackupChain
 // recreated mailbox, through the database's mailbox recovery group.
 func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, created *providers.Step) {
 	for _, r := range b.desired.RecoveryStorageGroups {
-		if strings.EqualFold(r.Server, db.Server()) {
-			b.note("%s: the backup holds the purged mailbox, but %s already declares the recovery storage group of %s: add restore_mailbox %q to it to bring the items back.",
-				m.Addr, r.Addr, db.Server(), m.Name)
+		if !strings.EqualFold(r.Server, db.Server()) {
+			continue
+		}
+		if r.Database.Key() == db.Identity().Key() && slices.ContainsFunc(r.RestoreMailboxes, func(rm org.RestoreMailbox) bool {
+			return strings.EqualFold(rm.Mailbox, m.Name) && strings.EqualFold(rm.Target, m.Name)
+		}) {
+			return // the declared group merges it back, after the mailbox is made
+		}
+		// The server's one group is the configuration's: the mailbox
+		// would be made again empty while the backup holds its items.
+		// The plan said "nothing is lost", and once the mailbox existed
+		// the next one said "No changes" (adversarial review).
+		what := fmt.Sprintf("the backup (%s) holds the purged mailbox %s, and %s declares the recovery storage group of %s, the one Exchange allows there, so exdr cannot refill it through a group of its own: the mailbox would be made again empty",
+			c.Describe(), m.Name, r.Addr, db.Server())
+		if !b.opts.AllowDataLoss {
+			subject := m.Decl.Range
+			b.refuse(m.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery would lose data",
+				Detail: fmt.Sprintf("%s: %s. Add restore_mailbox %q to %s to bring its items back, or run with -allow-data-loss to make it empty.", m.Addr, what, m.Name, r.Addr),
+				Subject: &subject})
 			return
 		}
+		created.Effect, created.Consent = providers.DataLoss, "-allow-data-loss on the command line"
+		created.Loss = fmt.Sprintf("every item of %s that the backup holds", m.Name)
+		b.plan.Losses = append(b.plan.Losses, Loss{Address: m.Addr.String(),
+			What: fmt.Sprintf("every item of the purged mailbox %s: %s holds them, and no restore_mailbox brings them back", m.Name, c.Describe())})
+		return
 	}
 	rec := b.recoveries[db.Identity().Key()]
 	if rec == nil {
