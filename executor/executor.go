@@ -107,6 +107,14 @@ func Run(ctx context.Context, p *planner.Plan, apply ApplyFunc, opts Options) *R
 		w.done[s.ID] = make(chan struct{})
 		w.status[s.ID] = Pending
 	}
+	if err := journalOwed(p, opts); err != nil {
+		// A run that cannot remember what it owes starts nothing: cut
+		// short, the debt would be forgotten.
+		for id := range w.status {
+			w.status[id] = Stopped
+		}
+		return &Result{Status: w.status, Err: fmt.Errorf("%w: %v", ErrJournal, err)}
+	}
 	var wg sync.WaitGroup
 	for _, s := range p.Steps {
 		wg.Go(func() { w.run(s) })
@@ -123,6 +131,24 @@ func Run(ctx context.Context, p *planner.Plan, apply ApplyFunc, opts Options) *R
 	})
 	w.errs.ErrorFormat = stepErrors
 	return &Result{Status: w.status, Err: w.errs.ErrorOrNil()}
+}
+
+// journalOwed journals each owed step of the plan as planned, before
+// any step runs: the organization stops showing that one is needed once
+// a step before it is done, so only the journal can tell the next plan.
+func journalOwed(p *planner.Plan, opts Options) error {
+	if opts.Journal == nil {
+		return nil
+	}
+	now := time.Now().UTC()
+	for _, s := range p.Steps {
+		if s.Owed {
+			if err := opts.Journal.Append(providers.JournalEntry{Time: now, Apply: opts.ApplyID, Step: s.ID, Event: providers.JournalPlanned}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // stepError is a step's failure, naming the step.

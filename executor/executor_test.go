@@ -298,3 +298,28 @@ func TestStepOutputKeepsALongLastLine(t *testing.T) {
 		t.Errorf("kept %d bytes, valid UTF-8 %v: %.20q", len(out), utf8.ValidString(out), out)
 	}
 }
+
+// An owed step is journaled as planned before any step runs; a journal
+// that cannot take it starts nothing, since a run cut short would then
+// forget the debt.
+func TestOwedStepsJournaledFirst(t *testing.T) {
+	p := chain("a", "b<-a")
+	p.Steps[1].Owed = true
+	j := &memJournal{}
+	var r recorder
+	Run(context.Background(), p, r.apply(), Options{Journal: j, ApplyID: "run1"})
+	var got []string
+	for _, e := range j.entries {
+		got = append(got, e.Step+":"+string(e.Event))
+	}
+	if want := "b:planned a:start a:done b:start b:done"; strings.Join(got, " ") != want {
+		t.Errorf("journal = %s, want %s", strings.Join(got, " "), want)
+	}
+
+	j = &memJournal{failOn: providers.JournalPlanned}
+	r = recorder{}
+	res := Run(context.Background(), p, r.apply(), Options{Journal: j})
+	if len(r.order) != 0 || !errors.Is(res.Err, ErrJournal) || res.Status["a"] != Stopped {
+		t.Errorf("ran %v with error %v, a %s; want nothing run, ErrJournal", r.order, res.Err, res.Status["a"])
+	}
+}

@@ -125,6 +125,16 @@ func (b *builder) mailbox(m *org.Mailbox) {
 			Reason: why, Effect: providers.Reversible, Estimate: 10 * time.Second,
 		}), append(deps, parent)...)
 	default:
+		if b.opts.Owed[providers.StepID(addr, providers.VerbRestoreMailbox)] {
+			// The journal alone: a merge done before a kill -9 kept its
+			// end off the journal is done again, and Restore-Mailbox
+			// copies no item the mailbox holds already.
+			if db := b.wantIx.Database(m.Database); db != nil {
+				if c := b.backupHolding(db, m.Name); c != nil {
+					b.refill(m, db, c, nil)
+				}
+			}
+		}
 		if s := mailboxSettings(m, here); len(s) > 0 {
 			after(b.add(&providers.Step{
 				Verb: providers.VerbSetMailbox, Address: addr, Identity: home, Args: args(s),

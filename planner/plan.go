@@ -142,6 +142,12 @@ type Options struct {
 	// needs: at 100,000 databases they are a quarter of the planner's
 	// allocations, so a plan that is only shown does without them.
 	RecordFacts bool
+	// Owed are the owed steps (providers.Step.Owed) an earlier apply
+	// planned and did not finish, by step ID, from the journal
+	// (run.Owed): planned again though the organization no longer shows
+	// the need. Read only when OwesJournal says the organization holds
+	// what such a run leaves.
+	Owed map[string]bool
 }
 
 // Changes reports whether the plan has anything to do.

@@ -18,8 +18,32 @@ type mailboxRecovery struct {
 	group   string // the steps' address
 	rid     org.Identity
 	rdb     org.Identity
+	made    *providers.Step // the group's creation; nil when it exists
 	mounted *providers.Step
 	merges  []*providers.Step
+}
+
+// mailboxRecoveryFolder is under the database's folder: where a
+// mailbox recovery group of exdr's own keeps its files, and how the next
+// plan knows one (OwesJournal).
+const mailboxRecoveryFolder = `\exdr-recovery`
+
+// OwesJournal reports whether the live organization holds a mailbox
+// recovery group of exdr's own: what a refill cut short leaves (it is
+// removed after the last merge), and the only time Options.Owed matters.
+// The journal is read then only: reading it on every plan costs what
+// reading the organization does, at ten thousand databases.
+func OwesJournal(live *org.Org) bool {
+	for _, r := range live.RecoveryStorageGroups {
+		if ownMailboxRecovery(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func ownMailboxRecovery(r *org.RecoveryStorageGroup) bool {
+	return strings.HasSuffix(strings.ToLower(r.LogFolderPath), mailboxRecoveryFolder)
 }
 
 // backupHolding returns the chain for db whose sets held the mailbox when
@@ -82,35 +106,72 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 	newest := c.Sets[len(c.Sets)-1].Time
 	b.plan.Losses = append(b.plan.Losses, Loss{Address: m.Addr.String(), Since: newest,
 		What: fmt.Sprintf("what mailbox %s received after the backup of %s (the backup is all that is left of a purged mailbox)", m.Name, newest.UTC().Format("2006-01-02 15:04Z"))})
+	reason := fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.Describe())
+	if created == nil {
+		reason = fmt.Sprintf("an earlier apply made the purged mailbox again and was cut short before its items were merged back from %s (the journal says so: the empty mailbox does not)", c.Describe())
+	} else {
+		// The group first: a run cut short after the empty mailbox leaves
+		// the group, which tells the next plan to read the journal.
+		after(created, rec.made)
+	}
 	rec.merges = append(rec.merges, after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreMailbox, Address: m.Addr.String(), Identity: rec.rid,
 		Args:   map[string]string{"rsg_database": string(rec.rdb), "mailbox": m.Name, "target": m.Name},
-		Reason: fmt.Sprintf("the mailbox was purged; %s held it: its items are merged into the recreated mailbox", c.Describe()),
+		Reason: reason,
 		Loss:   fmt.Sprintf("what it received after %s", newest.UTC().Format("2006-01-02 15:04Z")),
 		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreMailbox, 0),
+		Owed:   true,
 	}), rec.mounted, created))
 }
 
+// newMailboxRecovery plans the group's way to a mounted recovery
+// database. A group of exdr's own that a run cut short left is taken as
+// it is: what exists is not made again, and a recovery database mounted
+// or in clean shutdown is not restored again.
 func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot *providers.Step) *mailboxRecovery {
 	server := db.Server()
 	rec := &mailboxRecovery{group: db.Addr.String() + ".mailbox_recovery", rid: org.Identity(server).Join("Recovery Storage Group")}
 	rec.rdb = rec.rid.Join(db.Name)
-	folder := parentPath(b.fileOf(db)) + `\exdr-recovery`
+	folder := parentPath(b.fileOf(db)) + mailboxRecoveryFolder
 	parent := b.lastStepOf(db.Addr.String())
-	rsg := after(b.add(&providers.Step{
-		Verb: providers.VerbCreateRecoveryGroup, Address: rec.group, Identity: rec.rid,
-		Args:   map[string]string{"server": server, "name": "Recovery Storage Group", "log_folder_path": folder, "system_folder_path": folder},
-		Reason: fmt.Sprintf("a recovery storage group to bring purged mailboxes of %s back from a backup", db.Identity()), Effect: providers.Reversible,
-	}), parent, slot)
-	rdb := after(b.add(&providers.Step{
-		Verb: providers.VerbCreateRecoveryDB, Address: rec.group, Identity: rec.rdb,
-		Args:   map[string]string{"storage_group": string(rec.rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(db.Identity())},
-		Reason: "the recovery database", Effect: providers.Reversible,
-	}), rsg)
+	var live *org.RecoveryStorageGroup
+	for _, l := range b.live.RecoveryStorageGroups {
+		if l.Identity().Key() == rec.rid.Key() && ownMailboxRecovery(l) && l.Health != nil {
+			live = l
+		}
+	}
+	var last *providers.Step
+	if live == nil {
+		rec.made = after(b.add(&providers.Step{
+			Verb: providers.VerbCreateRecoveryGroup, Address: rec.group, Identity: rec.rid,
+			Args:   map[string]string{"server": server, "name": "Recovery Storage Group", "log_folder_path": folder, "system_folder_path": folder},
+			Reason: fmt.Sprintf("a recovery storage group to bring purged mailboxes of %s back from a backup", db.Identity()), Effect: providers.Reversible,
+		}), parent, slot)
+		last = rec.made
+	}
+	if live == nil || !live.Health.DatabaseExists {
+		last = after(b.add(&providers.Step{
+			Verb: providers.VerbCreateRecoveryDB, Address: rec.group, Identity: rec.rdb,
+			Args:   map[string]string{"storage_group": string(rec.rid), "name": db.Name, "edb_file_path": folder + `\` + db.Name + ".edb", "recovery_of": string(db.Identity())},
+			Reason: "the recovery database", Effect: providers.Reversible,
+		}), last, parent, slot)
+	}
+	if live != nil && live.Health.Mounted {
+		rec.mounted = last
+		return rec
+	}
+	if live != nil && live.Health.FileExists && live.Health.State == org.StateClean {
+		rec.mounted = after(b.add(&providers.Step{
+			Verb: providers.VerbMount, Address: rec.group, Identity: rec.rdb,
+			Reason: "the recovery database is mounted for Restore-Mailbox", Effect: providers.Reversible,
+		}), last, parent)
+		return rec
+	}
+	rdb := last
 	allow := after(b.add(&providers.Step{
 		Verb: providers.VerbAllowFileRestore, Address: rec.group, Identity: rec.rdb, Args: map[string]string{"value": "true"},
 		Reason: "the restore may write the recovery database", Effect: providers.Reversible,
-	}), rdb)
+	}), rdb, parent)
 	temp, env := restoreFolders(folder, db.StorageGroup)
 	restore := after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreBackup, Address: rec.group, Identity: rec.rdb,

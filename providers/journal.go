@@ -27,6 +27,8 @@ type Journal interface {
 
 // JournalEvent is what happened to a step.
 //
+//	planned  an owed step (Step.Owed) is in the run's plan: journaled
+//	         before any step runs
 //	start    the step began; no end entry means it was interrupted
 //	done     the step succeeded
 //	failed   the step returned an error
@@ -34,6 +36,7 @@ type Journal interface {
 type JournalEvent string
 
 const (
+	JournalPlanned JournalEvent = "planned"
 	JournalStart   JournalEvent = "start"
 	JournalDone    JournalEvent = "done"
 	JournalFailed  JournalEvent = "failed"

@@ -149,6 +149,12 @@ type Step struct {
 	// allow_data_loss (and where), or -allow-data-loss. The planner
 	// plans no data_loss step without it.
 	Consent string `json:"consent,omitempty"`
+	// Owed marks a step whose need the organization stops showing once a
+	// run is cut short before it: a purged mailbox's merge, once the
+	// empty mailbox is made. The apply journals it as planned before any
+	// step runs, and each plan plans it again until the journal says it
+	// is done (planner.Options.Owed).
+	Owed bool `json:"owed,omitempty"`
 }
 
 // StepID makes a step's ID from its resource address and verb.

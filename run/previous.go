@@ -47,3 +47,27 @@ func ReadPrevious(j providers.Journal) (Previous, error) {
 	}
 	return prev, nil
 }
+
+// Owed reads the journal for the owed steps (providers.Step.Owed) that an
+// apply planned and none has done since: what the planner must plan
+// again (planner.Options.Owed), by step ID. Lines that cannot be read are
+// passed over, as ReadPrevious does.
+func Owed(j providers.Journal) (map[string]bool, error) {
+	entries, _, err := j.Entries()
+	if err != nil {
+		return nil, err
+	}
+	var owed map[string]bool
+	for _, e := range entries {
+		switch {
+		case e.Event == providers.JournalPlanned:
+			if owed == nil {
+				owed = map[string]bool{}
+			}
+			owed[e.Step] = true
+		case e.Event == providers.JournalDone && owed[e.Step]:
+			delete(owed, e.Step)
+		}
+	}
+	return owed, nil
+}

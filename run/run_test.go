@@ -337,3 +337,33 @@ func chain(n int) *planner.Plan {
 	}
 	return p
 }
+
+// Owed lists each owed step planned and not done since, whatever run
+// planned it: a later run that did not plan it (a -target elsewhere)
+// leaves it owed.
+func TestOwed(t *testing.T) {
+	b := backend.NewDir(t.TempDir())
+	j := b.Journal()
+	for _, e := range []providers.JournalEntry{
+		{Apply: "r1", Step: "m1", Event: providers.JournalPlanned},
+		{Apply: "r1", Step: "m2", Event: providers.JournalPlanned},
+		{Apply: "r1", Step: "m1", Event: providers.JournalStart},
+		{Apply: "r2", Step: "x", Event: providers.JournalDone},
+		{Apply: "r3", Step: "m2", Event: providers.JournalPlanned},
+		{Apply: "r3", Step: "m2", Event: providers.JournalStart},
+		{Apply: "r3", Step: "m2", Event: providers.JournalDone},
+		{Apply: "r4", Step: "m3", Event: providers.JournalPlanned},
+		{Apply: "r4", Step: "m3", Event: providers.JournalSkipped},
+	} {
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owed, err := Owed(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(owed) != 2 || !owed["m1"] || !owed["m3"] {
+		t.Errorf("owed = %v, want m1 (killed) and m3 (skipped)", owed)
+	}
+}

@@ -102,6 +102,10 @@ func runApply(ctx context.Context, opts applyOptions, sigs <-chan os.Signal, s *
 		Replan: func(live *org.Org, targets []string) (*planner.Plan, error) {
 			o := popts
 			o.Targets = targets
+			var err error
+			if o.Owed, err = owedSteps(ws.backend, live); err != nil {
+				return nil, err
+			}
 			p, diags := planner.New(ws.cfg.Org, live, o)
 			if diags.HasErrors() {
 				return nil, diags
@@ -175,7 +179,11 @@ func runApplySaved(ctx context.Context, opts applyOptions, sigs <-chan os.Signal
 				s.diagnostics(cfg.DiagnosticFiles(diags), diags)
 				return nil, fmt.Errorf("the configuration in %s no longer loads (above): fix it, then plan again", f.ConfigDir)
 			}
-			p, diags := planner.New(cfg.Org, live, planner.Options{AllowDataLoss: f.AllowDataLoss, Targets: targets})
+			owed, err := owedSteps(be, live)
+			if err != nil {
+				return nil, err
+			}
+			p, diags := planner.New(cfg.Org, live, planner.Options{AllowDataLoss: f.AllowDataLoss, Targets: targets, Owed: owed})
 			if diags.HasErrors() {
 				return nil, diags
 			}

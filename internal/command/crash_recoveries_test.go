@@ -86,6 +86,30 @@ var recoveries = []struct {
 		damage: [][]string{{"lab", "break", ".", "fail-server", "HUB01"}},
 	},
 	{
+		// db1-user001 purged, a backup holding its 4 items: the empty
+		// mailbox made, a recovery storage group of exdr's own restored
+		// and mounted, the items merged back, the group removed. A run
+		// cut short after the empty mailbox was forgotten: every later
+		// plan said "No changes" (adversarial review); the journal now
+		// keeps the merge owed until it is done.
+		name: "purged_refill",
+		edit: func(dir string) {
+			f, err := os.OpenFile(filepath.Join(dir, "mailboxes.csv"), os.O_APPEND|os.O_WRONLY, 0)
+			if err == nil {
+				f.WriteString("db1-user001,User One,DB1\n")
+				f.Close()
+			}
+		},
+		before: [][]string{
+			{"lab", "traffic", "-mailboxes", "1", "-items", "4", "."},
+			{"lab", "backup", "-storage-group", "storage_group.MBX01_SG1", "."},
+		},
+		damage: [][]string{
+			{"lab", "mailbox", ".", "disable", "db1-user001"},
+			{"lab", "clock", ".", "+31d"},
+		},
+	},
+	{
 		// DB2 lost and recovered by dial tone: an empty database mounted,
 		// the history restored into a recovery storage group, the two
 		// swapped, the dial-tone mail merged back. A kill anywhere must

@@ -16,6 +16,7 @@ import (
 	"github.com/exdr/exdr/planner"
 	"github.com/exdr/exdr/providers"
 	"github.com/exdr/exdr/providers/all"
+	"github.com/exdr/exdr/run"
 )
 
 // workspace is a loaded configuration with the provider it names.
@@ -112,12 +113,32 @@ func (ws *workspace) planLive(ctx context.Context, live *org.Org, opts planner.O
 	if err := checkTargets(ws, opts.Targets); err != nil {
 		return nil, err
 	}
+	owed, err := owedSteps(ws.backend, live)
+	if err != nil {
+		return nil, err
+	}
+	opts.Owed = owed
 	p, diags := planner.New(ws.cfg.Org, live, opts)
 	s.diagnostics(ws.cfg.DiagnosticFiles(diags), diags)
 	if diags.HasErrors() {
 		return nil, errReported
 	}
 	return p, nil
+}
+
+// owedSteps reads the journal for the steps an earlier apply owes
+// (planner.Options.Owed), when the organization holds what such a run
+// leaves. A journal that cannot be read stops the plan: without it, a
+// refill cut short would be planned as done.
+func owedSteps(be backend.Backend, live *org.Org) (map[string]bool, error) {
+	if be == nil || !planner.OwesJournal(live) {
+		return nil, nil
+	}
+	owed, err := run.Owed(be.Journal())
+	if err != nil {
+		return nil, fmt.Errorf("read the journal %s for a recovery an earlier apply left unfinished (a recovery storage group of exdr's own is there): %w. Make the journal readable, then plan again", be, err)
+	}
+	return owed, nil
 }
 
 // checkTargets refuses a -target that names no resource of the
