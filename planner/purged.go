@@ -82,7 +82,7 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 		if !b.opts.AllowDataLoss {
 			subject := m.Decl.Range
 			b.refuse(m.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Recovery would lose data",
-				Detail: fmt.Sprintf("%s: %s. Add restore_mailbox %q to %s to bring its items back, or run with -allow-data-loss to make it empty.", m.Addr, what, m.Name, r.Addr),
+				Detail:  fmt.Sprintf("%s: %s. Add restore_mailbox %q to %s to bring its items back, or run with -allow-data-loss to make it empty.", m.Addr, what, m.Name, r.Addr),
 				Subject: &subject})
 			return
 		}
@@ -120,7 +120,7 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 		Reason: reason,
 		Loss:   fmt.Sprintf("what it received after %s", newest.UTC().Format("2006-01-02 15:04Z")),
 		Effect: providers.Reversible, Estimate: b.estimate(providers.VerbRestoreMailbox, 0),
-		Owed:   true,
+		Owed: true,
 	}), rec.mounted, created))
 }
 
