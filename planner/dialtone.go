@@ -60,6 +60,12 @@ func (b *builder) dialTone(db *org.Database, h *org.DatabaseHealth, c *org.Backu
 	if !ok {
 		return
 	}
+	if stage != dialToneSwapping {
+		folder := parentPath(b.fileOf(db)) + `\exdr-dialtone`
+		if !b.roomForGroupRestore(server, folder+`\`+db.Name+".edb", folder, c, id, addr, fmt.Sprintf("%s (%s)", addr, id), db.Decl.Range) {
+			return // before the empty database: nothing half done
+		}
+	}
 	var swap *providers.Step
 	if stage == dialToneSwapping {
 		swap = after(b.add(&providers.Step{

@@ -98,7 +98,9 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 		if !ok {
 			return
 		}
-		rec = b.newMailboxRecovery(db, c, slot)
+		if rec = b.newMailboxRecovery(m, db, c, slot); rec == nil {
+			return // refused with its diagnostic
+		}
 		b.recoveries[db.Identity().Key()] = rec
 	}
 	// The backup is the only copy of a purged mailbox: what it received
@@ -128,7 +130,7 @@ func (b *builder) refill(m *org.Mailbox, db *org.Database, c *org.BackupChain, c
 // database. A group of exdr's own that a run cut short left is taken as
 // it is: what exists is not made again, and a recovery database mounted
 // or in clean shutdown is not restored again.
-func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot *providers.Step) *mailboxRecovery {
+func (b *builder) newMailboxRecovery(m *org.Mailbox, db *org.Database, c *org.BackupChain, slot *providers.Step) *mailboxRecovery {
 	server := db.Server()
 	rec := &mailboxRecovery{group: db.Addr.String() + ".mailbox_recovery", rid: org.Identity(server).Join("Recovery Storage Group")}
 	rec.rdb = rec.rid.Join(db.Name)
@@ -166,6 +168,11 @@ func (b *builder) newMailboxRecovery(db *org.Database, c *org.BackupChain, slot 
 			Reason: "the recovery database is mounted for Restore-Mailbox", Effect: providers.Reversible,
 		}), last, parent)
 		return rec
+	}
+	// Refused at the mailbox that needs the group: a -target of it
+	// keeps the refusal.
+	if !b.roomForGroupRestore(server, folder+`\`+db.Name+".edb", folder, c, db.Identity(), m.Addr.String(), fmt.Sprintf("%s, for %s (%s)", rec.group, m.Addr, rec.rdb), m.Decl.Range) {
+		return nil
 	}
 	rdb := last
 	allow := after(b.add(&providers.Step{

@@ -411,3 +411,23 @@ func TestRefusedRestoreTakesNoRoom(t *testing.T) {
 		t.Errorf("DB2 is refused for room DB1's refused restore held:\n%s", got)
 	}
 }
+
+// A dial tone restores the history into a recovery storage group beside
+// the database: refused for room before the empty database is made, as
+// a restore in place is (adversarial review: not checked at all).
+func TestDialToneRoom(t *testing.T) {
+	desired, live := desiredOrg(), healthyLive()
+	withBackups(live)
+	live.Backups[0].Bytes, live.Backups[1].Bytes = 600<<20, 40<<20
+	live.Servers[0].Health.Free = map[string]org.Size{"E": 100 * org.MegaByte}
+	liveDB(live, "DB1").Health = &org.DatabaseHealth{}
+	desired.Databases[0].Recovery.DialTone = true
+	desired.Objectives.RTO = org.Duration(time.Second)
+	p, diags := New(desired, live, Options{})
+	if !diags.HasErrors() || diags[0].Summary != "Not enough free space" || !strings.Contains(diags[0].Detail, "recovery storage group") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if p.Step("mailbox_database.DB1:create_empty_database") != nil {
+		t.Errorf("the empty database is made before the refusal: %s", ids(p))
+	}
+}

@@ -105,6 +105,26 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 	}
 }
 
+// roomForGroupRestore is roomOn for a restore into a recovery storage
+// group: the database's file where it is put, the chain's logs in the
+// group's log folder, each on its own drive (or both on one). It was not
+// checked at all: the plan said nothing is lost and the apply failed
+// half way for room (adversarial review).
+func (b *builder) roomForGroupRestore(server, edb, logFolder string, c *org.BackupChain, db org.Identity, addr, who string, subject hcl.Range) bool {
+	all := c.BytesFor(db)
+	var logs int64
+	for _, s := range c.Sets {
+		if s.DatabaseBytes != nil {
+			logs += s.LogBytes
+		}
+	}
+	if len(edb) < 2 || len(logFolder) < 2 || strings.EqualFold(edb[:1], logFolder[:1]) {
+		return b.roomOn(server, edb, all, "the restore into the recovery storage group (the database file and the chain's logs)", addr, who, subject)
+	}
+	return b.roomOn(server, edb, all-logs, "the restore of the database file into the recovery storage group", addr, who, subject) &&
+		b.roomOn(server, logFolder, logs, "the restore of the chain's logs into the recovery storage group", addr, who, subject)
+}
+
 // merged reports whether a restore_mailbox is recorded as done.
 func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
 	for _, m := range b.live.Merges {
@@ -142,6 +162,13 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 		subject := r.Decl.Range
 		b.refuse(r.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No backup to recover from",
 			Detail: detail + " Give a restore_from that a backup covers, or take a backup.", Subject: &subject})
+		return nil
+	}
+	edb := r.EdbFilePath
+	if edb == "" {
+		edb = r.LogFolderPath + `\` + prod.Name + ".edb"
+	}
+	if !b.roomForGroupRestore(r.Server, edb, r.LogFolderPath, c, prod.Identity(), addr, fmt.Sprintf("%s (%s)", addr, rdb), r.Decl.Range) {
 		return nil
 	}
 	allow := after(b.add(&providers.Step{
