@@ -392,6 +392,8 @@ type Merge struct {
 	// BadItemLimit the limit it had.
 	Skipped      int
 	BadItemLimit int
+	// Filter is the run's filters, as providers.MergeFilter writes them.
+	Filter string
 }
 
 func (r *RecoveryStorageGroup) Identity() Identity { return Identity(r.Server).Join(r.Name) }

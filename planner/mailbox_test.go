@@ -10,6 +10,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/exdr/exdr/org"
+	"github.com/exdr/exdr/providers"
 )
 
 func TestMailboxProcedures(t *testing.T) {
@@ -98,10 +99,17 @@ func TestRecoveryGroupProcedure(t *testing.T) {
 	goldie.New(t, goldie.WithFixtureDir("testdata"), goldie.WithNameSuffix(".golden")).Assert(t, "recovery_storage_group.txt", text.Bytes())
 
 	// Done once: the merge is recorded and the group gone.
-	live.Merges = []*org.Merge{{RecoveryGroup: `MBX01\RSG`, Mailbox: "alice", Target: "alice", TargetFolder: "Recovered Items"}}
+	live.Merges = []*org.Merge{{RecoveryGroup: `MBX01\RSG`, Mailbox: "alice", Target: "alice", TargetFolder: "Recovered Items",
+		Filter: providers.MergeFilter(map[string]string{"subject_keywords": "budget"})}}
 	if p, _ := New(desired, live, Options{}); p.Changes() {
 		t.Fatalf("a finished recovery planned %s", ids(p))
 	}
+	// Done with other filters: done again with these.
+	live.Merges[0].Filter = ""
+	if p, _ := New(desired, live, Options{}); p.Step(`recovery_storage_group.RSG.restore_mailbox["alice"]:restore_mailbox`) == nil {
+		t.Fatalf("a merge done without the filter counts for one with it: %s", ids(p))
+	}
+	live.Merges[0].Filter = providers.MergeFilter(map[string]string{"subject_keywords": "budget"})
 	// With no backup before restore_from: refused at the block.
 	live.Merges = nil
 	rsg.RestoreFrom = t0.Add(-time.Hour)

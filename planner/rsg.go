@@ -125,10 +125,32 @@ func (b *builder) roomForGroupRestore(server, edb, logFolder string, c *org.Back
 		b.roomOn(server, logFolder, logs, "the restore of the chain's logs into the recovery storage group", addr, who, subject)
 }
 
-// merged reports whether a restore_mailbox is recorded as done.
+// mergeArgs are a restore_mailbox's step arguments but the recovery
+// database: the source and target mailboxes, the folder and the filters.
+func mergeArgs(rm org.RestoreMailbox) map[string]string {
+	args := map[string]string{"mailbox": rm.Mailbox, "target": rm.Target, "target_folder": rm.TargetFolder,
+		"subject_keywords": filterList(rm.SubjectKeywords), "sender_keywords": filterList(rm.SenderKeywords),
+		"content_keywords": filterList(rm.ContentKeywords), "recipient_keywords": filterList(rm.RecipientKeywords),
+		"attachment_filenames": filterList(rm.AttachmentFilenames),
+		"include_folders":      filterList(rm.IncludeFolders), "exclude_folders": filterList(rm.ExcludeFolders)}
+	for _, f := range []struct {
+		t   time.Time
+		arg string
+	}{{rm.StartDate, "start_date"}, {rm.EndDate, "end_date"}} {
+		if !f.t.IsZero() {
+			args[f.arg] = f.t.UTC().Format(time.RFC3339)
+		}
+	}
+	return args
+}
+
+// merged reports whether a restore_mailbox is recorded as done, with
+// the same filters.
 func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
+	filter := providers.MergeFilter(mergeArgs(rm))
 	for _, m := range b.live.Merges {
 		if m.RecoveryGroup.Key() == rid.Key() && strings.EqualFold(m.Mailbox, rm.Mailbox) && strings.EqualFold(m.Target, rm.Target) && m.TargetFolder == rm.TargetFolder &&
+			m.Filter == filter &&
 			m.Validated == rm.ValidateOnly && (!m.Validated || m.BadItemLimit == rm.BadItemLimit) {
 			return true
 		}
@@ -193,11 +215,8 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 	if !strings.EqualFold(rm.Target, rm.Mailbox) {
 		name += " to " + rm.Target
 	}
-	args := map[string]string{"rsg_database": string(rdb), "mailbox": rm.Mailbox, "target": rm.Target, "target_folder": rm.TargetFolder,
-		"subject_keywords": filterList(rm.SubjectKeywords), "sender_keywords": filterList(rm.SenderKeywords),
-		"content_keywords": filterList(rm.ContentKeywords), "recipient_keywords": filterList(rm.RecipientKeywords),
-		"attachment_filenames": filterList(rm.AttachmentFilenames),
-		"include_folders":      filterList(rm.IncludeFolders), "exclude_folders": filterList(rm.ExcludeFolders)}
+	args := mergeArgs(rm)
+	args["rsg_database"] = string(rdb)
 	if rm.BadItemLimit > 0 {
 		args["bad_item_limit"] = strconv.Itoa(rm.BadItemLimit)
 	}
@@ -210,14 +229,6 @@ func (b *builder) restoreMailbox(r *org.RecoveryStorageGroup, rm org.RestoreMail
 		// bad_item_limit is the consent to that.
 		effect, loss = providers.DataLoss, fmt.Sprintf("up to %s of %s that cannot be read (bad_item_limit)", plural(rm.BadItemLimit, "corrupted item"), rm.Mailbox)
 		consent = fmt.Sprintf("restore_mailbox { bad_item_limit = %d } (%s)", rm.BadItemLimit, rangeAt(rm.Range, r.Decl.Range))
-	}
-	for _, f := range []struct {
-		t   time.Time
-		arg string
-	}{{rm.StartDate, "start_date"}, {rm.EndDate, "end_date"}} {
-		if !f.t.IsZero() {
-			args[f.arg] = f.t.UTC().Format(time.RFC3339)
-		}
 	}
 	// The target's own database comes back first, and the target
 	// mailbox is made if the plan makes it (a purged mailbox refilled).

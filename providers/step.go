@@ -160,6 +160,25 @@ type Step struct {
 // StepID makes a step's ID from its resource address and verb.
 func StepID(address string, v Verb) string { return address + ":" + string(v) }
 
+// mergeFilterArgs are Restore-Mailbox's filters, as a restore_mailbox
+// step's arguments.
+var mergeFilterArgs = []string{"start_date", "end_date", "subject_keywords", "sender_keywords", "content_keywords",
+	"recipient_keywords", "attachment_filenames", "include_folders", "exclude_folders"}
+
+// MergeFilter is a restore_mailbox step's filters as one string, the
+// same for the same filters: a merge's record keeps it, so a merge whose
+// filters changed is done again. Without it, a filter widened to bring
+// back every item planned nothing (adversarial review).
+func MergeFilter(args map[string]string) string {
+	var b strings.Builder
+	for _, k := range mergeFilterArgs {
+		if v := args[k]; v != "" {
+			fmt.Fprintf(&b, "%s=%q;", k, v)
+		}
+	}
+	return b.String()
+}
+
 // JoinList and SplitList carry a list in one step argument, one value a
 // line: no Exchange name or path holds a line break, while commas and
 // semicolons are common in them.

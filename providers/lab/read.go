@@ -63,7 +63,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 	for _, m := range d.Merges {
 		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
-			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items, Validated: m.Validated, Skipped: m.Skipped, BadItemLimit: m.BadItemLimit})
+			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items, Validated: m.Validated, Skipped: m.Skipped, BadItemLimit: m.BadItemLimit, Filter: m.Filter})
 	}
 	sortLive(o)
 	sets, err := l.Backups()

@@ -55,6 +55,8 @@ type Merge struct {
 	// BadItemLimit the limit the run had.
 	Skipped      int `json:"skipped,omitempty"`
 	BadItemLimit int `json:"bad_item_limit,omitempty"`
+	// Filter is the run's filters (providers.MergeFilter).
+	Filter string `json:"filter,omitempty"`
 }
 
 type Mailbox struct {

@@ -165,7 +165,8 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		rsg := string(step.Identity)
 		for _, m := range d.Merges {
-			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] && m.Validated == validate {
+			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] && m.Validated == validate &&
+				m.Filter == providers.MergeFilter(a) {
 				if validate {
 					m.Items = copied // the newest check's count
 				} else {
@@ -175,7 +176,8 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 				return nil
 			}
 		}
-		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC(), Validated: validate, Skipped: bad, BadItemLimit: limit})
+		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC(), Validated: validate, Skipped: bad, BadItemLimit: limit,
+			Filter: providers.MergeFilter(a)})
 		return nil
 	})
 }
