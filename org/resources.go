@@ -371,6 +371,10 @@ type RecoveryHealth struct {
 	FileExists     bool
 	State          ShutdownState
 	Mounted        bool
+	// Sets are the backup sets last restored into the recovery database
+	// (IDs joined with commas, as BackupChain.IDs); empty where the
+	// provider cannot tell (Exchange keeps no record of it).
+	Sets string
 	// Created is the recovery database file's header create time (see
 	// DatabaseHealth.Created): after a dial-tone swap the recovery group
 	// holds the dial-tone file, created after production's.
@@ -394,6 +398,9 @@ type Merge struct {
 	BadItemLimit int
 	// Filter is the run's filters, as providers.MergeFilter writes them.
 	Filter string
+	// Sets are the backup sets the recovery database held (IDs joined
+	// with commas); empty where the provider cannot tell.
+	Sets string
 }
 
 func (r *RecoveryStorageGroup) Identity() Identity { return Identity(r.Server).Join(r.Name) }

@@ -28,9 +28,23 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 			live = l
 		}
 	}
+	// With restore_from, the group must hold that point's chain: one
+	// restored from another is restored again, and its merges done
+	// again. It merged from the newer backup the plan found there,
+	// copying none of the older items asked for, and said nothing was
+	// lost (adversarial review). Without restore_from, whatever chain
+	// the group holds serves: a nightly backup does not restore a kept
+	// group again.
+	want := ""
+	if prod := b.wantIx.Database(r.Database); prod != nil && !r.RestoreFrom.IsZero() {
+		if c, _ := b.groupChain(r, prod); c != nil && len(c.Sets) > 0 {
+			want = c.IDs()
+		}
+	}
+	stale := want != "" && live != nil && live.Health.Sets != "" && live.Health.Sets != want
 	var pending []org.RestoreMailbox
 	for _, rm := range r.RestoreMailboxes {
-		if !b.merged(rid, rm) {
+		if !b.merged(rid, rm, want) {
 			pending = append(pending, rm)
 		}
 	}
@@ -82,8 +96,16 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 		}), last, parent, prodDone)
 	}
 	mounted := live != nil && live.Health.Mounted
+	if stale && mounted {
+		last = after(b.add(&providers.Step{
+			Verb: providers.VerbDismount, Address: addr, Identity: rdb,
+			Reason: fmt.Sprintf("the recovery database holds %s, not the chain restore_from asks for: it is dismounted to be restored again", live.Health.Sets),
+			Effect: providers.Downtime,
+		}), last, parent, prodDone)
+		mounted = false
+	}
 	if !mounted {
-		if live == nil || !live.Health.FileExists || live.Health.State != org.StateClean {
+		if live == nil || !live.Health.FileExists || live.Health.State != org.StateClean || stale {
 			last = b.restoreIntoGroup(r, prod, rdb, last)
 			if last == nil {
 				return
@@ -145,12 +167,12 @@ func mergeArgs(rm org.RestoreMailbox) map[string]string {
 }
 
 // merged reports whether a restore_mailbox is recorded as done, with
-// the same filters.
-func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
+// the same filters, and from the chain sets when it is given.
+func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox, sets string) bool {
 	filter := providers.MergeFilter(mergeArgs(rm))
 	for _, m := range b.live.Merges {
 		if m.RecoveryGroup.Key() == rid.Key() && strings.EqualFold(m.Mailbox, rm.Mailbox) && strings.EqualFold(m.Target, rm.Target) && m.TargetFolder == rm.TargetFolder &&
-			m.Filter == filter &&
+			m.Filter == filter && (sets == "" || m.Sets == "" || m.Sets == sets) &&
 			m.Validated == rm.ValidateOnly && (!m.Validated || m.BadItemLimit == rm.BadItemLimit) {
 			return true
 		}
@@ -158,17 +180,22 @@ func (b *builder) merged(rid org.Identity, rm org.RestoreMailbox) bool {
 	return false
 }
 
-func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step) *providers.Step {
-	addr := r.Addr.String()
-	// A VSS set is restored in place only: a recovery storage group is
-	// restored from the streaming sets.
+// groupChain is the chain a recovery storage group is restored from,
+// and whether the catalog holds VSS sets, which are restored in place
+// only: a group is restored from the streaming sets.
+func (b *builder) groupChain(r *org.RecoveryStorageGroup, prod *org.Database) (*org.BackupChain, bool) {
 	var streaming []*org.BackupSet
 	for _, set := range b.live.Backups {
 		if set.Method != "vss" {
 			streaming = append(streaming, set)
 		}
 	}
-	c := org.FindChain(streaming, r.Database, prod.StorageGroup, r.RestoreFrom)
+	return org.FindChain(streaming, r.Database, prod.StorageGroup, r.RestoreFrom), len(streaming) < len(b.live.Backups)
+}
+
+func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step) *providers.Step {
+	addr := r.Addr.String()
+	c, vss := b.groupChain(r, prod)
 	if c == nil || len(c.Sets) == 0 {
 		when := "in the catalog"
 		if !r.RestoreFrom.IsZero() {
@@ -178,7 +205,7 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 		if c != nil && len(c.Skipped) > 0 {
 			detail += " Passed over: " + strings.Join(c.Skipped, "; ") + "."
 		}
-		if len(streaming) < len(b.live.Backups) {
+		if vss {
 			detail += " Its VSS sets are restored in place only, never into a recovery storage group: take a streaming backup for one."
 		}
 		subject := r.Decl.Range

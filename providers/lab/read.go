@@ -63,7 +63,7 @@ func (l *Lab) Read(ctx context.Context) (*org.Org, error) {
 	}
 	for _, m := range d.Merges {
 		o.Merges = append(o.Merges, &org.Merge{RecoveryGroup: org.Identity(m.RecoveryGroup), Mailbox: m.Mailbox,
-			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items, Validated: m.Validated, Skipped: m.Skipped, BadItemLimit: m.BadItemLimit, Filter: m.Filter})
+			Target: m.Target, TargetFolder: m.TargetFolder, Items: m.Items, Validated: m.Validated, Skipped: m.Skipped, BadItemLimit: m.BadItemLimit, Filter: m.Filter, Sets: m.Sets})
 	}
 	sortLive(o)
 	sets, err := l.Backups()
@@ -425,6 +425,7 @@ func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store.Servi
 				continue
 			}
 			r.Database, r.EdbFilePath, r.Health.DatabaseExists = org.Identity(db.RecoveryOf), db.EdbFilePath, true
+			r.Health.Sets = strings.Join(db.RestoredSets, ",")
 			path, err := l.HostPath(sg.Server, db.EdbFilePath)
 			if err != nil {
 				continue

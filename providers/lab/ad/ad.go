@@ -57,6 +57,9 @@ type Merge struct {
 	BadItemLimit int `json:"bad_item_limit,omitempty"`
 	// Filter is the run's filters (providers.MergeFilter).
 	Filter string `json:"filter,omitempty"`
+	// Sets are the backup sets the recovery database held, joined with
+	// commas.
+	Sets string `json:"sets,omitempty"`
 }
 
 type Mailbox struct {
@@ -170,6 +173,9 @@ type Database struct {
 	// RecoveryOf is the production database a recovery database recovers
 	// (New-MailboxDatabase -MailboxDatabaseToRecover).
 	RecoveryOf string `json:"mailbox_database_to_recover,omitempty"`
+	// RestoredSets are the backup sets last restored into a recovery
+	// database, in chain order: what it holds.
+	RestoredSets []string `json:"restored_sets,omitempty"`
 }
 
 func (d *Database) Identity() org.Identity { return org.Identity(d.StorageGroup).Join(d.Name) }

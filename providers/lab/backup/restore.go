@@ -115,6 +115,20 @@ func (l *Application) RestoreBackup(ctx context.Context, step *providers.Step, p
 	if err := disk.WriteAtomic(markerPath, begun); err != nil {
 		return copied, err
 	}
+	if c.DB.RecoveryOf != "" {
+		// What the recovery database holds, for a plan whose
+		// restore_from asks for another chain. Until the restore and
+		// its hard recovery are done the file reads as a restore in
+		// progress, so a kill after this line is restored again.
+		if err := l.store.UpdateDirectory(func(d *ad.Directory) error {
+			if db := d.Database(c.DB.Identity()); db != nil {
+				db.RestoredSets = ids
+			}
+			return nil
+		}); err != nil {
+			return copied, err
+		}
+	}
 	if _, err := os.Stat(c.Path); err == nil {
 		if _, err := disk.MoveAside(c.Path, l.Now()); err != nil {
 			return copied, fmt.Errorf("move the damaged file aside: %w", err)

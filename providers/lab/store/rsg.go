@@ -164,9 +164,13 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 	}
 	return l.UpdateDirectory(func(d *ad.Directory) error {
 		rsg := string(step.Identity)
+		sets := ""
+		if rdb := d.Database(org.Identity(a["rsg_database"])); rdb != nil {
+			sets = strings.Join(rdb.RestoredSets, ",")
+		}
 		for _, m := range d.Merges {
 			if m.RecoveryGroup == rsg && strings.EqualFold(m.Mailbox, source) && strings.EqualFold(m.Target, target) && m.TargetFolder == a["target_folder"] && m.Validated == validate &&
-				m.Filter == providers.MergeFilter(a) {
+				m.Filter == providers.MergeFilter(a) && m.Sets == sets {
 				if validate {
 					m.Items = copied // the newest check's count
 				} else {
@@ -177,7 +181,7 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 			}
 		}
 		d.Merges = append(d.Merges, &ad.Merge{RecoveryGroup: rsg, Mailbox: source, Target: target, TargetFolder: a["target_folder"], Items: copied, Time: l.Now().UTC(), Validated: validate, Skipped: bad, BadItemLimit: limit,
-			Filter: providers.MergeFilter(a)})
+			Filter: providers.MergeFilter(a), Sets: sets})
 		return nil
 	})
 }
