@@ -81,6 +81,7 @@ func TestRecoveryGroupProcedure(t *testing.T) {
 		RestoreFrom:      t0.Add(time.Hour),
 		RestoreMailboxes: []org.RestoreMailbox{{Mailbox: "alice", Target: "alice", TargetFolder: "Recovered Items", SubjectKeywords: []string{"budget"}}}}
 	desired.RecoveryStorageGroups = []*org.RecoveryStorageGroup{rsg}
+	live.Mailboxes = append(live.Mailboxes, aliceLive())
 	p, diags := New(desired, live, Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags)
@@ -143,6 +144,7 @@ func TestOneRecoveryGroupPerServer(t *testing.T) {
 	t.Run("the leftover removed first", func(t *testing.T) {
 		desired, live := desiredOrg(), healthyLive()
 		withBackups(live)
+		live.Mailboxes = append(live.Mailboxes, aliceLive())
 		desired.RecoveryStorageGroups = []*org.RecoveryStorageGroup{configured()}
 		live.RecoveryStorageGroups = []*org.RecoveryStorageGroup{leftover}
 		p, diags := New(desired, live, Options{RemoveLeftoverRecoveryGroups: true})
@@ -182,4 +184,10 @@ func TestOneRecoveryGroupPerServer(t *testing.T) {
 			t.Errorf("the dial tone's own group is removed as a leftover: %s", ids(p))
 		}
 	})
+}
+
+// aliceLive is alice's mailbox in DB1, connected: a restore_mailbox's
+// target.
+func aliceLive() *org.Mailbox {
+	return &org.Mailbox{Name: "alice", Database: `MBX01\SG1\DB1`, Health: &org.MailboxHealth{InDirectory: true, InStore: true}}
 }

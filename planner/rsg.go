@@ -118,6 +118,9 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 	}
 	var merges []*providers.Step
 	for _, rm := range pending {
+		if !b.mergeable(r, rm, prod, live, stale) {
+			continue
+		}
 		merges = append(merges, b.restoreMailbox(r, rm, rdb, last))
 	}
 	// A check (validate_only) is followed by the merge itself: the group
@@ -125,6 +128,49 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 	if r.RemoveWhenDone && !validating {
 		b.removeRecoveryGroup(r, live, merges)
 	}
+}
+
+// mergeable refuses a restore_mailbox that Restore-Mailbox would fail or
+// that would copy nothing: a source mailbox the group's backup does not
+// hold (a mistyped alias merged nothing, and the apply said it matched),
+// a target mailbox that neither exists nor is configured (the apply
+// failed, every time, naming no line) (adversarial review).
+func (b *builder) mergeable(r *org.RecoveryStorageGroup, rm org.RestoreMailbox, prod *org.Database, live *org.RecoveryStorageGroup, stale bool) bool {
+	subject := rm.Range
+	if subject.Empty() {
+		subject = r.Decl.Range
+	}
+	refuse := func(summary, detail string) bool {
+		b.refuse(r.Addr.String(), &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &subject})
+		return false
+	}
+	full := ""
+	if live != nil && live.Health.Sets != "" && !stale {
+		full, _, _ = strings.Cut(live.Health.Sets, ",")
+	} else if c, _ := b.groupChain(r, prod); c != nil && len(c.Sets) > 0 {
+		full = c.Sets[0].ID
+	}
+	for _, set := range b.live.Backups {
+		if set.ID != full {
+			continue
+		}
+		for id, held := range set.Mailboxes {
+			if id.Key() == prod.Identity().Key() && len(held) > 0 &&
+				!slices.ContainsFunc(held, func(m string) bool { return strings.EqualFold(m, rm.Mailbox) }) {
+				return refuse("No such mailbox in the backup",
+					fmt.Sprintf("restore_mailbox %q: backup set %s of %s holds no mailbox %s, so Restore-Mailbox would find nothing to copy. It holds: %s. Correct the alias.",
+						rm.Mailbox, full, prod.Identity(), rm.Mailbox, strings.Join(held, ", ")))
+			}
+		}
+	}
+	known := slices.ContainsFunc(b.desired.Mailboxes, func(m *org.Mailbox) bool { return strings.EqualFold(m.Name, rm.Target) }) ||
+		slices.ContainsFunc(b.live.Mailboxes, func(m *org.Mailbox) bool { return strings.EqualFold(m.Name, rm.Target) })
+	if !known {
+		return refuse("No such target mailbox",
+			fmt.Sprintf("restore_mailbox %q: its target %s is not a mailbox of the organization, nor one the configuration declares: Restore-Mailbox copies into an existing mailbox. Correct target, or declare the mailbox with a mailbox block.",
+				rm.Mailbox, rm.Target))
+	}
+	return true
 }
 
 // roomForGroupRestore is roomOn for a restore into a recovery storage

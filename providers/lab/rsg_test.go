@@ -41,6 +41,14 @@ func TestRecoveryStorageGroupBringsBackPurgedItems(t *testing.T) {
 			}
 		}
 	}
+	// A mailbox the recovery database does not hold: Restore-Mailbox
+	// fails, as Exchange's does, instead of copying nothing and
+	// succeeding.
+	typo := &providers.Step{Verb: providers.VerbRestoreMailbox, Identity: rsg, Args: map[string]string{
+		"rsg_database": string(rdb), "mailbox": "db1-user099", "target": "db1-user001", "target_folder": "Recovered Items"}}
+	if err := l.Apply(context.Background(), typo, nil); err == nil || !strings.Contains(err.Error(), "holds no mailbox db1-user099") {
+		t.Fatalf("a mailbox the recovery database does not hold: %v", err)
+	}
 	in := inspect(t, l)
 	var recovered []string
 	for _, it := range in.Mailboxes["db1-user001"] {

@@ -87,6 +87,12 @@ func (l *Store) restoreOneMailbox(step *providers.Step, source, target string) e
 	a := step.Args
 	var items []Item
 	err := l.WithMountedView(org.Identity(a["rsg_database"]), func(v *View, _ time.Time) error {
+		if !slices.ContainsFunc(v.Cat.Mailboxes, func(m string) bool { return strings.EqualFold(m, source) }) {
+			// Exchange's Restore-Mailbox fails for a mailbox the
+			// recovery database does not hold; copying nothing and
+			// succeeding hid a mistyped alias (adversarial review).
+			return fmt.Errorf("the recovery database %s holds no mailbox %s", a["rsg_database"], source)
+		}
 		all, err := v.Items()
 		if err != nil {
 			return err
