@@ -442,3 +442,23 @@ func TestEnableMailboxWithoutOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Connect-Mailbox joins a mailbox to an existing user account (-User, a
+// UserIdParameter): without a declared owner, the account named as the
+// alias, as Enable-Mailbox does, never an empty -User; and the script
+// stops, saying what to do, where no such account exists (its account
+// was deleted).
+func TestConnectMailboxWithoutOwner(t *testing.T) {
+	sc, err := For(&providers.Step{Verb: providers.VerbConnectMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": ""}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	connect := strings.Index(sc.PowerShell, "Connect-Mailbox -Identity 'alice' -Database 'MBX01\\SG1\\DB1' -User 'alice' -Alias 'alice'")
+	check := strings.Index(sc.PowerShell, "Get-User -Identity 'alice'")
+	if connect < 0 || check < 0 || check > connect || strings.Contains(sc.PowerShell, "-User ''") {
+		t.Fatalf("script:\n%s", sc.PowerShell)
+	}
+	if err := cmdlets.Check(sc.PowerShell); err != nil {
+		t.Fatal(err)
+	}
+}
