@@ -223,6 +223,9 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 		action, alias := args[0], args[1]
 		switch action {
 		case "delete-items":
+			if *count < 1 {
+				return fmt.Errorf("-count %d: give how many items to delete, 1 or more", *count)
+			}
 			n, err := l.DeleteItems(alias, *count)
 			if err != nil {
 				return err
