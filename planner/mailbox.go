@@ -104,13 +104,18 @@ func (b *builder) mailbox(m *org.Mailbox) {
 		}
 	case here.Health.InStore && (!here.Health.Disconnected.IsZero() || !here.Health.InDirectory):
 		var deps []*providers.Step
-		why := fmt.Sprintf("the mailbox was disconnected at %s and is within the mailbox retention: Connect-Mailbox brings it back with every item",
-			here.Health.Disconnected.UTC().Format("2006-01-02 15:04Z"))
+		// Connect-Mailbox joins the mailbox to a user account that exists
+		// and makes none: Disable-Mailbox keeps the account, a deletion
+		// does not, and then a person creates it again first (the step's
+		// script stops without it).
+		account := fmt.Sprintf("joined to the user account %s, which must exist: if it was deleted, create it again in Active Directory first", owner)
+		why := fmt.Sprintf("the mailbox was disconnected at %s and is within the mailbox retention: Connect-Mailbox brings it back with every item, %s",
+			here.Health.Disconnected.UTC().Format("2006-01-02 15:04Z"), account)
 		if here.Health.Disconnected.IsZero() {
 			// The account went out of band: the store still counts the
 			// mailbox as connected until it is cleaned.
 			deps = append(deps, b.cleanDatabase(home, dbAddr, parent))
-			why = "its directory object is gone, but the store has not noticed; once Clean-MailboxDatabase marks it disconnected, Connect-Mailbox brings it back with every item"
+			why = "its directory object is gone (its account deleted?), but the store has not noticed; once Clean-MailboxDatabase marks it disconnected, Connect-Mailbox brings it back with every item, " + account
 		}
 		// The store names a disconnected mailbox by its MailboxGuid (and
 		// display name), never by the alias that went with its directory

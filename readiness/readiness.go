@@ -23,7 +23,7 @@ type Finding struct {
 }
 
 // Rules are the checks, by name, in the order they run.
-var Rules = []string{"database_unreadable", "history_in_backups", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure", "public_folder_replica"}
+var Rules = []string{"database_unreadable", "history_in_backups", "backup_unverified", "backup_missing", "backup_before_restore", "backup_cannot_roll_forward", "backup_too_old", "circular_logging", "retention_drift", "mailbox_disconnected", "leftover_recovery_group", "restore_space", "edge_export", "standby_copy", "cluster_copy", "back_pressure", "public_folder_replica"}
 
 // Check compares the live organization with the configuration. It never
 // changes either.
@@ -31,6 +31,7 @@ func Check(desired, live *org.Org) []Finding {
 	c := &checker{desired: desired, live: live, ix: org.NewIndex(live)}
 	c.backups()
 	c.retention()
+	c.mailboxes()
 	c.leftovers()
 	c.space()
 	c.edge()
@@ -270,6 +271,102 @@ func (c *checker) retention() {
 			}
 		}
 	}
+}
+
+// mailboxes: a mailbox's own retention (Set-Mailbox) differing from its
+// block keeps its deleted items for a time nobody agreed to, as a
+// database's does; and a configured mailbox disconnected (disabled, or
+// its account deleted) is purged, with every item, once the mailbox
+// retention has passed.
+func (c *checker) mailboxes() {
+	for _, m := range c.desired.Mailboxes {
+		for _, l := range c.live.Mailboxes {
+			if l.Health == nil || !sameMailbox(l, m) {
+				continue
+			}
+			switch {
+			case l.Health.InDirectory:
+				if drift := mailboxDrift(m, l); len(drift) > 0 {
+					rng := m.Decl.Range
+					for _, a := range []string{"use_database_retention_defaults", "retain_deleted_items_for", "retain_deleted_items_until_backup"} {
+						if r, ok := m.Decl.Attrs.Lookup(a); ok {
+							rng = r
+							break
+						}
+					}
+					c.add("retention_drift", m.Addr.String(), l.Database, rng, "run exdr apply to set it back (Set-Mailbox), or change the configuration",
+						"mailbox %s: %s", m.Name, strings.Join(drift, "; "))
+				}
+			case l.Health.InStore && l.Database.Key() == m.Database.Key():
+				c.disconnected(m, l)
+			}
+		}
+	}
+}
+
+// sameMailbox is the planner's match (planner/mailbox.go): by alias, or,
+// for a disconnected mailbox the store names only by display name, by
+// the configured display_name.
+func sameMailbox(live, m *org.Mailbox) bool {
+	if live.Name != "" {
+		return strings.EqualFold(live.Name, m.Name)
+	}
+	return m.DisplayName != "" && strings.EqualFold(live.DisplayName, m.DisplayName)
+}
+
+// mailboxDrift is each per-mailbox retention setting the block manages
+// and the live mailbox differs in, as the planner's Set-Mailbox compares
+// them (a setting Exchange shows none of is its default).
+func mailboxDrift(want, live *org.Mailbox) []string {
+	var out []string
+	if want.UseDatabaseRetentionDefaults != nil {
+		have := live.UseDatabaseRetentionDefaults == nil || *live.UseDatabaseRetentionDefaults
+		if have != *want.UseDatabaseRetentionDefaults {
+			out = append(out, fmt.Sprintf("use_database_retention_defaults is %t, the configuration says %t", have, *want.UseDatabaseRetentionDefaults))
+		}
+	}
+	if want.RetainDeletedItemsFor != nil {
+		switch {
+		case live.RetainDeletedItemsFor == nil:
+			out = append(out, fmt.Sprintf("retain_deleted_items_for is not set, the configuration says %s", *want.RetainDeletedItemsFor))
+		case *live.RetainDeletedItemsFor != *want.RetainDeletedItemsFor:
+			out = append(out, fmt.Sprintf("retain_deleted_items_for is %s, the configuration says %s", *live.RetainDeletedItemsFor, *want.RetainDeletedItemsFor))
+		}
+	}
+	if want.RetainDeletedItemsUntilBackup != nil {
+		have := live.RetainDeletedItemsUntilBackup != nil && *live.RetainDeletedItemsUntilBackup
+		if have != *want.RetainDeletedItemsUntilBackup {
+			out = append(out, fmt.Sprintf("retain_deleted_items_until_backup is %t, the configuration says %t", have, *want.RetainDeletedItemsUntilBackup))
+		}
+	}
+	return out
+}
+
+// disconnected reports a configured mailbox the store holds without its
+// directory object, and when the store purges it.
+func (c *checker) disconnected(m, l *org.Mailbox) {
+	retention := org.Duration(30 * org.Day) // Exchange 2007's default
+	if db := c.ix.Database(l.Database); db != nil && db.MailboxRetention != nil {
+		retention = *db.MailboxRetention
+	}
+	fix := "run exdr apply to connect it again (Connect-Mailbox, to its user account, which must exist), or remove its mailbox block if it is meant to go"
+	if l.Health.Disconnected.IsZero() {
+		c.add("mailbox_disconnected", m.Addr.String(), l.Database, m.Decl.Range, fix,
+			"mailbox %s: its directory object is gone (its account deleted?), but the store still counts it as connected; once the store notices (Clean-MailboxDatabase, or its own maintenance), it is purged, with every item, after the mailbox retention (%s)",
+			m.Name, retention)
+		return
+	}
+	purge := l.Health.Disconnected.Add(time.Duration(retention))
+	when := "past the mailbox retention: the store may purge it at any time"
+	if left := purge.Sub(c.live.Now); c.live.Now.IsZero() || left > 0 {
+		when = fmt.Sprintf("at %s", purge.UTC().Format("2006-01-02 15:04Z"))
+		if !c.live.Now.IsZero() {
+			when += fmt.Sprintf(", in %s", org.Duration(left.Round(time.Minute)))
+		}
+	}
+	c.add("mailbox_disconnected", m.Addr.String(), l.Database, m.Decl.Range, fix,
+		"mailbox %s is disconnected since %s: the store purges it, with every item, %s (mailbox_retention %s)",
+		m.Name, l.Health.Disconnected.UTC().Format("2006-01-02 15:04Z"), when, retention)
 }
 
 func attrRange(d org.Decl, name string) hcl.Range {

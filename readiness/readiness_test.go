@@ -43,6 +43,10 @@ func ready() (desired, live *org.Org) {
 	return desired, live
 }
 
+func alice() *org.Mailbox {
+	return &org.Mailbox{Addr: org.Address{Kind: org.KindMailbox, Name: "alice"}, Name: "alice", Owner: `CONTOSO\alice`, Database: `MBX01\SG1\DB1`}
+}
+
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -130,6 +134,32 @@ func TestCheck(t *testing.T) {
 			d.Databases[0].MailboxRetention = nil
 			l.Databases[0].MailboxRetention = ptr(org.Duration(org.Day))
 		}, nil, ""},
+		// A mailbox's own retention, as the planner's Set-Mailbox
+		// compares it: check said Ready while plan had a Set-Mailbox to
+		// do and the lab clock purged items the configuration keeps
+		// (adversarial review).
+		{"mailbox retention drift", func(d, l *org.Org) {
+			d.Mailboxes = []*org.Mailbox{alice()}
+			d.Mailboxes[0].UseDatabaseRetentionDefaults, d.Mailboxes[0].RetainDeletedItemsFor = ptr(false), ptr(org.Duration(60*org.Day))
+			l.Mailboxes = []*org.Mailbox{{Name: "alice", Database: `MBX01\SG1\DB1`, Health: &org.MailboxHealth{InDirectory: true, InStore: true}}}
+		}, []string{"retention_drift"}, "mailbox alice: use_database_retention_defaults is true, the configuration says false; retain_deleted_items_for is not set, the configuration says 60.00:00:00"},
+		{"mailbox retention as configured", func(d, l *org.Org) {
+			d.Mailboxes = []*org.Mailbox{alice()}
+			d.Mailboxes[0].UseDatabaseRetentionDefaults, d.Mailboxes[0].RetainDeletedItemsFor = ptr(false), ptr(org.Duration(60*org.Day))
+			l.Mailboxes = []*org.Mailbox{{Name: "alice", Database: `MBX01\SG1\DB1`, UseDatabaseRetentionDefaults: ptr(false), RetainDeletedItemsFor: ptr(org.Duration(60 * org.Day)),
+				Health: &org.MailboxHealth{InDirectory: true, InStore: true}}}
+		}, nil, ""},
+		// A configured mailbox disconnected is purged, with every item,
+		// at the end of the mailbox retention: check said Ready the day
+		// before (adversarial review).
+		{"mailbox disconnected", func(d, l *org.Org) {
+			d.Mailboxes = []*org.Mailbox{alice()}
+			l.Mailboxes = []*org.Mailbox{{Name: "alice", Database: `MBX01\SG1\DB1`, Health: &org.MailboxHealth{InStore: true, Disconnected: now.Add(-29 * 24 * time.Hour)}}}
+		}, []string{"mailbox_disconnected"}, "disconnected since 2026-10-27 12:00Z: the store purges it, with every item, at 2026-11-26 12:00Z, in 1.00:00:00 (mailbox_retention 30.00:00:00)"},
+		{"mailbox whose account is gone", func(d, l *org.Org) {
+			d.Mailboxes = []*org.Mailbox{alice()}
+			l.Mailboxes = []*org.Mailbox{{Name: "alice", Database: `MBX01\SG1\DB1`, Health: &org.MailboxHealth{InStore: true}}}
+		}, []string{"mailbox_disconnected"}, "its directory object is gone"},
 		{"leftover recovery group", func(_, l *org.Org) {
 			l.RecoveryStorageGroups = []*org.RecoveryStorageGroup{{Name: "Recovery Storage Group", Server: "MBX01"}}
 		}, []string{"leftover_recovery_group"}, "MBX01's one recovery slot"},

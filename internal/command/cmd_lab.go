@@ -200,7 +200,7 @@ func clockFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, []
 				}
 			}
 			for db, mbs := range rep.Mailboxes {
-				fmt.Fprintf(s.stdout, "%s: disconnected mailboxes past retention purged: %s.\n", db, strings.Join(mbs, ", "))
+				fmt.Fprintf(s.stdout, "%s: disconnected mailboxes past retention purged: %s; %s went with %s.\n", db, strings.Join(mbs, ", "), plural(rep.MailboxItems[db], "item"), verbFor(len(mbs), "it", "them"))
 			}
 			if rep.Retried > 0 {
 				fmt.Fprintf(s.stdout, "Transport retried its queues: %s delivered.\n", plural(rep.Retried, "message"))
@@ -223,6 +223,9 @@ func mailboxFlags(fs *flag.FlagSet) func(context.Context, *lab.Lab, *workspace, 
 		action, alias := args[0], args[1]
 		switch action {
 		case "delete-items":
+			if *count < 1 {
+				return fmt.Errorf("-count %d: give how many items to delete, 1 or more", *count)
+			}
 			n, err := l.DeleteItems(alias, *count)
 			if err != nil {
 				return err

@@ -92,10 +92,18 @@ func TestDisabledMailboxIsKeptThenPurged(t *testing.T) {
 		t.Fatalf("reconnected mailbox holds %d items, want 3", v)
 	}
 	l.DisableMailbox("db1-user001")
-	l.Advance(31 * 24 * time.Hour)
+	rep, err := l.Advance(31 * 24 * time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if in := inspect(t, l); len(in.Mailboxes["db1-user001"]) != 0 || in.Items() != 3 {
 		t.Fatalf("after the mailbox retention: db1-user001 has %d items, the database %d; want it purged, db1-user002 kept",
 			len(in.Mailboxes["db1-user001"]), in.Items())
+	}
+	// Its items went with the mailbox: none was ever in the dumpster.
+	if rep.Items[db1] != 0 || rep.MailboxItems[db1] != 3 || len(rep.Mailboxes[db1]) != 1 {
+		t.Fatalf("purge report: %d dumpster items, %d mailbox items, mailboxes %v; want 0, 3, [db1-user001]",
+			rep.Items[db1], rep.MailboxItems[db1], rep.Mailboxes[db1])
 	}
 	if err := l.Apply(context.Background(), step, nil); err == nil {
 		t.Fatal("connected a purged mailbox")

@@ -438,6 +438,46 @@ var Catalog = map[string]*Cmdlet{
 	},
 	// Page seen in its ja-jp copy. The fifth syntax line (Anr) was cut short in
 	// the copy read; it is the RTM page's (bb676556) with SP1's IgnoreDefaultScope.
+	"Get-User": {
+		Name:     "Get-User",
+		Page:     "https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa996896(v=exchg.80)",
+		Pipeline: "Identity",
+		Sets: []Set{
+			{Name: "Identity", Params: []Param{
+				{Name: "Identity", Position: 1},
+				{Name: "Credential"},
+				{Name: "DomainController"},
+				{Name: "IgnoreDefaultScope", Switch: true},
+				{Name: "OrganizationalUnit"},
+				{Name: "ReadFromDomainController", Switch: true},
+				{Name: "RecipientTypeDetails"},
+				{Name: "ResultSize"},
+				{Name: "SortBy"},
+			}},
+			{Name: "Filter", Params: []Param{
+				{Name: "Credential"},
+				{Name: "DomainController"},
+				{Name: "Filter"},
+				{Name: "IgnoreDefaultScope", Switch: true},
+				{Name: "OrganizationalUnit"},
+				{Name: "ReadFromDomainController", Switch: true},
+				{Name: "RecipientTypeDetails"},
+				{Name: "ResultSize"},
+				{Name: "SortBy"},
+			}},
+			{Name: "Anr", Params: []Param{
+				{Name: "Anr"},
+				{Name: "Credential"},
+				{Name: "DomainController"},
+				{Name: "IgnoreDefaultScope", Switch: true},
+				{Name: "OrganizationalUnit"},
+				{Name: "ReadFromDomainController", Switch: true},
+				{Name: "RecipientTypeDetails"},
+				{Name: "ResultSize"},
+				{Name: "SortBy"},
+			}},
+		},
+	},
 	"Get-Mailbox": {
 		Name:     "Get-Mailbox",
 		Page:     "https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/bb123685(v=exchg.80)",

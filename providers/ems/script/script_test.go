@@ -442,3 +442,66 @@ func TestEnableMailboxWithoutOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Connect-Mailbox joins a mailbox to an existing user account (-User, a
+// UserIdParameter): without a declared owner, the account named as the
+// alias, as Enable-Mailbox does, never an empty -User; and the script
+// stops, saying what to do, where no such account exists (its account
+// was deleted).
+func TestConnectMailboxWithoutOwner(t *testing.T) {
+	sc, err := For(&providers.Step{Verb: providers.VerbConnectMailbox, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "alice", "owner": ""}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	connect := strings.Index(sc.PowerShell, "Connect-Mailbox -Identity 'alice' -Database 'MBX01\\SG1\\DB1' -User 'alice' -Alias 'alice'")
+	check := strings.Index(sc.PowerShell, "Get-User -Identity 'alice'")
+	if connect < 0 || check < 0 || check > connect || strings.Contains(sc.PowerShell, "-User ''") {
+		t.Fatalf("script:\n%s", sc.PowerShell)
+	}
+	if err := cmdlets.Check(sc.PowerShell); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A mailbox made or reconnected with per-mailbox retention in its block
+// gets it in the same step, as the lab's step sets it: Enable-Mailbox
+// and Connect-Mailbox take no retention, so Set-Mailbox follows, in the
+// script and in the line the plan shows.
+func TestMailboxStepsSetTheirRetention(t *testing.T) {
+	retention := map[string]string{"use_database_retention_defaults": "false", "retain_deleted_items_for": "90d", "retain_deleted_items_until_backup": "true"}
+	set := "Set-Mailbox -Identity 'newbie' -UseDatabaseRetentionDefaults $false -RetainDeletedItemsFor '90.00:00:00' -RetainDeletedItemsUntilBackup $true"
+	for _, tt := range []struct {
+		verb  providers.Verb
+		first string
+	}{
+		{providers.VerbCreateMailbox, "Enable-Mailbox -Identity 'CONTOSO\\newbie'"},
+		{providers.VerbConnectMailbox, "Connect-Mailbox -Identity 'newbie'"},
+	} {
+		t.Run(string(tt.verb), func(t *testing.T) {
+			args := map[string]string{"mailbox": "newbie", "owner": `CONTOSO\newbie`}
+			for k, v := range retention {
+				args[k] = v
+			}
+			step := &providers.Step{Verb: tt.verb, Identity: `MBX01\SG1\DB1`, Args: args}
+			sc, err := For(step, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, then := strings.Index(sc.PowerShell, tt.first), strings.Index(sc.PowerShell, set)
+			if first < 0 || then < first {
+				t.Fatalf("script:\n%s", sc.PowerShell)
+			}
+			if err := cmdlets.Check(sc.PowerShell); err != nil {
+				t.Fatal(err)
+			}
+			if shown := Show(step); !strings.Contains(shown, tt.first) || !strings.Contains(shown, set) {
+				t.Fatalf("shown: %s", shown)
+			}
+			// Without retention in its block, no Set-Mailbox.
+			plain := &providers.Step{Verb: tt.verb, Identity: `MBX01\SG1\DB1`, Args: map[string]string{"mailbox": "newbie", "owner": `CONTOSO\newbie`}}
+			if shown := Show(plain); strings.Contains(shown, "Set-Mailbox") {
+				t.Fatalf("shown without retention: %s", shown)
+			}
+		})
+	}
+}

@@ -38,6 +38,19 @@ func (b *Builder) settings(id, kind string, a map[string]string) {
 	}
 }
 
+// retention sets the per-mailbox retention a create or connect step
+// carries: neither Enable-Mailbox nor Connect-Mailbox takes it, and the
+// lab's step sets it, so the step's script does too (Set-Mailbox, by the
+// alias the step just gave it). It returns what to verify of it.
+func (b *Builder) retention(a map[string]string) string {
+	s := b.mailboxSettings(a)
+	if s == "" {
+		return ""
+	}
+	b.cmd("Set-Mailbox -Identity %s%s%s", b.q(a["mailbox"]), s, b.dcArg())
+	return ", with the retention settings as configured"
+}
+
 func (b *Builder) mailboxSettings(a map[string]string) string {
 	var s string
 	if v, ok := a["use_database_retention_defaults"]; ok {

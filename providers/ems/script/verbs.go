@@ -317,7 +317,7 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 			owner = a["mailbox"]
 		}
 		b.cmd("Enable-Mailbox -Identity %s -Alias %s -Database %s%s", b.q(owner), b.q(a["mailbox"]), b.q(id), b.dcArg())
-		return b.script(step.Verb, "Get-Mailbox lists it in the database.")
+		return b.script(step.Verb, "Get-Mailbox lists it in the database"+b.retention(a)+".")
 	},
 	providers.VerbConnectMailbox: func(b *Builder, step *providers.Step) (*Script, error) {
 		a := step.Args
@@ -329,8 +329,20 @@ if (Test-Path -LiteralPath $edb) { $aside = Join-Path (Split-Path -Parent $edb) 
 		if g := a["mailbox_guid"]; g != "" {
 			identity = g
 		}
-		b.cmd("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s%s", b.q(identity), b.q(id), b.q(a["owner"]), b.q(a["mailbox"]), b.dcArg())
-		return b.script(step.Verb, "Get-Mailbox lists it; Get-MailboxStatistics shows its items.")
+		// -User is the user account it joins, which must exist and have
+		// no mailbox (a UserIdParameter, as Enable-Mailbox's -Identity):
+		// without a declared owner, the account named as the alias, never
+		// an empty -User. Disable-Mailbox keeps the account; one deleted
+		// is not there to join, and Connect-Mailbox does not make it: the
+		// script stops first, saying so (Get-User, aa996896).
+		user := a["owner"]
+		if user == "" {
+			user = a["mailbox"]
+		}
+		b.line("if (-not (Get-User -Identity %s -ErrorAction SilentlyContinue%s)) { throw %s }", b.q(user), b.dcArg(),
+			b.q("no user account "+user+": Connect-Mailbox joins a mailbox to an existing account; create it in Active Directory (its account was deleted?), then run this again"))
+		b.cmd("Connect-Mailbox -Identity %s -Database %s -User %s -Alias %s%s", b.q(identity), b.q(id), b.q(user), b.q(a["mailbox"]), b.dcArg())
+		return b.script(step.Verb, "Get-Mailbox lists it"+b.retention(a)+"; Get-MailboxStatistics shows its items.")
 	},
 	providers.VerbCleanMailboxDB: func(b *Builder, step *providers.Step) (*Script, error) {
 		id := string(step.Identity)

@@ -36,6 +36,9 @@ func (l *Store) Advance(d time.Duration) (*PurgeReport, error) {
 type PurgeReport struct {
 	Items     map[org.Identity]int      // dumpster items purged, by database
 	Mailboxes map[org.Identity][]string // disconnected mailboxes purged
+	// MailboxItems is how many items went with those mailboxes, by
+	// database: never in a dumpster, so not in Items.
+	MailboxItems map[org.Identity]int
 	// PublicFolderPosts is how many posts public folder replication
 	// copied as the time passed.
 	PublicFolderPosts int
@@ -52,7 +55,7 @@ type PurgeReport struct {
 // waits for a backup), and the disconnected mailboxes past the mailbox
 // retention, with their items.
 func (l *Store) Purge() (*PurgeReport, error) {
-	rep := &PurgeReport{Items: map[org.Identity]int{}, Mailboxes: map[org.Identity][]string{}}
+	rep := &PurgeReport{Items: map[org.Identity]int{}, Mailboxes: map[org.Identity][]string{}, MailboxItems: map[org.Identity]int{}}
 	var dbs []*ad.Database
 	overrides := map[string]*ad.Mailbox{}
 	l.ViewDirectory(func(d *ad.Directory) error {
@@ -77,8 +80,10 @@ func (l *Store) Purge() (*PurgeReport, error) {
 					rep.Mailboxes[db.Identity()] = append(rep.Mailboxes[db.Identity()], mb)
 				}
 			}
+			withMailbox := 0
 			n := v.Rewrite(func(it *Item) bool {
 				if gone[it.Mailbox] {
+					withMailbox++
 					return false
 				}
 				if it.Deleted.IsZero() {
@@ -95,7 +100,8 @@ func (l *Store) Purge() (*PurgeReport, error) {
 				// backup taken after it was deleted.
 				return untilBackup && !lastBackup.After(it.Deleted)
 			})
-			rep.Items[db.Identity()] = n
+			rep.Items[db.Identity()] = n - withMailbox
+			rep.MailboxItems[db.Identity()] = withMailbox
 			if len(gone) > 0 {
 				kept := v.Cat.Mailboxes[:0]
 				for _, mb := range v.Cat.Mailboxes {
