@@ -371,6 +371,9 @@ type RecoveryHealth struct {
 	FileExists     bool
 	State          ShutdownState
 	Mounted        bool
+	// BadPages are the recovery database's pages failing their
+	// checksums, as eseutil /k reads them.
+	BadPages []uint32
 	// Sets are the backup sets last restored into the recovery database
 	// (IDs joined with commas, as BackupChain.IDs); empty where the
 	// provider cannot tell (Exchange keeps no record of it).

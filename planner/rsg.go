@@ -42,6 +42,9 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 		}
 	}
 	stale := want != "" && live != nil && live.Health.Sets != "" && live.Health.Sets != want
+	// A recovery database with pages failing their checksums is restored
+	// again, as a mount and every merge from it fail.
+	damaged := live != nil && len(live.Health.BadPages) > 0
 	var pending []org.RestoreMailbox
 	for _, rm := range r.RestoreMailboxes {
 		if !b.merged(rid, rm, want) {
@@ -96,17 +99,24 @@ func (b *builder) recoveryGroup(r *org.RecoveryStorageGroup) {
 		}), last, parent, prodDone)
 	}
 	mounted := live != nil && live.Health.Mounted
-	if stale && mounted {
+	why := ""
+	switch {
+	case damaged:
+		why = fmt.Sprintf("%s of the recovery database %s (JET -1018)", pagesFail(live.Health.BadPages), rdb)
+	case stale:
+		why = fmt.Sprintf("the recovery database holds %s, not the chain restore_from asks for", live.Health.Sets)
+	}
+	if why != "" && mounted {
 		last = after(b.add(&providers.Step{
 			Verb: providers.VerbDismount, Address: addr, Identity: rdb,
-			Reason: fmt.Sprintf("the recovery database holds %s, not the chain restore_from asks for: it is dismounted to be restored again", live.Health.Sets),
+			Reason: why + ": it is dismounted to be restored again",
 			Effect: providers.Downtime,
 		}), last, parent, prodDone)
 		mounted = false
 	}
 	if !mounted {
-		if live == nil || !live.Health.FileExists || live.Health.State != org.StateClean || stale {
-			last = b.restoreIntoGroup(r, prod, rdb, last)
+		if live == nil || !live.Health.FileExists || live.Health.State != org.StateClean || why != "" {
+			last = b.restoreIntoGroup(r, prod, rdb, last, why)
 			if last == nil {
 				return
 			}
@@ -239,7 +249,7 @@ func (b *builder) groupChain(r *org.RecoveryStorageGroup, prod *org.Database) (*
 	return org.FindChain(streaming, r.Database, prod.StorageGroup, r.RestoreFrom), len(streaming) < len(b.live.Backups)
 }
 
-func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step) *providers.Step {
+func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Database, rdb org.Identity, last *providers.Step, why string) *providers.Step {
 	addr := r.Addr.String()
 	c, vss := b.groupChain(r, prod)
 	if c == nil || len(c.Sets) == 0 {
@@ -274,7 +284,7 @@ func (b *builder) restoreIntoGroup(r *org.RecoveryStorageGroup, prod *org.Databa
 	restore := after(b.add(&providers.Step{
 		Verb: providers.VerbRestoreBackup, Address: addr, Identity: rdb,
 		Args:   map[string]string{"sets": c.IDs(), "sets_described": c.Describe(), "into": "recovery_storage_group", "backup_of": string(prod.StorageGroup), "temp_folder": temp, "restore_env_folder": env},
-		Reason: fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.Describe(), r.Database),
+		Reason: strings.TrimPrefix(why+"; ", "; ") + fmt.Sprintf("restore %s of %s into the recovery storage group; production is not touched", c.Describe(), r.Database),
 		Effect: providers.Reversible,
 	}), allow)
 	return after(b.add(&providers.Step{

@@ -432,6 +432,10 @@ func (l *Lab) liveRecoveryGroups(d *ad.Directory, stores map[string]*store.Servi
 			}
 			if e, err := ese.OpenEDB(path, false); err == nil {
 				r.Health.FileExists, r.Health.State, r.Health.Created = true, e.Hdr.State, store.StampTime(e.Hdr.Created)
+				// Read page by page as production's are: a page failing its
+				// checksum made every merge fail, plan after plan
+				// (adversarial review).
+				r.Health.BadPages, _ = e.Scan()
 				r.Health.Mounted = stores[org.Identity(sg.Server).Key()].IsMounted(db.Identity(), e.Hdr)
 				e.Close()
 			}
